@@ -1,0 +1,468 @@
+//! An agreement as truce checks it: parties, actors with dated aliases and
+//! designations, zones, protected sites, clauses, brackets, steps and
+//! entitlements, all cross-referenced by index after loading.
+//!
+//! The file format (TOML, `format = 1`) is described in `docs/agreement-format.md`;
+//! [`load`] turns a file into an [`Agreement`] plus every problem found.
+
+mod load;
+mod reader;
+
+pub use load::{Files, Loaded, load};
+pub use reader::Located;
+
+use crate::kind::{KindIndex, Taxonomy};
+use crate::report::{LocationPrecision, LonLat};
+use crate::time::{DateSpan, Day, Minute, Window};
+use geo::MultiPolygon;
+use serde::Serialize;
+
+/// The only version of the agreement file format this truce reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+#[derive(Clone, Debug)]
+pub struct Agreement {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Offset of the agreement's local time from UTC, in minutes.
+    pub utc_offset_minutes: i32,
+    pub parties: Vec<Party>,
+    pub actors: Vec<Actor>,
+    pub zones: Vec<Zone>,
+    pub sites: Vec<Site>,
+    pub taxonomy: Taxonomy,
+    pub clauses: Vec<Clause>,
+    pub brackets: Vec<Bracket>,
+    pub steps: Vec<Step>,
+    pub entitlements: Vec<Entitlement>,
+    pub evidence: EvidenceSettings,
+    /// Every file the agreement names, relative to the agreement file, in the order read.
+    pub referenced_files: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+}
+
+/// A stretch of days, both ends included; `None` is open.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct Period {
+    pub from: Option<Day>,
+    pub until: Option<Day>,
+}
+
+/// Whether a period holds over an event's date span.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PeriodMatch {
+    Whole,
+    Part,
+    None,
+}
+
+impl Period {
+    pub const ALWAYS: Period = Period { from: None, until: None };
+
+    pub fn contains(&self, day: Day) -> bool {
+        self.from.is_none_or(|f| day >= f) && self.until.is_none_or(|u| day <= u)
+    }
+
+    pub fn relate(&self, span: &DateSpan) -> PeriodMatch {
+        let starts_in = self.contains(span.first);
+        let ends_in = self.contains(span.last);
+        if starts_in && ends_in {
+            PeriodMatch::Whole
+        } else if starts_in || ends_in || (self.from.is_some_and(|f| f > span.first) && self.until.is_some_and(|u| u < span.last)) {
+            PeriodMatch::Part
+        } else {
+            PeriodMatch::None
+        }
+    }
+
+    pub fn overlaps(&self, other: &Period) -> bool {
+        let start = self.from.max(other.from);
+        let end = match (self.until, other.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match (start, end) {
+            (Some(s), Some(e)) => s <= e,
+            _ => true,
+        }
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.from.is_none() && self.until.is_none()
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.from, self.until) {
+            (None, None) => write!(f, "always"),
+            (Some(a), None) => write!(f, "from {a}"),
+            (None, Some(b)) => write!(f, "until {b}"),
+            (Some(a), Some(b)) => write!(f, "{a} to {b}"),
+        }
+    }
+}
+
+/// A value that holds for a period.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dated<T> {
+    pub period: Period,
+    pub value: T,
+}
+
+/// Whether the ceasefire protects an actor.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Designation {
+    /// Party to the ceasefire: attacking it is a violation.
+    Covered,
+    /// Outside the ceasefire and a legitimate target (e.g. groups the UN Security Council designates).
+    Excluded,
+    /// Neither bound nor protected (e.g. a foreign army not party to the deal).
+    Outside,
+}
+
+impl Designation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Designation::Covered => "covered",
+            Designation::Excluded => "excluded",
+            Designation::Outside => "outside",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Alias {
+    pub name: String,
+    /// [`crate::names::exact_key`] of the name.
+    pub exact_key: String,
+    /// [`crate::names::fold_key`] of the exact key.
+    pub fold_key: String,
+    pub period: Period,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// Includes the actor's own name (for all time) and every listed alias.
+    pub aliases: Vec<Alias>,
+    /// The party the actor answers to, by period; `None` = answers to no party.
+    pub parties: Vec<Dated<Option<usize>>>,
+    pub designations: Vec<Dated<Designation>>,
+    /// True for actors that stand for civilians (attacks on them are attacks on civilians).
+    pub civilian: bool,
+}
+
+impl Actor {
+    /// The party on `day`, if any.
+    pub fn party_on(&self, day: Day) -> Option<usize> {
+        self.parties.iter().find(|d| d.period.contains(day)).and_then(|d| d.value)
+    }
+
+    pub fn designation_on(&self, day: Day) -> Option<Designation> {
+        self.designations.iter().find(|d| d.period.contains(day)).map(|d| d.value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub geometry: MultiPolygon<f64>,
+    /// Where the geometry came from, for the reason chain ("admin unit SY-HL in …").
+    pub origin: String,
+}
+
+/// How precisely a protected site's own position is known.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SitePrecision {
+    /// The facility's own coordinates.
+    Exact,
+    /// Only the town or city it is in.
+    Settlement,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub point: LonLat,
+    pub precision: SitePrecision,
+    /// How far the true position may be from `point`.
+    pub location_uncertainty_km: f64,
+    /// A strike within this distance of the site counts as a strike on it.
+    pub protection_radius_km: f64,
+    pub origin: String,
+}
+
+/// Which protected sites a clause, exception or condition means.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SiteSelector {
+    /// Site kinds (`hospital`); empty with empty `sites` = every site.
+    pub kinds: Vec<String>,
+    pub sites: Vec<usize>,
+}
+
+impl SiteSelector {
+    pub fn selects(&self, index: usize, site: &Site) -> bool {
+        (self.kinds.is_empty() && self.sites.is_empty()) || self.sites.contains(&index) || self.kinds.contains(&site.kind)
+    }
+}
+
+/// Who a clause binds.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "index")]
+pub enum Bound {
+    /// Every actor that answers to a party on the event's date.
+    AnyParty,
+    Party(usize),
+    Actor(usize),
+}
+
+/// Whom a clause protects (or an exception releases).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "index")]
+pub enum Target {
+    /// Actors designated covered on the event's date.
+    Covered,
+    /// Actors designated excluded on the event's date.
+    Excluded,
+    /// Civilians (sources say so, or an actor marked `civilian = true`).
+    Civilians,
+    /// Anyone at all, including unidentified targets.
+    Anyone,
+    Party(usize),
+    Actor(usize),
+}
+
+/// A case in which an act the clause forbids is allowed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exception {
+    pub reason: String,
+    /// The exception applies when the target is one of these.
+    pub against: Vec<Target>,
+    /// …and the event is of one of these kinds (empty = any).
+    pub kinds: Vec<KindIndex>,
+    /// …and in one of these zones (empty = anywhere).
+    pub zones: Vec<usize>,
+    /// …unless the event is at one of these protected sites.
+    pub unless_at_sites: Option<SiteSelector>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Clause {
+    pub id: String,
+    pub text: String,
+    pub kinds: Vec<KindIndex>,
+    pub by: Vec<Bound>,
+    pub against: Vec<Target>,
+    /// Empty = anywhere.
+    pub zones: Vec<usize>,
+    /// When set, the clause only concerns events at these protected sites.
+    pub at_sites: Option<SiteSelector>,
+    pub window: Window,
+    pub exceptions: Vec<Exception>,
+    /// The bracket that makes this whole clause optional, if any.
+    pub optional_in: Option<usize>,
+}
+
+/// One alternative of a bracket.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Alternative {
+    Number(f64),
+    /// For a bracket around whole clauses: are they part of the agreement?
+    Included(bool),
+}
+
+impl std::fmt::Display for Alternative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Alternative::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Alternative::Number(n) => write!(f, "{n}"),
+            Alternative::Included(true) => write!(f, "included"),
+            Alternative::Included(false) => write!(f, "left out"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bracket {
+    pub id: String,
+    pub text: String,
+    pub alternatives: Vec<Alternative>,
+    /// The alternative the parties settled on, if resolved.
+    pub resolved: Option<usize>,
+    /// Clauses the bracket makes optional (empty for a parameter bracket).
+    pub clauses: Vec<usize>,
+}
+
+impl Bracket {
+    /// The alternative used when the bracket is not varied: the resolved one, else the first.
+    pub fn working_alternative(&self) -> usize {
+        self.resolved.unwrap_or(0)
+    }
+}
+
+/// A number in a condition: fixed, or taken from a bracket.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Param {
+    Fixed(f64),
+    Bracket(usize),
+}
+
+/// Which violations a step condition counts.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ViolationFilter {
+    /// Responsible parties (empty = all).
+    pub parties: Vec<usize>,
+    pub zones: Vec<usize>,
+    pub kinds: Vec<KindIndex>,
+    pub clauses: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Condition {
+    /// At most `max` violations per day on `days` consecutive days.
+    MaxViolationsPerDay { max: Param, days: Param, filter: ViolationFilter },
+    /// No violation at a protected site during the window.
+    NoViolationAtSites { sites: SiteSelector, filter: ViolationFilter },
+    /// At least `min` events of the given (positive) kinds.
+    MinEvents { min: Param, kinds: Vec<KindIndex>, zones: Vec<usize>, by: Vec<Bound> },
+    /// Violations fall by at least `percent` % week over week, `weeks` times in a row.
+    FallingTrend { percent: Param, weeks: Param, filter: ViolationFilter },
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum StepStart {
+    At { minute: Minute },
+    /// The day after the step `step` was met.
+    AfterStep { step: usize },
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum StepEnd {
+    /// The window ends before this minute.
+    At { minute: Minute },
+    /// The window lasts this many days.
+    Days { days: Param },
+    Open,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub name: String,
+    pub text: Option<String>,
+    /// Steps that must be met before this one can be.
+    pub requires: Vec<usize>,
+    pub start: StepStart,
+    pub end: StepEnd,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entitlement {
+    pub id: String,
+    pub to: usize,
+    pub from: Option<usize>,
+    pub step: usize,
+    pub what: String,
+}
+
+/// How evidence precision turns into distances.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvidenceSettings {
+    /// Radius of the area an event may be in around its point, per location precision.
+    pub location_uncertainty_km: Vec<(LocationPrecision, f64)>,
+}
+
+impl Default for EvidenceSettings {
+    fn default() -> Self {
+        EvidenceSettings {
+            location_uncertainty_km: vec![
+                (LocationPrecision::Exact, 2.0),
+                (LocationPrecision::Near, 25.0),
+                (LocationPrecision::District, 50.0),
+                (LocationPrecision::Province, 150.0),
+                (LocationPrecision::Linear, 50.0),
+                (LocationPrecision::Country, f64::INFINITY),
+                (LocationPrecision::Unknown, f64::INFINITY),
+            ],
+        }
+    }
+}
+
+impl EvidenceSettings {
+    pub fn uncertainty_km(&self, precision: LocationPrecision) -> f64 {
+        self.location_uncertainty_km.iter().find(|(p, _)| *p == precision).map_or(f64::INFINITY, |(_, km)| *km)
+    }
+}
+
+/// Default distance around a protected site that counts as "at" it.
+pub const DEFAULT_PROTECTION_RADIUS_KM: f64 = 0.5;
+/// Default uncertainty of a site known to the facility.
+pub const EXACT_SITE_UNCERTAINTY_KM: f64 = 0.1;
+/// Default uncertainty of a site known only by its town.
+pub const SETTLEMENT_SITE_UNCERTAINTY_KM: f64 = 5.0;
+
+impl Agreement {
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.parties.iter().position(|p| p.id == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+
+    pub fn clause_index(&self, id: &str) -> Option<usize> {
+        self.clauses.iter().position(|c| c.id == id)
+    }
+
+    /// The value of a parameter under a choice of bracket alternatives
+    /// (`choice[b]` is the alternative taken for bracket `b`).
+    pub fn param(&self, param: Param, choice: &[usize]) -> f64 {
+        match param {
+            Param::Fixed(v) => v,
+            Param::Bracket(b) => {
+                let bracket = &self.brackets[b];
+                let alternative = choice.get(b).copied().unwrap_or_else(|| bracket.working_alternative());
+                match bracket.alternatives.get(alternative) {
+                    Some(Alternative::Number(n)) => *n,
+                    _ => f64::NAN,
+                }
+            }
+        }
+    }
+
+    /// Whether a clause is part of the agreement under a choice of bracket alternatives.
+    pub fn clause_in_force(&self, clause: usize, choice: &[usize]) -> bool {
+        match self.clauses[clause].optional_in {
+            None => true,
+            Some(b) => {
+                let bracket = &self.brackets[b];
+                let alternative = choice.get(b).copied().unwrap_or_else(|| bracket.working_alternative());
+                !matches!(bracket.alternatives.get(alternative), Some(Alternative::Included(false)))
+            }
+        }
+    }
+
+    /// The choice that takes each bracket's working alternative.
+    pub fn working_choice(&self) -> Vec<usize> {
+        self.brackets.iter().map(Bracket::working_alternative).collect()
+    }
+}

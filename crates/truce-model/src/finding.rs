@@ -1,0 +1,89 @@
+//! Findings: what an incident means under a clause, who is responsible, and why.
+
+use crate::time::DateSpan;
+use serde::Serialize;
+
+/// How sure a link of a reason chain, or a whole finding, is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Certainty {
+    /// The evidence shows it.
+    Certain,
+    /// The evidence is compatible with it but does not prove it.
+    Possible,
+}
+
+impl Certainty {
+    /// The weaker of two certainties: a chain is only as sure as its weakest link.
+    pub fn and(self, other: Certainty) -> Certainty {
+        self.max(other)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certainty::Certain => "certain",
+            Certainty::Possible => "possible",
+        }
+    }
+}
+
+/// What a finding says about its incident and clause.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The incident breaks the clause.
+    Violation,
+    /// The clause forbids acts like this one, but an exception allows it
+    /// (e.g. a strike on a group the agreement excludes).
+    Allowed,
+}
+
+/// Which link of the chain a reason explains.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    /// Actor name in the source → alias → actor → party.
+    Actor,
+    /// Which side acted: does the source say who attacked whom?
+    Initiator,
+    /// Whom the act was against.
+    Target,
+    /// Point → zone, with the distance.
+    Place,
+    /// Point → protected site, with the distance.
+    Site,
+    /// Event kind → clause kind.
+    Kind,
+    /// Date → the clause's effective window.
+    Date,
+    /// An exception of the clause, checked.
+    Exception,
+}
+
+/// One link of a reason chain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    pub link: Link,
+    pub certainty: Certainty,
+    /// A sentence a mediator can read.
+    pub text: String,
+}
+
+/// One incident judged against one clause, for one responsible actor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// `incident/clause/actor`: stable across runs on the same inputs.
+    pub id: String,
+    pub incident: String,
+    pub clause: String,
+    /// The responsible party's id, when the actor answers to one on the date.
+    pub party: Option<String>,
+    /// The responsible actor's id.
+    pub actor: String,
+    pub verdict: Verdict,
+    pub certainty: Certainty,
+    /// A rough weight in (0, 1] for ordering possible findings; not a probability.
+    pub confidence: f64,
+    pub date: DateSpan,
+    pub reasons: Vec<Reason>,
+}
