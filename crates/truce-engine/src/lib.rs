@@ -1,14 +1,448 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! The verbs of truce: judge incidents against clauses, test steps over time,
+//! compare bracket alternatives, and decide which entitlements may be released.
+//!
+//! Pure and deterministic: no IO, no clock (`as_of` is a parameter), no global
+//! state. The same agreement, reports and `as_of` give the same [`CheckResult`],
+//! byte for byte once serialized; parallel work is collected in input order.
+
+mod actors;
+mod adjudicate;
+mod facts;
+pub mod result;
+mod verify;
+
+pub use actors::{ActorResolver, MatchKind, Resolution};
+pub use result::*;
+
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use truce_model::agreement::{Agreement, Alternative};
+use truce_model::finding::{Certainty, Finding, Verdict};
+use truce_model::report::{Grade, Report};
+use truce_model::time::Day;
+
+/// Most combinations of bracket alternatives evaluated one by one.
+pub const MAX_COMBINATIONS: usize = 32;
+/// Most unmatched names listed in the evidence summary.
+pub const MAX_UNMATCHED_NAMES: usize = 25;
+
+/// What to check.
+pub struct CheckInput<'a> {
+    pub agreement: &'a Agreement,
+    pub reports: &'a [Report],
+    /// The day the check is made "as of": later days are not yet observed.
+    /// `None` takes the last day of the evidence.
+    pub as_of: Option<Day>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Runs the whole check.
+pub fn check(input: &CheckInput<'_>) -> CheckResult {
+    let agreement = input.agreement;
+    let reports = input.reports;
+    let context = facts::Context::new(agreement, reports);
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    // Incidents: one per report until corroboration merges them (issue 4).
+    let incident_ids: Vec<String> = reports.iter().map(Report::id).collect();
+
+    let per_incident: Vec<(facts::Facts, Vec<Finding>)> = reports
+        .par_iter()
+        .enumerate()
+        .map(|(i, report)| {
+            let facts = context.facts(report);
+            let mut findings = Vec::new();
+            for clause in &agreement.clauses {
+                adjudicate::adjudicate(
+                    &context,
+                    &incident_ids[i],
+                    report,
+                    &facts,
+                    clause,
+                    &mut findings,
+                );
+            }
+            (facts, findings)
+        })
+        .collect();
+    let (all_facts, findings_by_incident): (Vec<facts::Facts>, Vec<Vec<Finding>>) =
+        per_incident.into_iter().unzip();
+
+    let first_day = reports.iter().map(|r| r.date.first).min();
+    let last_day = reports.iter().map(|r| r.date.last).max();
+    let as_of = input.as_of.or(last_day).unwrap_or(Day(0));
+    let evidence = verify::Evidence {
+        agreement,
+        reports,
+        facts: &all_facts,
+        incident_ids: &incident_ids,
+        findings: &findings_by_incident,
+        as_of,
+        last_evidence_day: last_day,
+    };
+
+    let working = agreement.working_choice();
+    let steps = verify::verify_steps(&evidence, &working);
+    let brackets = compare_brackets(&evidence, &working);
+    let combinations = all_combinations(&evidence);
+    let entitlements = entitlements(agreement, &steps);
+    let violations_by_party = tally(
+        agreement,
+        &findings_by_incident,
+        &working,
+        |f| f.party.clone(),
+        agreement.parties.iter().map(|p| p.id.clone()),
+    );
+    let violations_by_clause = tally(
+        agreement,
+        &findings_by_incident,
+        &working,
+        |f| Some(f.clause.clone()),
+        agreement.clauses.iter().map(|c| c.id.clone()),
+    );
+
+    let mut incidents = Vec::new();
+    for (i, findings) in findings_by_incident.iter().enumerate() {
+        if findings.is_empty() {
+            continue;
+        }
+        let report = &reports[i];
+        let location = &report.location;
+        let place = [
+            location.place.as_deref(),
+            location.admin2.as_deref(),
+            location.admin1.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        incidents.push(IncidentSummary {
+            id: incident_ids[i].clone(),
+            reports: vec![report.id()],
+            date: report.date,
+            place,
+            kind: report.kind.clone(),
+            kind_label: report.kind_label.clone(),
+            casualties: report.casualties,
+            summary: report.summary.clone(),
+            grade: Grade::SingleSource,
+        });
+    }
+    incidents.sort_by(|a, b| (a.date.first, &a.id).cmp(&(b.date.first, &b.id)));
+    let mut findings: Vec<Finding> = findings_by_incident.into_iter().flatten().collect();
+    findings.sort_by(|a, b| {
+        (a.date.first, &a.incident, &a.clause, &a.actor).cmp(&(
+            b.date.first,
+            &b.incident,
+            &b.clause,
+            &b.actor,
+        ))
+    });
+
+    CheckResult {
+        schema: SCHEMA,
+        agreement: AgreementInfo {
+            id: agreement.id.clone(),
+            title: agreement.title.clone(),
+            clauses: agreement
+                .clauses
+                .iter()
+                .map(|c| ClauseInfo {
+                    id: c.id.clone(),
+                    text: c.text.clone(),
+                    bracket: c.optional_in.map(|b| agreement.brackets[b].id.clone()),
+                })
+                .collect(),
+        },
+        as_of,
+        evidence: evidence_summary(&context, reports, &all_facts, first_day, last_day),
+        violations_by_party,
+        violations_by_clause,
+        steps,
+        brackets,
+        combinations,
+        entitlements,
+        incidents,
+        findings,
+        diagnostics: Vec::new(),
+    }
+}
+
+fn tally(
+    agreement: &Agreement,
+    findings: &[Vec<Finding>],
+    choice: &[usize],
+    key: impl Fn(&Finding) -> Option<String>,
+    keys: impl Iterator<Item = String>,
+) -> Vec<Tally> {
+    let mut order: Vec<String> = keys.collect();
+    let mut table: BTreeMap<String, (u64, u64, u64)> =
+        order.iter().map(|k| (k.clone(), (0, 0, 0))).collect();
+    for incident in findings {
+        // Count each incident once per key, at its strongest finding.
+        let mut best: HashMap<String, (Option<Certainty>, bool)> = HashMap::new();
+        for finding in incident {
+            let in_force = agreement
+                .clause_index(&finding.clause)
+                .is_some_and(|c| agreement.clause_in_force(c, choice));
+            if !in_force {
+                continue;
+            }
+            let Some(k) = key(finding) else { continue };
+            let entry = best.entry(k).or_insert((None, false));
+            match finding.verdict {
+                Verdict::Violation => {
+                    entry.0 = Some(
+                        entry
+                            .0
+                            .map_or(finding.certainty, |c| c.min(finding.certainty)),
+                    )
+                }
+                Verdict::Allowed => entry.1 = true,
+            }
+        }
+        for (k, (violation, allowed)) in best {
+            if !table.contains_key(&k) {
+                order.push(k.clone());
+            }
+            let row = table.entry(k).or_insert((0, 0, 0));
+            match violation {
+                Some(Certainty::Certain) => {
+                    row.0 += 1;
+                    row.1 += 1;
+                }
+                Some(Certainty::Possible) => row.1 += 1,
+                None if allowed => row.2 += 1,
+                None => {}
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| {
+            table.get(&id).map(|(c, p, a)| Tally {
+                id: id.clone(),
+                certain: *c,
+                certain_or_possible: *p,
+                allowed: *a,
+            })
+        })
+        .collect()
+}
+
+fn briefs(steps: &[StepResult]) -> Vec<StepBrief> {
+    steps
+        .iter()
+        .map(|s| StepBrief {
+            id: s.id.clone(),
+            status: s.status,
+            met_on: s.met_on,
+            summary: s.summary.clone(),
+        })
+        .collect()
+}
+
+fn compare_brackets(evidence: &verify::Evidence<'_>, working: &[usize]) -> Vec<BracketResult> {
+    let agreement = evidence.agreement;
+    agreement
+        .brackets
+        .iter()
+        .enumerate()
+        .map(|(b, bracket)| {
+            let alternatives = bracket
+                .alternatives
+                .iter()
+                .enumerate()
+                .map(|(a, alternative)| {
+                    let mut choice = working.to_vec();
+                    choice[b] = a;
+                    let steps = verify::verify_steps(evidence, &choice);
+                    let clause_tally = tally(
+                        agreement,
+                        evidence.findings,
+                        &choice,
+                        |_| Some("all".into()),
+                        std::iter::once("all".to_string()),
+                    );
+                    AlternativeResult {
+                        value: alternative.to_string(),
+                        working: a == working[b],
+                        steps: briefs(&steps),
+                        violations: clause_tally.into_iter().next().unwrap_or(Tally {
+                            id: "all".into(),
+                            certain: 0,
+                            certain_or_possible: 0,
+                            allowed: 0,
+                        }),
+                    }
+                })
+                .collect();
+            BracketResult {
+                id: bracket.id.clone(),
+                text: bracket.text.clone(),
+                resolved: bracket
+                    .resolved
+                    .and_then(|r| bracket.alternatives.get(r))
+                    .map(Alternative::to_string),
+                alternatives,
+            }
+        })
+        .collect()
+}
+
+fn all_combinations(evidence: &verify::Evidence<'_>) -> Vec<Combination> {
+    let agreement = evidence.agreement;
+    let total: usize = agreement
+        .brackets
+        .iter()
+        .map(|b| b.alternatives.len().max(1))
+        .product();
+    if agreement.brackets.len() < 2 || total > MAX_COMBINATIONS {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(total);
+    for n in 0..total {
+        let mut rest = n;
+        let mut choice = Vec::with_capacity(agreement.brackets.len());
+        for bracket in &agreement.brackets {
+            let len = bracket.alternatives.len().max(1);
+            choice.push(rest % len);
+            rest /= len;
+        }
+        let steps = verify::verify_steps(evidence, &choice);
+        out.push(Combination {
+            choice: agreement
+                .brackets
+                .iter()
+                .zip(&choice)
+                .map(|(b, &a)| {
+                    (
+                        b.id.clone(),
+                        b.alternatives
+                            .get(a)
+                            .map_or_else(String::new, Alternative::to_string),
+                    )
+                })
+                .collect(),
+            steps: briefs(&steps),
+        });
+    }
+    out
+}
+
+fn entitlements(agreement: &Agreement, steps: &[StepResult]) -> Vec<EntitlementStatus> {
+    agreement
+        .entitlements
+        .iter()
+        .map(|e| {
+            let step = &steps[e.step];
+            let releasable = step.status == Status::Met;
+            let reason = if releasable {
+                format!(
+                    "step `{}` met on {}",
+                    step.id,
+                    step.met_on.map_or_else(|| "?".into(), |d| d.to_string())
+                )
+            } else {
+                format!(
+                    "withheld: step `{}` is {} ({})",
+                    step.id,
+                    step.status.label(),
+                    step.summary
+                )
+            };
+            EntitlementStatus {
+                id: e.id.clone(),
+                to: agreement.parties[e.to].id.clone(),
+                from: e.from.map(|f| agreement.parties[f].id.clone()),
+                what: e.what.clone(),
+                step: step.id.clone(),
+                releasable,
+                reason,
+            }
+        })
+        .collect()
+}
+
+fn evidence_summary(
+    context: &facts::Context<'_>,
+    reports: &[Report],
+    facts: &[facts::Facts],
+    first_day: Option<Day>,
+    last_day: Option<Day>,
+) -> EvidenceSummary {
+    let agreement = context.agreement;
+    let mut by_source: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut unmatched: HashMap<&str, u64> = HashMap::new();
+    let mut ambiguous: BTreeMap<&str, (Vec<String>, u64)> = BTreeMap::new();
+    let mut unknown_kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    for (report, f) in reports.iter().zip(facts) {
+        *by_source
+            .entry(report.provenance.source.as_str())
+            .or_default() += 1;
+        if !f.kind_known {
+            *unknown_kinds.entry(report.kind.as_str()).or_default() += 1;
+        }
+        for side in &f.sides {
+            for &n in &side.unmatched {
+                if side.civilians_by_source {
+                    continue;
+                }
+                *unmatched
+                    .entry(report.sides[side.side].names[n].as_str())
+                    .or_default() += 1;
+            }
+            for (n, actors) in &side.ambiguous {
+                let entry = ambiguous
+                    .entry(report.sides[side.side].names[*n].as_str())
+                    .or_insert_with(|| {
+                        (
+                            actors
+                                .iter()
+                                .map(|a| agreement.actors[*a].id.clone())
+                                .collect(),
+                            0,
+                        )
+                    });
+                entry.1 += 1;
+            }
+        }
+    }
+    let mut unmatched_names: Vec<NameCount> = unmatched
+        .into_iter()
+        .map(|(n, c)| NameCount {
+            name: n.to_string(),
+            reports: c,
+        })
+        .collect();
+    unmatched_names.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.name.cmp(&b.name)));
+    unmatched_names.truncate(MAX_UNMATCHED_NAMES);
+    EvidenceSummary {
+        reports: reports.len() as u64,
+        incidents: reports.len() as u64,
+        first_day,
+        last_day,
+        by_source: by_source
+            .into_iter()
+            .map(|(n, c)| NameCount {
+                name: n.to_string(),
+                reports: c,
+            })
+            .collect(),
+        unmatched_names,
+        ambiguous_names: ambiguous
+            .into_iter()
+            .map(|(n, (actors, c))| AmbiguousName {
+                name: n.to_string(),
+                actors,
+                reports: c,
+            })
+            .collect(),
+        unknown_kinds: unknown_kinds
+            .into_iter()
+            .map(|(n, c)| NameCount {
+                name: n.to_string(),
+                reports: c,
+            })
+            .collect(),
     }
 }

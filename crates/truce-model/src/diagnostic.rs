@@ -53,6 +53,8 @@ pub enum Code {
     DatesOutOfOrder,
     /// Two actors answer to the same name at the same time.
     AmbiguousAlias,
+    /// An evidence row that could not be read was set aside (quarantined).
+    QuarantinedRow,
 }
 
 impl Code {
@@ -75,6 +77,7 @@ impl Code {
             Code::OverlappingPeriods => "overlapping-periods",
             Code::DatesOutOfOrder => "dates-out-of-order",
             Code::AmbiguousAlias => "ambiguous-alias",
+            Code::QuarantinedRow => "quarantined-row",
         }
     }
 }
@@ -125,7 +128,10 @@ impl Diagnostic {
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     pub fn with_found(mut self, found: impl Into<String>) -> Self {
@@ -203,6 +209,8 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
             line_start = i + 1;
         }
     }
-    let column = source.get(line_start..offset).map_or(1, |s| s.chars().count() + 1);
+    let column = source
+        .get(line_start..offset)
+        .map_or(1, |s| s.chars().count() + 1);
     (line, column)
 }

@@ -27,36 +27,104 @@ pub struct KindIndex(pub u16);
 pub const BUILT_IN_KINDS: &[(&str, &str, &str)] = &[
     ("event", "", "any event"),
     ("political-violence", "event", "political violence"),
-    ("armed-conflict", "political-violence", "organised armed violence between armed actors"),
+    (
+        "armed-conflict",
+        "political-violence",
+        "organised armed violence between armed actors",
+    ),
     ("armed-clash", "armed-conflict", "armed clash"),
     ("territory-taken", "armed-clash", "territory taken by force"),
-    ("remote-violence", "armed-conflict", "explosions and remote violence"),
+    (
+        "remote-violence",
+        "armed-conflict",
+        "explosions and remote violence",
+    ),
     ("air-strike", "remote-violence", "air or drone strike"),
-    ("shelling", "remote-violence", "shelling, artillery or missile attack"),
-    ("explosive-device", "remote-violence", "remote explosive, landmine or IED"),
+    (
+        "shelling",
+        "remote-violence",
+        "shelling, artillery or missile attack",
+    ),
+    (
+        "explosive-device",
+        "remote-violence",
+        "remote explosive, landmine or IED",
+    ),
     ("suicide-bombing", "remote-violence", "suicide bombing"),
     ("grenade", "remote-violence", "grenade"),
     ("chemical-weapon", "remote-violence", "chemical weapon"),
-    ("violence-against-civilians", "political-violence", "violence against civilians"),
-    ("attack-on-civilians", "violence-against-civilians", "attack on civilians"),
-    ("attack-on-health-care", "attack-on-civilians", "attack on a hospital or health workers"),
-    ("abduction", "violence-against-civilians", "abduction or forced disappearance"),
-    ("sexual-violence", "violence-against-civilians", "sexual violence"),
+    (
+        "violence-against-civilians",
+        "political-violence",
+        "violence against civilians",
+    ),
+    (
+        "attack-on-civilians",
+        "violence-against-civilians",
+        "attack on civilians",
+    ),
+    (
+        "attack-on-health-care",
+        "attack-on-civilians",
+        "attack on a hospital or health workers",
+    ),
+    (
+        "abduction",
+        "violence-against-civilians",
+        "abduction or forced disappearance",
+    ),
+    (
+        "sexual-violence",
+        "violence-against-civilians",
+        "sexual violence",
+    ),
     ("demonstration", "event", "demonstration"),
     ("protest", "demonstration", "protest"),
     ("riot", "demonstration", "riot or mob violence"),
     ("strategic-development", "event", "strategic development"),
     ("arrest", "strategic-development", "arrests"),
-    ("looting", "strategic-development", "looting or property destruction"),
-    ("base-established", "strategic-development", "headquarters or base established"),
-    ("territory-transfer", "strategic-development", "non-violent transfer of territory"),
+    (
+        "looting",
+        "strategic-development",
+        "looting or property destruction",
+    ),
+    (
+        "base-established",
+        "strategic-development",
+        "headquarters or base established",
+    ),
+    (
+        "territory-transfer",
+        "strategic-development",
+        "non-violent transfer of territory",
+    ),
     ("agreement", "strategic-development", "agreement"),
-    ("disrupted-weapons-use", "strategic-development", "disrupted weapons use"),
-    ("group-change", "strategic-development", "change to group or activity"),
+    (
+        "disrupted-weapons-use",
+        "strategic-development",
+        "disrupted weapons use",
+    ),
+    (
+        "group-change",
+        "strategic-development",
+        "change to group or activity",
+    ),
     ("humanitarian", "event", "humanitarian activity"),
-    ("humanitarian-access", "humanitarian", "humanitarian access granted"),
-    ("convoy-delivered", "humanitarian-access", "humanitarian convoy delivered"),
-    ("access-obstructed", "humanitarian", "humanitarian access obstructed or besieged"),
+    (
+        "humanitarian-access",
+        "humanitarian",
+        "humanitarian access granted",
+    ),
+    (
+        "convoy-delivered",
+        "humanitarian-access",
+        "humanitarian convoy delivered",
+    ),
+    (
+        "access-obstructed",
+        "humanitarian",
+        "humanitarian access obstructed or besieged",
+    ),
 ];
 
 /// Kinds that count as positive events (compliance, not violation).
@@ -86,7 +154,9 @@ impl Default for Taxonomy {
 
 impl Taxonomy {
     pub fn built_in() -> Taxonomy {
-        let mut taxonomy = Taxonomy { kinds: Vec::with_capacity(BUILT_IN_KINDS.len()) };
+        let mut taxonomy = Taxonomy {
+            kinds: Vec::with_capacity(BUILT_IN_KINDS.len()),
+        };
         for (id, parent, label) in BUILT_IN_KINDS {
             let parent = taxonomy.find(parent);
             // The table is ordered parents-first, so a missing parent only happens for the root.
@@ -98,13 +168,22 @@ impl Taxonomy {
     /// Adds a kind; returns its index. The caller checks that the id is new.
     pub fn push(&mut self, id: &str, parent: Option<KindIndex>, label: &str) -> KindIndex {
         let index = KindIndex(self.kinds.len() as u16);
-        let positive = POSITIVE_ROOTS.contains(&id) || parent.is_some_and(|p| self.kinds[p.0 as usize].positive);
-        self.kinds.push(KindInfo { id: id.to_string(), parent, label: label.to_string(), positive });
+        let positive = POSITIVE_ROOTS.contains(&id)
+            || parent.is_some_and(|p| self.kinds[p.0 as usize].positive);
+        self.kinds.push(KindInfo {
+            id: id.to_string(),
+            parent,
+            label: label.to_string(),
+            positive,
+        });
         index
     }
 
     pub fn find(&self, id: &str) -> Option<KindIndex> {
-        self.kinds.iter().position(|k| k.id == id).map(|i| KindIndex(i as u16))
+        self.kinds
+            .iter()
+            .position(|k| k.id == id)
+            .map(|i| KindIndex(i as u16))
     }
 
     pub fn get(&self, index: KindIndex) -> &KindInfo {
@@ -124,7 +203,10 @@ impl Taxonomy {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (KindIndex, &KindInfo)> {
-        self.kinds.iter().enumerate().map(|(i, k)| (KindIndex(i as u16), k))
+        self.kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (KindIndex(i as u16), k))
     }
 
     /// True when `kind` is `ancestor` or lies below it.
@@ -183,7 +265,19 @@ mod tests {
         assert_eq!(t.relate(air, pv), KindMatch::Certain);
         assert_eq!(t.relate(pv, air), KindMatch::Possible);
         assert_eq!(t.relate(clash, air), KindMatch::No);
-        assert!(t.get(t.find("convoy-delivered").expect("built in")).positive);
-        assert_eq!(t.path(air), vec!["event", "political-violence", "armed-conflict", "remote-violence", "air-strike"]);
+        assert!(
+            t.get(t.find("convoy-delivered").expect("built in"))
+                .positive
+        );
+        assert_eq!(
+            t.path(air),
+            vec![
+                "event",
+                "political-violence",
+                "armed-conflict",
+                "remote-violence",
+                "air-strike"
+            ]
+        );
     }
 }

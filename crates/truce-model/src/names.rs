@@ -19,7 +19,9 @@ use unicode_normalization::char::is_combining_mark;
 /// Shortest exact key (in characters) for which the transliteration key is used.
 pub const MIN_FOLD_LENGTH: usize = 6;
 
-const ARTICLES: &[&str] = &["al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ul", "ud", "us", "ut"];
+const ARTICLES: &[&str] = &[
+    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ul", "ud", "us", "ut",
+];
 
 /// The exact matching key of a name (see the module documentation).
 pub fn exact_key(name: &str) -> String {
@@ -48,8 +50,15 @@ pub fn exact_key(name: &str) -> String {
     let count = words.len();
     for (i, word) in words.iter().enumerate() {
         // "al" standing alone before another word is the article in any of its spellings.
-        let word = if count > 1 && i + 1 < count && ARTICLES.contains(&word.as_str()) { "al" } else { word.as_str() };
-        let word = word.strip_prefix("ال").filter(|rest| rest.chars().count() >= 2).unwrap_or(word);
+        let word = if count > 1 && i + 1 < count && ARTICLES.contains(&word.as_str()) {
+            "al"
+        } else {
+            word.as_str()
+        };
+        let word = word
+            .strip_prefix("ال")
+            .filter(|rest| rest.chars().count() >= 2)
+            .unwrap_or(word);
         if !out.is_empty() {
             out.push(' ');
         }
@@ -165,7 +174,10 @@ mod tests {
         assert_eq!(exact_key("Jabhat al-Nusra"), exact_key("JABHAT AL NUSRA"));
         assert_eq!(exact_key("Jabhat an-Nusra"), exact_key("Jabhat al-Nusra"));
         assert_eq!(exact_key("Jabhat al‑Nuṣra"), exact_key("jabhat al nusra"));
-        assert_eq!(exact_key("Military Forces of Syria (2000-)"), exact_key("military forces of syria"));
+        assert_eq!(
+            exact_key("Military Forces of Syria (2000-)"),
+            exact_key("military forces of syria")
+        );
         assert_eq!(exact_key("Ma'arrat al-Nu'man"), "maarrat al numan");
         assert_eq!(exact_key("حَلَب"), exact_key("حلب"));
         assert_eq!(exact_key("الرقة"), exact_key("رقه"));
@@ -175,7 +187,10 @@ mod tests {
     fn transliterations_share_a_fold_key() {
         let a = fold_key(&exact_key("Jabhat al-Nusra"));
         assert_eq!(a, fold_key(&exact_key("Jebhat an-Nusrah")));
-        assert_eq!(fold_key(&exact_key("Hayat Tahrir al-Sham")), fold_key(&exact_key("Hay'at Tahrir ash-Sham")));
+        assert_eq!(
+            fold_key(&exact_key("Hayat Tahrir al-Sham")),
+            fold_key(&exact_key("Hay'at Tahrir ash-Sham"))
+        );
         assert_ne!(fold_key(&exact_key("IS")), fold_key(&exact_key("SDF")));
     }
 }

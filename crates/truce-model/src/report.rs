@@ -89,7 +89,10 @@ pub struct LonLat {
 
 impl LonLat {
     pub fn is_valid(&self) -> bool {
-        self.lon.is_finite() && self.lat.is_finite() && (-180.0..=180.0).contains(&self.lon) && (-90.0..=90.0).contains(&self.lat)
+        self.lon.is_finite()
+            && self.lat.is_finite()
+            && (-180.0..=180.0).contains(&self.lon)
+            && (-90.0..=90.0).contains(&self.lat)
     }
 }
 

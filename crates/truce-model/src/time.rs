@@ -113,8 +113,9 @@ impl Serialize for Day {
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Day::parse_iso(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found `{text}`")))
+        Day::parse_iso(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found `{text}`"))
+        })
     }
 }
 
@@ -213,7 +214,11 @@ pub struct DateSpan {
 
 impl DateSpan {
     pub fn day(day: Day) -> DateSpan {
-        DateSpan { first: day, last: day, precision: DatePrecision::Day }
+        DateSpan {
+            first: day,
+            last: day,
+            precision: DatePrecision::Day,
+        }
     }
 
     /// True when the span is a single known day.
@@ -236,7 +241,13 @@ impl fmt::Display for DateSpan {
         if self.first == self.last {
             write!(f, "{}", self.first)
         } else {
-            write!(f, "{} .. {} ({})", self.first, self.last, self.precision.label())
+            write!(
+                f,
+                "{} .. {} ({})",
+                self.first,
+                self.last,
+                self.precision.label()
+            )
         }
     }
 }
@@ -262,7 +273,10 @@ pub enum Overlap {
 }
 
 impl Window {
-    pub const ALWAYS: Window = Window { start: None, end: None };
+    pub const ALWAYS: Window = Window {
+        start: None,
+        end: None,
+    };
 
     pub fn overlap(&self, span: &DateSpan) -> Overlap {
         let (span_start, span_end) = span.minutes();
@@ -310,20 +324,38 @@ mod tests {
     #[test]
     fn known_dates() {
         assert_eq!(Day::parse_iso("1970-01-01"), Some(Day(0)));
-        assert_eq!(Day::parse_iso("2016-02-27").map(|d| d.to_string()), Some("2016-02-27".into()));
+        assert_eq!(
+            Day::parse_iso("2016-02-27").map(|d| d.to_string()),
+            Some("2016-02-27".into())
+        );
         assert_eq!(Day::parse_iso("2016-02-30"), None);
         assert_eq!(Day::parse_iso("2016-2-3"), None);
         assert_eq!(Day::parse_iso("2016-09-12").map(|d| d.weekday()), Some(0));
-        assert_eq!(Day::parse_iso("2016-02-10").map(|d| d.month_end().to_string()), Some("2016-02-29".into()));
+        assert_eq!(
+            Day::parse_iso("2016-02-10").map(|d| d.month_end().to_string()),
+            Some("2016-02-29".into())
+        );
     }
 
     #[test]
     fn window_overlap_is_honest_about_partial_days() {
-        let sundown = Minute(Day::parse_iso("2016-09-12").map(|d| d.0).unwrap_or(0) as i64 * MINUTES_PER_DAY + 19 * 60);
-        let window = Window { start: Some(sundown), end: None };
+        let sundown = Minute(
+            Day::parse_iso("2016-09-12").map(|d| d.0).unwrap_or(0) as i64 * MINUTES_PER_DAY
+                + 19 * 60,
+        );
+        let window = Window {
+            start: Some(sundown),
+            end: None,
+        };
         let same_day = DateSpan::day(sundown.day());
         assert!(matches!(window.overlap(&same_day), Overlap::Partial { .. }));
-        assert_eq!(window.overlap(&DateSpan::day(sundown.day().next())), Overlap::Inside);
-        assert_eq!(window.overlap(&DateSpan::day(Day(sundown.day().0 - 1))), Overlap::Outside);
+        assert_eq!(
+            window.overlap(&DateSpan::day(sundown.day().next())),
+            Overlap::Inside
+        );
+        assert_eq!(
+            window.overlap(&DateSpan::day(Day(sundown.day().0 - 1))),
+            Overlap::Outside
+        );
     }
 }

@@ -1,14 +1,84 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Renderers: they present results, they decide nothing.
+//!
+//! * [`text`] — the terminal report of `truce check` (plain text, optional bold);
+//! * [`markdown`] — the same report as Markdown, for minutes and mail;
+//! * [`json`] — the stable JSON document (`truce-check/1`);
+//! * [`explain`] — the whole reason chain of one finding;
+//! * [`diagnostics`] — located problems, underlined in their source, or as JSON.
+
+pub mod diagnostics;
+pub mod explain;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use truce_engine::{CheckResult, IncidentSummary, Status};
+use truce_model::finding::{Certainty, Finding, Verdict};
+
+/// How many incidents the "most serious" section lists.
+pub const SERIOUS_INCIDENTS: usize = 10;
+
+/// Incidents ordered by seriousness: a certain violation first, then deaths, then date.
+pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Vec<&'a Finding>)> {
+    let mut by_incident: std::collections::HashMap<&str, Vec<&Finding>> =
+        std::collections::HashMap::new();
+    for finding in &result.findings {
+        if finding.verdict == Verdict::Violation {
+            by_incident
+                .entry(finding.incident.as_str())
+                .or_default()
+                .push(finding);
+        }
+    }
+    let mut list: Vec<(&IncidentSummary, Vec<&Finding>)> = result
+        .incidents
+        .iter()
+        .filter_map(|i| by_incident.get(i.id.as_str()).map(|f| (i, f.clone())))
+        .collect();
+    list.sort_by(|(a, fa), (b, fb)| {
+        let certain_a = fa.iter().any(|f| f.certainty == Certainty::Certain);
+        let certain_b = fb.iter().any(|f| f.certainty == Certainty::Certain);
+        let deaths_a = a.casualties.map_or(0, |c| c.best);
+        let deaths_b = b.casualties.map_or(0, |c| c.best);
+        certain_b
+            .cmp(&certain_a)
+            .then(deaths_b.cmp(&deaths_a))
+            .then(a.date.first.cmp(&b.date.first))
+            .then(a.id.cmp(&b.id))
+    });
+    list.truncate(SERIOUS_INCIDENTS);
+    list
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+pub(crate) fn status_mark(status: Status) -> &'static str {
+    match status {
+        Status::Met => "[met]",
+        Status::NotMet => "[not met]",
+        Status::Pending => "[pending]",
+        Status::InsufficientEvidence => "[insufficient evidence]",
+        Status::Locked => "[locked]",
     }
+}
+
+pub(crate) fn deaths(c: &truce_model::report::Casualties) -> String {
+    if c.low == c.high {
+        format!("{} killed", c.best)
+    } else {
+        format!("{} killed ({}–{})", c.best, c.low, c.high)
+    }
+}
+
+/// The clause text for a clause id, for quoting.
+pub(crate) fn clause_text<'a>(result: &'a CheckResult, id: &str) -> &'a str {
+    result
+        .agreement
+        .clauses
+        .iter()
+        .find(|c| c.id == id)
+        .map_or("", |c| c.text.as_str())
+}
+
+/// What the exit code of `truce check` should be: 0 all clear, 1 violations or steps not met.
+pub fn check_exit_code(result: &CheckResult) -> i32 {
+    if result.all_clear() { 0 } else { 1 }
 }

@@ -64,16 +64,32 @@ pub fn load(file: &str, source: &str, files: &dyn Files) -> Loaded {
     for error in errors {
         let span = error.span().unwrap_or(0..0);
         let message = error.message().trim().to_string();
-        reader.error(Code::TomlSyntax, span, format!("invalid TOML: {message}")).expected("valid TOML 1.0");
+        reader
+            .error(Code::TomlSyntax, span, format!("invalid TOML: {message}"))
+            .expected("valid TOML 1.0");
     }
     let root_span = root.span();
-    let root_table = Table { table: root.get_ref(), span: (root_span.start, root_span.end), what: "the agreement" };
+    let root_table = Table {
+        table: root.get_ref(),
+        span: (root_span.start, root_span.end),
+        what: "the agreement",
+    };
     let mut builder = Builder::new(reader, files);
     let agreement = builder.build(root_table);
     let mut diagnostics = builder.reader.diagnostics;
-    diagnostics.sort_by(|a, b| (a.file != file, &a.file, a.line, a.column).cmp(&(b.file != file, &b.file, b.line, b.column)));
+    diagnostics.sort_by(|a, b| {
+        (a.file != file, &a.file, a.line, a.column).cmp(&(
+            b.file != file,
+            &b.file,
+            b.line,
+            b.column,
+        ))
+    });
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    Loaded { agreement: if has_errors { None } else { Some(agreement) }, diagnostics }
+    Loaded {
+        agreement: if has_errors { None } else { Some(agreement) },
+        diagnostics,
+    }
 }
 
 struct Builder<'s, 'f> {
@@ -163,7 +179,11 @@ impl<'s, 'f> Builder<'s, 'f> {
         match root.get("format") {
             None => {
                 self.reader
-                    .error(Code::UnsupportedFormat, 0..0, "missing `format` at the top of the agreement")
+                    .error(
+                        Code::UnsupportedFormat,
+                        0..0,
+                        "missing `format` at the top of the agreement",
+                    )
                     .expected(format!("`format = {FORMAT_VERSION}`"));
             }
             Some(value) => match value.get_ref() {
@@ -174,10 +194,15 @@ impl<'s, 'f> Builder<'s, 'f> {
                         other => type_name(other).to_string(),
                     };
                     self.reader
-                        .error(Code::UnsupportedFormat, value.span(), "unsupported agreement format")
+                        .error(
+                            Code::UnsupportedFormat,
+                            value.span(),
+                            "unsupported agreement format",
+                        )
                         .found(found)
                         .expected(format!("`format = {FORMAT_VERSION}`"))
-                        .hint = Some("this truce reads format 1; a newer file needs a newer truce".into());
+                        .hint =
+                        Some("this truce reads format 1; a newer file needs a newer truce".into());
                 }
             },
         }
@@ -194,7 +219,11 @@ impl<'s, 'f> Builder<'s, 'f> {
                 Some(minutes) => self.utc_offset_minutes = minutes,
                 None => {
                     self.reader
-                        .error(Code::InvalidValue, tz.span, "`timezone` is not a UTC offset")
+                        .error(
+                            Code::InvalidValue,
+                            tz.span,
+                            "`timezone` is not a UTC offset",
+                        )
                         .found(format!("`{}`", tz.value))
                         .expected("an offset such as \"+03:00\" or \"-05:00\"");
                 }
@@ -204,11 +233,21 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     fn evidence(&mut self, root: Table<'_, '_>) {
-        let Some(value) = root.get("evidence") else { return };
-        let Some(table) = self.reader.as_table(value, "evidence", "[evidence]") else { return };
+        let Some(value) = root.get("evidence") else {
+            return;
+        };
+        let Some(table) = self.reader.as_table(value, "evidence", "[evidence]") else {
+            return;
+        };
         self.reader.check_keys(table, &["location_uncertainty_km"]);
-        let Some(radii) = table.get("location_uncertainty_km") else { return };
-        let Some(radii) = self.reader.as_table(radii, "location_uncertainty_km", "`location_uncertainty_km`") else {
+        let Some(radii) = table.get("location_uncertainty_km") else {
+            return;
+        };
+        let Some(radii) = self.reader.as_table(
+            radii,
+            "location_uncertainty_km",
+            "`location_uncertainty_km`",
+        ) else {
             return;
         };
         let keys: Vec<&str> = LocationPrecision::ALL.iter().map(|p| p.key()).collect();
@@ -216,10 +255,18 @@ impl<'s, 'f> Builder<'s, 'f> {
         for precision in LocationPrecision::ALL {
             if let Some(km) = self.reader.opt_number(radii, precision.key()) {
                 if km.value < 0.0 {
-                    self.reader.error(Code::InvalidValue, km.span, "a distance cannot be negative").expected("a distance in km, 0 or more");
+                    self.reader
+                        .error(Code::InvalidValue, km.span, "a distance cannot be negative")
+                        .expected("a distance in km, 0 or more");
                     continue;
                 }
-                if let Some(entry) = self.agreement.evidence.location_uncertainty_km.iter_mut().find(|(p, _)| *p == precision) {
+                if let Some(entry) = self
+                    .agreement
+                    .evidence
+                    .location_uncertainty_km
+                    .iter_mut()
+                    .find(|(p, _)| *p == precision)
+                {
                     entry.1 = km.value;
                 }
             }
@@ -229,25 +276,43 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn kinds(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "kind") {
             let what = format!("kind #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "kind", &what) else { continue };
+            let Some(table) = self.reader.as_table(value, "kind", &what) else {
+                continue;
+            };
             self.reader.check_keys(table, &["id", "parent", "label"]);
             let id = self.reader.req_string(table, "id");
             let parent = self.reader.req_string(table, "parent");
             let label = self.reader.opt_string(table, "label");
-            let (Some(id), Some(parent)) = (id, parent) else { continue };
+            let (Some(id), Some(parent)) = (id, parent) else {
+                continue;
+            };
             self.check_id(&id, "kind");
             if self.agreement.taxonomy.find(&id.value).is_some() {
                 self.reader
-                    .error(Code::DuplicateId, id.span, format!("kind `{}` is already defined", id.value))
+                    .error(
+                        Code::DuplicateId,
+                        id.span,
+                        format!("kind `{}` is already defined", id.value),
+                    )
                     .hint = Some("built-in kinds are listed in docs/event-kinds.md".into());
                 continue;
             }
             let Some(parent_index) = self.agreement.taxonomy.find(&parent.value) else {
-                self.unknown(&parent, "kind", self.agreement.taxonomy.iter().map(|(_, k)| k.id.clone()).collect());
+                self.unknown(
+                    &parent,
+                    "kind",
+                    self.agreement
+                        .taxonomy
+                        .iter()
+                        .map(|(_, k)| k.id.clone())
+                        .collect(),
+                );
                 continue;
             };
             let label = label.map_or_else(|| id.value.replace('-', " "), |l| l.value);
-            self.agreement.taxonomy.push(&id.value, Some(parent_index), &label);
+            self.agreement
+                .taxonomy
+                .push(&id.value, Some(parent_index), &label);
         }
     }
 
@@ -256,7 +321,9 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn parties(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "party") {
             let what = format!("party #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "party", &what) else { continue };
+            let Some(table) = self.reader.as_table(value, "party", &what) else {
+                continue;
+            };
             self.reader.check_keys(table, &["id", "name"]);
             let id = self.reader.req_string(table, "id");
             let name = self.reader.opt_string(table, "name");
@@ -272,15 +339,27 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn actors(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "actor") {
             let what = format!("actor #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "actor", &what) else { continue };
-            self.reader.check_keys(table, &["id", "name", "aliases", "party", "designation", "civilian"]);
+            let Some(table) = self.reader.as_table(value, "actor", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &["id", "name", "aliases", "party", "designation", "civilian"],
+            );
             let id = self.reader.req_string(table, "id");
             let name = self.reader.opt_string(table, "name");
             let Some(id) = id else { continue };
             if self.parties.contains_key(&id.value) {
                 self.reader
-                    .error(Code::DuplicateId, id.span.clone(), format!("actor `{}` has the id of a party", id.value))
-                    .hint = Some("parties and actors share one namespace in `by` and `against`; rename one".into());
+                    .error(
+                        Code::DuplicateId,
+                        id.span.clone(),
+                        format!("actor `{}` has the id of a party", id.value),
+                    )
+                    .hint = Some(
+                    "parties and actors share one namespace in `by` and `against`; rename one"
+                        .into(),
+                );
                 continue;
             }
             if !self.define(IdSpace::Actor, &id) {
@@ -291,20 +370,42 @@ impl<'s, 'f> Builder<'s, 'f> {
             if let Some(list) = table.get("aliases") {
                 aliases.extend(self.aliases(list));
             }
-            let civilian = self.reader.opt_bool(table, "civilian").is_some_and(|b| b.value);
+            let civilian = self
+                .reader
+                .opt_bool(table, "civilian")
+                .is_some_and(|b| b.value);
             let parties = match table.get("party") {
                 Some(value) => self.dated_list(value, "party", |builder, v| builder.party_ref(v)),
-                None => vec![Dated { period: Period::ALWAYS, value: None }],
+                None => vec![Dated {
+                    period: Period::ALWAYS,
+                    value: None,
+                }],
             };
             let designations = match table.get("designation") {
-                Some(value) => self.dated_list(value, "designation", |builder, v| builder.designation(v)),
+                Some(value) => {
+                    self.dated_list(value, "designation", |builder, v| builder.designation(v))
+                }
                 None => {
                     // Actors answering to a party are covered by default; others are outside.
-                    let d = if parties.iter().any(|p| p.value.is_some()) { Designation::Covered } else { Designation::Outside };
-                    vec![Dated { period: Period::ALWAYS, value: d }]
+                    let d = if parties.iter().any(|p| p.value.is_some()) {
+                        Designation::Covered
+                    } else {
+                        Designation::Outside
+                    };
+                    vec![Dated {
+                        period: Period::ALWAYS,
+                        value: d,
+                    }]
                 }
             };
-            self.agreement.actors.push(Actor { id: id.value, name, aliases, parties, designations, civilian });
+            self.agreement.actors.push(Actor {
+                id: id.value,
+                name,
+                aliases,
+                parties,
+                designations,
+                civilian,
+            });
         }
     }
 
@@ -313,7 +414,11 @@ impl<'s, 'f> Builder<'s, 'f> {
             DeValue::Array(items) => items.iter().collect(),
             DeValue::String(_) => vec![list],
             _ => {
-                self.reader.wrong_type("aliases", list, "an array of names or of { name, from, until } tables");
+                self.reader.wrong_type(
+                    "aliases",
+                    list,
+                    "an array of names or of { name, from, until } tables",
+                );
                 return Vec::new();
             }
         };
@@ -322,7 +427,11 @@ impl<'s, 'f> Builder<'s, 'f> {
             match item.get_ref() {
                 DeValue::String(s) => out.push(make_alias(s, Period::ALWAYS)),
                 DeValue::Table(t) => {
-                    let table = Table { table: t, span: (item.span().start, item.span().end), what: "an alias" };
+                    let table = Table {
+                        table: t,
+                        span: (item.span().start, item.span().end),
+                        what: "an alias",
+                    };
                     self.reader.check_keys(table, &["name", "from", "until"]);
                     let name = self.reader.req_string(table, "name");
                     let period = self.period(table);
@@ -330,7 +439,11 @@ impl<'s, 'f> Builder<'s, 'f> {
                         out.push(make_alias(&name.value, period));
                     }
                 }
-                _ => self.reader.wrong_type("aliases", item, "a name or a { name, from, until } table"),
+                _ => self.reader.wrong_type(
+                    "aliases",
+                    item,
+                    "a name or a { name, from, until } table",
+                ),
             }
         }
         out
@@ -348,30 +461,57 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let mut out: Vec<(Dated<T>, Range<usize>)> = Vec::new();
                 for item in items.iter() {
                     let DeValue::Table(t) = item.get_ref() else {
-                        self.reader.wrong_type(key, item, "a { value, from, until } table");
+                        self.reader
+                            .wrong_type(key, item, "a { value, from, until } table");
                         continue;
                     };
-                    let table = Table { table: t, span: (item.span().start, item.span().end), what: "a dated value" };
+                    let table = Table {
+                        table: t,
+                        span: (item.span().start, item.span().end),
+                        what: "a dated value",
+                    };
                     self.reader.check_keys(table, &["value", "from", "until"]);
-                    let parsed = self.reader.required(table, "value").and_then(|v| parse(self, v));
+                    let parsed = self
+                        .reader
+                        .required(table, "value")
+                        .and_then(|v| parse(self, v));
                     let period = self.period(table);
                     if let (Some(parsed), Some(period)) = (parsed, period) {
                         for (earlier, earlier_span) in &out {
                             if earlier.period.overlaps(&period) {
-                                let message = format!("two `{key}` periods overlap: {} and {}", earlier.period, period);
-                                let (line, _) = crate::diagnostic::line_column(self.reader.source, earlier_span.start);
+                                let message = format!(
+                                    "two `{key}` periods overlap: {} and {}",
+                                    earlier.period, period
+                                );
+                                let (line, _) = crate::diagnostic::line_column(
+                                    self.reader.source,
+                                    earlier_span.start,
+                                );
                                 self.reader
                                     .error(Code::OverlappingPeriods, item.span(), message)
                                     .expected("periods that do not overlap, so one value holds on each date")
                                     .hint(format!("the other period is on line {line}"));
                             }
                         }
-                        out.push((Dated { period, value: parsed }, item.span()));
+                        out.push((
+                            Dated {
+                                period,
+                                value: parsed,
+                            },
+                            item.span(),
+                        ));
                     }
                 }
                 out.into_iter().map(|(d, _)| d).collect()
             }
-            _ => parse(self, value).map(|v| vec![Dated { period: Period::ALWAYS, value: v }]).unwrap_or_default(),
+            _ => parse(self, value)
+                .map(|v| {
+                    vec![Dated {
+                        period: Period::ALWAYS,
+                        value: v,
+                    }]
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -411,37 +551,59 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn period(&mut self, table: Table<'_, '_>) -> Option<Period> {
         let from = table.get("from").and_then(|v| self.day("from", v));
         let until = table.get("until").and_then(|v| self.day("until", v));
-        if (table.get("from").is_some() && from.is_none()) || (table.get("until").is_some() && until.is_none()) {
+        if (table.get("from").is_some() && from.is_none())
+            || (table.get("until").is_some() && until.is_none())
+        {
             return None;
         }
         if let (Some(f), Some(u)) = (&from, &until)
             && f.value > u.value
         {
             self.reader
-                .error(Code::DatesOutOfOrder, u.span.clone(), format!("`until` ({}) is before `from` ({})", u.value, f.value))
+                .error(
+                    Code::DatesOutOfOrder,
+                    u.span.clone(),
+                    format!("`until` ({}) is before `from` ({})", u.value, f.value),
+                )
                 .expected("`until` on or after `from`");
             return None;
         }
-        Some(Period { from: from.map(|d| d.value), until: until.map(|d| d.value) })
+        Some(Period {
+            from: from.map(|d| d.value),
+            until: until.map(|d| d.value),
+        })
     }
 
     fn day(&mut self, key: &str, value: &Value<'_>) -> Option<Located<Day>> {
         let minute = self.minute(key, value)?;
-        Some(Located { value: minute.value.0.day(), span: minute.span })
+        Some(Located {
+            value: minute.value.0.day(),
+            span: minute.span,
+        })
     }
 
     /// A date or date-time, as a minute of local time; the flag says whether only a date was given.
     fn minute(&mut self, key: &str, value: &Value<'_>) -> Option<Located<(Minute, bool)>> {
         let parsed = match value.get_ref() {
             DeValue::Datetime(dt) => datetime_to_minute(dt, self.utc_offset_minutes),
-            DeValue::String(s) => s.parse::<toml::value::Datetime>().ok().and_then(|dt| datetime_to_minute(&dt, self.utc_offset_minutes)),
+            DeValue::String(s) => s
+                .parse::<toml::value::Datetime>()
+                .ok()
+                .and_then(|dt| datetime_to_minute(&dt, self.utc_offset_minutes)),
             _ => {
-                self.reader.wrong_type(key, value, "a date such as 2016-02-27 or a date-time such as 2016-09-12T19:00:00+03:00");
+                self.reader.wrong_type(
+                    key,
+                    value,
+                    "a date such as 2016-02-27 or a date-time such as 2016-09-12T19:00:00+03:00",
+                );
                 return None;
             }
         };
         match parsed {
-            Some(m) => Some(Located { value: m, span: value.span() }),
+            Some(m) => Some(Located {
+                value: m,
+                span: value.span(),
+            }),
             None => {
                 self.reader
                     .error(Code::InvalidValue, value.span(), format!("`{key}` is not a valid date"))
@@ -458,26 +620,65 @@ impl<'s, 'f> Builder<'s, 'f> {
         let mut seen: HashMap<String, ()> = HashMap::new();
         for (value, i) in self.reader.array_of_tables(root, "boundaries") {
             let what = format!("boundaries #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "boundaries", &what) else { continue };
-            self.reader.check_keys(table, &["id", "file", "name_properties", "code_properties"]);
+            let Some(table) = self.reader.as_table(value, "boundaries", &what) else {
+                continue;
+            };
+            self.reader
+                .check_keys(table, &["id", "file", "name_properties", "code_properties"]);
             let id = self.reader.req_string(table, "id");
             let file = self.reader.req_string(table, "file");
-            let mut name_properties: Vec<String> = self.reader.string_list(table, "name_properties").into_iter().map(|l| l.value).collect();
+            let mut name_properties: Vec<String> = self
+                .reader
+                .string_list(table, "name_properties")
+                .into_iter()
+                .map(|l| l.value)
+                .collect();
             if name_properties.is_empty() {
-                name_properties = vec!["name".into(), "name_en".into(), "NAME".into(), "shapeName".into(), "ADM1_EN".into(), "ADM2_EN".into()];
+                name_properties = vec![
+                    "name".into(),
+                    "name_en".into(),
+                    "NAME".into(),
+                    "shapeName".into(),
+                    "ADM1_EN".into(),
+                    "ADM2_EN".into(),
+                ];
             }
-            let mut code_properties: Vec<String> = self.reader.string_list(table, "code_properties").into_iter().map(|l| l.value).collect();
+            let mut code_properties: Vec<String> = self
+                .reader
+                .string_list(table, "code_properties")
+                .into_iter()
+                .map(|l| l.value)
+                .collect();
             if code_properties.is_empty() {
-                code_properties = vec!["iso_3166_2".into(), "code".into(), "adm1_code".into(), "ADM1_PCODE".into(), "ADM2_PCODE".into(), "shapeISO".into()];
+                code_properties = vec![
+                    "iso_3166_2".into(),
+                    "code".into(),
+                    "adm1_code".into(),
+                    "ADM1_PCODE".into(),
+                    "ADM2_PCODE".into(),
+                    "shapeISO".into(),
+                ];
             }
-            let (Some(id), Some(file)) = (id, file) else { continue };
+            let (Some(id), Some(file)) = (id, file) else {
+                continue;
+            };
             self.check_id(&id, "boundaries");
             if seen.insert(id.value.clone(), ()).is_some() {
-                self.reader.error(Code::DuplicateId, id.span.clone(), format!("boundaries `{}` is defined twice", id.value));
+                self.reader.error(
+                    Code::DuplicateId,
+                    id.span.clone(),
+                    format!("boundaries `{}` is defined twice", id.value),
+                );
                 continue;
             }
             let features = self.read_geojson_features(&file);
-            sets.push(BoundarySet { id, file, name_properties, code_properties, features });
+            sets.push(BoundarySet {
+                id,
+                file,
+                name_properties,
+                code_properties,
+                features,
+            });
         }
         sets
     }
@@ -488,7 +689,11 @@ impl<'s, 'f> Builder<'s, 'f> {
             Ok(t) => t,
             Err(_) => {
                 self.reader
-                    .error(Code::BadReferencedFile, file.span.clone(), format!("`{}` is not UTF-8 text", file.value))
+                    .error(
+                        Code::BadReferencedFile,
+                        file.span.clone(),
+                        format!("`{}` is not UTF-8 text", file.value),
+                    )
                     .expected("a GeoJSON file (UTF-8 JSON)");
                 return None;
             }
@@ -496,12 +701,20 @@ impl<'s, 'f> Builder<'s, 'f> {
         match text.parse::<geojson::GeoJson>() {
             Ok(geojson::GeoJson::FeatureCollection(fc)) => Some(fc.features),
             Ok(geojson::GeoJson::Feature(f)) => Some(vec![f]),
-            Ok(geojson::GeoJson::Geometry(g)) => {
-                Some(vec![geojson::Feature { bbox: None, geometry: Some(g), id: None, properties: None, foreign_members: None }])
-            }
+            Ok(geojson::GeoJson::Geometry(g)) => Some(vec![geojson::Feature {
+                bbox: None,
+                geometry: Some(g),
+                id: None,
+                properties: None,
+                foreign_members: None,
+            }]),
             Err(e) => {
                 self.reader
-                    .error(Code::BadReferencedFile, file.span.clone(), format!("`{}` is not valid GeoJSON: {e}", file.value))
+                    .error(
+                        Code::BadReferencedFile,
+                        file.span.clone(),
+                        format!("`{}` is not valid GeoJSON: {e}", file.value),
+                    )
                     .expected("a GeoJSON FeatureCollection, Feature or Geometry");
                 None
             }
@@ -516,7 +729,11 @@ impl<'s, 'f> Builder<'s, 'f> {
             Ok(bytes) => Some(bytes),
             Err(why) => {
                 self.reader
-                    .error(Code::FileNotFound, file.span.clone(), format!("cannot read `{}`: {why}", file.value))
+                    .error(
+                        Code::FileNotFound,
+                        file.span.clone(),
+                        format!("cannot read `{}`: {why}", file.value),
+                    )
                     .expected("a path relative to the agreement file");
                 None
             }
@@ -526,11 +743,33 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn zones(&mut self, root: Table<'_, '_>, boundaries: &[BoundarySet]) {
         for (value, i) in self.reader.array_of_tables(root, "zone") {
             let what = format!("zone #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "zone", &what) else { continue };
-            self.reader.check_keys(table, &["id", "name", "polygon", "holes", "file", "feature", "admin", "boundaries"]);
-            let Some(id) = self.reader.req_string(table, "id") else { continue };
-            let name = self.reader.opt_string(table, "name").map_or_else(|| id.value.clone(), |n| n.value);
-            let sources = ["polygon", "file", "admin"].iter().filter(|k| table.get(k).is_some()).count();
+            let Some(table) = self.reader.as_table(value, "zone", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &[
+                    "id",
+                    "name",
+                    "polygon",
+                    "holes",
+                    "file",
+                    "feature",
+                    "admin",
+                    "boundaries",
+                ],
+            );
+            let Some(id) = self.reader.req_string(table, "id") else {
+                continue;
+            };
+            let name = self
+                .reader
+                .opt_string(table, "name")
+                .map_or_else(|| id.value.clone(), |n| n.value);
+            let sources = ["polygon", "file", "admin"]
+                .iter()
+                .filter(|k| table.get(k).is_some())
+                .count();
             if sources != 1 {
                 let message = if sources == 0 {
                     format!("zone `{}` has no geometry", id.value)
@@ -556,43 +795,75 @@ impl<'s, 'f> Builder<'s, 'f> {
                 continue;
             }
             if let Some((geometry, origin)) = geometry {
-                self.agreement.zones.push(Zone { id: id.value, name, geometry, origin });
+                self.agreement.zones.push(Zone {
+                    id: id.value,
+                    name,
+                    geometry,
+                    origin,
+                });
             } else {
                 // Keep indices aligned with ids; the error is already recorded.
-                self.agreement.zones.push(Zone { id: id.value, name, geometry: MultiPolygon::new(vec![]), origin: String::new() });
+                self.agreement.zones.push(Zone {
+                    id: id.value,
+                    name,
+                    geometry: MultiPolygon::new(vec![]),
+                    origin: String::new(),
+                });
             }
         }
     }
 
     fn ring(&mut self, id: &str, value: &Value<'_>, role: &str) -> Option<LineString<f64>> {
         let DeValue::Array(points) = value.get_ref() else {
-            self.reader.wrong_type("polygon", value, "an array of [longitude, latitude] pairs");
+            self.reader
+                .wrong_type("polygon", value, "an array of [longitude, latitude] pairs");
             return None;
         };
         let mut coords = Vec::with_capacity(points.len());
         for point in points.iter() {
             let pair: Option<Vec<f64>> = match point.get_ref() {
-                DeValue::Array(xy) if xy.len() == 2 => xy.iter().map(|v| self.reader.number("polygon", v).map(|n| n.value)).collect(),
+                DeValue::Array(xy) if xy.len() == 2 => xy
+                    .iter()
+                    .map(|v| self.reader.number("polygon", v).map(|n| n.value))
+                    .collect(),
                 _ => {
-                    self.reader.wrong_type("polygon", point, "a [longitude, latitude] pair");
+                    self.reader
+                        .wrong_type("polygon", point, "a [longitude, latitude] pair");
                     None
                 }
             };
             let pair = pair?;
             if !(-180.0..=180.0).contains(&pair[0]) || !(-90.0..=90.0).contains(&pair[1]) {
                 self.reader
-                    .error(Code::InvalidPolygon, point.span(), format!("zone `{id}`: a point is outside the globe"))
+                    .error(
+                        Code::InvalidPolygon,
+                        point.span(),
+                        format!("zone `{id}`: a point is outside the globe"),
+                    )
                     .found(format!("[{}, {}]", pair[0], pair[1]))
-                    .expected("[longitude, latitude] with longitude in -180..180 and latitude in -90..90")
+                    .expected(
+                        "[longitude, latitude] with longitude in -180..180 and latitude in -90..90",
+                    )
                     .hint = Some("coordinates are written longitude first, as in GeoJSON".into());
                 return None;
             }
-            coords.push(Coord { x: pair[0], y: pair[1] });
+            coords.push(Coord {
+                x: pair[0],
+                y: pair[1],
+            });
         }
         if coords.len() < 4 || coords.first() != coords.last() {
-            let found = if coords.len() < 4 { format!("{} points", coords.len()) } else { "a ring whose last point differs from its first".into() };
+            let found = if coords.len() < 4 {
+                format!("{} points", coords.len())
+            } else {
+                "a ring whose last point differs from its first".into()
+            };
             self.reader
-                .error(Code::InvalidPolygon, value.span(), format!("zone `{id}`: the {role} ring is not closed"))
+                .error(
+                    Code::InvalidPolygon,
+                    value.span(),
+                    format!("zone `{id}`: the {role} ring is not closed"),
+                )
                 .found(found)
                 .expected("at least 4 points, the last equal to the first");
             return None;
@@ -600,7 +871,12 @@ impl<'s, 'f> Builder<'s, 'f> {
         Some(LineString::new(coords))
     }
 
-    fn inline_polygon(&mut self, id: &str, polygon: &Value<'_>, holes: Option<&Value<'_>>) -> Option<(MultiPolygon<f64>, String)> {
+    fn inline_polygon(
+        &mut self,
+        id: &str,
+        polygon: &Value<'_>,
+        holes: Option<&Value<'_>>,
+    ) -> Option<(MultiPolygon<f64>, String)> {
         let span = polygon.span();
         let exterior = self.ring(id, polygon, "outer")?;
         let mut interiors = Vec::new();
@@ -643,7 +919,12 @@ enum IdSpace {
 fn make_alias(name: &str, period: Period) -> Alias {
     let exact = exact_key(name);
     let fold = fold_key(&exact);
-    Alias { name: name.to_string(), exact_key: exact, fold_key: fold, period }
+    Alias {
+        name: name.to_string(),
+        exact_key: exact,
+        fold_key: fold,
+        period,
+    }
 }
 
 fn parse_utc_offset(text: &str) -> Option<i32> {
@@ -670,9 +951,16 @@ fn parse_utc_offset(text: &str) -> Option<i32> {
 
 /// Converts a TOML date or date-time to a minute of the agreement's local time.
 /// Returns the minute and whether only a date was written.
-fn datetime_to_minute(dt: &toml::value::Datetime, utc_offset_minutes: i32) -> Option<(Minute, bool)> {
+fn datetime_to_minute(
+    dt: &toml::value::Datetime,
+    utc_offset_minutes: i32,
+) -> Option<(Minute, bool)> {
     let date = dt.date?;
-    let day = Day::from_ymd(i32::from(date.year), u32::from(date.month), u32::from(date.day))?;
+    let day = Day::from_ymd(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )?;
     let mut minute = i64::from(day.0) * MINUTES_PER_DAY;
     let date_only = dt.time.is_none();
     if let Some(time) = dt.time {
@@ -695,12 +983,23 @@ fn datetime_to_minute(dt: &toml::value::Datetime, utc_offset_minutes: i32) -> Op
 impl Window {
     /// Builds a window from a `from` minute and an `until` value: a bare date
     /// as `until` includes that whole day.
-    pub(crate) fn from_parts(from: Option<(Minute, bool)>, until: Option<(Minute, bool)>) -> Window {
-        let end = until.map(|(m, date_only)| if date_only { Minute(m.0 + MINUTES_PER_DAY) } else { m });
-        Window { start: from.map(|(m, _)| m), end }
+    pub(crate) fn from_parts(
+        from: Option<(Minute, bool)>,
+        until: Option<(Minute, bool)>,
+    ) -> Window {
+        let end = until.map(|(m, date_only)| {
+            if date_only {
+                Minute(m.0 + MINUTES_PER_DAY)
+            } else {
+                m
+            }
+        });
+        Window {
+            start: from.map(|(m, _)| m),
+            end,
+        }
     }
 }
-
 
 /// Column names of a protected-site list, with their defaults.
 struct SiteColumns {
@@ -728,7 +1027,13 @@ impl<'s, 'f> Builder<'s, 'f> {
             IdSpace::Step => (&mut self.steps, "step", self.agreement.steps.len()),
         };
         if map.contains_key(&id.value) {
-            self.reader.error(Code::DuplicateId, id.span.clone(), format!("{noun} `{}` is defined twice", id.value)).expected(format!("a unique {noun} id"));
+            self.reader
+                .error(
+                    Code::DuplicateId,
+                    id.span.clone(),
+                    format!("{noun} `{}` is defined twice", id.value),
+                )
+                .expected(format!("a unique {noun} id"));
             return false;
         }
         map.insert(id.value.clone(), next);
@@ -758,12 +1063,20 @@ impl<'s, 'f> Builder<'s, 'f> {
             format!("a {noun} defined in this agreement (there are none)")
         } else {
             let shown: Vec<String> = known.iter().take(12).map(|k| format!("`{k}`")).collect();
-            let more = if known.len() > 12 { format!(" and {} more", known.len() - 12) } else { String::new() };
+            let more = if known.len() > 12 {
+                format!(" and {} more", known.len() - 12)
+            } else {
+                String::new()
+            };
             format!("one of the {noun}s defined: {}{more}", shown.join(", "))
         };
         let d = self
             .reader
-            .error(Code::UnknownReference, reference.span.clone(), format!("unknown {noun} `{}`", reference.value))
+            .error(
+                Code::UnknownReference,
+                reference.span.clone(),
+                format!("unknown {noun} `{}`", reference.value),
+            )
             .found(format!("`{}`", reference.value))
             .expected(expected);
         if let Some(s) = suggestion {
@@ -772,11 +1085,18 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     fn collect_ids(&mut self, root: Table<'_, '_>, key: &str, space: IdSpace) {
-        let Some(DeValue::Array(items)) = root.get(key).map(|v| v.get_ref()) else { return };
+        let Some(DeValue::Array(items)) = root.get(key).map(|v| v.get_ref()) else {
+            return;
+        };
         for item in items.iter() {
-            let Some(DeValue::String(id)) = item.get_ref().get("id").map(|v| v.get_ref()) else { continue };
+            let Some(DeValue::String(id)) = item.get_ref().get("id").map(|v| v.get_ref()) else {
+                continue;
+            };
             let span = item.get_ref().get("id").map_or(item.span(), |v| v.span());
-            let located = Located { value: id.to_string(), span };
+            let located = Located {
+                value: id.to_string(),
+                span,
+            };
             self.define(space, &located);
         }
     }
@@ -803,7 +1123,9 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     fn zone_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<usize> {
         let list = self.reader.string_list(table, key);
-        list.iter().filter_map(|z| self.resolve_in(z, IdSpace::Zone)).collect()
+        list.iter()
+            .filter_map(|z| self.resolve_in(z, IdSpace::Zone))
+            .collect()
     }
 
     fn kind_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<KindIndex> {
@@ -813,7 +1135,12 @@ impl<'s, 'f> Builder<'s, 'f> {
             match self.agreement.taxonomy.find(&kind.value) {
                 Some(k) => out.push(k),
                 None => {
-                    let known = self.agreement.taxonomy.iter().map(|(_, k)| k.id.clone()).collect();
+                    let known = self
+                        .agreement
+                        .taxonomy
+                        .iter()
+                        .map(|(_, k)| k.id.clone())
+                        .collect();
                     self.unknown(&kind, "kind", known);
                 }
             }
@@ -832,7 +1159,12 @@ impl<'s, 'f> Builder<'s, 'f> {
             } else if let Some(a) = self.actors.get(&item.value) {
                 out.push(Bound::Actor(*a));
             } else {
-                let mut known: Vec<String> = self.parties.keys().chain(self.actors.keys()).cloned().collect();
+                let mut known: Vec<String> = self
+                    .parties
+                    .keys()
+                    .chain(self.actors.keys())
+                    .cloned()
+                    .collect();
                 known.push("any-party".into());
                 self.unknown(&item, "party or actor", known);
             }
@@ -858,7 +1190,12 @@ impl<'s, 'f> Builder<'s, 'f> {
             match target {
                 Some(t) => out.push(t),
                 None => {
-                    let mut known: Vec<String> = self.parties.keys().chain(self.actors.keys()).cloned().collect();
+                    let mut known: Vec<String> = self
+                        .parties
+                        .keys()
+                        .chain(self.actors.keys())
+                        .cloned()
+                        .collect();
                     known.extend(["covered", "excluded", "civilians", "anyone"].map(String::from));
                     self.unknown(&item, "target", known);
                 }
@@ -874,7 +1211,12 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
         let list = self.reader.string_list(table, key);
         let mut selector = SiteSelector::default();
-        let kinds: Vec<String> = self.agreement.sites.iter().map(|s| s.kind.clone()).collect();
+        let kinds: Vec<String> = self
+            .agreement
+            .sites
+            .iter()
+            .map(|s| s.kind.clone())
+            .collect();
         for item in list {
             if item.value == "any" {
                 continue;
@@ -896,24 +1238,41 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     /// A number, or `"[bracket-id]"` naming a parameter bracket.
     fn param(&mut self, table: Table<'_, '_>, key: &str, required: bool) -> Option<Param> {
-        let value = if required { self.reader.required(table, key)? } else { table.get(key)? };
+        let value = if required {
+            self.reader.required(table, key)?
+        } else {
+            table.get(key)?
+        };
         match value.get_ref() {
             DeValue::String(s) => {
                 let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
                     self.reader
-                        .error(Code::InvalidValue, value.span(), format!("`{key}` is neither a number nor a bracket reference"))
+                        .error(
+                            Code::InvalidValue,
+                            value.span(),
+                            format!("`{key}` is neither a number nor a bracket reference"),
+                        )
                         .found(format!("\"{s}\""))
                         .expected("a number, or \"[bracket-id]\" to take the value from a bracket");
                     return None;
                 };
-                let reference = Located { value: inner.to_string(), span: value.span() };
+                let reference = Located {
+                    value: inner.to_string(),
+                    span: value.span(),
+                };
                 let index = self.resolve_in(&reference, IdSpace::Bracket)?;
                 Some(Param::Bracket(index))
             }
             _ => {
                 let n = self.reader.number(key, value)?;
                 if n.value < 0.0 {
-                    self.reader.error(Code::InvalidValue, n.span, format!("`{key}` cannot be negative")).expected("0 or more");
+                    self.reader
+                        .error(
+                            Code::InvalidValue,
+                            n.span,
+                            format!("`{key}` cannot be negative"),
+                        )
+                        .expected("0 or more");
                     return None;
                 }
                 Some(Param::Fixed(n.value))
@@ -923,7 +1282,12 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     // ----------------------------------------------------------------- zone sources
 
-    fn zone_from_file(&mut self, id: &str, table: Table<'_, '_>, file: &Value<'_>) -> Option<(MultiPolygon<f64>, String)> {
+    fn zone_from_file(
+        &mut self,
+        id: &str,
+        table: Table<'_, '_>,
+        file: &Value<'_>,
+    ) -> Option<(MultiPolygon<f64>, String)> {
         let file = self.reader.string("file", file)?;
         let features = self.read_geojson_features(&file)?;
         let selector = match table.get("feature") {
@@ -937,7 +1301,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                     DeValue::String(s) => s.to_string(),
                     DeValue::Integer(i) => i.as_str().to_string(),
                     other => {
-                        self.reader.wrong_type("value", wanted, "a string or an integer");
+                        self.reader
+                            .wrong_type("value", wanted, "a string or an integer");
                         let _ = other;
                         return None;
                     }
@@ -949,25 +1314,58 @@ impl<'s, 'f> Builder<'s, 'f> {
             None => features.iter().collect(),
             Some((property, wanted, _)) => features
                 .iter()
-                .filter(|f| f.properties.as_ref().and_then(|p| p.get(property)).is_some_and(|v| json_text(v) == *wanted))
+                .filter(|f| {
+                    f.properties
+                        .as_ref()
+                        .and_then(|p| p.get(property))
+                        .is_some_and(|v| json_text(v) == *wanted)
+                })
                 .collect(),
         };
         if chosen.is_empty() {
-            let span = selector.as_ref().map_or(file.span.clone(), |(_, _, s)| s.clone());
-            let (property, wanted) = selector.as_ref().map_or(("", ""), |(p, w, _)| (p.as_str(), w.as_str()));
+            let span = selector
+                .as_ref()
+                .map_or(file.span.clone(), |(_, _, s)| s.clone());
+            let (property, wanted) = selector
+                .as_ref()
+                .map_or(("", ""), |(p, w, _)| (p.as_str(), w.as_str()));
             let examples: Vec<String> = features
                 .iter()
-                .filter_map(|f| f.properties.as_ref().and_then(|p| p.get(property)).map(json_text))
+                .filter_map(|f| {
+                    f.properties
+                        .as_ref()
+                        .and_then(|p| p.get(property))
+                        .map(json_text)
+                })
                 .take(8)
                 .collect();
             self.reader
-                .error(Code::FeatureNotFound, span, format!("zone `{id}`: no feature of `{}` has {property} = \"{wanted}\"", file.value))
-                .expected(if examples.is_empty() { format!("a feature with a `{property}` property") } else { format!("one of: {}", examples.join(", ")) });
+                .error(
+                    Code::FeatureNotFound,
+                    span,
+                    format!(
+                        "zone `{id}`: no feature of `{}` has {property} = \"{wanted}\"",
+                        file.value
+                    ),
+                )
+                .expected(if examples.is_empty() {
+                    format!("a feature with a `{property}` property")
+                } else {
+                    format!("one of: {}", examples.join(", "))
+                });
             return None;
         }
         if selector.is_none() && chosen.len() > 1 {
             self.reader
-                .error(Code::InvalidValue, file.span.clone(), format!("zone `{id}`: `{}` holds {} features; say which", file.value, chosen.len()))
+                .error(
+                    Code::InvalidValue,
+                    file.span.clone(),
+                    format!(
+                        "zone `{id}`: `{}` holds {} features; say which",
+                        file.value,
+                        chosen.len()
+                    ),
+                )
                 .expected("a `feature = { property = \"…\", value = \"…\" }` selector");
             return None;
         }
@@ -1005,11 +1403,20 @@ impl<'s, 'f> Builder<'s, 'f> {
             None if boundaries.len() == 1 => &boundaries[0],
             None => {
                 self.reader
-                    .error(Code::MissingField, admin.span.clone(), format!("zone `{id}`: which boundaries file holds `{}`?", admin.value))
+                    .error(
+                        Code::MissingField,
+                        admin.span.clone(),
+                        format!(
+                            "zone `{id}`: which boundaries file holds `{}`?",
+                            admin.value
+                        ),
+                    )
                     .expected(if boundaries.is_empty() {
-                        "a [[boundaries]] table naming an administrative boundaries file".to_string()
+                        "a [[boundaries]] table naming an administrative boundaries file"
+                            .to_string()
                     } else {
-                        "a `boundaries = \"…\"` field, since several [[boundaries]] are defined".to_string()
+                        "a `boundaries = \"…\"` field, since several [[boundaries]] are defined"
+                            .to_string()
                     });
                 return None;
             }
@@ -1020,20 +1427,41 @@ impl<'s, 'f> Builder<'s, 'f> {
         let matches: Vec<&geojson::Feature> = features
             .iter()
             .filter(|f| {
-                let Some(props) = f.properties.as_ref() else { return false };
-                set.code_properties.iter().any(|p| props.get(p).is_some_and(|v| json_text(v).to_ascii_uppercase() == wanted_code))
-                    || set.name_properties.iter().any(|p| props.get(p).is_some_and(|v| exact_key(&json_text(v)) == wanted_key))
+                let Some(props) = f.properties.as_ref() else {
+                    return false;
+                };
+                set.code_properties.iter().any(|p| {
+                    props
+                        .get(p)
+                        .is_some_and(|v| json_text(v).to_ascii_uppercase() == wanted_code)
+                }) || set.name_properties.iter().any(|p| {
+                    props
+                        .get(p)
+                        .is_some_and(|v| exact_key(&json_text(v)) == wanted_key)
+                })
             })
             .collect();
         match matches.len() {
             0 => {
                 let examples: Vec<String> = features
                     .iter()
-                    .filter_map(|f| f.properties.as_ref().and_then(|p| set.name_properties.iter().find_map(|n| p.get(n))).map(json_text))
+                    .filter_map(|f| {
+                        f.properties
+                            .as_ref()
+                            .and_then(|p| set.name_properties.iter().find_map(|n| p.get(n)))
+                            .map(json_text)
+                    })
                     .take(20)
                     .collect();
                 self.reader
-                    .error(Code::FeatureNotFound, admin.span.clone(), format!("zone `{id}`: no administrative unit `{}` in `{}`", admin.value, set.file.value))
+                    .error(
+                        Code::FeatureNotFound,
+                        admin.span.clone(),
+                        format!(
+                            "zone `{id}`: no administrative unit `{}` in `{}`",
+                            admin.value, set.file.value
+                        ),
+                    )
                     .expected(format!("a name or code such as: {}", examples.join(", ")));
                 None
             }
@@ -1042,21 +1470,48 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let polygons = self.feature_polygons(id, matches[0], &file)?;
                 let multi = MultiPolygon::new(polygons);
                 self.validate_geometry(id, &multi, admin.span.clone());
-                Some((multi, format!("administrative unit \"{}\" in {}", admin.value, set.file.value)))
+                Some((
+                    multi,
+                    format!(
+                        "administrative unit \"{}\" in {}",
+                        admin.value, set.file.value
+                    ),
+                ))
             }
             n => {
                 self.reader
-                    .error(Code::FeatureNotFound, admin.span.clone(), format!("zone `{id}`: `{}` names {n} units in `{}`", admin.value, set.file.value))
+                    .error(
+                        Code::FeatureNotFound,
+                        admin.span.clone(),
+                        format!(
+                            "zone `{id}`: `{}` names {n} units in `{}`",
+                            admin.value, set.file.value
+                        ),
+                    )
                     .expected("a name or code that names exactly one unit")
-                    .hint = Some("use the unit's code (e.g. its ISO 3166-2 code) instead of its name".into());
+                    .hint = Some(
+                    "use the unit's code (e.g. its ISO 3166-2 code) instead of its name".into(),
+                );
                 None
             }
         }
     }
 
-    fn feature_polygons(&mut self, id: &str, feature: &geojson::Feature, file: &Located<String>) -> Option<Vec<Polygon<f64>>> {
+    fn feature_polygons(
+        &mut self,
+        id: &str,
+        feature: &geojson::Feature,
+        file: &Located<String>,
+    ) -> Option<Vec<Polygon<f64>>> {
         let Some(geometry) = &feature.geometry else {
-            self.reader.error(Code::BadReferencedFile, file.span.clone(), format!("zone `{id}`: the feature in `{}` has no geometry", file.value));
+            self.reader.error(
+                Code::BadReferencedFile,
+                file.span.clone(),
+                format!(
+                    "zone `{id}`: the feature in `{}` has no geometry",
+                    file.value
+                ),
+            );
             return None;
         };
         let rings_list: Vec<&Vec<Vec<geojson::Position>>> = match &geometry.value {
@@ -1064,7 +1519,14 @@ impl<'s, 'f> Builder<'s, 'f> {
             geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
             _ => {
                 self.reader
-                    .error(Code::BadReferencedFile, file.span.clone(), format!("zone `{id}`: the feature in `{}` is not a polygon", file.value))
+                    .error(
+                        Code::BadReferencedFile,
+                        file.span.clone(),
+                        format!(
+                            "zone `{id}`: the feature in `{}` is not a polygon",
+                            file.value
+                        ),
+                    )
                     .expected("a Polygon or MultiPolygon geometry");
                 return None;
             }
@@ -1076,13 +1538,28 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let coords: Vec<Coord<f64>> = ring
                     .iter()
                     .filter(|p| p.len() >= 2)
-                    .map(|p| Coord { x: p.as_slice()[0], y: p.as_slice()[1] })
+                    .map(|p| Coord {
+                        x: p.as_slice()[0],
+                        y: p.as_slice()[1],
+                    })
                     .collect();
                 if coords.len() < 4 || coords.first() != coords.last() {
                     let role = if r == 0 { "outer" } else { "hole" };
                     self.reader
-                        .error(Code::InvalidPolygon, file.span.clone(), format!("zone `{id}`: a {role} ring in `{}` is not closed", file.value))
-                        .found(format!("{} points, first {:?}, last {:?}", coords.len(), coords.first().map(|c| (c.x, c.y)), coords.last().map(|c| (c.x, c.y))))
+                        .error(
+                            Code::InvalidPolygon,
+                            file.span.clone(),
+                            format!(
+                                "zone `{id}`: a {role} ring in `{}` is not closed",
+                                file.value
+                            ),
+                        )
+                        .found(format!(
+                            "{} points, first {:?}, last {:?}",
+                            coords.len(),
+                            coords.first().map(|c| (c.x, c.y)),
+                            coords.last().map(|c| (c.x, c.y))
+                        ))
                         .expected("at least 4 points, the last equal to the first (RFC 7946)");
                     return None;
                 }
@@ -1111,7 +1588,11 @@ impl<'s, 'f> Builder<'s, 'f> {
         if !problems.is_empty() {
             problems.truncate(5);
             self.reader
-                .error(Code::InvalidPolygon, span, format!("zone `{id}`: invalid polygon"))
+                .error(
+                    Code::InvalidPolygon,
+                    span,
+                    format!("zone `{id}`: invalid polygon"),
+                )
                 .found(problems.join("; "))
                 .expected("simple rings that do not cross themselves or each other");
         }
@@ -1122,16 +1603,39 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn sites(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "site") {
             let what = format!("site #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "site", &what) else { continue };
-            self.reader.check_keys(table, &["id", "name", "kind", "point", "precision", "location_uncertainty_km", "protection_radius_km"]);
-            let Some(id) = self.reader.req_string(table, "id") else { continue };
-            let name = self.reader.opt_string(table, "name").map_or_else(|| id.value.clone(), |n| n.value);
+            let Some(table) = self.reader.as_table(value, "site", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &[
+                    "id",
+                    "name",
+                    "kind",
+                    "point",
+                    "precision",
+                    "location_uncertainty_km",
+                    "protection_radius_km",
+                ],
+            );
+            let Some(id) = self.reader.req_string(table, "id") else {
+                continue;
+            };
+            let name = self
+                .reader
+                .opt_string(table, "name")
+                .map_or_else(|| id.value.clone(), |n| n.value);
             let kind = self.reader.req_string(table, "kind");
-            let point = self.reader.required(table, "point").and_then(|p| self.point(p));
+            let point = self
+                .reader
+                .required(table, "point")
+                .and_then(|p| self.point(p));
             let precision = self.site_precision(table);
             let uncertainty = self.reader.opt_number(table, "location_uncertainty_km");
             let radius = self.reader.opt_number(table, "protection_radius_km");
-            let (Some(kind), Some(point), Some(precision)) = (kind, point, precision) else { continue };
+            let (Some(kind), Some(point), Some(precision)) = (kind, point, precision) else {
+                continue;
+            };
             if !self.define(IdSpace::Site, &id) {
                 continue;
             }
@@ -1141,8 +1645,10 @@ impl<'s, 'f> Builder<'s, 'f> {
                 kind: kind.value,
                 point,
                 precision,
-                location_uncertainty_km: uncertainty.map_or(default_uncertainty(precision), |u| u.value.max(0.0)),
-                protection_radius_km: radius.map_or(DEFAULT_PROTECTION_RADIUS_KM, |r| r.value.max(0.0)),
+                location_uncertainty_km: uncertainty
+                    .map_or(default_uncertainty(precision), |u| u.value.max(0.0)),
+                protection_radius_km: radius
+                    .map_or(DEFAULT_PROTECTION_RADIUS_KM, |r| r.value.max(0.0)),
                 origin: "inline".into(),
             };
             self.agreement.sites.push(site);
@@ -1150,11 +1656,16 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     fn site_precision(&mut self, table: Table<'_, '_>) -> Option<SitePrecision> {
-        let Some(p) = self.reader.opt_string(table, "precision") else { return Some(SitePrecision::Exact) };
+        let Some(p) = self.reader.opt_string(table, "precision") else {
+            return Some(SitePrecision::Exact);
+        };
         match parse_site_precision(&p.value) {
             Some(p) => Some(p),
             None => {
-                self.reader.error(Code::InvalidValue, p.span, "unknown site precision").found(format!("`{}`", p.value)).expected("`exact` or `settlement`");
+                self.reader
+                    .error(Code::InvalidValue, p.span, "unknown site precision")
+                    .found(format!("`{}`", p.value))
+                    .expected("`exact` or `settlement`");
                 None
             }
         }
@@ -1162,19 +1673,32 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     fn point(&mut self, value: &Value<'_>) -> Option<LonLat> {
         let pair: Option<Vec<f64>> = match value.get_ref() {
-            DeValue::Array(xy) if xy.len() == 2 => xy.iter().map(|v| self.reader.number("point", v).map(|n| n.value)).collect(),
+            DeValue::Array(xy) if xy.len() == 2 => xy
+                .iter()
+                .map(|v| self.reader.number("point", v).map(|n| n.value))
+                .collect(),
             _ => {
-                self.reader.wrong_type("point", value, "a [longitude, latitude] pair");
+                self.reader
+                    .wrong_type("point", value, "a [longitude, latitude] pair");
                 None
             }
         };
         let pair = pair?;
-        let point = LonLat { lon: pair[0], lat: pair[1] };
+        let point = LonLat {
+            lon: pair[0],
+            lat: pair[1],
+        };
         if !point.is_valid() {
             self.reader
-                .error(Code::InvalidValue, value.span(), "the point is outside the globe")
+                .error(
+                    Code::InvalidValue,
+                    value.span(),
+                    "the point is outside the globe",
+                )
                 .found(format!("[{}, {}]", pair[0], pair[1]))
-                .expected("[longitude, latitude] with longitude in -180..180 and latitude in -90..90");
+                .expected(
+                    "[longitude, latitude] with longitude in -180..180 and latitude in -90..90",
+                );
             return None;
         }
         Some(point)
@@ -1183,16 +1707,36 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn site_lists(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "site_list") {
             let what = format!("site_list #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "site_list", &what) else { continue };
-            self.reader.check_keys(table, &["file", "kind", "precision", "location_uncertainty_km", "protection_radius_km", "columns"]);
-            let Some(file) = self.reader.req_string(table, "file") else { continue };
+            let Some(table) = self.reader.as_table(value, "site_list", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &[
+                    "file",
+                    "kind",
+                    "precision",
+                    "location_uncertainty_km",
+                    "protection_radius_km",
+                    "columns",
+                ],
+            );
+            let Some(file) = self.reader.req_string(table, "file") else {
+                continue;
+            };
             let default_kind = self.reader.opt_string(table, "kind").map(|k| k.value);
             let default_precision = match table.get("precision") {
                 Some(_) => self.site_precision(table),
                 None => None,
             };
-            let uncertainty = self.reader.opt_number(table, "location_uncertainty_km").map(|u| u.value.max(0.0));
-            let radius = self.reader.opt_number(table, "protection_radius_km").map_or(DEFAULT_PROTECTION_RADIUS_KM, |r| r.value.max(0.0));
+            let uncertainty = self
+                .reader
+                .opt_number(table, "location_uncertainty_km")
+                .map(|u| u.value.max(0.0));
+            let radius = self
+                .reader
+                .opt_number(table, "protection_radius_km")
+                .map_or(DEFAULT_PROTECTION_RADIUS_KM, |r| r.value.max(0.0));
             let mut columns = SiteColumns {
                 id: "id".into(),
                 name: "name".into(),
@@ -1204,7 +1748,10 @@ impl<'s, 'f> Builder<'s, 'f> {
             if let Some(c) = table.get("columns")
                 && let Some(ct) = self.reader.as_table(c, "columns", "`columns`")
             {
-                self.reader.check_keys(ct, &["id", "name", "latitude", "longitude", "kind", "precision"]);
+                self.reader.check_keys(
+                    ct,
+                    &["id", "name", "latitude", "longitude", "kind", "precision"],
+                );
                 for (key, slot) in [
                     ("id", &mut columns.id),
                     ("name", &mut columns.name),
@@ -1218,7 +1765,9 @@ impl<'s, 'f> Builder<'s, 'f> {
                     }
                 }
             }
-            let Some(bytes) = self.read_file(&file) else { continue };
+            let Some(bytes) = self.read_file(&file) else {
+                continue;
+            };
             let rows = if file.value.to_ascii_lowercase().ends_with(".csv") {
                 self.site_rows_from_csv(&file, &bytes, &columns)
             } else {
@@ -1228,8 +1777,14 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let kind = row.kind.clone().or_else(|| default_kind.clone());
                 let Some(kind) = kind else {
                     self.reader.push(
-                        Diagnostic::error(Code::MissingField, format!("site `{}` has no kind", row.id))
-                            .with_expected(format!("a `{}` column, or `kind = \"…\"` in the [[site_list]]", columns.kind)),
+                        Diagnostic::error(
+                            Code::MissingField,
+                            format!("site `{}` has no kind", row.id),
+                        )
+                        .with_expected(format!(
+                            "a `{}` column, or `kind = \"…\"` in the [[site_list]]",
+                            columns.kind
+                        )),
                         file.span.clone(),
                     );
                     continue;
@@ -1237,15 +1792,25 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let precision = match row.precision.as_deref().map(parse_site_precision) {
                     Some(Some(p)) => p,
                     Some(None) => {
-                        let mut d = Diagnostic::error(Code::InvalidValue, format!("site `{}`: unknown precision `{}`", row.id, row.precision.unwrap_or_default()))
-                            .with_expected("`exact` or `settlement`");
+                        let mut d = Diagnostic::error(
+                            Code::InvalidValue,
+                            format!(
+                                "site `{}`: unknown precision `{}`",
+                                row.id,
+                                row.precision.unwrap_or_default()
+                            ),
+                        )
+                        .with_expected("`exact` or `settlement`");
                         d = d.at_line(file.value.clone(), row.line);
                         self.reader.diagnostics.push(d);
                         continue;
                     }
                     None => default_precision.unwrap_or(SitePrecision::Exact),
                 };
-                let located = Located { value: row.id.clone(), span: file.span.clone() };
+                let located = Located {
+                    value: row.id.clone(),
+                    span: file.span.clone(),
+                };
                 if !self.define(IdSpace::Site, &located) {
                     continue;
                 }
@@ -1263,19 +1828,36 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
     }
 
-    fn site_rows_from_csv(&mut self, file: &Located<String>, bytes: &[u8], columns: &SiteColumns) -> Vec<SiteRow> {
+    fn site_rows_from_csv(
+        &mut self,
+        file: &Located<String>,
+        bytes: &[u8],
+        columns: &SiteColumns,
+    ) -> Vec<SiteRow> {
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
-                self.reader.error(Code::BadReferencedFile, file.span.clone(), format!("`{}` is not a readable CSV file: {e}", file.value));
+                self.reader.error(
+                    Code::BadReferencedFile,
+                    file.span.clone(),
+                    format!("`{}` is not a readable CSV file: {e}", file.value),
+                );
                 return Vec::new();
             }
         };
         let find = |name: &str| headers.iter().position(|h| h.trim() == name);
         let mut missing = Vec::new();
-        let (id_col, lat_col, lon_col) = (find(&columns.id), find(&columns.latitude), find(&columns.longitude));
-        for (col, name) in [(id_col, &columns.id), (lat_col, &columns.latitude), (lon_col, &columns.longitude)] {
+        let (id_col, lat_col, lon_col) = (
+            find(&columns.id),
+            find(&columns.latitude),
+            find(&columns.longitude),
+        );
+        for (col, name) in [
+            (id_col, &columns.id),
+            (lat_col, &columns.latitude),
+            (lon_col, &columns.longitude),
+        ] {
             if col.is_none() {
                 missing.push(format!("`{name}`"));
             }
@@ -1287,7 +1869,9 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .expected("map the columns with `columns = { id = \"…\", latitude = \"…\", longitude = \"…\" }`");
             return Vec::new();
         }
-        let (Some(id_col), Some(lat_col), Some(lon_col)) = (id_col, lat_col, lon_col) else { return Vec::new() };
+        let (Some(id_col), Some(lat_col), Some(lon_col)) = (id_col, lat_col, lon_col) else {
+            return Vec::new();
+        };
         let name_col = find(&columns.name);
         let kind_col = find(&columns.kind);
         let precision_col = find(&columns.precision);
@@ -1298,47 +1882,84 @@ impl<'s, 'f> Builder<'s, 'f> {
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize);
                     self.reader.diagnostics.push(
-                        Diagnostic::error(Code::BadReferencedFile, format!("unreadable row: {e}")).at_line(file.value.clone(), line),
+                        Diagnostic::error(Code::BadReferencedFile, format!("unreadable row: {e}"))
+                            .at_line(file.value.clone(), line),
                     );
                     continue;
                 }
             };
             let line = record.position().map_or(0, |p| p.line() as usize);
-            let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+            let get = |c: Option<usize>| {
+                c.and_then(|c| record.get(c))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+            };
             let id = get(Some(id_col)).unwrap_or_default();
             let lat = get(Some(lat_col)).and_then(|s| s.parse::<f64>().ok());
             let lon = get(Some(lon_col)).and_then(|s| s.parse::<f64>().ok());
             let (Some(lat), Some(lon)) = (lat, lon) else {
                 self.reader.diagnostics.push(
-                    Diagnostic::error(Code::InvalidValue, format!("site `{id}` has no usable coordinates"))
-                        .with_found(format!("{} = {:?}, {} = {:?}", columns.latitude, record.get(lat_col), columns.longitude, record.get(lon_col)))
-                        .with_expected("decimal degrees")
-                        .at_line(file.value.clone(), line),
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("site `{id}` has no usable coordinates"),
+                    )
+                    .with_found(format!(
+                        "{} = {:?}, {} = {:?}",
+                        columns.latitude,
+                        record.get(lat_col),
+                        columns.longitude,
+                        record.get(lon_col)
+                    ))
+                    .with_expected("decimal degrees")
+                    .at_line(file.value.clone(), line),
                 );
                 continue;
             };
             let point = LonLat { lon, lat };
             if !point.is_valid() || id.is_empty() {
                 self.reader.diagnostics.push(
-                    Diagnostic::error(Code::InvalidValue, format!("site `{id}` has an empty id or a point outside the globe"))
-                        .with_expected("an id and decimal degrees within -180..180, -90..90")
-                        .at_line(file.value.clone(), line),
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("site `{id}` has an empty id or a point outside the globe"),
+                    )
+                    .with_expected("an id and decimal degrees within -180..180, -90..90")
+                    .at_line(file.value.clone(), line),
                 );
                 continue;
             }
-            rows.push(SiteRow { name: get(name_col).unwrap_or_else(|| id.clone()), id, point, kind: get(kind_col), precision: get(precision_col), line });
+            rows.push(SiteRow {
+                name: get(name_col).unwrap_or_else(|| id.clone()),
+                id,
+                point,
+                kind: get(kind_col),
+                precision: get(precision_col),
+                line,
+            });
         }
         rows
     }
 
-    fn site_rows_from_geojson(&mut self, file: &Located<String>, bytes: &[u8], columns: &SiteColumns) -> Vec<SiteRow> {
+    fn site_rows_from_geojson(
+        &mut self,
+        file: &Located<String>,
+        bytes: &[u8],
+        columns: &SiteColumns,
+    ) -> Vec<SiteRow> {
         let text = String::from_utf8_lossy(bytes);
         let features = match text.parse::<geojson::GeoJson>() {
             Ok(geojson::GeoJson::FeatureCollection(fc)) => fc.features,
             Ok(geojson::GeoJson::Feature(f)) => vec![f],
             Ok(_) | Err(_) => {
                 self.reader
-                    .error(Code::BadReferencedFile, file.span.clone(), format!("`{}` is neither a CSV file nor a GeoJSON feature collection", file.value))
+                    .error(
+                        Code::BadReferencedFile,
+                        file.span.clone(),
+                        format!(
+                            "`{}` is neither a CSV file nor a GeoJSON feature collection",
+                            file.value
+                        ),
+                    )
                     .expected("a .csv file with a header row, or GeoJSON Point features");
                 return Vec::new();
             }
@@ -1347,19 +1968,39 @@ impl<'s, 'f> Builder<'s, 'f> {
         for (i, feature) in features.iter().enumerate() {
             let props = feature.properties.clone().unwrap_or_default();
             let get = |k: &str| props.get(k).map(json_text).filter(|s| !s.is_empty());
-            let id = get(&columns.id).unwrap_or_else(|| format!("{}-{}", file.value.rsplit('/').next().unwrap_or("site"), i + 1));
+            let id = get(&columns.id).unwrap_or_else(|| {
+                format!(
+                    "{}-{}",
+                    file.value.rsplit('/').next().unwrap_or("site"),
+                    i + 1
+                )
+            });
             let point = match feature.geometry.as_ref().map(|g| &g.value) {
                 Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => {
-                    LonLat { lon: coordinates.as_slice()[0], lat: coordinates.as_slice()[1] }
+                    LonLat {
+                        lon: coordinates.as_slice()[0],
+                        lat: coordinates.as_slice()[1],
+                    }
                 }
                 _ => {
                     self.reader
-                        .error(Code::BadReferencedFile, file.span.clone(), format!("site `{id}` in `{}` is not a Point", file.value))
+                        .error(
+                            Code::BadReferencedFile,
+                            file.span.clone(),
+                            format!("site `{id}` in `{}` is not a Point", file.value),
+                        )
                         .expected("Point features");
                     continue;
                 }
             };
-            rows.push(SiteRow { name: get(&columns.name).unwrap_or_else(|| id.clone()), id, point, kind: get(&columns.kind), precision: get(&columns.precision), line: i + 1 });
+            rows.push(SiteRow {
+                name: get(&columns.name).unwrap_or_else(|| id.clone()),
+                id,
+                point,
+                kind: get(&columns.kind),
+                precision: get(&columns.precision),
+                line: i + 1,
+            });
         }
         rows
     }
@@ -1370,8 +2011,24 @@ impl<'s, 'f> Builder<'s, 'f> {
         let mut seen = HashMap::new();
         for (value, i) in self.reader.array_of_tables(root, "clause") {
             let what = format!("clause #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "clause", &what) else { continue };
-            self.reader.check_keys(table, &["id", "text", "kinds", "by", "against", "zones", "at_sites", "from", "until", "exception"]);
+            let Some(table) = self.reader.as_table(value, "clause", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &[
+                    "id",
+                    "text",
+                    "kinds",
+                    "by",
+                    "against",
+                    "zones",
+                    "at_sites",
+                    "from",
+                    "until",
+                    "exception",
+                ],
+            );
             let id = self.reader.req_string(table, "id");
             let text = self.reader.req_string(table, "text");
             if table.get("kinds").is_none() {
@@ -1382,34 +2039,58 @@ impl<'s, 'f> Builder<'s, 'f> {
                 self.reader.required(table, "by");
             }
             let by = self.bound_refs(table, "by");
-            let against = if table.get("against").is_some() { self.target_refs(table, "against") } else { vec![Target::Anyone] };
+            let against = if table.get("against").is_some() {
+                self.target_refs(table, "against")
+            } else {
+                vec![Target::Anyone]
+            };
             let zones = self.zone_refs(table, "zones");
             let at_sites = self.site_selector(table, "at_sites");
             let from = table.get("from").and_then(|v| self.minute("from", v));
             let until = table.get("until").and_then(|v| self.minute("until", v));
-            let window = Window::from_parts(from.as_ref().map(|f| f.value), until.as_ref().map(|u| u.value));
+            let window = Window::from_parts(
+                from.as_ref().map(|f| f.value),
+                until.as_ref().map(|u| u.value),
+            );
             if let (Some(start), Some(end), Some(u)) = (window.start, window.end, &until)
                 && end <= start
             {
                 self.reader
-                    .error(Code::DatesOutOfOrder, u.span.clone(), format!("`until` ({end}) is not after `from` ({start})"))
+                    .error(
+                        Code::DatesOutOfOrder,
+                        u.span.clone(),
+                        format!("`until` ({end}) is not after `from` ({start})"),
+                    )
                     .expected("an end after the start");
             }
             let mut exceptions = Vec::new();
             for (ev, j) in self.reader.array_of_tables(table, "exception") {
                 let what = format!("exception #{} of clause #{}", j + 1, i + 1);
-                let Some(et) = self.reader.as_table(ev, "exception", &what) else { continue };
-                self.reader.check_keys(et, &["reason", "against", "kinds", "zones", "unless_at_sites"]);
+                let Some(et) = self.reader.as_table(ev, "exception", &what) else {
+                    continue;
+                };
+                self.reader.check_keys(
+                    et,
+                    &["reason", "against", "kinds", "zones", "unless_at_sites"],
+                );
                 let reason = self.reader.req_string(et, "reason");
                 let against = self.target_refs(et, "against");
                 let kinds = self.kind_refs(et, "kinds");
                 let zones = self.zone_refs(et, "zones");
                 let unless = self.site_selector(et, "unless_at_sites");
                 if let Some(reason) = reason {
-                    exceptions.push(Exception { reason: reason.value, against, kinds, zones, unless_at_sites: unless });
+                    exceptions.push(Exception {
+                        reason: reason.value,
+                        against,
+                        kinds,
+                        zones,
+                        unless_at_sites: unless,
+                    });
                 }
             }
-            let (Some(id), Some(text)) = (id, text) else { continue };
+            let (Some(id), Some(text)) = (id, text) else {
+                continue;
+            };
             if seen.insert(id.value.clone(), ()).is_some() {
                 continue; // reported by collect_ids
             }
@@ -1427,15 +2108,26 @@ impl<'s, 'f> Builder<'s, 'f> {
             });
         }
         // Keep the id map consistent with the clauses actually built.
-        self.clauses = self.agreement.clauses.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        self.clauses = self
+            .agreement
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
     }
 
     fn brackets_(&mut self, root: Table<'_, '_>) {
         let mut seen = HashMap::new();
         for (value, i) in self.reader.array_of_tables(root, "bracket") {
             let what = format!("bracket #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "bracket", &what) else { continue };
-            self.reader.check_keys(table, &["id", "text", "alternatives", "clauses", "resolved"]);
+            let Some(table) = self.reader.as_table(value, "bracket", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &["id", "text", "alternatives", "clauses", "resolved"],
+            );
             let id = self.reader.req_string(table, "id");
             let text = self.reader.opt_string(table, "text");
             let clause_refs = self.reader.string_list(table, "clauses");
@@ -1446,13 +2138,23 @@ impl<'s, 'f> Builder<'s, 'f> {
                     clauses.push(ci);
                 }
             }
-            let alternatives: Vec<Alternative> = match (table.get("alternatives"), clause_refs.is_empty()) {
+            let alternatives: Vec<Alternative> = match (
+                table.get("alternatives"),
+                clause_refs.is_empty(),
+            ) {
                 (Some(list), true) => {
                     let DeValue::Array(items) = list.get_ref() else {
-                        self.reader.wrong_type("alternatives", list, "an array of numbers, such as [7, 10]");
+                        self.reader.wrong_type(
+                            "alternatives",
+                            list,
+                            "an array of numbers, such as [7, 10]",
+                        );
                         continue;
                     };
-                    let numbers: Vec<Located<f64>> = items.iter().filter_map(|v| self.reader.number("alternatives", v)).collect();
+                    let numbers: Vec<Located<f64>> = items
+                        .iter()
+                        .filter_map(|v| self.reader.number("alternatives", v))
+                        .collect();
                     if numbers.len() < 2 {
                         self.reader
                             .error(Code::BadBracket, list.span(), format!("bracket `{}` has {} alternative(s)", id.value, numbers.len()))
@@ -1461,11 +2163,18 @@ impl<'s, 'f> Builder<'s, 'f> {
                     for (k, n) in numbers.iter().enumerate() {
                         if numbers[..k].iter().any(|m| m.value == n.value) {
                             self.reader
-                                .error(Code::BadBracket, n.span.clone(), format!("bracket `{}` lists {} twice", id.value, n.value))
+                                .error(
+                                    Code::BadBracket,
+                                    n.span.clone(),
+                                    format!("bracket `{}` lists {} twice", id.value, n.value),
+                                )
                                 .expected("distinct alternatives");
                         }
                     }
-                    numbers.into_iter().map(|n| Alternative::Number(n.value)).collect()
+                    numbers
+                        .into_iter()
+                        .map(|n| Alternative::Number(n.value))
+                        .collect()
                 }
                 (None, false) => vec![Alternative::Included(true), Alternative::Included(false)],
                 (Some(list), false) => {
@@ -1476,7 +2185,11 @@ impl<'s, 'f> Builder<'s, 'f> {
                 }
                 (None, true) => {
                     self.reader
-                        .error(Code::BadBracket, id.span.clone(), format!("bracket `{}` has no alternatives", id.value))
+                        .error(
+                            Code::BadBracket,
+                            id.span.clone(),
+                            format!("bracket `{}` has no alternatives", id.value),
+                        )
                         .expected("`alternatives = [a, b, …]` or `clauses = [\"clause-id\", …]`");
                     continue;
                 }
@@ -1485,14 +2198,25 @@ impl<'s, 'f> Builder<'s, 'f> {
                 None => None,
                 Some(v) => {
                     let wanted = match v.get_ref() {
-                        DeValue::Boolean(b) if !clauses.is_empty() => Some(Alternative::Included(*b)),
-                        _ if clauses.is_empty() => self.reader.number("resolved", v).map(|n| Alternative::Number(n.value)),
+                        DeValue::Boolean(b) if !clauses.is_empty() => {
+                            Some(Alternative::Included(*b))
+                        }
+                        _ if clauses.is_empty() => self
+                            .reader
+                            .number("resolved", v)
+                            .map(|n| Alternative::Number(n.value)),
                         _ => {
-                            self.reader.wrong_type("resolved", v, "true (clauses included) or false (left out)");
+                            self.reader.wrong_type(
+                                "resolved",
+                                v,
+                                "true (clauses included) or false (left out)",
+                            );
                             None
                         }
                     };
-                    let position = wanted.as_ref().and_then(|w| alternatives.iter().position(|a| a == w));
+                    let position = wanted
+                        .as_ref()
+                        .and_then(|w| alternatives.iter().position(|a| a == w));
                     if wanted.is_some() && position.is_none() {
                         self.reader
                             .error(Code::BadBracket, v.span(), format!("bracket `{}` is resolved to a value that is not one of its alternatives", id.value))
@@ -1508,23 +2232,59 @@ impl<'s, 'f> Builder<'s, 'f> {
             for &c in &clauses {
                 if let Some(clause) = self.agreement.clauses.get_mut(c) {
                     if clause.optional_in.is_some() {
-                        self.reader.error(Code::BadBracket, id.span.clone(), format!("clause `{}` is in two brackets", clause.id));
+                        self.reader.error(
+                            Code::BadBracket,
+                            id.span.clone(),
+                            format!("clause `{}` is in two brackets", clause.id),
+                        );
                     }
                     clause.optional_in = Some(index);
                 }
             }
-            self.agreement.brackets.push(Bracket { id: id.value, text: text.map_or_else(String::new, |t| t.value), alternatives, resolved, clauses });
+            self.agreement.brackets.push(Bracket {
+                id: id.value,
+                text: text.map_or_else(String::new, |t| t.value),
+                alternatives,
+                resolved,
+                clauses,
+            });
         }
-        self.brackets = self.agreement.brackets.iter().enumerate().map(|(i, b)| (b.id.clone(), i)).collect();
+        self.brackets = self
+            .agreement
+            .brackets
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
     }
 
     fn steps_(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "step") {
             let what = format!("step #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "step", &what) else { continue };
-            self.reader.check_keys(table, &["id", "name", "text", "requires", "from", "after", "until", "days", "condition"]);
-            let Some(id) = self.reader.req_string(table, "id") else { continue };
-            let name = self.reader.opt_string(table, "name").map_or_else(|| id.value.clone(), |n| n.value);
+            let Some(table) = self.reader.as_table(value, "step", &what) else {
+                continue;
+            };
+            self.reader.check_keys(
+                table,
+                &[
+                    "id",
+                    "name",
+                    "text",
+                    "requires",
+                    "from",
+                    "after",
+                    "until",
+                    "days",
+                    "condition",
+                ],
+            );
+            let Some(id) = self.reader.req_string(table, "id") else {
+                continue;
+            };
+            let name = self
+                .reader
+                .opt_string(table, "name")
+                .map_or_else(|| id.value.clone(), |n| n.value);
             let text = self.reader.opt_string(table, "text").map(|t| t.value);
             let this_index = self.agreement.steps.len();
             // Steps may only depend on steps written before them: this keeps the
@@ -1532,7 +2292,14 @@ impl<'s, 'f> Builder<'s, 'f> {
             let mut requires = Vec::new();
             let dependency = |builder: &mut Self, reference: &Located<String>| -> Option<usize> {
                 if reference.value == id.value {
-                    builder.reader.error(Code::BadDependency, reference.span.clone(), format!("step `{}` depends on itself", id.value)).expected("a step defined earlier in the file");
+                    builder
+                        .reader
+                        .error(
+                            Code::BadDependency,
+                            reference.span.clone(),
+                            format!("step `{}` depends on itself", id.value),
+                        )
+                        .expected("a step defined earlier in the file");
                     return None;
                 }
                 match builder.steps.get(&reference.value) {
@@ -1540,11 +2307,20 @@ impl<'s, 'f> Builder<'s, 'f> {
                     None => {
                         let defined_later = builder.collect_later_step(root, &reference.value, i);
                         let message = if defined_later {
-                            format!("step `{}` depends on `{}`, which comes later in the file", id.value, reference.value)
+                            format!(
+                                "step `{}` depends on `{}`, which comes later in the file",
+                                id.value, reference.value
+                            )
                         } else {
-                            format!("step `{}` depends on unknown step `{}`", id.value, reference.value)
+                            format!(
+                                "step `{}` depends on unknown step `{}`",
+                                id.value, reference.value
+                            )
                         };
-                        let d = builder.reader.error(Code::BadDependency, reference.span.clone(), message).found(format!("`{}`", reference.value));
+                        let d = builder
+                            .reader
+                            .error(Code::BadDependency, reference.span.clone(), message)
+                            .found(format!("`{}`", reference.value));
                         d.expected = Some("a step defined earlier in the file".into());
                         if defined_later {
                             d.hint = Some("move the step it depends on above this one; a dependency on a later step could form a cycle".into());
@@ -1572,7 +2348,13 @@ impl<'s, 'f> Builder<'s, 'f> {
                 },
                 (None, Some(f)) => StepStart::At { minute: f.value.0 },
                 (Some(a), Some(_)) => {
-                    self.reader.error(Code::InvalidValue, a.span.clone(), format!("step `{}` has both `from` and `after`", id.value)).expected("one start: a `from` date or `after` a step");
+                    self.reader
+                        .error(
+                            Code::InvalidValue,
+                            a.span.clone(),
+                            format!("step `{}` has both `from` and `after`", id.value),
+                        )
+                        .expected("one start: a `from` date or `after` a step");
                     StepStart::At { minute: Minute(0) }
                 }
                 (None, None) => {
@@ -1584,12 +2366,23 @@ impl<'s, 'f> Builder<'s, 'f> {
             let days = self.param(table, "days", false);
             let end = match (until, days) {
                 (Some(u), None) => {
-                    let end = if u.value.1 { Minute(u.value.0.0 + MINUTES_PER_DAY) } else { u.value.0 };
+                    let end = if u.value.1 {
+                        Minute(u.value.0.0 + MINUTES_PER_DAY)
+                    } else {
+                        u.value.0
+                    };
                     if let StepStart::At { minute } = start
                         && end <= minute
                     {
                         self.reader
-                            .error(Code::DatesOutOfOrder, u.span.clone(), format!("step `{}` ends ({end}) before it starts ({minute})", id.value))
+                            .error(
+                                Code::DatesOutOfOrder,
+                                u.span.clone(),
+                                format!(
+                                    "step `{}` ends ({end}) before it starts ({minute})",
+                                    id.value
+                                ),
+                            )
                             .expected("`until` after `from`");
                     }
                     StepEnd::At { minute: end }
@@ -1597,45 +2390,78 @@ impl<'s, 'f> Builder<'s, 'f> {
                 (None, Some(d)) => StepEnd::Days { days: d },
                 (None, None) => StepEnd::Open,
                 (Some(u), Some(_)) => {
-                    self.reader.error(Code::InvalidValue, u.span.clone(), format!("step `{}` has both `until` and `days`", id.value)).expected("one end: an `until` date or a length in `days`");
+                    self.reader
+                        .error(
+                            Code::InvalidValue,
+                            u.span.clone(),
+                            format!("step `{}` has both `until` and `days`", id.value),
+                        )
+                        .expected("one end: an `until` date or a length in `days`");
                     StepEnd::Open
                 }
             };
             let mut conditions = Vec::new();
             for (cv, j) in self.reader.array_of_tables(table, "condition") {
                 let what = format!("condition #{} of step `{}`", j + 1, id.value);
-                let Some(ct) = self.reader.as_table(cv, "condition", &what) else { continue };
+                let Some(ct) = self.reader.as_table(cv, "condition", &what) else {
+                    continue;
+                };
                 if let Some(c) = self.condition(ct) {
                     conditions.push(c);
                 }
             }
             if conditions.is_empty() && table.get("condition").is_none() {
                 self.reader
-                    .error(Code::MissingField, id.span.clone(), format!("step `{}` has no condition", id.value))
+                    .error(
+                        Code::MissingField,
+                        id.span.clone(),
+                        format!("step `{}` has no condition", id.value),
+                    )
                     .expected("at least one [[step.condition]]");
             }
             if !self.define(IdSpace::Step, &id) {
                 continue;
             }
             debug_assert_eq!(this_index, self.agreement.steps.len());
-            self.agreement.steps.push(Step { id: id.value, name, text, requires, start, end, conditions });
+            self.agreement.steps.push(Step {
+                id: id.value,
+                name,
+                text,
+                requires,
+                start,
+                end,
+                conditions,
+            });
         }
     }
 
     /// True when a step with this id appears after position `current` in the file.
     fn collect_later_step(&self, root: Table<'_, '_>, id: &str, current: usize) -> bool {
-        let Some(DeValue::Array(items)) = root.get("step").map(|v| v.get_ref()) else { return false };
+        let Some(DeValue::Array(items)) = root.get("step").map(|v| v.get_ref()) else {
+            return false;
+        };
         items.iter().skip(current + 1).any(|item| matches!(item.get_ref().get("id").map(|v| v.get_ref()), Some(DeValue::String(s)) if s == id))
     }
 
     fn filter(&mut self, table: Table<'_, '_>) -> ViolationFilter {
         let parties = self.reader.string_list(table, "parties");
-        let parties = parties.iter().filter_map(|p| self.resolve_in(p, IdSpace::Party)).collect();
+        let parties = parties
+            .iter()
+            .filter_map(|p| self.resolve_in(p, IdSpace::Party))
+            .collect();
         let zones = self.zone_refs(table, "zones");
         let kinds = self.kind_refs(table, "kinds");
         let clauses = self.reader.string_list(table, "clauses");
-        let clauses = clauses.iter().filter_map(|c| self.resolve_in(c, IdSpace::Clause)).collect();
-        ViolationFilter { parties, zones, kinds, clauses }
+        let clauses = clauses
+            .iter()
+            .filter_map(|c| self.resolve_in(c, IdSpace::Clause))
+            .collect();
+        ViolationFilter {
+            parties,
+            zones,
+            kinds,
+            clauses,
+        }
     }
 
     fn condition(&mut self, table: Table<'_, '_>) -> Option<Condition> {
@@ -1649,11 +2475,16 @@ impl<'s, 'f> Builder<'s, 'f> {
         };
         match kind.value.as_str() {
             "max-violations-per-day" => {
-                self.reader.check_keys(table, &with_filter(&["max", "days"]));
+                self.reader
+                    .check_keys(table, &with_filter(&["max", "days"]));
                 let max = self.param(table, "max", true);
                 let days = self.param(table, "days", true);
                 let filter = self.filter(table);
-                Some(Condition::MaxViolationsPerDay { max: max?, days: days?, filter })
+                Some(Condition::MaxViolationsPerDay {
+                    max: max?,
+                    days: days?,
+                    filter,
+                })
             }
             "no-violation-at-sites" => {
                 self.reader.check_keys(table, &with_filter(&["sites"]));
@@ -1662,7 +2493,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                 Some(Condition::NoViolationAtSites { sites, filter })
             }
             "min-events" => {
-                self.reader.check_keys(table, &["type", "min", "kinds", "zones", "by"]);
+                self.reader
+                    .check_keys(table, &["type", "min", "kinds", "zones", "by"]);
                 let min = self.param(table, "min", true);
                 if table.get("kinds").is_none() {
                     self.reader.required(table, "kinds");
@@ -1670,14 +2502,26 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let kinds = self.kind_refs(table, "kinds");
                 let zones = self.zone_refs(table, "zones");
                 let by = self.bound_refs(table, "by");
-                Some(Condition::MinEvents { min: min?, kinds, zones, by })
+                Some(Condition::MinEvents {
+                    min: min?,
+                    kinds,
+                    zones,
+                    by,
+                })
             }
             "falling-trend" => {
-                self.reader.check_keys(table, &with_filter(&["percent", "weeks"]));
+                self.reader
+                    .check_keys(table, &with_filter(&["percent", "weeks"]));
                 let percent = self.param(table, "percent", true);
-                let weeks = self.param(table, "weeks", false).unwrap_or(Param::Fixed(1.0));
+                let weeks = self
+                    .param(table, "weeks", false)
+                    .unwrap_or(Param::Fixed(1.0));
                 let filter = self.filter(table);
-                Some(Condition::FallingTrend { percent: percent?, weeks, filter })
+                Some(Condition::FallingTrend {
+                    percent: percent?,
+                    weeks,
+                    filter,
+                })
             }
             other => {
                 self.reader
@@ -1693,20 +2537,45 @@ impl<'s, 'f> Builder<'s, 'f> {
         let mut seen = HashMap::new();
         for (value, i) in self.reader.array_of_tables(root, "entitlement") {
             let what = format!("entitlement #{}", i + 1);
-            let Some(table) = self.reader.as_table(value, "entitlement", &what) else { continue };
-            self.reader.check_keys(table, &["id", "to", "from", "step", "what"]);
+            let Some(table) = self.reader.as_table(value, "entitlement", &what) else {
+                continue;
+            };
+            self.reader
+                .check_keys(table, &["id", "to", "from", "step", "what"]);
             let id = self.reader.req_string(table, "id");
-            let to = self.reader.req_string(table, "to").and_then(|t| self.resolve_in(&t, IdSpace::Party));
-            let from = self.reader.opt_string(table, "from").and_then(|f| self.resolve_in(&f, IdSpace::Party));
-            let step = self.reader.req_string(table, "step").and_then(|s| self.resolve_in(&s, IdSpace::Step));
+            let to = self
+                .reader
+                .req_string(table, "to")
+                .and_then(|t| self.resolve_in(&t, IdSpace::Party));
+            let from = self
+                .reader
+                .opt_string(table, "from")
+                .and_then(|f| self.resolve_in(&f, IdSpace::Party));
+            let step = self
+                .reader
+                .req_string(table, "step")
+                .and_then(|s| self.resolve_in(&s, IdSpace::Step));
             let what_text = self.reader.req_string(table, "what");
-            let (Some(id), Some(to), Some(step), Some(what_text)) = (id, to, step, what_text) else { continue };
+            let (Some(id), Some(to), Some(step), Some(what_text)) = (id, to, step, what_text)
+            else {
+                continue;
+            };
             self.check_id(&id, "entitlement");
             if seen.insert(id.value.clone(), ()).is_some() {
-                self.reader.error(Code::DuplicateId, id.span, format!("entitlement `{}` is defined twice", id.value));
+                self.reader.error(
+                    Code::DuplicateId,
+                    id.span,
+                    format!("entitlement `{}` is defined twice", id.value),
+                );
                 continue;
             }
-            self.agreement.entitlements.push(Entitlement { id: id.value, to, from, step, what: what_text.value });
+            self.agreement.entitlements.push(Entitlement {
+                id: id.value,
+                to,
+                from,
+                step,
+                what: what_text.value,
+            });
         }
     }
 
@@ -1715,7 +2584,10 @@ impl<'s, 'f> Builder<'s, 'f> {
         let mut by_key: HashMap<&str, Vec<(usize, &Alias)>> = HashMap::new();
         for (a, actor) in self.agreement.actors.iter().enumerate() {
             for alias in &actor.aliases {
-                by_key.entry(alias.exact_key.as_str()).or_default().push((a, alias));
+                by_key
+                    .entry(alias.exact_key.as_str())
+                    .or_default()
+                    .push((a, alias));
             }
         }
         let mut problems = Vec::new();
@@ -1723,7 +2595,12 @@ impl<'s, 'f> Builder<'s, 'f> {
             for (x, (a, alias_a)) in entries.iter().enumerate() {
                 for (b, alias_b) in &entries[x + 1..] {
                     if a != b && alias_a.period.overlaps(&alias_b.period) {
-                        problems.push((key.to_string(), self.agreement.actors[*a].id.clone(), self.agreement.actors[*b].id.clone(), alias_a.name.clone()));
+                        problems.push((
+                            key.to_string(),
+                            self.agreement.actors[*a].id.clone(),
+                            self.agreement.actors[*b].id.clone(),
+                            alias_a.name.clone(),
+                        ));
                     }
                 }
             }
@@ -1732,9 +2609,16 @@ impl<'s, 'f> Builder<'s, 'f> {
         for (_, a, b, name) in problems {
             let span = self.actor_span(&b);
             self.reader
-                .error(Code::AmbiguousAlias, span, format!("the name \"{name}\" belongs to both `{a}` and `{b}` at the same time"))
+                .error(
+                    Code::AmbiguousAlias,
+                    span,
+                    format!("the name \"{name}\" belongs to both `{a}` and `{b}` at the same time"),
+                )
                 .expected("each name to identify one actor on any date")
-                .hint = Some("give the alias a `from`/`until` period on each actor, or remove it from one".into());
+                .hint = Some(
+                "give the alias a `from`/`until` period on each actor, or remove it from one"
+                    .into(),
+            );
         }
         // Short names are matched exactly only; note that for the author.
         let _ = MIN_FOLD_LENGTH;
@@ -1745,7 +2629,10 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     fn source_find(&self, needle: &str) -> Range<usize> {
-        self.reader.source.find(needle).map_or(0..0, |start| start..start + needle.len())
+        self.reader
+            .source
+            .find(needle)
+            .map_or(0..0, |start| start..start + needle.len())
     }
 }
 

@@ -63,7 +63,10 @@ pub enum PeriodMatch {
 }
 
 impl Period {
-    pub const ALWAYS: Period = Period { from: None, until: None };
+    pub const ALWAYS: Period = Period {
+        from: None,
+        until: None,
+    };
 
     pub fn contains(&self, day: Day) -> bool {
         self.from.is_none_or(|f| day >= f) && self.until.is_none_or(|u| day <= u)
@@ -74,7 +77,11 @@ impl Period {
         let ends_in = self.contains(span.last);
         if starts_in && ends_in {
             PeriodMatch::Whole
-        } else if starts_in || ends_in || (self.from.is_some_and(|f| f > span.first) && self.until.is_some_and(|u| u < span.last)) {
+        } else if starts_in
+            || ends_in
+            || (self.from.is_some_and(|f| f > span.first)
+                && self.until.is_some_and(|u| u < span.last))
+        {
             PeriodMatch::Part
         } else {
             PeriodMatch::None
@@ -164,11 +171,17 @@ pub struct Actor {
 impl Actor {
     /// The party on `day`, if any.
     pub fn party_on(&self, day: Day) -> Option<usize> {
-        self.parties.iter().find(|d| d.period.contains(day)).and_then(|d| d.value)
+        self.parties
+            .iter()
+            .find(|d| d.period.contains(day))
+            .and_then(|d| d.value)
     }
 
     pub fn designation_on(&self, day: Day) -> Option<Designation> {
-        self.designations.iter().find(|d| d.period.contains(day)).map(|d| d.value)
+        self.designations
+            .iter()
+            .find(|d| d.period.contains(day))
+            .map(|d| d.value)
     }
 }
 
@@ -215,7 +228,9 @@ pub struct SiteSelector {
 
 impl SiteSelector {
     pub fn selects(&self, index: usize, site: &Site) -> bool {
-        (self.kinds.is_empty() && self.sites.is_empty()) || self.sites.contains(&index) || self.kinds.contains(&site.kind)
+        (self.kinds.is_empty() && self.sites.is_empty())
+            || self.sites.contains(&index)
+            || self.kinds.contains(&site.kind)
     }
 }
 
@@ -288,7 +303,9 @@ pub enum Alternative {
 impl std::fmt::Display for Alternative {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Alternative::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Alternative::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                write!(f, "{}", *n as i64)
+            }
             Alternative::Number(n) => write!(f, "{n}"),
             Alternative::Included(true) => write!(f, "included"),
             Alternative::Included(false) => write!(f, "left out"),
@@ -336,30 +353,54 @@ pub struct ViolationFilter {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Condition {
     /// At most `max` violations per day on `days` consecutive days.
-    MaxViolationsPerDay { max: Param, days: Param, filter: ViolationFilter },
+    MaxViolationsPerDay {
+        max: Param,
+        days: Param,
+        filter: ViolationFilter,
+    },
     /// No violation at a protected site during the window.
-    NoViolationAtSites { sites: SiteSelector, filter: ViolationFilter },
+    NoViolationAtSites {
+        sites: SiteSelector,
+        filter: ViolationFilter,
+    },
     /// At least `min` events of the given (positive) kinds.
-    MinEvents { min: Param, kinds: Vec<KindIndex>, zones: Vec<usize>, by: Vec<Bound> },
+    MinEvents {
+        min: Param,
+        kinds: Vec<KindIndex>,
+        zones: Vec<usize>,
+        by: Vec<Bound>,
+    },
     /// Violations fall by at least `percent` % week over week, `weeks` times in a row.
-    FallingTrend { percent: Param, weeks: Param, filter: ViolationFilter },
+    FallingTrend {
+        percent: Param,
+        weeks: Param,
+        filter: ViolationFilter,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum StepStart {
-    At { minute: Minute },
+    At {
+        minute: Minute,
+    },
     /// The day after the step `step` was met.
-    AfterStep { step: usize },
+    AfterStep {
+        step: usize,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum StepEnd {
     /// The window ends before this minute.
-    At { minute: Minute },
+    At {
+        minute: Minute,
+    },
     /// The window lasts this many days.
-    Days { days: Param },
+    Days {
+        days: Param,
+    },
     Open,
 }
 
@@ -409,7 +450,10 @@ impl Default for EvidenceSettings {
 
 impl EvidenceSettings {
     pub fn uncertainty_km(&self, precision: LocationPrecision) -> f64 {
-        self.location_uncertainty_km.iter().find(|(p, _)| *p == precision).map_or(f64::INFINITY, |(_, km)| *km)
+        self.location_uncertainty_km
+            .iter()
+            .find(|(p, _)| *p == precision)
+            .map_or(f64::INFINITY, |(_, km)| *km)
     }
 }
 
@@ -440,7 +484,10 @@ impl Agreement {
             Param::Fixed(v) => v,
             Param::Bracket(b) => {
                 let bracket = &self.brackets[b];
-                let alternative = choice.get(b).copied().unwrap_or_else(|| bracket.working_alternative());
+                let alternative = choice
+                    .get(b)
+                    .copied()
+                    .unwrap_or_else(|| bracket.working_alternative());
                 match bracket.alternatives.get(alternative) {
                     Some(Alternative::Number(n)) => *n,
                     _ => f64::NAN,
@@ -455,14 +502,23 @@ impl Agreement {
             None => true,
             Some(b) => {
                 let bracket = &self.brackets[b];
-                let alternative = choice.get(b).copied().unwrap_or_else(|| bracket.working_alternative());
-                !matches!(bracket.alternatives.get(alternative), Some(Alternative::Included(false)))
+                let alternative = choice
+                    .get(b)
+                    .copied()
+                    .unwrap_or_else(|| bracket.working_alternative());
+                !matches!(
+                    bracket.alternatives.get(alternative),
+                    Some(Alternative::Included(false))
+                )
             }
         }
     }
 
     /// The choice that takes each bracket's working alternative.
     pub fn working_choice(&self) -> Vec<usize> {
-        self.brackets.iter().map(Bracket::working_alternative).collect()
+        self.brackets
+            .iter()
+            .map(Bracket::working_alternative)
+            .collect()
     }
 }

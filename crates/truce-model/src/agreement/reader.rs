@@ -58,7 +58,11 @@ pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
 
 impl<'s> Reader<'s> {
     pub fn new(file: &'s str, source: &'s str) -> Self {
-        Reader { file, source, diagnostics: Vec::new() }
+        Reader {
+            file,
+            source,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Records a problem located at `span` in the agreement file.
@@ -71,7 +75,12 @@ impl<'s> Reader<'s> {
         self.diagnostics.push(diagnostic);
     }
 
-    pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.push(Diagnostic::error(code, message), span);
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
@@ -79,9 +88,13 @@ impl<'s> Reader<'s> {
 
     pub fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
         let found = type_name(value.get_ref());
-        self.error(Code::WrongType, value.span(), format!("`{key}` has the wrong type"))
-            .found(found)
-            .expected(expected);
+        self.error(
+            Code::WrongType,
+            value.span(),
+            format!("`{key}` has the wrong type"),
+        )
+        .found(found)
+        .expected(expected);
     }
 
     /// Reports keys that are not in `allowed`, with a suggestion for near misses.
@@ -93,19 +106,35 @@ impl<'s> Reader<'s> {
             }
             let suggestion = closest(name, allowed);
             let message = format!("unknown field `{name}` in {}", table.what);
-            let d = self.error(Code::UnknownField, key.span(), message).found(format!("`{name}`")).expected(format!(
-                "one of {}",
-                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
-            ));
+            let d = self
+                .error(Code::UnknownField, key.span(), message)
+                .found(format!("`{name}`"))
+                .expected(format!(
+                    "one of {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             if let Some(s) = suggestion {
                 d.hint = Some(format!("did you mean `{s}`?"));
             }
         }
     }
 
-    pub fn as_table<'v, 'i>(&mut self, value: &'v Value<'i>, key: &str, what: &'v str) -> Option<Table<'v, 'i>> {
+    pub fn as_table<'v, 'i>(
+        &mut self,
+        value: &'v Value<'i>,
+        key: &str,
+        what: &'v str,
+    ) -> Option<Table<'v, 'i>> {
         match value.get_ref() {
-            DeValue::Table(table) => Some(Table { table, span: (value.span().start, value.span().end), what }),
+            DeValue::Table(table) => Some(Table {
+                table,
+                span: (value.span().start, value.span().end),
+                what,
+            }),
             _ => {
                 self.wrong_type(key, value, "a table");
                 None
@@ -114,8 +143,14 @@ impl<'s> Reader<'s> {
     }
 
     /// An array of tables (`[[actor]]`), or nothing when the key is absent.
-    pub fn array_of_tables<'v, 'i>(&mut self, parent: Table<'v, 'i>, key: &str) -> Vec<(&'v Value<'i>, usize)> {
-        let Some(value) = parent.get(key) else { return Vec::new() };
+    pub fn array_of_tables<'v, 'i>(
+        &mut self,
+        parent: Table<'v, 'i>,
+        key: &str,
+    ) -> Vec<(&'v Value<'i>, usize)> {
+        let Some(value) = parent.get(key) else {
+            return Vec::new();
+        };
         match value.get_ref() {
             DeValue::Array(items) => {
                 let mut out = Vec::new();
@@ -142,15 +177,22 @@ impl<'s> Reader<'s> {
             let span = table.span();
             // Point at the start of the table only, to keep the underline readable.
             let span = span.start..(span.start + 1).min(span.end.max(span.start + 1));
-            self.error(Code::MissingField, span, format!("missing field `{key}` in {}", table.what))
-                .expected(format!("a `{key}` field"));
+            self.error(
+                Code::MissingField,
+                span,
+                format!("missing field `{key}` in {}", table.what),
+            )
+            .expected(format!("a `{key}` field"));
         }
         value
     }
 
     pub fn string(&mut self, key: &str, value: &Value<'_>) -> Option<Located<String>> {
         match value.get_ref() {
-            DeValue::String(s) => Some(Located { value: s.to_string(), span: value.span() }),
+            DeValue::String(s) => Some(Located {
+                value: s.to_string(),
+                span: value.span(),
+            }),
             _ => {
                 self.wrong_type(key, value, "a string");
                 None
@@ -169,7 +211,12 @@ impl<'s> Reader<'s> {
     /// A number (integer or float).
     pub fn number(&mut self, key: &str, value: &Value<'_>) -> Option<Located<f64>> {
         let number = match value.get_ref() {
-            DeValue::Integer(i) => i.as_str().replace('_', "").parse::<i64>().ok().map(|n| n as f64),
+            DeValue::Integer(i) => i
+                .as_str()
+                .replace('_', "")
+                .parse::<i64>()
+                .ok()
+                .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => {
                 self.wrong_type(key, value, "a number");
@@ -177,10 +224,17 @@ impl<'s> Reader<'s> {
             }
         };
         match number {
-            Some(n) if n.is_finite() => Some(Located { value: n, span: value.span() }),
+            Some(n) if n.is_finite() => Some(Located {
+                value: n,
+                span: value.span(),
+            }),
             _ => {
-                self.error(Code::InvalidValue, value.span(), format!("`{key}` is not a finite number"))
-                    .expected("a finite decimal number");
+                self.error(
+                    Code::InvalidValue,
+                    value.span(),
+                    format!("`{key}` is not a finite number"),
+                )
+                .expected("a finite decimal number");
                 None
             }
         }
@@ -193,7 +247,10 @@ impl<'s> Reader<'s> {
     pub fn opt_bool(&mut self, table: Table<'_, '_>, key: &str) -> Option<Located<bool>> {
         let value = table.get(key)?;
         match value.get_ref() {
-            DeValue::Boolean(b) => Some(Located { value: *b, span: value.span() }),
+            DeValue::Boolean(b) => Some(Located {
+                value: *b,
+                span: value.span(),
+            }),
             _ => {
                 self.wrong_type(key, value, "true or false");
                 None
@@ -203,10 +260,18 @@ impl<'s> Reader<'s> {
 
     /// A string or an array of strings.
     pub fn string_list(&mut self, table: Table<'_, '_>, key: &str) -> Vec<Located<String>> {
-        let Some(value) = table.get(key) else { return Vec::new() };
+        let Some(value) = table.get(key) else {
+            return Vec::new();
+        };
         match value.get_ref() {
-            DeValue::String(s) => vec![Located { value: s.to_string(), span: value.span() }],
-            DeValue::Array(items) => items.iter().filter_map(|item| self.string(key, item)).collect(),
+            DeValue::String(s) => vec![Located {
+                value: s.to_string(),
+                span: value.span(),
+            }],
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| self.string(key, item))
+                .collect(),
             _ => {
                 self.wrong_type(key, value, "a string or an array of strings");
                 Vec::new()
@@ -234,7 +299,9 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
         }
         std::mem::swap(&mut previous, &mut current);
     }

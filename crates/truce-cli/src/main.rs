@@ -1,0 +1,313 @@
+//! `truce`: check a ceasefire agreement against the evidence.
+//!
+//! This binary only glues: arguments → files read → model, ingest and engine
+//! calls → a renderer → an exit code. Exit codes: 0 all clear, 1 violations
+//! found or steps not met (or, for `lint`, nothing else), 2 truce failed or the
+//! input is invalid.
+
+mod files;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use truce_engine::{CheckInput, CheckResult};
+use truce_ingest::{Format, ImportOptions};
+use truce_model::agreement::{Agreement, Loaded};
+use truce_model::diagnostic::{Code, Diagnostic};
+use truce_model::report::Report;
+use truce_model::time::Day;
+
+#[derive(Parser, Debug)]
+#[command(name = "truce", version, about = "Verify ceasefires on evidence, not trust", long_about = None)]
+struct Cli {
+    /// When to use colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum EventsFormat {
+    UcdpGed,
+    Acled,
+    TruceJsonl,
+}
+
+#[derive(clap::Args, Debug)]
+struct EvidenceArgs {
+    /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines); the format is detected from the header.
+    #[arg(long = "events", value_name = "FILE", required = true, num_args = 1..)]
+    events: Vec<PathBuf>,
+    /// Read every events file as this format instead of detecting it.
+    #[arg(long = "events-format", value_enum)]
+    events_format: Option<EventsFormat>,
+    /// Check as of this day (YYYY-MM-DD): later days are not yet observed. Default: the last day of the evidence.
+    #[arg(long = "as-of", value_name = "DATE", value_parser = parse_day)]
+    as_of: Option<Day>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check an agreement file and report every problem, located in its source.
+    Lint {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
+    /// Judge the evidence against the agreement: findings, steps, brackets, entitlements.
+    Check {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Print the whole reason chain of a finding (or of every finding of an incident).
+    Explain {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        /// A finding id (`ucdp-ged:216505/coh-attacks/syrian-government`) or an incident id (`ucdp-ged:216505`).
+        id: String,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+    },
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    Day::parse_iso(text).ok_or_else(|| format!("expected a date YYYY-MM-DD, found `{text}`"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let outcome = match cli.command {
+        Command::Lint { agreement, format } => lint(&agreement, format, color),
+        Command::Check {
+            agreement,
+            evidence,
+            format,
+        } => check(&agreement, &evidence, format, color),
+        Command::Explain {
+            agreement,
+            id,
+            evidence,
+        } => explain(&agreement, &evidence, &id, color),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  Caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads and loads an agreement; returns the file name as shown, its source, and the load result.
+fn load_agreement(path: &Path) -> Result<(String, String, Loaded)> {
+    let shown = path.display().to_string();
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the agreement `{shown}`"))?;
+    let source = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "the agreement `{shown}` is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let loaded = truce_model::agreement::load(&shown, &source, &files::RelativeFiles::new(base));
+    Ok((shown, source, loaded))
+}
+
+fn lint(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
+    let (shown, source, loaded) = load_agreement(path)?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = loaded.diagnostics.len() - errors;
+    match format {
+        LintFormat::Json => {
+            print_stdout(&truce_report::diagnostics::render_json(&loaded.diagnostics))?
+        }
+        LintFormat::Text => {
+            eprint!(
+                "{}",
+                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+            );
+            if errors == 0 {
+                let agreement = loaded.agreement.as_ref();
+                let summary = agreement.map_or_else(String::new, |a| {
+                    format!(
+                        ": {} parties, {} actors, {} zones, {} protected sites, {} clauses, {} brackets, {} steps, {} entitlements",
+                        a.parties.len(),
+                        a.actors.len(),
+                        a.zones.len(),
+                        a.sites.len(),
+                        a.clauses.len(),
+                        a.brackets.len(),
+                        a.steps.len(),
+                        a.entitlements.len()
+                    )
+                });
+                eprintln!("{shown}: ok ({warnings} warning(s)){summary}");
+            } else {
+                eprintln!("{shown}: {errors} error(s), {warnings} warning(s)");
+            }
+        }
+    }
+    Ok(if errors > 0 { 2 } else { 0 })
+}
+
+/// Loads the agreement and reads the evidence; reports problems as the user expects.
+fn prepare(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    color: bool,
+) -> Result<(Agreement, Vec<Report>, Vec<Diagnostic>)> {
+    let (shown, source, loaded) = load_agreement(path)?;
+    let agreement = match loaded.agreement {
+        Some(a) => {
+            let warnings: Vec<Diagnostic> = loaded.diagnostics;
+            if !warnings.is_empty() {
+                eprint!(
+                    "{}",
+                    truce_report::diagnostics::render(&warnings, &shown, &source, color)
+                );
+            }
+            a
+        }
+        None => {
+            eprint!(
+                "{}",
+                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+            );
+            let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+            bail!("the agreement `{shown}` has {errors} error(s); nothing was checked");
+        }
+    };
+    let format = evidence.events_format.map(|f| match f {
+        EventsFormat::UcdpGed => Format::UcdpGed,
+        EventsFormat::Acled => Format::Acled,
+        EventsFormat::TruceJsonl => Format::TruceJsonl,
+    });
+    let options = ImportOptions { keep_raw: false };
+    let mut reports = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in &evidence.events {
+        let name = file.display().to_string();
+        let handle = std::fs::File::open(file)
+            .with_context(|| format!("cannot open the events file `{name}`"))?;
+        let imported = truce_ingest::import_reader(
+            &name,
+            std::io::BufReader::with_capacity(1 << 20, handle),
+            format,
+            &options,
+        )
+        .with_context(|| format!("cannot import `{name}`"))?;
+        for problem in &imported.quarantined {
+            let mut d = Diagnostic::warning(
+                Code::QuarantinedRow,
+                format!("row set aside: {}", problem.reason),
+            )
+            .at_line(problem.file.clone(), problem.line as usize);
+            if let Some(field) = &problem.field {
+                d.message = format!("row set aside: field `{field}`: {}", problem.reason);
+            }
+            if let Some(value) = &problem.value {
+                d.found = Some(format!("`{value}`"));
+            }
+            diagnostics.push(d);
+        }
+        reports.extend(imported.reports);
+    }
+    Ok((agreement, reports, diagnostics))
+}
+
+fn run_check(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<CheckResult> {
+    let (agreement, reports, diagnostics) = prepare(path, evidence, color)?;
+    let mut result = truce_engine::check(&CheckInput {
+        agreement: &agreement,
+        reports: &reports,
+        as_of: evidence.as_of,
+    });
+    result.diagnostics = diagnostics;
+    Ok(result)
+}
+
+fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool) -> Result<u8> {
+    let result = run_check(path, evidence, color)?;
+    let text = match format {
+        ReportFormat::Json => truce_report::json::render(&result),
+        ReportFormat::Markdown => truce_report::markdown::render(&result),
+        ReportFormat::Text => {
+            truce_report::text::render(&result, &truce_report::text::TextOptions { bold: color })
+        }
+    };
+    print_stdout(&text)?;
+    Ok(truce_report::check_exit_code(&result) as u8)
+}
+
+fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Result<u8> {
+    let result = run_check(path, evidence, color)?;
+    match truce_report::explain::render(&result, id) {
+        Some(text) => {
+            print_stdout(&text)?;
+            Ok(0)
+        }
+        None => {
+            let known = result
+                .findings
+                .iter()
+                .take(3)
+                .map(|f| format!("`{}`", f.id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            bail!("no finding or incident `{id}` in this check; finding ids look like {known}")
+        }
+    }
+}
+
+fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        // A closed pipe (`truce check … | head`) is not a failure of truce.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("cannot write to standard output"),
+    }
+}

@@ -1,0 +1,770 @@
+//! Incident × clause → findings, each with its chain of reasons.
+//!
+//! Every link of the chain (actor → party, who acted, target, place, site, kind,
+//! date, exceptions) is either certain or possible; a finding is only as certain
+//! as its weakest link. Acts the clause forbids but an exception allows become
+//! `allowed` findings, so a mediator can see that the strike on an excluded group
+//! was looked at and why it is not a violation.
+
+use crate::facts::{Context, Facts, SideFacts};
+use truce_model::agreement::{
+    Agreement, Bound, Clause, Exception, PeriodMatch, SiteSelector, Target,
+};
+use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
+use truce_model::kind::{KindIndex, KindMatch};
+use truce_model::report::{Report, Role};
+use truce_model::time::{DateSpan, Overlap};
+
+/// A link's outcome: certain, possible with a confidence factor, or broken.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Hold {
+    Certain,
+    Possible(f64),
+    No,
+}
+
+impl Hold {
+    pub(crate) fn certainty(self) -> Option<Certainty> {
+        match self {
+            Hold::Certain => Some(Certainty::Certain),
+            Hold::Possible(_) => Some(Certainty::Possible),
+            Hold::No => None,
+        }
+    }
+
+    fn factor(self) -> f64 {
+        match self {
+            Hold::Certain => 1.0,
+            Hold::Possible(f) => f,
+            Hold::No => 0.0,
+        }
+    }
+
+    fn and(self, other: Hold) -> Hold {
+        match (self, other) {
+            (Hold::No, _) | (_, Hold::No) => Hold::No,
+            (Hold::Certain, Hold::Certain) => Hold::Certain,
+            (a, b) => Hold::Possible(a.factor() * b.factor()),
+        }
+    }
+
+    fn best(self, other: Hold) -> Hold {
+        match (self, other) {
+            (Hold::Certain, _) | (_, Hold::Certain) => Hold::Certain,
+            (Hold::Possible(a), Hold::Possible(b)) => Hold::Possible(a.max(b)),
+            (Hold::Possible(a), Hold::No) | (Hold::No, Hold::Possible(a)) => Hold::Possible(a),
+            (Hold::No, Hold::No) => Hold::No,
+        }
+    }
+}
+
+const POSSIBLE: f64 = 0.5;
+
+fn from_certainty(c: Certainty) -> Hold {
+    match c {
+        Certainty::Certain => Hold::Certain,
+        Certainty::Possible => Hold::Possible(POSSIBLE),
+    }
+}
+
+fn reason(link: Link, hold: Hold, text: String) -> Reason {
+    Reason {
+        link,
+        certainty: hold.certainty().unwrap_or(Certainty::Possible),
+        text,
+    }
+}
+
+/// How an event's kind stands against a list of kinds (empty list = any kind).
+pub(crate) fn kind_hold(
+    agreement: &Agreement,
+    kind: KindIndex,
+    wanted: &[KindIndex],
+) -> (Hold, Option<KindIndex>) {
+    if wanted.is_empty() {
+        return (Hold::Certain, None);
+    }
+    let mut best = (Hold::No, None);
+    for &w in wanted {
+        let hold = match agreement.taxonomy.relate(kind, w) {
+            KindMatch::Certain => Hold::Certain,
+            KindMatch::Possible => Hold::Possible(POSSIBLE),
+            KindMatch::No => Hold::No,
+        };
+        if best.0 != Hold::Certain
+            && hold != Hold::No
+            && (best.0 == Hold::No || hold == Hold::Certain)
+        {
+            best = (hold, Some(w));
+        }
+    }
+    best
+}
+
+/// How an incident stands against a list of zones (empty = anywhere).
+pub(crate) fn zone_hold(facts: &Facts, zones: &[usize]) -> (Hold, Option<usize>) {
+    if zones.is_empty() {
+        return (Hold::Certain, None);
+    }
+    let mut best = (Hold::No, None);
+    for place in facts.zones.iter().filter(|p| zones.contains(&p.zone)) {
+        let hold = from_certainty(place.certainty);
+        if best.0 == Hold::No || (hold == Hold::Certain && best.0 != Hold::Certain) {
+            best = (hold, Some(place.zone));
+        }
+    }
+    best
+}
+
+/// How an incident stands against a site selector.
+pub(crate) fn site_hold(
+    agreement: &Agreement,
+    facts: &Facts,
+    selector: &SiteSelector,
+) -> (Hold, Option<usize>) {
+    let mut best = (Hold::No, None);
+    for place in &facts.sites {
+        if !selector.selects(place.site, &agreement.sites[place.site]) {
+            continue;
+        }
+        let hold = from_certainty(place.certainty);
+        if best.0 == Hold::No || (hold == Hold::Certain && best.0 != Hold::Certain) {
+            best = (hold, Some(place.site));
+        }
+    }
+    best
+}
+
+fn date_hold(clause: &Clause, span: &DateSpan) -> Hold {
+    match clause.window.overlap(span) {
+        Overlap::Inside => Hold::Certain,
+        Overlap::Partial { share } => Hold::Possible(share),
+        Overlap::Outside => Hold::No,
+    }
+}
+
+/// Does a side stand for a target selector? Certain when every name on the side
+/// matches, possible when only some do (a coalition, or unidentified members).
+fn target_hold(
+    agreement: &Agreement,
+    side: &SideFacts,
+    targets: &[Target],
+    date: &DateSpan,
+) -> Hold {
+    let mut best = Hold::No;
+    for target in targets {
+        let hold = match target {
+            Target::Anyone => Hold::Certain,
+            Target::Civilians => {
+                if side.is_civilian(agreement) {
+                    Hold::Certain
+                } else if side
+                    .matched
+                    .iter()
+                    .any(|(_, m)| agreement.actors[m.actor].civilian)
+                {
+                    Hold::Possible(POSSIBLE)
+                } else {
+                    Hold::No
+                }
+            }
+            _ => {
+                let total = side.matched.len() + side.unmatched.len() + side.ambiguous.len();
+                let hits = side
+                    .matched
+                    .iter()
+                    .filter(|(_, m)| {
+                        let actor = &agreement.actors[m.actor];
+                        match target {
+                            Target::Covered => {
+                                actor.designation_on(date.first)
+                                    == Some(truce_model::agreement::Designation::Covered)
+                            }
+                            Target::Excluded => {
+                                actor.designation_on(date.first)
+                                    == Some(truce_model::agreement::Designation::Excluded)
+                            }
+                            Target::Party(p) => actor.party_on(date.first) == Some(*p),
+                            Target::Actor(a) => m.actor == *a,
+                            Target::Anyone | Target::Civilians => false,
+                        }
+                    })
+                    .count();
+                if hits == 0 {
+                    Hold::No
+                } else if hits == total {
+                    Hold::Certain
+                } else {
+                    Hold::Possible(hits as f64 / total as f64)
+                }
+            }
+        };
+        best = best.best(hold);
+    }
+    best
+}
+
+fn side_label(report: &Report, side: &SideFacts) -> String {
+    let s = &report.sides[side.side];
+    format!("{} \"{}\"", s.field, s.names.join(", "))
+}
+
+fn describe_target(
+    agreement: &Agreement,
+    report: &Report,
+    side: &SideFacts,
+    date: &DateSpan,
+) -> String {
+    let mut parts = Vec::new();
+    for (n, m) in &side.matched {
+        let actor = &agreement.actors[m.actor];
+        let designation = actor
+            .designation_on(date.first)
+            .map_or("no designation", |d| d.as_str());
+        parts.push(format!(
+            "\"{}\" → `{}` ({designation} on {})",
+            report.sides[side.side].names[*n], actor.id, date.first
+        ));
+    }
+    for n in &side.unmatched {
+        parts.push(format!(
+            "\"{}\" (not an actor of the agreement)",
+            report.sides[side.side].names[*n]
+        ));
+    }
+    if side.civilians_by_source {
+        parts.push("civilians according to the source".into());
+    }
+    parts.join("; ")
+}
+
+fn bound_by(
+    agreement: &Agreement,
+    clause: &Clause,
+    actor: usize,
+    date: &DateSpan,
+) -> Option<(Hold, Option<usize>)> {
+    let a = &agreement.actors[actor];
+    let first = a.party_on(date.first);
+    let last = a.party_on(date.last);
+    for bound in &clause.by {
+        let (applies, party) = match bound {
+            Bound::AnyParty => (first.is_some() || last.is_some(), first.or(last)),
+            Bound::Party(p) => (first == Some(*p) || last == Some(*p), Some(*p)),
+            Bound::Actor(x) => (*x == actor, first),
+        };
+        if applies {
+            // The party changed within the event's date span: it may not have been bound then.
+            let hold = if matches!(bound, Bound::Actor(_)) || first == last {
+                Hold::Certain
+            } else {
+                Hold::Possible(POSSIBLE)
+            };
+            return Some((hold, party));
+        }
+    }
+    None
+}
+
+/// Judges one incident against one clause. Pushes zero or more findings.
+pub(crate) fn adjudicate(
+    context: &Context<'_>,
+    incident_id: &str,
+    report: &Report,
+    facts: &Facts,
+    clause: &Clause,
+    out: &mut Vec<Finding>,
+) {
+    let agreement = context.agreement;
+    let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
+    if kind == Hold::No {
+        return;
+    }
+    let date = date_hold(clause, &report.date);
+    if date == Hold::No {
+        return;
+    }
+    let (zone, zone_matched) = zone_hold(facts, &clause.zones);
+    if zone == Hold::No {
+        return;
+    }
+    let (site, site_matched) = match &clause.at_sites {
+        Some(selector) => site_hold(agreement, facts, selector),
+        None => (Hold::Certain, None),
+    };
+    if site == Hold::No {
+        return;
+    }
+    let span = &report.date;
+    let mut common = Vec::with_capacity(4);
+    common.push(reason(
+        Link::Kind,
+        kind,
+        kind_text(agreement, report, facts, kind, kind_matched),
+    ));
+    common.push(reason(Link::Date, date, date_text(clause, span, date)));
+    if let Some(z) = zone_matched {
+        common.push(reason(
+            Link::Place,
+            zone,
+            place_text(agreement, report, facts, z, zone),
+        ));
+    }
+    if let Some(s) = site_matched {
+        common.push(reason(
+            Link::Site,
+            site,
+            site_text(agreement, report, facts, s, site),
+        ));
+    }
+    let base = kind.and(date).and(zone).and(site);
+
+    for (a_index, attacker) in facts.sides.iter().enumerate() {
+        if attacker.role == Role::Target || attacker.is_civilian(agreement) {
+            continue;
+        }
+        let others: Vec<&SideFacts> = facts
+            .sides
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != a_index)
+            .map(|(_, s)| s)
+            .collect();
+        // Who acted: the source says so, or the other side is civilians, or only one side is named.
+        let initiator = if attacker.role == Role::Initiator || others.is_empty() {
+            Hold::Certain
+        } else if others.iter().all(|o| o.is_civilian(agreement)) {
+            Hold::Certain
+        } else {
+            Hold::Possible(POSSIBLE)
+        };
+        let initiator_text = initiator_text(report, attacker, &others, initiator, agreement);
+        for (name_index, actor_match) in &attacker.matched {
+            let Some((bound, party)) = bound_by(agreement, clause, actor_match.actor, span) else {
+                continue;
+            };
+            let alias_hold = match actor_match.period {
+                PeriodMatch::Whole => Hold::Certain,
+                PeriodMatch::Part | PeriodMatch::None => Hold::Possible(POSSIBLE),
+            };
+            // Against whom: the other side that best fits the clause.
+            let (target, target_text) = if clause.against.contains(&Target::Anyone) {
+                let text = match others.first() {
+                    Some(o) => format!(
+                        "the clause protects anyone; other side: {}",
+                        describe_target(agreement, report, o, span)
+                    ),
+                    None => "the clause protects anyone; the source names no other side".into(),
+                };
+                (Hold::Certain, text)
+            } else {
+                let mut best: (Hold, Option<&SideFacts>) = (Hold::No, None);
+                for other in &others {
+                    let hold = target_hold(agreement, other, &clause.against, span);
+                    if best.1.is_none() || hold.factor() > best.0.factor() {
+                        best = (hold, Some(other));
+                    }
+                }
+                match best {
+                    (Hold::No, _) | (_, None) => continue,
+                    (hold, Some(side)) => (
+                        hold,
+                        format!(
+                            "against {}: {} ({})",
+                            side_label(report, side),
+                            describe_target(agreement, report, side, span),
+                            target_requirement(agreement, clause)
+                        ),
+                    ),
+                }
+            };
+            if target == Hold::No {
+                continue;
+            }
+            let actor = &agreement.actors[actor_match.actor];
+            let party_text = match party {
+                Some(p) => format!("party `{}`", agreement.parties[p].id),
+                None => "no party".into(),
+            };
+            let alias = &actor.aliases[actor_match.alias];
+            let how = match actor_match.how {
+                crate::actors::MatchKind::Exact => "same name",
+                crate::actors::MatchKind::Transliteration => "same name up to transliteration",
+            };
+            let mut actor_text = format!(
+                "{} names \"{}\" → alias \"{}\" ({how}) → actor `{}` → {party_text} on {}",
+                report.sides[attacker.side].field,
+                report.sides[attacker.side].names[*name_index],
+                alias.name,
+                actor.id,
+                span.first
+            );
+            if actor_match.period != PeriodMatch::Whole {
+                actor_text.push_str(&format!(
+                    "; the alias holds {} only, not on every day of the event",
+                    alias.period
+                ));
+            }
+            if bound != Hold::Certain {
+                actor_text.push_str("; the actor's party changed during the event's dates");
+            }
+
+            // Exceptions.
+            let mut exception_reasons = Vec::new();
+            let mut allowed = Hold::No;
+            let mut weakened = Hold::Certain;
+            for exception in &clause.exceptions {
+                let (outcome, text) =
+                    exception_outcome(context, report, facts, exception, &others, span);
+                match outcome {
+                    ExceptionOutcome::Allows(h) => {
+                        allowed = allowed.best(h);
+                        exception_reasons.push(reason(Link::Exception, h, text));
+                    }
+                    ExceptionOutcome::MayAllow => {
+                        weakened = weakened.and(Hold::Possible(POSSIBLE));
+                        exception_reasons.push(reason(
+                            Link::Exception,
+                            Hold::Possible(POSSIBLE),
+                            text,
+                        ));
+                    }
+                    ExceptionOutcome::DoesNotApply => {
+                        exception_reasons.push(reason(Link::Exception, Hold::Certain, text))
+                    }
+                }
+            }
+            let chain = base.and(initiator).and(bound).and(alias_hold).and(target);
+            let (verdict, hold) = if allowed == Hold::Certain {
+                (Verdict::Allowed, chain)
+            } else if let Hold::Possible(_) = allowed {
+                (Verdict::Violation, chain.and(Hold::Possible(POSSIBLE)))
+            } else {
+                (Verdict::Violation, chain.and(weakened))
+            };
+            let Some(certainty) = hold.certainty() else {
+                continue;
+            };
+            let mut reasons = Vec::with_capacity(8);
+            reasons.push(reason(Link::Actor, bound.and(alias_hold), actor_text));
+            reasons.push(reason(Link::Initiator, initiator, initiator_text.clone()));
+            reasons.push(reason(Link::Target, target, target_text));
+            reasons.extend(common.iter().cloned());
+            reasons.extend(exception_reasons);
+            let confidence = (hold.factor() * 1000.0).round() / 1000.0;
+            out.push(Finding {
+                id: format!("{incident_id}/{}/{}", clause.id, actor.id),
+                incident: incident_id.to_string(),
+                clause: clause.id.clone(),
+                party: party.map(|p| agreement.parties[p].id.clone()),
+                actor: actor.id.clone(),
+                verdict,
+                certainty,
+                confidence,
+                date: *span,
+                reasons,
+            });
+        }
+    }
+}
+
+enum ExceptionOutcome {
+    /// The exception allows the act (certainly or possibly).
+    Allows(Hold),
+    /// The exception might apply: the act may be allowed.
+    MayAllow,
+    DoesNotApply,
+}
+
+fn exception_outcome(
+    context: &Context<'_>,
+    report: &Report,
+    facts: &Facts,
+    exception: &Exception,
+    others: &[&SideFacts],
+    span: &DateSpan,
+) -> (ExceptionOutcome, String) {
+    let agreement = context.agreement;
+    let target = if exception.against.is_empty() {
+        Hold::Certain
+    } else {
+        others
+            .iter()
+            .map(|o| target_hold(agreement, o, &exception.against, span))
+            .fold(Hold::No, Hold::best)
+    };
+    let (kind, _) = kind_hold(agreement, facts.kind, &exception.kinds);
+    let (zone, _) = zone_hold(facts, &exception.zones);
+    let applies = target.and(kind).and(zone);
+    let name = &exception.reason;
+    if applies == Hold::No {
+        return (
+            ExceptionOutcome::DoesNotApply,
+            format!(
+                "exception \"{name}\" does not apply: {}",
+                exception_miss(target, kind, zone)
+            ),
+        );
+    }
+    let void = match &exception.unless_at_sites {
+        Some(selector) => site_hold(agreement, facts, selector),
+        None => (Hold::No, None),
+    };
+    let site_name = |s: Option<usize>| {
+        s.map_or_else(String::new, |s| {
+            format!(" `{}` ({})", agreement.sites[s].id, agreement.sites[s].name)
+        })
+    };
+    match (applies, void.0) {
+        (Hold::Certain, Hold::No) => (
+            ExceptionOutcome::Allows(Hold::Certain),
+            format!("exception \"{name}\" applies: the target is one it covers"),
+        ),
+        (_, Hold::Certain) => (
+            ExceptionOutcome::DoesNotApply,
+            format!(
+                "exception \"{name}\" does not hold here: the event is at protected site{}",
+                site_name(void.1)
+            ),
+        ),
+        (Hold::Certain, Hold::Possible(_)) => (
+            ExceptionOutcome::MayAllow,
+            format!(
+                "exception \"{name}\" would apply, but the event may be at protected site{}, where it does not hold",
+                site_name(void.1)
+            ),
+        ),
+        _ => {
+            let _ = report;
+            (
+                ExceptionOutcome::MayAllow,
+                format!(
+                    "exception \"{name}\" may apply: {}",
+                    exception_partial(target, kind, zone)
+                ),
+            )
+        }
+    }
+}
+
+fn exception_miss(target: Hold, kind: Hold, zone: Hold) -> &'static str {
+    if target == Hold::No {
+        "the target is not one it names"
+    } else if kind == Hold::No {
+        "the event is not of a kind it names"
+    } else if zone == Hold::No {
+        "the event is not in a zone it names"
+    } else {
+        "its conditions are not met"
+    }
+}
+
+fn exception_partial(target: Hold, kind: Hold, zone: Hold) -> &'static str {
+    if target != Hold::Certain {
+        "only some of the other side is a target it covers"
+    } else if kind != Hold::Certain {
+        "the event may not be of a kind it names"
+    } else if zone != Hold::Certain {
+        "the event may not be in a zone it names"
+    } else {
+        "it may hold"
+    }
+}
+
+fn target_requirement(agreement: &Agreement, clause: &Clause) -> String {
+    let names: Vec<String> = clause
+        .against
+        .iter()
+        .map(|t| match t {
+            Target::Covered => "covered actors".to_string(),
+            Target::Excluded => "excluded actors".to_string(),
+            Target::Civilians => "civilians".to_string(),
+            Target::Anyone => "anyone".to_string(),
+            Target::Party(p) => format!("party `{}`", agreement.parties[*p].id),
+            Target::Actor(a) => format!("actor `{}`", agreement.actors[*a].id),
+        })
+        .collect();
+    format!("the clause protects {}", names.join(" or "))
+}
+
+fn initiator_text(
+    report: &Report,
+    attacker: &SideFacts,
+    others: &[&SideFacts],
+    hold: Hold,
+    agreement: &Agreement,
+) -> String {
+    let me = side_label(report, attacker);
+    match hold {
+        Hold::Certain if attacker.role == Role::Initiator => {
+            format!("the source says {me} carried out the act")
+        }
+        Hold::Certain if others.is_empty() => format!("the source names only {me}"),
+        Hold::Certain => format!("the other side is civilians, so {me} acted"),
+        _ => {
+            let other = others
+                .first()
+                .map_or_else(String::new, |o| side_label(report, o));
+            let _ = agreement;
+            format!(
+                "the source does not say who attacked whom ({me} and {other}): attributing the act to {} is possible, not certain",
+                report.sides[attacker.side].field
+            )
+        }
+    }
+}
+
+fn kind_text(
+    agreement: &Agreement,
+    report: &Report,
+    facts: &Facts,
+    hold: Hold,
+    wanted: Option<KindIndex>,
+) -> String {
+    let event_kind = agreement.taxonomy.id(facts.kind);
+    let source = if report.kind_label.is_empty() {
+        String::new()
+    } else {
+        format!("{} → ", report.kind_label)
+    };
+    let unknown = if facts.kind_known {
+        String::new()
+    } else {
+        format!(
+            " (kind `{}` is not in the taxonomy; read as any event)",
+            report.kind
+        )
+    };
+    match (hold, wanted) {
+        (Hold::Certain, Some(w)) => format!(
+            "{source}`{event_kind}`{unknown}, which is a kind of `{}` the clause forbids",
+            agreement.taxonomy.id(w)
+        ),
+        (Hold::Certain, None) => {
+            format!("{source}`{event_kind}`{unknown}; the clause concerns any kind")
+        }
+        (_, Some(w)) => format!(
+            "{source}`{event_kind}`{unknown}: the source only says this much, so it may or may not be `{}` the clause forbids",
+            agreement.taxonomy.id(w)
+        ),
+        _ => format!("{source}`{event_kind}`{unknown}"),
+    }
+}
+
+fn date_text(clause: &Clause, span: &DateSpan, hold: Hold) -> String {
+    match hold {
+        Hold::Certain => format!("{span} is within the clause's window ({})", clause.window),
+        _ => format!(
+            "{span} is only partly within the clause's window ({}): the event may fall outside it",
+            clause.window
+        ),
+    }
+}
+
+fn location_text(report: &Report, facts: &Facts) -> String {
+    let loc = &report.location;
+    let place = loc
+        .place
+        .as_deref()
+        .or(loc.admin2.as_deref())
+        .or(loc.admin1.as_deref())
+        .unwrap_or("unnamed place");
+    match loc.point {
+        Some(p) => format!(
+            "{place} ({p}, {}, ±{} km)",
+            loc.precision.label(),
+            km(facts.radius_km)
+        ),
+        None => format!("{place} (no coordinates, {})", loc.precision.label()),
+    }
+}
+
+fn km(value: f64) -> String {
+    if value.is_finite() {
+        if value >= 10.0 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.1}")
+        }
+    } else {
+        "∞".into()
+    }
+}
+
+fn place_text(
+    agreement: &Agreement,
+    report: &Report,
+    facts: &Facts,
+    zone: usize,
+    hold: Hold,
+) -> String {
+    let z = &agreement.zones[zone];
+    let place = location_text(report, facts);
+    let Some(p) = facts.zones.iter().find(|p| p.zone == zone) else {
+        return place;
+    };
+    match hold {
+        Hold::Certain => format!(
+            "{place} → inside zone `{}` ({}), {} km from its edge",
+            z.id,
+            z.name,
+            km(p.distance_km)
+        ),
+        _ if !p.distance_km.is_finite() => format!(
+            "{place} → may be in zone `{}` ({}): the location is too coarse to tell",
+            z.id, z.name
+        ),
+        _ if p.inside => format!(
+            "{place} → the point is in zone `{}` ({}) but only {} km from its edge, less than the location's uncertainty: possibly in the zone",
+            z.id,
+            z.name,
+            km(p.distance_km)
+        ),
+        _ => format!(
+            "{place} → the point is {} km outside zone `{}` ({}), within the location's uncertainty: possibly in the zone",
+            km(p.distance_km),
+            z.id,
+            z.name
+        ),
+    }
+}
+
+fn site_text(
+    agreement: &Agreement,
+    report: &Report,
+    facts: &Facts,
+    site: usize,
+    hold: Hold,
+) -> String {
+    let s = &agreement.sites[site];
+    let place = location_text(report, facts);
+    let Some(p) = facts.sites.iter().find(|p| p.site == site) else {
+        return place;
+    };
+    let precision = match s.precision {
+        truce_model::agreement::SitePrecision::Exact => "facility location".to_string(),
+        truce_model::agreement::SitePrecision::Settlement => format!(
+            "known only by its town, ±{} km",
+            km(s.location_uncertainty_km)
+        ),
+    };
+    let distance = if p.distance_km.is_finite() {
+        format!("{} km", km(p.distance_km))
+    } else {
+        "an unknown distance".into()
+    };
+    match hold {
+        Hold::Certain => format!(
+            "{place} → {distance} from protected site `{}` ({}, {precision}), within its {} km protection radius",
+            s.id,
+            s.name,
+            km(s.protection_radius_km)
+        ),
+        _ => format!(
+            "{place} → {distance} from protected site `{}` ({}, {precision}); given both uncertainties it may be within the {} km protection radius",
+            s.id,
+            s.name,
+            km(s.protection_radius_km)
+        ),
+    }
+}

@@ -1,0 +1,208 @@
+//! What the engine establishes about one incident before looking at any clause:
+//! its kind in the agreement's taxonomy, which actors its names are, which zones
+//! and protected sites it is (certainly or possibly) in.
+
+use crate::actors::{ActorMatch, ActorResolver, Resolution};
+use truce_geo::{SiteIndex, ZoneIndex, ZoneRelation, haversine_km};
+use truce_model::agreement::Agreement;
+use truce_model::finding::Certainty;
+use truce_model::kind::KindIndex;
+use truce_model::report::{ActorCategory, Report, Role};
+
+/// A zone the incident is certainly or possibly in.
+#[derive(Clone, Debug)]
+pub struct ZonePlace {
+    pub zone: usize,
+    pub certainty: Certainty,
+    /// Inside: distance to the zone's edge; outside: distance to the zone.
+    pub distance_km: f64,
+    pub inside: bool,
+}
+
+/// A protected site the incident is certainly or possibly at.
+#[derive(Clone, Debug)]
+pub struct SitePlace {
+    pub site: usize,
+    pub certainty: Certainty,
+    pub distance_km: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SideFacts {
+    /// Index of the side in the report.
+    pub side: usize,
+    pub role: Role,
+    /// Names that resolved: (index of the name in the side, match).
+    pub matched: Vec<(usize, ActorMatch)>,
+    pub unmatched: Vec<usize>,
+    pub ambiguous: Vec<(usize, Vec<usize>)>,
+    /// The source says this side is civilians.
+    pub civilians_by_source: bool,
+}
+
+impl SideFacts {
+    pub fn is_civilian(&self, agreement: &Agreement) -> bool {
+        self.civilians_by_source
+            || (!self.matched.is_empty()
+                && self.unmatched.is_empty()
+                && self
+                    .matched
+                    .iter()
+                    .all(|(_, m)| agreement.actors[m.actor].civilian))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub kind: KindIndex,
+    /// False when the report's kind is not in the taxonomy (then `kind` is the root).
+    pub kind_known: bool,
+    pub radius_km: f64,
+    pub zones: Vec<ZonePlace>,
+    pub sites: Vec<SitePlace>,
+    pub sides: Vec<SideFacts>,
+}
+
+/// Spatial indexes and lookups shared by every incident of a check.
+pub struct Context<'a> {
+    pub agreement: &'a Agreement,
+    pub resolver: ActorResolver<'a>,
+    pub zones: ZoneIndex,
+    pub sites: SiteIndex,
+    pub max_site_reach_km: f64,
+    pub root_kind: KindIndex,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(agreement: &'a Agreement, reports: &[Report]) -> Self {
+        let mut resolver = ActorResolver::new(agreement);
+        resolver.warm(reports.iter().flat_map(|r| {
+            r.sides
+                .iter()
+                .flat_map(|s| s.names.iter().map(String::as_str))
+        }));
+        let geometries: Vec<_> = agreement.zones.iter().map(|z| z.geometry.clone()).collect();
+        let points: Vec<_> = agreement.sites.iter().map(|s| s.point).collect();
+        let max_site_reach_km = agreement
+            .sites
+            .iter()
+            .map(|s| s.protection_radius_km + s.location_uncertainty_km)
+            .fold(0.0, f64::max);
+        let root_kind = agreement.taxonomy.find("event").unwrap_or(KindIndex(0));
+        Context {
+            agreement,
+            resolver,
+            zones: ZoneIndex::new(&geometries),
+            sites: SiteIndex::new(&points),
+            max_site_reach_km,
+            root_kind,
+        }
+    }
+
+    pub fn facts(&self, report: &Report) -> Facts {
+        let agreement = self.agreement;
+        let (kind, kind_known) = match agreement.taxonomy.find(&report.kind) {
+            Some(k) => (k, true),
+            None => (self.root_kind, false),
+        };
+        let radius_km = agreement.evidence.uncertainty_km(report.location.precision);
+        let mut zones = Vec::new();
+        let mut sites = Vec::new();
+        match report.location.point.filter(|p| p.is_valid()) {
+            Some(point) if radius_km.is_finite() => {
+                let mut relations: Vec<ZoneRelation> = Vec::new();
+                self.zones.relate(point, radius_km, &mut relations);
+                for rel in relations {
+                    let certainty = if rel.inside && rel.distance_km >= radius_km {
+                        Some(Certainty::Certain)
+                    } else if rel.inside || rel.distance_km <= radius_km {
+                        Some(Certainty::Possible)
+                    } else {
+                        None
+                    };
+                    if let Some(certainty) = certainty {
+                        zones.push(ZonePlace {
+                            zone: rel.zone,
+                            certainty,
+                            distance_km: rel.distance_km,
+                            inside: rel.inside,
+                        });
+                    }
+                }
+                let mut near: Vec<(usize, f64)> = Vec::new();
+                self.sites
+                    .within(point, self.max_site_reach_km + radius_km, &mut near);
+                for (site_index, _) in near {
+                    let site = &agreement.sites[site_index];
+                    let distance = haversine_km(point, site.point);
+                    let slack = radius_km + site.location_uncertainty_km;
+                    let certainty = if distance + slack <= site.protection_radius_km {
+                        Some(Certainty::Certain)
+                    } else if distance - slack <= site.protection_radius_km {
+                        Some(Certainty::Possible)
+                    } else {
+                        None
+                    };
+                    if let Some(certainty) = certainty {
+                        sites.push(SitePlace {
+                            site: site_index,
+                            certainty,
+                            distance_km: distance,
+                        });
+                    }
+                }
+                sites.sort_by_key(|s| s.site);
+            }
+            _ => {
+                // Located to the country at best, or not at all: it may be in any zone and at any site.
+                for zone in 0..agreement.zones.len() {
+                    zones.push(ZonePlace {
+                        zone,
+                        certainty: Certainty::Possible,
+                        distance_km: f64::NAN,
+                        inside: false,
+                    });
+                }
+                for site in 0..agreement.sites.len() {
+                    sites.push(SitePlace {
+                        site,
+                        certainty: Certainty::Possible,
+                        distance_km: f64::NAN,
+                    });
+                }
+            }
+        }
+        zones.sort_by_key(|z| z.zone);
+        let sides = report
+            .sides
+            .iter()
+            .enumerate()
+            .map(|(index, side)| {
+                let mut facts = SideFacts {
+                    side: index,
+                    role: side.role,
+                    matched: Vec::new(),
+                    unmatched: Vec::new(),
+                    ambiguous: Vec::new(),
+                    civilians_by_source: side.category == Some(ActorCategory::Civilians),
+                };
+                for (n, name) in side.names.iter().enumerate() {
+                    match self.resolver.resolve(name, &report.date) {
+                        Resolution::Matched(m) => facts.matched.push((n, m)),
+                        Resolution::Ambiguous(actors) => facts.ambiguous.push((n, actors)),
+                        Resolution::Unmatched => facts.unmatched.push(n),
+                    }
+                }
+                facts
+            })
+            .collect();
+        Facts {
+            kind,
+            kind_known,
+            radius_km,
+            zones,
+            sites,
+            sides,
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The result of a check: a plain, serializable value with a stable shape
+//! (documented in `docs/check-output.md`, schema `truce-check/1`).
+
+use serde::Serialize;
+use truce_model::diagnostic::Diagnostic;
+use truce_model::finding::Finding;
+use truce_model::report::Casualties;
+use truce_model::time::{DateSpan, Day};
+
+pub const SCHEMA: &str = "truce-check/1";
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Met,
+    NotMet,
+    Pending,
+    InsufficientEvidence,
+    Locked,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not met",
+            Status::Pending => "pending",
+            Status::InsufficientEvidence => "insufficient evidence",
+            Status::Locked => "locked",
+        }
+    }
+}
+
+/// A step's or condition's outcome on one bound of the evidence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub status: Status,
+    pub met_on: Option<Day>,
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionOutcome {
+    pub status: Status,
+    pub met_on: Option<Day>,
+    pub detail: String,
+    /// The number the condition counted (violations or events in the observed window).
+    pub count: u64,
+    /// Incidents behind the outcome (the breaking days' violations, or the counted events), at most 50.
+    pub incidents: Vec<String>,
+    pub incidents_total: usize,
+}
+
+impl ConditionOutcome {
+    pub fn pending(detail: String) -> Self {
+        ConditionOutcome {
+            status: Status::Pending,
+            met_on: None,
+            detail,
+            count: 0,
+            incidents: Vec::new(),
+            incidents_total: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionResult {
+    pub description: String,
+    pub on_certain: ConditionOutcome,
+    pub with_possible: ConditionOutcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepResult {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub met_on: Option<Day>,
+    pub summary: String,
+    pub window_first: Option<Day>,
+    pub window_last: Option<Day>,
+    pub requires: Vec<String>,
+    /// The outcome counting certain evidence only (lower bound of violations).
+    pub on_certain: Outcome,
+    /// The outcome counting possible evidence too (upper bound of violations).
+    pub with_possible: Outcome,
+    pub conditions: Vec<ConditionResult>,
+}
+
+/// Violations counted as incidents: certain only, and certain plus possible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub id: String,
+    pub certain: u64,
+    pub certain_or_possible: u64,
+    /// Acts a clause forbids that an exception allows (strikes on excluded groups…).
+    pub allowed: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub reports: Vec<String>,
+    pub date: DateSpan,
+    pub place: String,
+    pub kind: String,
+    pub kind_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub casualties: Option<Casualties>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub grade: truce_model::report::Grade,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameCount {
+    pub name: String,
+    pub reports: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AmbiguousName {
+    pub name: String,
+    pub actors: Vec<String>,
+    pub reports: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceSummary {
+    pub reports: u64,
+    pub incidents: u64,
+    pub first_day: Option<Day>,
+    pub last_day: Option<Day>,
+    pub by_source: Vec<NameCount>,
+    /// Actor names in the evidence that match no actor of the agreement, most frequent first.
+    pub unmatched_names: Vec<NameCount>,
+    pub ambiguous_names: Vec<AmbiguousName>,
+    /// Report kinds that are not in the taxonomy.
+    pub unknown_kinds: Vec<NameCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepBrief {
+    pub id: String,
+    pub status: Status,
+    pub met_on: Option<Day>,
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlternativeResult {
+    /// The alternative as written (`7`, `included`).
+    pub value: String,
+    /// True for the alternative the main report uses (resolved, or the first).
+    pub working: bool,
+    pub steps: Vec<StepBrief>,
+    /// Violations under this alternative (differs only for brackets around clauses).
+    pub violations: Tally,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BracketResult {
+    pub id: String,
+    pub text: String,
+    pub resolved: Option<String>,
+    pub alternatives: Vec<AlternativeResult>,
+}
+
+/// One combination of alternatives across all brackets.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Combination {
+    pub choice: Vec<(String, String)>,
+    pub steps: Vec<StepBrief>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntitlementStatus {
+    pub id: String,
+    pub to: String,
+    pub from: Option<String>,
+    pub what: String,
+    pub step: String,
+    /// True when the step it depends on is met: the entitlement may be released.
+    pub releasable: bool,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClauseInfo {
+    pub id: String,
+    pub text: String,
+    pub bracket: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgreementInfo {
+    pub id: String,
+    pub title: String,
+    pub clauses: Vec<ClauseInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub schema: &'static str,
+    pub agreement: AgreementInfo,
+    pub as_of: Day,
+    pub evidence: EvidenceSummary,
+    pub violations_by_party: Vec<Tally>,
+    pub violations_by_clause: Vec<Tally>,
+    pub steps: Vec<StepResult>,
+    pub brackets: Vec<BracketResult>,
+    /// Every combination of bracket alternatives, when there are at most 32.
+    pub combinations: Vec<Combination>,
+    pub entitlements: Vec<EntitlementStatus>,
+    /// Incidents with at least one finding, in date order.
+    pub incidents: Vec<IncidentSummary>,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckResult {
+    /// True when every step is met and there is no violation, certain or possible.
+    pub fn all_clear(&self) -> bool {
+        self.steps.iter().all(|s| s.status == Status::Met)
+            && self
+                .violations_by_party
+                .iter()
+                .all(|t| t.certain_or_possible == 0)
+            && self
+                .violations_by_clause
+                .iter()
+                .all(|t| t.certain_or_possible == 0)
+    }
+}

@@ -1,0 +1,157 @@
+//! The check report as Markdown.
+
+use crate::{clause_text, deaths, most_serious};
+use std::fmt::Write;
+use truce_engine::{CheckResult, Tally};
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn tally(out: &mut String, rows: &[Tally], label: &str) {
+    let _ = writeln!(
+        out,
+        "| {label} | certain | certain + possible | allowed |\n|---|---:|---:|---:|"
+    );
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            escape(&row.id),
+            row.certain,
+            row.certain_or_possible,
+            row.allowed
+        );
+    }
+}
+
+pub fn render(result: &CheckResult) -> String {
+    let mut out = String::new();
+    let ev = &result.evidence;
+    let _ = writeln!(
+        out,
+        "# {} (`{}`)\n",
+        escape(&result.agreement.title),
+        result.agreement.id
+    );
+    let _ = writeln!(
+        out,
+        "As of **{}**; evidence: {} reports{}. Counts are given on certain evidence only and counting possible violations too.\n",
+        result.as_of,
+        ev.reports,
+        match (ev.first_day, ev.last_day) {
+            (Some(a), Some(b)) => format!(" dated {a} to {b}"),
+            _ => String::new(),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "## Steps\n\n| step | status | window | on certain evidence | counting possible |\n|---|---|---|---|---|"
+    );
+    for s in &result.steps {
+        let window = match (s.window_first, s.window_last) {
+            (Some(a), Some(b)) => format!("{a} – {b}"),
+            (Some(a), None) => format!("from {a}"),
+            _ => "—".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` {} | **{}** | {window} | {} | {} |",
+            s.id,
+            escape(&s.name),
+            s.status.label(),
+            escape(&s.on_certain.explanation),
+            escape(&s.with_possible.explanation)
+        );
+    }
+    let _ = writeln!(out, "\n## Violations by party (incidents)\n");
+    tally(&mut out, &result.violations_by_party, "party");
+    let _ = writeln!(out, "\n## Violations by clause (incidents)\n");
+    tally(&mut out, &result.violations_by_clause, "clause");
+    if !result.brackets.is_empty() {
+        let _ = writeln!(out, "\n## Brackets\n");
+        for b in &result.brackets {
+            let _ = writeln!(
+                out,
+                "### `{}` — {}\n\n| alternative | steps | violations (certain / with possible) |\n|---|---|---|",
+                b.id,
+                escape(&b.text)
+            );
+            for a in &b.alternatives {
+                let steps = a
+                    .steps
+                    .iter()
+                    .map(|s| format!("`{}`: {}", s.id, escape(&s.summary)))
+                    .collect::<Vec<_>>()
+                    .join("<br>");
+                let working = if a.working { " (working)" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "| [{}]{working} | {steps} | {} / {} |",
+                    a.value, a.violations.certain, a.violations.certain_or_possible
+                );
+            }
+            let _ = writeln!(out);
+        }
+    }
+    if !result.entitlements.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Entitlements\n\n| entitlement | to | state | why |\n|---|---|---|---|"
+        );
+        for e in &result.entitlements {
+            let _ = writeln!(
+                out,
+                "| `{}` {} | {} | {} | {} |",
+                e.id,
+                escape(&e.what),
+                e.to,
+                if e.releasable {
+                    "releasable"
+                } else {
+                    "withheld"
+                },
+                escape(&e.reason)
+            );
+        }
+    }
+    let serious = most_serious(result);
+    if !serious.is_empty() {
+        let _ = writeln!(out, "\n## Most serious incidents\n");
+        for (incident, findings) in serious {
+            let casualties = incident
+                .casualties
+                .as_ref()
+                .map_or_else(String::new, |c| format!(", {}", deaths(c)));
+            let _ = writeln!(
+                out,
+                "- **{}**, {}, {}, `{}`{casualties}",
+                incident.id,
+                incident.date,
+                escape(&incident.place),
+                incident.kind
+            );
+            for f in findings.iter().take(3) {
+                let _ = writeln!(
+                    out,
+                    "  - {} violation of `{}` by `{}` ({}): “{}”",
+                    f.certainty.as_str(),
+                    f.clause,
+                    f.actor,
+                    f.party.as_deref().unwrap_or("no party"),
+                    escape(clause_text(result, &f.clause))
+                );
+                for r in &f.reasons {
+                    let _ = writeln!(out, "    - {}: {}", r.certainty.as_str(), escape(&r.text));
+                }
+            }
+        }
+    }
+    if !ev.unmatched_names.is_empty() {
+        let _ = writeln!(out, "\n## Names not in the agreement\n");
+        for n in &ev.unmatched_names {
+            let _ = writeln!(out, "- “{}”: {} reports", escape(&n.name), n.reports);
+        }
+    }
+    out
+}

@@ -1,0 +1,278 @@
+//! The terminal report of `truce check`.
+
+use crate::{clause_text, deaths, most_serious, status_mark};
+use std::fmt::Write;
+use truce_engine::{CheckResult, Status, Tally};
+use truce_model::finding::Certainty;
+
+/// Presentation options.
+#[derive(Clone, Debug, Default)]
+pub struct TextOptions {
+    /// Use bold for headings (only on a terminal, and never with `NO_COLOR`).
+    pub bold: bool,
+}
+
+fn heading(out: &mut String, options: &TextOptions, text: &str) {
+    if options.bold {
+        let _ = writeln!(out, "\n\x1b[1m{text}\x1b[0m");
+    } else {
+        let _ = writeln!(out, "\n{text}");
+    }
+}
+
+fn tally_table(out: &mut String, rows: &[Tally], label: &str) {
+    let width = rows
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(label.len());
+    let _ = writeln!(
+        out,
+        "  {label:<width$}  {:>8}  {:>17}  {:>8}",
+        "certain", "certain+possible", "allowed"
+    );
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>8}  {:>17}  {:>8}",
+            row.id, row.certain, row.certain_or_possible, row.allowed
+        );
+    }
+}
+
+/// Renders the whole report.
+pub fn render(result: &CheckResult, options: &TextOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "truce check: {} [{}]",
+        result.agreement.title, result.agreement.id
+    );
+    let ev = &result.evidence;
+    let sources = ev
+        .by_source
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.reports))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let span = match (ev.first_day, ev.last_day) {
+        (Some(a), Some(b)) => format!(", {a} .. {b}"),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "as of {} · evidence: {} reports ({sources}){span}",
+        result.as_of, ev.reports
+    );
+    let _ = writeln!(
+        out,
+        "counts are given twice: on certain evidence only, and counting possible violations too"
+    );
+
+    heading(&mut out, options, "STEPS");
+    if result.steps.is_empty() {
+        let _ = writeln!(out, "  (the agreement defines no steps)");
+    }
+    for step in &result.steps {
+        let window = match (step.window_first, step.window_last) {
+            (Some(a), Some(b)) => format!("window {a} .. {b}"),
+            (Some(a), None) => format!("window from {a}"),
+            _ => "window not open".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<24} {} — {}",
+            status_mark(step.status),
+            step.id,
+            step.name
+        );
+        let _ = writeln!(out, "  {:<24} {window}", "");
+        if !step.requires.is_empty() {
+            let _ = writeln!(out, "  {:<24} after: {}", "", step.requires.join(", "));
+        }
+        let _ = writeln!(out, "  {:<24} {}", "", step.summary);
+        if step.status != Status::Locked {
+            for condition in &step.conditions {
+                let _ = writeln!(out, "  {:<24} · {}", "", condition.description);
+                let _ = writeln!(
+                    out,
+                    "  {:<24}     on certain evidence: {} — {}",
+                    "",
+                    condition.on_certain.status.label(),
+                    condition.on_certain.detail
+                );
+                let _ = writeln!(
+                    out,
+                    "  {:<24}     counting possible:   {} — {}",
+                    "",
+                    condition.with_possible.status.label(),
+                    condition.with_possible.detail
+                );
+            }
+        }
+    }
+
+    heading(&mut out, options, "VIOLATIONS BY PARTY (incidents)");
+    tally_table(&mut out, &result.violations_by_party, "party");
+    heading(&mut out, options, "VIOLATIONS BY CLAUSE (incidents)");
+    tally_table(&mut out, &result.violations_by_clause, "clause");
+
+    if !result.brackets.is_empty() {
+        heading(
+            &mut out,
+            options,
+            "BRACKETS (each alternative, others at their working value)",
+        );
+        for bracket in &result.brackets {
+            let resolved = bracket
+                .resolved
+                .as_ref()
+                .map_or_else(|| "unresolved".to_string(), |r| format!("resolved: {r}"));
+            let _ = writeln!(out, "  {} — {} ({resolved})", bracket.id, bracket.text);
+            for alternative in &bracket.alternatives {
+                let working = if alternative.working {
+                    " (working)"
+                } else {
+                    ""
+                };
+                let steps = alternative
+                    .steps
+                    .iter()
+                    .map(|s| format!("{}: {}", s.id, s.summary))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let _ = writeln!(
+                    out,
+                    "    with [{}]{working}: violations {} certain / {} with possible; {steps}",
+                    alternative.value,
+                    alternative.violations.certain,
+                    alternative.violations.certain_or_possible
+                );
+            }
+        }
+        if !result.combinations.is_empty() {
+            let _ = writeln!(out, "  all combinations:");
+            for combination in &result.combinations {
+                let choice = combination
+                    .choice
+                    .iter()
+                    .map(|(b, v)| format!("{b}=[{v}]"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let steps = combination
+                    .steps
+                    .iter()
+                    .map(|s| format!("{} {}", s.id, s.status.label()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = writeln!(out, "    {choice}: {steps}");
+            }
+        }
+    }
+
+    if !result.entitlements.is_empty() {
+        heading(&mut out, options, "ENTITLEMENTS");
+        for e in &result.entitlements {
+            let state = if e.releasable {
+                "releasable"
+            } else {
+                "withheld"
+            };
+            let _ = writeln!(out, "  {} → {}: {state} — {}", e.id, e.to, e.what);
+            let _ = writeln!(out, "    {}", e.reason);
+        }
+    }
+
+    let serious = most_serious(result);
+    if !serious.is_empty() {
+        heading(
+            &mut out,
+            options,
+            "MOST SERIOUS INCIDENTS (certain first, then by deaths)",
+        );
+        for (incident, findings) in serious {
+            let casualties = incident
+                .casualties
+                .as_ref()
+                .map_or_else(String::new, |c| format!(" · {}", deaths(c)));
+            let _ = writeln!(
+                out,
+                "  {} · {} · {} · {}{casualties}",
+                incident.id, incident.date, incident.place, incident.kind
+            );
+            if let Some(summary) = &incident.summary {
+                let _ = writeln!(out, "    \"{}\"", summary);
+            }
+            for finding in findings.iter().take(3) {
+                let party = finding.party.as_deref().unwrap_or("no party");
+                let _ = writeln!(
+                    out,
+                    "    {} violation of {} by {} ({party}), confidence {:.2}: \"{}\"",
+                    finding.certainty.as_str(),
+                    finding.clause,
+                    finding.actor,
+                    finding.confidence,
+                    clause_text(result, &finding.clause)
+                );
+                for reason in &finding.reasons {
+                    let mark = if reason.certainty == Certainty::Certain {
+                        "✓"
+                    } else {
+                        "?"
+                    };
+                    let _ = writeln!(out, "      {mark} {}", reason.text);
+                }
+                let _ = writeln!(out, "      (truce explain … {})", finding.id);
+            }
+        }
+    }
+
+    let notes_needed = !ev.unmatched_names.is_empty()
+        || !ev.ambiguous_names.is_empty()
+        || !ev.unknown_kinds.is_empty()
+        || !result.diagnostics.is_empty();
+    if notes_needed {
+        heading(&mut out, options, "EVIDENCE NOTES");
+        if !ev.unmatched_names.is_empty() {
+            let names = ev
+                .unmatched_names
+                .iter()
+                .take(12)
+                .map(|n| format!("\"{}\" ({})", n.name, n.reports))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "  actor names that match no actor of the agreement (reports): {names}"
+            );
+        }
+        for a in &ev.ambiguous_names {
+            let _ = writeln!(
+                out,
+                "  ambiguous name \"{}\" ({} reports): could be {}",
+                a.name,
+                a.reports,
+                a.actors.join(" or ")
+            );
+        }
+        for k in &ev.unknown_kinds {
+            let _ = writeln!(
+                out,
+                "  kind `{}` is not in the taxonomy ({} reports): read as any event",
+                k.name, k.reports
+            );
+        }
+        for d in result.diagnostics.iter().take(20) {
+            let _ = writeln!(out, "  {d}");
+        }
+        if result.diagnostics.len() > 20 {
+            let _ = writeln!(
+                out,
+                "  … and {} more (see --format json)",
+                result.diagnostics.len() - 20
+            );
+        }
+    }
+    out
+}
