@@ -25,9 +25,9 @@ mod zone;
 pub use distance::{
     EARTH_RADIUS_KM, KM_PER_DEG_LAT, KM_PER_DEG_LON, LocalProjection, haversine_km,
 };
-pub use polygon::Location;
+pub use polygon::{DEFAULT_CELLS_PER_EDGE, Location};
 pub use site::SiteIndex;
-pub use zone::{ZoneIndex, ZoneRelation};
+pub use zone::{IndexOptions, ZoneIndex, ZoneRelation};
 
 #[cfg(test)]
 mod tests;

@@ -142,15 +142,15 @@ pub(crate) fn locate_in(edges: &[Edge], px: f64, py: f64) -> Location {
 
 /// Maps a coordinate to a grid index; monotone non-decreasing in the coordinate.
 #[derive(Copy, Clone, Debug)]
-struct Axis {
+pub(crate) struct Axis {
     origin: f64,
     /// Cells per unit (0 for a degenerate extent).
     scale: f64,
-    n: usize,
+    pub n: usize,
 }
 
 impl Axis {
-    fn new(min: f64, max: f64, n: usize) -> Axis {
+    pub fn new(min: f64, max: f64, n: usize) -> Axis {
         let extent = max - min;
         let scale = if extent > 0.0 && extent.is_finite() {
             n as f64 / extent
@@ -165,7 +165,7 @@ impl Axis {
     }
 
     #[inline]
-    fn index(&self, v: f64) -> usize {
+    pub fn index(&self, v: f64) -> usize {
         // `as usize` saturates: negatives and NaN go to 0
         (((v - self.origin) * self.scale) as usize).min(self.n - 1)
     }
@@ -197,7 +197,7 @@ const CELL_INSIDE: u8 = 1;
 const CELL_BOUNDARY: u8 = 2;
 
 /// How many grid cells per edge a prepared polygon gets (before the clamps).
-pub const DEFAULT_CELLS_PER_EDGE: f64 = 8.0;
+pub const DEFAULT_CELLS_PER_EDGE: f64 = 4.0;
 /// The most cells along one side of a polygon's grid.
 const MAX_SIDE: usize = 1024;
 

@@ -33,7 +33,13 @@ fn containing(index: &ZoneIndex, lon: f64, lat: f64) -> Vec<usize> {
 #[test]
 fn square_with_hole_interior_hole_and_outside() {
     for density in [0.0, 1.0, DENSITIES[2]] {
-        let index = ZoneIndex::with_grid_density(&[square_with_hole()], density);
+        let index = ZoneIndex::with_options(
+            &[square_with_hole()],
+            IndexOptions {
+                cells_per_edge: density,
+                candidate_grid: density > 1.0,
+            },
+        );
         assert_eq!(containing(&index, 1.0, 1.0), vec![0], "density {density}");
         assert_eq!(containing(&index, 3.9999, 5.0), vec![0]);
         assert_eq!(containing(&index, 0.0001, 5.0), vec![0]);
@@ -59,7 +65,13 @@ const DENSITIES: [f64; 3] = [0.0, 2.0, 8.0];
 #[test]
 fn points_on_edges_and_vertices_are_not_inside() {
     for density in DENSITIES {
-        let index = ZoneIndex::with_grid_density(&[square_with_hole()], density);
+        let index = ZoneIndex::with_options(
+            &[square_with_hole()],
+            IndexOptions {
+                cells_per_edge: density,
+                candidate_grid: density > 1.0,
+            },
+        );
         for (x, y) in [
             (0.0, 5.0),   // left edge
             (10.0, 5.0),  // right edge
@@ -101,7 +113,13 @@ fn point_on_a_slanted_edge_is_exact() {
         vec![],
     )]);
     for density in DENSITIES {
-        let index = ZoneIndex::with_grid_density(std::slice::from_ref(&tri), density);
+        let index = ZoneIndex::with_options(
+            std::slice::from_ref(&tri),
+            IndexOptions {
+                cells_per_edge: density,
+                candidate_grid: density > 1.0,
+            },
+        );
         assert_eq!(index.locate(0, ll(1.5, 0.5)), Location::Boundary);
         assert_eq!(index.locate(0, ll(0.1, 0.1)), Location::Inside);
         assert_eq!(
@@ -132,14 +150,27 @@ fn overlapping_zones_multipolygons_and_order() {
         ]),
         MultiPolygon::new(vec![]),
     ];
-    let index = ZoneIndex::new(&zones);
-    assert_eq!(index.len(), 4);
-    assert_eq!(containing(&index, 7.5, 7.5), vec![0, 1, 2]);
-    assert_eq!(containing(&index, 100.5, 0.5), vec![2]);
-    assert_eq!(containing(&index, 5.5, 5.5), vec![0], "in zone 1's hole");
-    assert_eq!(containing(&index, 1.0, 1.0), vec![1]);
-    assert_eq!(containing(&index, f64::NAN, 1.0), Vec::<usize>::new());
-    assert_eq!(containing(&index, 1.0, f64::INFINITY), Vec::<usize>::new());
+    for candidate_grid in [true, false] {
+        let index = ZoneIndex::with_options(
+            &zones,
+            IndexOptions {
+                candidate_grid,
+                ..IndexOptions::default()
+            },
+        );
+        assert_eq!(index.len(), 4);
+        assert_eq!(containing(&index, 7.5, 7.5), vec![0, 1, 2]);
+        assert_eq!(containing(&index, 100.5, 0.5), vec![2]);
+        assert_eq!(containing(&index, 5.5, 5.5), vec![0], "in zone 1's hole");
+        assert_eq!(containing(&index, 1.0, 1.0), vec![1]);
+        assert_eq!(
+            containing(&index, 50.0, 0.5),
+            Vec::<usize>::new(),
+            "between the parts"
+        );
+        assert_eq!(containing(&index, f64::NAN, 1.0), Vec::<usize>::new());
+        assert_eq!(containing(&index, 1.0, f64::INFINITY), Vec::<usize>::new());
+    }
 }
 
 #[test]
@@ -419,6 +450,7 @@ proptest! {
             1..6),
         points in prop::collection::vec((28.0f64..42.0, 28.0f64..42.0), 200),
         density in prop::sample::select(vec![0.0, 1.0, 8.0, 32.0]),
+        candidate_grid in any::<bool>(),
     ) {
         // star polygons, some with a star-shaped hole at half size around the centre
         let polys: Vec<Polygon<f64>> = stars.iter().map(|(cx, cy, r, a, p, n, hole)| {
@@ -431,7 +463,7 @@ proptest! {
             }
         }).collect();
         let zones: Vec<MultiPolygon<f64>> = polys.iter().map(|p| MultiPolygon::new(vec![p.clone()])).collect();
-        let index = ZoneIndex::with_grid_density(&zones, density);
+        let index = ZoneIndex::with_options(&zones, IndexOptions { cells_per_edge: density, candidate_grid });
         let mut out = Vec::new();
         for &(x, y) in &points {
             if polys.iter().any(|p| distance_to_boundary(p, x, y) < 1e-9) {

@@ -2,7 +2,7 @@
 //! known only to within a radius.
 
 use crate::distance::LocalProjection;
-use crate::polygon::{DEFAULT_CELLS_PER_EDGE, Location, PreparedPolygon};
+use crate::polygon::{Axis, DEFAULT_CELLS_PER_EDGE, Location, PreparedPolygon};
 use geo::MultiPolygon;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -32,6 +32,151 @@ impl ZoneRelation {
     }
 }
 
+/// Tuning of a [`ZoneIndex`] (the defaults are what `ZoneIndex::new` uses).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct IndexOptions {
+    /// About how many grid cells each polygon's own grid gets per edge
+    /// (0 = no grid: every point in a polygon's envelope is tested against
+    /// the edges of its row band).
+    pub cells_per_edge: f64,
+    /// Find a point's candidate polygons with a uniform grid of envelope
+    /// lists instead of the R-tree (faster for bulk [`ZoneIndex::containing`];
+    /// the R-tree still serves [`ZoneIndex::relate`] and [`ZoneIndex::locate`]).
+    pub candidate_grid: bool,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            cells_per_edge: DEFAULT_CELLS_PER_EDGE,
+            candidate_grid: true,
+        }
+    }
+}
+
+/// Polygon envelopes bucketed in a uniform grid over all of them: for a point,
+/// the polygons (ascending) whose envelope may contain it.
+#[derive(Clone, Debug)]
+struct CandidateGrid {
+    min_x: f64,
+    min_y: f64,
+    max_x: f64,
+    max_y: f64,
+    xs: Axis,
+    ys: Axis,
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+/// Cells per polygon in the candidate grid, and the most entries it may hold.
+const CANDIDATE_CELLS_PER_POLYGON: f64 = 16.0;
+const MAX_CANDIDATE_CELLS: f64 = (1 << 20) as f64;
+const MAX_CANDIDATE_ENTRIES: usize = 1 << 23;
+
+impl CandidateGrid {
+    fn new(polygons: &[PreparedPolygon]) -> Option<CandidateGrid> {
+        let first = polygons.first()?;
+        let (mut min_x, mut min_y, mut max_x, mut max_y) =
+            (first.min_x, first.min_y, first.max_x, first.max_y);
+        for p in polygons {
+            min_x = min_x.min(p.min_x);
+            min_y = min_y.min(p.min_y);
+            max_x = max_x.max(p.max_x);
+            max_y = max_y.max(p.max_y);
+        }
+        let target =
+            (polygons.len() as f64 * CANDIDATE_CELLS_PER_POLYGON).clamp(1.0, MAX_CANDIDATE_CELLS);
+        let (w, h) = (max_x - min_x, max_y - min_y);
+        let (mut nx, mut ny) = if w > 0.0 && h > 0.0 {
+            (
+                ((target * w / h).sqrt().ceil() as usize).clamp(1, 4096),
+                ((target * h / w).sqrt().ceil() as usize).clamp(1, 4096),
+            )
+        } else if w > 0.0 {
+            ((target as usize).clamp(1, 4096), 1)
+        } else if h > 0.0 {
+            (1, (target as usize).clamp(1, 4096))
+        } else {
+            (1, 1)
+        };
+        loop {
+            let xs = Axis::new(min_x, max_x, nx);
+            let ys = Axis::new(min_y, max_y, ny);
+            let span = |p: &PreparedPolygon| {
+                (
+                    xs.index(p.min_x),
+                    xs.index(p.max_x),
+                    ys.index(p.min_y),
+                    ys.index(p.max_y),
+                )
+            };
+            let entries: usize = polygons
+                .iter()
+                .map(|p| {
+                    let (c0, c1, r0, r1) = span(p);
+                    (c1 - c0 + 1) * (r1 - r0 + 1)
+                })
+                .sum();
+            if entries > MAX_CANDIDATE_ENTRIES && (nx > 1 || ny > 1) {
+                nx = nx.div_ceil(2);
+                ny = ny.div_ceil(2);
+                continue;
+            }
+            let mut counts = vec![0u32; nx * ny];
+            for p in polygons {
+                let (c0, c1, r0, r1) = span(p);
+                for r in r0..=r1 {
+                    for c in &mut counts[r * nx + c0..=r * nx + c1] {
+                        *c += 1;
+                    }
+                }
+            }
+            let mut start = Vec::with_capacity(nx * ny + 1);
+            let mut acc = 0u32;
+            for c in &counts {
+                start.push(acc);
+                acc += c;
+            }
+            start.push(acc);
+            let mut fill = start[..nx * ny].to_vec();
+            let mut items = vec![0u32; acc as usize];
+            for (i, p) in polygons.iter().enumerate() {
+                let (c0, c1, r0, r1) = span(p);
+                for r in r0..=r1 {
+                    for f in &mut fill[r * nx + c0..=r * nx + c1] {
+                        items[*f as usize] = i as u32;
+                        *f += 1;
+                    }
+                }
+            }
+            return Some(CandidateGrid {
+                min_x,
+                min_y,
+                max_x,
+                max_y,
+                xs,
+                ys,
+                start,
+                items,
+            });
+        }
+    }
+
+    /// Polygons (ascending) whose envelope may contain (x, y).
+    #[inline]
+    fn candidates(&self, x: f64, y: f64) -> &[u32] {
+        if !(x >= self.min_x && x <= self.max_x && y >= self.min_y && y <= self.max_y) {
+            return &[];
+        }
+        let cell = self.ys.index(y) * self.xs.n + self.xs.index(x);
+        &self.items[self.start[cell] as usize..self.start[cell + 1] as usize]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.start.len() + self.items.len()) * 4
+    }
+}
+
 /// Zones (multipolygons in lon/lat degrees) prepared for point queries.
 ///
 /// Built on an R-tree ([`rstar`]) of the envelopes of every polygon of every
@@ -51,18 +196,19 @@ pub struct ZoneIndex {
     polygons: Vec<PreparedPolygon>,
     polygon_zone: Vec<u32>,
     tree: RTree<Entry>,
+    grid: Option<CandidateGrid>,
     ignored: Vec<(usize, usize)>,
 }
 
 impl ZoneIndex {
     pub fn new(zones: &[MultiPolygon<f64>]) -> ZoneIndex {
-        ZoneIndex::with_grid_density(zones, DEFAULT_CELLS_PER_EDGE)
+        ZoneIndex::with_options(zones, IndexOptions::default())
     }
 
-    /// Like [`ZoneIndex::new`] with about `cells_per_edge` grid cells per
-    /// polygon edge (0 = no grid: every point in a polygon's envelope is
-    /// tested against the edges of its row band). For tuning.
-    pub fn with_grid_density(zones: &[MultiPolygon<f64>], cells_per_edge: f64) -> ZoneIndex {
+    /// Like [`ZoneIndex::new`] with other [`IndexOptions`] (for tuning and
+    /// measuring; answers are the same).
+    pub fn with_options(zones: &[MultiPolygon<f64>], options: IndexOptions) -> ZoneIndex {
+        let cells_per_edge = options.cells_per_edge;
         let mut polygons = Vec::new();
         let mut polygon_zone = Vec::new();
         let mut ignored = Vec::new();
@@ -87,11 +233,17 @@ impl ZoneIndex {
                 )
             })
             .collect();
+        let grid = if options.candidate_grid {
+            CandidateGrid::new(&polygons)
+        } else {
+            None
+        };
         ZoneIndex {
             zones: zones.len(),
             polygons,
             polygon_zone,
             tree: RTree::bulk_load(entries),
+            grid,
             ignored,
         }
     }
@@ -118,6 +270,7 @@ impl ZoneIndex {
             .map(PreparedPolygon::heap_bytes)
             .sum::<usize>()
             + self.polygons.len() * 48
+            + self.grid.as_ref().map_or(0, CandidateGrid::heap_bytes)
     }
 
     /// The zones whose interior contains `p`, ascending, into `out` (cleared
@@ -128,15 +281,31 @@ impl ZoneIndex {
         if !(x.is_finite() && y.is_finite()) {
             return;
         }
-        for entry in self.tree.locate_all_at_point(&[x, y]) {
-            let i = entry.data as usize;
-            if self.polygons[i].locate(x, y) == Location::Inside {
-                out.push(self.polygon_zone[i] as usize);
+        match &self.grid {
+            Some(grid) => {
+                // candidates come ascending by polygon, hence by zone
+                for &i in grid.candidates(x, y) {
+                    let i = i as usize;
+                    if self.polygons[i].locate(x, y) == Location::Inside {
+                        let zone = self.polygon_zone[i] as usize;
+                        if out.last() != Some(&zone) {
+                            out.push(zone);
+                        }
+                    }
+                }
             }
-        }
-        if out.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
+            None => {
+                for entry in self.tree.locate_all_at_point(&[x, y]) {
+                    let i = entry.data as usize;
+                    if self.polygons[i].locate(x, y) == Location::Inside {
+                        out.push(self.polygon_zone[i] as usize);
+                    }
+                }
+                if out.len() > 1 {
+                    out.sort_unstable();
+                    out.dedup();
+                }
+            }
         }
     }
 
