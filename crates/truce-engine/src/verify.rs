@@ -492,6 +492,12 @@ fn verify_condition(
                         best = (run, Day(day.0 - run as i32 + 1));
                     }
                     if run >= needed {
+                        let counted: Vec<usize> = counts
+                            .iter()
+                            .take(i + 1)
+                            .flat_map(|c| c.1.iter().copied())
+                            .collect();
+                        let (incidents, incidents_total) = ids(&counted);
                         return ConditionOutcome {
                             status: Status::Met,
                             met_on: Some(day),
@@ -501,8 +507,8 @@ fn verify_condition(
                                 Day(day.0 - needed as i32 + 1)
                             ),
                             count: counts.iter().take(i + 1).map(|c| u64::from(c.0)).sum(),
-                            incidents: Vec::new(),
-                            incidents_total: 0,
+                            incidents,
+                            incidents_total,
                         };
                     }
                 } else {

@@ -1,0 +1,742 @@
+//! The engine on small fixtures whose answers are worked out by hand.
+//!
+//! `fixtures/base.toml` has a 0.4° box whose centre (37.2, 36.2) is about 22 km
+//! from every edge, an exactly-located clinic and a hospital known only by its
+//! town, a clause against attacks (with the exception for excluded groups that
+//! does not hold at hospitals), a bracketed air-strike clause, a "calm" step
+//! whose length is bracketed (3 or 5 days) and a dependent "jic" step.
+
+use truce_engine::{CheckInput, CheckResult, Status, check};
+use truce_model::agreement::{Agreement, Files, load};
+use truce_model::finding::{Certainty, Finding, Verdict};
+use truce_model::report::{
+    ActorCategory, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
+};
+use truce_model::time::{DatePrecision, DateSpan, Day};
+
+struct NoFiles;
+
+impl Files for NoFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        Err(format!("no file `{path}` in this test"))
+    }
+}
+
+fn agreement_from(source: &str) -> Agreement {
+    let loaded = load("fixture.toml", source, &NoFiles);
+    assert!(
+        !loaded.has_errors(),
+        "fixture has errors: {:#?}",
+        loaded.diagnostics
+    );
+    loaded.agreement.expect("no errors, so an agreement")
+}
+
+fn base() -> Agreement {
+    agreement_from(include_str!("fixtures/base.toml"))
+}
+
+fn day(text: &str) -> Day {
+    Day::parse_iso(text).expect("valid date in test")
+}
+
+/// A report builder: id, date, kind, sides as (field, names, role, category).
+struct R {
+    report: Report,
+}
+
+impl R {
+    fn new(id: &str, date: &str, kind: &str) -> R {
+        R {
+            report: Report {
+                provenance: Provenance {
+                    source: "test".into(),
+                    source_id: id.into(),
+                    file: "test".into(),
+                    line: 0,
+                    revision: None,
+                    raw: vec![],
+                },
+                date: DateSpan::day(day(date)),
+                location: Location {
+                    point: Some(LonLat {
+                        lon: 37.2,
+                        lat: 36.2,
+                    }),
+                    precision: LocationPrecision::Exact,
+                    place: None,
+                    admin1: None,
+                    admin2: None,
+                    country: None,
+                },
+                kind: kind.into(),
+                kind_label: String::new(),
+                sides: vec![],
+                casualties: None,
+                summary: None,
+                source_count: None,
+            },
+        }
+    }
+    fn side(mut self, field: &str, name: &str, role: Role) -> R {
+        let category = if name.starts_with("Civilians") {
+            Some(ActorCategory::Civilians)
+        } else {
+            None
+        };
+        self.report.sides.push(Side {
+            field: field.into(),
+            names: vec![name.into()],
+            role,
+            category,
+        });
+        self
+    }
+    fn coalition(mut self, field: &str, names: &[&str]) -> R {
+        self.report.sides.push(Side {
+            field: field.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            role: Role::Unknown,
+            category: None,
+        });
+        self
+    }
+    fn at(mut self, lon: f64, lat: f64, precision: LocationPrecision) -> R {
+        self.report.location.point = Some(LonLat { lon, lat });
+        self.report.location.precision = precision;
+        self
+    }
+    fn nowhere(mut self) -> R {
+        self.report.location.point = None;
+        self.report.location.precision = LocationPrecision::Country;
+        self
+    }
+    fn span(mut self, first: &str, last: &str, precision: DatePrecision) -> R {
+        self.report.date = DateSpan {
+            first: day(first),
+            last: day(last),
+            precision,
+        };
+        self
+    }
+    fn done(self) -> Report {
+        self.report
+    }
+}
+
+/// Government attacks the other side, the source not saying who attacked whom.
+fn clash(id: &str, date: &str) -> Report {
+    R::new(id, date, "armed-conflict")
+        .side("side_a", "Government of Syria", Role::Unknown)
+        .side("side_b", "Syrian insurgents", Role::Unknown)
+        .done()
+}
+
+/// The army strikes civilians from the air: the act and its author are certain.
+fn strike_on_civilians(id: &str, date: &str) -> Report {
+    R::new(id, date, "air-strike")
+        .side("actor1", "Government of Syria", Role::Initiator)
+        .side("actor2", "Civilians", Role::Target)
+        .done()
+}
+
+/// An event far from the box that involves no actor of the agreement: it only extends the evidence.
+fn elsewhere(id: &str, date: &str) -> Report {
+    R::new(id, date, "armed-conflict")
+        .at(40.0, 35.0, LocationPrecision::Exact)
+        .side("side_a", "IS", Role::Unknown)
+        .side("side_b", "SDF", Role::Unknown)
+        .done()
+}
+
+fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
+    check(&CheckInput {
+        agreement,
+        reports,
+        as_of: Some(day(as_of)),
+    })
+}
+
+fn findings_of<'a>(result: &'a CheckResult, incident: &str) -> Vec<&'a Finding> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.incident == incident)
+        .collect()
+}
+
+fn one<'a>(result: &'a CheckResult, id: &str) -> &'a Finding {
+    result
+        .findings
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| {
+            panic!(
+                "no finding {id}; have {:?}",
+                result.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
+            )
+        })
+}
+
+fn step<'a>(result: &'a CheckResult, id: &str) -> &'a truce_engine::StepResult {
+    result
+        .steps
+        .iter()
+        .find(|s| s.id == id)
+        .expect("step exists")
+}
+
+// ---------------------------------------------------------------- attribution
+
+#[test]
+fn unknown_initiator_makes_both_sides_possible_violators() {
+    let agreement = base();
+    let result = run(&agreement, &[clash("c1", "2016-09-14")], "2016-09-30");
+    let army = one(&result, "test:c1/no-attacks/army");
+    let rebels = one(&result, "test:c1/no-attacks/rebels");
+    assert_eq!(
+        (army.verdict, army.certainty, army.party.as_deref()),
+        (Verdict::Violation, Certainty::Possible, Some("gov"))
+    );
+    assert_eq!(
+        (rebels.verdict, rebels.certainty, rebels.party.as_deref()),
+        (Verdict::Violation, Certainty::Possible, Some("opp"))
+    );
+    assert_eq!(army.confidence, 0.5);
+    // The air-strike clause: the kind is only known as armed conflict (possible), and the author is possible: 0.5 × 0.5.
+    let air = one(&result, "test:c1/no-air-strikes/army");
+    assert_eq!((air.certainty, air.confidence), (Certainty::Possible, 0.25));
+    // Only the government is bound by the air clause.
+    assert!(
+        result
+            .findings
+            .iter()
+            .all(|f| f.id != "test:c1/no-air-strikes/rebels")
+    );
+}
+
+#[test]
+fn a_known_initiator_or_a_civilian_target_makes_attribution_certain() {
+    let agreement = base();
+    let one_sided = R::new("o1", "2016-09-14", "violence-against-civilians")
+        .side("side_a", "Government of Syria", Role::Unknown)
+        .side("side_b", "Civilians", Role::Unknown)
+        .done();
+    let result = run(
+        &agreement,
+        &[strike_on_civilians("s1", "2016-09-14"), one_sided],
+        "2016-09-30",
+    );
+    let strike = one(&result, "test:s1/no-attacks/army");
+    assert_eq!(
+        (strike.certainty, strike.confidence),
+        (Certainty::Certain, 1.0)
+    );
+    assert_eq!(
+        one(&result, "test:s1/no-air-strikes/army").certainty,
+        Certainty::Certain
+    );
+    // Civilians do not attack: the other side acted.
+    assert_eq!(
+        one(&result, "test:o1/no-attacks/army").certainty,
+        Certainty::Certain
+    );
+    assert!(
+        findings_of(&result, "test:o1")
+            .iter()
+            .all(|f| f.actor != "civilians")
+    );
+}
+
+#[test]
+fn the_party_of_an_actor_is_the_one_it_answered_to_on_the_day() {
+    let agreement = base();
+    let before = R::new("d1", "2016-09-14", "armed-clash")
+        .side("a", "Defector Brigade", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    let after = R::new("d2", "2016-09-16", "armed-clash")
+        .side("a", "Defector Brigade", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    let result = run(&agreement, &[before, after], "2016-09-30");
+    assert_eq!(
+        one(&result, "test:d1/no-attacks/defector").party.as_deref(),
+        Some("opp")
+    );
+    assert_eq!(
+        one(&result, "test:d2/no-attacks/defector").party.as_deref(),
+        Some("gov")
+    );
+}
+
+// ---------------------------------------------------------------- exceptions
+
+#[test]
+fn strikes_on_excluded_groups_are_allowed_except_at_protected_sites() {
+    let agreement = base();
+    let strike = |id: &str, lon: f64, lat: f64| {
+        R::new(id, "2016-09-20", "air-strike")
+            .at(lon, lat, LocationPrecision::Exact)
+            .side("actor1", "Government of Syria", Role::Initiator)
+            .side("actor2", "Jabhat Fateh al-Sham", Role::Target)
+            .done()
+    };
+    let reports = [
+        strike("open", 37.2, 36.2),
+        strike("clinic", 37.1, 36.1),
+        strike("town", 37.3, 36.3),
+    ];
+    let result = run(&agreement, &reports, "2016-09-30");
+    // Away from any site: allowed, certainly.
+    let open = one(&result, "test:open/no-attacks/army");
+    assert_eq!(
+        (open.verdict, open.certainty),
+        (Verdict::Allowed, Certainty::Certain)
+    );
+    // At the exactly-located clinic: 0 km + 2 km (exact place) + 0.1 km (clinic) ≤ 3 km radius: the exception does not hold.
+    let clinic = one(&result, "test:clinic/no-attacks/army");
+    assert_eq!(
+        (clinic.verdict, clinic.certainty),
+        (Verdict::Violation, Certainty::Certain)
+    );
+    assert!(
+        clinic
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("does not hold here") && r.text.contains("clinic"))
+    );
+    // At the town-level hospital: 0 + 2 + 5 km > 1 km radius, but 0 − 7 ≤ 1: only possibly at the hospital.
+    let town = one(&result, "test:town/no-attacks/army");
+    assert_eq!(
+        (town.verdict, town.certainty),
+        (Verdict::Violation, Certainty::Possible)
+    );
+    assert!(
+        town.reasons.iter().any(
+            |r| r.text.contains("may be at protected site") && r.text.contains("town-hospital")
+        )
+    );
+}
+
+#[test]
+fn a_coalition_mixing_covered_and_excluded_groups_is_a_possible_violation() {
+    let agreement = base();
+    let report = R::new("mix", "2016-09-20", "air-strike")
+        .side("side_a", "Government of Syria", Role::Initiator)
+        .coalition("side_b", &["FSA", "Jabhat Fateh al-Sham"])
+        .done();
+    let result = run(&agreement, &[report], "2016-09-30");
+    let finding = one(&result, "test:mix/no-attacks/army");
+    assert_eq!(
+        (finding.verdict, finding.certainty),
+        (Verdict::Violation, Certainty::Possible)
+    );
+    assert!(
+        finding
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("only some of the other side"))
+    );
+}
+
+// ---------------------------------------------------------------- precision
+
+#[test]
+fn location_precision_is_honest() {
+    let agreement = base();
+    let at = |id: &str, lon: f64, lat: f64, precision: LocationPrecision| {
+        R::new(id, "2016-09-14", "air-strike")
+            .at(lon, lat, precision)
+            .side("a", "Government of Syria", Role::Initiator)
+            .side("b", "Civilians", Role::Target)
+            .done()
+    };
+    let reports = [
+        at("exact-centre", 37.2, 36.2, LocationPrecision::Exact),
+        // A governorate centroid in the middle of the box: 22 km from the edge, but the event may be 150 km away.
+        at("province", 37.2, 36.2, LocationPrecision::Province),
+        // 0.01° east of the box (about 0.9 km), known to ±2 km: possibly inside.
+        at("just-outside", 37.41, 36.2, LocationPrecision::Exact),
+        // 0.06° east (about 5.4 km): not in the box.
+        at("outside", 37.46, 36.2, LocationPrecision::Exact),
+        R::new("country", "2016-09-14", "air-strike")
+            .nowhere()
+            .side("a", "Government of Syria", Role::Initiator)
+            .side("b", "Civilians", Role::Target)
+            .done(),
+    ];
+    let result = run(&agreement, &reports, "2016-09-30");
+    let certainty = |id: &str| one(&result, &format!("test:{id}/no-attacks/army")).certainty;
+    assert_eq!(certainty("exact-centre"), Certainty::Certain);
+    assert_eq!(certainty("province"), Certainty::Possible);
+    assert_eq!(certainty("just-outside"), Certainty::Possible);
+    assert_eq!(certainty("country"), Certainty::Possible);
+    assert!(findings_of(&result, "test:outside").is_empty());
+}
+
+#[test]
+fn kind_and_date_precision_are_honest() {
+    let agreement = base();
+    let general = R::new("general", "2016-09-14", "political-violence")
+        .side("a", "Government of Syria", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    let month = R::new("month", "2016-09-01", "air-strike")
+        .span("2016-09-01", "2016-09-30", DatePrecision::Month)
+        .side("a", "Government of Syria", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    let before = strike_on_civilians("before", "2016-09-10");
+    let result = run(&agreement, &[general, month, before], "2016-09-30");
+    // "political violence" may or may not be an air strike.
+    assert_eq!(
+        one(&result, "test:general/no-air-strikes/army").certainty,
+        Certainty::Possible
+    );
+    assert_eq!(
+        one(&result, "test:general/no-attacks/army").certainty,
+        Certainty::Certain
+    );
+    // A month-precise date straddles the window's start (12 September, 19:00).
+    let month_finding = one(&result, "test:month/no-attacks/army");
+    assert_eq!(month_finding.certainty, Certainty::Possible);
+    assert!(
+        month_finding
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("only partly within"))
+    );
+    // Before the window: no finding at all.
+    assert!(findings_of(&result, "test:before").is_empty());
+}
+
+#[test]
+fn an_event_on_the_day_the_window_opens_at_sundown_is_only_possible() {
+    let agreement = base();
+    let result = run(
+        &agreement,
+        &[strike_on_civilians("eve", "2016-09-12")],
+        "2016-09-30",
+    );
+    assert_eq!(
+        one(&result, "test:eve/no-attacks/army").certainty,
+        Certainty::Possible
+    );
+}
+
+#[test]
+fn names_match_whatever_the_spelling_and_aliases_hold_for_their_period() {
+    let agreement = base();
+    let resolver = {
+        let mut r = truce_engine::ActorResolver::new(&agreement);
+        r.warm(["JABHAT AL NUSRAH", "Jabhat Fateh al‑Sham"]);
+        r
+    };
+    let september = DateSpan::day(day("2016-09-20"));
+    let june = DateSpan::day(day("2016-06-01"));
+    match resolver.resolve("JABHAT AL NUSRAH", &september) {
+        truce_engine::Resolution::Matched(m) => assert_eq!(agreement.actors[m.actor].id, "nusra"),
+        other => panic!("expected a match, got {other:?}"),
+    }
+    match resolver.resolve("Jabhat Fateh al‑Sham", &june) {
+        truce_engine::Resolution::Matched(m) => {
+            assert_eq!(agreement.actors[m.actor].id, "nusra");
+            assert_eq!(
+                m.period,
+                truce_model::agreement::PeriodMatch::None,
+                "the rename is dated 2016-07-28"
+            );
+        }
+        other => panic!("expected a match, got {other:?}"),
+    }
+    assert_eq!(
+        resolver.resolve("IS", &september),
+        truce_engine::Resolution::Unmatched
+    );
+}
+
+// ---------------------------------------------------------------- steps
+
+fn scenario_a() -> Vec<Report> {
+    vec![
+        strike_on_civilians("s14", "2016-09-14"),
+        clash("c16", "2016-09-16"),
+        // The army strikes an excluded group at the clinic on 22 September: a certain violation at a protected site.
+        R::new("h22", "2016-09-22", "air-strike")
+            .at(37.1, 36.1, LocationPrecision::Exact)
+            .side("actor1", "Government of Syria", Role::Initiator)
+            .side("actor2", "Jabhat Fateh al-Sham", Role::Target)
+            .done(),
+        elsewhere("end", "2016-09-30"),
+    ]
+}
+
+#[test]
+fn steps_are_tested_on_both_bounds_and_dependencies_lock() {
+    let agreement = base();
+    let result = run(&agreement, &scenario_a(), "2016-09-30");
+    // Window: the first full day after sundown on 12 September, for 10 days: 13..22 September.
+    let calm = step(&result, "calm");
+    assert_eq!(
+        (calm.window_first, calm.window_last),
+        (Some(day("2016-09-13")), Some(day("2016-09-22")))
+    );
+    // Certain evidence: a violation on the 14th only → 15, 16, 17 calm → met on the 17th.
+    assert_eq!(
+        (calm.on_certain.status, calm.on_certain.met_on),
+        (Status::Met, Some(day("2016-09-17")))
+    );
+    // With possible: the 14th and the 16th → 17, 18, 19 → met on the 19th.
+    assert_eq!(
+        (calm.with_possible.status, calm.with_possible.met_on),
+        (Status::Met, Some(day("2016-09-19")))
+    );
+    assert_eq!(
+        (calm.status, calm.met_on),
+        (Status::Met, Some(day("2016-09-19")))
+    );
+    // The joint centre starts the day after calm was met and fails on the strike at the clinic.
+    let jic = step(&result, "jic");
+    assert_eq!(jic.window_first, Some(day("2016-09-20")));
+    assert_eq!(jic.status, Status::NotMet);
+    assert_eq!(jic.on_certain.status, Status::NotMet);
+    assert!(
+        jic.conditions[0]
+            .on_certain
+            .incidents
+            .contains(&"test:h22".to_string())
+    );
+    assert!(!result.entitlements[0].releasable);
+}
+
+#[test]
+fn as_of_leaves_later_days_unobserved() {
+    let agreement = base();
+    let result = run(&agreement, &scenario_a(), "2016-09-15");
+    let calm = step(&result, "calm");
+    assert_eq!(calm.status, Status::Pending);
+    assert_eq!(step(&result, "jic").status, Status::Locked);
+}
+
+#[test]
+fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
+    let agreement = base();
+    let mut reports: Vec<Report> = (13..=22)
+        .map(|d| clash(&format!("c{d}"), &format!("2016-09-{d}")))
+        .collect();
+    reports.push(elsewhere("end", "2016-09-30"));
+    let result = run(&agreement, &reports, "2016-09-30");
+    let calm = step(&result, "calm");
+    assert_eq!(calm.on_certain.met_on, Some(day("2016-09-15")));
+    assert_eq!(calm.with_possible.status, Status::NotMet);
+    assert_eq!(calm.status, Status::InsufficientEvidence);
+    assert!(calm.summary.starts_with("met on the certain evidence (2016-09-15); not met if the possible violations are counted"), "{}", calm.summary);
+}
+
+#[test]
+fn evidence_that_ends_before_the_window_is_insufficient() {
+    let agreement = base();
+    let result = run(
+        &agreement,
+        &[strike_on_civilians("early", "2016-09-01")],
+        "2016-12-31",
+    );
+    assert_eq!(step(&result, "calm").status, Status::InsufficientEvidence);
+}
+
+// ---------------------------------------------------------------- brackets
+
+#[test]
+fn every_bracket_alternative_is_evaluated() {
+    let agreement = base();
+    let result = run(&agreement, &scenario_a(), "2016-09-30");
+    let calm_days = result
+        .brackets
+        .iter()
+        .find(|b| b.id == "calm-days")
+        .expect("bracket");
+    let summaries: Vec<(&str, bool, Status, Option<Day>)> = calm_days
+        .alternatives
+        .iter()
+        .map(|a| {
+            let s = a.steps.iter().find(|s| s.id == "calm").expect("calm");
+            (a.value.as_str(), a.working, s.status, s.met_on)
+        })
+        .collect();
+    // With 5 days: certain evidence 15..19 → the 19th; with possible 17..21 → the 21st.
+    assert_eq!(
+        summaries,
+        vec![
+            ("3", true, Status::Met, Some(day("2016-09-19"))),
+            ("5", false, Status::Met, Some(day("2016-09-21")))
+        ]
+    );
+    // Two brackets of two alternatives: four combinations.
+    assert_eq!(result.combinations.len(), 4);
+}
+
+#[test]
+fn a_bracketed_clause_counts_only_when_included() {
+    let agreement = base();
+    // An air strike on an excluded group: allowed under no-attacks, a violation of the (bracketed) air clause.
+    let reports = vec![
+        R::new("air15", "2016-09-15", "air-strike")
+            .side("a", "Government of Syria", Role::Initiator)
+            .side("b", "Jabhat Fateh al-Sham", Role::Target)
+            .done(),
+        elsewhere("end", "2016-09-30"),
+    ];
+    let result = run(&agreement, &reports, "2016-09-30");
+    let air = result
+        .brackets
+        .iter()
+        .find(|b| b.id == "air-clause")
+        .expect("bracket");
+    let included = &air.alternatives[0];
+    let left_out = &air.alternatives[1];
+    assert_eq!(
+        (included.value.as_str(), included.violations.certain),
+        ("included", 1)
+    );
+    assert_eq!(
+        (left_out.value.as_str(), left_out.violations.certain),
+        ("left out", 0)
+    );
+    let met = |a: &truce_engine::AlternativeResult| {
+        a.steps
+            .iter()
+            .find(|s| s.id == "calm")
+            .and_then(|s| s.met_on)
+    };
+    assert_eq!(met(included), Some(day("2016-09-18")));
+    assert_eq!(met(left_out), Some(day("2016-09-15")));
+}
+
+// ---------------------------------------------------------------- other conditions
+
+const CONDITIONS: &str = r#"
+format = 1
+id = "conditions"
+title = "Other condition kinds"
+[[party]]
+id = "gov"
+[[actor]]
+id = "army"
+name = "Government of Syria"
+party = "gov"
+[[actor]]
+id = "un"
+name = "United Nations"
+[[clause]]
+id = "no-attacks"
+text = "No attacks."
+kinds = ["political-violence"]
+by = ["gov"]
+[[step]]
+id = "convoys"
+name = "Three convoys delivered"
+from = 2016-09-01
+until = 2016-09-30
+[[step.condition]]
+type = "min-events"
+min = 3
+kinds = ["convoy-delivered"]
+[[step]]
+id = "trend"
+name = "Violence falls by half twice"
+from = 2016-09-01
+days = 21
+[[step.condition]]
+type = "falling-trend"
+percent = 50
+weeks = 2
+"#;
+
+fn convoy(id: &str, date: &str) -> Report {
+    R::new(id, date, "convoy-delivered")
+        .side("a", "United Nations", Role::Initiator)
+        .done()
+}
+
+#[test]
+fn min_events_is_met_on_the_day_the_count_is_reached() {
+    let agreement = agreement_from(CONDITIONS);
+    let reports = vec![
+        convoy("v1", "2016-09-03"),
+        convoy("v2", "2016-09-10"),
+        convoy("v3", "2016-09-12"),
+        convoy("v4", "2016-09-30"),
+    ];
+    let result = run(&agreement, &reports, "2016-09-30");
+    let convoys = step(&result, "convoys");
+    assert_eq!(
+        (convoys.status, convoys.met_on),
+        (Status::Met, Some(day("2016-09-12")))
+    );
+    let two_only = run(&agreement, &reports[..2], "2016-10-31");
+    // The evidence ends on the 10th: the rest of September was not observed.
+    assert_eq!(
+        step(&two_only, "convoys").status,
+        Status::InsufficientEvidence
+    );
+}
+
+#[test]
+fn falling_trend_needs_consecutive_weekly_falls() {
+    let agreement = agreement_from(CONDITIONS);
+    let attack = |id: String, date: String| {
+        R::new(&id, &date, "armed-clash")
+            .side("a", "Government of Syria", Role::Initiator)
+            .side("b", "Civilians", Role::Target)
+            .done()
+    };
+    let weeks = |counts: [u32; 3]| {
+        let mut reports = vec![elsewhere("end", "2016-09-30")];
+        for (week, count) in counts.iter().enumerate() {
+            for n in 0..*count {
+                let d = 1 + week as u32 * 7 + (n % 7);
+                reports.push(attack(format!("w{week}n{n}"), format!("2016-09-{d:02}")));
+            }
+        }
+        reports
+    };
+    // Weeks from 1 September: 8, 4, 2 violations → falls of 50% twice → met on 21 September.
+    let result = run(&agreement, &weeks([8, 4, 2]), "2016-09-30");
+    let trend = step(&result, "trend");
+    assert_eq!(
+        (trend.status, trend.met_on),
+        (Status::Met, Some(day("2016-09-21"))),
+        "{}",
+        trend.summary
+    );
+    // 8 then 6 is not a 50% fall; 6 then 2 is, but only once in a row.
+    let result = run(&agreement, &weeks([8, 6, 2]), "2016-09-30");
+    let trend = step(&result, "trend");
+    assert_eq!(trend.status, Status::NotMet, "{}", trend.summary);
+    assert!(
+        trend.summary.contains("weekly counts 8→6, 6→2"),
+        "{}",
+        trend.summary
+    );
+}
+
+// ---------------------------------------------------------------- determinism and reports
+
+#[test]
+fn the_same_inputs_give_byte_identical_json() {
+    let agreement = base();
+    let first =
+        serde_json::to_string(&run(&agreement, &scenario_a(), "2016-09-30")).expect("serializes");
+    let second =
+        serde_json::to_string(&run(&agreement, &scenario_a(), "2016-09-30")).expect("serializes");
+    assert_eq!(first, second);
+}
+
+#[test]
+fn scenario_report_snapshot() {
+    let agreement = base();
+    let result = run(&agreement, &scenario_a(), "2016-09-30");
+    insta::assert_json_snapshot!("scenario_a_steps", result.steps);
+    insta::assert_json_snapshot!("scenario_a_findings", result.findings);
+}
