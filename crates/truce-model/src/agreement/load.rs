@@ -2580,48 +2580,72 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     /// Two actors answering to the same name at the same time would make attribution a guess.
+    /// Names equal only up to transliteration count too, since evidence is matched that way.
     fn check_aliases(&mut self) {
-        let mut by_key: HashMap<&str, Vec<(usize, &Alias)>> = HashMap::new();
+        let mut exact: HashMap<&str, Vec<(usize, &Alias)>> = HashMap::new();
+        let mut folded: HashMap<&str, Vec<(usize, &Alias)>> = HashMap::new();
         for (a, actor) in self.agreement.actors.iter().enumerate() {
             for alias in &actor.aliases {
-                by_key
+                exact
                     .entry(alias.exact_key.as_str())
                     .or_default()
                     .push((a, alias));
+                if alias.exact_key.chars().count() >= MIN_FOLD_LENGTH {
+                    folded
+                        .entry(alias.fold_key.as_str())
+                        .or_default()
+                        .push((a, alias));
+                }
             }
         }
         let mut problems = Vec::new();
-        for (key, entries) in &by_key {
-            for (x, (a, alias_a)) in entries.iter().enumerate() {
-                for (b, alias_b) in &entries[x + 1..] {
-                    if a != b && alias_a.period.overlaps(&alias_b.period) {
+        for (groups, up_to_transliteration) in [(&exact, false), (&folded, true)] {
+            for entries in groups.values() {
+                for (x, (a, alias_a)) in entries.iter().enumerate() {
+                    for (b, alias_b) in &entries[x + 1..] {
+                        if a == b || !alias_a.period.overlaps(&alias_b.period) {
+                            continue;
+                        }
+                        // A clash of exact keys is reported once, not again as a transliteration clash.
+                        if up_to_transliteration && alias_a.exact_key == alias_b.exact_key {
+                            continue;
+                        }
+                        let (first, second) = if a < b { (*a, *b) } else { (*b, *a) };
                         problems.push((
-                            key.to_string(),
-                            self.agreement.actors[*a].id.clone(),
-                            self.agreement.actors[*b].id.clone(),
+                            first,
+                            second,
                             alias_a.name.clone(),
+                            alias_b.name.clone(),
+                            up_to_transliteration,
                         ));
                     }
                 }
             }
         }
         problems.sort();
-        for (_, a, b, name) in problems {
-            let span = self.actor_span(&b);
-            self.reader
-                .error(
-                    Code::AmbiguousAlias,
-                    span,
-                    format!("the name \"{name}\" belongs to both `{a}` and `{b}` at the same time"),
-                )
-                .expected("each name to identify one actor on any date")
-                .hint = Some(
-                "give the alias a `from`/`until` period on each actor, or remove it from one"
-                    .into(),
+        problems.dedup();
+        for (a, b, name_a, name_b, up_to_transliteration) in problems {
+            let (id_a, id_b) = (
+                self.agreement.actors[a].id.clone(),
+                self.agreement.actors[b].id.clone(),
             );
+            let message = if up_to_transliteration {
+                format!(
+                    "the names \"{name_a}\" and \"{name_b}\" are the same up to transliteration, and belong to both `{id_a}` and `{id_b}` at the same time"
+                )
+            } else {
+                format!(
+                    "the name \"{name_a}\" belongs to both `{id_a}` and `{id_b}` at the same time"
+                )
+            };
+            let span = self.actor_span(&id_b);
+            self.reader
+                .error(Code::AmbiguousAlias, span, message)
+                .expected("each name to identify one actor on any date")
+                .hint(
+                    "give the alias a `from`/`until` period on each actor, or remove it from one",
+                );
         }
-        // Short names are matched exactly only; note that for the author.
-        let _ = MIN_FOLD_LENGTH;
     }
 
     fn actor_span(&self, id: &str) -> Range<usize> {

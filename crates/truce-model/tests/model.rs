@@ -1,0 +1,418 @@
+//! The agreement loader: one test per family of problem, every problem at once,
+//! exact lines and columns, and property tests that no input panics it.
+
+use proptest::prelude::*;
+use std::collections::HashMap;
+use truce_model::agreement::{Files, Loaded, load};
+use truce_model::diagnostic::{Code, Diagnostic};
+
+/// Files held in memory, by the path written in the agreement.
+#[derive(Default)]
+struct MemoryFiles(HashMap<String, Vec<u8>>);
+
+impl MemoryFiles {
+    fn with(mut self, path: &str, content: &str) -> Self {
+        self.0.insert(path.to_string(), content.as_bytes().to_vec());
+        self
+    }
+}
+
+impl Files for MemoryFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| "no such file".to_string())
+    }
+}
+
+const HEAD: &str = "format = 1\nid = \"t\"\ntitle = \"Test\"\n";
+
+fn lint(body: &str) -> Loaded {
+    lint_with(body, MemoryFiles::default())
+}
+
+fn lint_with(body: &str, files: MemoryFiles) -> Loaded {
+    load("agreement.toml", &format!("{HEAD}{body}"), &files)
+}
+
+/// (code, line, column) of each diagnostic, lines counted in the whole file (HEAD is 3 lines).
+fn located(loaded: &Loaded) -> Vec<(Code, Option<usize>, Option<usize>)> {
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.line, d.column))
+        .collect()
+}
+
+fn only(loaded: &Loaded, code: Code) -> &Diagnostic {
+    let matching: Vec<&Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one {code} in {:#?}",
+        loaded.diagnostics
+    );
+    matching[0]
+}
+
+const PARTIES: &str = "[[party]]\nid = \"gov\"\n[[party]]\nid = \"opp\"\n";
+
+#[test]
+fn a_valid_minimal_agreement_loads() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[actor]]\nid = \"army\"\nparty = \"gov\"\n"
+    ));
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("valid");
+    assert_eq!(
+        agreement.actors[0].party_on(truce_model::time::Day(0)),
+        Some(0)
+    );
+}
+
+#[test]
+fn toml_syntax_errors_are_located() {
+    let loaded = lint("[[party]\nid = \"gov\"\n");
+    let d = &loaded.diagnostics[0];
+    assert_eq!(d.code, Code::TomlSyntax);
+    assert_eq!(d.line, Some(4));
+    assert!(loaded.agreement.is_none());
+}
+
+#[test]
+fn wrong_types_name_what_was_found_and_expected() {
+    let loaded = lint("[[party]]\nid = 7\n");
+    let d = only(&loaded, Code::WrongType);
+    assert_eq!((d.line, d.column), (Some(5), Some(6)));
+    assert_eq!(
+        (d.found.as_deref(), d.expected.as_deref()),
+        (Some("an integer"), Some("a string"))
+    );
+}
+
+#[test]
+fn missing_fields_are_reported() {
+    let loaded = lint("[[clause]]\nid = \"c\"\n");
+    let missing: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::MissingField)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            "missing field `text` in clause #1",
+            "missing field `kinds` in clause #1",
+            "missing field `by` in clause #1"
+        ]
+    );
+}
+
+#[test]
+fn unknown_fields_suggest_the_near_miss() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[actor]]\nid = \"a\"\nparty = \"gov\"\ndesignaton = \"covered\"\n"
+    ));
+    let d = only(&loaded, Code::UnknownField);
+    assert_eq!(d.line, Some(11));
+    assert_eq!(d.hint.as_deref(), Some("did you mean `designation`?"));
+}
+
+#[test]
+fn the_format_version_is_required_and_checked() {
+    let loaded = load(
+        "a.toml",
+        "id = \"t\"\ntitle = \"T\"\n",
+        &MemoryFiles::default(),
+    );
+    only(&loaded, Code::UnsupportedFormat);
+    let loaded = load(
+        "a.toml",
+        "format = 2\nid = \"t\"\ntitle = \"T\"\n",
+        &MemoryFiles::default(),
+    );
+    let d = only(&loaded, Code::UnsupportedFormat);
+    assert_eq!((d.line, d.found.as_deref()), (Some(1), Some("2")));
+}
+
+#[test]
+fn duplicate_ids_are_reported_where_they_repeat() {
+    let loaded = lint("[[party]]\nid = \"gov\"\n[[party]]\nid = \"gov\"\n");
+    let d = only(&loaded, Code::DuplicateId);
+    assert_eq!(d.line, Some(7));
+}
+
+#[test]
+fn unknown_references_of_every_kind_are_reported_at_once() {
+    let body = format!(
+        "{PARTIES}[[actor]]\nid = \"army\"\nparty = \"govt\"\n\
+         [[clause]]\nid = \"c\"\ntext = \"t\"\nkinds = [\"airstrike\"]\nby = [\"gov\", \"rebelz\"]\nzones = [\"aleppo\"]\nat_sites = [\"hospitals\"]\n\
+         [[step]]\nid = \"s\"\nfrom = 2016-01-01\nrequires = [\"nothing\"]\n[[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = \"[calm]\"\nclauses = [\"cc\"]\n"
+    );
+    let loaded = lint(&body);
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    for expected in [
+        "unknown party `govt`",
+        "unknown kind `airstrike`",
+        "unknown party or actor `rebelz`",
+        "unknown zone `aleppo`",
+        "unknown site or site kind `hospitals`",
+        "step `s` depends on unknown step `nothing`",
+        "unknown bracket `calm`",
+        "unknown clause `cc`",
+    ] {
+        assert!(
+            messages.contains(&expected),
+            "missing {expected:?} in {messages:#?}"
+        );
+    }
+    let party = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message == "unknown party `govt`")
+        .expect("reported");
+    assert_eq!(party.hint.as_deref(), Some("did you mean `gov`?"));
+    assert_eq!((party.line, party.column), (Some(10), Some(9)));
+    let kind = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message == "unknown kind `airstrike`")
+        .expect("reported");
+    assert_eq!(kind.hint.as_deref(), Some("did you mean `air-strike`?"));
+}
+
+#[test]
+fn invalid_values_are_explained() {
+    let loaded = lint("timezone = \"Damascus\"\n");
+    let d = only(&loaded, Code::InvalidValue);
+    assert!(d.expected.as_deref().is_some_and(|e| e.contains("+03:00")));
+    let loaded = lint("[[party]]\nid = \"has space\"\n");
+    only(&loaded, Code::InvalidValue);
+}
+
+#[test]
+fn missing_zone_files_and_missing_features_are_reported() {
+    let loaded = lint("[[zone]]\nid = \"z\"\nfile = \"zones/missing.geojson\"\n");
+    let d = only(&loaded, Code::FileNotFound);
+    assert_eq!((d.line, d.column), (Some(6), Some(8)));
+
+    let fc = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Aleppo"},"geometry":{"type":"Polygon","coordinates":[[[37,36],[38,36],[38,37],[37,37],[37,36]]]}}]}"#;
+    let files = MemoryFiles::default()
+        .with("z.geojson", fc)
+        .with("bad.geojson", "{ not json");
+    let loaded = lint_with(
+        "[[zone]]\nid = \"z\"\nfile = \"z.geojson\"\nfeature = { property = \"name\", value = \"Idlib\" }\n\
+         [[zone]]\nid = \"ok\"\nfile = \"z.geojson\"\nfeature = { property = \"name\", value = \"Aleppo\" }\n\
+         [[zone]]\nid = \"b\"\nfile = \"bad.geojson\"\n\
+         [[boundaries]]\nid = \"adm\"\nfile = \"z.geojson\"\n[[zone]]\nid = \"a\"\nadmin = \"Halab\"\n",
+        files,
+    );
+    let not_found: Vec<&Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FeatureNotFound)
+        .collect();
+    assert_eq!(not_found.len(), 2, "{:#?}", loaded.diagnostics);
+    assert!(
+        not_found[0]
+            .expected
+            .as_deref()
+            .is_some_and(|e| e.contains("Aleppo"))
+    );
+    only(&loaded, Code::BadReferencedFile);
+}
+
+#[test]
+fn administrative_units_are_found_by_name_or_code() {
+    let fc = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Ḥalab","name_en":"Aleppo","iso_3166_2":"SY-HL"},"geometry":{"type":"Polygon","coordinates":[[[37,36],[38,36],[38,37],[37,37],[37,36]]]}}]}"#;
+    let files = MemoryFiles::default().with("adm.geojson", fc);
+    let loaded = lint_with(
+        "[[boundaries]]\nid = \"adm\"\nfile = \"adm.geojson\"\n[[zone]]\nid = \"a\"\nadmin = \"aleppo\"\n[[zone]]\nid = \"b\"\nadmin = \"SY-HL\"\n[[zone]]\nid = \"c\"\nadmin = \"Halab\"\n",
+        files,
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    assert_eq!(loaded.agreement.expect("valid").zones.len(), 3);
+}
+
+#[test]
+fn invalid_polygons_are_reported() {
+    // Not closed.
+    let loaded = lint(
+        "[[zone]]\nid = \"open\"\npolygon = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]\n",
+    );
+    let d = only(&loaded, Code::InvalidPolygon);
+    assert!(d.message.contains("not closed"), "{d}");
+    // A bow tie crosses itself.
+    let loaded = lint(
+        "[[zone]]\nid = \"bowtie\"\npolygon = [[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]\n",
+    );
+    let d = only(&loaded, Code::InvalidPolygon);
+    assert!(
+        d.found
+            .as_deref()
+            .is_some_and(|f| f.contains("self-intersection")),
+        "{d}"
+    );
+    // Latitude first by mistake.
+    let loaded = lint(
+        "[[zone]]\nid = \"swapped\"\npolygon = [[36.0, 137.0], [36.1, 137.0], [36.1, 137.1], [36.0, 137.0]]\n",
+    );
+    let d = only(&loaded, Code::InvalidPolygon);
+    assert!(
+        d.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("longitude first"))
+    );
+}
+
+#[test]
+fn steps_may_depend_only_on_earlier_steps() {
+    let condition =
+        "[[step.condition]]\ntype = \"min-events\"\nmin = 1\nkinds = [\"convoy-delivered\"]\n";
+    let loaded = lint(&format!(
+        "[[step]]\nid = \"a\"\nfrom = 2016-01-01\nrequires = [\"b\"]\n{condition}[[step]]\nid = \"b\"\nfrom = 2016-01-01\nrequires = [\"b\"]\n{condition}"
+    ));
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::BadDependency)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "step `a` depends on `b`, which comes later in the file",
+            "step `b` depends on itself"
+        ]
+    );
+}
+
+#[test]
+fn brackets_need_two_distinct_alternatives() {
+    let loaded = lint(
+        "[[bracket]]\nid = \"one\"\nalternatives = [7]\n[[bracket]]\nid = \"dup\"\nalternatives = [7, 7]\n",
+    );
+    let codes: Vec<(Code, Option<usize>)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.line))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![(Code::BadBracket, Some(6)), (Code::BadBracket, Some(9))]
+    );
+}
+
+#[test]
+fn overlapping_designations_are_reported() {
+    let loaded = lint(
+        "[[actor]]\nid = \"nusra\"\ndesignation = [{ value = \"covered\", until = 2016-07-28 }, { value = \"excluded\", from = 2016-07-28 }]\n",
+    );
+    let d = only(&loaded, Code::OverlappingPeriods);
+    assert!(
+        d.message.contains("until 2016-07-28 and from 2016-07-28"),
+        "{d}"
+    );
+}
+
+#[test]
+fn dates_in_the_wrong_order_are_reported() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[actor]]\nid = \"a\"\naliases = [{{ name = \"x\", from = 2016-05-01, until = 2016-04-01 }}]\n\
+         [[clause]]\nid = \"c\"\ntext = \"t\"\nkinds = [\"event\"]\nby = [\"gov\"]\nfrom = 2016-05-01\nuntil = 2016-04-01\n"
+    ));
+    let lines: Vec<Option<usize>> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::DatesOutOfOrder)
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(lines, vec![Some(10), Some(17)]);
+}
+
+#[test]
+fn two_actors_answering_to_one_name_at_once_are_ambiguous() {
+    let loaded = lint(
+        "[[actor]]\nid = \"a\"\naliases = [\"Jaysh al-Fatah\"]\n[[actor]]\nid = \"b\"\naliases = [{ name = \"Jaish al Fatah\", from = 2016-01-01 }]\n\
+         [[actor]]\nid = \"c\"\naliases = [{ name = \"Army of Conquest\", until = 2015-12-31 }]\n[[actor]]\nid = \"d\"\naliases = [{ name = \"Army of Conquest\", from = 2016-01-01 }]\n",
+    );
+    let d = only(&loaded, Code::AmbiguousAlias);
+    assert!(d.message.contains("`a` and `b`"), "{d}");
+}
+
+#[test]
+fn every_problem_is_reported_in_one_pass() {
+    let loaded = lint(
+        "colour = 1\n[[party]]\nid = 3\n[[actor]]\nid = \"x\"\nparty = \"nobody\"\n[[zone]]\nid = \"z\"\n[[bracket]]\nid = \"b\"\nalternatives = [1]\n",
+    );
+    let codes: Vec<Code> = located(&loaded).into_iter().map(|(c, _, _)| c).collect();
+    assert_eq!(
+        codes,
+        vec![
+            Code::UnknownField,
+            Code::WrongType,
+            Code::UnknownReference,
+            Code::InvalidValue,
+            Code::BadBracket
+        ]
+    );
+}
+
+#[test]
+fn protected_sites_load_from_csv_with_their_precision() {
+    let csv = "site_id,name,facility_type,latitude,longitude,coord_precision\nH1,Al-Quds,hospital,36.20124,37.16117,settlement\nH2,Bad,hospital,x,37.0,settlement\n";
+    let files = MemoryFiles::default().with("sites.csv", csv);
+    let loaded = lint_with(
+        "[[site_list]]\nfile = \"sites.csv\"\nprotection_radius_km = 1\ncolumns = { id = \"site_id\", kind = \"facility_type\", precision = \"coord_precision\" }\n",
+        files,
+    );
+    let d = only(&loaded, Code::InvalidValue);
+    assert_eq!((d.file.as_str(), d.line), ("sites.csv", Some(3)));
+    assert!(loaded.agreement.is_none(), "a bad site row is an error");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic_the_loader(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = load("fuzz.toml", &text, &MemoryFiles::default());
+    }
+
+    #[test]
+    fn random_agreement_shaped_toml_never_panics(
+        tables in proptest::collection::vec(
+            (prop::sample::select(vec!["party", "actor", "zone", "site", "clause", "bracket", "step", "entitlement", "kind", "boundaries", "site_list", "step.condition", "clause.exception"]),
+             proptest::collection::vec(
+                 (prop::sample::select(vec!["id", "name", "party", "designation", "aliases", "polygon", "point", "kinds", "by", "against", "zones", "from", "until", "alternatives", "clauses", "requires", "after", "days", "type", "max", "min", "text", "to", "step", "what", "file", "admin", "resolved", "at_sites"]),
+                  prop::sample::select(vec!["\"a\"", "\"b\"", "1", "-3", "0.5", "2016-09-12", "2016-09-12T19:00:00+03:00", "[]", "[\"a\", \"b\"]", "[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]", "true", "{ name = \"x\", from = 2016-01-01 }", "\"[a]\"", "[7, 10]", "\"max-violations-per-day\"", "[{ value = \"covered\" }]"])),
+                 0..6)),
+            0..10)
+    ) {
+        let mut source = String::from(HEAD);
+        for (table, fields) in tables {
+            source.push_str(&format!("[[{table}]]\n"));
+            for (key, value) in fields {
+                source.push_str(&format!("{key} = {value}\n"));
+            }
+        }
+        let loaded = load("fuzz.toml", &source, &MemoryFiles::default());
+        // Every diagnostic in the agreement file points inside it.
+        for d in &loaded.diagnostics {
+            if let Some(span) = &d.span {
+                prop_assert!(span.start <= source.len());
+            }
+        }
+    }
+}
