@@ -9,7 +9,7 @@ use truce_model::time::{DateSpan, Day};
 
 pub const SCHEMA: &str = "truce-check/1";
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Met,
@@ -32,14 +32,14 @@ impl Status {
 }
 
 /// A step's or condition's outcome on one bound of the evidence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     pub status: Status,
     pub met_on: Option<Day>,
     pub explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ConditionOutcome {
     pub status: Status,
     pub met_on: Option<Day>,
@@ -64,14 +64,14 @@ impl ConditionOutcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ConditionResult {
     pub description: String,
     pub on_certain: ConditionOutcome,
     pub with_possible: ConditionOutcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepResult {
     pub id: String,
     pub name: String,
@@ -89,7 +89,7 @@ pub struct StepResult {
 }
 
 /// Violations counted as incidents: certain only, and certain plus possible.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     pub id: String,
     pub certain: u64,
@@ -98,7 +98,7 @@ pub struct Tally {
     pub allowed: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IncidentSummary {
     pub id: String,
     pub reports: Vec<String>,
@@ -113,20 +113,20 @@ pub struct IncidentSummary {
     pub grade: truce_model::report::Grade,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NameCount {
     pub name: String,
     pub reports: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AmbiguousName {
     pub name: String,
     pub actors: Vec<String>,
     pub reports: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceSummary {
     pub reports: u64,
     pub incidents: u64,
@@ -140,7 +140,7 @@ pub struct EvidenceSummary {
     pub unknown_kinds: Vec<NameCount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepBrief {
     pub id: String,
     pub status: Status,
@@ -148,7 +148,7 @@ pub struct StepBrief {
     pub summary: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AlternativeResult {
     /// The alternative as written (`7`, `included`).
     pub value: String,
@@ -159,7 +159,7 @@ pub struct AlternativeResult {
     pub violations: Tally,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BracketResult {
     pub id: String,
     pub text: String,
@@ -168,13 +168,13 @@ pub struct BracketResult {
 }
 
 /// One combination of alternatives across all brackets.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Combination {
     pub choice: Vec<(String, String)>,
     pub steps: Vec<StepBrief>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EntitlementStatus {
     pub id: String,
     pub to: String,
@@ -186,21 +186,21 @@ pub struct EntitlementStatus {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ClauseInfo {
     pub id: String,
     pub text: String,
     pub bracket: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AgreementInfo {
     pub id: String,
     pub title: String,
     pub clauses: Vec<ClauseInfo>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub schema: &'static str,
     pub agreement: AgreementInfo,
@@ -232,4 +232,15 @@ impl CheckResult {
                 .iter()
                 .all(|t| t.certain_or_possible == 0)
     }
+}
+
+/// The JSON Schema of [`CheckResult`] (draft 2020-12), as committed in `docs/check-output.schema.json`.
+pub fn check_output_schema() -> schemars::Schema {
+    let mut schema = schemars::schema_for!(CheckResult);
+    schema.insert(
+        "$id".into(),
+        "https://truce.invalid/schema/truce-check-1.json".into(),
+    );
+    schema.insert("title".into(), "truce check output (truce-check/1)".into());
+    schema
 }

@@ -4,7 +4,9 @@ use crate::time::DateSpan;
 use serde::Serialize;
 
 /// How sure a link of a reason chain, or a whole finding, is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Certainty {
     /// The evidence shows it.
@@ -28,7 +30,9 @@ impl Certainty {
 }
 
 /// What a finding says about its incident and clause.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The incident breaks the clause.
@@ -39,7 +43,7 @@ pub enum Verdict {
 }
 
 /// Which link of the chain a reason explains.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Link {
     /// Actor name in the source → alias → actor → party.
@@ -61,7 +65,7 @@ pub enum Link {
 }
 
 /// One link of a reason chain.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reason {
     pub link: Link,
     pub certainty: Certainty,
@@ -70,7 +74,7 @@ pub struct Reason {
 }
 
 /// One incident judged against one clause, for one responsible actor.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `incident/clause/actor`: stable across runs on the same inputs.
     pub id: String,

@@ -158,7 +158,9 @@ pub struct Side {
 }
 
 /// Deaths as a range: never one number pretending to be exact.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Casualties {
     pub low: u32,
     pub best: u32,
@@ -197,7 +199,7 @@ impl Report {
 }
 
 /// How well an incident is corroborated.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Grade {
     /// One report from one source.

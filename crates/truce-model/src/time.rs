@@ -127,6 +127,20 @@ impl Serialize for Minute {
     }
 }
 
+impl schemars::JsonSchema for Day {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A calendar day, YYYY-MM-DD, in the agreement's local time."
+        })
+    }
+}
+
 fn parse_digits(bytes: &[u8]) -> Option<u32> {
     let mut value: u32 = 0;
     for &b in bytes {
@@ -177,7 +191,19 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
 }
 
 /// How precisely a report knows when its event happened.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DatePrecision {
     /// The exact day is known.
@@ -205,7 +231,7 @@ impl DatePrecision {
 }
 
 /// The days an event may have happened on: from `first` to `last`, both included.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DateSpan {
     pub first: Day,
     pub last: Day,
