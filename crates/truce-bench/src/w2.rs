@@ -88,8 +88,14 @@ pub fn main(args: &[String]) -> Result<()> {
     let matches: u64 = counts.iter().sum();
     let zones_hit = counts.iter().filter(|&&c| c > 0).count();
     let weighted: u64 = counts.iter().enumerate().map(|(z, &c)| z as u64 * c).sum();
+    // "truce" with the default pool (one thread per core), else the thread count
+    let peer = match threads {
+        0 => "truce".to_string(),
+        1 => "truce (1 thread)".to_string(),
+        n => format!("truce ({n} threads)"),
+    };
     ph.emit(
-        "truce",
+        &peer,
         "W2",
         &["make_points", "build_index", "join_count"],
         serde_json::json!({"matches": matches, "zones_hit": zones_hit, "weighted": weighted}),

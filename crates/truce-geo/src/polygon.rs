@@ -200,6 +200,8 @@ const CELL_BOUNDARY: u8 = 2;
 pub const DEFAULT_CELLS_PER_EDGE: f64 = 4.0;
 /// The most cells along one side of a polygon's grid.
 const MAX_SIDE: usize = 1024;
+/// Rows are halved until the row lists hold at most this many copies per edge.
+const ROW_COPIES_PER_EDGE: usize = 16;
 
 /// A polygon prepared for point location.
 #[derive(Clone, Debug)]
@@ -213,7 +215,7 @@ pub(crate) struct PreparedPolygon {
     xs: Axis,
     ys: Axis,
     cells: Vec<u8>,
-    row_start: Vec<u32>,
+    row_start: Vec<usize>,
     row_edges: Vec<Edge>,
 }
 
@@ -270,29 +272,36 @@ impl PreparedPolygon {
             (1.0, 1.0)
         };
         let nx = (nx as usize).clamp(1, MAX_SIDE);
-        let ny = (ny as usize).clamp(1, MAX_SIDE);
+        let mut ny = (ny as usize).clamp(1, MAX_SIDE);
         let xs = Axis::new(min_x, max_x, nx);
-        let ys = Axis::new(min_y, max_y, ny);
-
-        // rows: every edge whose y-range meets the row (same index function as lookups)
-        let mut counts = vec![0u32; ny + 1];
+        // rows: every edge whose y-range meets the row (same index function as
+        // lookups); fewer rows when long edges would be copied into too many
+        let budget = (edges.len() * ROW_COPIES_PER_EDGE).max(4096);
+        let ys = loop {
+            let ys = Axis::new(min_y, max_y, ny);
+            let copies: usize = edges
+                .iter()
+                .map(|e| ys.index(e.by) - ys.index(e.ay) + 1)
+                .sum();
+            if copies <= budget || ny == 1 {
+                break ys;
+            }
+            ny = ny.div_ceil(2);
+        };
+        let mut row_start = vec![0usize; ny + 1];
         for e in &edges {
-            for c in &mut counts[ys.index(e.ay)..=ys.index(e.by)] {
+            for c in &mut row_start[ys.index(e.ay) + 1..=ys.index(e.by) + 1] {
                 *c += 1;
             }
         }
-        let mut row_start = Vec::with_capacity(ny + 1);
-        let mut acc = 0u32;
-        for c in &counts[..ny] {
-            row_start.push(acc);
-            acc += c;
+        for r in 0..ny {
+            row_start[r + 1] += row_start[r];
         }
-        row_start.push(acc);
-        let mut fill: Vec<u32> = row_start[..ny].to_vec();
-        let mut row_edges = vec![edges[0]; acc as usize];
+        let mut fill: Vec<usize> = row_start[..ny].to_vec();
+        let mut row_edges = vec![edges[0]; row_start[ny]];
         for e in &edges {
             for f in &mut fill[ys.index(e.ay)..=ys.index(e.by)] {
-                row_edges[*f as usize] = *e;
+                row_edges[*f] = *e;
                 *f += 1;
             }
         }
@@ -323,7 +332,7 @@ impl PreparedPolygon {
             }
         }
         for r in 0..ny {
-            let row = &row_edges[row_start[r] as usize..row_start[r + 1] as usize];
+            let row = &row_edges[row_start[r]..row_start[r + 1]];
             let cy = ys.centre(r);
             for c in 0..nx {
                 let cell = &mut cells[r * nx + c];
@@ -370,8 +379,7 @@ impl PreparedPolygon {
             CELL_INSIDE => Location::Inside,
             CELL_OUTSIDE => Location::Outside,
             _ => {
-                let row =
-                    &self.row_edges[self.row_start[r] as usize..self.row_start[r + 1] as usize];
+                let row = &self.row_edges[self.row_start[r]..self.row_start[r + 1]];
                 locate_in(row, x, y)
             }
         }
@@ -388,6 +396,6 @@ impl PreparedPolygon {
         self.edges.len() * std::mem::size_of::<Edge>()
             + self.row_edges.len() * std::mem::size_of::<Edge>()
             + self.cells.len()
-            + self.row_start.len() * 4
+            + self.row_start.len() * std::mem::size_of::<usize>()
     }
 }

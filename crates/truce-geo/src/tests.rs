@@ -509,3 +509,68 @@ proptest! {
         }
     }
 }
+
+/// A comb: `teeth` slots cut down from the top of a `teeth` × 10 rectangle,
+/// so most edges are long and vertical (every grid row lists them).
+fn comb(teeth: usize) -> Polygon<f64> {
+    let mut pts = vec![(0.0, 0.0), (teeth as f64, 0.0), (teeth as f64, 10.0)];
+    for i in (0..teeth).rev() {
+        let x = i as f64;
+        pts.extend([
+            (x + 0.75, 10.0),
+            (x + 0.75, 1.0),
+            (x + 0.25, 1.0),
+            (x + 0.25, 10.0),
+        ]);
+    }
+    pts.extend([(0.0, 10.0), (0.0, 0.0)]);
+    Polygon::new(ring(&pts), vec![])
+}
+
+#[test]
+fn comb_with_long_edges_at_any_density() {
+    let poly = comb(200);
+    let zones = vec![MultiPolygon::new(vec![poly.clone()])];
+    // a deterministic spread of points (golden-ratio sequence)
+    let points: Vec<(f64, f64)> = (0..4000)
+        .map(|k| {
+            let k = k as f64;
+            (
+                (k * 0.618_033_988_75).fract() * 202.0 - 1.0,
+                (k * 0.754_877_666_25).fract() * 12.0 - 1.0,
+            )
+        })
+        .collect();
+    for density in [0.0, 4.0, 1000.0, 100_000.0] {
+        let index = ZoneIndex::with_options(
+            &zones,
+            IndexOptions {
+                cells_per_edge: density,
+                candidate_grid: true,
+            },
+        );
+        assert!(
+            index.heap_bytes() < 8 << 20,
+            "density {density}: {} bytes",
+            index.heap_bytes()
+        );
+        let mut out = Vec::new();
+        for &(x, y) in &points {
+            if distance_to_boundary(&poly, x, y) < 1e-9 {
+                continue;
+            }
+            index.containing(ll(x, y), &mut out);
+            assert_eq!(
+                out.is_empty(),
+                !poly.contains(&Point::new(x, y)),
+                "({x}, {y}) density {density}"
+            );
+        }
+        assert_eq!(
+            containing(&index, 0.5, 5.0),
+            Vec::<usize>::new(),
+            "in a slot"
+        );
+        assert_eq!(containing(&index, 0.1, 5.0), vec![0], "in a tooth");
+    }
+}
