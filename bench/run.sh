@@ -85,6 +85,8 @@ out, b, ev, zn = sys.argv[1:]
 jobs = [
     ["W2", "truce", [b, "w2", ev, zn]],
     ["W2", "truce (1 thread)", [b, "w2", ev, zn, "--threads", "1"]],
+    ["W2", "truce (R-tree candidates)", [b, "w2", ev, zn, "--candidates", "rtree"]],
+    ["W2", "truce (1 thread, R-tree candidates)", [b, "w2", ev, zn, "--threads", "1", "--candidates", "rtree"]],
 ]
 with open(out, "w") as f:
     for j in jobs:

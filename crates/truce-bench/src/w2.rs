@@ -88,11 +88,23 @@ pub fn main(args: &[String]) -> Result<()> {
     let matches: u64 = counts.iter().sum();
     let zones_hit = counts.iter().filter(|&&c| c > 0).count();
     let weighted: u64 = counts.iter().enumerate().map(|(z, &c)| z as u64 * c).sum();
-    // "truce" with the default pool (one thread per core), else the thread count
-    let peer = match threads {
-        0 => "truce".to_string(),
-        1 => "truce (1 thread)".to_string(),
-        n => format!("truce ({n} threads)"),
+    // "truce" with the defaults (one thread per core, candidate grid), else what differs
+    let mut variant = Vec::new();
+    match threads {
+        0 => {}
+        1 => variant.push("1 thread".to_string()),
+        n => variant.push(format!("{n} threads")),
+    }
+    if !options.candidate_grid {
+        variant.push("R-tree candidates".to_string());
+    }
+    if options.cells_per_edge != IndexOptions::default().cells_per_edge {
+        variant.push(format!("{} cells per edge", options.cells_per_edge));
+    }
+    let peer = if variant.is_empty() {
+        "truce".to_string()
+    } else {
+        format!("truce ({})", variant.join(", "))
     };
     ph.emit(
         &peer,
