@@ -1,0 +1,174 @@
+//! What can go wrong: a file that cannot be read at all ([`IngestError`]), or
+//! one row of it that cannot be read honestly ([`RowProblem`], quarantined).
+
+use std::fmt;
+
+/// A problem with the file as a whole: nothing of it is imported.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file could not be read.
+    #[error("cannot read `{file}`: {source}")]
+    Read {
+        /// The file, as given.
+        file: String,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8 text (all supported formats are UTF-8).
+    #[error("`{file}` is not UTF-8 text (first bad bytes on line {line}); re-encode it as UTF-8")]
+    NotUtf8 {
+        /// The file, as given.
+        file: String,
+        /// The 1-based line holding the first bytes that are not UTF-8.
+        line: u64,
+    },
+    /// The file has no header (it is empty or blank).
+    #[error("`{file}` is empty: expected a header line (UCDP GED or ACLED CSV) or JSON Lines")]
+    Empty {
+        /// The file, as given.
+        file: String,
+    },
+    /// The header is not one of a known format, so the format cannot be detected.
+    #[error(
+        "`{file}`: unknown header, found columns {found}; expected a UCDP GED header \
+         (with `id`, `side_a`, `where_prec`, …), an ACLED header (with `event_id_cnty`, \
+         `actor1`, …) or JSON Lines (one report object per line); or name the format",
+        found = list(.found)
+    )]
+    UnknownHeader {
+        /// The file, as given.
+        file: String,
+        /// The column names found on the first line (at most the first 50).
+        found: Vec<String>,
+    },
+    /// The header lacks a column the format needs.
+    #[error("`{file}`: the {format} header has no column `{column}`, which is required")]
+    MissingColumn {
+        /// The file, as given.
+        file: String,
+        /// The format the file is read as.
+        format: crate::Format,
+        /// The missing column's name.
+        column: String,
+    },
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".to_string();
+    }
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A format name that [`crate::Format`]'s `FromStr` does not know.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format `{0}`: expected `ucdp-ged`, `acled` or `truce-jsonl`")]
+pub struct UnknownFormat(pub String);
+
+/// One row that could not be read, quarantined with where and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The file, as given.
+    pub file: String,
+    /// The 1-based physical line the row starts on (the header is line 1).
+    pub line: u64,
+    /// The column (or JSON field) at fault, when one is.
+    pub field: Option<String>,
+    /// The value found, when there was one (`Some("")` for an empty cell).
+    pub value: Option<String>,
+    /// What was expected, starting with "expected" where that reads well
+    /// (`expected a date that exists (YYYY-MM-DD, …)`).
+    pub reason: String,
+}
+
+impl RowProblem {
+    /// A problem with one field's value.
+    pub(crate) fn field(
+        file: &str,
+        line: u64,
+        field: &str,
+        value: &str,
+        reason: impl Into<String>,
+    ) -> RowProblem {
+        RowProblem {
+            file: file.to_string(),
+            line,
+            field: Some(field.to_string()),
+            value: Some(value.to_string()),
+            reason: reason.into(),
+        }
+    }
+
+    /// A problem with the row as a whole.
+    pub(crate) fn row(file: &str, line: u64, reason: impl Into<String>) -> RowProblem {
+        RowProblem {
+            file: file.to_string(),
+            line,
+            field: None,
+            value: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Values longer than this are shortened in messages (the struct keeps them whole).
+const SHOWN_VALUE_CHARS: usize = 80;
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.line)?;
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        match self.value.as_deref() {
+            Some("") => write!(f, "found an empty value, ")?,
+            Some(value) if value.chars().count() > SHOWN_VALUE_CHARS => {
+                let shown: String = value.chars().take(SHOWN_VALUE_CHARS).collect();
+                write!(f, "found `{shown}…`, ")?;
+            }
+            Some(value) => write!(f, "found `{value}`, ")?,
+            None => {}
+        }
+        write!(f, "{}", self.reason)
+    }
+}
+
+impl std::error::Error for RowProblem {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_line_field_value_and_expectation() {
+        let p = RowProblem::field(
+            "a.csv",
+            7,
+            "latitude",
+            "123",
+            "expected a latitude between -90 and 90",
+        );
+        assert_eq!(
+            p.to_string(),
+            "a.csv:7: field `latitude`: found `123`, expected a latitude between -90 and 90"
+        );
+        let p = RowProblem::field("a.csv", 7, "id", "", "expected the event's id");
+        assert_eq!(
+            p.to_string(),
+            "a.csv:7: field `id`: found an empty value, expected the event's id"
+        );
+        let p = RowProblem::row("a.csv", 9, "expected 41 fields as in the header, found 3");
+        assert_eq!(
+            p.to_string(),
+            "a.csv:9: expected 41 fields as in the header, found 3"
+        );
+        let long = "x".repeat(200);
+        let p = RowProblem::field("a.csv", 2, "notes", &long, "expected less");
+        assert!(p.to_string().contains("…`, expected less"));
+    }
+}

@@ -1,0 +1,173 @@
+//! The file formats truce reads, and telling them apart from a file's first line.
+
+use crate::error::{IngestError, UnknownFormat};
+use std::fmt;
+use std::str::FromStr;
+
+/// A file format truce can import.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// UCDP Georeferenced Event Dataset CSV (GED 19.1's 41 columns or the newer 49).
+    UcdpGed,
+    /// ACLED CSV (API output, export tool, or any layout with ACLED's column names).
+    Acled,
+    /// truce JSON Lines: one serialised [`truce_model::report::Report`] per line.
+    TruceJsonl,
+}
+
+impl Format {
+    /// Every format, in the order they are tried and listed.
+    pub const ALL: [Format; 3] = [Format::UcdpGed, Format::Acled, Format::TruceJsonl];
+
+    /// The name used on the command line and in messages (`ucdp-ged`, `acled`, `truce-jsonl`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::UcdpGed => "ucdp-ged",
+            Format::Acled => "acled",
+            Format::TruceJsonl => "truce-jsonl",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// Accepts the [`Format::name`]s, case-insensitively, and the short forms
+    /// `ged`, `ucdp` and `jsonl`.
+    fn from_str(text: &str) -> Result<Format, UnknownFormat> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ucdp-ged" | "ucdp" | "ged" => Ok(Format::UcdpGed),
+            "acled" => Ok(Format::Acled),
+            "truce-jsonl" | "jsonl" => Ok(Format::TruceJsonl),
+            _ => Err(UnknownFormat(text.to_string())),
+        }
+    }
+}
+
+/// Columns whose presence together marks a UCDP GED header.
+const GED_MARKERS: [&str; 3] = ["id", "side_a", "where_prec"];
+/// Columns whose presence together marks an ACLED header.
+const ACLED_MARKERS: [&str; 2] = ["event_id_cnty", "actor1"];
+
+/// Detects the format from the first bytes of a file (at least its first line).
+///
+/// JSON Lines when the first non-blank byte is `{`; UCDP GED when the header
+/// has the columns `id`, `side_a` and `where_prec`; ACLED when it has
+/// `event_id_cnty` and `actor1`. Column names are compared without case and
+/// surrounding blanks; a UTF-8 byte-order mark is ignored. `None` otherwise.
+pub fn detect_format(first_bytes: &[u8]) -> Option<Format> {
+    let bytes = strip_bom(first_bytes);
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first == b'{' {
+        return Some(Format::TruceJsonl);
+    }
+    let columns = header_columns(bytes);
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    if GED_MARKERS.iter().all(|m| has(m)) {
+        Some(Format::UcdpGed)
+    } else if ACLED_MARKERS.iter().all(|m| has(m)) {
+        Some(Format::Acled)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The lower-cased, trimmed column names of the first non-blank line, read as CSV.
+fn header_columns(bytes: &[u8]) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The error for a file whose format could not be detected.
+pub(crate) fn unknown_header(file: &str, first_bytes: &[u8]) -> IngestError {
+    let bytes = strip_bom(first_bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return IngestError::Empty {
+            file: file.to_string(),
+        };
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let found = match reader.read_byte_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .take(50)
+            .map(|f| shorten(String::from_utf8_lossy(f).trim()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    IngestError::UnknownHeader {
+        file: file.to_string(),
+        found,
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 60 {
+        let mut short: String = text.chars().take(60).collect();
+        short.push('…');
+        short
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.to_string().parse::<Format>(), Ok(format));
+        }
+        assert_eq!("GED".parse::<Format>(), Ok(Format::UcdpGed));
+        assert!("gdelt".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn detects_from_the_header_line() {
+        assert_eq!(
+            detect_format(b"id,relid,year,side_a,side_b,where_prec\n1,2"),
+            Some(Format::UcdpGed)
+        );
+        assert_eq!(
+            detect_format(b"\xEF\xBB\xBF\"ID\", Side_A ,where_prec"),
+            Some(Format::UcdpGed)
+        );
+        assert_eq!(
+            detect_format(b"event_id_cnty,event_date,actor1\r\n"),
+            Some(Format::Acled)
+        );
+        assert_eq!(
+            detect_format(b"\n\n  {\"provenance\":"),
+            Some(Format::TruceJsonl)
+        );
+        assert_eq!(detect_format(b"a,b,c\n"), None);
+        assert_eq!(detect_format(b""), None);
+        assert_eq!(detect_format(b"id,side_a"), None);
+    }
+}

@@ -1,0 +1,1315 @@
+//! Integration tests of truce-ingest on real UCDP GED rows and invented ACLED-layout rows
+//! (all in `tests/data/`, see its README), plus property tests that no input panics.
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use truce_ingest::{
+    Format, ImportOptions, Imported, IngestError, RowProblem, detect_format, import_reader,
+};
+use truce_model::report::{ActorCategory, Casualties, LocationPrecision, Report, Role, Side};
+use truce_model::time::{DatePrecision, Day};
+
+const SYRIA: &str = "ged191_syria_subset.csv";
+const UKRAINE: &str = "ged_ukraine_subset.csv";
+const ACLED_API: &str = "acled_api_layout.csv";
+const ACLED_EXPORT: &str = "acled_export_layout.csv";
+const ACLED_BENCH: &str = "acled_bench_layout.csv";
+
+fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+fn import(name: &str) -> Imported {
+    let imported = import_reader(name, &data(name)[..], None, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_counts_add_up(&imported);
+    imported
+}
+
+fn assert_counts_add_up(imported: &Imported) {
+    assert_eq!(
+        imported.rows_read,
+        (imported.reports.len() + imported.quarantined.len()) as u64
+    );
+}
+
+fn report<'a>(imported: &'a Imported, id: &str) -> &'a Report {
+    imported
+        .reports
+        .iter()
+        .find(|r| r.provenance.source_id == id)
+        .unwrap_or_else(|| panic!("no report {id}"))
+}
+
+fn raw<'a>(report: &'a Report, column: &str) -> &'a str {
+    report
+        .provenance
+        .raw
+        .iter()
+        .find(|(c, _)| c == column)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no raw column {column}"))
+}
+
+fn day(text: &str) -> Day {
+    Day::parse_iso(text).unwrap_or_else(|| panic!("bad test date {text}"))
+}
+
+fn side(field: &str, names: &[&str], role: Role, category: Option<ActorCategory>) -> Side {
+    Side {
+        field: field.to_string(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+        role,
+        category,
+    }
+}
+
+fn count_by<K: Ord>(reports: &[Report], key: impl Fn(&Report) -> K) -> BTreeMap<K, usize> {
+    let mut counts = BTreeMap::new();
+    for r in reports {
+        *counts.entry(key(r)).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn problem(imported: &Imported, line: u64) -> &RowProblem {
+    imported
+        .quarantined
+        .iter()
+        .find(|p| p.line == line)
+        .unwrap_or_else(|| panic!("no problem on line {line}"))
+}
+
+// ------------------------------------------------------------------ UCDP GED
+
+#[test]
+fn syria_ged191_subset_imports_every_row_with_its_precision() {
+    let imported = import(SYRIA);
+    assert_eq!(imported.format, Format::UcdpGed);
+    assert_eq!(imported.rows_read, 300);
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+
+    let kinds = count_by(&imported.reports, |r| r.kind.clone());
+    assert_eq!(kinds.get("armed-conflict"), Some(&278));
+    assert_eq!(kinds.get("violence-against-civilians"), Some(&22));
+    let dates = count_by(&imported.reports, |r| r.date.precision);
+    let expected = [
+        (DatePrecision::Day, 251),
+        (DatePrecision::Days, 23),
+        (DatePrecision::Week, 9),
+        (DatePrecision::Month, 8),
+        (DatePrecision::Year, 9),
+    ];
+    assert_eq!(dates, expected.into_iter().collect());
+    let places = count_by(&imported.reports, |r| r.location.precision);
+    let expected = [
+        (LocationPrecision::Exact, 132),
+        (LocationPrecision::Near, 103),
+        (LocationPrecision::District, 14),
+        (LocationPrecision::Province, 16),
+        (LocationPrecision::Linear, 18),
+        (LocationPrecision::Country, 17),
+    ];
+    assert_eq!(places, expected.into_iter().collect());
+    let september = imported
+        .reports
+        .iter()
+        .filter(|r| r.date.first >= day("2016-09-12") && r.date.first <= day("2016-09-20"))
+        .count();
+    assert_eq!(september, 133);
+    let deaths: u64 = imported
+        .reports
+        .iter()
+        .map(|r| u64::from(r.casualties.map_or(0, |c| c.best)))
+        .sum();
+    assert_eq!(deaths, 18_601);
+}
+
+/// Every report agrees with its own raw row, code by code.
+#[test]
+fn ged_reports_agree_with_their_raw_rows() {
+    for name in [SYRIA, UKRAINE] {
+        let imported = import(name);
+        for r in &imported.reports {
+            assert_eq!(r.provenance.source, "ucdp-ged");
+            assert_eq!(r.provenance.source_id, raw(r, "id"));
+            assert_eq!(r.provenance.file, name);
+            let where_prec = [
+                "exact", "near", "district", "province", "linear", "country", "unknown",
+            ];
+            assert_eq!(
+                r.location.precision.key(),
+                where_prec[raw(r, "where_prec").parse::<usize>().unwrap_or(0) - 1]
+            );
+            let date_prec = ["day", "a few days", "week", "month", "year"];
+            assert_eq!(
+                r.date.precision.label(),
+                date_prec[raw(r, "date_prec").parse::<usize>().unwrap_or(0) - 1]
+            );
+            assert_eq!(r.date.first.to_string(), raw(r, "date_start"));
+            assert_eq!(r.date.last.to_string(), raw(r, "date_end"));
+            let point = r
+                .location
+                .point
+                .expect("every GED row here has coordinates");
+            assert_eq!(
+                point.lat.to_string(),
+                raw(r, "latitude").trim_end_matches(".0")
+            );
+            assert_eq!(
+                point.lon.to_string(),
+                raw(r, "longitude").trim_end_matches(".0")
+            );
+            let c = r.casualties.expect("every GED row has a best estimate");
+            assert_eq!(c.best.to_string(), raw(r, "best"));
+            assert!(c.low <= c.best && c.best <= c.high, "{}", r.id());
+            assert_eq!(
+                c.civilians.map(|n| n.to_string()).as_deref(),
+                Some(raw(r, "deaths_civilians"))
+            );
+            assert_eq!(r.summary.as_deref(), Some(raw(r, "source_headline").trim()));
+            assert_eq!(
+                r.source_count.map(|n| n.to_string()).as_deref(),
+                Some(raw(r, "number_of_sources"))
+            );
+            let names: Vec<&str> = raw(r, "side_a").split(", ").collect();
+            assert_eq!(r.sides[0].names, names);
+            assert_eq!(r.sides[0].field, "side_a");
+            assert_eq!(r.sides[1].field, "side_b");
+            let type_3 = raw(r, "type_of_violence") == "3";
+            assert_eq!(
+                r.sides[0].role,
+                if type_3 {
+                    Role::Initiator
+                } else {
+                    Role::Unknown
+                }
+            );
+            assert_eq!(
+                r.sides[1].role,
+                if type_3 { Role::Target } else { Role::Unknown }
+            );
+            if type_3 {
+                assert_eq!(r.sides[1].category, Some(ActorCategory::Civilians));
+            }
+            if raw(r, "type_of_violence") == "1" {
+                assert_eq!(r.sides[0].category, Some(ActorCategory::StateForces));
+                let state_b = !raw(r, "gwnob").is_empty();
+                assert_eq!(
+                    r.sides[1].category == Some(ActorCategory::StateForces),
+                    state_b,
+                    "{}",
+                    r.id()
+                );
+            }
+            let columns: Vec<&str> = r.provenance.raw.iter().map(|(c, _)| c.as_str()).collect();
+            assert_eq!(columns.len(), if name == SYRIA { 41 } else { 49 });
+            assert_eq!(columns[0], "id");
+        }
+    }
+}
+
+/// 19 Sep 2016: the attack on the UN/SARC aid convoy at Urum al-Kubra.
+#[test]
+fn syria_un_convoy_attack_field_by_field() {
+    let imported = import(SYRIA);
+    let r = report(&imported, "301214");
+    assert_eq!(r.id(), "ucdp-ged:301214");
+    assert_eq!(r.provenance.line, 258);
+    assert_eq!(r.provenance.revision, None, "GED 19.1 has no relid");
+    assert_eq!(r.kind, "violence-against-civilians");
+    assert_eq!(r.kind_label, "UCDP type_of_violence 3 (one-sided violence)");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2016-09-19"), day("2016-09-19"), DatePrecision::Day)
+    );
+    let point = r.location.point.expect("located");
+    assert_eq!((point.lat, point.lon), (36.1481, 36.94775));
+    assert_eq!(r.location.precision, LocationPrecision::Exact);
+    assert_eq!(r.location.place.as_deref(), Some("Urum al Kubra town"));
+    assert_eq!(r.location.admin1.as_deref(), Some("Aleppo Governorate"));
+    assert_eq!(r.location.admin2.as_deref(), Some("Atarib district"));
+    assert_eq!(r.location.country.as_deref(), Some("Syria"));
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "side_a",
+                &["Government of Syria"],
+                Role::Initiator,
+                Some(ActorCategory::StateForces)
+            ),
+            side(
+                "side_b",
+                &["Civilians"],
+                Role::Target,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 21,
+            best: 21,
+            high: 21,
+            civilians: Some(21)
+        })
+    );
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("Syria: Investigate Attack on UN Aid Convoy")
+    );
+    assert_eq!(r.source_count, Some(1));
+}
+
+/// 12 Sep 2016, first day of the US–Russia arrangement: strikes on Maarrat Misrin.
+#[test]
+fn syria_state_based_event_field_by_field() {
+    let imported = import(SYRIA);
+    let r = report(&imported, "227697");
+    assert_eq!(r.provenance.line, 157);
+    assert_eq!(r.kind, "armed-conflict");
+    assert_eq!(
+        r.kind_label,
+        "UCDP type_of_violence 1 (state-based conflict)"
+    );
+    assert_eq!(r.date.first, day("2016-09-12"));
+    assert!(r.date.is_single_day());
+    assert_eq!(r.location.place.as_deref(), Some("Maarrat Misrin town"));
+    assert_eq!(r.location.admin1.as_deref(), Some("Idlib Governorate"));
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "side_a",
+                &["Government of Syria"],
+                Role::Unknown,
+                Some(ActorCategory::StateForces)
+            ),
+            side("side_b", &["Syrian insurgents"], Role::Unknown, None),
+        ]
+    );
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 15,
+            best: 15,
+            high: 15,
+            civilians: Some(15)
+        })
+    );
+    assert_eq!(r.source_count, Some(2));
+    assert_eq!(
+        r.summary.as_deref(),
+        Some(
+            "13 killed by aerial bombardment on Maara Masrin;31 killed in the first day of Eid around Syria"
+        )
+    );
+    // A non-state event the same day: neither side is a state.
+    let r = report(&imported, "227700");
+    assert_eq!(r.kind_label, "UCDP type_of_violence 2 (non-state conflict)");
+    assert_eq!(r.sides[0].names, ["IS"]);
+    assert_eq!(r.sides[1].names, ["SDF"]);
+    assert_eq!((r.sides[0].category, r.sides[1].category), (None, None));
+    assert_eq!(r.location.precision, LocationPrecision::Near);
+}
+
+#[test]
+fn syria_imprecise_dates_and_places_keep_their_span() {
+    let imported = import(SYRIA);
+    // A whole year, the whole country: a yearly death toll.
+    let r = report(&imported, "233200");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2016-01-01"), day("2016-12-31"), DatePrecision::Year)
+    );
+    assert_eq!(r.date.days(), 366);
+    assert_eq!(r.location.precision, LocationPrecision::Country);
+    assert_eq!(
+        (r.location.admin1.as_deref(), r.location.admin2.as_deref()),
+        (None, None)
+    );
+    assert_eq!(r.casualties.map(|c| c.best), Some(8179));
+    // Two to six days.
+    let r = report(&imported, "227922");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2016-09-12"), day("2016-09-16"), DatePrecision::Days)
+    );
+    // A district, over a quarter of a year (date_prec 5).
+    let r = report(&imported, "219264");
+    assert_eq!(r.location.precision, LocationPrecision::District);
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2016-01-01"), day("2016-04-01"), DatePrecision::Year)
+    );
+    // A month (date_prec 4) and along a line (where_prec 5).
+    assert_eq!(
+        report(&imported, "223796").date.precision,
+        DatePrecision::Month
+    );
+    assert_eq!(
+        report(&imported, "319408").location.precision,
+        LocationPrecision::Linear
+    );
+    assert_eq!(
+        report(&imported, "227715").location.precision,
+        LocationPrecision::Province
+    );
+    assert_eq!(report(&imported, "227715").location.admin2, None);
+}
+
+#[test]
+fn ged_coalitions_are_split_and_multi_line_rows_keep_their_first_line() {
+    let imported = import(SYRIA);
+    let r = report(&imported, "217846");
+    assert_eq!(r.sides[0].names, ["Ahrar al-Sham", "Jabhat Fateh al-Sham"]);
+    assert_eq!(r.provenance.line, 63, "the row spans lines 63-64");
+    assert_eq!(report(&imported, "216731").provenance.line, 65);
+    assert_eq!(report(&imported, "223719").provenance.line, 148);
+    assert_eq!(report(&imported, "233232").provenance.line, 290);
+    let coalitions = imported
+        .reports
+        .iter()
+        .filter(|r| r.sides.iter().any(|s| s.names.len() > 1))
+        .count();
+    assert_eq!(coalitions, 19);
+    let big = imported
+        .reports
+        .iter()
+        .map(|r| r.sides[0].names.len())
+        .max();
+    assert_eq!(big, Some(6));
+}
+
+#[test]
+fn ged_unordered_fatality_triples_become_a_range_around_best() {
+    let syria = import(SYRIA);
+    // low 177, best 142, high 177 in the file.
+    assert_eq!(
+        report(&syria, "219459")
+            .casualties
+            .map(|c| (c.low, c.best, c.high)),
+        Some((142, 142, 177))
+    );
+    // low 1, best 2, high 1.
+    assert_eq!(
+        report(&syria, "313676")
+            .casualties
+            .map(|c| (c.low, c.best, c.high)),
+        Some((1, 2, 2))
+    );
+    let ukraine = import(UKRAINE);
+    // The newer layout orders the columns best, high, low: best 7, high 6, low 7.
+    assert_eq!(
+        report(&ukraine, "155425")
+            .casualties
+            .map(|c| (c.low, c.best, c.high)),
+        Some((6, 7, 7))
+    );
+    // An ordered triple stays as it is: low 0, best 0, high 12.
+    assert_eq!(
+        report(&ukraine, "154734")
+            .casualties
+            .map(|c| (c.low, c.best, c.high)),
+        Some((0, 0, 12))
+    );
+}
+
+#[test]
+fn ukraine_newer_ged_layout_field_by_field() {
+    let imported = import(UKRAINE);
+    assert_eq!(imported.format, Format::UcdpGed);
+    assert_eq!(imported.rows_read, 50);
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+    assert!(imported.reports.iter().all(|r| r.kind == "armed-conflict"));
+
+    let r = report(&imported, "147997");
+    assert_eq!(r.provenance.line, 2);
+    assert_eq!(r.provenance.revision.as_deref(), Some("UKR-2014-1-14085-0"));
+    assert_eq!(r.date.first, day("2014-01-22"));
+    assert_eq!(r.location.place.as_deref(), Some("Kiev city"));
+    assert_eq!(
+        r.location.admin1.as_deref(),
+        Some("Kiev Special Republican city")
+    );
+    assert_eq!(r.location.admin2, None);
+    assert_eq!(r.location.country.as_deref(), Some("Ukraine"));
+    let point = r.location.point.expect("located");
+    assert_eq!((point.lat, point.lon), (50.45, 30.52333));
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "side_a",
+                &["Government of Ukraine"],
+                Role::Unknown,
+                Some(ActorCategory::StateForces)
+            ),
+            side("side_b", &["Maidan"], Role::Unknown, None),
+        ]
+    );
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 5,
+            best: 5,
+            high: 5,
+            civilians: Some(0)
+        })
+    );
+    assert_eq!(r.source_count, Some(5));
+    assert!(r.summary.as_deref().is_some_and(|s| {
+        s.starts_with("Police disperse Kiev protest, activists say one shot dead;")
+    }));
+
+    // Minsk II took effect on 15 Feb 2015: a clash near Debaltseve that day.
+    let r = report(&imported, "424251");
+    assert_eq!(
+        r.provenance.revision.as_deref(),
+        Some("UKR-2015-1-14210-451")
+    );
+    assert_eq!(r.date.first, day("2015-02-15"));
+    assert_eq!(r.location.precision, LocationPrecision::Near);
+    assert_eq!(r.sides[1].names, ["United Armed Forces of Novorossiya"]);
+    assert_eq!(r.casualties.map(|c| c.best), Some(5));
+
+    // where_prec 7 ("unknown") still carries the source's point.
+    let r = report(&imported, "204785");
+    assert_eq!(r.location.precision, LocationPrecision::Unknown);
+    assert!(r.location.point.is_some());
+    // A week (date_prec 3).
+    let r = report(&imported, "211716");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2015-08-15"), day("2015-08-21"), DatePrecision::Week)
+    );
+    // Lines after multi-line rows.
+    assert_eq!(report(&imported, "154408").provenance.line, 5);
+    assert_eq!(report(&imported, "154414").provenance.line, 7);
+    assert_eq!(report(&imported, "155104").provenance.line, 15);
+    assert_eq!(report(&imported, "155425").provenance.line, 20);
+    let places = count_by(&imported.reports, |r| r.location.precision);
+    assert_eq!(places.get(&LocationPrecision::Unknown), Some(&1));
+    assert_eq!(places.get(&LocationPrecision::Country), Some(&2));
+}
+
+#[test]
+fn ged_bad_rows_are_quarantined_and_the_rest_imported() {
+    let text = String::from_utf8(data(SYRIA)).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Line 2 is the first data row (single-line): break copies of it in different ways.
+    let good = lines[1].clone();
+    let fields: Vec<&str> = good.split(',').collect();
+    assert_eq!(fields[0], "214814");
+    let with = |i: usize, value: &str| {
+        let mut f = fields.clone();
+        f[i] = value;
+        f.join(",")
+    };
+    // Quoted cells after type_of_violence hold five commas: count the later columns from the end.
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let from_end = |name: &str| fields.len() - (header.len() - at(name));
+    assert_eq!(fields.len() - header.len(), 5);
+    let bad = [
+        (with(0, ""), "id", "expected the event's UCDP id"),
+        (
+            with(3, "4"),
+            "type_of_violence",
+            "expected 1 (state-based conflict)",
+        ),
+        (
+            with(from_end("where_prec"), "8"),
+            "where_prec",
+            "expected a UCDP location precision code",
+        ),
+        (
+            with(from_end("latitude"), "123"),
+            "latitude",
+            "expected a latitude",
+        ),
+        (
+            with(from_end("date_prec"), "0"),
+            "date_prec",
+            "expected a UCDP date precision code",
+        ),
+        (
+            with(from_end("date_start"), "2016-02-30"),
+            "date_start",
+            "expected a date that exists",
+        ),
+        (
+            with(from_end("date_end"), "2015-12-31"),
+            "date_end",
+            "expected a date on or after date_start (2016-01-01)",
+        ),
+        (
+            with(from_end("best"), "many"),
+            "best",
+            "expected the best estimate of deaths",
+        ),
+    ];
+    for (row, _, _) in &bad {
+        lines.push(row.clone());
+    }
+    lines.push("1,2,3".to_string());
+    let input = lines.join("\n");
+    let imported = import_reader(
+        "broken.csv",
+        input.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_counts_add_up(&imported);
+    assert_eq!(imported.reports.len(), 300);
+    assert_eq!(imported.quarantined.len(), bad.len() + 1);
+    // Physical lines: the file has multi-line rows, so count newlines.
+    let physical = text.lines().count() as u64;
+    for (i, (_, field, reason)) in bad.iter().enumerate() {
+        let p = &imported.quarantined[i];
+        assert_eq!(p.line, physical + 1 + i as u64, "{p}");
+        assert_eq!(p.field.as_deref(), Some(*field), "{p}");
+        assert!(p.reason.starts_with(reason), "{p}");
+        assert_eq!(p.file, "broken.csv");
+    }
+    let last = &imported.quarantined[bad.len()];
+    assert_eq!(last.field, None);
+    assert_eq!(last.reason, "expected 41 fields as in the header, found 3");
+    assert_eq!(
+        imported.quarantined[3].to_string(),
+        format!(
+            "broken.csv:{}: field `latitude`: found `123`, expected a latitude in decimal degrees between -90 and 90",
+            physical + 4
+        )
+    );
+}
+
+// --------------------------------------------------------------------- ACLED
+
+#[test]
+fn acled_api_layout_with_numeric_codes() {
+    let imported = import(ACLED_API);
+    assert_eq!(imported.format, Format::Acled);
+    assert_eq!(imported.rows_read, 13);
+    assert_eq!(imported.reports.len(), 7);
+    let quarantined: Vec<(u64, Option<&str>, Option<&str>)> = imported
+        .quarantined
+        .iter()
+        .map(|p| (p.line, p.field.as_deref(), p.value.as_deref()))
+        .collect();
+    assert_eq!(
+        quarantined,
+        vec![
+            (5, Some("event_date"), Some("31/02/2015 00:00:00")),
+            (6, Some("latitude"), Some("123")),
+            (7, Some("event_type"), Some("Earthquakes")),
+            (8, Some("event_id_cnty"), Some("")),
+            (14, Some("inter1"), Some("9")),
+            (15, Some("geo_precision"), Some("4")),
+        ]
+    );
+    assert_eq!(
+        problem(&imported, 7).reason,
+        "expected an ACLED event type: `Battles`, `Explosions/Remote violence`, `Violence against civilians`, \
+         `Protests`, `Riots`, `Strategic developments`"
+    );
+    assert_eq!(
+        problem(&imported, 5).to_string(),
+        "acled_api_layout.csv:5: field `event_date`: found `31/02/2015 00:00:00`, expected a date that exists \
+         (YYYY-MM-DD, D Month YYYY, DD-Month-YYYY or DD/MM/YYYY)"
+    );
+    assert_eq!(
+        problem(&imported, 8).to_string(),
+        "acled_api_layout.csv:8: field `event_id_cnty`: found an empty value, expected the event's ACLED id"
+    );
+
+    let r = report(&imported, "TST1");
+    assert_eq!(r.id(), "acled:TST1");
+    assert_eq!(r.provenance.line, 2);
+    assert_eq!(r.provenance.revision.as_deref(), Some("1700000001"));
+    assert_eq!(raw(r, "id"), "9000001");
+    assert_eq!(r.provenance.raw.len(), 33);
+    assert_eq!(r.kind, "armed-clash");
+    assert_eq!(r.kind_label, "Battles / Armed clash");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2015-02-15"), day("2015-02-15"), DatePrecision::Day)
+    );
+    let point = r.location.point.expect("located");
+    assert_eq!((point.lat, point.lon), (48.3333, 38.4));
+    assert_eq!(r.location.precision, LocationPrecision::Exact);
+    assert_eq!(r.location.place.as_deref(), Some("Alpha"));
+    assert_eq!(r.location.admin1.as_deref(), Some("North Oblast"));
+    assert_eq!(r.location.admin2.as_deref(), Some("River Raion"));
+    assert_eq!(r.location.country.as_deref(), Some("Testland"));
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "actor1",
+                &["Invented Rebel Force"],
+                Role::Unknown,
+                Some(ActorCategory::Rebels)
+            ),
+            side(
+                "actor2",
+                &["Military Forces of Testland (2014-)"],
+                Role::Unknown,
+                Some(ActorCategory::StateForces)
+            ),
+        ]
+    );
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 3,
+            best: 3,
+            high: 3,
+            civilians: None
+        })
+    );
+    assert_eq!(r.source_count, Some(2));
+    assert!(
+        r.summary
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Invented: on 15 February 2015"))
+    );
+
+    // time_precision 2: within a week either side; no actor 2 (inter2 0).
+    let r = report(&imported, "TST2");
+    assert_eq!(r.kind, "shelling");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2015-02-13"), day("2015-02-19"), DatePrecision::Week)
+    );
+    assert_eq!(
+        r.sides,
+        vec![side(
+            "actor1",
+            &["Military Forces of Testland (2014-)"],
+            Role::Unknown,
+            Some(ActorCategory::StateForces)
+        )]
+    );
+    assert_eq!(r.location.precision, LocationPrecision::Near);
+    assert_eq!(r.casualties.map(|c| c.best), Some(0));
+
+    // Violence against civilians with civilians as actor 2: who did what to whom is known.
+    let r = report(&imported, "TST3");
+    assert_eq!(r.kind, "attack-on-civilians");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2015-02-01"), day("2015-02-28"), DatePrecision::Month)
+    );
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "actor1",
+                &[
+                    "Unidentified Armed Group (Testland)",
+                    "Invented Militia",
+                    "Another Invented Group"
+                ],
+                Role::Initiator,
+                Some(ActorCategory::Militia)
+            ),
+            side(
+                "actor2",
+                &["Civilians (Testland)", "Journalists (Testland)"],
+                Role::Target,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+
+    let r = report(&imported, "TST8");
+    assert_eq!(r.provenance.line, 9);
+    assert_eq!(r.kind, "protest");
+    assert_eq!(r.kind_label, "Protests / Peaceful protest");
+    assert_eq!(r.sides[0].category, Some(ActorCategory::Protesters));
+    assert_eq!(
+        r.sides[0].names,
+        ["Protesters (Testland)", "Invented Party"]
+    );
+    assert!(r.summary.as_deref().is_some_and(|s| s.contains('\n')));
+    let r = report(&imported, "TST9");
+    assert_eq!(r.provenance.line, 11, "after the two-line row");
+    assert_eq!(r.kind, "agreement");
+    assert_eq!(r.location.precision, LocationPrecision::Province);
+    assert_eq!(r.sides[0].category, Some(ActorCategory::External));
+    // An unknown sub-event type: the event type's kind, no deeper.
+    let r = report(&imported, "TST10");
+    assert_eq!(r.kind, "remote-violence");
+    assert_eq!(r.kind_label, "Explosions/Remote violence / Drone swarm");
+    assert_eq!(report(&imported, "TST11").kind, "territory-taken");
+}
+
+#[test]
+fn acled_export_layout_with_text_labels() {
+    let imported = import(ACLED_EXPORT);
+    assert_eq!(imported.format, Format::Acled);
+    assert_eq!(imported.rows_read, 10);
+    assert_eq!(imported.reports.len(), 5);
+    let quarantined: Vec<(u64, Option<&str>)> = imported
+        .quarantined
+        .iter()
+        .map(|p| (p.line, p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        quarantined,
+        vec![
+            (6, Some("event_date")),
+            (7, Some("latitude")),
+            (8, Some("event_type")),
+            (9, Some("event_id_cnty")),
+            (10, Some("inter1"))
+        ]
+    );
+    assert!(
+        problem(&imported, 10)
+            .reason
+            .starts_with("expected an ACLED actor type")
+    );
+    assert_eq!(problem(&imported, 6).value.as_deref(), Some("32 May 2025"));
+
+    // An air strike on civilians is not "violence against civilians" in ACLED's
+    // coding, and its actor order does not prove who attacked whom.
+    let r = report(&imported, "TST101");
+    assert_eq!(r.kind, "air-strike");
+    assert_eq!(r.date.first, day("2025-05-16"));
+    assert_eq!(r.provenance.revision.as_deref(), Some("1747400000"));
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "actor1",
+                &["Military Forces of Testland (2020-) Air Force"],
+                Role::Unknown,
+                Some(ActorCategory::StateForces)
+            ),
+            side(
+                "actor2",
+                &["Civilians (Testland)"],
+                Role::Unknown,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+    assert_eq!(r.casualties.map(|c| c.best), Some(4));
+
+    let r = report(&imported, "TST102");
+    assert_eq!(r.kind, "abduction");
+    assert_eq!(r.date.first, day("2025-05-17"));
+    assert_eq!(r.sides[0].role, Role::Initiator);
+    assert_eq!(r.sides[0].category, Some(ActorCategory::Rebels));
+    assert_eq!(r.sides[1].role, Role::Target);
+    assert_eq!(r.source_count, Some(2));
+
+    let r = report(&imported, "TST103");
+    assert_eq!(r.kind, "riot");
+    assert_eq!(r.date.first, day("2025-05-17"), "17-May-2025");
+    assert_eq!(
+        r.sides,
+        vec![side(
+            "actor1",
+            &["Rioters (Testland)"],
+            Role::Unknown,
+            Some(ActorCategory::Rioters)
+        )]
+    );
+
+    let r = report(&imported, "TST104");
+    assert_eq!(r.kind, "looting");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2025-05-15"), day("2025-05-21"), DatePrecision::Week)
+    );
+    assert_eq!(r.sides[0].category, Some(ActorCategory::Militia));
+    assert_eq!(r.casualties, None, "fatalities left empty");
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("Invented: shops looted in Hotel, \"some time that week\".")
+    );
+
+    let r = report(&imported, "TST110");
+    assert_eq!(r.kind, "territory-taken");
+    assert_eq!(
+        (r.date.first, r.date.last, r.date.precision),
+        (day("2025-05-01"), day("2025-05-31"), DatePrecision::Month)
+    );
+    assert_eq!(r.location.precision, LocationPrecision::Province);
+    assert_eq!(
+        r.sides[0].names,
+        ["Invented Rebel Force", "Invented Allies"]
+    );
+}
+
+#[test]
+fn acled_bench_layout_without_precision_or_actor_types() {
+    let imported = import(ACLED_BENCH);
+    assert_eq!(imported.format, Format::Acled);
+    assert_eq!((imported.rows_read, imported.reports.len()), (3, 3));
+    let r = report(&imported, "TST201");
+    assert_eq!(r.kind, "attack-on-civilians");
+    assert_eq!(r.date, truce_model::time::DateSpan::day(day("2016-02-27")));
+    assert_eq!(r.provenance.revision, None);
+    assert_eq!(r.location.country, None);
+    // Without inter columns, ACLED's generic actor names still say "civilians".
+    assert_eq!(
+        r.sides,
+        vec![
+            side(
+                "actor1",
+                &["Invented Armed Group (Testland)"],
+                Role::Initiator,
+                None
+            ),
+            side(
+                "actor2",
+                &["Civilians (Testland)"],
+                Role::Target,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+    let r = report(&imported, "TST202");
+    assert_eq!(r.kind, "protest");
+    assert_eq!(r.sides[0].category, Some(ActorCategory::Protesters));
+    assert_eq!(r.sides[1].category, None);
+    let r = report(&imported, "TST203");
+    assert_eq!(r.kind, "suicide-bombing");
+    assert_eq!(r.sides.len(), 1);
+    assert_eq!(r.location.precision, LocationPrecision::Province);
+    assert_eq!(r.source_count, Some(2));
+}
+
+#[test]
+fn acled_date_spellings_and_precisions_agree() {
+    let header = "event_id_cnty,event_date,time_precision,event_type,actor1,latitude,longitude,geo_precision\n";
+    let rows = [
+        "A,2016-09-12,1",
+        "B,12 September 2016,1",
+        "C,12-September-2016,1",
+        "D,12/09/2016,1",
+        "E,12/09/2016 00:00:00,1",
+        "F,12-Sep-2016,1",
+        "G,2016-09-12T00:00:00,1",
+    ];
+    let mut text = header.to_string();
+    for row in rows {
+        text.push_str(&format!("{row},Battles,X,35,36,1\n"));
+    }
+    let imported = import_reader(
+        "dates.csv",
+        text.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+    assert!(
+        imported
+            .reports
+            .iter()
+            .all(|r| r.date == truce_model::time::DateSpan::day(day("2016-09-12")))
+    );
+    assert!(
+        imported
+            .reports
+            .iter()
+            .all(|r| r.kind == "armed-clash" && r.kind_label == "Battles")
+    );
+}
+
+// ------------------------------------------------------ detection and errors
+
+#[test]
+fn formats_are_detected_from_the_header() {
+    assert_eq!(detect_format(&data(SYRIA)), Some(Format::UcdpGed));
+    assert_eq!(detect_format(&data(UKRAINE)), Some(Format::UcdpGed));
+    assert_eq!(
+        detect_format(&data(UKRAINE)[..200]),
+        None,
+        "the header is cut before `where_prec`"
+    );
+    assert_eq!(detect_format(&data(ACLED_API)), Some(Format::Acled));
+    assert_eq!(detect_format(&data(ACLED_EXPORT)), Some(Format::Acled));
+    assert_eq!(detect_format(&data(ACLED_BENCH)), Some(Format::Acled));
+    assert_eq!(
+        detect_format(b"\n{\"provenance\": {}}"),
+        Some(Format::TruceJsonl)
+    );
+    assert_eq!(detect_format(b"GLOBALEVENTID\tSQLDATE\tActor1Code\n"), None);
+    for format in Format::ALL {
+        assert_eq!(format.to_string().parse(), Ok(format));
+    }
+    assert_eq!(Format::UcdpGed.to_string(), "ucdp-ged");
+    assert_eq!(Format::Acled.to_string(), "acled");
+    assert_eq!(Format::TruceJsonl.to_string(), "truce-jsonl");
+    let err = "gdelt".parse::<Format>().expect_err("unknown");
+    assert_eq!(
+        err.to_string(),
+        "unknown format `gdelt`: expected `ucdp-ged`, `acled` or `truce-jsonl`"
+    );
+}
+
+#[test]
+fn unknown_header_names_the_file_and_the_columns_found() {
+    let err = import_reader(
+        "events.tsv",
+        &b"date,place,what\n2016-09-12,Aleppo,shelling\n"[..],
+        None,
+        &ImportOptions::default(),
+    )
+    .expect_err("unknown header");
+    match &err {
+        IngestError::UnknownHeader { file, found } => {
+            assert_eq!(file, "events.tsv");
+            assert_eq!(found, &["date", "place", "what"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "`events.tsv`: unknown header, found columns `date`, `place`, `what`; expected"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("`event_id_cnty`") && message.contains("`where_prec`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn missing_required_column_is_named() {
+    let text = "event_id_cnty,event_date,event_type,actor1,longitude,geo_precision\nX,2016-09-12,Battles,A,36,1\n";
+    let err = import_reader("a.csv", text.as_bytes(), None, &ImportOptions::default())
+        .expect_err("missing latitude");
+    assert!(
+        matches!(&err, IngestError::MissingColumn { column, format: Format::Acled, .. } if column == "latitude")
+    );
+    assert_eq!(
+        err.to_string(),
+        "`a.csv`: the acled header has no column `latitude`, which is required"
+    );
+    // A format named on the command line that does not fit the file.
+    let err = import_reader(
+        ACLED_API,
+        &data(ACLED_API)[..],
+        Some(Format::UcdpGed),
+        &ImportOptions::default(),
+    )
+    .expect_err("not GED");
+    assert!(
+        matches!(&err, IngestError::MissingColumn { column, .. } if column == "type_of_violence"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_level_errors() {
+    let options = ImportOptions::default();
+    assert!(matches!(
+        import_reader("e.csv", &b""[..], None, &options),
+        Err(IngestError::Empty { .. })
+    ));
+    assert!(matches!(
+        import_reader("e.csv", &b" \n\n"[..], None, &options),
+        Err(IngestError::Empty { .. })
+    ));
+    assert!(matches!(
+        import_reader("e.csv", &b""[..], Some(Format::Acled), &options),
+        Err(IngestError::Empty { .. })
+    ));
+    // Latin-1 bytes on line 3.
+    let mut bytes = data(ACLED_BENCH);
+    let at = bytes.iter().position(|b| *b == b'K').expect("Kilo");
+    bytes[at] = 0xC4;
+    let err = import_reader("latin1.csv", &bytes[..], None, &options).expect_err("not utf-8");
+    assert!(matches!(err, IngestError::NotUtf8 { line: 3, .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "`latin1.csv` is not UTF-8 text (first bad bytes on line 3); re-encode it as UTF-8"
+    );
+
+    struct Failing;
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+    let err = import_reader("gone.csv", Failing, None, &options).expect_err("unreadable");
+    assert_eq!(err.to_string(), "cannot read `gone.csv`: disk on fire");
+}
+
+#[test]
+fn keep_raw_false_keeps_no_raw_row() {
+    let options = ImportOptions { keep_raw: false };
+    assert!(ImportOptions::default().keep_raw);
+    for name in [SYRIA, ACLED_API] {
+        let imported = import_reader(name, &data(name)[..], None, &options).expect("imports");
+        assert!(imported.reports.iter().all(|r| r.provenance.raw.is_empty()));
+        assert_eq!(imported.reports.len(), import(name).reports.len());
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let text = String::from_utf8(data(ACLED_EXPORT)).expect("utf-8");
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    let imported = import_reader("crlf.csv", crlf.as_bytes(), None, &ImportOptions::default())
+        .expect("imports");
+    let plain = import(ACLED_EXPORT);
+    assert_eq!(imported.reports.len(), plain.reports.len());
+    assert_eq!(
+        imported
+            .quarantined
+            .iter()
+            .map(|p| p.line)
+            .collect::<Vec<_>>(),
+        plain.quarantined.iter().map(|p| p.line).collect::<Vec<_>>()
+    );
+    assert_eq!(imported.reports[0].provenance.raw[0].0, "event_id_cnty");
+}
+
+// ------------------------------------------------------------- JSON Lines
+
+#[test]
+fn jsonl_round_trips_and_quarantines_bad_lines() {
+    let ged = import(SYRIA);
+    let acled = import(ACLED_EXPORT);
+    let mut text = String::new();
+    for r in ged
+        .reports
+        .iter()
+        .take(3)
+        .chain(acled.reports.iter().take(2))
+    {
+        text.push_str(&serde_json::to_string(r).expect("serialises"));
+        text.push('\n');
+    }
+    text.push('\n'); // blank line 6: skipped
+    text.push_str("{\"provenance\": 1}\n"); // line 7
+    text.push_str("not json\n"); // line 8
+    let mut reversed = ged.reports[0].clone();
+    reversed.date.last = day("2015-01-01");
+    text.push_str(&serde_json::to_string(&reversed).expect("serialises")); // line 9, no final newline
+
+    let imported = import_reader(
+        "reports.jsonl",
+        text.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(imported.format, Format::TruceJsonl);
+    assert_counts_add_up(&imported);
+    assert_eq!(imported.rows_read, 8);
+    assert_eq!(imported.reports.len(), 5);
+    assert_eq!(imported.reports[..3], ged.reports[..3]);
+    assert_eq!(imported.reports[3..], acled.reports[..2]);
+    let lines: Vec<u64> = imported.quarantined.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [7, 8, 9]);
+    assert!(
+        imported.quarantined[0]
+            .reason
+            .starts_with("expected a truce report as one JSON object: invalid type"),
+        "{}",
+        imported.quarantined[0]
+    );
+    assert!(
+        imported.quarantined[1]
+            .reason
+            .starts_with("expected a truce report as one JSON object: ")
+    );
+    assert_eq!(imported.quarantined[2].field.as_deref(), Some("date.last"));
+
+    let lean = import_reader(
+        "reports.jsonl",
+        text.as_bytes(),
+        Some(Format::TruceJsonl),
+        &ImportOptions { keep_raw: false },
+    )
+    .expect("imports");
+    assert!(lean.reports.iter().all(|r| r.provenance.raw.is_empty()));
+}
+
+// --------------------------------------------------------------- snapshots
+
+#[test]
+fn normalised_reports_snapshot() {
+    let syria = import(SYRIA);
+    let ukraine = import(UKRAINE);
+    let api = import(ACLED_API);
+    let export = import(ACLED_EXPORT);
+    let lean = |r: &Report| {
+        let mut r = r.clone();
+        r.provenance.raw.clear();
+        r
+    };
+    let reports = vec![
+        lean(report(&syria, "301214")),
+        lean(report(&syria, "233200")),
+        lean(report(&ukraine, "147997")),
+        lean(report(&api, "TST3")),
+        report(&export, "TST104").clone(),
+    ];
+    insta::assert_json_snapshot!("normalised_reports", reports);
+}
+
+// ---------------------------------------------------------------- proptest
+
+const GED_HEADER: &str = "id,relid,type_of_violence,side_a,side_b,gwnob,where_prec,where_coordinates,adm_1,adm_2,\
+                          latitude,longitude,country,date_prec,date_start,date_end,deaths_civilians,best,high,low,\
+                          number_of_sources,source_headline";
+const ACLED_HEADER: &str = "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,\
+                            inter1,actor2,assoc_actor_2,inter2,country,admin1,admin2,location,latitude,longitude,\
+                            geo_precision,source,notes,fatalities,timestamp";
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "-1", "12.0", "1e3", "NaN", "inf",
+            "2016-09-12", "2016-02-30", "2016-09-12 00:00:00", "12/09/2016 00:00:00", "16 May 2025",
+            "12-Sep-2016", "31/02/2015", "48.3333", "-200", "123", "Battles", "Armed clash",
+            "Violence against civilians", "Attack", "Protests", "Explosions/Remote violence",
+            "Civilians (Syria)", "Civilians", "State forces", "Government of Syria", "IS, SDF", "a; b; ",
+            "\"quoted, with comma\"", "\"multi\nline\"", "\"", "\u{feff}", "é", "Ω, Ж",
+        ])
+        .prop_map(str::to_string),
+        1 => "[^\"]{0,12}",
+        1 => any::<String>().prop_map(|s| s.chars().take(8).collect()),
+    ]
+}
+
+fn csv_like(header: &'static str) -> impl Strategy<Value = String> {
+    let width = header.split(',').count();
+    let row = prop_oneof![
+        4 => prop::collection::vec(cell(), width..=width),
+        1 => prop::collection::vec(cell(), 0..width + 3),
+    ];
+    prop::collection::vec(row, 0..8).prop_map(move |rows| {
+        let mut text = header.to_string();
+        for row in rows {
+            text.push('\n');
+            text.push_str(&row.join(","));
+        }
+        text
+    })
+}
+
+fn check(bytes: &[u8], format: Option<Format>) -> Result<(), TestCaseError> {
+    let options = ImportOptions {
+        keep_raw: format.is_some(),
+    };
+    if let Ok(imported) = import_reader("fuzz.csv", bytes, format, &options) {
+        prop_assert_eq!(
+            imported.rows_read,
+            (imported.reports.len() + imported.quarantined.len()) as u64
+        );
+        // Physical lines: `\n`, `\r\n` and a lone `\r` each end one.
+        let lone_cr = bytes
+            .windows(2)
+            .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+            .count()
+            + usize::from(bytes.last() == Some(&b'\r'));
+        let lines = (bytes.iter().filter(|b| **b == b'\n').count() + lone_cr) as u64 + 1;
+        for p in &imported.quarantined {
+            prop_assert!(
+                p.line >= 1 && p.line <= lines,
+                "line {} of {}",
+                p.line,
+                lines
+            );
+            prop_assert!(!p.reason.is_empty());
+        }
+        for r in &imported.reports {
+            prop_assert!(r.provenance.line >= 1 && r.provenance.line <= lines);
+            prop_assert!(r.date.first <= r.date.last);
+            prop_assert!(r.location.point.is_none_or(|p| p.is_valid()));
+            if let Some(c) = r.casualties {
+                prop_assert!(c.low <= c.best && c.best <= c.high);
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        for format in [None, Some(Format::UcdpGed), Some(Format::Acled), Some(Format::TruceJsonl)] {
+            check(&bytes, format)?;
+        }
+    }
+
+    #[test]
+    fn csv_like_ged_rows_never_panic(text in csv_like(GED_HEADER)) {
+        check(text.as_bytes(), None)?;
+        check(text.as_bytes(), Some(Format::Acled))?;
+        check(text.as_bytes(), Some(Format::TruceJsonl))?;
+    }
+
+    #[test]
+    fn csv_like_acled_rows_never_panic(text in csv_like(ACLED_HEADER)) {
+        check(text.as_bytes(), None)?;
+        check(text.as_bytes(), Some(Format::UcdpGed))?;
+    }
+
+    #[test]
+    fn jsonl_like_lines_never_panic(
+        cut in 0usize..2000,
+        insert in any::<String>(),
+        blank in any::<bool>(),
+    ) {
+        let line = serde_json::to_string(&import(ACLED_BENCH).reports[0]).expect("serialises");
+        let mut cut = cut.min(line.len());
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = format!("{}{}{}\n{}{line}", &line[..cut], insert, &line[cut..], if blank { "\n\n" } else { "" });
+        check(text.as_bytes(), None)?;
+        check(text.as_bytes(), Some(Format::TruceJsonl))?;
+    }
+
+    /// Any real date in any of ACLED's spellings reads as that day.
+    #[test]
+    fn acled_dates_in_every_spelling(year in 1990i32..2030, month in 1u32..=12, d in 1u32..=31, spelling in 0usize..5) {
+        let Some(expected) = Day::from_ymd(year, month, d) else { return Ok(()) };
+        const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December"];
+        let name = MONTHS[month as usize - 1];
+        let text = match spelling {
+            0 => format!("{year:04}-{month:02}-{d:02}"),
+            1 => format!("{d} {name} {year}"),
+            2 => format!("{d:02}-{name}-{year}"),
+            3 => format!("{d:02}/{month:02}/{year} 00:00:00"),
+            _ => format!("{d:02}/{month:02}/{year}"),
+        };
+        let csv = format!("event_id_cnty,event_date,event_type,actor1,latitude,longitude,geo_precision\nX,{text},Riots,R,1,2,2\n");
+        let imported = import_reader("d.csv", csv.as_bytes(), None, &ImportOptions::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(imported.reports.len(), 1, "{}: {:?}", text, imported.quarantined);
+        prop_assert_eq!(imported.reports[0].date.first, expected);
+    }
+}
