@@ -60,6 +60,14 @@ impl Hold {
 
 const POSSIBLE: f64 = 0.5;
 
+/// Formats a reason only when findings are to be explained: on a million events
+/// the sentences cost more than the judging.
+macro_rules! text {
+    ($explain:expr, $($arg:tt)*) => {
+        if $explain { format!($($arg)*) } else { String::new() }
+    };
+}
+
 fn from_certainty(c: Certainty) -> Hold {
     match c {
         Certainty::Certain => Hold::Certain,
@@ -273,6 +281,7 @@ pub(crate) fn adjudicate(
     report: &Report,
     facts: &Facts,
     clause: &Clause,
+    explain: bool,
     out: &mut Vec<Finding>,
 ) {
     let agreement = context.agreement;
@@ -297,25 +306,27 @@ pub(crate) fn adjudicate(
     }
     let span = &report.date;
     let mut common = Vec::with_capacity(4);
-    common.push(reason(
-        Link::Kind,
-        kind,
-        kind_text(agreement, report, facts, kind, kind_matched),
-    ));
-    common.push(reason(Link::Date, date, date_text(clause, span, date)));
-    if let Some(z) = zone_matched {
+    if explain {
         common.push(reason(
-            Link::Place,
-            zone,
-            place_text(agreement, report, facts, z, zone),
+            Link::Kind,
+            kind,
+            kind_text(agreement, report, facts, kind, kind_matched),
         ));
-    }
-    if let Some(s) = site_matched {
-        common.push(reason(
-            Link::Site,
-            site,
-            site_text(agreement, report, facts, s, site),
-        ));
+        common.push(reason(Link::Date, date, date_text(clause, span, date)));
+        if let Some(z) = zone_matched {
+            common.push(reason(
+                Link::Place,
+                zone,
+                place_text(agreement, report, facts, z, zone),
+            ));
+        }
+        if let Some(s) = site_matched {
+            common.push(reason(
+                Link::Site,
+                site,
+                site_text(agreement, report, facts, s, site),
+            ));
+        }
     }
     let base = kind.and(date).and(zone).and(site);
 
@@ -330,15 +341,31 @@ pub(crate) fn adjudicate(
             .filter(|(i, _)| *i != a_index)
             .map(|(_, s)| s)
             .collect();
-        // Who acted: the source says so, or the other side is civilians, or only one side is named.
-        let initiator = if attacker.role == Role::Initiator || others.is_empty() {
+        // Who acted: the source says so, or the other side is civilians, or only one side is named,
+        // or the agreement chose to read the first side named as the one who acted.
+        let assumed = agreement.evidence.first_side_acted
+            && attacker.role == Role::Unknown
+            && !others.is_empty();
+        if assumed && a_index != 0 && facts.sides[0].role != Role::Target {
+            continue;
+        }
+        let initiator = if attacker.role == Role::Initiator || others.is_empty() || assumed {
             Hold::Certain
         } else if others.iter().all(|o| o.is_civilian(agreement)) {
             Hold::Certain
         } else {
             Hold::Possible(POSSIBLE)
         };
-        let initiator_text = initiator_text(report, attacker, &others, initiator, agreement);
+        let initiator_text = if !explain {
+            String::new()
+        } else if assumed && !others.iter().all(|o| o.is_civilian(agreement)) {
+            format!(
+                "the source does not say who attacked whom; the agreement reads the first side named ({}) as the one who acted (`first_side_acted`)",
+                side_label(report, attacker)
+            )
+        } else {
+            initiator_text(report, attacker, &others, initiator, agreement)
+        };
         for (name_index, actor_match) in &attacker.matched {
             let Some((bound, party)) = bound_by(agreement, clause, actor_match.actor, span) else {
                 continue;
@@ -350,6 +377,7 @@ pub(crate) fn adjudicate(
             // Against whom: the other side that best fits the clause.
             let (target, target_text) = if clause.against.contains(&Target::Anyone) {
                 let text = match others.first() {
+                    _ if !explain => String::new(),
                     Some(o) => format!(
                         "the clause protects anyone; other side: {}",
                         describe_target(agreement, report, o, span)
@@ -369,7 +397,8 @@ pub(crate) fn adjudicate(
                     (Hold::No, _) | (_, None) => continue,
                     (hold, Some(side)) => (
                         hold,
-                        format!(
+                        text!(
+                            explain,
                             "against {}: {} ({})",
                             side_label(report, side),
                             describe_target(agreement, report, side, span),
@@ -383,7 +412,7 @@ pub(crate) fn adjudicate(
             }
             let actor = &agreement.actors[actor_match.actor];
             let party_text = match party {
-                Some(p) => format!("party `{}`", agreement.parties[p].id),
+                Some(p) => text!(explain, "party `{}`", agreement.parties[p].id),
                 None => "no party".into(),
             };
             let alias = &actor.aliases[actor_match.alias];
@@ -391,7 +420,8 @@ pub(crate) fn adjudicate(
                 crate::actors::MatchKind::Exact => "same name",
                 crate::actors::MatchKind::Transliteration => "same name up to transliteration",
             };
-            let mut actor_text = format!(
+            let mut actor_text = text!(
+                explain,
                 "{} names \"{}\" → alias \"{}\" ({how}) → actor `{}` → {party_text} on {}",
                 report.sides[attacker.side].field,
                 report.sides[attacker.side].names[*name_index],
@@ -399,13 +429,13 @@ pub(crate) fn adjudicate(
                 actor.id,
                 span.first
             );
-            if actor_match.period != PeriodMatch::Whole {
+            if explain && actor_match.period != PeriodMatch::Whole {
                 actor_text.push_str(&format!(
                     "; the alias holds {} only, not on every day of the event",
                     alias.period
                 ));
             }
-            if bound != Hold::Certain {
+            if explain && bound != Hold::Certain {
                 actor_text.push_str("; the actor's party changed during the event's dates");
             }
 
@@ -415,7 +445,7 @@ pub(crate) fn adjudicate(
             let mut weakened = Hold::Certain;
             for exception in &clause.exceptions {
                 let (outcome, text) =
-                    exception_outcome(context, report, facts, exception, &others, span);
+                    exception_outcome(context, report, facts, exception, &others, span, explain);
                 match outcome {
                     ExceptionOutcome::Allows(h) => {
                         allowed = allowed.best(h);
@@ -445,12 +475,15 @@ pub(crate) fn adjudicate(
             let Some(certainty) = hold.certainty() else {
                 continue;
             };
-            let mut reasons = Vec::with_capacity(8);
-            reasons.push(reason(Link::Actor, bound.and(alias_hold), actor_text));
-            reasons.push(reason(Link::Initiator, initiator, initiator_text.clone()));
-            reasons.push(reason(Link::Target, target, target_text));
-            reasons.extend(common.iter().cloned());
-            reasons.extend(exception_reasons);
+            let mut reasons = Vec::new();
+            if explain {
+                reasons.reserve(8);
+                reasons.push(reason(Link::Actor, bound.and(alias_hold), actor_text));
+                reasons.push(reason(Link::Initiator, initiator, initiator_text.clone()));
+                reasons.push(reason(Link::Target, target, target_text));
+                reasons.extend(common.iter().cloned());
+                reasons.extend(exception_reasons);
+            }
             let confidence = (hold.factor() * 1000.0).round() / 1000.0;
             out.push(Finding {
                 id: format!("{incident_id}/{}/{}", clause.id, actor.id),
@@ -483,6 +516,7 @@ fn exception_outcome(
     exception: &Exception,
     others: &[&SideFacts],
     span: &DateSpan,
+    explain: bool,
 ) -> (ExceptionOutcome, String) {
     let agreement = context.agreement;
     let target = if exception.against.is_empty() {
@@ -500,7 +534,8 @@ fn exception_outcome(
     if applies == Hold::No {
         return (
             ExceptionOutcome::DoesNotApply,
-            format!(
+            text!(
+                explain,
                 "exception \"{name}\" does not apply: {}",
                 exception_miss(target, kind, zone)
             ),
@@ -512,24 +547,34 @@ fn exception_outcome(
     };
     let site_name = |s: Option<usize>| {
         s.map_or_else(String::new, |s| {
-            format!(" `{}` ({})", agreement.sites[s].id, agreement.sites[s].name)
+            text!(
+                explain,
+                " `{}` ({})",
+                agreement.sites[s].id,
+                agreement.sites[s].name
+            )
         })
     };
     match (applies, void.0) {
         (Hold::Certain, Hold::No) => (
             ExceptionOutcome::Allows(Hold::Certain),
-            format!("exception \"{name}\" applies: the target is one it covers"),
+            text!(
+                explain,
+                "exception \"{name}\" applies: the target is one it covers"
+            ),
         ),
         (_, Hold::Certain) => (
             ExceptionOutcome::DoesNotApply,
-            format!(
+            text!(
+                explain,
                 "exception \"{name}\" does not hold here: the event is at protected site{}",
                 site_name(void.1)
             ),
         ),
         (Hold::Certain, Hold::Possible(_)) => (
             ExceptionOutcome::MayAllow,
-            format!(
+            text!(
+                explain,
                 "exception \"{name}\" would apply, but the event may be at protected site{}, where it does not hold",
                 site_name(void.1)
             ),
@@ -538,7 +583,8 @@ fn exception_outcome(
             let _ = report;
             (
                 ExceptionOutcome::MayAllow,
-                format!(
+                text!(
+                    explain,
                     "exception \"{name}\" may apply: {}",
                     exception_partial(target, kind, zone)
                 ),

@@ -15,6 +15,7 @@ pub use actors::{ActorResolver, MatchKind, Resolution};
 pub use result::*;
 
 use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use truce_model::agreement::{Agreement, Alternative};
 use truce_model::finding::{Certainty, Finding, Verdict};
@@ -35,15 +36,32 @@ pub struct CheckInput<'a> {
     pub as_of: Option<Day>,
 }
 
-/// Runs the whole check.
+/// Runs the whole check, with every finding's reasons.
 pub fn check(input: &CheckInput<'_>) -> CheckResult {
-    let agreement = input.agreement;
-    let reports = input.reports;
-    let context = facts::Context::new(agreement, reports);
+    adjudicate(input.agreement, input.reports, true).result(input.as_of)
+}
 
+/// Every incident judged against every clause: the first half of a check.
+/// Holds what verification and the result need; see [`Adjudication::result`].
+pub struct Adjudication<'a> {
+    context: facts::Context<'a>,
+    reports: &'a [Report],
+    incident_ids: Vec<String>,
+    facts: Vec<facts::Facts>,
+    findings: Vec<Vec<Finding>>,
+}
+
+/// Judges every incident against every clause. With `explain = false` the
+/// findings carry no reason sentences (the verdicts are the same), which is
+/// what large runs that only count want.
+pub fn adjudicate<'a>(
+    agreement: &'a Agreement,
+    reports: &'a [Report],
+    explain: bool,
+) -> Adjudication<'a> {
+    let context = facts::Context::new(agreement, reports);
     // Incidents: one per report until corroboration merges them (issue 4).
     let incident_ids: Vec<String> = reports.iter().map(Report::id).collect();
-
     let per_incident: Vec<(facts::Facts, Vec<Finding>)> = reports
         .par_iter()
         .enumerate()
@@ -57,113 +75,166 @@ pub fn check(input: &CheckInput<'_>) -> CheckResult {
                     report,
                     &facts,
                     clause,
+                    explain,
                     &mut findings,
                 );
             }
             (facts, findings)
         })
         .collect();
-    let (all_facts, findings_by_incident): (Vec<facts::Facts>, Vec<Vec<Finding>>) =
+    let (facts, findings): (Vec<facts::Facts>, Vec<Vec<Finding>>) =
         per_incident.into_iter().unzip();
-
-    let first_day = reports.iter().map(|r| r.date.first).min();
-    let last_day = reports.iter().map(|r| r.date.last).max();
-    let as_of = input.as_of.or(last_day).unwrap_or(Day(0));
-    let evidence = verify::Evidence {
-        agreement,
+    Adjudication {
+        context,
         reports,
-        facts: &all_facts,
-        incident_ids: &incident_ids,
-        findings: &findings_by_incident,
-        as_of,
-        last_evidence_day: last_day,
-    };
-
-    let working = agreement.working_choice();
-    let steps = verify::verify_steps(&evidence, &working);
-    let brackets = compare_brackets(&evidence, &working);
-    let combinations = all_combinations(&evidence);
-    let entitlements = entitlements(agreement, &steps);
-    let violations_by_party = tally(
-        agreement,
-        &findings_by_incident,
-        &working,
-        |f| f.party.clone(),
-        agreement.parties.iter().map(|p| p.id.clone()),
-    );
-    let violations_by_clause = tally(
-        agreement,
-        &findings_by_incident,
-        &working,
-        |f| Some(f.clause.clone()),
-        agreement.clauses.iter().map(|c| c.id.clone()),
-    );
-
-    let mut incidents = Vec::new();
-    for (i, findings) in findings_by_incident.iter().enumerate() {
-        if findings.is_empty() {
-            continue;
-        }
-        let report = &reports[i];
-        let location = &report.location;
-        let place = [
-            location.place.as_deref(),
-            location.admin2.as_deref(),
-            location.admin1.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-        incidents.push(IncidentSummary {
-            id: incident_ids[i].clone(),
-            reports: vec![report.id()],
-            date: report.date,
-            place,
-            kind: report.kind.clone(),
-            kind_label: report.kind_label.clone(),
-            casualties: report.casualties,
-            summary: report.summary.clone(),
-            grade: Grade::SingleSource,
-        });
-    }
-    incidents.sort_by(|a, b| (a.date.first, &a.id).cmp(&(b.date.first, &b.id)));
-    let mut findings: Vec<Finding> = findings_by_incident.into_iter().flatten().collect();
-    findings.sort_by(|a, b| {
-        (a.date.first, &a.incident, &a.clause, &a.actor).cmp(&(
-            b.date.first,
-            &b.incident,
-            &b.clause,
-            &b.actor,
-        ))
-    });
-
-    CheckResult {
-        schema: SCHEMA,
-        agreement: AgreementInfo {
-            id: agreement.id.clone(),
-            title: agreement.title.clone(),
-            clauses: agreement
-                .clauses
-                .iter()
-                .map(|c| ClauseInfo {
-                    id: c.id.clone(),
-                    text: c.text.clone(),
-                    bracket: c.optional_in.map(|b| agreement.brackets[b].id.clone()),
-                })
-                .collect(),
-        },
-        as_of,
-        evidence: evidence_summary(&context, reports, &all_facts, first_day, last_day),
-        violations_by_party,
-        violations_by_clause,
-        steps,
-        brackets,
-        combinations,
-        entitlements,
-        incidents,
+        incident_ids,
+        facts,
         findings,
-        diagnostics: Vec::new(),
+    }
+}
+
+/// The longest run of calm days for one party in one zone (see [`Adjudication::longest_calm_runs`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalmRun {
+    pub party: usize,
+    pub zone: usize,
+    /// Length of the longest run of consecutive days with at most the allowed number of violations.
+    pub days: u32,
+    /// Its first day (the earliest, when several runs are equally long).
+    pub first_day: Day,
+}
+
+impl<'a> Adjudication<'a> {
+    /// Number of findings (violations and allowed acts).
+    pub fn finding_count(&self) -> usize {
+        self.findings.iter().map(Vec::len).sum()
+    }
+
+    fn evidence(&self, as_of: Day) -> verify::Evidence<'_> {
+        let last_day = self.reports.iter().map(|r| r.date.last).max();
+        verify::Evidence::new(
+            self.context.agreement,
+            self.reports,
+            &self.facts,
+            &self.incident_ids,
+            &self.findings,
+            as_of,
+            last_day,
+        )
+    }
+
+    /// For every party × zone, the longest run of days in `first ..= last` with at most
+    /// `max_per_day` certain violations by the party in the zone (the lower bound a
+    /// `max-violations-per-day` condition tests), counted in one pass over the violations.
+    pub fn longest_calm_runs(&self, first: Day, last: Day, max_per_day: u32) -> Vec<CalmRun> {
+        let evidence = self.evidence(last);
+        verify::longest_calm_runs(
+            &evidence,
+            &self.context.agreement.working_choice(),
+            first,
+            last,
+            max_per_day,
+        )
+    }
+
+    /// Verifies the steps, compares brackets, gates entitlements and assembles the result.
+    pub fn result(self, as_of: Option<Day>) -> CheckResult {
+        let agreement = self.context.agreement;
+        let reports = self.reports;
+        let first_day = reports.iter().map(|r| r.date.first).min();
+        let last_day = reports.iter().map(|r| r.date.last).max();
+        let as_of = as_of.or(last_day).unwrap_or(Day(0));
+        let evidence = self.evidence(as_of);
+
+        let working = agreement.working_choice();
+        let steps = verify::verify_steps(&evidence, &working);
+        let brackets = compare_brackets(&evidence, &working);
+        let combinations = all_combinations(&evidence);
+        let entitlements = entitlements(agreement, &steps);
+        let violations_by_party = tally(
+            agreement,
+            &self.findings,
+            &working,
+            |f| f.party.clone(),
+            agreement.parties.iter().map(|p| p.id.clone()),
+        );
+        let violations_by_clause = tally(
+            agreement,
+            &self.findings,
+            &working,
+            |f| Some(f.clause.clone()),
+            agreement.clauses.iter().map(|c| c.id.clone()),
+        );
+        let evidence_summary =
+            evidence_summary(&self.context, reports, &self.facts, first_day, last_day);
+        drop(evidence);
+
+        let mut incidents = Vec::new();
+        for (i, findings) in self.findings.iter().enumerate() {
+            if findings.is_empty() {
+                continue;
+            }
+            let report = &reports[i];
+            let location = &report.location;
+            let place = [
+                location.place.as_deref(),
+                location.admin2.as_deref(),
+                location.admin1.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            incidents.push(IncidentSummary {
+                id: self.incident_ids[i].clone(),
+                reports: vec![report.id()],
+                date: report.date,
+                place,
+                kind: report.kind.clone(),
+                kind_label: report.kind_label.clone(),
+                casualties: report.casualties,
+                summary: report.summary.clone(),
+                grade: Grade::SingleSource,
+            });
+        }
+        incidents.sort_by(|a, b| (a.date.first, &a.id).cmp(&(b.date.first, &b.id)));
+        let mut findings: Vec<Finding> = self.findings.into_iter().flatten().collect();
+        findings.sort_by(|a, b| {
+            (a.date.first, &a.incident, &a.clause, &a.actor).cmp(&(
+                b.date.first,
+                &b.incident,
+                &b.clause,
+                &b.actor,
+            ))
+        });
+
+        CheckResult {
+            schema: SCHEMA,
+            agreement: AgreementInfo {
+                id: agreement.id.clone(),
+                title: agreement.title.clone(),
+                clauses: agreement
+                    .clauses
+                    .iter()
+                    .map(|c| ClauseInfo {
+                        id: c.id.clone(),
+                        text: c.text.clone(),
+                        bracket: c.optional_in.map(|b| agreement.brackets[b].id.clone()),
+                    })
+                    .collect(),
+            },
+            as_of,
+            evidence: evidence_summary,
+            violations_by_party,
+            violations_by_clause,
+            steps,
+            brackets,
+            combinations,
+            entitlements,
+            incidents,
+            findings,
+            diagnostics: Vec::new(),
+        }
     }
 }
 

@@ -20,7 +20,20 @@ use truce_model::time::{Day, Minute};
 /// Most incident ids listed behind one number.
 pub const MAX_LISTED_INCIDENTS: usize = 50;
 
-/// Everything verification reads, borrowed from the check.
+/// One violation finding reduced to small integers, for counting.
+#[derive(Copy, Clone, Debug)]
+struct Violation {
+    incident: u32,
+    clause: u16,
+    /// Index of the responsible party, or `NO_PARTY`.
+    party: u16,
+    certain: bool,
+}
+
+const NO_PARTY: u16 = u16::MAX;
+
+/// Everything verification reads, borrowed from the check, plus an index of the
+/// violations built once so that each condition only visits the ones it may count.
 pub struct Evidence<'a> {
     pub agreement: &'a Agreement,
     pub reports: &'a [Report],
@@ -30,6 +43,9 @@ pub struct Evidence<'a> {
     pub findings: &'a [Vec<Finding>],
     pub as_of: Day,
     pub last_evidence_day: Option<Day>,
+    violations: Vec<Violation>,
+    /// Positions in `violations` per party (the last list: no party); each in incident order.
+    by_party: Vec<Vec<u32>>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -45,7 +61,70 @@ struct Hit {
     last: Day,
 }
 
-impl Evidence<'_> {
+impl<'a> Evidence<'a> {
+    pub fn new(
+        agreement: &'a Agreement,
+        reports: &'a [Report],
+        facts: &'a [Facts],
+        incident_ids: &'a [String],
+        findings: &'a [Vec<Finding>],
+        as_of: Day,
+        last_evidence_day: Option<Day>,
+    ) -> Self {
+        let clause_index: std::collections::HashMap<&str, u16> = agreement
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i as u16))
+            .collect();
+        let party_index: std::collections::HashMap<&str, u16> = agreement
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as u16))
+            .collect();
+        let mut violations = Vec::new();
+        let mut by_party: Vec<Vec<u32>> = vec![Vec::new(); agreement.parties.len() + 1];
+        for (incident, list) in findings.iter().enumerate() {
+            for finding in list {
+                if finding.verdict != Verdict::Violation {
+                    continue;
+                }
+                let Some(&clause) = clause_index.get(finding.clause.as_str()) else {
+                    continue;
+                };
+                let party = finding
+                    .party
+                    .as_deref()
+                    .and_then(|p| party_index.get(p).copied())
+                    .unwrap_or(NO_PARTY);
+                let slot = if party == NO_PARTY {
+                    agreement.parties.len()
+                } else {
+                    party as usize
+                };
+                by_party[slot].push(violations.len() as u32);
+                violations.push(Violation {
+                    incident: incident as u32,
+                    clause,
+                    party,
+                    certain: finding.certainty == Certainty::Certain,
+                });
+            }
+        }
+        Evidence {
+            agreement,
+            reports,
+            facts,
+            incident_ids,
+            findings,
+            as_of,
+            last_evidence_day,
+            violations,
+            by_party,
+        }
+    }
+
     fn horizon(&self) -> Day {
         match self.last_evidence_day {
             Some(d) => d.min(self.as_of),
@@ -62,69 +141,76 @@ impl Evidence<'_> {
         extra: &dyn Fn(usize) -> Option<Certainty>,
     ) -> Vec<Hit> {
         let agreement = self.agreement;
-        let mut hits = Vec::new();
-        for (incident, findings) in self.findings.iter().enumerate() {
-            let facts = &self.facts[incident];
-            let mut best: Option<Certainty> = None;
-            for finding in findings {
-                if finding.verdict != Verdict::Violation {
-                    continue;
-                }
-                let Some(clause) = agreement.clause_index(&finding.clause) else {
-                    continue;
-                };
-                if !agreement.clause_in_force(clause, choice) {
-                    continue;
-                }
-                if !filter.clauses.is_empty() && !filter.clauses.contains(&clause) {
-                    continue;
-                }
-                if !filter.parties.is_empty() {
-                    let Some(party) = finding
-                        .party
-                        .as_deref()
-                        .and_then(|p| agreement.party_index(p))
-                    else {
-                        continue;
-                    };
-                    if !filter.parties.contains(&party) {
-                        continue;
-                    }
-                }
-                let mut certainty = finding.certainty;
-                let (zone, _) = zone_hold(facts, &filter.zones);
-                match zone.certainty() {
-                    None => continue,
-                    Some(c) => certainty = certainty.and(c),
-                }
-                let (kind, _) = kind_hold(agreement, facts.kind, &filter.kinds);
-                match kind.certainty() {
-                    None => continue,
-                    Some(c) => certainty = certainty.and(c),
-                }
-                match extra(incident) {
-                    None => continue,
-                    Some(c) => certainty = certainty.and(c),
-                }
-                best = Some(best.map_or(certainty, |b| b.min(certainty)));
-            }
-            let Some(certainty) = best else { continue };
+        let positions: Vec<u32> = if filter.parties.is_empty() {
+            (0..self.violations.len() as u32).collect()
+        } else {
+            let mut merged: Vec<u32> = filter
+                .parties
+                .iter()
+                .filter_map(|&p| self.by_party.get(p))
+                .flatten()
+                .copied()
+                .collect();
+            merged.sort_unstable();
+            merged
+        };
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut current: Option<(usize, Certainty)> = None;
+        let flush = |current: Option<(usize, Certainty)>, hits: &mut Vec<Hit>| {
+            let Some((incident, certainty)) = current else {
+                return;
+            };
             let span = &self.reports[incident].date;
-            match bound {
-                Bound2::Lower if certainty == Certainty::Certain && span.is_single_day() => hits
-                    .push(Hit {
-                        incident,
-                        first: span.first,
-                        last: span.last,
-                    }),
-                Bound2::Lower => {}
-                Bound2::Upper => hits.push(Hit {
+            let counts = match bound {
+                Bound2::Lower => certainty == Certainty::Certain && span.is_single_day(),
+                Bound2::Upper => true,
+            };
+            if counts {
+                hits.push(Hit {
                     incident,
                     first: span.first,
                     last: span.last,
-                }),
+                });
+            }
+        };
+        for position in positions {
+            let v = self.violations[position as usize];
+            let incident = v.incident as usize;
+            if !agreement.clause_in_force(v.clause as usize, choice) {
+                continue;
+            }
+            if !filter.clauses.is_empty() && !filter.clauses.contains(&(v.clause as usize)) {
+                continue;
+            }
+            let facts = &self.facts[incident];
+            let mut certainty = if v.certain {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            };
+            let (zone, _) = zone_hold(facts, &filter.zones);
+            match zone.certainty() {
+                None => continue,
+                Some(c) => certainty = certainty.and(c),
+            }
+            let (kind, _) = kind_hold(agreement, facts.kind, &filter.kinds);
+            match kind.certainty() {
+                None => continue,
+                Some(c) => certainty = certainty.and(c),
+            }
+            match extra(incident) {
+                None => continue,
+                Some(c) => certainty = certainty.and(c),
+            }
+            match current {
+                Some((i, best)) if i == incident => current = Some((i, best.min(certainty))),
+                _ => {
+                    flush(current, &mut hits);
+                    current = Some((incident, certainty));
+                }
             }
         }
+        flush(current, &mut hits);
         hits
     }
 
@@ -852,4 +938,74 @@ pub(crate) fn describe_condition(
             param_text(agreement, *weeks, choice)
         ),
     }
+}
+
+/// For every party × zone, the longest run of days in `first ..= last` with at most
+/// `max_per_day` certain, single-day violations by the party certainly in the zone:
+/// the lower bound of a `max-violations-per-day` condition, for all pairs in one pass.
+pub fn longest_calm_runs(
+    evidence: &Evidence<'_>,
+    choice: &[usize],
+    first: Day,
+    last: Day,
+    max_per_day: u32,
+) -> Vec<crate::CalmRun> {
+    let agreement = evidence.agreement;
+    let zones = agreement.zones.len();
+    let parties = agreement.parties.len();
+    // (party × zone) → the days of its violations, one entry per incident.
+    let mut buckets: Vec<Vec<(i32, u32)>> = vec![Vec::new(); parties * zones];
+    for v in &evidence.violations {
+        if !v.certain
+            || v.party == NO_PARTY
+            || !agreement.clause_in_force(v.clause as usize, choice)
+        {
+            continue;
+        }
+        let incident = v.incident as usize;
+        let span = &evidence.reports[incident].date;
+        if !span.is_single_day() || span.first < first || span.first > last {
+            continue;
+        }
+        for place in &evidence.facts[incident].zones {
+            if place.certainty == Certainty::Certain {
+                buckets[v.party as usize * zones + place.zone].push((span.first.0, v.incident));
+            }
+        }
+    }
+    let mut runs = Vec::with_capacity(parties * zones);
+    for (b, days) in buckets.iter_mut().enumerate() {
+        days.sort_unstable();
+        days.dedup();
+        // Days over the limit split the range into calm runs.
+        let mut best = (0u32, first);
+        let mut run_start = first.0;
+        let mut i = 0;
+        while i < days.len() {
+            let day = days[i].0;
+            let mut count = 0u32;
+            while i < days.len() && days[i].0 == day {
+                count += 1;
+                i += 1;
+            }
+            if count > max_per_day {
+                let length = (day - run_start) as u32;
+                if length > best.0 {
+                    best = (length, Day(run_start));
+                }
+                run_start = day + 1;
+            }
+        }
+        let length = (last.0 - run_start + 1).max(0) as u32;
+        if length > best.0 {
+            best = (length, Day(run_start));
+        }
+        runs.push(crate::CalmRun {
+            party: b / zones,
+            zone: b % zones,
+            days: best.0,
+            first_day: best.1,
+        });
+    }
+    runs
 }

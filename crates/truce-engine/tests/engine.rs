@@ -776,3 +776,62 @@ fn a_check_result_validates_against_its_schema_shape() {
     assert_eq!(in_result, in_schema);
     assert_eq!(result["schema"], "truce-check/1");
 }
+
+#[test]
+fn longest_calm_runs_count_every_party_and_zone_in_one_pass() {
+    let agreement = base();
+    let reports = scenario_a();
+    let adjudication = truce_engine::adjudicate(&agreement, &reports, false);
+    let runs = adjudication.longest_calm_runs(day("2016-09-01"), day("2016-09-30"), 0);
+    let gov = runs
+        .iter()
+        .find(|r| agreement.parties[r.party].id == "gov")
+        .expect("gov × box");
+    // Certain violations by the government in the box on the 14th and the 22nd: 1..13 is the longest calm.
+    assert_eq!((gov.days, gov.first_day), (13, day("2016-09-01")));
+    let opp = runs
+        .iter()
+        .find(|r| agreement.parties[r.party].id == "opp")
+        .expect("opp × box");
+    assert_eq!((opp.days, opp.first_day), (30, day("2016-09-01")));
+}
+
+#[test]
+fn first_side_acted_is_an_explicit_assumption() {
+    let source = include_str!("fixtures/base.toml").replace(
+        "timezone = \"+03:00\"",
+        "timezone = \"+03:00\"\n[evidence]\nfirst_side_acted = true",
+    );
+    let agreement = agreement_from(&source);
+    let result = run(&agreement, &[clash("c1", "2016-09-14")], "2016-09-30");
+    let army = one(&result, "test:c1/no-attacks/army");
+    assert_eq!(army.certainty, Certainty::Certain);
+    assert!(
+        army.reasons
+            .iter()
+            .any(|r| r.text.contains("first_side_acted"))
+    );
+    assert!(
+        result.findings.iter().all(|f| f.actor != "rebels"),
+        "the second side is read as the target"
+    );
+}
+
+#[test]
+fn findings_without_reasons_have_the_same_verdicts() {
+    let agreement = base();
+    let reports = scenario_a();
+    let explained =
+        truce_engine::adjudicate(&agreement, &reports, true).result(Some(day("2016-09-30")));
+    let bare =
+        truce_engine::adjudicate(&agreement, &reports, false).result(Some(day("2016-09-30")));
+    let verdicts = |r: &CheckResult| {
+        r.findings
+            .iter()
+            .map(|f| (f.id.clone(), f.verdict, f.certainty, f.confidence))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&explained), verdicts(&bare));
+    assert!(bare.findings.iter().all(|f| f.reasons.is_empty()));
+    assert_eq!(explained.steps, bare.steps);
+}

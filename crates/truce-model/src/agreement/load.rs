@@ -239,7 +239,11 @@ impl<'s, 'f> Builder<'s, 'f> {
         let Some(table) = self.reader.as_table(value, "evidence", "[evidence]") else {
             return;
         };
-        self.reader.check_keys(table, &["location_uncertainty_km"]);
+        self.reader
+            .check_keys(table, &["location_uncertainty_km", "first_side_acted"]);
+        if let Some(flag) = self.reader.opt_bool(table, "first_side_acted") {
+            self.agreement.evidence.first_side_acted = flag.value;
+        }
         let Some(radii) = table.get("location_uncertainty_km") else {
             return;
         };

@@ -430,6 +430,10 @@ pub struct Entitlement {
 pub struct EvidenceSettings {
     /// Radius of the area an event may be in around its point, per location precision.
     pub location_uncertainty_km: Vec<(LocationPrecision, f64)>,
+    /// Treat the first side a source names (ACLED `actor1`, GED `side_a`) as the one
+    /// who acted when the source does not say who attacked whom. Off by default:
+    /// it is an assumption the agreement's authors must choose to make.
+    pub first_side_acted: bool,
 }
 
 impl Default for EvidenceSettings {
@@ -444,6 +448,7 @@ impl Default for EvidenceSettings {
                 (LocationPrecision::Country, f64::INFINITY),
                 (LocationPrecision::Unknown, f64::INFINITY),
             ],
+            first_side_acted: false,
         }
     }
 }
