@@ -226,12 +226,17 @@ fn describe_target(
     let mut parts = Vec::new();
     for (n, m) in &side.matched {
         let actor = &agreement.actors[m.actor];
+        let name = &report.sides[side.side].names[*n];
+        if actor.civilian {
+            parts.push(format!("\"{name}\" → `{}` (civilians)", actor.id));
+            continue;
+        }
         let designation = actor
             .designation_on(date.first)
             .map_or("no designation", |d| d.as_str());
         parts.push(format!(
-            "\"{}\" → `{}` ({designation} on {})",
-            report.sides[side.side].names[*n], actor.id, date.first
+            "\"{name}\" → `{}` ({designation} on {})",
+            actor.id, date.first
         ));
     }
     for n in &side.unmatched {

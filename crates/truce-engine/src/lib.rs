@@ -176,15 +176,21 @@ impl<'a> Adjudication<'a> {
             }
             let report = &reports[i];
             let location = &report.location;
-            let place = [
+            // "Idlib Governorate, Idlib Governorate": name each place once.
+            let mut parts: Vec<&str> = Vec::new();
+            for part in [
                 location.place.as_deref(),
                 location.admin2.as_deref(),
                 location.admin1.as_deref(),
             ]
             .into_iter()
             .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+            {
+                if !part.is_empty() && !parts.contains(&part) {
+                    parts.push(part);
+                }
+            }
+            let place = parts.join(", ");
             incidents.push(IncidentSummary {
                 id: self.incident_ids[i].clone(),
                 reports: vec![report.id()],

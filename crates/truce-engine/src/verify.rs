@@ -445,7 +445,8 @@ fn summary_line(status: &Status, lower: &Outcome, upper: &Outcome) -> String {
             upper.met_on.map_or_else(|| "?".into(), |d| d.to_string())
         ),
         Status::NotMet => lower.explanation.clone(),
-        Status::Locked => lower.explanation.clone(),
+        Status::Locked if lower.status == Status::Locked => lower.explanation.clone(),
+        Status::Locked => upper.explanation.clone(),
         Status::Pending => format!(
             "pending: {}",
             if upper.status == Status::Pending {
