@@ -326,6 +326,8 @@ impl PreparedPolygon {
                     let x1 = (x1 + padx).min(e.max_x());
                     (xs.index(x0), xs.index(x1))
                 };
+                // (rounding can put an interpolated x a hair past the edge's end)
+                let (c0, c1) = (c0.min(c1), c0.max(c1));
                 for c in &mut cells[r * nx + c0..=r * nx + c1] {
                     *c = CELL_BOUNDARY;
                 }
