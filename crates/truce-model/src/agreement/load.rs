@@ -1072,7 +1072,11 @@ impl<'s, 'f> Builder<'s, 'f> {
             } else {
                 String::new()
             };
-            format!("one of the {noun}s defined: {}{more}", shown.join(", "))
+            format!(
+                "one of the {} defined: {}{more}",
+                plural(noun),
+                shown.join(", ")
+            )
         };
         let d = self
             .reader
@@ -2063,7 +2067,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                     .error(
                         Code::DatesOutOfOrder,
                         u.span.clone(),
-                        format!("`until` ({end}) is not after `from` ({start})"),
+                        format!("`until` ({}) is not after `from` ({start})", u.value.0),
                     )
                     .expected("an end after the start");
             }
@@ -2692,5 +2696,15 @@ fn json_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+fn plural(noun: &str) -> String {
+    match noun {
+        "party" => "parties".into(),
+        "boundaries" => "boundaries".into(),
+        "party or actor" => "parties and actors".into(),
+        "site or site kind" => "sites and site kinds".into(),
+        other => format!("{other}s"),
     }
 }

@@ -1,0 +1,357 @@
+//! The `truce` binary end to end: real processes, real files, real exit codes,
+//! on the two real examples (Syria 2016, Minsk II 2015) and on broken inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn truce(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the truce binary runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const SYRIA: &str = "examples/syria-2016/agreement.toml";
+const SYRIA_EVENTS: &str = "examples/syria-2016/data/ged191_syria_2016.csv";
+const UKRAINE: &str = "examples/ukraine-minsk-2015/agreement.toml";
+const UKRAINE_EVENTS: &str = "examples/ukraine-minsk-2015/data/ged_ukraine_2015.csv";
+const BROKEN: &str = "crates/truce-cli/tests/fixtures/broken.toml";
+
+fn syria_json(as_of: &str) -> serde_json::Value {
+    let output = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 1, "stderr: {}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("valid JSON on stdout")
+}
+
+fn step<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    json["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == id))
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+// ---------------------------------------------------------------- lint
+
+#[test]
+fn lint_accepts_both_real_examples() {
+    for agreement in [SYRIA, UKRAINE] {
+        let output = truce(&["lint", agreement]);
+        assert_eq!(code(&output), 0, "{agreement}: {}", stderr(&output));
+        assert!(stderr(&output).contains(": ok"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn lint_underlines_every_problem_and_exits_2() {
+    let output = truce(&["lint", "--color", "never", BROKEN]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).is_empty(),
+        "diagnostics go to stderr, data to stdout"
+    );
+    insta::assert_snapshot!("lint_broken", stderr(&output));
+}
+
+#[test]
+fn lint_json_gives_the_same_diagnostics_as_data() {
+    let output = truce(&["lint", "--format", "json", BROKEN]);
+    assert_eq!(code(&output), 2);
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let list = diagnostics.as_array().expect("an array");
+    assert_eq!(list.len(), 11);
+    let first = &list[0];
+    assert_eq!(
+        (
+            first["code"].as_str(),
+            first["line"].as_u64(),
+            first["column"].as_u64()
+        ),
+        (Some("unknown-reference"), Some(13), Some(9))
+    );
+    assert_eq!(first["file"], BROKEN);
+    assert_eq!(first["hint"], "did you mean `gov`?");
+    let codes: Vec<&str> = list.iter().filter_map(|d| d["code"].as_str()).collect();
+    for expected in [
+        "unknown-field",
+        "overlapping-periods",
+        "invalid-polygon",
+        "file-not-found",
+        "dates-out-of-order",
+        "bad-bracket",
+        "bad-dependency",
+        "invalid-value",
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_agreement_is_a_clear_error() {
+    let output = truce(&["lint", "nowhere.toml"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).starts_with("error: cannot read the agreement `nowhere.toml`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------- check on real data
+
+#[test]
+fn the_september_2016_arrangement_fails_on_its_seventh_day() {
+    let json = syria_json("2016-12-31");
+    assert_eq!(json["schema"], "truce-check/1");
+    assert_eq!(json["evidence"]["reports"], 6170);
+    let calm = step(&json, "seven-days-calm");
+    assert_eq!(calm["status"], "not-met");
+    assert_eq!(
+        (calm["window_first"].as_str(), calm["window_last"].as_str()),
+        (Some("2016-09-13"), Some("2016-09-19"))
+    );
+    // On certain evidence alone, six days held; the seventh broke on the attack on the UN aid convoy at Urum al-Kubra.
+    let lower = &calm["conditions"][0]["on_certain"];
+    assert_eq!(lower["status"], "not-met");
+    assert!(
+        lower["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("longest run 6 day(s) from 2016-09-13")
+                && d.contains("worst day 2016-09-19")),
+        "{lower}"
+    );
+    assert!(
+        lower["incidents"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|x| x == "ucdp-ged:301214")),
+        "{lower}"
+    );
+    assert_eq!(
+        step(&json, "joint-implementation-center")["status"],
+        "locked"
+    );
+    assert!(
+        json["entitlements"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty() && e.iter().all(|x| x["releasable"] == false))
+    );
+    // The convoy attack is a certain violation of the clause on civilians, by the government side.
+    let convoy = json["findings"]
+        .as_array()
+        .and_then(|f| {
+            f.iter().find(|x| {
+                x["incident"] == "ucdp-ged:301214"
+                    && x["verdict"] == "violation"
+                    && x["certainty"] == "certain"
+            })
+        })
+        .expect("a certain violation for the convoy attack");
+    assert_eq!(convoy["party"], "government-side");
+}
+
+#[test]
+fn as_of_in_the_middle_of_the_window_leaves_the_step_pending() {
+    let json = syria_json("2016-09-15");
+    assert_eq!(step(&json, "seven-days-calm")["status"], "pending");
+}
+
+#[test]
+fn check_output_is_deterministic() {
+    let run = || {
+        stdout(&truce(&[
+            "check",
+            SYRIA,
+            "--events",
+            SYRIA_EVENTS,
+            "--as-of",
+            "2016-12-31",
+            "--format",
+            "json",
+        ]))
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn the_text_and_markdown_reports_show_steps_brackets_and_reasons() {
+    let text = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+    ]);
+    assert_eq!(code(&text), 1);
+    let text = stdout(&text);
+    for heading in [
+        "STEPS",
+        "VIOLATIONS BY PARTY",
+        "VIOLATIONS BY CLAUSE",
+        "BRACKETS",
+        "ENTITLEMENTS",
+        "MOST SERIOUS INCIDENTS",
+    ] {
+        assert!(text.contains(heading), "{heading} missing");
+    }
+    assert!(
+        text.contains("with [7] (working)") && text.contains("with [10]"),
+        "bracket alternatives side by side"
+    );
+    let markdown = stdout(&truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+        "--format",
+        "markdown",
+    ]));
+    assert!(markdown.starts_with("# ") && markdown.contains("| step | status |"));
+}
+
+#[test]
+fn explain_prints_the_whole_reason_chain() {
+    let output = truce(&[
+        "explain",
+        SYRIA,
+        "ucdp-ged:301214",
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("finding ucdp-ged:301214/"));
+    for link in ["actor:", "initiator:", "target:", "kind:", "date:"] {
+        assert!(text.contains(link), "{link} missing in {text}");
+    }
+    let unknown = truce(&["explain", SYRIA, "ucdp-ged:0", "--events", SYRIA_EVENTS]);
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).contains("no finding or incident `ucdp-ged:0`"));
+}
+
+#[test]
+fn minsk_ii_is_checked_with_the_same_code() {
+    let output = truce(&[
+        "check",
+        UKRAINE,
+        "--events",
+        UKRAINE_EVENTS,
+        "--as-of",
+        "2015-12-31",
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["schema"], "truce-check/1");
+    assert!(json["evidence"]["reports"].as_u64().is_some_and(|n| n > 0));
+    assert!(
+        !stdout(&output).contains("Syria"),
+        "nothing about Syria in the Ukraine check"
+    );
+}
+
+// ---------------------------------------------------------------- bad evidence
+
+#[test]
+fn a_missing_events_file_is_a_clear_error() {
+    let output = truce(&["check", SYRIA, "--events", "nowhere.csv"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("error: cannot open the events file `nowhere.csv`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_unknown_header_names_what_it_found() {
+    let dir = std::env::temp_dir().join(format!("truce-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("unknown.csv");
+    std::fs::write(&file, "when,who,what\n2016-09-12,someone,something\n").expect("write");
+    let output = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        file.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot import") && err.contains("`when`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_rows_are_set_aside_and_reported_the_rest_is_checked() {
+    let dir = std::env::temp_dir().join(format!("truce-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let source = std::fs::read_to_string(root().join(SYRIA_EVENTS)).expect("example data");
+    let mut lines: Vec<String> = source.lines().take(200).map(String::from).collect();
+    // Line 3 gets an impossible date.
+    // (date_start and date_end are the last dates of a GED row.)
+    let at = lines[2].rfind(",2016-01-0").expect("a January date");
+    let start = lines[2][..at].rfind(",2016-01-0").expect("two dates");
+    lines[2] = format!(
+        "{}{}",
+        &lines[2][..start],
+        lines[2][start..].replace(",2016-01-0", ",2016-13-0")
+    );
+    let file = dir.join("ged_with_a_bad_row.csv");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let output = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        file.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["evidence"]["reports"], 198);
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        (
+            diagnostics[0]["code"].as_str(),
+            diagnostics[0]["line"].as_u64()
+        ),
+        (Some("quarantined-row"), Some(3))
+    );
+}
