@@ -6,16 +6,22 @@
 //!
 //! ```text
 //! truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]
+//! truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
+//! truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
 //! ```
 //!
-//! Subcommands `w3` and `check` are to come.
+//! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
 
+mod check;
 mod w2;
+mod w3;
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]";
+const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]
+       truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
+       truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,7 +40,8 @@ fn run(args: &[String]) -> Result<()> {
     };
     match command.as_str() {
         "w2" => w2::main(rest),
-        // "w3" => …, "check" => … (to come)
+        "w3" => w3::main(rest),
+        "check" => check::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -99,6 +106,15 @@ impl Phases {
         let out = f();
         self.phases.push((name, t0.elapsed().as_secs_f64()));
         out
+    }
+
+    /// Sum of the named phases.
+    pub fn total(&self, names: &[&str]) -> f64 {
+        self.phases
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, t)| t)
+            .sum()
     }
 
     pub fn emit(

@@ -282,12 +282,14 @@ fn bound_by(
 /// Judges one incident against one clause. Pushes zero or more findings.
 pub(crate) fn adjudicate(
     context: &Context<'_>,
-    incident_id: &str,
+    incident_id: &std::sync::Arc<str>,
+    clause_index: usize,
     report: &Report,
     facts: &Facts,
     clause: &Clause,
     explain: bool,
     out: &mut Vec<Finding>,
+    keys: &mut Vec<crate::verify::FindingKey>,
 ) {
     let agreement = context.agreement;
     let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
@@ -492,15 +494,21 @@ pub(crate) fn adjudicate(
             let confidence = (hold.factor() * 1000.0).round() / 1000.0;
             out.push(Finding {
                 id: format!("{incident_id}/{}/{}", clause.id, actor.id),
-                incident: incident_id.to_string(),
-                clause: clause.id.clone(),
-                party: party.map(|p| agreement.parties[p].id.clone()),
-                actor: actor.id.clone(),
+                incident: incident_id.clone(),
+                clause: context.clause_ids[clause_index].clone(),
+                party: party.map(|p| context.party_ids[p].clone()),
+                actor: context.actor_ids[actor_match.actor].clone(),
                 verdict,
                 certainty,
                 confidence,
                 date: *span,
                 reasons,
+            });
+            keys.push(crate::verify::FindingKey {
+                clause: clause_index as u16,
+                party: party.map_or(crate::verify::NO_PARTY, |p| p as u16),
+                violation: verdict == Verdict::Violation,
+                certain: certainty == Certainty::Certain,
             });
         }
     }

@@ -71,6 +71,10 @@ pub struct Context<'a> {
     pub sites: SiteIndex,
     pub max_site_reach_km: f64,
     pub root_kind: KindIndex,
+    /// Ids shared by every finding that names them.
+    pub clause_ids: Vec<std::sync::Arc<str>>,
+    pub actor_ids: Vec<std::sync::Arc<str>>,
+    pub party_ids: Vec<std::sync::Arc<str>>,
 }
 
 impl<'a> Context<'a> {
@@ -96,6 +100,55 @@ impl<'a> Context<'a> {
             sites: SiteIndex::new(&points),
             max_site_reach_km,
             root_kind,
+            clause_ids: agreement
+                .clauses
+                .iter()
+                .map(|c| c.id.as_str().into())
+                .collect(),
+            actor_ids: agreement
+                .actors
+                .iter()
+                .map(|a| a.id.as_str().into())
+                .collect(),
+            party_ids: agreement
+                .parties
+                .iter()
+                .map(|p| p.id.as_str().into())
+                .collect(),
+        }
+    }
+
+    fn sites_near(
+        &self,
+        point: truce_model::report::LonLat,
+        radius_km: f64,
+        sites: &mut Vec<SitePlace>,
+    ) {
+        if self.agreement.sites.is_empty() {
+            return;
+        }
+        let agreement = self.agreement;
+        let mut near: Vec<(usize, f64)> = Vec::new();
+        self.sites
+            .within(point, self.max_site_reach_km + radius_km, &mut near);
+        for (site_index, _) in near {
+            let site = &agreement.sites[site_index];
+            let distance = haversine_km(point, site.point);
+            let slack = radius_km + site.location_uncertainty_km;
+            let certainty = if distance + slack <= site.protection_radius_km {
+                Some(Certainty::Certain)
+            } else if distance - slack <= site.protection_radius_km {
+                Some(Certainty::Possible)
+            } else {
+                None
+            };
+            if let Some(certainty) = certainty {
+                sites.push(SitePlace {
+                    site: site_index,
+                    certainty,
+                    distance_km: distance,
+                });
+            }
         }
     }
 
@@ -109,6 +162,18 @@ impl<'a> Context<'a> {
         let mut zones = Vec::new();
         let mut sites = Vec::new();
         match report.location.point.filter(|p| p.is_valid()) {
+            Some(point) if radius_km == 0.0 => {
+                // An exact point: in or out, no distance to weigh.
+                let mut containing = Vec::new();
+                self.zones.containing(point, &mut containing);
+                zones.extend(containing.into_iter().map(|zone| ZonePlace {
+                    zone,
+                    certainty: Certainty::Certain,
+                    distance_km: f64::NAN,
+                    inside: true,
+                }));
+                self.sites_near(point, radius_km, &mut sites);
+            }
             Some(point) if radius_km.is_finite() => {
                 let mut relations: Vec<ZoneRelation> = Vec::new();
                 self.zones.relate(point, radius_km, &mut relations);
@@ -129,28 +194,7 @@ impl<'a> Context<'a> {
                         });
                     }
                 }
-                let mut near: Vec<(usize, f64)> = Vec::new();
-                self.sites
-                    .within(point, self.max_site_reach_km + radius_km, &mut near);
-                for (site_index, _) in near {
-                    let site = &agreement.sites[site_index];
-                    let distance = haversine_km(point, site.point);
-                    let slack = radius_km + site.location_uncertainty_km;
-                    let certainty = if distance + slack <= site.protection_radius_km {
-                        Some(Certainty::Certain)
-                    } else if distance - slack <= site.protection_radius_km {
-                        Some(Certainty::Possible)
-                    } else {
-                        None
-                    };
-                    if let Some(certainty) = certainty {
-                        sites.push(SitePlace {
-                            site: site_index,
-                            certainty,
-                            distance_km: distance,
-                        });
-                    }
-                }
+                self.sites_near(point, radius_km, &mut sites);
                 sites.sort_by_key(|s| s.site);
             }
             _ => {

@@ -17,8 +17,9 @@ pub use result::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use truce_model::agreement::{Agreement, Alternative};
-use truce_model::finding::{Certainty, Finding, Verdict};
+use truce_model::finding::Finding;
 use truce_model::report::{Grade, Report};
 use truce_model::time::Day;
 
@@ -46,9 +47,13 @@ pub fn check(input: &CheckInput<'_>) -> CheckResult {
 pub struct Adjudication<'a> {
     context: facts::Context<'a>,
     reports: &'a [Report],
-    incident_ids: Vec<String>,
+    incident_ids: Vec<Arc<str>>,
     facts: Vec<facts::Facts>,
     findings: Vec<Vec<Finding>>,
+    /// The findings reduced to small integers, for counting.
+    keys: Vec<Vec<verify::FindingKey>>,
+    first_day: Option<Day>,
+    last_day: Option<Day>,
 }
 
 /// Judges every incident against every clause. With `explain = false` the
@@ -61,35 +66,50 @@ pub fn adjudicate<'a>(
 ) -> Adjudication<'a> {
     let context = facts::Context::new(agreement, reports);
     // Incidents: one per report until corroboration merges them (issue 4).
-    let incident_ids: Vec<String> = reports.iter().map(Report::id).collect();
-    let per_incident: Vec<(facts::Facts, Vec<Finding>)> = reports
+    let incident_ids: Vec<Arc<str>> = reports.iter().map(|r| Arc::from(r.id())).collect();
+    type PerIncident = (facts::Facts, Vec<Finding>, Vec<verify::FindingKey>);
+    let per_incident: Vec<PerIncident> = reports
         .par_iter()
         .enumerate()
         .map(|(i, report)| {
             let facts = context.facts(report);
             let mut findings = Vec::new();
-            for clause in &agreement.clauses {
+            let mut keys = Vec::new();
+            for (c, clause) in agreement.clauses.iter().enumerate() {
                 adjudicate::adjudicate(
                     &context,
                     &incident_ids[i],
+                    c,
                     report,
                     &facts,
                     clause,
                     explain,
                     &mut findings,
+                    &mut keys,
                 );
             }
-            (facts, findings)
+            (facts, findings, keys)
         })
         .collect();
-    let (facts, findings): (Vec<facts::Facts>, Vec<Vec<Finding>>) =
-        per_incident.into_iter().unzip();
+    let mut facts = Vec::with_capacity(per_incident.len());
+    let mut findings = Vec::with_capacity(per_incident.len());
+    let mut keys = Vec::with_capacity(per_incident.len());
+    for (f, list, k) in per_incident {
+        facts.push(f);
+        findings.push(list);
+        keys.push(k);
+    }
+    let first_day = reports.iter().map(|r| r.date.first).min();
+    let last_day = reports.iter().map(|r| r.date.last).max();
     Adjudication {
         context,
         reports,
         incident_ids,
         facts,
         findings,
+        keys,
+        first_day,
+        last_day,
     }
 }
 
@@ -111,15 +131,14 @@ impl<'a> Adjudication<'a> {
     }
 
     fn evidence(&self, as_of: Day) -> verify::Evidence<'_> {
-        let last_day = self.reports.iter().map(|r| r.date.last).max();
         verify::Evidence::new(
             self.context.agreement,
             self.reports,
             &self.facts,
             &self.incident_ids,
-            &self.findings,
+            &self.keys,
             as_of,
-            last_day,
+            self.last_day,
         )
     }
 
@@ -141,8 +160,7 @@ impl<'a> Adjudication<'a> {
     pub fn result(self, as_of: Option<Day>) -> CheckResult {
         let agreement = self.context.agreement;
         let reports = self.reports;
-        let first_day = reports.iter().map(|r| r.date.first).min();
-        let last_day = reports.iter().map(|r| r.date.last).max();
+        let (first_day, last_day) = (self.first_day, self.last_day);
         let as_of = as_of.or(last_day).unwrap_or(Day(0));
         let evidence = self.evidence(as_of);
 
@@ -153,17 +171,17 @@ impl<'a> Adjudication<'a> {
         let entitlements = entitlements(agreement, &steps);
         let violations_by_party = tally(
             agreement,
-            &self.findings,
+            &self.keys,
             &working,
-            |f| f.party.clone(),
-            agreement.parties.iter().map(|p| p.id.clone()),
+            party_of,
+            agreement.parties.iter().map(|p| p.id.clone()).collect(),
         );
         let violations_by_clause = tally(
             agreement,
-            &self.findings,
+            &self.keys,
             &working,
-            |f| Some(f.clause.clone()),
-            agreement.clauses.iter().map(|c| c.id.clone()),
+            |k| Some(k.clause as usize),
+            agreement.clauses.iter().map(|c| c.id.clone()).collect(),
         );
         let evidence_summary =
             evidence_summary(&self.context, reports, &self.facts, first_day, last_day);
@@ -192,7 +210,7 @@ impl<'a> Adjudication<'a> {
             }
             let place = parts.join(", ");
             incidents.push(IncidentSummary {
-                id: self.incident_ids[i].clone(),
+                id: self.incident_ids[i].to_string(),
                 reports: vec![report.id()],
                 date: report.date,
                 place,
@@ -244,66 +262,64 @@ impl<'a> Adjudication<'a> {
     }
 }
 
+/// Counts incidents per party or per clause (`key` picks which), each incident once
+/// per key at its strongest finding, under a choice of bracket alternatives.
 fn tally(
     agreement: &Agreement,
-    findings: &[Vec<Finding>],
+    keys: &[Vec<verify::FindingKey>],
     choice: &[usize],
-    key: impl Fn(&Finding) -> Option<String>,
-    keys: impl Iterator<Item = String>,
+    key: impl Fn(&verify::FindingKey) -> Option<usize>,
+    names: Vec<String>,
 ) -> Vec<Tally> {
-    let mut order: Vec<String> = keys.collect();
-    let mut table: BTreeMap<String, (u64, u64, u64)> =
-        order.iter().map(|k| (k.clone(), (0, 0, 0))).collect();
-    for incident in findings {
-        // Count each incident once per key, at its strongest finding.
-        let mut best: HashMap<String, (Option<Certainty>, bool)> = HashMap::new();
-        for finding in incident {
-            let in_force = agreement
-                .clause_index(&finding.clause)
-                .is_some_and(|c| agreement.clause_in_force(c, choice));
-            if !in_force {
+    let mut rows: Vec<(u64, u64, u64)> = vec![(0, 0, 0); names.len()];
+    // Per incident: for each key, (strongest violation: 0 none, 1 possible, 2 certain; allowed?).
+    let mut seen: Vec<(u8, bool)> = vec![(0, false); names.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    for incident in keys {
+        for k in incident {
+            if !agreement.clause_in_force(k.clause as usize, choice) {
                 continue;
             }
-            let Some(k) = key(finding) else { continue };
-            let entry = best.entry(k).or_insert((None, false));
-            match finding.verdict {
-                Verdict::Violation => {
-                    entry.0 = Some(
-                        entry
-                            .0
-                            .map_or(finding.certainty, |c| c.min(finding.certainty)),
-                    )
-                }
-                Verdict::Allowed => entry.1 = true,
+            let Some(slot) = key(k).filter(|s| *s < names.len()) else {
+                continue;
+            };
+            if seen[slot] == (0, false) {
+                touched.push(slot);
+            }
+            if k.violation {
+                seen[slot].0 = seen[slot].0.max(if k.certain { 2 } else { 1 });
+            } else {
+                seen[slot].1 = true;
             }
         }
-        for (k, (violation, allowed)) in best {
-            if !table.contains_key(&k) {
-                order.push(k.clone());
-            }
-            let row = table.entry(k).or_insert((0, 0, 0));
-            match violation {
-                Some(Certainty::Certain) => {
+        for slot in touched.drain(..) {
+            let row = &mut rows[slot];
+            match seen[slot] {
+                (2, _) => {
                     row.0 += 1;
                     row.1 += 1;
                 }
-                Some(Certainty::Possible) => row.1 += 1,
-                None if allowed => row.2 += 1,
-                None => {}
+                (1, _) => row.1 += 1,
+                (_, true) => row.2 += 1,
+                _ => {}
             }
+            seen[slot] = (0, false);
         }
     }
-    order
+    names
         .into_iter()
-        .filter_map(|id| {
-            table.get(&id).map(|(c, p, a)| Tally {
-                id: id.clone(),
-                certain: *c,
-                certain_or_possible: *p,
-                allowed: *a,
-            })
+        .zip(rows)
+        .map(|(id, (certain, certain_or_possible, allowed))| Tally {
+            id,
+            certain,
+            certain_or_possible,
+            allowed,
         })
         .collect()
+}
+
+fn party_of(k: &verify::FindingKey) -> Option<usize> {
+    (k.party != verify::NO_PARTY).then_some(k.party as usize)
 }
 
 fn briefs(steps: &[StepResult]) -> Vec<StepBrief> {
@@ -335,10 +351,10 @@ fn compare_brackets(evidence: &verify::Evidence<'_>, working: &[usize]) -> Vec<B
                     let steps = verify::verify_steps(evidence, &choice);
                     let clause_tally = tally(
                         agreement,
-                        evidence.findings,
+                        evidence.keys,
                         &choice,
-                        |_| Some("all".into()),
-                        std::iter::once("all".to_string()),
+                        |_| Some(0),
+                        vec!["all".to_string()],
                     );
                     AlternativeResult {
                         value: alternative.to_string(),

@@ -13,12 +13,22 @@ use std::collections::BTreeSet;
 use truce_model::agreement::{
     Agreement, Bound, Condition, Param, StepEnd, StepStart, ViolationFilter,
 };
-use truce_model::finding::{Certainty, Finding, Verdict};
+use truce_model::finding::Certainty;
 use truce_model::report::Report;
 use truce_model::time::{Day, Minute};
 
 /// Most incident ids listed behind one number.
 pub const MAX_LISTED_INCIDENTS: usize = 50;
+
+/// A finding reduced to small integers, made beside it during adjudication.
+#[derive(Copy, Clone, Debug)]
+pub struct FindingKey {
+    pub clause: u16,
+    /// Index of the responsible party, or [`NO_PARTY`].
+    pub party: u16,
+    pub violation: bool,
+    pub certain: bool,
+}
 
 /// One violation finding reduced to small integers, for counting.
 #[derive(Copy, Clone, Debug)]
@@ -28,9 +38,11 @@ struct Violation {
     /// Index of the responsible party, or `NO_PARTY`.
     party: u16,
     certain: bool,
+    first: i32,
+    last: i32,
 }
 
-const NO_PARTY: u16 = u16::MAX;
+pub const NO_PARTY: u16 = u16::MAX;
 
 /// Everything verification reads, borrowed from the check, plus an index of the
 /// violations built once so that each condition only visits the ones it may count.
@@ -38,9 +50,9 @@ pub struct Evidence<'a> {
     pub agreement: &'a Agreement,
     pub reports: &'a [Report],
     pub facts: &'a [Facts],
-    pub incident_ids: &'a [String],
-    /// Findings, grouped by incident (same order as `reports`).
-    pub findings: &'a [Vec<Finding>],
+    pub incident_ids: &'a [std::sync::Arc<str>],
+    /// The findings reduced to small integers, same shape as `findings`.
+    pub keys: &'a [Vec<FindingKey>],
     pub as_of: Day,
     pub last_evidence_day: Option<Day>,
     violations: Vec<Violation>,
@@ -62,53 +74,34 @@ struct Hit {
 }
 
 impl<'a> Evidence<'a> {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         agreement: &'a Agreement,
         reports: &'a [Report],
         facts: &'a [Facts],
-        incident_ids: &'a [String],
-        findings: &'a [Vec<Finding>],
+        incident_ids: &'a [std::sync::Arc<str>],
+        keys: &'a [Vec<FindingKey>],
         as_of: Day,
         last_evidence_day: Option<Day>,
     ) -> Self {
-        let clause_index: std::collections::HashMap<&str, u16> = agreement
-            .clauses
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i as u16))
-            .collect();
-        let party_index: std::collections::HashMap<&str, u16> = agreement
-            .parties
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i as u16))
-            .collect();
         let mut violations = Vec::new();
         let mut by_party: Vec<Vec<u32>> = vec![Vec::new(); agreement.parties.len() + 1];
-        for (incident, list) in findings.iter().enumerate() {
-            for finding in list {
-                if finding.verdict != Verdict::Violation {
-                    continue;
-                }
-                let Some(&clause) = clause_index.get(finding.clause.as_str()) else {
-                    continue;
-                };
-                let party = finding
-                    .party
-                    .as_deref()
-                    .and_then(|p| party_index.get(p).copied())
-                    .unwrap_or(NO_PARTY);
-                let slot = if party == NO_PARTY {
+        for (incident, list) in keys.iter().enumerate() {
+            let span = &reports[incident].date;
+            for key in list.iter().filter(|k| k.violation) {
+                let slot = if key.party == NO_PARTY {
                     agreement.parties.len()
                 } else {
-                    party as usize
+                    key.party as usize
                 };
                 by_party[slot].push(violations.len() as u32);
                 violations.push(Violation {
                     incident: incident as u32,
-                    clause,
-                    party,
-                    certain: finding.certainty == Certainty::Certain,
+                    clause: key.clause,
+                    party: key.party,
+                    certain: key.certain,
+                    first: span.first.0,
+                    last: span.last.0,
                 });
             }
         }
@@ -117,7 +110,7 @@ impl<'a> Evidence<'a> {
             reports,
             facts,
             incident_ids,
-            findings,
+            keys,
             as_of,
             last_evidence_day,
             violations,
@@ -550,7 +543,7 @@ fn verify_condition(
         (
             set.into_iter()
                 .take(MAX_LISTED_INCIDENTS)
-                .map(|i| evidence.incident_ids[i].clone())
+                .map(|i| evidence.incident_ids[i].to_string())
                 .collect(),
             total,
         )
@@ -964,13 +957,12 @@ pub fn longest_calm_runs(
             continue;
         }
         let incident = v.incident as usize;
-        let span = &evidence.reports[incident].date;
-        if !span.is_single_day() || span.first < first || span.first > last {
+        if v.first != v.last || v.first < first.0 || v.first > last.0 {
             continue;
         }
         for place in &evidence.facts[incident].zones {
             if place.certainty == Certainty::Certain {
-                buckets[v.party as usize * zones + place.zone].push((span.first.0, v.incident));
+                buckets[v.party as usize * zones + place.zone].push((v.first, v.incident));
             }
         }
     }

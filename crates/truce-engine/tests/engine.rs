@@ -161,7 +161,7 @@ fn findings_of<'a>(result: &'a CheckResult, incident: &str) -> Vec<&'a Finding> 
     result
         .findings
         .iter()
-        .filter(|f| f.incident == incident)
+        .filter(|f| &*f.incident == incident)
         .collect()
 }
 
@@ -244,7 +244,7 @@ fn a_known_initiator_or_a_civilian_target_makes_attribution_certain() {
     assert!(
         findings_of(&result, "test:o1")
             .iter()
-            .all(|f| f.actor != "civilians")
+            .all(|f| &*f.actor != "civilians")
     );
 }
 
@@ -812,7 +812,7 @@ fn first_side_acted_is_an_explicit_assumption() {
             .any(|r| r.text.contains("first_side_acted"))
     );
     assert!(
-        result.findings.iter().all(|f| f.actor != "rebels"),
+        result.findings.iter().all(|f| &*f.actor != "rebels"),
         "the second side is read as the target"
     );
 }

@@ -2,6 +2,7 @@
 
 use crate::time::DateSpan;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// How sure a link of a reason chain, or a whole finding, is.
 #[derive(
@@ -78,12 +79,13 @@ pub struct Reason {
 pub struct Finding {
     /// `incident/clause/actor`: stable across runs on the same inputs.
     pub id: String,
-    pub incident: String,
-    pub clause: String,
+    // Ids are shared, not copied: a large check holds hundreds of thousands of findings.
+    pub incident: Arc<str>,
+    pub clause: Arc<str>,
     /// The responsible party's id, when the actor answers to one on the date.
-    pub party: Option<String>,
+    pub party: Option<Arc<str>>,
     /// The responsible actor's id.
-    pub actor: String,
+    pub actor: Arc<str>,
     pub verdict: Verdict,
     pub certainty: Certainty,
     /// A rough weight in (0, 1] for ordering possible findings; not a probability.

@@ -11,7 +11,7 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
     let findings: Vec<_> = result
         .findings
         .iter()
-        .filter(|f| f.id == id || f.incident == id)
+        .filter(|f| f.id == id || &*f.incident == id)
         .collect();
     if findings.is_empty() {
         return None;
@@ -44,7 +44,7 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
                 .as_deref()
                 .map_or("no party".to_string(), |p| format!("party {p}"))
         );
-        if let Some(incident) = result.incidents.iter().find(|i| i.id == finding.incident) {
+        if let Some(incident) = result.incidents.iter().find(|i| *i.id == *finding.incident) {
             let casualties = incident
                 .casualties
                 .as_ref()

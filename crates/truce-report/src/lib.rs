@@ -25,7 +25,7 @@ pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Ve
     for finding in &result.findings {
         if finding.verdict == Verdict::Violation {
             by_incident
-                .entry(finding.incident.as_str())
+                .entry(&*finding.incident)
                 .or_default()
                 .push(finding);
         }

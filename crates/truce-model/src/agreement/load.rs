@@ -104,6 +104,8 @@ struct Builder<'s, 'f> {
     brackets: HashMap<String, usize>,
     steps: HashMap<String, usize>,
     agreement: Agreement,
+    /// Parsed GeoJSON files by path: many zones may select features of one file.
+    geojson_cache: HashMap<String, Option<std::rc::Rc<Vec<geojson::Feature>>>>,
 }
 
 fn empty_agreement() -> Agreement {
@@ -148,6 +150,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             brackets: HashMap::new(),
             steps: HashMap::new(),
             agreement: empty_agreement(),
+            geojson_cache: HashMap::new(),
         }
     }
 
@@ -687,7 +690,28 @@ impl<'s, 'f> Builder<'s, 'f> {
         sets
     }
 
-    fn read_geojson_features(&mut self, file: &Located<String>) -> Option<Vec<geojson::Feature>> {
+    fn read_geojson_features(
+        &mut self,
+        file: &Located<String>,
+    ) -> Option<std::rc::Rc<Vec<geojson::Feature>>> {
+        if let Some(cached) = self.geojson_cache.get(&file.value) {
+            if cached.is_none() {
+                // The file's problem was reported where it was first named; point here too.
+                self.reader.error(
+                    Code::BadReferencedFile,
+                    file.span.clone(),
+                    format!("`{}` could not be read as GeoJSON (see above)", file.value),
+                );
+            }
+            return cached.clone();
+        }
+        let features = self.parse_geojson_features(file).map(std::rc::Rc::new);
+        self.geojson_cache
+            .insert(file.value.clone(), features.clone());
+        features
+    }
+
+    fn parse_geojson_features(&mut self, file: &Located<String>) -> Option<Vec<geojson::Feature>> {
         let bytes = self.read_file(file)?;
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -906,7 +930,7 @@ struct BoundarySet {
     file: Located<String>,
     name_properties: Vec<String>,
     code_properties: Vec<String>,
-    features: Option<Vec<geojson::Feature>>,
+    features: Option<std::rc::Rc<Vec<geojson::Feature>>>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq)]
