@@ -62,13 +62,14 @@ fn agreement_toml(parties: &[String], zones: &[String], common: &str) -> String 
             format!("zones = [{}]\n", picked.join(", "))
         };
         let year = 2012 + (c % 9);
+        let (who, whom) = (by.replace('"', ""), against.replace('"', ""));
         let sites = if c % 10 == 7 {
             "at_sites = [\"hospital\"]\n"
         } else {
             ""
         };
         t.push_str(&format!(
-            "[[clause]]\nid = \"clause-{c:02}\"\ntext = \"Clause {c}: no {kind} by {by} against {against}.\"\nkinds = [\"{kind}\"]\nby = [{by}]\nagainst = [{against}]\n{zone_list}{sites}from = {year}-01-01\nuntil = {}-12-31\n",
+            "[[clause]]\nid = \"clause-{c:02}\"\ntext = \"Clause {c}: no {kind} by {who} against {whom}.\"\nkinds = [\"{kind}\"]\nby = [{by}]\nagainst = [{against}]\n{zone_list}{sites}from = {year}-01-01\nuntil = {}-12-31\n",
             year + 2
         ));
         if c % 2 == 0 {

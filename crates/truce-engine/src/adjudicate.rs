@@ -312,7 +312,7 @@ pub(crate) fn adjudicate(
         return;
     }
     let span = &report.date;
-    let mut common = Vec::with_capacity(4);
+    let mut common = Vec::new();
     if explain {
         common.push(reason(
             Link::Kind,
@@ -341,13 +341,20 @@ pub(crate) fn adjudicate(
         if attacker.role == Role::Target || attacker.is_civilian(agreement) {
             continue;
         }
-        let others: Vec<&SideFacts> = facts
-            .sides
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != a_index)
-            .map(|(_, s)| s)
-            .collect();
+        // The other sides, without allocating in the common one- and two-sided cases.
+        let pair: [&SideFacts; 1];
+        let many: Vec<&SideFacts>;
+        let others: &[&SideFacts] = match facts.sides.len() {
+            1 => &[],
+            2 => {
+                pair = [&facts.sides[1 - a_index]];
+                &pair
+            }
+            _ => {
+                many = facts.sides.iter().enumerate().filter(|(i, _)| *i != a_index).map(|(_, s)| s).collect();
+                &many
+            }
+        };
         // Who acted: the source says so, or the other side is civilians, or only one side is named,
         // or the agreement chose to read the first side named as the one who acted.
         let assumed = agreement.evidence.first_side_acted
@@ -394,7 +401,7 @@ pub(crate) fn adjudicate(
                 (Hold::Certain, text)
             } else {
                 let mut best: (Hold, Option<&SideFacts>) = (Hold::No, None);
-                for other in &others {
+                for other in others {
                     let hold = target_hold(agreement, other, &clause.against, span);
                     if best.1.is_none() || hold.factor() > best.0.factor() {
                         best = (hold, Some(other));
@@ -505,6 +512,8 @@ pub(crate) fn adjudicate(
                 reasons,
             });
             keys.push(crate::verify::FindingKey {
+                first: span.first.0,
+                last: span.last.0,
                 clause: clause_index as u16,
                 party: party.map_or(crate::verify::NO_PARTY, |p| p as u16),
                 violation: verdict == Verdict::Violation,

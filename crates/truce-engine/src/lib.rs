@@ -146,14 +146,8 @@ impl<'a> Adjudication<'a> {
     /// `max_per_day` certain violations by the party in the zone (the lower bound a
     /// `max-violations-per-day` condition tests), counted in one pass over the violations.
     pub fn longest_calm_runs(&self, first: Day, last: Day, max_per_day: u32) -> Vec<CalmRun> {
-        let evidence = self.evidence(last);
-        verify::longest_calm_runs(
-            &evidence,
-            &self.context.agreement.working_choice(),
-            first,
-            last,
-            max_per_day,
-        )
+        let choice = self.context.agreement.working_choice();
+        verify::longest_calm_runs(self.context.agreement, &self.facts, &self.keys, &choice, first, last, max_per_day)
     }
 
     /// Verifies the steps, compares brackets, gates entitlements and assembles the result.
@@ -187,50 +181,17 @@ impl<'a> Adjudication<'a> {
             evidence_summary(&self.context, reports, &self.facts, first_day, last_day);
         drop(evidence);
 
-        let mut incidents = Vec::new();
-        for (i, findings) in self.findings.iter().enumerate() {
-            if findings.is_empty() {
-                continue;
-            }
-            let report = &reports[i];
-            let location = &report.location;
-            // "Idlib Governorate, Idlib Governorate": name each place once.
-            let mut parts: Vec<&str> = Vec::new();
-            for part in [
-                location.place.as_deref(),
-                location.admin2.as_deref(),
-                location.admin1.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                if !part.is_empty() && !parts.contains(&part) {
-                    parts.push(part);
-                }
-            }
-            let place = parts.join(", ");
-            incidents.push(IncidentSummary {
-                id: self.incident_ids[i].to_string(),
-                reports: vec![report.id()],
-                date: report.date,
-                place,
-                kind: report.kind.clone(),
-                kind_label: report.kind_label.clone(),
-                casualties: report.casualties,
-                summary: report.summary.clone(),
-                grade: Grade::SingleSource,
-            });
+        // Incidents with findings, by date then id; their findings by clause then actor.
+        let mut order: Vec<usize> = (0..self.findings.len()).filter(|&i| !self.findings[i].is_empty()).collect();
+        order.par_sort_unstable_by(|&a, &b| (reports[a].date.first, &self.incident_ids[a]).cmp(&(reports[b].date.first, &self.incident_ids[b])));
+        let incidents: Vec<IncidentSummary> = order.par_iter().map(|&i| incident_summary(&reports[i], &self.incident_ids[i])).collect();
+        let mut by_incident = self.findings;
+        let mut findings: Vec<Finding> = Vec::with_capacity(by_incident.iter().map(Vec::len).sum());
+        for &i in &order {
+            let mut list = std::mem::take(&mut by_incident[i]);
+            list.sort_by(|a, b| (&a.clause, &a.actor).cmp(&(&b.clause, &b.actor)));
+            findings.extend(list);
         }
-        incidents.sort_by(|a, b| (a.date.first, &a.id).cmp(&(b.date.first, &b.id)));
-        let mut findings: Vec<Finding> = self.findings.into_iter().flatten().collect();
-        findings.sort_by(|a, b| {
-            (a.date.first, &a.incident, &a.clause, &a.actor).cmp(&(
-                b.date.first,
-                &b.incident,
-                &b.clause,
-                &b.actor,
-            ))
-        });
 
         CheckResult {
             schema: SCHEMA,
@@ -320,6 +281,28 @@ fn tally(
 
 fn party_of(k: &verify::FindingKey) -> Option<usize> {
     (k.party != verify::NO_PARTY).then_some(k.party as usize)
+}
+
+fn incident_summary(report: &Report, id: &Arc<str>) -> IncidentSummary {
+    let location = &report.location;
+    // "Idlib Governorate, Idlib Governorate": name each place once.
+    let mut parts: Vec<&str> = Vec::new();
+    for part in [location.place.as_deref(), location.admin2.as_deref(), location.admin1.as_deref()].into_iter().flatten() {
+        if !part.is_empty() && !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    IncidentSummary {
+        id: id.to_string(),
+        reports: vec![report.id()],
+        date: report.date,
+        place: parts.join(", "),
+        kind: report.kind.clone(),
+        kind_label: report.kind_label.clone(),
+        casualties: report.casualties,
+        summary: report.summary.clone(),
+        grade: Grade::SingleSource,
+    }
 }
 
 fn briefs(steps: &[StepResult]) -> Vec<StepBrief> {

@@ -23,6 +23,9 @@ pub const MAX_LISTED_INCIDENTS: usize = 50;
 /// A finding reduced to small integers, made beside it during adjudication.
 #[derive(Copy, Clone, Debug)]
 pub struct FindingKey {
+    /// The incident's date span, as day numbers (kept here so counting never touches the reports).
+    pub first: i32,
+    pub last: i32,
     pub clause: u16,
     /// Index of the responsible party, or [`NO_PARTY`].
     pub party: u16,
@@ -35,8 +38,6 @@ pub struct FindingKey {
 struct Violation {
     incident: u32,
     clause: u16,
-    /// Index of the responsible party, or `NO_PARTY`.
-    party: u16,
     certain: bool,
     first: i32,
     last: i32,
@@ -56,6 +57,9 @@ pub struct Evidence<'a> {
     pub as_of: Day,
     pub last_evidence_day: Option<Day>,
     violations: Vec<Violation>,
+    /// Counted incidents per (condition, bound, clauses in force): bracket
+    /// alternatives that only change a number reuse them.
+    memo: std::cell::RefCell<std::collections::HashMap<(usize, u8, Vec<bool>), std::rc::Rc<Vec<Hit>>>>,
     /// Positions in `violations` per party (the last list: no party); each in incident order.
     by_party: Vec<Vec<u32>>,
 }
@@ -67,6 +71,7 @@ enum Bound2 {
 }
 
 /// One incident's contribution to a daily count.
+#[derive(Copy, Clone, Debug)]
 struct Hit {
     incident: usize,
     first: Day,
@@ -87,7 +92,6 @@ impl<'a> Evidence<'a> {
         let mut violations = Vec::new();
         let mut by_party: Vec<Vec<u32>> = vec![Vec::new(); agreement.parties.len() + 1];
         for (incident, list) in keys.iter().enumerate() {
-            let span = &reports[incident].date;
             for key in list.iter().filter(|k| k.violation) {
                 let slot = if key.party == NO_PARTY {
                     agreement.parties.len()
@@ -98,10 +102,9 @@ impl<'a> Evidence<'a> {
                 violations.push(Violation {
                     incident: incident as u32,
                     clause: key.clause,
-                    party: key.party,
                     certain: key.certain,
-                    first: span.first.0,
-                    last: span.last.0,
+                    first: key.first,
+                    last: key.last,
                 });
             }
         }
@@ -114,6 +117,7 @@ impl<'a> Evidence<'a> {
             as_of,
             last_evidence_day,
             violations,
+            memo: std::cell::RefCell::new(std::collections::HashMap::new()),
             by_party,
         }
     }
@@ -125,8 +129,27 @@ impl<'a> Evidence<'a> {
         }
     }
 
-    /// Incidents that count as violations under `filter`, for one bound.
+    /// [`Evidence::count_violations`], remembered per condition, bound and clauses in force.
     fn violations(
+        &self,
+        condition: &Condition,
+        filter: &ViolationFilter,
+        choice: &[usize],
+        bound: Bound2,
+        extra: &dyn Fn(usize) -> Option<Certainty>,
+    ) -> std::rc::Rc<Vec<Hit>> {
+        let in_force: Vec<bool> = (0..self.agreement.clauses.len()).map(|c| self.agreement.clause_in_force(c, choice)).collect();
+        let key = (condition as *const Condition as usize, bound as u8, in_force);
+        if let Some(hits) = self.memo.borrow().get(&key) {
+            return hits.clone();
+        }
+        let hits = std::rc::Rc::new(self.count_violations(filter, choice, bound, extra));
+        self.memo.borrow_mut().insert(key, hits.clone());
+        hits
+    }
+
+    /// Incidents that count as violations under `filter`, for one bound.
+    fn count_violations(
         &self,
         filter: &ViolationFilter,
         choice: &[usize],
@@ -148,21 +171,20 @@ impl<'a> Evidence<'a> {
             merged
         };
         let mut hits: Vec<Hit> = Vec::new();
-        let mut current: Option<(usize, Certainty)> = None;
-        let flush = |current: Option<(usize, Certainty)>, hits: &mut Vec<Hit>| {
-            let Some((incident, certainty)) = current else {
+        let mut current: Option<(usize, Certainty, i32, i32)> = None;
+        let flush = |current: Option<(usize, Certainty, i32, i32)>, hits: &mut Vec<Hit>| {
+            let Some((incident, certainty, first, last)) = current else {
                 return;
             };
-            let span = &self.reports[incident].date;
             let counts = match bound {
-                Bound2::Lower => certainty == Certainty::Certain && span.is_single_day(),
+                Bound2::Lower => certainty == Certainty::Certain && first == last,
                 Bound2::Upper => true,
             };
             if counts {
                 hits.push(Hit {
                     incident,
-                    first: span.first,
-                    last: span.last,
+                    first: Day(first),
+                    last: Day(last),
                 });
             }
         };
@@ -196,10 +218,10 @@ impl<'a> Evidence<'a> {
                 Some(c) => certainty = certainty.and(c),
             }
             match current {
-                Some((i, best)) if i == incident => current = Some((i, best.min(certainty))),
+                Some((i, best, f, l)) if i == incident => current = Some((i, best.min(certainty), f, l)),
                 _ => {
                     flush(current, &mut hits);
-                    current = Some((incident, certainty));
+                    current = Some((incident, certainty, v.first, v.last));
                 }
             }
         }
@@ -552,7 +574,7 @@ fn verify_condition(
         Condition::MaxViolationsPerDay { max, days, filter } => {
             let max = agreement.param(*max, choice);
             let needed = agreement.param(*days, choice).max(1.0) as i64;
-            let hits = evidence.violations(filter, choice, bound, &|_| Some(Certainty::Certain));
+            let hits = evidence.violations(condition, filter, choice, bound, &|_| Some(Certainty::Certain));
             if observed_last < window.first {
                 return ConditionOutcome::pending(format!(
                     "the window starts on {}; nothing observed yet",
@@ -639,7 +661,7 @@ fn verify_condition(
         }
         Condition::NoViolationAtSites { sites, filter } => {
             let facts = evidence.facts;
-            let hits = evidence.violations(filter, choice, bound, &|incident| {
+            let hits = evidence.violations(condition, filter, choice, bound, &|incident| {
                 let (hold, _) = site_hold(agreement, &facts[incident], sites);
                 hold.certainty()
             });
@@ -741,7 +763,7 @@ fn verify_condition(
         } => {
             let percent = agreement.param(*percent, choice);
             let needed = agreement.param(*weeks, choice).max(1.0) as usize;
-            let hits = evidence.violations(filter, choice, bound, &|_| Some(Certainty::Certain));
+            let hits = evidence.violations(condition, filter, choice, bound, &|_| Some(Certainty::Certain));
             if observed_last < window.first {
                 return ConditionOutcome::pending(format!("the window starts on {}", window.first));
             }
@@ -938,46 +960,114 @@ pub(crate) fn describe_condition(
 /// `max_per_day` certain, single-day violations by the party certainly in the zone:
 /// the lower bound of a `max-violations-per-day` condition, for all pairs in one pass.
 pub fn longest_calm_runs(
-    evidence: &Evidence<'_>,
+    agreement: &Agreement,
+    facts: &[Facts],
+    keys: &[Vec<FindingKey>],
     choice: &[usize],
     first: Day,
     last: Day,
     max_per_day: u32,
 ) -> Vec<crate::CalmRun> {
-    let agreement = evidence.agreement;
+    use rayon::prelude::*;
     let zones = agreement.zones.len();
     let parties = agreement.parties.len();
-    // (party × zone) → the days of its violations, one entry per incident.
-    let mut buckets: Vec<Vec<(i32, u32)>> = vec![Vec::new(); parties * zones];
-    for v in &evidence.violations {
-        if !v.certain
-            || v.party == NO_PARTY
-            || !agreement.clause_in_force(v.clause as usize, choice)
-        {
-            continue;
-        }
-        let incident = v.incident as usize;
-        if v.first != v.last || v.first < first.0 || v.first > last.0 {
-            continue;
-        }
-        for place in &evidence.facts[incident].zones {
-            if place.certainty == Certainty::Certain {
-                buckets[v.party as usize * zones + place.zone].push((v.first, v.incident));
+    let in_force: Vec<bool> = (0..agreement.clauses.len()).map(|c| agreement.clause_in_force(c, choice)).collect();
+    let days = (i64::from(last.0) - i64::from(first.0) + 1).max(0) as usize;
+    let buckets = parties * zones;
+    // Each incident counts once per (party, zone), whatever the number of its findings there.
+    let incident_buckets = |list: &[FindingKey], facts: &Facts, out: &mut Vec<u32>| {
+        out.clear();
+        for k in list {
+            if !k.violation || !k.certain || k.party == NO_PARTY || !in_force[k.clause as usize] {
+                continue;
+            }
+            if k.first != k.last || k.first < first.0 || k.first > last.0 {
+                continue;
+            }
+            for place in facts.zones.iter().filter(|p| p.certainty == Certainty::Certain) {
+                out.push((k.party as usize * zones + place.zone) as u32);
             }
         }
+        out.sort_unstable();
+        out.dedup();
+    };
+    // Daily counts per (party, zone): a dense table when it is small enough, summed over threads.
+    const DENSE_CELLS: usize = 1 << 26;
+    let mut runs = Vec::with_capacity(buckets);
+    if buckets.saturating_mul(days) <= DENSE_CELLS {
+        // One table per thread over a contiguous share of the incidents, then summed.
+        let share = keys.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+        let tables: Vec<Vec<u16>> = keys
+            .par_chunks(share)
+            .zip(facts.par_chunks(share))
+            .map(|(key_chunk, fact_chunk)| {
+                let mut counts = vec![0u16; buckets * days];
+                let mut scratch = Vec::new();
+                for (list, facts) in key_chunk.iter().zip(fact_chunk) {
+                    incident_buckets(list, facts, &mut scratch);
+                    if let Some(k) = list.first() {
+                        let day = (k.first - first.0) as usize;
+                        for &b in &scratch {
+                            let cell = &mut counts[b as usize * days + day];
+                            *cell = cell.saturating_add(1);
+                        }
+                    }
+                }
+                counts
+            })
+            .collect();
+        let mut tables = tables.into_iter();
+        let mut counts = tables.next().unwrap_or_else(|| vec![0u16; buckets * days]);
+        for table in tables {
+            counts.par_iter_mut().zip(table.par_iter()).for_each(|(x, y)| *x = x.saturating_add(*y));
+        }
+        for bucket in 0..buckets {
+            let row = &counts[bucket * days..(bucket + 1) * days];
+            let (mut best, mut run_start) = ((0u32, first), 0usize);
+            for (d, &c) in row.iter().enumerate() {
+                if u32::from(c) > max_per_day {
+                    if (d - run_start) as u32 > best.0 {
+                        best = ((d - run_start) as u32, first.plus(run_start as i32));
+                    }
+                    run_start = d + 1;
+                }
+            }
+            if (days - run_start.min(days)) as u32 > best.0 {
+                best = ((days - run_start) as u32, first.plus(run_start as i32));
+            }
+            runs.push(crate::CalmRun { party: bucket / zones, zone: bucket % zones, days: best.0, first_day: best.1 });
+        }
+        return runs;
     }
-    let mut runs = Vec::with_capacity(parties * zones);
-    for (b, days) in buckets.iter_mut().enumerate() {
-        days.sort_unstable();
-        days.dedup();
+    // A long range: sort the (bucket, day) pairs instead.
+    let mut entries: Vec<(u32, i32)> = keys
+        .par_iter()
+        .zip(facts.par_iter())
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut out, mut scratch): (Vec<(u32, i32)>, Vec<u32>), (list, facts)| {
+                incident_buckets(list, facts, &mut scratch);
+                if let Some(k) = list.first() {
+                    out.extend(scratch.iter().map(|&b| (b, k.first)));
+                }
+                (out, scratch)
+            },
+        )
+        .map(|(out, _)| out)
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        });
+    entries.par_sort_unstable();
+    let mut i = 0;
+    for bucket in 0..buckets as u32 {
         // Days over the limit split the range into calm runs.
         let mut best = (0u32, first);
         let mut run_start = first.0;
-        let mut i = 0;
-        while i < days.len() {
-            let day = days[i].0;
+        while i < entries.len() && entries[i].0 == bucket {
+            let day = entries[i].1;
             let mut count = 0u32;
-            while i < days.len() && days[i].0 == day {
+            while i < entries.len() && entries[i].0 == bucket && entries[i].1 == day {
                 count += 1;
                 i += 1;
             }
@@ -993,12 +1083,7 @@ pub fn longest_calm_runs(
         if length > best.0 {
             best = (length, Day(run_start));
         }
-        runs.push(crate::CalmRun {
-            party: b / zones,
-            zone: b % zones,
-            days: best.0,
-            first_day: best.1,
-        });
+        runs.push(crate::CalmRun { party: bucket as usize / zones, zone: bucket as usize % zones, days: best.0, first_day: best.1 });
     }
     runs
 }
