@@ -282,7 +282,8 @@ fn bound_by(
 /// Judges one incident against one clause. Pushes zero or more findings.
 pub(crate) fn adjudicate(
     context: &Context<'_>,
-    incident_id: &std::sync::Arc<str>,
+    incident: usize,
+    incident_id: &mut Option<std::sync::Arc<str>>,
     clause_index: usize,
     report: &Report,
     facts: &Facts,
@@ -351,7 +352,13 @@ pub(crate) fn adjudicate(
                 &pair
             }
             _ => {
-                many = facts.sides.iter().enumerate().filter(|(i, _)| *i != a_index).map(|(_, s)| s).collect();
+                many = facts
+                    .sides
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != a_index)
+                    .map(|(_, s)| s)
+                    .collect();
                 &many
             }
         };
@@ -499,6 +506,9 @@ pub(crate) fn adjudicate(
                 reasons.extend(exception_reasons);
             }
             let confidence = (hold.factor() * 1000.0).round() / 1000.0;
+            let incident_id = incident_id
+                .get_or_insert_with(|| std::sync::Arc::from(report.id()))
+                .clone();
             out.push(Finding {
                 id: format!("{incident_id}/{}/{}", clause.id, actor.id),
                 incident: incident_id.clone(),
@@ -512,6 +522,7 @@ pub(crate) fn adjudicate(
                 reasons,
             });
             keys.push(crate::verify::FindingKey {
+                incident: incident as u32,
                 first: span.first.0,
                 last: span.last.0,
                 clause: clause_index as u16,

@@ -47,11 +47,13 @@ pub fn check(input: &CheckInput<'_>) -> CheckResult {
 pub struct Adjudication<'a> {
     context: facts::Context<'a>,
     reports: &'a [Report],
-    incident_ids: Vec<Arc<str>>,
     facts: Vec<facts::Facts>,
-    findings: Vec<Vec<Finding>>,
-    /// The findings reduced to small integers, for counting.
-    keys: Vec<Vec<verify::FindingKey>>,
+    /// Every finding, grouped by incident in report order.
+    findings: Vec<Finding>,
+    /// The findings reduced to small integers for counting, same order as `findings`.
+    keys: Vec<verify::FindingKey>,
+    /// `findings[starts[i]..starts[i + 1]]` are incident `i`'s.
+    starts: Vec<usize>,
     first_day: Option<Day>,
     last_day: Option<Day>,
 }
@@ -66,48 +68,75 @@ pub fn adjudicate<'a>(
 ) -> Adjudication<'a> {
     let context = facts::Context::new(agreement, reports);
     // Incidents: one per report until corroboration merges them (issue 4).
-    let incident_ids: Vec<Arc<str>> = reports.iter().map(|r| Arc::from(r.id())).collect();
-    type PerIncident = (facts::Facts, Vec<Finding>, Vec<verify::FindingKey>);
-    let per_incident: Vec<PerIncident> = reports
-        .par_iter()
+    // Each thread takes a contiguous share of the reports and fills flat lists.
+    let share = reports
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
+    type Share = (
+        Vec<facts::Facts>,
+        Vec<Finding>,
+        Vec<verify::FindingKey>,
+        Vec<usize>,
+    );
+    let shares: Vec<Share> = reports
+        .par_chunks(share)
         .enumerate()
-        .map(|(i, report)| {
-            let facts = context.facts(report);
+        .map(|(chunk, part)| {
+            let mut facts = Vec::with_capacity(part.len());
             let mut findings = Vec::new();
             let mut keys = Vec::new();
-            for (c, clause) in agreement.clauses.iter().enumerate() {
-                adjudicate::adjudicate(
-                    &context,
-                    &incident_ids[i],
-                    c,
-                    report,
-                    &facts,
-                    clause,
-                    explain,
-                    &mut findings,
-                    &mut keys,
-                );
+            let mut counts = Vec::with_capacity(part.len());
+            for (offset, report) in part.iter().enumerate() {
+                let incident = chunk * share + offset;
+                let before = findings.len();
+                let fact = context.facts(report);
+                // The incident's id is made once, and only if it has a finding.
+                let mut incident_id: Option<Arc<str>> = None;
+                for (c, clause) in agreement.clauses.iter().enumerate() {
+                    adjudicate::adjudicate(
+                        &context,
+                        incident,
+                        &mut incident_id,
+                        c,
+                        report,
+                        &fact,
+                        clause,
+                        explain,
+                        &mut findings,
+                        &mut keys,
+                    );
+                }
+                facts.push(fact);
+                counts.push(findings.len() - before);
             }
-            (facts, findings, keys)
+            (facts, findings, keys, counts)
         })
         .collect();
-    let mut facts = Vec::with_capacity(per_incident.len());
-    let mut findings = Vec::with_capacity(per_incident.len());
-    let mut keys = Vec::with_capacity(per_incident.len());
-    for (f, list, k) in per_incident {
-        facts.push(f);
-        findings.push(list);
-        keys.push(k);
+    let total: usize = shares.iter().map(|s| s.1.len()).sum();
+    let mut facts = Vec::with_capacity(reports.len());
+    let mut findings = Vec::with_capacity(total);
+    let mut keys = Vec::with_capacity(total);
+    let mut starts = Vec::with_capacity(reports.len() + 1);
+    starts.push(0);
+    for (f, list, k, counts) in shares {
+        facts.extend(f);
+        findings.extend(list);
+        keys.extend(k);
+        for n in counts {
+            let last = starts.last().copied().unwrap_or(0);
+            starts.push(last + n);
+        }
     }
     let first_day = reports.iter().map(|r| r.date.first).min();
     let last_day = reports.iter().map(|r| r.date.last).max();
     Adjudication {
         context,
         reports,
-        incident_ids,
         facts,
         findings,
         keys,
+        starts,
         first_day,
         last_day,
     }
@@ -127,7 +156,7 @@ pub struct CalmRun {
 impl<'a> Adjudication<'a> {
     /// Number of findings (violations and allowed acts).
     pub fn finding_count(&self) -> usize {
-        self.findings.iter().map(Vec::len).sum()
+        self.findings.len()
     }
 
     fn evidence(&self, as_of: Day) -> verify::Evidence<'_> {
@@ -135,7 +164,6 @@ impl<'a> Adjudication<'a> {
             self.context.agreement,
             self.reports,
             &self.facts,
-            &self.incident_ids,
             &self.keys,
             as_of,
             self.last_day,
@@ -147,7 +175,15 @@ impl<'a> Adjudication<'a> {
     /// `max-violations-per-day` condition tests), counted in one pass over the violations.
     pub fn longest_calm_runs(&self, first: Day, last: Day, max_per_day: u32) -> Vec<CalmRun> {
         let choice = self.context.agreement.working_choice();
-        verify::longest_calm_runs(self.context.agreement, &self.facts, &self.keys, &choice, first, last, max_per_day)
+        verify::longest_calm_runs(
+            self.context.agreement,
+            &self.facts,
+            &self.keys,
+            &choice,
+            first,
+            last,
+            max_per_day,
+        )
     }
 
     /// Verifies the steps, compares brackets, gates entitlements and assembles the result.
@@ -182,13 +218,24 @@ impl<'a> Adjudication<'a> {
         drop(evidence);
 
         // Incidents with findings, by date then id; their findings by clause then actor.
-        let mut order: Vec<usize> = (0..self.findings.len()).filter(|&i| !self.findings[i].is_empty()).collect();
-        order.par_sort_unstable_by(|&a, &b| (reports[a].date.first, &self.incident_ids[a]).cmp(&(reports[b].date.first, &self.incident_ids[b])));
-        let incidents: Vec<IncidentSummary> = order.par_iter().map(|&i| incident_summary(&reports[i], &self.incident_ids[i])).collect();
-        let mut by_incident = self.findings;
-        let mut findings: Vec<Finding> = Vec::with_capacity(by_incident.iter().map(Vec::len).sum());
+        let ids: Vec<Option<String>> = (0..reports.len())
+            .map(|i| (self.starts[i] < self.starts[i + 1]).then(|| reports[i].id()))
+            .collect();
+        let mut order: Vec<usize> = (0..reports.len()).filter(|&i| ids[i].is_some()).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            (reports[a].date.first, &ids[a]).cmp(&(reports[b].date.first, &ids[b]))
+        });
+        let incidents: Vec<IncidentSummary> = order
+            .par_iter()
+            .map(|&i| incident_summary(&reports[i], ids[i].clone().unwrap_or_default()))
+            .collect();
+        let mut by_incident: Vec<Option<Finding>> = self.findings.into_iter().map(Some).collect();
+        let mut findings: Vec<Finding> = Vec::with_capacity(by_incident.len());
         for &i in &order {
-            let mut list = std::mem::take(&mut by_incident[i]);
+            let mut list: Vec<Finding> = by_incident[self.starts[i]..self.starts[i + 1]]
+                .iter_mut()
+                .filter_map(Option::take)
+                .collect();
             list.sort_by(|a, b| (&a.clause, &a.actor).cmp(&(&b.clause, &b.actor)));
             findings.extend(list);
         }
@@ -227,7 +274,7 @@ impl<'a> Adjudication<'a> {
 /// per key at its strongest finding, under a choice of bracket alternatives.
 fn tally(
     agreement: &Agreement,
-    keys: &[Vec<verify::FindingKey>],
+    keys: &[verify::FindingKey],
     choice: &[usize],
     key: impl Fn(&verify::FindingKey) -> Option<usize>,
     names: Vec<String>,
@@ -236,23 +283,7 @@ fn tally(
     // Per incident: for each key, (strongest violation: 0 none, 1 possible, 2 certain; allowed?).
     let mut seen: Vec<(u8, bool)> = vec![(0, false); names.len()];
     let mut touched: Vec<usize> = Vec::new();
-    for incident in keys {
-        for k in incident {
-            if !agreement.clause_in_force(k.clause as usize, choice) {
-                continue;
-            }
-            let Some(slot) = key(k).filter(|s| *s < names.len()) else {
-                continue;
-            };
-            if seen[slot] == (0, false) {
-                touched.push(slot);
-            }
-            if k.violation {
-                seen[slot].0 = seen[slot].0.max(if k.certain { 2 } else { 1 });
-            } else {
-                seen[slot].1 = true;
-            }
-        }
+    let mut flush = |seen: &mut Vec<(u8, bool)>, touched: &mut Vec<usize>| {
         for slot in touched.drain(..) {
             let row = &mut rows[slot];
             match seen[slot] {
@@ -266,7 +297,30 @@ fn tally(
             }
             seen[slot] = (0, false);
         }
+    };
+    // Keys come grouped by incident.
+    let mut current = None;
+    for k in keys {
+        if current != Some(k.incident) {
+            flush(&mut seen, &mut touched);
+            current = Some(k.incident);
+        }
+        if !agreement.clause_in_force(k.clause as usize, choice) {
+            continue;
+        }
+        let Some(slot) = key(k).filter(|s| *s < names.len()) else {
+            continue;
+        };
+        if seen[slot] == (0, false) {
+            touched.push(slot);
+        }
+        if k.violation {
+            seen[slot].0 = seen[slot].0.max(if k.certain { 2 } else { 1 });
+        } else {
+            seen[slot].1 = true;
+        }
     }
+    flush(&mut seen, &mut touched);
     names
         .into_iter()
         .zip(rows)
@@ -283,18 +337,25 @@ fn party_of(k: &verify::FindingKey) -> Option<usize> {
     (k.party != verify::NO_PARTY).then_some(k.party as usize)
 }
 
-fn incident_summary(report: &Report, id: &Arc<str>) -> IncidentSummary {
+fn incident_summary(report: &Report, id: String) -> IncidentSummary {
     let location = &report.location;
     // "Idlib Governorate, Idlib Governorate": name each place once.
     let mut parts: Vec<&str> = Vec::new();
-    for part in [location.place.as_deref(), location.admin2.as_deref(), location.admin1.as_deref()].into_iter().flatten() {
+    for part in [
+        location.place.as_deref(),
+        location.admin2.as_deref(),
+        location.admin1.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if !part.is_empty() && !parts.contains(&part) {
             parts.push(part);
         }
     }
     IncidentSummary {
-        id: id.to_string(),
-        reports: vec![report.id()],
+        reports: vec![id.clone()],
+        id,
         date: report.date,
         place: parts.join(", "),
         kind: report.kind.clone(),

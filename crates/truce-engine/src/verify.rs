@@ -23,6 +23,8 @@ pub const MAX_LISTED_INCIDENTS: usize = 50;
 /// A finding reduced to small integers, made beside it during adjudication.
 #[derive(Copy, Clone, Debug)]
 pub struct FindingKey {
+    /// Index of the incident (its report).
+    pub incident: u32,
     /// The incident's date span, as day numbers (kept here so counting never touches the reports).
     pub first: i32,
     pub last: i32,
@@ -51,15 +53,16 @@ pub struct Evidence<'a> {
     pub agreement: &'a Agreement,
     pub reports: &'a [Report],
     pub facts: &'a [Facts],
-    pub incident_ids: &'a [std::sync::Arc<str>],
-    /// The findings reduced to small integers, same shape as `findings`.
-    pub keys: &'a [Vec<FindingKey>],
+    /// The findings reduced to small integers, grouped by incident.
+    pub keys: &'a [FindingKey],
     pub as_of: Day,
     pub last_evidence_day: Option<Day>,
     violations: Vec<Violation>,
     /// Counted incidents per (condition, bound, clauses in force): bracket
     /// alternatives that only change a number reuse them.
-    memo: std::cell::RefCell<std::collections::HashMap<(usize, u8, Vec<bool>), std::rc::Rc<Vec<Hit>>>>,
+    memo: std::cell::RefCell<
+        std::collections::HashMap<(usize, u8, Vec<bool>), std::rc::Rc<Vec<Hit>>>,
+    >,
     /// Positions in `violations` per party (the last list: no party); each in incident order.
     by_party: Vec<Vec<u32>>,
 }
@@ -84,15 +87,15 @@ impl<'a> Evidence<'a> {
         agreement: &'a Agreement,
         reports: &'a [Report],
         facts: &'a [Facts],
-        incident_ids: &'a [std::sync::Arc<str>],
-        keys: &'a [Vec<FindingKey>],
+        keys: &'a [FindingKey],
         as_of: Day,
         last_evidence_day: Option<Day>,
     ) -> Self {
         let mut violations = Vec::new();
         let mut by_party: Vec<Vec<u32>> = vec![Vec::new(); agreement.parties.len() + 1];
-        for (incident, list) in keys.iter().enumerate() {
-            for key in list.iter().filter(|k| k.violation) {
+        {
+            for key in keys.iter().filter(|k| k.violation) {
+                let incident = key.incident as usize;
                 let slot = if key.party == NO_PARTY {
                     agreement.parties.len()
                 } else {
@@ -112,7 +115,6 @@ impl<'a> Evidence<'a> {
             agreement,
             reports,
             facts,
-            incident_ids,
             keys,
             as_of,
             last_evidence_day,
@@ -138,8 +140,14 @@ impl<'a> Evidence<'a> {
         bound: Bound2,
         extra: &dyn Fn(usize) -> Option<Certainty>,
     ) -> std::rc::Rc<Vec<Hit>> {
-        let in_force: Vec<bool> = (0..self.agreement.clauses.len()).map(|c| self.agreement.clause_in_force(c, choice)).collect();
-        let key = (condition as *const Condition as usize, bound as u8, in_force);
+        let in_force: Vec<bool> = (0..self.agreement.clauses.len())
+            .map(|c| self.agreement.clause_in_force(c, choice))
+            .collect();
+        let key = (
+            condition as *const Condition as usize,
+            bound as u8,
+            in_force,
+        );
         if let Some(hits) = self.memo.borrow().get(&key) {
             return hits.clone();
         }
@@ -218,7 +226,9 @@ impl<'a> Evidence<'a> {
                 Some(c) => certainty = certainty.and(c),
             }
             match current {
-                Some((i, best, f, l)) if i == incident => current = Some((i, best.min(certainty), f, l)),
+                Some((i, best, f, l)) if i == incident => {
+                    current = Some((i, best.min(certainty), f, l))
+                }
                 _ => {
                     flush(current, &mut hits);
                     current = Some((incident, certainty, v.first, v.last));
@@ -565,7 +575,7 @@ fn verify_condition(
         (
             set.into_iter()
                 .take(MAX_LISTED_INCIDENTS)
-                .map(|i| evidence.incident_ids[i].to_string())
+                .map(|i| evidence.reports[i].id())
                 .collect(),
             total,
         )
@@ -574,7 +584,9 @@ fn verify_condition(
         Condition::MaxViolationsPerDay { max, days, filter } => {
             let max = agreement.param(*max, choice);
             let needed = agreement.param(*days, choice).max(1.0) as i64;
-            let hits = evidence.violations(condition, filter, choice, bound, &|_| Some(Certainty::Certain));
+            let hits = evidence.violations(condition, filter, choice, bound, &|_| {
+                Some(Certainty::Certain)
+            });
             if observed_last < window.first {
                 return ConditionOutcome::pending(format!(
                     "the window starts on {}; nothing observed yet",
@@ -763,7 +775,9 @@ fn verify_condition(
         } => {
             let percent = agreement.param(*percent, choice);
             let needed = agreement.param(*weeks, choice).max(1.0) as usize;
-            let hits = evidence.violations(condition, filter, choice, bound, &|_| Some(Certainty::Certain));
+            let hits = evidence.violations(condition, filter, choice, bound, &|_| {
+                Some(Certainty::Certain)
+            });
             if observed_last < window.first {
                 return ConditionOutcome::pending(format!("the window starts on {}", window.first));
             }
@@ -962,7 +976,7 @@ pub(crate) fn describe_condition(
 pub fn longest_calm_runs(
     agreement: &Agreement,
     facts: &[Facts],
-    keys: &[Vec<FindingKey>],
+    keys: &[FindingKey],
     choice: &[usize],
     first: Day,
     last: Day,
@@ -970,95 +984,67 @@ pub fn longest_calm_runs(
 ) -> Vec<crate::CalmRun> {
     use rayon::prelude::*;
     let zones = agreement.zones.len();
-    let parties = agreement.parties.len();
-    let in_force: Vec<bool> = (0..agreement.clauses.len()).map(|c| agreement.clause_in_force(c, choice)).collect();
-    let days = (i64::from(last.0) - i64::from(first.0) + 1).max(0) as usize;
-    let buckets = parties * zones;
-    // Each incident counts once per (party, zone), whatever the number of its findings there.
-    let incident_buckets = |list: &[FindingKey], facts: &Facts, out: &mut Vec<u32>| {
-        out.clear();
-        for k in list {
-            if !k.violation || !k.certain || k.party == NO_PARTY || !in_force[k.clause as usize] {
-                continue;
-            }
-            if k.first != k.last || k.first < first.0 || k.first > last.0 {
-                continue;
-            }
-            for place in facts.zones.iter().filter(|p| p.certainty == Certainty::Certain) {
-                out.push((k.party as usize * zones + place.zone) as u32);
-            }
+    let buckets = agreement.parties.len() * zones;
+    let in_force: Vec<bool> = (0..agreement.clauses.len())
+        .map(|c| agreement.clause_in_force(c, choice))
+        .collect();
+    // Split the keys among the threads at incident boundaries, so an incident is
+    // counted once per (party, zone) whatever the number of its findings there.
+    let threads = rayon::current_num_threads().max(1);
+    let mut bounds = vec![0usize];
+    for t in 1..threads {
+        let mut at = keys.len() * t / threads;
+        while at > 0 && at < keys.len() && keys[at].incident == keys[at - 1].incident {
+            at += 1;
         }
-        out.sort_unstable();
-        out.dedup();
-    };
-    // Daily counts per (party, zone): a dense table when it is small enough, summed over threads.
-    const DENSE_CELLS: usize = 1 << 26;
-    let mut runs = Vec::with_capacity(buckets);
-    if buckets.saturating_mul(days) <= DENSE_CELLS {
-        // One table per thread over a contiguous share of the incidents, then summed.
-        let share = keys.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-        let tables: Vec<Vec<u16>> = keys
-            .par_chunks(share)
-            .zip(facts.par_chunks(share))
-            .map(|(key_chunk, fact_chunk)| {
-                let mut counts = vec![0u16; buckets * days];
-                let mut scratch = Vec::new();
-                for (list, facts) in key_chunk.iter().zip(fact_chunk) {
-                    incident_buckets(list, facts, &mut scratch);
-                    if let Some(k) = list.first() {
-                        let day = (k.first - first.0) as usize;
-                        for &b in &scratch {
-                            let cell = &mut counts[b as usize * days + day];
-                            *cell = cell.saturating_add(1);
-                        }
-                    }
-                }
-                counts
-            })
-            .collect();
-        let mut tables = tables.into_iter();
-        let mut counts = tables.next().unwrap_or_else(|| vec![0u16; buckets * days]);
-        for table in tables {
-            counts.par_iter_mut().zip(table.par_iter()).for_each(|(x, y)| *x = x.saturating_add(*y));
+        if at > *bounds.last().unwrap_or(&0) {
+            bounds.push(at.min(keys.len()));
         }
-        for bucket in 0..buckets {
-            let row = &counts[bucket * days..(bucket + 1) * days];
-            let (mut best, mut run_start) = ((0u32, first), 0usize);
-            for (d, &c) in row.iter().enumerate() {
-                if u32::from(c) > max_per_day {
-                    if (d - run_start) as u32 > best.0 {
-                        best = ((d - run_start) as u32, first.plus(run_start as i32));
-                    }
-                    run_start = d + 1;
-                }
-            }
-            if (days - run_start.min(days)) as u32 > best.0 {
-                best = ((days - run_start) as u32, first.plus(run_start as i32));
-            }
-            runs.push(crate::CalmRun { party: bucket / zones, zone: bucket % zones, days: best.0, first_day: best.1 });
-        }
-        return runs;
     }
-    // A long range: sort the (bucket, day) pairs instead.
-    let mut entries: Vec<(u32, i32)> = keys
-        .par_iter()
-        .zip(facts.par_iter())
-        .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut out, mut scratch): (Vec<(u32, i32)>, Vec<u32>), (list, facts)| {
-                incident_buckets(list, facts, &mut scratch);
-                if let Some(k) = list.first() {
-                    out.extend(scratch.iter().map(|&b| (b, k.first)));
+    bounds.push(keys.len());
+    let mut entries: Vec<(u32, i32)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let mut out: Vec<(u32, i32)> = Vec::new();
+            let mut group: Vec<u32> = Vec::new();
+            let mut i = w[0];
+            while i < w[1] {
+                let incident = keys[i].incident;
+                let day = keys[i].first;
+                group.clear();
+                while i < w[1] && keys[i].incident == incident {
+                    let k = &keys[i];
+                    i += 1;
+                    if !k.violation
+                        || !k.certain
+                        || k.party == NO_PARTY
+                        || !in_force[k.clause as usize]
+                    {
+                        continue;
+                    }
+                    if k.first != k.last || k.first < first.0 || k.first > last.0 {
+                        continue;
+                    }
+                    for place in facts[incident as usize]
+                        .zones
+                        .iter()
+                        .filter(|p| p.certainty == Certainty::Certain)
+                    {
+                        group.push((k.party as usize * zones + place.zone) as u32);
+                    }
                 }
-                (out, scratch)
-            },
-        )
-        .map(|(out, _)| out)
+                group.sort_unstable();
+                group.dedup();
+                out.extend(group.iter().map(|&b| (b, day)));
+            }
+            out
+        })
         .reduce(Vec::new, |mut a, mut b| {
             a.append(&mut b);
             a
         });
     entries.par_sort_unstable();
+    let mut runs = Vec::with_capacity(buckets);
     let mut i = 0;
     for bucket in 0..buckets as u32 {
         // Days over the limit split the range into calm runs.
@@ -1083,7 +1069,12 @@ pub fn longest_calm_runs(
         if length > best.0 {
             best = (length, Day(run_start));
         }
-        runs.push(crate::CalmRun { party: bucket as usize / zones, zone: bucket as usize % zones, days: best.0, first_day: best.1 });
+        runs.push(crate::CalmRun {
+            party: bucket as usize / zones,
+            zone: bucket as usize % zones,
+            days: best.0,
+            first_day: best.1,
+        });
     }
     runs
 }
