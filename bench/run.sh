@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# truce vs the peer benchmarks (W2: point-in-zone), round-robin in one session.
+# truce vs the peer benchmarks (W2 point-in-zone, W3 daily counts and longest
+# calm run, and the whole check of 1M events), round-robin in one session.
 #
 #   bash bench/run.sh                      # 5 runs of every W2 peer + truce
 #   RUNS=3 PEERS=geopandas,shapely,duckdb,truce bash bench/run.sh
@@ -30,7 +31,8 @@ export PEERS_ENV=${PEERS_ENV:-/tmp/peers-env}
 export PEERS_DATA=${PEERS_DATA:-/tmp/peers-data}
 OUT=${OUT:-/tmp/truce-bench}
 RUNS=${RUNS:-5}
-PEERS=${PEERS:-geopandas,shapely,polars-st,duckdb,postgis,truce}
+PEERS=${PEERS:-geopandas,shapely,polars,duckdb,postgis,pandas,truce}
+ONLY=${ONLY:-W2,W3,check}
 PY=$PEERS_ENV/venv/bin/python
 mkdir -p "$OUT"
 [ -f "$PEERS_DIR/bench.py" ] || { echo "no peer benchmarks at $PEERS_DIR (set PEERS_DIR)" >&2; exit 1; }
@@ -79,10 +81,14 @@ esac
 # 5. truce's jobs, round-robin with the peers
 EV=$PEERS_DATA/events.csv
 ZN=$PEERS_DATA/zones.geojson
-"$PY" - "$OUT/jobs.jsonl" "$BIN" "$EV" "$ZN" <<'PYEOF'
+"$PY" - "$OUT/jobs.jsonl" "$BIN" "$EV" "$ZN" "$PEERS_DATA" <<'PYEOF'
 import json, sys
-out, b, ev, zn = sys.argv[1:]
+out, b, ev, zn, data = sys.argv[1:]
 jobs = [
+    ["W3", "truce (verify)", [b, "w3", ev, data]],
+    ["W3", "truce (adjudicate + verify)", [b, "w3", ev, data, "--full", "yes"]],
+    ["check", "truce check", [b, "check", ev, data]],
+    ["check", "truce check (with reasons)", [b, "check", ev, data, "--explain", "yes"]],
     ["W2", "truce", [b, "w2", ev, zn]],
     ["W2", "truce (1 thread)", [b, "w2", ev, zn, "--threads", "1"]],
     ["W2", "truce (R-tree candidates)", [b, "w2", ev, zn, "--candidates", "rtree"]],
@@ -105,8 +111,8 @@ echo "== jobs: $OUT/jobs.jsonl"; cat "$OUT/jobs.jsonl"
 } | tee "$OUT/machine.txt"
 
 SINCE=$(date +%Y-%m-%dT%H:%M:%S)
-echo "== bench.py --runs $RUNS --only W2 --peers $PEERS (since $SINCE)"
-(cd "$PEERS_DIR" && "$PY" bench.py --runs "$RUNS" --only W2 --peers "$PEERS" --extra "$OUT/jobs.jsonl")
+echo "== bench.py --runs $RUNS --only $ONLY --peers $PEERS (since $SINCE)"
+(cd "$PEERS_DIR" && "$PY" bench.py --runs "$RUNS" --only "$ONLY" --peers "$PEERS" --extra "$OUT/jobs.jsonl")
 (cd "$PEERS_DIR" && "$PY" summarize.py "$PEERS_DATA/results.jsonl" --since "$SINCE") | tee "$OUT/summary.md"
 echo "since: $SINCE" >> "$OUT/machine.txt"
 

@@ -6,7 +6,7 @@
 //! name, the date decides (aliases hold for periods); when the date does not,
 //! the name is ambiguous and left unresolved, with a note, never guessed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use truce_model::agreement::{Agreement, PeriodMatch};
 use truce_model::names::{MIN_FOLD_LENGTH, exact_key, fold_key};
 use truce_model::time::DateSpan;
@@ -58,8 +58,8 @@ pub struct ActorResolver<'a> {
 
 impl<'a> ActorResolver<'a> {
     pub fn new(agreement: &'a Agreement) -> Self {
-        let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut folded: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+        let mut folded: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
         for (a, actor) in agreement.actors.iter().enumerate() {
             for (i, alias) in actor.aliases.iter().enumerate() {
                 exact
@@ -78,7 +78,7 @@ impl<'a> ActorResolver<'a> {
             agreement,
             exact,
             folded,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

@@ -293,12 +293,16 @@ pub(crate) fn adjudicate(
     keys: &mut Vec<crate::verify::FindingKey>,
 ) {
     let agreement = context.agreement;
-    let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
-    if kind == Hold::No {
-        return;
-    }
+    // The cheapest gates first: most incidents fall outside most clauses.
     let date = date_hold(clause, &report.date);
     if date == Hold::No {
+        return;
+    }
+    if !context.clause_may_concern_kind(clause_index, facts.kind) {
+        return;
+    }
+    let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
+    if kind == Hold::No {
         return;
     }
     let (zone, zone_matched) = zone_hold(facts, &clause.zones);

@@ -75,6 +75,10 @@ pub struct Context<'a> {
     pub clause_ids: Vec<std::sync::Arc<str>>,
     pub actor_ids: Vec<std::sync::Arc<str>>,
     pub party_ids: Vec<std::sync::Arc<str>>,
+    /// `kind_gate[clause][kind]`: whether an event of that kind may fall under the clause.
+    kind_gate: Vec<Vec<bool>>,
+    /// Kind id → index: every report's kind is looked up.
+    kinds: rustc_hash::FxHashMap<String, KindIndex>,
 }
 
 impl<'a> Context<'a> {
@@ -100,6 +104,18 @@ impl<'a> Context<'a> {
             sites: SiteIndex::new(&points),
             max_site_reach_km,
             root_kind,
+            kinds: agreement.taxonomy.iter().map(|(i, k)| (k.id.clone(), i)).collect(),
+            kind_gate: agreement
+                .clauses
+                .iter()
+                .map(|c| {
+                    agreement
+                        .taxonomy
+                        .iter()
+                        .map(|(k, _)| c.kinds.iter().any(|&w| agreement.taxonomy.relate(k, w) != truce_model::kind::KindMatch::No))
+                        .collect()
+                })
+                .collect(),
             clause_ids: agreement
                 .clauses
                 .iter()
@@ -116,6 +132,11 @@ impl<'a> Context<'a> {
                 .map(|p| p.id.as_str().into())
                 .collect(),
         }
+    }
+
+    /// Whether an event of `kind` may fall under clause `clause` (certainly or possibly).
+    pub fn clause_may_concern_kind(&self, clause: usize, kind: KindIndex) -> bool {
+        self.kind_gate[clause].get(kind.0 as usize).copied().unwrap_or(true)
     }
 
     fn sites_near(
@@ -154,7 +175,7 @@ impl<'a> Context<'a> {
 
     pub fn facts(&self, report: &Report) -> Facts {
         let agreement = self.agreement;
-        let (kind, kind_known) = match agreement.taxonomy.find(&report.kind) {
+        let (kind, kind_known) = match self.kinds.get(report.kind.as_str()).copied() {
             Some(k) => (k, true),
             None => (self.root_kind, false),
         };
