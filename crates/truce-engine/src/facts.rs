@@ -104,7 +104,11 @@ impl<'a> Context<'a> {
             sites: SiteIndex::new(&points),
             max_site_reach_km,
             root_kind,
-            kinds: agreement.taxonomy.iter().map(|(i, k)| (k.id.clone(), i)).collect(),
+            kinds: agreement
+                .taxonomy
+                .iter()
+                .map(|(i, k)| (k.id.clone(), i))
+                .collect(),
             kind_gate: agreement
                 .clauses
                 .iter()
@@ -112,7 +116,11 @@ impl<'a> Context<'a> {
                     agreement
                         .taxonomy
                         .iter()
-                        .map(|(k, _)| c.kinds.iter().any(|&w| agreement.taxonomy.relate(k, w) != truce_model::kind::KindMatch::No))
+                        .map(|(k, _)| {
+                            c.kinds.iter().any(|&w| {
+                                agreement.taxonomy.relate(k, w) != truce_model::kind::KindMatch::No
+                            })
+                        })
                         .collect()
                 })
                 .collect(),
@@ -136,7 +144,10 @@ impl<'a> Context<'a> {
 
     /// Whether an event of `kind` may fall under clause `clause` (certainly or possibly).
     pub fn clause_may_concern_kind(&self, clause: usize, kind: KindIndex) -> bool {
-        self.kind_gate[clause].get(kind.0 as usize).copied().unwrap_or(true)
+        self.kind_gate[clause]
+            .get(kind.0 as usize)
+            .copied()
+            .unwrap_or(true)
     }
 
     fn sites_near(

@@ -1002,7 +1002,7 @@ pub fn longest_calm_runs(
         }
     }
     bounds.push(keys.len());
-    let mut entries: Vec<(u32, i32)> = bounds
+    let entries: Vec<(u32, i32)> = bounds
         .par_windows(2)
         .map(|w| {
             let mut out: Vec<(u32, i32)> = Vec::new();
@@ -1043,17 +1043,35 @@ pub fn longest_calm_runs(
             a.append(&mut b);
             a
         });
-    entries.par_sort_unstable();
+    // Scatter the days into one list per (party, zone), in incident order; evidence
+    // usually comes in date order, so most lists need no sorting.
+    let mut offsets = vec![0usize; buckets + 1];
+    for &(b, _) in &entries {
+        offsets[b as usize + 1] += 1;
+    }
+    for b in 0..buckets {
+        offsets[b + 1] += offsets[b];
+    }
+    let mut cursor = offsets.clone();
+    let mut days = vec![0i32; entries.len()];
+    for &(b, day) in &entries {
+        days[cursor[b as usize]] = day;
+        cursor[b as usize] += 1;
+    }
     let mut runs = Vec::with_capacity(buckets);
-    let mut i = 0;
-    for bucket in 0..buckets as u32 {
+    for bucket in 0..buckets {
+        let list = &mut days[offsets[bucket]..offsets[bucket + 1]];
+        if !list.is_sorted() {
+            list.sort_unstable();
+        }
         // Days over the limit split the range into calm runs.
         let mut best = (0u32, first);
         let mut run_start = first.0;
-        while i < entries.len() && entries[i].0 == bucket {
-            let day = entries[i].1;
+        let mut i = 0;
+        while i < list.len() {
+            let day = list[i];
             let mut count = 0u32;
-            while i < entries.len() && entries[i].0 == bucket && entries[i].1 == day {
+            while i < list.len() && list[i] == day {
                 count += 1;
                 i += 1;
             }
@@ -1070,8 +1088,8 @@ pub fn longest_calm_runs(
             best = (length, Day(run_start));
         }
         runs.push(crate::CalmRun {
-            party: bucket as usize / zones,
-            zone: bucket as usize % zones,
+            party: bucket / zones,
+            zone: bucket % zones,
             days: best.0,
             first_day: best.1,
         });

@@ -166,7 +166,7 @@ fn unknown_references_of_every_kind_are_reported_at_once() {
         "unknown kind `airstrike`",
         "unknown party or actor `rebelz`",
         "unknown zone `aleppo`",
-        "unknown site or site kind `hospitals`",
+        "`at_sites` names protected sites, but none are defined",
         "step `s` depends on unknown step `nothing`",
         "unknown bracket `calm`",
         "unknown clause `cc`",
@@ -415,4 +415,86 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn empty_lists_and_reserved_words_are_errors() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[actor]]\nid = \"covered\"\n[[clause]]\nid = \"c\"\ntext = \"t\"\nkinds = [\"event\"]\nby = []\nagainst = []\n"
+    ));
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages.contains(&"`covered` is a reserved word and cannot be an actor id"),
+        "{messages:#?}"
+    );
+    assert!(messages.contains(&"`by` is an empty list"), "{messages:#?}");
+    assert!(
+        messages.contains(&"`against` is an empty list"),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn a_mapped_site_column_must_exist_and_a_missing_precision_is_flagged() {
+    let csv = "site_id,latitude,longitude,kind\nH1,36.2,37.1,hospital\n";
+    let files = MemoryFiles::default().with("sites.csv", csv);
+    let loaded = lint_with(
+        "[[site_list]]\nfile = \"sites.csv\"\ncolumns = { id = \"site_id\", precision = \"coord_precison\" }\n",
+        files,
+    );
+    let d = only(&loaded, Code::BadReferencedFile);
+    assert!(d.message.contains("`coord_precison`"), "{d}");
+    let files = MemoryFiles::default().with("sites.csv", csv);
+    let loaded = lint_with(
+        "[[site_list]]\nfile = \"sites.csv\"\ncolumns = { id = \"site_id\" }\n",
+        files,
+    );
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let warning = only(&loaded, Code::MissingField);
+    assert_eq!(warning.severity, truce_model::diagnostic::Severity::Warning);
+}
+
+#[test]
+fn the_default_designation_follows_the_party_period_by_period() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[actor]]\nid = \"zenki\"\nparty = [{{ value = \"opp\", until = 2017-01-27 }}, {{ value = \"none\", from = 2017-01-28 }}]\n"
+    ));
+    let agreement = loaded.agreement.expect("valid");
+    let actor = &agreement.actors[0];
+    let day = |s: &str| truce_model::time::Day::parse_iso(s).expect("date");
+    use truce_model::agreement::Designation;
+    assert_eq!(
+        actor.designation_on(day("2016-06-01")),
+        Some(Designation::Covered)
+    );
+    assert_eq!(
+        actor.designation_on(day("2017-06-01")),
+        Some(Designation::Outside)
+    );
+}
+
+#[test]
+fn a_number_cannot_take_its_value_from_a_bracket_around_clauses() {
+    let loaded = lint(&format!(
+        "{PARTIES}[[clause]]\nid = \"c\"\ntext = \"t\"\nkinds = [\"event\"]\nby = [\"gov\"]\n[[bracket]]\nid = \"opt\"\nclauses = [\"c\"]\n\
+         [[bracket]]\nid = \"neg\"\nalternatives = [-1, 2]\n\
+         [[step]]\nid = \"s\"\nfrom = 2016-01-01\n[[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = \"[opt]\"\n"
+    ));
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::BadBracket)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "bracket `neg` has a negative alternative",
+            "bracket `opt` is around clauses, not a number"
+        ]
+    );
 }

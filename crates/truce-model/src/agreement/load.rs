@@ -393,16 +393,19 @@ impl<'s, 'f> Builder<'s, 'f> {
                     self.dated_list(value, "designation", |builder, v| builder.designation(v))
                 }
                 None => {
-                    // Actors answering to a party are covered by default; others are outside.
-                    let d = if parties.iter().any(|p| p.value.is_some()) {
-                        Designation::Covered
-                    } else {
-                        Designation::Outside
-                    };
-                    vec![Dated {
-                        period: Period::ALWAYS,
-                        value: d,
-                    }]
+                    // By default an actor is covered while it answers to a party and outside otherwise,
+                    // period by period.
+                    parties
+                        .iter()
+                        .map(|p| Dated {
+                            period: p.period,
+                            value: if p.value.is_some() {
+                                Designation::Covered
+                            } else {
+                                Designation::Outside
+                            },
+                        })
+                        .collect()
                 }
             };
             self.agreement.actors.push(Actor {
@@ -494,10 +497,17 @@ impl<'s, 'f> Builder<'s, 'f> {
                                     self.reader.source,
                                     earlier_span.start,
                                 );
-                                self.reader
+                                let (this_line, _) = crate::diagnostic::line_column(
+                                    self.reader.source,
+                                    item.span().start,
+                                );
+                                let d = self
+                                    .reader
                                     .error(Code::OverlappingPeriods, item.span(), message)
-                                    .expected("periods that do not overlap, so one value holds on each date")
-                                    .hint(format!("the other period is on line {line}"));
+                                    .expected("periods that do not overlap, so one value holds on each date");
+                                if line != this_line {
+                                    d.hint(format!("the other period is on line {line}"));
+                                }
                             }
                         }
                         out.push((
@@ -1031,6 +1041,8 @@ impl Window {
 
 /// Column names of a protected-site list, with their defaults.
 struct SiteColumns {
+    /// The keys of `columns = { … }` the author wrote: those columns must exist.
+    explicit: Vec<&'static str>,
     id: String,
     name: String,
     latitude: String,
@@ -1066,6 +1078,35 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
         map.insert(id.value.clone(), next);
         self.check_id(id, noun);
+        // Words that `by`, `against`, `party` and `at_sites` give a meaning of their own.
+        let reserved: &[&str] = match space {
+            // (`civilians` is not reserved: an actor named so is what the word means anyway.)
+            IdSpace::Party | IdSpace::Actor => {
+                &["none", "any-party", "covered", "excluded", "anyone"]
+            }
+            IdSpace::Site => &["any"],
+            _ => &[],
+        };
+        if reserved.contains(&id.value.as_str()) {
+            self.reader
+                .error(
+                    Code::InvalidValue,
+                    id.span.clone(),
+                    format!(
+                        "`{}` is a reserved word and cannot be {} {noun} id",
+                        id.value,
+                        if noun.starts_with('a') { "an" } else { "a" }
+                    ),
+                )
+                .expected(format!(
+                    "an id other than {}",
+                    reserved
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+        }
         true
     }
 
@@ -1239,7 +1280,25 @@ impl<'s, 'f> Builder<'s, 'f> {
     fn site_selector(&mut self, table: Table<'_, '_>, key: &str) -> Option<SiteSelector> {
         let value = table.get(key)?;
         if let DeValue::Boolean(b) = value.get_ref() {
-            return b.then(SiteSelector::default);
+            if !b {
+                self.reader
+                    .error(Code::InvalidValue, value.span(), format!("`{key} = false` says nothing"))
+                    .expected(format!("`{key} = true` for every protected site, a list of sites or site kinds, or no `{key}` at all"));
+                return None;
+            }
+        }
+        if self.agreement.sites.is_empty() {
+            self.reader
+                .error(
+                    Code::UnknownReference,
+                    value.span(),
+                    format!("`{key}` names protected sites, but none are defined"),
+                )
+                .expected("[[site]] or [[site_list]] tables defining the protected sites");
+            return None;
+        }
+        if matches!(value.get_ref(), DeValue::Boolean(true)) {
+            return Some(SiteSelector::default());
         }
         let list = self.reader.string_list(table, key);
         let mut selector = SiteSelector::default();
@@ -1293,6 +1352,21 @@ impl<'s, 'f> Builder<'s, 'f> {
                     span: value.span(),
                 };
                 let index = self.resolve_in(&reference, IdSpace::Bracket)?;
+                if self
+                    .agreement
+                    .brackets
+                    .get(index)
+                    .is_some_and(|b| !b.clauses.is_empty())
+                {
+                    self.reader
+                        .error(
+                            Code::BadBracket,
+                            value.span(),
+                            format!("bracket `{}` is around clauses, not a number", inner),
+                        )
+                        .expected("a bracket with numeric `alternatives`");
+                    return None;
+                }
                 Some(Param::Bracket(index))
             }
             _ => {
@@ -1770,6 +1844,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .opt_number(table, "protection_radius_km")
                 .map_or(DEFAULT_PROTECTION_RADIUS_KM, |r| r.value.max(0.0));
             let mut columns = SiteColumns {
+                explicit: Vec::new(),
                 id: "id".into(),
                 name: "name".into(),
                 latitude: "latitude".into(),
@@ -1784,6 +1859,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                     ct,
                     &["id", "name", "latitude", "longitude", "kind", "precision"],
                 );
+                let mut explicit = Vec::new();
                 for (key, slot) in [
                     ("id", &mut columns.id),
                     ("name", &mut columns.name),
@@ -1794,8 +1870,10 @@ impl<'s, 'f> Builder<'s, 'f> {
                 ] {
                     if let Some(v) = self.reader.opt_string(ct, key) {
                         *slot = v.value;
+                        explicit.push(key);
                     }
                 }
+                columns.explicit = explicit;
             }
             let Some(bytes) = self.read_file(&file) else {
                 continue;
@@ -1805,6 +1883,18 @@ impl<'s, 'f> Builder<'s, 'f> {
             } else {
                 self.site_rows_from_geojson(&file, &bytes, &columns)
             };
+            if default_precision.is_none()
+                && !rows.is_empty()
+                && rows.iter().all(|r| r.precision.is_none())
+            {
+                self.reader
+                    .push(
+                        Diagnostic::warning(Code::MissingField, format!("the sites of `{}` do not say how precisely they are located", file.value))
+                            .with_expected(format!("a `{}` column, or `precision = \"exact\"` or `\"settlement\"` in the [[site_list]]", columns.precision))
+                            .with_hint("they are taken as exact (±0.1 km), which can make findings at them certain"),
+                        file.span.clone(),
+                    );
+            }
             for row in rows {
                 let kind = row.kind.clone().or_else(|| default_kind.clone());
                 let Some(kind) = kind else {
@@ -1904,6 +1994,34 @@ impl<'s, 'f> Builder<'s, 'f> {
         let (Some(id_col), Some(lat_col), Some(lon_col)) = (id_col, lat_col, lon_col) else {
             return Vec::new();
         };
+        let absent: Vec<String> = [
+            ("name", &columns.name),
+            ("kind", &columns.kind),
+            ("precision", &columns.precision),
+        ]
+        .into_iter()
+        .filter(|(key, name)| columns.explicit.contains(key) && find(name).is_none())
+        .map(|(_, name)| format!("`{name}`"))
+        .collect();
+        if !absent.is_empty() {
+            // A mistyped column would otherwise be ignored silently, e.g. every site taken as exact.
+            self.reader
+                .error(
+                    Code::BadReferencedFile,
+                    file.span.clone(),
+                    format!(
+                        "`{}` lacks the mapped column(s) {}",
+                        file.value,
+                        absent.join(", ")
+                    ),
+                )
+                .found(format!(
+                    "columns {}",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ))
+                .expected("the column names given in `columns = { … }`");
+            return Vec::new();
+        }
         let name_col = find(&columns.name);
         let kind_col = find(&columns.kind);
         let precision_col = find(&columns.precision);
@@ -1937,11 +2055,11 @@ impl<'s, 'f> Builder<'s, 'f> {
                         format!("site `{id}` has no usable coordinates"),
                     )
                     .with_found(format!(
-                        "{} = {:?}, {} = {:?}",
+                        "{} = `{}`, {} = `{}`",
                         columns.latitude,
-                        record.get(lat_col),
+                        record.get(lat_col).unwrap_or(""),
                         columns.longitude,
-                        record.get(lon_col)
+                        record.get(lon_col).unwrap_or("")
                     ))
                     .with_expected("decimal degrees")
                     .at_line(file.value.clone(), line),
@@ -1949,13 +2067,27 @@ impl<'s, 'f> Builder<'s, 'f> {
                 continue;
             };
             let point = LonLat { lon, lat };
-            if !point.is_valid() || id.is_empty() {
+            if id.is_empty() {
+                self.reader.diagnostics.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("a site has no id (column `{}`)", columns.id),
+                    )
+                    .with_expected("an id on every row")
+                    .at_line(file.value.clone(), line),
+                );
+                continue;
+            }
+            if !point.is_valid() {
                 self.reader.diagnostics.push(
                     Diagnostic::error(
                         Code::InvalidValue,
-                        format!("site `{id}` has an empty id or a point outside the globe"),
+                        format!("site `{id}` is outside the globe"),
                     )
-                    .with_expected("an id and decimal degrees within -180..180, -90..90")
+                    .with_found(format!("latitude {lat}, longitude {lon}"))
+                    .with_expected(
+                        "decimal degrees, latitude within -90..90 and longitude within -180..180",
+                    )
                     .at_line(file.value.clone(), line),
                 );
                 continue;
@@ -2187,6 +2319,16 @@ impl<'s, 'f> Builder<'s, 'f> {
                         .iter()
                         .filter_map(|v| self.reader.number("alternatives", v))
                         .collect();
+                    for n in numbers.iter().filter(|n| n.value < 0.0) {
+                        self.reader
+                            .error(
+                                Code::BadBracket,
+                                n.span.clone(),
+                                format!("bracket `{}` has a negative alternative", id.value),
+                            )
+                            .found(verify_num(n.value))
+                            .expected("counts, days and percentages of 0 or more");
+                    }
                     if numbers.len() < 2 {
                         self.reader
                             .error(Code::BadBracket, list.span(), format!("bracket `{}` has {} alternative(s)", id.value, numbers.len()))
@@ -2411,8 +2553,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                                 Code::DatesOutOfOrder,
                                 u.span.clone(),
                                 format!(
-                                    "step `{}` ends ({end}) before it starts ({minute})",
-                                    id.value
+                                    "step `{}` ends ({}) before it starts ({minute})",
+                                    id.value, u.value.0
                                 ),
                             )
                             .expected("`until` after `from`");
@@ -2681,7 +2823,12 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     fn actor_span(&self, id: &str) -> Range<usize> {
-        self.source_find(&format!("\"{id}\""))
+        let written = self.source_find(&format!("id = \"{id}\""));
+        if written.end > 0 {
+            written
+        } else {
+            self.source_find(&format!("\"{id}\""))
+        }
     }
 
     fn source_find(&self, needle: &str) -> Range<usize> {
@@ -2730,5 +2877,13 @@ fn plural(noun: &str) -> String {
         "party or actor" => "parties and actors".into(),
         "site or site kind" => "sites and site kinds".into(),
         other => format!("{other}s"),
+    }
+}
+
+fn verify_num(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
     }
 }

@@ -268,6 +268,18 @@ impl<'s> Reader<'s> {
                 value: s.to_string(),
                 span: value.span(),
             }],
+            DeValue::Array(items) if items.is_empty() && key != "requires" => {
+                // An empty list would silently mean "nothing" (or "everything"): make the author say which.
+                self.error(
+                    Code::InvalidValue,
+                    value.span(),
+                    format!("`{key}` is an empty list"),
+                )
+                .expected(format!(
+                    "at least one value; leave `{key}` out to take its default"
+                ));
+                Vec::new()
+            }
             DeValue::Array(items) => items
                 .iter()
                 .filter_map(|item| self.string(key, item))
