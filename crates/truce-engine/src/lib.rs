@@ -54,6 +54,8 @@ pub struct Adjudication<'a> {
     keys: Vec<verify::FindingKey>,
     /// `findings[starts[i]..starts[i + 1]]` are incident `i`'s.
     starts: Vec<usize>,
+    /// Each incident's zones it is certainly in, flat, for fast counting.
+    certain_zones: verify::ZoneLists,
     first_day: Option<Day>,
     last_day: Option<Day>,
 }
@@ -78,6 +80,8 @@ pub fn adjudicate<'a>(
         Vec<Finding>,
         Vec<verify::FindingKey>,
         Vec<usize>,
+        Vec<u32>,
+        Vec<u32>,
     );
     let shares: Vec<Share> = reports
         .par_chunks(share)
@@ -87,6 +91,8 @@ pub fn adjudicate<'a>(
             let mut findings = Vec::new();
             let mut keys = Vec::new();
             let mut counts = Vec::with_capacity(part.len());
+            let mut certain_zones = Vec::new();
+            let mut zone_counts = Vec::with_capacity(part.len());
             for (offset, report) in part.iter().enumerate() {
                 let incident = chunk * share + offset;
                 let before = findings.len();
@@ -107,10 +113,18 @@ pub fn adjudicate<'a>(
                         &mut keys,
                     );
                 }
+                let zones_before = certain_zones.len();
+                certain_zones.extend(
+                    fact.zones
+                        .iter()
+                        .filter(|z| z.certainty == truce_model::finding::Certainty::Certain)
+                        .map(|z| z.zone as u32),
+                );
+                zone_counts.push((certain_zones.len() - zones_before) as u32);
                 facts.push(fact);
                 counts.push(findings.len() - before);
             }
-            (facts, findings, keys, counts)
+            (facts, findings, keys, counts, certain_zones, zone_counts)
         })
         .collect();
     let total: usize = shares.iter().map(|s| s.1.len()).sum();
@@ -119,13 +133,21 @@ pub fn adjudicate<'a>(
     let mut keys = Vec::with_capacity(total);
     let mut starts = Vec::with_capacity(reports.len() + 1);
     starts.push(0);
-    for (f, list, k, counts) in shares {
+    let mut certain_zones = Vec::new();
+    let mut zone_starts = Vec::with_capacity(reports.len() + 1);
+    zone_starts.push(0u32);
+    for (f, list, k, counts, zones, zone_counts) in shares {
         facts.extend(f);
         findings.extend(list);
         keys.extend(k);
         for n in counts {
             let last = starts.last().copied().unwrap_or(0);
             starts.push(last + n);
+        }
+        certain_zones.extend(zones);
+        for n in zone_counts {
+            let last = zone_starts.last().copied().unwrap_or(0);
+            zone_starts.push(last + n);
         }
     }
     let first_day = reports.iter().map(|r| r.date.first).min();
@@ -137,6 +159,10 @@ pub fn adjudicate<'a>(
         findings,
         keys,
         starts,
+        certain_zones: verify::ZoneLists {
+            zones: certain_zones,
+            starts: zone_starts,
+        },
         first_day,
         last_day,
     }
@@ -177,7 +203,7 @@ impl<'a> Adjudication<'a> {
         let choice = self.context.agreement.working_choice();
         verify::longest_calm_runs(
             self.context.agreement,
-            &self.facts,
+            &self.certain_zones,
             &self.keys,
             &choice,
             first,

@@ -970,12 +970,28 @@ pub(crate) fn describe_condition(
     }
 }
 
+/// Per incident, a list of zones (indices), stored flat: incident `i`'s are
+/// `zones[starts[i]..starts[i + 1]]`.
+pub struct ZoneLists {
+    pub zones: Vec<u32>,
+    pub starts: Vec<u32>,
+}
+
+impl ZoneLists {
+    pub fn of(&self, incident: usize) -> &[u32] {
+        match (self.starts.get(incident), self.starts.get(incident + 1)) {
+            (Some(&a), Some(&b)) => &self.zones[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
 /// For every party × zone, the longest run of days in `first ..= last` with at most
 /// `max_per_day` certain, single-day violations by the party certainly in the zone:
 /// the lower bound of a `max-violations-per-day` condition, for all pairs in one pass.
 pub fn longest_calm_runs(
     agreement: &Agreement,
-    facts: &[Facts],
+    certain_zones: &ZoneLists,
     keys: &[FindingKey],
     choice: &[usize],
     first: Day,
@@ -1025,12 +1041,8 @@ pub fn longest_calm_runs(
                     if k.first != k.last || k.first < first.0 || k.first > last.0 {
                         continue;
                     }
-                    for place in facts[incident as usize]
-                        .zones
-                        .iter()
-                        .filter(|p| p.certainty == Certainty::Certain)
-                    {
-                        group.push((k.party as usize * zones + place.zone) as u32);
+                    for &zone in certain_zones.of(incident as usize) {
+                        group.push((k.party as usize * zones + zone as usize) as u32);
                     }
                 }
                 group.sort_unstable();
