@@ -150,8 +150,8 @@ pub fn adjudicate<'a>(
             zone_starts.push(last + n);
         }
     }
-    let first_day = reports.iter().map(|r| r.date.first).min();
-    let last_day = reports.iter().map(|r| r.date.last).max();
+    let first_day = reports.par_iter().map(|r| r.date.first).min();
+    let last_day = reports.par_iter().map(|r| r.date.last).max();
     Adjudication {
         context,
         reports,
