@@ -18,7 +18,7 @@ use truce_model::finding::{Certainty, Finding, Verdict};
 /// How many incidents the "most serious" section lists.
 pub const SERIOUS_INCIDENTS: usize = 10;
 
-/// Incidents ordered by seriousness: a certain violation first, then deaths, then date.
+/// Incidents ordered by seriousness: a certain violation first, then the likeliest, then deaths, then date.
 pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Vec<&'a Finding>)> {
     let mut by_incident: std::collections::HashMap<&str, Vec<&Finding>> =
         std::collections::HashMap::new();
@@ -35,6 +35,14 @@ pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Ve
         .iter()
         .filter_map(|i| by_incident.get(i.id.as_str()).map(|f| (i, f.clone())))
         .collect();
+    // Certain violations first; among possible ones the likelier first (a finding at 1% should
+    // not top the list for its death toll); then by deaths, date and id.
+    let confidence = |f: &[&Finding]| {
+        f.iter()
+            .map(|x| (x.confidence * 1000.0) as i64)
+            .max()
+            .unwrap_or(0)
+    };
     list.sort_by(|(a, fa), (b, fb)| {
         let certain_a = fa.iter().any(|f| f.certainty == Certainty::Certain);
         let certain_b = fb.iter().any(|f| f.certainty == Certainty::Certain);
@@ -42,6 +50,7 @@ pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Ve
         let deaths_b = b.casualties.map_or(0, |c| c.best);
         certain_b
             .cmp(&certain_a)
+            .then(confidence(fb).cmp(&confidence(fa)))
             .then(deaths_b.cmp(&deaths_a))
             .then(a.date.first.cmp(&b.date.first))
             .then(a.id.cmp(&b.id))

@@ -189,7 +189,7 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         heading(
             &mut out,
             options,
-            "MOST SERIOUS INCIDENTS (certain first, then by deaths)",
+            "MOST SERIOUS INCIDENTS (certain first, then the likeliest, then by deaths)",
         );
         for (incident, findings) in serious {
             let casualties = incident
