@@ -498,3 +498,21 @@ fn a_number_cannot_take_its_value_from_a_bracket_around_clauses() {
         ]
     );
 }
+
+#[test]
+fn a_zone_of_several_adjacent_features_is_merged_into_one() {
+    // Two unit squares side by side: the shared border must not be an edge of the zone.
+    let fc = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"country":"X","name":"West"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+      {"type":"Feature","properties":{"country":"X","name":"East"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}]}"#;
+    let files = MemoryFiles::default().with("x.geojson", fc);
+    let loaded = lint_with(
+        "[[zone]]\nid = \"x\"\nfile = \"x.geojson\"\nfeature = { property = \"country\", value = \"X\" }\n",
+        files,
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let zone = &loaded.agreement.expect("valid").zones[0];
+    assert_eq!(zone.geometry.0.len(), 1, "one polygon after the merge");
+    use geo::Area;
+    assert!((zone.geometry.unsigned_area() - 2.0).abs() < 1e-9);
+}

@@ -3,7 +3,7 @@
 
 use truce_engine::{CheckInput, CheckResult, check};
 use truce_model::agreement::{Files, load};
-use truce_model::report::{LocationPrecision, Location, LonLat, Provenance, Report, Role, Side};
+use truce_model::report::{Location, LocationPrecision, LonLat, Provenance, Report, Role, Side};
 use truce_model::time::{DateSpan, Day};
 
 struct NoFiles;
@@ -14,9 +14,24 @@ impl Files for NoFiles {
     }
 }
 
-fn report(id: &str, date: &str, kind: &str, lon: f64, lat: f64, sides: &[(&str, &str, Role)], deaths: Option<u32>) -> Report {
+fn report(
+    id: &str,
+    date: &str,
+    kind: &str,
+    lon: f64,
+    lat: f64,
+    sides: &[(&str, &str, Role)],
+    deaths: Option<u32>,
+) -> Report {
     Report {
-        provenance: Provenance { source: "test".into(), source_id: id.into(), file: "test.jsonl".into(), line: 1, revision: None, raw: vec![] },
+        provenance: Provenance {
+            source: "test".into(),
+            source_id: id.into(),
+            file: "test.jsonl".into(),
+            line: 1,
+            revision: None,
+            raw: vec![],
+        },
         date: DateSpan::day(Day::parse_iso(date).expect("date")),
         location: Location {
             point: Some(LonLat { lon, lat }),
@@ -28,29 +43,97 @@ fn report(id: &str, date: &str, kind: &str, lon: f64, lat: f64, sides: &[(&str, 
         },
         kind: kind.into(),
         kind_label: format!("test kind {kind}"),
-        sides: sides.iter().map(|(field, name, role)| Side { field: (*field).into(), names: vec![(*name).into()], role: *role, category: None }).collect(),
-        casualties: deaths.map(|d| truce_model::report::Casualties { low: d, best: d, high: d + 2, civilians: None }),
+        sides: sides
+            .iter()
+            .map(|(field, name, role)| Side {
+                field: (*field).into(),
+                names: vec![(*name).into()],
+                role: *role,
+                category: None,
+            })
+            .collect(),
+        casualties: deaths.map(|d| truce_model::report::Casualties {
+            low: d,
+            best: d,
+            high: d + 2,
+            civilians: None,
+        }),
         summary: Some(format!("summary of {id}")),
         source_count: Some(1),
     }
 }
 
 fn scenario() -> CheckResult {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../truce-engine/tests/fixtures/base.toml")).expect("fixture");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../truce-engine/tests/fixtures/base.toml"
+    ))
+    .expect("fixture");
     let loaded = load("base.toml", &source, &NoFiles);
     let agreement = loaded.agreement.expect("the fixture loads");
     let reports = vec![
-        report("s14", "2016-09-14", "air-strike", 37.2, 36.2, &[("actor1", "Government of Syria", Role::Initiator), ("actor2", "Civilians", Role::Target)], Some(4)),
-        report("c16", "2016-09-16", "armed-conflict", 37.2, 36.2, &[("side_a", "Government of Syria", Role::Unknown), ("side_b", "Syrian insurgents", Role::Unknown)], Some(2)),
-        report("h22", "2016-09-22", "air-strike", 37.1, 36.1, &[("actor1", "Government of Syria", Role::Initiator), ("actor2", "Jabhat Fateh al-Sham", Role::Target)], None),
-        report("x30", "2016-09-30", "armed-conflict", 40.0, 35.0, &[("side_a", "IS", Role::Unknown), ("side_b", "SDF", Role::Unknown)], None),
+        report(
+            "s14",
+            "2016-09-14",
+            "air-strike",
+            37.2,
+            36.2,
+            &[
+                ("actor1", "Government of Syria", Role::Initiator),
+                ("actor2", "Civilians", Role::Target),
+            ],
+            Some(4),
+        ),
+        report(
+            "c16",
+            "2016-09-16",
+            "armed-conflict",
+            37.2,
+            36.2,
+            &[
+                ("side_a", "Government of Syria", Role::Unknown),
+                ("side_b", "Syrian insurgents", Role::Unknown),
+            ],
+            Some(2),
+        ),
+        report(
+            "h22",
+            "2016-09-22",
+            "air-strike",
+            37.1,
+            36.1,
+            &[
+                ("actor1", "Government of Syria", Role::Initiator),
+                ("actor2", "Jabhat Fateh al-Sham", Role::Target),
+            ],
+            None,
+        ),
+        report(
+            "x30",
+            "2016-09-30",
+            "armed-conflict",
+            40.0,
+            35.0,
+            &[
+                ("side_a", "IS", Role::Unknown),
+                ("side_b", "SDF", Role::Unknown),
+            ],
+            None,
+        ),
     ];
-    check(&CheckInput { agreement: &agreement, reports: &reports, as_of: Some(Day::parse_iso("2016-09-30").expect("date")) })
+    check(&CheckInput {
+        agreement: &agreement,
+        reports: &reports,
+        as_of: Some(Day::parse_iso("2016-09-30").expect("date")),
+    })
 }
 
 #[test]
 fn text_report() {
-    insta::assert_snapshot!(truce_report::text::render(&scenario(), &truce_report::text::TextOptions::default()));
+    insta::assert_snapshot!(truce_report::text::render(
+        &scenario(),
+        &truce_report::text::TextOptions::default()
+    ));
 }
 
 #[test]
@@ -66,7 +149,10 @@ fn json_report() {
 #[test]
 fn explanation_of_one_finding() {
     let result = scenario();
-    insta::assert_snapshot!(truce_report::explain::render(&result, "test:h22/no-attacks/army").expect("the finding exists"));
+    insta::assert_snapshot!(
+        truce_report::explain::render(&result, "test:h22/no-attacks/army")
+            .expect("the finding exists")
+    );
     assert!(truce_report::explain::render(&result, "test:nothing").is_none());
 }
 

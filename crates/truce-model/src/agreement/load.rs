@@ -930,7 +930,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
         let polygon = Polygon::new(exterior, interiors);
         let multi = MultiPolygon::new(vec![polygon]);
-        self.validate_geometry(id, &multi, span);
+        let _ = self.validate_geometry(id, &multi, span);
         Some((multi, "inline polygon".into()))
     }
 }
@@ -1475,12 +1475,21 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .expected("a `feature = { property = \"…\", value = \"…\" }` selector");
             return None;
         }
+        let features = chosen.len();
         let mut polygons = Vec::new();
         for feature in chosen {
             polygons.extend(self.feature_polygons(id, feature, &file)?);
         }
         let multi = MultiPolygon::new(polygons);
-        self.validate_geometry(id, &multi, file.span.clone());
+        let valid = self.validate_geometry(id, &multi, file.span.clone());
+        // Several features (all governorates of a country) make one zone: merge them, or the
+        // borders between them would count as the zone's edge, and events near those borders
+        // would only possibly be in the zone.
+        let multi = if features > 1 && valid {
+            geo::unary_union(&multi.0)
+        } else {
+            multi
+        };
         let origin = match &selector {
             Some((p, w, _)) => format!("{} where {p} = \"{w}\"", file.value),
             None => file.value.clone(),
@@ -1575,7 +1584,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let file = set.file.clone();
                 let polygons = self.feature_polygons(id, matches[0], &file)?;
                 let multi = MultiPolygon::new(polygons);
-                self.validate_geometry(id, &multi, admin.span.clone());
+                let _ = self.validate_geometry(id, &multi, admin.span.clone());
                 Some((
                     multi,
                     format!(
@@ -1680,7 +1689,13 @@ impl<'s, 'f> Builder<'s, 'f> {
         Some(polygons)
     }
 
-    fn validate_geometry(&mut self, id: &str, multi: &MultiPolygon<f64>, span: Range<usize>) {
+    /// Reports every problem of the zone's polygons; true when there is none.
+    fn validate_geometry(
+        &mut self,
+        id: &str,
+        multi: &MultiPolygon<f64>,
+        span: Range<usize>,
+    ) -> bool {
         let mut problems = Vec::new();
         for (i, polygon) in multi.0.iter().enumerate() {
             for error in polygon.validation_errors() {
@@ -1702,6 +1717,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .found(problems.join("; "))
                 .expected("simple rings that do not cross themselves or each other");
         }
+        problems.is_empty()
     }
 
     // ----------------------------------------------------------------- protected sites
