@@ -32,7 +32,7 @@ export PEERS_DATA=${PEERS_DATA:-/tmp/peers-data}
 OUT=${OUT:-/tmp/truce-bench}
 RUNS=${RUNS:-5}
 PEERS=${PEERS:-geopandas,shapely,polars,duckdb,postgis,pandas,truce}
-ONLY=${ONLY:-W2,W3,check}
+ONLY=${ONLY:-W2,W3,W4,check}
 PY=$PEERS_ENV/venv/bin/python
 mkdir -p "$OUT"
 [ -f "$PEERS_DIR/bench.py" ] || { echo "no peer benchmarks at $PEERS_DIR (set PEERS_DIR)" >&2; exit 1; }
@@ -87,6 +87,7 @@ out, b, ev, zn, data = sys.argv[1:]
 jobs = [
     ["W3", "truce (verify)", [b, "w3", ev, data]],
     ["W3", "truce (adjudicate + verify)", [b, "w3", ev, data, "--full", "yes"]],
+    ["W4", "truce", [b, "w4", ev]],
     ["check", "truce check", [b, "check", ev, data]],
     ["check", "truce check (with reasons)", [b, "check", ev, data, "--explain", "yes"]],
     ["W2", "truce", [b, "w2", ev, zn]],

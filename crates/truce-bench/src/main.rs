@@ -8,6 +8,7 @@
 //! truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]
 //! truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
 //! truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
+//! truce-bench w4 EVENTS_CSV [--threads N]
 //! ```
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
@@ -15,13 +16,15 @@
 mod check;
 mod w2;
 mod w3;
+mod w4;
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]
        truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
-       truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]";
+       truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
+       truce-bench w4 EVENTS_CSV [--threads N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +45,7 @@ fn run(args: &[String]) -> Result<()> {
         "w2" => w2::main(rest),
         "w3" => w3::main(rest),
         "check" => check::main(rest),
+        "w4" => w4::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())

@@ -7,6 +7,7 @@
 
 mod actors;
 mod adjudicate;
+pub mod corroborate;
 mod facts;
 pub mod result;
 mod verify;

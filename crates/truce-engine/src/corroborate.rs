@@ -1,0 +1,257 @@
+//! Corroboration: which reports are of the same incident.
+//!
+//! Reports are linked when they are close in space and time and an `accept`
+//! test agrees (compatible kinds and actors, for truce's own rule); incidents
+//! are the connected components of those links. Candidate pairs come from a
+//! grid over (class, day, cell) — a cell is at least `max_km` wide at the
+//! data's highest latitude, so two linked reports are always in the same or a
+//! neighbouring cell on the same or the next day — so no step is quadratic in
+//! the number of reports, only in the (small) number of reports per cell.
+
+use rayon::prelude::*;
+use truce_geo::haversine_km;
+use truce_model::report::LonLat;
+
+/// When two reports may be of the same incident.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct LinkRule {
+    /// Most days between their dates (0 = the same day).
+    pub max_days: i32,
+    /// Most kilometres between their points (great-circle).
+    pub max_km: f64,
+}
+
+/// The connected components of the links between reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clusters {
+    /// Every linked pair `(a, b)` with `a < b`, sorted.
+    pub links: Vec<(u32, u32)>,
+    /// For each report, the smallest index of its component (its incident's first report).
+    pub label: Vec<u32>,
+    /// Number of components, single reports included.
+    pub count: usize,
+}
+
+/// One report's place in the candidate grid.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Cell {
+    class: u32,
+    day: i32,
+    x: i32,
+    y: i32,
+}
+
+/// Links every pair of reports of the same `class` whose `days` differ by at most
+/// `rule.max_days` and whose `points` are at most `rule.max_km` apart, and for which
+/// `accept(a, b)` holds; reports without a point (`None`) link to nothing.
+pub fn link(
+    points: &[Option<LonLat>],
+    days: &[i32],
+    classes: &[u32],
+    rule: &LinkRule,
+    accept: impl Fn(usize, usize) -> bool + Sync,
+) -> Clusters {
+    let n = points.len().min(days.len()).min(classes.len());
+    let max_lat = points[..n]
+        .iter()
+        .flatten()
+        .filter(|p| p.is_valid())
+        .map(|p| p.lat.abs())
+        .fold(0.0_f64, f64::max)
+        .min(89.0);
+    // Cells at least `max_km` wide everywhere in the data (a little more, for rounding).
+    let km = rule.max_km.max(1e-6) * 1.001;
+    let cell_lat = km / 110.574;
+    let cell_lon = km / (111.320 * max_lat.to_radians().cos());
+    let cell_of = |p: &LonLat| {
+        (
+            (p.lon / cell_lon).floor() as i32,
+            (p.lat / cell_lat).floor() as i32,
+        )
+    };
+
+    let mut order: Vec<(Cell, u32)> = (0..n)
+        .into_par_iter()
+        .filter_map(|i| {
+            let p = points[i].filter(LonLat::is_valid)?;
+            let (x, y) = cell_of(&p);
+            Some((
+                Cell {
+                    class: classes[i],
+                    day: days[i],
+                    x,
+                    y,
+                },
+                i as u32,
+            ))
+        })
+        .collect();
+    order.par_sort_unstable();
+    // The occupied cells, in order: each one's reports are `order[start..end]`.
+    let mut cells: Vec<(Cell, u32, u32)> = Vec::new();
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && order[j].0 == order[i].0 {
+            j += 1;
+        }
+        cells.push((order[i].0, i as u32, j as u32));
+        i = j;
+    }
+    let max_days = rule.max_days.max(0);
+    // Neighbour cells (same class, day + dd, column x + dx, rows y-1..=y+1) are
+    // contiguous in the sorted list, and their position only moves forward as
+    // the cells are visited in order: one moving cursor per (dd, dx), no hashing.
+    let offsets: Vec<(i32, i32)> = (0..=max_days)
+        .flat_map(|dd| (-1..=1).map(move |dx| (dd, dx)))
+        .collect();
+    let chunk = cells
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 8)
+        .max(1);
+    let mut links: Vec<(u32, u32)> = cells
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut out = Vec::new();
+            let Some(first) = part.first() else {
+                return out.into_iter();
+            };
+            let target = |c: &Cell, dd: i32, dx: i32| Cell {
+                class: c.class,
+                day: c.day + dd,
+                x: c.x + dx,
+                y: c.y - 1,
+            };
+            let mut cursors: Vec<usize> = offsets
+                .iter()
+                .map(|&(dd, dx)| cells.partition_point(|(c, _, _)| *c < target(&first.0, dd, dx)))
+                .collect();
+            for (cell, from, to) in part {
+                for (k, &(dd, dx)) in offsets.iter().enumerate() {
+                    let low = target(cell, dd, dx);
+                    let high = Cell {
+                        y: cell.y + 1,
+                        ..low
+                    };
+                    let cursor = &mut cursors[k];
+                    while *cursor < cells.len() && cells[*cursor].0 < low {
+                        *cursor += 1;
+                    }
+                    let mut o = *cursor;
+                    while o < cells.len() && cells[o].0 <= high {
+                        let (_, o_from, o_to) = cells[o];
+                        o += 1;
+                        for &(_, a) in &order[*from as usize..*to as usize] {
+                            let pa = points[a as usize].unwrap_or(LonLat {
+                                lon: f64::NAN,
+                                lat: f64::NAN,
+                            });
+                            for &(_, b) in &order[o_from as usize..o_to as usize] {
+                                // Same day: each unordered pair once. Later days: every pair.
+                                if dd == 0 && b <= a {
+                                    continue;
+                                }
+                                let pb = points[b as usize].unwrap_or(LonLat {
+                                    lon: f64::NAN,
+                                    lat: f64::NAN,
+                                });
+                                if haversine_km(pa, pb) <= rule.max_km
+                                    && accept(a as usize, b as usize)
+                                {
+                                    out.push(if a < b { (a, b) } else { (b, a) });
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            out.into_iter()
+        })
+        .collect();
+    links.par_sort_unstable();
+    let (label, count) = components(n, &links);
+    Clusters {
+        links,
+        label,
+        count,
+    }
+}
+
+/// Union–find over the links; each report labelled with the smallest index of its component.
+fn components(n: usize, links: &[(u32, u32)]) -> (Vec<u32>, usize) {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for &(a, b) in links {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            // The smaller index becomes the root, so labels are the first report of each incident.
+            let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[join as usize] = keep;
+        }
+    }
+    let mut count = 0;
+    let mut label = vec![0u32; n];
+    for i in 0..n as u32 {
+        let root = find(&mut parent, i);
+        label[i as usize] = root;
+        if root == i {
+            count += 1;
+        }
+    }
+    (label, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(lon: f64, lat: f64) -> Option<LonLat> {
+        Some(LonLat { lon, lat })
+    }
+
+    #[test]
+    fn links_near_reports_of_the_same_class_and_days() {
+        // 0.01° of latitude is about 1.1 km.
+        let points = [
+            p(37.0, 36.0),
+            p(37.0, 36.01),
+            p(37.0, 36.03),
+            p(37.0, 36.0),
+            p(37.0, 36.0),
+            None,
+        ];
+        let days = [100, 101, 101, 100, 103, 100];
+        let classes = [1, 1, 1, 2, 1, 1];
+        let rule = LinkRule {
+            max_days: 1,
+            max_km: 2.0,
+        };
+        let clusters = link(&points, &days, &classes, &rule, |_, _| true);
+        // 0–1 (1.1 km, a day apart); 1–2 (2.2 km: too far); 0–3 (other class); 0–4 (3 days).
+        assert_eq!(clusters.links, vec![(0, 1)]);
+        assert_eq!(clusters.label, vec![0, 0, 2, 3, 4, 5]);
+        assert_eq!(clusters.count, 5);
+    }
+
+    #[test]
+    fn chains_make_one_component_and_accept_can_refuse() {
+        let points = [p(37.0, 36.0), p(37.0, 36.015), p(37.0, 36.03)];
+        let days = [100, 100, 100];
+        let classes = [0, 0, 0];
+        let rule = LinkRule {
+            max_days: 0,
+            max_km: 2.0,
+        };
+        let all = link(&points, &days, &classes, &rule, |_, _| true);
+        assert_eq!((all.links.len(), all.count), (2, 1));
+        let refused = link(&points, &days, &classes, &rule, |a, b| (a, b) != (1, 2));
+        assert_eq!((refused.links, refused.count), (vec![(0, 1)], 2));
+    }
+}
