@@ -10,7 +10,9 @@
 
 use rayon::prelude::*;
 use truce_geo::haversine_km;
-use truce_model::report::LonLat;
+use truce_model::kind::{KindIndex, Taxonomy};
+use truce_model::names::exact_key;
+use truce_model::report::{LocationPrecision, LonLat, Report};
 
 /// When two reports may be of the same incident.
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -206,6 +208,105 @@ fn components(n: usize, links: &[(u32, u32)]) -> (Vec<u32>, usize) {
         }
     }
     (label, count)
+}
+
+/// truce's own rule for reports of the same incident (see `docs/corroboration.md`).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct CorroborationRule {
+    /// Most days between the reports' first days.
+    pub max_days: i32,
+    /// Most kilometres between their points.
+    pub max_km: f64,
+    /// Reports located less precisely than this are never merged: a governorate's centroid
+    /// says nothing about which strike in the governorate it was.
+    pub coarsest: LocationPrecision,
+    /// Reports dated to a span longer than this many days are never merged.
+    pub longest_span_days: i64,
+}
+
+impl Default for CorroborationRule {
+    fn default() -> Self {
+        CorroborationRule {
+            max_days: 1,
+            max_km: 2.0,
+            coarsest: LocationPrecision::Near,
+            longest_span_days: 2,
+        }
+    }
+}
+
+/// Groups reports into incidents under `rule`: close in space and time, kinds on the same
+/// main branch of the tree (political violence, demonstrations, strategic developments,
+/// humanitarian), and actors that do not contradict (the reports share an actor, or one
+/// of them names none). Below the main branch the sources' own codings disagree too
+/// often to decide: UCDP codes the attack on the UN aid convoy of 19 September 2016 as
+/// one-sided violence against civilians, a press agency as an air strike.
+///
+/// `actor_key` names an actor the same way whatever the source's spelling — the
+/// agreement's actor id when the name resolves (so "Government of Syria" in UCDP GED
+/// and "Military Forces of Syria (2000-)" in ACLED agree), or `None` to fall back on
+/// the name's exact key.
+pub fn incidents(
+    reports: &[Report],
+    taxonomy: &Taxonomy,
+    rule: &CorroborationRule,
+    actor_key: &(dyn Fn(&str, &truce_model::time::DateSpan) -> Option<String> + Sync),
+) -> Clusters {
+    let kinds: Vec<Option<KindIndex>> = reports.iter().map(|r| taxonomy.find(&r.kind)).collect();
+    // The class is the kind's branch just below the root (political violence, demonstrations…):
+    // only reports of one branch can be compared.
+    let classes: Vec<u32> = kinds
+        .iter()
+        .map(|k| match k {
+            Some(k) => {
+                let path = taxonomy.path(*k);
+                path.get(1)
+                    .and_then(|branch| taxonomy.find(branch))
+                    .map_or(u32::MAX - 1, |b| u32::from(b.0))
+            }
+            None => u32::MAX,
+        })
+        .collect();
+    let mergeable: Vec<bool> = reports
+        .iter()
+        .map(|r| r.location.precision <= rule.coarsest && r.date.days() <= rule.longest_span_days)
+        .collect();
+    let points: Vec<Option<LonLat>> = reports
+        .iter()
+        .zip(&mergeable)
+        .map(|(r, &m)| if m { r.location.point } else { None })
+        .collect();
+    let days: Vec<i32> = reports.iter().map(|r| r.date.first.0).collect();
+    let names: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            let mut keys: Vec<String> = r
+                .sides
+                .iter()
+                .flat_map(|s| {
+                    s.names
+                        .iter()
+                        .map(|n| actor_key(n, &r.date).unwrap_or_else(|| exact_key(n)))
+                })
+                .filter(|k| !k.is_empty())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        })
+        .collect();
+    let link_rule = LinkRule {
+        max_days: rule.max_days,
+        max_km: rule.max_km,
+    };
+    link(&points, &days, &classes, &link_rule, |a, b| {
+        // (The class already puts both kinds on one main branch.)
+        let kinds_known = kinds[a].is_some() && kinds[b].is_some();
+        let actors_agree = names[a].is_empty()
+            || names[b].is_empty()
+            || names[a].iter().any(|n| names[b].binary_search(n).is_ok());
+        kinds_known && actors_agree
+    })
 }
 
 #[cfg(test)]

@@ -835,3 +835,129 @@ fn findings_without_reasons_have_the_same_verdicts() {
     assert!(bare.findings.iter().all(|f| f.reasons.is_empty()));
     assert_eq!(explained.steps, bare.steps);
 }
+
+// ---------------------------------------------------------------- corroboration
+
+const CORROBORATION: &str = r#"
+format = 1
+id = "corroboration"
+title = "Names for corroboration"
+[[party]]
+id = "gov"
+[[actor]]
+id = "syrian-government"
+name = "Government of Syria"
+aliases = ["Military Forces of Syria"]
+party = "gov"
+[[actor]]
+id = "insurgents"
+name = "Syrian insurgents"
+aliases = ["Opposition Rebels (Syria)"]
+[[actor]]
+id = "islamic-state"
+name = "IS"
+aliases = ["IS: Islamic State"]
+designation = "excluded"
+[[actor]]
+id = "civilians"
+name = "Civilians"
+aliases = ["Civilians (Syria)"]
+civilian = true
+"#;
+
+fn corroborate(reports: &[Report]) -> truce_engine::corroborate::Clusters {
+    let agreement = agreement_from(CORROBORATION);
+    let resolver = truce_engine::ActorResolver::new(&agreement);
+    let key = |name: &str, span: &DateSpan| match resolver.resolve(name, span) {
+        truce_engine::Resolution::Matched(m) => Some(agreement.actors[m.actor].id.clone()),
+        _ => None,
+    };
+    truce_engine::corroborate::incidents(reports, &agreement.taxonomy, &Default::default(), &key)
+}
+
+#[test]
+fn one_strike_reported_by_two_sources_is_one_incident() {
+    // UCDP GED 301214 as GED codes it (real values), and the same attack on the UN aid
+    // convoy written as an ACLED-layout row would read (our own row, not ACLED's data).
+    let mut ged = R::new("301214", "2016-09-19", "violence-against-civilians")
+        .at(36.94775, 36.1481, LocationPrecision::Exact)
+        .side("side_a", "Government of Syria", Role::Initiator)
+        .side("side_b", "Civilians", Role::Target)
+        .done();
+    ged.provenance.source = "ucdp-ged".into();
+    let mut acled = R::new("SYR-CONVOY", "2016-09-19", "air-strike")
+        .at(36.9456, 36.1497, LocationPrecision::Exact)
+        .side(
+            "actor1",
+            "Military Forces of Syria (2000-)",
+            Role::Initiator,
+        )
+        .side("actor2", "Civilians (Syria)", Role::Target)
+        .done();
+    acled.provenance.source = "acled".into();
+    let clusters = corroborate(&[ged, acled]);
+    assert_eq!(clusters.links, vec![(0, 1)]);
+    assert_eq!((clusters.count, clusters.label.clone()), (1, vec![0, 0]));
+}
+
+#[test]
+fn close_but_distinct_incidents_stay_apart() {
+    let clash = |id: &str, lon: f64, lat: f64, a: &str, b: &str, precision: LocationPrecision| {
+        R::new(id, "2016-09-19", "armed-conflict")
+            .at(lon, lat, precision)
+            .side("side_a", a, Role::Unknown)
+            .side("side_b", b, Role::Unknown)
+            .done()
+    };
+    let reports = [
+        // GED 228433: Government of Syria and Syrian insurgents in Aleppo, 19 September 2016.
+        clash(
+            "228433",
+            37.161173,
+            36.201241,
+            "Government of Syria",
+            "Syrian insurgents",
+            LocationPrecision::Exact,
+        ),
+        // 0.04° north (about 4.4 km): another clash nearby, the same day.
+        clash(
+            "north",
+            37.161173,
+            36.241241,
+            "Government of Syria",
+            "Syrian insurgents",
+            LocationPrecision::Exact,
+        ),
+        // The same place and day, but other parties fighting: not the same incident.
+        clash(
+            "other",
+            37.161173,
+            36.201241,
+            "IS",
+            "SDF",
+            LocationPrecision::Exact,
+        ),
+        // The same place, but known only to the governorate: too coarse to merge.
+        clash(
+            "coarse",
+            37.161173,
+            36.201241,
+            "Government of Syria",
+            "Syrian insurgents",
+            LocationPrecision::Province,
+        ),
+        // The same place, parties and day: the same incident reported twice.
+        clash(
+            "again",
+            37.1612,
+            36.2013,
+            "Military Forces of Syria",
+            "Opposition Rebels (Syria)",
+            LocationPrecision::Exact,
+        ),
+    ];
+    let clusters = corroborate(&reports);
+    assert_eq!(clusters.links, vec![(0, 4)]);
+    assert_eq!(clusters.label, vec![0, 1, 2, 3, 0]);
+    assert_eq!(clusters.count, 4);
+}
