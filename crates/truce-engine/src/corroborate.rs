@@ -222,6 +222,10 @@ pub struct CorroborationRule {
     pub coarsest: LocationPrecision,
     /// Reports dated to a span longer than this many days are never merged.
     pub longest_span_days: i64,
+    /// Merge two reports of the same source with different ids. Off by default: a curated
+    /// dataset (UCDP GED, ACLED) gives two events two ids because its coders judged them
+    /// distinct; a feed of news items or monitors' notes may want it on.
+    pub merge_within_source: bool,
 }
 
 impl Default for CorroborationRule {
@@ -231,6 +235,7 @@ impl Default for CorroborationRule {
             max_km: 2.0,
             coarsest: LocationPrecision::Near,
             longest_span_days: 2,
+            merge_within_source: false,
         }
     }
 }
@@ -302,10 +307,12 @@ pub fn incidents(
     link(&points, &days, &classes, &link_rule, |a, b| {
         // (The class already puts both kinds on one main branch.)
         let kinds_known = kinds[a].is_some() && kinds[b].is_some();
+        let sources_allow = rule.merge_within_source
+            || reports[a].provenance.source != reports[b].provenance.source;
         let actors_agree = names[a].is_empty()
             || names[b].is_empty()
             || names[a].iter().any(|n| names[b].binary_search(n).is_ok());
-        kinds_known && actors_agree
+        kinds_known && sources_allow && actors_agree
     })
 }
 

@@ -909,7 +909,7 @@ fn close_but_distinct_incidents_stay_apart() {
             .side("side_b", b, Role::Unknown)
             .done()
     };
-    let reports = [
+    let mut reports = [
         // GED 228433: Government of Syria and Syrian insurgents in Aleppo, 19 September 2016.
         clash(
             "228433",
@@ -946,7 +946,7 @@ fn close_but_distinct_incidents_stay_apart() {
             "Syrian insurgents",
             LocationPrecision::Province,
         ),
-        // The same place, parties and day: the same incident reported twice.
+        // The same place, parties and day, from another source (set below): the same incident twice.
         clash(
             "again",
             37.1612,
@@ -956,8 +956,12 @@ fn close_but_distinct_incidents_stay_apart() {
             LocationPrecision::Exact,
         ),
     ];
+    reports[4].provenance.source = "acled".into();
     let clusters = corroborate(&reports);
     assert_eq!(clusters.links, vec![(0, 4)]);
     assert_eq!(clusters.label, vec![0, 1, 2, 3, 0]);
     assert_eq!(clusters.count, 4);
+    // Within one curated source, two ids are two events (the coders kept them apart).
+    reports[4].provenance.source = "test".into();
+    assert!(corroborate(&reports).links.is_empty());
 }
