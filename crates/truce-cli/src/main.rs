@@ -1,11 +1,12 @@
 //! `truce`: check a ceasefire agreement against the evidence.
 //!
-//! This binary only glues: arguments → files read → model, ingest and engine
-//! calls → a renderer → an exit code. Exit codes: 0 all clear, 1 violations
+//! This binary only glues: arguments → files read → model, ingest, store and
+//! engine calls → a renderer → an exit code. Exit codes: 0 all clear, 1 violations
 //! found or steps not met (or, for `lint`, nothing else), 2 truce failed or the
 //! input is invalid.
 
 mod files;
+mod store;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -59,8 +60,11 @@ enum EventsFormat {
 #[derive(clap::Args, Debug)]
 struct EvidenceArgs {
     /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines); the format is detected from the header.
-    #[arg(long = "events", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(long = "events", value_name = "FILE", required_unless_present = "db", num_args = 1..)]
     events: Vec<PathBuf>,
+    /// A store made by `truce import`: its current reports are evidence too (with any `--events` files).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
     /// Read every events file as this format instead of detecting it.
     #[arg(long = "events-format", value_enum)]
     events_format: Option<EventsFormat>,
@@ -70,7 +74,57 @@ struct EvidenceArgs {
 }
 
 #[derive(Subcommand, Debug)]
+enum QuarantineCommand {
+    /// List the rows set aside, one per line: run, file, line, field, value and reason.
+    List {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Only the rows first set aside by this import run.
+        #[arg(long, value_name = "N")]
+        run: Option<i64>,
+    },
+    /// Write the rows set aside to stdout, with their text, to fix and import again.
+    Export {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Only the rows first set aside by this import run.
+        #[arg(long, value_name = "N")]
+        run: Option<i64>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Subcommand, Debug)]
 enum Command {
+    /// Import evidence files into a store: nothing stored twice, revisions kept, bad rows quarantined.
+    Import {
+        /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The store (an SQLite file, created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Read every file as this format instead of detecting it.
+        #[arg(long, value_enum)]
+        format: Option<EventsFormat>,
+        /// Rows per transaction.
+        #[arg(long, hide = true, default_value_t = store::DEFAULT_BATCH)]
+        batch_size: usize,
+    },
+    /// The rows an import set aside.
+    Quarantine {
+        #[command(subcommand)]
+        command: QuarantineCommand,
+    },
     /// Check an agreement file and report every problem, located in its source.
     Lint {
         /// The agreement file (TOML).
@@ -98,6 +152,16 @@ enum Command {
     },
 }
 
+impl EventsFormat {
+    fn format(self) -> Format {
+        match self {
+            EventsFormat::UcdpGed => Format::UcdpGed,
+            EventsFormat::Acled => Format::Acled,
+            EventsFormat::TruceJsonl => Format::TruceJsonl,
+        }
+    }
+}
+
 fn parse_day(text: &str) -> Result<Day, String> {
     Day::parse_iso(text).ok_or_else(|| format!("expected a date YYYY-MM-DD, found `{text}`"))
 }
@@ -113,6 +177,24 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
+        Command::Import {
+            files,
+            db,
+            format,
+            batch_size,
+        } => store::import(&files, &db, format.map(EventsFormat::format), batch_size),
+        Command::Quarantine {
+            command: QuarantineCommand::List { db, run },
+        } => store::quarantine_list(&db, run).and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
+            Ok(0)
+        }),
+        Command::Quarantine {
+            command: QuarantineCommand::Export { db, run, format },
+        } => store::quarantine_export(&db, run, format == ExportFormat::Jsonl).and_then(|bytes| {
+            store::write_stdout(&bytes)?;
+            Ok(0)
+        }),
         Command::Lint { agreement, format } => lint(&agreement, format, color),
         Command::Check {
             agreement,
@@ -217,14 +299,16 @@ fn prepare(
             bail!("the agreement `{shown}` has {errors} error(s); nothing was checked");
         }
     };
-    let format = evidence.events_format.map(|f| match f {
-        EventsFormat::UcdpGed => Format::UcdpGed,
-        EventsFormat::Acled => Format::Acled,
-        EventsFormat::TruceJsonl => Format::TruceJsonl,
-    });
+    let format = evidence.events_format.map(EventsFormat::format);
     let options = ImportOptions { keep_raw: false };
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
+    if let Some(db) = &evidence.db {
+        let mut store = truce_store::Store::open(db)?;
+        // Every version of an agreement checked against the store is kept.
+        store.record_agreement(&shown, &source, &store::now())?;
+        reports = store.reports(&truce_store::ReportFilter::default())?;
+    }
     for file in &evidence.events {
         let name = file.display().to_string();
         let handle = std::fs::File::open(file)

@@ -1,0 +1,876 @@
+//! truce's embedded store: one SQLite file, no server, that loses nothing.
+//!
+//! It keeps every import run (which file, its sha256, how far it got, what
+//! became of each row), every revision of every report, every quarantined
+//! row, every recorded deletion and every version of an agreement. Only this
+//! crate knows SQL; the rest of truce sees [`Report`]s and plain structs.
+//!
+//! ## Identity, duplicates and revisions
+//! A report's identity is its source and the source's id (`ucdp-ged` + GED
+//! `id`); for a report without an id it is its content hash. Its *content* is
+//! the normalised report without the file, line and raw row it was read from
+//! (see `docs/store.md`), hashed with sha256. For each row of an import:
+//! - an identity never seen is **stored** (revision 1);
+//! - content already stored under that identity (in any revision) is a **duplicate**;
+//! - new content under a known identity is **revised**: a new revision, the
+//!   previous current one kept and marked `superseded_by` it;
+//! - a row the importer could not read is **quarantined**.
+//!
+//! So for every run, `read = stored + duplicates + revised + quarantined`.
+//!
+//! ## Crash safety
+//! Rows are added in batches ([`ImportRun::add`]), each one transaction that
+//! also advances the run's counts and `rows_done` (WAL journal,
+//! `synchronous = NORMAL`). A process killed mid-import leaves the store at the
+//! end of its last committed batch; [`Store::begin_import`] on the same file
+//! (same sha256 and format) resumes that run, and the caller skips the first
+//! [`ImportRun::rows_done`] rows.
+
+mod schema;
+mod stored;
+
+pub use schema::SCHEMA_VERSION;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use truce_ingest::RowProblem;
+use truce_model::report::Report;
+
+/// What can go wrong with the store. Every message names the store's file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or set up as a store.
+    #[error("cannot open the store `{file}`")]
+    Open {
+        file: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The store was written by a newer truce.
+    #[error(
+        "the store `{file}` has schema version {found}, newer than this truce knows ({known}); use a newer truce"
+    )]
+    TooNew {
+        file: String,
+        found: u32,
+        known: u32,
+    },
+    /// A migration step failed; the store stays at the version before it.
+    #[error("cannot migrate the store `{file}` to schema version {version}")]
+    Migrate {
+        file: String,
+        version: u32,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A read or a write failed.
+    #[error("cannot {action} in the store `{file}`")]
+    Sql {
+        file: String,
+        action: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A stored report's JSON cannot be read back.
+    #[error("the store `{file}`: report row {row} cannot be read back")]
+    Corrupt {
+        file: String,
+        row: i64,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// No import run with this number.
+    #[error("the store `{file}` has no import run {run}")]
+    NoRun { file: String, run: i64 },
+}
+
+/// The file an import reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    /// The file name as given.
+    pub name: String,
+    /// The sha256 of its bytes, lowercase hex ([`sha256_hex`]).
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The format it is read as (`ucdp-ged`, `acled`, `truce-jsonl`).
+    pub format: String,
+}
+
+/// What became of the rows of a run (or of one batch).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows read: `stored + duplicates + revised + quarantined`.
+    pub read: u64,
+    /// New identities stored.
+    pub stored: u64,
+    /// Rows whose content was already stored under their identity.
+    pub duplicates: u64,
+    /// Rows that gave a known identity a new revision.
+    pub revised: u64,
+    /// Rows that could not be read.
+    pub quarantined: u64,
+}
+
+impl Counts {
+    /// True when `read = stored + duplicates + revised + quarantined`.
+    pub fn add_up(&self) -> bool {
+        self.read == self.stored + self.duplicates + self.revised + self.quarantined
+    }
+
+    fn plus(&mut self, other: Counts) {
+        self.read += other.read;
+        self.stored += other.stored;
+        self.duplicates += other.duplicates;
+        self.revised += other.revised;
+        self.quarantined += other.quarantined;
+    }
+}
+
+/// One quarantine reason of a run and how many rows it set aside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReasonCount {
+    /// The field at fault, `None` when the row as a whole is.
+    pub field: Option<String>,
+    pub reason: String,
+    pub count: u64,
+}
+
+/// An import run as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunInfo {
+    pub id: i64,
+    pub file: FileMeta,
+    pub started: String,
+    /// `None` while the run is open (in progress, or killed before it finished).
+    pub finished: Option<String>,
+    /// Rows committed so far, in the order the caller gave them.
+    pub rows_done: u64,
+    pub counts: Counts,
+    /// Quarantined rows per field and reason, most frequent first.
+    pub reasons: Vec<ReasonCount>,
+}
+
+/// A quarantined row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuarantinedRow {
+    pub id: i64,
+    /// The run that first set it aside.
+    pub run: i64,
+    pub file: String,
+    pub line: u64,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+    /// The row's text as it was in the file, when the caller could recover it.
+    pub raw: Option<String>,
+}
+
+/// Which reports [`Store::reports`] returns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// Only this source (`ucdp-ged`, `acled`, …).
+    pub source: Option<String>,
+    /// Fill in each report's raw row (`Provenance::raw`).
+    pub with_raw: bool,
+}
+
+/// A recorded deletion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deletion {
+    pub id: i64,
+    /// How many stored revisions it marked deleted.
+    pub revisions_marked: u64,
+}
+
+/// A recorded agreement version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementVersion {
+    pub id: i64,
+    pub sha256: String,
+    /// False when this exact text was already recorded under this name.
+    pub new: bool,
+}
+
+/// What the store holds, in numbers.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Current revisions, not deleted: what a check reads.
+    pub current_reports: u64,
+    /// Every revision of every report.
+    pub revisions: u64,
+    pub runs: u64,
+    pub quarantined: u64,
+    pub deletions: u64,
+    pub agreements: u64,
+}
+
+/// The sha256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    file: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("file", &self.file).finish()
+    }
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it when it does not exist, and
+    /// migrates it to [`SCHEMA_VERSION`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Store::open_at_version(path, SCHEMA_VERSION)
+    }
+
+    /// Opens and migrates up to `version` only. For making test stores of an
+    /// older schema; use [`Store::open`].
+    #[doc(hidden)]
+    pub fn open_at_version(path: impl AsRef<Path>, version: u32) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let open_err = |source| StoreError::Open {
+            file: file.clone(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(open_err)?;
+        // WAL: readers never block the importer, and a killed writer leaves
+        // only whole transactions behind. NORMAL: no fsync per commit (a power
+        // cut may lose the last batches, never consistency).
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        let found = schema::version(&conn).map_err(open_err)?;
+        let target = version.min(SCHEMA_VERSION);
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                file,
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found < target {
+            schema::migrate(&mut conn, found, target).map_err(|(version, source)| {
+                StoreError::Migrate {
+                    file: file.clone(),
+                    version,
+                    source,
+                }
+            })?;
+        }
+        Ok(Store { conn, file })
+    }
+
+    /// The store's file, as given to [`Store::open`].
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The schema version the store is at.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        schema::version(&self.conn).map_err(|e| self.sql("read the schema version", e))
+    }
+
+    fn sql(&self, action: &'static str, source: rusqlite::Error) -> StoreError {
+        StoreError::Sql {
+            file: self.file.clone(),
+            action,
+            source,
+        }
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let action = "check the integrity";
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| self.sql(action, e))?;
+        let rows = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| self.sql(action, e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))
+    }
+
+    /// Starts an import of `file` at time `at` (the store reads no clock), or
+    /// resumes the open run of the same file (same sha256 and format) that a
+    /// killed import left behind: see [`ImportRun::rows_done`].
+    pub fn begin_import(&mut self, file: &FileMeta, at: &str) -> Result<ImportRun<'_>, StoreError> {
+        let action = "start an import run";
+        let open: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM import_runs WHERE file_sha256 = ?1 AND format = ?2 \
+                 AND finished IS NULL ORDER BY id DESC LIMIT 1",
+                params![file.sha256, file.format],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(action, e))?;
+        let (id, resumed) = match open {
+            Some(id) => (id, true),
+            None => {
+                self.conn
+                    .execute(
+                        "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![file.name, file.sha256, file.size as i64, file.format, at],
+                    )
+                    .map_err(|e| self.sql(action, e))?;
+                (self.conn.last_insert_rowid(), false)
+            }
+        };
+        let info = self.run(id)?;
+        Ok(ImportRun {
+            store: self,
+            id,
+            sha256: file.sha256.clone(),
+            resumed,
+            rows_done: info.rows_done,
+            counts: info.counts,
+            buffer: Vec::with_capacity(1024),
+            raw_buffer: Vec::with_capacity(1024),
+        })
+    }
+
+    /// One import run.
+    pub fn run(&self, id: i64) -> Result<RunInfo, StoreError> {
+        self.runs_where(Some(id))?
+            .pop()
+            .ok_or_else(|| StoreError::NoRun {
+                file: self.file.clone(),
+                run: id,
+            })
+    }
+
+    /// Every import run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
+        self.runs_where(None)
+    }
+
+    fn runs_where(&self, id: Option<i64>) -> Result<Vec<RunInfo>, StoreError> {
+        let action = "read the import runs";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, file, file_sha256, file_size, format, started, finished, rows_done, \
+                 read, stored, duplicates, revised, quarantined FROM import_runs \
+                 WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        let mut runs = stmt
+            .query_map(params![id], |row| {
+                Ok(RunInfo {
+                    id: row.get(0)?,
+                    file: FileMeta {
+                        name: row.get(1)?,
+                        sha256: row.get(2)?,
+                        size: row.get::<_, i64>(3)? as u64,
+                        format: row.get(4)?,
+                    },
+                    started: row.get(5)?,
+                    finished: row.get(6)?,
+                    rows_done: row.get::<_, i64>(7)? as u64,
+                    counts: Counts {
+                        read: row.get::<_, i64>(8)? as u64,
+                        stored: row.get::<_, i64>(9)? as u64,
+                        duplicates: row.get::<_, i64>(10)? as u64,
+                        revised: row.get::<_, i64>(11)? as u64,
+                        quarantined: row.get::<_, i64>(12)? as u64,
+                    },
+                    reasons: Vec::new(),
+                })
+            })
+            .map_err(|e| self.sql(action, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT field, reason, count FROM run_reasons WHERE run = ?1 \
+                 ORDER BY count DESC, field, reason",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        for run in &mut runs {
+            run.reasons = stmt
+                .query_map(params![run.id], |row| {
+                    let field: String = row.get(0)?;
+                    Ok(ReasonCount {
+                        field: (!field.is_empty()).then_some(field),
+                        reason: row.get(1)?,
+                        count: row.get::<_, i64>(2)? as u64,
+                    })
+                })
+                .map_err(|e| self.sql(action, e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| self.sql(action, e))?;
+        }
+        Ok(runs)
+    }
+
+    /// The reports a check reads: the current revision of every identity, not
+    /// deleted, in the order they were first stored.
+    pub fn reports(&self, filter: &ReportFilter) -> Result<Vec<Report>, StoreError> {
+        let action = "read the reports";
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, file, line, report, CASE WHEN ?2 THEN raw END FROM current_reports \
+                 WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        let mut rows = stmt
+            .query(params![filter.source, filter.with_raw])
+            .map_err(|e| self.sql(action, e))?;
+        let mut reports = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
+            let read = || -> rusqlite::Result<(i64, String, i64, String, Option<String>)> {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            };
+            let (id, file, line, json, raw) = read().map_err(|e| self.sql(action, e))?;
+            let corrupt = |source| StoreError::Corrupt {
+                file: self.file.clone(),
+                row: id,
+                source,
+            };
+            let raw = match raw {
+                Some(raw) => serde_json::from_str(&raw).map_err(corrupt)?,
+                None => Vec::new(),
+            };
+            reports.push(stored::read_json(&json, file, line as u64, raw).map_err(corrupt)?);
+        }
+        Ok(reports)
+    }
+
+    /// Every stored revision of one identity, oldest first, with whether each is current.
+    pub fn revisions(
+        &self,
+        source: &str,
+        source_id: &str,
+    ) -> Result<Vec<(Report, bool)>, StoreError> {
+        let action = "read the revisions of a report";
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL \
+                 FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        let rows = stmt
+            .query_map(params![source, source_id], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, bool>(5)?,
+                ))
+            })
+            .map_err(|e| self.sql(action, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))?;
+        rows.into_iter()
+            .map(|(id, file, line, json, raw, current)| {
+                let corrupt = |source| StoreError::Corrupt {
+                    file: self.file.clone(),
+                    row: id,
+                    source,
+                };
+                let raw = match raw {
+                    Some(raw) => serde_json::from_str(&raw).map_err(corrupt)?,
+                    None => Vec::new(),
+                };
+                Ok((
+                    stored::read_json(&json, file, line as u64, raw).map_err(corrupt)?,
+                    current,
+                ))
+            })
+            .collect()
+    }
+
+    /// Quarantined rows, of one run (the run that first set them aside) or of all, in file order.
+    pub fn quarantine(&self, run: Option<i64>) -> Result<Vec<QuarantinedRow>, StoreError> {
+        let action = "read the quarantined rows";
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
+                 WHERE ?1 IS NULL OR run = ?1 ORDER BY run, file, line, id",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        stmt.query_map(params![run], |row| {
+            let field: String = row.get(4)?;
+            Ok(QuarantinedRow {
+                id: row.get(0)?,
+                run: row.get(1)?,
+                file: row.get(2)?,
+                line: row.get::<_, i64>(3)? as u64,
+                field: (!field.is_empty()).then_some(field),
+                value: row.get(5)?,
+                reason: row.get(6)?,
+                raw: row.get(7)?,
+            })
+        })
+        .map_err(|e| self.sql(action, e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| self.sql(action, e))
+    }
+
+    /// Records that `source:source_id` was withdrawn by its source (at `at`,
+    /// seen in `run` when an import found it), and marks its stored revisions
+    /// deleted: [`Store::reports`] no longer returns it, the revisions stay.
+    pub fn record_deletion(
+        &mut self,
+        source: &str,
+        source_id: &str,
+        run: Option<i64>,
+        at: &str,
+        note: Option<&str>,
+    ) -> Result<Deletion, StoreError> {
+        let action = "record a deletion";
+        let file = self.file.clone();
+        let err = |source| StoreError::Sql {
+            file: file.clone(),
+            action,
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "INSERT INTO deletions (source, source_id, run, recorded, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![source, source_id, run, at, note],
+        )
+        .map_err(err)?;
+        let id = tx.last_insert_rowid();
+        let marked = tx
+            .execute(
+                "UPDATE reports SET deleted_by = ?1 WHERE source = ?2 AND source_id = ?3 AND deleted_by IS NULL",
+                params![id, source, source_id],
+            )
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(Deletion {
+            id,
+            revisions_marked: marked as u64,
+        })
+    }
+
+    /// Records a version of an agreement (its text made canonical: CRLF → LF).
+    /// The same name and text again is not stored twice.
+    pub fn record_agreement(
+        &mut self,
+        name: &str,
+        text: &str,
+        at: &str,
+    ) -> Result<AgreementVersion, StoreError> {
+        let action = "record the agreement";
+        let canonical = text.replace("\r\n", "\n");
+        let sha256 = sha256_hex(canonical.as_bytes());
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO agreements (name, sha256, text, recorded) VALUES (?1, ?2, ?3, ?4)",
+                params![name, sha256, canonical, at],
+            )
+            .map_err(|e| self.sql(action, e))?;
+        let id = self
+            .conn
+            .query_row(
+                "SELECT id FROM agreements WHERE name = ?1 AND sha256 = ?2",
+                params![name, sha256],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.sql(action, e))?;
+        Ok(AgreementVersion {
+            id,
+            sha256,
+            new: inserted > 0,
+        })
+    }
+
+    /// Every recorded version of the agreement `name`, oldest first: (sha256, text, recorded).
+    pub fn agreement_versions(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let action = "read the agreements";
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sha256, text, recorded FROM agreements WHERE name = ?1 ORDER BY id")
+            .map_err(|e| self.sql(action, e))?;
+        stmt.query_map(params![name], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(|e| self.sql(action, e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| self.sql(action, e))
+    }
+
+    /// What the store holds, in numbers.
+    pub fn totals(&self) -> Result<Totals, StoreError> {
+        let action = "count what the store holds";
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |row| row.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(|e| self.sql(action, e))
+        };
+        Ok(Totals {
+            current_reports: count(
+                "SELECT count(*) FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL",
+            )?,
+            revisions: count("SELECT count(*) FROM reports")?,
+            runs: count("SELECT count(*) FROM import_runs")?,
+            quarantined: count("SELECT count(*) FROM quarantine")?,
+            deletions: count("SELECT count(*) FROM deletions")?,
+            agreements: count("SELECT count(*) FROM agreements")?,
+        })
+    }
+}
+
+/// An import in progress. Add rows with [`ImportRun::add`], in the same order
+/// on every attempt, then [`ImportRun::finish`].
+pub struct ImportRun<'s> {
+    store: &'s mut Store,
+    id: i64,
+    sha256: String,
+    resumed: bool,
+    rows_done: u64,
+    counts: Counts,
+    buffer: Vec<u8>,
+    raw_buffer: Vec<u8>,
+}
+
+impl ImportRun<'_> {
+    /// The run's number.
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// True when this continues a run a killed import left open.
+    pub fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// Rows already committed by this run: a resumed import skips this many
+    /// rows (reports first, then quarantined rows, in file order) of the same file.
+    pub fn rows_done(&self) -> u64 {
+        self.rows_done
+    }
+
+    /// The run's counts so far (committed).
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Adds one batch, in one transaction: the reports (stored, duplicates or
+    /// revised) and the quarantined rows. Returns the batch's counts.
+    pub fn add(
+        &mut self,
+        reports: &[Report],
+        problems: &[RowProblem],
+    ) -> Result<Counts, StoreError> {
+        self.add_with_raw(reports, problems, &|_| None)
+    }
+
+    /// Like [`ImportRun::add`], with the text of each quarantined row when the
+    /// caller can recover it.
+    pub fn add_with_raw(
+        &mut self,
+        reports: &[Report],
+        problems: &[RowProblem],
+        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
+    ) -> Result<Counts, StoreError> {
+        let file = self.store.file.clone();
+        let err = |source| StoreError::Sql {
+            file: file.clone(),
+            action: "write an import batch",
+            source,
+        };
+        let json_err = |source: serde_json::Error| StoreError::Sql {
+            file: file.clone(),
+            action: "write an import batch",
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(source)),
+        };
+        let mut batch = Counts::default();
+        let tx = self
+            .store
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        {
+            let mut same_content = tx
+                .prepare_cached(
+                    "SELECT 1 FROM reports WHERE source = ?1 AND ident = ?2 AND content_hash = ?3",
+                )
+                .map_err(err)?;
+            let mut latest = tx
+                .prepare_cached(
+                    "SELECT id, revision FROM reports WHERE source = ?1 AND ident = ?2 \
+                     ORDER BY revision DESC LIMIT 1",
+                )
+                .map_err(err)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
+                     content_hash, file, line, report, raw, first_run) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(err)?;
+            let mut supersede = tx
+                .prepare_cached("UPDATE reports SET superseded_by = ?1 WHERE id = ?2")
+                .map_err(err)?;
+            for report in reports {
+                batch.read += 1;
+                self.buffer.clear();
+                stored::write_json(report, &mut self.buffer).map_err(json_err)?;
+                let hash: [u8; 32] = Sha256::digest(&self.buffer).into();
+                let p = &report.provenance;
+                let by_hash;
+                let ident: &str = if p.source_id.trim().is_empty() {
+                    by_hash = format!("sha256:{}", hex(&hash));
+                    &by_hash
+                } else {
+                    &p.source_id
+                };
+                if same_content
+                    .exists(params![p.source, ident, &hash[..]])
+                    .map_err(err)?
+                {
+                    batch.duplicates += 1;
+                    continue;
+                }
+                let previous: Option<(i64, i64)> = latest
+                    .query_row(params![p.source, ident], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
+                    .optional()
+                    .map_err(err)?;
+                let raw = if p.raw.is_empty() {
+                    None
+                } else {
+                    self.raw_buffer.clear();
+                    serde_json::to_writer(&mut self.raw_buffer, &p.raw).map_err(json_err)?;
+                    Some(std::str::from_utf8(&self.raw_buffer).unwrap_or_default())
+                };
+                // serde_json writes UTF-8.
+                let json = std::str::from_utf8(&self.buffer).unwrap_or_default();
+                insert
+                    .execute(params![
+                        p.source,
+                        p.source_id,
+                        ident,
+                        previous.map_or(1, |(_, r)| r + 1),
+                        p.revision,
+                        &hash[..],
+                        p.file,
+                        p.line as i64,
+                        json,
+                        raw,
+                        self.id,
+                    ])
+                    .map_err(err)?;
+                match previous {
+                    Some((old, _)) => {
+                        let new = tx.last_insert_rowid();
+                        supersede.execute(params![new, old]).map_err(err)?;
+                        batch.revised += 1;
+                    }
+                    None => batch.stored += 1,
+                }
+            }
+            let mut quarantine = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO quarantine (run, file, file_sha256, line, field, value, reason, raw) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(err)?;
+            let mut reason = tx
+                .prepare_cached(
+                    "INSERT INTO run_reasons (run, field, reason, count) VALUES (?1, ?2, ?3, 1) \
+                     ON CONFLICT (run, field, reason) DO UPDATE SET count = count + 1",
+                )
+                .map_err(err)?;
+            for problem in problems {
+                batch.read += 1;
+                batch.quarantined += 1;
+                let field = problem.field.as_deref().unwrap_or("");
+                quarantine
+                    .execute(params![
+                        self.id,
+                        problem.file,
+                        self.sha256,
+                        problem.line as i64,
+                        field,
+                        problem.value,
+                        problem.reason,
+                        raw_text(problem),
+                    ])
+                    .map_err(err)?;
+                reason
+                    .execute(params![self.id, field, problem.reason])
+                    .map_err(err)?;
+            }
+            tx.execute(
+                "UPDATE import_runs SET rows_done = rows_done + ?2, read = read + ?3, \
+                 stored = stored + ?4, duplicates = duplicates + ?5, revised = revised + ?6, \
+                 quarantined = quarantined + ?7 WHERE id = ?1",
+                params![
+                    self.id,
+                    batch.read as i64,
+                    batch.read as i64,
+                    batch.stored as i64,
+                    batch.duplicates as i64,
+                    batch.revised as i64,
+                    batch.quarantined as i64,
+                ],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        self.rows_done += batch.read;
+        self.counts.plus(batch);
+        Ok(batch)
+    }
+
+    /// Closes the run at time `at` and returns it as recorded.
+    pub fn finish(self, at: &str) -> Result<RunInfo, StoreError> {
+        self.store
+            .conn
+            .execute(
+                "UPDATE import_runs SET finished = ?2 WHERE id = ?1",
+                params![self.id, at],
+            )
+            .map_err(|e| self.store.sql("finish the import run", e))?;
+        self.store.run(self.id)
+    }
+}

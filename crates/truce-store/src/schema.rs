@@ -1,0 +1,131 @@
+//! The schema, as numbered migrations compiled into the binary.
+//!
+//! Migration `n` takes a store from schema version `n - 1` to `n`; the version
+//! a store is at lives in SQLite's `PRAGMA user_version` (0 for a new file).
+//! [`migrate`] applies the missing steps in order, each in its own transaction
+//! together with the new version number, so a store is always at exactly one
+//! version. A later issue adds a table by appending a step here: steps that
+//! shipped are never edited.
+
+use rusqlite::Connection;
+
+/// Migration 1: the first release's schema.
+const V1: &str = r#"
+CREATE TABLE import_runs (
+    id           INTEGER PRIMARY KEY,
+    file         TEXT    NOT NULL,             -- the file name as given
+    file_sha256  TEXT    NOT NULL,             -- hex
+    file_size    INTEGER NOT NULL,             -- bytes
+    format       TEXT    NOT NULL,             -- ucdp-ged, acled, truce-jsonl
+    started      TEXT    NOT NULL,             -- given by the caller (RFC 3339)
+    finished     TEXT,                         -- NULL while the run is open
+    rows_done    INTEGER NOT NULL DEFAULT 0,   -- rows committed so far, in the order given
+    read         INTEGER NOT NULL DEFAULT 0,
+    stored       INTEGER NOT NULL DEFAULT 0,
+    duplicates   INTEGER NOT NULL DEFAULT 0,
+    revised      INTEGER NOT NULL DEFAULT 0,
+    quarantined  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX import_runs_open ON import_runs (file_sha256) WHERE finished IS NULL;
+
+CREATE TABLE run_reasons (
+    run     INTEGER NOT NULL REFERENCES import_runs (id),
+    field   TEXT    NOT NULL,                  -- '' when the row as a whole is at fault
+    reason  TEXT    NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (run, field, reason)
+) WITHOUT ROWID;
+
+CREATE TABLE deletions (
+    id         INTEGER PRIMARY KEY,
+    source     TEXT    NOT NULL,
+    source_id  TEXT    NOT NULL,
+    run        INTEGER REFERENCES import_runs (id),
+    recorded   TEXT    NOT NULL,
+    note       TEXT
+);
+
+CREATE TABLE reports (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT    NOT NULL,
+    source_id       TEXT    NOT NULL,
+    ident           TEXT    NOT NULL,          -- source_id, or 'sha256:<content hash>' when there is none
+    revision        INTEGER NOT NULL,          -- 1, 2, … per (source, ident)
+    source_revision TEXT,                      -- the source's own marker (GED relid, ACLED timestamp)
+    content_hash    BLOB    NOT NULL,          -- sha256 of `report`
+    file            TEXT    NOT NULL,          -- where this revision was read
+    line            INTEGER NOT NULL,
+    report          TEXT    NOT NULL,          -- the normalised report as JSON, without file, line and raw
+    raw             TEXT,                      -- the raw row as JSON [[column, value], …]
+    first_run       INTEGER NOT NULL REFERENCES import_runs (id),
+    superseded_by   INTEGER REFERENCES reports (id),
+    deleted_by      INTEGER REFERENCES deletions (id),
+    UNIQUE (source, ident, revision),
+    UNIQUE (source, ident, content_hash)
+);
+
+CREATE TABLE quarantine (
+    id           INTEGER PRIMARY KEY,
+    run          INTEGER NOT NULL REFERENCES import_runs (id),
+    file         TEXT    NOT NULL,
+    file_sha256  TEXT    NOT NULL,
+    line         INTEGER NOT NULL,
+    field        TEXT    NOT NULL,             -- '' when the row as a whole is at fault
+    value        TEXT,
+    reason       TEXT    NOT NULL,
+    raw          TEXT,                         -- the row's text, when it could be recovered
+    UNIQUE (file_sha256, line, field, reason)
+);
+
+CREATE TABLE agreements (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT    NOT NULL,
+    sha256    TEXT    NOT NULL,
+    text      TEXT    NOT NULL,                -- canonical: UTF-8, LF line ends
+    recorded  TEXT    NOT NULL,
+    UNIQUE (name, sha256)
+);
+"#;
+
+/// Migration 2: the reports a check reads (current, not deleted) as a view,
+/// and an index to list a run's quarantined rows without a scan.
+const V2: &str = r#"
+CREATE VIEW current_reports AS
+    SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
+CREATE INDEX quarantine_run ON quarantine (run);
+"#;
+
+/// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Reads `PRAGMA user_version`.
+pub(crate) fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Applies migrations `from + 1 ..= to`, each in its own transaction.
+/// Returns the version reached, or the failing version with its error.
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    from: u32,
+    to: u32,
+) -> Result<u32, (u32, rusqlite::Error)> {
+    for version in from + 1..=to {
+        let step = MIGRATIONS[version as usize - 1];
+        let apply = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Another process may have migrated while we waited for the lock.
+            if self::version(&tx)? >= version {
+                return tx.commit();
+            }
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()
+        };
+        apply(conn).map_err(|e| (version, e))?;
+    }
+    Ok(to)
+}
