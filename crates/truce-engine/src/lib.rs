@@ -9,6 +9,7 @@ mod actors;
 mod adjudicate;
 pub mod corroborate;
 mod facts;
+mod incidents;
 pub mod result;
 mod verify;
 
@@ -57,6 +58,8 @@ pub struct Adjudication<'a> {
     starts: Vec<usize>,
     /// Each incident's zones it is certainly in, flat, for fast counting.
     certain_zones: verify::ZoneLists,
+    /// Which reports make each incident (corroboration).
+    incident_map: incidents::IncidentMap,
     first_day: Option<Day>,
     last_day: Option<Day>,
 }
@@ -153,6 +156,55 @@ pub fn adjudicate<'a>(
     }
     let first_day = reports.par_iter().map(|r| r.date.first).min();
     let last_day = reports.par_iter().map(|r| r.date.last).max();
+    // Corroboration: reports of one incident pool their findings. With one source and
+    // no merging within a source, no two reports can be merged: skip the search.
+    let rule = corroborate::CorroborationRule::default();
+    let single_source = reports
+        .windows(2)
+        .all(|w| w[0].provenance.source == w[1].provenance.source);
+    let incident_map = if single_source && !rule.merge_within_source {
+        incidents::IncidentMap::singletons(reports.len())
+    } else {
+        let actor_key = |name: &str, span: &truce_model::time::DateSpan| match context
+            .resolver
+            .resolve(name, span)
+        {
+            Resolution::Matched(m) => Some(agreement.actors[m.actor].id.clone()),
+            _ => None,
+        };
+        let clusters = corroborate::incidents(reports, &agreement.taxonomy, &rule, &actor_key);
+        incidents::IncidentMap::from_clusters(reports, &clusters)
+    };
+    let (findings, keys, starts) = if incident_map.count < reports.len() {
+        let clause_index: rustc_hash::FxHashMap<&str, u16> = agreement
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i as u16))
+            .collect();
+        let party_index: rustc_hash::FxHashMap<&str, u16> = agreement
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as u16))
+            .collect();
+        let key_of = |f: &Finding| verify::FindingKey {
+            incident: 0,
+            first: f.date.first.0,
+            last: f.date.last.0,
+            clause: clause_index.get(&*f.clause).copied().unwrap_or(0),
+            party: f
+                .party
+                .as_deref()
+                .and_then(|p| party_index.get(p).copied())
+                .unwrap_or(verify::NO_PARTY),
+            violation: f.verdict == truce_model::finding::Verdict::Violation,
+            certain: f.certainty == truce_model::finding::Certainty::Certain,
+        };
+        incidents::pool(reports, &incident_map, findings, &starts, &key_of, explain)
+    } else {
+        (findings, keys, starts)
+    };
     Adjudication {
         context,
         reports,
@@ -160,6 +212,7 @@ pub fn adjudicate<'a>(
         findings,
         keys,
         starts,
+        incident_map,
         certain_zones: verify::ZoneLists {
             zones: certain_zones,
             starts: zone_starts,
@@ -192,6 +245,7 @@ impl<'a> Adjudication<'a> {
             self.reports,
             &self.facts,
             &self.keys,
+            &self.incident_map.representative,
             as_of,
             self.last_day,
         )
@@ -240,8 +294,14 @@ impl<'a> Adjudication<'a> {
             |k| Some(k.clause as usize),
             agreement.clauses.iter().map(|c| c.id.clone()).collect(),
         );
-        let evidence_summary =
-            evidence_summary(&self.context, reports, &self.facts, first_day, last_day);
+        let evidence_summary = evidence_summary(
+            &self.context,
+            reports,
+            &self.facts,
+            first_day,
+            last_day,
+            self.incident_map.count,
+        );
         drop(evidence);
 
         // Incidents with findings, by date then id; their findings by clause then actor.
@@ -252,9 +312,21 @@ impl<'a> Adjudication<'a> {
         order.par_sort_unstable_by(|&a, &b| {
             (reports[a].date.first, &ids[a]).cmp(&(reports[b].date.first, &ids[b]))
         });
+        let map = &self.incident_map;
+        let all_findings = &self.findings;
+        let starts = &self.starts;
         let incidents: Vec<IncidentSummary> = order
             .par_iter()
-            .map(|&i| incident_summary(&reports[i], ids[i].clone().unwrap_or_default()))
+            .map(|&i| {
+                let mut summary = incident_summary(
+                    reports,
+                    &map.members[i],
+                    i,
+                    ids[i].clone().unwrap_or_default(),
+                );
+                summary.grade = map.grade(reports, &all_findings[starts[i]..starts[i + 1]], i);
+                summary
+            })
             .collect();
         let mut by_incident: Vec<Option<Finding>> = self.findings.into_iter().map(Some).collect();
         let mut findings: Vec<Finding> = Vec::with_capacity(by_incident.len());
@@ -364,7 +436,15 @@ fn party_of(k: &verify::FindingKey) -> Option<usize> {
     (k.party != verify::NO_PARTY).then_some(k.party as usize)
 }
 
-fn incident_summary(report: &Report, id: String) -> IncidentSummary {
+/// The incident as a reader sees it: its representative report's place and kind, every
+/// report behind it, and casualties merged across them (`docs/corroboration.md`).
+fn incident_summary(
+    reports: &[Report],
+    members: &[usize],
+    representative: usize,
+    id: String,
+) -> IncidentSummary {
+    let report = &reports[representative];
     let location = &report.location;
     // "Idlib Governorate, Idlib Governorate": name each place once.
     let mut parts: Vec<&str> = Vec::new();
@@ -380,17 +460,46 @@ fn incident_summary(report: &Report, id: String) -> IncidentSummary {
             parts.push(part);
         }
     }
+    let ids: Vec<String> = if members.len() > 1 {
+        members.iter().map(|&m| reports[m].id()).collect()
+    } else {
+        vec![id.clone()]
+    };
     IncidentSummary {
-        reports: vec![id.clone()],
+        reports: ids,
         id,
         date: report.date,
         place: parts.join(", "),
         kind: report.kind.clone(),
         kind_label: report.kind_label.clone(),
-        casualties: report.casualties,
+        casualties: merged_casualties(members.iter().filter_map(|&m| reports[m].casualties)),
         summary: report.summary.clone(),
         grade: Grade::SingleSource,
     }
+}
+
+/// Casualties of one incident from several reports: each report's low is a floor, so the
+/// highest low is; the highest high is the ceiling; the best is the median of the bests,
+/// kept within the range.
+fn merged_casualties(
+    all: impl Iterator<Item = truce_model::report::Casualties>,
+) -> Option<truce_model::report::Casualties> {
+    let all: Vec<truce_model::report::Casualties> = all.collect();
+    if all.len() <= 1 {
+        return all.into_iter().next();
+    }
+    let low = all.iter().map(|c| c.low).max().unwrap_or(0);
+    let high = all.iter().map(|c| c.high).max().unwrap_or(0).max(low);
+    let mut bests: Vec<u32> = all.iter().map(|c| c.best).collect();
+    bests.sort_unstable();
+    let best = bests[bests.len() / 2].clamp(low, high);
+    let civilians = all.iter().filter_map(|c| c.civilians).max();
+    Some(truce_model::report::Casualties {
+        low,
+        best,
+        high,
+        civilians,
+    })
 }
 
 fn briefs(steps: &[StepResult]) -> Vec<StepBrief> {
@@ -533,6 +642,7 @@ fn evidence_summary(
     facts: &[facts::Facts],
     first_day: Option<Day>,
     last_day: Option<Day>,
+    incidents: usize,
 ) -> EvidenceSummary {
     let agreement = context.agreement;
     let mut by_source: BTreeMap<&str, u64> = BTreeMap::new();
@@ -582,7 +692,7 @@ fn evidence_summary(
     unmatched_names.truncate(MAX_UNMATCHED_NAMES);
     EvidenceSummary {
         reports: reports.len() as u64,
-        incidents: reports.len() as u64,
+        incidents: incidents as u64,
         first_day,
         last_day,
         by_source: by_source

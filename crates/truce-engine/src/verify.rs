@@ -55,6 +55,8 @@ pub struct Evidence<'a> {
     pub facts: &'a [Facts],
     /// The findings reduced to small integers, grouped by incident.
     pub keys: &'a [FindingKey],
+    /// For each report, the report that represents its incident (itself when alone).
+    pub representative: &'a [usize],
     pub as_of: Day,
     pub last_evidence_day: Option<Day>,
     violations: Vec<Violation>,
@@ -88,6 +90,7 @@ impl<'a> Evidence<'a> {
         reports: &'a [Report],
         facts: &'a [Facts],
         keys: &'a [FindingKey],
+        representative: &'a [usize],
         as_of: Day,
         last_evidence_day: Option<Day>,
     ) -> Self {
@@ -116,6 +119,7 @@ impl<'a> Evidence<'a> {
             reports,
             facts,
             keys,
+            representative,
             as_of,
             last_evidence_day,
             violations,
@@ -250,6 +254,14 @@ impl<'a> Evidence<'a> {
         let agreement = self.agreement;
         let mut hits = Vec::new();
         for (incident, report) in self.reports.iter().enumerate() {
+            // An event reported several times counts once, through its incident's representative.
+            if self
+                .representative
+                .get(incident)
+                .is_some_and(|&r| r != incident)
+            {
+                continue;
+            }
             let facts = &self.facts[incident];
             let (kind, _) = kind_hold(agreement, facts.kind, kinds);
             let (zone, _) = zone_hold(facts, zones);

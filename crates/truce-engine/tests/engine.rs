@@ -965,3 +965,69 @@ fn close_but_distinct_incidents_stay_apart() {
     reports[4].provenance.source = "test".into();
     assert!(corroborate(&reports).links.is_empty());
 }
+
+#[test]
+fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
+    let agreement = base();
+    let mut first = strike_on_civilians("ged-1", "2016-09-14");
+    first.provenance.source = "ucdp-ged".into();
+    first.casualties = Some(truce_model::report::Casualties {
+        low: 10,
+        best: 12,
+        high: 15,
+        civilians: None,
+    });
+    let mut second = R::new("acled-1", "2016-09-14", "air-strike")
+        .at(37.201, 36.2005, LocationPrecision::Near)
+        .side("actor1", "Government of Syria", Role::Initiator)
+        .side("actor2", "Civilians", Role::Target)
+        .done();
+    second.provenance.source = "acled".into();
+    second.casualties = Some(truce_model::report::Casualties {
+        low: 14,
+        best: 14,
+        high: 14,
+        civilians: None,
+    });
+    let result = run(
+        &agreement,
+        &[first, second, elsewhere("end", "2016-09-30")],
+        "2016-09-30",
+    );
+    assert_eq!(result.evidence.reports, 3);
+    assert_eq!(result.evidence.incidents, 2);
+    // The exactly located GED report represents the incident; both reports stand behind it.
+    let incident = result
+        .incidents
+        .iter()
+        .find(|i| i.id == "ucdp-ged:ged-1")
+        .expect("the merged incident");
+    assert_eq!(
+        incident.reports,
+        vec!["ucdp-ged:ged-1".to_string(), "acled:acled-1".to_string()]
+    );
+    assert_eq!(incident.grade, truce_model::report::Grade::Corroborated);
+    // Casualties: the highest low (14), the highest high (15), the median best within them.
+    let c = incident.casualties.expect("casualties");
+    assert_eq!((c.low, c.best, c.high), (14, 14, 15));
+    // One violation per clause and actor, not two.
+    let no_attacks: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.clause.as_ref() == "no-attacks")
+        .collect();
+    assert_eq!(no_attacks.len(), 1);
+    assert_eq!(no_attacks[0].id, "ucdp-ged:ged-1/no-attacks/army");
+    assert!(
+        no_attacks[0]
+            .reasons
+            .iter()
+            .any(|r| r.text.starts_with("one incident reported 2 times"))
+    );
+    let gov = result
+        .violations_by_party
+        .iter()
+        .find(|t| t.id == "gov")
+        .expect("gov");
+    assert_eq!((gov.certain, gov.certain_or_possible), (1, 1));
+}

@@ -63,6 +63,8 @@ pub enum Link {
     Date,
     /// An exception of the clause, checked.
     Exception,
+    /// Which reports of the incident the finding rests on.
+    Evidence,
 }
 
 /// One link of a reason chain.
