@@ -158,7 +158,14 @@ pub fn adjudicate<'a>(
     let last_day = reports.par_iter().map(|r| r.date.last).max();
     // Corroboration: reports of one incident pool their findings. With one source and
     // no merging within a source, no two reports can be merged: skip the search.
-    let rule = corroborate::CorroborationRule::default();
+    let settings = &agreement.evidence.corroboration;
+    let rule = corroborate::CorroborationRule {
+        max_days: settings.max_days,
+        max_km: settings.max_km,
+        coarsest: settings.coarsest,
+        longest_span_days: settings.longest_span_days,
+        merge_within_source: settings.merge_within_source,
+    };
     let single_source = reports
         .windows(2)
         .all(|w| w[0].provenance.source == w[1].provenance.source);

@@ -516,3 +516,19 @@ fn a_zone_of_several_adjacent_features_is_merged_into_one() {
     use geo::Area;
     assert!((zone.geometry.unsigned_area() - 2.0).abs() < 1e-9);
 }
+
+#[test]
+fn corroboration_thresholds_are_read_and_checked() {
+    let loaded = lint(
+        "[evidence.corroboration]\nmax_days = 0\nmax_km = 5\ncoarsest = \"exact\"\nmerge_within_source = true\n",
+    );
+    let agreement = loaded.agreement.expect("valid");
+    let c = &agreement.evidence.corroboration;
+    assert_eq!(
+        (c.max_days, c.max_km, c.coarsest, c.merge_within_source),
+        (0, 5.0, truce_model::report::LocationPrecision::Exact, true)
+    );
+    let loaded = lint("[evidence.corroboration]\nmax_days = 1.5\ncoarsest = \"town\"\n");
+    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::InvalidValue, Code::InvalidValue]);
+}

@@ -242,8 +242,21 @@ impl<'s, 'f> Builder<'s, 'f> {
         let Some(table) = self.reader.as_table(value, "evidence", "[evidence]") else {
             return;
         };
-        self.reader
-            .check_keys(table, &["location_uncertainty_km", "first_side_acted"]);
+        self.reader.check_keys(
+            table,
+            &[
+                "location_uncertainty_km",
+                "first_side_acted",
+                "corroboration",
+            ],
+        );
+        if let Some(c) = table.get("corroboration")
+            && let Some(ct) = self
+                .reader
+                .as_table(c, "corroboration", "[evidence.corroboration]")
+        {
+            self.corroboration(ct);
+        }
         if let Some(flag) = self.reader.opt_bool(table, "first_side_acted") {
             self.agreement.evidence.first_side_acted = flag.value;
         }
@@ -1052,6 +1065,72 @@ struct SiteColumns {
 }
 
 impl<'s, 'f> Builder<'s, 'f> {
+    fn corroboration(&mut self, table: Table<'_, '_>) {
+        self.reader.check_keys(
+            table,
+            &[
+                "max_days",
+                "max_km",
+                "coarsest",
+                "longest_span_days",
+                "merge_within_source",
+            ],
+        );
+        if let Some(n) = self.reader.opt_number(table, "max_days") {
+            if n.value < 0.0 || n.value.fract() != 0.0 {
+                self.reader
+                    .error(
+                        Code::InvalidValue,
+                        n.span,
+                        "`max_days` must be a whole number of days, 0 or more",
+                    )
+                    .expected("0, 1, 2, …");
+            } else {
+                self.agreement.evidence.corroboration.max_days = n.value as i32;
+            }
+        }
+        if let Some(n) = self.reader.opt_number(table, "max_km") {
+            if n.value < 0.0 {
+                self.reader
+                    .error(Code::InvalidValue, n.span, "`max_km` cannot be negative")
+                    .expected("a distance in km");
+            } else {
+                self.agreement.evidence.corroboration.max_km = n.value;
+            }
+        }
+        if let Some(n) = self.reader.opt_number(table, "longest_span_days") {
+            if n.value < 1.0 || n.value.fract() != 0.0 {
+                self.reader
+                    .error(
+                        Code::InvalidValue,
+                        n.span,
+                        "`longest_span_days` must be a whole number of days, 1 or more",
+                    )
+                    .expected("1, 2, 7, …");
+            } else {
+                self.agreement.evidence.corroboration.longest_span_days = n.value as i64;
+            }
+        }
+        if let Some(flag) = self.reader.opt_bool(table, "merge_within_source") {
+            self.agreement.evidence.corroboration.merge_within_source = flag.value;
+        }
+        if let Some(p) = self.reader.opt_string(table, "coarsest") {
+            match LocationPrecision::ALL.iter().find(|x| x.key() == p.value) {
+                Some(found) => self.agreement.evidence.corroboration.coarsest = *found,
+                None => {
+                    let keys: Vec<String> = LocationPrecision::ALL
+                        .iter()
+                        .map(|x| format!("`{}`", x.key()))
+                        .collect();
+                    self.reader
+                        .error(Code::InvalidValue, p.span, "unknown location precision")
+                        .found(format!("`{}`", p.value))
+                        .expected(format!("one of {}", keys.join(", ")));
+                }
+            }
+        }
+    }
+
     // ----------------------------------------------------------------- ids and references
 
     /// Records an id in its namespace; false (with a diagnostic) when it is a duplicate or malformed.

@@ -434,6 +434,35 @@ pub struct EvidenceSettings {
     /// who acted when the source does not say who attacked whom. Off by default:
     /// it is an assumption the agreement's authors must choose to make.
     pub first_side_acted: bool,
+    /// When reports are of the same incident (`[evidence.corroboration]`).
+    pub corroboration: CorroborationSettings,
+}
+
+/// When two reports are taken to be of the same incident (see `docs/corroboration.md`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CorroborationSettings {
+    /// Most days between the reports' first days.
+    pub max_days: i32,
+    /// Most kilometres between their points.
+    pub max_km: f64,
+    /// Reports located less precisely than this are never merged.
+    pub coarsest: LocationPrecision,
+    /// Reports dated to a longer span than this are never merged.
+    pub longest_span_days: i64,
+    /// Whether two reports of one source with different ids may be merged.
+    pub merge_within_source: bool,
+}
+
+impl Default for CorroborationSettings {
+    fn default() -> Self {
+        CorroborationSettings {
+            max_days: 1,
+            max_km: 2.0,
+            coarsest: LocationPrecision::Near,
+            longest_span_days: 2,
+            merge_within_source: false,
+        }
+    }
 }
 
 impl Default for EvidenceSettings {
@@ -449,6 +478,7 @@ impl Default for EvidenceSettings {
                 (LocationPrecision::Unknown, f64::INFINITY),
             ],
             first_side_acted: false,
+            corroboration: CorroborationSettings::default(),
         }
     }
 }
