@@ -1,0 +1,443 @@
+//! The store on real SQLite files in a temporary folder, fed with the real
+//! UCDP GED rows of the Syria example: nothing stored twice, revisions kept,
+//! counts that add up, resumed runs, recorded deletions, and a store of the
+//! first schema opened and migrated by this code.
+
+use std::path::{Path, PathBuf};
+use truce_ingest::{ImportOptions, Imported, import_reader};
+use truce_store::{Counts, FileMeta, ReportFilter, SCHEMA_VERSION, Store, StoreError, sha256_hex};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const SYRIA_EVENTS: &str = "examples/syria-2016/data/ged191_syria_2016.csv";
+const AT: &str = "2026-01-01T00:00:00Z";
+
+/// A fresh folder for one test.
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn import_text(name: &str, text: &str) -> (FileMeta, Imported) {
+    let imported = import_reader(
+        name,
+        text.as_bytes(),
+        None,
+        &ImportOptions { keep_raw: true },
+    )
+    .expect("imports");
+    let meta = FileMeta {
+        name: name.to_string(),
+        sha256: sha256_hex(text.as_bytes()),
+        size: text.len() as u64,
+        format: imported.format.name().to_string(),
+    };
+    (meta, imported)
+}
+
+fn syria_text() -> String {
+    std::fs::read_to_string(root().join(SYRIA_EVENTS)).expect("example data")
+}
+
+/// The CSV records of `text` (the header first): a quoted field may hold line breaks.
+fn records(text: &str) -> Vec<String> {
+    let mut records = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(line);
+        if current.matches('"').count() % 2 == 0 {
+            records.push(std::mem::take(&mut current));
+        }
+    }
+    records
+}
+
+/// Stores a whole file in batches of `batch` rows: reports, then problems.
+fn store_file(
+    store: &mut Store,
+    meta: &FileMeta,
+    imported: &Imported,
+    batch: usize,
+) -> truce_store::RunInfo {
+    let mut run = store.begin_import(meta, AT).expect("run");
+    let (r, q) = (&imported.reports, &imported.quarantined);
+    let total = r.len() + q.len();
+    let mut at = run.rows_done() as usize;
+    while at < total {
+        let end = (at + batch).min(total);
+        run.add(
+            &r[at.min(r.len())..end.min(r.len())],
+            &q[at.saturating_sub(r.len())..end.saturating_sub(r.len())],
+        )
+        .expect("batch");
+        at = end;
+    }
+    run.finish(AT).expect("finish")
+}
+
+#[test]
+fn reimporting_the_same_real_file_stores_nothing_twice() {
+    let dir = temp("reimport");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let text = syria_text();
+    let (meta, imported) = import_text(SYRIA_EVENTS, &text);
+    let first = store_file(&mut store, &meta, &imported, 1000);
+    assert_eq!(
+        first.counts,
+        Counts {
+            read: 6170,
+            stored: 6170,
+            duplicates: 0,
+            revised: 0,
+            quarantined: 0
+        }
+    );
+    let second = store_file(&mut store, &meta, &imported, 1000);
+    assert_ne!(first.id, second.id, "a finished run is not resumed");
+    assert_eq!(
+        second.counts,
+        Counts {
+            read: 6170,
+            stored: 0,
+            duplicates: 6170,
+            revised: 0,
+            quarantined: 0
+        }
+    );
+    assert!(first.counts.add_up() && second.counts.add_up());
+    let totals = store.totals().expect("totals");
+    assert_eq!(
+        (totals.current_reports, totals.revisions, totals.runs),
+        (6170, 6170, 2)
+    );
+    // What comes back is what went in, raw rows included, in file order.
+    let back = store
+        .reports(&ReportFilter {
+            source: None,
+            with_raw: true,
+        })
+        .expect("reports");
+    assert_eq!(back, imported.reports);
+    let lean = store.reports(&ReportFilter::default()).expect("reports");
+    assert!(lean.iter().all(|r| r.provenance.raw.is_empty()));
+    assert_eq!(
+        store.integrity_check().expect("check"),
+        vec!["ok".to_string()]
+    );
+}
+
+#[test]
+fn an_overlapping_later_export_with_one_changed_row_gives_one_revision() {
+    let dir = temp("overlap");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let text = syria_text();
+    let lines = records(&text);
+    // The first export: rows 1..=3000; the later one: rows 2001..=5000, with
+    // row 2500's deaths changed from what the first export said.
+    let early = format!("{}\n{}\n", lines[0], lines[1..=3000].join("\n"));
+    let mut later_rows: Vec<String> = lines[2001..=5000].to_vec();
+    let changed = &mut later_rows[2500 - 2001];
+    let id = changed.split(',').next().expect("an id").to_string();
+    // `low,best,high` are the last three columns.
+    let cut = changed.rfind(',').expect("columns");
+    let cut = changed[..cut].rfind(',').expect("columns");
+    let cut = changed[..cut].rfind(',').expect("columns");
+    *changed = format!("{},97,98,99", &changed[..cut]);
+    let later = format!("{}\n{}\n", lines[0], later_rows.join("\n"));
+
+    let (meta, imported) = import_text("early.csv", &early);
+    let a = store_file(&mut store, &meta, &imported, 700);
+    assert_eq!(
+        a.counts,
+        Counts {
+            read: 3000,
+            stored: 3000,
+            ..Counts::default()
+        }
+    );
+    let (meta, imported) = import_text("later.csv", &later);
+    let b = store_file(&mut store, &meta, &imported, 700);
+    assert_eq!(
+        b.counts,
+        Counts {
+            read: 3000,
+            stored: 2000,
+            duplicates: 999,
+            revised: 1,
+            quarantined: 0
+        }
+    );
+    assert!(b.counts.add_up());
+    let totals = store.totals().expect("totals");
+    assert_eq!((totals.current_reports, totals.revisions), (5000, 5001));
+    // Both revisions are kept; the later one is current, and is what a check reads.
+    let revisions = store.revisions("ucdp-ged", &id).expect("revisions");
+    assert_eq!(revisions.len(), 2);
+    assert!(!revisions[0].1 && revisions[1].1);
+    assert_eq!(revisions[1].0.casualties.map(|c| c.best), Some(98));
+    assert_eq!(revisions[0].0.provenance.file, "early.csv");
+    assert_eq!(revisions[1].0.provenance.file, "later.csv");
+    let current = store.reports(&ReportFilter::default()).expect("reports");
+    let it = current
+        .iter()
+        .find(|r| r.provenance.source_id == id)
+        .expect("current");
+    assert_eq!(it.casualties.map(|c| c.best), Some(98));
+    // The early export again: its old content is a duplicate of revision 1, not a third revision.
+    let (meta, imported) = import_text("early.csv", &early);
+    let c = store_file(&mut store, &meta, &imported, 5000);
+    assert_eq!(
+        c.counts,
+        Counts {
+            read: 3000,
+            duplicates: 3000,
+            ..Counts::default()
+        }
+    );
+    assert_eq!(store.totals().expect("totals").revisions, 5001);
+}
+
+#[test]
+fn quarantined_rows_are_counted_per_reason_and_kept_once() {
+    let dir = temp("quarantine");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let text = syria_text();
+    let mut lines: Vec<String> = records(&text).into_iter().take(101).collect();
+    // Three rows get a month 13 in `date_start` (the ninth column from the end).
+    for i in [3usize, 10, 50] {
+        let mut fields: Vec<String> = lines[i].rsplitn(10, ',').map(String::from).collect();
+        fields[8] = "2016-13-01".to_string();
+        fields.reverse();
+        lines[i] = fields.join(",");
+    }
+    lines[20] = "1,2,3".to_string();
+    let file = lines.join("\n") + "\n";
+    let (meta, imported) = import_text("bad.csv", &file);
+    let q = imported.quarantined.len() as u64;
+    assert_eq!(q, 4, "{:?}", imported.quarantined);
+    let run = store_file(&mut store, &meta, &imported, 30);
+    assert_eq!(run.counts.quarantined, q);
+    assert_eq!(run.counts.read, 100);
+    assert!(run.counts.add_up());
+    assert_eq!(run.reasons.iter().map(|r| r.count).sum::<u64>(), q);
+    let rows = store.quarantine(Some(run.id)).expect("quarantine");
+    assert_eq!(rows.len() as u64, q);
+    assert!(rows.iter().any(|r| r.field.is_none()));
+    // Again: counted again in the new run, stored once.
+    let again = store_file(&mut store, &meta, &imported, 30);
+    assert_eq!(again.counts.quarantined, q);
+    assert_eq!(store.quarantine(None).expect("all").len() as u64, q);
+    assert!(
+        store
+            .quarantine(Some(again.id))
+            .expect("none new")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_run_left_open_is_resumed_and_completes_with_exact_totals() {
+    let dir = temp("resume");
+    let path = dir.join("s.sqlite");
+    let text = syria_text();
+    let (meta, imported) = import_text(SYRIA_EVENTS, &text);
+    {
+        let mut store = Store::open(&path).expect("opens");
+        let mut run = store.begin_import(&meta, AT).expect("run");
+        run.add(&imported.reports[..2000], &[]).expect("batch 1");
+        run.add(&imported.reports[2000..4000], &[])
+            .expect("batch 2");
+        // Dropped without finishing: as if the process had died here.
+    }
+    let mut store = Store::open(&path).expect("opens again");
+    let open = store.runs().expect("runs");
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].finished.as_deref(), open[0].rows_done),
+        (None, 4000)
+    );
+    let run = store.begin_import(&meta, AT).expect("run");
+    assert!(run.resumed());
+    assert_eq!(run.rows_done(), 4000);
+    drop(run);
+    let done = store_file(&mut store, &meta, &imported, 1500);
+    assert_eq!(done.id, open[0].id);
+    assert_eq!(
+        done.counts,
+        Counts {
+            read: 6170,
+            stored: 6170,
+            ..Counts::default()
+        }
+    );
+    assert_eq!(done.finished.as_deref(), Some(AT));
+    assert_eq!(store.totals().expect("totals").current_reports, 6170);
+}
+
+#[test]
+fn a_deletion_is_recorded_and_hides_the_report_without_losing_it() {
+    let dir = temp("delete");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
+    store_file(&mut store, &meta, &imported, 10_000);
+    let id = imported.reports[0].provenance.source_id.clone();
+    let deletion = store
+        .record_deletion("ucdp-ged", &id, None, AT, Some("withdrawn in GED 20.1"))
+        .expect("deletion");
+    assert_eq!(deletion.revisions_marked, 1);
+    let totals = store.totals().expect("totals");
+    assert_eq!(
+        (totals.current_reports, totals.revisions, totals.deletions),
+        (6169, 6170, 1)
+    );
+    assert_eq!(store.revisions("ucdp-ged", &id).expect("kept").len(), 1);
+}
+
+#[test]
+fn every_agreement_version_is_kept_once() {
+    let dir = temp("agreements");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let a = store
+        .record_agreement("a.toml", "format = 1\r\n", AT)
+        .expect("v1");
+    let same = store
+        .record_agreement("a.toml", "format = 1\n", AT)
+        .expect("same");
+    let b = store
+        .record_agreement("a.toml", "format = 1\n# v2\n", AT)
+        .expect("v2");
+    assert!(a.new && !same.new && b.new);
+    assert_eq!(a.id, same.id);
+    let versions = store.agreement_versions("a.toml").expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].1, "format = 1\n");
+}
+
+const V1_STORE: &str = "crates/truce-store/tests/data/store-v1.sqlite";
+
+/// Writes `tests/data/store-v1.sqlite`: schema migration 1 only, the first 5
+/// rows of the Syria example, one revision, one quarantined row. Run once with
+/// `cargo test -p truce-store -- --ignored make_v1_store` when the file is lost;
+/// never rewrite it for a newer schema (that is what it tests).
+#[test]
+#[ignore]
+fn make_v1_store() {
+    let path = root().join(V1_STORE);
+    let _ = std::fs::remove_file(&path);
+    let text = syria_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut store = Store::open_at_version(&path, 1).expect("v1");
+    let first = format!("{}\n{}\n2,2,2\n", lines[0], lines[1..=5].join("\n"));
+    let (meta, imported) = import_text("v1-a.csv", &first);
+    store_file(&mut store, &meta, &imported, 2);
+    let changed = lines[5].replacen(",Syria,652,", ",Syria (revised),652,", 1);
+    let second = format!("{}\n{}\n{changed}\n", lines[0], lines[4]);
+    let (meta, imported) = import_text("v1-b.csv", &second);
+    store_file(&mut store, &meta, &imported, 2);
+    assert_eq!(store.schema_version().expect("version"), 1);
+    drop(store);
+}
+
+#[test]
+fn a_store_of_schema_version_1_opens_migrates_and_reads_back() {
+    let dir = temp("v1");
+    let path = dir.join("old.sqlite");
+    std::fs::copy(root().join(V1_STORE), &path).expect("the committed v1 store");
+    {
+        let conn_version = Store::open_at_version(&path, 1).expect("opens as v1");
+        assert_eq!(conn_version.schema_version().expect("version"), 1);
+    }
+    let store = Store::open(&path).expect("opens and migrates");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert!(SCHEMA_VERSION >= 2);
+    assert_eq!(
+        store.integrity_check().expect("check"),
+        vec!["ok".to_string()]
+    );
+    let reports = store
+        .reports(&ReportFilter {
+            source: None,
+            with_raw: true,
+        })
+        .expect("reports");
+    assert_eq!(reports.len(), 5);
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.provenance.source == "ucdp-ged" && !r.provenance.raw.is_empty())
+    );
+    let text = syria_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let (_, original) = import_text(
+        "v1-a.csv",
+        &format!("{}\n{}\n", lines[0], lines[1..=5].join("\n")),
+    );
+    // Four as first read; the fifth is its revision from the second file.
+    assert_eq!(reports[..4], original.reports[..4]);
+    assert_eq!(reports[4].provenance.file, "v1-b.csv");
+    assert_eq!(
+        reports[4].location.country.as_deref(),
+        Some("Syria (revised)")
+    );
+    let runs = store.runs().expect("runs");
+    assert_eq!(runs.len(), 2);
+    assert_eq!(
+        runs[0].counts,
+        Counts {
+            read: 6,
+            stored: 5,
+            duplicates: 0,
+            revised: 0,
+            quarantined: 1
+        }
+    );
+    assert_eq!(
+        runs[1].counts,
+        Counts {
+            read: 2,
+            stored: 0,
+            duplicates: 1,
+            revised: 1,
+            quarantined: 0
+        }
+    );
+    assert_eq!(store.quarantine(None).expect("quarantine").len(), 1);
+    assert_eq!(store.totals().expect("totals").revisions, 6);
+}
+
+#[test]
+fn a_store_from_a_newer_truce_is_refused_by_name() {
+    let dir = temp("newer");
+    let path = dir.join("new.sqlite");
+    drop(Store::open(&path).expect("opens"));
+    // As if a newer truce had migrated it further.
+    assert!(set_user_version(&path, SCHEMA_VERSION + 1));
+    match Store::open(&path) {
+        Err(e @ StoreError::TooNew { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.contains("new.sqlite") && message.contains("newer"),
+                "{message}"
+            );
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+}
+
+/// Sets `PRAGMA user_version` by writing the header field (bytes 60..64, big
+/// endian), so this test needs no SQL of its own.
+fn set_user_version(path: &Path, version: u32) -> bool {
+    let mut bytes = std::fs::read(path).expect("store bytes");
+    if bytes.len() < 100 {
+        return false;
+    }
+    bytes[60..64].copy_from_slice(&version.to_be_bytes());
+    std::fs::write(path, bytes).is_ok()
+}
