@@ -355,3 +355,287 @@ fn bad_rows_are_set_aside_and_reported_the_rest_is_checked() {
         (Some("quarantined-row"), Some(3))
     );
 }
+
+// ---------------------------------------------------------------- the store (truce import, quarantine, check --db)
+
+/// A fresh folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-cli-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// The CSV records of `text` (the header first): a quoted field may hold line breaks.
+fn csv_records(text: &str) -> Vec<String> {
+    let mut records = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(line);
+        if current.matches('"').count() % 2 == 0 {
+            records.push(std::mem::take(&mut current));
+        }
+    }
+    records
+}
+
+fn syria_records() -> Vec<String> {
+    csv_records(&std::fs::read_to_string(root().join(SYRIA_EVENTS)).expect("example data"))
+}
+
+#[test]
+fn importing_the_same_real_file_twice_stores_nothing_twice() {
+    let dir = temp_dir("twice");
+    let db = dir.join("store.sqlite");
+    let first = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    assert!(stdout(&first).is_empty(), "the summary goes to stderr");
+    assert!(
+        stderr(&first).contains(
+            "6170 row(s) read: 6170 stored, 0 duplicate(s), 0 revised, 0 quarantined (import run 1)"
+        ),
+        "{}",
+        stderr(&first)
+    );
+    let second = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains(
+            "6170 row(s) read: 0 stored, 6170 duplicate(s), 0 revised, 0 quarantined (import run 2)"
+        ),
+        "{}",
+        stderr(&second)
+    );
+
+    // A later, overlapping export in which one row changed: one revision.
+    let records = syria_records();
+    let mut later: Vec<String> = records[3001..].to_vec();
+    later.push(records[3000].replacen(",Syria,652,", ",Syria (later export),652,", 1));
+    assert_ne!(later.last(), Some(&records[3000]), "the row changed");
+    let extra = records[1].replacen("214797,", "999214797,", 1);
+    later.push(extra);
+    let file = dir.join("later.csv");
+    std::fs::write(&file, format!("{}\n{}\n", records[0], later.join("\n"))).expect("write");
+    let third = truce(&["import", path_str(&file), "--db", path_str(&db)]);
+    assert_eq!(code(&third), 0, "{}", stderr(&third));
+    let n = later.len();
+    assert!(
+        stderr(&third).contains(&format!(
+            "{n} row(s) read: 1 stored, {} duplicate(s), 1 revised, 0 quarantined (import run 3)",
+            n - 2
+        )),
+        "{}",
+        stderr(&third)
+    );
+    let store = truce_store::Store::open(&db).expect("the store opens");
+    let totals = store.totals().expect("totals");
+    assert_eq!((totals.current_reports, totals.revisions), (6171, 6172));
+    for run in store.runs().expect("runs") {
+        assert!(run.counts.add_up(), "{run:?}");
+        assert!(run.finished.is_some());
+    }
+}
+
+#[test]
+fn check_on_the_store_gives_the_same_result_as_check_on_the_files() {
+    let dir = temp_dir("check");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let args = ["--as-of", "2016-12-31", "--format", "json"];
+    let from_store = truce(&[&["check", SYRIA, "--db", path_str(&db)][..], &args].concat());
+    let from_files = truce(&[&["check", SYRIA, "--events", SYRIA_EVENTS][..], &args].concat());
+    assert_eq!(code(&from_store), 1, "{}", stderr(&from_store));
+    assert_eq!(code(&from_files), 1);
+    assert!(
+        stdout(&from_store) == stdout(&from_files),
+        "check --db and check --events differ"
+    );
+    // The agreement checked against the store is kept, once per version.
+    let again = truce(&[&["check", SYRIA, "--db", path_str(&db)][..], &args].concat());
+    assert_eq!(code(&again), 1);
+    let store = truce_store::Store::open(&db).expect("the store opens");
+    assert_eq!(store.totals().expect("totals").agreements, 1);
+}
+
+#[test]
+fn quarantined_rows_can_be_listed_and_exported_to_fix() {
+    let dir = temp_dir("quarantine");
+    let db = dir.join("store.sqlite");
+    let mut records: Vec<String> = syria_records().into_iter().take(51).collect();
+    // Record 5 gets a month 13 in `date_start` (the ninth column from the end).
+    let mut fields: Vec<String> = records[5].rsplitn(10, ',').map(String::from).collect();
+    fields[8] = "2016-13-01".to_string();
+    fields.reverse();
+    records[5] = fields.join(",");
+    records[9] = "1,2,3".to_string();
+    let file = dir.join("with-bad-rows.csv");
+    std::fs::write(&file, records.join("\n") + "\n").expect("write");
+    let import = truce(&["import", path_str(&file), "--db", path_str(&db)]);
+    assert_eq!(
+        code(&import),
+        1,
+        "some rows were quarantined: {}",
+        stderr(&import)
+    );
+    let err = stderr(&import);
+    assert!(
+        err.contains("50 row(s) read: 48 stored, 0 duplicate(s), 0 revised, 2 quarantined"),
+        "{err}"
+    );
+    assert!(err.contains("quarantined 1 × field `date_start`"), "{err}");
+
+    let list = truce(&["quarantine", "list", "--db", path_str(&db)]);
+    assert_eq!(code(&list), 0, "{}", stderr(&list));
+    let text = stdout(&list);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.contains("run 1: ") && text.contains("field `date_start`: found `2016-13-01`"),
+        "{text}"
+    );
+    let none = truce(&["quarantine", "list", "--db", path_str(&db), "--run", "7"]);
+    assert_eq!(code(&none), 2);
+    assert!(
+        stderr(&none).contains("has no import run 7"),
+        "{}",
+        stderr(&none)
+    );
+
+    let csv = truce(&["quarantine", "export", "--db", path_str(&db)]);
+    assert_eq!(code(&csv), 0, "{}", stderr(&csv));
+    let csv = stdout(&csv);
+    assert!(
+        csv.starts_with("run,file,line,field,value,reason,raw\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("1,2,3"), "the raw row is exported: {csv}");
+    let jsonl = truce(&[
+        "quarantine",
+        "export",
+        "--db",
+        path_str(&db),
+        "--format",
+        "jsonl",
+    ]);
+    let rows: Vec<serde_json::Value> = stdout(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let bad_date = rows
+        .iter()
+        .find(|r| r["field"] == "date_start")
+        .expect("the bad date");
+    assert!(
+        bad_date["raw"]
+            .as_str()
+            .is_some_and(|r| r.contains("2016-13-01"))
+    );
+}
+
+#[test]
+fn an_import_killed_with_sigkill_loses_nothing_committed_and_resumes() {
+    let dir = temp_dir("kill");
+    let db = dir.join("store.sqlite");
+    // ~200k GED rows: the real rows again and again, each time with new ids.
+    let records = syria_records();
+    let mut big = String::with_capacity(140 << 20);
+    big.push_str(&records[0]);
+    big.push('\n');
+    let mut rows = 0u64;
+    for copy in 0..33u64 {
+        for record in &records[1..] {
+            let (id, rest) = record.split_once(',').expect("an id first");
+            let id: u64 = id.parse().expect("a numeric id");
+            big.push_str(&format!("{},{rest}\n", id + copy * 100_000_000));
+            rows += 1;
+        }
+    }
+    let file = dir.join("big.csv");
+    std::fs::write(&file, &big).expect("write");
+    drop(big);
+
+    let batch = 5000u64;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args([
+            "import",
+            path_str(&file),
+            "--db",
+            path_str(&db),
+            "--batch-size",
+            "5000",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("truce import starts");
+    // Kill it as soon as the store shows committed rows.
+    let start = std::time::Instant::now();
+    let mut killed = false;
+    while start.elapsed() < std::time::Duration::from_secs(300) {
+        if db.exists()
+            && let Ok(store) = truce_store::Store::open(&db)
+            && store.totals().is_ok_and(|t| t.current_reports > 0)
+        {
+            child.kill().expect("SIGKILL");
+            killed = true;
+            break;
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = child.wait().expect("wait");
+    assert!(
+        killed && !status.success(),
+        "the import was killed mid-way: {status:?}"
+    );
+
+    let store = truce_store::Store::open(&db).expect("the store opens after SIGKILL");
+    assert_eq!(
+        store.integrity_check().expect("check"),
+        vec!["ok".to_string()]
+    );
+    let committed = store.totals().expect("totals").current_reports;
+    let runs = store.runs().expect("runs");
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].finished, None, "the run was left open");
+    assert_eq!(runs[0].rows_done, committed, "the run knows how far it got");
+    assert_eq!(committed % batch, 0, "only whole batches are committed");
+    assert!(committed > 0 && committed < rows, "{committed} of {rows}");
+    drop(store);
+
+    let rerun = truce(&["import", path_str(&file), "--db", path_str(&db)]);
+    assert_eq!(code(&rerun), 0, "{}", stderr(&rerun));
+    let err = stderr(&rerun);
+    assert!(
+        err.contains(&format!(
+            "resuming import run 1 after {committed} committed row(s)"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{rows} row(s) read: {rows} stored, 0 duplicate(s), 0 revised, 0 quarantined (import run 1)"
+        )),
+        "{err}"
+    );
+    let store = truce_store::Store::open(&db).expect("the store opens");
+    assert_eq!(store.totals().expect("totals").current_reports, rows);
+    assert_eq!(store.totals().expect("totals").revisions, rows);
+    let run = store.run(1).expect("run 1");
+    assert!(run.finished.is_some() && run.counts.add_up());
+    assert_eq!(
+        store.integrity_check().expect("check"),
+        vec!["ok".to_string()]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
