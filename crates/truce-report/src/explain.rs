@@ -57,7 +57,15 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
             if let Some(summary) = &incident.summary {
                 let _ = writeln!(out, "  source says: \"{summary}\"");
             }
-            let _ = writeln!(out, "  reports:     {}", incident.reports.join(", "));
+            let grade = serde_json::to_value(incident.grade)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  reports:     {} ({grade})",
+                incident.reports.join(", ")
+            );
         }
         let _ = writeln!(out, "  reasons (✓ certain, ? possible):");
         for (n, reason) in finding.reasons.iter().enumerate() {

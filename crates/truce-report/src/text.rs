@@ -204,6 +204,18 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             if let Some(summary) = &incident.summary {
                 let _ = writeln!(out, "    \"{}\"", summary);
             }
+            if incident.reports.len() > 1 {
+                let grade = serde_json::to_value(incident.grade)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "    {} reports ({grade}): {}",
+                    incident.reports.len(),
+                    incident.reports.join(", ")
+                );
+            }
             for finding in findings.iter().take(3) {
                 let party = finding.party.as_deref().unwrap_or("no party");
                 let _ = writeln!(
