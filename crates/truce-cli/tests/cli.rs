@@ -379,7 +379,7 @@ fn csv_records(text: &str) -> Vec<String> {
             current.push('\n');
         }
         current.push_str(line);
-        if current.matches('"').count() % 2 == 0 {
+        if current.matches('"').count().is_multiple_of(2) {
             records.push(std::mem::take(&mut current));
         }
     }
