@@ -11,6 +11,7 @@ pub mod corroborate;
 mod facts;
 mod incidents;
 pub mod result;
+pub mod timeline;
 mod verify;
 
 pub use actors::{ActorResolver, MatchKind, Resolution};

@@ -1031,3 +1031,55 @@ fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
         .expect("gov");
     assert_eq!((gov.certain, gov.certain_or_possible), (1, 1));
 }
+
+#[test]
+fn the_timeline_interleaves_the_agreement_and_the_incidents() {
+    let agreement = base();
+    let result = run(&agreement, &scenario_a(), "2016-09-30");
+    let t = truce_engine::timeline::timeline(&agreement, &result);
+    let whats: Vec<(String, &str)> = t
+        .chronology
+        .iter()
+        .map(|e| (e.day.to_string(), e.what.as_str()))
+        .collect();
+    // The clauses come into force at sundown on the 12th; calm's window opens on the 13th and is met on the 19th.
+    assert!(whats.contains(&("2016-09-12".into(), "clause-in-force")));
+    assert!(whats.contains(&("2016-09-13".into(), "step-window")));
+    assert!(whats.contains(&("2016-09-19".into(), "step-met")));
+    assert!(
+        whats.contains(&("2016-09-14".into(), "incident")),
+        "{whats:?}"
+    );
+    // Days: the government's certain violations on the 14th and the 22nd, a possible one on the 16th.
+    let gov: Vec<(String, u64, u64)> = t
+        .daily
+        .iter()
+        .filter(|d| d.party == "gov")
+        .map(|d| (d.day.to_string(), d.certain, d.certain_or_possible))
+        .collect();
+    assert_eq!(
+        gov,
+        vec![
+            ("2016-09-14".into(), 1, 1),
+            ("2016-09-16".into(), 0, 1),
+            ("2016-09-22".into(), 1, 1)
+        ]
+    );
+    // Weeks start on Monday 12 and 19 September.
+    let weeks: Vec<(String, u64, u64)> = t
+        .weekly
+        .iter()
+        .filter(|w| w.party == "gov")
+        .map(|w| {
+            (
+                w.week.to_string(),
+                w.incidents_certain,
+                w.incidents_certain_or_possible,
+            )
+        })
+        .collect();
+    assert_eq!(
+        weeks,
+        vec![("2016-09-12".into(), 1, 2), ("2016-09-19".into(), 1, 1)]
+    );
+}

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod text;
+pub mod timeline;
 
 use truce_engine::{CheckResult, IncidentSummary, Status};
 use truce_model::finding::{Certainty, Finding, Verdict};

@@ -160,3 +160,26 @@ fn explanation_of_one_finding() {
 fn exit_code_reflects_violations_and_steps() {
     assert_eq!(truce_report::check_exit_code(&scenario()), 1);
 }
+
+#[test]
+fn timeline_as_text_csv_and_chart() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../truce-engine/tests/fixtures/base.toml"
+    ))
+    .expect("fixture");
+    let agreement = load("base.toml", &source, &NoFiles)
+        .agreement
+        .expect("loads");
+    let t = truce_engine::timeline::timeline(&agreement, &scenario());
+    insta::assert_snapshot!("timeline_text", truce_report::timeline::render_text(&t));
+    insta::assert_snapshot!("timeline_csv", truce_report::timeline::render_csv(&t));
+    let svg = truce_report::timeline::render_svg(&t).expect("a chart");
+    assert!(
+        svg.starts_with("<svg")
+            && svg.contains("violations per day by party")
+            && svg.contains("step calm (met)"),
+        "{}",
+        &svg[..200.min(svg.len())]
+    );
+}

@@ -1,0 +1,246 @@
+//! The war's arithmetic over time: one chronology of the agreement's life
+//! interleaved with incidents, and daily and weekly series per party, on both
+//! bounds of the evidence, with casualties as ranges.
+
+use crate::result::{CheckResult, Status};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use truce_model::agreement::Agreement;
+use truce_model::finding::{Certainty, Verdict};
+use truce_model::time::Day;
+
+/// One dated line of the chronology.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Entry {
+    pub day: Day,
+    /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`, `incident`.
+    pub what: String,
+    pub text: String,
+}
+
+/// Violations on one day by one party (incidents), on both bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Daily {
+    pub day: Day,
+    pub party: String,
+    pub certain: u64,
+    pub certain_or_possible: u64,
+}
+
+/// One week (Monday to Sunday) for one party: incidents and their deaths, and the
+/// cumulative deaths since the first week, on both bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Weekly {
+    pub week: Day,
+    pub party: String,
+    pub incidents_certain: u64,
+    pub incidents_certain_or_possible: u64,
+    /// Deaths in incidents with a certain violation by the party: low, best, high.
+    pub deaths_certain: [u64; 3],
+    /// The same counting possible violations too.
+    pub deaths_certain_or_possible: [u64; 3],
+    pub cumulative_deaths_certain: [u64; 3],
+    pub cumulative_deaths_certain_or_possible: [u64; 3],
+}
+
+/// A step's window and outcome, for shading a chart.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct StepWindow {
+    pub id: String,
+    pub first: Day,
+    pub last: Option<Day>,
+    pub status: Status,
+    pub met_on: Option<Day>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Timeline {
+    pub agreement: String,
+    pub parties: Vec<String>,
+    pub chronology: Vec<Entry>,
+    pub daily: Vec<Daily>,
+    pub weekly: Vec<Weekly>,
+    pub steps: Vec<StepWindow>,
+}
+
+/// Builds the timeline of a check. Incidents enter the chronology when they hold a
+/// certain violation (the possible ones are counted in the series, not listed).
+pub fn timeline(agreement: &Agreement, result: &CheckResult) -> Timeline {
+    let mut chronology = Vec::new();
+    for clause in &agreement.clauses {
+        if let Some(start) = clause.window.start {
+            chronology.push(Entry {
+                day: start.day(),
+                what: "clause-in-force".into(),
+                text: format!("clause `{}` in force from {start}", clause.id),
+            });
+        }
+        if let Some(end) = clause.window.end {
+            chronology.push(Entry {
+                day: end.day(),
+                what: "clause-ends".into(),
+                text: format!("clause `{}` ends before {end}", clause.id),
+            });
+        }
+    }
+    let mut steps = Vec::new();
+    for step in &result.steps {
+        if let Some(first) = step.window_first {
+            chronology.push(Entry {
+                day: first,
+                what: "step-window".into(),
+                text: format!("step `{}` ({}): window opens", step.id, step.name),
+            });
+            steps.push(StepWindow {
+                id: step.id.clone(),
+                first,
+                last: step.window_last,
+                status: step.status,
+                met_on: step.met_on,
+            });
+        }
+        match (step.status, step.met_on, step.window_last) {
+            (Status::Met, Some(day), _) => chronology.push(Entry {
+                day,
+                what: "step-met".into(),
+                text: format!("step `{}` met", step.id),
+            }),
+            (status, _, Some(last)) if status != Status::Locked => chronology.push(Entry {
+                day: last,
+                what: "step-ends".into(),
+                text: format!(
+                    "step `{}` window ends: {} — {}",
+                    step.id,
+                    status.label(),
+                    step.summary
+                ),
+            }),
+            _ => {}
+        }
+    }
+
+    // Per incident: the parties it holds a violation by, at its strongest, and its deaths.
+    let mut per_incident: BTreeMap<&str, (Day, BTreeMap<&str, Certainty>)> = BTreeMap::new();
+    for finding in result
+        .findings
+        .iter()
+        .filter(|f| f.verdict == Verdict::Violation)
+    {
+        let Some(party) = finding.party.as_deref() else {
+            continue;
+        };
+        let entry = per_incident
+            .entry(&finding.incident)
+            .or_insert((finding.date.first, BTreeMap::new()));
+        let slot = entry.1.entry(party).or_insert(finding.certainty);
+        *slot = (*slot).min(finding.certainty);
+    }
+    let deaths: BTreeMap<&str, [u64; 3]> = result
+        .incidents
+        .iter()
+        .filter_map(|i| {
+            i.casualties.map(|c| {
+                (
+                    i.id.as_str(),
+                    [u64::from(c.low), u64::from(c.best), u64::from(c.high)],
+                )
+            })
+        })
+        .collect();
+    for incident in &result.incidents {
+        let Some((_, parties)) = per_incident.get(incident.id.as_str()) else {
+            continue;
+        };
+        let certain: Vec<&str> = parties
+            .iter()
+            .filter(|(_, c)| **c == Certainty::Certain)
+            .map(|(p, _)| *p)
+            .collect();
+        if certain.is_empty() {
+            continue;
+        }
+        let killed = deaths
+            .get(incident.id.as_str())
+            .map_or_else(String::new, |d| {
+                format!(", {} killed ({}–{})", d[1], d[0], d[2])
+            });
+        chronology.push(Entry {
+            day: incident.date.first,
+            what: "incident".into(),
+            text: format!(
+                "{} at {}: certain violation by {}{killed}",
+                incident.id,
+                incident.place,
+                certain.join(", ")
+            ),
+        });
+    }
+    chronology.sort_by(|a, b| (a.day, &a.what, &a.text).cmp(&(b.day, &b.what, &b.text)));
+
+    let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
+    let mut daily_map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();
+    let mut weekly_map: BTreeMap<(Day, &str), (u64, u64, [u64; 3], [u64; 3])> = BTreeMap::new();
+    for (incident, (day, by_party)) in &per_incident {
+        let week = Day(day.0 - day.weekday() as i32);
+        let d = deaths.get(incident).copied().unwrap_or([0; 3]);
+        for (party, certainty) in by_party {
+            let certain = *certainty == Certainty::Certain;
+            let row = daily_map.entry((*day, party)).or_default();
+            row.1 += 1;
+            let w = weekly_map.entry((week, party)).or_default();
+            w.1 += 1;
+            for k in 0..3 {
+                w.3[k] += d[k];
+            }
+            if certain {
+                row.0 += 1;
+                w.0 += 1;
+                for k in 0..3 {
+                    w.2[k] += d[k];
+                }
+            }
+        }
+    }
+    let daily = daily_map
+        .into_iter()
+        .map(|((day, party), (c, p))| Daily {
+            day,
+            party: party.to_string(),
+            certain: c,
+            certain_or_possible: p,
+        })
+        .collect();
+    let weeks: BTreeSet<Day> = weekly_map.keys().map(|(w, _)| *w).collect();
+    let mut weekly = Vec::new();
+    for party in &parties {
+        let mut cumulative = ([0u64; 3], [0u64; 3]);
+        for week in &weeks {
+            let (ic, ip, dc, dp) = weekly_map
+                .get(&(*week, party.as_str()))
+                .copied()
+                .unwrap_or_default();
+            for k in 0..3 {
+                cumulative.0[k] += dc[k];
+                cumulative.1[k] += dp[k];
+            }
+            weekly.push(Weekly {
+                week: *week,
+                party: party.clone(),
+                incidents_certain: ic,
+                incidents_certain_or_possible: ip,
+                deaths_certain: dc,
+                deaths_certain_or_possible: dp,
+                cumulative_deaths_certain: cumulative.0,
+                cumulative_deaths_certain_or_possible: cumulative.1,
+            });
+        }
+    }
+    Timeline {
+        agreement: agreement.id.clone(),
+        parties,
+        chronology,
+        daily,
+        weekly,
+        steps,
+    }
+}
