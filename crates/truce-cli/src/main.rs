@@ -113,9 +113,9 @@ enum Command {
         /// The store (an SQLite file, created when missing).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
-        /// Read every file as this format instead of detecting it.
-        #[arg(long, value_enum)]
-        format: Option<EventsFormat>,
+        /// Read every file as this format instead of detecting it (`ucdp-ged`, `acled`, `truce-jsonl`, …).
+        #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+        format: Option<Format>,
         /// Rows per transaction.
         #[arg(long, hide = true, default_value_t = store::DEFAULT_BATCH)]
         batch_size: usize,
@@ -162,6 +162,10 @@ impl EventsFormat {
     }
 }
 
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse::<Format>().map_err(|e| e.to_string())
+}
+
 fn parse_day(text: &str) -> Result<Day, String> {
     Day::parse_iso(text).ok_or_else(|| format!("expected a date YYYY-MM-DD, found `{text}`"))
 }
@@ -182,7 +186,7 @@ fn main() -> ExitCode {
             db,
             format,
             batch_size,
-        } => store::import(&files, &db, format.map(EventsFormat::format), batch_size),
+        } => store::import(&files, &db, format, batch_size),
         Command::Quarantine {
             command: QuarantineCommand::List { db, run },
         } => store::quarantine_list(&db, run).and_then(|text| {

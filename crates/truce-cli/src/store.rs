@@ -140,8 +140,15 @@ fn row_texts(path: &Path, format: Format, problems: &[RowProblem]) -> BTreeMap<u
     let Ok(bytes) = std::fs::read(path) else {
         return texts;
     };
-    match format {
-        Format::TruceJsonl => {
+    if bytes.starts_with(b"PK\x03\x04") {
+        // A zip archive: its rows are not lines of the file as it lies on disk.
+        return texts;
+    }
+    // CSV formats take the whole record (a quoted field may hold line breaks);
+    // line-per-row formats (JSON Lines, tab-separated exports) the physical line.
+    let csv_like = matches!(format.name(), "ucdp-ged" | "acled" | "hxl");
+    match csv_like {
+        false => {
             for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
                 let number = i as u64 + 1;
                 if wanted.contains(&number) {
@@ -150,7 +157,7 @@ fn row_texts(path: &Path, format: Format, problems: &[RowProblem]) -> BTreeMap<u
                 }
             }
         }
-        Format::UcdpGed | Format::Acled => {
+        true => {
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -183,14 +190,25 @@ fn summary(run: &RunInfo) -> String {
         "{}: {} row(s) read: {} stored, {} duplicate(s), {} revised, {} quarantined (import run {})\n",
         run.file.name, c.read, c.stored, c.duplicates, c.revised, c.quarantined, run.id
     );
+    if c.skipped > 0 {
+        text.push_str(&format!(
+            "  and {} row(s) skipped as out of scope\n",
+            c.skipped
+        ));
+    }
     for reason in &run.reasons {
+        let outcome = if reason.skipped {
+            "skipped"
+        } else {
+            "quarantined"
+        };
         match &reason.field {
             Some(field) => text.push_str(&format!(
-                "  quarantined {} × field `{field}`: {}\n",
+                "  {outcome} {} × field `{field}`: {}\n",
                 reason.count, reason.reason
             )),
             None => text.push_str(&format!(
-                "  quarantined {} × {}\n",
+                "  {outcome} {} × {}\n",
                 reason.count, reason.reason
             )),
         }

@@ -14,9 +14,11 @@
 //! - content already stored under that identity (in any revision) is a **duplicate**;
 //! - new content under a known identity is **revised**: a new revision, the
 //!   previous current one kept and marked `superseded_by` it;
-//! - a row the importer could not read is **quarantined**.
+//! - a row the importer could not read is **quarantined**;
+//! - a row the importer read and set aside as out of scope (a GDELT event that
+//!   is not material conflict) is **skipped** ([`ImportRun::add_skipped`]).
 //!
-//! So for every run, `read = stored + duplicates + revised + quarantined`.
+//! So for every run, `read = stored + duplicates + revised + quarantined + skipped`.
 //!
 //! ## Crash safety
 //! Rows are added in batches ([`ImportRun::add`]), each one transaction that
@@ -101,7 +103,7 @@ pub struct FileMeta {
 /// What became of the rows of a run (or of one batch).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Rows read: `stored + duplicates + revised + quarantined`.
+    /// Rows read: `stored + duplicates + revised + quarantined + skipped`.
     pub read: u64,
     /// New identities stored.
     pub stored: u64,
@@ -111,12 +113,14 @@ pub struct Counts {
     pub revised: u64,
     /// Rows that could not be read.
     pub quarantined: u64,
+    /// Rows read and set aside as out of scope.
+    pub skipped: u64,
 }
 
 impl Counts {
-    /// True when `read = stored + duplicates + revised + quarantined`.
+    /// True when `read = stored + duplicates + revised + quarantined + skipped`.
     pub fn add_up(&self) -> bool {
-        self.read == self.stored + self.duplicates + self.revised + self.quarantined
+        self.read == self.stored + self.duplicates + self.revised + self.quarantined + self.skipped
     }
 
     fn plus(&mut self, other: Counts) {
@@ -125,12 +129,15 @@ impl Counts {
         self.duplicates += other.duplicates;
         self.revised += other.revised;
         self.quarantined += other.quarantined;
+        self.skipped += other.skipped;
     }
 }
 
-/// One quarantine reason of a run and how many rows it set aside.
+/// One reason of a run for setting rows aside, and how many rows it set aside.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReasonCount {
+    /// True for rows skipped as out of scope, false for rows quarantined.
+    pub skipped: bool,
     /// The field at fault, `None` when the row as a whole is.
     pub field: Option<String>,
     pub reason: String,
@@ -148,7 +155,7 @@ pub struct RunInfo {
     /// Rows committed so far, in the order the caller gave them.
     pub rows_done: u64,
     pub counts: Counts,
-    /// Quarantined rows per field and reason, most frequent first.
+    /// Quarantined (then skipped) rows per field and reason, most frequent first.
     pub reasons: Vec<ReasonCount>,
 }
 
@@ -377,7 +384,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, file, file_sha256, file_size, format, started, finished, rows_done, \
-                 read, stored, duplicates, revised, quarantined FROM import_runs \
+                 read, stored, duplicates, revised, quarantined, skipped FROM import_runs \
                  WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
             )
             .map_err(|e| self.sql(action, e))?;
@@ -400,6 +407,7 @@ impl Store {
                         duplicates: row.get::<_, i64>(10)? as u64,
                         revised: row.get::<_, i64>(11)? as u64,
                         quarantined: row.get::<_, i64>(12)? as u64,
+                        skipped: row.get::<_, i64>(13)? as u64,
                     },
                     reasons: Vec::new(),
                 })
@@ -410,18 +418,19 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT field, reason, count FROM run_reasons WHERE run = ?1 \
-                 ORDER BY count DESC, field, reason",
+                "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = ?1 \
+                 ORDER BY outcome, count DESC, field, reason",
             )
             .map_err(|e| self.sql(action, e))?;
         for run in &mut runs {
             run.reasons = stmt
                 .query_map(params![run.id], |row| {
-                    let field: String = row.get(0)?;
+                    let field: String = row.get(1)?;
                     Ok(ReasonCount {
+                        skipped: row.get(0)?,
                         field: (!field.is_empty()).then_some(field),
-                        reason: row.get(1)?,
-                        count: row.get::<_, i64>(2)? as u64,
+                        reason: row.get(2)?,
+                        count: row.get::<_, i64>(3)? as u64,
                     })
                 })
                 .map_err(|e| self.sql(action, e))?
@@ -682,7 +691,8 @@ impl ImportRun<'_> {
     }
 
     /// Rows already committed by this run: a resumed import skips this many
-    /// rows (reports first, then quarantined rows, in file order) of the same file.
+    /// rows (reports first, then quarantined rows, then skipped rows, each in
+    /// file order) of the same file.
     pub fn rows_done(&self) -> u64 {
         self.rows_done
     }
@@ -816,8 +826,9 @@ impl ImportRun<'_> {
                 .map_err(err)?;
             let mut reason = tx
                 .prepare_cached(
-                    "INSERT INTO run_reasons (run, field, reason, count) VALUES (?1, ?2, ?3, 1) \
-                     ON CONFLICT (run, field, reason) DO UPDATE SET count = count + 1",
+                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
+                     VALUES (?1, 'quarantined', ?2, ?3, 1) \
+                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
                 )
                 .map_err(err)?;
             for problem in problems {
@@ -857,6 +868,54 @@ impl ImportRun<'_> {
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;
+        self.rows_done += batch.read;
+        self.counts.plus(batch);
+        Ok(batch)
+    }
+
+    /// Counts one batch of rows the importer read and set aside as out of
+    /// scope (`Imported::skipped`), with their reasons, in one transaction.
+    /// They are not stored one by one: they are not evidence, nor to be fixed.
+    pub fn add_skipped(&mut self, skipped: &[RowProblem]) -> Result<Counts, StoreError> {
+        let file = self.store.file.clone();
+        let err = |source| StoreError::Sql {
+            file: file.clone(),
+            action: "write an import batch",
+            source,
+        };
+        let tx = self
+            .store
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        {
+            let mut reason = tx
+                .prepare_cached(
+                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
+                     VALUES (?1, 'skipped', ?2, ?3, 1) \
+                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
+                )
+                .map_err(err)?;
+            for problem in skipped {
+                let field = problem.field.as_deref().unwrap_or("");
+                reason
+                    .execute(params![self.id, field, problem.reason])
+                    .map_err(err)?;
+            }
+            let n = skipped.len() as i64;
+            tx.execute(
+                "UPDATE import_runs SET rows_done = rows_done + ?2, read = read + ?2, \
+                 skipped = skipped + ?2 WHERE id = ?1",
+                params![self.id, n],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        let batch = Counts {
+            read: skipped.len() as u64,
+            skipped: skipped.len() as u64,
+            ..Counts::default()
+        };
         self.rows_done += batch.read;
         self.counts.plus(batch);
         Ok(batch)

@@ -24,16 +24,18 @@ CREATE TABLE import_runs (
     stored       INTEGER NOT NULL DEFAULT 0,
     duplicates   INTEGER NOT NULL DEFAULT 0,
     revised      INTEGER NOT NULL DEFAULT 0,
-    quarantined  INTEGER NOT NULL DEFAULT 0
+    quarantined  INTEGER NOT NULL DEFAULT 0,
+    skipped      INTEGER NOT NULL DEFAULT 0    -- rows read and set aside as out of scope
 );
 CREATE INDEX import_runs_open ON import_runs (file_sha256) WHERE finished IS NULL;
 
 CREATE TABLE run_reasons (
-    run     INTEGER NOT NULL REFERENCES import_runs (id),
-    field   TEXT    NOT NULL,                  -- '' when the row as a whole is at fault
-    reason  TEXT    NOT NULL,
-    count   INTEGER NOT NULL,
-    PRIMARY KEY (run, field, reason)
+    run      INTEGER NOT NULL REFERENCES import_runs (id),
+    outcome  TEXT    NOT NULL,                 -- 'quarantined' or 'skipped'
+    field    TEXT    NOT NULL,                 -- '' when the row as a whole is at fault
+    reason   TEXT    NOT NULL,
+    count    INTEGER NOT NULL,
+    PRIMARY KEY (run, outcome, field, reason)
 ) WITHOUT ROWID;
 
 CREATE TABLE deletions (

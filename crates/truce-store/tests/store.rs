@@ -96,7 +96,8 @@ fn reimporting_the_same_real_file_stores_nothing_twice() {
             stored: 6170,
             duplicates: 0,
             revised: 0,
-            quarantined: 0
+            quarantined: 0,
+            skipped: 0
         }
     );
     let second = store_file(&mut store, &meta, &imported, 1000);
@@ -108,7 +109,8 @@ fn reimporting_the_same_real_file_stores_nothing_twice() {
             stored: 0,
             duplicates: 6170,
             revised: 0,
-            quarantined: 0
+            quarantined: 0,
+            skipped: 0
         }
     );
     assert!(first.counts.add_up() && second.counts.add_up());
@@ -171,7 +173,8 @@ fn an_overlapping_later_export_with_one_changed_row_gives_one_revision() {
             stored: 2000,
             duplicates: 999,
             revised: 1,
-            quarantined: 0
+            quarantined: 0,
+            skipped: 0
         }
     );
     assert!(b.counts.add_up());
@@ -395,7 +398,8 @@ fn a_store_of_schema_version_1_opens_migrates_and_reads_back() {
             stored: 5,
             duplicates: 0,
             revised: 0,
-            quarantined: 1
+            quarantined: 1,
+            skipped: 0
         }
     );
     assert_eq!(
@@ -405,7 +409,8 @@ fn a_store_of_schema_version_1_opens_migrates_and_reads_back() {
             stored: 0,
             duplicates: 1,
             revised: 1,
-            quarantined: 0
+            quarantined: 0,
+            skipped: 0
         }
     );
     assert_eq!(store.quarantine(None).expect("quarantine").len(), 1);
@@ -440,4 +445,37 @@ fn set_user_version(path: &Path, version: u32) -> bool {
     }
     bytes[60..64].copy_from_slice(&version.to_be_bytes());
     std::fs::write(path, bytes).is_ok()
+}
+
+#[test]
+fn rows_skipped_as_out_of_scope_are_counted_with_their_reasons() {
+    let dir = temp("skipped");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
+    let out_of_scope = |line| truce_ingest::RowProblem {
+        file: "gdelt.csv".to_string(),
+        line,
+        field: Some("EventRootCode".to_string()),
+        value: Some("01".to_string()),
+        reason: "not material conflict".to_string(),
+    };
+    let mut run = store.begin_import(&meta, AT).expect("run");
+    run.add(&imported.reports[..10], &[]).expect("batch");
+    run.add_skipped(&[out_of_scope(3), out_of_scope(4)])
+        .expect("skipped");
+    let info = run.finish(AT).expect("finish");
+    assert_eq!(
+        info.counts,
+        Counts {
+            read: 12,
+            stored: 10,
+            skipped: 2,
+            ..Counts::default()
+        }
+    );
+    assert!(info.counts.add_up());
+    assert_eq!(info.rows_done, 12);
+    assert_eq!(info.reasons.len(), 1);
+    assert!(info.reasons[0].skipped && info.reasons[0].count == 2);
+    assert!(store.quarantine(None).expect("none").is_empty());
 }
