@@ -478,6 +478,8 @@ fn incident_summary(
         id,
         date: report.date,
         place: parts.join(", "),
+        point: report.location.point,
+        location_precision: report.location.precision,
         kind: report.kind.clone(),
         kind_label: report.kind_label.clone(),
         casualties: merged_casualties(members.iter().filter_map(|&m| reports[m].casualties)),

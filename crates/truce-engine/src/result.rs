@@ -104,6 +104,10 @@ pub struct IncidentSummary {
     pub reports: Vec<String>,
     pub date: DateSpan,
     pub place: String,
+    /// The representative report's point and how precisely it is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub point: Option<truce_model::report::LonLat>,
+    pub location_precision: truce_model::report::LocationPrecision,
     pub kind: String,
     pub kind_label: String,
     #[serde(skip_serializing_if = "Option::is_none")]

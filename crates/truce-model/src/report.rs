@@ -25,7 +25,19 @@ pub struct Provenance {
 }
 
 /// How precisely a report knows where its event happened.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LocationPrecision {
     /// The exact place (a village or a neighbourhood).
@@ -81,7 +93,7 @@ impl LocationPrecision {
 }
 
 /// A point in WGS 84 degrees.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LonLat {
     pub lon: f64,
     pub lat: f64,

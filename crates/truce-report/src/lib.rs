@@ -8,6 +8,7 @@
 
 pub mod diagnostics;
 pub mod explain;
+pub mod export;
 pub mod json;
 pub mod markdown;
 pub mod text;

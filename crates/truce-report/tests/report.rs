@@ -183,3 +183,50 @@ fn timeline_as_text_csv_and_chart() {
         &svg[..200.min(svg.len())]
     );
 }
+
+#[test]
+fn incidents_export_as_geojson_that_reads_back() {
+    let result = scenario();
+    let text = truce_report::export::incidents_geojson(&result);
+    let parsed: geojson::GeoJson = text.parse().expect("valid GeoJSON");
+    let geojson::GeoJson::FeatureCollection(fc) = parsed else {
+        panic!("a feature collection")
+    };
+    assert_eq!(fc.features.len(), result.incidents.len());
+    let s14 = fc
+        .features
+        .iter()
+        .find(|f| {
+            f.properties
+                .as_ref()
+                .and_then(|p| p.get("id"))
+                .and_then(|v| v.as_str())
+                == Some("test:s14")
+        })
+        .expect("incident s14");
+    let props = s14.properties.as_ref().expect("properties");
+    assert_eq!(props["violation"], "certain");
+    assert_eq!(props["deaths_best"], 4);
+    assert_eq!(props["grade"], "single-source");
+    match &s14.geometry.as_ref().expect("geometry").value {
+        geojson::GeometryValue::Point { coordinates } => {
+            assert_eq!(coordinates.as_slice(), &[37.2, 36.2])
+        }
+        other => panic!("not a point: {other:?}"),
+    }
+}
+
+#[test]
+fn findings_and_incidents_export_as_csv() {
+    let result = scenario();
+    let findings = truce_report::export::findings_csv(&result);
+    let mut reader = csv::Reader::from_reader(findings.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("valid CSV");
+    assert_eq!(rows.len(), result.findings.len());
+    assert_eq!(&rows[0][0], result.findings[0].id.as_str());
+    let incidents = truce_report::export::incidents_csv(&result);
+    assert_eq!(incidents.lines().count(), result.incidents.len() + 1);
+}

@@ -1,0 +1,179 @@
+//! Exports of a check's incidents and findings for other tools: GeoJSON (one Point
+//! feature per incident, with readable attributes, for QGIS and web maps) and CSV
+//! (one row per finding, or per incident).
+
+use truce_engine::CheckResult;
+use truce_model::finding::{Certainty, Verdict};
+
+fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Per incident: its violations as `clause:party:certainty` and its strongest certainty.
+fn violations_of(result: &CheckResult, incident: &str) -> (Vec<String>, Option<Certainty>) {
+    let mut list = Vec::new();
+    let mut strongest = None;
+    for f in result
+        .findings
+        .iter()
+        .filter(|f| &*f.incident == incident && f.verdict == Verdict::Violation)
+    {
+        list.push(format!(
+            "{}:{}:{}",
+            f.clause,
+            f.party.as_deref().unwrap_or("-"),
+            f.certainty.as_str()
+        ));
+        strongest = Some(strongest.map_or(f.certainty, |s: Certainty| s.min(f.certainty)));
+    }
+    (list, strongest)
+}
+
+/// Incidents with findings as a GeoJSON FeatureCollection (RFC 7946, WGS 84 lon/lat).
+/// Incidents without a point are left out of the features and counted in `foreign_members`.
+pub fn incidents_geojson(result: &CheckResult) -> String {
+    let mut features = Vec::new();
+    let mut unlocated = 0;
+    for incident in &result.incidents {
+        let Some(point) = incident.point else {
+            unlocated += 1;
+            continue;
+        };
+        let (violations, strongest) = violations_of(result, &incident.id);
+        let mut properties = serde_json::Map::new();
+        let mut put = |k: &str, v: serde_json::Value| {
+            properties.insert(k.to_string(), v);
+        };
+        put("id", incident.id.clone().into());
+        put("date_first", incident.date.first.to_string().into());
+        put("date_last", incident.date.last.to_string().into());
+        put("date_precision", enum_text(&incident.date.precision).into());
+        put("place", incident.place.clone().into());
+        put(
+            "location_precision",
+            enum_text(&incident.location_precision).into(),
+        );
+        put("kind", incident.kind.clone().into());
+        put("grade", enum_text(&incident.grade).into());
+        put("reports", incident.reports.join("; ").into());
+        put(
+            "violation",
+            strongest.map_or("none", Certainty::as_str).into(),
+        );
+        put("violations", violations.join("; ").into());
+        if let Some(c) = incident.casualties {
+            put("deaths_low", c.low.into());
+            put("deaths_best", c.best.into());
+            put("deaths_high", c.high.into());
+        }
+        features.push(geojson::Feature {
+            bbox: None,
+            geometry: Some(geojson::Geometry::new(geojson::GeometryValue::new_point([
+                point.lon, point.lat,
+            ]))),
+            id: None,
+            properties: Some(properties),
+            foreign_members: None,
+        });
+    }
+    let mut members = serde_json::Map::new();
+    members.insert("agreement".into(), result.agreement.id.clone().into());
+    members.insert("as_of".into(), result.as_of.to_string().into());
+    members.insert("unlocated_incidents".into(), unlocated.into());
+    let collection = geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(members),
+    };
+    geojson::GeoJson::FeatureCollection(collection).to_string() + "\n"
+}
+
+/// One row per finding.
+pub fn findings_csv(result: &CheckResult) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "finding",
+        "incident",
+        "clause",
+        "party",
+        "actor",
+        "verdict",
+        "certainty",
+        "confidence",
+        "date_first",
+        "date_last",
+        "reasons",
+    ]);
+    for f in &result.findings {
+        let reasons: Vec<String> = f
+            .reasons
+            .iter()
+            .map(|r| format!("[{}] {}", r.certainty.as_str(), r.text))
+            .collect();
+        let _ = w.write_record([
+            f.id.clone(),
+            f.incident.to_string(),
+            f.clause.to_string(),
+            f.party.as_deref().unwrap_or("").to_string(),
+            f.actor.to_string(),
+            enum_text(&f.verdict),
+            f.certainty.as_str().to_string(),
+            format!("{:.3}", f.confidence),
+            f.date.first.to_string(),
+            f.date.last.to_string(),
+            reasons.join(" | "),
+        ]);
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+/// One row per incident with findings.
+pub fn incidents_csv(result: &CheckResult) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "incident",
+        "date_first",
+        "date_last",
+        "place",
+        "longitude",
+        "latitude",
+        "location_precision",
+        "kind",
+        "grade",
+        "reports",
+        "deaths_low",
+        "deaths_best",
+        "deaths_high",
+        "violation",
+        "violations",
+    ]);
+    for i in &result.incidents {
+        let (violations, strongest) = violations_of(result, &i.id);
+        let c = i.casualties;
+        let _ = w.write_record([
+            i.id.clone(),
+            i.date.first.to_string(),
+            i.date.last.to_string(),
+            i.place.clone(),
+            i.point.map_or_else(String::new, |p| p.lon.to_string()),
+            i.point.map_or_else(String::new, |p| p.lat.to_string()),
+            enum_text(&i.location_precision),
+            i.kind.clone(),
+            enum_text(&i.grade),
+            i.reports.join("; "),
+            c.map_or_else(String::new, |c| c.low.to_string()),
+            c.map_or_else(String::new, |c| c.best.to_string()),
+            c.map_or_else(String::new, |c| c.high.to_string()),
+            strongest.map_or("none", Certainty::as_str).to_string(),
+            violations.join("; "),
+        ]);
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
