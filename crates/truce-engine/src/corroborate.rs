@@ -316,6 +316,141 @@ pub fn incidents(
     })
 }
 
+/// Why two reports were, or were not, taken for the same incident.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PairExplanation {
+    pub other: usize,
+    pub linked: bool,
+    pub distance_km: f64,
+    pub days_apart: i32,
+    /// Each test of the rule, passed or not, in words.
+    pub tests: Vec<(bool, String)>,
+}
+
+/// Every report near `report` (within twice the distance and one day more than the
+/// rule allows) with the outcome of each test of the rule, so an analyst can see why
+/// each close pair was merged or kept apart.
+pub fn explain_neighbours(
+    reports: &[Report],
+    taxonomy: &Taxonomy,
+    rule: &CorroborationRule,
+    actor_key: &(dyn Fn(&str, &truce_model::time::DateSpan) -> Option<String> + Sync),
+    report: usize,
+) -> Vec<PairExplanation> {
+    let Some(me) = reports.get(report) else {
+        return Vec::new();
+    };
+    let Some(here) = me.location.point.filter(LonLat::is_valid) else {
+        return Vec::new();
+    };
+    let keys = |r: &Report| -> Vec<String> {
+        let mut k: Vec<String> = r
+            .sides
+            .iter()
+            .flat_map(|s| {
+                s.names
+                    .iter()
+                    .map(|n| actor_key(n, &r.date).unwrap_or_else(|| exact_key(n)))
+            })
+            .filter(|k| !k.is_empty())
+            .collect();
+        k.sort();
+        k.dedup();
+        k
+    };
+    let branch = |r: &Report| {
+        taxonomy
+            .find(&r.kind)
+            .and_then(|k| taxonomy.path(k).get(1).map(|b| b.to_string()))
+    };
+    let my_keys = keys(me);
+    let my_branch = branch(me);
+    let mut out = Vec::new();
+    for (i, other) in reports.iter().enumerate() {
+        if i == report {
+            continue;
+        }
+        let Some(there) = other.location.point.filter(LonLat::is_valid) else {
+            continue;
+        };
+        let distance = haversine_km(here, there);
+        let days = (other.date.first.0 - me.date.first.0).abs();
+        if distance > 2.0 * rule.max_km.max(1.0) || days > rule.max_days + 1 {
+            continue;
+        }
+        let their_keys = keys(other);
+        let mut tests = Vec::new();
+        tests.push((
+            days <= rule.max_days,
+            format!("{days} day(s) apart (at most {})", rule.max_days),
+        ));
+        tests.push((
+            distance <= rule.max_km,
+            format!("{distance:.2} km apart (at most {} km)", rule.max_km),
+        ));
+        let precise =
+            me.location.precision <= rule.coarsest && other.location.precision <= rule.coarsest;
+        tests.push((
+            precise,
+            format!(
+                "located {} and {} (at least as precisely as {})",
+                me.location.precision.label(),
+                other.location.precision.label(),
+                rule.coarsest.label()
+            ),
+        ));
+        let short =
+            me.date.days() <= rule.longest_span_days && other.date.days() <= rule.longest_span_days;
+        tests.push((
+            short,
+            format!(
+                "dated to {} and {} day(s) (at most {})",
+                me.date.days(),
+                other.date.days(),
+                rule.longest_span_days
+            ),
+        ));
+        let same_branch = my_branch.is_some() && my_branch == branch(other);
+        tests.push((
+            same_branch,
+            format!(
+                "kinds `{}` and `{}` on {} main branch",
+                me.kind,
+                other.kind,
+                if same_branch { "the same" } else { "different" }
+            ),
+        ));
+        let actors = my_keys.is_empty()
+            || their_keys.is_empty()
+            || my_keys.iter().any(|k| their_keys.binary_search(k).is_ok());
+        tests.push((
+            actors,
+            format!(
+                "actors {} and {}",
+                my_keys.join(", "),
+                their_keys.join(", ")
+            ),
+        ));
+        let sources = rule.merge_within_source || me.provenance.source != other.provenance.source;
+        tests.push((
+            sources,
+            format!(
+                "sources {} and {}",
+                me.provenance.source, other.provenance.source
+            ),
+        ));
+        let linked = tests.iter().all(|(ok, _)| *ok);
+        out.push(PairExplanation {
+            other: i,
+            linked,
+            distance_km: distance,
+            days_apart: days,
+            tests,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1083,3 +1083,83 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         vec![("2016-09-12".into(), 1, 2), ("2016-09-19".into(), 1, 1)]
     );
 }
+
+#[test]
+fn every_merge_and_every_non_merge_of_a_close_pair_is_explained() {
+    let agreement = agreement_from(CORROBORATION);
+    let resolver = truce_engine::ActorResolver::new(&agreement);
+    let key = |name: &str, span: &DateSpan| match resolver.resolve(name, span) {
+        truce_engine::Resolution::Matched(m) => Some(agreement.actors[m.actor].id.clone()),
+        _ => None,
+    };
+    let clash =
+        |id: &str, source: &str, lat: f64, a: &str, b: &str, precision: LocationPrecision| {
+            let mut r = R::new(id, "2016-09-19", "armed-conflict")
+                .at(37.161173, lat, precision)
+                .side("side_a", a, Role::Unknown)
+                .side("side_b", b, Role::Unknown)
+                .done();
+            r.provenance.source = source.into();
+            r
+        };
+    let reports = [
+        clash(
+            "a",
+            "ucdp-ged",
+            36.201241,
+            "Government of Syria",
+            "Syrian insurgents",
+            LocationPrecision::Exact,
+        ),
+        clash(
+            "b",
+            "acled",
+            36.2013,
+            "Military Forces of Syria",
+            "Opposition Rebels (Syria)",
+            LocationPrecision::Exact,
+        ),
+        clash(
+            "c",
+            "acled",
+            36.221241,
+            "Government of Syria",
+            "Syrian insurgents",
+            LocationPrecision::Exact,
+        ),
+        clash(
+            "d",
+            "acled",
+            36.201241,
+            "IS",
+            "SDF",
+            LocationPrecision::Exact,
+        ),
+    ];
+    let explained = truce_engine::corroborate::explain_neighbours(
+        &reports,
+        &agreement.taxonomy,
+        &Default::default(),
+        &key,
+        0,
+    );
+    let outcome: Vec<(usize, bool, Vec<bool>)> = explained
+        .iter()
+        .map(|e| (e.other, e.linked, e.tests.iter().map(|t| t.0).collect()))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            (1, true, vec![true; 7]),
+            // 0.02° north, about 2.2 km: too far.
+            (2, false, vec![true, false, true, true, true, true, true]),
+            // Other parties: the actors contradict.
+            (3, false, vec![true, true, true, true, true, false, true]),
+        ]
+    );
+    assert!(
+        explained[1].tests[1].1.starts_with("2.2"),
+        "{:?}",
+        explained[1].tests[1]
+    );
+}
