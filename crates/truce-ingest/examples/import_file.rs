@@ -28,11 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let imported = import_reader(&path, file, format, &options)?;
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "{path}: {} as {}: {} reports, {} quarantined in {seconds:.2} s ({:.0} rows/s, {:.0} MB/s)",
+        "{path}: {} as {}: {} reports, {} quarantined, {} skipped in {seconds:.2} s ({:.0} rows/s, {:.0} MB/s)",
         imported.rows_read,
         imported.format,
         imported.reports.len(),
         imported.quarantined.len(),
+        imported.skipped.len(),
         imported.rows_read as f64 / seconds,
         bytes as f64 / seconds / 1e6,
     );

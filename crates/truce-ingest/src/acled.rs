@@ -10,7 +10,7 @@
 use crate::Format;
 use crate::error::RowProblem;
 use crate::parse;
-use crate::table::{Header, Row, RowReader};
+use crate::table::{Header, NotReport, Row, RowReader};
 use truce_model::report::{
     ActorCategory, Casualties, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
 };
@@ -207,10 +207,12 @@ impl RowReader for AcledReader {
         })
     }
 
-    fn report(&self, c: &AcledColumns, row: &Row<'_>) -> Result<Report, RowProblem> {
+    fn report(&self, c: &AcledColumns, row: &Row<'_>) -> Result<Report, NotReport> {
         let id = row.get(c.event_id_cnty);
         if id.is_empty() {
-            return Err(row.problem(c.event_id_cnty, "expected the event's ACLED id"));
+            return Err(row
+                .problem(c.event_id_cnty, "expected the event's ACLED id")
+                .into());
         }
         let event_type = row.get(c.event_type);
         let sub_event_type = row.opt(c.sub_event_type);

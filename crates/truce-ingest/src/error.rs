@@ -15,16 +15,78 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not UTF-8 text (all supported formats are UTF-8).
-    #[error("`{file}` is not UTF-8 text (first bad bytes on line {line}); re-encode it as UTF-8")]
+    /// The file is not UTF-8 text (all supported formats are UTF-8). Bytes that
+    /// are not UTF-8 after a UTF-8 start most often come from a single-byte
+    /// encoding (Windows-1256, Latin-1, …); UTF-16 is recognised earlier
+    /// ([`IngestError::Encoding`]).
+    #[error(
+        "`{file}` is not UTF-8 (looks like a single-byte encoding such as Windows-1256 or \
+         Latin-1; first bad bytes on line {line}); expected UTF-8 text: re-encode it as UTF-8"
+    )]
     NotUtf8 {
         /// The file, as given.
         file: String,
         /// The 1-based line holding the first bytes that are not UTF-8.
         line: u64,
     },
+    /// The file is in an encoding recognised from its first bytes that is not
+    /// UTF-8 (UTF-16 by its byte-order mark or its NUL bytes).
+    #[error(
+        "`{file}` is not UTF-8: it looks like {found}; expected UTF-8 text: re-encode it as UTF-8"
+    )]
+    Encoding {
+        /// The file, as given.
+        file: String,
+        /// The encoding it looks like (`UTF-16 little-endian with a byte-order mark`, …).
+        found: String,
+    },
+    /// A zip archive that cannot be read, or that does not hold exactly one file.
+    #[error("`{file}` is a zip archive that cannot be imported: {reason}")]
+    Zip {
+        /// The file, as given.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file read as GDELT whose first line is not a GDELT 2.0 event row.
+    #[error(
+        "`{file}`: not a GDELT 2.0 event export: the first line has {count} tab-separated \
+         field(s), found {found}; expected 61 tab-separated fields and no header, the first a \
+         GLOBALEVENTID (an integer) and the second a SQLDATE (YYYYMMDD)",
+        found = list(.found)
+    )]
+    NotGdelt {
+        /// The file, as given.
+        file: String,
+        /// How many fields the first line has.
+        count: usize,
+        /// The first fields of the first line (at most 50).
+        found: Vec<String>,
+    },
+    /// A GDELT 1.0 event file (57 or 58 columns), which truce does not read.
+    #[error(
+        "`{file}` looks like a GDELT 1.0 event file ({count} tab-separated fields); \
+         expected a GDELT 2.0 event export (61 fields, with `DATEADDED` and `SOURCEURL`)"
+    )]
+    Gdelt1 {
+        /// The file, as given.
+        file: String,
+        /// How many fields the first line has.
+        count: usize,
+    },
+    /// A file read as HXL has no hashtag row.
+    #[error(
+        "`{file}`: no HXL hashtag row on line 1 or 2; expected a row of hashtags such as \
+         `#event+id`, `#date+start`, `#geo+lat` under the header or instead of it"
+    )]
+    NoHashtags {
+        /// The file, as given.
+        file: String,
+    },
     /// The file has no header (it is empty or blank).
-    #[error("`{file}` is empty: expected a header line (UCDP GED or ACLED CSV) or JSON Lines")]
+    #[error(
+        "`{file}` is empty: expected a header line (UCDP GED, ACLED or HXL CSV), GDELT rows or JSON Lines"
+    )]
     Empty {
         /// The file, as given.
         file: String,
@@ -33,7 +95,8 @@ pub enum IngestError {
     #[error(
         "`{file}`: unknown header, found columns {found}; expected a UCDP GED header \
          (with `id`, `side_a`, `where_prec`, …), an ACLED header (with `event_id_cnty`, \
-         `actor1`, …) or JSON Lines (one report object per line); or name the format",
+         `actor1`, …), a GDELT 2.0 event row (61 tab-separated fields), an HXL hashtag row \
+         (`#date`, `#geo+lat`, …) or JSON Lines (one report object per line); or name the format",
         found = list(.found)
     )]
     UnknownHeader {
@@ -54,7 +117,7 @@ pub enum IngestError {
     },
 }
 
-fn list(names: &[String]) -> String {
+pub(crate) fn list(names: &[String]) -> String {
     if names.is_empty() {
         return "none".to_string();
     }
@@ -67,7 +130,7 @@ fn list(names: &[String]) -> String {
 
 /// A format name that [`crate::Format`]'s `FromStr` does not know.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}`: expected `ucdp-ged`, `acled` or `truce-jsonl`")]
+#[error("unknown format `{0}`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt` or `hxl`")]
 pub struct UnknownFormat(pub String);
 
 /// One row that could not be read, quarantined with where and why.

@@ -13,18 +13,32 @@ pub enum Format {
     Acled,
     /// truce JSON Lines: one serialised [`truce_model::report::Report`] per line.
     TruceJsonl,
+    /// GDELT 2.0 event export: 61 tab-separated columns, no header (the daily or
+    /// 15-minute `.export.CSV`, alone or in its `.zip`).
+    Gdelt,
+    /// HXL-tagged CSV: a row of HXL hashtags under the header or instead of it.
+    Hxl,
 }
 
 impl Format {
     /// Every format, in the order they are tried and listed.
-    pub const ALL: [Format; 3] = [Format::UcdpGed, Format::Acled, Format::TruceJsonl];
+    pub const ALL: [Format; 5] = [
+        Format::UcdpGed,
+        Format::Acled,
+        Format::TruceJsonl,
+        Format::Gdelt,
+        Format::Hxl,
+    ];
 
-    /// The name used on the command line and in messages (`ucdp-ged`, `acled`, `truce-jsonl`).
+    /// The name used on the command line and in messages (`ucdp-ged`, `acled`,
+    /// `truce-jsonl`, `gdelt`, `hxl`).
     pub fn name(self) -> &'static str {
         match self {
             Format::UcdpGed => "ucdp-ged",
             Format::Acled => "acled",
             Format::TruceJsonl => "truce-jsonl",
+            Format::Gdelt => "gdelt",
+            Format::Hxl => "hxl",
         }
     }
 }
@@ -45,29 +59,50 @@ impl FromStr for Format {
             "ucdp-ged" | "ucdp" | "ged" => Ok(Format::UcdpGed),
             "acled" => Ok(Format::Acled),
             "truce-jsonl" | "jsonl" => Ok(Format::TruceJsonl),
+            "gdelt" => Ok(Format::Gdelt),
+            "hxl" => Ok(Format::Hxl),
             _ => Err(UnknownFormat(text.to_string())),
         }
     }
 }
 
 /// Columns whose presence together marks a UCDP GED header.
-const GED_MARKERS: [&str; 3] = ["id", "side_a", "where_prec"];
+pub(crate) const GED_MARKERS: [&str; 3] = ["id", "side_a", "where_prec"];
 /// Columns whose presence together marks an ACLED header.
-const ACLED_MARKERS: [&str; 2] = ["event_id_cnty", "actor1"];
+pub(crate) const ACLED_MARKERS: [&str; 2] = ["event_id_cnty", "actor1"];
 
-/// Detects the format from the first bytes of a file (at least its first line).
+/// Detects the format from the first bytes of a file (at least its first
+/// line; two lines to see an HXL hashtag row under a header).
 ///
-/// JSON Lines when the first non-blank byte is `{`; UCDP GED when the header
-/// has the columns `id`, `side_a` and `where_prec`; ACLED when it has
-/// `event_id_cnty` and `actor1`. Column names are compared without case and
-/// surrounding blanks; a UTF-8 byte-order mark is ignored. `None` otherwise.
+/// In this order: JSON Lines when the first non-blank byte is `{`; GDELT when
+/// the first line has 57 or more tab-separated fields, the first an integer and
+/// the second a `YYYYMMDD` date (57 or 58 fields is GDELT 1.0, which the GDELT
+/// reader then rejects by name); HXL when the first or second line is a row of
+/// HXL hashtags; UCDP GED when the header has the columns `id`, `side_a` and
+/// `where_prec`; ACLED when it has `event_id_cnty` and `actor1`. Column names
+/// are compared without case and surrounding blanks; a UTF-8 byte-order mark
+/// is ignored. `None` otherwise.
 pub fn detect_format(first_bytes: &[u8]) -> Option<Format> {
     let bytes = strip_bom(first_bytes);
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first == b'{' {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[start] == b'{' {
         return Some(Format::TruceJsonl);
     }
-    let columns = header_columns(bytes);
+    let line = bytes[start..].split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().filter(|b| **b == b'\t').count() >= 56 {
+        let text = String::from_utf8_lossy(line);
+        if crate::gdelt::looks_like_row(text.split('\t')) {
+            return Some(Format::Gdelt);
+        }
+    }
+    let (columns, second) = first_records(bytes);
+    if columns.iter().any(|c| c.starts_with('#'))
+        && crate::hxl::hashtag_row(&csv::StringRecord::from(columns.clone())).is_some()
+        || second.is_some_and(|r| crate::hxl::hashtag_row(&r).is_some())
+    {
+        return Some(Format::Hxl);
+    }
     let has = |name: &str| columns.iter().any(|c| c == name);
     if GED_MARKERS.iter().all(|m| has(m)) {
         Some(Format::UcdpGed)
@@ -82,20 +117,31 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-/// The lower-cased, trimmed column names of the first non-blank line, read as CSV.
-fn header_columns(bytes: &[u8]) -> Vec<String> {
+/// The lower-cased, trimmed column names of the first non-blank line, read as
+/// CSV, and the second record when there is one.
+fn first_records(bytes: &[u8]) -> (Vec<String>, Option<csv::StringRecord>) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
+    let columns = match reader.read_byte_record(&mut record) {
         Ok(true) => record
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase())
             .collect(),
-        _ => Vec::new(),
-    }
+        _ => return (Vec::new(), None),
+    };
+    let second = match reader.read_byte_record(&mut record) {
+        Ok(true) => Some(csv::StringRecord::from(
+            record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect::<Vec<_>>(),
+        )),
+        _ => None,
+    };
+    (columns, second)
 }
 
 /// The error for a file whose format could not be detected.
@@ -145,7 +191,8 @@ mod tests {
             assert_eq!(format.to_string().parse::<Format>(), Ok(format));
         }
         assert_eq!("GED".parse::<Format>(), Ok(Format::UcdpGed));
-        assert!("gdelt".parse::<Format>().is_err());
+        assert_eq!("GDELT".parse::<Format>(), Ok(Format::Gdelt));
+        assert!("gdelt1".parse::<Format>().is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use crate::Format;
 use crate::error::RowProblem;
 use crate::parse;
-use crate::table::{Header, Row, RowReader};
+use crate::table::{Header, NotReport, Row, RowReader};
 use truce_model::report::{
     ActorCategory, Casualties, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
 };
@@ -137,10 +137,10 @@ impl RowReader for GedReader {
         })
     }
 
-    fn report(&self, c: &GedColumns, row: &Row<'_>) -> Result<Report, RowProblem> {
+    fn report(&self, c: &GedColumns, row: &Row<'_>) -> Result<Report, NotReport> {
         let id = row.get(c.id);
         if id.is_empty() {
-            return Err(row.problem(c.id, "expected the event's UCDP id"));
+            return Err(row.problem(c.id, "expected the event's UCDP id").into());
         }
         let type_code = row.get(c.type_of_violence);
         let (kind, kind_label) = kind(type_code).ok_or_else(|| {
@@ -155,10 +155,12 @@ impl RowReader for GedReader {
         let last = parse::iso_date(row.get(c.date_end))
             .ok_or_else(|| row.problem(c.date_end, DATE_EXPECTED))?;
         if last < first {
-            return Err(row.problem(
-                c.date_end,
-                format!("expected a date on or after date_start ({first})"),
-            ));
+            return Err(row
+                .problem(
+                    c.date_end,
+                    format!("expected a date on or after date_start ({first})"),
+                )
+                .into());
         }
         let precision = date_precision(row.get(c.date_prec)).ok_or_else(|| {
             row.problem(c.date_prec, "expected a UCDP date precision code 1 (day), 2 (2–6 days), 3 (week), 4 (month) or 5 (year)")

@@ -21,6 +21,7 @@ pub(crate) fn import<R: Read>(
         format: Format::TruceJsonl,
         reports: Vec::new(),
         quarantined: Vec::new(),
+        skipped: Vec::new(),
         rows_read: 0,
     };
     let mut buffer = Vec::new();

@@ -1,16 +1,22 @@
 //! Readers for the evidence truce weighs: event files from UCDP GED and ACLED
-//! (CSV) and truce's own JSON Lines, normalised into [`Report`]s.
+//! (CSV), GDELT 2.0 event exports (tab-separated, alone or zipped), HXL-tagged
+//! CSV and truce's own JSON Lines, normalised into [`Report`]s; and a writer of
+//! reports as HXL-tagged CSV ([`write_hxl`]).
 //!
 //! Every reader finds its columns by name, never by position, so the several
 //! layouts each source has published (GED 19.1 and the newer 49-column GED;
 //! ACLED's API output, its export tool and the benchmark's 16-column files) all
-//! read the same way. A row that cannot be read honestly (a date that does not
-//! exist, a latitude of 123, an unknown precision code, a missing id…) is never
-//! dropped silently and never guessed at: it is *quarantined* as a
-//! [`RowProblem`] naming the file, the row's first physical line, the field, the
-//! value and what was expected, and the rest of the file is still imported.
-//! Only problems with the file as a whole (it cannot be read, it is not UTF-8,
-//! its header is unknown or lacks a required column) are an [`IngestError`].
+//! read the same way; GDELT's headerless rows get the codebook's 61 names, and
+//! HXL columns are found by hashtag and attribute set. A row that cannot be
+//! read honestly (a date that does not exist, a latitude of 123, an unknown
+//! precision code, a missing id…) is never dropped silently and never guessed
+//! at: it is *quarantined* as a [`RowProblem`] naming the file, the row's first
+//! physical line, the field, the value and what was expected, and the rest of
+//! the file is still imported. A row read correctly but outside what truce
+//! weighs (a GDELT statement or visit; a row of displacement figures) is
+//! *skipped* ([`Imported::skipped`]), with its reason. Only problems with the
+//! file as a whole (it cannot be read, it is not UTF-8, its header is unknown or
+//! lacks a required column) are an [`IngestError`].
 //!
 //! ```
 //! use truce_ingest::{Format, ImportOptions, import_reader};
@@ -26,6 +32,7 @@
 //!     "events.csv:3: field `event_date`: found `2016-09-31`, expected a date that exists \
 //!      (YYYY-MM-DD, D Month YYYY, DD-Month-YYYY or DD/MM/YYYY)");
 //! assert_eq!(imported.rows_read, 2);
+//! assert!(imported.skipped.is_empty());
 //! # Ok::<(), truce_ingest::IngestError>(())
 //! ```
 //!
@@ -35,15 +42,19 @@
 #![warn(missing_docs)]
 
 mod acled;
+mod encoding;
 mod error;
 mod format;
+mod gdelt;
 mod ged;
+mod hxl;
 mod jsonl;
 mod parse;
 mod table;
 
 pub use error::{IngestError, RowProblem, UnknownFormat};
 pub use format::{Format, detect_format};
+pub use hxl::{Figure, Figures, read_hxl_figures, write_hxl};
 
 use std::io::{Cursor, Read};
 use truce_model::report::Report;
@@ -63,10 +74,14 @@ impl Default for ImportOptions {
     }
 }
 
-/// The result of importing one file: the reports read and the rows quarantined.
+/// The result of importing one file: the reports read, the rows quarantined
+/// and the rows skipped as out of scope.
 ///
-/// `rows_read == reports.len() + quarantined.len()` always holds: each data row
-/// (each non-blank line of a JSON Lines file) is either a report or a problem.
+/// `rows_read == reports.len() + quarantined.len() + skipped.len()` always
+/// holds: each data row (each non-blank line of a JSON Lines file) is a report,
+/// a problem, or a row read and set aside as out of scope. Rows that repeat
+/// another (the same source id, even the same bytes) are each a report: telling
+/// duplicates apart is the store's job, so they are all returned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
     /// The format the file was read as (given, or detected from its header).
@@ -75,6 +90,11 @@ pub struct Imported {
     pub reports: Vec<Report>,
     /// The rows that could not be read, in file order, with where and why.
     pub quarantined: Vec<RowProblem>,
+    /// The rows read and set aside because they are out of what truce weighs
+    /// (a GDELT event that is not material conflict; a row of figures in an HXL
+    /// file), in file order, each with its line and the reason. Empty for GED,
+    /// ACLED and JSON Lines.
+    pub skipped: Vec<RowProblem>,
     /// How many data rows the file has (the header not counted, blank lines skipped).
     pub rows_read: u64,
 }
@@ -82,21 +102,82 @@ pub struct Imported {
 /// How many bytes are looked at to detect the format when none is given.
 const DETECT_LIMIT: usize = 1 << 20;
 
+/// The magic bytes a zip archive starts with.
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
 /// Reads one file of reports.
 ///
 /// `file_name` is only used to name the file in provenance and problems. When
 /// `format` is `None` it is detected from the header with [`detect_format`].
-/// Bad rows are quarantined in [`Imported::quarantined`]; an error is returned
-/// only when the file as a whole cannot be read (see [`IngestError`]). Never
-/// panics, whatever the bytes.
+/// A zip archive (recognised by its first bytes) holding exactly one file is
+/// read as that file, named `archive.zip/inner.export.CSV` (GDELT publishes
+/// its exports so). Bad rows are quarantined in [`Imported::quarantined`]; rows
+/// out of scope are in [`Imported::skipped`]; an error is returned only when
+/// the file as a whole cannot be read (see [`IngestError`]): among others when
+/// it is not UTF-8 (UTF-16 is recognised by its byte-order mark or its NUL
+/// bytes and named). Never panics, whatever the bytes.
 pub fn import_reader<R: Read>(
+    file_name: &str,
+    reader: R,
+    format: Option<Format>,
+    options: &ImportOptions,
+) -> Result<Imported, IngestError> {
+    import_any(file_name, reader, format, options, true)
+}
+
+fn import_any<R: Read>(
     file_name: &str,
     mut reader: R,
     format: Option<Format>,
     options: &ImportOptions,
+    zip_allowed: bool,
 ) -> Result<Imported, IngestError> {
-    // Read up to the end of the first non-blank line (bounded), to detect the
-    // format, then put those bytes back in front of the rest.
+    let prefix = read_prefix(file_name, &mut reader)?;
+    if prefix.starts_with(ZIP_MAGIC) {
+        if !zip_allowed {
+            return Err(IngestError::Zip {
+                file: file_name.to_string(),
+                reason: "it holds another zip archive; expected one data file".to_string(),
+            });
+        }
+        return import_zip(file_name, prefix, reader, format, options);
+    }
+    encoding::check(file_name, &prefix)?;
+    let format = match format {
+        Some(format) => format,
+        None => match detect_format(&prefix) {
+            Some(format) => format,
+            None => return Err(format::unknown_header(file_name, &prefix)),
+        },
+    };
+    let skip = if prefix.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let input = Cursor::new(prefix).chain(reader);
+    let mut input = input;
+    if skip > 0 {
+        let mut bom = [0u8; 3];
+        input
+            .read_exact(&mut bom)
+            .map_err(|source| IngestError::Read {
+                file: file_name.to_string(),
+                source,
+            })?;
+    }
+    match format {
+        Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options),
+        Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options),
+        Format::TruceJsonl => jsonl::import(file_name, input, options),
+        Format::Gdelt => gdelt::import(file_name, input, options),
+        Format::Hxl => hxl::import(file_name, input, options),
+    }
+}
+
+/// Reads the first bytes of a file: up to the end of its second non-blank-led
+/// line (bounded), enough to detect the format and the encoding.
+fn read_prefix<R: Read>(file_name: &str, reader: &mut R) -> Result<Vec<u8>, IngestError> {
     let mut prefix = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -111,30 +192,68 @@ pub fn import_reader<R: Read>(
             }
         };
         prefix.extend_from_slice(&chunk[..n]);
-        if n == 0 || prefix.len() >= DETECT_LIMIT || has_complete_first_line(&prefix) {
-            break;
+        if n == 0 || prefix.len() >= DETECT_LIMIT || has_two_lines(&prefix) {
+            return Ok(prefix);
         }
-    }
-    let format = match format {
-        Some(format) => format,
-        None => match detect_format(&prefix) {
-            Some(format) => format,
-            None => return Err(format::unknown_header(file_name, &prefix)),
-        },
-    };
-    let input = Cursor::new(prefix).chain(reader);
-    match format {
-        Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options),
-        Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options),
-        Format::TruceJsonl => jsonl::import(file_name, input, options),
     }
 }
 
-/// True when `bytes` hold a newline after some non-blank content.
-fn has_complete_first_line(bytes: &[u8]) -> bool {
+/// The bytes of a file, checked for its encoding, for readers that need no detection.
+pub(crate) fn prepare<R: Read>(file_name: &str, mut reader: R) -> Result<impl Read, IngestError> {
+    let prefix = read_prefix(file_name, &mut reader)?;
+    encoding::check(file_name, &prefix)?;
+    Ok(Cursor::new(prefix).chain(reader))
+}
+
+/// Reads the one file of a zip archive.
+fn import_zip<R: Read>(
+    file_name: &str,
+    mut data: Vec<u8>,
+    mut rest: R,
+    format: Option<Format>,
+    options: &ImportOptions,
+) -> Result<Imported, IngestError> {
+    rest.read_to_end(&mut data)
+        .map_err(|source| IngestError::Read {
+            file: file_name.to_string(),
+            source,
+        })?;
+    let zip_error = |reason: String| IngestError::Zip {
+        file: file_name.to_string(),
+        reason,
+    };
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(data)).map_err(|e| zip_error(e.to_string()))?;
+    let files: Vec<(usize, String)> = (0..archive.len())
+        .filter_map(|i| {
+            let entry = archive.by_index_raw(i).ok()?;
+            (!entry.is_dir()).then(|| (i, entry.name().to_string()))
+        })
+        .collect();
+    let [(index, inner)] = files.as_slice() else {
+        let names: Vec<String> = files.iter().map(|(_, n)| format!("`{n}`")).collect();
+        return Err(zip_error(format!(
+            "expected exactly one file in it, found {} ({})",
+            files.len(),
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        )));
+    };
+    let entry = archive
+        .by_index(*index)
+        .map_err(|e| zip_error(format!("cannot read `{inner}`: {e}")))?;
+    let name = format!("{file_name}/{inner}");
+    import_any(&name, entry, format, options, false)
+}
+
+/// True when `bytes` hold two newlines after some non-blank content.
+fn has_two_lines(bytes: &[u8]) -> bool {
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(bytes.len());
-    bytes[start..].contains(&b'\n')
+    bytes[start..].iter().filter(|b| **b == b'\n').count() >= 2
 }

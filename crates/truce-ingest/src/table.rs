@@ -1,8 +1,10 @@
-//! The CSV machinery the GED and ACLED readers share: one pass over the file
-//! with a reused record, columns found by name once, and every row either
-//! mapped to a report or quarantined with its physical line.
+//! The delimited-file machinery the GED, ACLED, GDELT and HXL readers share:
+//! one pass over the file with a reused record, columns found by name (or
+//! hashtag) once, an HXL hashtag row under the header recognised, and every
+//! row either mapped to a report, quarantined or skipped, with its physical line.
 
 use crate::error::{IngestError, RowProblem};
+use crate::hxl::Tag;
 use crate::{Format, ImportOptions, Imported};
 use std::collections::VecDeque;
 use std::io::Read;
@@ -92,10 +94,16 @@ impl<R> LineCounter<R> {
     }
 }
 
-/// A file's header: the column names as written (trimmed) and lower-cased for lookup.
+/// A file's header: the column names as written (trimmed) and lower-cased for
+/// lookup, and the HXL hashtags of the columns when the file has a hashtag row.
 pub(crate) struct Header {
     names: Vec<String>,
     lower: Vec<String>,
+    /// One entry per column (`None` for a column without a hashtag), when the
+    /// file has an HXL hashtag row (under the header or instead of it).
+    pub(crate) tags: Option<Vec<Option<Tag>>>,
+    /// The hashtag row's cells as written (trimmed), when there is one.
+    tag_texts: Vec<String>,
 }
 
 impl Header {
@@ -114,7 +122,22 @@ impl Header {
             })
             .collect();
         let lower = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-        Header { names, lower }
+        Header {
+            names,
+            lower,
+            tags: None,
+            tag_texts: Vec::new(),
+        }
+    }
+
+    /// A header of fixed column names, for files without a header row (GDELT).
+    pub(crate) fn fixed(names: &[&str]) -> Header {
+        Header {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            lower: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            tags: None,
+            tag_texts: Vec::new(),
+        }
     }
 
     /// The index of the first column called `name` (lower case), if any.
@@ -125,6 +148,11 @@ impl Header {
     /// The index of a column the format cannot do without.
     pub(crate) fn require(&self, name: &'static str) -> Result<usize, &'static str> {
         self.find(name).ok_or(name)
+    }
+
+    /// The lower-cased column names.
+    pub(crate) fn lower(&self) -> &[String] {
+        &self.lower
     }
 
     fn len(&self) -> usize {
@@ -157,6 +185,11 @@ impl<'a> Row<'a> {
         RowProblem::field(self.file, self.line, field, self.get(column), reason)
     }
 
+    /// A problem with the row as a whole.
+    pub(crate) fn row_problem(&self, reason: impl Into<String>) -> RowProblem {
+        RowProblem::row(self.file, self.line, reason)
+    }
+
     /// The row as `(column, value)` pairs, values as written.
     pub(crate) fn raw(&self) -> Vec<(String, String)> {
         self.header
@@ -168,6 +201,42 @@ impl<'a> Row<'a> {
     }
 }
 
+/// Why a row gave no report: it could not be read (quarantined), or it is read
+/// but lies outside what truce weighs (skipped, e.g. a GDELT statement).
+pub(crate) enum NotReport {
+    /// The row cannot be read honestly.
+    Quarantine(RowProblem),
+    /// The row is read and out of scope.
+    Skip(RowProblem),
+}
+
+impl From<RowProblem> for NotReport {
+    fn from(problem: RowProblem) -> NotReport {
+        NotReport::Quarantine(problem)
+    }
+}
+
+/// How a file's cells are separated and whether it has a header row.
+#[derive(Copy, Clone)]
+pub(crate) struct Dialect {
+    pub(crate) delimiter: u8,
+    pub(crate) quoting: bool,
+    /// Fixed column names for a file without a header row (GDELT).
+    pub(crate) fixed: Option<&'static [&'static str]>,
+    /// Whether an HXL hashtag row is looked for on the first or second line.
+    pub(crate) hashtags: bool,
+}
+
+impl Dialect {
+    /// Comma-separated, quoted, with a header row (and perhaps a hashtag row).
+    pub(crate) const CSV: Dialect = Dialect {
+        delimiter: b',',
+        quoting: true,
+        fixed: None,
+        hashtags: true,
+    };
+}
+
 /// What a source's reader provides to [`import_csv`].
 pub(crate) trait RowReader {
     /// The column indexes the reader needs, found once per file.
@@ -177,7 +246,11 @@ pub(crate) trait RowReader {
     /// Finds the columns by name; `Err` names a required column the header lacks.
     fn columns(&self, header: &Header) -> Result<Self::Columns, &'static str>;
     /// Maps one row (raw pairs not filled in) or says why it cannot.
-    fn report(&self, columns: &Self::Columns, row: &Row<'_>) -> Result<Report, RowProblem>;
+    fn report(&self, columns: &Self::Columns, row: &Row<'_>) -> Result<Report, NotReport>;
+    /// The reason given for a row with another number of fields than the header.
+    fn width_reason(&self, expected: usize, found: usize) -> String {
+        format!("expected {expected} fields as in the header, found {found}")
+    }
 }
 
 /// The file-level error for a CSV reading error.
@@ -212,13 +285,84 @@ fn next<R: Read>(
     }
 }
 
-/// Reads a whole CSV file with `source`'s mapping.
-pub(crate) fn import_csv<R: Read, S: RowReader>(
+/// A file opened for reading: its header found, and perhaps the first data row
+/// already read (when the line after the header was looked at for hashtags).
+pub(crate) struct Opened<R> {
+    reader: csv::Reader<LineCounter<R>>,
+    record: csv::StringRecord,
+    /// `record` holds a data row not yet mapped.
+    pending: bool,
+    pub(crate) header: Header,
+}
+
+impl<R> Opened<R> {
+    /// The first data row, when it was read while opening the file.
+    pub(crate) fn pending_row(&self) -> Option<&csv::StringRecord> {
+        self.pending.then_some(&self.record)
+    }
+
+    /// The column names (for a file with only a hashtag row: the hashtags).
+    pub(crate) fn header_names(&self) -> &[String] {
+        &self.header.names
+    }
+
+    /// The hashtag of column `i` as written, when the file has a hashtag row.
+    pub(crate) fn hashtag_text(&self, i: usize) -> Option<String> {
+        self.header.tag_texts.get(i).cloned()
+    }
+}
+
+fn tag_texts(record: &csv::StringRecord) -> Vec<String> {
+    record.iter().map(|c| c.trim().to_string()).collect()
+}
+
+/// Calls `f` with every data row of an opened file, or with the problem of a
+/// row that has another number of fields than the header.
+pub(crate) fn each_row<R: Read>(
+    file: &str,
+    opened: Opened<R>,
+    mut f: impl FnMut(Result<&Row<'_>, RowProblem>),
+) -> Result<(), IngestError> {
+    let Opened {
+        mut reader,
+        mut record,
+        mut pending,
+        header,
+    } = opened;
+    loop {
+        if !std::mem::take(&mut pending) && !next(file, &mut reader, &mut record)? {
+            return Ok(());
+        }
+        let start = record.position().map_or(0, |p| p.byte());
+        let line = reader.get_mut().line_at(start);
+        if record.len() != header.len() {
+            f(Err(RowProblem::row(
+                file,
+                line,
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    header.len(),
+                    record.len()
+                ),
+            )));
+            continue;
+        }
+        f(Ok(&Row {
+            file,
+            line,
+            record: &record,
+            header: &header,
+        }));
+    }
+}
+
+/// Opens a delimited file: reads the header (or takes the fixed names) and,
+/// when the dialect allows it, the HXL hashtag row on the first or second line.
+pub(crate) fn open<R: Read>(
     file: &str,
     input: R,
-    source: &S,
-    options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    dialect: Dialect,
+) -> Result<Opened<R>, IngestError> {
     let counter = LineCounter {
         inner: input,
         offset: 0,
@@ -228,6 +372,8 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(dialect.delimiter)
+        .quoting(dialect.quoting)
         .buffer_capacity(1 << 16)
         .from_reader(counter);
     let mut record = csv::StringRecord::new();
@@ -236,7 +382,63 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
             file: file.to_string(),
         });
     }
-    let header = Header::new(&record);
+    if let Some(names) = dialect.fixed {
+        return Ok(Opened {
+            reader,
+            record,
+            pending: true,
+            header: Header::fixed(names),
+        });
+    }
+    let mut header = Header::new(&record);
+    let mut pending = false;
+    if dialect.hashtags {
+        if let Some(tags) = crate::hxl::hashtag_row(&record) {
+            // A hashtag row instead of a header: the hashtags name the columns.
+            header.tags = Some(tags);
+            header.tag_texts = tag_texts(&record);
+        } else if next(file, &mut reader, &mut record)? {
+            match crate::hxl::hashtag_row(&record) {
+                Some(tags) => {
+                    header.tags = Some(tags);
+                    header.tag_texts = tag_texts(&record);
+                }
+                None => pending = true,
+            }
+        }
+    }
+    Ok(Opened {
+        reader,
+        record,
+        pending,
+        header,
+    })
+}
+
+/// Reads a whole CSV file with `source`'s mapping.
+pub(crate) fn import_csv<R: Read, S: RowReader>(
+    file: &str,
+    input: R,
+    source: &S,
+    options: &ImportOptions,
+) -> Result<Imported, IngestError> {
+    let opened = open(file, input, Dialect::CSV)?;
+    run(file, opened, source, options)
+}
+
+/// Maps every data row of an opened file with `source`'s mapping.
+pub(crate) fn run<R: Read, S: RowReader>(
+    file: &str,
+    opened: Opened<R>,
+    source: &S,
+    options: &ImportOptions,
+) -> Result<Imported, IngestError> {
+    let Opened {
+        mut reader,
+        mut record,
+        mut pending,
+        header,
+    } = opened;
     let columns = source
         .columns(&header)
         .map_err(|column| IngestError::MissingColumn {
@@ -249,9 +451,13 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
         format: source.format(),
         reports: Vec::new(),
         quarantined: Vec::new(),
+        skipped: Vec::new(),
         rows_read: 0,
     };
-    while next(file, &mut reader, &mut record)? {
+    loop {
+        if !std::mem::take(&mut pending) && !next(file, &mut reader, &mut record)? {
+            break;
+        }
         imported.rows_read += 1;
         let start = record.position().map_or(0, |p| p.byte());
         let line = reader.get_mut().line_at(start);
@@ -259,11 +465,7 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
             imported.quarantined.push(RowProblem::row(
                 file,
                 line,
-                format!(
-                    "expected {} fields as in the header, found {}",
-                    header.len(),
-                    record.len()
-                ),
+                source.width_reason(header.len(), record.len()),
             ));
             continue;
         }
@@ -280,7 +482,8 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
                 }
                 imported.reports.push(report);
             }
-            Err(problem) => imported.quarantined.push(problem),
+            Err(NotReport::Quarantine(problem)) => imported.quarantined.push(problem),
+            Err(NotReport::Skip(problem)) => imported.skipped.push(problem),
         }
     }
     Ok(imported)

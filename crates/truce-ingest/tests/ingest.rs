@@ -1,10 +1,13 @@
-//! Integration tests of truce-ingest on real UCDP GED rows and invented ACLED-layout rows
-//! (all in `tests/data/`, see its README), plus property tests that no input panics.
+//! Integration tests of truce-ingest on real UCDP GED rows, invented ACLED-layout rows, real
+//! GDELT 2.0 rows and real HXL files (all in `tests/data/`, see its README), faults written to
+//! real files (truncated, Windows-1256, UTF-16, BOM, duplicates, wrong format), plus property
+//! tests that no input panics.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use truce_ingest::{
     Format, ImportOptions, Imported, IngestError, RowProblem, detect_format, import_reader,
+    read_hxl_figures, write_hxl,
 };
 use truce_model::report::{ActorCategory, Casualties, LocationPrecision, Report, Role, Side};
 use truce_model::time::{DatePrecision, Day};
@@ -14,6 +17,9 @@ const UKRAINE: &str = "ged_ukraine_subset.csv";
 const ACLED_API: &str = "acled_api_layout.csv";
 const ACLED_EXPORT: &str = "acled_export_layout.csv";
 const ACLED_BENCH: &str = "acled_bench_layout.csv";
+const GDELT: &str = "gdelt2_events_20170701234500_sample.tsv";
+const HXL_GED: &str = "ucdp_conflict_data_BGD_hxl.csv";
+const HXL_IDMC: &str = "idmc_idps_displacement_data_hxl.csv";
 
 fn data(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -30,7 +36,7 @@ fn import(name: &str) -> Imported {
 fn assert_counts_add_up(imported: &Imported) {
     assert_eq!(
         imported.rows_read,
-        (imported.reports.len() + imported.quarantined.len()) as u64
+        (imported.reports.len() + imported.quarantined.len() + imported.skipped.len()) as u64
     );
 }
 
@@ -963,10 +969,12 @@ fn formats_are_detected_from_the_header() {
     assert_eq!(Format::UcdpGed.to_string(), "ucdp-ged");
     assert_eq!(Format::Acled.to_string(), "acled");
     assert_eq!(Format::TruceJsonl.to_string(), "truce-jsonl");
-    let err = "gdelt".parse::<Format>().expect_err("unknown");
+    assert_eq!(Format::Gdelt.to_string(), "gdelt");
+    assert_eq!(Format::Hxl.to_string(), "hxl");
+    let err = "gdelt1".parse::<Format>().expect_err("unknown");
     assert_eq!(
         err.to_string(),
-        "unknown format `gdelt`: expected `ucdp-ged`, `acled` or `truce-jsonl`"
+        "unknown format `gdelt1`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt` or `hxl`"
     );
 }
 
@@ -1048,7 +1056,8 @@ fn file_level_errors() {
     assert!(matches!(err, IngestError::NotUtf8 { line: 3, .. }), "{err}");
     assert_eq!(
         err.to_string(),
-        "`latin1.csv` is not UTF-8 text (first bad bytes on line 3); re-encode it as UTF-8"
+        "`latin1.csv` is not UTF-8 (looks like a single-byte encoding such as Windows-1256 or \
+         Latin-1; first bad bytes on line 3); expected UTF-8 text: re-encode it as UTF-8"
     );
 
     struct Failing;
@@ -1176,6 +1185,736 @@ fn normalised_reports_snapshot() {
     insta::assert_json_snapshot!("normalised_reports", reports);
 }
 
+// --------------------------------------------------------------------- GDELT
+
+fn skipped(imported: &Imported, line: u64) -> &RowProblem {
+    imported
+        .skipped
+        .iter()
+        .find(|p| p.line == line)
+        .unwrap_or_else(|| panic!("no skipped row on line {line}"))
+}
+
+#[test]
+fn gdelt_sample_keeps_material_conflict_and_skips_the_rest() {
+    let imported = import(GDELT);
+    assert_eq!(imported.format, Format::Gdelt);
+    assert_eq!(imported.rows_read, 100);
+    assert_eq!(imported.reports.len(), 10);
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+    assert_eq!(imported.skipped.len(), 90);
+    assert_eq!(
+        count_by(&imported.reports, |r| r.kind.clone()),
+        BTreeMap::from([
+            ("armed-clash".to_string(), 3),
+            ("armed-conflict".to_string(), 7)
+        ])
+    );
+    // The two Syria rows of the sample are a statement (014) and diplomatic
+    // cooperation (051): read, and skipped out of scope with their root.
+    let syria = skipped(&imported, 14);
+    assert_eq!(syria.field.as_deref(), Some("EventRootCode"));
+    assert_eq!(syria.value.as_deref(), Some("05"));
+    assert_eq!(
+        syria.to_string(),
+        format!(
+            "{GDELT}:14: field `EventRootCode`: found `05`, out of scope: CAMEO root 05 (engage in \
+             diplomatic cooperation) is not a material-conflict event; truce reads roots 18 \
+             (assault), 19 (fight) and 20 (unconventional mass violence)"
+        )
+    );
+    assert!(
+        skipped(&imported, 89)
+            .reason
+            .contains("CAMEO root 01 (make public statement)")
+    );
+    for r in &imported.reports {
+        assert_eq!(r.provenance.source, "gdelt");
+        assert_eq!(r.provenance.revision.as_deref(), Some("20170701234500"));
+        assert!(r.sides.iter().all(|s| s.role == Role::Unknown));
+        assert_eq!(r.casualties, None);
+        assert_eq!(r.date.precision, DatePrecision::Day);
+        assert_eq!(
+            raw(r, "SOURCEURL"),
+            r.summary
+                .as_deref()
+                .and_then(|s| s.split("first seen in ").nth(1))
+                .unwrap_or("")
+        );
+    }
+}
+
+#[test]
+fn gdelt_mali_row_field_by_field() {
+    let imported = import(GDELT);
+    let r = report(&imported, "669666380");
+    assert_eq!(r.provenance.file, GDELT);
+    assert_eq!(r.provenance.line, 31);
+    assert_eq!(r.provenance.raw.len(), 61);
+    assert_eq!(raw(r, "EventCode"), "190");
+    assert_eq!(raw(r, "ActionGeo_FeatureID"), "-1070022");
+    assert_eq!(
+        (r.date.first, r.date.last),
+        (day("2017-06-01"), day("2017-06-01"))
+    );
+    assert_eq!(r.kind, "armed-conflict");
+    assert_eq!(
+        r.kind_label,
+        "CAMEO 190 (Use conventional military force, not specified below)"
+    );
+    assert_eq!(
+        r.sides,
+        vec![
+            side("Actor1Name", &["MALI"], Role::Unknown, None),
+            side("Actor2Name", &["CHAD"], Role::Unknown, None),
+        ]
+    );
+    let point = r.location.point.expect("a point");
+    assert_eq!((point.lat, point.lon), (18.4411, 1.40778));
+    assert_eq!(r.location.precision, LocationPrecision::Near);
+    assert_eq!(r.location.place.as_deref(), Some("Kidal, Kidal, Mali"));
+    assert_eq!(r.location.admin1.as_deref(), Some("ML10"));
+    assert_eq!(r.location.admin2, None);
+    assert_eq!(r.location.country.as_deref(), Some("Mali"));
+    assert_eq!(r.source_count, Some(1));
+    assert_eq!(
+        r.summary.as_deref(),
+        Some(
+            "GDELT CAMEO 190 (Use conventional military force, not specified below), \
+             machine-coded from news; first seen in \
+             http://thenationonlineng.net/french-president-african-leaders-meet-al-qaida-boko-haram/"
+        )
+    );
+
+    // Country-level place: GDELT repeats the country code as ADM1, which is no province.
+    let colombia = report(&imported, "669670716");
+    assert_eq!(colombia.kind, "armed-clash");
+    assert_eq!(
+        colombia.kind_label,
+        "CAMEO 193 (Fight with small arms and light weapons)"
+    );
+    assert_eq!(colombia.location.precision, LocationPrecision::Country);
+    assert_eq!(colombia.location.admin1, None);
+    assert_eq!(colombia.location.country.as_deref(), Some("Colombia"));
+    assert_eq!(colombia.date.first, day("2017-06-30"));
+    // Actor types: CVL → civilians.
+    let russia = report(&imported, "669670721");
+    assert_eq!(russia.provenance.line, 71);
+    assert_eq!(
+        russia.sides,
+        vec![
+            side("Actor1Name", &["RUSSIAN"], Role::Unknown, None),
+            side(
+                "Actor2Name",
+                &["NEIGHBORHOOD"],
+                Role::Unknown,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+    assert_eq!(russia.location.admin1.as_deref(), Some("RS20"));
+    // No Actor1 at all: one side only.
+    let pope = report(&imported, "669670736");
+    assert_eq!(pope.sides.len(), 1);
+    assert_eq!(pope.sides[0].field, "Actor2Name");
+}
+
+/// The sample's Mali row with its CAMEO codes replaced.
+fn gdelt_row_with_code(code: &str) -> String {
+    let text = String::from_utf8(data(GDELT)).expect("utf-8");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("669666380"))
+        .expect("row");
+    let mut fields: Vec<&str> = line.split('\t').collect();
+    fields[26] = code;
+    fields[27] = &code[..3.min(code.len())];
+    fields[28] = &code[..2];
+    fields.join("\t")
+}
+
+#[test]
+fn gdelt_cameo_codes_map_to_kinds() {
+    for (code, kind) in [
+        ("180", "political-violence"),
+        ("181", "abduction"),
+        ("1821", "sexual-violence"),
+        ("1823", "violence-against-civilians"),
+        ("183", "remote-violence"),
+        ("1831", "suicide-bombing"),
+        ("1832", "explosive-device"),
+        ("186", "violence-against-civilians"),
+        ("192", "territory-taken"),
+        ("194", "shelling"),
+        ("195", "air-strike"),
+        ("1951", "air-strike"),
+        ("1952", "air-strike"),
+        ("196", "armed-conflict"),
+        ("202", "attack-on-civilians"),
+        ("2041", "remote-violence"),
+        ("1999", "armed-conflict"),
+    ] {
+        let row = gdelt_row_with_code(code);
+        let imported = import_reader("g.tsv", row.as_bytes(), None, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(
+            imported.reports.len(),
+            1,
+            "{code}: {:?}",
+            imported.quarantined
+        );
+        assert_eq!(imported.reports[0].kind, kind, "{code}");
+    }
+    let unknown = import_reader(
+        "g.tsv",
+        gdelt_row_with_code("1999").as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(
+        unknown.reports[0].kind_label,
+        "CAMEO 1999 (under 19: Fight)"
+    );
+}
+
+fn zipped(name: &str, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file(name, options).expect("zip entry");
+    zip.write_all(bytes).expect("zip write");
+    zip.finish().expect("zip finish");
+    out.into_inner()
+}
+
+#[test]
+fn gdelt_zip_is_read_as_its_one_file() {
+    let bytes = zipped("20170701234500.export.CSV", &data(GDELT));
+    let path = temp_file("20170701234500.export.CSV.zip", &bytes);
+    let file = std::fs::File::open(&path).expect("open");
+    let imported = import_reader("g.zip", file, None, &ImportOptions::default()).expect("imports");
+    assert_counts_add_up(&imported);
+    assert_eq!(imported.format, Format::Gdelt);
+    assert_eq!((imported.reports.len(), imported.skipped.len()), (10, 90));
+    let r = report(&imported, "669666380");
+    assert_eq!(r.provenance.file, "g.zip/20170701234500.export.CSV");
+    assert_eq!(r.provenance.line, 31);
+    assert_eq!(r.kind, "armed-conflict");
+    // An archive with two files, and one that is cut, are errors that say so.
+    let mut two = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(&mut two);
+        for name in ["a.CSV", "b.CSV"] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            zip.write_all(b"x").expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    let err = import_reader(
+        "two.zip",
+        &two.into_inner()[..],
+        None,
+        &ImportOptions::default(),
+    )
+    .expect_err("two files");
+    assert_eq!(
+        err.to_string(),
+        "`two.zip` is a zip archive that cannot be imported: expected exactly one file in it, \
+         found 2 (`a.CSV`, `b.CSV`)"
+    );
+    let err = import_reader(
+        "cut.zip",
+        &bytes[..bytes.len() / 2],
+        None,
+        &ImportOptions::default(),
+    )
+    .expect_err("cut archive");
+    assert!(matches!(err, IngestError::Zip { .. }), "{err}");
+}
+
+#[test]
+fn gdelt_short_row_and_truncated_file_are_quarantined() {
+    let text = String::from_utf8(data(GDELT)).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    // Line 31 (the Mali row) loses its last 20 fields; the file is cut in the middle of its last row.
+    let short: Vec<&str> = lines[30].split('\t').take(41).collect();
+    let short = short.join("\t");
+    let mut body = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        body.push_str(if i == 30 { &short } else { line });
+        body.push('\n');
+    }
+    let cut = body.len() - 300;
+    let path = temp_file("gdelt_cut.tsv", &body.as_bytes()[..cut]);
+    let imported = import_reader(
+        "gdelt_cut.tsv",
+        std::fs::File::open(&path).expect("open"),
+        Some(Format::Gdelt),
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_counts_add_up(&imported);
+    assert_eq!(imported.rows_read, 100);
+    assert_eq!(imported.quarantined.len(), 2);
+    assert_eq!(
+        problem(&imported, 31).to_string(),
+        "gdelt_cut.tsv:31: expected 61 tab-separated fields (a GDELT 2.0 event row), found 41"
+    );
+    assert!(
+        problem(&imported, 100)
+            .reason
+            .starts_with("expected 61 tab-separated fields")
+    );
+    assert_eq!(imported.reports.len(), 9);
+}
+
+#[test]
+fn gdelt_wrong_files_are_named() {
+    let options = ImportOptions::default();
+    // A GED file read as GDELT: the error names the columns found.
+    let err = import_reader("ged.csv", &data(SYRIA)[..], Some(Format::Gdelt), &options)
+        .expect_err("not gdelt");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "`ged.csv`: not a GDELT 2.0 event export: the first line has 1 tab-separated \
+             field(s), found `id`, `year`, `active_year`, `type_of_violence`"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "expected 61 tab-separated fields and no header, the first a \
+         GLOBALEVENTID (an integer) and the second a SQLDATE (YYYYMMDD)"
+        ),
+        "{message}"
+    );
+    // GDELT 1.0 (57 columns: no ADM2 codes, no DATEADDED): rejected by name, with or without --format.
+    let text = String::from_utf8(data(GDELT)).expect("utf-8");
+    let v1: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let keep: Vec<&str> = f
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| ![39, 47, 55, 59].contains(i))
+                .map(|(_, v)| *v)
+                .collect();
+            keep.join("\t")
+        })
+        .collect();
+    let v1 = v1.join("\n");
+    for format in [None, Some(Format::Gdelt)] {
+        let err = import_reader("v1.CSV", v1.as_bytes(), format, &options).expect_err("gdelt 1");
+        assert_eq!(
+            err.to_string(),
+            "`v1.CSV` looks like a GDELT 1.0 event file (57 tab-separated fields); expected a \
+             GDELT 2.0 event export (61 fields, with `DATEADDED` and `SOURCEURL`)"
+        );
+    }
+}
+
+// ----------------------------------------------------------------------- HXL
+
+#[test]
+fn hxl_ged_bangladesh_is_read_with_ged_mapping() {
+    let imported = import(HXL_GED);
+    assert_eq!(imported.format, Format::Hxl);
+    assert_eq!(imported.rows_read, 601);
+    assert_eq!(
+        imported.reports.len(),
+        601,
+        "{:?}",
+        imported.quarantined.first()
+    );
+    let r = report(&imported, "73855");
+    assert_eq!(r.provenance.source, "ucdp-ged");
+    assert_eq!(r.provenance.line, 4);
+    assert_eq!(
+        raw(r, "source_article"),
+        "Reuters (1989-10-01): \"SEPARATIST REBELS KILL SIX PEOPLE IN SOUTHERN BANGLADESH"
+    );
+    assert_eq!(
+        (r.date.first, r.date.last),
+        (day("1989-09-30"), day("1989-09-30"))
+    );
+    assert_eq!(r.date.precision, DatePrecision::Day);
+    assert_eq!(r.kind, "violence-against-civilians");
+    assert_eq!(
+        r.sides,
+        vec![
+            side("side_a", &["JSS/SB"], Role::Initiator, None),
+            side(
+                "side_b",
+                &["Civilians"],
+                Role::Target,
+                Some(ActorCategory::Civilians)
+            ),
+        ]
+    );
+    let point = r.location.point.expect("point");
+    assert_eq!((point.lat, point.lon), (22.643168, 92.191859));
+    assert_eq!(r.location.precision, LocationPrecision::Near);
+    assert_eq!(r.location.place.as_deref(), Some("Rangamati town"));
+    assert_eq!(r.location.admin1.as_deref(), Some("Chittagong Division"));
+    assert_eq!(r.location.admin2.as_deref(), Some("Rangamati District"));
+    assert_eq!(r.location.country.as_deref(), Some("Bangladesh"));
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 6,
+            best: 6,
+            high: 6,
+            civilians: Some(6)
+        })
+    );
+    assert_eq!(r.source_count, None, "GED's -1: not known");
+    // The same file read as GED: the hashtag row is recognised and not a row.
+    let as_ged = import_reader(
+        HXL_GED,
+        &data(HXL_GED)[..],
+        Some(Format::UcdpGed),
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(as_ged.rows_read, 601);
+    assert_eq!(as_ged.reports, imported.reports);
+}
+
+#[test]
+fn hxl_idmc_figures_are_skipped_as_events_and_read_as_figures() {
+    let imported = import(HXL_IDMC);
+    assert_eq!(imported.format, Format::Hxl);
+    assert_eq!((imported.rows_read, imported.reports.len()), (1712, 0));
+    assert_eq!(imported.skipped.len(), 1712);
+    assert_eq!(
+        imported.skipped[0].to_string(),
+        format!(
+            "{HXL_IDMC}:3: out of scope: a row of figures (people affected by country and year), \
+             not an event; read such files with `read_hxl_figures`"
+        )
+    );
+    let figures = read_hxl_figures(HXL_IDMC, &data(HXL_IDMC)[..]).expect("figures");
+    assert_eq!(figures.rows_read, 1712);
+    assert!(figures.quarantined.is_empty(), "{:?}", figures.quarantined);
+    let syria: Vec<_> = figures
+        .figures
+        .iter()
+        .filter(|f| f.country_code.as_deref() == Some("SYR") && f.year == 2016)
+        .collect();
+    assert_eq!(syria.len(), 2);
+    assert_eq!(syria[0].country.as_deref(), Some("Syrian Arab Republic"));
+    assert_eq!(syria[0].kind, "#affected+idps+ind+stock+conflict");
+    assert_eq!(syria[0].column, "Conflict Stock Displacement");
+    assert_eq!(syria[0].value, 6_326_000);
+    assert_eq!(syria[1].kind, "#affected+idps+ind+newdisp+conflict");
+    assert_eq!(syria[1].value, 2_148_000);
+    let yemen_disaster = figures
+        .figures
+        .iter()
+        .find(|f| {
+            f.country_code.as_deref() == Some("YEM")
+                && f.year == 2018
+                && f.kind.contains("disaster")
+        })
+        .expect("yemen 2018");
+    assert_eq!(yemen_disaster.value, 18_000);
+}
+
+#[test]
+fn hxl_export_round_trips_every_field_of_real_ged_rows() {
+    for name in [SYRIA, UKRAINE] {
+        let original = import(name);
+        let mut out = Vec::new();
+        write_hxl(&original.reports, &mut out).expect("writes");
+        assert_eq!(detect_format(&out), Some(Format::Hxl));
+        let back = import_reader("export.csv", &out[..], None, &ImportOptions::default())
+            .expect("imports");
+        assert_counts_add_up(&back);
+        assert!(
+            back.quarantined.is_empty(),
+            "{:?}",
+            back.quarantined.first()
+        );
+        assert_eq!(back.reports.len(), original.reports.len());
+        for (a, b) in original.reports.iter().zip(&back.reports) {
+            assert_eq!(b.provenance.source, a.provenance.source);
+            assert_eq!(b.provenance.source_id, a.provenance.source_id);
+            assert_eq!(b.provenance.file, a.provenance.file);
+            assert_eq!(b.provenance.line, a.provenance.line);
+            assert_eq!(b.provenance.revision, a.provenance.revision);
+            assert_eq!(b.date, a.date);
+            assert_eq!(b.kind, a.kind);
+            assert_eq!(b.kind_label, a.kind_label);
+            assert_eq!(b.sides, a.sides);
+            assert_eq!(b.location, a.location);
+            assert_eq!(b.casualties, a.casualties);
+            assert_eq!(b.summary, a.summary);
+            assert_eq!(b.source_count, a.source_count);
+            assert_eq!(b.id(), a.id());
+        }
+    }
+    // GDELT reports too (one side, no casualties, no admin2).
+    let gdelt = import(GDELT);
+    let mut out = Vec::new();
+    write_hxl(&gdelt.reports, &mut out).expect("writes");
+    let back = import_reader(
+        "g.csv",
+        &out[..],
+        Some(Format::Hxl),
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    for (a, b) in gdelt.reports.iter().zip(&back.reports) {
+        let mut b = b.clone();
+        b.provenance.raw = a.provenance.raw.clone();
+        assert_eq!(&b, a);
+    }
+}
+
+#[test]
+fn hxl_columns_are_found_by_tag_and_attribute_set_in_any_order() {
+    let text = "Killed (high),When,Who,Where,Lat,Lon,Killed,Killed (low),Id,What\n\
+                #affected +max+killed,#date,#org+name,#loc+name,#geo+lat,#geo+lon,#affected+killed,#affected+killed+min,#event+id,#event+type\n\
+                5,2016-09-12,Some group,Aleppo,36.2,37.1,3,2,e1,Battles\n\
+                ,2016-09-13,,,,,,,e2,\n\
+                ,2016-09-31,,,,,,,e3,air-strike\n";
+    let imported =
+        import_reader("h.csv", text.as_bytes(), None, &ImportOptions::default()).expect("imports");
+    assert_eq!(imported.format, Format::Hxl);
+    assert_counts_add_up(&imported);
+    let r = report(&imported, "e1");
+    assert_eq!(r.provenance.source, "hxl");
+    assert_eq!(r.provenance.line, 3);
+    assert_eq!(
+        r.casualties,
+        Some(Casualties {
+            low: 2,
+            best: 3,
+            high: 5,
+            civilians: None
+        })
+    );
+    assert_eq!(r.kind, "armed-clash");
+    assert_eq!(r.kind_label, "Battles");
+    assert_eq!(
+        r.sides,
+        vec![side(
+            "#group+name+first",
+            &["Some group"],
+            Role::Unknown,
+            None
+        )]
+    );
+    assert_eq!(r.location.precision, LocationPrecision::Unknown);
+    assert_eq!(r.location.place.as_deref(), Some("Aleppo"));
+    assert_eq!(raw(r, "Killed (high)"), "5");
+    let bare = report(&imported, "e2");
+    assert_eq!(bare.kind, "event");
+    assert_eq!(bare.kind_label, "HXL: no event type given");
+    assert_eq!(bare.location.point, None);
+    assert_eq!(
+        problem(&imported, 5).to_string(),
+        "h.csv:5: field `When`: found `2016-09-31`, expected a date that exists (YYYY-MM-DD, optionally with a time)"
+    );
+    // A hashtag row alone, without a header row above it.
+    let tags_only = text.split_once('\n').expect("two lines").1;
+    let imported = import_reader(
+        "t.csv",
+        tags_only.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(imported.format, Format::Hxl);
+    assert_eq!(report(&imported, "e1").provenance.line, 2);
+    assert_eq!(raw(report(&imported, "e1"), "#affected +max+killed"), "5");
+    // A CSV file without hashtags, read as HXL.
+    let err = import_reader(
+        "x.csv",
+        &data(ACLED_BENCH)[..],
+        Some(Format::Hxl),
+        &ImportOptions::default(),
+    )
+    .expect_err("no hashtags");
+    assert_eq!(
+        err.to_string(),
+        "`x.csv`: no HXL hashtag row on line 1 or 2; expected a row of hashtags such as \
+         `#event+id`, `#date+start`, `#geo+lat` under the header or instead of it"
+    );
+}
+
+// -------------------------------------------------------------------- faults
+
+/// Writes `bytes` to a fresh file in the temporary folder and returns its path.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-ingest-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write temp file");
+    path
+}
+
+fn import_file(name: &str, bytes: &[u8], format: Option<Format>) -> Result<Imported, IngestError> {
+    let path = temp_file(name, bytes);
+    import_reader(
+        name,
+        std::fs::File::open(&path).expect("open"),
+        format,
+        &ImportOptions::default(),
+    )
+}
+
+#[test]
+fn truncated_ged_file_quarantines_its_cut_row() {
+    let bytes = data(SYRIA);
+    let full = import(SYRIA);
+    // Cut in the middle of the last row.
+    let last_start = bytes[..bytes.len() - 2]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .expect("rows")
+        + 1;
+    let cut = last_start + 40;
+    let imported = import_file("cut.csv", &bytes[..cut], None).expect("imports");
+    assert_counts_add_up(&imported);
+    assert_eq!(imported.rows_read, full.rows_read);
+    assert_eq!(imported.reports.len(), full.reports.len() - 1);
+    let p = imported.quarantined.last().expect("the cut row");
+    assert!(
+        p.reason
+            .starts_with("expected 41 fields as in the header, found"),
+        "{p}"
+    );
+}
+
+#[test]
+fn arabic_single_byte_and_utf16_files_are_named() {
+    // "حلب" (Aleppo) in Windows-1256 is C НЗ: bytes 0xCD 0xE1 0xC8.
+    let mut cp1256 =
+        b"event_id_cnty,event_date,event_type,actor1,latitude,longitude,geo_precision,location\n"
+            .to_vec();
+    cp1256.extend_from_slice(b"SYR1,2016-09-12,Battles,X,36.2,37.1,1,\xCD\xE1\xC8\n");
+    let err = import_file("aleppo-1256.csv", &cp1256, None).expect_err("not utf-8");
+    assert!(matches!(err, IngestError::NotUtf8 { line: 2, .. }), "{err}");
+    assert!(
+        err.to_string().starts_with(
+            "`aleppo-1256.csv` is not UTF-8 (looks like a single-byte encoding such as Windows-1256"
+        ),
+        "{err}"
+    );
+    // The header itself in Windows-1256.
+    let err = import_file(
+        "header-1256.csv",
+        b"\xC7\xE1\xCA\xC7\xD1\xED\xCE,x\n1,2\n",
+        None,
+    )
+    .expect_err("not utf-8");
+    assert!(matches!(err, IngestError::NotUtf8 { line: 1, .. }), "{err}");
+
+    let text = String::from_utf8(data(ACLED_BENCH)).expect("utf-8");
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let with_bom = |bom: &[u8], body: &[u8]| [bom, body].concat();
+    for (name, bytes, found) in [
+        (
+            "le-bom.csv",
+            with_bom(b"\xFF\xFE", &le),
+            "UTF-16 little-endian (it starts with the byte-order mark FF FE)",
+        ),
+        (
+            "be-bom.csv",
+            with_bom(b"\xFE\xFF", &be),
+            "UTF-16 big-endian (it starts with the byte-order mark FE FF)",
+        ),
+        (
+            "le.csv",
+            le.clone(),
+            "UTF-16 little-endian without a byte-order mark (every other byte is NUL)",
+        ),
+        (
+            "be.csv",
+            be.clone(),
+            "UTF-16 big-endian without a byte-order mark (every other byte is NUL)",
+        ),
+    ] {
+        for format in [
+            None,
+            Some(Format::Acled),
+            Some(Format::Gdelt),
+            Some(Format::Hxl),
+            Some(Format::TruceJsonl),
+        ] {
+            let err = import_file(name, &bytes, format).expect_err("utf-16");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "`{name}` is not UTF-8: it looks like {found}; expected UTF-8 text: re-encode it as UTF-8"
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn utf8_bom_files_import() {
+    for (name, format) in [
+        (ACLED_BENCH, Format::Acled),
+        (GDELT, Format::Gdelt),
+        (HXL_GED, Format::Hxl),
+    ] {
+        let plain = import(name);
+        let bytes = [b"\xEF\xBB\xBF".as_slice(), &data(name)].concat();
+        let imported =
+            import_file("bom.txt", &bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(imported.format, format);
+        assert_eq!(imported.reports.len(), plain.reports.len(), "{name}");
+        assert_eq!(imported.skipped.len(), plain.skipped.len(), "{name}");
+        assert_eq!(
+            imported.reports[0].provenance.source_id,
+            plain.reports[0].provenance.source_id
+        );
+    }
+}
+
+#[test]
+fn duplicated_rows_are_each_a_report() {
+    let text = String::from_utf8(data(ACLED_BENCH)).expect("utf-8");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.push(lines[1]);
+    let imported = import_file("dup.csv", lines.join("\n").as_bytes(), None).expect("imports");
+    assert_counts_add_up(&imported);
+    let id = &imported.reports[0].provenance.source_id;
+    let same: Vec<_> = imported
+        .reports
+        .iter()
+        .filter(|r| &r.provenance.source_id == id)
+        .collect();
+    assert_eq!(same.len(), 2);
+    assert_eq!(same[0].provenance.line, 2);
+    assert_eq!(same[1].provenance.line, lines.len() as u64);
+    // GDELT rows repeated: both kept too (the store counts duplicates).
+    let gdelt = String::from_utf8(data(GDELT)).expect("utf-8");
+    let row = gdelt.lines().nth(30).expect("line 31");
+    let imported =
+        import_file("dup.tsv", format!("{row}\n{row}\n").as_bytes(), None).expect("imports");
+    assert_eq!(imported.reports.len(), 2);
+    assert_eq!(
+        imported.reports[0].provenance.source_id,
+        imported.reports[1].provenance.source_id
+    );
+}
+
 // ---------------------------------------------------------------- proptest
 
 const GED_HEADER: &str = "id,relid,type_of_violence,side_a,side_b,gwnob,where_prec,where_coordinates,adm_1,adm_2,\
@@ -1184,6 +1923,12 @@ const GED_HEADER: &str = "id,relid,type_of_violence,side_a,side_b,gwnob,where_pr
 const ACLED_HEADER: &str = "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,\
                             inter1,actor2,assoc_actor_2,inter2,country,admin1,admin2,location,latitude,longitude,\
                             geo_precision,source,notes,fatalities,timestamp";
+
+/// A header and an HXL hashtag row (truce's own tags and HDX's), attributes in any order.
+const HXL_HEADER: &str = "id,source,start,end,prec,kind,lat,lon,geo_prec,place,a,a_role,b,killed,low,high,year\n\
+                          #event+id,#meta+dataset,#date+start,#date+end,#date+precision,#event+type,#geo+lat,\
+                          #geo+lon,#geo+precision,#loc+name,#group+first+name,#group+role+first,#group+name+second,\
+                          #affected+killed,#affected+min+killed,#affected+killed+max,#date+year";
 
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -1194,6 +1939,8 @@ fn cell() -> impl Strategy<Value = String> {
             "Violence against civilians", "Attack", "Protests", "Explosions/Remote violence",
             "Civilians (Syria)", "Civilians", "State forces", "Government of Syria", "IS, SDF", "a; b; ",
             "\"quoted, with comma\"", "\"multi\nline\"", "\"", "\u{feff}", "é", "Ω, Ж",
+            "20170701", "20170231", "190", "19", "1951", "05", "18", "183", "initiator", "state-forces",
+            "day", "week", "near", "air-strike", "#geo+lat", "669666380",
         ])
         .prop_map(str::to_string),
         1 => "[^\"]{0,12}",
@@ -1224,7 +1971,7 @@ fn check(bytes: &[u8], format: Option<Format>) -> Result<(), TestCaseError> {
     if let Ok(imported) = import_reader("fuzz.csv", bytes, format, &options) {
         prop_assert_eq!(
             imported.rows_read,
-            (imported.reports.len() + imported.quarantined.len()) as u64
+            (imported.reports.len() + imported.quarantined.len() + imported.skipped.len()) as u64
         );
         // Physical lines: `\n`, `\r\n` and a lone `\r` each end one.
         let lone_cr = bytes
@@ -1243,7 +1990,10 @@ fn check(bytes: &[u8], format: Option<Format>) -> Result<(), TestCaseError> {
             prop_assert!(!p.reason.is_empty());
         }
         for r in &imported.reports {
-            prop_assert!(r.provenance.line >= 1 && r.provenance.line <= lines);
+            // An HXL export carries its reports' own file and line.
+            if r.provenance.file == "fuzz.csv" {
+                prop_assert!(r.provenance.line >= 1 && r.provenance.line <= lines);
+            }
             prop_assert!(r.date.first <= r.date.last);
             prop_assert!(r.location.point.is_none_or(|p| p.is_valid()));
             if let Some(c) = r.casualties {
@@ -1259,9 +2009,41 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-        for format in [None, Some(Format::UcdpGed), Some(Format::Acled), Some(Format::TruceJsonl)] {
+        for format in [None, Some(Format::UcdpGed), Some(Format::Acled), Some(Format::TruceJsonl),
+                       Some(Format::Gdelt), Some(Format::Hxl)] {
             check(&bytes, format)?;
         }
+    }
+
+    #[test]
+    fn gdelt_like_rows_never_panic(
+        rows in prop::collection::vec((0usize..100, prop::collection::vec((0usize..61, cell()), 0..6), 0usize..70), 0..6),
+        bom in any::<bool>(),
+    ) {
+        let real: Vec<String> = String::from_utf8(data(GDELT)).expect("utf-8").lines().map(str::to_string).collect();
+        let mut text = if bom { "\u{feff}".to_string() } else { String::new() };
+        for (pick, edits, width) in rows {
+            let mut fields: Vec<String> = real[pick].split('\t').map(str::to_string).collect();
+            for (at, value) in edits {
+                fields[at] = value.replace(['\t', '\n', '\r'], " ");
+            }
+            fields.truncate(width.max(2));
+            text.push_str(&fields.join("\t"));
+            text.push('\n');
+        }
+        check(text.as_bytes(), None)?;
+        check(text.as_bytes(), Some(Format::Gdelt))?;
+    }
+
+    #[test]
+    fn hxl_like_rows_never_panic(text in csv_like(HXL_HEADER), tags_only in any::<bool>()) {
+        let text = if tags_only {
+            text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string())
+        } else {
+            text
+        };
+        check(text.as_bytes(), None)?;
+        check(text.as_bytes(), Some(Format::Hxl))?;
     }
 
     #[test]
