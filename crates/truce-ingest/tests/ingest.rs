@@ -1638,6 +1638,30 @@ fn hxl_export_round_trips_every_field_of_real_ged_rows() {
         let mut out = Vec::new();
         write_hxl(&original.reports, &mut out).expect("writes");
         assert_eq!(detect_format(&out), Some(Format::Hxl));
+        let text = String::from_utf8(out.clone()).expect("utf-8");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "source,source_id,revision,file,line,date_start,date_end,date_precision,kind,\
+                 kind_label,latitude,longitude,location_precision,place,admin1,admin2,country,\
+                 side_first_names,side_first_field,side_first_role,side_first_category,\
+                 side_second_names,side_second_field,side_second_role,side_second_category,\
+                 killed_low,killed_best,killed_high,killed_civilians,summary,source_count"
+            )
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "#meta+dataset,#event+id,#meta+revision,#meta+file,#meta+line,#date+start,\
+                 #date+end,#date+precision,#event+type,#event+type+label,#geo+lat,#geo+lon,\
+                 #geo+precision,#loc+name,#adm1+name,#adm2+name,#country+name,\
+                 #group+name+first,#group+first+field,#group+first+role,#group+first+type,\
+                 #group+name+second,#group+second+field,#group+second+role,#group+second+type,\
+                 #affected+killed+min,#affected+killed,#affected+killed+max,\
+                 #affected+killed+civilians,#description,#meta+sources"
+            )
+        );
         let back = import_reader("export.csv", &out[..], None, &ImportOptions::default())
             .expect("imports");
         assert_counts_add_up(&back);
@@ -2044,6 +2068,15 @@ proptest! {
         };
         check(text.as_bytes(), None)?;
         check(text.as_bytes(), Some(Format::Hxl))?;
+        // Whatever was read is written back and read again the same.
+        if let Ok(imported) = import_reader("h.csv", text.as_bytes(), Some(Format::Hxl), &ImportOptions { keep_raw: false }) {
+            let mut out = Vec::new();
+            write_hxl(&imported.reports, &mut out).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = import_reader("back.csv", &out[..], None, &ImportOptions { keep_raw: false })
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(back.quarantined.is_empty(), "{:?}", back.quarantined);
+            prop_assert_eq!(back.reports, imported.reports);
+        }
     }
 
     #[test]
