@@ -2040,6 +2040,28 @@ proptest! {
     }
 
     #[test]
+    fn damaged_zip_archives_never_panic(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        tail in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        let text = String::from_utf8(data(GDELT)).expect("utf-8");
+        let rows: String = text.lines().take(20).flat_map(|l| [l, "\n"]).collect();
+        let mut bytes = zipped("x.export.CSV", rows.as_bytes());
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1).max(4));
+        for format in [None, Some(Format::Gdelt)] {
+            check(&bytes, format)?;
+        }
+        let mut garbage = b"PK\x03\x04".to_vec();
+        garbage.extend(&tail);
+        check(&garbage, None)?;
+    }
+
+    #[test]
     fn gdelt_like_rows_never_panic(
         rows in prop::collection::vec((0usize..100, prop::collection::vec((0usize..61, cell()), 0..6), 0usize..70), 0..6),
         bom in any::<bool>(),
