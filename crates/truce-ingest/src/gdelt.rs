@@ -489,7 +489,9 @@ pub(crate) fn import<R: Read>(
     table::run(file, opened, &GdeltReader, options)
 }
 
-/// Whether `fields` start like a GDELT event row: an integer id and a YYYYMMDD date.
+/// Whether `fields` start like a GDELT event row: an integer id and eight
+/// digits for the date (a date that does not exist is the row's problem, not
+/// the file's: the row is quarantined).
 pub(crate) fn looks_like_row<'a>(mut fields: impl Iterator<Item = &'a str>) -> bool {
     let id = fields
         .next()
@@ -497,7 +499,10 @@ pub(crate) fn looks_like_row<'a>(mut fields: impl Iterator<Item = &'a str>) -> b
         .trim_start_matches('\u{feff}')
         .trim();
     let date = fields.next().unwrap_or("").trim();
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && sqldate(date).is_some()
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && date.len() == 8
+        && date.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn check_first_row(file: &str, first: &csv::StringRecord) -> Result<(), IngestError> {

@@ -1475,6 +1475,20 @@ fn gdelt_short_row_and_truncated_file_are_quarantined() {
             .starts_with("expected 61 tab-separated fields")
     );
     assert_eq!(imported.reports.len(), 9);
+
+    // A first row whose date does not exist is that row's problem, not the file's.
+    let bad_date = gdelt_row_with_code("190").replacen("\t20170601\t", "\t20170631\t", 1);
+    let imported = import_reader(
+        "d.tsv",
+        bad_date.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(
+        imported.quarantined[0].to_string(),
+        "d.tsv:1: field `SQLDATE`: found `20170631`, expected a date that exists as YYYYMMDD"
+    );
 }
 
 #[test]
