@@ -3,8 +3,8 @@
 //! polars + scipy, DuckDB SQL, PostGIS), through truce's corroboration linker
 //! ([`truce_engine::corroborate::link`]).
 //!
-//! - untimed set-up: import `events.csv` with truce's ACLED reader (reports with
-//!   their kind, day and point);
+//! - untimed set-up: stream `events.csv` through truce's ACLED reader, keeping
+//!   each report's kind, day and point (the report itself is dropped);
 //! - `pairs`: the kind class of each report (the ACLED event type, recovered from
 //!   truce's kind tree), the grid of (class, day, cell) and every linked pair;
 //! - `components`: union–find over the links.
@@ -12,11 +12,9 @@
 //! The linker does both phases in one call, so `pairs` is reported as the whole
 //! call and `components` as 0; `total_s` is their sum, like the peers'.
 
-use crate::w3::import_events;
 use crate::{Args, Phases};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::path::Path;
 use truce_engine::corroborate::{LinkRule, link};
 use truce_model::kind::Taxonomy;
 
@@ -30,6 +28,36 @@ const CLASSES: [&str; 6] = [
     "strategic-development",
 ];
 
+/// The columns W4 reads, filled while the file streams through truce's importer,
+/// so the million reports are never held at once (like the peers' column store).
+struct Columns<'t> {
+    taxonomy: &'t Taxonomy,
+    kinds: rustc_hash::FxHashMap<String, u16>,
+    kind: Vec<u16>,
+    day: Vec<i32>,
+    point: Vec<Option<truce_model::report::LonLat>>,
+    problems: u64,
+}
+
+impl truce_ingest::Sink for Columns<'_> {
+    fn report(&mut self, report: truce_model::report::Report) {
+        let taxonomy = self.taxonomy;
+        let kind = *self
+            .kinds
+            .entry(report.kind.clone())
+            .or_insert_with(|| taxonomy.find(&report.kind).map_or(u16::MAX, |k| k.0));
+        self.kind.push(kind);
+        self.day.push(report.date.first.0);
+        self.point.push(report.location.point);
+    }
+    fn quarantine(&mut self, _: truce_ingest::RowProblem) {
+        self.problems += 1;
+    }
+    fn skip(&mut self, _: truce_ingest::RowProblem) {
+        self.problems += 1;
+    }
+}
+
 pub fn main(args: &[String]) -> Result<()> {
     let args = Args::parse(args, &["threads"])?;
     let [events_csv] = args.positional.as_slice() else {
@@ -41,36 +69,49 @@ pub fn main(args: &[String]) -> Result<()> {
             .build_global()
             .context("thread pool")?;
     }
-    let reports = import_events(Path::new(events_csv))?;
     let taxonomy = Taxonomy::built_in();
+    let mut columns = Columns {
+        taxonomy: &taxonomy,
+        kinds: Default::default(),
+        kind: Vec::new(),
+        day: Vec::new(),
+        point: Vec::new(),
+        problems: 0,
+    };
+    let file = std::fs::File::open(events_csv).with_context(|| format!("opening {events_csv}"))?;
+    truce_ingest::import_streaming(
+        events_csv,
+        std::io::BufReader::with_capacity(1 << 20, file),
+        Some(truce_ingest::Format::Acled),
+        &truce_ingest::ImportOptions { keep_raw: false },
+        &mut columns,
+    )
+    .with_context(|| format!("importing {events_csv}"))?;
+    if columns.problems > 0 {
+        bail!("{} rows quarantined or skipped", columns.problems);
+    }
     let class_kinds: Vec<_> = CLASSES.iter().filter_map(|c| taxonomy.find(c)).collect();
+    let n = columns.kind.len();
     let mut phases = Phases::new();
     let clusters = phases.time("pairs", || {
-        let class_of: rustc_hash::FxHashMap<&str, u32> = taxonomy
+        // The class of each kind (its ACLED event type), then of each report.
+        let class_of: Vec<u32> = taxonomy
             .iter()
-            .map(|(k, info)| {
-                (
-                    info.id.as_str(),
-                    class_kinds
-                        .iter()
-                        .position(|&c| taxonomy.is_within(k, c))
-                        .map_or(u32::MAX, |c| c as u32),
-                )
+            .map(|(k, _)| {
+                class_kinds
+                    .iter()
+                    .position(|&c| taxonomy.is_within(k, c))
+                    .map_or(u32::MAX, |c| c as u32)
             })
             .collect();
-        // One pass over the reports for the three columns the linker reads.
-        let (classes, (days, points)): (Vec<u32>, (Vec<i32>, Vec<_>)) = reports
+        let classes: Vec<u32> = columns
+            .kind
             .par_iter()
-            .map(|r| {
-                (
-                    class_of.get(r.kind.as_str()).copied().unwrap_or(u32::MAX),
-                    (r.date.first.0, r.location.point),
-                )
-            })
-            .unzip();
+            .map(|&k| class_of.get(k as usize).copied().unwrap_or(u32::MAX))
+            .collect();
         link(
-            &points,
-            &days,
+            &columns.point,
+            &columns.day,
             &classes,
             &LinkRule {
                 max_days: 1,
@@ -80,7 +121,7 @@ pub fn main(args: &[String]) -> Result<()> {
         )
     });
     phases.time("components", || ());
-    let mut sizes = vec![0u32; reports.len()];
+    let mut sizes = vec![0u32; n];
     for &l in &clusters.label {
         sizes[l as usize] += 1;
     }

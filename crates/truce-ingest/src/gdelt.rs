@@ -12,7 +12,7 @@
 use crate::error::{IngestError, RowProblem};
 use crate::parse;
 use crate::table::{self, Dialect, Header, NotReport, Row, RowReader};
-use crate::{Format, ImportOptions, Imported};
+use crate::{Format, ImportOptions};
 use std::io::Read;
 use truce_model::report::{
     ActorCategory, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
@@ -475,7 +475,8 @@ pub(crate) fn import<R: Read>(
     file: &str,
     input: R,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
     let dialect = Dialect {
         delimiter: b'\t',
         quoting: false,
@@ -486,7 +487,7 @@ pub(crate) fn import<R: Read>(
     if let Some(first) = opened.pending_row() {
         check_first_row(file, first)?;
     }
-    table::run(file, opened, &GdeltReader, options)
+    table::run(file, opened, &GdeltReader, options, sink)
 }
 
 /// Whether `fields` start like a GDELT event row: an integer id and eight

@@ -22,7 +22,7 @@
 use crate::error::{IngestError, RowProblem};
 use crate::parse;
 use crate::table::{self, Dialect, Header, NotReport, Row, RowReader};
-use crate::{Format, ImportOptions, Imported};
+use crate::{Format, ImportOptions};
 use std::io::{Read, Write};
 use truce_model::report::{
     ActorCategory, Casualties, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
@@ -111,7 +111,8 @@ pub(crate) fn import<R: Read>(
     file: &str,
     input: R,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
     let opened = table::open(file, input, Dialect::CSV)?;
     let Some(tags) = opened.header.tags.as_ref() else {
         return Err(IngestError::NoHashtags {
@@ -124,14 +125,14 @@ pub(crate) fn import<R: Read>(
     let figures = tags.iter().flatten().any(|t| {
         FIGURE_TAGS.contains(&t.name.as_str()) && !t.attributes.iter().any(|a| a == "killed")
     });
-    let mut imported = if crate::format::GED_MARKERS.iter().all(|m| has(m)) {
-        table::run(file, opened, &crate::ged::GedReader, options)?
+    let rows_read = if crate::format::GED_MARKERS.iter().all(|m| has(m)) {
+        table::run(file, opened, &crate::ged::GedReader, options, sink)?
     } else if crate::format::ACLED_MARKERS.iter().all(|m| has(m)) {
-        table::run(file, opened, &crate::acled::AcledReader, options)?
+        table::run(file, opened, &crate::acled::AcledReader, options, sink)?
     } else if tagged("event", &["id"]) || tagged("date", &["start"]) || tagged("date", &[]) {
-        table::run(file, opened, &HxlReader, options)?
+        table::run(file, opened, &HxlReader, options, sink)?
     } else if figures {
-        table::run(file, opened, &FigureRows, options)?
+        table::run(file, opened, &FigureRows, options, sink)?
     } else {
         return Err(IngestError::MissingColumn {
             file: file.to_string(),
@@ -139,8 +140,7 @@ pub(crate) fn import<R: Read>(
             column: "#event+id".to_string(),
         });
     };
-    imported.format = Format::Hxl;
-    Ok(imported)
+    Ok(rows_read)
 }
 
 /// Rows of a figures-only file: each one skipped out of scope.

@@ -5,8 +5,8 @@
 //! keeps its own provenance. A line that is not a report, or whose dates or
 //! point are impossible, is quarantined with serde's message and its line.
 
+use crate::ImportOptions;
 use crate::error::{IngestError, RowProblem};
-use crate::{Format, ImportOptions, Imported};
 use std::io::{BufRead, BufReader, Read};
 use truce_model::report::Report;
 
@@ -15,15 +15,10 @@ pub(crate) fn import<R: Read>(
     file: &str,
     input: R,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let mut imported = Imported {
-        format: Format::TruceJsonl,
-        reports: Vec::new(),
-        quarantined: Vec::new(),
-        skipped: Vec::new(),
-        rows_read: 0,
-    };
+    let mut rows_read: u64 = 0;
     let mut buffer = Vec::new();
     let mut line: u64 = 0;
     loop {
@@ -51,18 +46,18 @@ pub(crate) fn import<R: Read>(
         if text.is_empty() {
             continue;
         }
-        imported.rows_read += 1;
+        rows_read += 1;
         match read_report(file, line, text) {
             Ok(mut report) => {
                 if !options.keep_raw {
                     report.provenance.raw = Vec::new();
                 }
-                imported.reports.push(report);
+                sink.report(report);
             }
-            Err(problem) => imported.quarantined.push(problem),
+            Err(problem) => sink.quarantine(problem),
         }
     }
-    Ok(imported)
+    Ok(rows_read)
 }
 
 fn read_report(file: &str, line: u64, text: &str) -> Result<Report, RowProblem> {

@@ -122,7 +122,63 @@ pub fn import_reader<R: Read>(
     format: Option<Format>,
     options: &ImportOptions,
 ) -> Result<Imported, IngestError> {
-    import_any(file_name, reader, format, options, true)
+    let mut imported = Imported {
+        format: Format::TruceJsonl,
+        reports: Vec::new(),
+        quarantined: Vec::new(),
+        skipped: Vec::new(),
+        rows_read: 0,
+    };
+    let streamed = import_any(file_name, reader, format, options, true, &mut imported)?;
+    imported.format = streamed.format;
+    imported.rows_read = streamed.rows_read;
+    Ok(imported)
+}
+
+/// Where the rows of a file go, one by one, as they are read: a report, a
+/// quarantined row, or a row skipped as out of scope. [`Imported`] keeps them
+/// all; a store can write them in batches instead, so that a million rows
+/// never need to be held in memory at once.
+pub trait Sink {
+    /// A row read as a report.
+    fn report(&mut self, report: Report);
+    /// A row that could not be read, with where and why.
+    fn quarantine(&mut self, problem: RowProblem);
+    /// A row read correctly but outside what truce judges (a GDELT verbal event…).
+    fn skip(&mut self, problem: RowProblem);
+}
+
+impl Sink for Imported {
+    fn report(&mut self, report: Report) {
+        self.reports.push(report);
+    }
+    fn quarantine(&mut self, problem: RowProblem) {
+        self.quarantined.push(problem);
+    }
+    fn skip(&mut self, problem: RowProblem) {
+        self.skipped.push(problem);
+    }
+}
+
+/// What [`import_streaming`] read: the format and the number of data rows
+/// (`rows_read` = reports + quarantined + skipped handed to the sink).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Streamed {
+    /// The format the file was read as.
+    pub format: Format,
+    /// Data rows read.
+    pub rows_read: u64,
+}
+
+/// [`import_reader`], handing each row to `sink` as it is read instead of collecting them.
+pub fn import_streaming<R: Read>(
+    file_name: &str,
+    reader: R,
+    format: Option<Format>,
+    options: &ImportOptions,
+    sink: &mut dyn Sink,
+) -> Result<Streamed, IngestError> {
+    import_any(file_name, reader, format, options, true, sink)
 }
 
 fn import_any<R: Read>(
@@ -131,7 +187,8 @@ fn import_any<R: Read>(
     format: Option<Format>,
     options: &ImportOptions,
     zip_allowed: bool,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn Sink,
+) -> Result<Streamed, IngestError> {
     let prefix = read_prefix(file_name, &mut reader)?;
     if prefix.starts_with(ZIP_MAGIC) {
         if !zip_allowed {
@@ -140,7 +197,7 @@ fn import_any<R: Read>(
                 reason: "it holds another zip archive; expected one data file".to_string(),
             });
         }
-        return import_zip(file_name, prefix, reader, format, options);
+        return import_zip(file_name, prefix, reader, format, options, sink);
     }
     encoding::check(file_name, &prefix)?;
     let format = match format {
@@ -166,13 +223,14 @@ fn import_any<R: Read>(
                 source,
             })?;
     }
-    match format {
-        Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options),
-        Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options),
-        Format::TruceJsonl => jsonl::import(file_name, input, options),
-        Format::Gdelt => gdelt::import(file_name, input, options),
-        Format::Hxl => hxl::import(file_name, input, options),
-    }
+    let rows_read = match format {
+        Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options, sink)?,
+        Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options, sink)?,
+        Format::TruceJsonl => jsonl::import(file_name, input, options, sink)?,
+        Format::Gdelt => gdelt::import(file_name, input, options, sink)?,
+        Format::Hxl => hxl::import(file_name, input, options, sink)?,
+    };
+    Ok(Streamed { format, rows_read })
 }
 
 /// Reads the first bytes of a file: up to the end of its second non-blank-led
@@ -212,7 +270,8 @@ fn import_zip<R: Read>(
     mut rest: R,
     format: Option<Format>,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn Sink,
+) -> Result<Streamed, IngestError> {
     rest.read_to_end(&mut data)
         .map_err(|source| IngestError::Read {
             file: file_name.to_string(),
@@ -246,7 +305,7 @@ fn import_zip<R: Read>(
         .by_index(*index)
         .map_err(|e| zip_error(format!("cannot read `{inner}`: {e}")))?;
     let name = format!("{file_name}/{inner}");
-    import_any(&name, entry, format, options, false)
+    import_any(&name, entry, format, options, false, sink)
 }
 
 /// True when `bytes` hold two newlines after some non-blank content.

@@ -5,7 +5,7 @@
 
 use crate::error::{IngestError, RowProblem};
 use crate::hxl::Tag;
-use crate::{Format, ImportOptions, Imported};
+use crate::{Format, ImportOptions};
 use std::collections::VecDeque;
 use std::io::Read;
 use truce_model::report::Report;
@@ -421,18 +421,21 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
     input: R,
     source: &S,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
     let opened = open(file, input, Dialect::CSV)?;
-    run(file, opened, source, options)
+    run(file, opened, source, options, sink)
 }
 
 /// Maps every data row of an opened file with `source`'s mapping.
+/// Returns the number of data rows read; every row goes to `sink`.
 pub(crate) fn run<R: Read, S: RowReader>(
     file: &str,
     opened: Opened<R>,
     source: &S,
     options: &ImportOptions,
-) -> Result<Imported, IngestError> {
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
     let Opened {
         mut reader,
         mut record,
@@ -447,22 +450,16 @@ pub(crate) fn run<R: Read, S: RowReader>(
             column: column.to_string(),
         })?;
 
-    let mut imported = Imported {
-        format: source.format(),
-        reports: Vec::new(),
-        quarantined: Vec::new(),
-        skipped: Vec::new(),
-        rows_read: 0,
-    };
+    let mut rows_read: u64 = 0;
     loop {
         if !std::mem::take(&mut pending) && !next(file, &mut reader, &mut record)? {
             break;
         }
-        imported.rows_read += 1;
+        rows_read += 1;
         let start = record.position().map_or(0, |p| p.byte());
         let line = reader.get_mut().line_at(start);
         if record.len() != header.len() {
-            imported.quarantined.push(RowProblem::row(
+            sink.quarantine(RowProblem::row(
                 file,
                 line,
                 source.width_reason(header.len(), record.len()),
@@ -480,13 +477,13 @@ pub(crate) fn run<R: Read, S: RowReader>(
                 if options.keep_raw {
                     report.provenance.raw = row.raw();
                 }
-                imported.reports.push(report);
+                sink.report(report);
             }
-            Err(NotReport::Quarantine(problem)) => imported.quarantined.push(problem),
-            Err(NotReport::Skip(problem)) => imported.skipped.push(problem),
+            Err(NotReport::Quarantine(problem)) => sink.quarantine(problem),
+            Err(NotReport::Skip(problem)) => sink.skip(problem),
         }
     }
-    Ok(imported)
+    Ok(rows_read)
 }
 
 #[cfg(test)]

@@ -2164,3 +2164,58 @@ proptest! {
         prop_assert_eq!(imported.reports[0].date.first, expected);
     }
 }
+
+#[test]
+fn streaming_hands_every_row_to_the_sink_as_import_reader_collects_them() {
+    struct Count {
+        reports: Vec<String>,
+        quarantined: usize,
+        skipped: usize,
+    }
+    impl truce_ingest::Sink for Count {
+        fn report(&mut self, report: truce_model::report::Report) {
+            self.reports.push(report.id());
+        }
+        fn quarantine(&mut self, _: truce_ingest::RowProblem) {
+            self.quarantined += 1;
+        }
+        fn skip(&mut self, _: truce_ingest::RowProblem) {
+            self.skipped += 1;
+        }
+    }
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/ged191_syria_subset.csv"
+    );
+    let bytes = std::fs::read(path).expect("test data");
+    let collected = truce_ingest::import_reader(
+        "ged.csv",
+        &bytes[..],
+        None,
+        &truce_ingest::ImportOptions::default(),
+    )
+    .expect("imports");
+    let mut sink = Count {
+        reports: Vec::new(),
+        quarantined: 0,
+        skipped: 0,
+    };
+    let streamed = truce_ingest::import_streaming(
+        "ged.csv",
+        &bytes[..],
+        None,
+        &truce_ingest::ImportOptions::default(),
+        &mut sink,
+    )
+    .expect("imports");
+    assert_eq!(streamed.format, collected.format);
+    assert_eq!(streamed.rows_read, collected.rows_read);
+    assert_eq!(
+        sink.reports,
+        collected.reports.iter().map(|r| r.id()).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        (sink.quarantined, sink.skipped),
+        (collected.quarantined.len(), collected.skipped.len())
+    );
+}
