@@ -269,6 +269,12 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_err)?;
+        // A larger page cache and fewer, larger checkpoints: an import rewrites
+        // the same index pages many times between two checkpoints.
+        conn.pragma_update(None, "cache_size", -65536)
+            .map_err(open_err)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 16384)
+            .map_err(open_err)?;
         let found = schema::version(&conn).map_err(open_err)?;
         let target = version.min(SCHEMA_VERSION);
         if found > SCHEMA_VERSION {
@@ -351,7 +357,9 @@ impl Store {
             }
         };
         let info = self.run(id)?;
+        let raw_columns = self.raw_columns(id).map_err(|e| self.sql(action, e))?;
         Ok(ImportRun {
+            raw_columns,
             store: self,
             id,
             sha256: file.sha256.clone(),
@@ -361,6 +369,16 @@ impl Store {
             buffer: Vec::with_capacity(1024),
             raw_buffer: Vec::with_capacity(1024),
         })
+    }
+
+    /// The columns of the raw rows run `id` stored as values only.
+    fn raw_columns(&self, id: i64) -> rusqlite::Result<Option<Vec<String>>> {
+        let json: Option<String> = self.conn.query_row(
+            "SELECT raw_columns FROM import_runs WHERE id = ?1",
+            params![id],
+            |row| row.get(0),
+        )?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     /// One import run.
@@ -447,32 +465,38 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, file, line, report, CASE WHEN ?2 THEN raw END FROM current_reports \
-                 WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
+                "SELECT id, file, line, report, CASE WHEN ?2 THEN raw END, first_run \
+                 FROM current_reports WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
             )
             .map_err(|e| self.sql(action, e))?;
         let mut rows = stmt
             .query(params![filter.source, filter.with_raw])
             .map_err(|e| self.sql(action, e))?;
         let mut reports = Vec::new();
+        let mut columns = RawColumns::default();
         while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
-            let read = || -> rusqlite::Result<(i64, String, i64, String, Option<String>)> {
+            type Row = (i64, String, i64, String, Option<String>, i64);
+            let read = || -> rusqlite::Result<Row> {
                 Ok((
                     row.get(0)?,
                     row.get(1)?,
                     row.get(2)?,
                     row.get(3)?,
                     row.get(4)?,
+                    row.get(5)?,
                 ))
             };
-            let (id, file, line, json, raw) = read().map_err(|e| self.sql(action, e))?;
+            let (id, file, line, json, raw, run) = read().map_err(|e| self.sql(action, e))?;
             let corrupt = |source| StoreError::Corrupt {
                 file: self.file.clone(),
                 row: id,
                 source,
             };
             let raw = match raw {
-                Some(raw) => serde_json::from_str(&raw).map_err(corrupt)?,
+                Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
+                    RawError::Sql(e) => self.sql(action, e),
+                    RawError::Json(e) => corrupt(e),
+                })?,
                 None => Vec::new(),
             };
             reports.push(stored::read_json(&json, file, line as u64, raw).map_err(corrupt)?);
@@ -490,8 +514,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL \
-                 FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
+                "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL, \
+                 first_run FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
             )
             .map_err(|e| self.sql(action, e))?;
         let rows = stmt
@@ -503,20 +527,25 @@ impl Store {
                     row.get::<_, String>(3)?,
                     row.get::<_, Option<String>>(4)?,
                     row.get::<_, bool>(5)?,
+                    row.get::<_, i64>(6)?,
                 ))
             })
             .map_err(|e| self.sql(action, e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.sql(action, e))?;
+        let mut columns = RawColumns::default();
         rows.into_iter()
-            .map(|(id, file, line, json, raw, current)| {
+            .map(|(id, file, line, json, raw, current, run)| {
                 let corrupt = |source| StoreError::Corrupt {
                     file: self.file.clone(),
                     row: id,
                     source,
                 };
                 let raw = match raw {
-                    Some(raw) => serde_json::from_str(&raw).map_err(corrupt)?,
+                    Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
+                        RawError::Sql(e) => self.sql(action, e),
+                        RawError::Json(e) => corrupt(e),
+                    })?,
                     None => Vec::new(),
                 };
                 Ok((
@@ -666,6 +695,61 @@ impl Store {
     }
 }
 
+/// Serialises values as a JSON array without collecting them.
+struct RawValues<I>(I);
+
+impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for RawValues<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
+
+/// A stored raw row: values under the run's columns, or whole pairs.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredRaw {
+    Values(Vec<String>),
+    Pairs(Vec<(String, String)>),
+}
+
+enum RawError {
+    Sql(rusqlite::Error),
+    Json(serde_json::Error),
+}
+
+/// The raw columns of each run, read once.
+#[derive(Default)]
+struct RawColumns(std::collections::HashMap<i64, Option<Vec<String>>>);
+
+impl RawColumns {
+    fn expand(
+        &mut self,
+        store: &Store,
+        run: i64,
+        raw: &str,
+    ) -> Result<Vec<(String, String)>, RawError> {
+        match serde_json::from_str(raw).map_err(RawError::Json)? {
+            StoredRaw::Pairs(pairs) => Ok(pairs),
+            StoredRaw::Values(values) => {
+                if !self.0.contains_key(&run) {
+                    let columns = store.raw_columns(run).map_err(RawError::Sql)?;
+                    self.0.insert(run, columns);
+                }
+                let columns = self.0.get(&run).and_then(Option::as_ref);
+                match columns {
+                    Some(columns) if columns.len() == values.len() => {
+                        Ok(columns.iter().cloned().zip(values).collect())
+                    }
+                    _ => Err(RawError::Json(serde::de::Error::custom(format!(
+                        "the raw row has {} values but import run {run} has no columns for them",
+                        values.len()
+                    )))),
+                }
+            }
+        }
+    }
+}
+
 /// An import in progress. Add rows with [`ImportRun::add`], in the same order
 /// on every attempt, then [`ImportRun::finish`].
 pub struct ImportRun<'s> {
@@ -677,6 +761,8 @@ pub struct ImportRun<'s> {
     counts: Counts,
     buffer: Vec<u8>,
     raw_buffer: Vec<u8>,
+    /// The columns of raw rows stored as values only (set by the first raw row).
+    raw_columns: Option<Vec<String>>,
 }
 
 impl ImportRun<'_> {
@@ -788,8 +874,28 @@ impl ImportRun<'_> {
                 let raw = if p.raw.is_empty() {
                     None
                 } else {
+                    if self.raw_columns.is_none() {
+                        // The run's columns: those of its first raw row.
+                        let names: Vec<&str> = p.raw.iter().map(|(c, _)| c.as_str()).collect();
+                        let json = serde_json::to_string(&names).map_err(json_err)?;
+                        tx.execute(
+                            "UPDATE import_runs SET raw_columns = ?2 WHERE id = ?1",
+                            params![self.id, json],
+                        )
+                        .map_err(err)?;
+                        self.raw_columns = Some(names.into_iter().map(String::from).collect());
+                    }
                     self.raw_buffer.clear();
-                    serde_json::to_writer(&mut self.raw_buffer, &p.raw).map_err(json_err)?;
+                    let columns = self.raw_columns.as_deref().unwrap_or_default();
+                    let same_columns = columns.len() == p.raw.len()
+                        && columns.iter().zip(&p.raw).all(|(a, (b, _))| a == b);
+                    if same_columns {
+                        let values = p.raw.iter().map(|(_, v)| v.as_str());
+                        serde_json::to_writer(&mut self.raw_buffer, &RawValues(values))
+                            .map_err(json_err)?;
+                    } else {
+                        serde_json::to_writer(&mut self.raw_buffer, &p.raw).map_err(json_err)?;
+                    }
                     Some(std::str::from_utf8(&self.raw_buffer).unwrap_or_default())
                 };
                 // serde_json writes UTF-8.

@@ -17,6 +17,7 @@ CREATE TABLE import_runs (
     file_sha256  TEXT    NOT NULL,             -- hex
     file_size    INTEGER NOT NULL,             -- bytes
     format       TEXT    NOT NULL,             -- ucdp-ged, acled, truce-jsonl
+    raw_columns  TEXT,                         -- JSON [column, …] of the raw rows stored as values only
     started      TEXT    NOT NULL,             -- given by the caller (RFC 3339)
     finished     TEXT,                         -- NULL while the run is open
     rows_done    INTEGER NOT NULL DEFAULT 0,   -- rows committed so far, in the order given
@@ -58,7 +59,7 @@ CREATE TABLE reports (
     file            TEXT    NOT NULL,          -- where this revision was read
     line            INTEGER NOT NULL,
     report          TEXT    NOT NULL,          -- the normalised report as JSON, without file, line and raw
-    raw             TEXT,                      -- the raw row as JSON [[column, value], …]
+    raw             TEXT,                      -- the raw row: JSON [value, …] under first_run's raw_columns, or [[column, value], …]
     first_run       INTEGER NOT NULL REFERENCES import_runs (id),
     superseded_by   INTEGER REFERENCES reports (id),
     deleted_by      INTEGER REFERENCES deletions (id),
