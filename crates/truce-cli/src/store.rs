@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use truce_ingest::{Format, ImportOptions, RowProblem};
-use truce_store::{Counts, FileMeta, QuarantinedRow, RunInfo, Store};
+use truce_ingest::{Format, ImportOptions, RowProblem, Sink};
+use truce_model::report::Report;
+use truce_store::{FileMeta, QuarantinedRow, RunInfo, Store};
 
 /// The current time as RFC 3339: the store reads no clock, the CLI does.
 pub fn now() -> String {
@@ -18,17 +19,15 @@ pub fn now() -> String {
 /// Rows per transaction when none is given.
 pub const DEFAULT_BATCH: usize = 10_000;
 
-/// Reads the file through, counting bytes for the progress bar and hashing them.
+/// Reads the file through, counting bytes for the progress bar.
 struct Tee<R> {
     inner: R,
-    hasher: Sha256,
     bar: ProgressBar,
 }
 
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
         self.bar.inc(n as u64);
         Ok(n)
     }
@@ -58,6 +57,108 @@ pub fn import(files: &[PathBuf], db: &Path, format: Option<Format>, batch: usize
     Ok(if any_quarantined { 1 } else { 0 })
 }
 
+/// One batch of consecutive rows of the file, as the importer handed them over.
+#[derive(Default)]
+struct Batch {
+    reports: Vec<Report>,
+    problems: Vec<RowProblem>,
+    skipped: Vec<RowProblem>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.reports.len() + self.problems.len() + self.skipped.len()
+    }
+}
+
+/// Receives the importer's rows, drops the first `skip` (committed by the run
+/// being resumed) and sends the rest in batches to the thread that stores them.
+struct Batcher {
+    skip: u64,
+    seen: u64,
+    size: usize,
+    batch: Batch,
+    send: std::sync::mpsc::SyncSender<Batch>,
+    /// The storing thread stopped (an error): nothing more is sent.
+    closed: bool,
+    /// Lines of quarantined rows, to find their text afterwards.
+    problem_lines: BTreeSet<u64>,
+}
+
+impl Batcher {
+    /// True when the row is to be kept (it is past what was committed).
+    fn keep(&mut self) -> bool {
+        self.seen += 1;
+        self.seen > self.skip && !self.closed
+    }
+
+    fn flush_if_full(&mut self) {
+        if self.batch.len() >= self.size {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.len() > 0 && !self.closed {
+            let batch = std::mem::take(&mut self.batch);
+            self.closed = self.send.send(batch).is_err();
+        }
+    }
+}
+
+impl Sink for Batcher {
+    fn report(&mut self, report: Report) {
+        if self.keep() {
+            self.batch.reports.push(report);
+            self.flush_if_full();
+        }
+    }
+    fn quarantine(&mut self, problem: RowProblem) {
+        if self.keep() {
+            self.problem_lines.insert(problem.line);
+            self.batch.problems.push(problem);
+            self.flush_if_full();
+        }
+    }
+    fn skip(&mut self, problem: RowProblem) {
+        if self.keep() {
+            self.batch.skipped.push(problem);
+            self.flush_if_full();
+        }
+    }
+}
+
+/// The sha256 of a file, read once before the import (a resumed run is found by it).
+fn file_sha256(path: &Path, name: &str) -> Result<String> {
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("cannot open the events file `{name}`"))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{name}`")),
+        };
+        hasher.update(&buffer[..n]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// The format a file will be read as, when it can be told from its first bytes.
+fn format_name(path: &Path, format: Option<Format>) -> String {
+    if let Some(format) = format {
+        return format.name().to_string();
+    }
+    let mut prefix = vec![0u8; 1 << 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut prefix))
+        .unwrap_or(0);
+    truce_ingest::detect_format(&prefix[..n])
+        .map_or_else(|| "auto".to_string(), |f| f.name().to_string())
+}
+
 fn import_file(
     store: &mut Store,
     path: &Path,
@@ -68,74 +169,90 @@ fn import_file(
     let handle = std::fs::File::open(path)
         .with_context(|| format!("cannot open the events file `{name}`"))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let reading = bar(
-        size,
-        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    );
-    reading.set_message(format!("reading {name}"));
-    let mut tee = Tee {
-        inner: handle,
-        hasher: Sha256::new(),
-        bar: reading.clone(),
-    };
-    let imported = truce_ingest::import_reader(
-        &name,
-        std::io::BufReader::with_capacity(1 << 20, &mut tee),
-        format,
-        &ImportOptions { keep_raw: true },
-    )
-    .with_context(|| format!("cannot import `{name}`"))?;
-    // The reader may stop before the end (a JSON Lines file ends at EOF, a
-    // CSV reader too, but be sure): hash the rest so the sha256 is the file's.
-    std::io::copy(&mut tee, &mut std::io::sink())
-        .with_context(|| format!("cannot read `{name}`"))?;
-    reading.finish_and_clear();
     let meta = FileMeta {
         name: name.clone(),
-        sha256: format!("{:x}", tee.hasher.finalize()),
+        sha256: file_sha256(path, &name)?,
         size,
-        format: imported.format.name().to_string(),
-    };
-    let raw_texts = if imported.quarantined.is_empty() {
-        BTreeMap::new()
-    } else {
-        row_texts(path, imported.format, &imported.quarantined)
+        format: format_name(path, format),
     };
     let mut run = store.begin_import(&meta, &now())?;
-    let skip = run.rows_done() as usize;
+    let skip = run.rows_done();
     if run.resumed() {
         eprintln!(
             "{name}: resuming import run {} after {skip} committed row(s)",
             run.id()
         );
     }
-    let reports = &imported.reports;
-    let problems = &imported.quarantined;
-    let total = reports.len() + problems.len();
-    let storing = bar(
-        total as u64,
-        "{msg} [{bar:30}] {pos}/{len} rows {per_sec} eta {eta}",
+    let progress = bar(
+        size,
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
     );
-    storing.set_message(format!("storing {name}"));
-    storing.set_position(skip.min(total) as u64);
-    let raw_text = |p: &RowProblem| raw_texts.get(&p.line).cloned();
-    let mut at = skip.min(total);
-    while at < total {
-        let end = (at + batch).min(total);
-        let r = &reports[at.min(reports.len())..end.min(reports.len())];
-        let q = &problems[at.saturating_sub(reports.len())..end.saturating_sub(reports.len())];
-        let _: Counts = run.add_with_raw(r, q, &raw_text)?;
-        storing.inc((end - at) as u64);
-        at = end;
+    progress.set_message(name.clone());
+    let mut tee = Tee {
+        inner: handle,
+        bar: progress.clone(),
+    };
+    let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let mut batcher = Batcher {
+        skip,
+        seen: 0,
+        size: batch,
+        batch: Batch::default(),
+        send,
+        closed: false,
+        problem_lines: BTreeSet::new(),
+    };
+    // Reading and storing overlap: this thread parses, a second one stores
+    // each batch in its own transaction, in order.
+    let (streamed, stored) = std::thread::scope(|scope| {
+        let run = &mut run;
+        let progress = progress.clone();
+        let shown = name.clone();
+        let storing = scope.spawn(move || -> Result<()> {
+            let started = std::time::Instant::now();
+            let mut rows = 0u64;
+            for batch in receive {
+                run.add_batch(&batch.reports, &batch.problems, &batch.skipped, &|_| None)?;
+                rows += batch.len() as u64;
+                let rate = rows as f64 / started.elapsed().as_secs_f64().max(1e-3);
+                progress.set_message(format!("{shown}: {rows} rows stored, {rate:.0} rows/s"));
+            }
+            Ok(())
+        });
+        let streamed = truce_ingest::import_streaming(
+            &name,
+            std::io::BufReader::with_capacity(1 << 20, &mut tee),
+            format,
+            &ImportOptions { keep_raw: true },
+            &mut batcher,
+        );
+        batcher.flush();
+        // Closing the channel ends the storing thread's loop.
+        drop(std::mem::replace(
+            &mut batcher.send,
+            std::sync::mpsc::sync_channel(0).0,
+        ));
+        let stored = storing
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread storing `{name}` stopped")));
+        (streamed, stored)
+    });
+    progress.finish_and_clear();
+    stored?;
+    let streamed = streamed.with_context(|| format!("cannot import `{name}`"))?;
+    if streamed.format.name() != meta.format {
+        run.set_format(streamed.format.name())?;
     }
-    storing.finish_and_clear();
+    if !batcher.problem_lines.is_empty() {
+        let texts = row_texts(path, streamed.format, &batcher.problem_lines);
+        run.set_quarantine_texts(&texts)?;
+    }
     Ok(run.finish(&now())?)
 }
 
 /// The text of each quarantined row, by its first line: the physical line
 /// for JSON Lines, the whole record (which may span lines) for CSV.
-fn row_texts(path: &Path, format: Format, problems: &[RowProblem]) -> BTreeMap<u64, String> {
-    let wanted: BTreeSet<u64> = problems.iter().map(|p| p.line).collect();
+fn row_texts(path: &Path, format: Format, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
     let mut texts = BTreeMap::new();
     let Ok(bytes) = std::fs::read(path) else {
         return texts;

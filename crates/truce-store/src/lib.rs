@@ -806,6 +806,19 @@ impl ImportRun<'_> {
         problems: &[RowProblem],
         raw_text: &dyn Fn(&RowProblem) -> Option<String>,
     ) -> Result<Counts, StoreError> {
+        self.add_batch(reports, problems, &[], raw_text)
+    }
+
+    /// Adds one batch of consecutive rows of the file in one transaction: the
+    /// reports, the quarantined rows (with their text when `raw_text` knows
+    /// it) and the rows skipped as out of scope. Returns the batch's counts.
+    pub fn add_batch(
+        &mut self,
+        reports: &[Report],
+        problems: &[RowProblem],
+        skipped: &[RowProblem],
+        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
+    ) -> Result<Counts, StoreError> {
         let file = self.store.file.clone();
         let err = |source| StoreError::Sql {
             file: file.clone(),
@@ -957,10 +970,25 @@ impl ImportRun<'_> {
                     .execute(params![self.id, field, problem.reason])
                     .map_err(err)?;
             }
+            let mut skip_reason = tx
+                .prepare_cached(
+                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
+                     VALUES (?1, 'skipped', ?2, ?3, 1) \
+                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
+                )
+                .map_err(err)?;
+            for problem in skipped {
+                batch.read += 1;
+                batch.skipped += 1;
+                let field = problem.field.as_deref().unwrap_or("");
+                skip_reason
+                    .execute(params![self.id, field, problem.reason])
+                    .map_err(err)?;
+            }
             tx.execute(
                 "UPDATE import_runs SET rows_done = rows_done + ?2, read = read + ?3, \
                  stored = stored + ?4, duplicates = duplicates + ?5, revised = revised + ?6, \
-                 quarantined = quarantined + ?7 WHERE id = ?1",
+                 quarantined = quarantined + ?7, skipped = skipped + ?8 WHERE id = ?1",
                 params![
                     self.id,
                     batch.read as i64,
@@ -969,6 +997,7 @@ impl ImportRun<'_> {
                     batch.duplicates as i64,
                     batch.revised as i64,
                     batch.quarantined as i64,
+                    batch.skipped as i64,
                 ],
             )
             .map_err(err)?;
@@ -983,48 +1012,47 @@ impl ImportRun<'_> {
     /// scope (`Imported::skipped`), with their reasons, in one transaction.
     /// They are not stored one by one: they are not evidence, nor to be fixed.
     pub fn add_skipped(&mut self, skipped: &[RowProblem]) -> Result<Counts, StoreError> {
+        self.add_batch(&[], &[], skipped, &|_| None)
+    }
+
+    /// Fills in the text of quarantined rows of this run, by line, where it is
+    /// still empty (the text is often found only after the file was read).
+    pub fn set_quarantine_texts(
+        &mut self,
+        texts: &std::collections::BTreeMap<u64, String>,
+    ) -> Result<(), StoreError> {
         let file = self.store.file.clone();
         let err = |source| StoreError::Sql {
             file: file.clone(),
-            action: "write an import batch",
+            action: "record the text of quarantined rows",
             source,
         };
-        let tx = self
-            .store
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.store.conn.transaction().map_err(err)?;
         {
-            let mut reason = tx
+            let mut update = tx
                 .prepare_cached(
-                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                     VALUES (?1, 'skipped', ?2, ?3, 1) \
-                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
+                    "UPDATE quarantine SET raw = ?3 WHERE run = ?1 AND line = ?2 AND raw IS NULL",
                 )
                 .map_err(err)?;
-            for problem in skipped {
-                let field = problem.field.as_deref().unwrap_or("");
-                reason
-                    .execute(params![self.id, field, problem.reason])
+            for (line, text) in texts {
+                update
+                    .execute(params![self.id, *line as i64, text])
                     .map_err(err)?;
             }
-            let n = skipped.len() as i64;
-            tx.execute(
-                "UPDATE import_runs SET rows_done = rows_done + ?2, read = read + ?2, \
-                 skipped = skipped + ?2 WHERE id = ?1",
-                params![self.id, n],
-            )
-            .map_err(err)?;
         }
-        tx.commit().map_err(err)?;
-        let batch = Counts {
-            read: skipped.len() as u64,
-            skipped: skipped.len() as u64,
-            ..Counts::default()
-        };
-        self.rows_done += batch.read;
-        self.counts.plus(batch);
-        Ok(batch)
+        tx.commit().map_err(err)
+    }
+
+    /// Records the format the file turned out to be (when it was detected while reading).
+    pub fn set_format(&mut self, format: &str) -> Result<(), StoreError> {
+        self.store
+            .conn
+            .execute(
+                "UPDATE import_runs SET format = ?2 WHERE id = ?1",
+                params![self.id, format],
+            )
+            .map_err(|e| self.store.sql("record the format", e))?;
+        Ok(())
     }
 
     /// Closes the run at time `at` and returns it as recorded.
