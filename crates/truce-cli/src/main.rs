@@ -8,6 +8,11 @@
 mod files;
 mod store;
 
+// Importing allocates and frees millions of small strings (raw rows) across
+// two threads; mimalloc does that several times faster than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};

@@ -777,8 +777,8 @@ impl ImportRun<'_> {
     }
 
     /// Rows already committed by this run: a resumed import skips this many
-    /// rows (reports first, then quarantined rows, then skipped rows, each in
-    /// file order) of the same file.
+    /// rows of the same file, in the order they were given (each batch being
+    /// consecutive rows of the file).
     pub fn rows_done(&self) -> u64 {
         self.rows_done
     }
