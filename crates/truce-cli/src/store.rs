@@ -313,7 +313,15 @@ fn summary(run: &RunInfo) -> String {
             c.skipped
         ));
     }
-    for reason in &run.reasons {
+    // Every quarantine reason (those rows are to be fixed); the three most
+    // frequent reasons for skipping (those rows are out of scope by design).
+    let skipped_reasons = run.reasons.iter().filter(|r| r.skipped).count();
+    let shown = run
+        .reasons
+        .iter()
+        .filter(|r| !r.skipped)
+        .chain(run.reasons.iter().filter(|r| r.skipped).take(3));
+    for reason in shown {
         let outcome = if reason.skipped {
             "skipped"
         } else {
@@ -329,6 +337,12 @@ fn summary(run: &RunInfo) -> String {
                 reason.count, reason.reason
             )),
         }
+    }
+    if skipped_reasons > 3 {
+        text.push_str(&format!(
+            "  skipped for {} other reason(s)\n",
+            skipped_reasons - 3
+        ));
     }
     if c.quarantined > 0 {
         text.push_str("hint: `truce quarantine export --db …` writes the rows set aside, to fix and import again\n");

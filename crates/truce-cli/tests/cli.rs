@@ -639,3 +639,27 @@ fn an_import_killed_with_sigkill_loses_nothing_committed_and_resumes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn rows_out_of_scope_are_skipped_and_counted() {
+    let dir = temp_dir("gdelt");
+    let db = dir.join("store.sqlite");
+    let gdelt = "crates/truce-ingest/tests/data/gdelt2_events_20170701234500_sample.tsv";
+    let output = truce(&["import", gdelt, "--db", path_str(&db)]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("100 row(s) read: 10 stored, 0 duplicate(s), 0 revised, 0 quarantined")
+            && err.contains("and 90 row(s) skipped as out of scope"),
+        "{err}"
+    );
+    assert!(
+        err.lines().count() <= 6,
+        "skip reasons are summarised: {err}"
+    );
+    let store = truce_store::Store::open(&db).expect("the store opens");
+    let run = store.run(1).expect("run 1");
+    assert_eq!((run.counts.read, run.counts.skipped), (100, 90));
+    assert!(run.counts.add_up());
+    assert_eq!(run.file.format, "gdelt");
+}

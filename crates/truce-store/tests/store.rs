@@ -479,3 +479,23 @@ fn rows_skipped_as_out_of_scope_are_counted_with_their_reasons() {
     assert!(info.reasons[0].skipped && info.reasons[0].count == 2);
     assert!(store.quarantine(None).expect("none").is_empty());
 }
+
+#[test]
+fn raw_rows_with_other_columns_than_the_run_are_kept_whole() {
+    let dir = temp("raw-columns");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
+    let mut reports = imported.reports[..3].to_vec();
+    reports[1].provenance.raw.truncate(5);
+    reports[2].provenance.raw[0].0 = "event_id".to_string();
+    let mut run = store.begin_import(&meta, AT).expect("run");
+    run.add(&reports, &[]).expect("batch");
+    run.finish(AT).expect("finish");
+    let back = store
+        .reports(&ReportFilter {
+            source: None,
+            with_raw: true,
+        })
+        .expect("reports");
+    assert_eq!(back, reports);
+}
