@@ -9,11 +9,13 @@
 //! truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
 //! truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
 //! truce-bench w4 EVENTS_CSV [--threads N]
+//! truce-bench w1 EVENTS_CSV
 //! ```
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
 
 mod check;
+mod w1;
 mod w2;
 mod w3;
 mod w4;
@@ -24,7 +26,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N] [--density CELLS_PER_EDGE] [--candidates grid|rtree]
        truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
        truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
-       truce-bench w4 EVENTS_CSV [--threads N]";
+       truce-bench w4 EVENTS_CSV [--threads N]
+       truce-bench w1 EVENTS_CSV";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,6 +49,7 @@ fn run(args: &[String]) -> Result<()> {
         "w3" => w3::main(rest),
         "check" => check::main(rest),
         "w4" => w4::main(rest),
+        "w1" => w1::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())

@@ -238,9 +238,9 @@ impl Dialect {
 }
 
 /// What a source's reader provides to [`import_csv`].
-pub(crate) trait RowReader {
+pub(crate) trait RowReader: Sync {
     /// The column indexes the reader needs, found once per file.
-    type Columns;
+    type Columns: Sync;
     /// The format this reader reads.
     fn format(&self) -> Format;
     /// Finds the columns by name; `Err` names a required column the header lacks.
@@ -427,8 +427,22 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
     run(file, opened, source, options, sink)
 }
 
+/// Rows read before they are mapped together, in parallel.
+const BATCH: usize = 4096;
+
+/// One row's outcome, in file order.
+enum Mapped {
+    Report(Report),
+    Quarantine(RowProblem),
+    Skip(RowProblem),
+}
+
 /// Maps every data row of an opened file with `source`'s mapping.
-/// Returns the number of data rows read; every row goes to `sink`.
+/// Returns the number of data rows read; every row goes to `sink`, in file order.
+///
+/// Reading is sequential (the CSV parser and the line count); mapping rows to
+/// reports — dates, kinds, precision, names — is independent per row, so it is done
+/// for a batch of rows at a time on every core.
 pub(crate) fn run<R: Read, S: RowReader>(
     file: &str,
     opened: Opened<R>,
@@ -436,10 +450,11 @@ pub(crate) fn run<R: Read, S: RowReader>(
     options: &ImportOptions,
     sink: &mut dyn crate::Sink,
 ) -> Result<u64, IngestError> {
+    use rayon::prelude::*;
     let Opened {
         mut reader,
-        mut record,
-        mut pending,
+        record,
+        pending,
         header,
     } = opened;
     let columns = source
@@ -450,26 +465,23 @@ pub(crate) fn run<R: Read, S: RowReader>(
             column: column.to_string(),
         })?;
 
+    // Record buffers are reused from batch to batch: no allocation per row for reading.
+    let mut batch: Vec<(u64, csv::StringRecord)> = Vec::with_capacity(BATCH);
+    let mut spare: Vec<csv::StringRecord> = Vec::new();
+    let mut waiting = if pending { Some(record) } else { None };
     let mut rows_read: u64 = 0;
-    loop {
-        if !std::mem::take(&mut pending) && !next(file, &mut reader, &mut record)? {
-            break;
-        }
-        rows_read += 1;
-        let start = record.position().map_or(0, |p| p.byte());
-        let line = reader.get_mut().line_at(start);
+    let map = |line: u64, record: &csv::StringRecord| -> Mapped {
         if record.len() != header.len() {
-            sink.quarantine(RowProblem::row(
+            return Mapped::Quarantine(RowProblem::row(
                 file,
                 line,
                 source.width_reason(header.len(), record.len()),
             ));
-            continue;
         }
         let row = Row {
             file,
             line,
-            record: &record,
+            record,
             header: &header,
         };
         match source.report(&columns, &row) {
@@ -477,10 +489,54 @@ pub(crate) fn run<R: Read, S: RowReader>(
                 if options.keep_raw {
                     report.provenance.raw = row.raw();
                 }
-                sink.report(report);
+                Mapped::Report(report)
             }
-            Err(NotReport::Quarantine(problem)) => sink.quarantine(problem),
-            Err(NotReport::Skip(problem)) => sink.skip(problem),
+            Err(NotReport::Quarantine(problem)) => Mapped::Quarantine(problem),
+            Err(NotReport::Skip(problem)) => Mapped::Skip(problem),
+        }
+    };
+    loop {
+        let mut finished = false;
+        while batch.len() < BATCH {
+            let record = match waiting.take() {
+                Some(record) => record,
+                None => {
+                    let mut buffer = spare.pop().unwrap_or_default();
+                    if !next(file, &mut reader, &mut buffer)? {
+                        spare.push(buffer);
+                        finished = true;
+                        break;
+                    }
+                    buffer
+                }
+            };
+            rows_read += 1;
+            // Lines are counted in reading order, before the rows are mapped out of order.
+            let start = record.position().map_or(0, |p| p.byte());
+            let line = reader.get_mut().line_at(start);
+            batch.push((line, record));
+        }
+        let mapped: Vec<Mapped> = if batch.len() > 64 {
+            batch
+                .par_iter()
+                .map(|(line, record)| map(*line, record))
+                .collect()
+        } else {
+            batch
+                .iter()
+                .map(|(line, record)| map(*line, record))
+                .collect()
+        };
+        for outcome in mapped {
+            match outcome {
+                Mapped::Report(report) => sink.report(report),
+                Mapped::Quarantine(problem) => sink.quarantine(problem),
+                Mapped::Skip(problem) => sink.skip(problem),
+            }
+        }
+        spare.extend(batch.drain(..).map(|(_, record)| record));
+        if finished {
+            break;
         }
     }
     Ok(rows_read)
