@@ -55,13 +55,6 @@ enum ReportFormat {
     Markdown,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-enum EventsFormat {
-    UcdpGed,
-    Acled,
-    TruceJsonl,
-}
-
 #[derive(clap::Args, Debug)]
 struct EvidenceArgs {
     /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines); the format is detected from the header.
@@ -70,9 +63,9 @@ struct EvidenceArgs {
     /// A store made by `truce import`: its current reports are evidence too (with any `--events` files).
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Read every events file as this format instead of detecting it.
-    #[arg(long = "events-format", value_enum)]
-    events_format: Option<EventsFormat>,
+    /// Read every events file as this format instead of detecting it (`ucdp-ged`, `acled`, `truce-jsonl`, …).
+    #[arg(long = "events-format", value_name = "FORMAT", value_parser = parse_format)]
+    events_format: Option<Format>,
     /// Check as of this day (YYYY-MM-DD): later days are not yet observed. Default: the last day of the evidence.
     #[arg(long = "as-of", value_name = "DATE", value_parser = parse_day)]
     as_of: Option<Day>,
@@ -155,16 +148,6 @@ enum Command {
         #[command(flatten)]
         evidence: EvidenceArgs,
     },
-}
-
-impl EventsFormat {
-    fn format(self) -> Format {
-        match self {
-            EventsFormat::UcdpGed => Format::UcdpGed,
-            EventsFormat::Acled => Format::Acled,
-            EventsFormat::TruceJsonl => Format::TruceJsonl,
-        }
-    }
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -308,7 +291,7 @@ fn prepare(
             bail!("the agreement `{shown}` has {errors} error(s); nothing was checked");
         }
     };
-    let format = evidence.events_format.map(EventsFormat::format);
+    let format = evidence.events_format;
     let options = ImportOptions { keep_raw: false };
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();

@@ -731,11 +731,13 @@ impl RawColumns {
         match serde_json::from_str(raw).map_err(RawError::Json)? {
             StoredRaw::Pairs(pairs) => Ok(pairs),
             StoredRaw::Values(values) => {
-                if !self.0.contains_key(&run) {
-                    let columns = store.raw_columns(run).map_err(RawError::Sql)?;
-                    self.0.insert(run, columns);
-                }
-                let columns = self.0.get(&run).and_then(Option::as_ref);
+                let columns = match self.0.entry(run) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(store.raw_columns(run).map_err(RawError::Sql)?)
+                    }
+                };
+                let columns = columns.as_ref();
                 match columns {
                     Some(columns) if columns.len() == values.len() => {
                         Ok(columns.iter().cloned().zip(values).collect())
