@@ -96,6 +96,25 @@ enum QuarantineCommand {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum TimelineFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum ExportWhat {
+    /// Incidents with findings as GeoJSON points (QGIS, web maps).
+    IncidentsGeojson,
+    /// Incidents with findings as CSV.
+    IncidentsCsv,
+    /// Every finding as CSV, with its reasons.
+    FindingsCsv,
+    /// The evidence reports as HXL-tagged CSV.
+    ReportsHxl,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum ExportFormat {
     Csv,
     Jsonl,
@@ -138,6 +157,28 @@ enum Command {
         evidence: EvidenceArgs,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+    },
+    /// The chronology of the agreement and the incidents, and violations and deaths per week and party.
+    Timeline {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+        #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
+        format: TimelineFormat,
+        /// Also draw violations per day per party, with the step windows shaded, to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+    },
+    /// Write the check's incidents or findings (or the reports) for other tools, to stdout.
+    Export {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        /// What to write.
+        #[arg(value_enum)]
+        what: ExportWhat,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
     },
     /// Print the whole reason chain of a finding (or of every finding of an incident).
     Explain {
@@ -198,6 +239,17 @@ fn main() -> ExitCode {
             id,
             evidence,
         } => explain(&agreement, &evidence, &id, color),
+        Command::Timeline {
+            agreement,
+            evidence,
+            format,
+            chart,
+        } => timeline(&agreement, &evidence, format, chart.as_deref(), color),
+        Command::Export {
+            agreement,
+            what,
+            evidence,
+        } => export(&agreement, &evidence, what, color),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -332,6 +384,15 @@ fn prepare(
 }
 
 fn run_check(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<CheckResult> {
+    checked(path, evidence, color).map(|(_, _, result)| result)
+}
+
+/// Loads, reads the evidence and checks; keeps the agreement and the reports for the caller.
+fn checked(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    color: bool,
+) -> Result<(Agreement, Vec<Report>, CheckResult)> {
     let (agreement, reports, diagnostics) = prepare(path, evidence, color)?;
     let mut result = truce_engine::check(&CheckInput {
         agreement: &agreement,
@@ -339,7 +400,50 @@ fn run_check(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<CheckR
         as_of: evidence.as_of,
     });
     result.diagnostics = diagnostics;
-    Ok(result)
+    Ok((agreement, reports, result))
+}
+
+fn timeline(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    format: TimelineFormat,
+    chart: Option<&Path>,
+    color: bool,
+) -> Result<u8> {
+    let (agreement, _, result) = checked(path, evidence, color)?;
+    let t = truce_engine::timeline::timeline(&agreement, &result);
+    if let Some(chart) = chart {
+        let svg = truce_report::timeline::render_svg(&t)
+            .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
+        std::fs::write(chart, svg)
+            .with_context(|| format!("cannot write the chart `{}`", chart.display()))?;
+        eprintln!("chart written to {}", chart.display());
+    }
+    let text = match format {
+        TimelineFormat::Text => truce_report::timeline::render_text(&t),
+        TimelineFormat::Csv => truce_report::timeline::render_csv(&t),
+        TimelineFormat::Json => truce_report::timeline::render_json(&t),
+    };
+    print_stdout(&text)?;
+    Ok(0)
+}
+
+fn export(path: &Path, evidence: &EvidenceArgs, what: ExportWhat, color: bool) -> Result<u8> {
+    let (_, reports, result) = checked(path, evidence, color)?;
+    match what {
+        ExportWhat::IncidentsGeojson => {
+            print_stdout(&truce_report::export::incidents_geojson(&result))?
+        }
+        ExportWhat::IncidentsCsv => print_stdout(&truce_report::export::incidents_csv(&result))?,
+        ExportWhat::FindingsCsv => print_stdout(&truce_report::export::findings_csv(&result))?,
+        ExportWhat::ReportsHxl => {
+            let mut bytes = Vec::new();
+            truce_ingest::write_hxl(&reports, &mut bytes)
+                .context("cannot write the reports as HXL")?;
+            print_stdout(&String::from_utf8_lossy(&bytes))?;
+        }
+    }
+    Ok(0)
 }
 
 fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool) -> Result<u8> {

@@ -663,3 +663,103 @@ fn rows_out_of_scope_are_skipped_and_counted() {
     assert!(run.counts.add_up());
     assert_eq!(run.file.format, "gdelt");
 }
+
+// ---------------------------------------------------------------- timeline and exports
+
+#[test]
+fn the_timeline_shows_the_seventh_day_and_draws_a_chart() {
+    let dir = std::env::temp_dir().join(format!("truce-cli-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let chart = dir.join("syria.svg");
+    let output = truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+        "--chart",
+        chart.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("2016-09-19  incident         ucdp-ged:301214"),
+        "{text}"
+    );
+    assert!(
+        text.contains("step `seven-days-calm` window ends: not met"),
+        "{text}"
+    );
+    let svg = std::fs::read_to_string(&chart).expect("the chart is written");
+    assert!(svg.starts_with("<svg") && svg.contains("step seven-days-calm (not met)"));
+    let csv = stdout(&truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--format",
+        "csv",
+    ]));
+    assert!(csv.starts_with("week,party,incidents_certain,"));
+}
+
+#[test]
+fn incidents_and_findings_export_and_reports_round_trip_through_hxl() {
+    let geojson = truce(&[
+        "export",
+        SYRIA,
+        "incidents-geojson",
+        "--events",
+        SYRIA_EVENTS,
+    ]);
+    assert_eq!(code(&geojson), 0, "{}", stderr(&geojson));
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&geojson.stdout).expect("GeoJSON is JSON");
+    assert_eq!(parsed["type"], "FeatureCollection");
+    let convoy = parsed["features"]
+        .as_array()
+        .and_then(|f| {
+            f.iter()
+                .find(|x| x["properties"]["id"] == "ucdp-ged:301214")
+        })
+        .expect("the convoy");
+    assert_eq!(convoy["properties"]["violation"], "certain");
+    assert_eq!(
+        convoy["geometry"]["coordinates"],
+        serde_json::json!([36.94775, 36.1481])
+    );
+    let findings = stdout(&truce(&[
+        "export",
+        SYRIA,
+        "findings-csv",
+        "--events",
+        SYRIA_EVENTS,
+    ]));
+    assert!(findings.starts_with("finding,incident,clause,party,actor,verdict,certainty,"));
+    // Reports out as HXL, and back in: the same check.
+    let hxl = truce(&["export", SYRIA, "reports-hxl", "--events", SYRIA_EVENTS]);
+    assert_eq!(code(&hxl), 0, "{}", stderr(&hxl));
+    let dir = std::env::temp_dir().join(format!("truce-cli-hxl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("syria.hxl.csv");
+    std::fs::write(&file, &hxl.stdout).expect("write");
+    let again = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        file.to_str().expect("utf-8"),
+        "--as-of",
+        "2016-12-31",
+        "--format",
+        "json",
+    ]);
+    let original = syria_json("2016-12-31");
+    let reread: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON");
+    assert_eq!(reread["evidence"]["reports"], 6170, "{}", stderr(&again));
+    assert_eq!(reread["steps"], original["steps"]);
+    assert_eq!(
+        reread["violations_by_party"],
+        original["violations_by_party"]
+    );
+}
