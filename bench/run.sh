@@ -31,8 +31,8 @@ export PEERS_ENV=${PEERS_ENV:-/tmp/peers-env}
 export PEERS_DATA=${PEERS_DATA:-/tmp/peers-data}
 OUT=${OUT:-/tmp/truce-bench}
 RUNS=${RUNS:-5}
-PEERS=${PEERS:-geopandas,shapely,polars,duckdb,postgis,pandas,truce}
-ONLY=${ONLY:-W2,W3,W4,check}
+PEERS=${PEERS:-csv,geopandas,shapely,polars,duckdb,postgis,pandas,truce}
+ONLY=${ONLY:-W1,W1store,W2,W3,W4,check}
 PY=$PEERS_ENV/venv/bin/python
 mkdir -p "$OUT"
 [ -f "$PEERS_DIR/bench.py" ] || { echo "no peer benchmarks at $PEERS_DIR (set PEERS_DIR)" >&2; exit 1; }
@@ -62,7 +62,7 @@ fi
 
 # 3. truce-bench
 echo "== building truce-bench (release)"
-(cd "$REPO" && cargo build --release -p truce-bench -j "${JOBS:-2}" -q)
+(cd "$REPO" && cargo build --release -p truce-bench -p truce-cli -j "${JOBS:-2}" -q)
 TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 BIN=$TARGET_DIR/release/truce-bench
 [ -x "$BIN" ] || { echo "no $BIN" >&2; exit 1; }
@@ -81,13 +81,16 @@ esac
 # 5. truce's jobs, round-robin with the peers
 EV=$PEERS_DATA/events.csv
 ZN=$PEERS_DATA/zones.geojson
-"$PY" - "$OUT/jobs.jsonl" "$BIN" "$EV" "$ZN" "$PEERS_DATA" <<'PYEOF'
+"$PY" - "$OUT/jobs.jsonl" "$BIN" "$EV" "$ZN" "$PEERS_DATA" "$TARGET_DIR/release/truce" "$PY" "$REPO/bench/pandas_sqlite.py" <<'PYEOF'
 import json, sys
-out, b, ev, zn, data = sys.argv[1:]
+out, b, ev, zn, data, truce, py, pandas_sqlite = sys.argv[1:]
 jobs = [
     ["W3", "truce (verify)", [b, "w3", ev, data]],
     ["W3", "truce (adjudicate + verify)", [b, "w3", ev, data, "--full", "yes"]],
     ["W4", "truce", [b, "w4", ev]],
+    ["W1", "truce (to the report model)", [b, "w1", ev]],
+    ["W1store", "truce import (store)", [b, "store-import", truce, ev]],
+    ["W1store", "pandas + sqlite3 to_sql", [py, pandas_sqlite, ev]],
     ["check", "truce check", [b, "check", ev, data]],
     ["check", "truce check (with reasons)", [b, "check", ev, data, "--explain", "yes"]],
     ["W2", "truce", [b, "w2", ev, zn]],

@@ -10,11 +10,13 @@
 //! truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
 //! truce-bench w4 EVENTS_CSV [--threads N]
 //! truce-bench w1 EVENTS_CSV
+//! truce-bench store-import TRUCE_BINARY EVENTS_CSV
 //! ```
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
 
 mod check;
+mod store_import;
 mod w1;
 mod w2;
 mod w3;
@@ -27,7 +29,8 @@ const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N
        truce-bench w3 EVENTS_CSV DATA_DIR [--threads N] [--full yes]
        truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
        truce-bench w4 EVENTS_CSV [--threads N]
-       truce-bench w1 EVENTS_CSV";
+       truce-bench w1 EVENTS_CSV
+       truce-bench store-import TRUCE_BINARY EVENTS_CSV";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +53,7 @@ fn run(args: &[String]) -> Result<()> {
         "check" => check::main(rest),
         "w4" => w4::main(rest),
         "w1" => w1::main(rest),
+        "store-import" => store_import::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
