@@ -14,13 +14,23 @@ pub fn main(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&dir).context("temporary folder")?;
     let db = dir.join("events.sqlite");
     let mut phases = Phases::new();
-    let status = phases.time("import", || std::process::Command::new(truce).arg("import").arg(events_csv).arg("--db").arg(&db).status());
+    let status = phases.time("import", || {
+        std::process::Command::new(truce)
+            .arg("import")
+            .arg(events_csv)
+            .arg("--db")
+            .arg(&db)
+            .status()
+    });
     let status = status.with_context(|| format!("running {truce}"))?;
     if !matches!(status.code(), Some(0 | 1)) {
         bail!("truce import failed: {status}");
     }
     let store = truce_store::Store::open(&db).context("opening the store")?;
-    let rows = store.reports(&truce_store::ReportFilter::default()).context("reading back")?.len();
+    let rows = store
+        .reports(&truce_store::ReportFilter::default())
+        .context("reading back")?
+        .len();
     let bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
