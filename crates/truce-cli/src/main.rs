@@ -460,13 +460,14 @@ fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool
 }
 
 fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Result<u8> {
-    let result = run_check(path, evidence, color)?;
-    match truce_report::explain::render(&result, id) {
-        Some(text) => {
-            print_stdout(&text)?;
-            Ok(0)
-        }
-        None => {
+    let (agreement, reports, result) = checked(path, evidence, color)?;
+    // For a report's id: which close reports were merged with it, which were not, and why.
+    let corroboration = reports
+        .iter()
+        .position(|r| r.id() == id)
+        .map(|index| corroboration_text(&agreement, &reports, index));
+    match (truce_report::explain::render(&result, id), corroboration) {
+        (None, None) => {
             let known = result
                 .findings
                 .iter()
@@ -474,9 +475,63 @@ fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Resul
                 .map(|f| format!("`{}`", f.id))
                 .collect::<Vec<_>>()
                 .join(", ");
-            bail!("no finding or incident `{id}` in this check; finding ids look like {known}")
+            bail!(
+                "no finding, incident or report `{id}` in this check; finding ids look like {known}"
+            )
+        }
+        (findings, corroboration) => {
+            let mut text = findings.unwrap_or_else(|| format!("report {id}: no finding\n\n"));
+            text.push_str(&corroboration.unwrap_or_default());
+            print_stdout(&text)?;
+            Ok(0)
         }
     }
+}
+
+/// The close reports of one report, each with the corroboration tests it passed or failed.
+fn corroboration_text(agreement: &Agreement, reports: &[Report], index: usize) -> String {
+    use std::fmt::Write as _;
+    let settings = &agreement.evidence.corroboration;
+    let rule = truce_engine::corroborate::CorroborationRule {
+        max_days: settings.max_days,
+        max_km: settings.max_km,
+        coarsest: settings.coarsest,
+        longest_span_days: settings.longest_span_days,
+        merge_within_source: settings.merge_within_source,
+    };
+    let resolver = truce_engine::ActorResolver::new(agreement);
+    let key = |name: &str, span: &truce_model::time::DateSpan| match resolver.resolve(name, span) {
+        truce_engine::Resolution::Matched(m) => Some(agreement.actors[m.actor].id.clone()),
+        _ => None,
+    };
+    let pairs = truce_engine::corroborate::explain_neighbours(
+        reports,
+        &agreement.taxonomy,
+        &rule,
+        &key,
+        index,
+    );
+    let mut out = format!(
+        "corroboration of report {} (✓ test passed, ✗ failed):\n",
+        reports[index].id()
+    );
+    if pairs.is_empty() {
+        out.push_str(
+            "  no other report within twice the distance and one more day than the rule allows\n",
+        );
+    }
+    for pair in pairs {
+        let verdict = if pair.linked {
+            "merged with"
+        } else {
+            "kept apart from"
+        };
+        let _ = writeln!(out, "  {verdict} {}", reports[pair.other].id());
+        for (passed, text) in pair.tests {
+            let _ = writeln!(out, "    {} {text}", if passed { "✓" } else { "✗" });
+        }
+    }
+    out
 }
 
 fn print_stdout(text: &str) -> Result<()> {

@@ -259,7 +259,12 @@ fn explain_prints_the_whole_reason_chain() {
     }
     let unknown = truce(&["explain", SYRIA, "ucdp-ged:0", "--events", SYRIA_EVENTS]);
     assert_eq!(code(&unknown), 2);
-    assert!(stderr(&unknown).contains("no finding or incident `ucdp-ged:0`"));
+    assert!(stderr(&unknown).contains("no finding, incident or report `ucdp-ged:0`"));
+    // A report's close neighbours, and why each was kept apart (one curated source: ids are events).
+    assert!(
+        text.contains("corroboration of report ucdp-ged:301214"),
+        "{text}"
+    );
 }
 
 #[test]

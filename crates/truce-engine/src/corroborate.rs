@@ -432,10 +432,15 @@ pub fn explain_neighbours(
             ),
         ));
         let sources = rule.merge_within_source || me.provenance.source != other.provenance.source;
+        let same_source_note = if sources {
+            ""
+        } else {
+            " (one source gave them two ids: `merge_within_source` is off)"
+        };
         tests.push((
             sources,
             format!(
-                "sources {} and {}",
+                "sources {} and {}{same_source_note}",
                 me.provenance.source, other.provenance.source
             ),
         ));
