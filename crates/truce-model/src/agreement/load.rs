@@ -1076,18 +1076,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                 "merge_within_source",
             ],
         );
-        if let Some(n) = self.reader.opt_number(table, "max_days") {
-            if n.value < 0.0 || n.value.fract() != 0.0 {
-                self.reader
-                    .error(
-                        Code::InvalidValue,
-                        n.span,
-                        "`max_days` must be a whole number of days, 0 or more",
-                    )
-                    .expected("0, 1, 2, …");
-            } else {
-                self.agreement.evidence.corroboration.max_days = n.value as i32;
-            }
+        if let Some(n) = self.reader.opt_whole(table, "max_days", 0) {
+            self.agreement.evidence.corroboration.max_days = n.value as i32;
         }
         if let Some(n) = self.reader.opt_number(table, "max_km") {
             if n.value < 0.0 {
@@ -1098,18 +1088,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                 self.agreement.evidence.corroboration.max_km = n.value;
             }
         }
-        if let Some(n) = self.reader.opt_number(table, "longest_span_days") {
-            if n.value < 1.0 || n.value.fract() != 0.0 {
-                self.reader
-                    .error(
-                        Code::InvalidValue,
-                        n.span,
-                        "`longest_span_days` must be a whole number of days, 1 or more",
-                    )
-                    .expected("1, 2, 7, …");
-            } else {
-                self.agreement.evidence.corroboration.longest_span_days = n.value as i64;
-            }
+        if let Some(n) = self.reader.opt_whole(table, "longest_span_days", 1) {
+            self.agreement.evidence.corroboration.longest_span_days = n.value;
         }
         if let Some(flag) = self.reader.opt_bool(table, "merge_within_source") {
             self.agreement.evidence.corroboration.merge_within_source = flag.value;

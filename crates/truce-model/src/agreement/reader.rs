@@ -244,6 +244,25 @@ impl<'s> Reader<'s> {
         table.get(key).and_then(|v| self.number(key, v))
     }
 
+    /// A whole number of at least `min`, or a located error.
+    pub fn opt_whole(&mut self, table: Table<'_, '_>, key: &str, min: i64) -> Option<Located<i64>> {
+        let n = self.opt_number(table, key)?;
+        if n.value.fract() != 0.0 || n.value < min as f64 || n.value > i32::MAX as f64 {
+            self.error(
+                Code::InvalidValue,
+                n.span,
+                format!("`{key}` must be a whole number, {min} or more"),
+            )
+            .found(n.value.to_string())
+            .expected(format!("{min}, {}, {}, …", min + 1, min + 2));
+            return None;
+        }
+        Some(Located {
+            value: n.value as i64,
+            span: n.span,
+        })
+    }
+
     pub fn opt_bool(&mut self, table: Table<'_, '_>, key: &str) -> Option<Located<bool>> {
         let value = table.get(key)?;
         match value.get_ref() {
