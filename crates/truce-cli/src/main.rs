@@ -169,6 +169,12 @@ enum Command {
         /// Also draw violations per day per party, with the step windows shaded, to this SVG file.
         #[arg(long, value_name = "FILE")]
         chart: Option<PathBuf>,
+        /// Country-year figures to show beside the incidents: an HXL file such as IDMC's displacement data.
+        #[arg(long, value_name = "FILE")]
+        figures: Option<PathBuf>,
+        /// Only the figures of this country (its code, e.g. `SYR`, or its name as the file writes it).
+        #[arg(long, value_name = "COUNTRY", requires = "figures")]
+        country: Option<String>,
     },
     /// Write the check's incidents or findings (or the reports) for other tools, to stdout.
     Export {
@@ -244,7 +250,17 @@ fn main() -> ExitCode {
             evidence,
             format,
             chart,
-        } => timeline(&agreement, &evidence, format, chart.as_deref(), color),
+            figures,
+            country,
+        } => timeline(
+            &agreement,
+            &evidence,
+            format,
+            chart.as_deref(),
+            figures.as_deref(),
+            country.as_deref(),
+            color,
+        ),
         Command::Export {
             agreement,
             what,
@@ -408,10 +424,49 @@ fn timeline(
     evidence: &EvidenceArgs,
     format: TimelineFormat,
     chart: Option<&Path>,
+    figures: Option<&Path>,
+    country: Option<&str>,
     color: bool,
 ) -> Result<u8> {
     let (agreement, _, result) = checked(path, evidence, color)?;
-    let t = truce_engine::timeline::timeline(&agreement, &result);
+    let mut shown = Vec::new();
+    if let Some(file) = figures {
+        let name = file.display().to_string();
+        let handle = std::fs::File::open(file)
+            .with_context(|| format!("cannot open the figures file `{name}`"))?;
+        let read = truce_ingest::read_hxl_figures(&name, std::io::BufReader::new(handle))
+            .with_context(|| format!("cannot read `{name}`"))?;
+        for problem in &read.quarantined {
+            eprintln!("warning: figure row set aside: {problem}");
+        }
+        let wanted = |f: &truce_ingest::Figure| {
+            country.is_none_or(|c| {
+                f.country_code
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(c))
+                    || f.country
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(c))
+            })
+        };
+        shown = read
+            .figures
+            .iter()
+            .filter(|f| wanted(f))
+            .map(|f| truce_engine::timeline::Figure {
+                year: f.year,
+                country: f
+                    .country
+                    .clone()
+                    .or_else(|| f.country_code.clone())
+                    .unwrap_or_default(),
+                what: f.column.clone(),
+                value: f.value,
+                source: format!("{name}:{}", f.line),
+            })
+            .collect();
+    }
+    let t = truce_engine::timeline::timeline(&agreement, &result, &shown);
     if let Some(chart) = chart {
         let svg = truce_report::timeline::render_svg(&t)
             .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;

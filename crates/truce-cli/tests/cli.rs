@@ -768,3 +768,37 @@ fn incidents_and_findings_export_and_reports_round_trip_through_hxl() {
         original["violations_by_party"]
     );
 }
+
+#[test]
+fn displacement_figures_stand_beside_the_incidents_in_the_timeline() {
+    // IDMC's figures (CC BY-IGO), as HDX publishes them with HXL hashtags.
+    let figures = "crates/truce-ingest/tests/data/idmc_idps_displacement_data_hxl.csv";
+    let output = truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--figures",
+        figures,
+        "--country",
+        "SYR",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let figures = json["figures"].as_array().expect("figures");
+    let stock = figures
+        .iter()
+        .find(|f| f["what"] == "Conflict Stock Displacement")
+        .expect("stock figure");
+    assert_eq!(
+        (stock["year"].as_i64(), stock["value"].as_u64()),
+        (Some(2016), Some(6_326_000))
+    );
+    assert!(
+        figures
+            .iter()
+            .all(|f| f["year"] == 2016 && f["country"] == "Syrian Arab Republic")
+    );
+}

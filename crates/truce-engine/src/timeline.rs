@@ -53,6 +53,19 @@ pub struct StepWindow {
     pub met_on: Option<Day>,
 }
 
+/// A figure for a country and year from another dataset (e.g. IDMC's internally
+/// displaced people), shown beside the incidents.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Figure {
+    pub year: i32,
+    pub country: String,
+    /// What is counted, as the dataset names it (`Conflict Stock Displacement`).
+    pub what: String,
+    pub value: u64,
+    /// Where the figure comes from (file and line).
+    pub source: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
     pub agreement: String,
@@ -61,11 +74,14 @@ pub struct Timeline {
     pub daily: Vec<Daily>,
     pub weekly: Vec<Weekly>,
     pub steps: Vec<StepWindow>,
+    /// Figures for the years of the evidence (displacement…), by country, year and what.
+    pub figures: Vec<Figure>,
 }
 
 /// Builds the timeline of a check. Incidents enter the chronology when they hold a
 /// certain violation (the possible ones are counted in the series, not listed).
-pub fn timeline(agreement: &Agreement, result: &CheckResult) -> Timeline {
+/// `figures` from other datasets are kept for the years the evidence covers.
+pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure]) -> Timeline {
     let mut chronology = Vec::new();
     for clause in &agreement.clauses {
         if let Some(start) = clause.window.start {
@@ -235,6 +251,16 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult) -> Timeline {
             });
         }
     }
+    let years = match (result.evidence.first_day, result.evidence.last_day) {
+        (Some(a), Some(b)) => a.ymd().0..=b.ymd().0,
+        _ => 1..=0,
+    };
+    let mut figures: Vec<Figure> = figures
+        .iter()
+        .filter(|f| years.contains(&f.year))
+        .cloned()
+        .collect();
+    figures.sort_by(|a, b| (&a.country, a.year, &a.what).cmp(&(&b.country, b.year, &b.what)));
     Timeline {
         agreement: agreement.id.clone(),
         parties,
@@ -242,5 +268,6 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult) -> Timeline {
         daily,
         weekly,
         steps,
+        figures,
     }
 }

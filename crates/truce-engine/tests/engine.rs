@@ -1036,7 +1036,7 @@ fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
 fn the_timeline_interleaves_the_agreement_and_the_incidents() {
     let agreement = base();
     let result = run(&agreement, &scenario_a(), "2016-09-30");
-    let t = truce_engine::timeline::timeline(&agreement, &result);
+    let t = truce_engine::timeline::timeline(&agreement, &result, &[]);
     let whats: Vec<(String, &str)> = t
         .chronology
         .iter()

@@ -38,6 +38,19 @@ pub fn render_text(t: &Timeline) -> String {
             w.cumulative_deaths_certain_or_possible[1]
         );
     }
+    if !t.figures.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nFIGURES (other datasets, for the years of the evidence)"
+        );
+        for f in &t.figures {
+            let _ = writeln!(
+                out,
+                "  {}  {:<24} {:<36} {:>12}   ({})",
+                f.year, f.country, f.what, f.value, f.source
+            );
+        }
+    }
     out
 }
 

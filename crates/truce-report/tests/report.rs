@@ -171,7 +171,7 @@ fn timeline_as_text_csv_and_chart() {
     let agreement = load("base.toml", &source, &NoFiles)
         .agreement
         .expect("loads");
-    let t = truce_engine::timeline::timeline(&agreement, &scenario());
+    let t = truce_engine::timeline::timeline(&agreement, &scenario(), &[]);
     insta::assert_snapshot!("timeline_text", truce_report::timeline::render_text(&t));
     insta::assert_snapshot!("timeline_csv", truce_report::timeline::render_csv(&t));
     let svg = truce_report::timeline::render_svg(&t).expect("a chart");
