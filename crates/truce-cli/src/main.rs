@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use truce_engine::corroborate::KeptApart;
 use truce_engine::{CheckInput, CheckResult};
 use truce_ingest::{Format, ImportOptions};
 use truce_model::agreement::{Agreement, Loaded};
@@ -95,6 +96,43 @@ enum QuarantineCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum IncidentsCommand {
+    /// Record that two stored reports are of different incidents, whatever corroboration finds.
+    Split {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
+        first: String,
+        /// The second report, as SOURCE:ID.
+        second: String,
+        /// Who decides (kept on record with the decision).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why, in a few words.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// List the decisions in force.
+    Decisions {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// Withdraw a decision: the reports may be merged again. The decision stays on record.
+    Withdraw {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The decision's number, as `truce incidents decisions` lists it.
+        id: i64,
+        /// Who withdraws it.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum TimelineFormat {
     Text,
@@ -141,6 +179,11 @@ enum Command {
     Quarantine {
         #[command(subcommand)]
         command: QuarantineCommand,
+    },
+    /// Analysts' decisions on which stored reports are of different incidents.
+    Incidents {
+        #[command(subcommand)]
+        command: IncidentsCommand,
     },
     /// Check an agreement file and report every problem, located in its source.
     Lint {
@@ -232,6 +275,21 @@ fn main() -> ExitCode {
             command: QuarantineCommand::Export { db, run, format },
         } => store::quarantine_export(&db, run, format == ExportFormat::Jsonl).and_then(|bytes| {
             store::write_stdout(&bytes)?;
+            Ok(0)
+        }),
+        Command::Incidents { command } => match command {
+            IncidentsCommand::Split {
+                db,
+                first,
+                second,
+                by,
+                reason,
+            } => store::incidents_split(&db, &first, &second, &by, reason.as_deref()),
+            IncidentsCommand::Decisions { db } => store::incidents_decisions(&db),
+            IncidentsCommand::Withdraw { db, id, by } => store::incidents_withdraw(&db, id, &by),
+        }
+        .and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
             Ok(0)
         }),
         Command::Lint { agreement, format } => lint(&agreement, format, color),
@@ -337,7 +395,7 @@ fn prepare(
     path: &Path,
     evidence: &EvidenceArgs,
     color: bool,
-) -> Result<(Agreement, Vec<Report>, Vec<Diagnostic>)> {
+) -> Result<(Agreement, Vec<Report>, Vec<Diagnostic>, Vec<KeptApart>)> {
     let (shown, source, loaded) = load_agreement(path)?;
     let agreement = match loaded.agreement {
         Some(a) => {
@@ -363,11 +421,20 @@ fn prepare(
     let options = ImportOptions { keep_raw: false };
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut kept_apart = Vec::new();
     if let Some(db) = &evidence.db {
         let mut store = truce_store::Store::open(db)?;
         // Every version of an agreement checked against the store is kept.
         store.record_agreement(&shown, &source, &store::now())?;
         reports = store.reports(&truce_store::ReportFilter::default())?;
+        kept_apart = store
+            .kept_apart()?
+            .into_iter()
+            .map(|k| KeptApart {
+                first: k.first,
+                second: k.second,
+            })
+            .collect();
     }
     for file in &evidence.events {
         let name = file.display().to_string();
@@ -396,11 +463,11 @@ fn prepare(
         }
         reports.extend(imported.reports);
     }
-    Ok((agreement, reports, diagnostics))
+    Ok((agreement, reports, diagnostics, kept_apart))
 }
 
 fn run_check(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<CheckResult> {
-    checked(path, evidence, color).map(|(_, _, result)| result)
+    checked(path, evidence, color).map(|checked| checked.2)
 }
 
 /// Loads, reads the evidence and checks; keeps the agreement and the reports for the caller.
@@ -408,15 +475,16 @@ fn checked(
     path: &Path,
     evidence: &EvidenceArgs,
     color: bool,
-) -> Result<(Agreement, Vec<Report>, CheckResult)> {
-    let (agreement, reports, diagnostics) = prepare(path, evidence, color)?;
+) -> Result<(Agreement, Vec<Report>, CheckResult, Vec<KeptApart>)> {
+    let (agreement, reports, diagnostics, kept_apart) = prepare(path, evidence, color)?;
     let mut result = truce_engine::check(&CheckInput {
         agreement: &agreement,
         reports: &reports,
         as_of: evidence.as_of,
+        kept_apart: &kept_apart,
     });
     result.diagnostics = diagnostics;
-    Ok((agreement, reports, result))
+    Ok((agreement, reports, result, kept_apart))
 }
 
 fn timeline(
@@ -428,7 +496,7 @@ fn timeline(
     country: Option<&str>,
     color: bool,
 ) -> Result<u8> {
-    let (agreement, _, result) = checked(path, evidence, color)?;
+    let (agreement, _, result, _) = checked(path, evidence, color)?;
     let mut shown = Vec::new();
     if let Some(file) = figures {
         let name = file.display().to_string();
@@ -484,7 +552,7 @@ fn timeline(
 }
 
 fn export(path: &Path, evidence: &EvidenceArgs, what: ExportWhat, color: bool) -> Result<u8> {
-    let (_, reports, result) = checked(path, evidence, color)?;
+    let (_, reports, result, _) = checked(path, evidence, color)?;
     match what {
         ExportWhat::IncidentsGeojson => {
             print_stdout(&truce_report::export::incidents_geojson(&result))?
@@ -515,12 +583,12 @@ fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool
 }
 
 fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Result<u8> {
-    let (agreement, reports, result) = checked(path, evidence, color)?;
+    let (agreement, reports, result, kept_apart) = checked(path, evidence, color)?;
     // For a report's id: which close reports were merged with it, which were not, and why.
     let corroboration = reports
         .iter()
         .position(|r| r.id() == id)
-        .map(|index| corroboration_text(&agreement, &reports, index));
+        .map(|index| corroboration_text(&agreement, &reports, &kept_apart, index));
     match (truce_report::explain::render(&result, id), corroboration) {
         (None, None) => {
             let known = result
@@ -544,7 +612,12 @@ fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Resul
 }
 
 /// The close reports of one report, each with the corroboration tests it passed or failed.
-fn corroboration_text(agreement: &Agreement, reports: &[Report], index: usize) -> String {
+fn corroboration_text(
+    agreement: &Agreement,
+    reports: &[Report],
+    kept_apart: &[KeptApart],
+    index: usize,
+) -> String {
     use std::fmt::Write as _;
     let settings = &agreement.evidence.corroboration;
     let rule = truce_engine::corroborate::CorroborationRule {
@@ -575,7 +648,21 @@ fn corroboration_text(agreement: &Agreement, reports: &[Report], index: usize) -
             "  no other report within twice the distance and one more day than the rule allows\n",
         );
     }
-    for pair in pairs {
+    let key_of = |r: &Report| (r.provenance.source.clone(), r.provenance.source_id.clone());
+    let me = key_of(&reports[index]);
+    for mut pair in pairs {
+        let other = key_of(&reports[pair.other]);
+        let decided = kept_apart
+            .iter()
+            .any(|k| (k.first == me && k.second == other) || (k.first == other && k.second == me));
+        if decided {
+            pair.linked = false;
+            pair.tests.push((
+                false,
+                "an analyst decided they are different incidents (`truce incidents decisions`)"
+                    .to_string(),
+            ));
+        }
         let verdict = if pair.linked {
             "merged with"
         } else {

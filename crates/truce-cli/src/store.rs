@@ -373,6 +373,81 @@ pub fn quarantine_list(db: &Path, run: Option<i64>) -> Result<String> {
     Ok(text)
 }
 
+/// Splits `source:id` (the form `truce explain` and the reports show) at its first colon.
+fn report_ref(text: &str) -> Result<(String, String)> {
+    match text.split_once(':') {
+        Some((source, id)) if !source.is_empty() && !id.is_empty() => {
+            Ok((source.to_string(), id.to_string()))
+        }
+        _ => {
+            anyhow::bail!("`{text}` is not a report id: expected SOURCE:ID, e.g. `ucdp-ged:216505`")
+        }
+    }
+}
+
+/// `truce incidents split`: records that two stored reports are of different incidents.
+pub fn incidents_split(
+    db: &Path,
+    first: &str,
+    second: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<String> {
+    let (a, b) = (report_ref(first)?, report_ref(second)?);
+    if a == b {
+        anyhow::bail!("`{first}` is named twice: a report cannot be kept apart from itself");
+    }
+    let mut store = Store::open(db)?;
+    for (text, (source, id)) in [(first, &a), (second, &b)] {
+        if !store.has_report(source, id)? {
+            anyhow::bail!(
+                "the store `{}` holds no current report `{text}`; nothing was recorded",
+                db.display()
+            );
+        }
+    }
+    let decision = store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
+    Ok(format!(
+        "decision {}: {}:{} and {}:{} are kept apart (by {} on {})\n",
+        decision.id,
+        decision.first.0,
+        decision.first.1,
+        decision.second.0,
+        decision.second.1,
+        decision.decided_by,
+        decision.decided
+    ))
+}
+
+/// `truce incidents decisions`: the decisions in force, one per line.
+pub fn incidents_decisions(db: &Path) -> Result<String> {
+    let store = Store::open(db)?;
+    let mut text = String::new();
+    for d in store.kept_apart()? {
+        text.push_str(&format!(
+            "decision {}: {}:{} kept apart from {}:{} by {} on {}{}\n",
+            d.id,
+            d.first.0,
+            d.first.1,
+            d.second.0,
+            d.second.1,
+            d.decided_by,
+            d.decided,
+            d.reason.map(|r| format!(": {r}")).unwrap_or_default()
+        ));
+    }
+    Ok(text)
+}
+
+/// `truce incidents withdraw`: withdraws a decision (it stays on record).
+pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
+    let mut store = Store::open(db)?;
+    if !store.withdraw_kept_apart(id, by, &now())? {
+        anyhow::bail!("the store `{}` has no decision {id} in force", db.display());
+    }
+    Ok(format!("decision {id} withdrawn by {by}\n"))
+}
+
 /// `truce quarantine export`: every row set aside as CSV or JSON Lines, on stdout.
 pub fn quarantine_export(db: &Path, run: Option<i64>, jsonl: bool) -> Result<Vec<u8>> {
     let store = Store::open(db)?;

@@ -802,3 +802,143 @@ fn displacement_figures_stand_beside_the_incidents_in_the_timeline() {
             .all(|f| f["year"] == 2016 && f["country"] == "Syrian Arab Republic")
     );
 }
+
+#[test]
+fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
+    let dir = temp_dir("split");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    // A monitor's report of the attack on the UN aid convoy (GED 301214, real values),
+    // written as truce JSON Lines under another source: corroboration merges the two.
+    let store = truce_store::Store::open(&db).expect("the store opens");
+    let mut convoy = store
+        .reports(&truce_store::ReportFilter::default())
+        .expect("reports")
+        .into_iter()
+        .find(|r| r.provenance.source_id == "301214")
+        .expect("GED 301214 is stored");
+    drop(store);
+    convoy.provenance.source = "monitors".into();
+    convoy.provenance.source_id = "M-17".into();
+    let monitors = dir.join("monitors.jsonl");
+    std::fs::write(
+        &monitors,
+        format!("{}\n", serde_json::to_string(&convoy).expect("json")),
+    )
+    .expect("write");
+    let import = truce(&["import", path_str(&monitors), "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+
+    let incidents = || {
+        let output = truce(&[
+            "check",
+            SYRIA,
+            "--db",
+            path_str(&db),
+            "--as-of",
+            "2016-12-31",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+        (
+            json["evidence"]["reports"].as_u64().expect("reports"),
+            json["evidence"]["incidents"].as_u64().expect("incidents"),
+        )
+    };
+    let (reports, merged) = incidents();
+    assert_eq!(reports, 6171);
+    assert_eq!(merged, 6170, "the monitor's report joins GED 301214");
+
+    // Unknown reports and malformed ids are refused, and nothing is recorded.
+    let unknown = truce(&[
+        "incidents",
+        "split",
+        "--db",
+        path_str(&db),
+        "ucdp-ged:301214",
+        "monitors:M-99",
+        "--by",
+        "analyst-3",
+    ]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("no current report `monitors:M-99`"),
+        "{}",
+        stderr(&unknown)
+    );
+    let malformed = truce(&[
+        "incidents",
+        "split",
+        "--db",
+        path_str(&db),
+        "301214",
+        "monitors:M-17",
+        "--by",
+        "a",
+    ]);
+    assert_eq!(code(&malformed), 2);
+    assert!(stderr(&malformed).contains("expected SOURCE:ID"));
+
+    let split = truce(&[
+        "incidents",
+        "split",
+        "--db",
+        path_str(&db),
+        "ucdp-ged:301214",
+        "monitors:M-17",
+        "--by",
+        "analyst-3",
+        "--reason",
+        "the monitor saw a second strike on the warehouse",
+    ]);
+    assert_eq!(code(&split), 0, "{}", stderr(&split));
+    assert!(
+        stdout(&split).starts_with(
+            "decision 1: monitors:M-17 and ucdp-ged:301214 are kept apart (by analyst-3"
+        )
+    );
+    assert_eq!(incidents(), (6171, 6171));
+    let listed = truce(&["incidents", "decisions", "--db", path_str(&db)]);
+    assert!(
+        stdout(&listed).contains("the monitor saw a second strike"),
+        "{}",
+        stdout(&listed)
+    );
+    let explained = truce(&["explain", SYRIA, "monitors:M-17", "--db", path_str(&db)]);
+    assert_eq!(code(&explained), 0, "{}", stderr(&explained));
+    let text = stdout(&explained);
+    assert!(text.contains("kept apart from ucdp-ged:301214"), "{text}");
+    assert!(
+        text.contains("an analyst decided they are different incidents"),
+        "{text}"
+    );
+
+    let withdrawn = truce(&[
+        "incidents",
+        "withdraw",
+        "--db",
+        path_str(&db),
+        "1",
+        "--by",
+        "analyst-1",
+    ]);
+    assert_eq!(code(&withdrawn), 0, "{}", stderr(&withdrawn));
+    assert_eq!(incidents(), (6171, 6170));
+    assert_eq!(
+        stdout(&truce(&["incidents", "decisions", "--db", path_str(&db)])),
+        ""
+    );
+    let twice = truce(&[
+        "incidents",
+        "withdraw",
+        "--db",
+        path_str(&db),
+        "1",
+        "--by",
+        "analyst-1",
+    ]);
+    assert_eq!(code(&twice), 2);
+}

@@ -210,6 +210,96 @@ fn components(n: usize, links: &[(u32, u32)]) -> (Vec<u32>, usize) {
     (label, count)
 }
 
+/// An analyst's decision that two reports are of different incidents, whatever
+/// the rule says: each report named by its source and the source's own id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct KeptApart {
+    pub first: (String, String),
+    pub second: (String, String),
+}
+
+/// The incidents again with the analysts' decisions applied: a link is dropped
+/// when it would put two reports kept apart into one incident. Links are taken in
+/// order (closest report indices first), so the outcome does not depend on how the
+/// search was split between threads. Pairs naming a report not in `reports` are
+/// returned, to be reported rather than silently ignored.
+pub fn keep_apart(
+    reports: &[Report],
+    clusters: &Clusters,
+    decisions: &[KeptApart],
+) -> (Clusters, Vec<KeptApart>) {
+    let mut index: rustc_hash::FxHashMap<(&str, &str), u32> = rustc_hash::FxHashMap::default();
+    for (i, r) in reports.iter().enumerate() {
+        index.insert(
+            (
+                r.provenance.source.as_str(),
+                r.provenance.source_id.as_str(),
+            ),
+            i as u32,
+        );
+    }
+    let find_report =
+        |(source, id): &(String, String)| index.get(&(source.as_str(), id.as_str())).copied();
+    let mut unknown = Vec::new();
+    let mut apart: Vec<(u32, u32)> = Vec::new();
+    for decision in decisions {
+        match (find_report(&decision.first), find_report(&decision.second)) {
+            (Some(a), Some(b)) if a != b => apart.push((a, b)),
+            _ => unknown.push(decision.clone()),
+        }
+    }
+    if apart.is_empty() {
+        return (clusters.clone(), unknown);
+    }
+    let n = clusters.label.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    // For each root, the reports its incident must never be joined with.
+    let mut forbidden: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
+    for &(a, b) in &apart {
+        forbidden.entry(a).or_default().push(b);
+        forbidden.entry(b).or_default().push(a);
+    }
+    let mut links = Vec::with_capacity(clusters.links.len());
+    for &(a, b) in &clusters.links {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra == rb {
+            links.push((a, b));
+            continue;
+        }
+        let clash = |parent: &mut [u32], from: u32, other_root: u32| {
+            forbidden
+                .get(&from)
+                .is_some_and(|list| list.iter().any(|&x| find(parent, x) == other_root))
+        };
+        if clash(&mut parent, ra, rb) || clash(&mut parent, rb, ra) {
+            continue;
+        }
+        let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[join as usize] = keep;
+        if let Some(moved) = forbidden.remove(&join) {
+            forbidden.entry(keep).or_default().extend(moved);
+        }
+        links.push((a, b));
+    }
+    let (label, count) = components(n, &links);
+    (
+        Clusters {
+            links,
+            label,
+            count,
+        },
+        unknown,
+    )
+}
+
 /// truce's own rule for reports of the same incident (see `docs/corroboration.md`).
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct CorroborationRule {

@@ -38,11 +38,13 @@ pub struct CheckInput<'a> {
     /// The day the check is made "as of": later days are not yet observed.
     /// `None` takes the last day of the evidence.
     pub as_of: Option<Day>,
+    /// Pairs of reports an analyst has decided are of different incidents.
+    pub kept_apart: &'a [corroborate::KeptApart],
 }
 
 /// Runs the whole check, with every finding's reasons.
 pub fn check(input: &CheckInput<'_>) -> CheckResult {
-    adjudicate(input.agreement, input.reports, true).result(input.as_of)
+    adjudicate_with(input.agreement, input.reports, true, input.kept_apart).result(input.as_of)
 }
 
 /// Every incident judged against every clause: the first half of a check.
@@ -61,6 +63,8 @@ pub struct Adjudication<'a> {
     certain_zones: verify::ZoneLists,
     /// Which reports make each incident (corroboration).
     incident_map: incidents::IncidentMap,
+    /// Decisions to keep reports apart that named reports not in the evidence.
+    kept_apart_unknown: Vec<corroborate::KeptApart>,
     first_day: Option<Day>,
     last_day: Option<Day>,
 }
@@ -72,6 +76,18 @@ pub fn adjudicate<'a>(
     agreement: &'a Agreement,
     reports: &'a [Report],
     explain: bool,
+) -> Adjudication<'a> {
+    adjudicate_with(agreement, reports, explain, &[])
+}
+
+/// [`adjudicate`], with the analysts' decisions that some reports are of different
+/// incidents (see [`corroborate::keep_apart`]). Decisions naming reports not in the
+/// evidence are listed in the result's `kept_apart_unknown`.
+pub fn adjudicate_with<'a>(
+    agreement: &'a Agreement,
+    reports: &'a [Report],
+    explain: bool,
+    kept_apart: &[corroborate::KeptApart],
 ) -> Adjudication<'a> {
     let context = facts::Context::new(agreement, reports);
     // Incidents: one per report until corroboration merges them (issue 4).
@@ -170,6 +186,7 @@ pub fn adjudicate<'a>(
     let single_source = reports
         .windows(2)
         .all(|w| w[0].provenance.source == w[1].provenance.source);
+    let mut kept_apart_unknown = Vec::new();
     let incident_map = if single_source && !rule.merge_within_source {
         incidents::IncidentMap::singletons(reports.len())
     } else {
@@ -181,6 +198,8 @@ pub fn adjudicate<'a>(
             _ => None,
         };
         let clusters = corroborate::incidents(reports, &agreement.taxonomy, &rule, &actor_key);
+        let (clusters, unknown) = corroborate::keep_apart(reports, &clusters, kept_apart);
+        kept_apart_unknown = unknown;
         incidents::IncidentMap::from_clusters(reports, &clusters)
     };
     let (findings, keys, starts) = if incident_map.count < reports.len() {
@@ -221,6 +240,7 @@ pub fn adjudicate<'a>(
         keys,
         starts,
         incident_map,
+        kept_apart_unknown,
         certain_zones: verify::ZoneLists {
             zones: certain_zones,
             starts: zone_starts,
@@ -309,6 +329,7 @@ impl<'a> Adjudication<'a> {
             first_day,
             last_day,
             self.incident_map.count,
+            &self.kept_apart_unknown,
         );
         drop(evidence);
 
@@ -653,6 +674,7 @@ fn evidence_summary(
     first_day: Option<Day>,
     last_day: Option<Day>,
     incidents: usize,
+    kept_apart_unknown: &[corroborate::KeptApart],
 ) -> EvidenceSummary {
     let agreement = context.agreement;
     let mut by_source: BTreeMap<&str, u64> = BTreeMap::new();
@@ -701,6 +723,15 @@ fn evidence_summary(
     unmatched_names.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.name.cmp(&b.name)));
     unmatched_names.truncate(MAX_UNMATCHED_NAMES);
     EvidenceSummary {
+        kept_apart_unknown: kept_apart_unknown
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}:{} / {}:{}",
+                    k.first.0, k.first.1, k.second.0, k.second.1
+                )
+            })
+            .collect(),
         reports: reports.len() as u64,
         incidents: incidents as u64,
         first_day,

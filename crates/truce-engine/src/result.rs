@@ -142,6 +142,10 @@ pub struct EvidenceSummary {
     pub ambiguous_names: Vec<AmbiguousName>,
     /// Report kinds that are not in the taxonomy.
     pub unknown_kinds: Vec<NameCount>,
+    /// Analysts' decisions to keep two reports apart that named reports not in the
+    /// evidence (`source:id / source:id`), so had no effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_apart_unknown: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]

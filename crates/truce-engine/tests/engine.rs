@@ -154,6 +154,7 @@ fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
         agreement,
         reports,
         as_of: Some(day(as_of)),
+        kept_apart: &[],
     })
 }
 
@@ -964,6 +965,85 @@ fn close_but_distinct_incidents_stay_apart() {
     // Within one curated source, two ids are two events (the coders kept them apart).
     reports[4].provenance.source = "test".into();
     assert!(corroborate(&reports).links.is_empty());
+}
+
+fn kept(a: (&str, &str), b: (&str, &str)) -> truce_engine::corroborate::KeptApart {
+    truce_engine::corroborate::KeptApart {
+        first: (a.0.to_string(), a.1.to_string()),
+        second: (b.0.to_string(), b.1.to_string()),
+    }
+}
+
+#[test]
+fn an_analysts_decision_keeps_two_reports_apart_even_through_a_third() {
+    let strike = |id: &str, source: &str, lon: f64| {
+        let mut r = R::new(id, "2016-09-19", "air-strike")
+            .at(lon, 36.2, LocationPrecision::Exact)
+            .side("actor1", "Government of Syria", Role::Initiator)
+            .done();
+        r.provenance.source = source.into();
+        r
+    };
+    // Three sources, all within a few hundred metres: one incident by the rule.
+    let reports = [
+        strike("a", "ucdp-ged", 37.160),
+        strike("b", "acled", 37.161),
+        strike("c", "monitors", 37.162),
+    ];
+    let clusters = corroborate(&reports);
+    assert_eq!((clusters.count, clusters.links.len()), (1, 3));
+    // The analyst keeps a and c apart: the link b–c would join them through b, so it goes too.
+    let decisions = [
+        kept(("ucdp-ged", "a"), ("monitors", "c")),
+        kept(("ucdp-ged", "a"), ("nowhere", "zzz")),
+    ];
+    let (split, unknown) = truce_engine::corroborate::keep_apart(&reports, &clusters, &decisions);
+    assert_eq!(split.links, vec![(0, 1)]);
+    assert_eq!((split.count, split.label), (2, vec![0, 0, 2]));
+    // A decision naming a report not in the evidence is returned, not ignored.
+    assert_eq!(unknown, vec![decisions[1].clone()]);
+    // Order of the decision's two reports does not matter.
+    let (again, _) = truce_engine::corroborate::keep_apart(
+        &reports,
+        &clusters,
+        &[kept(("monitors", "c"), ("ucdp-ged", "a"))],
+    );
+    assert_eq!(again.label, vec![0, 0, 2]);
+}
+
+#[test]
+fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
+    let agreement = base();
+    let mut first = strike_on_civilians("ged-1", "2016-09-14");
+    first.provenance.source = "ucdp-ged".into();
+    let mut second = R::new("acled-1", "2016-09-14", "air-strike")
+        .at(37.201, 36.2005, LocationPrecision::Near)
+        .side("actor1", "Government of Syria", Role::Initiator)
+        .side("actor2", "Civilians", Role::Target)
+        .done();
+    second.provenance.source = "acled".into();
+    let reports = [first, second, elsewhere("end", "2016-09-30")];
+    let decisions = [
+        kept(("acled", "acled-1"), ("ucdp-ged", "ged-1")),
+        kept(("acled", "gone"), ("ucdp-ged", "ged-1")),
+    ];
+    let result = check(&CheckInput {
+        agreement: &agreement,
+        reports: &reports,
+        as_of: Some(day("2016-09-30")),
+        kept_apart: &decisions,
+    });
+    assert_eq!(result.evidence.incidents, 3);
+    let no_attacks = result
+        .findings
+        .iter()
+        .filter(|f| f.clause.as_ref() == "no-attacks")
+        .count();
+    assert_eq!(no_attacks, 2);
+    assert_eq!(
+        result.evidence.kept_apart_unknown,
+        vec!["acled:gone / ucdp-ged:ged-1".to_string()]
+    );
 }
 
 #[test]

@@ -125,6 +125,7 @@ fn scenario() -> CheckResult {
         agreement: &agreement,
         reports: &reports,
         as_of: Some(Day::parse_iso("2016-09-30").expect("date")),
+        kept_apart: &[],
     })
 }
 

@@ -191,6 +191,18 @@ pub struct Deletion {
     pub revisions_marked: u64,
 }
 
+/// An analyst's decision that two reports are of different incidents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptApartDecision {
+    pub id: i64,
+    /// (source, the source's id) of each report.
+    pub first: (String, String),
+    pub second: (String, String),
+    pub decided_by: String,
+    pub decided: String,
+    pub reason: Option<String>,
+}
+
 /// A recorded agreement version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgreementVersion {
@@ -620,6 +632,125 @@ impl Store {
             id,
             revisions_marked: marked as u64,
         })
+    }
+
+    /// Records that the two reports (each `(source, source id)`) are of different
+    /// incidents, whatever corroboration finds; checks against the store apply it.
+    /// Recording the same pair again (either order) while in force returns the
+    /// decision already in force.
+    pub fn record_kept_apart(
+        &mut self,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError> {
+        // One order for the pair, so (a, b) and (b, a) are the same decision.
+        let (first, second) = if first <= second {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        let action = "record a decision to keep reports apart";
+        let file = self.file.clone();
+        let err = |source| StoreError::Sql {
+            file: file.clone(),
+            action,
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM kept_apart WHERE first_source = ?1 AND first_id = ?2 \
+                 AND second_source = ?3 AND second_id = ?4 AND withdrawn IS NULL",
+                params![first.0, first.1, second.0, second.1],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO kept_apart (first_source, first_id, second_source, second_id, decided_by, decided, reason) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![first.0, first.1, second.0, second.1, decided_by, at, reason],
+                )
+                .map_err(err)?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.commit().map_err(err)?;
+        self.kept_apart()?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| StoreError::Sql {
+                file: self.file.clone(),
+                action,
+                source: rusqlite::Error::QueryReturnedNoRows,
+            })
+    }
+
+    /// Whether the store holds a current report `source`/`source_id`.
+    pub fn has_report(&self, source: &str, source_id: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM current_reports WHERE source = ?1 AND source_id = ?2)",
+                params![source, source_id],
+                |row| row.get(0),
+            )
+            .map_err(|source| StoreError::Sql {
+                file: self.file.clone(),
+                action: "look up a report",
+                source,
+            })
+    }
+
+    /// Withdraws decision `id` (it stays on record, marked withdrawn by whom and when).
+    /// Returns false when no decision `id` is in force.
+    pub fn withdraw_kept_apart(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE kept_apart SET withdrawn = ?2, withdrawn_by = ?3 WHERE id = ?1 AND withdrawn IS NULL",
+                params![id, at, by],
+            )
+            .map_err(|source| StoreError::Sql {
+                file: self.file.clone(),
+                action: "withdraw a decision to keep reports apart",
+                source,
+            })?;
+        Ok(changed > 0)
+    }
+
+    /// The decisions to keep reports apart that are in force, oldest first.
+    pub fn kept_apart(&self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        let err = |source| StoreError::Sql {
+            file: self.file.clone(),
+            action: "read the decisions to keep reports apart",
+            source,
+        };
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
+                 FROM kept_apart WHERE withdrawn IS NULL ORDER BY id",
+            )
+            .map_err(err)?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(KeptApartDecision {
+                    id: row.get(0)?,
+                    first: (row.get(1)?, row.get(2)?),
+                    second: (row.get(3)?, row.get(4)?),
+                    decided_by: row.get(5)?,
+                    decided: row.get(6)?,
+                    reason: row.get(7)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
     /// Records a version of an agreement (its text made canonical: CRLF → LF).

@@ -98,8 +98,28 @@ CREATE VIEW current_reports AS
 CREATE INDEX quarantine_run ON quarantine (run);
 "#;
 
+/// Migration 3: analysts' decisions that two reports are of different incidents,
+/// with who decided, when and why. A decision is withdrawn, not deleted, so the
+/// record of what was decided stays.
+const V3: &str = r#"
+CREATE TABLE kept_apart (
+    id            INTEGER PRIMARY KEY,
+    first_source  TEXT NOT NULL,
+    first_id      TEXT NOT NULL,
+    second_source TEXT NOT NULL,
+    second_id     TEXT NOT NULL,
+    decided_by    TEXT NOT NULL,
+    decided       TEXT NOT NULL,               -- RFC 3339
+    reason        TEXT,
+    withdrawn     TEXT,                        -- RFC 3339, NULL while in force
+    withdrawn_by  TEXT
+);
+CREATE INDEX kept_apart_in_force ON kept_apart (first_source, first_id, second_source, second_id)
+    WHERE withdrawn IS NULL;
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
