@@ -180,6 +180,17 @@ enum Command {
         #[command(subcommand)]
         command: QuarantineCommand,
     },
+    /// Record that a source withdrew a stored report: checks stop reading it; it stays in the store.
+    Delete {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The report, as SOURCE:ID (`ucdp-ged:216505`).
+        report: String,
+        /// Why (e.g. the source's note), kept with the deletion.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
     /// Analysts' decisions on which stored reports are of different incidents.
     Incidents {
         #[command(subcommand)]
@@ -277,6 +288,11 @@ fn main() -> ExitCode {
             store::write_stdout(&bytes)?;
             Ok(0)
         }),
+        Command::Delete { db, report, note } => store::delete(&db, &report, note.as_deref())
+            .and_then(|text| {
+                store::write_stdout(text.as_bytes())?;
+                Ok(0)
+            }),
         Command::Incidents { command } => match command {
             IncidentsCommand::Split {
                 db,

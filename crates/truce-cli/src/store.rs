@@ -419,6 +419,24 @@ pub fn incidents_split(
     ))
 }
 
+/// `truce delete`: records that a source withdrew a report; checks stop reading it,
+/// the store keeps it.
+pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
+    let (source, id) = report_ref(report)?;
+    let mut store = Store::open(db)?;
+    if !store.has_report(&source, &id)? {
+        anyhow::bail!(
+            "the store `{}` holds no current report `{report}`; nothing was recorded",
+            db.display()
+        );
+    }
+    let deletion = store.record_deletion(&source, &id, None, &now(), note)?;
+    Ok(format!(
+        "deletion {}: {report} marked deleted ({} revision(s) kept in the store, no longer checked)\n",
+        deletion.id, deletion.revisions_marked
+    ))
+}
+
 /// `truce incidents decisions`: the decisions in force, one per line.
 pub fn incidents_decisions(db: &Path) -> Result<String> {
     let store = Store::open(db)?;
