@@ -1011,6 +1011,84 @@ fn an_analysts_decision_keeps_two_reports_apart_even_through_a_third() {
     assert_eq!(again.label, vec![0, 0, 2]);
 }
 
+proptest::proptest! {
+    /// Whatever the links and the decisions: no two reports kept apart share an incident,
+    /// only links of the rule are kept, labels name each incident's first report, and with
+    /// no decision (or only decisions on unknown reports) nothing changes.
+    #[test]
+    fn keeping_apart_never_joins_a_kept_pair(
+        n in 2usize..14,
+        raw_links in proptest::collection::vec((0usize..14, 0usize..14), 0..40),
+        raw_decisions in proptest::collection::vec((0usize..14, 0usize..14), 0..6),
+    ) {
+        let reports: Vec<Report> = (0..n)
+            .map(|i| R::new(&format!("r{i}"), "2016-09-19", "air-strike").done())
+            .collect();
+        let mut links: Vec<(u32, u32)> = raw_links
+            .iter()
+            .map(|&(a, b)| (a % n, b % n))
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
+            .collect();
+        links.sort_unstable();
+        links.dedup();
+        // The components of the links, labelled by their first report (relaxation: n is small).
+        let mut label: Vec<u32> = (0..n as u32).collect();
+        loop {
+            let mut changed = false;
+            for &(a, b) in &links {
+                let low = label[a as usize].min(label[b as usize]);
+                for end in [a, b] {
+                    if label[end as usize] != low {
+                        label[end as usize] = low;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let count = (0..n).filter(|&i| label[i] as usize == i).count();
+        let clusters = truce_engine::corroborate::Clusters {
+            links: links.clone(),
+            label,
+            count,
+        };
+        let source = reports[0].provenance.source.clone();
+        let decisions: Vec<_> = raw_decisions
+            .iter()
+            .map(|&(a, b)| {
+                kept(
+                    (&source, &format!("r{}", a % n)),
+                    (&source, &format!("r{}", b % n)),
+                )
+            })
+            .collect();
+        let (split, _) = truce_engine::corroborate::keep_apart(&reports, &clusters, &decisions);
+        for &(a, b) in &raw_decisions {
+            let (a, b) = (a % n, b % n);
+            if a != b {
+                proptest::prop_assert_ne!(split.label[a], split.label[b]);
+            }
+        }
+        proptest::prop_assert!(split.links.iter().all(|l| links.binary_search(l).is_ok()));
+        for i in 0..n {
+            let l = split.label[i] as usize;
+            proptest::prop_assert!(l <= i && split.label[l] as usize == l);
+        }
+        let roots = (0..n).filter(|&i| split.label[i] as usize == i).count();
+        proptest::prop_assert_eq!(roots, split.count);
+        let (untouched, unknown) = truce_engine::corroborate::keep_apart(
+            &reports,
+            &clusters,
+            &[kept((&source, "nobody"), (&source, "r0"))],
+        );
+        proptest::prop_assert_eq!(unknown.len(), 1);
+        proptest::prop_assert_eq!(untouched.links, links);
+    }
+}
+
 #[test]
 fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
     let agreement = base();
