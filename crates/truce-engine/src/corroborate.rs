@@ -225,9 +225,13 @@ pub struct KeptApart {
 /// returned, to be reported rather than silently ignored.
 pub fn keep_apart(
     reports: &[Report],
-    clusters: &Clusters,
+    clusters: Clusters,
     decisions: &[KeptApart],
 ) -> (Clusters, Vec<KeptApart>) {
+    if decisions.is_empty() {
+        // The usual case: no index of a million reports to build for nothing.
+        return (clusters, Vec::new());
+    }
     let mut index: rustc_hash::FxHashMap<(&str, &str), u32> = rustc_hash::FxHashMap::default();
     for (i, r) in reports.iter().enumerate() {
         index.insert(
@@ -249,7 +253,7 @@ pub fn keep_apart(
         }
     }
     if apart.is_empty() {
-        return (clusters.clone(), unknown);
+        return (clusters, unknown);
     }
     let n = clusters.label.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();

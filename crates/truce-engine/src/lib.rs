@@ -188,6 +188,16 @@ pub fn adjudicate_with<'a>(
         .all(|w| w[0].provenance.source == w[1].provenance.source);
     let mut kept_apart_unknown = Vec::new();
     let incident_map = if single_source && !rule.merge_within_source {
+        if !kept_apart.is_empty() {
+            // Nothing is merged, so nothing to split; still name the decisions that
+            // point at reports not in the evidence.
+            let singletons = corroborate::Clusters {
+                links: Vec::new(),
+                label: (0..reports.len() as u32).collect(),
+                count: reports.len(),
+            };
+            kept_apart_unknown = corroborate::keep_apart(reports, singletons, kept_apart).1;
+        }
         incidents::IncidentMap::singletons(reports.len())
     } else {
         let actor_key = |name: &str, span: &truce_model::time::DateSpan| match context
@@ -198,7 +208,7 @@ pub fn adjudicate_with<'a>(
             _ => None,
         };
         let clusters = corroborate::incidents(reports, &agreement.taxonomy, &rule, &actor_key);
-        let (clusters, unknown) = corroborate::keep_apart(reports, &clusters, kept_apart);
+        let (clusters, unknown) = corroborate::keep_apart(reports, clusters, kept_apart);
         kept_apart_unknown = unknown;
         incidents::IncidentMap::from_clusters(reports, &clusters)
     };

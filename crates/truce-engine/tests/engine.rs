@@ -997,7 +997,8 @@ fn an_analysts_decision_keeps_two_reports_apart_even_through_a_third() {
         kept(("ucdp-ged", "a"), ("monitors", "c")),
         kept(("ucdp-ged", "a"), ("nowhere", "zzz")),
     ];
-    let (split, unknown) = truce_engine::corroborate::keep_apart(&reports, &clusters, &decisions);
+    let (split, unknown) =
+        truce_engine::corroborate::keep_apart(&reports, clusters.clone(), &decisions);
     assert_eq!(split.links, vec![(0, 1)]);
     assert_eq!((split.count, split.label), (2, vec![0, 0, 2]));
     // A decision naming a report not in the evidence is returned, not ignored.
@@ -1005,7 +1006,7 @@ fn an_analysts_decision_keeps_two_reports_apart_even_through_a_third() {
     // Order of the decision's two reports does not matter.
     let (again, _) = truce_engine::corroborate::keep_apart(
         &reports,
-        &clusters,
+        clusters.clone(),
         &[kept(("monitors", "c"), ("ucdp-ged", "a"))],
     );
     assert_eq!(again.label, vec![0, 0, 2]);
@@ -1065,7 +1066,7 @@ proptest::proptest! {
                 )
             })
             .collect();
-        let (split, _) = truce_engine::corroborate::keep_apart(&reports, &clusters, &decisions);
+        let (split, _) = truce_engine::corroborate::keep_apart(&reports, clusters.clone(), &decisions);
         for &(a, b) in &raw_decisions {
             let (a, b) = (a % n, b % n);
             if a != b {
@@ -1081,7 +1082,7 @@ proptest::proptest! {
         proptest::prop_assert_eq!(roots, split.count);
         let (untouched, unknown) = truce_engine::corroborate::keep_apart(
             &reports,
-            &clusters,
+            clusters,
             &[kept((&source, "nobody"), (&source, "r0"))],
         );
         proptest::prop_assert_eq!(unknown.len(), 1);
@@ -1121,6 +1122,20 @@ fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
     assert_eq!(
         result.evidence.kept_apart_unknown,
         vec!["acled:gone / ucdp-ged:ged-1".to_string()]
+    );
+    // One source only (nothing can merge): decisions on unknown reports are still named.
+    let single = check(&CheckInput {
+        agreement: &agreement,
+        reports: &reports[..1],
+        as_of: Some(day("2016-09-30")),
+        kept_apart: &decisions,
+    });
+    assert_eq!(
+        single.evidence.kept_apart_unknown,
+        vec![
+            "acled:acled-1 / ucdp-ged:ged-1".to_string(),
+            "acled:gone / ucdp-ged:ged-1".to_string()
+        ]
     );
 }
 
