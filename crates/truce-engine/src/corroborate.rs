@@ -179,17 +179,19 @@ pub fn link(
     }
 }
 
+/// The root of `x` in a union–find forest, halving the path on the way.
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let up = parent[parent[x as usize] as usize];
+        parent[x as usize] = up;
+        x = up;
+    }
+    x
+}
+
 /// Union–find over the links; each report labelled with the smallest index of its component.
 fn components(n: usize, links: &[(u32, u32)]) -> (Vec<u32>, usize) {
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    fn find(parent: &mut [u32], mut x: u32) -> u32 {
-        while parent[x as usize] != x {
-            let up = parent[parent[x as usize] as usize];
-            parent[x as usize] = up;
-            x = up;
-        }
-        x
-    }
     for &(a, b) in links {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra != rb {
@@ -257,14 +259,6 @@ pub fn keep_apart(
     }
     let n = clusters.label.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    fn find(parent: &mut [u32], mut x: u32) -> u32 {
-        while parent[x as usize] != x {
-            let up = parent[parent[x as usize] as usize];
-            parent[x as usize] = up;
-            x = up;
-        }
-        x
-    }
     // For each root, the reports its incident must never be joined with.
     let mut forbidden: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
     for &(a, b) in &apart {
@@ -278,12 +272,11 @@ pub fn keep_apart(
             links.push((a, b));
             continue;
         }
-        let clash = |parent: &mut [u32], from: u32, other_root: u32| {
-            forbidden
-                .get(&from)
-                .is_some_and(|list| list.iter().any(|&x| find(parent, x) == other_root))
-        };
-        if clash(&mut parent, ra, rb) || clash(&mut parent, rb, ra) {
+        // Each decision is listed under both its reports' roots, so one side suffices.
+        let clash = forbidden
+            .get(&ra)
+            .is_some_and(|list| list.iter().any(|&x| find(&mut parent, x) == rb));
+        if clash {
             continue;
         }
         let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
