@@ -700,11 +700,7 @@ impl Store {
                 params![source, source_id],
                 |row| row.get(0),
             )
-            .map_err(|source| StoreError::Sql {
-                file: self.file.clone(),
-                action: "look up a report",
-                source,
-            })
+            .map_err(|e| self.sql("look up a report", e))
     }
 
     /// Withdraws decision `id` (it stays on record, marked withdrawn by whom and when).
@@ -716,21 +712,13 @@ impl Store {
                 "UPDATE kept_apart SET withdrawn = ?2, withdrawn_by = ?3 WHERE id = ?1 AND withdrawn IS NULL",
                 params![id, at, by],
             )
-            .map_err(|source| StoreError::Sql {
-                file: self.file.clone(),
-                action: "withdraw a decision to keep reports apart",
-                source,
-            })?;
+            .map_err(|e| self.sql("withdraw a decision to keep reports apart", e))?;
         Ok(changed > 0)
     }
 
     /// The decisions to keep reports apart that are in force, oldest first.
     pub fn kept_apart(&self) -> Result<Vec<KeptApartDecision>, StoreError> {
-        let err = |source| StoreError::Sql {
-            file: self.file.clone(),
-            action: "read the decisions to keep reports apart",
-            source,
-        };
+        let err = |e| self.sql("read the decisions to keep reports apart", e);
         let mut statement = self
             .conn
             .prepare(
@@ -1076,10 +1064,11 @@ impl ImportRun<'_> {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(err)?;
+            // One count per (outcome, field, reason), for quarantined and skipped rows alike.
             let mut reason = tx
                 .prepare_cached(
                     "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                     VALUES (?1, 'quarantined', ?2, ?3, 1) \
+                     VALUES (?1, ?2, ?3, ?4, 1) \
                      ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
                 )
                 .map_err(err)?;
@@ -1100,22 +1089,15 @@ impl ImportRun<'_> {
                     ])
                     .map_err(err)?;
                 reason
-                    .execute(params![self.id, field, problem.reason])
+                    .execute(params![self.id, "quarantined", field, problem.reason])
                     .map_err(err)?;
             }
-            let mut skip_reason = tx
-                .prepare_cached(
-                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                     VALUES (?1, 'skipped', ?2, ?3, 1) \
-                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
-                )
-                .map_err(err)?;
             for problem in skipped {
                 batch.read += 1;
                 batch.skipped += 1;
                 let field = problem.field.as_deref().unwrap_or("");
-                skip_reason
-                    .execute(params![self.id, field, problem.reason])
+                reason
+                    .execute(params![self.id, "skipped", field, problem.reason])
                     .map_err(err)?;
             }
             tx.execute(
