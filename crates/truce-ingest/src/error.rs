@@ -115,6 +115,19 @@ pub enum IngestError {
         /// The missing column's name.
         column: String,
     },
+    /// A file was to be read as a mission's own report form (`mapped`) without
+    /// its mapping file: only the mapping says what its columns mean.
+    #[error(
+        "`{file}`: the `mapped` format needs the mapping file that describes the form's columns; \
+         expected a mapping (see \"Mission report forms\" in docs/sources.md)"
+    )]
+    MappingRequired {
+        /// The file, as given.
+        file: String,
+    },
+    /// The header of a file read with a mapping lacks a column the mapping names.
+    #[error("{0}")]
+    MappedColumnMissing(Box<MissingMappedColumn>),
 }
 
 pub(crate) fn list(names: &[String]) -> String {
@@ -128,9 +141,37 @@ pub(crate) fn list(names: &[String]) -> String {
         .join(", ")
 }
 
+/// What [`IngestError::MappedColumnMissing`] says: the data file, the column
+/// its header lacks, and where the mapping names it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{file}`: the header has no column `{column}`, which the mapping `{mapping}` names for \
+     `{key}` (line {mapping_line}); found columns {found}{hint}",
+    found = list(.found),
+    hint = .near.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default()
+)]
+pub struct MissingMappedColumn {
+    /// The data file, as given.
+    pub file: String,
+    /// The mapping file, as given to `load_mapping`.
+    pub mapping: String,
+    /// The line of the mapping file that names the column.
+    pub mapping_line: usize,
+    /// The mapping key that names it (`date.column`).
+    pub key: String,
+    /// The column's name as the mapping writes it.
+    pub column: String,
+    /// The column names found in the header (at most the first 50).
+    pub found: Vec<String>,
+    /// A column of the header whose name is close to the missing one (a typo).
+    pub near: Option<String>,
+}
+
 /// A format name that [`crate::Format`]'s `FromStr` does not know.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt` or `hxl`")]
+#[error(
+    "unknown format `{0}`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt`, `hxl` or `mapped`"
+)]
 pub struct UnknownFormat(pub String);
 
 /// One row that could not be read, quarantined with where and why.

@@ -18,20 +18,25 @@ pub enum Format {
     Gdelt,
     /// HXL-tagged CSV: a row of HXL hashtags under the header or instead of it.
     Hxl,
+    /// A mission's own report form (CSV or JSON Lines) read through a mapping
+    /// file ([`crate::load_mapping`], [`crate::import_mapped`]). Never detected:
+    /// only the mapping says what the columns mean.
+    Mapped,
 }
 
 impl Format {
     /// Every format, in the order they are tried and listed.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::UcdpGed,
         Format::Acled,
         Format::TruceJsonl,
         Format::Gdelt,
         Format::Hxl,
+        Format::Mapped,
     ];
 
     /// The name used on the command line and in messages (`ucdp-ged`, `acled`,
-    /// `truce-jsonl`, `gdelt`, `hxl`).
+    /// `truce-jsonl`, `gdelt`, `hxl`, `mapped`).
     pub fn name(self) -> &'static str {
         match self {
             Format::UcdpGed => "ucdp-ged",
@@ -39,6 +44,7 @@ impl Format {
             Format::TruceJsonl => "truce-jsonl",
             Format::Gdelt => "gdelt",
             Format::Hxl => "hxl",
+            Format::Mapped => "mapped",
         }
     }
 }
@@ -61,6 +67,7 @@ impl FromStr for Format {
             "truce-jsonl" | "jsonl" => Ok(Format::TruceJsonl),
             "gdelt" => Ok(Format::Gdelt),
             "hxl" => Ok(Format::Hxl),
+            "mapped" => Ok(Format::Mapped),
             _ => Err(UnknownFormat(text.to_string())),
         }
     }

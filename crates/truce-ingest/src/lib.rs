@@ -1,7 +1,8 @@
 //! Readers for the evidence truce weighs: event files from UCDP GED and ACLED
 //! (CSV), GDELT 2.0 event exports (tab-separated, alone or zipped), HXL-tagged
-//! CSV and truce's own JSON Lines, normalised into [`Report`]s; and a writer of
-//! reports as HXL-tagged CSV ([`write_hxl`]).
+//! CSV, truce's own JSON Lines, and a mission's own report forms (CSV or JSON
+//! Lines) read through a mapping file, normalised into [`Report`]s; and a
+//! writer of reports as HXL-tagged CSV ([`write_hxl`]).
 //!
 //! Every reader finds its columns by name, never by position, so the several
 //! layouts each source has published (GED 19.1 and the newer 49-column GED;
@@ -36,8 +37,45 @@
 //! # Ok::<(), truce_ingest::IngestError>(())
 //! ```
 //!
+//! A mission's own report forms have columns no reader can know in advance:
+//! a small TOML mapping file names them (which column is the date and in which
+//! format, which is the actor, how the form's incident types map to kinds).
+//! [`load_mapping`] checks it the way an agreement file is checked, returning
+//! every problem at once as located [`Diagnostic`](truce_model::diagnostic::Diagnostic)s;
+//! [`import_mapped`] and [`import_mapped_streaming`] then read data files with it,
+//! quarantining bad rows like every other reader.
+//!
+//! ```
+//! use truce_ingest::{ImportOptions, import_mapped, load_mapping};
+//!
+//! let mapping = "format = 1\n\
+//!     source = \"unsmis-patrol\"\n\
+//!     input = \"csv\"\n\
+//!     delimiter = \";\"\n\
+//!     id = \"report_no\"\n\
+//!     [date]\ncolumn = \"date_observed\"\nformat = \"%d/%m/%Y\"\n\
+//!     [place]\nname = \"village\"\nprecision = \"near\"\n\
+//!     [actors]\nactor = \"perpetrator\"\n\
+//!     [kind]\ncolumn = \"incident_type\"\nmap = { \"Shelling\" = \"shelling\" }\n";
+//! let loaded = load_mapping("mapping.toml", mapping);
+//! assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+//! let Some(mapping) = loaded.mapping else { unreachable!() };
+//!
+//! let form = "report_no;date_observed;village;perpetrator;incident_type\n\
+//!             P-1;21/03/2024;Kafr Nabl;Unit 7;Shelling\n\
+//!             P-2;31/02/2024;Kafr Nabl;Unit 7;Shelling\n";
+//! let imported = import_mapped("reports.csv", form.as_bytes(), &mapping, &ImportOptions::default())?;
+//! assert_eq!(imported.reports[0].kind, "shelling");
+//! assert_eq!(imported.reports[0].id(), "unsmis-patrol:P-1");
+//! assert_eq!(imported.quarantined[0].to_string(),
+//!     "reports.csv:3: field `date_observed`: found `31/02/2024`, expected a date that exists, \
+//!      written `%d/%m/%Y` (e.g. `21/03/2024`)");
+//! # Ok::<(), truce_ingest::IngestError>(())
+//! ```
+//!
 //! The mapping from each source's columns and codes to truce's fields, kinds and
-//! precisions is documented line by line in `docs/sources.md`.
+//! precisions, and every field of a mapping file, are documented line by line in
+//! `docs/sources.md`.
 
 #![warn(missing_docs)]
 
@@ -49,12 +87,14 @@ mod gdelt;
 mod ged;
 mod hxl;
 mod jsonl;
+mod mapped;
 mod parse;
 mod table;
 
-pub use error::{IngestError, RowProblem, UnknownFormat};
+pub use error::{IngestError, MissingMappedColumn, RowProblem, UnknownFormat};
 pub use format::{Format, detect_format};
 pub use hxl::{Figure, Figures, read_hxl_figures, write_hxl};
+pub use mapped::{LoadedMapping, MappedInput, Mapping, load_mapping};
 
 use std::io::{Cursor, Read};
 use truce_model::report::Report;
@@ -181,6 +221,53 @@ pub fn import_streaming<R: Read>(
     import_any(file_name, reader, format, options, true, sink)
 }
 
+/// Reads one file of a mission's own report form with its mapping (see
+/// [`load_mapping`]): a CSV file with a header row, or JSON Lines, as the
+/// mapping's `input` says.
+///
+/// Like [`import_reader`]: bad rows (a date that does not follow the mapping's
+/// format, a latitude out of range, an incident type the mapping does not map,
+/// casualties that are not a whole number, a line that is not a JSON object)
+/// are quarantined with the file, line, column, value and what was expected;
+/// nothing is skipped; `rows_read = reports + quarantined`. The file as a whole
+/// fails ([`IngestError`]) when it cannot be read, is not UTF-8, is empty (CSV),
+/// or its header lacks a column the mapping names
+/// ([`IngestError::MappedColumnMissing`], naming the column, the mapping file
+/// and its line). Every report's `provenance.source` is the mapping's `source`.
+/// Never panics, whatever the bytes. [`Imported::format`] is [`Format::Mapped`].
+pub fn import_mapped<R: Read>(
+    file_name: &str,
+    reader: R,
+    mapping: &Mapping,
+    options: &ImportOptions,
+) -> Result<Imported, IngestError> {
+    let mut imported = Imported {
+        format: Format::Mapped,
+        reports: Vec::new(),
+        quarantined: Vec::new(),
+        skipped: Vec::new(),
+        rows_read: 0,
+    };
+    let streamed = import_mapped_streaming(file_name, reader, mapping, options, &mut imported)?;
+    imported.rows_read = streamed.rows_read;
+    Ok(imported)
+}
+
+/// [`import_mapped`], handing each row to `sink` as it is read instead of collecting them.
+pub fn import_mapped_streaming<R: Read>(
+    file_name: &str,
+    reader: R,
+    mapping: &Mapping,
+    options: &ImportOptions,
+    sink: &mut dyn Sink,
+) -> Result<Streamed, IngestError> {
+    let rows_read = mapped::import(file_name, reader, mapping, options, sink)?;
+    Ok(Streamed {
+        format: Format::Mapped,
+        rows_read,
+    })
+}
+
 fn import_any<R: Read>(
     file_name: &str,
     mut reader: R,
@@ -229,6 +316,12 @@ fn import_any<R: Read>(
         Format::TruceJsonl => jsonl::import(file_name, input, options, sink)?,
         Format::Gdelt => gdelt::import(file_name, input, options, sink)?,
         Format::Hxl => hxl::import(file_name, input, options, sink)?,
+        // Only `import_mapped` has the mapping such a file needs.
+        Format::Mapped => {
+            return Err(IngestError::MappingRequired {
+                file: file_name.to_string(),
+            });
+        }
     };
     Ok(Streamed { format, rows_read })
 }

@@ -73,7 +73,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A month by its English name or its three-letter abbreviation, any case.
-fn month(name: &str) -> Option<u32> {
+pub(crate) fn month(name: &str) -> Option<u32> {
     let lower = name.to_ascii_lowercase();
     let lower = lower.strip_suffix('.').unwrap_or(&lower);
     MONTHS

@@ -190,6 +190,11 @@ impl<'a> Row<'a> {
         RowProblem::row(self.file, self.line, reason)
     }
 
+    /// Every cell of the row as written, in file order.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &'a str> {
+        self.record.iter()
+    }
+
     /// The row as `(column, value)` pairs, values as written.
     pub(crate) fn raw(&self) -> Vec<(String, String)> {
         self.header
