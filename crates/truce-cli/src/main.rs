@@ -6,6 +6,7 @@
 //! input is invalid.
 
 mod files;
+mod runs;
 mod store;
 
 // Importing allocates and frees millions of small strings (raw rows) across
@@ -240,6 +241,24 @@ enum Command {
         #[command(flatten)]
         evidence: EvidenceArgs,
     },
+    /// List the check runs recorded in a store (each `truce check --db` records one).
+    Runs {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// What changed between two recorded check runs: findings, steps, entitlements, and why.
+    Diff {
+        /// The earlier check run's number (as `truce runs` lists them).
+        from: i64,
+        /// The later check run's number.
+        to: i64,
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
     /// Print the whole reason chain of a finding (or of every finding of an incident).
     Explain {
         /// The agreement file (TOML).
@@ -308,6 +327,16 @@ fn main() -> ExitCode {
             store::write_stdout(text.as_bytes())?;
             Ok(0)
         }),
+        Command::Runs { db } => runs::list(&db).and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
+            Ok(0)
+        }),
+        Command::Diff {
+            from,
+            to,
+            db,
+            format,
+        } => runs::diff_runs(&db, from, to, format == LintFormat::Json),
         Command::Lint { agreement, format } => lint(&agreement, format, color),
         Command::Check {
             agreement,
@@ -406,12 +435,27 @@ fn lint(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
     Ok(if errors > 0 { 2 } else { 0 })
 }
 
+/// What a check read from a store, to record the check run there.
+struct StoreRead {
+    /// The agreement version recorded for this check.
+    agreement_version: i64,
+    watermark: truce_store::Watermark,
+    /// The decisions to keep reports apart in force.
+    kept_apart: Vec<i64>,
+}
+
+/// The agreement and the evidence, loaded and read.
+struct Prepared {
+    agreement: Agreement,
+    reports: Vec<Report>,
+    diagnostics: Vec<Diagnostic>,
+    kept_apart: Vec<KeptApart>,
+    /// When the evidence came (partly) from a store and the agreement version could be recorded there.
+    store: Option<StoreRead>,
+}
+
 /// Loads the agreement and reads the evidence; reports problems as the user expects.
-fn prepare(
-    path: &Path,
-    evidence: &EvidenceArgs,
-    color: bool,
-) -> Result<(Agreement, Vec<Report>, Vec<Diagnostic>, Vec<KeptApart>)> {
+fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared> {
     let (shown, source, loaded) = load_agreement(path)?;
     let agreement = match loaded.agreement {
         Some(a) => {
@@ -438,19 +482,36 @@ fn prepare(
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
     let mut kept_apart = Vec::new();
+    let mut store_read = None;
     if let Some(db) = &evidence.db {
         let mut store = truce_store::Store::open(db)?;
-        // Every version of an agreement checked against the store is kept.
-        store.record_agreement(&shown, &source, &store::now())?;
-        reports = store.reports(&truce_store::ReportFilter::default())?;
-        kept_apart = store
-            .kept_apart()?
-            .into_iter()
+        // Every version of an agreement checked against the store is kept. A store
+        // that cannot be written (a read-only copy) can still be checked; the check
+        // is then not recorded, and the user is told.
+        let version = match store.record_agreement(&shown, &source, &store::now()) {
+            Ok(version) => Some(version.id),
+            Err(e) => {
+                let e = anyhow::Error::from(e);
+                eprintln!("warning: {e:#}; this check is not recorded in the store");
+                None
+            }
+        };
+        let (read, watermark) =
+            store.reports_with_watermark(&truce_store::ReportFilter::default())?;
+        reports = read;
+        let decisions = store.kept_apart()?;
+        kept_apart = decisions
+            .iter()
             .map(|k| KeptApart {
-                first: k.first,
-                second: k.second,
+                first: k.first.clone(),
+                second: k.second.clone(),
             })
             .collect();
+        store_read = version.map(|agreement_version| StoreRead {
+            agreement_version,
+            watermark,
+            kept_apart: decisions.iter().map(|k| k.id).collect(),
+        });
     }
     for file in &evidence.events {
         let name = file.display().to_string();
@@ -479,28 +540,41 @@ fn prepare(
         }
         reports.extend(imported.reports);
     }
-    Ok((agreement, reports, diagnostics, kept_apart))
+    Ok(Prepared {
+        agreement,
+        reports,
+        diagnostics,
+        kept_apart,
+        store: store_read,
+    })
 }
 
-fn run_check(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<CheckResult> {
-    checked(path, evidence, color).map(|checked| checked.2)
+/// The agreement, the evidence and the check made of them.
+struct Checked {
+    agreement: Agreement,
+    reports: Vec<Report>,
+    result: CheckResult,
+    kept_apart: Vec<KeptApart>,
+    store: Option<StoreRead>,
 }
 
 /// Loads, reads the evidence and checks; keeps the agreement and the reports for the caller.
-fn checked(
-    path: &Path,
-    evidence: &EvidenceArgs,
-    color: bool,
-) -> Result<(Agreement, Vec<Report>, CheckResult, Vec<KeptApart>)> {
-    let (agreement, reports, diagnostics, kept_apart) = prepare(path, evidence, color)?;
+fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked> {
+    let prepared = prepare(path, evidence, color)?;
     let mut result = truce_engine::check(&CheckInput {
-        agreement: &agreement,
-        reports: &reports,
+        agreement: &prepared.agreement,
+        reports: &prepared.reports,
         as_of: evidence.as_of,
-        kept_apart: &kept_apart,
+        kept_apart: &prepared.kept_apart,
     });
-    result.diagnostics = diagnostics;
-    Ok((agreement, reports, result, kept_apart))
+    result.diagnostics = prepared.diagnostics;
+    Ok(Checked {
+        agreement: prepared.agreement,
+        reports: prepared.reports,
+        result,
+        kept_apart: prepared.kept_apart,
+        store: prepared.store,
+    })
 }
 
 fn timeline(
@@ -512,7 +586,9 @@ fn timeline(
     country: Option<&str>,
     color: bool,
 ) -> Result<u8> {
-    let (agreement, _, result, _) = checked(path, evidence, color)?;
+    let Checked {
+        agreement, result, ..
+    } = checked(path, evidence, color)?;
     let mut shown = Vec::new();
     if let Some(file) = figures {
         let name = file.display().to_string();
@@ -568,7 +644,9 @@ fn timeline(
 }
 
 fn export(path: &Path, evidence: &EvidenceArgs, what: ExportWhat, color: bool) -> Result<u8> {
-    let (_, reports, result, _) = checked(path, evidence, color)?;
+    let Checked {
+        reports, result, ..
+    } = checked(path, evidence, color)?;
     match what {
         ExportWhat::IncidentsGeojson => {
             print_stdout(&truce_report::export::incidents_geojson(&result))?
@@ -586,20 +664,31 @@ fn export(path: &Path, evidence: &EvidenceArgs, what: ExportWhat, color: bool) -
 }
 
 fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool) -> Result<u8> {
-    let result = run_check(path, evidence, color)?;
+    let checked = checked(path, evidence, color)?;
+    let result = &checked.result;
     let text = match format {
-        ReportFormat::Json => truce_report::json::render(&result),
-        ReportFormat::Markdown => truce_report::markdown::render(&result),
+        ReportFormat::Json => truce_report::json::render(result),
+        ReportFormat::Markdown => truce_report::markdown::render(result),
         ReportFormat::Text => {
-            truce_report::text::render(&result, &truce_report::text::TextOptions { bold: color })
+            truce_report::text::render(result, &truce_report::text::TextOptions { bold: color })
         }
     };
+    let code = truce_report::check_exit_code(result) as u8;
+    if let (Some(db), Some(read)) = (&evidence.db, &checked.store) {
+        runs::record_check_run(db, evidence, read, &checked, code)?;
+    }
     print_stdout(&text)?;
-    Ok(truce_report::check_exit_code(&result) as u8)
+    Ok(code)
 }
 
 fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Result<u8> {
-    let (agreement, reports, result, kept_apart) = checked(path, evidence, color)?;
+    let Checked {
+        agreement,
+        reports,
+        result,
+        kept_apart,
+        ..
+    } = checked(path, evidence, color)?;
     // For a report's id: which close reports were merged with it, which were not, and why.
     let corroboration = reports
         .iter()

@@ -129,7 +129,7 @@ impl Sink for Batcher {
 }
 
 /// The sha256 of a file, read once before the import (a resumed run is found by it).
-fn file_sha256(path: &Path, name: &str) -> Result<String> {
+pub(crate) fn file_sha256(path: &Path, name: &str) -> Result<String> {
     let mut file = std::fs::File::open(path)
         .with_context(|| format!("cannot open the events file `{name}`"))?;
     let mut hasher = Sha256::new();

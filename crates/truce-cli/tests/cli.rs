@@ -942,3 +942,119 @@ fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
     ]);
     assert_eq!(code(&twice), 2);
 }
+
+#[test]
+fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change() {
+    let dir = temp_dir("diff");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let check = |as_of: &str| {
+        let output = truce(&["check", SYRIA, "--db", path_str(&db), "--as-of", as_of]);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        stderr(&output)
+    };
+    let first = check("2016-12-31");
+    assert!(first.contains("recorded as check run 1 in"), "{first}");
+    let again = check("2016-12-31");
+    assert!(
+        again.contains("recorded as check run 2")
+            && again.contains("nothing it reads changed since check run 1"),
+        "{again}"
+    );
+
+    // GED revises event 318815 (the real row, with another perpetrator and more
+    // deaths) and withdraws event 218211.
+    let records = syria_records();
+    let row = records
+        .iter()
+        .find(|r| r.starts_with("318815,"))
+        .expect("GED 318815");
+    let revised = row
+        .replacen(",Government of Syria,", ",IS,", 1)
+        .strip_suffix(",6,6,6")
+        .map(|start| format!("{start},6,13,13"))
+        .expect("GED 318815 ends with its deaths: low, best and high 6");
+    assert_ne!(&revised, row);
+    let file = dir.join("revised.csv");
+    std::fs::write(&file, format!("{}\n{revised}\n", records[0])).expect("write");
+    let import = truce(&["import", path_str(&file), "--db", path_str(&db)]);
+    assert!(stderr(&import).contains("1 revised"), "{}", stderr(&import));
+    let delete = truce(&[
+        "delete",
+        "--db",
+        path_str(&db),
+        "ucdp-ged:218211",
+        "--note",
+        "removed in the next GED release",
+    ]);
+    assert_eq!(code(&delete), 0, "{}", stderr(&delete));
+    let third = check("2016-12-31");
+    assert!(
+        third.contains("since check run 2: 2 report(s) changed in the store, 2 finding(s)"),
+        "{third}"
+    );
+
+    let runs = truce(&["runs", "--db", path_str(&db)]);
+    assert_eq!(code(&runs), 0);
+    assert_eq!(stdout(&runs).lines().count(), 3, "{}", stdout(&runs));
+    assert!(stdout(&runs).contains("check run 3: ") && stdout(&runs).contains("6169 reports"));
+
+    let text = truce(&["diff", "2", "3", "--db", path_str(&db)]);
+    assert_eq!(code(&text), 1, "outcomes differ: {}", stderr(&text));
+    let text = stdout(&text);
+    for expected in [
+        "evidence: 6170 → 6169 reports; 0 added, 1 revised, 1 withdrawn in the store",
+        "ucdp-ged:318815 was revised: casualties.best `6` → `13`",
+        "sides `initiator: Government of Syria (state-forces); target: Civilians (civilians)` → `initiator: IS; target: Civilians (civilians)`",
+        "gone    ucdp-ged:218211/coh-civilians/syrian-insurgents: violation, certain, party opposition → none",
+        "because ucdp-ged:218211 was withdrawn by its source (removed in the next GED release)",
+        "gone    ucdp-ged:318815/coh-civilians/syrian-government",
+        "party government-side: 6 / ",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+
+    let json = truce(&["diff", "2", "3", "--db", path_str(&db), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    assert_eq!(json["schema"], "truce-diff/1");
+    assert_eq!(json["evidence"].as_array().map(Vec::len), Some(2));
+    let gone: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        gone,
+        [
+            "ucdp-ged:218211/coh-civilians/syrian-insurgents",
+            "ucdp-ged:318815/coh-civilians/syrian-government"
+        ]
+    );
+
+    // Another as-of day changes the step, and the diff says so.
+    let fourth = check("2016-09-15");
+    assert!(fourth.contains("recorded as check run 4"), "{fourth}");
+    let steps = truce(&["diff", "3", "4", "--db", path_str(&db)]);
+    let steps = stdout(&steps);
+    assert!(steps.contains("as of: 2016-12-31 → 2016-09-15"), "{steps}");
+    assert!(
+        steps.contains("seven-days-calm \"")
+            && steps.contains("not met")
+            && steps.contains("→ pending"),
+        "{steps}"
+    );
+
+    // The same run twice: the same outcome, exit 0. An unknown run is named.
+    let same = truce(&["diff", "3", "3", "--db", path_str(&db)]);
+    assert_eq!(code(&same), 0);
+    assert!(stdout(&same).contains("Same outcome"));
+    let unknown = truce(&["diff", "3", "9", "--db", path_str(&db)]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("has no check run 9 (it has 1, 2, 3, 4)"),
+        "{}",
+        stderr(&unknown)
+    );
+}

@@ -4,9 +4,11 @@
 //! * [`markdown`] — the same report as Markdown, for minutes and mail;
 //! * [`json`] — the stable JSON document (`truce-check/1`);
 //! * [`explain`] — the whole reason chain of one finding;
-//! * [`diagnostics`] — located problems, underlined in their source, or as JSON.
+//! * [`diagnostics`] — located problems, underlined in their source, or as JSON;
+//! * [`diff`] — what changed between two recorded check runs, and why.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod json;

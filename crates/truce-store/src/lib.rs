@@ -28,9 +28,11 @@
 //! (same sha256 and format) resumes that run, and the caller skips the first
 //! [`ImportRun::rows_done`] rows.
 
+mod checks;
 mod schema;
 mod stored;
 
+pub use checks::{CheckRun, NewCheckRun, ReportChange, Watermark};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OptionalExtension, params};

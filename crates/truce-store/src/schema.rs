@@ -118,8 +118,32 @@ CREATE INDEX kept_apart_in_force ON kept_apart (first_source, first_id, second_s
     WHERE withdrawn IS NULL;
 "#;
 
+/// Migration 4: check runs. A run records what it read — the agreement version,
+/// the store's evidence as of its high-water marks (reports and deletions are
+/// only ever appended, so two marks fix the evidence exactly), the decisions in
+/// force and the files read beside the store — and what it found, so two runs
+/// can be compared (`truce diff`) long after the evidence has moved on.
+const V4: &str = r#"
+CREATE TABLE check_runs (
+    id              INTEGER PRIMARY KEY,
+    started         TEXT    NOT NULL,          -- RFC 3339, given by the caller
+    agreement       INTEGER NOT NULL REFERENCES agreements (id),
+    agreement_id    TEXT    NOT NULL,          -- the agreement's own `id`, whatever file it was read from
+    as_of           TEXT,                      -- YYYY-MM-DD as given; NULL: the last day of the evidence
+    last_report     INTEGER NOT NULL,          -- highest reports.id the run could read
+    last_deletion   INTEGER NOT NULL,          -- highest deletions.id the run could read
+    kept_apart      TEXT    NOT NULL,          -- JSON [decision id, …] in force
+    files           TEXT    NOT NULL,          -- JSON [[file, sha256], …] read beside the store
+    reports         INTEGER NOT NULL,          -- reports read in all
+    result_sha256   TEXT    NOT NULL,          -- of `result`
+    result          TEXT    NOT NULL,          -- the check output, truce-check/1 JSON
+    exit_code       INTEGER NOT NULL
+);
+CREATE INDEX check_runs_agreement ON check_runs (agreement_id, id);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

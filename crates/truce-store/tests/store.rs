@@ -499,3 +499,125 @@ fn raw_rows_with_other_columns_than_the_run_are_kept_whole() {
         .expect("reports");
     assert_eq!(back, reports);
 }
+
+#[test]
+fn check_runs_fix_the_evidence_they_read_and_the_changes_between_them_are_exact() {
+    let dir = temp("check-runs");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let text = syria_text();
+    let rows = records(&text);
+    let (meta, imported) = import_text(SYRIA_EVENTS, &text);
+    store_file(&mut store, &meta, &imported, 10_000);
+    let agreement = store
+        .record_agreement("agreement.toml", "id = \"a\"\n", AT)
+        .expect("agreement");
+    let (read, first) = store
+        .reports_with_watermark(&ReportFilter::default())
+        .expect("reports");
+    assert_eq!(read.len(), 6170);
+    assert_eq!((first.last_report, first.last_deletion), (6170, 0));
+    let record = |store: &mut Store, at: truce_store::Watermark, result: &str| {
+        store
+            .record_check_run(&truce_store::NewCheckRun {
+                started: AT,
+                agreement: agreement.id,
+                agreement_id: "a",
+                as_of: Some("2016-12-31"),
+                watermark: at,
+                kept_apart: &[3],
+                files: &[("beside.csv".to_string(), "ab".repeat(32))],
+                reports: 6170,
+                result,
+                exit_code: 1,
+            })
+            .expect("recorded")
+    };
+    let one = record(&mut store, first, "{\"schema\":\"truce-check/1\"}");
+    assert_eq!(one, 1);
+
+    // Between the runs: row 2 revised twice (two later exports), row 3 deleted,
+    // one new row. The state at each run is what it was then.
+    let second_id = imported.reports[1].provenance.source_id.clone();
+    let third_id = imported.reports[2].provenance.source_id.clone();
+    for (n, place) in ["Syria (first fix)", "Syria (second fix)"]
+        .iter()
+        .enumerate()
+    {
+        let changed = rows[2].replacen(",Syria,652,", &format!(",{place},652,"), 1);
+        assert_ne!(changed, rows[2]);
+        let name = format!("later-{n}.csv");
+        let (meta, imported) = import_text(&name, &format!("{}\n{changed}\n", rows[0]));
+        assert_eq!(
+            store_file(&mut store, &meta, &imported, 10).counts.revised,
+            1
+        );
+    }
+    store
+        .record_deletion("ucdp-ged", &third_id, None, AT, Some("withdrawn"))
+        .expect("deletion");
+    let extra = rows[4].replacen(
+        &format!("{},", imported.reports[3].provenance.source_id),
+        "99000001,",
+        1,
+    );
+    let (meta, new) = import_text("extra.csv", &format!("{}\n{extra}\n", rows[0]));
+    assert_eq!(store_file(&mut store, &meta, &new, 10).counts.stored, 1);
+    let second = store.watermark().expect("watermark");
+    assert_eq!((second.last_report, second.last_deletion), (6173, 1));
+    record(&mut store, second, "{}");
+
+    let changes = store.changes_between(first, second).expect("changes");
+    let summary: Vec<(String, bool, bool, Option<String>)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c.source_id.clone(),
+                c.before.is_some(),
+                c.after.is_some(),
+                c.deletion_note.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (third_id.clone(), true, false, Some("withdrawn".to_string())),
+            (second_id.clone(), true, true, None),
+            ("99000001".to_string(), false, true, None),
+        ]
+    );
+    // Two revisions between the runs: before is the one the first run read, after the last.
+    let revised = &changes[1];
+    let country = |r: &Option<truce_model::report::Report>| {
+        r.as_ref().and_then(|r| r.location.country.clone())
+    };
+    assert_eq!(country(&revised.before).as_deref(), Some("Syria"));
+    assert_eq!(
+        country(&revised.after).as_deref(),
+        Some("Syria (second fix)")
+    );
+    // Backwards, the same changes with before and after swapped.
+    let backwards = store.changes_between(second, first).expect("changes");
+    assert_eq!(backwards.len(), 3);
+    assert!(backwards[0].after.is_some());
+    assert_eq!(backwards[0].deletion_note, None);
+    assert_eq!(country(&backwards[1].after).as_deref(), Some("Syria"));
+    assert!(
+        store
+            .changes_between(second, second)
+            .expect("none")
+            .is_empty()
+    );
+
+    let runs = store.check_runs().expect("runs");
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].watermark, first);
+    assert_eq!(runs[0].kept_apart, [3]);
+    assert_eq!(runs[0].files[0].0, "beside.csv");
+    assert_eq!(runs[0].agreement_id, "a");
+    assert!(runs[0].result.is_empty(), "listings leave the results out");
+    let run = store.check_run(1).expect("read").expect("run 1");
+    assert_eq!(run.result, "{\"schema\":\"truce-check/1\"}");
+    assert_eq!(run.result_sha256, sha256_hex(run.result.as_bytes()));
+    assert!(store.check_run(3).expect("read").is_none());
+}

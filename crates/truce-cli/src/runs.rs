@@ -1,0 +1,190 @@
+//! Check runs in the store: `truce check --db` records each one; `truce runs`
+//! lists them; `truce diff` shows what changed between two, and why.
+
+use crate::{Checked, EvidenceArgs, StoreRead, store};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use truce_report::diff::{self, Diff, RunRef};
+use truce_store::{CheckRun, NewCheckRun, Store};
+
+/// Records the check just made and tells the user (on stderr) what changed since
+/// the last recorded check of the same agreement.
+pub fn record_check_run(
+    db: &Path,
+    evidence: &EvidenceArgs,
+    read: &StoreRead,
+    checked: &Checked,
+    exit_code: u8,
+) -> Result<()> {
+    let mut files = Vec::new();
+    for file in &evidence.events {
+        let name = file.display().to_string();
+        files.push((name.clone(), store::file_sha256(file, &name)?));
+    }
+    let as_of = evidence.as_of.map(|d| d.to_string());
+    let result = truce_report::json::render(&checked.result);
+    let mut store = Store::open(db)?;
+    // The last check of the same agreement (by its own id: the file may have
+    // moved or been given by another path, and may be a new version).
+    let agreement_id = checked.agreement.id.as_str();
+    let previous = store
+        .check_runs()?
+        .into_iter()
+        .rev()
+        .find(|run| run.agreement_id == agreement_id);
+    let id = store.record_check_run(&NewCheckRun {
+        started: &store::now(),
+        agreement: read.agreement_version,
+        agreement_id,
+        as_of: as_of.as_deref(),
+        watermark: read.watermark,
+        kept_apart: &read.kept_apart,
+        files: &files,
+        reports: checked.reports.len() as u64,
+        result: &result,
+        exit_code: i32::from(exit_code),
+    })?;
+    let Some(previous) = previous else {
+        eprintln!("recorded as check run {id} in {}", db.display());
+        return Ok(());
+    };
+    let compared = compare(&store, previous.id, id)?;
+    let db_shown = db.display();
+    if compared.evidence.is_empty()
+        && !compared.agreement_changed
+        && compared.as_of.0 == compared.as_of.1
+        && compared.files_changed.is_empty()
+        && compared.kept_apart_added.is_empty()
+        && compared.kept_apart_withdrawn.is_empty()
+    {
+        eprintln!(
+            "recorded as check run {id} in {db_shown}; nothing it reads changed since check run {}",
+            previous.id
+        );
+    } else {
+        eprintln!(
+            "recorded as check run {id} in {db_shown}; since check run {}: {} report(s) changed in the store, \
+             {} finding(s) and {} step outcome(s) differ (truce diff {} {id} --db {db_shown})",
+            previous.id,
+            compared.evidence.len(),
+            compared.findings.len(),
+            compared.steps.len(),
+            previous.id
+        );
+    }
+    Ok(())
+}
+
+fn run_ref(run: &CheckRun) -> RunRef {
+    RunRef {
+        id: run.id,
+        started: run.started.clone(),
+        agreement: run.agreement_name.clone(),
+        agreement_sha256: run.agreement_sha256.clone(),
+        as_of_given: run.as_of.clone(),
+        reports: run.reports,
+        kept_apart: run.kept_apart.clone(),
+        files: run.files.clone(),
+    }
+}
+
+fn load(store: &Store, id: i64) -> Result<(CheckRun, serde_json::Value)> {
+    let Some(run) = store.check_run(id)? else {
+        let known: Vec<String> = store
+            .check_runs()?
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
+        bail!(
+            "the store `{}` has no check run {id} (it has {})",
+            store.file(),
+            if known.is_empty() {
+                "none: `truce check --db` records them".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+    };
+    let result = serde_json::from_str(&run.result).with_context(|| {
+        format!(
+            "the store `{}`: the result of check run {id} cannot be read back",
+            store.file()
+        )
+    })?;
+    Ok((run, result))
+}
+
+/// Compares two recorded runs.
+fn compare(store: &Store, from: i64, to: i64) -> Result<Diff> {
+    let (a, a_result) = load(store, from)?;
+    let (b, b_result) = load(store, to)?;
+    let evidence = store
+        .changes_between(a.watermark, b.watermark)?
+        .iter()
+        .filter_map(|c| {
+            diff::evidence_change(
+                c.before.as_ref(),
+                c.after.as_ref(),
+                c.deletion_note.as_deref(),
+            )
+        })
+        .collect();
+    Ok(diff::diff(
+        run_ref(&a),
+        &a_result,
+        run_ref(&b),
+        &b_result,
+        evidence,
+    ))
+}
+
+/// `truce diff RUN-A RUN-B --db PATH`: exit 0 when the outcomes are the same, 1 when they differ.
+pub fn diff_runs(db: &Path, from: i64, to: i64, json: bool) -> Result<u8> {
+    if !db.exists() {
+        bail!("the store `{}` does not exist", db.display());
+    }
+    let store = Store::open(db)?;
+    let compared = compare(&store, from, to)?;
+    let text = if json {
+        diff::render_json(&compared)
+    } else {
+        diff::render_text(&compared)
+    };
+    store::write_stdout(text.as_bytes())?;
+    Ok(if compared.same_outcome() { 0 } else { 1 })
+}
+
+/// `truce runs --db PATH`: the recorded check runs, one per line.
+pub fn list(db: &Path) -> Result<String> {
+    if !db.exists() {
+        bail!("the store `{}` does not exist", db.display());
+    }
+    let store = Store::open(db)?;
+    let mut text = String::new();
+    for run in store.check_runs()? {
+        text.push_str(&format!(
+            "check run {}: {} agreement {} from {} (version {}), as of {}, {} reports{}, exit {}\n",
+            run.id,
+            run.started,
+            run.agreement_id,
+            run.agreement_name,
+            run.agreement_sha256
+                .get(..12)
+                .unwrap_or(&run.agreement_sha256),
+            run.as_of
+                .as_deref()
+                .unwrap_or("the last day of the evidence"),
+            run.reports,
+            if run.files.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} file(s) beside the store)", run.files.len())
+            },
+            run.exit_code
+        ));
+    }
+    if text.is_empty() {
+        text.push_str("no check runs recorded: `truce check AGREEMENT --db PATH` records one\n");
+    }
+    Ok(text)
+}
