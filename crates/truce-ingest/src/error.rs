@@ -141,14 +141,19 @@ pub(crate) fn list(names: &[String]) -> String {
         .join(", ")
 }
 
-/// What [`IngestError::MappedColumnMissing`] says: the data file, the column
-/// its header lacks, and where the mapping names it.
+/// What [`IngestError::MappedColumnMissing`] says: the data file, the first
+/// column its header lacks, where the mapping names it, and the other missing ones.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "`{file}`: the header has no column `{column}`, which the mapping `{mapping}` names for \
-     `{key}` (line {mapping_line}); found columns {found}{hint}",
+     `{key}` (line {mapping_line}); found columns {found}{hint}{also}",
     found = list(.found),
-    hint = .near.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default()
+    hint = .near.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default(),
+    also = if .also_missing.is_empty() {
+        String::new()
+    } else {
+        format!("; also missing: {}", list(.also_missing))
+    }
 )]
 pub struct MissingMappedColumn {
     /// The data file, as given.
@@ -165,6 +170,8 @@ pub struct MissingMappedColumn {
     pub found: Vec<String>,
     /// A column of the header whose name is close to the missing one (a typo).
     pub near: Option<String>,
+    /// The other columns the mapping names that the header lacks, in mapping order.
+    pub also_missing: Vec<String>,
 }
 
 /// A format name that [`crate::Format`]'s `FromStr` does not know.

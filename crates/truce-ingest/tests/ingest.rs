@@ -1,7 +1,10 @@
 //! Integration tests of truce-ingest on real UCDP GED rows, invented ACLED-layout rows, real
 //! GDELT 2.0 rows and real HXL files (all in `tests/data/`, see its README), faults written to
-//! real files (truncated, Windows-1256, UTF-16, BOM, duplicates, wrong format), plus property
-//! tests that no input panics.
+//! real files (truncated, Windows-1256, UTF-16, BOM, duplicates, wrong format), a mission's own
+//! report form read through a mapping file (module `mapped`), plus property tests that no input
+//! panics.
+
+mod mapped;
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -971,10 +974,12 @@ fn formats_are_detected_from_the_header() {
     assert_eq!(Format::TruceJsonl.to_string(), "truce-jsonl");
     assert_eq!(Format::Gdelt.to_string(), "gdelt");
     assert_eq!(Format::Hxl.to_string(), "hxl");
+    assert_eq!(Format::Mapped.to_string(), "mapped");
     let err = "gdelt1".parse::<Format>().expect_err("unknown");
     assert_eq!(
         err.to_string(),
-        "unknown format `gdelt1`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt` or `hxl`"
+        "unknown format `gdelt1`: expected `ucdp-ged`, `acled`, `truce-jsonl`, `gdelt`, `hxl` or \
+         `mapped`"
     );
 }
 

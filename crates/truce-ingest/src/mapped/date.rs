@@ -76,6 +76,11 @@ impl DateFormat {
                     Some('M') => Piece::Minute,
                     Some('S') => Piece::Second,
                     Some('%') => Piece::Literal('%'),
+                    Some('y') => {
+                        return Err("has `%y`, a two-digit year, which truce does not read (is \
+                                    `16` 1916 or 2016?); the year must have 4 digits (`%Y`)"
+                            .to_string());
+                    }
                     Some(other) => return Err(format!("has the unknown directive `%{other}`")),
                     None => return Err("ends with a lone `%`".to_string()),
                 },

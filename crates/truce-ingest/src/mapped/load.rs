@@ -484,7 +484,7 @@ impl Builder<'_> {
                         .error(
                             Code::InvalidValue,
                             text.span,
-                            format!("the date format {why}"),
+                            format!("`date.format` {why}"),
                         )
                         .found(format!("`{}`", text.value))
                         .expected(format!("`iso`, or a pattern of {DIRECTIVES}"))
@@ -620,9 +620,8 @@ impl Builder<'_> {
         &mut self,
         value: &toml::Spanned<DeValue<'_>>,
     ) -> Option<Vec<(String, LocationPrecision)>> {
-        let entries = self.text_map(value, "place.precision_map")?;
+        let (entries, mut ok) = self.text_map(value, "place.precision_map")?;
         let mut map = Vec::with_capacity(entries.len());
-        let mut ok = true;
         for (key, target) in entries {
             let what = format!("maps `{key}` to `{}`, which is", target.value);
             match self.precision(&target, "place.precision_map", &what) {
@@ -639,7 +638,7 @@ impl Builder<'_> {
         &mut self,
         value: &toml::Spanned<DeValue<'_>>,
         path: &str,
-    ) -> Option<Vec<(String, Located<String>)>> {
+    ) -> Option<(FormValues, bool)> {
         let DeValue::Table(entries) = value.get_ref() else {
             self.walker.wrong_type(
                 path,
@@ -697,7 +696,9 @@ impl Builder<'_> {
                 None => ok = false,
             }
         }
-        ok.then_some(out)
+        // The entries read are returned even when others were wrong, so that
+        // their values are checked too: every problem at once.
+        Some((out, ok))
     }
 
     // ------------------------------------------------------------ [actors]
@@ -788,7 +789,7 @@ impl Builder<'_> {
         let column = self.req_column(table, "column");
         let default = match self.walker.opt_string(table, "default") {
             Some(value) => self
-                .kind_id("kind.default", &value, "is".to_string())
+                .kind_id("kind.default", &value, format!("is `{}`", value.value))
                 .map(Some),
             None => Some(None),
         };
@@ -797,22 +798,23 @@ impl Builder<'_> {
                 self.walker.missing(table, "map");
                 None
             }
-            Some(value) => self.text_map(value, "kind.map").and_then(|entries| {
-                let mut map = Vec::with_capacity(entries.len());
-                let mut values = Vec::with_capacity(entries.len());
-                let mut ok = true;
-                for (key, target) in entries {
-                    let what = format!("maps `{key}` to `{}`", target.value);
-                    match self.kind_id("kind.map", &target, what) {
-                        Some(kind) => {
-                            map.push((key.to_lowercase(), kind));
-                            values.push(key);
+            Some(value) => self
+                .text_map(value, "kind.map")
+                .and_then(|(entries, mut ok)| {
+                    let mut map = Vec::with_capacity(entries.len());
+                    let mut values = Vec::with_capacity(entries.len());
+                    for (key, target) in entries {
+                        let what = format!("maps `{key}` to `{}`", target.value);
+                        match self.kind_id("kind.map", &target, what) {
+                            Some(kind) => {
+                                map.push((key.to_lowercase(), kind));
+                                values.push(key);
+                            }
+                            None => ok = false,
                         }
-                        None => ok = false,
                     }
-                }
-                ok.then_some((map, values))
-            }),
+                    ok.then_some((map, values))
+                }),
         };
         let (map, values) = map?;
         Some(KindRule {
@@ -845,6 +847,9 @@ impl Builder<'_> {
         [killed, low, high, civilians]
     }
 }
+
+/// `(value as the form writes it, what the mapping maps it to)` pairs.
+type FormValues = Vec<(String, Located<String>)>;
 
 struct DateRule {
     column: usize,

@@ -433,31 +433,39 @@ fn import_csv<R: Read>(
     let opened = table::open(file, input, dialect)?;
     let mut indexes = Vec::with_capacity(mapping.columns.len());
     let mut fields = Vec::with_capacity(mapping.columns.len());
+    let mut missing = Vec::new();
     for column in &mapping.columns {
-        let Some(index) = opened.header.find(&column.name.to_ascii_lowercase()) else {
-            let found = opened.header_names().to_vec();
-            let names: Vec<&str> = found.iter().map(String::as_str).collect();
-            let near = super::toml_walk::closest(&column.name, &names).map(str::to_string);
-            return Err(IngestError::MappedColumnMissing(Box::new(
-                MissingMappedColumn {
-                    file: file.to_string(),
-                    mapping: mapping.file.clone(),
-                    mapping_line: column.line,
-                    key: column.key.clone(),
-                    column: column.name.clone(),
-                    found: found.into_iter().take(50).collect(),
-                    near,
-                },
-            )));
-        };
-        indexes.push(index);
-        fields.push(
-            opened
-                .header_names()
-                .get(index)
-                .cloned()
-                .unwrap_or_else(|| column.name.clone()),
-        );
+        match opened.header.find(&column.name.to_ascii_lowercase()) {
+            Some(index) => {
+                indexes.push(index);
+                fields.push(
+                    opened
+                        .header_names()
+                        .get(index)
+                        .cloned()
+                        .unwrap_or_else(|| column.name.clone()),
+                );
+            }
+            None => missing.push(column),
+        }
+    }
+    // Every missing column at once: the author fixes the header (or the mapping) in one go.
+    if let Some((first, others)) = missing.split_first() {
+        let found = opened.header_names().to_vec();
+        let names: Vec<&str> = found.iter().map(String::as_str).collect();
+        let near = super::toml_walk::closest(&first.name, &names).map(str::to_string);
+        return Err(IngestError::MappedColumnMissing(Box::new(
+            MissingMappedColumn {
+                file: file.to_string(),
+                mapping: mapping.file.clone(),
+                mapping_line: first.line,
+                key: first.key.clone(),
+                column: first.name.clone(),
+                found: found.into_iter().take(50).collect(),
+                near,
+                also_missing: others.iter().map(|c| c.name.clone()).collect(),
+            },
+        )));
     }
     let rows = CsvRows {
         mapping,
