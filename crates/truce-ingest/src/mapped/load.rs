@@ -560,8 +560,12 @@ impl Builder<'_> {
                     );
             }
             (None, Some(column), Some(map)) => {
-                if let Some(map) = self.precision_map(map) {
-                    rule.precision = PrecisionRule::Column { column, map };
+                if let Some((map, values)) = self.precision_map(map) {
+                    rule.precision = PrecisionRule::Column {
+                        column,
+                        map,
+                        values,
+                    };
                 }
             }
             (None, Some(_), None) => self.walker.missing(table, "precision_map"),
@@ -616,20 +620,25 @@ impl Builder<'_> {
         None
     }
 
+    /// The precision map: `(value in lower case, precision)` pairs and the values as written.
     fn precision_map(
         &mut self,
         value: &toml::Spanned<DeValue<'_>>,
-    ) -> Option<Vec<(String, LocationPrecision)>> {
+    ) -> Option<(PrecisionMap, Vec<String>)> {
         let (entries, mut ok) = self.text_map(value, "place.precision_map")?;
         let mut map = Vec::with_capacity(entries.len());
+        let mut values = Vec::with_capacity(entries.len());
         for (key, target) in entries {
             let what = format!("maps `{key}` to `{}`, which is", target.value);
             match self.precision(&target, "place.precision_map", &what) {
-                Some(precision) => map.push((key.to_lowercase(), precision)),
+                Some(precision) => {
+                    map.push((key.to_lowercase(), precision));
+                    values.push(key);
+                }
                 None => ok = false,
             }
         }
-        ok.then_some(map)
+        ok.then_some((map, values))
     }
 
     /// A table of form values to strings (`{ "GPS" = "exact" }`), keys checked
@@ -847,6 +856,9 @@ impl Builder<'_> {
         [killed, low, high, civilians]
     }
 }
+
+/// `(form value in lower case, precision)` pairs.
+type PrecisionMap = Vec<(String, LocationPrecision)>;
 
 /// `(value as the form writes it, what the mapping maps it to)` pairs.
 type FormValues = Vec<(String, Located<String>)>;

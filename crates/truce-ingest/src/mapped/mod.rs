@@ -72,7 +72,10 @@ pub(crate) enum PrecisionRule {
     /// `precision_map`); keys are compared trimmed and without case.
     Column {
         column: usize,
+        /// `(form value in lower case, precision)`, in the mapping's order.
         map: Vec<(String, LocationPrecision)>,
+        /// The form values as written in the mapping, for messages.
+        values: Vec<String>,
     },
 }
 

@@ -241,15 +241,20 @@ fn location(mapping: &Mapping, cells: &Cells<'_>) -> Result<Location, RowProblem
     };
     let precision = match &mapping.precision {
         PrecisionRule::Fixed(precision) => *precision,
-        PrecisionRule::Column { column, map } => {
+        PrecisionRule::Column {
+            column,
+            map,
+            values,
+        } => {
             let text = cells.text(Some(*column))?;
             let lower = text.to_lowercase();
             match map.iter().find(|(value, _)| *value == lower) {
                 Some((_, precision)) => *precision,
                 None => {
-                    let known: Vec<String> = map
+                    let known: Vec<String> = values
                         .iter()
-                        .map(|(value, p)| format!("`{value}` ({})", p.key()))
+                        .zip(map)
+                        .map(|(value, (_, p))| format!("`{value}` ({})", p.key()))
                         .collect();
                     return Err(cells.problem(
                         *column,

@@ -423,6 +423,32 @@ fn a_column_the_header_lacks_is_named_with_the_mapping_line() {
 }
 
 #[test]
+fn a_location_the_mapping_cannot_grade_is_quarantined() {
+    let form = "report_no;date_observed;village;lat;lon;location_source;incident_type;\
+                perpetrator;target;fatalities;civilian_fatalities;narrative;last_edited;\
+                governorate;district\n\
+                A;14/09/2016;حلب;36.2;37.1;Satellite;Shelling;;;;;;;;\n\
+                B;14/09/2016;حلب;36.2;;gps;Shelling;;;;;;;;\n\
+                C;14/09/2016;حلب;;;village;shelling;;;;;;;;\n";
+    let imported = read("p.csv", form.as_bytes(), &csv_mapping());
+    assert_eq!(
+        messages(&imported.quarantined),
+        [
+            "p.csv:2: field `location_source`: found `Satellite`, expected a location precision \
+             the mapping `mapping.toml` knows: `GPS` (exact), `village` (near), `district` \
+             (district)",
+            "p.csv:3: field `lon`: found an empty value, expected a longitude in decimal degrees \
+             between -180 and 180",
+        ]
+    );
+    // No point, but a place name known to be near: a report (types compared without case).
+    let c = &imported.reports[0];
+    assert_eq!(c.location.point, None);
+    assert_eq!(c.location.precision, LocationPrecision::Near);
+    assert_eq!(c.kind, "shelling");
+}
+
+#[test]
 fn the_mapped_format_needs_its_mapping() {
     assert_eq!("mapped".parse::<Format>(), Ok(Format::Mapped));
     let err = import_reader(
