@@ -151,6 +151,10 @@ enum ExportWhat {
     FindingsCsv,
     /// The evidence reports as HXL-tagged CSV.
     ReportsHxl,
+    /// Incidents with findings as GeoParquet (DuckDB, GeoPandas, QGIS, Spark); needs `--output`.
+    IncidentsGeoparquet,
+    /// Every finding as GeoParquet, with its incident's point; needs `--output`.
+    FindingsGeoparquet,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -231,7 +235,7 @@ enum Command {
         #[arg(long, value_name = "COUNTRY", requires = "figures")]
         country: Option<String>,
     },
-    /// Write the check's incidents or findings (or the reports) for other tools, to stdout.
+    /// Write the check's incidents or findings (or the reports) for other tools, to stdout or a file.
     Export {
         /// The agreement file (TOML).
         agreement: PathBuf,
@@ -240,6 +244,9 @@ enum Command {
         what: ExportWhat,
         #[command(flatten)]
         evidence: EvidenceArgs,
+        /// Write to this file instead of stdout (required for GeoParquet, which is binary).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// List the check runs recorded in a store (each `truce check --db` records one).
     Runs {
@@ -368,7 +375,8 @@ fn main() -> ExitCode {
             agreement,
             what,
             evidence,
-        } => export(&agreement, &evidence, what, color),
+            output,
+        } => export(&agreement, &evidence, what, output.as_deref(), color),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -643,22 +651,53 @@ fn timeline(
     Ok(0)
 }
 
-fn export(path: &Path, evidence: &EvidenceArgs, what: ExportWhat, color: bool) -> Result<u8> {
+fn export(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    what: ExportWhat,
+    output: Option<&Path>,
+    color: bool,
+) -> Result<u8> {
+    let binary = matches!(
+        what,
+        ExportWhat::IncidentsGeoparquet | ExportWhat::FindingsGeoparquet
+    );
+    if binary && output.is_none() {
+        bail!("GeoParquet is a binary file: give `--output FILE.parquet`");
+    }
     let Checked {
         reports, result, ..
     } = checked(path, evidence, color)?;
-    match what {
+    let bytes = match what {
         ExportWhat::IncidentsGeojson => {
-            print_stdout(&truce_report::export::incidents_geojson(&result))?
+            truce_report::export::incidents_geojson(&result).into_bytes()
         }
-        ExportWhat::IncidentsCsv => print_stdout(&truce_report::export::incidents_csv(&result))?,
-        ExportWhat::FindingsCsv => print_stdout(&truce_report::export::findings_csv(&result))?,
+        ExportWhat::IncidentsCsv => truce_report::export::incidents_csv(&result).into_bytes(),
+        ExportWhat::FindingsCsv => truce_report::export::findings_csv(&result).into_bytes(),
         ExportWhat::ReportsHxl => {
             let mut bytes = Vec::new();
             truce_ingest::write_hxl(&reports, &mut bytes)
                 .context("cannot write the reports as HXL")?;
-            print_stdout(&String::from_utf8_lossy(&bytes))?;
+            bytes
         }
+        ExportWhat::IncidentsGeoparquet => {
+            let mut bytes = Vec::new();
+            truce_report::geoparquet::incidents_geoparquet(&result, &mut bytes)?;
+            bytes
+        }
+        ExportWhat::FindingsGeoparquet => {
+            let mut bytes = Vec::new();
+            truce_report::geoparquet::findings_geoparquet(&result, &mut bytes)?;
+            bytes
+        }
+    };
+    match output {
+        Some(file) => {
+            std::fs::write(file, &bytes)
+                .with_context(|| format!("cannot write `{}`", file.display()))?;
+            eprintln!("written to {}", file.display());
+        }
+        None => print_stdout(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(0)
 }

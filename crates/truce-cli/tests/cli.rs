@@ -1058,3 +1058,44 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
         stderr(&unknown)
     );
 }
+
+#[test]
+fn geoparquet_exports_are_written_to_a_file_and_refused_on_stdout() {
+    let dir = temp_dir("geoparquet");
+    let refused = truce(&[
+        "export",
+        SYRIA,
+        "incidents-geoparquet",
+        "--events",
+        SYRIA_EVENTS,
+    ]);
+    assert_eq!(code(&refused), 2);
+    assert!(
+        stderr(&refused).contains("give `--output FILE.parquet`"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stdout(&refused).is_empty());
+    let file = dir.join("incidents.parquet");
+    let written = truce(&[
+        "export",
+        SYRIA,
+        "incidents-geoparquet",
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+        "--output",
+        path_str(&file),
+    ]);
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    let bytes = std::fs::read(&file).expect("written");
+    // A Parquet file starts and ends with its magic; the GeoParquet metadata is in the footer.
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+    let footer = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(200_000)..]);
+    assert!(
+        footer.contains("\"primary_column\":\"geometry\""),
+        "no geo metadata"
+    );
+    assert!(footer.contains("truce:agreement"));
+}

@@ -2,39 +2,49 @@
 //! feature per incident, with readable attributes, for QGIS and web maps) and CSV
 //! (one row per finding, or per incident).
 
+use std::collections::HashMap;
 use truce_engine::CheckResult;
 use truce_model::finding::{Certainty, Verdict};
 
-fn enum_text<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn enum_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
 }
 
-/// Per incident: its violations as `clause:party:certainty` and its strongest certainty.
-fn violations_of(result: &CheckResult, incident: &str) -> (Vec<String>, Option<Certainty>) {
-    let mut list = Vec::new();
-    let mut strongest = None;
+/// Per incident with a violation: its violations as `clause:party:certainty`
+/// and its strongest certainty. One pass over the findings, so an export of a
+/// large check is not quadratic.
+pub(crate) fn violations_by_incident(
+    result: &CheckResult,
+) -> HashMap<&str, (Vec<String>, Option<Certainty>)> {
+    let mut by_incident: HashMap<&str, (Vec<String>, Option<Certainty>)> = HashMap::new();
     for f in result
         .findings
         .iter()
-        .filter(|f| &*f.incident == incident && f.verdict == Verdict::Violation)
+        .filter(|f| f.verdict == Verdict::Violation)
     {
-        list.push(format!(
+        let entry = by_incident.entry(&*f.incident).or_default();
+        entry.0.push(format!(
             "{}:{}:{}",
             f.clause,
             f.party.as_deref().unwrap_or("-"),
             f.certainty.as_str()
         ));
-        strongest = Some(strongest.map_or(f.certainty, |s: Certainty| s.min(f.certainty)));
+        entry.1 = Some(
+            entry
+                .1
+                .map_or(f.certainty, |s: Certainty| s.min(f.certainty)),
+        );
     }
-    (list, strongest)
+    by_incident
 }
 
 /// Incidents with findings as a GeoJSON FeatureCollection (RFC 7946, WGS 84 lon/lat).
 /// Incidents without a point are left out of the features and counted in `foreign_members`.
 pub fn incidents_geojson(result: &CheckResult) -> String {
+    let by_incident = violations_by_incident(result);
     let mut features = Vec::new();
     let mut unlocated = 0;
     for incident in &result.incidents {
@@ -42,7 +52,10 @@ pub fn incidents_geojson(result: &CheckResult) -> String {
             unlocated += 1;
             continue;
         };
-        let (violations, strongest) = violations_of(result, &incident.id);
+        let (violations, strongest) = by_incident
+            .get(incident.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let mut properties = serde_json::Map::new();
         let mut put = |k: &str, v: serde_json::Value| {
             properties.insert(k.to_string(), v);
@@ -134,11 +147,13 @@ pub fn findings_csv(result: &CheckResult) -> String {
 
 /// One row per incident with findings.
 pub fn incidents_csv(result: &CheckResult) -> String {
+    let by_incident = violations_by_incident(result);
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "incident",
         "date_first",
         "date_last",
+        "date_precision",
         "place",
         "longitude",
         "latitude",
@@ -153,12 +168,13 @@ pub fn incidents_csv(result: &CheckResult) -> String {
         "violations",
     ]);
     for i in &result.incidents {
-        let (violations, strongest) = violations_of(result, &i.id);
+        let (violations, strongest) = by_incident.get(i.id.as_str()).cloned().unwrap_or_default();
         let c = i.casualties;
         let _ = w.write_record([
             i.id.clone(),
             i.date.first.to_string(),
             i.date.last.to_string(),
+            enum_text(&i.date.precision),
             i.place.clone(),
             i.point.map_or_else(String::new, |p| p.lon.to_string()),
             i.point.map_or_else(String::new, |p| p.lat.to_string()),

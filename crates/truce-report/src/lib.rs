@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod geoparquet;
 pub mod json;
 pub mod markdown;
 pub mod text;

@@ -231,3 +231,99 @@ fn findings_and_incidents_export_as_csv() {
     let incidents = truce_report::export::incidents_csv(&result);
     assert_eq!(incidents.lines().count(), result.incidents.len() + 1);
 }
+
+/// Reads a Parquet file back with the `parquet` crate: its key-value metadata and
+/// each row as (column, field) pairs.
+fn read_parquet(
+    bytes: &[u8],
+    name: &str,
+) -> (
+    std::collections::HashMap<String, String>,
+    Vec<Vec<(String, parquet::record::Field)>>,
+) {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let path = std::env::temp_dir().join(format!("truce-report-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write");
+    let reader =
+        SerializedFileReader::new(std::fs::File::open(&path).expect("open")).expect("Parquet");
+    let metadata = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .map(|k| (k.key.clone(), k.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = reader
+        .get_row_iter(None)
+        .expect("rows")
+        .map(|row| {
+            row.expect("row")
+                .get_column_iter()
+                .map(|(name, field)| (name.clone(), field.clone()))
+                .collect()
+        })
+        .collect();
+    let _ = std::fs::remove_file(&path);
+    (metadata, rows)
+}
+
+#[test]
+fn incidents_and_findings_export_as_geoparquet_that_reads_back() {
+    use parquet::record::Field;
+    let result = scenario();
+    let mut bytes = Vec::new();
+    truce_report::geoparquet::incidents_geoparquet(&result, &mut bytes).expect("written");
+    let (metadata, rows) = read_parquet(&bytes, "incidents.parquet");
+    let geo: serde_json::Value = serde_json::from_str(&metadata["geo"]).expect("geo metadata");
+    assert_eq!(geo["version"], "1.1.0");
+    assert_eq!(geo["primary_column"], "geometry");
+    assert_eq!(geo["columns"]["geometry"]["encoding"], "WKB");
+    assert_eq!(metadata["truce:agreement"], result.agreement.id);
+    assert_eq!(rows.len(), result.incidents.len());
+    let field = |row: &[(String, Field)], name: &str| {
+        row.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let s14 = rows
+        .iter()
+        .find(|r| field(r, "incident") == Field::Str("test:s14".into()))
+        .expect("incident s14");
+    assert_eq!(field(s14, "violation"), Field::Str("certain".into()));
+    assert_eq!(field(s14, "deaths_best"), Field::Long(4));
+    let day = result
+        .incidents
+        .iter()
+        .find(|i| i.id == "test:s14")
+        .expect("s14")
+        .date
+        .first;
+    assert_eq!(field(s14, "date_first"), Field::Date(day.0));
+    // The point as WKB: little-endian, type 1 (Point), then longitude and latitude.
+    let Field::Bytes(wkb) = field(s14, "geometry") else {
+        panic!("a WKB geometry")
+    };
+    let wkb = wkb.data();
+    assert_eq!(wkb.len(), 21);
+    assert_eq!(&wkb[..5], &[1, 1, 0, 0, 0]);
+    let coordinate = |at: usize| f64::from_le_bytes(wkb[at..at + 8].try_into().expect("8 bytes"));
+    assert_eq!((coordinate(5), coordinate(13)), (37.2, 36.2));
+    let bbox = geo["columns"]["geometry"]["bbox"].as_array().expect("bbox");
+    assert!(bbox[0].as_f64() <= Some(37.2) && bbox[2].as_f64() >= Some(37.2));
+
+    let mut bytes = Vec::new();
+    truce_report::geoparquet::findings_geoparquet(&result, &mut bytes).expect("written");
+    let (_, rows) = read_parquet(&bytes, "findings.parquet");
+    assert_eq!(rows.len(), result.findings.len());
+    for (row, finding) in rows.iter().zip(&result.findings) {
+        assert_eq!(field(row, "finding"), Field::Str(finding.id.clone()));
+        assert_eq!(
+            field(row, "certainty"),
+            Field::Str(finding.certainty.as_str().into())
+        );
+    }
+}
