@@ -68,6 +68,9 @@ struct EvidenceArgs {
     /// Read every events file as this format instead of detecting it (`ucdp-ged`, `acled`, `truce-jsonl`, …).
     #[arg(long = "events-format", value_name = "FORMAT", value_parser = parse_format)]
     events_format: Option<Format>,
+    /// Read every events file through this mapping (a mission's own report form; see docs/sources.md).
+    #[arg(long, value_name = "MAPPING.toml", conflicts_with = "events_format")]
+    mapping: Option<PathBuf>,
     /// Check as of this day (YYYY-MM-DD): later days are not yet observed. Default: the last day of the evidence.
     #[arg(long = "as-of", value_name = "DATE", value_parser = parse_day)]
     as_of: Option<Day>,
@@ -176,6 +179,9 @@ enum Command {
         /// Read every file as this format instead of detecting it (`ucdp-ged`, `acled`, `truce-jsonl`, …).
         #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
         format: Option<Format>,
+        /// Read every file through this mapping (a mission's own report form; see docs/sources.md).
+        #[arg(long, value_name = "MAPPING.toml", conflicts_with = "format")]
+        mapping: Option<PathBuf>,
         /// Rows per transaction.
         #[arg(long, hide = true, default_value_t = store::DEFAULT_BATCH)]
         batch_size: usize,
@@ -201,10 +207,13 @@ enum Command {
         #[command(subcommand)]
         command: IncidentsCommand,
     },
-    /// Check an agreement file and report every problem, located in its source.
+    /// Check an agreement file (or, with `--mapping`, a report-form mapping) and report every problem, located in its source.
     Lint {
-        /// The agreement file (TOML).
+        /// The agreement file (TOML), or the mapping file with `--mapping`.
         agreement: PathBuf,
+        /// The file is a mapping of a mission's report form, not an agreement.
+        #[arg(long)]
+        mapping: bool,
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
     },
@@ -300,8 +309,13 @@ fn main() -> ExitCode {
             files,
             db,
             format,
+            mapping,
             batch_size,
-        } => store::import(&files, &db, format, batch_size),
+        } => mapping
+            .as_deref()
+            .map(|m| load_mapping(m, color))
+            .transpose()
+            .and_then(|mapping| store::import(&files, &db, format, mapping.as_ref(), batch_size)),
         Command::Quarantine {
             command: QuarantineCommand::List { db, run },
         } => store::quarantine_list(&db, run).and_then(|text| {
@@ -344,7 +358,16 @@ fn main() -> ExitCode {
             db,
             format,
         } => runs::diff_runs(&db, from, to, format == LintFormat::Json),
-        Command::Lint { agreement, format } => lint(&agreement, format, color),
+        Command::Lint {
+            agreement,
+            mapping: true,
+            format,
+        } => lint_mapping(&agreement, format, color),
+        Command::Lint {
+            agreement,
+            mapping: false,
+            format,
+        } => lint(&agreement, format, color),
         Command::Check {
             agreement,
             evidence,
@@ -443,6 +466,57 @@ fn lint(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
     Ok(if errors > 0 { 2 } else { 0 })
 }
 
+/// Reads and validates a report-form mapping; its problems are shown located in it.
+fn load_mapping(path: &Path, color: bool) -> Result<truce_ingest::Mapping> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the mapping `{shown}` (a UTF-8 TOML file)"))?;
+    let loaded = truce_ingest::load_mapping(&shown, &text);
+    if !loaded.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            truce_report::diagnostics::render(&loaded.diagnostics, &shown, &text, color)
+        );
+    }
+    match loaded.mapping {
+        Some(mapping) => Ok(mapping),
+        None => {
+            let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+            bail!("the mapping `{shown}` has {errors} error(s); nothing was read")
+        }
+    }
+}
+
+/// `truce lint --mapping FILE`: every problem of a mapping, as for an agreement.
+fn lint_mapping(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the mapping `{shown}` (a UTF-8 TOML file)"))?;
+    let loaded = truce_ingest::load_mapping(&shown, &text);
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = loaded.diagnostics.len() - errors;
+    match format {
+        LintFormat::Json => {
+            print_stdout(&truce_report::diagnostics::render_json(&loaded.diagnostics))?
+        }
+        LintFormat::Text => {
+            eprint!(
+                "{}",
+                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &text, color)
+            );
+            match &loaded.mapping {
+                Some(mapping) => eprintln!(
+                    "{shown}: ok ({warnings} warning(s)); reads {} as source `{}`",
+                    mapping.input().name(),
+                    mapping.source()
+                ),
+                None => eprintln!("{shown}: {errors} error(s), {warnings} warning(s)"),
+            }
+        }
+    }
+    Ok(if errors > 0 { 2 } else { 0 })
+}
+
 /// What a check read from a store, to record the check run there.
 struct StoreRead {
     /// The agreement version recorded for this check.
@@ -486,6 +560,11 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         }
     };
     let format = evidence.events_format;
+    let mapping = evidence
+        .mapping
+        .as_deref()
+        .map(|m| load_mapping(m, color))
+        .transpose()?;
     let options = ImportOptions { keep_raw: false };
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
@@ -525,12 +604,11 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         let name = file.display().to_string();
         let handle = std::fs::File::open(file)
             .with_context(|| format!("cannot open the events file `{name}`"))?;
-        let imported = truce_ingest::import_reader(
-            &name,
-            std::io::BufReader::with_capacity(1 << 20, handle),
-            format,
-            &options,
-        )
+        let input = std::io::BufReader::with_capacity(1 << 20, handle);
+        let imported = match &mapping {
+            Some(mapping) => truce_ingest::import_mapped(&name, input, mapping, &options),
+            None => truce_ingest::import_reader(&name, input, format, &options),
+        }
         .with_context(|| format!("cannot import `{name}`"))?;
         for problem in &imported.quarantined {
             let mut d = Diagnostic::warning(

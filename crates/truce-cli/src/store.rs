@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use truce_ingest::{Format, ImportOptions, RowProblem, Sink};
+use truce_ingest::{Format, ImportOptions, MappedInput, Mapping, RowProblem, Sink};
 use truce_model::report::Report;
 use truce_store::{FileMeta, QuarantinedRow, RunInfo, Store};
 
@@ -46,11 +46,17 @@ fn bar(len: u64, template: &str) -> ProgressBar {
 
 /// `truce import FILE… --db PATH`: exit 0 when every row was stored or
 /// deduplicated, 1 when some were quarantined.
-pub fn import(files: &[PathBuf], db: &Path, format: Option<Format>, batch: usize) -> Result<u8> {
+pub fn import(
+    files: &[PathBuf],
+    db: &Path,
+    format: Option<Format>,
+    mapping: Option<&Mapping>,
+    batch: usize,
+) -> Result<u8> {
     let mut store = Store::open(db)?;
     let mut any_quarantined = false;
     for path in files {
-        let run = import_file(&mut store, path, format, batch.max(1))?;
+        let run = import_file(&mut store, path, format, mapping, batch.max(1))?;
         eprint!("{}", summary(&run));
         any_quarantined |= run.counts.quarantined > 0;
     }
@@ -163,6 +169,7 @@ fn import_file(
     store: &mut Store,
     path: &Path,
     format: Option<Format>,
+    mapping: Option<&Mapping>,
     batch: usize,
 ) -> Result<RunInfo> {
     let name = path.display().to_string();
@@ -173,7 +180,11 @@ fn import_file(
         name: name.clone(),
         sha256: file_sha256(path, &name)?,
         size,
-        format: format_name(path, format),
+        format: match mapping {
+            // The mapping's source names the form: a resumed run must be of the same one.
+            Some(mapping) => format!("mapped:{}", mapping.source()),
+            None => format_name(path, format),
+        },
     };
     let mut run = store.begin_import(&meta, &now())?;
     let skip = run.rows_done();
@@ -219,13 +230,14 @@ fn import_file(
             }
             Ok(())
         });
-        let streamed = truce_ingest::import_streaming(
-            &name,
-            std::io::BufReader::with_capacity(1 << 20, &mut tee),
-            format,
-            &ImportOptions { keep_raw: true },
-            &mut batcher,
-        );
+        let input = std::io::BufReader::with_capacity(1 << 20, &mut tee);
+        let options = ImportOptions { keep_raw: true };
+        let streamed = match mapping {
+            Some(mapping) => {
+                truce_ingest::import_mapped_streaming(&name, input, mapping, &options, &mut batcher)
+            }
+            None => truce_ingest::import_streaming(&name, input, format, &options, &mut batcher),
+        };
         batcher.flush();
         // Closing the channel ends the storing thread's loop.
         drop(std::mem::replace(
@@ -240,11 +252,22 @@ fn import_file(
     progress.finish_and_clear();
     stored?;
     let streamed = streamed.with_context(|| format!("cannot import `{name}`"))?;
-    if streamed.format.name() != meta.format {
+    if mapping.is_none() && streamed.format.name() != meta.format {
         run.set_format(streamed.format.name())?;
     }
     if !batcher.problem_lines.is_empty() {
-        let texts = row_texts(path, streamed.format, &batcher.problem_lines);
+        // CSV formats take the whole record (a quoted field may hold line breaks);
+        // line-per-row formats (JSON Lines, tab-separated exports) the physical line.
+        let delimiter = match mapping.map(Mapping::input) {
+            Some(MappedInput::Csv { delimiter }) => Some(delimiter),
+            Some(MappedInput::JsonLines) => None,
+            None => matches!(
+                streamed.format,
+                Format::UcdpGed | Format::Acled | Format::Hxl
+            )
+            .then_some(b','),
+        };
+        let texts = row_texts(path, delimiter, &batcher.problem_lines);
         run.set_quarantine_texts(&texts)?;
     }
     Ok(run.finish(&now())?)
@@ -252,7 +275,8 @@ fn import_file(
 
 /// The text of each quarantined row, by its first line: the physical line
 /// for JSON Lines, the whole record (which may span lines) for CSV.
-fn row_texts(path: &Path, format: Format, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
+/// `delimiter` is the CSV delimiter, `None` for a line-per-row format.
+fn row_texts(path: &Path, delimiter: Option<u8>, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
     let mut texts = BTreeMap::new();
     let Ok(bytes) = std::fs::read(path) else {
         return texts;
@@ -261,11 +285,8 @@ fn row_texts(path: &Path, format: Format, wanted: &BTreeSet<u64>) -> BTreeMap<u6
         // A zip archive: its rows are not lines of the file as it lies on disk.
         return texts;
     }
-    // CSV formats take the whole record (a quoted field may hold line breaks);
-    // line-per-row formats (JSON Lines, tab-separated exports) the physical line.
-    let csv_like = matches!(format.name(), "ucdp-ged" | "acled" | "hxl");
-    match csv_like {
-        false => {
+    match delimiter {
+        None => {
             for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
                 let number = i as u64 + 1;
                 if wanted.contains(&number) {
@@ -274,8 +295,9 @@ fn row_texts(path: &Path, format: Format, wanted: &BTreeSet<u64>) -> BTreeMap<u6
                 }
             }
         }
-        true => {
+        Some(delimiter) => {
             let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(&bytes[..]);

@@ -1099,3 +1099,108 @@ fn geoparquet_exports_are_written_to_a_file_and_refused_on_stdout() {
     );
     assert!(footer.contains("truce:agreement"));
 }
+
+#[test]
+fn a_missions_own_report_form_is_read_through_its_mapping() {
+    let mapping = "examples/mission-form/mapping.toml";
+    let lint = truce(&["lint", "--mapping", mapping]);
+    assert_eq!(code(&lint), 0, "{}", stderr(&lint));
+    assert!(stderr(&lint).contains("reads csv as source `cmm-patrol`"));
+
+    // A mapping with mistakes: every one located, nothing read.
+    let dir = temp_dir("mapping");
+    let bad = dir.join("bad-mapping.toml");
+    std::fs::write(
+        &bad,
+        "format = 1\nsource = \"cmm\"\ninput = \"csv\"\nid = \"report_no\"\n\n[date]\ncolum = \"date_observed\"\n\n[kind]\ncolumn = \"incident_type\"\nmap = { \"Shelling\" = \"shellin\" }\n",
+    )
+    .expect("write");
+    let lint = truce(&["lint", "--mapping", path_str(&bad), "--format", "json"]);
+    assert_eq!(code(&lint), 2);
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout(&lint)).expect("json");
+    let codes: Vec<(&str, u64)> = diagnostics
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().expect("code"),
+                d["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    assert!(codes.contains(&("unknown-field", 7)), "{codes:?}");
+    assert!(codes.contains(&("invalid-value", 11)), "{codes:?}");
+    let import = truce(&[
+        "import",
+        "--db",
+        path_str(&dir.join("never.sqlite")),
+        "--mapping",
+        path_str(&bad),
+        "examples/mission-form/reports.csv",
+    ]);
+    assert_eq!(code(&import), 2);
+    assert!(
+        stderr(&import).contains("error(s); nothing was read"),
+        "{}",
+        stderr(&import)
+    );
+
+    // The form with three bad rows into a store: six stored, three quarantined with
+    // their text (in the form's own `;`-separated layout), counts adding up.
+    let db = dir.join("store.sqlite");
+    let form = "crates/truce-ingest/tests/data/mission_form_patrols.csv";
+    let import = truce(&["import", "--db", path_str(&db), "--mapping", mapping, form]);
+    assert_eq!(code(&import), 1, "{}", stderr(&import));
+    assert!(
+        stderr(&import).contains(
+            "9 row(s) read: 6 stored, 0 duplicate(s), 0 revised, 3 quarantined (import run 1)"
+        ),
+        "{}",
+        stderr(&import)
+    );
+    let again = truce(&["import", "--db", path_str(&db), "--mapping", mapping, form]);
+    assert!(
+        stderr(&again).contains("0 stored, 6 duplicate(s)"),
+        "{}",
+        stderr(&again)
+    );
+    let exported = truce(&["quarantine", "export", "--db", path_str(&db)]);
+    let exported = stdout(&exported);
+    assert!(
+        exported.contains("CMM-0919-08;19/09/2016;;حلب;الأتارب;الأتارب;"),
+        "{exported}"
+    );
+
+    // Checked against the Syria agreement from the store and from the JSON Lines
+    // export through its own mapping: the same six reports.
+    let from_store = truce(&[
+        "check",
+        SYRIA,
+        "--db",
+        path_str(&db),
+        "--as-of",
+        "2016-09-30",
+        "--format",
+        "json",
+    ]);
+    let from_jsonl = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        "examples/mission-form/reports.jsonl",
+        "--mapping",
+        "examples/mission-form/mapping-jsonl.toml",
+        "--as-of",
+        "2016-09-30",
+        "--format",
+        "json",
+    ]);
+    let json =
+        |o: &Output| -> serde_json::Value { serde_json::from_str(&stdout(o)).expect("json") };
+    let (a, b) = (json(&from_store), json(&from_jsonl));
+    assert_eq!(a["evidence"]["reports"], 6);
+    assert_eq!(b["evidence"]["reports"], 6);
+    assert_eq!(a["violations_by_party"], b["violations_by_party"]);
+    assert_eq!(a["evidence"]["by_source"][0]["name"], "cmm-patrol");
+}
