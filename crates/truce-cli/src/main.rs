@@ -865,13 +865,46 @@ fn corroboration_text(
         "corroboration of report {} (✓ test passed, ✗ failed):\n",
         reports[index].id()
     );
-    if pairs.is_empty() {
+    // Reports that carry the same article or photo are the same evidence wherever
+    // and whenever they place the event.
+    let same: Vec<(usize, String)> = reports
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .filter_map(|(i, other)| {
+            truce_engine::corroborate::shared_evidence(&reports[index], other).map(|why| (i, why))
+        })
+        .collect();
+    if pairs.is_empty() && same.is_empty() {
         out.push_str(
             "  no other report within twice the distance and one more day than the rule allows\n",
         );
     }
     let key_of = |r: &Report| (r.provenance.source.clone(), r.provenance.source_id.clone());
     let me = key_of(&reports[index]);
+    for (other_index, why) in &same {
+        let other = key_of(&reports[*other_index]);
+        let decided = kept_apart
+            .iter()
+            .any(|k| (k.first == me && k.second == other) || (k.first == other && k.second == me));
+        let verdict = if decided {
+            "kept apart from"
+        } else {
+            "merged with"
+        };
+        let _ = writeln!(out, "  {verdict} {}", reports[*other_index].id());
+        let _ = writeln!(out, "    ✓ the same evidence: {why}");
+        if decided {
+            let _ = writeln!(
+                out,
+                "    ✗ an analyst decided they are different incidents (`truce incidents decisions`)"
+            );
+        }
+    }
+    let pairs: Vec<_> = pairs
+        .into_iter()
+        .filter(|p| !same.iter().any(|(i, _)| *i == p.other))
+        .collect();
     for mut pair in pairs {
         let other = key_of(&reports[pair.other]);
         let decided = kept_apart

@@ -1204,3 +1204,25 @@ fn a_missions_own_report_form_is_read_through_its_mapping() {
     assert_eq!(a["violations_by_party"], b["violations_by_party"]);
     assert_eq!(a["evidence"]["by_source"][0]["name"], "cmm-patrol");
 }
+
+#[test]
+fn gdelt_rows_coded_from_one_article_are_one_piece_of_evidence() {
+    // Three real GDELT rows (2017-07-01) coded from one article on a meeting about
+    // Mali, placed one in Mali and two in Chad: one article, so one incident.
+    let gdelt = "crates/truce-ingest/tests/data/gdelt2_events_20170701234500_sample.tsv";
+    let output = truce(&["explain", SYRIA, "gdelt:669666380", "--events", gdelt]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("merged with gdelt:669666381")
+            && text.contains("merged with gdelt:669666382"),
+        "{text}\n{}",
+        stderr(&output)
+    );
+    assert!(
+        text.contains(
+            "✓ the same evidence: the same article \
+             (http://thenationonlineng.net/french-president-african-leaders-meet-al-qaida-boko-haram/)"
+        ),
+        "{text}"
+    );
+}

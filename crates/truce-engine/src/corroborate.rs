@@ -391,7 +391,7 @@ pub fn incidents(
         max_days: rule.max_days,
         max_km: rule.max_km,
     };
-    link(&points, &days, &classes, &link_rule, |a, b| {
+    let mut clusters = link(&points, &days, &classes, &link_rule, |a, b| {
         // (The class already puts both kinds on one main branch.)
         let kinds_known = kinds[a].is_some() && kinds[b].is_some();
         let sources_allow = rule.merge_within_source
@@ -400,7 +400,115 @@ pub fn incidents(
             || names[b].is_empty()
             || names[a].iter().any(|n| names[b].binary_search(n).is_ok());
         kinds_known && sources_allow && actors_agree
-    })
+    });
+    let same = same_evidence_links(reports);
+    if !same.is_empty() {
+        clusters.links.extend(same);
+        clusters.links.par_sort_unstable();
+        clusters.links.dedup();
+        let (label, count) = components(reports.len(), &clusters.links);
+        clusters.label = label;
+        clusters.count = count;
+    }
+    clusters
+}
+
+/// An article's address as compared: without the scheme (`http` and `https` give the
+/// same article), a leading `www.`, the fragment, tracking parameters (`utm_*`,
+/// `fbclid`, `gclid`) and a trailing `/`; the host in lower case.
+pub fn url_key(url: &str) -> String {
+    let url = url.trim();
+    let rest = url.split_once("://").map_or(url, |(scheme, rest)| {
+        if scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            rest
+        } else {
+            url
+        }
+    });
+    let rest = rest.split('#').next().unwrap_or("");
+    let (address, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = address.split_once('/').unwrap_or((address, ""));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let name = p.split('=').next().unwrap_or("").to_ascii_lowercase();
+            !p.is_empty() && !name.starts_with("utm_") && name != "fbclid" && name != "gclid"
+        })
+        .collect();
+    let path = path.trim_end_matches('/');
+    let mut key = host.to_string();
+    if !path.is_empty() {
+        key.push('/');
+        key.push_str(path);
+    }
+    if !kept.is_empty() {
+        key.push('?');
+        key.push_str(&kept.join("&"));
+    }
+    key
+}
+
+/// The outlet an article comes from: its host, without `www.` (`reuters.com`).
+pub fn url_outlet(url: &str) -> String {
+    let key = url_key(url);
+    key.split(['/', '?']).next().unwrap_or("").to_string()
+}
+
+/// Links between reports that name the same article (by [`url_key`]) or the same
+/// media hash: the same evidence, whatever else differs, even within one source
+/// (GDELT codes several events from one article). Each report is linked to the first
+/// that named the address or hash, so the links do not depend on threads.
+pub fn same_evidence_links(reports: &[Report]) -> Vec<(u32, u32)> {
+    let mut first: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+    let mut links = Vec::new();
+    for (i, report) in reports.iter().enumerate() {
+        let keys = report
+            .urls
+            .iter()
+            .map(|u| format!("url {}", url_key(u)))
+            .chain(
+                report
+                    .media
+                    .iter()
+                    .map(|m| format!("media {}", m.trim().to_ascii_lowercase())),
+            );
+        for key in keys {
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(seen) => {
+                    if *seen.get() != i as u32 {
+                        links.push((*seen.get(), i as u32));
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i as u32);
+                }
+            }
+        }
+    }
+    links.sort_unstable();
+    links.dedup();
+    links
+}
+
+/// What two reports share that makes them the same evidence: the article or the media hash.
+pub fn shared_evidence(a: &Report, b: &Report) -> Option<String> {
+    for url in &a.urls {
+        let key = url_key(url);
+        if b.urls.iter().any(|u| url_key(u) == key) {
+            return Some(format!("the same article ({url})"));
+        }
+    }
+    for hash in &a.media {
+        if b.media.iter().any(|h| h.eq_ignore_ascii_case(hash)) {
+            return Some(format!("the same photo or video (sha256 {hash})"));
+        }
+    }
+    None
 }
 
 /// Why two reports were, or were not, taken for the same incident.

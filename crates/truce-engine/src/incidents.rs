@@ -60,15 +60,64 @@ impl IncidentMap {
         }
     }
 
+    /// How many independent sources an incident's reports come from (see
+    /// `docs/corroboration.md`). A report's origin is the outlet of its first article
+    /// when it names one (`reuters.com`), else its source (`ucdp-ged`); reports that
+    /// share an article, a photo or video, or the same words (a summary of at least
+    /// [`WIRE_TEXT_CHARS`] letters and digits, compared without case, blanks and
+    /// punctuation: one wire story repeated by two outlets) count as one origin.
+    pub fn independent_sources(&self, reports: &[Report], representative: usize) -> usize {
+        let members = &self.members[representative];
+        let origins: Vec<String> = members.iter().map(|&i| origin(&reports[i])).collect();
+        let mut names: Vec<&str> = origins.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() <= 1 {
+            return names.len();
+        }
+        let index_of = |origin: &str| names.binary_search(&origin).unwrap_or(0);
+        let mut parent: Vec<usize> = (0..names.len()).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        // Each piece of shared evidence joins the origins that carry it.
+        let mut first_origin: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for (&m, origin) in members.iter().zip(&origins) {
+            let report = &reports[m];
+            let here = index_of(origin);
+            let shared = report
+                .urls
+                .iter()
+                .map(|u| format!("url {}", crate::corroborate::url_key(u)))
+                .chain(
+                    report
+                        .media
+                        .iter()
+                        .map(|h| format!("media {}", h.to_ascii_lowercase())),
+                )
+                .chain(wire_text(report).map(|t| format!("text {t}")));
+            for key in shared {
+                let there = *first_origin.entry(key).or_insert(here);
+                let (a, b) = (root(&mut parent, here), root(&mut parent, there));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        (0..names.len())
+            .filter(|&i| root(&mut parent, i) == i)
+            .count()
+    }
+
     /// How well an incident is corroborated (see `docs/corroboration.md`).
     pub fn grade(&self, reports: &[Report], findings: &[Finding], representative: usize) -> Grade {
         let members = &self.members[representative];
-        let mut sources: Vec<&str> = members
-            .iter()
-            .map(|&i| reports[i].provenance.source.as_str())
-            .collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let independent = self.independent_sources(reports, representative);
         // Contested: reports that each say for certain who acted name different parties.
         let mut parties: Vec<&str> = findings
             .iter()
@@ -79,12 +128,44 @@ impl IncidentMap {
         parties.dedup();
         if parties.len() > 1 && members.len() > 1 {
             Grade::Contested
-        } else if sources.len() > 1 {
+        } else if independent > 1 {
             Grade::Corroborated
         } else {
             Grade::SingleSource
         }
     }
+}
+
+/// Fewest letters and digits a summary must have to be taken for a wire story when
+/// two reports repeat it word for word: short texts ("Armed clash") repeat by chance.
+pub const WIRE_TEXT_CHARS: usize = 40;
+
+/// Where a report's words come from: the outlet of its first article, else its source.
+fn origin(report: &Report) -> String {
+    match report.urls.first() {
+        Some(url) => {
+            let outlet = crate::corroborate::url_outlet(url);
+            if outlet.is_empty() {
+                report.provenance.source.clone()
+            } else {
+                outlet
+            }
+        }
+        None => report.provenance.source.clone(),
+    }
+}
+
+/// A report's summary reduced to its lower-case letters and digits, when long
+/// enough to identify a wire story.
+fn wire_text(report: &Report) -> Option<String> {
+    let text: String = report
+        .summary
+        .as_deref()?
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (text.chars().count() >= WIRE_TEXT_CHARS).then_some(text)
 }
 
 fn strength(f: &Finding) -> (bool, bool, i64) {

@@ -183,9 +183,14 @@ pub fn adjudicate_with<'a>(
         longest_span_days: settings.longest_span_days,
         merge_within_source: settings.merge_within_source,
     };
+    // Reports naming an article or a media hash may be the same evidence even within
+    // one source, so they always go through corroboration.
     let single_source = reports
         .windows(2)
-        .all(|w| w[0].provenance.source == w[1].provenance.source);
+        .all(|w| w[0].provenance.source == w[1].provenance.source)
+        && reports
+            .iter()
+            .all(|r| r.urls.is_empty() && r.media.is_empty());
     let mut kept_apart_unknown = Vec::new();
     let incident_map = if single_source && !rule.merge_within_source {
         if !kept_apart.is_empty() {
@@ -364,6 +369,7 @@ impl<'a> Adjudication<'a> {
                     ids[i].clone().unwrap_or_default(),
                 );
                 summary.grade = map.grade(reports, &all_findings[starts[i]..starts[i + 1]], i);
+                summary.independent_sources = map.independent_sources(reports, i) as u32;
                 summary
             })
             .collect();
@@ -516,6 +522,7 @@ fn incident_summary(
         casualties: merged_casualties(members.iter().filter_map(|&m| reports[m].casualties)),
         summary: report.summary.clone(),
         grade: Grade::SingleSource,
+        independent_sources: 1,
     }
 }
 

@@ -115,6 +115,9 @@ pub struct IncidentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     pub grade: truce_model::report::Grade,
+    /// How many independent sources its reports come from (outlets repeating one
+    /// article, photo or wire story count once; see `docs/corroboration.md`).
+    pub independent_sources: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]

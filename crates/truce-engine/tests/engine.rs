@@ -75,6 +75,8 @@ impl R {
                 casualties: None,
                 summary: None,
                 source_count: None,
+                urls: Vec::new(),
+                media: Vec::new(),
             },
         }
     }
@@ -1335,4 +1337,137 @@ fn every_merge_and_every_non_merge_of_a_close_pair_is_explained() {
         "{:?}",
         explained[1].tests[1]
     );
+}
+
+#[test]
+fn reports_sharing_an_article_or_a_photo_are_the_same_evidence_whatever_else_differs() {
+    let agreement = base();
+    // One article coded twice by a news feed, a day and 80 km apart (as GDELT does).
+    let mut coded = strike_on_civilians("feed-1", "2016-09-14");
+    coded.provenance.source = "news-feed".into();
+    coded.urls = vec!["https://www.example-news.org/syria/strike-on-market/?utm_source=x".into()];
+    let mut coded_again = R::new("feed-2", "2016-09-15", "shelling")
+        .at(37.9, 36.6, LocationPrecision::Exact)
+        .done();
+    coded_again.provenance.source = "news-feed".into();
+    coded_again.urls = vec!["http://example-news.org/syria/strike-on-market".into()];
+    // A monitor's report and a hospital's, in different places, with the same photo.
+    let photo = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let mut monitor = strike_on_civilians("m-1", "2016-09-16");
+    monitor.provenance.source = "monitors".into();
+    monitor.media = vec![photo.into()];
+    let mut hospital = R::new("h-1", "2016-09-18", "air-strike")
+        .at(36.5, 35.9, LocationPrecision::Exact)
+        .done();
+    hospital.provenance.source = "hospital".into();
+    hospital.media = vec![photo.to_ascii_uppercase()];
+    let result = run(
+        &agreement,
+        &[
+            coded,
+            coded_again,
+            monitor,
+            hospital,
+            elsewhere("end", "2016-09-30"),
+        ],
+        "2016-09-30",
+    );
+    assert_eq!(result.evidence.reports, 5);
+    assert_eq!(result.evidence.incidents, 3);
+    let incident = |id: &str| {
+        result
+            .incidents
+            .iter()
+            .find(|i| i.reports.iter().any(|r| r == id))
+            .unwrap_or_else(|| panic!("an incident with {id}"))
+    };
+    let article = incident("news-feed:feed-1");
+    assert_eq!(
+        article.reports,
+        [
+            "news-feed:feed-1".to_string(),
+            "news-feed:feed-2".to_string()
+        ]
+    );
+    // One article is one source, however often it is coded.
+    assert_eq!(article.independent_sources, 1);
+    assert_eq!(article.grade, truce_model::report::Grade::SingleSource);
+    let photo_incident = incident("monitors:m-1");
+    assert_eq!(
+        photo_incident.reports,
+        ["monitors:m-1".to_string(), "hospital:h-1".to_string()]
+    );
+    // The same photo sent by two channels is one piece of evidence, not two.
+    assert_eq!(photo_incident.independent_sources, 1);
+    assert_eq!(
+        photo_incident.grade,
+        truce_model::report::Grade::SingleSource
+    );
+}
+
+#[test]
+fn outlets_repeating_one_wire_story_are_not_independent() {
+    let agreement = base();
+    let wire = "Government aircraft struck a market in the town, killing at least twelve people, \
+                the agency said";
+    let story = |id: &str, source: &str, url: &str, summary: &str| {
+        let mut r = strike_on_civilians(id, "2016-09-14");
+        r.provenance.source = source.into();
+        r.urls = vec![url.into()];
+        r.summary = Some(summary.into());
+        r
+    };
+    // Two outlets carry the wire story word for word (but for case and punctuation),
+    // a third writes its own; the three are merged by place and time.
+    let reports = vec![
+        story("a", "news-feed", "https://outlet-one.example/a", wire),
+        story(
+            "b",
+            "press",
+            "https://outlet-two.example/b",
+            &wire.to_uppercase().replace(',', ";"),
+        ),
+        story(
+            "c",
+            "radio",
+            "https://outlet-three.example/c",
+            "Our correspondent saw the market burning after the raid this morning",
+        ),
+        elsewhere("end", "2016-09-30"),
+    ];
+    let result = run(&agreement, &reports, "2016-09-30");
+    let incident = result
+        .incidents
+        .iter()
+        .find(|i| i.reports.len() == 3)
+        .expect("the three stories are one incident");
+    assert_eq!(incident.independent_sources, 2);
+    assert_eq!(incident.grade, truce_model::report::Grade::Corroborated);
+    // Without the third outlet, the wire story alone is one source.
+    let result = run(
+        &agreement,
+        &[reports[0].clone(), reports[1].clone(), reports[3].clone()],
+        "2016-09-30",
+    );
+    let incident = result
+        .incidents
+        .iter()
+        .find(|i| i.reports.len() == 2)
+        .expect("merged");
+    assert_eq!(incident.independent_sources, 1);
+    assert_eq!(incident.grade, truce_model::report::Grade::SingleSource);
+}
+
+#[test]
+fn article_addresses_are_compared_without_scheme_tracking_and_trailing_slash() {
+    use truce_engine::corroborate::{url_key, url_outlet};
+    let key = url_key("https://WWW.Reuters.com/article/syria-aleppo/?utm_medium=rss&id=7#top");
+    assert_eq!(key, "reuters.com/article/syria-aleppo?id=7");
+    assert_eq!(url_key("http://reuters.com/article/syria-aleppo?id=7"), key);
+    assert_ne!(url_key("https://reuters.com/article/syria-idlib"), key);
+    assert_eq!(
+        url_outlet("https://www.bbc.co.uk/news/world-1"),
+        "bbc.co.uk"
+    );
+    assert_eq!(url_key("  "), "");
 }

@@ -270,6 +270,8 @@ impl RowReader for AcledReader {
             casualties,
             summary: parse::non_blank(row.opt(c.notes)),
             source_count,
+            urls: Vec::new(),
+            media: Vec::new(),
         })
     }
 }

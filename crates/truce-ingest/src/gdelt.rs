@@ -418,6 +418,8 @@ impl RowReader for GdeltReader {
             casualties: None,
             summary: Some(summary),
             source_count,
+            urls: parse::non_blank(url).into_iter().collect(),
+            media: Vec::new(),
         })
     }
 }

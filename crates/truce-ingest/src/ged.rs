@@ -197,6 +197,8 @@ impl RowReader for GedReader {
             casualties,
             summary: parse::non_blank(row.opt(c.source_headline)),
             source_count,
+            urls: Vec::new(),
+            media: Vec::new(),
         })
     }
 }

@@ -190,6 +190,8 @@ struct HxlColumns {
     kind_label: Option<usize>,
     summary: Option<usize>,
     source_count: Option<usize>,
+    urls: Option<usize>,
+    media: Option<usize>,
     lat: Option<usize>,
     lon: Option<usize>,
     location_precision: Option<usize>,
@@ -318,6 +320,8 @@ impl RowReader for HxlReader {
             kind_label: find(h, "event", &["label", "type"]),
             summary: find(h, "description", &[]),
             source_count: find(h, "meta", &["sources"]),
+            urls: find(h, "meta", &["url"]),
+            media: find(h, "meta", &["media"]),
             lat: find(h, "geo", &["lat"]),
             lon: find(h, "geo", &["lon"]),
             location_precision: find(h, "geo", &["precision"]),
@@ -468,6 +472,17 @@ impl RowReader for HxlReader {
             casualties,
             summary: parse::non_blank(row.opt(c.summary)),
             source_count: count(c.source_count, "the number of sources")?,
+            // Written separated by spaces (a URL holds none).
+            urls: row
+                .opt(c.urls)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            media: match c.media {
+                Some(column) => parse::media_hashes(row.opt(Some(column)))
+                    .map_err(|found| row.problem(column, parse::media_expected(&found)))?,
+                None => Vec::new(),
+            },
         })
     }
 }
@@ -603,6 +618,8 @@ pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
         ("killed_civilians", "#affected+killed+civilians"),
         ("summary", "#description"),
         ("source_count", "#meta+sources"),
+        ("urls", "#meta+url"),
+        ("media", "#meta+media"),
     ] {
         header.push(name.to_string());
         tags.push(tag.to_string());
@@ -675,6 +692,8 @@ pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
                 .unwrap_or_default(),
             r.summary.clone().unwrap_or_default(),
             r.source_count.map(|n| n.to_string()).unwrap_or_default(),
+            r.urls.join(" "),
+            r.media.join(" "),
         ]);
         writer.write_record(&row).map_err(io)?;
     }

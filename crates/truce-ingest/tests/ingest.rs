@@ -1294,6 +1294,12 @@ fn gdelt_mali_row_field_by_field() {
              http://thenationonlineng.net/french-president-african-leaders-meet-al-qaida-boko-haram/"
         )
     );
+    // SOURCEURL is the evidence's address: reports sharing it are the same evidence.
+    assert_eq!(
+        r.urls,
+        ["http://thenationonlineng.net/french-president-african-leaders-meet-al-qaida-boko-haram/"]
+    );
+    assert!(r.media.is_empty());
 
     // Country-level place: GDELT repeats the country code as ADM1, which is no province.
     let colombia = report(&imported, "669670716");
@@ -1666,7 +1672,7 @@ fn hxl_export_round_trips_every_field_of_real_ged_rows() {
                  kind_label,latitude,longitude,location_precision,place,admin1,admin2,country,\
                  side_first_names,side_first_field,side_first_role,side_first_category,\
                  side_second_names,side_second_field,side_second_role,side_second_category,\
-                 killed_low,killed_best,killed_high,killed_civilians,summary,source_count"
+                 killed_low,killed_best,killed_high,killed_civilians,summary,source_count,urls,media"
             )
         );
         assert_eq!(
@@ -1678,7 +1684,7 @@ fn hxl_export_round_trips_every_field_of_real_ged_rows() {
                  #group+name+first,#group+first+field,#group+first+role,#group+first+type,\
                  #group+name+second,#group+second+field,#group+second+role,#group+second+type,\
                  #affected+killed+min,#affected+killed,#affected+killed+max,\
-                 #affected+killed+civilians,#description,#meta+sources"
+                 #affected+killed+civilians,#description,#meta+sources,#meta+url,#meta+media"
             )
         );
         let back = import_reader("export.csv", &out[..], None, &ImportOptions::default())
@@ -2222,5 +2228,43 @@ fn streaming_hands_every_row_to_the_sink_as_import_reader_collects_them() {
     assert_eq!(
         (sink.quarantined, sink.skipped),
         (collected.quarantined.len(), collected.skipped.len())
+    );
+}
+
+#[test]
+fn links_and_media_hashes_round_trip_through_hxl_and_a_bad_hash_is_quarantined() {
+    let mut reports = import(SYRIA).reports;
+    reports.truncate(3);
+    let photo = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    reports[0].urls = vec![
+        "https://www.example.org/news/aleppo-1".to_string(),
+        "https://www.example.org/news/aleppo-2".to_string(),
+    ];
+    reports[0].media = vec![photo.to_string()];
+    reports[1].media = vec![photo.to_uppercase().to_lowercase()];
+    let mut out = Vec::new();
+    write_hxl(&reports, &mut out).expect("writes");
+    let back =
+        import_reader("links.csv", &out[..], None, &ImportOptions::default()).expect("imports");
+    assert_eq!(back.reports.len(), 3);
+    for (a, b) in reports.iter().zip(&back.reports) {
+        assert_eq!((&b.urls, &b.media), (&a.urls, &a.media));
+    }
+    // A media hash that is not a sha256 sets the row aside, naming it.
+    let text = String::from_utf8(out).expect("utf-8");
+    let broken = text.replacen(photo, "not-a-hash", 1);
+    let back = import_reader(
+        "links.csv",
+        broken.as_bytes(),
+        None,
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert_eq!(back.reports.len(), 2);
+    assert_eq!(back.quarantined.len(), 1);
+    let problem = back.quarantined[0].to_string();
+    assert!(
+        problem.contains("field `media`") && problem.contains("`not-a-hash` is not one"),
+        "{problem}"
     );
 }

@@ -201,6 +201,14 @@ pub struct Report {
     /// How many independent sources the report itself rests on, when it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_count: Option<u32>,
+    /// The addresses of the articles or posts the report rests on (GDELT's `SOURCEURL`,
+    /// a form's link column). Reports sharing one are the same evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
+    /// The sha256 (lowercase hex) of the photos and videos behind the report, hashed
+    /// where they were taken. Reports sharing one are the same evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<String>,
 }
 
 impl Report {

@@ -63,8 +63,9 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  reports:     {} ({grade})",
-                incident.reports.join(", ")
+                "  reports:     {} ({grade}, {} independent source(s))",
+                incident.reports.join(", "),
+                incident.independent_sources
             );
         }
         let _ = writeln!(out, "  reasons (✓ certain, ? possible):");

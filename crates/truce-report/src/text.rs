@@ -211,8 +211,9 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "    {} reports ({grade}): {}",
+                    "    {} reports ({grade}, {} independent source(s)): {}",
                     incident.reports.len(),
+                    incident.independent_sources,
                     incident.reports.join(", ")
                 );
             }

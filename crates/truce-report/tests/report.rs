@@ -60,6 +60,8 @@ fn report(
         }),
         summary: Some(format!("summary of {id}")),
         source_count: Some(1),
+        urls: Vec::new(),
+        media: Vec::new(),
     }
 }
 

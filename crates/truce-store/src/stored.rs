@@ -33,6 +33,13 @@ struct ReportRef<'a> {
     summary: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_count: &'a Option<u32>,
+    // Skipped when empty, so a report without links or media hashes keeps the
+    // content hash it had before these fields existed: re-importing a file stores
+    // nothing twice across versions.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    urls: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    media: &'a [String],
 }
 
 #[derive(Deserialize)]
@@ -57,6 +64,10 @@ struct StoredReport {
     summary: Option<String>,
     #[serde(default)]
     source_count: Option<u32>,
+    #[serde(default)]
+    urls: Vec<String>,
+    #[serde(default)]
+    media: Vec<String>,
 }
 
 /// Appends the stored JSON of `report` to `out`.
@@ -71,6 +82,8 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
         casualties,
         summary,
         source_count,
+        urls,
+        media,
     } = report;
     let Provenance {
         source,
@@ -96,6 +109,8 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
             casualties,
             summary,
             source_count,
+            urls,
+            media,
         },
     )
 }
@@ -125,5 +140,7 @@ pub(crate) fn read_json(
         casualties: stored.casualties,
         summary: stored.summary,
         source_count: stored.source_count,
+        urls: stored.urls,
+        media: stored.media,
     })
 }

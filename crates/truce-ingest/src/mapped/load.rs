@@ -48,7 +48,7 @@ const ACTOR_KEYS: &[&str] = &[
 ];
 const KIND_KEYS: &[&str] = &["column", "map", "default"];
 const CASUALTY_KEYS: &[&str] = &["killed", "low", "high", "civilians"];
-const TEXT_KEYS: &[&str] = &["notes"];
+const TEXT_KEYS: &[&str] = &["notes", "url", "media"];
 
 /// Source names truce's own readers give their reports: a mapping that reused
 /// one would mix a mission's reports with that dataset's in the store.
@@ -171,12 +171,16 @@ impl Builder<'_> {
         let actors = self.actors(root);
         let kind = self.kind(root);
         let casualties = self.casualties(root);
-        let summary = match self.walker.table(root, "text", "`[text]`", "text.") {
+        let (summary, urls, media) = match self.walker.table(root, "text", "`[text]`", "text.") {
             Some(table) => {
                 self.walker.check_keys(table, TEXT_KEYS);
-                self.column(table, "notes")
+                (
+                    self.column(table, "notes"),
+                    self.column(table, "url"),
+                    self.column(table, "media"),
+                )
             }
-            None => None,
+            None => (None, None, None),
         };
 
         let (Some(source), Some(input), Some(date), Some(kind)) = (source, input, date, kind)
@@ -214,6 +218,8 @@ impl Builder<'_> {
             killed_high: casualties[2],
             killed_civilians: casualties[3],
             summary,
+            urls,
+            media,
         })
     }
 

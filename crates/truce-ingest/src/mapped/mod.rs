@@ -128,6 +128,10 @@ pub struct Mapping {
     pub(crate) killed_high: Option<usize>,
     pub(crate) killed_civilians: Option<usize>,
     pub(crate) summary: Option<usize>,
+    /// Links to the articles or posts behind the report.
+    pub(crate) urls: Option<usize>,
+    /// sha256 hashes of the photos and videos behind the report.
+    pub(crate) media: Option<usize>,
 }
 
 impl Mapping {

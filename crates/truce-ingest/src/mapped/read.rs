@@ -213,6 +213,12 @@ fn report(
         casualties,
         summary: parse::non_blank(cells.text(mapping.summary)?),
         source_count: None,
+        urls: parse::evidence_list(cells.text(mapping.urls)?),
+        media: match mapping.media {
+            Some(column) => parse::media_hashes(cells.text(Some(column))?)
+                .map_err(|found| cells.problem(column, parse::media_expected(&found)))?,
+            None => Vec::new(),
+        },
     })
 }
 
