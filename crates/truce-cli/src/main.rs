@@ -145,6 +145,12 @@ enum TimelineFormat {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum TimelineBy {
+    Party,
+    Zone,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum ExportWhat {
     /// Incidents with findings as GeoJSON points (QGIS, web maps).
     IncidentsGeojson,
@@ -243,6 +249,9 @@ enum Command {
         /// Only the figures of this country (its code, e.g. `SYR`, or its name as the file writes it).
         #[arg(long, value_name = "COUNTRY", requires = "figures")]
         country: Option<String>,
+        /// The weekly CSV per party (default) or per zone of the agreement.
+        #[arg(long, value_enum, default_value_t = TimelineBy::Party)]
+        by: TimelineBy,
     },
     /// Write the check's incidents or findings (or the reports) for other tools, to stdout or a file.
     Export {
@@ -385,10 +394,12 @@ fn main() -> ExitCode {
             chart,
             figures,
             country,
+            by,
         } => timeline(
             &agreement,
             &evidence,
             format,
+            by,
             chart.as_deref(),
             figures.as_deref(),
             country.as_deref(),
@@ -667,6 +678,7 @@ fn timeline(
     path: &Path,
     evidence: &EvidenceArgs,
     format: TimelineFormat,
+    by: TimelineBy,
     chart: Option<&Path>,
     figures: Option<&Path>,
     country: Option<&str>,
@@ -722,6 +734,9 @@ fn timeline(
     }
     let text = match format {
         TimelineFormat::Text => truce_report::timeline::render_text(&t),
+        TimelineFormat::Csv if by == TimelineBy::Zone => {
+            truce_report::timeline::render_csv_by_zone(&t)
+        }
         TimelineFormat::Csv => truce_report::timeline::render_csv(&t),
         TimelineFormat::Json => truce_report::timeline::render_json(&t),
     };

@@ -707,6 +707,33 @@ fn the_timeline_shows_the_seventh_day_and_draws_a_chart() {
         "csv",
     ]));
     assert!(csv.starts_with("week,party,incidents_certain,"));
+    // The same weeks per zone: Aleppo governorate, the zone of the seventh day.
+    let by_zone = stdout(&truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--as-of",
+        "2016-12-31",
+        "--format",
+        "csv",
+        "--by",
+        "zone",
+    ]));
+    assert!(
+        by_zone.starts_with("week,zone,incidents_certain,"),
+        "{by_zone}"
+    );
+    let aleppo_week = by_zone
+        .lines()
+        .find(|l| l.starts_with("2016-09-19,aleppo-governorate,"))
+        .expect("the week of the 19th in Aleppo governorate");
+    let fields: Vec<&str> = aleppo_week.split(',').collect();
+    let (certain, possible): (u64, u64) = (
+        fields[2].parse().expect("a count"),
+        fields[3].parse().expect("a count"),
+    );
+    assert!(certain >= 1 && possible >= certain, "{aleppo_week}");
 }
 
 #[test]

@@ -358,6 +358,7 @@ impl<'a> Adjudication<'a> {
         });
         let map = &self.incident_map;
         let all_findings = &self.findings;
+        let facts = &self.facts;
         let starts = &self.starts;
         let incidents: Vec<IncidentSummary> = order
             .par_iter()
@@ -370,6 +371,19 @@ impl<'a> Adjudication<'a> {
                 );
                 summary.grade = map.grade(reports, &all_findings[starts[i]..starts[i + 1]], i);
                 summary.independent_sources = map.independent_sources(reports, i) as u32;
+                for place in &facts[i].zones {
+                    let Some(zone) = agreement.zones.get(place.zone) else {
+                        continue;
+                    };
+                    match place.certainty {
+                        truce_model::finding::Certainty::Certain => {
+                            summary.zones.push(zone.id.clone())
+                        }
+                        truce_model::finding::Certainty::Possible => {
+                            summary.possible_zones.push(zone.id.clone())
+                        }
+                    }
+                }
                 summary
             })
             .collect();
@@ -523,6 +537,8 @@ fn incident_summary(
         summary: report.summary.clone(),
         grade: Grade::SingleSource,
         independent_sources: 1,
+        zones: Vec::new(),
+        possible_zones: Vec::new(),
     }
 }
 

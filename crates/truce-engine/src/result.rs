@@ -118,6 +118,12 @@ pub struct IncidentSummary {
     /// How many independent sources its reports come from (outlets repeating one
     /// article, photo or wire story count once; see `docs/corroboration.md`).
     pub independent_sources: u32,
+    /// The agreement's zones the incident is certainly in (its representative report's place).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
+    /// The zones it may be in, its place being too imprecise to tell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub possible_zones: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]

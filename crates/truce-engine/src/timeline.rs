@@ -43,6 +43,22 @@ pub struct Weekly {
     pub cumulative_deaths_certain_or_possible: [u64; 3],
 }
 
+/// One week (Monday to Sunday) in one zone of the agreement: incidents certainly in
+/// the zone with a violation (by any party), their deaths, and the cumulative deaths
+/// since the first week, on both bounds. Incidents only possibly in the zone (their
+/// place is too imprecise) are not counted here.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ZoneWeekly {
+    pub week: Day,
+    pub zone: String,
+    pub incidents_certain: u64,
+    pub incidents_certain_or_possible: u64,
+    pub deaths_certain: [u64; 3],
+    pub deaths_certain_or_possible: [u64; 3],
+    pub cumulative_deaths_certain: [u64; 3],
+    pub cumulative_deaths_certain_or_possible: [u64; 3],
+}
+
 /// A step's window and outcome, for shading a chart.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepWindow {
@@ -73,6 +89,10 @@ pub struct Timeline {
     pub chronology: Vec<Entry>,
     pub daily: Vec<Daily>,
     pub weekly: Vec<Weekly>,
+    /// The agreement's zones, in its order.
+    pub zones: Vec<String>,
+    /// The same weeks per zone: every zone for every week with a violation in any zone.
+    pub weekly_by_zone: Vec<ZoneWeekly>,
     pub steps: Vec<StepWindow>,
     /// Figures for the years of the evidence (displacement…), by country, year and what.
     pub figures: Vec<Figure>,
@@ -195,7 +215,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
 
     let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
     let mut daily_map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();
-    let mut weekly_map: BTreeMap<(Day, &str), (u64, u64, [u64; 3], [u64; 3])> = BTreeMap::new();
+    let mut weekly_map: BTreeMap<(Day, &str), WeekCounts> = BTreeMap::new();
     for (incident, (day, by_party)) in &per_incident {
         let week = Day(day.0 - day.weekday() as i32);
         let d = deaths.get(incident).copied().unwrap_or([0; 3]);
@@ -226,31 +246,54 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             certain_or_possible: p,
         })
         .collect();
-    let weeks: BTreeSet<Day> = weekly_map.keys().map(|(w, _)| *w).collect();
-    let mut weekly = Vec::new();
-    for party in &parties {
-        let mut cumulative = ([0u64; 3], [0u64; 3]);
-        for week in &weeks {
-            let (ic, ip, dc, dp) = weekly_map
-                .get(&(*week, party.as_str()))
-                .copied()
-                .unwrap_or_default();
+    let weekly = every_week(&parties, &weekly_map)
+        .map(|(week, party, w, cumulative)| Weekly {
+            week,
+            party: party.clone(),
+            incidents_certain: w.0,
+            incidents_certain_or_possible: w.1,
+            deaths_certain: w.2,
+            deaths_certain_or_possible: w.3,
+            cumulative_deaths_certain: cumulative.0,
+            cumulative_deaths_certain_or_possible: cumulative.1,
+        })
+        .collect();
+    // Per zone: each incident with a violation, certain when any of its violations is.
+    let zones: Vec<String> = agreement.zones.iter().map(|z| z.id.clone()).collect();
+    let mut zone_map: BTreeMap<(Day, &str), WeekCounts> = BTreeMap::new();
+    for incident in &result.incidents {
+        let Some((day, by_party)) = per_incident.get(incident.id.as_str()) else {
+            continue;
+        };
+        let week = Day(day.0 - day.weekday() as i32);
+        let d = deaths.get(incident.id.as_str()).copied().unwrap_or([0; 3]);
+        let certain = by_party.values().any(|c| *c == Certainty::Certain);
+        for zone in &incident.zones {
+            let w = zone_map.entry((week, zone.as_str())).or_default();
+            w.1 += 1;
             for k in 0..3 {
-                cumulative.0[k] += dc[k];
-                cumulative.1[k] += dp[k];
+                w.3[k] += d[k];
             }
-            weekly.push(Weekly {
-                week: *week,
-                party: party.clone(),
-                incidents_certain: ic,
-                incidents_certain_or_possible: ip,
-                deaths_certain: dc,
-                deaths_certain_or_possible: dp,
-                cumulative_deaths_certain: cumulative.0,
-                cumulative_deaths_certain_or_possible: cumulative.1,
-            });
+            if certain {
+                w.0 += 1;
+                for k in 0..3 {
+                    w.2[k] += d[k];
+                }
+            }
         }
     }
+    let weekly_by_zone = every_week(&zones, &zone_map)
+        .map(|(week, zone, w, cumulative)| ZoneWeekly {
+            week,
+            zone: zone.clone(),
+            incidents_certain: w.0,
+            incidents_certain_or_possible: w.1,
+            deaths_certain: w.2,
+            deaths_certain_or_possible: w.3,
+            cumulative_deaths_certain: cumulative.0,
+            cumulative_deaths_certain_or_possible: cumulative.1,
+        })
+        .collect();
     let years = match (result.evidence.first_day, result.evidence.last_day) {
         (Some(a), Some(b)) => a.ymd().0..=b.ymd().0,
         _ => 1..=0,
@@ -267,7 +310,41 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         chronology,
         daily,
         weekly,
+        zones,
+        weekly_by_zone,
         steps,
         figures,
     }
+}
+
+/// Incidents on certain evidence, counting possible ones, and their deaths (low,
+/// best, high) on both bounds, for one week and one party or zone.
+type WeekCounts = (u64, u64, [u64; 3], [u64; 3]);
+
+/// Every group (in order) for every week any group has counts, with the counts and
+/// the cumulative deaths of the group since the first week, on both bounds.
+fn every_week<'a>(
+    groups: &'a [String],
+    counts: &'a BTreeMap<(Day, &str), WeekCounts>,
+) -> impl Iterator<Item = (Day, &'a String, WeekCounts, ([u64; 3], [u64; 3]))> + 'a {
+    let weeks: Vec<Day> = counts
+        .keys()
+        .map(|(w, _)| *w)
+        .collect::<BTreeSet<Day>>()
+        .into_iter()
+        .collect();
+    groups.iter().flat_map(move |group| {
+        let mut cumulative = ([0u64; 3], [0u64; 3]);
+        weeks.clone().into_iter().map(move |week| {
+            let w = counts
+                .get(&(week, group.as_str()))
+                .copied()
+                .unwrap_or_default();
+            for k in 0..3 {
+                cumulative.0[k] += w.2[k];
+                cumulative.1[k] += w.3[k];
+            }
+            (week, group, w, cumulative)
+        })
+    })
 }

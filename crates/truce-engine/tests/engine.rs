@@ -1257,6 +1257,31 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         weeks,
         vec![("2016-09-12".into(), 1, 2), ("2016-09-19".into(), 1, 1)]
     );
+    // The same weeks in the zone: all three incidents are certainly inside `box`
+    // (the 16th's clash with a possible violation only), the one far away is not.
+    assert_eq!(t.zones, ["box"]);
+    let in_box: Vec<(String, u64, u64)> = t
+        .weekly_by_zone
+        .iter()
+        .map(|w| {
+            (
+                w.week.to_string(),
+                w.incidents_certain,
+                w.incidents_certain_or_possible,
+            )
+        })
+        .collect();
+    assert_eq!(
+        in_box,
+        vec![("2016-09-12".into(), 1, 2), ("2016-09-19".into(), 1, 1)]
+    );
+    let s14 = result
+        .incidents
+        .iter()
+        .find(|i| i.id == "test:s14")
+        .expect("s14");
+    assert_eq!(s14.zones, ["box"]);
+    assert!(s14.possible_zones.is_empty());
 }
 
 #[test]

@@ -38,6 +38,37 @@ pub fn render_text(t: &Timeline) -> String {
             w.cumulative_deaths_certain_or_possible[1]
         );
     }
+    if t.weekly_by_zone
+        .iter()
+        .any(|w| w.incidents_certain_or_possible > 0)
+    {
+        let _ = writeln!(
+            out,
+            "\nWEEKS BY ZONE (incidents certainly in the zone with a violation: on certain evidence / counting possible; deaths best (low–high), cumulative)"
+        );
+        for w in t
+            .weekly_by_zone
+            .iter()
+            .filter(|w| w.incidents_certain_or_possible > 0)
+        {
+            let _ = writeln!(
+                out,
+                "  week of {}  {:<20} {:>4} / {:<5} deaths {} ({}–{}) / {} ({}–{}); cumulative {} / {}",
+                w.week,
+                w.zone,
+                w.incidents_certain,
+                w.incidents_certain_or_possible,
+                w.deaths_certain[1],
+                w.deaths_certain[0],
+                w.deaths_certain[2],
+                w.deaths_certain_or_possible[1],
+                w.deaths_certain_or_possible[0],
+                w.deaths_certain_or_possible[2],
+                w.cumulative_deaths_certain[1],
+                w.cumulative_deaths_certain_or_possible[1]
+            );
+        }
+    }
     if !t.figures.is_empty() {
         let _ = writeln!(
             out,
@@ -56,10 +87,55 @@ pub fn render_text(t: &Timeline) -> String {
 
 /// One row per week and party (every week with a violation by any party, every party).
 pub fn render_csv(t: &Timeline) -> String {
+    let rows = t.weekly.iter().map(|w| {
+        (
+            w.week,
+            w.party.as_str(),
+            w.incidents_certain,
+            w.incidents_certain_or_possible,
+            w.deaths_certain,
+            w.deaths_certain_or_possible,
+            w.cumulative_deaths_certain[1],
+            w.cumulative_deaths_certain_or_possible[1],
+        )
+    });
+    weekly_csv("party", rows)
+}
+
+/// One row per week and zone (every week with a violation in any zone, every zone).
+pub fn render_csv_by_zone(t: &Timeline) -> String {
+    let rows = t.weekly_by_zone.iter().map(|w| {
+        (
+            w.week,
+            w.zone.as_str(),
+            w.incidents_certain,
+            w.incidents_certain_or_possible,
+            w.deaths_certain,
+            w.deaths_certain_or_possible,
+            w.cumulative_deaths_certain[1],
+            w.cumulative_deaths_certain_or_possible[1],
+        )
+    });
+    weekly_csv("zone", rows)
+}
+
+/// Week, group, incidents on both bounds, deaths on both bounds, cumulative best deaths.
+type WeekRow<'a> = (
+    truce_model::time::Day,
+    &'a str,
+    u64,
+    u64,
+    [u64; 3],
+    [u64; 3],
+    u64,
+    u64,
+);
+
+fn weekly_csv<'a>(group: &str, rows: impl Iterator<Item = WeekRow<'a>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "week",
-        "party",
+        group,
         "incidents_certain",
         "incidents_certain_or_possible",
         "deaths_certain_low",
@@ -71,20 +147,22 @@ pub fn render_csv(t: &Timeline) -> String {
         "cumulative_deaths_certain_best",
         "cumulative_deaths_certain_or_possible_best",
     ]);
-    for w in &t.weekly {
+    for (week, name, certain, possible, deaths, deaths_possible, cumulative, cumulative_possible) in
+        rows
+    {
         let _ = writer.write_record([
-            w.week.to_string(),
-            w.party.clone(),
-            w.incidents_certain.to_string(),
-            w.incidents_certain_or_possible.to_string(),
-            w.deaths_certain[0].to_string(),
-            w.deaths_certain[1].to_string(),
-            w.deaths_certain[2].to_string(),
-            w.deaths_certain_or_possible[0].to_string(),
-            w.deaths_certain_or_possible[1].to_string(),
-            w.deaths_certain_or_possible[2].to_string(),
-            w.cumulative_deaths_certain[1].to_string(),
-            w.cumulative_deaths_certain_or_possible[1].to_string(),
+            week.to_string(),
+            name.to_string(),
+            certain.to_string(),
+            possible.to_string(),
+            deaths[0].to_string(),
+            deaths[1].to_string(),
+            deaths[2].to_string(),
+            deaths_possible[0].to_string(),
+            deaths_possible[1].to_string(),
+            deaths_possible[2].to_string(),
+            cumulative.to_string(),
+            cumulative_possible.to_string(),
         ]);
     }
     writer
