@@ -532,3 +532,63 @@ fn corroboration_thresholds_are_read_and_checked() {
     let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec![Code::InvalidValue, Code::InvalidValue]);
 }
+
+#[test]
+fn keys_recipients_signers_and_the_ledger_are_read_and_checked() {
+    // A real Ed25519 verifier key in signed-note form (the example key of Go's
+    // golang.org/x/mod/sumdb/note documentation) and a well-formed age recipient.
+    let key = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+    let recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    let loaded = lint(&format!(
+        "[ledger]\norigin = \"mission.example/t\"\nmission_keys = [\"{key}\"]\n\
+         [[party]]\nid = \"gov\"\nkeys = [\"{key}\"]\nrecipients = [\"{recipient}\"]\n\
+         [[party]]\nid = \"opp\"\n\
+         [[clause]]\nid = \"c\"\ntext = \"t\"\nby = [\"gov\"]\nkinds = [\"political-violence\"]\n\
+         [[bracket]]\nid = \"days\"\nalternatives = [7, 10]\nresolved_by = [\"gov\", \"opp\"]\n\
+         [[step]]\nid = \"s\"\nfrom = 2016-09-12\n\
+         [[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = \"[days]\"\n\
+         [[entitlement]]\nid = \"e\"\nto = \"opp\"\nstep = \"s\"\nwhat = \"w\"\n\
+         [[entitlement]]\nid = \"f\"\nto = \"gov\"\nstep = \"s\"\nwhat = \"w\"\npossible_violations_block = false\n"
+    ));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("valid");
+    assert_eq!(agreement.parties[0].keys, [key]);
+    assert_eq!(agreement.parties[0].recipients, [recipient]);
+    assert!(agreement.parties[1].keys.is_empty());
+    assert_eq!(
+        agreement.ledger.origin.as_deref(),
+        Some("mission.example/t")
+    );
+    assert_eq!(agreement.ledger.mission_keys, [key]);
+    assert_eq!(agreement.brackets[0].signers, [0, 1]);
+    assert!(agreement.entitlements[0].possible_violations_block);
+    assert!(!agreement.entitlements[1].possible_violations_block);
+
+    // Malformed keys and recipients, an unknown signer and a two-line origin: each located.
+    let loaded = lint(&format!(
+        "[ledger]\norigin = \" two words \"\n\
+         [[party]]\nid = \"gov\"\nkeys = [\"not a key\", \"{key}\", \"{key}\"]\nrecipients = [\"age1short\"]\n\
+         [[bracket]]\nid = \"days\"\nalternatives = [7, 10]\nresolved_by = [\"gov\", \"nobody\"]\n"
+    ));
+    let found = located(&loaded);
+    assert!(
+        found.contains(&(Code::InvalidValue, Some(5), Some(10))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Code::InvalidValue, Some(8), Some(9))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Code::DuplicateId, Some(8), Some(92))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Code::InvalidValue, Some(9), Some(15))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Code::UnknownReference, Some(13), Some(23))),
+        "{found:?}"
+    );
+}

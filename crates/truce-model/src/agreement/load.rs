@@ -55,6 +55,7 @@ const TOP_KEYS: &[&str] = &[
     "bracket",
     "step",
     "entitlement",
+    "ledger",
 ];
 
 /// Loads and checks an agreement. `file` names the agreement in messages.
@@ -124,8 +125,37 @@ fn empty_agreement() -> Agreement {
         steps: Vec::new(),
         entitlements: Vec::new(),
         evidence: EvidenceSettings::default(),
+        ledger: LedgerSettings::default(),
         referenced_files: Vec::new(),
     }
+}
+
+/// Whether `text` has the shape of a signed-note verifier key for Ed25519:
+/// `name+8 hex digits+base64 of 0x01 followed by the 32-byte key` (44 characters,
+/// the first `A`). The ledger checks the key id itself.
+pub fn looks_like_verifier_key(text: &str) -> bool {
+    let mut parts = text.split('+');
+    let (Some(name), Some(id), Some(key), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !name.is_empty()
+        && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+        && id.len() == 8
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && key.len() == 44
+        && key.starts_with('A')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
+/// Whether `text` has the shape of an `age` X25519 recipient: `age1` and 58
+/// lower-case bech32 characters.
+pub fn looks_like_age_recipient(text: &str) -> bool {
+    const BECH32: &str = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    text.len() == 62 && text.starts_with("age1") && text[4..].chars().all(|c| BECH32.contains(c))
 }
 
 /// Ids are used in finding ids and on the command line: keep them plain.
@@ -160,6 +190,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         self.evidence(root);
         self.kinds(root);
         self.parties(root);
+        self.ledger(root);
         self.actors(root);
         let boundaries = self.boundaries(root);
         self.zones(root, &boundaries);
@@ -344,16 +375,89 @@ impl<'s, 'f> Builder<'s, 'f> {
             let Some(table) = self.reader.as_table(value, "party", &what) else {
                 continue;
             };
-            self.reader.check_keys(table, &["id", "name"]);
+            self.reader
+                .check_keys(table, &["id", "name", "keys", "recipients"]);
             let id = self.reader.req_string(table, "id");
             let name = self.reader.opt_string(table, "name");
+            let keys = self.verifier_keys(table, "keys");
+            let recipients = self.age_recipients(table);
             let Some(id) = id else { continue };
             if !self.define(IdSpace::Party, &id) {
                 continue;
             }
             let name = name.map_or_else(|| id.value.clone(), |n| n.value);
-            self.agreement.parties.push(Party { id: id.value, name });
+            self.agreement.parties.push(Party {
+                id: id.value,
+                name,
+                keys,
+                recipients,
+            });
         }
+    }
+
+    /// A list of signed-note verifier keys; each malformed one is an error, located.
+    fn verifier_keys(&mut self, table: Table<'_, '_>, key: &str) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for k in self.reader.string_list(table, key) {
+            if !looks_like_verifier_key(&k.value) {
+                self.reader
+                    .error(Code::InvalidValue, k.span.clone(), format!("`{key}` holds a value that is not a public key"))
+                    .found(format!("`{}`", k.value))
+                    .expected("a verifier key as `truce keys generate` prints it: `name+8 hex digits+base64` (e.g. `usa-fm+1a2b3c4d+AT…`)");
+            } else if keys.contains(&k.value) {
+                self.reader
+                    .error(
+                        Code::DuplicateId,
+                        k.span.clone(),
+                        format!("`{key}` lists the same key twice"),
+                    )
+                    .found(format!("`{}`", k.value));
+            } else {
+                keys.push(k.value);
+            }
+        }
+        keys
+    }
+
+    /// A party's `age` recipients; each malformed one is an error, located.
+    fn age_recipients(&mut self, table: Table<'_, '_>) -> Vec<String> {
+        let mut recipients = Vec::new();
+        for r in self.reader.string_list(table, "recipients") {
+            if looks_like_age_recipient(&r.value) {
+                recipients.push(r.value);
+            } else {
+                self.reader
+                    .error(Code::InvalidValue, r.span.clone(), "`recipients` holds a value that is not an age recipient")
+                    .found(format!("`{}`", r.value))
+                    .expected("an age X25519 recipient: `age1` and 58 lower-case letters and digits, as `truce keys generate` prints it");
+            }
+        }
+        recipients
+    }
+
+    fn ledger(&mut self, root: Table<'_, '_>) {
+        let Some(value) = root.get("ledger") else {
+            return;
+        };
+        let Some(table) = self.reader.as_table(value, "ledger", "[ledger]") else {
+            return;
+        };
+        self.reader.check_keys(table, &["origin", "mission_keys"]);
+        if let Some(origin) = self.reader.opt_string(table, "origin") {
+            // The origin is the first line of every checkpoint: one line, printable.
+            if origin.value.is_empty()
+                || origin.value.chars().any(|c| c.is_control())
+                || origin.value.trim() != origin.value
+            {
+                self.reader
+                    .error(Code::InvalidValue, origin.span.clone(), "`origin` cannot be a checkpoint's first line")
+                    .found(format!("`{}`", origin.value))
+                    .expected("one line of text without surrounding blanks, e.g. \"truce.example/syria-2016\"");
+            } else {
+                self.agreement.ledger.origin = Some(origin.value);
+            }
+        }
+        self.agreement.ledger.mission_keys = self.verifier_keys(table, "mission_keys");
     }
 
     fn actors(&mut self, root: Table<'_, '_>) {
@@ -2365,11 +2469,32 @@ impl<'s, 'f> Builder<'s, 'f> {
             };
             self.reader.check_keys(
                 table,
-                &["id", "text", "alternatives", "clauses", "resolved"],
+                &[
+                    "id",
+                    "text",
+                    "alternatives",
+                    "clauses",
+                    "resolved",
+                    "resolved_by",
+                ],
             );
             let id = self.reader.req_string(table, "id");
             let text = self.reader.opt_string(table, "text");
             let clause_refs = self.reader.string_list(table, "clauses");
+            let mut signers: Vec<usize> = Vec::new();
+            for party in self.reader.string_list(table, "resolved_by") {
+                if let Some(p) = self.resolve_in(&party, IdSpace::Party) {
+                    if signers.contains(&p) {
+                        self.reader.error(
+                            Code::DuplicateId,
+                            party.span.clone(),
+                            format!("`resolved_by` names `{}` twice", party.value),
+                        );
+                    } else {
+                        signers.push(p);
+                    }
+                }
+            }
             let Some(id) = id else { continue };
             let mut clauses = Vec::new();
             for c in &clause_refs {
@@ -2496,6 +2621,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 alternatives,
                 resolved,
                 clauses,
+                signers,
             });
         }
         self.brackets = self
@@ -2789,8 +2915,21 @@ impl<'s, 'f> Builder<'s, 'f> {
             let Some(table) = self.reader.as_table(value, "entitlement", &what) else {
                 continue;
             };
-            self.reader
-                .check_keys(table, &["id", "to", "from", "step", "what"]);
+            self.reader.check_keys(
+                table,
+                &[
+                    "id",
+                    "to",
+                    "from",
+                    "step",
+                    "what",
+                    "possible_violations_block",
+                ],
+            );
+            let possible_violations_block = self
+                .reader
+                .opt_bool(table, "possible_violations_block")
+                .is_none_or(|b| b.value);
             let id = self.reader.req_string(table, "id");
             let to = self
                 .reader
@@ -2824,6 +2963,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 from,
                 step,
                 what: what_text.value,
+                possible_violations_block,
             });
         }
     }

@@ -37,6 +37,8 @@ pub struct Agreement {
     pub steps: Vec<Step>,
     pub entitlements: Vec<Entitlement>,
     pub evidence: EvidenceSettings,
+    /// Who keeps the agreement's ledger and signs its checkpoints (`[ledger]`).
+    pub ledger: LedgerSettings,
     /// Every file the agreement names, relative to the agreement file, in the order read.
     pub referenced_files: Vec<String>,
 }
@@ -45,6 +47,23 @@ pub struct Agreement {
 pub struct Party {
     pub id: String,
     pub name: String,
+    /// The public keys that sign for the party (bracket resolutions, witnessed
+    /// checkpoints), as signed-note verifier keys `name+hex id+base64 key`. Several
+    /// when a key is rotated: the old one stays listed for what it signed.
+    pub keys: Vec<String>,
+    /// The `age` X25519 recipients (`age1…`) entitlement payloads for the party are
+    /// encrypted to.
+    pub recipients: Vec<String>,
+}
+
+/// Who keeps the ledger of the agreement and signs its checkpoints.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LedgerSettings {
+    /// The checkpoints' origin line: names the log (`truce.example/syria-2016`).
+    /// Default: `truce/<agreement id>`.
+    pub origin: Option<String>,
+    /// The mission's verifier keys, which sign the checkpoints.
+    pub mission_keys: Vec<String>,
 }
 
 /// A stretch of days, both ends included; `None` is open.
@@ -322,6 +341,9 @@ pub struct Bracket {
     pub resolved: Option<usize>,
     /// Clauses the bracket makes optional (empty for a parameter bracket).
     pub clauses: Vec<usize>,
+    /// The parties that must all sign a resolution of the bracket (`resolved_by`);
+    /// empty when the agreement names none (then it cannot be resolved by signature).
+    pub signers: Vec<usize>,
 }
 
 impl Bracket {
@@ -423,6 +445,9 @@ pub struct Entitlement {
     pub from: Option<usize>,
     pub step: usize,
     pub what: String,
+    /// Whether possible violations block the release: then the step must be met on
+    /// both bounds of the evidence, else on certain evidence only. Default true.
+    pub possible_violations_block: bool,
 }
 
 /// How evidence precision turns into distances.
