@@ -122,7 +122,7 @@ impl Tree {
         self.range_hash(0, self.size())
     }
 
-    /// The root the tree had when it had `size` leaves (MTH(D[0:size])). Costs one
+    /// The root the tree had when it had `size` leaves (`MTH(D[0:size])`). Costs one
     /// node hash per set bit of `size`, less one.
     pub fn root_at(&self, size: u64) -> Result<Hash, TreeError> {
         self.check_size(size)?;
@@ -130,7 +130,7 @@ impl Tree {
     }
 
     /// The inclusion proof of leaf `index` in the tree of `size` leaves
-    /// (PATH(index, D[0:size]), RFC 9162 §2.1.3.1), from the leaf's sibling up.
+    /// (`PATH(index, D[0:size])`, RFC 9162 §2.1.3.1), from the leaf's sibling up.
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, TreeError> {
         self.check_size(size)?;
         if index >= size {
@@ -157,7 +157,7 @@ impl Tree {
     }
 
     /// The consistency proof from the tree of `old_size` leaves to the tree of
-    /// `new_size` leaves (PROOF(old_size, D[0:new_size]), RFC 9162 §2.1.4.1). The proof
+    /// `new_size` leaves (`PROOF(old_size, D[0:new_size])`, RFC 9162 §2.1.4.1). The proof
     /// is empty when the sizes are equal or the old tree is empty: there is nothing
     /// to prove.
     pub fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>, TreeError> {
