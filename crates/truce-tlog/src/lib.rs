@@ -58,22 +58,43 @@
 //!
 //! ## Checkpoints: C2SP `tlog-checkpoint` in a C2SP `signed-note`
 //!
-//! A checkpoint is the text
-//!
-//! ```text
-//! truce.example/syria-2016
-//! 5
-//! 7n8E8wUWs1ivmUyp5yb1QHeBOT3sTb9vGPt3vQ1xXKE=
-//! ```
-//!
-//! (origin, tree size in decimal, base64 root, then optional extension lines), signed
-//! as a note: the text, a blank line, and one line per signature,
+//! A checkpoint is a text of three lines or more: the log's origin, the tree size in
+//! decimal, the base64 root hash, then optional extension lines. It is signed as a
+//! note: the text, a blank line, and one line per signature,
 //! `— <key name> <base64(4-byte key id || Ed25519 signature)>`. Keys use the text forms
 //! of Go's `golang.org/x/mod/sumdb/note`: a verifier key is
 //! `<name>+<8 hex digit key id>+<base64(0x01 || public key)>` and a signer key
 //! `PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>`, where the key id is the first
 //! four bytes of SHA-256(name || 0x0A || 0x01 || public key). Existing transparency
 //! tooling reads these notes as they are.
+//!
+//! The checkpoint of the five records above, signed with the Ed25519 seed of 32 bytes
+//! of 7 (the note and key below were computed independently, with Python's
+//! `hashlib` and `cryptography`):
+//!
+//! ```
+//! use truce_tlog::{Checkpoint, KeyType, SignerKey, Tree, VerifierKey, open_checkpoint};
+//! let note = "truce.example/syria-2016
+//! 5
+//! wjlF+taxnses7K+LWPnpeyljD8CVtHimEIFU9ojX9FM=
+//!
+//! — truce.example/syria-2016 ehQzY8VStRdFpyVbshTXw5tgu1UysV499mhbBSHv8FmijK1wVXVtVrmS6Q4jRSGPousR6IZECCRLcNeYWJwdwhUfWQI=
+//! ";
+//! let log_key = VerifierKey::parse("truce.example/syria-2016+7a143363+AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs").unwrap();
+//! let opened = open_checkpoint(note.as_bytes(), &log_key, &[]).unwrap();
+//! assert_eq!(opened.checkpoint.size, 5);
+//!
+//! let mut tree = Tree::new();
+//! for record in [&b"first"[..], b"second", b"third", b"fourth", b"fifth"] {
+//!     tree.append_record(record);
+//! }
+//! assert_eq!(opened.checkpoint.root, tree.root());
+//! let signer = SignerKey::from_seed("truce.example/syria-2016", KeyType::Ed25519, &[7; 32]).unwrap();
+//! assert_eq!(signer.verifier_key(), log_key);
+//! // Ed25519 signatures are deterministic: signing again gives the same bytes.
+//! let signed = Checkpoint::new("truce.example/syria-2016", 5, tree.root()).sign(&signer).unwrap();
+//! assert_eq!(signed.to_string(), note);
+//! ```
 //!
 //! ## Witness cosignatures: C2SP `tlog-cosignature`
 //!
