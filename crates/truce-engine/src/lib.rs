@@ -672,12 +672,31 @@ fn entitlements(agreement: &Agreement, steps: &[StepResult]) -> Vec<EntitlementS
         .iter()
         .map(|e| {
             let step = &steps[e.step];
-            let releasable = step.status == Status::Met;
+            // The agreement says whether possible violations block the release: then the
+            // step must be met on both bounds; else certain evidence is enough.
+            let (releasable, met_on) = if e.possible_violations_block {
+                (step.status == Status::Met, step.met_on)
+            } else {
+                (
+                    step.on_certain.status == Status::Met,
+                    step.on_certain.met_on,
+                )
+            };
             let reason = if releasable {
                 format!(
-                    "step `{}` met on {}",
+                    "step `{}` met on {}{}",
                     step.id,
-                    step.met_on.map_or_else(|| "?".into(), |d| d.to_string())
+                    met_on.map_or_else(|| "?".into(), |d| d.to_string()),
+                    if e.possible_violations_block || step.status == Status::Met {
+                        ""
+                    } else {
+                        " on certain evidence (possible violations do not block this release)"
+                    }
+                )
+            } else if e.possible_violations_block && step.on_certain.status == Status::Met {
+                format!(
+                    "withheld: step `{}` is met on certain evidence but not counting possible violations, which block this release ({})",
+                    step.id, step.with_possible.explanation
                 )
             } else {
                 format!(

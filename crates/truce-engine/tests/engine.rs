@@ -1496,3 +1496,42 @@ fn article_addresses_are_compared_without_scheme_tracking_and_trailing_slash() {
     );
     assert_eq!(url_key("  "), "");
 }
+
+#[test]
+fn whether_possible_violations_block_a_release_is_the_agreements_choice() {
+    // Calm is met on certain evidence on the 15th, not if the possible violations count.
+    let source = format!(
+        "{}\n[[entitlement]]\nid = \"aid\"\nto = \"opp\"\nstep = \"calm\"\nwhat = \"Access\"\n\
+         [[entitlement]]\nid = \"aid-on-certain\"\nto = \"opp\"\nstep = \"calm\"\nwhat = \"Access\"\n\
+         possible_violations_block = false\n",
+        include_str!("fixtures/base.toml")
+    );
+    let agreement = agreement_from(&source);
+    let mut reports: Vec<Report> = (13..=22)
+        .map(|d| clash(&format!("c{d}"), &format!("2016-09-{d}")))
+        .collect();
+    reports.push(elsewhere("end", "2016-09-30"));
+    let result = run(&agreement, &reports, "2016-09-30");
+    let status = |id: &str| {
+        result
+            .entitlements
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("entitlement {id}"))
+    };
+    let blocked = status("aid");
+    assert!(!blocked.releasable);
+    assert!(
+        blocked.reason.starts_with(
+            "withheld: step `calm` is met on certain evidence but not counting possible violations, which block this release"
+        ),
+        "{}",
+        blocked.reason
+    );
+    let released = status("aid-on-certain");
+    assert!(released.releasable);
+    assert_eq!(
+        released.reason,
+        "step `calm` met on 2016-09-15 on certain evidence (possible violations do not block this release)"
+    );
+}

@@ -1,4 +1,4 @@
-//! Tests of truce-tlog: known answers from public test vectors, properties over random
+//! Tests of truce-audit: known answers from public test vectors, properties over random
 //! trees and proofs, signed notes and checkpoints (with a note signed by Go's
 //! implementation and a check by an independent Python implementation when one is
 //! installed), and the witness's refusals.
@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
 use serde_json::json;
-use truce_tlog::*;
+use truce_audit::*;
 
 fn hash(hex: &str) -> Hash {
     Hash::from_hex(hex).expect("test vectors are valid hex")

@@ -1,6 +1,6 @@
 //! Micro-benchmark of the transparency log, measured against RFC 9162's cost model.
 //!
-//! `cargo run --release -p truce-tlog --example tlog_bench [RECORDS] [QUERIES]`
+//! `cargo run --release -p truce-audit --example tlog_bench [RECORDS] [QUERIES]`
 //! (defaults: 1,000,000 records, 10,000 queries). Prints one JSON object per line and
 //! measurement on stdout: the time per operation, and the SHA-256 calls and
 //! compression blocks this thread made per operation next to what the RFC's model
@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use serde_json::json;
-use truce_tlog::{
+use truce_audit::{
     Checkpoint, HashCounts, KeyType, SignerKey, Tree, canonical_json, hash_counts_on_this_thread,
     leaf_hash, open_checkpoint, verify_consistency, verify_inclusion,
 };

@@ -61,7 +61,7 @@ pub enum CanonicalJsonError {
 ///
 /// ```
 /// let value = serde_json::json!({"b": [1.0, 1e21, "é\n"], "a": true});
-/// let bytes = truce_tlog::canonical_json(&value).unwrap();
+/// let bytes = truce_audit::canonical_json(&value).unwrap();
 /// assert_eq!(String::from_utf8(bytes).unwrap(), "{\"a\":true,\"b\":[1,1e+21,\"é\\n\"]}");
 /// ```
 pub fn canonical_json(value: &Value) -> Result<Vec<u8>, CanonicalJsonError> {

@@ -1,4 +1,4 @@
-//! # truce-tlog: a transparency log of opaque canonical records
+//! # truce-audit: a transparency log of opaque canonical records
 //!
 //! This crate keeps an append-only log that anyone can check with hashes and public
 //! keys alone. It knows nothing of ceasefires: a record is a JSON value, written in
@@ -25,7 +25,7 @@
 //! ```
 //! use serde_json::json;
 //! let record = json!({"kind": "check-run", "findings": "5dc9da79", "at": 1474300800});
-//! let bytes = truce_tlog::canonical_json(&record).unwrap();
+//! let bytes = truce_audit::canonical_json(&record).unwrap();
 //! assert_eq!(bytes, br#"{"at":1474300800,"findings":"5dc9da79","kind":"check-run"}"#.as_slice());
 //! ```
 //!
@@ -40,7 +40,7 @@
 //! the log never holds the tree.
 //!
 //! ```
-//! use truce_tlog::{Tree, leaf_hash, verify_inclusion, verify_consistency};
+//! use truce_audit::{Tree, leaf_hash, verify_inclusion, verify_consistency};
 //! let mut tree = Tree::new();
 //! for record in [&b"first"[..], b"second", b"third", b"fourth", b"fifth"] {
 //!     tree.append_record(record);
@@ -73,7 +73,7 @@
 //! `hashlib` and `cryptography`):
 //!
 //! ```
-//! use truce_tlog::{Checkpoint, KeyType, SignerKey, Tree, VerifierKey, open_checkpoint};
+//! use truce_audit::{Checkpoint, KeyType, SignerKey, Tree, VerifierKey, open_checkpoint};
 //! let note = "truce.example/syria-2016
 //! 5
 //! wjlF+taxnses7K+LWPnpeyljD8CVtHimEIFU9ojX9FM=
@@ -107,7 +107,7 @@
 //! extends the one it cosigned last.
 //!
 //! ```
-//! use truce_tlog::{Checkpoint, KeyType, SignerKey, Tree, cosign, open_checkpoint};
+//! use truce_audit::{Checkpoint, KeyType, SignerKey, Tree, cosign, open_checkpoint};
 //! let log_key = SignerKey::from_seed("truce.example/log", KeyType::Ed25519, &[7; 32]).unwrap();
 //! let witness_key = SignerKey::from_seed("party.example/w", KeyType::CosignatureV1, &[9; 32]).unwrap();
 //! let mut tree = Tree::new();
