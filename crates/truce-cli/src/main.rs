@@ -6,6 +6,7 @@
 //! input is invalid.
 
 mod files;
+mod ledger;
 mod runs;
 mod store;
 
@@ -144,6 +145,88 @@ enum TimelineFormat {
     Json,
 }
 
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Make a new Ed25519 key pair: the private key into a file only you can read, the public key printed.
+    Generate {
+        /// The party the key signs for (its id in the agreement); also the key's default name.
+        #[arg(long, value_name = "PARTY", required_unless_present = "name")]
+        party: Option<String>,
+        /// The key's name, as it appears on signatures (e.g. `usa-secretary-of-state`, `mission`).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Where to write the private key (created with permissions 0600; must not exist).
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LedgerCommand {
+    /// Sign the store's ledger as it stands (size and root) with the mission's key.
+    Checkpoint {
+        /// The agreement file: it names the log (`[ledger] origin`) and the mission's keys.
+        agreement: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The mission's private key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Write a self-contained bundle: the log, its checkpoints, the keys and every file the records name.
+    Export {
+        /// The agreement file (its folder holds the files the agreement reads).
+        agreement: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// A new folder to write the bundle into.
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Check every hash, signature and proof of a bundle, and that the log only grew.
+    Verify {
+        /// The bundle's folder.
+        bundle: PathBuf,
+        /// The mission's public key as you know it (pins it; else the bundle's keys.txt is trusted).
+        #[arg(long, value_name = "KEY")]
+        key: Vec<String>,
+    },
+    /// Re-run every recorded check from the bundle's files and compare the findings byte for byte.
+    Replay {
+        /// The bundle's folder.
+        bundle: PathBuf,
+    },
+    /// Print entry INDEX's inclusion proof against the bundle's latest checkpoint (JSON).
+    Prove {
+        /// The bundle's folder.
+        bundle: PathBuf,
+        /// The entry's index (from 0).
+        index: u64,
+    },
+    /// Check a proof written by `truce ledger prove`, with nothing but it and the mission's key.
+    CheckProof {
+        /// The proof (JSON).
+        proof: PathBuf,
+        /// The mission's public key.
+        #[arg(long, value_name = "KEY")]
+        key: String,
+    },
+    /// Co-sign (witness) the bundle's latest checkpoint as a party, refusing a rewritten history.
+    Witness {
+        /// The bundle's folder.
+        bundle: PathBuf,
+        /// The party's private key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The file keeping the last checkpoint this party co-signed (created the first time).
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+        /// Where to write the co-signed checkpoint.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum TimelineBy {
     Party,
@@ -266,6 +349,16 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Keys that sign for the mission and the parties.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The agreement's verifiable ledger: checkpoints, bundles, verification, replay, proofs, witnesses.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// List the check runs recorded in a store (each `truce check --db` records one).
     Runs {
         /// The store (an SQLite file).
@@ -324,7 +417,14 @@ fn main() -> ExitCode {
             .as_deref()
             .map(|m| load_mapping(m, color))
             .transpose()
-            .and_then(|mapping| store::import(&files, &db, format, mapping.as_ref(), batch_size)),
+            .and_then(|mapping| {
+                let imported = store::import(&files, &db, format, mapping.as_ref(), batch_size);
+                // Every finished import run goes into the ledger, even when a later file failed.
+                if db.exists() {
+                    ledger::record_finished_imports(&db)?;
+                }
+                imported
+            }),
         Command::Quarantine {
             command: QuarantineCommand::List { db, run },
         } => store::quarantine_list(&db, run).and_then(|text| {
@@ -357,6 +457,20 @@ fn main() -> ExitCode {
             store::write_stdout(text.as_bytes())?;
             Ok(0)
         }),
+        Command::Keys {
+            command: KeysCommand::Generate { party, name, out },
+        } => {
+            let name = name.or(party).unwrap_or_default();
+            ledger::keys_generate(&name, &out).and_then(|public| {
+                eprintln!(
+                    "private key written to {} (keep it secret; it is never printed)",
+                    out.display()
+                );
+                print_stdout(&public)?;
+                Ok(0)
+            })
+        }
+        Command::Ledger { command } => ledger_command(command, color),
         Command::Runs { db } => runs::list(&db).and_then(|text| {
             store::write_stdout(text.as_bytes())?;
             Ok(0)
@@ -477,6 +591,44 @@ fn lint(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
     Ok(if errors > 0 { 2 } else { 0 })
 }
 
+/// An agreement that loads without errors, for the commands that only read it.
+fn agreement_only(path: &Path, color: bool) -> Result<Agreement> {
+    let (shown, source, loaded) = load_agreement(path)?;
+    if let Some(agreement) = loaded.agreement {
+        return Ok(agreement);
+    }
+    eprint!(
+        "{}",
+        truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+    );
+    bail!("the agreement `{shown}` has errors; `truce lint` lists them")
+}
+
+fn ledger_command(command: LedgerCommand, color: bool) -> Result<u8> {
+    let (text, code) = match command {
+        LedgerCommand::Checkpoint { agreement, db, key } => (
+            ledger::checkpoint(&agreement_only(&agreement, color)?, &db, &key)?,
+            0,
+        ),
+        LedgerCommand::Export { agreement, db, out } => (
+            ledger::export(&agreement_only(&agreement, color)?, &agreement, &db, &out)?,
+            0,
+        ),
+        LedgerCommand::Verify { bundle, key } => ledger::verify(&bundle, &key)?,
+        LedgerCommand::Replay { bundle } => ledger::replay(&bundle)?,
+        LedgerCommand::Prove { bundle, index } => (ledger::prove(&bundle, index)?, 0),
+        LedgerCommand::CheckProof { proof, key } => ledger::check_proof(&proof, &key)?,
+        LedgerCommand::Witness {
+            bundle,
+            key,
+            state,
+            out,
+        } => (ledger::witness(&bundle, &key, &state, &out)?, 0),
+    };
+    print_stdout(&text)?;
+    Ok(code)
+}
+
 /// Reads and validates a report-form mapping; its problems are shown located in it.
 fn load_mapping(path: &Path, color: bool) -> Result<truce_ingest::Mapping> {
     let shown = path.display().to_string();
@@ -532,6 +684,8 @@ fn lint_mapping(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
 struct StoreRead {
     /// The agreement version recorded for this check.
     agreement_version: i64,
+    /// The sha256 of its canonical text.
+    agreement_sha256: String,
     watermark: truce_store::Watermark,
     /// The decisions to keep reports apart in force.
     kept_apart: Vec<i64>,
@@ -587,7 +741,20 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         // that cannot be written (a read-only copy) can still be checked; the check
         // is then not recorded, and the user is told.
         let version = match store.record_agreement(&shown, &source, &store::now()) {
-            Ok(version) => Some(version.id),
+            Ok(version) => {
+                if version.new {
+                    // A new version of the agreement is a fact the ledger keeps.
+                    let record = ledger::agreement_version_record(
+                        &agreement,
+                        path,
+                        &shown,
+                        &source,
+                        &version.sha256,
+                    )?;
+                    ledger::append(&mut store, record)?;
+                }
+                Some((version.id, version.sha256))
+            }
             Err(e) => {
                 let e = anyhow::Error::from(e);
                 eprintln!("warning: {e:#}; this check is not recorded in the store");
@@ -605,8 +772,9 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
                 second: k.second.clone(),
             })
             .collect();
-        store_read = version.map(|agreement_version| StoreRead {
+        store_read = version.map(|(agreement_version, agreement_sha256)| StoreRead {
             agreement_version,
+            agreement_sha256,
             watermark,
             kept_apart: decisions.iter().map(|k| k.id).collect(),
         });

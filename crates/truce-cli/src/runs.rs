@@ -1,8 +1,9 @@
 //! Check runs in the store: `truce check --db` records each one; `truce runs`
 //! lists them; `truce diff` shows what changed between two, and why.
 
-use crate::{Checked, EvidenceArgs, StoreRead, store};
+use crate::{Checked, EvidenceArgs, StoreRead, ledger, store};
 use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 use std::path::Path;
 use truce_report::diff::{self, Diff, RunRef};
 use truce_store::{CheckRun, NewCheckRun, Store};
@@ -44,6 +45,41 @@ pub fn record_check_run(
         result: &result,
         exit_code: i32::from(exit_code),
     })?;
+    // The ledger keeps what the check read and what it found, by hash, and each
+    // step's outcome and each entitlement's status.
+    let kept_apart: Vec<Value> = checked
+        .kept_apart
+        .iter()
+        .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
+        .collect();
+    let result = &checked.result;
+    let record = json!({
+        "type": "check-run",
+        "at": store::now(),
+        "check_run": id,
+        "agreement": checked.agreement.id,
+        "agreement_sha256": read.agreement_sha256,
+        "as_of": as_of,
+        "evidence_sha256": ledger::sha256_hex(&ledger::evidence_jsonl(&checked.reports)),
+        "reports": checked.reports.len(),
+        "files": files,
+        "kept_apart": kept_apart,
+        "findings_sha256": ledger::findings_sha256(result)?,
+        "exit_code": exit_code,
+        "steps": result.steps.iter().map(|s| json!({
+            "step": s.id,
+            "status": s.status.label(),
+            "met_on": s.met_on.map(|d| d.to_string()),
+            "on_certain": s.on_certain.status.label(),
+            "with_possible": s.with_possible.status.label(),
+        })).collect::<Vec<_>>(),
+        "entitlements": result.entitlements.iter().map(|e| json!({
+            "entitlement": e.id,
+            "releasable": e.releasable,
+        })).collect::<Vec<_>>(),
+    });
+    let index = ledger::append(&mut store, record)?;
+    eprintln!("ledger entry {index}: check run {id}");
     let Some(previous) = previous else {
         eprintln!("recorded as check run {id} in {}", db.display());
         return Ok(());

@@ -538,9 +538,11 @@ fn keys_recipients_signers_and_the_ledger_are_read_and_checked() {
     // A real Ed25519 verifier key in signed-note form (the example key of Go's
     // golang.org/x/mod/sumdb/note documentation) and a well-formed age recipient.
     let key = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+    // A key whose base64 holds `+` (as about half of them do).
+    let plus = "task-force+dcf228db+AaMRl+NtHFIIC9GhL6H8UTfwrKJrjfjdqM++14BofSqG";
     let recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
     let loaded = lint(&format!(
-        "[ledger]\norigin = \"mission.example/t\"\nmission_keys = [\"{key}\"]\n\
+        "[ledger]\norigin = \"mission.example/t\"\nmission_keys = [\"{key}\", \"{plus}\"]\n\
          [[party]]\nid = \"gov\"\nkeys = [\"{key}\"]\nrecipients = [\"{recipient}\"]\n\
          [[party]]\nid = \"opp\"\n\
          [[clause]]\nid = \"c\"\ntext = \"t\"\nby = [\"gov\"]\nkinds = [\"political-violence\"]\n\
@@ -559,7 +561,7 @@ fn keys_recipients_signers_and_the_ledger_are_read_and_checked() {
         agreement.ledger.origin.as_deref(),
         Some("mission.example/t")
     );
-    assert_eq!(agreement.ledger.mission_keys, [key]);
+    assert_eq!(agreement.ledger.mission_keys, [key, plus]);
     assert_eq!(agreement.brackets[0].signers, [0, 1]);
     assert!(agreement.entitlements[0].possible_violations_block);
     assert!(!agreement.entitlements[1].possible_violations_block);

@@ -29,10 +29,12 @@
 //! [`ImportRun::rows_done`] rows.
 
 mod checks;
+mod ledger;
 mod schema;
 mod stored;
 
 pub use checks::{CheckRun, NewCheckRun, ReportChange, Watermark};
+pub use ledger::{LedgerEntry, StoredCheckpoint};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -142,8 +142,27 @@ CREATE TABLE check_runs (
 CREATE INDEX check_runs_agreement ON check_runs (agreement_id, id);
 "#;
 
+/// Migration 5: the ledger. Each entry is a canonical record (RFC 8785 JSON) and its
+/// RFC 9162 leaf hash, at a fixed position; checkpoints are signed notes over a
+/// tree size. Nothing here is ever updated or deleted.
+const V5: &str = r#"
+CREATE TABLE ledger (
+    idx        INTEGER PRIMARY KEY,            -- position in the log, from 0
+    kind       TEXT    NOT NULL,               -- agreement-version, import-run, check-run, …
+    record     BLOB    NOT NULL,               -- canonical JSON
+    leaf_hash  BLOB    NOT NULL,               -- SHA-256(0x00 || record)
+    recorded   TEXT    NOT NULL                -- RFC 3339
+);
+CREATE TABLE checkpoints (
+    id         INTEGER PRIMARY KEY,
+    size       INTEGER NOT NULL,               -- tree size signed
+    note       TEXT    NOT NULL,               -- the signed note
+    recorded   TEXT    NOT NULL
+);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -134,10 +134,9 @@ fn empty_agreement() -> Agreement {
 /// `name+8 hex digits+base64 of 0x01 followed by the 32-byte key` (44 characters,
 /// the first `A`). The ledger checks the key id itself.
 pub fn looks_like_verifier_key(text: &str) -> bool {
-    let mut parts = text.split('+');
-    let (Some(name), Some(id), Some(key), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    // The base64 key may itself hold `+`: only the first two split.
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     !name.is_empty()

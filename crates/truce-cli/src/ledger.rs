@@ -1,0 +1,1039 @@
+//! The agreement's ledger from the command line: keys, the records each command
+//! appends, signed checkpoints, and the bundle anyone can verify and replay
+//! (`docs/trust.md`).
+//!
+//! A record is a JSON object with a `type`; its canonical form (RFC 8785) is the
+//! leaf's data. Records name what they vouch for by sha256 — the agreement's
+//! canonical text and the files it reads, the evidence a check read, the findings
+//! it made — so a bundle holding those bytes can be checked byte for byte.
+
+use crate::store::now;
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use truce_audit::{
+    Checkpoint, Hash, SignerKey, Tree, VerifierKey, canonical_json, leaf_hash, open_checkpoint,
+    parse_canonical_json, verify_consistency, verify_inclusion,
+};
+use truce_model::agreement::Agreement;
+use truce_model::report::Report;
+use truce_store::Store;
+
+/// The format of a bundle, written in its `bundle.json`.
+pub const BUNDLE_FORMAT: &str = "truce-bundle/1";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Appends `record` (an object with a `type`) to the store's ledger; returns its index.
+pub fn append(store: &mut Store, record: Value) -> Result<u64> {
+    let kind = record
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("record")
+        .to_string();
+    let bytes = canonical_json(&record).context("cannot write the ledger record canonically")?;
+    let hash = leaf_hash(&bytes);
+    Ok(store.append_ledger(&kind, &bytes, hash.as_bytes(), &now())?)
+}
+
+/// Appends a record for every finished import run the ledger does not hold yet.
+pub fn record_finished_imports(db: &Path) -> Result<()> {
+    let mut store = Store::open(db)?;
+    let recorded: BTreeSet<i64> = store
+        .ledger_entries(0, store.ledger_len()?)?
+        .iter()
+        .filter(|e| e.kind == "import-run")
+        .filter_map(|e| serde_json::from_slice::<Value>(&e.record).ok())
+        .filter_map(|r| r["run"].as_i64())
+        .collect();
+    for run in store.runs()? {
+        let Some(finished) = &run.finished else {
+            continue;
+        };
+        if recorded.contains(&run.id) {
+            continue;
+        }
+        let c = run.counts;
+        let reasons: Vec<Value> = run
+            .reasons
+            .iter()
+            .map(|r| {
+                json!({
+                    "outcome": if r.skipped { "skipped" } else { "quarantined" },
+                    "field": r.field,
+                    "reason": r.reason,
+                    "count": r.count,
+                })
+            })
+            .collect();
+        let record = json!({
+            "type": "import-run",
+            "at": finished,
+            "run": run.id,
+            "file": run.file.name,
+            "file_sha256": run.file.sha256,
+            "size": run.file.size,
+            "format": run.file.format,
+            "started": run.started,
+            "read": c.read,
+            "stored": c.stored,
+            "duplicates": c.duplicates,
+            "revised": c.revised,
+            "quarantined": c.quarantined,
+            "skipped": c.skipped,
+            "reasons": reasons,
+        });
+        append(&mut store, record)?;
+    }
+    Ok(())
+}
+
+/// The files an agreement reads, each with its sha256, as the agreement names them.
+pub fn referenced_files(agreement: &Agreement, agreement_path: &Path) -> Result<Vec<Value>> {
+    let base = agreement_path.parent().unwrap_or(Path::new(""));
+    agreement
+        .referenced_files
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(base.join(name))
+                .with_context(|| format!("cannot read `{name}`, which the agreement reads"))?;
+            Ok(json!({"path": name, "sha256": sha256_hex(&bytes)}))
+        })
+        .collect()
+}
+
+/// The record of a new agreement version.
+pub fn agreement_version_record(
+    agreement: &Agreement,
+    agreement_path: &Path,
+    name: &str,
+    raw_text: &str,
+    canonical_sha256: &str,
+) -> Result<Value> {
+    Ok(json!({
+        "type": "agreement-version",
+        "at": now(),
+        "agreement": agreement.id,
+        "name": name,
+        "file_sha256": sha256_hex(raw_text.as_bytes()),
+        "canonical_sha256": canonical_sha256,
+        "files": referenced_files(agreement, agreement_path)?,
+        "mission_keys": agreement.ledger.mission_keys,
+        "party_keys": agreement.parties.iter().map(|p| json!({"party": p.id, "keys": p.keys})).collect::<Vec<_>>(),
+    }))
+}
+
+/// The evidence a check read, as JSON Lines (one report per line, in the order
+/// read): what the check-run record's `evidence_sha256` is the hash of.
+pub fn evidence_jsonl(reports: &[Report]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for report in reports {
+        // Reports are plain data: serializing them cannot fail.
+        if serde_json::to_writer(&mut out, report).is_ok() {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// The sha256 of a check's findings: its whole result but the import diagnostics,
+/// in canonical JSON. Replaying the check from the recorded inputs must give it again.
+pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String> {
+    let mut value = serde_json::to_value(result).context("cannot read the check's result")?;
+    if let Some(object) = value.as_object_mut() {
+        object.remove("diagnostics");
+    }
+    let bytes = canonical_json(&value).context("cannot write the findings canonically")?;
+    Ok(sha256_hex(&bytes))
+}
+
+// ------------------------------------------------------------------- keys
+
+/// `truce keys generate`: a new Ed25519 key pair. The private key goes to a file
+/// only its owner may read (0600); the public key is printed, to be listed in the
+/// agreement (`[[party]] keys`, `[ledger] mission_keys`).
+pub fn keys_generate(name: &str, out: &Path) -> Result<String> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    let signer = SignerKey::from_seed(name, truce_audit::KeyType::Ed25519, &seed)
+        .map_err(|e| anyhow::anyhow!("cannot make a key named `{name}`: {e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(out).with_context(|| {
+        format!(
+            "cannot create the private key file `{}` (it must not exist yet)",
+            out.display()
+        )
+    })?;
+    file.write_all(signer.to_private_text().as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    Ok(format!("{}\n", signer.verifier_key().to_string()))
+}
+
+/// Reads a private key file written by `truce keys generate`.
+pub fn read_signer(path: &Path) -> Result<SignerKey> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the private key `{}`", path.display()))?;
+    SignerKey::parse(text.trim()).map_err(|e| {
+        // Never echo the file's content: it is a secret.
+        anyhow::anyhow!(
+            "`{}` is not a private key written by `truce keys generate`: {e}",
+            path.display()
+        )
+    })
+}
+
+fn parse_verifier(text: &str) -> Result<VerifierKey> {
+    VerifierKey::parse(text).map_err(|e| anyhow::anyhow!("`{text}` is not a public key: {e}"))
+}
+
+// ------------------------------------------------------------ checkpoints
+
+fn origin(agreement: &Agreement) -> String {
+    agreement
+        .ledger
+        .origin
+        .clone()
+        .unwrap_or_else(|| format!("truce/{}", agreement.id))
+}
+
+/// The tree of the store's ledger.
+fn store_tree(store: &Store) -> Result<Tree> {
+    Ok(Tree::from_leaf_hashes(
+        store.ledger_leaf_hashes()?.into_iter().map(Hash),
+    ))
+}
+
+/// `truce ledger checkpoint`: the mission signs the ledger's current size and root.
+pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String> {
+    let signer = read_signer(key)?;
+    let public = signer.verifier_key().to_string();
+    if !agreement.ledger.mission_keys.contains(&public) {
+        bail!(
+            "the key `{}` is not one of the mission's keys the agreement lists in `[ledger] mission_keys`; nothing was signed",
+            signer.name()
+        );
+    }
+    let mut store = Store::open(db)?;
+    let tree = store_tree(&store)?;
+    let checkpoint = Checkpoint::new(origin(agreement), tree.size(), tree.root());
+    let note = checkpoint
+        .sign(&signer)
+        .map_err(|e| anyhow::anyhow!("cannot sign the checkpoint: {e}"))?;
+    let text = String::from_utf8_lossy(&note.to_bytes()).into_owned();
+    let id = store.record_checkpoint(tree.size(), &text, &now())?;
+    Ok(format!(
+        "checkpoint {id}: {} entries, root {}, signed by {}\n",
+        tree.size(),
+        tree.root().to_hex(),
+        signer.name()
+    ))
+}
+
+// ----------------------------------------------------------------- export
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// `truce ledger export`: a folder holding the log, its checkpoints, the keys and
+/// every file the records name, enough for anyone to verify and replay it.
+pub fn export(
+    agreement: &Agreement,
+    agreement_path: &Path,
+    db: &Path,
+    out: &Path,
+) -> Result<String> {
+    if out.exists()
+        && std::fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        bail!(
+            "`{}` exists and is not empty: export into a new folder",
+            out.display()
+        );
+    }
+    let store = Store::open(db)?;
+    let entries = store.ledger_entries(0, store.ledger_len()?)?;
+    if entries.is_empty() {
+        bail!(
+            "the store `{}` has an empty ledger: nothing to export",
+            db.display()
+        );
+    }
+    let mut log = Vec::new();
+    for entry in &entries {
+        log.extend_from_slice(&entry.record);
+        log.push(b'\n');
+    }
+    write_file(&out.join("log.jsonl"), &log)?;
+    let checkpoints = store.checkpoints()?;
+    for (n, checkpoint) in checkpoints.iter().enumerate() {
+        write_file(
+            &out.join("checkpoints").join(format!("{:06}.note", n + 1)),
+            checkpoint.note.as_bytes(),
+        )?;
+    }
+    let base = agreement_path.parent().unwrap_or(Path::new(""));
+    let mut named: usize = 0;
+    for entry in &entries {
+        let record: Value = serde_json::from_slice(&entry.record)
+            .with_context(|| format!("ledger entry {} is not JSON", entry.index))?;
+        match record.get("type").and_then(Value::as_str) {
+            Some("agreement-version") => {
+                let name = record["name"].as_str().unwrap_or("");
+                let sha = record["canonical_sha256"].as_str().unwrap_or("");
+                let text = store
+                    .agreement_versions(name)?
+                    .into_iter()
+                    .find(|(s, _, _)| s == sha)
+                    .map(|(_, text, _)| text)
+                    .with_context(|| {
+                        format!(
+                            "the store has no text of agreement version {sha} (ledger entry {})",
+                            entry.index
+                        )
+                    })?;
+                write_file(&out.join("files").join(sha), text.as_bytes())?;
+                named += 1;
+                for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+                    let path = file["path"].as_str().unwrap_or("");
+                    let sha = file["sha256"].as_str().unwrap_or("");
+                    let bytes = std::fs::read(base.join(path)).with_context(|| {
+                        format!(
+                            "cannot read `{path}`, named by ledger entry {}",
+                            entry.index
+                        )
+                    })?;
+                    if sha256_hex(&bytes) != sha {
+                        bail!(
+                            "`{path}` has changed since ledger entry {} recorded it (sha256 {sha}); export from the files as they were",
+                            entry.index
+                        );
+                    }
+                    write_file(&out.join("files").join(sha), &bytes)?;
+                    named += 1;
+                }
+            }
+            Some("check-run") => {
+                let id = record["check_run"].as_i64().unwrap_or(0);
+                let sha = record["evidence_sha256"].as_str().unwrap_or("").to_string();
+                let run = store.check_run(id)?.with_context(|| {
+                    format!(
+                        "the store has no check run {id} (ledger entry {})",
+                        entry.index
+                    )
+                })?;
+                let mut reports = store.reports_at(run.watermark)?;
+                for (name, file_sha) in &run.files {
+                    let bytes = std::fs::read(name).with_context(|| {
+                        format!("cannot read the events file `{name}` of check run {id}")
+                    })?;
+                    if &sha256_hex(&bytes) != file_sha {
+                        bail!(
+                            "the events file `{name}` of check run {id} has changed since; export needs it as it was"
+                        );
+                    }
+                    let imported = truce_ingest::import_reader(
+                        name,
+                        &bytes[..],
+                        None,
+                        &truce_ingest::ImportOptions { keep_raw: false },
+                    )?;
+                    reports.extend(imported.reports);
+                }
+                let jsonl = evidence_jsonl(&reports);
+                if sha256_hex(&jsonl) != sha {
+                    bail!(
+                        "the evidence of check run {id} cannot be rebuilt as it was read (sha256 {sha}); the store or its files changed"
+                    );
+                }
+                write_file(&out.join("files").join(&sha), &jsonl)?;
+                named += 1;
+            }
+            _ => {}
+        }
+    }
+    let mut keys = String::new();
+    for key in &agreement.ledger.mission_keys {
+        keys.push_str(&format!("mission {key}\n"));
+    }
+    for party in &agreement.parties {
+        for key in &party.keys {
+            keys.push_str(&format!("party {} {key}\n", party.id));
+        }
+    }
+    write_file(&out.join("keys.txt"), keys.as_bytes())?;
+    let manifest = json!({
+        "format": BUNDLE_FORMAT,
+        "origin": origin(agreement),
+        "entries": entries.len(),
+        "checkpoints": checkpoints.len(),
+        "exported": now(),
+    });
+    write_file(
+        &out.join("bundle.json"),
+        format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),
+    )?;
+    write_file(&out.join("README.txt"), BUNDLE_README.as_bytes())?;
+    Ok(format!(
+        "bundle written to {}: {} entries, {} checkpoint(s), {named} file(s)\n",
+        out.display(),
+        entries.len(),
+        checkpoints.len()
+    ))
+}
+
+const BUNDLE_README: &str = "This folder is a truce ledger bundle (truce-bundle/1).
+
+  log.jsonl        every record of the ledger, one canonical JSON object per line
+  checkpoints/     the mission's signed checkpoints (C2SP signed notes), oldest first
+  keys.txt         the public keys of the mission and the parties, from the agreement
+  files/           every file a record names, under its sha256: agreement texts, the
+                   files they read, the evidence each check read
+
+To check it, with nothing but truce:
+
+  truce ledger verify THIS-FOLDER --key 'MISSION-PUBLIC-KEY'
+  truce ledger replay THIS-FOLDER
+
+docs/trust.md explains each step and what it proves.
+";
+
+// ----------------------------------------------------------------- verify
+
+/// A bundle read from its folder.
+struct Bundle {
+    root: PathBuf,
+    records: Vec<(Value, Vec<u8>)>,
+    tree: Tree,
+    checkpoints: Vec<(PathBuf, Vec<u8>)>,
+    mission_keys: Vec<VerifierKey>,
+    party_keys: Vec<(String, VerifierKey)>,
+}
+
+/// What a verification found: every problem, not only the first.
+#[derive(Default)]
+struct Findings {
+    problems: Vec<String>,
+    notes: Vec<String>,
+}
+
+fn read_bundle(root: &Path, pinned: &[String], findings: &mut Findings) -> Result<Bundle> {
+    let log_path = root.join("log.jsonl");
+    let log = std::fs::read(&log_path)
+        .with_context(|| format!("`{}` is not a bundle: no log.jsonl", root.display()))?;
+    let mut records = Vec::new();
+    let mut tree = Tree::new();
+    if !log.is_empty() && !log.ends_with(b"\n") {
+        findings.problems.push(
+            "log.jsonl: the last line is cut short (no line end): the log was truncated".into(),
+        );
+    }
+    for (n, line) in log.split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() && n + 1 == log.split(|b| *b == b'\n').count() {
+            break;
+        }
+        tree.append_record(line);
+        match parse_canonical_json(line) {
+            Ok(value) => records.push((value, line.to_vec())),
+            Err(e) => {
+                findings.problems.push(format!(
+                    "log.jsonl line {}: not a canonical record ({e})",
+                    n + 1
+                ));
+                records.push((Value::Null, line.to_vec()));
+            }
+        }
+    }
+    let mut checkpoints: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Ok(dir) = std::fs::read_dir(root.join("checkpoints")) {
+        let mut paths: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            checkpoints.push((path, bytes));
+        }
+    }
+    let keys_text = std::fs::read_to_string(root.join("keys.txt")).unwrap_or_default();
+    let mut mission_keys = Vec::new();
+    let mut party_keys = Vec::new();
+    for (n, line) in keys_text.lines().enumerate() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let parsed = match parts.as_slice() {
+            ["mission", key] => parse_verifier(key).map(|k| mission_keys.push(k)),
+            ["party", party, key] => {
+                parse_verifier(key).map(|k| party_keys.push((party.to_string(), k)))
+            }
+            _ => Err(anyhow::anyhow!("expected `mission KEY` or `party ID KEY`")),
+        };
+        if let Err(e) = parsed {
+            findings
+                .problems
+                .push(format!("keys.txt line {}: {e:#}", n + 1));
+        }
+    }
+    if !pinned.is_empty() {
+        let pinned: Vec<VerifierKey> = pinned
+            .iter()
+            .map(|k| parse_verifier(k))
+            .collect::<Result<_>>()?;
+        for key in &mission_keys {
+            if !pinned.iter().any(|p| p.to_string() == key.to_string()) {
+                findings.problems.push(format!(
+                    "keys.txt names the mission key `{}`, which is not the key you gave (--key): the bundle's keys were swapped",
+                    key
+                ));
+            }
+        }
+        mission_keys = pinned;
+    } else {
+        findings.notes.push(
+            "the mission's key was taken from the bundle's keys.txt; give --key with the key you know from the mission to pin it".into(),
+        );
+    }
+    Ok(Bundle {
+        root: root.to_path_buf(),
+        records,
+        tree,
+        checkpoints,
+        mission_keys,
+        party_keys,
+    })
+}
+
+/// The files a record names, as (what, sha256).
+fn named_files(record: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    match record.get("type").and_then(Value::as_str) {
+        Some("agreement-version") => {
+            out.push((
+                "the agreement's text".into(),
+                s(&record["canonical_sha256"]),
+            ));
+            for f in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+                out.push((format!("`{}`", s(&f["path"])), s(&f["sha256"])));
+            }
+        }
+        Some("check-run") => {
+            out.push(("the evidence it read".into(), s(&record["evidence_sha256"])));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// `truce ledger verify BUNDLE`: every hash, signature and proof; exit 0 when all hold.
+pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
+    let mut findings = Findings::default();
+    let bundle = read_bundle(root, pinned, &mut findings)?;
+    if bundle.mission_keys.is_empty() {
+        findings
+            .problems
+            .push("no mission key: keys.txt lists none and none was given with --key".into());
+    }
+    // Every file a record names is in the bundle, with that hash.
+    for (index, (record, _)) in bundle.records.iter().enumerate() {
+        for (what, sha) in named_files(record) {
+            let path = bundle.root.join("files").join(&sha);
+            match std::fs::read(&path) {
+                Ok(bytes) if sha256_hex(&bytes) == sha => {}
+                Ok(_) => findings.problems.push(format!(
+                    "files/{sha}: its content is not what entry {index} recorded for {what} (sha256 differs): the file was edited"
+                )),
+                Err(_) => findings.problems.push(format!(
+                    "files/{sha}: missing; entry {index} names it as {what}"
+                )),
+            }
+        }
+    }
+    // Every checkpoint: signed by the mission, over a prefix of this very log, and
+    // each one consistent with the one before (the log only grew).
+    let witnesses: Vec<VerifierKey> = bundle
+        .party_keys
+        .iter()
+        .map(|(_, k)| k.to_cosigner())
+        .collect();
+    let mut previous: Option<Checkpoint> = None;
+    let mut signed_size = 0;
+    for (path, bytes) in &bundle.checkpoints {
+        let shown = path
+            .strip_prefix(&bundle.root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let opened = bundle
+            .mission_keys
+            .iter()
+            .map(|key| open_checkpoint(bytes, key, &witnesses))
+            .find_map(Result::ok);
+        let Some(opened) = opened else {
+            let reason = bundle
+                .mission_keys
+                .first()
+                .map(|key| match open_checkpoint(bytes, key, &witnesses) {
+                    Err(e) => e.to_string(),
+                    Ok(_) => String::new(),
+                })
+                .unwrap_or_default();
+            findings.problems.push(format!(
+                "{shown}: not a checkpoint signed by the mission's key ({reason})"
+            ));
+            continue;
+        };
+        let checkpoint = opened.checkpoint;
+        if checkpoint.size > bundle.tree.size() {
+            findings.problems.push(format!(
+                "{shown}: signs a log of {} entries, but log.jsonl holds {}: entries were removed",
+                checkpoint.size,
+                bundle.tree.size()
+            ));
+            continue;
+        }
+        match bundle.tree.root_at(checkpoint.size) {
+            Ok(root) if root == checkpoint.root => {}
+            Ok(root) => {
+                // Find the first entry that differs from what was signed, when we can.
+                findings.problems.push(format!(
+                    "{shown}: the signed root of the first {} entries is {}, but log.jsonl gives {}: an entry was changed, removed, added or moved",
+                    checkpoint.size,
+                    checkpoint.root.to_hex(),
+                    root.to_hex()
+                ));
+                continue;
+            }
+            Err(e) => {
+                findings.problems.push(format!("{shown}: {e}"));
+                continue;
+            }
+        }
+        if let Some(before) = &previous {
+            if checkpoint.origin != before.origin {
+                findings.problems.push(format!(
+                    "{shown}: names the log `{}`, the one before `{}`",
+                    checkpoint.origin, before.origin
+                ));
+            }
+            if checkpoint.size < before.size {
+                findings.problems.push(format!(
+                    "{shown}: the log shrank from {} to {} entries",
+                    before.size, checkpoint.size
+                ));
+            } else {
+                let proof = bundle
+                    .tree
+                    .consistency_proof(before.size, checkpoint.size)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if let Err(e) = verify_consistency(
+                    before.size,
+                    checkpoint.size,
+                    &before.root,
+                    &checkpoint.root,
+                    &proof,
+                ) {
+                    findings.problems.push(format!("{shown}: {e}"));
+                }
+            }
+        }
+        let cosigned: Vec<String> = opened
+            .cosignatures
+            .iter()
+            .map(|c| {
+                let party = bundle
+                    .party_keys
+                    .iter()
+                    .find(|(_, k)| k.to_cosigner().key_id() == c.key_id)
+                    .map_or("?", |(p, _)| p.as_str());
+                format!("{} ({party})", c.key_name)
+            })
+            .collect();
+        findings.notes.push(format!(
+            "{shown}: {} entries, root {}, signed by {}{}",
+            checkpoint.size,
+            checkpoint.root.to_hex(),
+            opened.log_signature.key_name,
+            if cosigned.is_empty() {
+                String::new()
+            } else {
+                format!(", cosigned by {}", cosigned.join(", "))
+            }
+        ));
+        signed_size = signed_size.max(checkpoint.size);
+        previous = Some(checkpoint);
+    }
+    if bundle.checkpoints.is_empty() {
+        findings
+            .problems
+            .push("no checkpoint: nothing in the bundle is signed".into());
+    } else if signed_size < bundle.tree.size() {
+        findings.notes.push(format!(
+            "the last {} entries come after the last checkpoint: they are not signed yet",
+            bundle.tree.size() - signed_size
+        ));
+    }
+    let mut out = format!(
+        "bundle {}: {} entries, {} checkpoint(s)\n",
+        root.display(),
+        bundle.tree.size(),
+        bundle.checkpoints.len()
+    );
+    for note in &findings.notes {
+        out.push_str(&format!("  {note}\n"));
+    }
+    if findings.problems.is_empty() {
+        out.push_str("verified: every hash, signature and proof holds; the log only grew\n");
+        Ok((out, 0))
+    } else {
+        for problem in &findings.problems {
+            out.push_str(&format!("  ✗ {problem}\n"));
+        }
+        out.push_str(&format!(
+            "NOT verified: {} problem(s)\n",
+            findings.problems.len()
+        ));
+        Ok((out, 1))
+    }
+}
+
+// ----------------------------------------------------------------- replay
+
+/// Files of a bundle by the paths an agreement version names them by.
+struct BundleFiles {
+    by_path: BTreeMap<String, PathBuf>,
+}
+
+impl truce_model::agreement::Files for BundleFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let full = self
+            .by_path
+            .get(path)
+            .ok_or_else(|| format!("the bundle has no file `{path}` for this agreement version"))?;
+        std::fs::read(full).map_err(|e| format!("{e} ({})", full.display()))
+    }
+}
+
+/// `truce ledger replay BUNDLE`: re-runs every recorded check from the recorded
+/// inputs and compares the findings' hash byte for byte.
+pub fn replay(root: &Path) -> Result<(String, u8)> {
+    let mut findings = Findings::default();
+    let bundle = read_bundle(root, &[], &mut findings)?;
+    let mut versions: BTreeMap<String, &Value> = BTreeMap::new();
+    let mut out = String::new();
+    let mut failed = 0;
+    let mut replayed = 0;
+    for (index, (record, _)) in bundle.records.iter().enumerate() {
+        match record.get("type").and_then(Value::as_str) {
+            Some("agreement-version") => {
+                if let Some(sha) = record["canonical_sha256"].as_str() {
+                    versions.insert(sha.to_string(), record);
+                }
+            }
+            Some("check-run") => {
+                replayed += 1;
+                match replay_one(&bundle, &versions, record) {
+                    Ok(computed)
+                        if Some(computed.as_str()) == record["findings_sha256"].as_str() =>
+                    {
+                        out.push_str(&format!(
+                            "  entry {index}, check run {}: same findings (sha256 {computed})\n",
+                            record["check_run"]
+                        ));
+                    }
+                    Ok(computed) => {
+                        failed += 1;
+                        out.push_str(&format!(
+                            "  ✗ entry {index}, check run {}: the findings differ: recorded {}, replayed {computed}\n",
+                            record["check_run"], record["findings_sha256"]
+                        ));
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        out.push_str(&format!(
+                            "  ✗ entry {index}, check run {}: cannot replay: {e:#}\n",
+                            record["check_run"]
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let head = format!("replayed {replayed} check run(s) from {}\n", root.display());
+    if failed == 0 {
+        Ok((
+            format!("{head}{out}replayed: every check gives the recorded findings\n"),
+            0,
+        ))
+    } else {
+        Ok((
+            format!("{head}{out}NOT reproduced: {failed} check run(s)\n"),
+            1,
+        ))
+    }
+}
+
+fn replay_one(
+    bundle: &Bundle,
+    versions: &BTreeMap<String, &Value>,
+    record: &Value,
+) -> Result<String> {
+    let agreement_sha = record["agreement_sha256"].as_str().unwrap_or("");
+    let version = versions
+        .get(agreement_sha)
+        .with_context(|| format!("no earlier agreement-version entry for {agreement_sha}"))?;
+    let files = bundle.root.join("files");
+    let text = std::fs::read_to_string(files.join(agreement_sha))
+        .with_context(|| format!("files/{agreement_sha} (the agreement) is missing"))?;
+    if sha256_hex(text.as_bytes()) != agreement_sha {
+        bail!("files/{agreement_sha}: the agreement's text was edited");
+    }
+    let mut by_path = BTreeMap::new();
+    for f in version["files"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let sha = f["sha256"].as_str().unwrap_or("");
+        by_path.insert(
+            f["path"].as_str().unwrap_or("").to_string(),
+            files.join(sha),
+        );
+    }
+    let name = version["name"].as_str().unwrap_or("agreement.toml");
+    let loaded = truce_model::agreement::load(name, &text, &BundleFiles { by_path });
+    let agreement = loaded
+        .agreement
+        .with_context(|| format!("the agreement {agreement_sha} does not load"))?;
+    let evidence_sha = record["evidence_sha256"].as_str().unwrap_or("");
+    let evidence = std::fs::read(files.join(evidence_sha))
+        .with_context(|| format!("files/{evidence_sha} (the evidence) is missing"))?;
+    if sha256_hex(&evidence) != evidence_sha {
+        bail!("files/{evidence_sha}: the evidence was edited");
+    }
+    let imported = truce_ingest::import_reader(
+        "evidence.jsonl",
+        &evidence[..],
+        Some(truce_ingest::Format::TruceJsonl),
+        &truce_ingest::ImportOptions { keep_raw: false },
+    )?;
+    if !imported.quarantined.is_empty() {
+        bail!(
+            "the recorded evidence has {} unreadable line(s)",
+            imported.quarantined.len()
+        );
+    }
+    let kept_apart: Vec<truce_engine::corroborate::KeptApart> = record["kept_apart"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(|pair| {
+            let part = |v: &Value| {
+                (
+                    v[0].as_str().unwrap_or("").to_string(),
+                    v[1].as_str().unwrap_or("").to_string(),
+                )
+            };
+            truce_engine::corroborate::KeptApart {
+                first: part(&pair[0]),
+                second: part(&pair[1]),
+            }
+        })
+        .collect();
+    let as_of = record["as_of"]
+        .as_str()
+        .and_then(truce_model::time::Day::parse_iso);
+    let result = truce_engine::check(&truce_engine::CheckInput {
+        agreement: &agreement,
+        reports: &imported.reports,
+        as_of,
+        kept_apart: &kept_apart,
+    });
+    findings_sha256(&result)
+}
+
+// ------------------------------------------------------------------ prove
+
+/// `truce ledger prove BUNDLE INDEX`: entry INDEX's inclusion proof against the
+/// latest checkpoint, as JSON a third party checks with `truce ledger check-proof`.
+pub fn prove(root: &Path, index: u64) -> Result<String> {
+    let mut findings = Findings::default();
+    let bundle = read_bundle(root, &[], &mut findings)?;
+    let (_, note) = bundle
+        .checkpoints
+        .last()
+        .context("the bundle has no checkpoint to prove against")?;
+    let checkpoint_text = String::from_utf8_lossy(note).into_owned();
+    let body = checkpoint_text
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .to_string()
+        + "\n";
+    let checkpoint = Checkpoint::parse_text(&body)
+        .map_err(|e| anyhow::anyhow!("the latest checkpoint cannot be read: {e}"))?;
+    if index >= checkpoint.size {
+        bail!(
+            "entry {index} is not covered by the latest checkpoint ({} entries)",
+            checkpoint.size
+        );
+    }
+    let (_, record) = &bundle.records[index as usize];
+    let proof = bundle
+        .tree
+        .inclusion_proof(index, checkpoint.size)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let document = json!({
+        "index": index,
+        "record": String::from_utf8_lossy(record),
+        "leaf_hash": leaf_hash(record).to_hex(),
+        "tree_size": checkpoint.size,
+        "proof": proof.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+        "checkpoint": checkpoint_text,
+    });
+    Ok(format!("{}\n", serde_json::to_string_pretty(&document)?))
+}
+
+/// `truce ledger check-proof PROOF.json --key KEY`: the record is entry `index` of
+/// the log the mission signed; needs nothing but the proof and the key.
+pub fn check_proof(path: &Path, key: &str) -> Result<(String, u8)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let document: Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "`{}` is not a proof written by `truce ledger prove`",
+            path.display()
+        )
+    })?;
+    let key = parse_verifier(key)?;
+    let note = document["checkpoint"].as_str().unwrap_or("");
+    let opened = match open_checkpoint(note.as_bytes(), &key, &[]) {
+        Ok(opened) => opened,
+        Err(e) => {
+            return Ok((
+                format!("✗ the checkpoint is not signed by `{}`: {e}\n", key.name()),
+                1,
+            ));
+        }
+    };
+    let record = document["record"].as_str().unwrap_or("");
+    let index = document["index"].as_u64().unwrap_or(u64::MAX);
+    let proof: Vec<Hash> = document["proof"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(|h| Hash::from_hex(h.as_str().unwrap_or("")))
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!("a proof hash is not hexadecimal: {e}"))?;
+    let checkpoint = opened.checkpoint;
+    match verify_inclusion(
+        &leaf_hash(record.as_bytes()),
+        index,
+        checkpoint.size,
+        &proof,
+        &checkpoint.root,
+    ) {
+        Ok(()) => Ok((
+            format!(
+                "✓ the record is entry {index} of the log `{}` of {} entries signed by {}\n",
+                checkpoint.origin, checkpoint.size, opened.log_signature.key_name
+            ),
+            0,
+        )),
+        Err(e) => Ok((format!("✗ {e}\n"), 1)),
+    }
+}
+
+// ---------------------------------------------------------------- witness
+
+/// `truce ledger witness BUNDLE --key PARTY.key --state FILE`: a party co-signs the
+/// bundle's latest checkpoint after checking it extends the last one it co-signed
+/// (kept in the state file), and refuses a rewritten history, saying why.
+pub fn witness(root: &Path, key: &Path, state: &Path, out: &Path) -> Result<String> {
+    let signer = read_signer(key)?;
+    let mut findings = Findings::default();
+    let bundle = read_bundle(root, &[], &mut findings)?;
+    let (_, note) = bundle
+        .checkpoints
+        .last()
+        .context("the bundle has no checkpoint to co-sign")?;
+    let log_key = bundle
+        .mission_keys
+        .first()
+        .context("the bundle names no mission key")?;
+    let last: Option<Checkpoint> = match std::fs::read_to_string(state) {
+        Ok(text) => Some(Checkpoint::parse_text(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "the state file `{}` is not a checkpoint: {e}",
+                state.display()
+            )
+        })?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", state.display())),
+    };
+    let body = String::from_utf8_lossy(note)
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .to_string()
+        + "\n";
+    let new = Checkpoint::parse_text(&body)
+        .map_err(|e| anyhow::anyhow!("the bundle's latest checkpoint cannot be read: {e}"))?;
+    // The proof that the new checkpoint extends the old one comes from the bundle's
+    // log; the witness checks it against the roots it signed, not against the log.
+    let proof = match &last {
+        Some(old)
+            if old.size <= new.size
+                && old.size <= bundle.tree.size()
+                && new.size <= bundle.tree.size() =>
+        {
+            bundle
+                .tree
+                .consistency_proof(old.size, new.size)
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    if new.size > bundle.tree.size() || bundle.tree.root_at(new.size).ok() != Some(new.root) {
+        bail!(
+            "refused: the bundle's log does not match its latest checkpoint; run `truce ledger verify` first"
+        );
+    }
+    let timestamp = jiff::Timestamp::now().as_second().max(0) as u64;
+    let cosigned = truce_audit::cosign(last.as_ref(), note, log_key, &proof, &signer, timestamp)
+        .map_err(|refusal| anyhow::anyhow!("refused to co-sign: {refusal}"))?;
+    write_file(out, &cosigned.note.to_bytes())?;
+    let text = cosigned
+        .checkpoint
+        .to_text()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_file(state, text.as_bytes())?;
+    Ok(format!(
+        "co-signed the checkpoint of {} entries (root {}) as {}; written to {}\n",
+        cosigned.checkpoint.size,
+        cosigned.checkpoint.root.to_hex(),
+        signer.name(),
+        out.display()
+    ))
+}
