@@ -5,6 +5,7 @@
 //! found or steps not met (or, for `lint`, nothing else), 2 truce failed or the
 //! input is invalid.
 
+mod bracket;
 mod files;
 mod ledger;
 mod runs;
@@ -158,6 +159,26 @@ enum KeysCommand {
         /// Where to write the private key (created with permissions 0600; must not exist).
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BracketCommand {
+    /// Sign the resolution of a bracket as one of the parties that must; it takes effect when all have.
+    Resolve {
+        /// The agreement file (TOML); rewritten with the bracket resolved once every signature is in.
+        agreement: PathBuf,
+        /// The bracket and the alternative chosen, as BRACKET=ALTERNATIVE (`calm-days=7`, `no-fly-clause=included`).
+        choice: String,
+        /// The signing party's private key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The store whose ledger keeps the signatures.
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Write the resolved agreement here instead of over the agreement file.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -349,6 +370,11 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Resolve bracketed terms by the signatures of the parties the agreement names.
+    Bracket {
+        #[command(subcommand)]
+        command: BracketCommand,
+    },
     /// Keys that sign for the mission and the parties.
     Keys {
         #[command(subcommand)]
@@ -471,6 +497,35 @@ fn main() -> ExitCode {
             })
         }
         Command::Ledger { command } => ledger_command(command, color),
+        Command::Bracket {
+            command:
+                BracketCommand::Resolve {
+                    agreement,
+                    choice,
+                    key,
+                    db,
+                    out,
+                },
+        } => load_agreement(&agreement).and_then(|(shown, source, loaded)| {
+            let Some(parsed) = loaded.agreement else {
+                eprint!(
+                    "{}",
+                    truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+                );
+                bail!("the agreement `{shown}` has errors; `truce lint` lists them");
+            };
+            let text = bracket::resolve(
+                &agreement,
+                &parsed,
+                &source,
+                &choice,
+                &key,
+                &db,
+                out.as_deref(),
+            )?;
+            print_stdout(&text)?;
+            Ok(0)
+        }),
         Command::Runs { db } => runs::list(&db).and_then(|text| {
             store::write_stdout(text.as_bytes())?;
             Ok(0)
