@@ -213,18 +213,33 @@ fn import_file(
         closed: false,
         problem_lines: BTreeSet::new(),
     };
-    // Reading and storing overlap: this thread parses, a second one stores
-    // each batch in its own transaction, in order.
+    // Reading, encoding and storing overlap: this thread parses, a second one
+    // encodes each batch (the reports' JSON, content hashes and raw rows) and
+    // frees its reports, a third stores it in its own transaction, in order.
+    let mut encoder = run.encoder();
+    let (encoded_send, encoded_receive) =
+        std::sync::mpsc::sync_channel::<(truce_store::EncodedBatch, Batch)>(2);
     let (streamed, stored) = std::thread::scope(|scope| {
         let run = &mut run;
         let progress = progress.clone();
         let shown = name.clone();
+        let encoding = scope.spawn(move || -> Result<()> {
+            for mut batch in receive {
+                let encoded = encoder.encode(&batch.reports)?;
+                batch.reports = Vec::new();
+                if encoded_send.send((encoded, batch)).is_err() {
+                    // The storing thread stopped: its error is the one to report.
+                    break;
+                }
+            }
+            Ok(())
+        });
         let storing = scope.spawn(move || -> Result<()> {
             let started = std::time::Instant::now();
             let mut rows = 0u64;
-            for batch in receive {
-                run.add_batch(&batch.reports, &batch.problems, &batch.skipped, &|_| None)?;
-                rows += batch.len() as u64;
+            for (encoded, batch) in encoded_receive {
+                run.add_encoded(&encoded, &batch.problems, &batch.skipped, &|_| None)?;
+                rows += (encoded.len() + batch.len()) as u64;
                 let rate = rows as f64 / started.elapsed().as_secs_f64().max(1e-3);
                 progress.set_message(format!("{shown}: {rows} rows stored, {rate:.0} rows/s"));
             }
@@ -244,10 +259,13 @@ fn import_file(
             &mut batcher.send,
             std::sync::mpsc::sync_channel(0).0,
         ));
+        let encoded = encoding
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread encoding `{name}` stopped")));
         let stored = storing
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread storing `{name}` stopped")));
-        (streamed, stored)
+        (streamed, stored.and(encoded))
     });
     progress.finish_and_clear();
     stored?;

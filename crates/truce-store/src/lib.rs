@@ -248,6 +248,7 @@ fn hex(bytes: &[u8]) -> String {
 pub struct Store {
     conn: Connection,
     file: String,
+    path: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for Store {
@@ -289,7 +290,7 @@ impl Store {
         // the same index pages many times between two checkpoints.
         conn.pragma_update(None, "cache_size", -65536)
             .map_err(open_err)?;
-        conn.pragma_update(None, "wal_autocheckpoint", 16384)
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
             .map_err(open_err)?;
         let found = schema::version(&conn).map_err(open_err)?;
         let target = version.min(SCHEMA_VERSION);
@@ -309,7 +310,11 @@ impl Store {
                 }
             })?;
         }
-        Ok(Store { conn, file })
+        Ok(Store {
+            conn,
+            file,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The store's file, as given to [`Store::open`].
@@ -374,7 +379,24 @@ impl Store {
         };
         let info = self.run(id)?;
         let raw_columns = self.raw_columns(id).map_err(|e| self.sql(action, e))?;
+        // A store without any report: an identity this run has not stored yet is
+        // new, with no need to look it up (see `Fresh`).
+        let empty: bool = self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM reports)", [], |row| {
+                row.get(0)
+            })
+            .map_err(|e| self.sql(action, e))?;
+        // The WAL is checkpointed from a second connection on its own thread
+        // while this one writes; the writer checkpoints itself again when the run ends.
+        let checkpointer = Checkpointer::start(&self.path);
+        if checkpointer.is_some() {
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", 0)
+                .map_err(|e| self.sql(action, e))?;
+        }
         Ok(ImportRun {
+            checkpointer,
             raw_columns,
             store: self,
             id,
@@ -382,8 +404,10 @@ impl Store {
             resumed,
             rows_done: info.rows_done,
             counts: info.counts,
-            buffer: Vec::with_capacity(1024),
-            raw_buffer: Vec::with_capacity(1024),
+            fresh: empty.then(|| Fresh {
+                seen: std::collections::HashSet::new(),
+                last_id: 0,
+            }),
         })
     }
 
@@ -884,10 +908,208 @@ pub struct ImportRun<'s> {
     resumed: bool,
     rows_done: u64,
     counts: Counts,
-    buffer: Vec<u8>,
-    raw_buffer: Vec<u8>,
     /// The columns of raw rows stored as values only (set by the first raw row).
     raw_columns: Option<Vec<String>>,
+    /// Set while every report of the store was stored by this run.
+    fresh: Option<Fresh>,
+    /// Checkpoints the WAL while the run writes (`None`: the writer does, as usual).
+    checkpointer: Option<Checkpointer>,
+}
+
+impl Drop for ImportRun<'_> {
+    fn drop(&mut self) {
+        if let Some(checkpointer) = self.checkpointer.take() {
+            drop(checkpointer);
+            let _ = self
+                .store
+                .conn
+                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT);
+        }
+    }
+}
+
+/// Pages in the WAL before the writer copies them into the store file.
+const WAL_AUTOCHECKPOINT: i64 = 16384;
+
+/// A second connection that copies committed pages from the WAL into the store
+/// file (a passive checkpoint) on its own thread, each time the import run
+/// commits a batch: the writer does not wait for the copy and its `fsync`, and
+/// neither blocks the other (WAL). Stopped and joined when dropped.
+struct Checkpointer {
+    wake: Option<std::sync::mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(path: &Path) -> Option<Checkpointer> {
+        let conn = Connection::open(path).ok()?;
+        conn.busy_timeout(std::time::Duration::from_secs(30)).ok()?;
+        conn.pragma_update(None, "synchronous", "NORMAL").ok()?;
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("truce-checkpoint".to_string())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    // A failed checkpoint leaves the pages in the WAL: the next one,
+                    // or the writer's own when the run ends, copies them.
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            })
+            .ok()?;
+        Some(Checkpointer {
+            wake: Some(wake),
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks for a checkpoint (one already asked for and not begun is enough).
+    fn poke(&self) {
+        if let Some(wake) = &self.wake {
+            let _ = wake.try_send(());
+        }
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.wake = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// What a run that began on a store without reports knows without asking it:
+/// the identities it stored. An identity whose key is not in `seen` is new,
+/// so it is inserted without the two look-ups a row otherwise costs (a key
+/// that is there, even by a collision, is looked up as usual). Given up for
+/// good as soon as the store holds a report this run did not write (another
+/// process imported between two batches): `last_id` is the highest report row
+/// this run knows of.
+struct Fresh {
+    seen: std::collections::HashSet<u64>,
+    last_id: i64,
+}
+
+/// The key of an identity in [`Fresh::seen`].
+fn identity_key(source: &str, ident: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same key in every process.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    source.hash(&mut hasher);
+    ident.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Encodes reports the way an import run stores them: each report's stored
+/// JSON ([`stored`]), its content hash (the sha256 of that JSON) and its raw row
+/// (values only under the run's columns, or `[column, value]` pairs). It needs
+/// no connection, so a caller can encode one batch on another thread while the
+/// previous one is written ([`ImportRun::encoder`], [`ImportRun::add_encoded`]).
+#[derive(Clone, Debug)]
+pub struct ReportEncoder {
+    /// The run's raw columns: given by the run, or those of the first raw row encoded.
+    raw_columns: Option<Vec<String>>,
+}
+
+/// A batch of reports encoded by a [`ReportEncoder`], to be written with
+/// [`ImportRun::add_encoded`].
+#[derive(Debug, Default)]
+pub struct EncodedBatch {
+    rows: Vec<EncodedReport>,
+    /// Every string of every row, back to back (`rows` hold ranges of it).
+    text: String,
+    /// The raw columns the rows' values-only raw rows are under, when there are such rows.
+    raw_columns: Option<Vec<String>>,
+}
+
+impl EncodedBatch {
+    /// The number of reports in the batch.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when the batch holds no report.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+type Span = std::ops::Range<usize>;
+
+#[derive(Debug)]
+struct EncodedReport {
+    source: Span,
+    source_id: Span,
+    revision: Option<Span>,
+    file: Span,
+    line: u64,
+    hash: [u8; 32],
+    json: Span,
+    raw: Option<Span>,
+}
+
+impl ReportEncoder {
+    /// Encodes `reports`, in order.
+    pub fn encode(&mut self, reports: &[Report]) -> Result<EncodedBatch, serde_json::Error> {
+        let mut batch = EncodedBatch {
+            rows: Vec::with_capacity(reports.len()),
+            text: String::with_capacity(reports.len() * 1024),
+            raw_columns: None,
+        };
+        let mut buffer = Vec::with_capacity(1024);
+        let mut values_only = false;
+        for report in reports {
+            let p = &report.provenance;
+            let mut push = |s: &str| {
+                let start = batch.text.len();
+                batch.text.push_str(s);
+                start..batch.text.len()
+            };
+            let source = push(&p.source);
+            let source_id = push(&p.source_id);
+            let revision = p.revision.as_deref().map(&mut push);
+            let file = push(&p.file);
+            buffer.clear();
+            stored::write_json(report, &mut buffer)?;
+            let hash: [u8; 32] = Sha256::digest(&buffer).into();
+            // serde_json writes UTF-8.
+            let json = push(std::str::from_utf8(&buffer).unwrap_or_default());
+            let raw = if p.raw.is_empty() {
+                None
+            } else {
+                let columns = self.raw_columns.get_or_insert_with(|| {
+                    // The run's columns: those of its first raw row.
+                    p.raw.iter().map(|(c, _)| c.clone()).collect()
+                });
+                let same_columns = columns.len() == p.raw.len()
+                    && columns.iter().zip(&p.raw).all(|(a, (b, _))| a == b);
+                buffer.clear();
+                if same_columns {
+                    values_only = true;
+                    let values = p.raw.iter().map(|(_, v)| v.as_str());
+                    serde_json::to_writer(&mut buffer, &RawValues(values))?;
+                } else {
+                    serde_json::to_writer(&mut buffer, &p.raw)?;
+                }
+                Some(push(std::str::from_utf8(&buffer).unwrap_or_default()))
+            };
+            batch.rows.push(EncodedReport {
+                source,
+                source_id,
+                revision,
+                file,
+                line: p.line,
+                hash,
+                json,
+                raw,
+            });
+        }
+        if values_only {
+            batch.raw_columns = self.raw_columns.clone();
+        }
+        Ok(batch)
+    }
 }
 
 impl ImportRun<'_> {
@@ -934,6 +1156,14 @@ impl ImportRun<'_> {
         self.add_batch(reports, problems, &[], raw_text)
     }
 
+    /// An encoder for this run's reports, to encode batches on another thread
+    /// ([`ImportRun::add_encoded`]). Batches must be encoded in the order they are added.
+    pub fn encoder(&self) -> ReportEncoder {
+        ReportEncoder {
+            raw_columns: self.raw_columns.clone(),
+        }
+    }
+
     /// Adds one batch of consecutive rows of the file in one transaction: the
     /// reports, the quarantined rows (with their text when `raw_text` knows
     /// it) and the rows skipped as out of scope. Returns the batch's counts.
@@ -944,16 +1174,31 @@ impl ImportRun<'_> {
         skipped: &[RowProblem],
         raw_text: &dyn Fn(&RowProblem) -> Option<String>,
     ) -> Result<Counts, StoreError> {
+        let encoded = self
+            .encoder()
+            .encode(reports)
+            .map_err(|source| StoreError::Sql {
+                file: self.store.file.clone(),
+                action: "write an import batch",
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(source)),
+            })?;
+        self.add_encoded(&encoded, problems, skipped, raw_text)
+    }
+
+    /// [`ImportRun::add_batch`] with the reports already encoded by this run's
+    /// [`ImportRun::encoder`].
+    pub fn add_encoded(
+        &mut self,
+        reports: &EncodedBatch,
+        problems: &[RowProblem],
+        skipped: &[RowProblem],
+        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
+    ) -> Result<Counts, StoreError> {
         let file = self.store.file.clone();
         let err = |source| StoreError::Sql {
             file: file.clone(),
             action: "write an import batch",
             source,
-        };
-        let json_err = |source: serde_json::Error| StoreError::Sql {
-            file: file.clone(),
-            action: "write an import batch",
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(source)),
         };
         let mut batch = Counts::default();
         let tx = self
@@ -962,15 +1207,40 @@ impl ImportRun<'_> {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         {
-            let mut same_content = tx
+            if let Some(columns) = &reports.raw_columns {
+                match &self.raw_columns {
+                    None => {
+                        let json = serde_json::to_string(columns).map_err(|e| {
+                            err(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+                        })?;
+                        tx.execute(
+                            "UPDATE import_runs SET raw_columns = ?2 WHERE id = ?1",
+                            params![self.id, json],
+                        )
+                        .map_err(err)?;
+                    }
+                    Some(known) if known == columns => {}
+                    Some(_) => {
+                        return Err(err(rusqlite::Error::ToSqlConversionFailure(
+                            "the batch was encoded under other raw columns than the run's".into(),
+                        )));
+                    }
+                }
+            }
+            if let Some(fresh) = &self.fresh {
+                let last: i64 = tx
+                    .query_row("SELECT COALESCE(MAX(id), 0) FROM reports", [], |row| {
+                        row.get(0)
+                    })
+                    .map_err(err)?;
+                if last != fresh.last_id {
+                    self.fresh = None;
+                }
+            }
+            let mut known = tx
                 .prepare_cached(
-                    "SELECT 1 FROM reports WHERE source = ?1 AND ident = ?2 AND content_hash = ?3",
-                )
-                .map_err(err)?;
-            let mut latest = tx
-                .prepare_cached(
-                    "SELECT id, revision FROM reports WHERE source = ?1 AND ident = ?2 \
-                     ORDER BY revision DESC LIMIT 1",
+                    "SELECT id, revision, content_hash = ?3 FROM reports \
+                     WHERE source = ?1 AND ident = ?2",
                 )
                 .map_err(err)?;
             let mut insert = tx
@@ -983,79 +1253,68 @@ impl ImportRun<'_> {
             let mut supersede = tx
                 .prepare_cached("UPDATE reports SET superseded_by = ?1 WHERE id = ?2")
                 .map_err(err)?;
-            for report in reports {
+            let text = reports.text.as_str();
+            let at = |span: &Span| text.get(span.clone()).unwrap_or_default();
+            let mut by_hash = String::new();
+            for row in &reports.rows {
                 batch.read += 1;
-                self.buffer.clear();
-                stored::write_json(report, &mut self.buffer).map_err(json_err)?;
-                let hash: [u8; 32] = Sha256::digest(&self.buffer).into();
-                let p = &report.provenance;
-                let by_hash;
-                let ident: &str = if p.source_id.trim().is_empty() {
-                    by_hash = format!("sha256:{}", hex(&hash));
+                let source = at(&row.source);
+                let source_id = at(&row.source_id);
+                let ident: &str = if source_id.trim().is_empty() {
+                    by_hash.clear();
+                    by_hash.push_str("sha256:");
+                    by_hash.push_str(&hex(&row.hash));
                     &by_hash
                 } else {
-                    &p.source_id
+                    source_id
                 };
-                if same_content
-                    .exists(params![p.source, ident, &hash[..]])
-                    .map_err(err)?
-                {
-                    batch.duplicates += 1;
-                    continue;
-                }
-                let previous: Option<(i64, i64)> = latest
-                    .query_row(params![p.source, ident], |row| {
-                        Ok((row.get(0)?, row.get(1)?))
-                    })
-                    .optional()
-                    .map_err(err)?;
-                let raw = if p.raw.is_empty() {
-                    None
-                } else {
-                    if self.raw_columns.is_none() {
-                        // The run's columns: those of its first raw row.
-                        let names: Vec<&str> = p.raw.iter().map(|(c, _)| c.as_str()).collect();
-                        let json = serde_json::to_string(&names).map_err(json_err)?;
-                        tx.execute(
-                            "UPDATE import_runs SET raw_columns = ?2 WHERE id = ?1",
-                            params![self.id, json],
-                        )
+                let key = identity_key(source, ident);
+                let new_identity = self.fresh.as_ref().is_some_and(|f| !f.seen.contains(&key));
+                // (row id, revision) of the latest revision stored under this identity.
+                let mut previous: Option<(i64, i64)> = None;
+                if !new_identity {
+                    let mut duplicate = false;
+                    let mut rows = known
+                        .query(params![source, ident, &row.hash[..]])
                         .map_err(err)?;
-                        self.raw_columns = Some(names.into_iter().map(String::from).collect());
+                    while let Some(r) = rows.next().map_err(err)? {
+                        let (id, revision, same): (i64, i64, bool) = (
+                            r.get(0).map_err(err)?,
+                            r.get(1).map_err(err)?,
+                            r.get(2).map_err(err)?,
+                        );
+                        duplicate |= same;
+                        if previous.is_none_or(|(_, latest)| revision > latest) {
+                            previous = Some((id, revision));
+                        }
                     }
-                    self.raw_buffer.clear();
-                    let columns = self.raw_columns.as_deref().unwrap_or_default();
-                    let same_columns = columns.len() == p.raw.len()
-                        && columns.iter().zip(&p.raw).all(|(a, (b, _))| a == b);
-                    if same_columns {
-                        let values = p.raw.iter().map(|(_, v)| v.as_str());
-                        serde_json::to_writer(&mut self.raw_buffer, &RawValues(values))
-                            .map_err(json_err)?;
-                    } else {
-                        serde_json::to_writer(&mut self.raw_buffer, &p.raw).map_err(json_err)?;
+                    if duplicate {
+                        batch.duplicates += 1;
+                        continue;
                     }
-                    Some(std::str::from_utf8(&self.raw_buffer).unwrap_or_default())
-                };
-                // serde_json writes UTF-8.
-                let json = std::str::from_utf8(&self.buffer).unwrap_or_default();
+                }
                 insert
                     .execute(params![
-                        p.source,
-                        p.source_id,
+                        source,
+                        source_id,
                         ident,
                         previous.map_or(1, |(_, r)| r + 1),
-                        p.revision,
-                        &hash[..],
-                        p.file,
-                        p.line as i64,
-                        json,
-                        raw,
+                        row.revision.as_ref().map(at),
+                        &row.hash[..],
+                        at(&row.file),
+                        row.line as i64,
+                        at(&row.json),
+                        row.raw.as_ref().map(at),
                         self.id,
                     ])
                     .map_err(err)?;
+                let new = tx.last_insert_rowid();
+                if let Some(fresh) = &mut self.fresh {
+                    fresh.seen.insert(key);
+                    fresh.last_id = new;
+                }
                 match previous {
                     Some((old, _)) => {
-                        let new = tx.last_insert_rowid();
                         supersede.execute(params![new, old]).map_err(err)?;
                         batch.revised += 1;
                     }
@@ -1122,6 +1381,12 @@ impl ImportRun<'_> {
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.poke();
+        }
+        if self.raw_columns.is_none() {
+            self.raw_columns.clone_from(&reports.raw_columns);
+        }
         self.rows_done += batch.read;
         self.counts.plus(batch);
         Ok(batch)
