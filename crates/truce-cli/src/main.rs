@@ -6,6 +6,7 @@
 //! input is invalid.
 
 mod bracket;
+mod entitlement;
 mod files;
 mod ledger;
 mod runs;
@@ -151,12 +152,79 @@ enum KeysCommand {
     /// Make a new Ed25519 key pair: the private key into a file only you can read, the public key printed.
     Generate {
         /// The party the key signs for (its id in the agreement); also the key's default name.
-        #[arg(long, value_name = "PARTY", required_unless_present = "name")]
+        #[arg(long, value_name = "PARTY", required_unless_present_any = ["name", "age"])]
         party: Option<String>,
         /// The key's name, as it appears on signatures (e.g. `usa-secretary-of-state`, `mission`).
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
         /// Where to write the private key (created with permissions 0600; must not exist).
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Make an `age` X25519 identity instead, for the payloads a party receives; prints its recipient (`age1…`).
+        #[arg(long)]
+        age: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EntitlementCommand {
+    /// Each entitlement's step, receiving party, whether it may be released as of the day, and where it stands.
+    Status {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+    },
+    /// Release an entitlement: refused unless its step is verified on the current evidence; recorded.
+    Release {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        /// The entitlement's id.
+        entitlement: String,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+        /// Who releases it (kept on record).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Files to hand over with it (the intelligence package), kept encrypted to the receiving party.
+        #[arg(long, value_name = "FILE")]
+        payload: Vec<PathBuf>,
+    },
+    /// Suspend a released entitlement (violations resumed); recorded.
+    Suspend {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        /// The entitlement's id.
+        entitlement: String,
+        #[command(flatten)]
+        evidence: EvidenceArgs,
+        /// Who suspends it.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Hand over a released entitlement's payload, still encrypted to the receiving party; recorded.
+    Handover {
+        /// The agreement file (TOML).
+        agreement: PathBuf,
+        /// The entitlement's id.
+        entitlement: String,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The folder to write the `.age` files into.
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Decrypt a handed-over payload file with the receiving party's age identity.
+    Open {
+        /// The `.age` file.
+        file: PathBuf,
+        /// The party's identity file (from `truce keys generate --age`).
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        /// Where to write the plaintext.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
     },
@@ -375,6 +443,11 @@ enum Command {
         #[command(subcommand)]
         command: BracketCommand,
     },
+    /// What parties earn: status, release (only on a verified step), suspension, payload hand-over.
+    Entitlement {
+        #[command(subcommand)]
+        command: EntitlementCommand,
+    },
     /// Keys that sign for the mission and the parties.
     Keys {
         #[command(subcommand)]
@@ -484,10 +557,21 @@ fn main() -> ExitCode {
             Ok(0)
         }),
         Command::Keys {
-            command: KeysCommand::Generate { party, name, out },
+            command:
+                KeysCommand::Generate {
+                    party,
+                    name,
+                    out,
+                    age,
+                },
         } => {
             let name = name.or(party).unwrap_or_default();
-            ledger::keys_generate(&name, &out).and_then(|public| {
+            let generated = if age {
+                entitlement::generate_age_identity(&out)
+            } else {
+                ledger::keys_generate(&name, &out)
+            };
+            generated.and_then(|public| {
                 eprintln!(
                     "private key written to {} (keep it secret; it is never printed)",
                     out.display()
@@ -497,6 +581,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Ledger { command } => ledger_command(command, color),
+        Command::Entitlement { command } => entitlement_command(command, color),
         Command::Bracket {
             command:
                 BracketCommand::Resolve {
@@ -657,6 +742,72 @@ fn agreement_only(path: &Path, color: bool) -> Result<Agreement> {
         truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
     );
     bail!("the agreement `{shown}` has errors; `truce lint` lists them")
+}
+
+fn entitlement_command(command: EntitlementCommand, color: bool) -> Result<u8> {
+    let (text, code) = match command {
+        EntitlementCommand::Status {
+            agreement,
+            evidence,
+        } => {
+            let db = entitlement::evidence_needs_db(&evidence)?.to_path_buf();
+            let checked = checked(&agreement, &evidence, color)?;
+            (entitlement::status(&checked, &db)?, 0)
+        }
+        EntitlementCommand::Release {
+            agreement,
+            entitlement: id,
+            evidence,
+            by,
+            payload,
+        } => {
+            let db = entitlement::evidence_needs_db(&evidence)?.to_path_buf();
+            let checked = checked(&agreement, &evidence, color)?;
+            // The release rests on a check run the ledger holds.
+            if let Some(read) = &checked.store {
+                let code = truce_report::check_exit_code(&checked.result) as u8;
+                runs::record_check_run(&db, &evidence, read, &checked, code)?;
+            }
+            entitlement::release(&checked, &db, &id, &by, &payload)?
+        }
+        EntitlementCommand::Suspend {
+            agreement,
+            entitlement: id,
+            evidence,
+            by,
+            reason,
+        } => {
+            let db = entitlement::evidence_needs_db(&evidence)?.to_path_buf();
+            let checked = checked(&agreement, &evidence, color)?;
+            if let Some(read) = &checked.store {
+                let code = truce_report::check_exit_code(&checked.result) as u8;
+                runs::record_check_run(&db, &evidence, read, &checked, code)?;
+            }
+            (entitlement::suspend(&checked, &db, &id, &by, &reason)?, 0)
+        }
+        EntitlementCommand::Handover {
+            agreement,
+            entitlement: id,
+            db,
+            out,
+        } => {
+            let parsed = agreement_only(&agreement, color)?;
+            let to = parsed
+                .entitlements
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| parsed.parties[e.to].id.clone())
+                .with_context(|| format!("the agreement has no entitlement `{id}`"))?;
+            (entitlement::handover(&db, &id, &to, &out)?, 0)
+        }
+        EntitlementCommand::Open {
+            file,
+            identity,
+            out,
+        } => (entitlement::open(&file, &identity, &out)?, 0),
+    };
+    print_stdout(&text)?;
+    Ok(code)
 }
 
 fn ledger_command(command: LedgerCommand, color: bool) -> Result<u8> {

@@ -25,6 +25,17 @@ pub struct LedgerEntry {
     pub recorded: String,
 }
 
+/// An entitlement's payload file, as `age` ciphertext.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payload {
+    pub id: i64,
+    pub entitlement: String,
+    pub name: String,
+    pub plain_sha256: String,
+    pub cipher_sha256: String,
+    pub ciphertext: Vec<u8>,
+}
+
 /// A signed checkpoint as kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -254,5 +265,57 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Keeps an entitlement's payload file, already encrypted.
+    pub fn store_payload(
+        &mut self,
+        entitlement: &str,
+        name: &str,
+        plain_sha256: &str,
+        ciphertext: &[u8],
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO payloads (entitlement, name, plain_sha256, cipher_sha256, ciphertext, recorded) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    entitlement,
+                    name,
+                    plain_sha256,
+                    crate::sha256_hex(ciphertext),
+                    ciphertext,
+                    at
+                ],
+            )
+            .map_err(|e| self.sql("keep the payload", e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The payload files of an entitlement, in the order kept.
+    pub fn payloads(&self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
+        let action = "read the payloads";
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
+                 WHERE entitlement = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        statement
+            .query_map(params![entitlement], |row| {
+                Ok(Payload {
+                    id: row.get(0)?,
+                    entitlement: row.get(1)?,
+                    name: row.get(2)?,
+                    plain_sha256: row.get(3)?,
+                    cipher_sha256: row.get(4)?,
+                    ciphertext: row.get(5)?,
+                })
+            })
+            .map_err(|e| self.sql(action, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))
     }
 }

@@ -34,7 +34,7 @@ mod schema;
 mod stored;
 
 pub use checks::{CheckRun, NewCheckRun, ReportChange, Watermark};
-pub use ledger::{LedgerEntry, StoredCheckpoint};
+pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -161,8 +161,23 @@ CREATE TABLE checkpoints (
 );
 "#;
 
+/// Migration 6: entitlement payloads (the intelligence package), kept only as `age`
+/// ciphertext encrypted to the receiving party: the store never holds them readable.
+const V6: &str = r#"
+CREATE TABLE payloads (
+    id             INTEGER PRIMARY KEY,
+    entitlement    TEXT    NOT NULL,
+    name           TEXT    NOT NULL,           -- the file's name as given
+    plain_sha256   TEXT    NOT NULL,           -- of the plaintext, recorded in the ledger
+    cipher_sha256  TEXT    NOT NULL,
+    ciphertext     BLOB    NOT NULL,           -- the age file
+    recorded       TEXT    NOT NULL
+);
+CREATE INDEX payloads_entitlement ON payloads (entitlement);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
