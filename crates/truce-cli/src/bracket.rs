@@ -158,14 +158,14 @@ pub fn resolve(
         &crate::store::now(),
     )?;
     if version.new {
-        let record = ledger::agreement_version_record(
+        crate::versions::record(
+            &mut store,
             agreement,
             agreement_path,
             &agreement_path.display().to_string(),
             source,
             &version.sha256,
         )?;
-        ledger::append(&mut store, record)?;
     }
     let alternative_shown = bracket.alternatives[alternative].to_string();
     let text = statement(agreement, &version.sha256, bracket_id, &alternative_shown);
@@ -262,14 +262,14 @@ pub fn resolve(
     let name = target.display().to_string();
     let new_version = store.record_agreement(&name, &new_text, &crate::store::now())?;
     if let Some(new_agreement) = &loaded.agreement {
-        let record = ledger::agreement_version_record(
+        crate::versions::record(
+            &mut store,
             new_agreement,
             target,
             &name,
             &new_text,
             &new_version.sha256,
         )?;
-        ledger::append(&mut store, record)?;
     }
     let index = ledger::append(
         &mut store,

@@ -11,6 +11,7 @@ mod files;
 mod ledger;
 mod runs;
 mod store;
+mod versions;
 
 // Importing allocates and frees millions of small strings (raw rows) across
 // two threads; mimalloc does that several times faster than glibc's malloc.
@@ -950,14 +951,14 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
             Ok(version) => {
                 if version.new {
                     // A new version of the agreement is a fact the ledger keeps.
-                    let record = ledger::agreement_version_record(
+                    versions::record(
+                        &mut store,
                         &agreement,
                         path,
                         &shown,
                         &source,
                         &version.sha256,
                     )?;
-                    ledger::append(&mut store, record)?;
                 }
                 Some((version.id, version.sha256))
             }

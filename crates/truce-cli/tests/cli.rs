@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -1251,5 +1252,436 @@ fn gdelt_rows_coded_from_one_article_are_one_piece_of_evidence() {
              (http://thenationonlineng.net/french-president-african-leaders-meet-al-qaida-boko-haram/)"
         ),
         "{text}"
+    );
+}
+
+// ---------------------------------------------------------------- brackets and entitlements (issue 5)
+
+/// A copy of the Syria example with keys for the mission, the United States and
+/// Russia, an age recipient for Russia, `max-per-day` resolved by both, and an
+/// entitlement on the seven days that certain evidence alone releases.
+fn signed_example(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let example = root().join("examples/syria-2016");
+    let copy = dir.join("syria");
+    std::fs::create_dir_all(copy.join("data")).expect("dir");
+    for file in std::fs::read_dir(example.join("data")).expect("data") {
+        let file = file.expect("entry").path();
+        std::fs::copy(
+            &file,
+            copy.join("data").join(file.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    let key = |args: &[&str]| {
+        let output = truce(args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        stdout(&output).trim().to_string()
+    };
+    let at = |file: &str| dir.join(file).display().to_string();
+    let mission = key(&[
+        "keys",
+        "generate",
+        "--name",
+        "task-force",
+        "-o",
+        &at("mission.key"),
+    ]);
+    let usa = key(&["keys", "generate", "--party", "usa", "-o", &at("usa.key")]);
+    let russia = key(&[
+        "keys",
+        "generate",
+        "--party",
+        "russia",
+        "-o",
+        &at("russia.key"),
+    ]);
+    let russia_age = key(&["keys", "generate", "--age", "-o", &at("russia.agekey")]);
+    let _other_age = key(&["keys", "generate", "--age", "-o", &at("other.agekey")]);
+    let text = std::fs::read_to_string(example.join("agreement.toml")).expect("agreement");
+    let text = text
+        .replacen(
+            "id = \"usa\"\n",
+            &format!("id = \"usa\"\nkeys = [\"{usa}\"]\n"),
+            1,
+        )
+        .replacen(
+            "id = \"russia\"\n",
+            &format!("id = \"russia\"\nkeys = [\"{russia}\"]\nrecipients = [\"{russia_age}\"]\n"),
+            1,
+        )
+        .replacen(
+            "alternatives = [0, 2]\n",
+            "alternatives = [0, 2]\nresolved_by = [\"usa\", \"russia\"]\n",
+            1,
+        )
+        + &format!(
+            "\n[[entitlement]]\nid = \"aid-corridor\"\nto = \"russia\"\nfrom = \"usa\"\n\
+             step = \"seven-days-calm\"\nwhat = \"A test entitlement on the seven days.\"\n\
+             possible_violations_block = false\n\n[ledger]\norigin = \"task-force.example/syria-2016\"\n\
+             mission_keys = [\"{mission}\"]\n"
+        );
+    let agreement = copy.join("agreement.toml");
+    std::fs::write(&agreement, text).expect("write");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    (agreement, db)
+}
+
+#[test]
+fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
+    let (agreement, db) = signed_example("bracket");
+    let dir = agreement.parent().and_then(Path::parent).expect("dir");
+    let key = |k: &str| dir.join(k).display().to_string();
+    let resolve = |choice: &str, k: &str| {
+        truce(&[
+            "bracket",
+            "resolve",
+            path_str(&agreement),
+            choice,
+            "--key",
+            &key(k),
+            "--db",
+            path_str(&db),
+        ])
+    };
+    let before = std::fs::read_to_string(&agreement).expect("agreement");
+    // One of two required signatures: no effect, the file untouched.
+    let usa = resolve("max-per-day=2", "usa.key");
+    assert_eq!(code(&usa), 0, "{}", stderr(&usa));
+    assert!(
+        stdout(&usa).contains("not in effect yet: waiting for the signature of russia"),
+        "{}",
+        stdout(&usa)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&agreement).expect("agreement"),
+        before
+    );
+    // The mission is not a party; a bracket without `resolved_by` cannot be signed; a value
+    // that is not an alternative is refused.
+    for (choice, k, expected) in [
+        (
+            "max-per-day=2",
+            "mission.key",
+            "is not listed for any party",
+        ),
+        ("calm-days=10", "usa.key", "names no one who must sign"),
+        (
+            "max-per-day=3",
+            "russia.key",
+            "is not an alternative of bracket `max-per-day` (0, 2)",
+        ),
+    ] {
+        let refused = resolve(choice, k);
+        assert_eq!(code(&refused), 2);
+        assert!(stderr(&refused).contains(expected), "{}", stderr(&refused));
+    }
+    // The second signature: in effect, a new version written, the old one kept in the store.
+    let russia = resolve("max-per-day=2", "russia.key");
+    assert_eq!(code(&russia), 0, "{}", stderr(&russia));
+    assert!(
+        stdout(&russia).contains("in effect: `max-per-day` = 2, signed by usa and russia"),
+        "{}",
+        stdout(&russia)
+    );
+    let after = std::fs::read_to_string(&agreement).expect("agreement");
+    assert!(
+        after.contains("id = \"max-per-day\"\nresolved = 2\n"),
+        "{after}"
+    );
+    let store = truce_store::Store::open(&db).expect("store");
+    assert_eq!(
+        store
+            .agreement_versions(path_str(&agreement))
+            .expect("versions")
+            .len(),
+        2
+    );
+    let kinds: Vec<String> = store
+        .ledger_entries(0, store.ledger_len().expect("len"))
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "bracket-signature").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.last().map(String::as_str), Some("bracket-resolution"));
+    drop(store);
+    // The check shows the resolved value and still what the other would have meant.
+    let check = truce(&[
+        "check",
+        path_str(&agreement),
+        "--db",
+        path_str(&db),
+        "--as-of",
+        "2016-12-31",
+    ]);
+    let text = stdout(&check);
+    assert!(
+        text.contains("(resolved: 2)") && text.contains("with [0]:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_its_party() {
+    let (agreement, db) = signed_example("entitlement");
+    let dir = agreement
+        .parent()
+        .and_then(Path::parent)
+        .expect("dir")
+        .to_path_buf();
+    // "Reduced violence" read as at most 2 a day: the seven days are then met on
+    // certain evidence on 19 September 2016 (not counting possible violations).
+    let text = std::fs::read_to_string(&agreement).expect("agreement");
+    let text = text.replacen(
+        "resolved_by = [\"usa\", \"russia\"]\n",
+        "resolved_by = [\"usa\", \"russia\"]\nresolved = 2\n",
+        1,
+    );
+    std::fs::write(&agreement, text).expect("write");
+    let at = |f: &str| dir.join(f).display().to_string();
+    std::fs::write(
+        dir.join("targets.txt"),
+        "grid references of excluded groups' positions\n",
+    )
+    .expect("write");
+    let entitlement = |args: &[&str]| {
+        let mut all = vec!["entitlement"];
+        all.extend_from_slice(args);
+        truce(&all)
+    };
+    let a = path_str(&agreement);
+    let d = path_str(&db);
+    // Before the seven days are met (as of 15 Sep): refused, nothing recorded.
+    let early = entitlement(&[
+        "release",
+        a,
+        "aid-corridor",
+        "--db",
+        d,
+        "--as-of",
+        "2016-09-15",
+        "--by",
+        "usa-liaison",
+        "--payload",
+        &at("targets.txt"),
+    ]);
+    assert_eq!(code(&early), 1, "{}", stderr(&early));
+    assert!(
+        stdout(&early).starts_with("refused: entitlement `aid-corridor` may not be released"),
+        "{}",
+        stdout(&early)
+    );
+    // The JIC step stays locked: its entitlement is refused whatever the day.
+    let locked = entitlement(&[
+        "release",
+        a,
+        "us-intelligence-to-russia",
+        "--db",
+        d,
+        "--as-of",
+        "2016-12-31",
+        "--by",
+        "usa-liaison",
+    ]);
+    assert_eq!(code(&locked), 1);
+    assert!(stdout(&locked).contains("is locked"), "{}", stdout(&locked));
+    let handover_early =
+        entitlement(&["handover", a, "aid-corridor", "--db", d, "-o", &at("early")]);
+    assert_eq!(code(&handover_early), 2);
+    assert!(stderr(&handover_early).contains("is not released"));
+    // After: released, the payload kept encrypted to Russia, handed over, readable by
+    // Russia's identity only.
+    let released = entitlement(&[
+        "release",
+        a,
+        "aid-corridor",
+        "--db",
+        d,
+        "--as-of",
+        "2016-12-31",
+        "--by",
+        "usa-liaison",
+        "--payload",
+        &at("targets.txt"),
+    ]);
+    assert_eq!(code(&released), 0, "{}", stderr(&released));
+    assert!(
+        stdout(&released).contains(
+            "released `aid-corridor` to russia: step `seven-days-calm` met on 2016-09-19"
+        ),
+        "{}",
+        stdout(&released)
+    );
+    let again = entitlement(&[
+        "release",
+        a,
+        "aid-corridor",
+        "--db",
+        d,
+        "--as-of",
+        "2016-12-31",
+        "--by",
+        "usa-liaison",
+    ]);
+    assert_eq!(code(&again), 2);
+    assert!(stderr(&again).contains("already released"));
+    let handed = entitlement(&[
+        "handover",
+        a,
+        "aid-corridor",
+        "--db",
+        d,
+        "-o",
+        &at("handed"),
+    ]);
+    assert_eq!(code(&handed), 0, "{}", stderr(&handed));
+    let sealed = dir.join("handed/targets.txt.age");
+    let ciphertext = std::fs::read(&sealed).expect("handed over");
+    assert!(!String::from_utf8_lossy(&ciphertext).contains("grid references"));
+    let wrong = entitlement(&[
+        "open",
+        path_str(&sealed),
+        "--identity",
+        &at("other.agekey"),
+        "-o",
+        &at("wrong.txt"),
+    ]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("encrypted to another party"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!dir.join("wrong.txt").exists());
+    let opened = entitlement(&[
+        "open",
+        path_str(&sealed),
+        "--identity",
+        &at("russia.agekey"),
+        "-o",
+        &at("opened.txt"),
+    ]);
+    assert_eq!(code(&opened), 0, "{}", stderr(&opened));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("opened.txt")).expect("opened"),
+        "grid references of excluded groups' positions\n"
+    );
+    // Suspended: no more hand-overs; the status says so.
+    let suspended = entitlement(&[
+        "suspend",
+        a,
+        "aid-corridor",
+        "--db",
+        d,
+        "--as-of",
+        "2016-12-31",
+        "--by",
+        "mission",
+        "--reason",
+        "violations resumed",
+    ]);
+    assert_eq!(code(&suspended), 0, "{}", stderr(&suspended));
+    let after = entitlement(&["handover", a, "aid-corridor", "--db", d, "-o", &at("after")]);
+    assert_eq!(code(&after), 2);
+    assert!(stderr(&after).contains("is suspended (violations resumed)"));
+    let status = entitlement(&["status", a, "--db", d, "--as-of", "2016-12-31"]);
+    assert!(
+        stdout(&status).contains("suspended on"),
+        "{}",
+        stdout(&status)
+    );
+    // Every step is in the ledger, and the bundle verifies.
+    let store = truce_store::Store::open(&db).expect("store");
+    let kinds: Vec<String> = store
+        .ledger_entries(0, store.ledger_len().expect("len"))
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        "entitlement-release",
+        "entitlement-handover",
+        "entitlement-suspension",
+    ] {
+        assert_eq!(
+            kinds.iter().filter(|k| *k == kind).count(),
+            1,
+            "{kind} in {kinds:?}"
+        );
+    }
+    drop(store);
+    let checkpoint = truce(&[
+        "ledger",
+        "checkpoint",
+        a,
+        "--db",
+        d,
+        "--key",
+        &at("mission.key"),
+    ]);
+    assert_eq!(code(&checkpoint), 0, "{}", stderr(&checkpoint));
+    let export = truce(&["ledger", "export", a, "--db", d, "-o", &at("bundle")]);
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let verify = truce(&["ledger", "verify", &at("bundle")]);
+    assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+}
+
+#[test]
+fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
+    let (agreement, db) = signed_example("rotation");
+    let dir = agreement
+        .parent()
+        .and_then(Path::parent)
+        .expect("dir")
+        .to_path_buf();
+    let check = || {
+        truce(&[
+            "check",
+            path_str(&agreement),
+            "--db",
+            path_str(&db),
+            "--as-of",
+            "2016-12-31",
+        ])
+    };
+    assert_eq!(code(&check()), 1);
+    let new_key = truce(&[
+        "keys",
+        "generate",
+        "--party",
+        "usa",
+        "--name",
+        "usa-2",
+        "-o",
+        path_str(&dir.join("usa-2.key")),
+    ]);
+    let new_key = stdout(&new_key).trim().to_string();
+    let text = std::fs::read_to_string(&agreement).expect("agreement");
+    let start =
+        text.find("id = \"usa\"\nkeys = [\"").expect("usa keys") + "id = \"usa\"\nkeys = [".len();
+    let end = start + text[start..].find(']').expect("end");
+    let rotated = format!("{}\"{new_key}\"{}", &text[..start], &text[end..]);
+    std::fs::write(&agreement, rotated).expect("write");
+    assert_eq!(code(&check()), 1);
+    let store = truce_store::Store::open(&db).expect("store");
+    let rotation = store
+        .ledger_entries(0, store.ledger_len().expect("len"))
+        .expect("entries")
+        .into_iter()
+        .find(|e| e.kind == "key-rotation")
+        .expect("a key-rotation record");
+    let record: serde_json::Value = serde_json::from_slice(&rotation.record).expect("json");
+    assert_eq!(record["changes"][0]["holder"], "party:usa");
+    assert_eq!(record["changes"][0]["added"][0], new_key.as_str());
+    assert_eq!(
+        record["changes"][0]["removed"].as_array().map(Vec::len),
+        Some(1)
     );
 }
