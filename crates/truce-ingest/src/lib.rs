@@ -80,6 +80,7 @@
 #![warn(missing_docs)]
 
 mod acled;
+mod chunked;
 mod encoding;
 mod error;
 mod format;

@@ -361,6 +361,18 @@ pub(crate) fn each_row<R: Read>(
     }
 }
 
+/// The CSV parser every reader of a dialect uses.
+pub(crate) fn csv_builder(dialect: Dialect) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(dialect.delimiter)
+        .quoting(dialect.quoting)
+        .buffer_capacity(1 << 16);
+    builder
+}
+
 /// Opens a delimited file: reads the header (or takes the fixed names) and,
 /// when the dialect allows it, the HXL hashtag row on the first or second line.
 pub(crate) fn open<R: Read>(
@@ -374,13 +386,7 @@ pub(crate) fn open<R: Read>(
         marks: VecDeque::new(),
         breaks: 0,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(dialect.delimiter)
-        .quoting(dialect.quoting)
-        .buffer_capacity(1 << 16)
-        .from_reader(counter);
+    let mut reader = csv_builder(dialect).from_reader(counter);
     let mut record = csv::StringRecord::new();
     if !next(file, &mut reader, &mut record)? {
         return Err(IngestError::Empty {
@@ -420,7 +426,16 @@ pub(crate) fn open<R: Read>(
     })
 }
 
-/// Reads a whole CSV file with `source`'s mapping.
+/// Bytes read before the header is looked for; at most [`HEADER_LIMIT`] when it
+/// takes more to find where the data rows begin.
+const FIRST_READ: usize = 1 << 20;
+const HEADER_LIMIT: usize = 16 << 20;
+
+/// Reads a whole CSV file with `source`'s mapping, on every core ([`crate::chunked`]).
+///
+/// The header (and a hashtag row) is read from the first bytes; the data rows
+/// from where it ends. When the header cannot be told within [`HEADER_LIMIT`]
+/// bytes, the file is read in one pass ([`run`]) instead: the outcome is the same.
 pub(crate) fn import_csv<R: Read, S: RowReader>(
     file: &str,
     input: R,
@@ -428,18 +443,106 @@ pub(crate) fn import_csv<R: Read, S: RowReader>(
     options: &ImportOptions,
     sink: &mut dyn crate::Sink,
 ) -> Result<u64, IngestError> {
-    let opened = open(file, input, Dialect::CSV)?;
-    run(file, opened, source, options, sink)
+    import_csv_in(file, input, source, options, sink, crate::chunked::SIZES)
+}
+
+/// [`import_csv`] reading rounds and pieces of the given sizes.
+pub(crate) fn import_csv_in<R: Read, S: RowReader>(
+    file: &str,
+    mut input: R,
+    source: &S,
+    options: &ImportOptions,
+    sink: &mut dyn crate::Sink,
+    sizes: crate::chunked::Sizes,
+) -> Result<u64, IngestError> {
+    let read_error = |source| IngestError::Read {
+        file: file.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    let first_read = FIRST_READ.min(sizes.round);
+    let mut eof = crate::chunked::fill(&mut input, &mut bytes, first_read).map_err(read_error)?;
+    loop {
+        // The header's records are known when they end before the bytes read
+        // (or the file ends there).
+        match open(file, &bytes[..], Dialect::CSV) {
+            Ok(opened) => {
+                let end = opened.reader.position().byte() as usize;
+                if eof || end < bytes.len() {
+                    let data_start = match opened.pending_row() {
+                        Some(record) => record.position().map_or(end, |p| p.byte() as usize),
+                        None => end,
+                    };
+                    let header = opened.header;
+                    let columns =
+                        source
+                            .columns(&header)
+                            .map_err(|column| IngestError::MissingColumn {
+                                file: file.to_string(),
+                                format: source.format(),
+                                column: column.to_string(),
+                            })?;
+                    return crate::chunked::run(
+                        file, input, bytes, data_start, eof, &header, source, &columns, options,
+                        sink, sizes,
+                    );
+                }
+            }
+            Err(error) if eof => return Err(error),
+            Err(_) => {}
+        }
+        if bytes.len() >= HEADER_LIMIT {
+            let opened = open(file, std::io::Cursor::new(bytes).chain(input), Dialect::CSV)?;
+            return run(file, opened, source, options, sink);
+        }
+        let more = bytes.len().max(first_read);
+        eof = crate::chunked::fill(&mut input, &mut bytes, more).map_err(read_error)?;
+    }
 }
 
 /// Rows read before they are mapped together, in parallel.
 const BATCH: usize = 4096;
 
 /// One row's outcome, in file order.
-enum Mapped {
+pub(crate) enum Mapped {
     Report(Report),
     Quarantine(RowProblem),
     Skip(RowProblem),
+}
+
+/// Maps one data row (at `line`) with `source`'s mapping.
+pub(crate) fn map_row<S: RowReader>(
+    file: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    header: &Header,
+    source: &S,
+    columns: &S::Columns,
+    options: &ImportOptions,
+) -> Mapped {
+    if record.len() != header.len() {
+        return Mapped::Quarantine(RowProblem::row(
+            file,
+            line,
+            source.width_reason(header.len(), record.len()),
+        ));
+    }
+    let row = Row {
+        file,
+        line,
+        record,
+        header,
+    };
+    match source.report(columns, &row) {
+        Ok(mut report) => {
+            if options.keep_raw {
+                report.provenance.raw = row.raw();
+            }
+            Mapped::Report(report)
+        }
+        Err(NotReport::Quarantine(problem)) => Mapped::Quarantine(problem),
+        Err(NotReport::Skip(problem)) => Mapped::Skip(problem),
+    }
 }
 
 /// Maps every data row of an opened file with `source`'s mapping.
@@ -476,29 +579,7 @@ pub(crate) fn run<R: Read, S: RowReader>(
     let mut waiting = if pending { Some(record) } else { None };
     let mut rows_read: u64 = 0;
     let map = |line: u64, record: &csv::StringRecord| -> Mapped {
-        if record.len() != header.len() {
-            return Mapped::Quarantine(RowProblem::row(
-                file,
-                line,
-                source.width_reason(header.len(), record.len()),
-            ));
-        }
-        let row = Row {
-            file,
-            line,
-            record,
-            header: &header,
-        };
-        match source.report(&columns, &row) {
-            Ok(mut report) => {
-                if options.keep_raw {
-                    report.provenance.raw = row.raw();
-                }
-                Mapped::Report(report)
-            }
-            Err(NotReport::Quarantine(problem)) => Mapped::Quarantine(problem),
-            Err(NotReport::Skip(problem)) => Mapped::Skip(problem),
-        }
+        map_row(file, line, record, &header, source, &columns, options)
     };
     loop {
         let mut finished = false;
