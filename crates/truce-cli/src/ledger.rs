@@ -394,6 +394,17 @@ pub fn export(
         format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),
     )?;
     write_file(&out.join("README.txt"), BUNDLE_README.as_bytes())?;
+    let signed = checkpoints
+        .last()
+        .and_then(|c| c.note.lines().nth(1))
+        .and_then(|size| size.parse::<usize>().ok())
+        .unwrap_or(0);
+    if signed < entries.len() {
+        eprintln!(
+            "warning: the last {} entries are not covered by a checkpoint, so `truce ledger verify` will not verify this bundle\n  help: run `truce ledger checkpoint` and export again",
+            entries.len() - signed
+        );
+    }
     Ok(format!(
         "bundle written to {}: {} entries, {} checkpoint(s), {named} file(s)\n",
         out.display(),
@@ -428,6 +439,9 @@ struct Bundle {
     checkpoints: Vec<(PathBuf, Vec<u8>)>,
     mission_keys: Vec<VerifierKey>,
     party_keys: Vec<(String, VerifierKey)>,
+    /// The keys keys.txt lists, each with its line (from 1) and its party (none for
+    /// the mission's), to check against the keys the log's agreement versions name.
+    listed_keys: Vec<(usize, Option<String>, VerifierKey)>,
 }
 
 /// What a verification found: every problem, not only the first.
@@ -474,17 +488,46 @@ fn read_bundle(root: &Path, pinned: &[String], findings: &mut Findings) -> Resul
             checkpoints.push((path, bytes));
         }
     }
-    let keys_text = std::fs::read_to_string(root.join("keys.txt")).unwrap_or_default();
+    // keys.txt is not signed: it is read strictly (one space between fields, every
+    // line ended) so that no change to it goes unseen, and verify checks each key
+    // against the agreement versions the signed log records.
+    let keys_text = match std::fs::read(root.join("keys.txt")) {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|e| {
+            findings.problems.push(format!(
+                "keys.txt: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ));
+            String::new()
+        }),
+        Err(_) => {
+            findings
+                .problems
+                .push("keys.txt: missing; a bundle lists the mission's and the parties' public keys there".into());
+            String::new()
+        }
+    };
+    if !keys_text.is_empty() && !keys_text.ends_with('\n') {
+        findings
+            .problems
+            .push("keys.txt: the last line is cut short (no line end)".into());
+    }
     let mut mission_keys = Vec::new();
     let mut party_keys = Vec::new();
-    for (n, line) in keys_text.lines().enumerate() {
-        let parts: Vec<&str> = line.split_whitespace().collect();
+    let mut listed_keys = Vec::new();
+    for (n, line) in keys_text.split_terminator('\n').enumerate() {
+        let parts: Vec<&str> = line.split(' ').collect();
         let parsed = match parts.as_slice() {
-            ["mission", key] => parse_verifier(key).map(|k| mission_keys.push(k)),
-            ["party", party, key] => {
-                parse_verifier(key).map(|k| party_keys.push((party.to_string(), k)))
-            }
-            _ => Err(anyhow::anyhow!("expected `mission KEY` or `party ID KEY`")),
+            ["mission", key] => parse_verifier(key).map(|k| {
+                listed_keys.push((n + 1, None, k.clone()));
+                mission_keys.push(k);
+            }),
+            ["party", party, key] if !party.is_empty() => parse_verifier(key).map(|k| {
+                listed_keys.push((n + 1, Some(party.to_string()), k.clone()));
+                party_keys.push((party.to_string(), k));
+            }),
+            _ => Err(anyhow::anyhow!(
+                "expected `mission KEY` or `party ID KEY`, with one space between"
+            )),
         };
         if let Err(e) = parsed {
             findings
@@ -518,6 +561,7 @@ fn read_bundle(root: &Path, pinned: &[String], findings: &mut Findings) -> Resul
         checkpoints,
         mission_keys,
         party_keys,
+        listed_keys,
     })
 }
 
@@ -543,6 +587,210 @@ fn named_files(record: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// The record types truce appends. A record of another type is refused by `verify`:
+/// a command that appends a new type must add it here.
+const RECORD_TYPES: &[&str] = &[
+    "agreement-version",
+    "import-run",
+    "check-run",
+    "bracket-signature",
+    "bracket-resolution",
+    "entitlement-release",
+    "entitlement-suspension",
+    "entitlement-handover",
+    "key-rotation",
+];
+
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// What the records say about each other: every record has a known type, names its
+/// files by sha256, and a check run (or a bracket signature or resolution) names an
+/// agreement version an earlier entry recorded.
+fn check_records(bundle: &Bundle, findings: &mut Findings) {
+    let mut versions: BTreeSet<&str> = BTreeSet::new();
+    for (index, (record, bytes)) in bundle.records.iter().enumerate() {
+        let at = format!("log.jsonl line {} (entry {index})", index + 1);
+        if record.is_null() && bytes.as_slice() != b"null" {
+            // Already reported: the line is not a canonical record.
+            continue;
+        }
+        let Some(kind) = record.get("type").and_then(Value::as_str) else {
+            findings
+                .problems
+                .push(format!("{at}: the record has no `type`"));
+            continue;
+        };
+        if !RECORD_TYPES.contains(&kind) {
+            findings.problems.push(format!(
+                "{at}: unknown record type `{kind}`; expected one of {}",
+                RECORD_TYPES
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            continue;
+        }
+        let mut hashes = |fields: &[&str]| {
+            for field in fields {
+                let value = record[*field].as_str().unwrap_or("");
+                if !is_sha256_hex(value) {
+                    findings.problems.push(format!(
+                        "{at}: `{field}` is not a sha256 (64 lowercase hexadecimal digits): found {}",
+                        record[*field]
+                    ));
+                }
+            }
+        };
+        match kind {
+            "agreement-version" => {
+                hashes(&["canonical_sha256"]);
+                for (n, file) in record["files"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
+                    if !is_sha256_hex(file["sha256"].as_str().unwrap_or("")) {
+                        findings.problems.push(format!(
+                            "{at}: file {} (`{}`) is not named by a sha256",
+                            n + 1,
+                            file["path"].as_str().unwrap_or("?")
+                        ));
+                    }
+                }
+                if let Some(sha) = record["canonical_sha256"].as_str() {
+                    versions.insert(sha);
+                }
+            }
+            "check-run" => {
+                hashes(&["agreement_sha256", "evidence_sha256", "findings_sha256"]);
+                let sha = record["agreement_sha256"].as_str().unwrap_or("");
+                if !versions.contains(sha) {
+                    findings.problems.push(format!(
+                        "{at}: check run {} names the agreement version {sha}, but no earlier agreement-version entry records it",
+                        record["check_run"]
+                    ));
+                }
+            }
+            "bracket-signature" | "bracket-resolution" => {
+                let fields: &[&str] = if kind == "bracket-signature" {
+                    &["agreement_sha256"]
+                } else {
+                    &["from_sha256", "to_sha256"]
+                };
+                for field in fields {
+                    let sha = record[*field].as_str().unwrap_or("");
+                    if !versions.contains(sha) {
+                        findings.problems.push(format!(
+                            "{at}: the {kind} names the agreement version {sha} (`{field}`), but no earlier agreement-version entry records it"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every key keys.txt lists is one the log's agreement versions name, in the same
+/// role: a key added to keys.txt, or moved to another party, is seen.
+fn check_keys(bundle: &Bundle, findings: &mut Findings) {
+    let normal = |text: &str| {
+        VerifierKey::parse(text)
+            .map(|k| k.to_string())
+            .unwrap_or_else(|_| text.to_string())
+    };
+    let mut mission: BTreeSet<String> = BTreeSet::new();
+    let mut parties: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut any_version = false;
+    for (record, _) in &bundle.records {
+        if record.get("type").and_then(Value::as_str) != Some("agreement-version") {
+            continue;
+        }
+        any_version = true;
+        for key in record["mission_keys"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            mission.insert(normal(key.as_str().unwrap_or("")));
+        }
+        for party in record["party_keys"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let id = party["party"].as_str().unwrap_or("").to_string();
+            for key in party["keys"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+                parties.insert((id.clone(), normal(key.as_str().unwrap_or(""))));
+            }
+        }
+    }
+    if !any_version {
+        findings.notes.push(
+            "the log records no agreement version yet: nothing in it names the keys of keys.txt"
+                .into(),
+        );
+        return;
+    }
+    for (line, party, key) in &bundle.listed_keys {
+        let shown = key.to_string();
+        match party {
+            None if !mission.contains(&shown) => findings.problems.push(format!(
+                "keys.txt line {line}: the mission key `{shown}` is not one the log's agreement versions name (`[ledger] mission_keys`): the bundle's keys were changed"
+            )),
+            Some(party) if !parties.contains(&(party.clone(), shown.clone())) => {
+                findings.problems.push(format!(
+                    "keys.txt line {line}: the key `{shown}` of party `{party}` is not one the log's agreement versions give that party: the bundle's keys were changed"
+                ))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// bundle.json is not signed, but it must agree with what the bundle holds.
+fn check_manifest(bundle: &Bundle, findings: &mut Findings) {
+    let path = bundle.root.join("bundle.json");
+    let Ok(text) = std::fs::read(&path) else {
+        findings.problems.push("bundle.json: missing".into());
+        return;
+    };
+    let manifest: Value = match serde_json::from_slice(&text) {
+        Ok(value) => value,
+        Err(e) => {
+            findings
+                .problems
+                .push(format!("bundle.json: not JSON ({e})"));
+            return;
+        }
+    };
+    if manifest["format"] != BUNDLE_FORMAT {
+        findings.problems.push(format!(
+            "bundle.json: the format is {}; expected \"{BUNDLE_FORMAT}\"",
+            manifest["format"]
+        ));
+    }
+    if manifest["entries"].as_u64() != Some(bundle.tree.size()) {
+        findings.problems.push(format!(
+            "bundle.json: says the log has {} entries, but log.jsonl holds {}",
+            manifest["entries"],
+            bundle.tree.size()
+        ));
+    }
+    if manifest["checkpoints"].as_u64() != Some(bundle.checkpoints.len() as u64) {
+        findings.problems.push(format!(
+            "bundle.json: says the bundle has {} checkpoint(s), but checkpoints/ holds {}",
+            manifest["checkpoints"],
+            bundle.checkpoints.len()
+        ));
+    }
+}
+
 /// `truce ledger verify BUNDLE`: every hash, signature and proof; exit 0 when all hold.
 pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
     let mut findings = Findings::default();
@@ -552,6 +800,9 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
             .problems
             .push("no mission key: keys.txt lists none and none was given with --key".into());
     }
+    check_manifest(&bundle, &mut findings);
+    check_records(&bundle, &mut findings);
+    check_keys(&bundle, &mut findings);
     // Every file a record names is in the bundle, with that hash.
     for (index, (record, _)) in bundle.records.iter().enumerate() {
         for (what, sha) in named_files(record) {
@@ -576,6 +827,8 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
         .collect();
     let mut previous: Option<Checkpoint> = None;
     let mut signed_size = 0;
+    // The largest size whose signed root log.jsonl gives.
+    let mut matched_size = 0;
     for (path, bytes) in &bundle.checkpoints {
         let shown = path
             .strip_prefix(&bundle.root)
@@ -601,6 +854,12 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
             ));
             continue;
         };
+        for signature in &opened.unverified {
+            findings.problems.push(format!(
+                "{shown} line {}: a signature by `{}` (key {:08x}) that no key of keys.txt can check: it was changed, or added by someone the bundle does not name",
+                signature.line, signature.key_name, signature.key_id
+            ));
+        }
         let checkpoint = opened.checkpoint;
         if checkpoint.size > bundle.tree.size() {
             findings.problems.push(format!(
@@ -613,9 +872,17 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
         match bundle.tree.root_at(checkpoint.size) {
             Ok(root) if root == checkpoint.root => {}
             Ok(root) => {
-                // Find the first entry that differs from what was signed, when we can.
+                // Where: after the entries an earlier checkpoint still vouches for.
+                let place = if matched_size > 0 {
+                    format!(
+                        "; the first {matched_size} entries still match an earlier checkpoint, so the change is at log.jsonl line {} or after",
+                        matched_size + 1
+                    )
+                } else {
+                    String::new()
+                };
                 findings.problems.push(format!(
-                    "{shown}: the signed root of the first {} entries is {}, but log.jsonl gives {}: an entry was changed, removed, added or moved",
+                    "{shown}: the signed root of the first {} entries is {}, but log.jsonl gives {}: an entry was changed, removed, added or moved{place}",
                     checkpoint.size,
                     checkpoint.root.to_hex(),
                     root.to_hex()
@@ -679,6 +946,7 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
             }
         ));
         signed_size = signed_size.max(checkpoint.size);
+        matched_size = matched_size.max(checkpoint.size);
         previous = Some(checkpoint);
     }
     if bundle.checkpoints.is_empty() {
@@ -686,8 +954,12 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
             .problems
             .push("no checkpoint: nothing in the bundle is signed".into());
     } else if signed_size < bundle.tree.size() {
-        findings.notes.push(format!(
-            "the last {} entries come after the last checkpoint: they are not signed yet",
+        // Nothing vouches for entries after the last checkpoint: anyone could have
+        // added them.
+        findings.problems.push(format!(
+            "log.jsonl lines {} to {}: {} entries come after the last checkpoint that holds, so no signature vouches for them (ask the mission for a new checkpoint and bundle)",
+            signed_size + 1,
+            bundle.tree.size(),
             bundle.tree.size() - signed_size
         ));
     }
@@ -898,7 +1170,13 @@ pub fn prove(root: &Path, index: u64) -> Result<String> {
             checkpoint.size
         );
     }
-    let (_, record) = &bundle.records[index as usize];
+    let (_, record) = bundle.records.get(index as usize).with_context(|| {
+        format!(
+            "log.jsonl holds {} entries, fewer than the latest checkpoint signs ({}): run `truce ledger verify`",
+            bundle.records.len(),
+            checkpoint.size
+        )
+    })?;
     let proof = bundle
         .tree
         .inclusion_proof(index, checkpoint.size)
