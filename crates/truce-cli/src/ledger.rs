@@ -400,9 +400,14 @@ pub fn export(
         .and_then(|size| size.parse::<usize>().ok())
         .unwrap_or(0);
     if signed < entries.len() {
+        let unsigned = entries.len() - signed;
         eprintln!(
-            "warning: the last {} entries are not covered by a checkpoint, so `truce ledger verify` will not verify this bundle\n  help: run `truce ledger checkpoint` and export again",
-            entries.len() - signed
+            "warning: the last {unsigned} {} not covered by a checkpoint, so `truce ledger verify` will not verify this bundle\n  help: run `truce ledger checkpoint` and export again",
+            if unsigned == 1 {
+                "entry is"
+            } else {
+                "entries are"
+            }
         );
     }
     Ok(format!(
@@ -956,12 +961,21 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
     } else if signed_size < bundle.tree.size() {
         // Nothing vouches for entries after the last checkpoint: anyone could have
         // added them.
-        findings.problems.push(format!(
-            "log.jsonl lines {} to {}: {} entries come after the last checkpoint that holds, so no signature vouches for them (ask the mission for a new checkpoint and bundle)",
-            signed_size + 1,
-            bundle.tree.size(),
-            bundle.tree.size() - signed_size
-        ));
+        let unsigned = bundle.tree.size() - signed_size;
+        let (first, last) = (signed_size + 1, bundle.tree.size());
+        findings.problems.push(if signed_size == 0 {
+            format!(
+                "log.jsonl: no checkpoint holds, so no signature vouches for any of its {unsigned} entries"
+            )
+        } else if unsigned == 1 {
+            format!(
+                "log.jsonl line {first}: 1 entry comes after the last checkpoint that holds, so no signature vouches for it (ask the mission for a new checkpoint and bundle)"
+            )
+        } else {
+            format!(
+                "log.jsonl lines {first} to {last}: {unsigned} entries come after the last checkpoint that holds, so no signature vouches for them (ask the mission for a new checkpoint and bundle)"
+            )
+        });
     }
     let mut out = format!(
         "bundle {}: {} entries, {} checkpoint(s)\n",

@@ -620,7 +620,7 @@ fn an_inserted_record_is_seen() {
     assert_not_verified(
         &bundle,
         &[
-            "log.jsonl lines 5 to 5: 1 entries come after the last checkpoint that holds, so no signature vouches for them",
+            "log.jsonl line 5: 1 entry comes after the last checkpoint that holds, so no signature vouches for it",
         ],
     );
 }
@@ -675,7 +675,7 @@ fn a_checkpoint_signed_with_another_key_is_refused() {
         &[
             "checkpoints/000002.note: not a checkpoint signed by the mission's key",
             "the note has no signature by a known key",
-            "log.jsonl lines 4 to 4: 1 entries come after the last checkpoint that holds",
+            "log.jsonl line 4: 1 entry comes after the last checkpoint that holds",
         ],
     );
     // Replaced by a copy of the first checkpoint: the last entry is signed by none.
@@ -688,7 +688,7 @@ fn a_checkpoint_signed_with_another_key_is_refused() {
     .unwrap();
     assert_not_verified(
         &bundle,
-        &["log.jsonl lines 4 to 4: 1 entries come after the last checkpoint that holds"],
+        &["log.jsonl line 4: 1 entry comes after the last checkpoint that holds"],
     );
 }
 
@@ -714,6 +714,7 @@ fn a_swapped_mission_key_is_refused_with_and_without_pinning() {
             "keys.txt line 1: the mission key",
             "is not one the log's agreement versions name (`[ledger] mission_keys`): the bundle's keys were changed",
             "checkpoints/000001.note: not a checkpoint signed by the mission's key",
+            "log.jsonl: no checkpoint holds, so no signature vouches for any of its 4 entries",
         ],
     );
     assert_refused(
