@@ -262,6 +262,7 @@ fn fixture() -> &'static Fixture {
                     let _ = std::fs::remove_dir_all(&ready);
                     std::fs::rename(&building, &ready).expect("publish the fixture");
                     let _ = std::fs::remove_file(&lock);
+                    remove_old_fixtures(&tmp, &name);
                     return Fixture::at(ready);
                 }
                 Err(_) => {
@@ -284,6 +285,25 @@ fn fixture() -> &'static Fixture {
             }
         }
     })
+}
+
+/// Fixtures of earlier builds of the binaries, a day old or more, are removed.
+fn remove_old_fixtures(tmp: &Path, current: &str) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(24 * 3600));
+        if name.starts_with("truce-ledger-fixture-") && !name.starts_with(current) && old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
