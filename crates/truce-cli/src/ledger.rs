@@ -1262,7 +1262,8 @@ pub fn check_proof(path: &Path, key: &str) -> Result<(String, u8)> {
 /// `truce ledger witness BUNDLE --key PARTY.key --state FILE`: a party co-signs the
 /// bundle's latest checkpoint after checking it extends the last one it co-signed
 /// (kept in the state file), and refuses a rewritten history, saying why.
-pub fn witness(root: &Path, key: &Path, state: &Path, out: &Path) -> Result<String> {
+/// A refusal is an answer, not a failure: exit 1 with the reason, nothing written.
+pub fn witness(root: &Path, key: &Path, state: &Path, out: &Path) -> Result<(String, u8)> {
     let signer = read_signer(key)?;
     let mut findings = Findings::default();
     let bundle = read_bundle(root, &[], &mut findings)?;
@@ -1313,19 +1314,38 @@ pub fn witness(root: &Path, key: &Path, state: &Path, out: &Path) -> Result<Stri
         );
     }
     let timestamp = jiff::Timestamp::now().as_second().max(0) as u64;
-    let cosigned = truce_audit::cosign(last.as_ref(), note, log_key, &proof, &signer, timestamp)
-        .map_err(|refusal| anyhow::anyhow!("refused to co-sign: {refusal}"))?;
+    let cosigned = match truce_audit::cosign(
+        last.as_ref(),
+        note,
+        log_key,
+        &proof,
+        &signer,
+        timestamp,
+    ) {
+        Ok(cosigned) => cosigned,
+        Err(refusal) => {
+            return Ok((
+                format!(
+                    "refused to co-sign: {refusal}\nnothing was signed; the state file is unchanged\n"
+                ),
+                1,
+            ));
+        }
+    };
     write_file(out, &cosigned.note.to_bytes())?;
     let text = cosigned
         .checkpoint
         .to_text()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     write_file(state, text.as_bytes())?;
-    Ok(format!(
-        "co-signed the checkpoint of {} entries (root {}) as {}; written to {}\n",
-        cosigned.checkpoint.size,
-        cosigned.checkpoint.root.to_hex(),
-        signer.name(),
-        out.display()
+    Ok((
+        format!(
+            "co-signed the checkpoint of {} entries (root {}) as {}; written to {}\n",
+            cosigned.checkpoint.size,
+            cosigned.checkpoint.root.to_hex(),
+            signer.name(),
+            out.display()
+        ),
+        0,
     ))
 }

@@ -830,7 +830,7 @@ fn ledger_command(command: LedgerCommand, color: bool) -> Result<u8> {
             key,
             state,
             out,
-        } => (ledger::witness(&bundle, &key, &state, &out)?, 0),
+        } => ledger::witness(&bundle, &key, &state, &out)?,
     };
     print_stdout(&text)?;
     Ok(code)
