@@ -15,10 +15,6 @@
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
 
-// The allocator of the `truce` binary, so that the jobs allocate as truce does.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod check;
 mod store_import;
 mod w1;

@@ -504,6 +504,8 @@ pub(crate) fn import_csv_in<R: Read, S: RowReader>(
 const BATCH: usize = 4096;
 
 /// One row's outcome, in file order.
+// Reports are the common case: boxing them would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Mapped {
     Report(Report),
     Quarantine(RowProblem),

@@ -1254,10 +1254,17 @@ impl ImportRun<'_> {
                     self.fresh = None;
                 }
             }
-            let mut known = tx
+            // Both answered from an index alone: (source, ident, content_hash), then
+            // (source, ident, revision).
+            let mut same_content = tx
                 .prepare_cached(
-                    "SELECT id, revision, content_hash = ?3 FROM reports \
-                     WHERE source = ?1 AND ident = ?2",
+                    "SELECT 1 FROM reports WHERE source = ?1 AND ident = ?2 AND content_hash = ?3",
+                )
+                .map_err(err)?;
+            let mut latest = tx
+                .prepare_cached(
+                    "SELECT id, revision FROM reports WHERE source = ?1 AND ident = ?2 \
+                     ORDER BY revision DESC LIMIT 1",
                 )
                 .map_err(err)?;
             let mut insert = tx
@@ -1290,25 +1297,17 @@ impl ImportRun<'_> {
                 // (row id, revision) of the latest revision stored under this identity.
                 let mut previous: Option<(i64, i64)> = None;
                 if !new_identity {
-                    let mut duplicate = false;
-                    let mut rows = known
-                        .query(params![source, ident, &row.hash[..]])
-                        .map_err(err)?;
-                    while let Some(r) = rows.next().map_err(err)? {
-                        let (id, revision, same): (i64, i64, bool) = (
-                            r.get(0).map_err(err)?,
-                            r.get(1).map_err(err)?,
-                            r.get(2).map_err(err)?,
-                        );
-                        duplicate |= same;
-                        if previous.is_none_or(|(_, latest)| revision > latest) {
-                            previous = Some((id, revision));
-                        }
-                    }
-                    if duplicate {
+                    if same_content
+                        .exists(params![source, ident, &row.hash[..]])
+                        .map_err(err)?
+                    {
                         batch.duplicates += 1;
                         continue;
                     }
+                    previous = latest
+                        .query_row(params![source, ident], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(err)?;
                 }
                 insert
                     .execute(params![
