@@ -243,6 +243,76 @@ pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String
     ))
 }
 
+/// `truce ledger add-cosigned`: the mission files a checkpoint a party co-signed
+/// (`truce ledger witness`), so later bundles carry the party's cosignature. The note
+/// must be the mission's own signed checkpoint of the current log at that size,
+/// co-signed by a key the agreement lists for a party.
+pub fn add_cosigned(agreement: &Agreement, db: &Path, note_path: &Path) -> Result<String> {
+    let bytes = std::fs::read(note_path)
+        .with_context(|| format!("cannot read `{}`", note_path.display()))?;
+    let witnesses: Vec<(String, VerifierKey)> = agreement
+        .parties
+        .iter()
+        .flat_map(|p| {
+            p.keys
+                .iter()
+                .filter_map(|k| VerifierKey::parse(k).ok())
+                .map(|k| (p.id.clone(), k.to_cosigner()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let cosigners: Vec<VerifierKey> = witnesses.iter().map(|(_, k)| k.clone()).collect();
+    let opened = agreement
+        .ledger
+        .mission_keys
+        .iter()
+        .filter_map(|k| VerifierKey::parse(k).ok())
+        .find_map(|key| open_checkpoint(&bytes, &key, &cosigners).ok())
+        .with_context(|| {
+            format!(
+                "`{}` is not a checkpoint signed by the mission's key, co-signed by keys the agreement lists; nothing was filed",
+                note_path.display()
+            )
+        })?;
+    if opened.cosignatures.is_empty() {
+        bail!(
+            "`{}` carries no cosignature by a party's key; nothing was filed",
+            note_path.display()
+        );
+    }
+    let mut store = Store::open(db)?;
+    let tree = store_tree(&store)?;
+    let checkpoint = &opened.checkpoint;
+    if checkpoint.origin != origin(agreement)
+        || checkpoint.size > tree.size()
+        || tree.root_at(checkpoint.size).ok() != Some(checkpoint.root)
+    {
+        bail!(
+            "the co-signed checkpoint ({} entries, root {}) is not of this store's ledger; nothing was filed",
+            checkpoint.size,
+            checkpoint.root.to_hex()
+        );
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let id = store.record_checkpoint(checkpoint.size, &text, &now())?;
+    let parties: Vec<String> = opened
+        .cosignatures
+        .iter()
+        .map(|c| {
+            let party = witnesses
+                .iter()
+                .find(|(_, k)| k.key_id() == c.key_id && k.name() == c.key_name)
+                .map_or("?", |(p, _)| p.as_str());
+            format!("{} ({party})", c.key_name)
+        })
+        .collect();
+    Ok(format!(
+        "checkpoint {id}: {} entries co-signed by {}; later bundles carry it\n",
+        checkpoint.size,
+        parties.join(", ")
+    ))
+}
+
 // ----------------------------------------------------------------- export
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -263,6 +263,15 @@ enum LedgerCommand {
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
     },
+    /// File a checkpoint a party co-signed (`truce ledger witness`), so later bundles carry it.
+    AddCosigned {
+        /// The agreement file: it names the mission's and the parties' keys.
+        agreement: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The co-signed checkpoint the party sent back.
+        note: PathBuf,
+    },
     /// Write a self-contained bundle: the log, its checkpoints, the keys and every file the records name.
     Export {
         /// The agreement file (its folder holds the files the agreement reads).
@@ -815,6 +824,14 @@ fn ledger_command(command: LedgerCommand, color: bool) -> Result<u8> {
     let (text, code) = match command {
         LedgerCommand::Checkpoint { agreement, db, key } => (
             ledger::checkpoint(&agreement_only(&agreement, color)?, &db, &key)?,
+            0,
+        ),
+        LedgerCommand::AddCosigned {
+            agreement,
+            db,
+            note,
+        } => (
+            ledger::add_cosigned(&agreement_only(&agreement, color)?, &db, &note)?,
             0,
         ),
         LedgerCommand::Export { agreement, db, out } => (

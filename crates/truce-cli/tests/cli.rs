@@ -1686,3 +1686,68 @@ fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
         Some(1)
     );
 }
+
+#[test]
+fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
+    let (agreement, db) = signed_example("cosigned");
+    let dir = agreement
+        .parent()
+        .and_then(Path::parent)
+        .expect("dir")
+        .to_path_buf();
+    let at = |f: &str| dir.join(f).display().to_string();
+    let (a, d) = (path_str(&agreement), path_str(&db));
+    let ok = |args: &[&str]| {
+        let output = truce(args);
+        assert_eq!(
+            code(&output),
+            0,
+            "{args:?}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stdout(&output)
+    };
+    let _ = truce(&["check", a, "--db", d, "--as-of", "2016-12-31"]);
+    ok(&[
+        "ledger",
+        "checkpoint",
+        a,
+        "--db",
+        d,
+        "--key",
+        &at("mission.key"),
+    ]);
+    ok(&["ledger", "export", a, "--db", d, "-o", &at("first")]);
+    ok(&[
+        "ledger",
+        "witness",
+        &at("first"),
+        "--key",
+        &at("usa.key"),
+        "--state",
+        &at("usa.state"),
+        "-o",
+        &at("cosigned.note"),
+    ]);
+    // The mission's plain checkpoint is not a cosignature; the party's note is.
+    let plain = truce(&[
+        "ledger",
+        "add-cosigned",
+        a,
+        "--db",
+        d,
+        &at("first/checkpoints/000001.note"),
+    ]);
+    assert_eq!(code(&plain), 2);
+    assert!(
+        stderr(&plain).contains("carries no cosignature by a party's key"),
+        "{}",
+        stderr(&plain)
+    );
+    let filed = ok(&["ledger", "add-cosigned", a, "--db", d, &at("cosigned.note")]);
+    assert!(filed.contains("co-signed by usa (usa)"), "{filed}");
+    ok(&["ledger", "export", a, "--db", d, "-o", &at("second")]);
+    let verified = ok(&["ledger", "verify", &at("second")]);
+    assert!(verified.contains("cosigned by usa (usa)"), "{verified}");
+}
