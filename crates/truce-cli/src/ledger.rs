@@ -703,6 +703,9 @@ const RECORD_TYPES: &[&str] = &[
     "entitlement-suspension",
     "entitlement-handover",
     "key-rotation",
+    "deletion",
+    "kept-apart",
+    "kept-apart-withdrawn",
 ];
 
 fn is_sha256_hex(text: &str) -> bool {

@@ -447,6 +447,18 @@ pub fn incidents_split(
         }
     }
     let decision = store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
+    crate::ledger::append(
+        &mut store,
+        serde_json::json!({
+            "type": "kept-apart",
+            "at": decision.decided,
+            "decision": decision.id,
+            "first": [decision.first.0, decision.first.1],
+            "second": [decision.second.0, decision.second.1],
+            "by": decision.decided_by,
+            "reason": decision.reason,
+        }),
+    )?;
     Ok(format!(
         "decision {}: {}:{} and {}:{} are kept apart (by {} on {})\n",
         decision.id,
@@ -470,7 +482,19 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
             db.display()
         );
     }
-    let deletion = store.record_deletion(&source, &id, None, &now(), note)?;
+    let at = now();
+    let deletion = store.record_deletion(&source, &id, None, &at, note)?;
+    crate::ledger::append(
+        &mut store,
+        serde_json::json!({
+            "type": "deletion",
+            "at": at,
+            "deletion": deletion.id,
+            "report": [source, id],
+            "note": note,
+            "revisions_marked": deletion.revisions_marked,
+        }),
+    )?;
     Ok(format!(
         "deletion {}: {report} marked deleted ({} revision(s) kept in the store, no longer checked)\n",
         deletion.id, deletion.revisions_marked
@@ -500,9 +524,19 @@ pub fn incidents_decisions(db: &Path) -> Result<String> {
 /// `truce incidents withdraw`: withdraws a decision (it stays on record).
 pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
     let mut store = Store::open(db)?;
-    if !store.withdraw_kept_apart(id, by, &now())? {
+    let at = now();
+    if !store.withdraw_kept_apart(id, by, &at)? {
         anyhow::bail!("the store `{}` has no decision {id} in force", db.display());
     }
+    crate::ledger::append(
+        &mut store,
+        serde_json::json!({
+            "type": "kept-apart-withdrawn",
+            "at": at,
+            "decision": id,
+            "by": by,
+        }),
+    )?;
     Ok(format!("decision {id} withdrawn by {by}\n"))
 }
 

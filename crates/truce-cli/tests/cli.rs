@@ -1751,3 +1751,62 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
     let verified = ok(&["ledger", "verify", &at("second")]);
     assert!(verified.contains("cosigned by usa (usa)"), "{verified}");
 }
+
+#[test]
+fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
+    let dir = temp_dir("ledger-decisions");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let d = path_str(&db);
+    for args in [
+        &[
+            "delete",
+            "--db",
+            d,
+            "ucdp-ged:218211",
+            "--note",
+            "withdrawn in GED 20.1",
+        ][..],
+        &[
+            "incidents",
+            "split",
+            "--db",
+            d,
+            "ucdp-ged:301214",
+            "ucdp-ged:318815",
+            "--by",
+            "analyst-3",
+            "--reason",
+            "two strikes",
+        ][..],
+        &["incidents", "withdraw", "--db", d, "1", "--by", "analyst-1"][..],
+    ] {
+        let output = truce(args);
+        assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
+    }
+    let store = truce_store::Store::open(&db).expect("store");
+    let records: Vec<serde_json::Value> = store
+        .ledger_entries(0, store.ledger_len().expect("len"))
+        .expect("entries")
+        .iter()
+        .map(|e| serde_json::from_slice(&e.record).expect("json"))
+        .collect();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().expect("type"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "import-run",
+            "deletion",
+            "kept-apart",
+            "kept-apart-withdrawn"
+        ]
+    );
+    assert_eq!(records[1]["report"][1], "218211");
+    assert_eq!(records[1]["note"], "withdrawn in GED 20.1");
+    assert_eq!(records[2]["by"], "analyst-3");
+    assert_eq!(records[3]["decision"], 1);
+}
