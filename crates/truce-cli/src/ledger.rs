@@ -705,7 +705,8 @@ const RECORD_TYPES: &[&str] = &[
     "key-rotation",
     "deletion",
     "kept-apart",
-    "kept-apart-withdrawn",
+    "kept-together",
+    "decision-withdrawn",
 ];
 
 fn is_sha256_hex(text: &str) -> bool {
@@ -1248,6 +1249,24 @@ fn replay_one(
             }
         })
         .collect();
+    let kept_together: Vec<truce_engine::corroborate::KeptApart> = record["kept_together"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(|pair| {
+            let part = |v: &Value| {
+                (
+                    v[0].as_str().unwrap_or("").to_string(),
+                    v[1].as_str().unwrap_or("").to_string(),
+                )
+            };
+            truce_engine::corroborate::KeptApart {
+                first: part(&pair[0]),
+                second: part(&pair[1]),
+            }
+        })
+        .collect();
     let as_of = record["as_of"]
         .as_str()
         .and_then(truce_model::time::Day::parse_iso);
@@ -1256,6 +1275,7 @@ fn replay_one(
         reports: &imported.reports,
         as_of,
         kept_apart: &kept_apart,
+        kept_together: &kept_together,
     });
     findings_sha256(&result)
 }

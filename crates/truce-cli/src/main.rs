@@ -122,6 +122,22 @@ enum IncidentsCommand {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
+    /// Record that two stored reports are of one incident, whatever corroboration finds.
+    Join {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
+        first: String,
+        /// The second report, as SOURCE:ID.
+        second: String,
+        /// Who decides (kept on record with the decision).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why, in a few words.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
     /// List the decisions in force.
     Decisions {
         /// The store (an SQLite file).
@@ -390,7 +406,7 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
-    /// Analysts' decisions on which stored reports are of different incidents.
+    /// Analysts' decisions on which stored reports are of different incidents, or of one.
     Incidents {
         #[command(subcommand)]
         command: IncidentsCommand,
@@ -559,6 +575,13 @@ fn main() -> ExitCode {
                 by,
                 reason,
             } => store::incidents_split(&db, &first, &second, &by, reason.as_deref()),
+            IncidentsCommand::Join {
+                db,
+                first,
+                second,
+                by,
+                reason,
+            } => store::incidents_join(&db, &first, &second, &by, reason.as_deref()),
             IncidentsCommand::Decisions { db } => store::incidents_decisions(&db),
             IncidentsCommand::Withdraw { db, id, by } => store::incidents_withdraw(&db, id, &by),
         }
@@ -921,6 +944,8 @@ struct Prepared {
     reports: Vec<Report>,
     diagnostics: Vec<Diagnostic>,
     kept_apart: Vec<KeptApart>,
+    /// Pairs an analyst decided are of one incident.
+    kept_together: Vec<KeptApart>,
     /// When the evidence came (partly) from a store and the agreement version could be recorded there.
     store: Option<StoreRead>,
 }
@@ -958,6 +983,7 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
     let mut kept_apart = Vec::new();
+    let mut kept_together = Vec::new();
     let mut store_read = None;
     if let Some(db) = &evidence.db {
         let mut store = truce_store::Store::open(db)?;
@@ -988,19 +1014,25 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         let (read, watermark) =
             store.reports_with_watermark(&truce_store::ReportFilter::default())?;
         reports = read;
-        let decisions = store.kept_apart()?;
-        kept_apart = decisions
-            .iter()
-            .map(|k| KeptApart {
-                first: k.first.clone(),
-                second: k.second.clone(),
-            })
-            .collect();
+        let pairs = |decisions: &[truce_store::KeptApartDecision]| -> Vec<KeptApart> {
+            decisions
+                .iter()
+                .map(|k| KeptApart {
+                    first: k.first.clone(),
+                    second: k.second.clone(),
+                })
+                .collect()
+        };
+        let apart = store.kept_apart()?;
+        let together = store.kept_together()?;
+        kept_apart = pairs(&apart);
+        kept_together = pairs(&together);
         store_read = version.map(|(agreement_version, agreement_sha256)| StoreRead {
             agreement_version,
             agreement_sha256,
             watermark,
-            kept_apart: decisions.iter().map(|k| k.id).collect(),
+            // Decision ids are unique across both kinds.
+            kept_apart: apart.iter().chain(&together).map(|k| k.id).collect(),
         });
     }
     for file in &evidence.events {
@@ -1034,6 +1066,7 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         reports,
         diagnostics,
         kept_apart,
+        kept_together,
         store: store_read,
     })
 }
@@ -1044,6 +1077,7 @@ struct Checked {
     reports: Vec<Report>,
     result: CheckResult,
     kept_apart: Vec<KeptApart>,
+    kept_together: Vec<KeptApart>,
     store: Option<StoreRead>,
 }
 
@@ -1055,6 +1089,7 @@ fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked>
         reports: &prepared.reports,
         as_of: evidence.as_of,
         kept_apart: &prepared.kept_apart,
+        kept_together: &prepared.kept_together,
     });
     result.diagnostics = prepared.diagnostics;
     Ok(Checked {
@@ -1062,6 +1097,7 @@ fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked>
         reports: prepared.reports,
         result,
         kept_apart: prepared.kept_apart,
+        kept_together: prepared.kept_together,
         store: prepared.store,
     })
 }
@@ -1211,13 +1247,14 @@ fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Resul
         reports,
         result,
         kept_apart,
+        kept_together,
         ..
     } = checked(path, evidence, color)?;
     // For a report's id: which close reports were merged with it, which were not, and why.
     let corroboration = reports
         .iter()
         .position(|r| r.id() == id)
-        .map(|index| corroboration_text(&agreement, &reports, &kept_apart, index));
+        .map(|index| corroboration_text(&agreement, &reports, &kept_apart, &kept_together, index));
     match (truce_report::explain::render(&result, id), corroboration) {
         (None, None) => {
             let known = result
@@ -1245,6 +1282,7 @@ fn corroboration_text(
     agreement: &Agreement,
     reports: &[Report],
     kept_apart: &[KeptApart],
+    kept_together: &[KeptApart],
     index: usize,
 ) -> String {
     use std::fmt::Write as _;
@@ -1282,13 +1320,45 @@ fn corroboration_text(
             truce_engine::corroborate::shared_evidence(&reports[index], other).map(|why| (i, why))
         })
         .collect();
-    if pairs.is_empty() && same.is_empty() {
+    let this = (
+        reports[index].provenance.source.clone(),
+        reports[index].provenance.source_id.clone(),
+    );
+    let any_joined = kept_together
+        .iter()
+        .any(|k| k.first == this || k.second == this);
+    if pairs.is_empty() && same.is_empty() && !any_joined {
         out.push_str(
             "  no other report within twice the distance and one more day than the rule allows\n",
         );
     }
     let key_of = |r: &Report| (r.provenance.source.clone(), r.provenance.source_id.clone());
     let me = key_of(&reports[index]);
+    // Reports an analyst joined to this one, whatever the rule says.
+    let joined: Vec<usize> = kept_together
+        .iter()
+        .filter_map(|k| {
+            let other = if k.first == me {
+                &k.second
+            } else if k.second == me {
+                &k.first
+            } else {
+                return None;
+            };
+            reports.iter().position(|r| &key_of(r) == other)
+        })
+        .collect();
+    for &other_index in &joined {
+        let _ = writeln!(out, "  merged with {}", reports[other_index].id());
+        let _ = writeln!(
+            out,
+            "    ✓ an analyst decided they are one incident (`truce incidents decisions`)"
+        );
+    }
+    let same: Vec<(usize, String)> = same
+        .into_iter()
+        .filter(|(i, _)| !joined.contains(i))
+        .collect();
     for (other_index, why) in &same {
         let other = key_of(&reports[*other_index]);
         let decided = kept_apart
@@ -1310,7 +1380,7 @@ fn corroboration_text(
     }
     let pairs: Vec<_> = pairs
         .into_iter()
-        .filter(|p| !same.iter().any(|(i, _)| *i == p.other))
+        .filter(|p| !same.iter().any(|(i, _)| *i == p.other) && !joined.contains(&p.other))
         .collect();
     for mut pair in pairs {
         let other = key_of(&reports[pair.other]);

@@ -52,6 +52,11 @@ pub fn record_check_run(
         .iter()
         .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
         .collect();
+    let kept_together: Vec<Value> = checked
+        .kept_together
+        .iter()
+        .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
+        .collect();
     let result = &checked.result;
     let record = json!({
         "type": "check-run",
@@ -64,6 +69,7 @@ pub fn record_check_run(
         "reports": checked.reports.len(),
         "files": files,
         "kept_apart": kept_apart,
+        "kept_together": kept_together,
         "findings_sha256": ledger::findings_sha256(result)?,
         "exit_code": exit_code,
         "steps": result.steps.iter().map(|s| json!({

@@ -446,6 +446,17 @@ pub fn incidents_split(
             );
         }
     }
+    let pair = |k: &truce_store::KeptApartDecision| {
+        (k.first == a && k.second == b) || (k.first == b && k.second == a)
+    };
+    if let Some(together) = store.kept_together()?.iter().find(|k| pair(k)) {
+        anyhow::bail!(
+            "decision {} (by {}) makes `{first}` and `{second}` one incident; withdraw it first (`truce incidents withdraw {} --by …`); nothing was recorded",
+            together.id,
+            together.decided_by,
+            together.id
+        );
+    }
     let decision = store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
     crate::ledger::append(
         &mut store,
@@ -461,6 +472,64 @@ pub fn incidents_split(
     )?;
     Ok(format!(
         "decision {}: {}:{} and {}:{} are kept apart (by {} on {})\n",
+        decision.id,
+        decision.first.0,
+        decision.first.1,
+        decision.second.0,
+        decision.second.1,
+        decision.decided_by,
+        decision.decided
+    ))
+}
+
+/// `truce incidents join`: records that two stored reports are of one incident.
+pub fn incidents_join(
+    db: &Path,
+    first: &str,
+    second: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<String> {
+    let (a, b) = (report_ref(first)?, report_ref(second)?);
+    if a == b {
+        anyhow::bail!("`{first}` is named twice: a report is always one incident with itself");
+    }
+    let mut store = Store::open(db)?;
+    for (text, (source, id)) in [(first, &a), (second, &b)] {
+        if !store.has_report(source, id)? {
+            anyhow::bail!(
+                "the store `{}` holds no current report `{text}`; nothing was recorded",
+                db.display()
+            );
+        }
+    }
+    // Two analysts may disagree; the store does not hold both answers at once.
+    let pair = |k: &truce_store::KeptApartDecision| {
+        (k.first == a && k.second == b) || (k.first == b && k.second == a)
+    };
+    if let Some(apart) = store.kept_apart()?.iter().find(|k| pair(k)) {
+        anyhow::bail!(
+            "decision {} (by {}) keeps `{first}` and `{second}` apart; withdraw it first (`truce incidents withdraw {} --by …`); nothing was recorded",
+            apart.id,
+            apart.decided_by,
+            apart.id
+        );
+    }
+    let decision = store.record_kept_together((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
+    crate::ledger::append(
+        &mut store,
+        serde_json::json!({
+            "type": "kept-together",
+            "at": decision.decided,
+            "decision": decision.id,
+            "first": [decision.first.0, decision.first.1],
+            "second": [decision.second.0, decision.second.1],
+            "by": decision.decided_by,
+            "reason": decision.reason,
+        }),
+    )?;
+    Ok(format!(
+        "decision {}: {}:{} and {}:{} are one incident (by {} on {})\n",
         decision.id,
         decision.first.0,
         decision.first.1,
@@ -504,10 +573,22 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
 /// `truce incidents decisions`: the decisions in force, one per line.
 pub fn incidents_decisions(db: &Path) -> Result<String> {
     let store = Store::open(db)?;
+    let mut decisions: Vec<(truce_store::KeptApartDecision, &str)> = store
+        .kept_apart()?
+        .into_iter()
+        .map(|d| (d, "kept apart from"))
+        .chain(
+            store
+                .kept_together()?
+                .into_iter()
+                .map(|d| (d, "one incident with")),
+        )
+        .collect();
+    decisions.sort_by_key(|(d, _)| d.id);
     let mut text = String::new();
-    for d in store.kept_apart()? {
+    for (d, what) in decisions {
         text.push_str(&format!(
-            "decision {}: {}:{} kept apart from {}:{} by {} on {}{}\n",
+            "decision {}: {}:{} {what} {}:{} by {} on {}{}\n",
             d.id,
             d.first.0,
             d.first.1,
@@ -531,7 +612,7 @@ pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
     crate::ledger::append(
         &mut store,
         serde_json::json!({
-            "type": "kept-apart-withdrawn",
+            "type": "decision-withdrawn",
             "at": at,
             "decision": id,
             "by": by,

@@ -1798,15 +1798,116 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
         .collect();
     assert_eq!(
         kinds,
-        [
-            "import-run",
-            "deletion",
-            "kept-apart",
-            "kept-apart-withdrawn"
-        ]
+        ["import-run", "deletion", "kept-apart", "decision-withdrawn"]
     );
     assert_eq!(records[1]["report"][1], "218211");
     assert_eq!(records[1]["note"], "withdrawn in GED 20.1");
     assert_eq!(records[2]["by"], "analyst-3");
     assert_eq!(records[3]["decision"], 1);
+}
+
+#[test]
+fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
+    let dir = temp_dir("join");
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let d = path_str(&db);
+    let incidents = || {
+        let output = truce(&[
+            "check",
+            SYRIA,
+            "--db",
+            d,
+            "--as-of",
+            "2016-12-31",
+            "--format",
+            "json",
+        ]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+        json["evidence"]["incidents"].as_u64().expect("incidents")
+    };
+    assert_eq!(
+        incidents(),
+        6170,
+        "one curated source: no two GED events are merged"
+    );
+    // GED codes the convoy attack of 19 Sep 2016 (301214); an analyst knows 318815,
+    // coded elsewhere, is the same event.
+    let join = truce(&[
+        "incidents",
+        "join",
+        "--db",
+        d,
+        "ucdp-ged:301214",
+        "ucdp-ged:318815",
+        "--by",
+        "analyst-2",
+        "--reason",
+        "one strike coded twice",
+    ]);
+    assert_eq!(code(&join), 0, "{}", stderr(&join));
+    assert!(
+        stdout(&join).contains("are one incident (by analyst-2"),
+        "{}",
+        stdout(&join)
+    );
+    assert_eq!(incidents(), 6169);
+    let explain = truce(&[
+        "explain",
+        SYRIA,
+        "ucdp-ged:318815",
+        "--db",
+        d,
+        "--as-of",
+        "2016-12-31",
+    ]);
+    assert!(
+        stdout(&explain).contains(
+            "merged with ucdp-ged:301214\n    ✓ an analyst decided they are one incident"
+        ),
+        "{}",
+        stdout(&explain)
+    );
+    // The opposite decision on the same pair is refused while this one is in force.
+    let split = truce(&[
+        "incidents",
+        "split",
+        "--db",
+        d,
+        "ucdp-ged:318815",
+        "ucdp-ged:301214",
+        "--by",
+        "analyst-3",
+    ]);
+    assert_eq!(code(&split), 2);
+    assert!(
+        stderr(&split).contains(
+            "makes `ucdp-ged:318815` and `ucdp-ged:301214` one incident; withdraw it first"
+        ),
+        "{}",
+        stderr(&split)
+    );
+    let decisions = truce(&["incidents", "decisions", "--db", d]);
+    assert!(
+        stdout(&decisions)
+            .contains("ucdp-ged:301214 one incident with ucdp-ged:318815 by analyst-2"),
+        "{}",
+        stdout(&decisions)
+    );
+    let withdraw = truce(&["incidents", "withdraw", "--db", d, "1", "--by", "analyst-1"]);
+    assert_eq!(code(&withdraw), 0, "{}", stderr(&withdraw));
+    assert_eq!(incidents(), 6170);
+    let store = truce_store::Store::open(&db).expect("store");
+    let kinds: Vec<String> = store
+        .ledger_entries(0, store.ledger_len().expect("len"))
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        kinds.contains(&"kept-together".to_string())
+            && kinds.contains(&"decision-withdrawn".to_string()),
+        "{kinds:?}"
+    );
 }

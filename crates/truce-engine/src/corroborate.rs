@@ -220,6 +220,69 @@ pub struct KeptApart {
     pub second: (String, String),
 }
 
+/// Each decision's two reports as indices into `reports`; decisions naming a report
+/// not there (or the same report twice) are returned apart, to be reported.
+fn decided_pairs(reports: &[Report], decisions: &[KeptApart]) -> (Vec<(u32, u32)>, Vec<KeptApart>) {
+    let mut index: rustc_hash::FxHashMap<(&str, &str), u32> = rustc_hash::FxHashMap::default();
+    for (i, r) in reports.iter().enumerate() {
+        index.insert(
+            (
+                r.provenance.source.as_str(),
+                r.provenance.source_id.as_str(),
+            ),
+            i as u32,
+        );
+    }
+    let find_report =
+        |(source, id): &(String, String)| index.get(&(source.as_str(), id.as_str())).copied();
+    let mut unknown = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for decision in decisions {
+        match (find_report(&decision.first), find_report(&decision.second)) {
+            (Some(a), Some(b)) if a != b => pairs.push((a, b)),
+            _ => unknown.push(decision.clone()),
+        }
+    }
+    (pairs, unknown)
+}
+
+/// The incidents again with the analysts' decisions that two reports are of one
+/// incident, whatever the rule says (the same `KeptApart` pair type, read as "kept
+/// together"): each adds a link. Applied before [`keep_apart`], so a decision to keep
+/// reports apart wins over a chain of joins. Pairs naming a report not in `reports`
+/// are returned, to be reported.
+pub fn keep_together(
+    reports: &[Report],
+    mut clusters: Clusters,
+    decisions: &[KeptApart],
+) -> (Clusters, Vec<KeptApart>) {
+    if decisions.is_empty() {
+        return (clusters, Vec::new());
+    }
+    let (pairs, unknown) = decided_pairs(reports, decisions);
+    if pairs.is_empty() {
+        return (clusters, unknown);
+    }
+    clusters
+        .links
+        .extend(pairs.into_iter().map(|(a, b)| (a.min(b), a.max(b))));
+    clusters.links.sort_unstable();
+    clusters.links.dedup();
+    let (label, count) = components(reports.len(), &clusters.links);
+    clusters.label = label;
+    clusters.count = count;
+    (clusters, unknown)
+}
+
+/// What analysts decided about which reports make one incident.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Decisions<'a> {
+    /// Pairs of reports of different incidents, whatever the rule says.
+    pub kept_apart: &'a [KeptApart],
+    /// Pairs of reports of one incident, whatever the rule says.
+    pub kept_together: &'a [KeptApart],
+}
+
 /// The incidents again with the analysts' decisions applied: a link is dropped
 /// when it would put two reports kept apart into one incident. Links are taken in
 /// order (closest report indices first), so the outcome does not depend on how the
@@ -234,26 +297,7 @@ pub fn keep_apart(
         // The usual case: no index of a million reports to build for nothing.
         return (clusters, Vec::new());
     }
-    let mut index: rustc_hash::FxHashMap<(&str, &str), u32> = rustc_hash::FxHashMap::default();
-    for (i, r) in reports.iter().enumerate() {
-        index.insert(
-            (
-                r.provenance.source.as_str(),
-                r.provenance.source_id.as_str(),
-            ),
-            i as u32,
-        );
-    }
-    let find_report =
-        |(source, id): &(String, String)| index.get(&(source.as_str(), id.as_str())).copied();
-    let mut unknown = Vec::new();
-    let mut apart: Vec<(u32, u32)> = Vec::new();
-    for decision in decisions {
-        match (find_report(&decision.first), find_report(&decision.second)) {
-            (Some(a), Some(b)) if a != b => apart.push((a, b)),
-            _ => unknown.push(decision.clone()),
-        }
-    }
+    let (apart, unknown) = decided_pairs(reports, decisions);
     if apart.is_empty() {
         return (clusters, unknown);
     }

@@ -40,11 +40,22 @@ pub struct CheckInput<'a> {
     pub as_of: Option<Day>,
     /// Pairs of reports an analyst has decided are of different incidents.
     pub kept_apart: &'a [corroborate::KeptApart],
+    /// Pairs of reports an analyst has decided are of one incident.
+    pub kept_together: &'a [corroborate::KeptApart],
 }
 
 /// Runs the whole check, with every finding's reasons.
 pub fn check(input: &CheckInput<'_>) -> CheckResult {
-    adjudicate_with(input.agreement, input.reports, true, input.kept_apart).result(input.as_of)
+    adjudicate_with(
+        input.agreement,
+        input.reports,
+        true,
+        &corroborate::Decisions {
+            kept_apart: input.kept_apart,
+            kept_together: input.kept_together,
+        },
+    )
+    .result(input.as_of)
 }
 
 /// Every incident judged against every clause: the first half of a check.
@@ -65,6 +76,8 @@ pub struct Adjudication<'a> {
     incident_map: incidents::IncidentMap,
     /// Decisions to keep reports apart that named reports not in the evidence.
     kept_apart_unknown: Vec<corroborate::KeptApart>,
+    /// Decisions to keep reports together that named reports not in the evidence.
+    kept_together_unknown: Vec<corroborate::KeptApart>,
     first_day: Option<Day>,
     last_day: Option<Day>,
 }
@@ -77,7 +90,12 @@ pub fn adjudicate<'a>(
     reports: &'a [Report],
     explain: bool,
 ) -> Adjudication<'a> {
-    adjudicate_with(agreement, reports, explain, &[])
+    adjudicate_with(
+        agreement,
+        reports,
+        explain,
+        &corroborate::Decisions::default(),
+    )
 }
 
 /// [`adjudicate`], with the analysts' decisions that some reports are of different
@@ -87,8 +105,9 @@ pub fn adjudicate_with<'a>(
     agreement: &'a Agreement,
     reports: &'a [Report],
     explain: bool,
-    kept_apart: &[corroborate::KeptApart],
+    decisions: &corroborate::Decisions<'_>,
 ) -> Adjudication<'a> {
+    let (kept_apart, kept_together) = (decisions.kept_apart, decisions.kept_together);
     let context = facts::Context::new(agreement, reports);
     // Incidents: one per report until corroboration merges them (issue 4).
     // Each thread takes a contiguous share of the reports and fills flat lists.
@@ -192,7 +211,8 @@ pub fn adjudicate_with<'a>(
             .iter()
             .all(|r| r.urls.is_empty() && r.media.is_empty());
     let mut kept_apart_unknown = Vec::new();
-    let incident_map = if single_source && !rule.merge_within_source {
+    let mut kept_together_unknown = Vec::new();
+    let incident_map = if single_source && !rule.merge_within_source && kept_together.is_empty() {
         if !kept_apart.is_empty() {
             // Nothing is merged, so nothing to split; still name the decisions that
             // point at reports not in the evidence.
@@ -213,6 +233,9 @@ pub fn adjudicate_with<'a>(
             _ => None,
         };
         let clusters = corroborate::incidents(reports, &agreement.taxonomy, &rule, &actor_key);
+        let (clusters, unknown_together) =
+            corroborate::keep_together(reports, clusters, kept_together);
+        kept_together_unknown = unknown_together;
         let (clusters, unknown) = corroborate::keep_apart(reports, clusters, kept_apart);
         kept_apart_unknown = unknown;
         incidents::IncidentMap::from_clusters(reports, &clusters)
@@ -256,6 +279,7 @@ pub fn adjudicate_with<'a>(
         starts,
         incident_map,
         kept_apart_unknown,
+        kept_together_unknown,
         certain_zones: verify::ZoneLists {
             zones: certain_zones,
             starts: zone_starts,
@@ -345,6 +369,7 @@ impl<'a> Adjudication<'a> {
             last_day,
             self.incident_map.count,
             &self.kept_apart_unknown,
+            &self.kept_together_unknown,
         );
         drop(evidence);
 
@@ -727,7 +752,14 @@ fn evidence_summary(
     last_day: Option<Day>,
     incidents: usize,
     kept_apart_unknown: &[corroborate::KeptApart],
+    kept_together_unknown: &[corroborate::KeptApart],
 ) -> EvidenceSummary {
+    let pair_text = |k: &corroborate::KeptApart| {
+        format!(
+            "{}:{} / {}:{}",
+            k.first.0, k.first.1, k.second.0, k.second.1
+        )
+    };
     let agreement = context.agreement;
     let mut by_source: BTreeMap<&str, u64> = BTreeMap::new();
     let mut unmatched: HashMap<&str, u64> = HashMap::new();
@@ -775,15 +807,8 @@ fn evidence_summary(
     unmatched_names.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.name.cmp(&b.name)));
     unmatched_names.truncate(MAX_UNMATCHED_NAMES);
     EvidenceSummary {
-        kept_apart_unknown: kept_apart_unknown
-            .iter()
-            .map(|k| {
-                format!(
-                    "{}:{} / {}:{}",
-                    k.first.0, k.first.1, k.second.0, k.second.1
-                )
-            })
-            .collect(),
+        kept_apart_unknown: kept_apart_unknown.iter().map(pair_text).collect(),
+        kept_together_unknown: kept_together_unknown.iter().map(pair_text).collect(),
         reports: reports.len() as u64,
         incidents: incidents as u64,
         first_day,

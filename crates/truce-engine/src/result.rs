@@ -155,6 +155,9 @@ pub struct EvidenceSummary {
     /// evidence (`source:id / source:id`), so had no effect.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept_apart_unknown: Vec<String>,
+    /// The same for decisions to keep two reports together (one incident).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_together_unknown: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]

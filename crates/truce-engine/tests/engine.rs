@@ -157,6 +157,7 @@ fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
         reports,
         as_of: Some(day(as_of)),
         kept_apart: &[],
+        kept_together: &[],
     })
 }
 
@@ -1113,6 +1114,7 @@ fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
         reports: &reports,
         as_of: Some(day("2016-09-30")),
         kept_apart: &decisions,
+        kept_together: &[],
     });
     assert_eq!(result.evidence.incidents, 3);
     let no_attacks = result
@@ -1131,6 +1133,7 @@ fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
         reports: &reports[..1],
         as_of: Some(day("2016-09-30")),
         kept_apart: &decisions,
+        kept_together: &[],
     });
     assert_eq!(
         single.evidence.kept_apart_unknown,
@@ -1534,4 +1537,76 @@ fn whether_possible_violations_block_a_release_is_the_agreements_choice() {
         released.reason,
         "step `calm` met on 2016-09-15 on certain evidence (possible violations do not block this release)"
     );
+}
+
+#[test]
+fn an_analyst_joins_two_reports_the_rule_keeps_apart_and_keeping_apart_wins_a_conflict() {
+    let agreement = base();
+    // The same strike in two datasets, placed 40 km and three days apart (a source's
+    // coding error the analyst knows of): the rule cannot merge them.
+    let mut first = strike_on_civilians("ged-1", "2016-09-14");
+    first.provenance.source = "ucdp-ged".into();
+    let mut second = R::new("acled-1", "2016-09-17", "air-strike")
+        .at(37.3, 35.85, LocationPrecision::Exact)
+        .side("actor1", "Government of Syria", Role::Initiator)
+        .side("actor2", "Civilians", Role::Target)
+        .done();
+    second.provenance.source = "acled".into();
+    let reports = [first, second, elsewhere("end", "2016-09-30")];
+    let run_with = |apart: &[truce_engine::corroborate::KeptApart],
+                    together: &[truce_engine::corroborate::KeptApart]| {
+        check(&CheckInput {
+            agreement: &agreement,
+            reports: &reports,
+            as_of: Some(day("2016-09-30")),
+            kept_apart: apart,
+            kept_together: together,
+        })
+    };
+    assert_eq!(run_with(&[], &[]).evidence.incidents, 3);
+    let join = [
+        kept(("acled", "acled-1"), ("ucdp-ged", "ged-1")),
+        kept(("acled", "gone"), ("ucdp-ged", "ged-1")),
+    ];
+    let joined = run_with(&[], &join);
+    assert_eq!(joined.evidence.incidents, 2);
+    let incident = joined
+        .incidents
+        .iter()
+        .find(|i| i.reports.len() == 2)
+        .expect("the joined incident");
+    assert_eq!(incident.grade, truce_model::report::Grade::Corroborated);
+    assert_eq!(
+        joined.evidence.kept_together_unknown,
+        ["acled:gone / ucdp-ged:ged-1"]
+    );
+    // A decision to keep the same two apart wins over a chain of joins through a
+    // third report.
+    let mut third = strike_on_civilians("m-1", "2016-09-15");
+    third.provenance.source = "monitors".into();
+    let three = [
+        reports[0].clone(),
+        reports[1].clone(),
+        third,
+        reports[2].clone(),
+    ];
+    let chain = [
+        kept(("monitors", "m-1"), ("ucdp-ged", "ged-1")),
+        kept(("acled", "acled-1"), ("monitors", "m-1")),
+    ];
+    let apart = [kept(("acled", "acled-1"), ("ucdp-ged", "ged-1"))];
+    let result = check(&CheckInput {
+        agreement: &agreement,
+        reports: &three,
+        as_of: Some(day("2016-09-30")),
+        kept_apart: &apart,
+        kept_together: &chain,
+    });
+    let with = |id: &str| {
+        result
+            .incidents
+            .iter()
+            .position(|i| i.reports.iter().any(|r| r == id))
+    };
+    assert_ne!(with("ucdp-ged:ged-1"), with("acled:acled-1"));
 }

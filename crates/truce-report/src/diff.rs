@@ -466,7 +466,7 @@ impl Context<'_> {
             ));
         }
         if reasons.is_empty() && self.kept_apart_changed {
-            reasons.push("an analyst's decision to keep reports apart changed".into());
+            reasons.push("an analyst's decision on which reports are one incident changed".into());
         }
         if reasons.is_empty() && self.files_changed {
             reasons.push("an events file read beside the store changed".into());
@@ -843,10 +843,10 @@ pub fn render_text(diff: &Diff) -> String {
         );
     }
     for id in &diff.kept_apart_added {
-        let _ = writeln!(out, "  decision {id} to keep reports apart: new");
+        let _ = writeln!(out, "  analyst's decision {id}: new");
     }
     for id in &diff.kept_apart_withdrawn {
-        let _ = writeln!(out, "  decision {id} to keep reports apart: withdrawn");
+        let _ = writeln!(out, "  analyst's decision {id}: withdrawn");
     }
     for file in &diff.files_changed {
         let _ = writeln!(out, "  events file beside the store differs: {file}");

@@ -128,6 +128,7 @@ fn scenario() -> CheckResult {
         reports: &reports,
         as_of: Some(Day::parse_iso("2016-09-30").expect("date")),
         kept_apart: &[],
+        kept_together: &[],
     })
 }
 

@@ -686,6 +686,32 @@ impl Store {
         at: &str,
         reason: Option<&str>,
     ) -> Result<KeptApartDecision, StoreError> {
+        self.record_decision("apart", first, second, decided_by, at, reason)
+    }
+
+    /// Records that the two reports are of one incident, whatever corroboration
+    /// finds (the opposite of [`Store::record_kept_apart`]); the same pair again
+    /// while in force returns the decision already in force.
+    pub fn record_kept_together(
+        &mut self,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError> {
+        self.record_decision("together", first, second, decided_by, at, reason)
+    }
+
+    fn record_decision(
+        &mut self,
+        decision: &'static str,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError> {
         // One order for the pair, so (a, b) and (b, a) are the same decision.
         let (first, second) = if first <= second {
             (first, second)
@@ -703,8 +729,8 @@ impl Store {
         let existing: Option<i64> = tx
             .query_row(
                 "SELECT id FROM kept_apart WHERE first_source = ?1 AND first_id = ?2 \
-                 AND second_source = ?3 AND second_id = ?4 AND withdrawn IS NULL",
-                params![first.0, first.1, second.0, second.1],
+                 AND second_source = ?3 AND second_id = ?4 AND withdrawn IS NULL AND decision = ?5",
+                params![first.0, first.1, second.0, second.1, decision],
                 |row| row.get(0),
             )
             .optional()
@@ -713,16 +739,16 @@ impl Store {
             Some(id) => id,
             None => {
                 tx.execute(
-                    "INSERT INTO kept_apart (first_source, first_id, second_source, second_id, decided_by, decided, reason) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![first.0, first.1, second.0, second.1, decided_by, at, reason],
+                    "INSERT INTO kept_apart (first_source, first_id, second_source, second_id, decided_by, decided, reason, decision) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![first.0, first.1, second.0, second.1, decided_by, at, reason, decision],
                 )
                 .map_err(err)?;
                 tx.last_insert_rowid()
             }
         };
         tx.commit().map_err(err)?;
-        self.kept_apart()?
+        self.decisions(decision)?
             .into_iter()
             .find(|k| k.id == id)
             .ok_or_else(|| StoreError::Sql {
@@ -758,16 +784,25 @@ impl Store {
 
     /// The decisions to keep reports apart that are in force, oldest first.
     pub fn kept_apart(&self) -> Result<Vec<KeptApartDecision>, StoreError> {
-        let err = |e| self.sql("read the decisions to keep reports apart", e);
+        self.decisions("apart")
+    }
+
+    /// The decisions to keep reports together (one incident) that are in force, oldest first.
+    pub fn kept_together(&self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        self.decisions("together")
+    }
+
+    fn decisions(&self, decision: &str) -> Result<Vec<KeptApartDecision>, StoreError> {
+        let err = |e| self.sql("read the analysts' decisions", e);
         let mut statement = self
             .conn
             .prepare(
                 "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
-                 FROM kept_apart WHERE withdrawn IS NULL ORDER BY id",
+                 FROM kept_apart WHERE withdrawn IS NULL AND decision = ?1 ORDER BY id",
             )
             .map_err(err)?;
         let rows = statement
-            .query_map([], |row| {
+            .query_map(params![decision], |row| {
                 Ok(KeptApartDecision {
                     id: row.get(0)?,
                     first: (row.get(1)?, row.get(2)?),

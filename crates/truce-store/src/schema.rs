@@ -176,8 +176,14 @@ CREATE TABLE payloads (
 CREATE INDEX payloads_entitlement ON payloads (entitlement);
 "#;
 
+/// Migration 7: analysts' decisions go both ways: `apart` (two reports are of different
+/// incidents; every decision made before this migration) or `together` (of one).
+const V7: &str = r#"
+ALTER TABLE kept_apart ADD COLUMN decision TEXT NOT NULL DEFAULT 'apart';
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
