@@ -1181,6 +1181,26 @@ pub fn replay(root: &Path) -> Result<(String, u8)> {
     }
 }
 
+/// The analysts' decisions a check-run record lists: `[[source, id], [source, id]]`
+/// pairs (absent in records of older checks: none).
+fn decided_pairs(list: &Value) -> Vec<truce_engine::corroborate::KeptApart> {
+    let part = |v: &Value| {
+        (
+            v[0].as_str().unwrap_or("").to_string(),
+            v[1].as_str().unwrap_or("").to_string(),
+        )
+    };
+    list.as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(|pair| truce_engine::corroborate::KeptApart {
+            first: part(&pair[0]),
+            second: part(&pair[1]),
+        })
+        .collect()
+}
+
 fn replay_one(
     bundle: &Bundle,
     versions: &BTreeMap<String, &Value>,
@@ -1231,42 +1251,8 @@ fn replay_one(
             imported.quarantined.len()
         );
     }
-    let kept_apart: Vec<truce_engine::corroborate::KeptApart> = record["kept_apart"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .map(|pair| {
-            let part = |v: &Value| {
-                (
-                    v[0].as_str().unwrap_or("").to_string(),
-                    v[1].as_str().unwrap_or("").to_string(),
-                )
-            };
-            truce_engine::corroborate::KeptApart {
-                first: part(&pair[0]),
-                second: part(&pair[1]),
-            }
-        })
-        .collect();
-    let kept_together: Vec<truce_engine::corroborate::KeptApart> = record["kept_together"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .map(|pair| {
-            let part = |v: &Value| {
-                (
-                    v[0].as_str().unwrap_or("").to_string(),
-                    v[1].as_str().unwrap_or("").to_string(),
-                )
-            };
-            truce_engine::corroborate::KeptApart {
-                first: part(&pair[0]),
-                second: part(&pair[1]),
-            }
-        })
-        .collect();
+    let kept_apart = decided_pairs(&record["kept_apart"]);
+    let kept_together = decided_pairs(&record["kept_together"]);
     let as_of = record["as_of"]
         .as_str()
         .and_then(truce_model::time::Day::parse_iso);

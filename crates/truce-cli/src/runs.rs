@@ -47,16 +47,13 @@ pub fn record_check_run(
     })?;
     // The ledger keeps what the check read and what it found, by hash, and each
     // step's outcome and each entitlement's status.
-    let kept_apart: Vec<Value> = checked
-        .kept_apart
-        .iter()
-        .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
-        .collect();
-    let kept_together: Vec<Value> = checked
-        .kept_together
-        .iter()
-        .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
-        .collect();
+    let pairs = |decisions: &[truce_engine::corroborate::KeptApart]| -> Vec<Value> {
+        decisions
+            .iter()
+            .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
+            .collect()
+    };
+    let (kept_apart, kept_together) = (pairs(&checked.kept_apart), pairs(&checked.kept_together));
     let result = &checked.result;
     let record = json!({
         "type": "check-run",

@@ -433,53 +433,7 @@ pub fn incidents_split(
     by: &str,
     reason: Option<&str>,
 ) -> Result<String> {
-    let (a, b) = (report_ref(first)?, report_ref(second)?);
-    if a == b {
-        anyhow::bail!("`{first}` is named twice: a report cannot be kept apart from itself");
-    }
-    let mut store = Store::open(db)?;
-    for (text, (source, id)) in [(first, &a), (second, &b)] {
-        if !store.has_report(source, id)? {
-            anyhow::bail!(
-                "the store `{}` holds no current report `{text}`; nothing was recorded",
-                db.display()
-            );
-        }
-    }
-    let pair = |k: &truce_store::KeptApartDecision| {
-        (k.first == a && k.second == b) || (k.first == b && k.second == a)
-    };
-    if let Some(together) = store.kept_together()?.iter().find(|k| pair(k)) {
-        anyhow::bail!(
-            "decision {} (by {}) makes `{first}` and `{second}` one incident; withdraw it first (`truce incidents withdraw {} --by …`); nothing was recorded",
-            together.id,
-            together.decided_by,
-            together.id
-        );
-    }
-    let decision = store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
-    crate::ledger::append(
-        &mut store,
-        serde_json::json!({
-            "type": "kept-apart",
-            "at": decision.decided,
-            "decision": decision.id,
-            "first": [decision.first.0, decision.first.1],
-            "second": [decision.second.0, decision.second.1],
-            "by": decision.decided_by,
-            "reason": decision.reason,
-        }),
-    )?;
-    Ok(format!(
-        "decision {}: {}:{} and {}:{} are kept apart (by {} on {})\n",
-        decision.id,
-        decision.first.0,
-        decision.first.1,
-        decision.second.0,
-        decision.second.1,
-        decision.decided_by,
-        decision.decided
-    ))
+    analyst_decision(db, Apart, first, second, by, reason)
 }
 
 /// `truce incidents join`: records that two stored reports are of one incident.
@@ -490,9 +444,32 @@ pub fn incidents_join(
     by: &str,
     reason: Option<&str>,
 ) -> Result<String> {
+    analyst_decision(db, Together, first, second, by, reason)
+}
+
+/// Which way an analyst decides about two reports.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Decision {
+    Apart,
+    Together,
+}
+use Decision::{Apart, Together};
+
+/// Records an analyst's decision on two stored reports, after checking both are
+/// there and no opposite decision on the pair is in force, and appends it to the ledger.
+fn analyst_decision(
+    db: &Path,
+    decision: Decision,
+    first: &str,
+    second: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<String> {
     let (a, b) = (report_ref(first)?, report_ref(second)?);
     if a == b {
-        anyhow::bail!("`{first}` is named twice: a report is always one incident with itself");
+        anyhow::bail!(
+            "`{first}` is named twice: a decision is about two different reports; nothing was recorded"
+        );
     }
     let mut store = Store::open(db)?;
     for (text, (source, id)) in [(first, &a), (second, &b)] {
@@ -507,36 +484,52 @@ pub fn incidents_join(
     let pair = |k: &truce_store::KeptApartDecision| {
         (k.first == a && k.second == b) || (k.first == b && k.second == a)
     };
-    if let Some(apart) = store.kept_apart()?.iter().find(|k| pair(k)) {
+    let (opposite, opposite_says) = match decision {
+        Apart => (store.kept_together()?, "makes them one incident"),
+        Together => (store.kept_apart()?, "keeps them apart"),
+    };
+    if let Some(other) = opposite.iter().find(|k| pair(k)) {
         anyhow::bail!(
-            "decision {} (by {}) keeps `{first}` and `{second}` apart; withdraw it first (`truce incidents withdraw {} --by …`); nothing was recorded",
-            apart.id,
-            apart.decided_by,
-            apart.id
+            "decision {} (by {}) on `{first}` and `{second}` {opposite_says}; withdraw it first (`truce incidents withdraw {} --by …`); nothing was recorded",
+            other.id,
+            other.decided_by,
+            other.id
         );
     }
-    let decision = store.record_kept_together((&a.0, &a.1), (&b.0, &b.1), by, &now(), reason)?;
+    let at = now();
+    let (recorded, kind, says) = match decision {
+        Apart => (
+            store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
+            "kept-apart",
+            "are kept apart",
+        ),
+        Together => (
+            store.record_kept_together((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
+            "kept-together",
+            "are one incident",
+        ),
+    };
     crate::ledger::append(
         &mut store,
         serde_json::json!({
-            "type": "kept-together",
-            "at": decision.decided,
-            "decision": decision.id,
-            "first": [decision.first.0, decision.first.1],
-            "second": [decision.second.0, decision.second.1],
-            "by": decision.decided_by,
-            "reason": decision.reason,
+            "type": kind,
+            "at": recorded.decided,
+            "decision": recorded.id,
+            "first": [recorded.first.0, recorded.first.1],
+            "second": [recorded.second.0, recorded.second.1],
+            "by": recorded.decided_by,
+            "reason": recorded.reason,
         }),
     )?;
     Ok(format!(
-        "decision {}: {}:{} and {}:{} are one incident (by {} on {})\n",
-        decision.id,
-        decision.first.0,
-        decision.first.1,
-        decision.second.0,
-        decision.second.1,
-        decision.decided_by,
-        decision.decided
+        "decision {}: {}:{} and {}:{} {says} (by {} on {})\n",
+        recorded.id,
+        recorded.first.0,
+        recorded.first.1,
+        recorded.second.0,
+        recorded.second.1,
+        recorded.decided_by,
+        recorded.decided
     ))
 }
 

@@ -1883,7 +1883,7 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
     assert_eq!(code(&split), 2);
     assert!(
         stderr(&split).contains(
-            "makes `ucdp-ged:318815` and `ucdp-ged:301214` one incident; withdraw it first"
+            "on `ucdp-ged:318815` and `ucdp-ged:301214` makes them one incident; withdraw it first"
         ),
         "{}",
         stderr(&split)
