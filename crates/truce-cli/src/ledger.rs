@@ -526,7 +526,26 @@ struct Findings {
     notes: Vec<String>,
 }
 
+/// How much of each record a command reads.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Reading {
+    /// Parsed and checked canonical: what `verify` and `replay` look into.
+    Records,
+    /// Only hashed into the tree: enough to prove an entry or co-sign a checkpoint,
+    /// whose checks rest on the signed root alone.
+    HashesOnly,
+}
+
 fn read_bundle(root: &Path, pinned: &[String], findings: &mut Findings) -> Result<Bundle> {
+    read_bundle_as(root, pinned, findings, Reading::Records)
+}
+
+fn read_bundle_as(
+    root: &Path,
+    pinned: &[String],
+    findings: &mut Findings,
+    reading: Reading,
+) -> Result<Bundle> {
     let log_path = root.join("log.jsonl");
     let log = std::fs::read(&log_path)
         .with_context(|| format!("`{}` is not a bundle: no log.jsonl", root.display()))?;
@@ -547,12 +566,13 @@ fn read_bundle(root: &Path, pinned: &[String], findings: &mut Findings) -> Resul
     let parsed: Vec<(Hash, Result<Value, String>)> = lines
         .par_iter()
         .map(|line| {
-            (
-                leaf_hash(line),
-                parse_canonical_json(line)
+            let value = match reading {
+                Reading::Records => parse_canonical_json(line)
                     .map(slim)
                     .map_err(|e| e.to_string()),
-            )
+                Reading::HashesOnly => Ok(Value::Null),
+            };
+            (leaf_hash(line), value)
         })
         .collect();
     for (n, (line, (hash, value))) in lines.iter().zip(parsed).enumerate() {
@@ -1272,7 +1292,7 @@ fn replay_one(
 /// latest checkpoint, as JSON a third party checks with `truce ledger check-proof`.
 pub fn prove(root: &Path, index: u64) -> Result<String> {
     let mut findings = Findings::default();
-    let bundle = read_bundle(root, &[], &mut findings)?;
+    let bundle = read_bundle_as(root, &[], &mut findings, Reading::HashesOnly)?;
     let (_, note) = bundle
         .checkpoints
         .last()
@@ -1374,7 +1394,7 @@ pub fn check_proof(path: &Path, key: &str) -> Result<(String, u8)> {
 pub fn witness(root: &Path, key: &Path, state: &Path, out: &Path) -> Result<(String, u8)> {
     let signer = read_signer(key)?;
     let mut findings = Findings::default();
-    let bundle = read_bundle(root, &[], &mut findings)?;
+    let bundle = read_bundle_as(root, &[], &mut findings, Reading::HashesOnly)?;
     let (_, note) = bundle
         .checkpoints
         .last()
