@@ -406,6 +406,12 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
+    /// List the deletions recorded in a store: what each source withdrew, when and why.
+    Deletions {
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
     /// Analysts' decisions on which stored reports are of different incidents, or of one.
     Incidents {
         #[command(subcommand)]
@@ -567,6 +573,10 @@ fn main() -> ExitCode {
                 store::write_stdout(text.as_bytes())?;
                 Ok(0)
             }),
+        Command::Deletions { db } => store::deletions(&db).and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
+            Ok(0)
+        }),
         Command::Incidents { command } => match command {
             IncidentsCommand::Split {
                 db,

@@ -563,6 +563,33 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     ))
 }
 
+/// `truce deletions`: every recorded deletion, one per line.
+pub fn deletions(db: &Path) -> Result<String> {
+    if !db.exists() {
+        anyhow::bail!("the store `{}` does not exist", db.display());
+    }
+    let store = Store::open(db)?;
+    let mut text = String::new();
+    for d in store.deletions()? {
+        text.push_str(&format!(
+            "deletion {}: {}:{} on {}{} ({} revision(s) kept, no longer checked){}\n",
+            d.id,
+            d.source,
+            d.source_id,
+            d.recorded,
+            d.run
+                .map(|r| format!(", found by import run {r}"))
+                .unwrap_or_default(),
+            d.revisions_marked,
+            d.note.map(|n| format!(": {n}")).unwrap_or_default()
+        ));
+    }
+    if text.is_empty() {
+        text.push_str("no deletions recorded\n");
+    }
+    Ok(text)
+}
+
 /// `truce incidents decisions`: the decisions in force, one per line.
 pub fn incidents_decisions(db: &Path) -> Result<String> {
     let store = Store::open(db)?;

@@ -1804,6 +1804,18 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
     assert_eq!(records[1]["note"], "withdrawn in GED 20.1");
     assert_eq!(records[2]["by"], "analyst-3");
     assert_eq!(records[3]["decision"], 1);
+    drop(store);
+    let listed = truce(&["deletions", "--db", d]);
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    let listed = stdout(&listed);
+    assert!(
+        listed.starts_with("deletion 1: ucdp-ged:218211 on "),
+        "{listed}"
+    );
+    assert!(
+        listed.ends_with("(1 revision(s) kept, no longer checked): withdrawn in GED 20.1\n"),
+        "{listed}"
+    );
 }
 
 #[test]

@@ -332,4 +332,49 @@ impl Store {
             .map(Option::flatten)
             .map_err(|e| self.sql("read a deletion", e))
     }
+
+    /// Every recorded deletion, oldest first: what a source withdrew, when, with its
+    /// note, and how many stored revisions it marked deleted.
+    pub fn deletions(&self) -> Result<Vec<RecordedDeletion>, StoreError> {
+        let action = "read the deletions";
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT d.id, d.source, d.source_id, d.recorded, d.note, d.run, \
+                 (SELECT COUNT(*) FROM reports r WHERE r.deleted_by = d.id) \
+                 FROM deletions d ORDER BY d.id",
+            )
+            .map_err(|e| self.sql(action, e))?;
+        statement
+            .query_map([], |row| {
+                Ok(RecordedDeletion {
+                    id: row.get(0)?,
+                    source: row.get(1)?,
+                    source_id: row.get(2)?,
+                    recorded: row.get(3)?,
+                    note: row.get(4)?,
+                    run: row.get(5)?,
+                    revisions_marked: row.get::<_, i64>(6)? as u64,
+                })
+            })
+            .map_err(|e| self.sql(action, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))
+    }
+}
+
+/// A deletion as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedDeletion {
+    pub id: i64,
+    pub source: String,
+    pub source_id: String,
+    /// When it was recorded (RFC 3339).
+    pub recorded: String,
+    /// The source's note, when given.
+    pub note: Option<String>,
+    /// The import run that found it, when an import did (else the command line).
+    pub run: Option<i64>,
+    /// How many stored revisions it marked deleted.
+    pub revisions_marked: u64,
 }

@@ -33,7 +33,7 @@ mod ledger;
 mod schema;
 mod stored;
 
-pub use checks::{CheckRun, NewCheckRun, ReportChange, Watermark};
+pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark};
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use schema::SCHEMA_VERSION;
 
