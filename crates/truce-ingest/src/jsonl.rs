@@ -17,6 +17,27 @@ pub(crate) fn import<R: Read>(
     options: &ImportOptions,
     sink: &mut dyn crate::Sink,
 ) -> Result<u64, IngestError> {
+    for_each_line(file, input, |line, text| {
+        match read_report(file, line, text) {
+            Ok(mut report) => {
+                if !options.keep_raw {
+                    report.provenance.raw = Vec::new();
+                }
+                sink.report(report);
+            }
+            Err(problem) => sink.quarantine(problem),
+        }
+    })
+}
+
+/// Calls `row` with each non-blank line of a JSON Lines file (its 1-based line
+/// number and its trimmed text; a byte-order mark on the first line is dropped);
+/// returns how many rows there were. A line that is not UTF-8 stops the file, named.
+pub(crate) fn for_each_line<R: Read>(
+    file: &str,
+    input: R,
+    mut row: impl FnMut(u64, &str),
+) -> Result<u64, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut rows_read: u64 = 0;
     let mut buffer = Vec::new();
@@ -47,15 +68,7 @@ pub(crate) fn import<R: Read>(
             continue;
         }
         rows_read += 1;
-        match read_report(file, line, text) {
-            Ok(mut report) => {
-                if !options.keep_raw {
-                    report.provenance.raw = Vec::new();
-                }
-                sink.report(report);
-            }
-            Err(problem) => sink.quarantine(problem),
-        }
+        row(line, text);
     }
     Ok(rows_read)
 }

@@ -9,7 +9,7 @@ use crate::{Format, ImportOptions, Sink, parse};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use truce_model::report::{Casualties, Location, LonLat, Provenance, Report, Role, Side};
 use truce_model::time::{DatePrecision, DateSpan};
 
@@ -574,36 +574,7 @@ fn import_jsonl<R: Read>(
     sink: &mut dyn Sink,
 ) -> Result<u64, IngestError> {
     let fields: Vec<String> = mapping.columns.iter().map(|c| c.name.clone()).collect();
-    let mut reader = BufReader::with_capacity(1 << 16, input);
-    let mut buffer = Vec::new();
-    let mut line: u64 = 0;
-    let mut rows_read: u64 = 0;
-    loop {
-        buffer.clear();
-        let n = reader
-            .read_until(b'\n', &mut buffer)
-            .map_err(|source| IngestError::Read {
-                file: file.to_string(),
-                source,
-            })?;
-        if n == 0 {
-            break;
-        }
-        line += 1;
-        let bytes = if line == 1 {
-            crate::format::strip_bom(&buffer)
-        } else {
-            &buffer[..]
-        };
-        let text = std::str::from_utf8(bytes).map_err(|_| IngestError::NotUtf8 {
-            file: file.to_string(),
-            line,
-        })?;
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        rows_read += 1;
+    crate::jsonl::for_each_line(file, input, |line, text| {
         let object = match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(object)) => object,
             Ok(other) => {
@@ -619,7 +590,7 @@ fn import_jsonl<R: Read>(
                     line,
                     format!("found {found}, expected one JSON object per line"),
                 ));
-                continue;
+                return;
             }
             Err(e) => {
                 sink.quarantine(RowProblem::row(
@@ -627,7 +598,7 @@ fn import_jsonl<R: Read>(
                     line,
                     format!("expected one JSON object per line: {e}"),
                 ));
-                continue;
+                return;
             }
         };
         let cells = Cells {
@@ -652,8 +623,7 @@ fn import_jsonl<R: Read>(
             }
             Err(problem) => sink.quarantine(problem),
         }
-    }
-    Ok(rows_read)
+    })
 }
 
 #[cfg(test)]

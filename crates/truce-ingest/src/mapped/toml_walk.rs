@@ -237,34 +237,7 @@ pub(crate) fn quoted_list(names: &[&str]) -> String {
         .join(", ")
 }
 
-/// The allowed name closest to `name`, if it is close enough to be a typo.
-pub(crate) fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|candidate| (edit_distance(name, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.chars().count() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance, in characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        current[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
+pub(crate) use truce_model::names::closest;
 
 #[cfg(test)]
 mod tests {
@@ -276,7 +249,7 @@ mod tests {
         assert_eq!(closest("colum", &allowed), Some("column"));
         assert_eq!(closest("fromat", &allowed), Some("format"));
         assert_eq!(closest("precision", &allowed), None);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("حلب", "حلت"), 1);
+        assert_eq!(truce_model::names::edit_distance("", "abc"), 3);
+        assert_eq!(truce_model::names::edit_distance("حلب", "حلت"), 1);
     }
 }

@@ -1286,7 +1286,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         known.sort();
         let suggestion = known
             .iter()
-            .map(|k| (super::reader::edit_distance(&reference.value, k), k))
+            .map(|k| (crate::names::edit_distance(&reference.value, k), k))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min_by_key(|(d, _)| *d)
             .map(|(_, k)| k.clone());
