@@ -31,14 +31,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Appends `record` (an object with a `type`) to the store's ledger; returns its index.
 pub fn append(store: &mut Store, record: Value) -> Result<u64> {
-    let kind = record
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("record")
-        .to_string();
-    let bytes = canonical_json(&record).context("cannot write the ledger record canonically")?;
-    let hash = leaf_hash(&bytes);
-    Ok(store.append_ledger(&kind, &bytes, hash.as_bytes(), &now())?)
+    Ok(truce_mission::append(store, &record, &now())?)
 }
 
 /// Appends a record for every finished import run the ledger does not hold yet.
@@ -91,43 +84,6 @@ pub fn record_finished_imports(db: &Path) -> Result<()> {
         append(&mut store, record)?;
     }
     Ok(())
-}
-
-/// The files an agreement reads, each with its sha256, as the agreement names them.
-pub fn referenced_files(agreement: &Agreement, agreement_path: &Path) -> Result<Vec<Value>> {
-    let base = agreement_path.parent().unwrap_or(Path::new(""));
-    agreement
-        .referenced_files
-        .iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(|name| {
-            let bytes = std::fs::read(base.join(name))
-                .with_context(|| format!("cannot read `{name}`, which the agreement reads"))?;
-            Ok(json!({"path": name, "sha256": sha256_hex(&bytes)}))
-        })
-        .collect()
-}
-
-/// The record of a new agreement version.
-pub fn agreement_version_record(
-    agreement: &Agreement,
-    agreement_path: &Path,
-    name: &str,
-    raw_text: &str,
-    canonical_sha256: &str,
-) -> Result<Value> {
-    Ok(json!({
-        "type": "agreement-version",
-        "at": now(),
-        "agreement": agreement.id,
-        "name": name,
-        "file_sha256": sha256_hex(raw_text.as_bytes()),
-        "canonical_sha256": canonical_sha256,
-        "files": referenced_files(agreement, agreement_path)?,
-        "mission_keys": agreement.ledger.mission_keys,
-        "party_keys": agreement.parties.iter().map(|p| json!({"party": p.id, "keys": p.keys})).collect::<Vec<_>>(),
-    }))
 }
 
 /// The evidence a check read, as JSON Lines (one report per line, in the order
@@ -727,6 +683,13 @@ const RECORD_TYPES: &[&str] = &[
     "kept-apart",
     "kept-together",
     "decision-withdrawn",
+    // Written by the server (`docs/api.md`).
+    "monitor-report",
+    "report-published",
+    "user-added",
+    "user-disabled",
+    "token-issued",
+    "token-revoked",
 ];
 
 fn is_sha256_hex(text: &str) -> bool {

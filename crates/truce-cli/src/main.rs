@@ -10,6 +10,7 @@ mod entitlement;
 mod files;
 mod ledger;
 mod runs;
+mod server;
 mod store;
 mod versions;
 
@@ -508,6 +509,40 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
     },
+    /// Run the mission's server: the HTTP API (docs/api.md) on the store, for a whole team.
+    Serve {
+        /// A settings file (TOML; docs/api.md lists its fields).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Where to listen (default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDRESS")]
+        listen: Option<std::net::SocketAddr>,
+        /// The store (an SQLite file, created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// The agreement the mission verifies (TOML).
+        #[arg(long, value_name = "FILE")]
+        agreement: Option<PathBuf>,
+        /// Check as of this day (default: the last day of the evidence).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Log as JSON lines (default: text).
+        #[arg(long)]
+        log_json: bool,
+        /// How finely the public sees places: exact, district, province or withheld (default district).
+        #[arg(long, value_name = "LEVEL")]
+        public_coordinates: Option<String>,
+    },
+    /// The server's users: each has one role (and a liaison one party).
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// API tokens for the server's users (shown once when made).
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
     /// Print the whole reason chain of a finding (or of every finding of an incident).
     Explain {
         /// The agreement file (TOML).
@@ -516,6 +551,62 @@ enum Command {
         id: String,
         #[command(flatten)]
         evidence: EvidenceArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UsersCommand {
+    /// Add a user.
+    Add {
+        /// The user's name (unique).
+        name: String,
+        /// mission-admin, analyst, monitor, party-liaison or observer.
+        #[arg(long)]
+        role: String,
+        /// The party a liaison is bound to (its id in the agreement).
+        #[arg(long)]
+        party: Option<String>,
+        /// Read a password (for logging in) from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The agreement (to check the party).
+        #[arg(long, value_name = "FILE")]
+        agreement: PathBuf,
+        /// The store (an SQLite file).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// List the users.
+    List {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokensCommand {
+    /// Make a token for a user; it is printed once, on standard output.
+    Create {
+        /// The user's name.
+        #[arg(long)]
+        user: String,
+        /// What the token is for.
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// List the tokens (never their secrets).
+    List {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// Revoke a token.
+    Revoke {
+        /// The token's number.
+        id: i64,
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
     },
 }
 
@@ -573,6 +664,56 @@ fn main() -> ExitCode {
                 store::write_stdout(text.as_bytes())?;
                 Ok(0)
             }),
+        Command::Serve {
+            config,
+            listen,
+            db,
+            agreement,
+            as_of,
+            log_json,
+            public_coordinates,
+        } => server::serve(server::ServeFlags {
+            config,
+            listen,
+            db,
+            agreement,
+            as_of,
+            log_json,
+            public_coordinates,
+        }),
+        Command::Users { command } => match command {
+            UsersCommand::Add {
+                name,
+                role,
+                party,
+                password_stdin,
+                agreement,
+                db,
+            } => server::users_add(
+                &db,
+                &agreement,
+                &name,
+                &role,
+                party.as_deref(),
+                password_stdin,
+            ),
+            UsersCommand::List { db } => server::users_list(&db),
+        }
+        .and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
+            Ok(0)
+        }),
+        Command::Tokens { command } => match command {
+            TokensCommand::Create { user, label, db } => {
+                server::tokens_create(&db, &user, label.as_deref())
+            }
+            TokensCommand::List { db } => server::tokens_list(&db),
+            TokensCommand::Revoke { id, db } => server::tokens_revoke(&db, id),
+        }
+        .and_then(|text| {
+            store::write_stdout(text.as_bytes())?;
+            Ok(0)
+        }),
         Command::Deletions { db } => store::deletions(&db).and_then(|text| {
             store::write_stdout(text.as_bytes())?;
             Ok(0)

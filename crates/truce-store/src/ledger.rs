@@ -51,6 +51,26 @@ fn to_hash(bytes: Vec<u8>) -> Option<[u8; 32]> {
     bytes.try_into().ok()
 }
 
+/// Appends one entry inside the caller's write transaction; returns its index.
+/// Positions run from 0 without a gap, so the next one is the highest plus one
+/// (a look-up in the primary key, not a count of the whole log).
+pub(crate) fn append_in(
+    tx: &rusqlite::Transaction<'_>,
+    kind: &str,
+    record: &[u8],
+    leaf_hash: &[u8; 32],
+    at: &str,
+) -> rusqlite::Result<u64> {
+    let index: i64 = tx.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger", [], |row| {
+        row.get(0)
+    })?;
+    tx.execute(
+        "INSERT INTO ledger (idx, kind, record, leaf_hash, recorded) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![index, kind, record, &leaf_hash[..], at],
+    )?;
+    Ok(index as u64)
+}
+
 impl Store {
     /// Appends one entry; returns its index. The caller hashes the record so the
     /// store stays ignorant of the tree's construction.
@@ -74,16 +94,9 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
-        let index: i64 = tx
-            .query_row("SELECT COUNT(*) FROM ledger", [], |row| row.get(0))
-            .map_err(err)?;
-        tx.execute(
-            "INSERT INTO ledger (idx, kind, record, leaf_hash, recorded) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![index, kind, record, &leaf_hash[..], at],
-        )
-        .map_err(err)?;
+        let index = append_in(&tx, kind, record, leaf_hash, at).map_err(err)?;
         tx.commit().map_err(err)?;
-        Ok(index as u64)
+        Ok(index)
     }
 
     /// How many entries the ledger has.

@@ -30,11 +30,16 @@
 
 mod checks;
 mod ledger;
+mod people;
 mod schema;
 mod stored;
 
 pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark};
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
+pub use people::{
+    ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, SubmissionFilter,
+    Submitted, monitor_report_id,
+};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -86,6 +91,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// The ledger record of a write could not be made; nothing was written.
+    #[error("the store `{file}`: cannot record the write in the ledger: {message}")]
+    Record { file: String, message: String },
     /// No import run with this number.
     #[error("the store `{file}` has no import run {run}")]
     NoRun { file: String, run: i64 },

@@ -182,8 +182,52 @@ const V7: &str = r#"
 ALTER TABLE kept_apart ADD COLUMN decision TEXT NOT NULL DEFAULT 'apart';
 "#;
 
+/// Migration 8: the mission's server. The people and programs that use it
+/// (`principals`, each with one role, a party's liaison bound to one party), their
+/// API tokens (only an argon2 hash of the secret is kept) and the reports monitors
+/// submit through it. A monitor's report is an ordinary report (source `monitor`)
+/// read by one import run of its own; who filed it lives only here, never in the
+/// report, so it cannot leak through anything that shows reports. The idempotency
+/// key makes a resubmission (a lost answer, a retry) store nothing twice.
+const V8: &str = r#"
+CREATE TABLE principals (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT    NOT NULL UNIQUE,
+    role           TEXT    NOT NULL,           -- mission-admin, analyst, monitor, party-liaison, observer
+    party          TEXT,                       -- the party a liaison is bound to
+    password_hash  TEXT,                       -- argon2 (PHC string), for people who log in
+    created        TEXT    NOT NULL,           -- RFC 3339
+    disabled       TEXT                        -- RFC 3339, NULL while active
+);
+CREATE TABLE api_tokens (
+    id         INTEGER PRIMARY KEY,
+    principal  INTEGER NOT NULL REFERENCES principals (id),
+    lookup     TEXT    NOT NULL UNIQUE,        -- the token's public part, to find its row
+    hash       TEXT    NOT NULL,               -- argon2 (PHC string) of the secret part
+    label      TEXT,
+    created    TEXT    NOT NULL,
+    revoked    TEXT
+);
+CREATE TABLE monitor_reports (
+    id               INTEGER PRIMARY KEY,
+    principal        INTEGER NOT NULL REFERENCES principals (id),
+    idempotency_key  TEXT    NOT NULL,
+    request_sha256   TEXT    NOT NULL,         -- of the submission: a key reused for another report is refused
+    report           INTEGER NOT NULL REFERENCES reports (id),
+    submitted        TEXT    NOT NULL,
+    published        TEXT,                     -- RFC 3339, NULL while unpublished
+    published_by     INTEGER REFERENCES principals (id),
+    UNIQUE (principal, idempotency_key)
+);
+CREATE INDEX monitor_reports_report ON monitor_reports (report);
+CREATE TABLE server_secrets (
+    name   TEXT PRIMARY KEY,                   -- e.g. `pseudonyms`: the key monitors' ledger pseudonyms are made with
+    value  BLOB NOT NULL
+);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,216 @@
+//! What a mission records, shared by the `truce` command and the server.
+//!
+//! Every change to what the mission knows is appended to the store's ledger as a
+//! record: a JSON object with a `type`, written in canonical form (RFC 8785), its
+//! RFC 9162 leaf hash kept beside it (`docs/trust.md`). This crate builds the
+//! records both edges write — agreement versions and the key rotations they
+//! carry — and appends them, so the command line and the API record the same
+//! facts the same way. It reads the files an agreement names (to hash them) and
+//! the store; it reads no clock: the time of a record is given.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::Path;
+use truce_audit::{canonical_json, leaf_hash};
+use truce_model::agreement::Agreement;
+use truce_store::{LedgerRecord, Store, StoreError};
+
+/// What can go wrong while recording.
+#[derive(Debug, thiserror::Error)]
+pub enum MissionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A record could not be written canonically (a number beyond 2^53, say).
+    #[error("cannot write the ledger record canonically: {0}")]
+    Canonical(String),
+    /// A file the agreement names cannot be read.
+    #[error("cannot read `{name}`, which the agreement reads")]
+    ReadFile {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The sha256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// A record as the ledger keeps it: its type, canonical bytes and leaf hash.
+pub fn ledger_record(record: &Value) -> Result<LedgerRecord, MissionError> {
+    let kind = record
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("record")
+        .to_string();
+    let bytes = canonical_json(record).map_err(|e| MissionError::Canonical(e.to_string()))?;
+    let hash = leaf_hash(&bytes);
+    Ok(LedgerRecord {
+        kind,
+        leaf_hash: *hash.as_bytes(),
+        record: bytes,
+    })
+}
+
+/// Appends `record` (an object with a `type`) to the store's ledger at `at`; returns its index.
+pub fn append(store: &mut Store, record: &Value, at: &str) -> Result<u64, MissionError> {
+    let entry = ledger_record(record)?;
+    Ok(store.append_ledger(&entry.kind, &entry.record, &entry.leaf_hash, at)?)
+}
+
+/// The files an agreement reads, each with its sha256, as the agreement names them.
+pub fn referenced_files(
+    agreement: &Agreement,
+    agreement_path: &Path,
+) -> Result<Vec<Value>, MissionError> {
+    let base = agreement_path.parent().unwrap_or(Path::new(""));
+    agreement
+        .referenced_files
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|name| {
+            let bytes =
+                std::fs::read(base.join(name)).map_err(|source| MissionError::ReadFile {
+                    name: name.clone(),
+                    source,
+                })?;
+            Ok(json!({"path": name, "sha256": sha256_hex(&bytes)}))
+        })
+        .collect()
+}
+
+/// The record of a new agreement version.
+pub fn agreement_version_record(
+    agreement: &Agreement,
+    agreement_path: &Path,
+    name: &str,
+    raw_text: &str,
+    canonical_sha256: &str,
+    at: &str,
+) -> Result<Value, MissionError> {
+    Ok(json!({
+        "type": "agreement-version",
+        "at": at,
+        "agreement": agreement.id,
+        "name": name,
+        "file_sha256": sha256_hex(raw_text.as_bytes()),
+        "canonical_sha256": canonical_sha256,
+        "files": referenced_files(agreement, agreement_path)?,
+        "mission_keys": agreement.ledger.mission_keys,
+        "party_keys": agreement.parties.iter().map(|p| json!({"party": p.id, "keys": p.keys})).collect::<Vec<_>>(),
+    }))
+}
+
+/// The keys of the last agreement-version record of agreement `id`, by holder
+/// (`mission` or `party:<id>`).
+fn last_keys(
+    store: &Store,
+    id: &str,
+) -> Result<Option<Vec<(String, BTreeSet<String>)>>, MissionError> {
+    let mut last = None;
+    for entry in store.ledger_entries(0, store.ledger_len()?)? {
+        if entry.kind != "agreement-version" {
+            continue;
+        }
+        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
+            continue;
+        };
+        if record["agreement"].as_str() == Some(id) {
+            last = Some(keys_of(&record));
+        }
+    }
+    Ok(last)
+}
+
+fn keys_of(record: &Value) -> Vec<(String, BTreeSet<String>)> {
+    let set = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut holders = vec![("mission".to_string(), set(&record["mission_keys"]))];
+    for party in record["party_keys"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        holders.push((
+            format!("party:{}", party["party"].as_str().unwrap_or("")),
+            set(&party["keys"]),
+        ));
+    }
+    holders
+}
+
+/// Appends the record of a new agreement version and, when its keys differ from
+/// the previous version's, a `key-rotation` record naming what changed.
+///
+/// A party's or the mission's keys live in the agreement file; a new version that
+/// adds or drops a key is a key rotation. It is appended as its own record right
+/// after the version's, so a liaison reading the log sees "usa: key X added, key Y
+/// removed" without comparing versions by hand.
+pub fn record_agreement_version(
+    store: &mut Store,
+    agreement: &Agreement,
+    agreement_path: &Path,
+    name: &str,
+    source: &str,
+    canonical_sha256: &str,
+    at: &str,
+) -> Result<(), MissionError> {
+    let before = last_keys(store, &agreement.id)?;
+    let record = agreement_version_record(
+        agreement,
+        agreement_path,
+        name,
+        source,
+        canonical_sha256,
+        at,
+    )?;
+    let after = keys_of(&record);
+    append(store, &record, at)?;
+    let Some(before) = before else {
+        return Ok(());
+    };
+    let mut changes = Vec::new();
+    let holders: BTreeSet<&String> = before.iter().chain(&after).map(|(h, _)| h).collect();
+    for holder in holders {
+        let empty = BTreeSet::new();
+        let old = before
+            .iter()
+            .find(|(h, _)| h == holder)
+            .map_or(&empty, |(_, k)| k);
+        let new = after
+            .iter()
+            .find(|(h, _)| h == holder)
+            .map_or(&empty, |(_, k)| k);
+        if old != new {
+            changes.push(json!({
+                "holder": holder,
+                "added": new.difference(old).collect::<Vec<_>>(),
+                "removed": old.difference(new).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    if !changes.is_empty() {
+        append(
+            store,
+            &json!({
+                "type": "key-rotation",
+                "at": at,
+                "agreement": agreement.id,
+                "agreement_sha256": canonical_sha256,
+                "changes": changes,
+            }),
+            at,
+        )?;
+    }
+    Ok(())
+}

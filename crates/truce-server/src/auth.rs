@@ -1,0 +1,299 @@
+//! Who is calling: roles, API tokens and the caller extracted from each request.
+//!
+//! A token is `truce_<lookup>_<secret>`: the lookup finds its row, the secret is
+//! checked against the argon2 hash kept there (the token itself is never
+//! stored, and is shown once, when made). argon2 is slow by design, so a token
+//! that checked out is remembered by its sha256 until any token is revoked or any
+//! user disabled, when every remembered token is forgotten.
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// What a principal may do (`docs/api.md`, "Roles").
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Runs the mission's server: users, tokens, agreement versions, entitlements.
+    MissionAdmin,
+    /// Adjudicates: sees all evidence, publishes monitors' reports, reruns checks.
+    Analyst,
+    /// Files reports from the field; sees their own.
+    Monitor,
+    /// A party's liaison officer: findings against their party, their entitlements, what is published.
+    PartyLiaison,
+    /// The public: what the disclosure policy publishes.
+    Observer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::MissionAdmin,
+        Role::Analyst,
+        Role::Monitor,
+        Role::PartyLiaison,
+        Role::Observer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::MissionAdmin => "mission-admin",
+            Role::Analyst => "analyst",
+            Role::Monitor => "monitor",
+            Role::PartyLiaison => "party-liaison",
+            Role::Observer => "observer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// The mission's own staff, who see all evidence and every monitor's report.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::MissionAdmin | Role::Analyst)
+    }
+}
+
+/// An authenticated principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// The party a liaison is bound to.
+    pub party: Option<String>,
+}
+
+impl Principal {
+    pub fn from_stored(stored: &truce_store::Principal) -> ApiResult<Principal> {
+        let role = Role::parse(&stored.role).ok_or_else(|| {
+            ApiError::internal(format!(
+                "user {} has an unknown role `{}`",
+                stored.id, stored.role
+            ))
+        })?;
+        Ok(Principal {
+            id: stored.id,
+            name: stored.name.clone(),
+            role,
+            party: stored.party.clone(),
+        })
+    }
+}
+
+/// The caller of a request: a principal, or the public (no token).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub principal: Option<Principal>,
+}
+
+/// How much of the mission's knowledge a caller sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Everything (mission admin, analyst).
+    Staff,
+    /// What is published, plus full detail of the findings against this party.
+    Party(String),
+    /// What the disclosure policy publishes (observers, monitors and callers without a token).
+    Public,
+}
+
+impl Caller {
+    pub fn role(&self) -> Option<Role> {
+        self.principal.as_ref().map(|p| p.role)
+    }
+
+    /// The principal, when its role is one of `roles`; else 401 without a
+    /// principal and 403 with one.
+    pub fn require(&self, roles: &[Role]) -> ApiResult<&Principal> {
+        match &self.principal {
+            None => Err(ApiError::new(
+                "unauthenticated",
+                "this route needs a token (`authorization: Bearer …`) or a session",
+            )),
+            Some(p) if roles.contains(&p.role) => Ok(p),
+            Some(p) => Err(ApiError::forbidden(format!(
+                "the role {} may not use this route",
+                p.role.as_str()
+            ))),
+        }
+    }
+
+    pub fn view(&self) -> View {
+        match &self.principal {
+            Some(p) if p.role.is_staff() => View::Staff,
+            Some(Principal {
+                role: Role::PartyLiaison,
+                party: Some(party),
+                ..
+            }) => View::Party(party.clone()),
+            _ => View::Public,
+        }
+    }
+}
+
+/// A new token: what to give the user once, and what to keep.
+pub struct NewToken {
+    /// The whole token, shown once.
+    pub token: String,
+    pub lookup: String,
+    /// argon2 of the secret part.
+    pub hash: String,
+}
+
+fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// argon2id (the crate's defaults) of `secret`, as a PHC string.
+pub fn hash_secret(secret: &str) -> ApiResult<String> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
+        .map_err(|e| ApiError::internal(format!("salt: {e}")))?;
+    argon2::Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+}
+
+/// True when `secret` matches the PHC string `hash`.
+pub fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Makes a new token.
+pub fn new_token() -> ApiResult<NewToken> {
+    use base64::Engine;
+    let lookup = hex(&random_bytes::<8>()?);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    let hash = hash_secret(&secret)?;
+    Ok(NewToken {
+        token: format!("truce_{lookup}_{secret}"),
+        lookup,
+        hash,
+    })
+}
+
+/// The lookup and secret parts of a token, when it has the token's shape.
+fn token_parts(token: &str) -> Option<(&str, &str)> {
+    let rest = token.strip_prefix("truce_")?;
+    let (lookup, secret) = rest.split_once('_')?;
+    (lookup.len() == 16 && lookup.bytes().all(|b| b.is_ascii_hexdigit()) && !secret.is_empty())
+        .then_some((lookup, secret))
+}
+
+/// The sha256 a checked token is remembered by.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Checks a token against the store: the principal it stands for.
+pub fn authenticate(store: &truce_store::Store, token: &str) -> ApiResult<(Principal, i64)> {
+    let invalid = || ApiError::new("invalid-token", "the token is not one this server issued");
+    let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
+    let row = store.token_by_lookup(lookup)?.ok_or_else(invalid)?;
+    if !verify_secret(secret, &row.hash) {
+        return Err(invalid());
+    }
+    if row.revoked.is_some() {
+        return Err(ApiError::new("revoked-token", "the token was revoked"));
+    }
+    let stored = store
+        .principal(row.principal)?
+        .ok_or_else(|| ApiError::internal(format!("token {} has no user", row.id)))?;
+    if stored.disabled.is_some() {
+        return Err(ApiError::new(
+            "revoked-token",
+            "the token's user is disabled",
+        ));
+    }
+    Ok((Principal::from_stored(&stored)?, row.id))
+}
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Caller, ApiError> {
+        // Set by the rate limiter, which authenticates first.
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let caller = caller_of(&parts.headers, state).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// The caller named by a request's `authorization` header.
+pub async fn caller_of(
+    headers: &axum::http::HeaderMap,
+    state: &Arc<AppState>,
+) -> ApiResult<Caller> {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(Caller { principal: None });
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::new(
+                "invalid-token",
+                "the authorization header must be `Bearer <token>`",
+            )
+        })?
+        .to_string();
+    let digest = token_digest(&token);
+    if let Some(principal) = state.remembered_token(&digest) {
+        return Ok(Caller {
+            principal: Some(principal),
+        });
+    }
+    let state_for_check = state.clone();
+    let (principal, _) = tokio::task::spawn_blocking(move || {
+        let store = state_for_check.store()?;
+        authenticate(&store, &token)
+    })
+    .await??;
+    state.remember_token(digest, principal.clone());
+    Ok(Caller {
+        principal: Some(principal),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_one_shape() {
+        let token = new_token().expect("token");
+        let (lookup, secret) = token_parts(&token.token).expect("parts");
+        assert_eq!(lookup, token.lookup);
+        assert!(verify_secret(secret, &token.hash));
+        assert!(!verify_secret("another secret", &token.hash));
+        assert!(token_parts("truce_nothex_x").is_none());
+        assert!(token_parts("bearer").is_none());
+        assert!(token_parts("truce_0123456789abcdef_").is_none());
+    }
+}

@@ -1,0 +1,362 @@
+//! truce's mission server: the HTTP API a whole mission uses at once, with roles
+//! and party scopes, monitors' reports, the disclosure policy and an OpenAPI
+//! document made from the code (`docs/api.md`).
+//!
+//! The server holds no domain logic: it loads the agreement as `truce check`
+//! does, keeps the store (`truce-store`), checks the evidence with
+//! `truce-engine`, records every write in the ledger (`truce-mission`), and
+//! turns the results into wire types (`wire.rs`), applying who may see what on
+//! the way out.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod ledger;
+pub mod reports;
+pub mod reports_wire;
+pub mod routes;
+pub mod settings;
+pub mod state;
+pub mod wire;
+
+pub use settings::Settings;
+pub use state::{AppState, MissionAgreement};
+
+use crate::error::ApiError;
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] truce_store::StoreError),
+    #[error(transparent)]
+    Mission(#[from] truce_mission::MissionError),
+    #[error("{0}")]
+    Settings(String),
+    #[error("cannot listen on {address}")]
+    Bind {
+        address: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped")]
+    Serve(#[source] std::io::Error),
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "truce",
+        description = "The mission server of truce: agreements, evidence, monitors' reports, findings with their reasons, the steps board, the ledger and entitlements, each shown as the caller's role and party may see it. Error codes: docs/api-errors.md."
+    ),
+    modifiers(&BearerToken),
+    tags(
+        (name = "operations", description = "health, metrics and this document"),
+        (name = "agreement", description = "the agreement, its versions and its brackets"),
+        (name = "steps", description = "the steps board"),
+        (name = "findings", description = "findings with their reason chains"),
+        (name = "incidents", description = "incidents, as a list, one by one and on the map"),
+        (name = "timeline", description = "the chronology and violations per day"),
+        (name = "reports", description = "monitors' reports"),
+        (name = "ledger", description = "checkpoints and proofs"),
+        (name = "entitlements", description = "what each party receives"),
+        (name = "users", description = "users and tokens")
+    )
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The OpenAPI document, served at `/openapi.json`.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "the OpenAPI 3.1 document of this API", content_type = "application/json")))]
+async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.get().cloned().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// The routes with their OpenAPI description.
+fn api() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::healthz))
+        .routes(routes!(routes::metrics))
+        .routes(routes!(openapi_json))
+        .routes(routes!(routes::me))
+        .routes(routes!(routes::agreement))
+        .routes(routes!(routes::agreement_versions))
+        .routes(routes!(routes::brackets))
+        .routes(routes!(routes::steps))
+        .routes(routes!(routes::findings))
+        .routes(routes!(routes::incidents))
+        .routes(routes!(routes::incident))
+        .routes(routes!(routes::map_incidents))
+        .routes(routes!(routes::timeline))
+        .routes(routes!(reports::submit, reports::list))
+        .routes(routes!(reports::publish))
+        .routes(routes!(reports::refresh))
+        .routes(routes!(ledger::checkpoint))
+        .routes(routes!(ledger::inclusion))
+        .routes(routes!(ledger::consistency))
+        .routes(routes!(ledger::entitlements))
+        .routes(routes!(admin::users, admin::add_user))
+        .routes(routes!(admin::tokens, admin::add_token))
+        .routes(routes!(admin::revoke_token))
+}
+
+/// The OpenAPI document of the API, as JSON.
+pub fn openapi_document() -> String {
+    let (_, api) = api().split_for_parts();
+    api.to_pretty_json().unwrap_or_default()
+}
+
+/// The whole application: routes, limits and the layers every request passes.
+pub fn app(state: Arc<AppState>) -> Router {
+    let (router, api) = api().split_for_parts();
+    let _ = state
+        .openapi_json
+        .set(api.to_pretty_json().unwrap_or_default());
+    let timeout = Duration::from_secs(state.settings.request_timeout_seconds.max(1));
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.settings.max_body_bytes,
+        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::new("timeout", "the request took longer than the server's limit")
+                }))
+                .layer(tower::timeout::TimeoutLayer::new(timeout)),
+        )
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Counts every answer by route and status, and gives every error the API's
+/// JSON shape (axum's own rejections are plain text).
+async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    let status = response.status();
+    if let Ok(mut requests) = state.metrics.requests.lock() {
+        *requests.entry((route, status.as_u16())).or_default() += 1;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status.as_u16() {
+        404 => "not-found",
+        405 => "method-not-allowed",
+        408 | 504 => "timeout",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "invalid-body",
+        400..=499 => "bad-request",
+        _ => "internal",
+    };
+    let body = axum::body::to_bytes(response.into_body(), 64 << 10)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_string();
+    let message = if code == "internal" || text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_lowercase()
+    } else {
+        text
+    };
+    let mut error = ApiError::new(code, message).into_response();
+    *error.status_mut() = status;
+    error
+}
+
+/// At most `rate_limit_per_minute` requests per token (or per address without
+/// one) in each minute; beyond that 429 until the minute turns.
+async fn rate_limit(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    use sha2::Digest;
+    let key: Vec<u8> = match request.headers().get(header::AUTHORIZATION) {
+        Some(value) => sha2::Sha256::digest(value.as_bytes()).to_vec(),
+        None => request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string().into_bytes())
+            .unwrap_or_default(),
+    };
+    let minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 60);
+    let limit = state.settings.rate_limit_per_minute;
+    let allowed = match state.rate.lock() {
+        Ok(mut rate) => {
+            if rate.len() > 100_000 {
+                rate.retain(|_, (m, _)| *m == minute);
+            }
+            let entry = rate.entry(key).or_insert((minute, 0));
+            if entry.0 != minute {
+                *entry = (minute, 0);
+            }
+            entry.1 += 1;
+            entry.1 <= limit
+        }
+        Err(_) => true,
+    };
+    if !allowed {
+        let mut response = ApiError::new(
+            "rate-limited",
+            format!("more than {limit} requests in this minute; retry after it"),
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return response;
+    }
+    next.run(request).await
+}
+
+/// Loads the agreement named in settings, as `truce check` does.
+pub fn load_agreement(path: &Path) -> Result<MissionAgreement, ServerError> {
+    let name = path.display().to_string();
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| ServerError::Settings(format!("cannot read the agreement `{name}`: {e}")))?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let files = FilesBeside { base };
+    let loaded = truce_model::agreement::load(&name, &source, &files);
+    let Some(agreement) = loaded.agreement else {
+        let errors: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect();
+        return Err(ServerError::Settings(format!(
+            "the agreement `{name}` has {} error(s) (`truce lint` shows them): {}",
+            errors.len(),
+            errors.join("; ")
+        )));
+    };
+    let sha256 = truce_mission::sha256_hex(source.replace("\r\n", "\n").as_bytes());
+    Ok(MissionAgreement {
+        agreement,
+        name,
+        path: path.to_path_buf(),
+        source,
+        sha256,
+    })
+}
+
+/// The files an agreement names, read beside it.
+struct FilesBeside {
+    base: std::path::PathBuf,
+}
+
+impl truce_model::agreement::Files for FilesBeside {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let full = self.base.join(path);
+        std::fs::read(&full).map_err(|e| format!("{e} ({})", full.display()))
+    }
+}
+
+/// Remakes the snapshots after writes, coalescing a burst into one check.
+async fn refresher(state: Arc<AppState>) {
+    loop {
+        state.snapshot_wanted.notified().await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if !state.is_dirty() {
+            continue;
+        }
+        let worker = state.clone();
+        match tokio::task::spawn_blocking(move || worker.refresh()).await {
+            Ok(Ok(generation)) => tracing::info!(generation, "evidence checked again"),
+            Ok(Err(error)) => {
+                tracing::error!(code = error.code, message = %error.message, "check failed")
+            }
+            Err(error) => tracing::error!(%error, "check panicked"),
+        }
+    }
+}
+
+/// Runs the server until ctrl-c or SIGTERM, then finishes the requests in flight.
+/// `ready` is told the address once it listens.
+pub async fn serve(
+    state: Arc<AppState>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let address = state.settings.listen;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| ServerError::Bind { address, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| ServerError::Bind { address, source })?;
+    tokio::spawn(refresher(state.clone()));
+    ready(bound);
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(ServerError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -1,0 +1,263 @@
+//! Monitors' reports: submitted once whatever the retries (an idempotency key
+//! per report), validated field by field, stored with the ledger entry that
+//! records them in one transaction, and kept from the parties and the public
+//! until an analyst publishes them.
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::reports_wire::{MonitorReportIn, Submission, SubmissionPage, SubmissionWire};
+use crate::state::{AppState, now};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use truce_store::{SubmissionFilter, Submitted};
+use utoipa::IntoParams;
+
+/// The header that names a submission.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(|| {
+        ApiError::bad_request(
+            "the header `idempotency-key` is missing: expected a key unique to this report (a UUID, say), the same on every retry",
+        )
+    })?;
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "the header `idempotency-key` must be 1 to 200 visible ASCII characters",
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// File a report from the field. The same `idempotency-key` with the same body
+/// stores nothing again (200, the first submission); with another body it is refused (409).
+#[utoipa::path(post, path = "/api/v1/reports", tag = "reports",
+    security(("bearer" = [])),
+    params(("idempotency-key" = String, Header, description = "unique to this report, the same on every retry")),
+    request_body = MonitorReportIn,
+    responses((status = 201, description = "stored", body = Submission),
+        (status = 200, description = "stored before under this key", body = Submission),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Submission>)> {
+    let principal = caller
+        .require(&[Role::Monitor, Role::Analyst, Role::MissionAdmin])?
+        .clone();
+    let key = idempotency_key(&headers)?;
+    let input: MonitorReportIn = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            if e.is_data() {
+                "invalid-report"
+            } else {
+                "bad-request"
+            },
+            format!("the report is not valid: {e}"),
+        )
+    })?;
+    let report = input.to_report(&state.mission.agreement.taxonomy)?;
+    let request_sha256 = truce_mission::sha256_hex(&body);
+    let actor = state.ledger_actor(&principal);
+    let stored = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<Submitted> {
+            let at = now();
+            let mut store = state.store()?;
+            let submitted = store.submit_monitor_report(
+                principal.id,
+                &key,
+                &request_sha256,
+                &report,
+                &at,
+                |submission, report_sha256| {
+                    let record = json!({
+                        "type": "monitor-report",
+                        "at": at,
+                        "report": format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
+                        "report_sha256": report_sha256,
+                        "by": actor,
+                    });
+                    truce_mission::ledger_record(&record).map_err(|e| e.to_string())
+                },
+            )?;
+            Ok(submitted)
+        }
+    })
+    .await??;
+    let (status, submission, outcome) = match stored {
+        Submitted::Stored(s) => {
+            state.metrics.reports_stored.fetch_add(1, Ordering::Relaxed);
+            state.evidence_changed();
+            (StatusCode::CREATED, s, "stored")
+        }
+        Submitted::Repeated(s) => {
+            state
+                .metrics
+                .reports_repeated
+                .fetch_add(1, Ordering::Relaxed);
+            (StatusCode::OK, s, "repeated")
+        }
+        Submitted::KeyReused(_) => {
+            return Err(ApiError::new(
+                "idempotency-key-reused",
+                "this idempotency key was used before for another report; use a new key for a new report",
+            ));
+        }
+    };
+    Ok((
+        status,
+        Json(Submission {
+            id: format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
+            submission: submission.id,
+            outcome: outcome.to_string(),
+            published: submission.published.is_some(),
+        }),
+    ))
+}
+
+/// Which submissions to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubmissionQuery {
+    /// `true`: published only; `false`: unpublished only.
+    pub published: Option<bool>,
+    /// Where the previous page ended (`next_cursor`).
+    pub cursor: Option<i64>,
+    /// Items per page (1–1000, default 100).
+    pub limit: Option<u32>,
+}
+
+/// Monitors' reports: a monitor lists their own, the mission's staff all of them.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports",
+    security(("bearer" = [])),
+    params(SubmissionQuery),
+    responses((status = 200, body = SubmissionPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(query): Query<SubmissionQuery>,
+) -> ApiResult<Json<SubmissionPage>> {
+    let principal = caller
+        .require(&[Role::Monitor, Role::Analyst, Role::MissionAdmin])?
+        .clone();
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "the parameter `limit` is {limit}: expected 1 to 1000"
+        )));
+    }
+    let filter = SubmissionFilter {
+        principal: (principal.role == Role::Monitor).then_some(principal.id),
+        published: query.published,
+        after: query.cursor,
+        limit: Some(limit + 1),
+    };
+    let mut rows = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<_> { Ok(state.store()?.monitor_reports(&filter)?) }
+    })
+    .await??;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = rows.last().map(|(s, _)| s.id).filter(|_| more);
+    Ok(Json(SubmissionPage {
+        items: rows
+            .iter()
+            .map(|(s, report)| SubmissionWire {
+                submission: s.id,
+                id: format!("{}:{}", truce_store::MONITOR_SOURCE, s.source_id),
+                submitted: s.submitted.clone(),
+                published: s.published.clone(),
+                report: crate::wire::ReportWire::full(report),
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Publish a monitor's report (the mission's staff): from now on the parties'
+/// and the public's findings may rest on it, as the disclosure policy shows them.
+#[utoipa::path(post, path = "/api/v1/reports/{submission}/publish", tag = "reports",
+    security(("bearer" = [])),
+    params(("submission" = i64, Path, description = "the submission's number")),
+    responses((status = 200, body = Submission), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn publish(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(submission): Path<i64>,
+) -> ApiResult<Json<Submission>> {
+    let principal = caller
+        .require(&[Role::Analyst, Role::MissionAdmin])?
+        .clone();
+    let actor = state.ledger_actor(&principal);
+    let published = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<Option<String>> {
+            let at = now();
+            let mut store = state.store()?;
+            let mut published_id = None;
+            let changed =
+                store.publish_monitor_report(submission, principal.id, &at, |source_id| {
+                    published_id = Some(source_id.to_string());
+                    let record = json!({
+                        "type": "report-published",
+                        "at": at,
+                        "report": format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
+                        "by": actor,
+                    });
+                    truce_mission::ledger_record(&record).map_err(|e| e.to_string())
+                })?;
+            Ok(published_id.filter(|_| changed))
+        }
+    })
+    .await??;
+    let source_id = published.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no unpublished submission {submission} (it does not exist or is published already)"
+        ))
+    })?;
+    state.evidence_changed();
+    Ok(Json(Submission {
+        id: format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
+        submission,
+        outcome: "published".into(),
+        published: true,
+    }))
+}
+
+/// The check a refresh made.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Refreshed {
+    pub generation: u64,
+}
+
+/// Check the evidence again now (the mission's staff); answers once the new
+/// snapshot is in place, so the next reads see every write made before.
+#[utoipa::path(post, path = "/api/v1/check", tag = "findings",
+    security(("bearer" = [])),
+    responses((status = 200, body = Refreshed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn refresh(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> ApiResult<Json<Refreshed>> {
+    caller.require(&[Role::Analyst, Role::MissionAdmin])?;
+    let generation = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || state.refresh()
+    })
+    .await??;
+    Ok(Json(Refreshed { generation }))
+}

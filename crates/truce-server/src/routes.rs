@@ -1,0 +1,930 @@
+//! The routes of the API. Each handler says which roles may call it (through
+//! [`Caller::require`]) and which view of the evidence it answers from
+//! ([`Caller::view`]); `tests/server.rs` holds the matrix of every route × every
+//! role, built from the OpenAPI document, so a route added here without a line
+//! there fails the tests.
+
+use crate::auth::{Caller, Role, View};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::{AppState, Snapshot};
+use crate::wire::{
+    Disclose, FindingWire, IncidentDetail, IncidentWire, Point, ReportWire, Withheld, finding_wire,
+    incident_wire,
+};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+type AppStateRef = State<Arc<AppState>>;
+
+/// Runs store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    work: impl FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || work(&state)).await?
+}
+
+// ------------------------------------------------------------- operations
+
+/// The server's health.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// The snapshot of the evidence answers come from.
+    pub generation: u64,
+    /// True while a newer snapshot is being made.
+    pub refreshing: bool,
+}
+
+/// Is the server up?
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "the server is up", body = Health)))]
+pub async fn healthz(State(state): AppStateRef) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        generation: state.snapshots().staff.generation,
+        refreshing: state.is_dirty(),
+    })
+}
+
+/// Counters in the Prometheus text format (mission admins).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn metrics(State(state): AppStateRef, caller: Caller) -> ApiResult<Response> {
+    caller.require(&[Role::MissionAdmin])?;
+    let snapshots = state.snapshots();
+    let mut out = String::new();
+    out.push_str("# HELP truce_http_requests_total Requests answered, by route and status.\n");
+    out.push_str("# TYPE truce_http_requests_total counter\n");
+    if let Ok(requests) = state.metrics.requests.lock() {
+        let mut lines: Vec<_> = requests.iter().collect();
+        lines.sort();
+        for ((route, status), count) in lines {
+            out.push_str(&format!(
+                "truce_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}\n"
+            ));
+        }
+    }
+    let counter = |out: &mut String, name: &str, help: &str, value: u64| {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+        ));
+    };
+    use std::sync::atomic::Ordering::Relaxed;
+    counter(
+        &mut out,
+        "truce_monitor_reports_stored_total",
+        "Monitors' reports stored.",
+        state.metrics.reports_stored.load(Relaxed),
+    );
+    counter(
+        &mut out,
+        "truce_monitor_reports_repeated_total",
+        "Submissions repeated under the same idempotency key (stored once).",
+        state.metrics.reports_repeated.load(Relaxed),
+    );
+    counter(
+        &mut out,
+        "truce_snapshots_total",
+        "Checks of the evidence made.",
+        state.metrics.snapshots_made.load(Relaxed),
+    );
+    let seconds = state
+        .metrics
+        .last_snapshot_seconds
+        .lock()
+        .map(|s| *s)
+        .unwrap_or(0.0);
+    out.push_str(&format!(
+        "# HELP truce_snapshot_seconds How long the last check took.\n# TYPE truce_snapshot_seconds gauge\ntruce_snapshot_seconds {seconds}\n"
+    ));
+    out.push_str(&format!(
+        "# HELP truce_reports Current reports in the last check.\n# TYPE truce_reports gauge\ntruce_reports {}\n",
+        snapshots.staff.reports.len()
+    ));
+    out.push_str(&format!(
+        "# HELP truce_findings Findings of the last check.\n# TYPE truce_findings gauge\ntruce_findings {}\n",
+        snapshots.staff.result.findings.len()
+    ));
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
+}
+
+/// Who the caller is.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub name: String,
+    pub role: Role,
+    pub party: Option<String>,
+}
+
+/// The caller's own user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(caller: Caller) -> ApiResult<Json<Me>> {
+    let p = caller.require(&Role::ALL)?;
+    Ok(Json(Me {
+        name: p.name.clone(),
+        role: p.role,
+        party: p.party.clone(),
+    }))
+}
+
+// --------------------------------------------------------------- agreement
+
+/// A clause as written.
+#[derive(Serialize, ToSchema)]
+pub struct ClauseWire {
+    pub id: String,
+    pub text: String,
+    pub bracket: Option<String>,
+}
+
+/// A party to the agreement.
+#[derive(Serialize, ToSchema)]
+pub struct PartyWire {
+    pub id: String,
+    pub name: String,
+}
+
+/// The agreement the mission verifies.
+#[derive(Serialize, ToSchema)]
+pub struct AgreementWire {
+    pub id: String,
+    pub title: String,
+    /// The sha256 of its canonical text (its version).
+    pub sha256: String,
+    pub parties: Vec<PartyWire>,
+    pub clauses: Vec<ClauseWire>,
+    /// The whole file (not shown to the public: it places protected sites exactly).
+    pub text: Option<String>,
+}
+
+/// The agreement: its clauses for everyone, its text for the mission and the parties.
+#[utoipa::path(get, path = "/api/v1/agreement", tag = "agreement",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = AgreementWire), (status = 401, body = ErrorBody)))]
+pub async fn agreement(
+    State(state): AppStateRef,
+    caller: Caller,
+) -> ApiResult<Json<AgreementWire>> {
+    let mission = &state.mission;
+    let snapshot = state.snapshots().staff.clone();
+    let text = match caller.view() {
+        View::Staff | View::Party(_) => Some(mission.source.clone()),
+        View::Public => None,
+    };
+    Ok(Json(AgreementWire {
+        id: mission.agreement.id.clone(),
+        title: mission.agreement.title.clone(),
+        sha256: mission.sha256.clone(),
+        parties: mission
+            .agreement
+            .parties
+            .iter()
+            .map(|p| PartyWire {
+                id: p.id.clone(),
+                name: p.name.clone(),
+            })
+            .collect(),
+        clauses: snapshot
+            .result
+            .agreement
+            .clauses
+            .iter()
+            .map(|c| ClauseWire {
+                id: c.id.clone(),
+                text: c.text.clone(),
+                bracket: c.bracket.clone(),
+            })
+            .collect(),
+        text,
+    }))
+}
+
+/// A recorded version of the agreement.
+#[derive(Serialize, ToSchema)]
+pub struct VersionWire {
+    pub sha256: String,
+    pub recorded: String,
+}
+
+/// Every recorded version of the agreement, oldest first (the mission and the parties).
+#[utoipa::path(get, path = "/api/v1/agreement/versions", tag = "agreement",
+    security(("bearer" = [])),
+    responses((status = 200, body = [VersionWire]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn agreement_versions(
+    State(state): AppStateRef,
+    caller: Caller,
+) -> ApiResult<Json<Vec<VersionWire>>> {
+    caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
+    let versions = blocking(&state, |state| {
+        Ok(state.store()?.agreement_versions(&state.mission.name)?)
+    })
+    .await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(|(sha256, _, recorded)| VersionWire { sha256, recorded })
+            .collect(),
+    ))
+}
+
+/// The outcome of a step under one alternative of a bracket.
+#[derive(Serialize, ToSchema)]
+pub struct StepBriefWire {
+    pub id: String,
+    /// `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`.
+    pub status: String,
+    pub met_on: Option<String>,
+    pub summary: String,
+}
+
+/// One alternative of a bracketed term, with the steps' outcomes under it.
+#[derive(Serialize, ToSchema)]
+pub struct AlternativeWire {
+    pub value: String,
+    pub working: bool,
+    pub steps: Vec<StepBriefWire>,
+    pub violations_certain: u64,
+    pub violations_certain_or_possible: u64,
+}
+
+/// A term still disputed, its alternatives side by side.
+#[derive(Serialize, ToSchema)]
+pub struct BracketWire {
+    pub id: String,
+    pub text: String,
+    pub resolved: Option<String>,
+    pub alternatives: Vec<AlternativeWire>,
+}
+
+fn kebab<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The snapshot a caller's view reads.
+fn snapshot_for(state: &AppState, view: &View) -> Arc<Snapshot> {
+    let snapshots = state.snapshots();
+    match view {
+        View::Staff => snapshots.staff.clone(),
+        View::Party(_) | View::Public => snapshots.public.clone(),
+    }
+}
+
+/// The brackets and how each alternative would turn out.
+#[utoipa::path(get, path = "/api/v1/brackets", tag = "agreement",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = [BracketWire]), (status = 401, body = ErrorBody)))]
+pub async fn brackets(
+    State(state): AppStateRef,
+    caller: Caller,
+) -> ApiResult<Json<Vec<BracketWire>>> {
+    let snapshot = snapshot_for(&state, &caller.view());
+    Ok(Json(
+        snapshot
+            .result
+            .brackets
+            .iter()
+            .map(|b| BracketWire {
+                id: b.id.clone(),
+                text: b.text.clone(),
+                resolved: b.resolved.clone(),
+                alternatives: b
+                    .alternatives
+                    .iter()
+                    .map(|a| AlternativeWire {
+                        value: a.value.clone(),
+                        working: a.working,
+                        steps: a
+                            .steps
+                            .iter()
+                            .map(|s| StepBriefWire {
+                                id: s.id.clone(),
+                                status: kebab(&s.status),
+                                met_on: s.met_on.map(|d| d.to_string()),
+                                summary: s.summary.clone(),
+                            })
+                            .collect(),
+                        violations_certain: a.violations.certain,
+                        violations_certain_or_possible: a.violations.certain_or_possible,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+// ------------------------------------------------------------------ steps
+
+/// A condition of a step, on both bounds of the evidence.
+#[derive(Serialize, ToSchema)]
+pub struct ConditionWire {
+    pub description: String,
+    pub status_on_certain: String,
+    pub status_with_possible: String,
+    pub detail_on_certain: String,
+    pub detail_with_possible: String,
+    pub count_on_certain: u64,
+    pub count_with_possible: u64,
+    /// Incidents behind the outcome (at most 50), as the caller may name them.
+    pub incidents: Vec<String>,
+}
+
+/// One step of the agreement and its outcome.
+#[derive(Serialize, ToSchema)]
+pub struct StepWire {
+    pub id: String,
+    pub name: String,
+    /// `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`.
+    pub status: String,
+    pub met_on: Option<String>,
+    pub summary: String,
+    pub window_first: Option<String>,
+    pub window_last: Option<String>,
+    pub requires: Vec<String>,
+    pub status_on_certain: String,
+    pub status_with_possible: String,
+    pub conditions: Vec<ConditionWire>,
+    /// The entitlements this step gates.
+    pub gates: Vec<String>,
+}
+
+/// The steps board.
+#[derive(Serialize, ToSchema)]
+pub struct StepsBoard {
+    pub as_of: String,
+    pub generation: u64,
+    pub steps: Vec<StepWire>,
+}
+
+/// Each step with its status, numbers, met date or reason, and what it gates.
+#[utoipa::path(get, path = "/api/v1/steps", tag = "steps",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = StepsBoard), (status = 401, body = ErrorBody)))]
+pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<StepsBoard>> {
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let disclose = disclose_for(&state, &view);
+    let result = &snapshot.result;
+    Ok(Json(StepsBoard {
+        as_of: result.as_of.to_string(),
+        generation: snapshot.generation,
+        steps: result
+            .steps
+            .iter()
+            .map(|s| StepWire {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                status: kebab(&s.status),
+                met_on: s.met_on.map(|d| d.to_string()),
+                summary: s.summary.clone(),
+                window_first: s.window_first.map(|d| d.to_string()),
+                window_last: s.window_last.map(|d| d.to_string()),
+                requires: s.requires.clone(),
+                status_on_certain: kebab(&s.on_certain.status),
+                status_with_possible: kebab(&s.with_possible.status),
+                conditions: s
+                    .conditions
+                    .iter()
+                    .map(|c| ConditionWire {
+                        description: c.description.clone(),
+                        status_on_certain: kebab(&c.on_certain.status),
+                        status_with_possible: kebab(&c.with_possible.status),
+                        detail_on_certain: c.on_certain.detail.clone(),
+                        detail_with_possible: c.with_possible.detail.clone(),
+                        count_on_certain: c.on_certain.count,
+                        count_with_possible: c.with_possible.count,
+                        incidents: c
+                            .with_possible
+                            .incidents
+                            .iter()
+                            .map(|id| disclose.incident_id(id))
+                            .collect(),
+                    })
+                    .collect(),
+                gates: result
+                    .entitlements
+                    .iter()
+                    .filter(|e| e.step == s.id)
+                    .map(|e| e.id.clone())
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+fn disclose_for<'a>(state: &'a AppState, view: &View) -> Disclose<'a> {
+    match view {
+        View::Staff => Disclose::Full,
+        _ => Disclose::Public(&state.settings.public),
+    }
+}
+
+// ------------------------------------------------------- findings, incidents
+
+/// Filters and paging of findings and incidents.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    /// Only those on or after this day (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Only those on or before this day (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// Only findings whose responsible party is this one (incidents: with such a finding).
+    pub party: Option<String>,
+    /// Only findings under this clause.
+    pub clause: Option<String>,
+    /// Only incidents of this kind (or a kind under it).
+    pub kind: Option<String>,
+    /// Only incidents certainly in this zone.
+    pub zone: Option<String>,
+    /// `single-source`, `corroborated` or `contested`.
+    pub grade: Option<String>,
+    /// `certain` or `possible`.
+    pub certainty: Option<String>,
+    /// Where the previous page ended (`next_cursor`).
+    pub cursor: Option<String>,
+    /// Items per page (1–1000, default 100).
+    pub limit: Option<u32>,
+}
+
+struct Filter {
+    from: Option<truce_model::time::Day>,
+    to: Option<truce_model::time::Day>,
+    query: EvidenceQuery,
+    limit: usize,
+    after: Option<String>,
+}
+
+fn parse_day(name: &str, text: &Option<String>) -> ApiResult<Option<truce_model::time::Day>> {
+    text.as_deref()
+        .map(|t| {
+            truce_model::time::Day::parse_iso(t).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "the parameter `{name}` is `{t}`: expected a date (YYYY-MM-DD)"
+                ))
+            })
+        })
+        .transpose()
+}
+
+fn decode_cursor(cursor: &Option<String>) -> ApiResult<Option<String>> {
+    use base64::Engine;
+    cursor
+        .as_deref()
+        .map(|c| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| {
+                    ApiError::new("bad-cursor", "the cursor is not one this server gave out")
+                })
+        })
+        .transpose()
+}
+
+fn encode_cursor(id: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+impl Filter {
+    fn new(query: EvidenceQuery) -> ApiResult<Filter> {
+        let from = parse_day("from", &query.from)?;
+        let to = parse_day("to", &query.to)?;
+        let limit = query.limit.unwrap_or(100);
+        if !(1..=1000).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "the parameter `limit` is {limit}: expected 1 to 1000"
+            )));
+        }
+        for (name, value, allowed) in [
+            (
+                "grade",
+                &query.grade,
+                &["single-source", "corroborated", "contested"][..],
+            ),
+            ("certainty", &query.certainty, &["certain", "possible"][..]),
+        ] {
+            if let Some(v) = value
+                && !allowed.contains(&v.as_str())
+            {
+                return Err(ApiError::bad_request(format!(
+                    "the parameter `{name}` is `{v}`: expected one of {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+        let after = decode_cursor(&query.cursor)?;
+        Ok(Filter {
+            from,
+            to,
+            query,
+            limit: limit as usize,
+            after,
+        })
+    }
+
+    fn dates(&self, span: &truce_model::time::DateSpan) -> bool {
+        self.from.is_none_or(|from| span.last >= from) && self.to.is_none_or(|to| span.first <= to)
+    }
+
+    fn finding(&self, f: &truce_model::finding::Finding) -> bool {
+        self.dates(&f.date)
+            && self
+                .query
+                .party
+                .as_deref()
+                .is_none_or(|p| f.party.as_deref() == Some(p))
+            && self.query.clause.as_deref().is_none_or(|c| &*f.clause == c)
+            && self
+                .query
+                .certainty
+                .as_deref()
+                .is_none_or(|c| f.certainty.as_str() == c)
+    }
+
+    fn incident(&self, snapshot: &Snapshot, i: &truce_engine::result::IncidentSummary) -> bool {
+        self.dates(&i.date)
+            && self
+                .query
+                .kind
+                .as_deref()
+                .is_none_or(|k| i.kind == k || i.kind.starts_with(&format!("{k}/")))
+            && self
+                .query
+                .zone
+                .as_deref()
+                .is_none_or(|z| i.zones.iter().any(|x| x == z))
+            && self
+                .query
+                .grade
+                .as_deref()
+                .is_none_or(|g| kebab(&i.grade) == g)
+            && (self.query.party.is_none()
+                && self.query.clause.is_none()
+                && self.query.certainty.is_none()
+                || snapshot.findings_of_incident.get(&i.id).is_some_and(|fs| {
+                    fs.iter()
+                        .any(|&f| self.finding(&snapshot.result.findings[f]))
+                }))
+    }
+}
+
+/// A page of findings.
+#[derive(Serialize, ToSchema)]
+pub struct FindingPage {
+    pub items: Vec<FindingWire>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+    pub generation: u64,
+}
+
+/// A page of incidents.
+#[derive(Serialize, ToSchema)]
+pub struct IncidentPage {
+    pub items: Vec<IncidentWire>,
+    pub next_cursor: Option<String>,
+    pub generation: u64,
+}
+
+/// Whether a liaison sees an incident in full: when one of its findings is against their party.
+fn full_for_party(snapshot: &Snapshot, incident: &str, party: &str) -> bool {
+    snapshot
+        .findings_of_incident
+        .get(incident)
+        .is_some_and(|fs| {
+            fs.iter()
+                .any(|&f| snapshot.result.findings[f].party.as_deref() == Some(party))
+        })
+}
+
+fn disclose_incident<'a>(
+    state: &'a AppState,
+    view: &View,
+    snapshot: &Snapshot,
+    incident: &str,
+) -> Disclose<'a> {
+    match view {
+        View::Staff => Disclose::Full,
+        View::Party(party) if full_for_party(snapshot, incident, party) => Disclose::Full,
+        _ => Disclose::Public(&state.settings.public),
+    }
+}
+
+fn site_names(state: &AppState) -> Vec<String> {
+    state
+        .mission
+        .agreement
+        .sites
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// Findings, ordered by id, filtered and paged; for a party's liaison in full on
+/// the findings against its party, as published otherwise.
+#[utoipa::path(get, path = "/api/v1/findings", tag = "findings",
+    security((), ("bearer" = [])),
+    params(EvidenceQuery),
+    responses((status = 200, body = FindingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn findings(
+    State(state): AppStateRef,
+    caller: Caller,
+    Query(query): Query<EvidenceQuery>,
+) -> ApiResult<Json<FindingPage>> {
+    let filter = Filter::new(query)?;
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let names = site_names(&state);
+    let withheld = Withheld { site_names: &names };
+    let findings = &snapshot.result.findings;
+    // Pages follow the ids the caller sees (opaque ones for the public), so the
+    // order is by the staff's ids and the cursor names the last one served.
+    let start = match &filter.after {
+        Some(after) => snapshot
+            .findings_by_id
+            .partition_point(|&i| *findings[i].id <= **after),
+        None => 0,
+    };
+    let mut items = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for &i in &snapshot.findings_by_id[start..] {
+        let f = &findings[i];
+        if !filter.finding(f) {
+            continue;
+        }
+        if items.len() == filter.limit {
+            more = true;
+            break;
+        }
+        let disclose = disclose_incident(&state, &view, &snapshot, &f.incident);
+        items.push(finding_wire(f, disclose, &withheld));
+        last = Some(f.id.clone());
+    }
+    Ok(Json(FindingPage {
+        items,
+        next_cursor: last.filter(|_| more).map(|id| encode_cursor(&id)),
+        generation: snapshot.generation,
+    }))
+}
+
+/// Incidents with at least one finding, ordered by id, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
+    security((), ("bearer" = [])),
+    params(EvidenceQuery),
+    responses((status = 200, body = IncidentPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn incidents(
+    State(state): AppStateRef,
+    caller: Caller,
+    Query(query): Query<EvidenceQuery>,
+) -> ApiResult<Json<IncidentPage>> {
+    let filter = Filter::new(query)?;
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let list = &snapshot.result.incidents;
+    let start = match &filter.after {
+        Some(after) => snapshot
+            .incidents_by_id
+            .partition_point(|&i| list[i].id.as_str() <= after.as_str()),
+        None => 0,
+    };
+    let mut items = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for &i in &snapshot.incidents_by_id[start..] {
+        let incident = &list[i];
+        if !filter.incident(&snapshot, incident) {
+            continue;
+        }
+        if items.len() == filter.limit {
+            more = true;
+            break;
+        }
+        let disclose = disclose_incident(&state, &view, &snapshot, &incident.id);
+        items.push(incident_wire(&snapshot, incident, disclose));
+        last = Some(incident.id.clone());
+    }
+    Ok(Json(IncidentPage {
+        items,
+        next_cursor: last.filter(|_| more).map(|id| encode_cursor(&id)),
+        generation: snapshot.generation,
+    }))
+}
+
+/// Finds an incident by the id the caller was shown.
+fn find_incident(state: &AppState, view: &View, snapshot: &Snapshot, id: &str) -> Option<usize> {
+    if let Some(&i) = snapshot.incident_index.get(id) {
+        // A staff id: served to whoever was shown it (staff, a liaison in full,
+        // or the public when the policy shows sources).
+        let incident = &snapshot.result.incidents[i];
+        let disclose = disclose_incident(state, view, snapshot, &incident.id);
+        if disclose.incident_id(&incident.id) == id {
+            return Some(i);
+        }
+    }
+    if id.starts_with("incident-") {
+        return snapshot.result.incidents.iter().position(|incident| {
+            let disclose = disclose_incident(state, view, snapshot, &incident.id);
+            disclose.incident_id(&incident.id) == id
+        });
+    }
+    None
+}
+
+/// One incident with its findings (each with its reason chain) and, where the
+/// caller may see them, the reports behind it.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "the incident's id as listed")),
+    responses((status = 200, body = IncidentDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn incident(
+    State(state): AppStateRef,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<IncidentDetail>> {
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let i = find_incident(&state, &view, &snapshot, &id)
+        .ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))?;
+    let incident = &snapshot.result.incidents[i];
+    let disclose = disclose_incident(&state, &view, &snapshot, &incident.id);
+    let names = site_names(&state);
+    let withheld = Withheld { site_names: &names };
+    let findings = snapshot
+        .findings_of_incident
+        .get(&incident.id)
+        .map(|fs| {
+            fs.iter()
+                .map(|&f| finding_wire(&snapshot.result.findings[f], disclose, &withheld))
+                .collect()
+        })
+        .unwrap_or_default();
+    let reports = match disclose {
+        Disclose::Full => incident
+            .reports
+            .iter()
+            .filter_map(|r| snapshot.report_index.get(r))
+            .map(|&r| ReportWire::full(&snapshot.reports[r]))
+            .collect(),
+        Disclose::Public(_) => Vec::new(),
+    };
+    Ok(Json(IncidentDetail {
+        incident: incident_wire(&snapshot, incident, disclose),
+        findings,
+        reports,
+    }))
+}
+
+/// A GeoJSON feature collection of incidents.
+#[derive(Serialize, ToSchema)]
+pub struct FeatureCollection {
+    /// `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub features: Vec<Feature>,
+}
+
+/// A GeoJSON feature: an incident at its (possibly coarsened) point.
+#[derive(Serialize, ToSchema)]
+pub struct Feature {
+    /// `Feature`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    #[schema(value_type = Object)]
+    pub geometry: Value,
+    pub properties: IncidentWire,
+}
+
+/// Incidents as GeoJSON (the map), filtered like `/api/v1/incidents`, not paged
+/// (`limit` up to 1,000,000, default 100,000); incidents without a point the
+/// caller may see are left out.
+#[utoipa::path(get, path = "/api/v1/map/incidents", tag = "incidents",
+    security((), ("bearer" = [])),
+    params(EvidenceQuery),
+    responses((status = 200, body = FeatureCollection, content_type = "application/geo+json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn map_incidents(
+    State(state): AppStateRef,
+    caller: Caller,
+    Query(mut query): Query<EvidenceQuery>,
+) -> ApiResult<Response> {
+    let limit = query.limit.take().unwrap_or(100_000);
+    if !(1..=1_000_000).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "the parameter `limit` is {limit}: expected 1 to 1000000"
+        )));
+    }
+    let filter = Filter::new(query)?;
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let mut features = Vec::new();
+    for &i in &snapshot.incidents_by_id {
+        let incident = &snapshot.result.incidents[i];
+        if features.len() == limit as usize {
+            break;
+        }
+        if !filter.incident(&snapshot, incident) {
+            continue;
+        }
+        let disclose = disclose_incident(&state, &view, &snapshot, &incident.id);
+        let wire = incident_wire(&snapshot, incident, disclose);
+        let Some(Point { lon, lat }) = wire.point else {
+            continue;
+        };
+        features.push(Feature {
+            kind: "Feature".into(),
+            id: wire.id.clone(),
+            geometry: json!({"type": "Point", "coordinates": [lon, lat]}),
+            properties: wire,
+        });
+    }
+    let body = serde_json::to_vec(&FeatureCollection {
+        kind: "FeatureCollection".into(),
+        features,
+    })
+    .map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
+// ------------------------------------------------------------------ timeline
+
+/// Violations on one day by one party.
+#[derive(Serialize, ToSchema)]
+pub struct DailyWire {
+    pub day: String,
+    pub party: String,
+    pub certain: u64,
+    pub certain_or_possible: u64,
+}
+
+/// One entry of the agreement's chronology.
+#[derive(Serialize, ToSchema)]
+pub struct ChronologyWire {
+    pub day: String,
+    /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`, `incident`.
+    pub what: String,
+    pub text: String,
+}
+
+/// The war's arithmetic over time.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineWire {
+    pub parties: Vec<String>,
+    /// Incident entries are for the mission and the parties; the public reads the series.
+    pub chronology: Vec<ChronologyWire>,
+    pub daily: Vec<DailyWire>,
+}
+
+/// The chronology of the agreement's life and violations per day per party.
+#[utoipa::path(get, path = "/api/v1/timeline", tag = "timeline",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = TimelineWire), (status = 401, body = ErrorBody)))]
+pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<TimelineWire>> {
+    let view = caller.view();
+    let snapshot = snapshot_for(&state, &view);
+    let timeline =
+        truce_engine::timeline::timeline(&state.mission.agreement, &snapshot.result, &[]);
+    Ok(Json(TimelineWire {
+        parties: timeline.parties,
+        chronology: timeline
+            .chronology
+            .into_iter()
+            // Incident entries name places and sources as the staff see them.
+            .filter(|e| view == View::Staff || e.what != "incident")
+            .map(|e| ChronologyWire {
+                day: e.day.to_string(),
+                what: e.what,
+                text: e.text,
+            })
+            .collect(),
+        daily: timeline
+            .daily
+            .into_iter()
+            .map(|d| DailyWire {
+                day: d.day.to_string(),
+                party: d.party,
+                certain: d.certain,
+                certain_or_possible: d.certain_or_possible,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,358 @@
+//! What the server holds between requests: the store, the agreement, the
+//! latest check of the evidence (a snapshot per view) and remembered tokens.
+//!
+//! Checks are not made per request: a snapshot is made at start and again
+//! after every write that changes the evidence (in the background, coalescing
+//! bursts of writes), and requests read the latest one. The public's snapshot is
+//! made without the monitors' reports not yet published, so nothing a party or
+//! the public sees can rest on them; when every report is published both are one.
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::settings::Settings;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use truce_engine::corroborate::KeptApart;
+use truce_engine::{CheckInput, CheckResult};
+use truce_model::agreement::Agreement;
+use truce_model::report::Report;
+use truce_model::time::Day;
+use truce_store::Store;
+
+/// The agreement the mission verifies, as loaded at start.
+pub struct MissionAgreement {
+    pub agreement: Agreement,
+    /// The file as named in settings.
+    pub name: String,
+    pub path: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// The sha256 of its canonical text (the store's agreement version).
+    pub sha256: String,
+}
+
+/// One check of the evidence, with look-ups for the routes.
+pub struct Snapshot {
+    /// Increases with every snapshot made.
+    pub generation: u64,
+    pub result: CheckResult,
+    pub reports: Vec<Report>,
+    /// Report id (`source:source_id`) → index in `reports`.
+    pub report_index: HashMap<String, usize>,
+    /// Incident id → index in `result.incidents`.
+    pub incident_index: HashMap<String, usize>,
+    /// Indices of `result.findings`, ordered by finding id (the order pages follow).
+    pub findings_by_id: Vec<usize>,
+    /// Indices of `result.incidents`, ordered by incident id.
+    pub incidents_by_id: Vec<usize>,
+    /// Incident id → indices of its findings.
+    pub findings_of_incident: HashMap<String, Vec<usize>>,
+}
+
+impl Snapshot {
+    fn new(generation: u64, result: CheckResult, reports: Vec<Report>) -> Snapshot {
+        let report_index = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id(), i))
+            .collect();
+        let incident_index = result
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(i, incident)| (incident.id.clone(), i))
+            .collect();
+        let mut findings_by_id: Vec<usize> = (0..result.findings.len()).collect();
+        findings_by_id.sort_by(|&a, &b| result.findings[a].id.cmp(&result.findings[b].id));
+        let mut incidents_by_id: Vec<usize> = (0..result.incidents.len()).collect();
+        incidents_by_id.sort_by(|&a, &b| result.incidents[a].id.cmp(&result.incidents[b].id));
+        let mut findings_of_incident: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, finding) in result.findings.iter().enumerate() {
+            findings_of_incident
+                .entry(finding.incident.to_string())
+                .or_default()
+                .push(i);
+        }
+        Snapshot {
+            generation,
+            result,
+            reports,
+            report_index,
+            incident_index,
+            findings_by_id,
+            incidents_by_id,
+            findings_of_incident,
+        }
+    }
+}
+
+/// The snapshot the mission's staff read, and the one everyone else reads.
+pub struct Snapshots {
+    pub staff: Arc<Snapshot>,
+    pub public: Arc<Snapshot>,
+}
+
+/// Counters for `/metrics`.
+#[derive(Default)]
+pub struct Metrics {
+    pub requests: Mutex<HashMap<(String, u16), u64>>,
+    pub reports_stored: AtomicU64,
+    pub reports_repeated: AtomicU64,
+    pub snapshots_made: AtomicU64,
+    pub last_snapshot_seconds: Mutex<f64>,
+}
+
+/// Everything the routes share.
+pub struct AppState {
+    pub settings: Settings,
+    store: Mutex<Store>,
+    database: PathBuf,
+    pub mission: Arc<MissionAgreement>,
+    as_of: Option<Day>,
+    snapshots: RwLock<Arc<Snapshots>>,
+    generation: AtomicU64,
+    /// Tokens that checked out, by sha256, with when: kept 30 seconds, so a token
+    /// revoked from the command line stops working within that time.
+    tokens: Mutex<HashMap<[u8; 32], (Principal, std::time::Instant)>>,
+    /// The key monitors' pseudonyms in the ledger are made with.
+    pseudonym_key: Vec<u8>,
+    pub metrics: Metrics,
+    dirty: AtomicBool,
+    pub snapshot_wanted: tokio::sync::Notify,
+    /// Per caller (token digest or address): the minute and the requests in it.
+    pub rate: Mutex<HashMap<Vec<u8>, (u64, u32)>>,
+    /// The OpenAPI document, set when the routes are built.
+    pub openapi_json: std::sync::OnceLock<String>,
+}
+
+/// How long a checked token is trusted without checking it again.
+const TOKEN_MEMORY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The time now, RFC 3339: the server's one clock.
+pub fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+impl AppState {
+    /// Opens the store, records the agreement's version if new, and makes the first snapshot.
+    pub fn open(
+        settings: Settings,
+        mission: MissionAgreement,
+    ) -> Result<Arc<AppState>, crate::ServerError> {
+        let database = PathBuf::from(&settings.database);
+        let mut store = Store::open(&database)?;
+        let version = store.record_agreement(&mission.name, &mission.source, &now())?;
+        if version.new {
+            truce_mission::record_agreement_version(
+                &mut store,
+                &mission.agreement,
+                &mission.path,
+                &mission.name,
+                &mission.source,
+                &version.sha256,
+                &now(),
+            )?;
+        }
+        let pseudonym_key = pseudonym_key(&mut store)?;
+        let as_of = match &settings.as_of {
+            Some(text) => Some(Day::parse_iso(text).ok_or_else(|| {
+                crate::ServerError::Settings(format!(
+                    "as_of is `{text}`: expected a date (YYYY-MM-DD)"
+                ))
+            })?),
+            None => None,
+        };
+        let mission = Arc::new(mission);
+        let snapshots = compute(&store, &mission.agreement, as_of, 1)?;
+        let state = AppState {
+            settings,
+            store: Mutex::new(store),
+            database,
+            mission,
+            as_of,
+            snapshots: RwLock::new(Arc::new(snapshots)),
+            generation: AtomicU64::new(1),
+            tokens: Mutex::new(HashMap::new()),
+            pseudonym_key,
+            metrics: Metrics::default(),
+            dirty: AtomicBool::new(false),
+            snapshot_wanted: tokio::sync::Notify::new(),
+            rate: Mutex::new(HashMap::new()),
+            openapi_json: std::sync::OnceLock::new(),
+        };
+        state.metrics.snapshots_made.fetch_add(1, Ordering::Relaxed);
+        Ok(Arc::new(state))
+    }
+
+    /// The store, for one request's work (call from a blocking task).
+    pub fn store(&self) -> ApiResult<MutexGuard<'_, Store>> {
+        self.store
+            .lock()
+            .map_err(|_| ApiError::internal("the store's lock was poisoned by a failed request"))
+    }
+
+    pub fn snapshots(&self) -> Arc<Snapshots> {
+        match self.snapshots.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Marks the snapshots out of date and wakes the task that remakes them.
+    pub fn evidence_changed(&self) {
+        self.dirty.store(true, Ordering::SeqCst);
+        self.snapshot_wanted.notify_one();
+    }
+
+    /// Remakes the snapshots now, from a connection of its own (the writers go on);
+    /// returns the new generation.
+    pub fn refresh(&self) -> ApiResult<u64> {
+        self.dirty.store(false, Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let store = Store::open(&self.database)?;
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let snapshots = compute(&store, &self.mission.agreement, self.as_of, generation)?;
+        let mut slot = match self.snapshots.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // A slower, older refresh never replaces a newer one.
+        if slot.staff.generation < generation {
+            *slot = Arc::new(snapshots);
+        }
+        self.metrics.snapshots_made.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut seconds) = self.metrics.last_snapshot_seconds.lock() {
+            *seconds = started.elapsed().as_secs_f64();
+        }
+        Ok(generation)
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty.load(Ordering::SeqCst)
+    }
+
+    pub fn remembered_token(&self, digest: &[u8; 32]) -> Option<Principal> {
+        let tokens = self.tokens.lock().ok()?;
+        let (principal, when) = tokens.get(digest)?;
+        (when.elapsed() < TOKEN_MEMORY).then(|| principal.clone())
+    }
+
+    pub fn remember_token(&self, digest: [u8; 32], principal: Principal) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            if tokens.len() > 10_000 {
+                tokens.retain(|_, (_, when)| when.elapsed() < TOKEN_MEMORY);
+            }
+            tokens.insert(digest, (principal, std::time::Instant::now()));
+        }
+    }
+
+    /// Forgets every remembered token (after a revocation or a disabled user).
+    pub fn forget_tokens(&self) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.clear();
+        }
+    }
+
+    /// How the ledger names who made a write. Staff are named; a monitor is
+    /// named by a pseudonym (a keyed hash of their user number) that the mission
+    /// can match to its users and no one else can, since a monitor's safety
+    /// depends on their name not reaching the parties who read the ledger.
+    pub fn ledger_actor(&self, principal: &Principal) -> serde_json::Value {
+        ledger_actor(&self.pseudonym_key, principal)
+    }
+}
+
+/// The key monitors' pseudonyms are made with, made once per store and kept in it.
+pub fn pseudonym_key(store: &mut Store) -> Result<Vec<u8>, truce_store::StoreError> {
+    store.server_secret("pseudonyms", || {
+        let mut key = vec![0u8; 32];
+        // Without randomness the key is still unique to this store's file and the
+        // time, which only weakens pseudonyms against someone who knows both.
+        if getrandom::fill(&mut key).is_err() {
+            key = sha2_of(&format!("{}{}", store_file_hint(), now()));
+        }
+        key
+    })
+}
+
+fn store_file_hint() -> String {
+    std::process::id().to_string()
+}
+
+/// How the ledger names who made a write (see [`AppState::ledger_actor`]).
+pub fn ledger_actor(pseudonym_key: &[u8], principal: &Principal) -> serde_json::Value {
+    match principal.role {
+        crate::auth::Role::Monitor => {
+            let mut data = pseudonym_key.to_vec();
+            data.extend_from_slice(format!("\0monitor\0{}", principal.id).as_bytes());
+            let digest = sha2_of_bytes(&data);
+            let pseudonym: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            serde_json::json!({"role": "monitor", "pseudonym": pseudonym})
+        }
+        role => serde_json::json!({"role": role.as_str(), "name": principal.name}),
+    }
+}
+
+fn sha2_of_bytes(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+fn sha2_of(text: &str) -> Vec<u8> {
+    sha2_of_bytes(text.as_bytes())
+}
+
+/// Checks the store's evidence: the staff's snapshot from every current report,
+/// the public's from all but the unpublished monitors' reports.
+fn compute(
+    store: &Store,
+    agreement: &Agreement,
+    as_of: Option<Day>,
+    generation: u64,
+) -> Result<Snapshots, truce_store::StoreError> {
+    let (reports, _) = store.reports_with_watermark(&truce_store::ReportFilter::default())?;
+    let pairs = |decisions: Vec<truce_store::KeptApartDecision>| -> Vec<KeptApart> {
+        decisions
+            .into_iter()
+            .map(|k| KeptApart {
+                first: k.first,
+                second: k.second,
+            })
+            .collect()
+    };
+    let kept_apart = pairs(store.kept_apart()?);
+    let kept_together = pairs(store.kept_together()?);
+    let unpublished = store.unpublished_monitor_reports()?;
+    let check = |reports: &[Report]| {
+        truce_engine::check(&CheckInput {
+            agreement,
+            reports,
+            as_of,
+            kept_apart: &kept_apart,
+            kept_together: &kept_together,
+        })
+    };
+    let staff_result = check(&reports);
+    if unpublished.is_empty() {
+        let staff = Arc::new(Snapshot::new(generation, staff_result, reports));
+        return Ok(Snapshots {
+            public: staff.clone(),
+            staff,
+        });
+    }
+    let public_reports: Vec<Report> = reports
+        .iter()
+        .filter(|r| {
+            !(r.provenance.source == truce_store::MONITOR_SOURCE
+                && unpublished.contains(&r.provenance.source_id))
+        })
+        .cloned()
+        .collect();
+    let public_result = check(&public_reports);
+    Ok(Snapshots {
+        staff: Arc::new(Snapshot::new(generation, staff_result, reports)),
+        public: Arc::new(Snapshot::new(generation, public_result, public_reports)),
+    })
+}

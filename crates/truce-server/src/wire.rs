@@ -1,0 +1,391 @@
+//! The JSON shapes of the API, converted by hand from the engine's values, and
+//! the disclosure policy applied while converting.
+//!
+//! Every answer that shows an incident, a finding or a report is built here
+//! through a [`Disclose`]: `Full` for the mission's staff (and a party's
+//! liaison on the findings against its party), `Public` otherwise. Under
+//! `Public` the policy decides: points snapped to a district- or province-sized
+//! cell (or dropped), place names coarsened to the district or province, the
+//! names of protected sites, the sources and free text withheld, and incident
+//! ids made opaque (a source's own id names the source). Nothing relies on the
+//! page to hide a field: a withheld field is not in the answer.
+
+use crate::settings::{Coordinates, Disclosure};
+use crate::state::Snapshot;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use truce_engine::result::IncidentSummary;
+use truce_model::finding::{Finding, Link};
+use truce_model::report::{LocationPrecision, LonLat, Report};
+use truce_model::time::DateSpan;
+use utoipa::ToSchema;
+
+/// How much of an item a caller may see.
+#[derive(Clone, Copy, Debug)]
+pub enum Disclose<'a> {
+    Full,
+    Public(&'a Disclosure),
+}
+
+/// The words that replace a withheld text.
+pub const WITHHELD: &str = "withheld under the mission's disclosure policy";
+
+/// An incident's id as the public sees it: opaque, stable, not naming the source.
+pub fn public_incident_id(id: &str) -> String {
+    let digest = Sha256::digest(id.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("incident-{hex}")
+}
+
+impl Disclose<'_> {
+    pub fn incident_id(&self, id: &str) -> String {
+        match self {
+            Disclose::Full => id.to_string(),
+            Disclose::Public(policy) if policy.sources => id.to_string(),
+            Disclose::Public(_) => public_incident_id(id),
+        }
+    }
+
+    /// A point as it may be shown.
+    pub fn point(&self, point: Option<LonLat>) -> Option<Point> {
+        let point = point?;
+        let cell = match self {
+            Disclose::Full => None,
+            Disclose::Public(policy) => policy.coordinates.cell_degrees(),
+        };
+        match cell {
+            None => Some(Point {
+                lon: point.lon,
+                lat: point.lat,
+            }),
+            Some(size) if size.is_finite() => Some(Point {
+                lon: snap(point.lon, size),
+                lat: snap(point.lat, size),
+            }),
+            Some(_) => None,
+        }
+    }
+
+    fn precision(&self, precision: LocationPrecision) -> LocationPrecision {
+        let floor = match self {
+            Disclose::Full => return precision,
+            Disclose::Public(policy) => match policy.coordinates {
+                Coordinates::Exact => return precision,
+                Coordinates::District => LocationPrecision::District,
+                Coordinates::Province => LocationPrecision::Province,
+                Coordinates::Withheld => LocationPrecision::Unknown,
+            },
+        };
+        precision.max(floor)
+    }
+}
+
+/// The centre of the cell of `size` degrees that `value` falls in.
+fn snap(value: f64, size: f64) -> f64 {
+    let centre = (value / size).floor() * size + size / 2.0;
+    // Whole thousandths: the answer shows no digit the cell does not justify.
+    (centre * 1000.0).round() / 1000.0
+}
+
+/// A point in WGS 84 degrees.
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+pub struct Point {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// The days an event may have happened on.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Dates {
+    /// First possible day (YYYY-MM-DD).
+    pub first: String,
+    /// Last possible day (YYYY-MM-DD).
+    pub last: String,
+    /// `day`, `days`, `week`, `month` or `year`.
+    pub precision: String,
+}
+
+impl From<&DateSpan> for Dates {
+    fn from(span: &DateSpan) -> Dates {
+        Dates {
+            first: span.first.to_string(),
+            last: span.last.to_string(),
+            precision: kebab(&span.precision),
+        }
+    }
+}
+
+/// A value's serde name (the enums of the model are kebab-case strings).
+fn kebab<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// One link of a reason chain.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReasonWire {
+    /// `actor`, `initiator`, `target`, `place`, `site`, `kind`, `date`, `exception` or `evidence`.
+    pub link: String,
+    /// `certain` or `possible`.
+    pub certainty: String,
+    pub text: String,
+}
+
+/// One incident judged against one clause, for one responsible actor.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FindingWire {
+    pub id: String,
+    pub incident: String,
+    pub clause: String,
+    /// The responsible party, when the actor answers to one.
+    pub party: Option<String>,
+    pub actor: String,
+    /// `violation` or `allowed`.
+    pub verdict: String,
+    /// `certain` or `possible`.
+    pub certainty: String,
+    pub confidence: f64,
+    pub date: Dates,
+    pub reasons: Vec<ReasonWire>,
+}
+
+/// Casualties as a range.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CasualtiesWire {
+    pub low: u32,
+    pub best: u32,
+    pub high: u32,
+    pub civilians: Option<u32>,
+}
+
+/// A report behind an incident.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReportWire {
+    /// `source:source_id`.
+    pub id: String,
+    pub source: String,
+    pub date: Dates,
+    pub place: Option<String>,
+    pub point: Option<Point>,
+    pub location_precision: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub casualties: Option<CasualtiesWire>,
+    pub summary: Option<String>,
+    pub urls: Vec<String>,
+    pub media: Vec<String>,
+}
+
+impl ReportWire {
+    /// A report in full (staff, or a monitor's own).
+    pub fn full(report: &Report) -> ReportWire {
+        ReportWire {
+            id: report.id(),
+            source: report.provenance.source.clone(),
+            date: Dates::from(&report.date),
+            place: report.location.place.clone(),
+            point: report.location.point.map(|p| Point {
+                lon: p.lon,
+                lat: p.lat,
+            }),
+            location_precision: kebab(&report.location.precision),
+            kind: report.kind.clone(),
+            kind_label: report.kind_label.clone(),
+            casualties: report.casualties.map(casualties),
+            summary: report.summary.clone(),
+            urls: report.urls.clone(),
+            media: report.media.clone(),
+        }
+    }
+}
+
+fn casualties(c: truce_model::report::Casualties) -> CasualtiesWire {
+    CasualtiesWire {
+        low: c.low,
+        best: c.best,
+        high: c.high,
+        civilians: c.civilians,
+    }
+}
+
+/// What happened, as established from one or more reports.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct IncidentWire {
+    pub id: String,
+    pub date: Dates,
+    pub place: Option<String>,
+    pub point: Option<Point>,
+    pub location_precision: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub casualties: Option<CasualtiesWire>,
+    pub summary: Option<String>,
+    /// `single-source`, `corroborated` or `contested`.
+    pub grade: String,
+    pub independent_sources: u32,
+    pub zones: Vec<String>,
+    pub possible_zones: Vec<String>,
+    /// How many reports it rests on.
+    pub report_count: usize,
+}
+
+/// An incident with its findings and, where the caller may see them, its reports.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct IncidentDetail {
+    pub incident: IncidentWire,
+    pub findings: Vec<FindingWire>,
+    /// Empty when the sources are withheld from the caller.
+    pub reports: Vec<ReportWire>,
+}
+
+/// The names the public must not read: the agreement's protected sites.
+pub struct Withheld<'a> {
+    pub site_names: &'a [String],
+}
+
+impl Withheld<'_> {
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for name in self.site_names {
+            if !name.is_empty() && out.contains(name.as_str()) {
+                out = out.replace(name.as_str(), "a protected site");
+            }
+        }
+        out
+    }
+}
+
+/// The place name the public may read: the representative report's district or
+/// province (as the policy's coarseness), never a village or a facility.
+fn public_place(
+    snapshot: &Snapshot,
+    incident: &IncidentSummary,
+    policy: &Disclosure,
+) -> Option<String> {
+    if policy.facility_names && policy.coordinates == Coordinates::Exact {
+        return Some(incident.place.clone());
+    }
+    let report = incident
+        .reports
+        .first()
+        .and_then(|id| snapshot.report_index.get(id))
+        .and_then(|&i| snapshot.reports.get(i))?;
+    let location = &report.location;
+    let coarse = match policy.coordinates {
+        Coordinates::Exact | Coordinates::District => {
+            location.admin2.clone().or_else(|| location.admin1.clone())
+        }
+        Coordinates::Province => location.admin1.clone(),
+        Coordinates::Withheld => None,
+    };
+    coarse.or_else(|| location.country.clone())
+}
+
+pub fn incident_wire(
+    snapshot: &Snapshot,
+    incident: &IncidentSummary,
+    disclose: Disclose<'_>,
+) -> IncidentWire {
+    let (place, summary) = match disclose {
+        Disclose::Full => (Some(incident.place.clone()), incident.summary.clone()),
+        Disclose::Public(policy) => (
+            public_place(snapshot, incident, policy),
+            incident.summary.clone().filter(|_| policy.summaries),
+        ),
+    };
+    IncidentWire {
+        id: disclose.incident_id(&incident.id),
+        date: Dates::from(&incident.date),
+        place,
+        point: disclose.point(incident.point),
+        location_precision: kebab(&disclose.precision(incident.location_precision)),
+        kind: incident.kind.clone(),
+        kind_label: incident.kind_label.clone(),
+        casualties: incident.casualties.map(casualties),
+        summary,
+        grade: kebab(&incident.grade),
+        independent_sources: incident.independent_sources,
+        zones: incident.zones.clone(),
+        possible_zones: incident.possible_zones.clone(),
+        report_count: incident.reports.len(),
+    }
+}
+
+pub fn finding_wire(
+    finding: &Finding,
+    disclose: Disclose<'_>,
+    withheld: &Withheld<'_>,
+) -> FindingWire {
+    let incident = disclose.incident_id(&finding.incident);
+    let reasons = finding
+        .reasons
+        .iter()
+        .map(|reason| {
+            let text = match disclose {
+                Disclose::Full => reason.text.clone(),
+                Disclose::Public(policy) => match reason.link {
+                    // These name the exact point, the distance to a named facility
+                    // or the sources: said again without them.
+                    Link::Place if policy.coordinates != Coordinates::Exact => {
+                        format!("the place: {WITHHELD}")
+                    }
+                    Link::Site
+                        if !policy.facility_names || policy.coordinates != Coordinates::Exact =>
+                    {
+                        format!("near a protected site: its name and the distance are {WITHHELD}")
+                    }
+                    Link::Evidence if !policy.sources => {
+                        format!("the reports it rests on: {WITHHELD}")
+                    }
+                    _ if !policy.facility_names => withheld.scrub(&reason.text),
+                    _ => reason.text.clone(),
+                },
+            };
+            ReasonWire {
+                link: kebab(&reason.link),
+                certainty: reason.certainty.as_str().to_string(),
+                text,
+            }
+        })
+        .collect();
+    FindingWire {
+        id: format!("{incident}/{}/{}", finding.clause, finding.actor),
+        incident,
+        clause: finding.clause.to_string(),
+        party: finding.party.as_deref().map(str::to_string),
+        actor: finding.actor.to_string(),
+        verdict: kebab(&finding.verdict),
+        certainty: finding.certainty.as_str().to_string(),
+        confidence: finding.confidence,
+        date: Dates::from(&finding.date),
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapping_keeps_a_point_in_its_cell() {
+        for value in [-179.99, -0.1, 0.0, 0.124, 36.2021, 89.99] {
+            let snapped = snap(value, 0.25);
+            assert!(
+                (snapped - value).abs() <= 0.125 + 1e-9,
+                "{value} → {snapped}"
+            );
+            assert_eq!(snapped, snap(snapped, 0.25), "stable");
+        }
+        assert_eq!(snap(36.2021, 0.25), 36.125);
+        assert_eq!(snap(36.2021, 1.0), 36.5);
+    }
+
+    #[test]
+    fn public_ids_do_not_name_the_source() {
+        let id = public_incident_id("ucdp-ged:233200");
+        assert!(id.starts_with("incident-") && !id.contains("ucdp"));
+        assert_eq!(id, public_incident_id("ucdp-ged:233200"));
+    }
+}

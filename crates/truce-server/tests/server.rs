@@ -1,0 +1,797 @@
+//! The server, tested through its router with real requests, on a real SQLite
+//! store holding the 6,170 real UCDP GED events of Syria 2016 and the Syria
+//! example agreement.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+use truce_server::auth::Role;
+use truce_server::settings::Settings;
+use truce_server::{AppState, app, load_agreement};
+use truce_store::Store;
+
+const AT: &str = "2026-11-25T00:00:00Z";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The callers every route is tried with.
+const CALLERS: [&str; 8] = [
+    "anonymous",
+    "observer",
+    "monitor",
+    "analyst",
+    "admin",
+    "liaison",
+    "other-liaison",
+    "revoked",
+];
+
+struct Fixture {
+    _dir: TempDir,
+    db: PathBuf,
+    state: Arc<AppState>,
+    app: Router,
+    tokens: BTreeMap<&'static str, String>,
+}
+
+/// A folder removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(name: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!(
+        "truce-server-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    TempDir(dir)
+}
+
+fn fixture(name: &str) -> Fixture {
+    let dir = temp_dir(name);
+    let db = dir.0.join("mission.db");
+    let mut store = Store::open(&db).expect("store");
+    let ged = repo().join("examples/syria-2016/data/ged191_syria_2016.csv");
+    let bytes = std::fs::read(&ged).expect("GED file");
+    let imported = truce_ingest::import_reader(
+        "ged191_syria_2016.csv",
+        bytes.as_slice(),
+        None,
+        &truce_ingest::ImportOptions { keep_raw: false },
+    )
+    .expect("import");
+    let meta = truce_store::FileMeta {
+        name: "ged191_syria_2016.csv".into(),
+        sha256: truce_store::sha256_hex(&bytes),
+        size: bytes.len() as u64,
+        format: "ucdp-ged".into(),
+    };
+    let mut run = store.begin_import(&meta, AT).expect("run");
+    run.add(&imported.reports, &imported.quarantined)
+        .expect("add");
+    run.finish(AT).expect("finish");
+
+    let users: [(&'static str, Role, Option<&str>); 7] = [
+        ("observer", Role::Observer, None),
+        ("monitor", Role::Monitor, None),
+        ("analyst", Role::Analyst, None),
+        ("admin", Role::MissionAdmin, None),
+        ("liaison", Role::PartyLiaison, Some("russia")),
+        ("other-liaison", Role::PartyLiaison, Some("opposition")),
+        ("revoked", Role::Analyst, None),
+    ];
+    let mut tokens = BTreeMap::new();
+    for (name, role, party) in users {
+        let id = store
+            .add_principal(name, role.as_str(), party, None, AT)
+            .expect("add user")
+            .expect("new user");
+        let stored = store.principal(id).expect("read").expect("user");
+        let issued = truce_server::admin::issue_token(
+            &mut store,
+            &stored,
+            None,
+            json!({"role": "test"}),
+            json!({"role": role.as_str(), "id": id}),
+        )
+        .expect("token");
+        if name == "revoked" {
+            store.revoke_token(issued.id, AT).expect("revoke");
+        }
+        tokens.insert(name, issued.token);
+    }
+    drop(store);
+
+    let mission =
+        load_agreement(&repo().join("examples/syria-2016/agreement.toml")).expect("agreement");
+    let settings = Settings {
+        database: db.display().to_string(),
+        ..Settings::default()
+    };
+    let state = AppState::open(settings, mission).expect("state");
+    let app = app(state.clone());
+    Fixture {
+        _dir: dir,
+        db,
+        state,
+        app,
+        tokens,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    text: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl Fixture {
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        caller: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = self.tokens.get(caller) {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        let response = self.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Answer {
+            status,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, uri: &str, caller: &str) -> Answer {
+        self.call(Method::GET, uri, caller, None, None).await
+    }
+}
+
+fn monitor_report(text: &str) -> Value {
+    json!({
+        "date": "2016-09-20",
+        "lat": 36.2021,
+        "lon": 37.1343,
+        "location_precision": "exact",
+        "place": "Urum al-Kubra",
+        "kind": "air-strike",
+        "actors": [{"name": "Russian Air Force", "role": "initiator"}],
+        "casualties": {"low": 10, "best": 12, "high": 20},
+        "text": text,
+        "attachments": ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
+    })
+}
+
+/// What each caller gets from each route, in the order of [`CALLERS`].
+fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
+    const PUBLIC: [u16; 8] = [200, 200, 200, 200, 200, 200, 200, 401];
+    const ADMIN_ONLY: [u16; 8] = [401, 403, 403, 403, 200, 403, 403, 401];
+    const STAFF: [u16; 8] = [401, 403, 403, 200, 200, 403, 403, 401];
+    BTreeMap::from([
+        (("GET", "/healthz"), [200; 8]),
+        (("GET", "/openapi.json"), [200; 8]),
+        (("GET", "/metrics"), ADMIN_ONLY),
+        (
+            ("GET", "/api/v1/me"),
+            [401, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (("GET", "/api/v1/agreement"), PUBLIC),
+        (
+            ("GET", "/api/v1/agreement/versions"),
+            [401, 403, 403, 200, 200, 200, 200, 401],
+        ),
+        (("GET", "/api/v1/brackets"), PUBLIC),
+        (("GET", "/api/v1/steps"), PUBLIC),
+        (("GET", "/api/v1/findings"), PUBLIC),
+        (("GET", "/api/v1/incidents"), PUBLIC),
+        (("GET", "/api/v1/incidents/{id}"), PUBLIC),
+        (("GET", "/api/v1/map/incidents"), PUBLIC),
+        (("GET", "/api/v1/timeline"), PUBLIC),
+        (
+            ("POST", "/api/v1/reports"),
+            [401, 403, 201, 201, 201, 403, 403, 401],
+        ),
+        (
+            ("GET", "/api/v1/reports"),
+            [401, 403, 200, 200, 200, 403, 403, 401],
+        ),
+        (("POST", "/api/v1/reports/{submission}/publish"), STAFF),
+        (("POST", "/api/v1/check"), STAFF),
+        // No checkpoint is signed in this store: found by no one, refused to a revoked token.
+        (
+            ("GET", "/api/v1/ledger/checkpoint"),
+            [404, 404, 404, 404, 404, 404, 404, 401],
+        ),
+        (("GET", "/api/v1/ledger/proof/inclusion"), PUBLIC),
+        (("GET", "/api/v1/ledger/proof/consistency"), PUBLIC),
+        (
+            ("GET", "/api/v1/entitlements"),
+            [401, 403, 403, 200, 200, 200, 200, 401],
+        ),
+        (("GET", "/api/v1/users"), ADMIN_ONLY),
+        (
+            ("POST", "/api/v1/users"),
+            [401, 403, 403, 403, 201, 403, 403, 401],
+        ),
+        (("GET", "/api/v1/tokens"), ADMIN_ONLY),
+        (
+            ("POST", "/api/v1/tokens"),
+            [401, 403, 403, 403, 201, 403, 403, 401],
+        ),
+        (
+            ("DELETE", "/api/v1/tokens/{id}"),
+            [401, 403, 403, 403, 204, 403, 403, 401],
+        ),
+    ])
+}
+
+/// Every route of the OpenAPI document, tried by every caller: the expected
+/// status each time, and a route without a line in the matrix fails the test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let f = fixture("matrix");
+    let document = f.get("/openapi.json", "anonymous").await.json();
+    let mut routes = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            routes.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let matrix = expected_matrix();
+    let listed: BTreeSet<(String, String)> = matrix
+        .keys()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        routes, listed,
+        "the OpenAPI document's routes and the matrix must list the same routes"
+    );
+
+    let mut failures = Vec::new();
+    let mut counter = 0u32;
+    for ((method, path), expected) in &matrix {
+        for (caller, want) in CALLERS.iter().zip(expected) {
+            counter += 1;
+            let (uri, body, key) = match (*method, *path) {
+                ("GET", "/api/v1/incidents/{id}") => {
+                    let list = f.get("/api/v1/incidents?limit=1", caller).await;
+                    let id = if list.status == StatusCode::OK {
+                        list.json()["items"][0]["id"]
+                            .as_str()
+                            .unwrap_or("none")
+                            .to_string()
+                    } else {
+                        "none".to_string()
+                    };
+                    (format!("/api/v1/incidents/{id}"), None, None)
+                }
+                ("GET", "/api/v1/ledger/proof/inclusion") => (
+                    "/api/v1/ledger/proof/inclusion?index=0".to_string(),
+                    None,
+                    None,
+                ),
+                ("GET", "/api/v1/ledger/proof/consistency") => (
+                    "/api/v1/ledger/proof/consistency?from=1".to_string(),
+                    None,
+                    None,
+                ),
+                ("POST", "/api/v1/reports") => (
+                    path.to_string(),
+                    Some(monitor_report("matrix")),
+                    Some(format!("matrix-{counter}")),
+                ),
+                ("POST", "/api/v1/reports/{submission}/publish") => {
+                    // A new submission each time, so each allowed caller has one to publish.
+                    let made = f
+                        .call(
+                            Method::POST,
+                            "/api/v1/reports",
+                            "monitor",
+                            Some(monitor_report("to publish")),
+                            Some(&format!("publish-{counter}")),
+                        )
+                        .await;
+                    let n = made.json()["submission"].as_i64().expect("submission");
+                    (format!("/api/v1/reports/{n}/publish"), None, None)
+                }
+                ("POST", "/api/v1/users") => (
+                    path.to_string(),
+                    Some(json!({"name": format!("user-{counter}"), "role": "analyst"})),
+                    None,
+                ),
+                ("POST", "/api/v1/tokens") => (
+                    path.to_string(),
+                    Some(json!({"user": "monitor", "label": "matrix"})),
+                    None,
+                ),
+                ("DELETE", "/api/v1/tokens/{id}") => {
+                    let made = f
+                        .call(
+                            Method::POST,
+                            "/api/v1/tokens",
+                            "admin",
+                            Some(json!({"user": "observer"})),
+                            None,
+                        )
+                        .await;
+                    let n = made.json()["id"].as_i64().expect("token id");
+                    (format!("/api/v1/tokens/{n}"), None, None)
+                }
+                _ => (path.to_string(), None, None),
+            };
+            let method = Method::from_bytes(method.as_bytes()).expect("method");
+            let answer = f
+                .call(method.clone(), &uri, caller, body, key.as_deref())
+                .await;
+            if answer.status.as_u16() != *want {
+                failures.push(format!(
+                    "{method} {uri} as {caller}: {} (expected {want}): {}",
+                    answer.status,
+                    answer.text.chars().take(200).collect::<String>()
+                ));
+            }
+            // Every error has the API's shape and a documented code.
+            if !answer.status.is_success() {
+                let body = answer.json();
+                let code = body["code"].as_str().unwrap_or_default();
+                assert!(
+                    truce_server::error::ERROR_CODES
+                        .iter()
+                        .any(|(c, s, _)| *c == code && *s == answer.status.as_u16()),
+                    "{method} {uri} as {caller}: undocumented error {code} {}",
+                    answer.status
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every number under a `point` or a GeoJSON geometry, with where it was.
+fn points(value: &Value, path: &str, out: &mut Vec<(String, f64)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let here = format!("{path}.{key}");
+                if key == "point" || key == "geometry" {
+                    numbers(v, &here, out);
+                } else {
+                    points(v, &here, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                points(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn numbers(value: &Value, path: &str, out: &mut Vec<(String, f64)>) {
+    match value {
+        Value::Number(n) => out.push((path.to_string(), n.as_f64().unwrap_or(f64::NAN))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| numbers(v, &format!("{path}[{i}]"), out)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| numbers(v, &format!("{path}.{k}"), out)),
+        _ => {}
+    }
+}
+
+/// Everything an observer (and a caller without a token) can read, page by
+/// page: no name of a protected site, no source, no free text, no unpublished
+/// monitor's report, and no coordinate finer than the district cells of the policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_never_reads_a_withheld_field() {
+    let f = fixture("disclosure");
+    // An unpublished monitor's report, with words of its own to look for.
+    let secret = "seen by monitor near the clinic gate";
+    let made = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report(secret)),
+            Some("disclosure-1"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let refreshed = f
+        .call(Method::POST, "/api/v1/check", "analyst", None, None)
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    // The staff see the monitor's report behind an incident; the public must not.
+    let staff = f
+        .get("/api/v1/incidents?limit=1000", "analyst")
+        .await
+        .json();
+    let staff_text = staff.to_string();
+
+    let mut answers = Vec::new();
+    for caller in ["anonymous", "observer"] {
+        for uri in [
+            "/api/v1/agreement",
+            "/api/v1/brackets",
+            "/api/v1/steps",
+            "/api/v1/timeline",
+            "/api/v1/map/incidents",
+        ] {
+            answers.push((uri.to_string(), f.get(uri, caller).await));
+        }
+        for list in ["/api/v1/findings", "/api/v1/incidents"] {
+            let mut cursor: Option<String> = None;
+            loop {
+                let uri = match &cursor {
+                    Some(c) => format!("{list}?limit=1000&cursor={c}"),
+                    None => format!("{list}?limit=1000"),
+                };
+                let page = f.get(&uri, caller).await;
+                assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.text);
+                let json = page.json();
+                if list.ends_with("incidents") {
+                    for item in json["items"].as_array().expect("items").iter().take(50) {
+                        let id = item["id"].as_str().expect("id");
+                        let detail = f.get(&format!("/api/v1/incidents/{id}"), caller).await;
+                        assert_eq!(detail.status, StatusCode::OK, "{id}");
+                        answers.push((format!("/api/v1/incidents/{id}"), detail));
+                    }
+                }
+                cursor = json["next_cursor"].as_str().map(str::to_string);
+                answers.push((uri, page));
+                if cursor.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    let site_names: Vec<String> = f
+        .state
+        .mission
+        .agreement
+        .sites
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert!(!site_names.is_empty());
+    let mut checked_points = 0;
+    for (uri, answer) in &answers {
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        let text = &answer.text;
+        for name in &site_names {
+            assert!(
+                !text.contains(name.as_str()),
+                "{uri} names the site `{name}`"
+            );
+        }
+        for withheld in ["ucdp-ged", "monitor:", secret, "Urum al-Kubra"] {
+            assert!(!text.contains(withheld), "{uri} shows `{withheld}`");
+        }
+        let json = answer.json();
+        let mut found = Vec::new();
+        points(&json, "", &mut found);
+        for (at, value) in found {
+            checked_points += 1;
+            // District cells are 0.25° wide: a shown coordinate is a cell's centre.
+            let offset = (value - 0.125) / 0.25;
+            assert!(
+                (offset - offset.round()).abs() < 1e-6,
+                "{uri}{at} = {value} is finer than the district cells"
+            );
+        }
+        if uri.starts_with("/api/v1/agreement") {
+            assert!(json["text"].is_null(), "the agreement's text is withheld");
+        }
+    }
+    assert!(
+        checked_points > 1000,
+        "only {checked_points} points checked"
+    );
+    // The staff's view did show what the public's withholds (the test can fail).
+    assert!(staff_text.contains("ucdp-ged:"));
+    let detail_ids: Vec<String> = staff["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(!detail_ids.is_empty());
+}
+
+/// A party's liaison sees its own entitlements and nothing of another party's,
+/// the findings against its party in full, and other findings as the public does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another() {
+    let f = fixture("liaison");
+    let own = f.get("/api/v1/entitlements", "liaison").await.json();
+    let own: Vec<&Value> = own.as_array().expect("list").iter().collect();
+    assert!(!own.is_empty());
+    assert!(own.iter().all(|e| e["to"] == "russia"), "{own:?}");
+    let other = f.get("/api/v1/entitlements", "other-liaison").await.json();
+    assert!(
+        other
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|e| e["to"] == "opposition")
+    );
+    let all = f.get("/api/v1/entitlements", "analyst").await.json();
+    assert!(all.as_array().expect("list").len() > own.len());
+
+    // Findings: the government side's liaison reads its own findings with the
+    // sources' ids; the opposition's liaison reads the same findings opaque.
+    let store = Store::open(&f.db).expect("store");
+    let mut store = store;
+    let id = store
+        .add_principal(
+            "gov-liaison",
+            "party-liaison",
+            Some("government-side"),
+            None,
+            AT,
+        )
+        .expect("add")
+        .expect("new");
+    let stored = store.principal(id).expect("read").expect("user");
+    let token = truce_server::admin::issue_token(
+        &mut store,
+        &stored,
+        None,
+        json!({"role": "test"}),
+        json!({"id": id}),
+    )
+    .expect("token");
+    let mut f = f;
+    f.tokens.insert("gov", token.token);
+    let gov = f
+        .get("/api/v1/findings?party=government-side&limit=20", "gov")
+        .await
+        .json();
+    let items = gov["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| {
+        i["incident"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("ucdp-ged:")
+    }));
+    let seen_by_other = f
+        .get(
+            "/api/v1/findings?party=government-side&limit=20",
+            "other-liaison",
+        )
+        .await
+        .json();
+    let items = seen_by_other["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    // Opaque unless the incident also holds a finding against the opposition
+    // (a clash both sides are said to have fought), which its liaison reads in full.
+    let mut opaque = 0;
+    for item in items {
+        let incident = item["incident"].as_str().expect("incident");
+        if incident.starts_with("incident-") {
+            opaque += 1;
+            continue;
+        }
+        let detail = f
+            .get(&format!("/api/v1/incidents/{incident}"), "analyst")
+            .await
+            .json();
+        assert!(
+            detail["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .any(|f| f["party"] == "opposition"),
+            "{incident} is shown in full to the opposition's liaison without a finding against it"
+        );
+    }
+    assert!(
+        opaque > 0,
+        "no finding was shown opaque to another party's liaison"
+    );
+}
+
+/// 50 monitors filing at once, each report sent twice (a retry after a lost
+/// answer): every report stored exactly once, each with its ledger entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_monitors_store_every_report_exactly_once() {
+    let f = Arc::new(fixture("concurrent"));
+    let ledger_before = Store::open(&f.db)
+        .expect("store")
+        .ledger_len()
+        .expect("len");
+    let mut tasks = Vec::new();
+    for monitor in 0..50 {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for n in 0..10 {
+                let key = format!("m{monitor}-r{n}");
+                let body = monitor_report(&format!("report {n} of monitor {monitor}"));
+                for _ in 0..2 {
+                    let answer = f
+                        .call(
+                            Method::POST,
+                            "/api/v1/reports",
+                            "monitor",
+                            Some(body.clone()),
+                            Some(&key),
+                        )
+                        .await;
+                    statuses.push(answer.status.as_u16());
+                }
+            }
+            statuses
+        }));
+    }
+    let mut created = 0;
+    let mut repeated = 0;
+    for task in tasks {
+        for status in task.await.expect("task") {
+            match status {
+                201 => created += 1,
+                200 => repeated += 1,
+                other => panic!("unexpected status {other}"),
+            }
+        }
+    }
+    assert_eq!((created, repeated), (500, 500));
+    let store = Store::open(&f.db).expect("store");
+    let stored = store
+        .monitor_reports(&truce_store::SubmissionFilter::default())
+        .expect("list");
+    assert_eq!(stored.len(), 500);
+    let ids: BTreeSet<&str> = stored.iter().map(|(s, _)| s.source_id.as_str()).collect();
+    assert_eq!(ids.len(), 500);
+    assert_eq!(store.ledger_len().expect("len") - ledger_before, 500);
+    // The same key with another report is refused, and stores nothing.
+    let reused = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report("something else")),
+            Some("m0-r0"),
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::CONFLICT);
+    assert_eq!(reused.json()["code"], "idempotency-key-reused");
+}
+
+/// Bad reports are refused with the field named; nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_report_names_its_field() {
+    let f = fixture("bad-report");
+    let cases = [
+        (
+            json!({"date": "2016-02-30", "kind": "air-strike", "location_precision": "unknown"}),
+            "`date`",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strik", "location_precision": "unknown"}),
+            "did you mean `air-strike`",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strike", "location_precision": "exact", "lat": 95.0, "lon": 1.0}),
+            "lat/lon",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strike", "location_precision": "unknown", "casualties": {"low": 5, "best": 2, "high": 9}}),
+            "`casualties`",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strike", "location_precision": "unknown", "attachments": ["abc"]}),
+            "attachments[0]",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strike", "location_precision": "somewhere"}),
+            "location_precision",
+        ),
+        (
+            json!({"date": "2016-02-03", "kind": "air-strike", "location_precision": "unknown", "colour": "red"}),
+            "colour",
+        ),
+    ];
+    for (i, (body, named)) in cases.into_iter().enumerate() {
+        let answer = f
+            .call(
+                Method::POST,
+                "/api/v1/reports",
+                "monitor",
+                Some(body),
+                Some(&format!("bad-{i}")),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.text
+        );
+        assert!(answer.text.contains(named), "{named}: {}", answer.text);
+    }
+    let missing_key = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report("x")),
+            None,
+        )
+        .await;
+    assert_eq!(missing_key.status, StatusCode::BAD_REQUEST);
+    assert!(missing_key.text.contains("idempotency-key"));
+    let store = Store::open(&f.db).expect("store");
+    assert!(
+        store
+            .monitor_reports(&truce_store::SubmissionFilter::default())
+            .expect("list")
+            .is_empty()
+    );
+}
+
+/// docs/api-errors.md lists exactly the codes the server can answer with.
+#[test]
+fn the_error_table_is_documented() {
+    let doc =
+        std::fs::read_to_string(repo().join("docs/api-errors.md")).expect("docs/api-errors.md");
+    for (code, status, _) in truce_server::error::ERROR_CODES {
+        let row = format!("| `{code}` | {status} |");
+        assert!(
+            doc.contains(&row),
+            "docs/api-errors.md lacks the row `{row}`"
+        );
+    }
+    let rows = doc.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(
+        rows,
+        truce_server::error::ERROR_CODES.len(),
+        "rows in docs/api-errors.md"
+    );
+}
