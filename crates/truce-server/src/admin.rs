@@ -112,7 +112,8 @@ pub fn check_new_user(
     security(("bearer" = [])),
     request_body = NewUser,
     responses((status = 201, body = UserWire), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn add_user(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -259,7 +260,8 @@ pub fn issue_token(
     security(("bearer" = [])),
     request_body = NewTokenIn,
     responses((status = 201, body = IssuedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn add_token(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -291,7 +293,7 @@ pub async fn add_token(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "users",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "the token's number")),
-    responses((status = 204, description = "revoked"), (status = 401, body = ErrorBody),
+    responses((status = 204, description = "revoked"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<Arc<AppState>>,

@@ -192,7 +192,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/reports/{submission}/publish", tag = "reports",
     security(("bearer" = [])),
     params(("submission" = i64, Path, description = "the submission's number")),
-    responses((status = 200, body = Submission), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Submission), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<Arc<AppState>>,
