@@ -45,42 +45,10 @@ pub fn record_finished_imports(db: &Path) -> Result<()> {
         .filter_map(|r| r["run"].as_i64())
         .collect();
     for run in store.runs()? {
-        let Some(finished) = &run.finished else {
-            continue;
-        };
-        if recorded.contains(&run.id) {
+        if run.finished.is_none() || recorded.contains(&run.id) {
             continue;
         }
-        let c = run.counts;
-        let reasons: Vec<Value> = run
-            .reasons
-            .iter()
-            .map(|r| {
-                json!({
-                    "outcome": if r.skipped { "skipped" } else { "quarantined" },
-                    "field": r.field,
-                    "reason": r.reason,
-                    "count": r.count,
-                })
-            })
-            .collect();
-        let record = json!({
-            "type": "import-run",
-            "at": finished,
-            "run": run.id,
-            "file": run.file.name,
-            "file_sha256": run.file.sha256,
-            "size": run.file.size,
-            "format": run.file.format,
-            "started": run.started,
-            "read": c.read,
-            "stored": c.stored,
-            "duplicates": c.duplicates,
-            "revised": c.revised,
-            "quarantined": c.quarantined,
-            "skipped": c.skipped,
-            "reasons": reasons,
-        });
+        let record = truce_mission::import_run_record(&run);
         append(&mut store, record)?;
     }
     Ok(())

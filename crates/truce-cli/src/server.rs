@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use truce_server::auth::{Principal, Role};
 use truce_server::settings::{Coordinates, LogFormat, Settings};
-use truce_store::Store;
+use truce_store::Storage;
 
 /// What `truce serve` is told on its command line (over the settings file and the environment).
 pub struct ServeFlags {
@@ -81,6 +81,12 @@ pub fn serve(flags: ServeFlags) -> Result<u8> {
     Ok(0)
 }
 
+/// The store `--db` names: a SQLite file or a PostgreSQL URL.
+fn open(db: &Path) -> Result<Box<dyn Storage>> {
+    let name = db.to_str().context("--db is not UTF-8")?;
+    Ok(truce_store::open_storage(name)?)
+}
+
 /// Who made a change from the command line, as the ledger records it.
 fn command_line_actor() -> serde_json::Value {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
@@ -121,12 +127,12 @@ pub fn users_add(
         .map(truce_server::auth::hash_secret)
         .transpose()
         .map_err(|e| anyhow::anyhow!(e.message))?;
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     let at = crate::store::now();
     let Some(id) = store.add_principal(name, role.as_str(), party, hash.as_deref(), &at)? else {
         bail!("a user named `{name}` exists in `{}`", db.display());
     };
-    let key = truce_server::state::pseudonym_key(&mut store)?;
+    let key = truce_server::state::pseudonym_key(store.as_mut())?;
     let user = Principal {
         id,
         name: name.to_string(),
@@ -134,7 +140,7 @@ pub fn users_add(
         party: party.map(str::to_string),
     };
     truce_mission::append(
-        &mut store,
+        store.as_mut(),
         &json!({
             "type": "user-added",
             "at": at,
@@ -148,7 +154,7 @@ pub fn users_add(
 }
 
 pub fn users_list(db: &Path) -> Result<String> {
-    let store = Store::open(db)?;
+    let mut store = open(db)?;
     let mut out = String::new();
     for p in store.principals()? {
         out.push_str(&format!(
@@ -172,17 +178,17 @@ pub fn users_list(db: &Path) -> Result<String> {
 
 /// `truce tokens create`: prints the token once, on standard output.
 pub fn tokens_create(db: &Path, user: &str, label: Option<&str>) -> Result<String> {
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     let stored = store.principal_by_name(user)?.with_context(|| {
         format!(
             "no user `{user}` in `{}` (`truce users list`)",
             db.display()
         )
     })?;
-    let key = truce_server::state::pseudonym_key(&mut store)?;
+    let key = truce_server::state::pseudonym_key(store.as_mut())?;
     let in_ledger = truce_server::state::ledger_actor(&key, &principal_of(&stored)?);
     let issued = truce_server::admin::issue_token(
-        &mut store,
+        store.as_mut(),
         &stored,
         label,
         command_line_actor(),
@@ -197,7 +203,7 @@ pub fn tokens_create(db: &Path, user: &str, label: Option<&str>) -> Result<Strin
 }
 
 pub fn tokens_list(db: &Path) -> Result<String> {
-    let store = Store::open(db)?;
+    let mut store = open(db)?;
     let mut out = String::new();
     for t in store.tokens()? {
         out.push_str(&format!(
@@ -219,13 +225,13 @@ pub fn tokens_list(db: &Path) -> Result<String> {
 }
 
 pub fn tokens_revoke(db: &Path, id: i64) -> Result<String> {
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     let at = crate::store::now();
     if !store.revoke_token(id, &at)? {
         bail!("no token {id} in force in `{}`", db.display());
     }
     truce_mission::append(
-        &mut store,
+        store.as_mut(),
         &json!({"type": "token-revoked", "at": at, "token": id, "by": command_line_actor()}),
         &at,
     )?;

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use truce_audit::{canonical_json, leaf_hash};
 use truce_model::agreement::Agreement;
-use truce_store::{LedgerRecord, Store, StoreError};
+use truce_store::{LedgerRecord, RunInfo, Storage, StoreError};
 
 /// What can go wrong while recording.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ pub fn ledger_record(record: &Value) -> Result<LedgerRecord, MissionError> {
 }
 
 /// Appends `record` (an object with a `type`) to the store's ledger at `at`; returns its index.
-pub fn append(store: &mut Store, record: &Value, at: &str) -> Result<u64, MissionError> {
+pub fn append(store: &mut dyn Storage, record: &Value, at: &str) -> Result<u64, MissionError> {
     let entry = ledger_record(record)?;
     Ok(store.append_ledger(&entry.kind, &entry.record, &entry.leaf_hash, at)?)
 }
@@ -106,12 +106,10 @@ pub fn agreement_version_record(
 
 /// The keys of the last agreement-version record of agreement `id`, by holder
 /// (`mission` or `party:<id>`).
-fn last_keys(
-    store: &Store,
-    id: &str,
-) -> Result<Option<Vec<(String, BTreeSet<String>)>>, MissionError> {
+fn last_keys(store: &mut dyn Storage, id: &str) -> Result<Option<Vec<HolderKeys>>, MissionError> {
     let mut last = None;
-    for entry in store.ledger_entries(0, store.ledger_len()?)? {
+    let len = store.ledger_len()?;
+    for entry in store.ledger_entries(0, len)? {
         if entry.kind != "agreement-version" {
             continue;
         }
@@ -125,7 +123,10 @@ fn last_keys(
     Ok(last)
 }
 
-fn keys_of(record: &Value) -> Vec<(String, BTreeSet<String>)> {
+/// A key holder (`mission` or `party:<id>`) and its public keys.
+type HolderKeys = (String, BTreeSet<String>);
+
+fn keys_of(record: &Value) -> Vec<HolderKeys> {
     let set = |v: &Value| -> BTreeSet<String> {
         v.as_array()
             .map(Vec::as_slice)
@@ -157,7 +158,7 @@ fn keys_of(record: &Value) -> Vec<(String, BTreeSet<String>)> {
 /// after the version's, so a liaison reading the log sees "usa: key X added, key Y
 /// removed" without comparing versions by hand.
 pub fn record_agreement_version(
-    store: &mut Store,
+    store: &mut dyn Storage,
     agreement: &Agreement,
     agreement_path: &Path,
     name: &str,
@@ -213,4 +214,39 @@ pub fn record_agreement_version(
         )?;
     }
     Ok(())
+}
+
+/// The record of a finished import run: the file by hash, every count, and the
+/// reasons rows were set aside.
+pub fn import_run_record(run: &RunInfo) -> Value {
+    let c = run.counts;
+    let reasons: Vec<Value> = run
+        .reasons
+        .iter()
+        .map(|r| {
+            json!({
+                "outcome": if r.skipped { "skipped" } else { "quarantined" },
+                "field": r.field,
+                "reason": r.reason,
+                "count": r.count,
+            })
+        })
+        .collect();
+    json!({
+        "type": "import-run",
+        "at": run.finished,
+        "run": run.id,
+        "file": run.file.name,
+        "file_sha256": run.file.sha256,
+        "size": run.file.size,
+        "format": run.file.format,
+        "started": run.started,
+        "read": c.read,
+        "stored": c.stored,
+        "duplicates": c.duplicates,
+        "revised": c.revised,
+        "quarantined": c.quarantined,
+        "skipped": c.skipped,
+        "reasons": reasons,
+    })
 }

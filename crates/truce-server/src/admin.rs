@@ -153,7 +153,7 @@ pub async fn add_user(
                 party: new.party.clone(),
             };
             truce_mission::append(
-                &mut store,
+                store.as_mut(),
                 &json!({
                     "type": "user-added",
                     "at": at,
@@ -228,7 +228,7 @@ pub async fn tokens(
 
 /// Makes a token for a user and records it; shared with `truce tokens create`.
 pub fn issue_token(
-    state_store: &mut truce_store::Store,
+    state_store: &mut dyn truce_store::Storage,
     user: &truce_store::Principal,
     label: Option<&str>,
     by: serde_json::Value,
@@ -277,7 +277,7 @@ pub async fn add_token(
                 .ok_or_else(|| ApiError::not_found(format!("no user `{}`", new.user)))?;
             let in_ledger = state.ledger_actor(&Principal::from_stored(&user)?);
             issue_token(
-                &mut store,
+                store.as_mut(),
                 &user,
                 new.label.as_deref(),
                 state.ledger_actor(&admin),
@@ -312,7 +312,7 @@ pub async fn revoke_token(
                 )));
             }
             truce_mission::append(
-                &mut store,
+                store.as_mut(),
                 &json!({"type": "token-revoked", "at": at, "token": id, "by": state.ledger_actor(&admin)}),
                 &at,
             )

@@ -204,7 +204,10 @@ pub fn token_digest(token: &str) -> [u8; 32] {
 }
 
 /// Checks a token against the store: the principal it stands for.
-pub fn authenticate(store: &truce_store::Store, token: &str) -> ApiResult<(Principal, i64)> {
+pub fn authenticate(
+    store: &mut dyn truce_store::Storage,
+    token: &str,
+) -> ApiResult<(Principal, i64)> {
     let invalid = || ApiError::new("invalid-token", "the token is not one this server issued");
     let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
     let row = store.token_by_lookup(lookup)?.ok_or_else(invalid)?;
@@ -271,8 +274,8 @@ pub async fn caller_of(
     }
     let state_for_check = state.clone();
     let (principal, _) = tokio::task::spawn_blocking(move || {
-        let store = state_for_check.store()?;
-        authenticate(&store, &token)
+        let mut store = state_for_check.store()?;
+        authenticate(store.as_mut(), &token)
     })
     .await??;
     state.remember_token(digest, principal.clone());

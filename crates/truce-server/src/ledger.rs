@@ -35,7 +35,7 @@ pub async fn checkpoint(
     let (latest, log_size) = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<_> {
-            let store = state.store()?;
+            let mut store = state.store()?;
             Ok((store.latest_checkpoint()?, store.ledger_len()?))
         }
     })

@@ -80,7 +80,7 @@ pub async fn submit(
                 &request_sha256,
                 &report,
                 &at,
-                |submission, report_sha256| {
+                &mut |submission, report_sha256| {
                     let record = json!({
                         "type": "monitor-report",
                         "at": at,
@@ -209,8 +209,11 @@ pub async fn publish(
             let at = now();
             let mut store = state.store()?;
             let mut published_id = None;
-            let changed =
-                store.publish_monitor_report(submission, principal.id, &at, |source_id| {
+            let changed = store.publish_monitor_report(
+                submission,
+                principal.id,
+                &at,
+                &mut |source_id: &str| {
                     published_id = Some(source_id.to_string());
                     let record = json!({
                         "type": "report-published",
@@ -219,7 +222,8 @@ pub async fn publish(
                         "by": actor,
                     });
                     truce_mission::ledger_record(&record).map_err(|e| e.to_string())
-                })?;
+                },
+            )?;
             Ok(published_id.filter(|_| changed))
         }
     })

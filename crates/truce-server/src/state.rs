@@ -19,7 +19,7 @@ use truce_engine::{CheckInput, CheckResult};
 use truce_model::agreement::Agreement;
 use truce_model::report::Report;
 use truce_model::time::Day;
-use truce_store::Store;
+use truce_store::Storage;
 
 /// The agreement the mission verifies, as loaded at start.
 pub struct MissionAgreement {
@@ -107,8 +107,9 @@ pub struct Metrics {
 /// Everything the routes share.
 pub struct AppState {
     pub settings: Settings,
-    store: Mutex<Store>,
-    database: PathBuf,
+    store: Mutex<Box<dyn Storage>>,
+    /// The store as named in settings: a SQLite file or a PostgreSQL URL.
+    database: String,
     pub mission: Arc<MissionAgreement>,
     as_of: Option<Day>,
     snapshots: RwLock<Arc<Snapshots>>,
@@ -141,12 +142,12 @@ impl AppState {
         settings: Settings,
         mission: MissionAgreement,
     ) -> Result<Arc<AppState>, crate::ServerError> {
-        let database = PathBuf::from(&settings.database);
-        let mut store = Store::open(&database)?;
+        let database = settings.database.clone();
+        let mut store = truce_store::open_storage(&database)?;
         let version = store.record_agreement(&mission.name, &mission.source, &now())?;
         if version.new {
             truce_mission::record_agreement_version(
-                &mut store,
+                store.as_mut(),
                 &mission.agreement,
                 &mission.path,
                 &mission.name,
@@ -155,7 +156,7 @@ impl AppState {
                 &now(),
             )?;
         }
-        let pseudonym_key = pseudonym_key(&mut store)?;
+        let pseudonym_key = pseudonym_key(store.as_mut())?;
         let as_of = match &settings.as_of {
             Some(text) => Some(Day::parse_iso(text).ok_or_else(|| {
                 crate::ServerError::Settings(format!(
@@ -165,7 +166,7 @@ impl AppState {
             None => None,
         };
         let mission = Arc::new(mission);
-        let snapshots = compute(&store, &mission.agreement, as_of, 1)?;
+        let snapshots = compute(store.as_mut(), &mission.agreement, as_of, 1)?;
         let state = AppState {
             settings,
             store: Mutex::new(store),
@@ -187,7 +188,7 @@ impl AppState {
     }
 
     /// The store, for one request's work (call from a blocking task).
-    pub fn store(&self) -> ApiResult<MutexGuard<'_, Store>> {
+    pub fn store(&self) -> ApiResult<MutexGuard<'_, Box<dyn Storage>>> {
         self.store
             .lock()
             .map_err(|_| ApiError::internal("the store's lock was poisoned by a failed request"))
@@ -211,9 +212,14 @@ impl AppState {
     pub fn refresh(&self) -> ApiResult<u64> {
         self.dirty.store(false, Ordering::SeqCst);
         let started = std::time::Instant::now();
-        let store = Store::open(&self.database)?;
+        let mut store = truce_store::open_storage(&self.database)?;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let snapshots = compute(&store, &self.mission.agreement, self.as_of, generation)?;
+        let snapshots = compute(
+            store.as_mut(),
+            &self.mission.agreement,
+            self.as_of,
+            generation,
+        )?;
         let mut slot = match self.snapshots.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -265,8 +271,8 @@ impl AppState {
 }
 
 /// The key monitors' pseudonyms are made with, made once per store and kept in it.
-pub fn pseudonym_key(store: &mut Store) -> Result<Vec<u8>, truce_store::StoreError> {
-    store.server_secret("pseudonyms", || {
+pub fn pseudonym_key(store: &mut dyn Storage) -> Result<Vec<u8>, truce_store::StoreError> {
+    store.server_secret("pseudonyms", &mut || {
         let mut key = vec![0u8; 32];
         // Without randomness the key is still unique to this store's file and the
         // time, which only weakens pseudonyms against someone who knows both.
@@ -307,12 +313,12 @@ fn sha2_of(text: &str) -> Vec<u8> {
 /// Checks the store's evidence: the staff's snapshot from every current report,
 /// the public's from all but the unpublished monitors' reports.
 fn compute(
-    store: &Store,
+    store: &mut dyn Storage,
     agreement: &Agreement,
     as_of: Option<Day>,
     generation: u64,
 ) -> Result<Snapshots, truce_store::StoreError> {
-    let (reports, _) = store.reports_with_watermark(&truce_store::ReportFilter::default())?;
+    let reports = store.current_reports()?;
     let pairs = |decisions: Vec<truce_store::KeptApartDecision>| -> Vec<KeptApart> {
         decisions
             .into_iter()

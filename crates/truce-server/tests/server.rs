@@ -1,6 +1,8 @@
-//! The server, tested through its router with real requests, on a real SQLite
-//! store holding the 6,170 real UCDP GED events of Syria 2016 and the Syria
-//! example agreement.
+//! The server, tested through its router with real requests, on a store holding
+//! the 6,170 real UCDP GED events of Syria 2016 and the Syria example agreement.
+//! Every test runs twice: on a SQLite file, and on a real PostgreSQL database
+//! (a fresh one per test, on the server `TRUCE_TEST_POSTGRES_URL` names, which
+//! `scripts/test.sh` starts with `scripts/postgres.sh`).
 
 use axum::Router;
 use axum::body::Body;
@@ -14,7 +16,6 @@ use tower::ServiceExt;
 use truce_server::auth::Role;
 use truce_server::settings::Settings;
 use truce_server::{AppState, app, load_agreement};
-use truce_store::Store;
 
 const AT: &str = "2026-11-25T00:00:00Z";
 
@@ -34,9 +35,81 @@ const CALLERS: [&str; 8] = [
     "revoked",
 ];
 
+/// Where a test's store lives.
+enum Backend {
+    Sqlite,
+    /// A PostgreSQL server's URL (its `truce_test` database); each test makes its own database there.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when the tests were given a server. `TRUCE_REQUIRE_POSTGRES=1`
+    /// (set by CI) makes a missing server a failure rather than a skip.
+    fn postgres() -> Option<Backend> {
+        match std::env::var("TRUCE_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ => {
+                assert!(
+                    std::env::var("TRUCE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                    "TRUCE_REQUIRE_POSTGRES=1 but TRUCE_TEST_POSTGRES_URL is not set"
+                );
+                eprintln!("skipped: TRUCE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
+                None
+            }
+        }
+    }
+}
+
+/// A fresh PostgreSQL database for one test on the server of `url`; its URL.
+fn fresh_postgres_database(url: &str, name: &str) -> String {
+    let database = format!("truce_{}_{}", name.replace('-', "_"), std::process::id());
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("PostgreSQL server");
+    // Two statements: neither may run inside a transaction block.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
+        .expect("drop an old test database");
+    client
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .expect("create the test database");
+    match url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{database}"),
+        None => panic!("TRUCE_TEST_POSTGRES_URL has no database: {url}"),
+    }
+}
+
+/// Runs a test body on SQLite and on PostgreSQL, as two tests.
+macro_rules! on_both_backends {
+    ($($body:ident),* $(,)?) => {
+        $(
+            mod $body {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$body(super::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(backend) = super::Backend::postgres() {
+                        super::$body(backend).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+on_both_backends!(
+    every_route_answers_every_role_as_the_matrix_says,
+    the_public_never_reads_a_withheld_field,
+    a_liaison_sees_its_own_party_in_full_and_nothing_of_another,
+    concurrent_monitors_store_every_report_exactly_once,
+    a_bad_report_names_its_field,
+);
+
 struct Fixture {
     _dir: TempDir,
-    db: PathBuf,
+    /// The store: a SQLite file's path or a PostgreSQL URL.
+    database: String,
     state: Arc<AppState>,
     app: Router,
     tokens: BTreeMap<&'static str, String>,
@@ -63,10 +136,23 @@ fn temp_dir(name: &str) -> TempDir {
     TempDir(dir)
 }
 
-fn fixture(name: &str) -> Fixture {
+/// Store work from a test's async body: the PostgreSQL client runs its own
+/// runtime, which may not start on a thread driving the test's.
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(work)
+}
+
+fn fixture(name: &str, backend: Backend) -> Fixture {
+    blocking(|| fixture_now(name, backend))
+}
+
+fn fixture_now(name: &str, backend: Backend) -> Fixture {
     let dir = temp_dir(name);
-    let db = dir.0.join("mission.db");
-    let mut store = Store::open(&db).expect("store");
+    let database = match backend {
+        Backend::Sqlite => dir.0.join("mission.db").display().to_string(),
+        Backend::Postgres(url) => fresh_postgres_database(&url, name),
+    };
+    let mut store = truce_store::open_storage(&database).expect("store");
     let ged = repo().join("examples/syria-2016/data/ged191_syria_2016.csv");
     let bytes = std::fs::read(&ged).expect("GED file");
     let imported = truce_ingest::import_reader(
@@ -82,10 +168,10 @@ fn fixture(name: &str) -> Fixture {
         size: bytes.len() as u64,
         format: "ucdp-ged".into(),
     };
-    let mut run = store.begin_import(&meta, AT).expect("run");
-    run.add(&imported.reports, &imported.quarantined)
-        .expect("add");
-    run.finish(AT).expect("finish");
+    let run = store
+        .import_all(&meta, &imported.reports, &imported.quarantined, &[], AT)
+        .expect("import run");
+    assert_eq!(run.counts.stored, 6170);
 
     let users: [(&'static str, Role, Option<&str>); 7] = [
         ("observer", Role::Observer, None),
@@ -104,7 +190,7 @@ fn fixture(name: &str) -> Fixture {
             .expect("new user");
         let stored = store.principal(id).expect("read").expect("user");
         let issued = truce_server::admin::issue_token(
-            &mut store,
+            store.as_mut(),
             &stored,
             None,
             json!({"role": "test"}),
@@ -121,14 +207,14 @@ fn fixture(name: &str) -> Fixture {
     let mission =
         load_agreement(&repo().join("examples/syria-2016/agreement.toml")).expect("agreement");
     let settings = Settings {
-        database: db.display().to_string(),
+        database: database.clone(),
         ..Settings::default()
     };
     let state = AppState::open(settings, mission).expect("state");
     let app = app(state.clone());
     Fixture {
         _dir: dir,
-        db,
+        database,
         state,
         app,
         tokens,
@@ -268,9 +354,8 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
 
 /// Every route of the OpenAPI document, tried by every caller: the expected
 /// status each time, and a route without a line in the matrix fails the test.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_route_answers_every_role_as_the_matrix_says() {
-    let f = fixture("matrix");
+async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
+    let f = fixture("matrix", backend);
     let document = f.get("/openapi.json", "anonymous").await.json();
     let mut routes = BTreeSet::new();
     for (path, item) in document["paths"].as_object().expect("paths") {
@@ -427,9 +512,8 @@ fn numbers(value: &Value, path: &str, out: &mut Vec<(String, f64)>) {
 /// Everything an observer (and a caller without a token) can read, page by
 /// page: no name of a protected site, no source, no free text, no unpublished
 /// monitor's report, and no coordinate finer than the district cells of the policy.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_never_reads_a_withheld_field() {
-    let f = fixture("disclosure");
+async fn the_public_never_reads_a_withheld_field(backend: Backend) {
+    let f = fixture("disclosure", backend);
     // An unpublished monitor's report, with words of its own to look for.
     let secret = "seen by monitor near the clinic gate";
     let made = f
@@ -545,9 +629,8 @@ async fn the_public_never_reads_a_withheld_field() {
 
 /// A party's liaison sees its own entitlements and nothing of another party's,
 /// the findings against its party in full, and other findings as the public does.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another() {
-    let f = fixture("liaison");
+async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another(backend: Backend) {
+    let f = fixture("liaison", backend);
     let own = f.get("/api/v1/entitlements", "liaison").await.json();
     let own: Vec<&Value> = own.as_array().expect("list").iter().collect();
     assert!(!own.is_empty());
@@ -565,27 +648,28 @@ async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another() {
 
     // Findings: the government side's liaison reads its own findings with the
     // sources' ids; the opposition's liaison reads the same findings opaque.
-    let store = Store::open(&f.db).expect("store");
-    let mut store = store;
-    let id = store
-        .add_principal(
-            "gov-liaison",
-            "party-liaison",
-            Some("government-side"),
+    let token = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        let id = store
+            .add_principal(
+                "gov-liaison",
+                "party-liaison",
+                Some("government-side"),
+                None,
+                AT,
+            )
+            .expect("add")
+            .expect("new");
+        let stored = store.principal(id).expect("read").expect("user");
+        truce_server::admin::issue_token(
+            store.as_mut(),
+            &stored,
             None,
-            AT,
+            json!({"role": "test"}),
+            json!({"id": id}),
         )
-        .expect("add")
-        .expect("new");
-    let stored = store.principal(id).expect("read").expect("user");
-    let token = truce_server::admin::issue_token(
-        &mut store,
-        &stored,
-        None,
-        json!({"role": "test"}),
-        json!({"id": id}),
-    )
-    .expect("token");
+        .expect("token")
+    });
     let mut f = f;
     f.tokens.insert("gov", token.token);
     let gov = f
@@ -639,13 +723,14 @@ async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another() {
 
 /// 50 monitors filing at once, each report sent twice (a retry after a lost
 /// answer): every report stored exactly once, each with its ledger entry.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_monitors_store_every_report_exactly_once() {
-    let f = Arc::new(fixture("concurrent"));
-    let ledger_before = Store::open(&f.db)
-        .expect("store")
-        .ledger_len()
-        .expect("len");
+async fn concurrent_monitors_store_every_report_exactly_once(backend: Backend) {
+    let f = Arc::new(fixture("concurrent", backend));
+    let ledger_before = blocking(|| {
+        truce_store::open_storage(&f.database)
+            .expect("store")
+            .ledger_len()
+            .expect("len")
+    });
     let mut tasks = Vec::new();
     for monitor in 0..50 {
         let f = f.clone();
@@ -682,14 +767,19 @@ async fn concurrent_monitors_store_every_report_exactly_once() {
         }
     }
     assert_eq!((created, repeated), (500, 500));
-    let store = Store::open(&f.db).expect("store");
-    let stored = store
-        .monitor_reports(&truce_store::SubmissionFilter::default())
-        .expect("list");
+    let mut store = blocking(|| truce_store::open_storage(&f.database).expect("store"));
+    let stored = blocking(|| {
+        store
+            .monitor_reports(&truce_store::SubmissionFilter::default())
+            .expect("list")
+    });
     assert_eq!(stored.len(), 500);
     let ids: BTreeSet<&str> = stored.iter().map(|(s, _)| s.source_id.as_str()).collect();
     assert_eq!(ids.len(), 500);
-    assert_eq!(store.ledger_len().expect("len") - ledger_before, 500);
+    assert_eq!(
+        blocking(|| store.ledger_len().expect("len")) - ledger_before,
+        500
+    );
     // The same key with another report is refused, and stores nothing.
     let reused = f
         .call(
@@ -705,9 +795,8 @@ async fn concurrent_monitors_store_every_report_exactly_once() {
 }
 
 /// Bad reports are refused with the field named; nothing is stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_report_names_its_field() {
-    let f = fixture("bad-report");
+async fn a_bad_report_names_its_field(backend: Backend) {
+    let f = fixture("bad-report", backend);
     let cases = [
         (
             json!({"date": "2016-02-30", "kind": "air-strike", "location_precision": "unknown"}),
@@ -767,13 +856,13 @@ async fn a_bad_report_names_its_field() {
         .await;
     assert_eq!(missing_key.status, StatusCode::BAD_REQUEST);
     assert!(missing_key.text.contains("idempotency-key"));
-    let store = Store::open(&f.db).expect("store");
-    assert!(
-        store
+    let stored = blocking(|| {
+        truce_store::open_storage(&f.database)
+            .expect("store")
             .monitor_reports(&truce_store::SubmissionFilter::default())
             .expect("list")
-            .is_empty()
-    );
+    });
+    assert!(stored.is_empty());
 }
 
 /// docs/api-errors.md lists exactly the codes the server can answer with.

@@ -31,7 +31,10 @@
 mod checks;
 mod ledger;
 mod people;
+#[cfg(feature = "postgres")]
+pub mod pg;
 mod schema;
+mod storage;
 mod stored;
 
 pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark};
@@ -41,6 +44,7 @@ pub use people::{
     Submitted, monitor_report_id,
 };
 pub use schema::SCHEMA_VERSION;
+pub use storage::{Storage, is_postgres, open_storage};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -90,6 +94,15 @@ pub enum StoreError {
         row: i64,
         #[source]
         source: serde_json::Error,
+    },
+    /// A PostgreSQL store failed (the database is named without its password).
+    #[cfg(feature = "postgres")]
+    #[error("cannot {action} in the PostgreSQL store `{database}`")]
+    Postgres {
+        database: String,
+        action: &'static str,
+        #[source]
+        source: postgres::Error,
     },
     /// The ledger record of a write could not be made; nothing was written.
     #[error("the store `{file}`: cannot record the write in the ledger: {message}")]

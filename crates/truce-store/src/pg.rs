@@ -1,0 +1,1041 @@
+//! The store on PostgreSQL, for a team's server (`truce serve --db postgres://…`).
+//!
+//! The same tables and rules as the SQLite file (identity, duplicates and
+//! revisions, the ledger's gap-free order), with PostgreSQL's types. Several
+//! servers may share one database: every write that appends to the ledger takes
+//! one transaction-scoped advisory lock first, so two writers never take the
+//! same position, and a monitor's submission and its ledger entry commit together.
+//! Migrations are embedded, numbered on their own (PostgreSQL started at the
+//! schema SQLite had reached at its version 8), and applied under a lock.
+
+use crate::storage::Storage;
+use crate::{
+    AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
+    MONITOR_SOURCE, MonitorSubmission, Principal, ReasonCount, RunInfo, StoreError,
+    StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id, sha256_hex, stored,
+};
+use postgres::{Client, NoTls, Row, Transaction};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use truce_ingest::RowProblem;
+use truce_model::report::Report;
+
+/// The advisory lock every ledger write takes (an arbitrary number of truce's own).
+const LEDGER_LOCK: i64 = 0x7472_7563_6501;
+/// The advisory lock migrations take.
+const MIGRATION_LOCK: i64 = 0x7472_7563_6502;
+
+/// PostgreSQL migration 1: the schema of SQLite's version 8, in PostgreSQL's types.
+const PG_V1: &str = r#"
+CREATE TABLE import_runs (
+    id BIGSERIAL PRIMARY KEY, file TEXT NOT NULL, file_sha256 TEXT NOT NULL, file_size BIGINT NOT NULL,
+    format TEXT NOT NULL, raw_columns TEXT, started TEXT NOT NULL, finished TEXT,
+    rows_done BIGINT NOT NULL DEFAULT 0, read BIGINT NOT NULL DEFAULT 0, stored BIGINT NOT NULL DEFAULT 0,
+    duplicates BIGINT NOT NULL DEFAULT 0, revised BIGINT NOT NULL DEFAULT 0,
+    quarantined BIGINT NOT NULL DEFAULT 0, skipped BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE run_reasons (
+    run BIGINT NOT NULL REFERENCES import_runs (id), outcome TEXT NOT NULL, field TEXT NOT NULL,
+    reason TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (run, outcome, field, reason)
+);
+CREATE TABLE deletions (
+    id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, source_id TEXT NOT NULL,
+    run BIGINT REFERENCES import_runs (id), recorded TEXT NOT NULL, note TEXT
+);
+CREATE TABLE reports (
+    id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, source_id TEXT NOT NULL, ident TEXT NOT NULL,
+    revision BIGINT NOT NULL, source_revision TEXT, content_hash BYTEA NOT NULL, file TEXT NOT NULL,
+    line BIGINT NOT NULL, report TEXT NOT NULL, raw TEXT,
+    first_run BIGINT NOT NULL REFERENCES import_runs (id),
+    superseded_by BIGINT REFERENCES reports (id), deleted_by BIGINT REFERENCES deletions (id),
+    UNIQUE (source, ident, revision), UNIQUE (source, ident, content_hash)
+);
+CREATE VIEW current_reports AS
+    SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
+CREATE TABLE quarantine (
+    id BIGSERIAL PRIMARY KEY, run BIGINT NOT NULL REFERENCES import_runs (id), file TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL, line BIGINT NOT NULL, field TEXT NOT NULL, value TEXT,
+    reason TEXT NOT NULL, raw TEXT, UNIQUE (file_sha256, line, field, reason)
+);
+CREATE INDEX quarantine_run ON quarantine (run);
+CREATE TABLE agreements (
+    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL,
+    recorded TEXT NOT NULL, UNIQUE (name, sha256)
+);
+CREATE TABLE kept_apart (
+    id BIGSERIAL PRIMARY KEY, first_source TEXT NOT NULL, first_id TEXT NOT NULL,
+    second_source TEXT NOT NULL, second_id TEXT NOT NULL, decided_by TEXT NOT NULL,
+    decided TEXT NOT NULL, reason TEXT, withdrawn TEXT, withdrawn_by TEXT,
+    decision TEXT NOT NULL DEFAULT 'apart'
+);
+CREATE TABLE ledger (
+    idx BIGINT PRIMARY KEY, kind TEXT NOT NULL, record BYTEA NOT NULL, leaf_hash BYTEA NOT NULL,
+    recorded TEXT NOT NULL
+);
+CREATE TABLE checkpoints (
+    id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, note TEXT NOT NULL, recorded TEXT NOT NULL
+);
+CREATE TABLE payloads (
+    id BIGSERIAL PRIMARY KEY, entitlement TEXT NOT NULL, name TEXT NOT NULL,
+    plain_sha256 TEXT NOT NULL, cipher_sha256 TEXT NOT NULL, ciphertext BYTEA NOT NULL,
+    recorded TEXT NOT NULL
+);
+CREATE TABLE principals (
+    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, party TEXT,
+    password_hash TEXT, created TEXT NOT NULL, disabled TEXT
+);
+CREATE TABLE api_tokens (
+    id BIGSERIAL PRIMARY KEY, principal BIGINT NOT NULL REFERENCES principals (id),
+    lookup TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, label TEXT, created TEXT NOT NULL, revoked TEXT
+);
+CREATE TABLE monitor_reports (
+    id BIGSERIAL PRIMARY KEY, principal BIGINT NOT NULL REFERENCES principals (id),
+    idempotency_key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
+    report BIGINT NOT NULL REFERENCES reports (id), submitted TEXT NOT NULL, published TEXT,
+    published_by BIGINT REFERENCES principals (id), UNIQUE (principal, idempotency_key)
+);
+CREATE INDEX monitor_reports_report ON monitor_reports (report);
+CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
+"#;
+
+/// Every PostgreSQL migration, in order.
+const PG_MIGRATIONS: &[&str] = &[PG_V1];
+
+/// A store in a PostgreSQL database.
+pub struct PgStore {
+    /// Always `Some` but while being dropped.
+    client: Option<Client>,
+    url: String,
+}
+
+impl Drop for PgStore {
+    /// The client says goodbye to the server on a runtime of its own, which
+    /// cannot run on a thread driving another runtime (a server's request, a
+    /// test's body): it is dropped on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::Builder::new()
+                .name("truce-pg-close".into())
+                .spawn(move || drop(client));
+        }
+    }
+}
+
+/// The URL without its password, for messages.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:…{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl PgStore {
+    /// Connects and migrates the database to the newest schema.
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let shown = without_password(url);
+        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Postgres {
+            database: shown.clone(),
+            action: "connect",
+            source,
+        })?;
+        let mut store = PgStore {
+            client: Some(client),
+            url: url.to_string(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        let database = without_password(&self.url);
+        self.client.as_mut().ok_or(StoreError::Record {
+            file: database,
+            message: "the connection is closed".into(),
+        })
+    }
+
+    fn err(&self, action: &'static str) -> impl Fn(postgres::Error) -> StoreError + '_ {
+        move |source| StoreError::Postgres {
+            database: without_password(&self.url),
+            action,
+            source,
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "migrate",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(err)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS truce_schema (version INTEGER NOT NULL)")
+            .map_err(err)?;
+        let found: Option<i32> = tx
+            .query_opt("SELECT version FROM truce_schema", &[])
+            .map_err(err)?
+            .map(|row| row.get(0));
+        let found = found.unwrap_or(0);
+        let known = PG_MIGRATIONS.len() as i32;
+        if found > known {
+            return Err(StoreError::TooNew {
+                file: without_password(&url),
+                found: found as u32,
+                known: known as u32,
+            });
+        }
+        for version in found + 1..=known {
+            tx.batch_execute(PG_MIGRATIONS[version as usize - 1])
+                .map_err(err)?;
+        }
+        if found == 0 {
+            tx.execute("INSERT INTO truce_schema (version) VALUES ($1)", &[&known])
+                .map_err(err)?;
+        } else if found < known {
+            tx.execute("UPDATE truce_schema SET version = $1", &[&known])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+}
+
+fn decision_from(row: &Row) -> KeptApartDecision {
+    KeptApartDecision {
+        id: row.get(0),
+        first: (row.get(1), row.get(2)),
+        second: (row.get(3), row.get(4)),
+        decided_by: row.get(5),
+        decided: row.get(6),
+        reason: row.get(7),
+    }
+}
+
+fn principal_from(row: &Row) -> Principal {
+    Principal {
+        id: row.get(0),
+        name: row.get(1),
+        role: row.get(2),
+        party: row.get(3),
+        password_hash: row.get(4),
+        created: row.get(5),
+        disabled: row.get(6),
+    }
+}
+
+fn token_from(row: &Row) -> ApiToken {
+    ApiToken {
+        id: row.get(0),
+        principal: row.get(1),
+        lookup: row.get(2),
+        hash: row.get(3),
+        label: row.get(4),
+        created: row.get(5),
+        revoked: row.get(6),
+    }
+}
+
+fn submission_from(row: &Row) -> MonitorSubmission {
+    MonitorSubmission {
+        id: row.get(0),
+        principal: row.get(1),
+        source_id: row.get(2),
+        report_row: row.get(3),
+        submitted: row.get(4),
+        published: row.get(5),
+    }
+}
+
+const PRINCIPAL_COLUMNS: &str = "id, name, role, party, password_hash, created, disabled";
+const TOKEN_COLUMNS: &str = "id, principal, lookup, hash, label, created, revoked";
+const SUBMISSION_COLUMNS: &str =
+    "m.id, m.principal, r.source_id, m.report, m.submitted, m.published";
+
+/// Appends a ledger entry inside `tx`, which holds [`LEDGER_LOCK`].
+fn append_in(
+    tx: &mut Transaction<'_>,
+    entry: &LedgerRecord,
+    at: &str,
+) -> Result<u64, postgres::Error> {
+    let index: i64 = tx
+        .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger", &[])?
+        .get(0);
+    tx.execute(
+        "INSERT INTO ledger (idx, kind, record, leaf_hash, recorded) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &index,
+            &entry.kind,
+            &entry.record,
+            &&entry.leaf_hash[..],
+            &at,
+        ],
+    )?;
+    Ok(index as u64)
+}
+
+fn to_hash(bytes: Vec<u8>) -> Option<[u8; 32]> {
+    bytes.try_into().ok()
+}
+
+fn json_of(report: &Report) -> Result<(String, [u8; 32]), serde_json::Error> {
+    let mut json = Vec::with_capacity(1024);
+    stored::write_json(report, &mut json)?;
+    let hash: [u8; 32] = Sha256::digest(&json).into();
+    Ok((String::from_utf8(json).unwrap_or_default(), hash))
+}
+
+impl PgStore {
+    fn corrupt(&self, row: i64, source: serde_json::Error) -> StoreError {
+        StoreError::Corrupt {
+            file: without_password(&self.url),
+            row,
+            source,
+        }
+    }
+
+    fn record_error(&self, message: String) -> StoreError {
+        StoreError::Record {
+            file: without_password(&self.url),
+            message,
+        }
+    }
+
+    fn decisions(&mut self, decision: &str) -> Result<Vec<KeptApartDecision>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
+                 FROM kept_apart WHERE withdrawn IS NULL AND decision = $1 ORDER BY id",
+                &[&decision],
+            )
+            .map_err(self.err("read the analysts' decisions"))?;
+        Ok(rows.iter().map(decision_from).collect())
+    }
+}
+
+impl Storage for PgStore {
+    fn describe(&self) -> String {
+        without_password(&self.url)
+    }
+
+    fn reopen(&self) -> Result<Box<dyn Storage>, StoreError> {
+        Ok(Box::new(PgStore::connect(&self.url)?))
+    }
+
+    fn record_agreement(
+        &mut self,
+        name: &str,
+        text: &str,
+        at: &str,
+    ) -> Result<AgreementVersion, StoreError> {
+        let canonical = text.replace("\r\n", "\n");
+        let sha256 = sha256_hex(canonical.as_bytes());
+        let inserted = self
+            .client()?
+            .query_opt(
+                "INSERT INTO agreements (name, sha256, text, recorded) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name, sha256) DO NOTHING RETURNING id",
+                &[&name, &sha256, &canonical, &at],
+            )
+            .map_err(self.err("record the agreement"))?;
+        let (id, new) = match inserted {
+            Some(row) => (row.get(0), true),
+            None => (
+                self.client()?
+                    .query_one(
+                        "SELECT id FROM agreements WHERE name = $1 AND sha256 = $2",
+                        &[&name, &sha256],
+                    )
+                    .map_err(self.err("record the agreement"))?
+                    .get(0),
+                false,
+            ),
+        };
+        Ok(AgreementVersion { id, sha256, new })
+    }
+
+    fn agreement_versions(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT sha256, text, recorded FROM agreements WHERE name = $1 ORDER BY id",
+                &[&name],
+            )
+            .map_err(self.err("read the agreements"))?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn import_all(
+        &mut self,
+        file: &FileMeta,
+        reports: &[Report],
+        quarantined: &[RowProblem],
+        skipped: &[RowProblem],
+        at: &str,
+    ) -> Result<RunInfo, StoreError> {
+        let mut encoded = Vec::with_capacity(reports.len());
+        for report in reports {
+            encoded.push(json_of(report).map_err(|e| self.corrupt(0, e))?);
+        }
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "import",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        // One import at a time decides stored / duplicate / revised.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let run: i64 = tx
+            .query_one(
+                "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    &file.name,
+                    &file.sha256,
+                    &(file.size as i64),
+                    &file.format,
+                    &at,
+                ],
+            )
+            .map_err(err)?
+            .get(0);
+        let same_content = tx
+            .prepare("SELECT 1 FROM reports WHERE source = $1 AND ident = $2 AND content_hash = $3")
+            .map_err(err)?;
+        let latest = tx
+            .prepare(
+                "SELECT id, revision FROM reports WHERE source = $1 AND ident = $2 \
+                 ORDER BY revision DESC LIMIT 1",
+            )
+            .map_err(err)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
+                 content_hash, file, line, report, raw, first_run) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10) RETURNING id",
+            )
+            .map_err(err)?;
+        let supersede = tx
+            .prepare("UPDATE reports SET superseded_by = $1 WHERE id = $2")
+            .map_err(err)?;
+        let mut counts = Counts::default();
+        for (report, (json, hash)) in reports.iter().zip(&encoded) {
+            counts.read += 1;
+            let p = &report.provenance;
+            let ident = if p.source_id.trim().is_empty() {
+                format!("sha256:{}", sha256_hex(hash))
+            } else {
+                p.source_id.clone()
+            };
+            let hash = &hash[..];
+            if !tx
+                .query(&same_content, &[&p.source, &ident, &hash])
+                .map_err(err)?
+                .is_empty()
+            {
+                counts.duplicates += 1;
+                continue;
+            }
+            let previous: Option<(i64, i64)> = tx
+                .query_opt(&latest, &[&p.source, &ident])
+                .map_err(err)?
+                .map(|r| (r.get(0), r.get(1)));
+            let new: i64 = tx
+                .query_one(
+                    &insert,
+                    &[
+                        &p.source,
+                        &p.source_id,
+                        &ident,
+                        &previous.map_or(1, |(_, r)| r + 1),
+                        &p.revision,
+                        &hash,
+                        &p.file,
+                        &(p.line as i64),
+                        json,
+                        &run,
+                    ],
+                )
+                .map_err(err)?
+                .get(0);
+            match previous {
+                Some((old, _)) => {
+                    tx.execute(&supersede, &[&new, &old]).map_err(err)?;
+                    counts.revised += 1;
+                }
+                None => counts.stored += 1,
+            }
+        }
+        for problem in quarantined {
+            counts.read += 1;
+            counts.quarantined += 1;
+            let field = problem.field.clone().unwrap_or_default();
+            tx.execute(
+                "INSERT INTO quarantine (run, file, file_sha256, line, field, value, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &[
+                    &run,
+                    &problem.file,
+                    &file.sha256,
+                    &(problem.line as i64),
+                    &field,
+                    &problem.value,
+                    &problem.reason,
+                ],
+            )
+            .map_err(err)?;
+            tx.execute(
+                "INSERT INTO run_reasons (run, outcome, field, reason, count) \
+                 VALUES ($1, 'quarantined', $2, $3, 1) \
+                 ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = run_reasons.count + 1",
+                &[&run, &field, &problem.reason],
+            )
+            .map_err(err)?;
+        }
+        for problem in skipped {
+            counts.read += 1;
+            counts.skipped += 1;
+            let field = problem.field.clone().unwrap_or_default();
+            tx.execute(
+                "INSERT INTO run_reasons (run, outcome, field, reason, count) \
+                 VALUES ($1, 'skipped', $2, $3, 1) \
+                 ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = run_reasons.count + 1",
+                &[&run, &field, &problem.reason],
+            )
+            .map_err(err)?;
+        }
+        let n = |v: u64| v as i64;
+        tx.execute(
+            "UPDATE import_runs SET finished = $2, rows_done = $3, read = $3, stored = $4, \
+             duplicates = $5, revised = $6, quarantined = $7, skipped = $8 WHERE id = $1",
+            &[
+                &run,
+                &at,
+                &n(counts.read),
+                &n(counts.stored),
+                &n(counts.duplicates),
+                &n(counts.revised),
+                &n(counts.quarantined),
+                &n(counts.skipped),
+            ],
+        )
+        .map_err(err)?;
+        let reasons = tx
+            .query(
+                "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = $1 \
+                 ORDER BY count DESC, field, reason",
+                &[&run],
+            )
+            .map_err(err)?
+            .iter()
+            .map(|r| {
+                let field: String = r.get(1);
+                ReasonCount {
+                    skipped: r.get(0),
+                    field: (!field.is_empty()).then_some(field),
+                    reason: r.get(2),
+                    count: r.get::<_, i64>(3) as u64,
+                }
+            })
+            .collect();
+        tx.commit().map_err(err)?;
+        Ok(RunInfo {
+            id: run,
+            file: file.clone(),
+            started: at.to_string(),
+            finished: Some(at.to_string()),
+            rows_done: counts.read,
+            counts,
+            reasons,
+        })
+    }
+
+    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, file, line, report FROM current_reports ORDER BY id",
+                &[],
+            )
+            .map_err(self.err("read the reports"))?;
+        let mut reports = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.get(0);
+            let line: i64 = row.get(2);
+            let json: &str = row.get(3);
+            reports.push(
+                stored::read_json(json, row.get(1), line as u64, Vec::new())
+                    .map_err(|e| self.corrupt(id, e))?,
+            );
+        }
+        Ok(reports)
+    }
+
+    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        self.decisions("apart")
+    }
+
+    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        self.decisions("together")
+    }
+
+    fn add_principal(
+        &mut self,
+        name: &str,
+        role: &str,
+        party: Option<&str>,
+        password_hash: Option<&str>,
+        at: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "INSERT INTO principals (name, role, party, password_hash, created) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
+                &[&name, &role, &party, &password_hash, &at],
+            )
+            .map_err(self.err("add a user"))?
+            .map(|row| row.get(0)))
+    }
+
+    fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = $1"),
+                &[&id],
+            )
+            .map_err(self.err("read a user"))?
+            .as_ref()
+            .map(principal_from))
+    }
+
+    fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = $1"),
+                &[&name],
+            )
+            .map_err(self.err("read a user"))?
+            .as_ref()
+            .map(principal_from))
+    }
+
+    fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"),
+                &[],
+            )
+            .map_err(self.err("read the users"))?
+            .iter()
+            .map(principal_from)
+            .collect())
+    }
+
+    fn add_token(
+        &mut self,
+        principal: i64,
+        lookup: &str,
+        hash: &str,
+        label: Option<&str>,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .client()?
+            .query_one(
+                "INSERT INTO api_tokens (principal, lookup, hash, label, created) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&principal, &lookup, &hash, &label, &at],
+            )
+            .map_err(self.err("add a token"))?
+            .get(0))
+    }
+
+    fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = $1"),
+                &[&lookup],
+            )
+            .map_err(self.err("read a token"))?
+            .as_ref()
+            .map(token_from))
+    }
+
+    fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
+                &[],
+            )
+            .map_err(self.err("read the tokens"))?
+            .iter()
+            .map(token_from)
+            .collect())
+    }
+
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .client()?
+            .execute(
+                "UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL",
+                &[&at, &id],
+            )
+            .map_err(self.err("revoke a token"))?
+            > 0)
+    }
+
+    fn submit_monitor_report(
+        &mut self,
+        principal: i64,
+        idempotency_key: &str,
+        request_sha256: &str,
+        report: &Report,
+        at: &str,
+        ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
+    ) -> Result<Submitted, StoreError> {
+        let source_id = monitor_report_id(principal, idempotency_key);
+        let mut report = report.clone();
+        report.provenance.source = MONITOR_SOURCE.to_string();
+        report.provenance.source_id = source_id.clone();
+        report.provenance.revision = None;
+        report.provenance.raw.clear();
+        let (json, hash) = json_of(&report).map_err(|e| self.corrupt(0, e))?;
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "store a monitor's report",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let before = tx
+            .query_opt(
+                &format!(
+                    "SELECT {SUBMISSION_COLUMNS}, m.request_sha256 FROM monitor_reports m \
+                     JOIN reports r ON r.id = m.report \
+                     WHERE m.principal = $1 AND m.idempotency_key = $2"
+                ),
+                &[&principal, &idempotency_key],
+            )
+            .map_err(err)?;
+        if let Some(row) = before {
+            let submission = submission_from(&row);
+            let sha: String = row.get(6);
+            return Ok(if sha == request_sha256 {
+                Submitted::Repeated(submission)
+            } else {
+                Submitted::KeyReused(submission)
+            });
+        }
+        let run: i64 = tx
+            .query_one(
+                "INSERT INTO import_runs (file, file_sha256, file_size, format, started, finished, \
+                 rows_done, read, stored) VALUES ($1, $2, $3, 'monitor-report', $4, $4, 1, 1, 1) RETURNING id",
+                &[
+                    &format!("api/monitor-reports/{source_id}"),
+                    &request_sha256,
+                    &(json.len() as i64),
+                    &at,
+                ],
+            )
+            .map_err(err)?
+            .get(0);
+        let report_row: i64 = tx
+            .query_one(
+                "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
+                 content_hash, file, line, report, raw, first_run) \
+                 VALUES ($1, $2, $2, 1, NULL, $3, $4, 1, $5, NULL, $6) RETURNING id",
+                &[
+                    &MONITOR_SOURCE,
+                    &source_id,
+                    &&hash[..],
+                    &report.provenance.file,
+                    &json,
+                    &run,
+                ],
+            )
+            .map_err(err)?
+            .get(0);
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO monitor_reports (principal, idempotency_key, request_sha256, report, submitted) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&principal, &idempotency_key, &request_sha256, &report_row, &at],
+            )
+            .map_err(err)?
+            .get(0);
+        let submission = MonitorSubmission {
+            id,
+            principal,
+            source_id,
+            report_row,
+            submitted: at.to_string(),
+            published: None,
+        };
+        let entry = ledger(&submission, &sha256_hex(&hash)).map_err(|m| StoreError::Record {
+            file: without_password(&url),
+            message: m,
+        })?;
+        append_in(&mut tx, &entry, at).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(Submitted::Stored(submission))
+    }
+
+    fn monitor_reports(
+        &mut self,
+        filter: &SubmissionFilter,
+    ) -> Result<Vec<(MonitorSubmission, Report)>, StoreError> {
+        let limit = filter.limit.map_or(i64::MAX, i64::from);
+        let rows = self
+            .client()?
+            .query(
+                &format!(
+                    "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
+                     JOIN reports r ON r.id = m.report \
+                     WHERE ($1::BIGINT IS NULL OR m.principal = $1) \
+                       AND ($2::BOOLEAN IS NULL OR (m.published IS NOT NULL) = $2) \
+                       AND m.id > $3 \
+                     ORDER BY m.id LIMIT $4"
+                ),
+                &[
+                    &filter.principal,
+                    &filter.published,
+                    &filter.after.unwrap_or(0),
+                    &limit,
+                ],
+            )
+            .map_err(self.err("read the monitors' reports"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let submission = submission_from(row);
+            let line: i64 = row.get(7);
+            let json: &str = row.get(8);
+            let report = stored::read_json(json, row.get(6), line as u64, Vec::new())
+                .map_err(|e| self.corrupt(submission.report_row, e))?;
+            out.push((submission, report));
+        }
+        Ok(out)
+    }
+
+    fn publish_monitor_report(
+        &mut self,
+        id: i64,
+        by: i64,
+        at: &str,
+        ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
+    ) -> Result<bool, StoreError> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "publish a monitor's report",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let source_id: Option<String> = tx
+            .query_opt(
+                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+                 WHERE m.id = $1 AND m.published IS NULL",
+                &[&id],
+            )
+            .map_err(err)?
+            .map(|row| row.get(0));
+        let Some(source_id) = source_id else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE monitor_reports SET published = $1, published_by = $2 WHERE id = $3",
+            &[&at, &by, &id],
+        )
+        .map_err(err)?;
+        let entry = ledger(&source_id).map_err(|m| self_record_error(&url, m))?;
+        append_in(&mut tx, &entry, at).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(true)
+    }
+
+    fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+                 WHERE m.published IS NULL",
+                &[],
+            )
+            .map_err(self.err("read the unpublished reports"))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect())
+    }
+
+    fn server_secret(
+        &mut self,
+        name: &str,
+        make: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let found = self
+            .client()?
+            .query_opt("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+            .map_err(self.err("read the server's secret"))?;
+        if let Some(row) = found {
+            return Ok(row.get(0));
+        }
+        let value = make();
+        self.client()?
+            .execute(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&name, &value],
+            )
+            .map_err(self.err("keep the server's secret"))?;
+        // Another server may have kept its own first.
+        Ok(self
+            .client()?
+            .query_one("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+            .map_err(self.err("read the server's secret"))?
+            .get(0))
+    }
+
+    fn append_ledger(
+        &mut self,
+        kind: &str,
+        record: &[u8],
+        leaf_hash: &[u8; 32],
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "append to the ledger",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let entry = LedgerRecord {
+            kind: kind.to_string(),
+            record: record.to_vec(),
+            leaf_hash: *leaf_hash,
+        };
+        let index = append_in(&mut tx, &entry, at).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(index)
+    }
+
+    fn ledger_len(&mut self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .client()?
+            .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger", &[])
+            .map_err(self.err("count the ledger's entries"))?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT idx, kind, record, leaf_hash, recorded FROM ledger \
+                 WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                &[&(from as i64), &(to as i64)],
+            )
+            .map_err(self.err("read the ledger"))?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = row.get(0);
+                let leaf_hash = to_hash(row.get(3)).ok_or_else(|| {
+                    self.record_error(format!(
+                        "ledger entry {index} has a leaf hash of the wrong size"
+                    ))
+                })?;
+                Ok(LedgerEntry {
+                    index: index as u64,
+                    kind: row.get(1),
+                    record: row.get(2),
+                    leaf_hash,
+                    recorded: row.get(4),
+                })
+            })
+            .collect()
+    }
+
+    fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {
+        let rows = self
+            .client()?
+            .query("SELECT idx, leaf_hash FROM ledger ORDER BY idx", &[])
+            .map_err(self.err("read the ledger's leaf hashes"))?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = row.get(0);
+                to_hash(row.get(1)).ok_or_else(|| {
+                    self.record_error(format!(
+                        "ledger entry {index} has a leaf hash of the wrong size"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "SELECT id, size, note, recorded FROM checkpoints ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .map_err(self.err("read the latest checkpoint"))?
+            .map(|row| StoredCheckpoint {
+                id: row.get(0),
+                size: row.get::<_, i64>(1) as u64,
+                note: row.get(2),
+                recorded: row.get(3),
+            }))
+    }
+}
+
+fn self_record_error(url: &str, message: String) -> StoreError {
+    StoreError::Record {
+        file: without_password(url),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            without_password("postgres://truce:s3cret@db.example:5432/mission"),
+            "postgres://truce:…@db.example:5432/mission"
+        );
+        assert_eq!(
+            without_password("postgres://truce@127.0.0.1:54329/truce_test"),
+            "postgres://truce@127.0.0.1:54329/truce_test"
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! What the mission's server needs of a store, as one interface with two
+//! backends: the embedded SQLite file ([`Store`]) and PostgreSQL for a team
+//! ([`crate::pg::PgStore`]). Both keep the same tables under the same rules
+//! (identity, revisions, the ledger's order), and the server's test suite runs
+//! on both.
+
+use crate::{
+    AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
+    MonitorSubmission, Principal, ReportFilter, RunInfo, Store, StoreError, StoredCheckpoint,
+    SubmissionFilter, Submitted,
+};
+use std::collections::BTreeSet;
+use truce_ingest::RowProblem;
+use truce_model::report::Report;
+
+/// A store the server can run on. Every method is one transaction or one read.
+pub trait Storage: Send {
+    /// The store, for messages: a file name, or a PostgreSQL database without its password.
+    fn describe(&self) -> String;
+    /// A second connection to the same store (to read while this one writes).
+    fn reopen(&self) -> Result<Box<dyn Storage>, StoreError>;
+
+    fn record_agreement(
+        &mut self,
+        name: &str,
+        text: &str,
+        at: &str,
+    ) -> Result<AgreementVersion, StoreError>;
+    /// Every recorded version of agreement `name`, oldest first: (sha256, text, recorded).
+    fn agreement_versions(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError>;
+
+    /// Imports one whole file's reports, quarantined rows and rows skipped as out
+    /// of scope as one run (stored, duplicates and revisions as `docs/store.md`
+    /// says) and finishes it.
+    fn import_all(
+        &mut self,
+        file: &FileMeta,
+        reports: &[Report],
+        quarantined: &[RowProblem],
+        skipped: &[RowProblem],
+        at: &str,
+    ) -> Result<RunInfo, StoreError>;
+    /// The reports a check reads: the current revision of every identity, not deleted.
+    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError>;
+    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+
+    fn add_principal(
+        &mut self,
+        name: &str,
+        role: &str,
+        party: Option<&str>,
+        password_hash: Option<&str>,
+        at: &str,
+    ) -> Result<Option<i64>, StoreError>;
+    fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError>;
+    fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError>;
+    fn principals(&mut self) -> Result<Vec<Principal>, StoreError>;
+    fn add_token(
+        &mut self,
+        principal: i64,
+        lookup: &str,
+        hash: &str,
+        label: Option<&str>,
+        at: &str,
+    ) -> Result<i64, StoreError>;
+    fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError>;
+    fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError>;
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError>;
+
+    fn submit_monitor_report(
+        &mut self,
+        principal: i64,
+        idempotency_key: &str,
+        request_sha256: &str,
+        report: &Report,
+        at: &str,
+        ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
+    ) -> Result<Submitted, StoreError>;
+    fn monitor_reports(
+        &mut self,
+        filter: &SubmissionFilter,
+    ) -> Result<Vec<(MonitorSubmission, Report)>, StoreError>;
+    fn publish_monitor_report(
+        &mut self,
+        id: i64,
+        by: i64,
+        at: &str,
+        ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
+    ) -> Result<bool, StoreError>;
+    fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError>;
+    fn server_secret(
+        &mut self,
+        name: &str,
+        make: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError>;
+
+    fn append_ledger(
+        &mut self,
+        kind: &str,
+        record: &[u8],
+        leaf_hash: &[u8; 32],
+        at: &str,
+    ) -> Result<u64, StoreError>;
+    fn ledger_len(&mut self) -> Result<u64, StoreError>;
+    fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError>;
+    fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError>;
+    fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError>;
+}
+
+impl Storage for Store {
+    fn describe(&self) -> String {
+        self.file().to_string()
+    }
+
+    fn reopen(&self) -> Result<Box<dyn Storage>, StoreError> {
+        Ok(Box::new(Store::open(&self.path)?))
+    }
+
+    fn record_agreement(
+        &mut self,
+        name: &str,
+        text: &str,
+        at: &str,
+    ) -> Result<AgreementVersion, StoreError> {
+        Store::record_agreement(self, name, text, at)
+    }
+
+    fn agreement_versions(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Store::agreement_versions(self, name)
+    }
+
+    fn import_all(
+        &mut self,
+        file: &FileMeta,
+        reports: &[Report],
+        quarantined: &[RowProblem],
+        skipped: &[RowProblem],
+        at: &str,
+    ) -> Result<RunInfo, StoreError> {
+        let mut run = self.begin_import(file, at)?;
+        // A rerun of a killed import of the same file resumes after what it
+        // committed. Rows go in as reports, then quarantined rows, then skipped ones.
+        let done = run.rows_done() as usize;
+        let skip_reports = done.min(reports.len());
+        let skip_quarantined = (done - skip_reports).min(quarantined.len());
+        let skip_skipped = (done - skip_reports - skip_quarantined).min(skipped.len());
+        for batch in reports[skip_reports..].chunks(10_000) {
+            run.add(batch, &[])?;
+        }
+        if skip_quarantined < quarantined.len() {
+            run.add(&[], &quarantined[skip_quarantined..])?;
+        }
+        if skip_skipped < skipped.len() {
+            run.add_skipped(&skipped[skip_skipped..])?;
+        }
+        run.finish(at)
+    }
+
+    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
+        self.reports_with_watermark(&ReportFilter::default())
+            .map(|(reports, _)| reports)
+    }
+
+    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        Store::kept_apart(self)
+    }
+
+    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
+        Store::kept_together(self)
+    }
+
+    fn add_principal(
+        &mut self,
+        name: &str,
+        role: &str,
+        party: Option<&str>,
+        password_hash: Option<&str>,
+        at: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Store::add_principal(self, name, role, party, password_hash, at)
+    }
+
+    fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
+        Store::principal(self, id)
+    }
+
+    fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
+        Store::principal_by_name(self, name)
+    }
+
+    fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
+        Store::principals(self)
+    }
+
+    fn add_token(
+        &mut self,
+        principal: i64,
+        lookup: &str,
+        hash: &str,
+        label: Option<&str>,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        Store::add_token(self, principal, lookup, hash, label, at)
+    }
+
+    fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
+        Store::token_by_lookup(self, lookup)
+    }
+
+    fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
+        Store::tokens(self)
+    }
+
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
+        Store::revoke_token(self, id, at)
+    }
+
+    fn submit_monitor_report(
+        &mut self,
+        principal: i64,
+        idempotency_key: &str,
+        request_sha256: &str,
+        report: &Report,
+        at: &str,
+        ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
+    ) -> Result<Submitted, StoreError> {
+        Store::submit_monitor_report(
+            self,
+            principal,
+            idempotency_key,
+            request_sha256,
+            report,
+            at,
+            ledger,
+        )
+    }
+
+    fn monitor_reports(
+        &mut self,
+        filter: &SubmissionFilter,
+    ) -> Result<Vec<(MonitorSubmission, Report)>, StoreError> {
+        Store::monitor_reports(self, filter)
+    }
+
+    fn publish_monitor_report(
+        &mut self,
+        id: i64,
+        by: i64,
+        at: &str,
+        ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
+    ) -> Result<bool, StoreError> {
+        Store::publish_monitor_report(self, id, by, at, ledger)
+    }
+
+    fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError> {
+        Store::unpublished_monitor_reports(self)
+    }
+
+    fn server_secret(
+        &mut self,
+        name: &str,
+        make: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        Store::server_secret(self, name, make)
+    }
+
+    fn append_ledger(
+        &mut self,
+        kind: &str,
+        record: &[u8],
+        leaf_hash: &[u8; 32],
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        Store::append_ledger(self, kind, record, leaf_hash, at)
+    }
+
+    fn ledger_len(&mut self) -> Result<u64, StoreError> {
+        Store::ledger_len(self)
+    }
+
+    fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError> {
+        Store::ledger_entries(self, from, to)
+    }
+
+    fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {
+        Store::ledger_leaf_hashes(self)
+    }
+
+    fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        Store::latest_checkpoint(self)
+    }
+}
+
+/// Opens the store `database` names: a PostgreSQL URL (`postgres://…`) or a SQLite file.
+pub fn open_storage(database: &str) -> Result<Box<dyn Storage>, StoreError> {
+    if is_postgres(database) {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(crate::pg::PgStore::connect(database)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::Record {
+            file: database.to_string(),
+            message: "this truce was built without PostgreSQL (the `postgres` feature)".into(),
+        });
+    }
+    Ok(Box::new(Store::open(database)?))
+}
+
+/// True when `database` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
