@@ -517,8 +517,8 @@ enum Command {
         /// Where to listen (default 127.0.0.1:8080).
         #[arg(long, value_name = "ADDRESS")]
         listen: Option<std::net::SocketAddr>,
-        /// The store (an SQLite file, created when missing).
-        #[arg(long, value_name = "PATH")]
+        /// The store: an SQLite file (created when missing) or a PostgreSQL URL (`postgres://user@host/db`).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
         /// The agreement the mission verifies (TOML).
         #[arg(long, value_name = "FILE")]

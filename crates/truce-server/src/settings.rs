@@ -83,7 +83,7 @@ pub enum LogFormat {
 pub struct Settings {
     /// Where to listen.
     pub listen: SocketAddr,
-    /// The store: a SQLite file.
+    /// The store: a SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
     pub database: String,
     /// The agreement the mission verifies (a file; the files it names are read beside it).
     pub agreement: Option<PathBuf>,
