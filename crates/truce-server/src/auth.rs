@@ -236,27 +236,140 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Caller, ApiError> {
-        // Set by the rate limiter, which authenticates first.
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
-        let caller = caller_of(&parts.headers, state).await?;
+        let caller = caller_of(&parts.method, &parts.headers, state).await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }
 }
 
-/// The caller named by a request's `authorization` header.
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "truce_session";
+/// The header a session's unsafe requests echo its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of cookie `name` in a request's `cookie` headers.
+pub fn cookie<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// The sha256 (hex) a session's cookie value is kept under.
+pub fn session_digest(id: &str) -> String {
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new session's cookie value and CSRF token.
+pub fn new_session_secrets() -> ApiResult<(String, String)> {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    Ok((
+        engine.encode(random_bytes::<32>()?),
+        engine.encode(random_bytes::<24>()?),
+    ))
+}
+
+/// The caller a request names: by its `authorization` header (a token), else
+/// by its session cookie, else the public. A request made with a session
+/// cookie that changes anything must echo the session's CSRF token.
 pub async fn caller_of(
+    method: &axum::http::Method,
     headers: &axum::http::HeaderMap,
     state: &Arc<AppState>,
 ) -> ApiResult<Caller> {
-    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+    if headers.get(axum::http::header::AUTHORIZATION).is_some() {
+        return token_caller(headers, state).await;
+    }
+    let Some(session) = cookie(headers, SESSION_COOKIE).map(str::to_string) else {
         return Ok(Caller { principal: None });
     };
-    let token = value
-        .to_str()
-        .ok()
+    let digest = token_digest(&format!("session:{session}"));
+    let remembered = match state.remembered_token(&digest) {
+        Some(remembered) => remembered,
+        None => {
+            let state_for_check = state.clone();
+            let remembered = tokio::task::spawn_blocking(move || {
+                let mut store = state_for_check.store()?;
+                session_principal(store.as_mut(), &session)
+            })
+            .await??;
+            state.remember_token(digest, remembered.clone());
+            remembered
+        }
+    };
+    let unsafe_method = !matches!(
+        *method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if unsafe_method {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        let expected = remembered.csrf.as_deref();
+        let matches = match (sent, expected) {
+            (Some(sent), Some(expected)) => {
+                // Compared whole, byte for byte, without an early exit.
+                sent.len() == expected.len()
+                    && sent
+                        .bytes()
+                        .zip(expected.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
+            }
+            _ => false,
+        };
+        if !matches {
+            return Err(ApiError::new(
+                "csrf",
+                "a request made with a session cookie that changes anything must send the session's `x-csrf-token`",
+            ));
+        }
+    }
+    Ok(Caller {
+        principal: Some(remembered.principal),
+    })
+}
+
+/// The principal of a session, when it is open and not expired.
+pub fn session_principal(
+    store: &mut dyn truce_store::Storage,
+    session: &str,
+) -> ApiResult<crate::state::Remembered> {
+    let ended = || ApiError::new("unauthenticated", "the session has ended; log in again");
+    let row = store.session(&session_digest(session))?.ok_or_else(ended)?;
+    let expired = row
+        .expires
+        .parse::<jiff::Timestamp>()
+        .map_or(true, |expires| expires <= jiff::Timestamp::now());
+    if row.ended.is_some() || expired {
+        return Err(ended());
+    }
+    let stored = store
+        .principal(row.principal)?
+        .ok_or_else(|| ApiError::internal(format!("a session has no user {}", row.principal)))?;
+    if stored.disabled.is_some() {
+        return Err(ended());
+    }
+    Ok(crate::state::Remembered {
+        principal: Principal::from_stored(&stored)?,
+        csrf: Some(row.csrf),
+    })
+}
+
+/// The caller named by a request's `authorization` header.
+async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) -> ApiResult<Caller> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or_else(|| {
@@ -267,9 +380,9 @@ pub async fn caller_of(
         })?
         .to_string();
     let digest = token_digest(&token);
-    if let Some(principal) = state.remembered_token(&digest) {
+    if let Some(remembered) = state.remembered_token(&digest) {
         return Ok(Caller {
-            principal: Some(principal),
+            principal: Some(remembered.principal),
         });
     }
     let state_for_check = state.clone();
@@ -278,7 +391,13 @@ pub async fn caller_of(
         authenticate(store.as_mut(), &token)
     })
     .await??;
-    state.remember_token(digest, principal.clone());
+    state.remember_token(
+        digest,
+        crate::state::Remembered {
+            principal: principal.clone(),
+            csrf: None,
+        },
+    );
     Ok(Caller {
         principal: Some(principal),
     })

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod reports;
 pub mod reports_wire;
 pub mod routes;
+pub mod session;
 pub mod settings;
 pub mod state;
 pub mod wire;
@@ -108,6 +109,8 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(routes::healthz))
         .routes(routes!(routes::metrics))
         .routes(routes!(openapi_json))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
         .routes(routes!(routes::me))
         .routes(routes!(routes::agreement))
         .routes(routes!(routes::agreement_versions))

@@ -96,6 +96,11 @@ pub struct Settings {
     pub request_timeout_seconds: u64,
     /// Requests per minute allowed per token (and per address for callers without one).
     pub rate_limit_per_minute: u32,
+    /// Mark the session cookie `Secure` (sent over HTTPS only): on whenever the
+    /// server is reached through TLS (a reverse proxy), which it should be beyond loopback.
+    pub secure_cookies: bool,
+    /// How long a login lasts, in hours.
+    pub session_hours: u32,
     /// What the public may see.
     pub public: Disclosure,
 }
@@ -111,6 +116,8 @@ impl Default for Settings {
             max_body_bytes: 16 << 20,
             request_timeout_seconds: 30,
             rate_limit_per_minute: 6000,
+            secure_cookies: false,
+            session_hours: 12,
             public: Disclosure::default(),
         }
     }

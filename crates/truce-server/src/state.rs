@@ -116,7 +116,7 @@ pub struct AppState {
     generation: AtomicU64,
     /// Tokens that checked out, by sha256, with when: kept 30 seconds, so a token
     /// revoked from the command line stops working within that time.
-    tokens: Mutex<HashMap<[u8; 32], (Principal, std::time::Instant)>>,
+    tokens: Mutex<HashMap<[u8; 32], (Remembered, std::time::Instant)>>,
     /// The key monitors' pseudonyms in the ledger are made with.
     pseudonym_key: Vec<u8>,
     pub metrics: Metrics,
@@ -126,6 +126,14 @@ pub struct AppState {
     pub rate: Mutex<HashMap<Vec<u8>, (u64, u32)>>,
     /// The OpenAPI document, set when the routes are built.
     pub openapi_json: std::sync::OnceLock<String>,
+}
+
+/// A token or session that checked out: who it is, and for a session the
+/// token its unsafe requests must echo.
+#[derive(Clone, Debug)]
+pub struct Remembered {
+    pub principal: Principal,
+    pub csrf: Option<String>,
 }
 
 /// How long a checked token is trusted without checking it again.
@@ -239,13 +247,13 @@ impl AppState {
         self.dirty.load(Ordering::SeqCst)
     }
 
-    pub fn remembered_token(&self, digest: &[u8; 32]) -> Option<Principal> {
+    pub fn remembered_token(&self, digest: &[u8; 32]) -> Option<Remembered> {
         let tokens = self.tokens.lock().ok()?;
-        let (principal, when) = tokens.get(digest)?;
-        (when.elapsed() < TOKEN_MEMORY).then(|| principal.clone())
+        let (remembered, when) = tokens.get(digest)?;
+        (when.elapsed() < TOKEN_MEMORY).then(|| remembered.clone())
     }
 
-    pub fn remember_token(&self, digest: [u8; 32], principal: Principal) {
+    pub fn remember_token(&self, digest: [u8; 32], principal: Remembered) {
         if let Ok(mut tokens) = self.tokens.lock() {
             if tokens.len() > 10_000 {
                 tokens.retain(|_, (_, when)| when.elapsed() < TOKEN_MEMORY);

@@ -99,6 +99,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_person_logs_in_and_every_change_needs_the_csrf_token,
     every_route_answers_every_role_as_the_matrix_says,
     the_public_never_reads_a_withheld_field,
     a_liaison_sees_its_own_party_in_full_and_nothing_of_another,
@@ -269,6 +270,48 @@ impl Fixture {
         }
     }
 
+    /// A request with the given headers and no token.
+    async fn raw(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (Answer, Vec<String>) {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        let response = self.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            Answer {
+                status,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            },
+            cookies,
+        )
+    }
+
     async fn get(&self, uri: &str, caller: &str) -> Answer {
         self.call(Method::GET, uri, caller, None, None).await
     }
@@ -302,6 +345,9 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
             ("GET", "/api/v1/me"),
             [401, 200, 200, 200, 200, 200, 200, 401],
         ),
+        // A wrong password, whoever asks; logging out needs a session cookie.
+        (("POST", "/api/v1/login"), [401; 8]),
+        (("POST", "/api/v1/logout"), [401; 8]),
         (("GET", "/api/v1/agreement"), PUBLIC),
         (
             ("GET", "/api/v1/agreement/versions"),
@@ -420,6 +466,11 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                     let n = made.json()["submission"].as_i64().expect("submission");
                     (format!("/api/v1/reports/{n}/publish"), None, None)
                 }
+                ("POST", "/api/v1/login") => (
+                    path.to_string(),
+                    Some(json!({"name": "admin", "password": "not the password"})),
+                    None,
+                ),
                 ("POST", "/api/v1/users") => (
                     path.to_string(),
                     Some(json!({"name": format!("user-{counter}"), "role": "analyst"})),
@@ -863,6 +914,121 @@ async fn a_bad_report_names_its_field(backend: Backend) {
             .expect("list")
     });
     assert!(stored.is_empty());
+}
+
+/// A person logs in with a password: the cookie is HttpOnly and SameSite=Strict,
+/// reads need nothing more, every change needs the session's CSRF token, and
+/// logging out ends the session at once.
+async fn a_person_logs_in_and_every_change_needs_the_csrf_token(backend: Backend) {
+    let f = fixture("login", backend);
+    let password = "correct horse battery staple";
+    blocking(|| {
+        let hash = truce_server::auth::hash_secret(password).expect("hash");
+        truce_store::open_storage(&f.database)
+            .expect("store")
+            .add_principal("field-monitor", "monitor", None, Some(&hash), AT)
+            .expect("add")
+            .expect("new");
+    });
+    for (name, wrong) in [
+        ("field-monitor", "wrong password"),
+        ("nobody", password),
+        ("admin", password),
+    ] {
+        let (answer, cookies) = f
+            .raw(
+                Method::POST,
+                "/api/v1/login",
+                &[],
+                Some(json!({"name": name, "password": wrong})),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "{name}: {}",
+            answer.text
+        );
+        assert_eq!(answer.json()["code"], "invalid-login");
+        assert!(cookies.is_empty());
+    }
+    let (answer, cookies) = f
+        .raw(
+            Method::POST,
+            "/api/v1/login",
+            &[],
+            Some(json!({"name": "field-monitor", "password": password})),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let csrf = answer.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    let set = cookies.first().expect("a cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let session = set.split(';').next().expect("pair").to_string();
+
+    let cookie = [("cookie", session.as_str())];
+    let (me, _) = f.raw(Method::GET, "/api/v1/me", &cookie, None).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["name"], "field-monitor");
+
+    let report = monitor_report("filed from a browser");
+    let (refused, _) = f
+        .raw(
+            Method::POST,
+            "/api/v1/reports",
+            &[cookie[0], ("idempotency-key", "browser-1")],
+            Some(report.clone()),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert_eq!(refused.json()["code"], "csrf");
+    let (forged, _) = f
+        .raw(
+            Method::POST,
+            "/api/v1/reports",
+            &[
+                cookie[0],
+                ("idempotency-key", "browser-1"),
+                ("x-csrf-token", "forged"),
+            ],
+            Some(report.clone()),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let (stored, _) = f
+        .raw(
+            Method::POST,
+            "/api/v1/reports",
+            &[
+                cookie[0],
+                ("idempotency-key", "browser-1"),
+                ("x-csrf-token", &csrf),
+            ],
+            Some(report),
+        )
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+
+    let (no_token, _) = f.raw(Method::POST, "/api/v1/logout", &cookie, None).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let (out, cleared) = f
+        .raw(
+            Method::POST,
+            "/api/v1/logout",
+            &[cookie[0], ("x-csrf-token", &csrf)],
+            None,
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    assert!(cleared.first().is_some_and(|c| c.contains("Max-Age=0")));
+    let (after, _) = f.raw(Method::GET, "/api/v1/me", &cookie, None).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.text);
 }
 
 /// docs/api-errors.md lists exactly the codes the server can answer with.

@@ -40,8 +40,8 @@ mod stored;
 pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark};
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use people::{
-    ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, SubmissionFilter,
-    Submitted, monitor_report_id,
+    ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, Session,
+    SubmissionFilter, Submitted, monitor_report_id,
 };
 pub use schema::SCHEMA_VERSION;
 pub use storage::{Storage, is_postgres, open_storage};

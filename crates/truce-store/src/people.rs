@@ -38,6 +38,20 @@ pub struct ApiToken {
     pub revoked: Option<String>,
 }
 
+/// A person's session on the server, as kept (the cookie's value is not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// The sha256 (hex) of the cookie's value.
+    pub id_sha256: String,
+    pub principal: i64,
+    /// The token unsafe requests made with the cookie must send in `x-csrf-token`.
+    pub csrf: String,
+    pub created: String,
+    /// RFC 3339.
+    pub expires: String,
+    pub ended: Option<String>,
+}
+
 /// A report a monitor submitted, as the store holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonitorSubmission {
@@ -561,5 +575,57 @@ impl Store {
                 |row| row.get(0),
             )
             .map_err(|e| self.sql(action, e))
+    }
+
+    /// Keeps a new session.
+    pub fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    session.id_sha256,
+                    session.principal,
+                    session.csrf,
+                    session.created,
+                    session.expires
+                ],
+            )
+            .map_err(|e| self.sql("start a session", e))?;
+        Ok(())
+    }
+
+    /// The session whose cookie hashes to `id_sha256`, ended or not.
+    pub fn session(&self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
+                 WHERE id_sha256 = ?1",
+                params![id_sha256],
+                |row| {
+                    Ok(Session {
+                        id_sha256: row.get(0)?,
+                        principal: row.get(1)?,
+                        csrf: row.get(2)?,
+                        created: row.get(3)?,
+                        expires: row.get(4)?,
+                        ended: row.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql("read a session", e))
+    }
+
+    /// Ends a session (logs out); false when it had ended already or never was.
+    pub fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE sessions SET ended = ?1 WHERE id_sha256 = ?2 AND ended IS NULL",
+                params![at, id_sha256],
+            )
+            .map_err(|e| self.sql("end a session", e))?;
+        Ok(changed > 0)
     }
 }

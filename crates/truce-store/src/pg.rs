@@ -11,7 +11,7 @@
 use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Principal, ReasonCount, RunInfo, StoreError,
+    MONITOR_SOURCE, MonitorSubmission, Principal, ReasonCount, RunInfo, Session, StoreError,
     StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id, sha256_hex, stored,
 };
 use postgres::{Client, NoTls, Row, Transaction};
@@ -98,8 +98,16 @@ CREATE INDEX monitor_reports_report ON monitor_reports (report);
 CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
 "#;
 
+/// PostgreSQL migration 2 (SQLite's 9): people's sessions.
+const PG_V2: &str = r#"
+CREATE TABLE sessions (
+    id_sha256 TEXT PRIMARY KEY, principal BIGINT NOT NULL REFERENCES principals (id),
+    csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL, ended TEXT
+);
+"#;
+
 /// Every PostgreSQL migration, in order.
-const PG_MIGRATIONS: &[&str] = &[PG_V1];
+const PG_MIGRATIONS: &[&str] = &[PG_V1, PG_V2];
 
 /// A store in a PostgreSQL database.
 pub struct PgStore {
@@ -703,6 +711,53 @@ impl Storage for PgStore {
                 &[&at, &id],
             )
             .map_err(self.err("revoke a token"))?
+            > 0)
+    }
+
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.client()?
+            .execute(
+                "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &session.id_sha256,
+                    &session.principal,
+                    &session.csrf,
+                    &session.created,
+                    &session.expires,
+                ],
+            )
+            .map_err(self.err("start a session"))?;
+        Ok(())
+    }
+
+    fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
+                 WHERE id_sha256 = $1",
+                &[&id_sha256],
+            )
+            .map_err(self.err("read a session"))?
+            .map(|row| Session {
+                id_sha256: row.get(0),
+                principal: row.get(1),
+                csrf: row.get(2),
+                created: row.get(3),
+                expires: row.get(4),
+                ended: row.get(5),
+            }))
+    }
+
+    fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .client()?
+            .execute(
+                "UPDATE sessions SET ended = $1 WHERE id_sha256 = $2 AND ended IS NULL",
+                &[&at, &id_sha256],
+            )
+            .map_err(self.err("end a session"))?
             > 0)
     }
 

@@ -226,8 +226,21 @@ CREATE TABLE server_secrets (
 );
 "#;
 
+/// Migration 9: people's sessions on the server (a login sets a cookie). Only the
+/// sha256 of the session's id is kept, so a copy of the store logs no one in.
+const V9: &str = r#"
+CREATE TABLE sessions (
+    id_sha256  TEXT    PRIMARY KEY,            -- of the cookie's value
+    principal  INTEGER NOT NULL REFERENCES principals (id),
+    csrf       TEXT    NOT NULL,               -- the token unsafe requests must echo in `x-csrf-token`
+    created    TEXT    NOT NULL,
+    expires    TEXT    NOT NULL,               -- RFC 3339
+    ended      TEXT                            -- logged out
+);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -6,8 +6,8 @@
 
 use crate::{
     AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MonitorSubmission, Principal, ReportFilter, RunInfo, Store, StoreError, StoredCheckpoint,
-    SubmissionFilter, Submitted,
+    MonitorSubmission, Principal, ReportFilter, RunInfo, Session, Store, StoreError,
+    StoredCheckpoint, SubmissionFilter, Submitted,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
@@ -70,6 +70,10 @@ pub trait Storage: Send {
     fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError>;
     fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError>;
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError>;
+
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError>;
+    fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError>;
+    fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError>;
 
     fn submit_monitor_report(
         &mut self,
@@ -220,6 +224,18 @@ impl Storage for Store {
 
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
         Store::revoke_token(self, id, at)
+    }
+
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        Store::add_session(self, session)
+    }
+
+    fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
+        Store::session(self, id_sha256)
+    }
+
+    fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
+        Store::end_session(self, id_sha256, at)
     }
 
     fn submit_monitor_report(
