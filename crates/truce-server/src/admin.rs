@@ -121,7 +121,7 @@ pub async fn add_user(
 ) -> ApiResult<(StatusCode, Json<UserWire>)> {
     let admin = caller.require(&[Role::MissionAdmin])?.clone();
     check_new_user(
-        &state.mission.agreement,
+        &state.mission().agreement,
         &new.name,
         new.role,
         new.party.as_deref(),

@@ -29,6 +29,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "a submitted report is well-formed JSON but not a valid report (the message names the field and what was expected)",
     ),
     (
+        "invalid-evidence",
+        422,
+        "an uploaded evidence file cannot be read as a whole (wrong encoding, a header of no known format); bad rows are quarantined instead",
+    ),
+    (
         "invalid-agreement",
         422,
         "an uploaded agreement has errors; the body lists every problem as `truce lint` would",
@@ -116,6 +121,20 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
 ];
 
+/// One problem of an uploaded agreement, located as `truce lint` locates it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DiagnosticWire {
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The diagnostic's stable code (`docs/agreement-format.md`).
+    pub code: String,
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub expected: Option<String>,
+    pub hint: Option<String>,
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -123,6 +142,9 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// A sentence for people; may change between versions.
     pub message: String,
+    /// Every problem found, for `invalid-agreement`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<DiagnosticWire>,
 }
 
 /// An error a route returns.
@@ -130,6 +152,7 @@ pub struct ErrorBody {
 pub struct ApiError {
     pub code: &'static str,
     pub message: String,
+    pub diagnostics: Vec<DiagnosticWire>,
 }
 
 impl ApiError {
@@ -137,6 +160,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            diagnostics: Vec::new(),
         }
     }
 
@@ -198,6 +222,7 @@ impl IntoResponse for ApiError {
             Json(ErrorBody {
                 code: self.code,
                 message: self.message,
+                diagnostics: self.diagnostics,
             }),
         )
             .into_response();

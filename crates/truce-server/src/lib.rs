@@ -18,6 +18,7 @@ pub mod routes;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod uploads;
 pub mod wire;
 
 pub use settings::Settings;
@@ -73,6 +74,7 @@ pub enum ServerError {
         (name = "incidents", description = "incidents, as a list, one by one and on the map"),
         (name = "timeline", description = "the chronology and violations per day"),
         (name = "reports", description = "monitors' reports"),
+        (name = "evidence", description = "evidence files, their import runs and quarantine"),
         (name = "ledger", description = "checkpoints and proofs"),
         (name = "entitlements", description = "what each party receives"),
         (name = "users", description = "users and tokens")
@@ -112,7 +114,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(routes::me))
-        .routes(routes!(routes::agreement))
+        .routes(routes!(routes::agreement, uploads::upload_agreement))
         .routes(routes!(routes::agreement_versions))
         .routes(routes!(routes::brackets))
         .routes(routes!(routes::steps))
@@ -124,6 +126,9 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(reports::submit, reports::list))
         .routes(routes!(reports::publish))
         .routes(routes!(reports::refresh))
+        .routes(routes!(uploads::upload_evidence))
+        .routes(routes!(uploads::imports))
+        .routes(routes!(uploads::quarantine))
         .routes(routes!(ledger::checkpoint))
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))
@@ -288,8 +293,8 @@ pub fn load_agreement(path: &Path) -> Result<MissionAgreement, ServerError> {
 }
 
 /// The files an agreement names, read beside it.
-struct FilesBeside {
-    base: std::path::PathBuf,
+pub(crate) struct FilesBeside {
+    pub(crate) base: std::path::PathBuf,
 }
 
 impl truce_model::agreement::Files for FilesBeside {

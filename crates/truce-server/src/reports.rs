@@ -66,7 +66,7 @@ pub async fn submit(
             format!("the report is not valid: {e}"),
         )
     })?;
-    let report = input.to_report(&state.mission.agreement.taxonomy)?;
+    let report = input.to_report(&state.mission().agreement.taxonomy)?;
     let request_sha256 = truce_mission::sha256_hex(&body);
     let actor = state.ledger_actor(&principal);
     let stored = tokio::task::spawn_blocking({

@@ -178,7 +178,7 @@ pub async fn agreement(
     State(state): AppStateRef,
     caller: Caller,
 ) -> ApiResult<Json<AgreementWire>> {
-    let mission = &state.mission;
+    let mission = state.mission();
     let snapshot = state.snapshots().staff.clone();
     let text = match caller.view() {
         View::Staff | View::Party(_) => Some(mission.source.clone()),
@@ -229,7 +229,7 @@ pub async fn agreement_versions(
 ) -> ApiResult<Json<Vec<VersionWire>>> {
     caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
     let versions = blocking(&state, |state| {
-        Ok(state.store()?.agreement_versions(&state.mission.name)?)
+        Ok(state.store()?.agreement_versions(&state.mission().name)?)
     })
     .await?;
     Ok(Json(
@@ -629,7 +629,7 @@ fn disclose_incident<'a>(
 
 fn site_names(state: &AppState) -> Vec<String> {
     state
-        .mission
+        .mission()
         .agreement
         .sites
         .iter()
@@ -902,7 +902,7 @@ pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Js
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let timeline =
-        truce_engine::timeline::timeline(&state.mission.agreement, &snapshot.result, &[]);
+        truce_engine::timeline::timeline(&state.mission().agreement, &snapshot.result, &[]);
     Ok(Json(TimelineWire {
         parties: timeline.parties,
         chronology: timeline

@@ -92,6 +92,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The largest evidence file accepted by upload, in bytes (larger ones: `truce import`).
+    pub max_upload_bytes: usize,
     /// The longest a request may take, in seconds.
     pub request_timeout_seconds: u64,
     /// Requests per minute allowed per token (and per address for callers without one).
@@ -114,6 +116,7 @@ impl Default for Settings {
             as_of: None,
             log_format: LogFormat::Text,
             max_body_bytes: 16 << 20,
+            max_upload_bytes: 512 << 20,
             request_timeout_seconds: 30,
             rate_limit_per_minute: 6000,
             secure_cookies: false,

@@ -110,7 +110,8 @@ pub struct AppState {
     store: Mutex<Box<dyn Storage>>,
     /// The store as named in settings: a SQLite file or a PostgreSQL URL.
     database: String,
-    pub mission: Arc<MissionAgreement>,
+    /// The agreement, replaced when a mission admin uploads a new version.
+    mission: RwLock<Arc<MissionAgreement>>,
     as_of: Option<Day>,
     snapshots: RwLock<Arc<Snapshots>>,
     generation: AtomicU64,
@@ -179,7 +180,7 @@ impl AppState {
             settings,
             store: Mutex::new(store),
             database,
-            mission,
+            mission: RwLock::new(mission),
             as_of,
             snapshots: RwLock::new(Arc::new(snapshots)),
             generation: AtomicU64::new(1),
@@ -193,6 +194,23 @@ impl AppState {
         };
         state.metrics.snapshots_made.fetch_add(1, Ordering::Relaxed);
         Ok(Arc::new(state))
+    }
+
+    /// The agreement the mission verifies now.
+    pub fn mission(&self) -> Arc<MissionAgreement> {
+        match self.mission.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Verifies `mission` from now on (a new version was uploaded).
+    pub fn set_mission(&self, mission: MissionAgreement) {
+        let mut slot = match self.mission.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Arc::new(mission);
     }
 
     /// The store, for one request's work (call from a blocking task).
@@ -224,7 +242,7 @@ impl AppState {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let snapshots = compute(
             store.as_mut(),
-            &self.mission.agreement,
+            &self.mission().agreement,
             self.as_of,
             generation,
         )?;

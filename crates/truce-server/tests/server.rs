@@ -99,6 +99,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    uploads_are_checked_imported_and_recorded,
     a_person_logs_in_and_every_change_needs_the_csrf_token,
     every_route_answers_every_role_as_the_matrix_says,
     the_public_never_reads_a_withheld_field,
@@ -205,8 +206,10 @@ fn fixture_now(name: &str, backend: Backend) -> Fixture {
     }
     drop(store);
 
-    let mission =
-        load_agreement(&repo().join("examples/syria-2016/agreement.toml")).expect("agreement");
+    // The agreement and the files it reads, copied: an upload rewrites the agreement file.
+    let example = dir.0.join("syria-2016");
+    copy_folder(&repo().join("examples/syria-2016"), &example);
+    let mission = load_agreement(&example.join("agreement.toml")).expect("agreement");
     let settings = Settings {
         database: database.clone(),
         ..Settings::default()
@@ -270,6 +273,39 @@ impl Fixture {
         }
     }
 
+    /// A request whose body is a file's bytes, with the given headers.
+    async fn raw_bytes(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (Answer, Vec<String>) {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(body))
+            .expect("request");
+        let response = self.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            Answer {
+                status,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            },
+            Vec::new(),
+        )
+    }
+
     /// A request with the given headers and no token.
     async fn raw(
         &self,
@@ -317,6 +353,37 @@ impl Fixture {
     }
 }
 
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The Syria agreement's text, as in force.
+fn agreement_text() -> Vec<u8> {
+    std::fs::read(repo().join("examples/syria-2016/agreement.toml")).expect("agreement")
+}
+
+/// The GED file's header and its first `rows` rows.
+fn ged_sample(rows: usize) -> Vec<u8> {
+    let text =
+        std::fs::read_to_string(repo().join("examples/syria-2016/data/ged191_syria_2016.csv"))
+            .expect("GED file");
+    let mut out = String::new();
+    for line in text.lines().take(rows + 1) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 fn monitor_report(text: &str) -> Value {
     json!({
         "date": "2016-09-20",
@@ -349,6 +416,13 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (("POST", "/api/v1/login"), [401; 8]),
         (("POST", "/api/v1/logout"), [401; 8]),
         (("GET", "/api/v1/agreement"), PUBLIC),
+        (("POST", "/api/v1/agreement"), ADMIN_ONLY),
+        (
+            ("POST", "/api/v1/evidence"),
+            [401, 403, 403, 201, 201, 403, 403, 401],
+        ),
+        (("GET", "/api/v1/imports"), STAFF),
+        (("GET", "/api/v1/imports/{run}/quarantine"), STAFF),
         (
             ("GET", "/api/v1/agreement/versions"),
             [401, 403, 403, 200, 200, 200, 200, 401],
@@ -437,6 +511,9 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                     };
                     (format!("/api/v1/incidents/{id}"), None, None)
                 }
+                ("GET", "/api/v1/imports/{run}/quarantine") => {
+                    ("/api/v1/imports/1/quarantine".to_string(), None, None)
+                }
                 ("GET", "/api/v1/ledger/proof/inclusion") => (
                     "/api/v1/ledger/proof/inclusion?index=0".to_string(),
                     None,
@@ -497,9 +574,29 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                 _ => (path.to_string(), None, None),
             };
             let method = Method::from_bytes(method.as_bytes()).expect("method");
-            let answer = f
-                .call(method.clone(), &uri, caller, body, key.as_deref())
-                .await;
+            let answer = match *path {
+                // These two read their body as a file, not as JSON.
+                "/api/v1/agreement" | "/api/v1/evidence" if method == Method::POST => {
+                    let (uri, file) = if *path == "/api/v1/agreement" {
+                        (path.to_string(), agreement_text())
+                    } else {
+                        (
+                            format!("/api/v1/evidence?name=matrix-{counter}.csv"),
+                            ged_sample(5),
+                        )
+                    };
+                    let bearer = f.tokens.get(caller).map(|t| format!("Bearer {t}"));
+                    let headers: Vec<(&str, &str)> = bearer
+                        .as_deref()
+                        .map(|b| vec![("authorization", b)])
+                        .unwrap_or_default();
+                    f.raw_bytes(Method::POST, &uri, &headers, file).await.0
+                }
+                _ => {
+                    f.call(method.clone(), &uri, caller, body, key.as_deref())
+                        .await
+                }
+            };
             if answer.status.as_u16() != *want {
                 failures.push(format!(
                     "{method} {uri} as {caller}: {} (expected {want}): {}",
@@ -627,7 +724,7 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
     }
     let site_names: Vec<String> = f
         .state
-        .mission
+        .mission()
         .agreement
         .sites
         .iter()
@@ -1029,6 +1126,158 @@ async fn a_person_logs_in_and_every_change_needs_the_csrf_token(backend: Backend
     assert!(cleared.first().is_some_and(|c| c.contains("Max-Age=0")));
     let (after, _) = f.raw(Method::GET, "/api/v1/me", &cookie, None).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.text);
+}
+
+/// An agreement with an error is refused with every problem located and changes
+/// nothing; a clean new version is put in force and recorded. An evidence file is
+/// imported with its bad row quarantined (line, field, reason), counts that add
+/// up, and nothing stored twice on a second upload.
+async fn uploads_are_checked_imported_and_recorded(backend: Backend) {
+    let f = fixture("uploads", backend);
+    let admin = format!("Bearer {}", f.tokens["admin"]);
+    let auth = [("authorization", admin.as_str())];
+    let text = String::from_utf8(agreement_text()).expect("UTF-8");
+
+    // An error: a clause naming a party the agreement does not have.
+    let broken = text.replacen("id = \"russia\"", "id = \"russia\"\nnonsense = [", 1);
+    let (refused, _) = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/agreement",
+            &auth,
+            broken.into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let body = refused.json();
+    assert_eq!(body["code"], "invalid-agreement");
+    let diagnostics = body["diagnostics"].as_array().expect("diagnostics");
+    assert!(!diagnostics.is_empty());
+    assert!(
+        diagnostics.iter().all(|d| d["line"].as_u64().is_some()),
+        "{diagnostics:?}"
+    );
+    let versions = f.get("/api/v1/agreement/versions", "admin").await.json();
+    assert_eq!(
+        versions.as_array().map(Vec::len),
+        Some(1),
+        "nothing changed"
+    );
+
+    let renamed = text.replacen("id = \"syria-2016\"", "id = \"another\"", 1);
+    let (other, _) = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/agreement",
+            &auth,
+            renamed.into_bytes(),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST, "{}", other.text);
+
+    let newer = format!("{text}\n# settled in the session of 25 November\n");
+    let (accepted, _) = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/agreement",
+            &auth,
+            newer.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    assert_eq!(accepted.json()["new_version"], true);
+    let versions = f.get("/api/v1/agreement/versions", "admin").await.json();
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    let in_force = f.get("/api/v1/agreement", "admin").await.json();
+    assert_eq!(in_force["text"].as_str(), Some(newer.as_str()));
+    assert_eq!(
+        std::fs::read_to_string(&f.state.mission().path).expect("file"),
+        newer,
+        "the agreement file holds the new version"
+    );
+
+    // Evidence in ACLED's layout (written for this test), one row with a latitude that is not one.
+    let acled = "event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,admin1,admin2,location,latitude,longitude,geo_precision,source,fatalities,notes\n\
+        SYR900001,2016-09-20,2016,Explosions/Remote violence,Air/drone strike,Military Forces of Russia (2000-),Civilians (Syria),Aleppo,Jebel Saman,Urum al-Kubra,36.1469,36.9469,1,Local Source,12,aid convoy struck\n\
+        SYR900002,2016-09-21,2016,Battles,Armed clash,Military Forces of Syria (2000-),Opposition Rebels (Syria),Aleppo,Jebel Saman,Aleppo,north,37.16,1,Local Source,3,clashes\n\
+        SYR900003,2016-09-22,2016,Explosions/Remote violence,Shelling/artillery/missile attack,Military Forces of Syria (2000-),,Idleb,Idleb,Saraqab,35.8623,36.8046,2,Local Source,0,shelling\n";
+    let first = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/evidence?name=patrol-week-38.csv",
+            &auth,
+            acled.as_bytes().to_vec(),
+        )
+        .await
+        .0;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let first = first.json();
+    let run = &first["run"];
+    assert_eq!(run["format"], "acled");
+    assert_eq!(
+        (
+            run["read"].as_u64(),
+            run["stored"].as_u64(),
+            run["quarantined"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    let quarantine = &first["quarantine"][0];
+    assert_eq!(quarantine["line"], 3);
+    assert_eq!(quarantine["field"], "latitude");
+    assert_eq!(quarantine["value"], "north");
+    let second = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/evidence?name=patrol-week-38.csv",
+            &auth,
+            acled.as_bytes().to_vec(),
+        )
+        .await
+        .0
+        .json();
+    assert_eq!(
+        second["run"]["duplicates"], 2,
+        "nothing stored twice: {second}"
+    );
+    assert_eq!(second["run"]["stored"], 0);
+    let runs = f.get("/api/v1/imports", "analyst").await.json();
+    let runs = runs.as_array().expect("runs");
+    assert_eq!(runs.len(), 3, "the GED file and the two uploads");
+    for r in runs {
+        let sum: u64 = ["stored", "duplicates", "revised", "quarantined", "skipped"]
+            .iter()
+            .map(|k| r[k].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(r["read"].as_u64(), Some(sum), "counts add up: {r}");
+    }
+    let id = first["run"]["run"].as_i64().expect("run");
+    let rows = f
+        .get(&format!("/api/v1/imports/{id}/quarantine"), "analyst")
+        .await
+        .json();
+    assert_eq!(rows[0]["reason"], quarantine["reason"]);
+    let unreadable = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/evidence?name=x.csv",
+            &auth,
+            vec![0xff, 0xfe, 0x00, 0x41, 0x00],
+        )
+        .await
+        .0;
+    assert_eq!(
+        unreadable.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unreadable.text
+    );
+    assert_eq!(unreadable.json()["code"], "invalid-evidence");
 }
 
 /// docs/api-errors.md lists exactly the codes the server can answer with.

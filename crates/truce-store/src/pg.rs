@@ -11,8 +11,9 @@
 use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Principal, ReasonCount, RunInfo, Session, StoreError,
-    StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id, sha256_hex, stored,
+    MONITOR_SOURCE, MonitorSubmission, Principal, QuarantinedRow, ReasonCount, RunInfo, Session,
+    StoreError, StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id, sha256_hex,
+    stored,
 };
 use postgres::{Client, NoTls, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -574,6 +575,91 @@ impl Storage for PgStore {
         })
     }
 
+    fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, file, file_sha256, file_size, format, started, finished, rows_done, \
+                 read, stored, duplicates, revised, quarantined, skipped FROM import_runs \
+                 WHERE format <> $1 ORDER BY id",
+                &[&crate::storage::MONITOR_RUN_FORMAT],
+            )
+            .map_err(self.err("read the import runs"))?;
+        let n = |row: &Row, i: usize| row.get::<_, i64>(i) as u64;
+        let mut runs: Vec<RunInfo> = rows
+            .iter()
+            .map(|row| RunInfo {
+                id: row.get(0),
+                file: FileMeta {
+                    name: row.get(1),
+                    sha256: row.get(2),
+                    size: n(row, 3),
+                    format: row.get(4),
+                },
+                started: row.get(5),
+                finished: row.get(6),
+                rows_done: n(row, 7),
+                counts: Counts {
+                    read: n(row, 8),
+                    stored: n(row, 9),
+                    duplicates: n(row, 10),
+                    revised: n(row, 11),
+                    quarantined: n(row, 12),
+                    skipped: n(row, 13),
+                },
+                reasons: Vec::new(),
+            })
+            .collect();
+        for run in &mut runs {
+            run.reasons = self
+                .client()?
+                .query(
+                    "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = $1 \
+                     ORDER BY count DESC, field, reason",
+                    &[&run.id],
+                )
+                .map_err(self.err("read the import runs"))?
+                .iter()
+                .map(|r| {
+                    let field: String = r.get(1);
+                    ReasonCount {
+                        skipped: r.get(0),
+                        field: (!field.is_empty()).then_some(field),
+                        reason: r.get(2),
+                        count: r.get::<_, i64>(3) as u64,
+                    }
+                })
+                .collect();
+        }
+        Ok(runs)
+    }
+
+    fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
+                 WHERE run = $1 ORDER BY file, line, id",
+                &[&run],
+            )
+            .map_err(self.err("read the quarantined rows"))?
+            .iter()
+            .map(|row| {
+                let field: String = row.get(4);
+                QuarantinedRow {
+                    id: row.get(0),
+                    run: row.get(1),
+                    file: row.get(2),
+                    line: row.get::<_, i64>(3) as u64,
+                    field: (!field.is_empty()).then_some(field),
+                    value: row.get(5),
+                    reason: row.get(6),
+                    raw: row.get(7),
+                }
+            })
+            .collect())
+    }
+
     fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
         let rows = self
             .client()?
@@ -808,12 +894,13 @@ impl Storage for PgStore {
         let run: i64 = tx
             .query_one(
                 "INSERT INTO import_runs (file, file_sha256, file_size, format, started, finished, \
-                 rows_done, read, stored) VALUES ($1, $2, $3, 'monitor-report', $4, $4, 1, 1, 1) RETURNING id",
+                 rows_done, read, stored) VALUES ($1, $2, $3, $5, $4, $4, 1, 1, 1) RETURNING id",
                 &[
                     &format!("api/monitor-reports/{source_id}"),
                     &request_sha256,
                     &(json.len() as i64),
                     &at,
+                    &crate::storage::MONITOR_RUN_FORMAT,
                 ],
             )
             .map_err(err)?

@@ -6,12 +6,15 @@
 
 use crate::{
     AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MonitorSubmission, Principal, ReportFilter, RunInfo, Session, Store, StoreError,
-    StoredCheckpoint, SubmissionFilter, Submitted,
+    MonitorSubmission, Principal, QuarantinedRow, ReportFilter, RunInfo, Session, Store,
+    StoreError, StoredCheckpoint, SubmissionFilter, Submitted,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
 use truce_model::report::Report;
+
+/// The format of the one-report import runs that monitors' submissions are read by.
+pub const MONITOR_RUN_FORMAT: &str = "monitor-report";
 
 /// A store the server can run on. Every method is one transaction or one read.
 pub trait Storage: Send {
@@ -43,6 +46,10 @@ pub trait Storage: Send {
         skipped: &[RowProblem],
         at: &str,
     ) -> Result<RunInfo, StoreError>;
+    /// The import runs of files, oldest first (not the one-report runs of monitors' submissions).
+    fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError>;
+    /// The rows run `run` set aside, in file order.
+    fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError>;
     /// The reports a check reads: the current revision of every identity, not deleted.
     fn current_reports(&mut self) -> Result<Vec<Report>, StoreError>;
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
@@ -165,6 +172,18 @@ impl Storage for Store {
             run.add_skipped(&skipped[skip_skipped..])?;
         }
         run.finish(at)
+    }
+
+    fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
+        Ok(self
+            .runs()?
+            .into_iter()
+            .filter(|r| r.file.format != MONITOR_RUN_FORMAT)
+            .collect())
+    }
+
+    fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError> {
+        self.quarantine(Some(run))
     }
 
     fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
