@@ -97,6 +97,24 @@ fn agreement_toml(parties: &[String], zones: &[String], common: &str) -> String 
     t
 }
 
+/// `truce-bench agreement DATA_DIR`: prints the check's agreement (TOML), for
+/// the server's load benchmark (`bench/server.sh`), which writes it into DATA_DIR
+/// so the zone file it names is found beside it.
+pub fn print_agreement(args: &[String]) -> Result<()> {
+    let [data_dir] = args else {
+        bail!("usage: truce-bench agreement DATA_DIR");
+    };
+    let data = Path::new(data_dir);
+    let rule = read_rule(data)?;
+    let zones = zone_ids(data)?;
+    let parties: Vec<String> = rule.parties.iter().map(|(k, _, _)| k.clone()).collect();
+    let toml = agreement_toml(&parties, &zones, &common_toml(&rule, &zones));
+    // Loaded once here, so a broken agreement fails now, not in the server.
+    load_agreement(data, &toml)?;
+    print!("{toml}");
+    Ok(())
+}
+
 pub fn main(args: &[String]) -> Result<()> {
     let args = Args::parse(args, &["threads", "explain"])?;
     let [events_csv, data_dir] = args.positional.as_slice() else {

@@ -11,6 +11,7 @@
 //! truce-bench w4 EVENTS_CSV [--threads N]
 //! truce-bench w1 EVENTS_CSV
 //! truce-bench store-import TRUCE_BINARY EVENTS_CSV
+//! truce-bench agreement DATA_DIR        (prints the check's agreement, for bench/server.sh)
 //! ```
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
@@ -30,7 +31,8 @@ const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N
        truce-bench check EVENTS_CSV DATA_DIR [--threads N] [--explain yes]
        truce-bench w4 EVENTS_CSV [--threads N]
        truce-bench w1 EVENTS_CSV
-       truce-bench store-import TRUCE_BINARY EVENTS_CSV";
+       truce-bench store-import TRUCE_BINARY EVENTS_CSV
+       truce-bench agreement DATA_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +53,7 @@ fn run(args: &[String]) -> Result<()> {
         "w2" => w2::main(rest),
         "w3" => w3::main(rest),
         "check" => check::main(rest),
+        "agreement" => check::print_agreement(rest),
         "w4" => w4::main(rest),
         "w1" => w1::main(rest),
         "store-import" => store_import::main(rest),
