@@ -872,7 +872,37 @@ async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another(backend: Ba
 /// 50 monitors filing at once, each report sent twice (a retry after a lost
 /// answer): every report stored exactly once, each with its ledger entry.
 async fn concurrent_monitors_store_every_report_exactly_once(backend: Backend) {
-    let f = Arc::new(fixture("concurrent", backend));
+    const MONITORS: usize = 50;
+    const REPORTS: usize = 400;
+    let mut f = fixture("concurrent", backend);
+    // Fifty monitors, each with a token of their own.
+    let tokens: Vec<(String, String)> = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        (0..MONITORS)
+            .map(|m| {
+                let name = format!("field-monitor-{m}");
+                let id = store
+                    .add_principal(&name, "monitor", None, None, AT)
+                    .expect("add")
+                    .expect("new");
+                let stored = store.principal(id).expect("read").expect("user");
+                let issued = truce_server::admin::issue_token(
+                    store.as_mut(),
+                    &stored,
+                    None,
+                    json!({"role": "test"}),
+                    json!({"id": id}),
+                )
+                .expect("token");
+                (name, issued.token)
+            })
+            .collect()
+    });
+    for (name, token) in &tokens {
+        f.tokens
+            .insert(Box::leak(name.clone().into_boxed_str()), token.clone());
+    }
+    let f = Arc::new(f);
     let ledger_before = blocking(|| {
         truce_store::open_storage(&f.database)
             .expect("store")
@@ -880,19 +910,22 @@ async fn concurrent_monitors_store_every_report_exactly_once(backend: Backend) {
             .expect("len")
     });
     let mut tasks = Vec::new();
-    for monitor in 0..50 {
+    for (monitor, (name, _)) in tokens.iter().enumerate() {
         let f = f.clone();
+        let name = name.clone();
         tasks.push(tokio::spawn(async move {
             let mut statuses = Vec::new();
-            for n in 0..10 {
-                let key = format!("m{monitor}-r{n}");
+            for n in 0..REPORTS {
+                let key = format!("r{n}");
                 let body = monitor_report(&format!("report {n} of monitor {monitor}"));
-                for _ in 0..2 {
+                // Every tenth report is sent again, as after an answer lost on the way.
+                let sends = if n % 10 == 0 { 2 } else { 1 };
+                for _ in 0..sends {
                     let answer = f
                         .call(
                             Method::POST,
                             "/api/v1/reports",
-                            "monitor",
+                            &name,
                             Some(body.clone()),
                             Some(&key),
                         )
@@ -914,28 +947,29 @@ async fn concurrent_monitors_store_every_report_exactly_once(backend: Backend) {
             }
         }
     }
-    assert_eq!((created, repeated), (500, 500));
+    let total = MONITORS * REPORTS;
+    assert_eq!((created, repeated), (total, total / 10));
     let mut store = blocking(|| truce_store::open_storage(&f.database).expect("store"));
     let stored = blocking(|| {
         store
             .monitor_reports(&truce_store::SubmissionFilter::default())
             .expect("list")
     });
-    assert_eq!(stored.len(), 500);
+    assert_eq!(stored.len(), total);
     let ids: BTreeSet<&str> = stored.iter().map(|(s, _)| s.source_id.as_str()).collect();
-    assert_eq!(ids.len(), 500);
+    assert_eq!(ids.len(), total);
     assert_eq!(
         blocking(|| store.ledger_len().expect("len")) - ledger_before,
-        500
+        total as u64
     );
     // The same key with another report is refused, and stores nothing.
     let reused = f
         .call(
             Method::POST,
             "/api/v1/reports",
-            "monitor",
+            "field-monitor-0",
             Some(monitor_report("something else")),
-            Some("m0-r0"),
+            Some("r0"),
         )
         .await;
     assert_eq!(reused.status, StatusCode::CONFLICT);
