@@ -15,44 +15,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use truce_store::Store;
 
-/// Where an entitlement stands in the ledger: released (and not suspended since) or not.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Standing {
-    NeverReleased,
-    Released { at: String, by: String },
-    Suspended { at: String, reason: String },
-}
+use truce_mission::Standing;
 
-fn standing(store: &Store, entitlement: &str) -> Result<Standing> {
-    let mut state = Standing::NeverReleased;
-    for entry in store.ledger_entries(0, store.ledger_len()?)? {
-        if !entry.kind.starts_with("entitlement-") {
-            continue;
-        }
-        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
-            continue;
-        };
-        if record["entitlement"].as_str() != Some(entitlement) {
-            continue;
-        }
-        let at = record["at"].as_str().unwrap_or("").to_string();
-        match entry.kind.as_str() {
-            "entitlement-release" => {
-                state = Standing::Released {
-                    at,
-                    by: record["by"].as_str().unwrap_or("").to_string(),
-                }
-            }
-            "entitlement-suspension" => {
-                state = Standing::Suspended {
-                    at,
-                    reason: record["reason"].as_str().unwrap_or("").to_string(),
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(state)
+fn standing(store: &mut Store, entitlement: &str) -> Result<Standing> {
+    Ok(truce_mission::standing(store, entitlement)?)
 }
 
 fn status_of<'a>(
@@ -81,10 +47,10 @@ fn status_of<'a>(
 /// `truce entitlement status`: per entitlement, its step, who receives it, whether
 /// it may be released on the evidence as of the day, and where it stands.
 pub fn status(checked: &Checked, db: &Path) -> Result<String> {
-    let store = Store::open(db)?;
+    let mut store = Store::open(db)?;
     let mut out = format!("entitlements as of {}\n", checked.result.as_of);
     for e in &checked.result.entitlements {
-        let standing = standing(&store, &e.id)?;
+        let standing = standing(&mut store, &e.id)?;
         let payloads = store.payloads(&e.id)?.len();
         let _ = std::fmt::Write::write_fmt(
             &mut out,
@@ -121,11 +87,10 @@ pub fn status(checked: &Checked, db: &Path) -> Result<String> {
 }
 
 fn check_reference(checked: &Checked) -> Result<Value> {
-    Ok(json!({
-        "as_of": checked.result.as_of.to_string(),
-        "findings_sha256": ledger::findings_sha256(&checked.result)?,
-        "evidence_sha256": ledger::sha256_hex(&ledger::evidence_jsonl(&checked.reports)),
-    }))
+    Ok(truce_mission::check_reference(
+        &checked.result,
+        &checked.reports,
+    )?)
 }
 
 /// `truce entitlement release`: refused unless the check says the step is verified;
@@ -139,7 +104,10 @@ pub fn release(
 ) -> Result<(String, u8)> {
     let status = status_of(checked, entitlement)?;
     let mut store = Store::open(db)?;
-    if matches!(standing(&store, entitlement)?, Standing::Released { .. }) {
+    if matches!(
+        standing(&mut store, entitlement)?,
+        Standing::Released { .. }
+    ) {
         bail!("entitlement `{entitlement}` is already released; nothing was recorded");
     }
     if !status.releasable {
@@ -238,7 +206,10 @@ pub fn suspend(
 ) -> Result<String> {
     let status = status_of(checked, entitlement)?;
     let mut store = Store::open(db)?;
-    if !matches!(standing(&store, entitlement)?, Standing::Released { .. }) {
+    if !matches!(
+        standing(&mut store, entitlement)?,
+        Standing::Released { .. }
+    ) {
         bail!("entitlement `{entitlement}` is not released: there is nothing to suspend");
     }
     let index = ledger::append(
@@ -269,7 +240,7 @@ pub fn suspend(
 /// receiving party, while the entitlement is released; each hand-over recorded.
 pub fn handover(db: &Path, entitlement: &str, to: &str, out: &Path) -> Result<String> {
     let mut store = Store::open(db)?;
-    match standing(&store, entitlement)? {
+    match standing(&mut store, entitlement)? {
         Standing::Released { .. } => {}
         Standing::NeverReleased => {
             bail!("entitlement `{entitlement}` is not released: its payload is not handed over")

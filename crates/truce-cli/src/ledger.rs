@@ -15,11 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use truce_audit::{
-    Checkpoint, Hash, SignerKey, Tree, VerifierKey, canonical_json, leaf_hash, open_checkpoint,
+    Checkpoint, Hash, SignerKey, Tree, VerifierKey, leaf_hash, open_checkpoint,
     parse_canonical_json, verify_consistency, verify_inclusion,
 };
 use truce_model::agreement::Agreement;
-use truce_model::report::Report;
 use truce_store::Store;
 
 /// The format of a bundle, written in its `bundle.json`.
@@ -54,28 +53,11 @@ pub fn record_finished_imports(db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The evidence a check read, as JSON Lines (one report per line, in the order
-/// read): what the check-run record's `evidence_sha256` is the hash of.
-pub fn evidence_jsonl(reports: &[Report]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for report in reports {
-        // Reports are plain data: serializing them cannot fail.
-        if serde_json::to_writer(&mut out, report).is_ok() {
-            out.push(b'\n');
-        }
-    }
-    out
-}
+pub use truce_mission::evidence_jsonl;
 
-/// The sha256 of a check's findings: its whole result but the import diagnostics,
-/// in canonical JSON. Replaying the check from the recorded inputs must give it again.
+/// The sha256 of a check's findings (`truce_mission::findings_sha256`).
 pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String> {
-    let mut value = serde_json::to_value(result).context("cannot read the check's result")?;
-    if let Some(object) = value.as_object_mut() {
-        object.remove("diagnostics");
-    }
-    let bytes = canonical_json(&value).context("cannot write the findings canonically")?;
-    Ok(sha256_hex(&bytes))
+    Ok(truce_mission::findings_sha256(result)?)
 }
 
 // ------------------------------------------------------------------- keys

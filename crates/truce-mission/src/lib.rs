@@ -250,3 +250,97 @@ pub fn import_run_record(run: &RunInfo) -> Value {
         "reasons": reasons,
     })
 }
+
+/// Where an entitlement stands in the ledger: released (and not suspended since) or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    NeverReleased,
+    Released { at: String, by: String },
+    Suspended { at: String, reason: String },
+}
+
+/// Who a record says acted: a name given on the command line, or the server's
+/// `{role, name}` (a monitor's pseudonym never reaches here: monitors release nothing).
+fn actor_text(by: &Value) -> String {
+    match by {
+        Value::String(name) => name.clone(),
+        Value::Object(object) => object
+            .get("name")
+            .and_then(Value::as_str)
+            .or_else(|| object.get("role").and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Reads the ledger for entitlement `entitlement`'s releases and suspensions.
+pub fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing, MissionError> {
+    let mut state = Standing::NeverReleased;
+    let len = store.ledger_len()?;
+    for entry in store.ledger_entries(0, len)? {
+        if !entry.kind.starts_with("entitlement-") {
+            continue;
+        }
+        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
+            continue;
+        };
+        if record["entitlement"].as_str() != Some(entitlement) {
+            continue;
+        }
+        let at = record["at"].as_str().unwrap_or("").to_string();
+        match entry.kind.as_str() {
+            "entitlement-release" => {
+                state = Standing::Released {
+                    at,
+                    by: actor_text(&record["by"]),
+                }
+            }
+            "entitlement-suspension" => {
+                state = Standing::Suspended {
+                    at,
+                    reason: record["reason"].as_str().unwrap_or("").to_string(),
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(state)
+}
+
+/// The evidence a check read, as JSON Lines (one report per line, in the order
+/// read): what the check-run record's `evidence_sha256` is the hash of.
+pub fn evidence_jsonl(reports: &[truce_model::report::Report]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for report in reports {
+        // Reports are plain data: serializing them cannot fail.
+        if serde_json::to_writer(&mut out, report).is_ok() {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// The sha256 of a check's findings: its whole result but the import diagnostics,
+/// in canonical JSON. Replaying the check from the recorded inputs must give it again.
+pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String, MissionError> {
+    let mut value =
+        serde_json::to_value(result).map_err(|e| MissionError::Canonical(e.to_string()))?;
+    if let Some(object) = value.as_object_mut() {
+        object.remove("diagnostics");
+    }
+    let bytes = canonical_json(&value).map_err(|e| MissionError::Canonical(e.to_string()))?;
+    Ok(sha256_hex(&bytes))
+}
+
+/// What a release or suspension rests on: the check's day, findings and evidence, by hash.
+pub fn check_reference(
+    result: &truce_engine::CheckResult,
+    reports: &[truce_model::report::Report],
+) -> Result<Value, MissionError> {
+    Ok(json!({
+        "as_of": result.as_of.to_string(),
+        "findings_sha256": findings_sha256(result)?,
+        "evidence_sha256": sha256_hex(&evidence_jsonl(reports)),
+    }))
+}

@@ -82,7 +82,12 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     (
         "conflict",
         409,
-        "the resource exists already (a user name taken)",
+        "the resource exists already, or the change was made already (a user name taken, an entitlement released)",
+    ),
+    (
+        "not-releasable",
+        409,
+        "the entitlement's step is not verified on the evidence (the message gives the reason), or it is not released so its payload is not handed over",
     ),
     (
         "payload-too-large",

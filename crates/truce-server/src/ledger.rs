@@ -4,7 +4,7 @@
 
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::state::AppState;
+use crate::state::{AppState, now};
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
@@ -181,7 +181,8 @@ pub async fn consistency(
     }))
 }
 
-/// What a party receives when a step is verified, and whether it may be released.
+/// What a party receives when a step is verified, whether it may be released, and
+/// where it stands in the ledger.
 #[derive(Serialize, ToSchema)]
 pub struct EntitlementWire {
     pub id: String,
@@ -190,8 +191,34 @@ pub struct EntitlementWire {
     pub from: Option<String>,
     pub what: String,
     pub step: String,
+    /// True when the check says its step is verified.
     pub releasable: bool,
     pub reason: String,
+    /// `not-released`, `released` or `suspended`.
+    pub standing: String,
+    /// When it was released or suspended.
+    pub since: Option<String>,
+    /// Payload files kept for it (encrypted to the receiving party).
+    pub payload_files: usize,
+}
+
+/// The entitlement `id` and whether the caller may see it: staff see all, a
+/// party's liaison its own party's.
+fn visible<'a>(
+    result: &'a truce_engine::CheckResult,
+    view: &View,
+    id: &str,
+) -> ApiResult<&'a truce_engine::EntitlementStatus> {
+    result
+        .entitlements
+        .iter()
+        .find(|e| e.id == id)
+        .filter(|e| match view {
+            View::Staff => true,
+            View::Party(party) => &e.to == party,
+            View::Public => false,
+        })
+        .ok_or_else(|| ApiError::not_found(format!("no entitlement `{id}` you may see")))
 }
 
 /// Entitlements: the mission's staff see all, a party's liaison only its party's.
@@ -206,28 +233,251 @@ pub async fn entitlements(
     let view = caller.view();
     let snapshots = state.snapshots();
     let snapshot = match view {
-        View::Staff => &snapshots.staff,
-        _ => &snapshots.public,
+        View::Staff => snapshots.staff.clone(),
+        _ => snapshots.public.clone(),
     };
+    let shown: Vec<truce_engine::EntitlementStatus> = snapshot
+        .result
+        .entitlements
+        .iter()
+        .filter(|e| match &view {
+            View::Staff => true,
+            View::Party(party) => &e.to == party,
+            View::Public => false,
+        })
+        .cloned()
+        .collect();
+    let wires = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<Vec<EntitlementWire>> {
+            let mut store = state.store()?;
+            shown
+                .into_iter()
+                .map(|e| {
+                    let standing = truce_mission::standing(store.as_mut(), &e.id)
+                        .map_err(ApiError::internal)?;
+                    let (standing, since) = match standing {
+                        truce_mission::Standing::NeverReleased => ("not-released", None),
+                        truce_mission::Standing::Released { at, .. } => ("released", Some(at)),
+                        truce_mission::Standing::Suspended { at, .. } => ("suspended", Some(at)),
+                    };
+                    Ok(EntitlementWire {
+                        payload_files: store.payloads(&e.id)?.len(),
+                        id: e.id,
+                        to: e.to,
+                        from: e.from,
+                        what: e.what,
+                        step: e.step,
+                        releasable: e.releasable,
+                        reason: e.reason,
+                        standing: standing.to_string(),
+                        since,
+                    })
+                })
+                .collect()
+        }
+    })
+    .await??;
+    Ok(Json(wires))
+}
+
+/// A release recorded.
+#[derive(Serialize, ToSchema)]
+pub struct Released {
+    pub entitlement: String,
+    pub to: String,
+    /// The ledger entry that records it.
+    pub ledger_index: u64,
+    /// Why the step counts as verified.
+    pub reason: String,
+}
+
+/// Release an entitlement (mission admins): refused unless the check of the
+/// evidence says its step is verified (`409 not-releasable`, with the reason).
+/// The release is recorded in the ledger with who made it and the check it rests
+/// on (its day, findings and evidence by hash). Payload files are added with
+/// `truce entitlement release --payload`.
+#[utoipa::path(post, path = "/api/v1/entitlements/{id}/release", tag = "entitlements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the entitlement's id")),
+    responses((status = 200, body = Released), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn release(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<Json<Released>> {
+    let admin = caller.require(&[Role::MissionAdmin])?.clone();
+    let snapshot = state.snapshots().staff.clone();
+    let status = visible(&snapshot.result, &View::Staff, &id)?.clone();
+    if !status.releasable {
+        return Err(ApiError::new(
+            "not-releasable",
+            format!("`{id}` may not be released: {}", status.reason),
+        ));
+    }
+    let actor = state.ledger_actor(&admin);
+    let agreement_id = state.mission().agreement.id.clone();
+    let index = tokio::task::spawn_blocking({
+        let state = state.clone();
+        let status = status.clone();
+        move || -> ApiResult<u64> {
+            let check = truce_mission::check_reference(&snapshot.result, &snapshot.reports)
+                .map_err(ApiError::internal)?;
+            let mut store = state.store()?;
+            if matches!(
+                truce_mission::standing(store.as_mut(), &status.id).map_err(ApiError::internal)?,
+                truce_mission::Standing::Released { .. }
+            ) {
+                return Err(ApiError::new(
+                    "conflict",
+                    format!("`{}` is already released", status.id),
+                ));
+            }
+            let at = now();
+            truce_mission::append(
+                store.as_mut(),
+                &serde_json::json!({
+                    "type": "entitlement-release",
+                    "at": at,
+                    "agreement": agreement_id,
+                    "entitlement": status.id,
+                    "to": status.to,
+                    "step": status.step,
+                    "reason": status.reason,
+                    "by": actor,
+                    "check": check,
+                    "payload": [],
+                }),
+                &at,
+            )
+            .map_err(ApiError::internal)
+        }
+    })
+    .await??;
+    Ok(Json(Released {
+        entitlement: status.id,
+        to: status.to,
+        ledger_index: index,
+        reason: status.reason,
+    }))
+}
+
+/// One payload file of an entitlement, as kept.
+#[derive(Serialize, ToSchema)]
+pub struct PayloadWire {
+    /// Its number, for downloading it.
+    pub id: i64,
+    pub name: String,
+    /// Of the file before encryption (as the ledger recorded it).
+    pub plain_sha256: String,
+    pub cipher_sha256: String,
+}
+
+/// An entitlement's payload files (the receiving party's liaison and the staff).
+#[utoipa::path(get, path = "/api/v1/entitlements/{id}/payloads", tag = "entitlements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the entitlement's id")),
+    responses((status = 200, body = [PayloadWire]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn payloads(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<Json<Vec<PayloadWire>>> {
+    caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
+    let snapshot = state.snapshots().staff.clone();
+    visible(&snapshot.result, &caller.view(), &id)?;
+    let list = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<_> { Ok(state.store()?.payloads(&id)?) }
+    })
+    .await??;
     Ok(Json(
-        snapshot
-            .result
-            .entitlements
-            .iter()
-            .filter(|e| match &view {
-                View::Staff => true,
-                View::Party(party) => &e.to == party,
-                View::Public => false,
-            })
-            .map(|e| EntitlementWire {
-                id: e.id.clone(),
-                to: e.to.clone(),
-                from: e.from.clone(),
-                what: e.what.clone(),
-                step: e.step.clone(),
-                releasable: e.releasable,
-                reason: e.reason.clone(),
+        list.into_iter()
+            .map(|p| PayloadWire {
+                id: p.id,
+                name: p.name,
+                plain_sha256: p.plain_sha256,
+                cipher_sha256: p.cipher_sha256,
             })
             .collect(),
     ))
+}
+
+/// Download a payload file while the entitlement is released: the `age` file,
+/// encrypted to the receiving party (`truce entitlement open` decrypts it). The
+/// hand-over is recorded in the ledger.
+#[utoipa::path(get, path = "/api/v1/entitlements/{id}/payloads/{payload}", tag = "entitlements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the entitlement's id"),
+        ("payload" = i64, Path, description = "the payload file's number")),
+    responses((status = 200, description = "the age file", content_type = "application/octet-stream"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn payload(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    axum::extract::Path((id, payload)): axum::extract::Path<(String, i64)>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let principal = caller
+        .require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?
+        .clone();
+    let snapshot = state.snapshots().staff.clone();
+    let to = visible(&snapshot.result, &caller.view(), &id)?.to.clone();
+    let actor = state.ledger_actor(&principal);
+    let file = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<truce_store::Payload> {
+            let mut store = state.store()?;
+            match truce_mission::standing(store.as_mut(), &id).map_err(ApiError::internal)? {
+                truce_mission::Standing::Released { .. } => {}
+                _ => {
+                    return Err(ApiError::new(
+                        "not-releasable",
+                        format!("`{id}` is not released: its payload is not handed over"),
+                    ));
+                }
+            }
+            let file = store
+                .payloads(&id)?
+                .into_iter()
+                .find(|p| p.id == payload)
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("`{id}` has no payload file {payload}"))
+                })?;
+            let at = now();
+            truce_mission::append(
+                store.as_mut(),
+                &serde_json::json!({
+                    "type": "entitlement-handover",
+                    "at": at,
+                    "entitlement": id,
+                    "to": to,
+                    "by": actor,
+                    "files": [{"name": file.name, "cipher_sha256": file.cipher_sha256}],
+                }),
+                &at,
+            )
+            .map_err(ApiError::internal)?;
+            Ok(file)
+        }
+    })
+    .await??;
+    let disposition = format!(
+        "attachment; filename=\"{}.age\"",
+        file.name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.ciphertext,
+    )
+        .into_response())
 }

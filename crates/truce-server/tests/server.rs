@@ -99,6 +99,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    an_entitlement_is_released_only_on_its_verified_step,
     uploads_are_checked_imported_and_recorded,
     a_person_logs_in_and_every_change_needs_the_csrf_token,
     every_route_answers_every_role_as_the_matrix_says,
@@ -455,6 +456,19 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
             ("GET", "/api/v1/entitlements"),
             [401, 403, 403, 200, 200, 200, 200, 401],
         ),
+        // The example's entitlements wait on a step that was never met.
+        (
+            ("POST", "/api/v1/entitlements/{id}/release"),
+            [401, 403, 403, 403, 409, 403, 403, 401],
+        ),
+        (
+            ("GET", "/api/v1/entitlements/{id}/payloads"),
+            [401, 403, 403, 200, 200, 200, 404, 401],
+        ),
+        (
+            ("GET", "/api/v1/entitlements/{id}/payloads/{payload}"),
+            [401, 403, 403, 409, 409, 409, 404, 401],
+        ),
         (("GET", "/api/v1/users"), ADMIN_ONLY),
         (
             ("POST", "/api/v1/users"),
@@ -511,6 +525,21 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                     };
                     (format!("/api/v1/incidents/{id}"), None, None)
                 }
+                ("POST", "/api/v1/entitlements/{id}/release") => (
+                    "/api/v1/entitlements/us-intelligence-to-russia/release".to_string(),
+                    None,
+                    None,
+                ),
+                ("GET", "/api/v1/entitlements/{id}/payloads") => (
+                    "/api/v1/entitlements/us-intelligence-to-russia/payloads".to_string(),
+                    None,
+                    None,
+                ),
+                ("GET", "/api/v1/entitlements/{id}/payloads/{payload}") => (
+                    "/api/v1/entitlements/us-intelligence-to-russia/payloads/1".to_string(),
+                    None,
+                    None,
+                ),
                 ("GET", "/api/v1/imports/{run}/quarantine") => {
                     ("/api/v1/imports/1/quarantine".to_string(), None, None)
                 }
@@ -1314,6 +1343,128 @@ async fn uploads_are_checked_imported_and_recorded(backend: Backend) {
     assert_eq!(unreadable.json()["code"], "invalid-evidence");
 }
 
+/// An entitlement is released only when its step is verified, once, recorded in
+/// the ledger with who released it; its receiving party's liaison sees it
+/// released, another party's liaison does not see it at all.
+async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) {
+    let f = fixture("release", backend);
+    let refused = f
+        .call(
+            Method::POST,
+            "/api/v1/entitlements/us-intelligence-to-russia/release",
+            "admin",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let refused = refused.json();
+    assert_eq!(refused["code"], "not-releasable");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("seven-days-calm"),
+        "{refused}"
+    );
+
+    // "Reduced violence" settled as at most 2 a day: the seven days are met on
+    // certain evidence on 19 September 2016; an entitlement rests on them alone.
+    let text = String::from_utf8(agreement_text())
+        .expect("UTF-8")
+        .replacen(
+            "alternatives = [0, 2]\n",
+            "alternatives = [0, 2]\nresolved = 2\n",
+            1,
+        )
+        + "\n[[entitlement]]\nid = \"aid-corridor\"\nto = \"russia\"\nfrom = \"usa\"\n\
+           step = \"seven-days-calm\"\nwhat = \"A test entitlement on the seven days.\"\n\
+           possible_violations_block = false\n";
+    let admin = format!("Bearer {}", f.tokens["admin"]);
+    let (uploaded, _) = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/agreement",
+            &[("authorization", admin.as_str())],
+            text.into_bytes(),
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::OK, "{}", uploaded.text);
+
+    let ledger_before = blocking(|| {
+        truce_store::open_storage(&f.database)
+            .expect("store")
+            .ledger_len()
+            .expect("len")
+    });
+    let released = f
+        .call(
+            Method::POST,
+            "/api/v1/entitlements/aid-corridor/release",
+            "admin",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.text);
+    let index = released.json()["ledger_index"].as_u64().expect("index");
+    assert_eq!(index, ledger_before);
+    let record: Value = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        let entry = store
+            .ledger_entries(index, index + 1)
+            .expect("entry")
+            .remove(0);
+        serde_json::from_slice(&entry.record).expect("record")
+    });
+    assert_eq!(record["type"], "entitlement-release");
+    assert_eq!(record["by"]["name"], "admin");
+    assert!(
+        record["check"]["findings_sha256"]
+            .as_str()
+            .is_some_and(|h| h.len() == 64)
+    );
+    let again = f
+        .call(
+            Method::POST,
+            "/api/v1/entitlements/aid-corridor/release",
+            "admin",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.json()["code"], "conflict");
+
+    let seen = f.get("/api/v1/entitlements", "liaison").await.json();
+    let aid = seen
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["id"] == "aid-corridor")
+        .expect("russia's liaison sees its entitlement");
+    assert_eq!(aid["standing"], "released");
+    let other = f.get("/api/v1/entitlements", "other-liaison").await.json();
+    assert!(
+        other
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|e| e["id"] != "aid-corridor")
+    );
+    let hidden = f
+        .get(
+            "/api/v1/entitlements/aid-corridor/payloads",
+            "other-liaison",
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let files = f
+        .get("/api/v1/entitlements/aid-corridor/payloads", "liaison")
+        .await;
+    assert_eq!(files.status, StatusCode::OK);
+}
+
 /// docs/api-errors.md lists exactly the codes the server can answer with.
 #[test]
 fn the_error_table_is_documented() {
@@ -1326,6 +1477,31 @@ fn the_error_table_is_documented() {
             "docs/api-errors.md lacks the row `{row}`"
         );
     }
+    // Every code the server's source gives an error is in the table (else it would answer 500).
+    let known: BTreeSet<&str> = truce_server::error::ERROR_CODES
+        .iter()
+        .map(|(c, _, _)| *c)
+        .collect();
+    let source_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut used = 0;
+    for entry in std::fs::read_dir(&source_dir).expect("src") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        for piece in text.split("ApiError::new(").skip(1) {
+            // Only literal codes: `ApiError::new("code", …)`.
+            let Some(code) = piece.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let code = &code[..code.find('"').unwrap_or(0)];
+            used += 1;
+            assert!(
+                known.contains(code),
+                "{}: `{code}` is not in ERROR_CODES",
+                path.display()
+            );
+        }
+    }
+    assert!(used > 20, "only {used} error codes found in the source");
     let rows = doc.lines().filter(|l| l.starts_with("| `")).count();
     assert_eq!(
         rows,

@@ -11,9 +11,9 @@
 use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Principal, QuarantinedRow, ReasonCount, RunInfo, Session,
-    StoreError, StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id, sha256_hex,
-    stored,
+    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, ReasonCount, RunInfo,
+    Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id,
+    sha256_hex, stored,
 };
 use postgres::{Client, NoTls, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -1155,6 +1155,27 @@ impl Storage for PgStore {
                 note: row.get(2),
                 recorded: row.get(3),
             }))
+    }
+
+    fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
+                 WHERE entitlement = $1 ORDER BY id",
+                &[&entitlement],
+            )
+            .map_err(self.err("read the payloads"))?
+            .iter()
+            .map(|row| Payload {
+                id: row.get(0),
+                entitlement: row.get(1),
+                name: row.get(2),
+                plain_sha256: row.get(3),
+                cipher_sha256: row.get(4),
+                ciphertext: row.get(5),
+            })
+            .collect())
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::{
     AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MonitorSubmission, Principal, QuarantinedRow, ReportFilter, RunInfo, Session, Store,
+    MonitorSubmission, Payload, Principal, QuarantinedRow, ReportFilter, RunInfo, Session, Store,
     StoreError, StoredCheckpoint, SubmissionFilter, Submitted,
 };
 use std::collections::BTreeSet;
@@ -120,6 +120,8 @@ pub trait Storage: Send {
     fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError>;
     fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError>;
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError>;
+    /// An entitlement's payload files (`age` ciphertext only), oldest first.
+    fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError>;
 }
 
 impl Storage for Store {
@@ -330,6 +332,10 @@ impl Storage for Store {
 
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
         Store::latest_checkpoint(self)
+    }
+
+    fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
+        Store::payloads(self, entitlement)
     }
 }
 
