@@ -48,7 +48,7 @@ pub struct AgreementUploaded {
 /// as a version in the store and the ledger, and the evidence is checked under it.
 #[utoipa::path(post, path = "/api/v1/agreement", tag = "agreement",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "application/toml", description = "the agreement file (TOML)"),
+    request_body(content = String, content_type = "text/plain", description = "the agreement file (TOML text)"),
     responses((status = 200, body = AgreementUploaded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_agreement(
@@ -151,7 +151,7 @@ pub struct QuarantinedWire {
 
 /// One reason rows were set aside, and how many.
 #[derive(Serialize, ToSchema)]
-pub struct ReasonWire {
+pub struct SetAsideReason {
     /// `quarantined` or `skipped`.
     pub outcome: String,
     pub field: Option<String>,
@@ -175,7 +175,7 @@ pub struct ImportRunWire {
     pub revised: u64,
     pub quarantined: u64,
     pub skipped: u64,
-    pub reasons: Vec<ReasonWire>,
+    pub reasons: Vec<SetAsideReason>,
 }
 
 fn run_wire(run: &truce_store::RunInfo) -> ImportRunWire {
@@ -197,7 +197,7 @@ fn run_wire(run: &truce_store::RunInfo) -> ImportRunWire {
         reasons: run
             .reasons
             .iter()
-            .map(|r| ReasonWire {
+            .map(|r| SetAsideReason {
                 outcome: if r.skipped { "skipped" } else { "quarantined" }.into(),
                 field: r.field.clone(),
                 reason: r.reason.clone(),
