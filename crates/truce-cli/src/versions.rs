@@ -23,6 +23,7 @@ pub fn record(
         name,
         source,
         canonical_sha256,
+        None,
         &crate::store::now(),
     )?;
     Ok(())

@@ -157,6 +157,7 @@ fn keys_of(record: &Value) -> Vec<HolderKeys> {
 /// adds or drops a key is a key rotation. It is appended as its own record right
 /// after the version's, so a liaison reading the log sees "usa: key X added, key Y
 /// removed" without comparing versions by hand.
+#[allow(clippy::too_many_arguments)]
 pub fn record_agreement_version(
     store: &mut dyn Storage,
     agreement: &Agreement,
@@ -164,10 +165,11 @@ pub fn record_agreement_version(
     name: &str,
     source: &str,
     canonical_sha256: &str,
+    by: Option<&Value>,
     at: &str,
 ) -> Result<(), MissionError> {
     let before = last_keys(store, &agreement.id)?;
-    let record = agreement_version_record(
+    let mut record = agreement_version_record(
         agreement,
         agreement_path,
         name,
@@ -175,6 +177,11 @@ pub fn record_agreement_version(
         canonical_sha256,
         at,
     )?;
+    // Who put it in force, when the server knows (an upload); the command line's
+    // records name no one, as before.
+    if let (Some(by), Some(object)) = (by, record.as_object_mut()) {
+        object.insert("by".to_string(), by.clone());
+    }
     let after = keys_of(&record);
     append(store, &record, at)?;
     let Some(before) = before else {

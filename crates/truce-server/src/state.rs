@@ -162,6 +162,7 @@ impl AppState {
                 &mission.name,
                 &mission.source,
                 &version.sha256,
+                None,
                 &now(),
             )?;
         }

@@ -56,7 +56,8 @@ pub async fn upload_agreement(
     caller: Caller,
     body: Bytes,
 ) -> ApiResult<Json<AgreementUploaded>> {
-    caller.require(&[Role::MissionAdmin])?;
+    let admin = caller.require(&[Role::MissionAdmin])?.clone();
+    let actor = state.ledger_actor(&admin);
     let text = String::from_utf8(body.to_vec()).map_err(|e| {
         ApiError::bad_request(format!(
             "the agreement is not UTF-8 text (invalid byte at offset {})",
@@ -105,6 +106,7 @@ pub async fn upload_agreement(
                     &current.name,
                     &text,
                     &version.sha256,
+                    Some(&actor),
                     &at,
                 )
                 .map_err(ApiError::internal)?;

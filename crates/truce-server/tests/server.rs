@@ -1263,6 +1263,19 @@ async fn uploads_are_checked_imported_and_recorded(backend: Backend) {
         newer,
         "the agreement file holds the new version"
     );
+    let recorded: Vec<Value> = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        let len = store.ledger_len().expect("len");
+        store
+            .ledger_entries(0, len)
+            .expect("entries")
+            .iter()
+            .filter(|e| e.kind == "agreement-version")
+            .map(|e| serde_json::from_slice(&e.record).expect("record"))
+            .collect()
+    });
+    assert_eq!(recorded.len(), 2, "the version at start and the upload");
+    assert_eq!(recorded[1]["by"]["name"], "admin");
 
     // Evidence in ACLED's layout (written for this test), one row with a latitude that is not one.
     let acled = "event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,admin1,admin2,location,latitude,longitude,geo_precision,source,fatalities,notes\n\

@@ -97,12 +97,43 @@ fn report(n: usize) -> String {
 }
 
 /// Reports acknowledged before a SIGKILL are all there after the restart, and
-/// each is stored once: sending any of them again stores nothing.
+/// each is stored once: sending any of them again stores nothing. On SQLite.
 #[test]
 fn a_server_killed_with_sigkill_keeps_every_acknowledged_report() {
     let dir = temp_dir("serve-kill");
     let db_path = dir.join("mission.db");
-    let db = path_str(&db_path);
+    killed_server_keeps_every_acknowledged_report(path_str(&db_path));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same on PostgreSQL, when the tests were given a server (`scripts/test.sh`
+/// starts one; `TRUCE_REQUIRE_POSTGRES=1` makes its absence a failure).
+#[test]
+fn a_server_on_postgres_killed_with_sigkill_keeps_every_acknowledged_report() {
+    let Some(url) = std::env::var("TRUCE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var("TRUCE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "TRUCE_REQUIRE_POSTGRES=1 but TRUCE_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("skipped: TRUCE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
+        return;
+    };
+    let database = format!("truce_cli_kill_{}", std::process::id());
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("PostgreSQL");
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
+        .expect("drop");
+    client
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .expect("create");
+    let (server, _) = url.rsplit_once('/').expect("a database in the URL");
+    killed_server_keeps_every_acknowledged_report(&format!("{server}/{database}"));
+}
+
+fn killed_server_keeps_every_acknowledged_report(db: &str) {
     let output = truce(&["import", SYRIA_EVENTS, "--db", db]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     for (name, role) in [("monitor", "monitor"), ("admin", "mission-admin")] {
@@ -225,5 +256,4 @@ fn a_server_killed_with_sigkill_keeps_every_acknowledged_report() {
             "{body}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
