@@ -21,8 +21,7 @@ use truce_audit::{
 use truce_model::agreement::Agreement;
 use truce_store::Store;
 
-/// The format of a bundle, written in its `bundle.json`.
-pub const BUNDLE_FORMAT: &str = "truce-bundle/1";
+pub use truce_mission::bundle::BUNDLE_FORMAT;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
@@ -108,13 +107,7 @@ fn parse_verifier(text: &str) -> Result<VerifierKey> {
 
 // ------------------------------------------------------------ checkpoints
 
-fn origin(agreement: &Agreement) -> String {
-    agreement
-        .ledger
-        .origin
-        .clone()
-        .unwrap_or_else(|| format!("truce/{}", agreement.id))
-}
+use truce_mission::bundle::origin;
 
 /// The tree of the store's ledger.
 fn store_tree(store: &Store) -> Result<Tree> {
@@ -229,8 +222,20 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
+/// Writes a bundle's files into a folder.
+struct FolderSink<'a> {
+    root: &'a Path,
+}
+
+impl truce_mission::bundle::BundleSink for FolderSink<'_> {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), truce_mission::MissionError> {
+        write_file(&self.root.join(path), bytes)
+            .map_err(|e| truce_mission::MissionError::Bundle(format!("{e:#}")))
+    }
+}
+
 /// `truce ledger export`: a folder holding the log, its checkpoints, the keys and
-/// every file the records name, enough for anyone to verify and replay it.
+/// every file a record names (`truce_mission::bundle`).
 pub fn export(
     agreement: &Agreement,
     agreement_path: &Path,
@@ -247,139 +252,19 @@ pub fn export(
             out.display()
         );
     }
-    let store = Store::open(db)?;
-    let entries = store.ledger_entries(0, store.ledger_len()?)?;
-    if entries.is_empty() {
-        bail!(
-            "the store `{}` has an empty ledger: nothing to export",
-            db.display()
-        );
-    }
-    let mut log = Vec::new();
-    for entry in &entries {
-        log.extend_from_slice(&entry.record);
-        log.push(b'\n');
-    }
-    write_file(&out.join("log.jsonl"), &log)?;
-    let checkpoints = store.checkpoints()?;
-    for (n, checkpoint) in checkpoints.iter().enumerate() {
-        write_file(
-            &out.join("checkpoints").join(format!("{:06}.note", n + 1)),
-            checkpoint.note.as_bytes(),
-        )?;
-    }
-    let base = agreement_path.parent().unwrap_or(Path::new(""));
-    let mut named: usize = 0;
-    for entry in &entries {
-        let record: Value = serde_json::from_slice(&entry.record)
-            .with_context(|| format!("ledger entry {} is not JSON", entry.index))?;
-        match record.get("type").and_then(Value::as_str) {
-            Some("agreement-version") => {
-                let name = record["name"].as_str().unwrap_or("");
-                let sha = record["canonical_sha256"].as_str().unwrap_or("");
-                let text = store
-                    .agreement_versions(name)?
-                    .into_iter()
-                    .find(|(s, _, _)| s == sha)
-                    .map(|(_, text, _)| text)
-                    .with_context(|| {
-                        format!(
-                            "the store has no text of agreement version {sha} (ledger entry {})",
-                            entry.index
-                        )
-                    })?;
-                write_file(&out.join("files").join(sha), text.as_bytes())?;
-                named += 1;
-                for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-                    let path = file["path"].as_str().unwrap_or("");
-                    let sha = file["sha256"].as_str().unwrap_or("");
-                    let bytes = std::fs::read(base.join(path)).with_context(|| {
-                        format!(
-                            "cannot read `{path}`, named by ledger entry {}",
-                            entry.index
-                        )
-                    })?;
-                    if sha256_hex(&bytes) != sha {
-                        bail!(
-                            "`{path}` has changed since ledger entry {} recorded it (sha256 {sha}); export from the files as they were",
-                            entry.index
-                        );
-                    }
-                    write_file(&out.join("files").join(sha), &bytes)?;
-                    named += 1;
-                }
-            }
-            Some("check-run") => {
-                let id = record["check_run"].as_i64().unwrap_or(0);
-                let sha = record["evidence_sha256"].as_str().unwrap_or("").to_string();
-                let run = store.check_run(id)?.with_context(|| {
-                    format!(
-                        "the store has no check run {id} (ledger entry {})",
-                        entry.index
-                    )
-                })?;
-                let mut reports = store.reports_at(run.watermark)?;
-                for (name, file_sha) in &run.files {
-                    let bytes = std::fs::read(name).with_context(|| {
-                        format!("cannot read the events file `{name}` of check run {id}")
-                    })?;
-                    if &sha256_hex(&bytes) != file_sha {
-                        bail!(
-                            "the events file `{name}` of check run {id} has changed since; export needs it as it was"
-                        );
-                    }
-                    let imported = truce_ingest::import_reader(
-                        name,
-                        &bytes[..],
-                        None,
-                        &truce_ingest::ImportOptions { keep_raw: false },
-                    )?;
-                    reports.extend(imported.reports);
-                }
-                let jsonl = evidence_jsonl(&reports);
-                if sha256_hex(&jsonl) != sha {
-                    bail!(
-                        "the evidence of check run {id} cannot be rebuilt as it was read (sha256 {sha}); the store or its files changed"
-                    );
-                }
-                write_file(&out.join("files").join(&sha), &jsonl)?;
-                named += 1;
-            }
-            _ => {}
-        }
-    }
-    let mut keys = String::new();
-    for key in &agreement.ledger.mission_keys {
-        keys.push_str(&format!("mission {key}\n"));
-    }
-    for party in &agreement.parties {
-        for key in &party.keys {
-            keys.push_str(&format!("party {} {key}\n", party.id));
-        }
-    }
-    write_file(&out.join("keys.txt"), keys.as_bytes())?;
-    let manifest = json!({
-        "format": BUNDLE_FORMAT,
-        "origin": origin(agreement),
-        "entries": entries.len(),
-        "checkpoints": checkpoints.len(),
-        "exported": now(),
-    });
-    write_file(
-        &out.join("bundle.json"),
-        format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),
+    let mut store = Store::open(db)?;
+    let summary = truce_mission::bundle::export_bundle(
+        &mut store,
+        agreement,
+        agreement_path,
+        &now(),
+        &mut FolderSink { root: out },
     )?;
-    write_file(&out.join("README.txt"), BUNDLE_README.as_bytes())?;
-    let signed = checkpoints
-        .last()
-        .and_then(|c| c.note.lines().nth(1))
-        .and_then(|size| size.parse::<usize>().ok())
-        .unwrap_or(0);
-    if signed < entries.len() {
-        let unsigned = entries.len() - signed;
+    if summary.unsigned > 0 {
         eprintln!(
-            "warning: the last {unsigned} {} not covered by a checkpoint, so `truce ledger verify` will not verify this bundle\n  help: run `truce ledger checkpoint` and export again",
-            if unsigned == 1 {
+            "warning: the last {} {} not covered by a checkpoint, so `truce ledger verify` will not verify this bundle\n  help: run `truce ledger checkpoint` and export again",
+            summary.unsigned,
+            if summary.unsigned == 1 {
                 "entry is"
             } else {
                 "entries are"
@@ -387,28 +272,13 @@ pub fn export(
         );
     }
     Ok(format!(
-        "bundle written to {}: {} entries, {} checkpoint(s), {named} file(s)\n",
+        "bundle written to {}: {} entries, {} checkpoint(s), {} file(s)\n",
         out.display(),
-        entries.len(),
-        checkpoints.len()
+        summary.entries,
+        summary.checkpoints,
+        summary.files
     ))
 }
-
-const BUNDLE_README: &str = "This folder is a truce ledger bundle (truce-bundle/1).
-
-  log.jsonl        every record of the ledger, one canonical JSON object per line
-  checkpoints/     the mission's signed checkpoints (C2SP signed notes), oldest first
-  keys.txt         the public keys of the mission and the parties, from the agreement
-  files/           every file a record names, under its sha256: agreement texts, the
-                   files they read, the evidence each check read
-
-To check it, with nothing but truce:
-
-  truce ledger verify THIS-FOLDER --key 'MISSION-PUBLIC-KEY'
-  truce ledger replay THIS-FOLDER
-
-docs/trust.md explains each step and what it proves.
-";
 
 // ----------------------------------------------------------------- verify
 

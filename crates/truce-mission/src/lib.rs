@@ -8,6 +8,8 @@
 //! facts the same way. It reads the files an agreement names (to hash them) and
 //! the store; it reads no clock: the time of a record is given.
 
+pub mod bundle;
+
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -24,8 +26,11 @@ pub enum MissionError {
     /// A record could not be written canonically (a number beyond 2^53, say).
     #[error("cannot write the ledger record canonically: {0}")]
     Canonical(String),
+    /// A bundle cannot be written as the ledger says it should be.
+    #[error("{0}")]
+    Bundle(String),
     /// A file the agreement names cannot be read.
-    #[error("cannot read `{name}`, which the agreement reads")]
+    #[error("cannot read `{name}`")]
     ReadFile {
         name: String,
         #[source]

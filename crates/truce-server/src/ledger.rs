@@ -181,6 +181,85 @@ pub async fn consistency(
     }))
 }
 
+/// Writes a bundle's files into a zip archive in memory.
+struct ZipSink {
+    writer: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+}
+
+impl truce_mission::bundle::BundleSink for ZipSink {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), truce_mission::MissionError> {
+        use std::io::Write;
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        self.writer
+            .start_file(format!("bundle/{path}"), options)
+            .and_then(|()| self.writer.write_all(bytes).map_err(Into::into))
+            .map_err(|e| {
+                truce_mission::MissionError::Bundle(format!(
+                    "cannot write {path} into the zip: {e}"
+                ))
+            })
+    }
+}
+
+/// The ledger as a bundle anyone given it can verify and replay with truce alone
+/// (`truce ledger verify`, `truce ledger replay`; `docs/trust.md`): a zip of the
+/// `bundle/` folder `truce ledger export` writes. For the mission's staff and the
+/// parties' liaisons: its files hold the agreement's exact text and the evidence
+/// as read, which the disclosure policy withholds from the public.
+#[utoipa::path(get, path = "/api/v1/ledger/bundle", tag = "ledger",
+    security(("bearer" = [])),
+    responses((status = 200, description = "the bundle, zipped", content_type = "application/zip"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn bundle(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
+    let mission = state.mission();
+    let zipped = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<Vec<u8>> {
+            let mut sink = ZipSink {
+                writer: zip::ZipWriter::new(std::io::Cursor::new(Vec::new())),
+            };
+            let mut store = state.store()?;
+            let result = truce_mission::bundle::export_bundle(
+                store.as_mut(),
+                &mission.agreement,
+                &mission.path,
+                &now(),
+                &mut sink,
+            );
+            drop(store);
+            match result {
+                Ok(_) => {}
+                Err(truce_mission::MissionError::Bundle(message))
+                    if message.contains("empty ledger") =>
+                {
+                    return Err(ApiError::not_found(message));
+                }
+                Err(e) => return Err(ApiError::internal(e)),
+            }
+            let cursor = sink.writer.finish().map_err(ApiError::internal)?;
+            Ok(cursor.into_inner())
+        }
+    })
+    .await??;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/zip"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"bundle.zip\"",
+            ),
+        ],
+        zipped,
+    )
+        .into_response())
+}
+
 /// What a party receives when a step is verified, whether it may be released, and
 /// where it stands in the ledger.
 #[derive(Serialize, ToSchema)]

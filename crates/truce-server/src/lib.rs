@@ -132,6 +132,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(ledger::checkpoint))
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))
+        .routes(routes!(ledger::bundle))
         .routes(routes!(ledger::entitlements))
         .routes(routes!(ledger::release))
         .routes(routes!(ledger::payloads))

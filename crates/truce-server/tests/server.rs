@@ -99,6 +99,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    the_bundle_holds_the_whole_ledger_and_its_files,
     an_entitlement_is_released_only_on_its_verified_step,
     uploads_are_checked_imported_and_recorded,
     a_person_logs_in_and_every_change_needs_the_csrf_token,
@@ -451,6 +452,10 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
             [404, 404, 404, 404, 404, 404, 404, 401],
         ),
         (("GET", "/api/v1/ledger/proof/inclusion"), PUBLIC),
+        (
+            ("GET", "/api/v1/ledger/bundle"),
+            [401, 403, 403, 200, 200, 200, 200, 401],
+        ),
         (("GET", "/api/v1/ledger/proof/consistency"), PUBLIC),
         (
             ("GET", "/api/v1/entitlements"),
@@ -1476,6 +1481,85 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
         .get("/api/v1/entitlements/aid-corridor/payloads", "liaison")
         .await;
     assert_eq!(files.status, StatusCode::OK);
+}
+
+/// The bundle a liaison downloads is the ledger record for record, with every
+/// file an agreement version names, byte for byte.
+async fn the_bundle_holds_the_whole_ledger_and_its_files(backend: Backend) {
+    let f = fixture("bundle", backend);
+    let made = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report("bundled")),
+            Some("b-1"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let bearer = format!("Bearer {}", f.tokens["liaison"]);
+    let request = Request::builder()
+        .uri("/api/v1/ledger/bundle")
+        .header("authorization", bearer)
+        .body(Body::empty())
+        .expect("request");
+    let response = f.app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut read = |name: &str| -> Vec<u8> {
+        use std::io::Read;
+        let mut file = archive
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the bundle"));
+        let mut out = Vec::new();
+        file.read_to_end(&mut out).expect("read");
+        out
+    };
+    let log = read("bundle/log.jsonl");
+    let manifest: Value = serde_json::from_slice(&read("bundle/bundle.json")).expect("manifest");
+    assert_eq!(manifest["format"], "truce-bundle/1");
+    let (leaves, versions) = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        (
+            store.ledger_leaf_hashes().expect("leaves"),
+            store
+                .agreement_versions(&f.state.mission().name)
+                .expect("versions"),
+        )
+    });
+    let lines: Vec<&[u8]> = log
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), leaves.len());
+    assert_eq!(manifest["entries"], leaves.len());
+    for (line, leaf) in lines.iter().zip(&leaves) {
+        assert_eq!(
+            truce_audit::leaf_hash(line).as_bytes(),
+            leaf,
+            "a record as logged"
+        );
+    }
+    // A monitor is named by a pseudonym, never by name, in what the parties read.
+    let text = String::from_utf8_lossy(&log);
+    assert!(text.contains("\"monitor-report\"") && text.contains("pseudonym"));
+    assert!(
+        !text.contains("\"name\":\"monitor\""),
+        "a monitor's name in the ledger"
+    );
+    for (sha, agreement_text, _) in versions {
+        assert_eq!(
+            read(&format!("bundle/files/{sha}")),
+            agreement_text.into_bytes()
+        );
+    }
 }
 
 /// docs/api-errors.md lists exactly the codes the server can answer with.

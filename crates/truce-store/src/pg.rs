@@ -1177,6 +1177,33 @@ impl Storage for PgStore {
             })
             .collect())
     }
+
+    fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT id, size, note, recorded FROM checkpoints ORDER BY id",
+                &[],
+            )
+            .map_err(self.err("read the checkpoints"))?
+            .iter()
+            .map(|row| StoredCheckpoint {
+                id: row.get(0),
+                size: row.get::<_, i64>(1) as u64,
+                note: row.get(2),
+                recorded: row.get(3),
+            })
+            .collect())
+    }
+
+    /// Check runs are recorded by `truce check --db` on a SQLite store; a
+    /// PostgreSQL store holds none, so its ledger names none.
+    fn check_run_inputs(
+        &mut self,
+        _id: i64,
+    ) -> Result<Option<(Vec<Report>, Vec<(String, String)>)>, StoreError> {
+        Ok(None)
+    }
 }
 
 fn self_record_error(url: &str, message: String) -> StoreError {

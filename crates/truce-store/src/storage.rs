@@ -122,6 +122,14 @@ pub trait Storage: Send {
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// An entitlement's payload files (`age` ciphertext only), oldest first.
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError>;
+    /// Every signed checkpoint, oldest first.
+    fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+    /// What check run `id` read from the store (its reports as they stood) and the
+    /// files it read beside it (name, sha256); `None` when there is no such run.
+    fn check_run_inputs(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<(Vec<Report>, Vec<(String, String)>)>, StoreError>;
 }
 
 impl Storage for Store {
@@ -336,6 +344,20 @@ impl Storage for Store {
 
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
         Store::payloads(self, entitlement)
+    }
+
+    fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        Store::checkpoints(self)
+    }
+
+    fn check_run_inputs(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<(Vec<Report>, Vec<(String, String)>)>, StoreError> {
+        let Some(run) = self.check_run(id)? else {
+            return Ok(None);
+        };
+        Ok(Some((self.reports_at(run.watermark)?, run.files)))
     }
 }
 

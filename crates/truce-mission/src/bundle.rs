@@ -1,0 +1,205 @@
+//! A ledger bundle (`truce-bundle/1`, `docs/trust.md`): the log, its signed
+//! checkpoints, the keys, and every file a record names, under its sha256 — what
+//! anyone needs to verify and replay the mission's record with truce alone. It is
+//! written through a [`BundleSink`], so the command line writes a folder and the
+//! server a zip file from the same code.
+
+use crate::{MissionError, evidence_jsonl, sha256_hex};
+use serde_json::{Value, json};
+use std::path::Path;
+use truce_model::agreement::Agreement;
+use truce_store::Storage;
+
+/// The format of a bundle, written in its `bundle.json`.
+pub const BUNDLE_FORMAT: &str = "truce-bundle/1";
+
+/// Where a bundle's files go: `path` is relative to the bundle's root, with `/`.
+pub trait BundleSink {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), MissionError>;
+}
+
+/// What a bundle holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleSummary {
+    pub entries: usize,
+    pub checkpoints: usize,
+    /// Files under `files/`.
+    pub files: usize,
+    /// Entries after the last checkpoint: `truce ledger verify` does not verify a
+    /// bundle until a checkpoint covers them.
+    pub unsigned: usize,
+}
+
+/// The ledger's origin line: `[ledger] origin`, or `truce/<agreement id>`.
+pub fn origin(agreement: &Agreement) -> String {
+    agreement
+        .ledger
+        .origin
+        .clone()
+        .unwrap_or_else(|| format!("truce/{}", agreement.id))
+}
+
+const README: &str = "This folder is a truce ledger bundle (truce-bundle/1).
+
+  log.jsonl        every record of the ledger, one canonical JSON object per line
+  checkpoints/     the mission's signed checkpoints (C2SP signed notes), oldest first
+  keys.txt         the public keys of the mission and the parties, from the agreement
+  files/           every file a record names, under its sha256: agreement texts, the
+                   files they read, the evidence each check read
+
+To check it, with nothing but truce:
+
+  truce ledger verify THIS-FOLDER --key 'MISSION-PUBLIC-KEY'
+  truce ledger replay THIS-FOLDER
+
+docs/trust.md explains each step and what it proves.
+";
+
+fn bundle_error(message: String) -> MissionError {
+    MissionError::Bundle(message)
+}
+
+/// Writes the bundle of `store`'s ledger. `agreement_path` locates the files the
+/// agreement versions read; `exported_at` is written in `bundle.json`.
+pub fn export_bundle(
+    store: &mut dyn Storage,
+    agreement: &Agreement,
+    agreement_path: &Path,
+    exported_at: &str,
+    sink: &mut dyn BundleSink,
+) -> Result<BundleSummary, MissionError> {
+    let len = store.ledger_len()?;
+    let entries = store.ledger_entries(0, len)?;
+    if entries.is_empty() {
+        return Err(bundle_error(format!(
+            "the store `{}` has an empty ledger: nothing to export",
+            store.describe()
+        )));
+    }
+    let mut log = Vec::new();
+    for entry in &entries {
+        log.extend_from_slice(&entry.record);
+        log.push(b'\n');
+    }
+    sink.file("log.jsonl", &log)?;
+    let checkpoints = store.checkpoints()?;
+    for (n, checkpoint) in checkpoints.iter().enumerate() {
+        sink.file(
+            &format!("checkpoints/{:06}.note", n + 1),
+            checkpoint.note.as_bytes(),
+        )?;
+    }
+    let base = agreement_path.parent().unwrap_or(Path::new(""));
+    let mut named: usize = 0;
+    for entry in &entries {
+        let record: Value = serde_json::from_slice(&entry.record)
+            .map_err(|e| bundle_error(format!("ledger entry {} is not JSON: {e}", entry.index)))?;
+        match record.get("type").and_then(Value::as_str) {
+            Some("agreement-version") => {
+                let name = record["name"].as_str().unwrap_or("");
+                let sha = record["canonical_sha256"].as_str().unwrap_or("");
+                let text = store
+                    .agreement_versions(name)?
+                    .into_iter()
+                    .find(|(s, _, _)| s == sha)
+                    .map(|(_, text, _)| text)
+                    .ok_or_else(|| {
+                        bundle_error(format!(
+                            "the store has no text of agreement version {sha} (ledger entry {})",
+                            entry.index
+                        ))
+                    })?;
+                sink.file(&format!("files/{sha}"), text.as_bytes())?;
+                named += 1;
+                for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+                    let path = file["path"].as_str().unwrap_or("");
+                    let sha = file["sha256"].as_str().unwrap_or("");
+                    let bytes = std::fs::read(base.join(path)).map_err(|source| {
+                        MissionError::ReadFile {
+                            name: format!("{path} (named by ledger entry {})", entry.index),
+                            source,
+                        }
+                    })?;
+                    if sha256_hex(&bytes) != sha {
+                        return Err(bundle_error(format!(
+                            "`{path}` has changed since ledger entry {} recorded it (sha256 {sha}); export from the files as they were",
+                            entry.index
+                        )));
+                    }
+                    sink.file(&format!("files/{sha}"), &bytes)?;
+                    named += 1;
+                }
+            }
+            Some("check-run") => {
+                let id = record["check_run"].as_i64().unwrap_or(0);
+                let sha = record["evidence_sha256"].as_str().unwrap_or("").to_string();
+                let (mut reports, files) = store.check_run_inputs(id)?.ok_or_else(|| {
+                    bundle_error(format!(
+                        "the store has no check run {id} (ledger entry {})",
+                        entry.index
+                    ))
+                })?;
+                for (name, file_sha) in &files {
+                    let bytes = std::fs::read(name).map_err(|source| MissionError::ReadFile {
+                        name: format!("{name} (the events file of check run {id})"),
+                        source,
+                    })?;
+                    if &sha256_hex(&bytes) != file_sha {
+                        return Err(bundle_error(format!(
+                            "the events file `{name}` of check run {id} has changed since; export needs it as it was"
+                        )));
+                    }
+                    let imported = truce_ingest::import_reader(
+                        name,
+                        &bytes[..],
+                        None,
+                        &truce_ingest::ImportOptions { keep_raw: false },
+                    )
+                    .map_err(|e| bundle_error(format!("cannot read `{name}` again: {e}")))?;
+                    reports.extend(imported.reports);
+                }
+                let jsonl = evidence_jsonl(&reports);
+                if sha256_hex(&jsonl) != sha {
+                    return Err(bundle_error(format!(
+                        "the evidence of check run {id} cannot be rebuilt as it was read (sha256 {sha}); the store or its files changed"
+                    )));
+                }
+                sink.file(&format!("files/{sha}"), &jsonl)?;
+                named += 1;
+            }
+            _ => {}
+        }
+    }
+    let mut keys = String::new();
+    for key in &agreement.ledger.mission_keys {
+        keys.push_str(&format!("mission {key}\n"));
+    }
+    for party in &agreement.parties {
+        for key in &party.keys {
+            keys.push_str(&format!("party {} {key}\n", party.id));
+        }
+    }
+    sink.file("keys.txt", keys.as_bytes())?;
+    let manifest = json!({
+        "format": BUNDLE_FORMAT,
+        "origin": origin(agreement),
+        "entries": entries.len(),
+        "checkpoints": checkpoints.len(),
+        "exported": exported_at,
+    });
+    let manifest = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| bundle_error(format!("cannot write bundle.json: {e}")))?;
+    sink.file("bundle.json", format!("{manifest}\n").as_bytes())?;
+    sink.file("README.txt", README.as_bytes())?;
+    let signed = checkpoints
+        .last()
+        .and_then(|c| c.note.lines().nth(1))
+        .and_then(|size| size.parse::<usize>().ok())
+        .unwrap_or(0);
+    Ok(BundleSummary {
+        entries: entries.len(),
+        checkpoints: checkpoints.len(),
+        files: named,
+        unsigned: entries.len().saturating_sub(signed),
+    })
+}
