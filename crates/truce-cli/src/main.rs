@@ -518,7 +518,7 @@ enum Command {
         #[arg(long, value_name = "ADDRESS")]
         listen: Option<std::net::SocketAddr>,
         /// The store: an SQLite file (created when missing) or a PostgreSQL URL (`postgres://user@host/db`).
-        #[arg(long, value_name = "PATH|URL")]
+        #[arg(long, visible_alias = "database", value_name = "PATH|URL")]
         db: Option<PathBuf>,
         /// The agreement the mission verifies (TOML).
         #[arg(long, value_name = "FILE")]
