@@ -33,3 +33,8 @@ else
   cargo test --workspace --no-fail-fast "$@"
 fi
 cargo test --workspace --doc --quiet
+# The dashboard in a real browser (Debian's Chromium; scripts/e2e.sh installs it
+# when missing). TRUCE_SKIP_BROWSER=1 leaves it out, e.g. on a machine without npm.
+if [ "${TRUCE_SKIP_BROWSER:-}" != "1" ]; then
+  bash scripts/e2e.sh
+fi

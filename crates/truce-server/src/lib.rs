@@ -19,6 +19,7 @@ pub mod session;
 pub mod settings;
 pub mod state;
 pub mod uploads;
+pub mod web;
 pub mod wire;
 
 pub use settings::Settings;
@@ -122,6 +123,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(routes::incidents))
         .routes(routes!(routes::incident))
         .routes(routes!(routes::map_incidents))
+        .routes(routes!(routes::map_zones))
         .routes(routes!(routes::timeline))
         .routes(routes!(reports::submit, reports::list))
         .routes(routes!(reports::publish))
@@ -156,6 +158,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .set(api.to_pretty_json().unwrap_or_default());
     let timeout = Duration::from_secs(state.settings.request_timeout_seconds.max(1));
     router
+        .fallback(web::file)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit,

@@ -865,6 +865,58 @@ pub async fn map_incidents(
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
+/// A GeoJSON feature collection of the agreement's zones.
+#[derive(Serialize, ToSchema)]
+pub struct ZoneCollection {
+    /// `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[schema(value_type = Vec<Object>)]
+    pub features: Vec<Value>,
+}
+
+/// The agreement's zones as GeoJSON (the map's areas): each a `MultiPolygon`
+/// with its id and name. Zones are part of the agreement, which every party signed.
+#[utoipa::path(get, path = "/api/v1/map/zones", tag = "incidents",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = ZoneCollection, content_type = "application/geo+json"),
+        (status = 401, body = ErrorBody)))]
+pub async fn map_zones(State(state): State<Arc<AppState>>, _caller: Caller) -> ApiResult<Response> {
+    let mission = state.mission();
+    let features: Vec<Value> = mission
+        .agreement
+        .zones
+        .iter()
+        .map(|zone| {
+            let polygons: Vec<Value> = zone
+                .geometry
+                .0
+                .iter()
+                .map(|polygon| {
+                    let ring = |r: &geo::LineString<f64>| -> Value {
+                        Value::Array(r.0.iter().map(|c| json!([c.x, c.y])).collect())
+                    };
+                    let mut rings = vec![ring(polygon.exterior())];
+                    rings.extend(polygon.interiors().iter().map(ring));
+                    Value::Array(rings)
+                })
+                .collect();
+            json!({
+                "type": "Feature",
+                "id": zone.id,
+                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+                "properties": {"id": zone.id, "name": zone.name},
+            })
+        })
+        .collect();
+    let body = serde_json::to_vec(&ZoneCollection {
+        kind: "FeatureCollection".into(),
+        features,
+    })
+    .map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
 // ------------------------------------------------------------------ timeline
 
 /// Violations on one day by one party.

@@ -229,6 +229,9 @@ pub struct IncidentWire {
     pub possible_zones: Vec<String>,
     /// How many reports it rests on.
     pub report_count: usize,
+    /// Its strongest finding, for the map's colours: `violation-certain`,
+    /// `violation-possible`, `allowed` (an act an exception permits) or `none`.
+    pub finding: String,
 }
 
 /// An incident with its findings and, where the caller may see them, its reports.
@@ -310,7 +313,30 @@ pub fn incident_wire(
         zones: incident.zones.clone(),
         possible_zones: incident.possible_zones.clone(),
         report_count: incident.reports.len(),
+        finding: strongest_finding(snapshot, &incident.id).to_string(),
     }
+}
+
+/// The strongest of an incident's findings: a certain violation, a possible one,
+/// an allowed act, or none.
+fn strongest_finding(snapshot: &Snapshot, incident: &str) -> &'static str {
+    use truce_model::finding::{Certainty, Verdict};
+    let findings = snapshot
+        .findings_of_incident
+        .get(incident)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut strongest = "none";
+    for &i in findings {
+        let f = &snapshot.result.findings[i];
+        match (f.verdict, f.certainty) {
+            (Verdict::Violation, Certainty::Certain) => return "violation-certain",
+            (Verdict::Violation, Certainty::Possible) => strongest = "violation-possible",
+            (Verdict::Allowed, _) if strongest == "none" => strongest = "allowed",
+            _ => {}
+        }
+    }
+    strongest
 }
 
 pub fn finding_wire(

@@ -435,6 +435,7 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (("GET", "/api/v1/incidents"), PUBLIC),
         (("GET", "/api/v1/incidents/{id}"), PUBLIC),
         (("GET", "/api/v1/map/incidents"), PUBLIC),
+        (("GET", "/api/v1/map/zones"), PUBLIC),
         (("GET", "/api/v1/timeline"), PUBLIC),
         (
             ("POST", "/api/v1/reports"),

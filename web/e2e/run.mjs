@@ -1,0 +1,143 @@
+// End-to-end tests of the dashboard in Debian's Chromium, driven by
+// playwright-core (scripts/e2e.sh starts the server and passes its address and
+// tokens). Fails on a console error, on any request that leaves the machine, or
+// on a serious accessibility violation; saves a screenshot of each view.
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const [url, liaisonToken, analystToken] = process.argv.slice(2);
+if (!url || !liaisonToken || !analystToken) {
+  console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN");
+  process.exit(2);
+}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shots = path.join(here, "screenshots");
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(path.join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+
+const failures = [];
+function check(condition, message) {
+  if (!condition) failures.push(message);
+  console.log(`${condition ? "ok  " : "FAIL"} ${message}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
+  ],
+});
+
+async function session(token, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  const offsite = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  // The network is cut: anything not for this machine is refused and counted.
+  await context.route("**/*", (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === "127.0.0.1" || host === "localhost" || route.request().url().startsWith("blob:") || route.request().url().startsWith("data:")) {
+      return route.continue();
+    }
+    offsite.push(route.request().url());
+    return route.abort();
+  });
+  const started = Date.now();
+  await page.goto(url);
+  await page.fill("#token", token);
+  await page.click("#token-form button[type=submit]");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await page.waitForFunction(() => document.body.dataset.mapReady !== undefined, null, { timeout: 30000 });
+  const interactive = Date.now() - started;
+  console.log(`     ${name}: interactive in ${interactive} ms (token typed in)`);
+  return { context, page, errors, offsite, interactive };
+}
+
+// A party's liaison: its own scope, an incident's reason chain, the steps and brackets.
+{
+  const { context, page, errors, offsite } = await session(liaisonToken, "liaison");
+  const who = await page.textContent("#who");
+  check(who.includes("russia"), `the liaison sees their party in the header: ${who}`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(shots, "map.png") });
+  // Click the first incident drawn on the map, where the map draws it.
+  const point = await page.evaluate(() => {
+    const map = window.truceMap;
+    const features = map.queryRenderedFeatures({ layers: ["incidents"] });
+    if (features.length === 0) return null;
+    const projected = map.project(features[0].geometry.coordinates);
+    const box = map.getCanvas().getBoundingClientRect();
+    return { x: box.left + projected.x, y: box.top + projected.y };
+  });
+  check(point !== null, "incidents are drawn on the map");
+  if (point) {
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector("#panel .finding .reasons li", { timeout: 15000 });
+    const chain = await page.$$eval("#panel .reasons li", (items) => items.map((i) => i.textContent));
+    check(chain.length >= 3, `the incident's reason chain is shown (${chain.length} links)`);
+    const quoted = await page.$$eval("#panel .clause-text", (items) => items.length);
+    check(quoted > 0, "the finding quotes its clause's text");
+    await page.screenshot({ path: path.join(shots, "incident.png") });
+  }
+  const entitlements = await page.evaluate(async (token) => {
+    const response = await fetch("/api/v1/entitlements", { headers: { authorization: `Bearer ${token}` } });
+    return response.json();
+  }, liaisonToken);
+  check(entitlements.length > 0 && entitlements.every((e) => e.to === "russia"), "the liaison's entitlements are its party's only");
+  await page.click("#tab-steps");
+  await page.waitForSelector("#view-steps table tr td", { timeout: 15000 });
+  check(await page.isHidden("#view-map"), "the map is hidden while the steps board is shown");
+  const steps = await page.$$eval("#view-steps table tr", (rows) => rows.length - 1);
+  check(steps >= 2, `the steps board lists the steps (${steps})`);
+  await page.screenshot({ path: path.join(shots, "steps.png") });
+  await page.click("#tab-brackets");
+  await page.waitForSelector("#view-brackets .alternative", { timeout: 15000 });
+  const alternatives = await page.$$eval("#view-brackets .alternative", (cards) => cards.length);
+  check(alternatives >= 2, `the bracket comparison shows the alternatives side by side (${alternatives})`);
+  await page.screenshot({ path: path.join(shots, "brackets.png") });
+  // Accessibility, on the steps board and the map.
+  for (const tab of ["#tab-steps", "#tab-map"]) {
+    await page.click(tab);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => {
+      const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
+      return outcome.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+    });
+    check(result.length === 0, `no serious accessibility violation on ${tab}: ${result.join("; ")}`);
+  }
+  // Arabic, right to left.
+  await page.click("#language");
+  const dir = await page.getAttribute("html", "dir");
+  check(dir === "rtl", "Arabic lays the page out right to left");
+  await page.screenshot({ path: path.join(shots, "arabic.png") });
+  check(errors.length === 0, `no console errors: ${errors.join(" | ")}`);
+  check(offsite.length === 0, `no request left the machine: ${offsite.join(", ")}`);
+  await context.close();
+}
+
+// An analyst sees the sources behind an incident.
+{
+  const { context, page, errors, offsite } = await session(analystToken, "analyst");
+  const who = await page.textContent("#who");
+  check(who.includes("analyst"), `the analyst is named as one: ${who}`);
+  check(errors.length === 0, `no console errors for the analyst: ${errors.join(" | ")}`);
+  check(offsite.length === 0, "no request left the machine for the analyst");
+  await context.close();
+}
+
+await browser.close();
+if (failures.length > 0) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");

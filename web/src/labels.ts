@@ -1,0 +1,48 @@
+// The page's words in English and Arabic. Data (place names, reasons, clause
+// texts) is shown as the server gives it.
+export type Language = "en" | "ar";
+
+export const labels: Record<Language, Record<string, string>> = {
+  en: {
+    map: "Map", steps: "Steps", brackets: "Brackets", ledger: "Ledger",
+    "sign-in": "Sign in", token: "API token", "use-token": "Use the token", "public-view": "Continue as the public",
+    public: "the public",
+    "click-incident": "Select an incident on the map to read its findings and their reasons.",
+    "violation-certain": "Violation (certain)", "violation-possible": "Violation (possible)",
+    allowed: "Allowed strike on an excluded group", "no-clause": "No clause",
+    violation: "Violation", certain: "certain", possible: "possible",
+    loading: "Loading…", "place-withheld": "place withheld", date: "Date", grade: "Grade", deaths: "Deaths",
+    reports: "Reports", step: "Step", status: "Status", "met-on": "Met on", summary: "Summary",
+    requires: "Requires", gates: "Gates", "as-of": "as of", with: "With", violations: "Violations",
+    checkpoint: "Latest checkpoint (entries signed / in the log)", "no-checkpoint": "No checkpoint signed yet.",
+    "download-bundle": "Download the bundle",
+    "verify-how": "To verify it: unzip it, then run `truce ledger verify bundle --key MISSION-KEY` and `truce ledger replay bundle`.",
+    met: "met", "not-met": "not met", pending: "pending", "insufficient-evidence": "insufficient evidence", locked: "locked",
+    "role-mission-admin": "mission admin", "role-analyst": "analyst", "role-monitor": "monitor",
+    "role-party-liaison": "party liaison", "role-observer": "observer",
+    "link-actor": "Actor", "link-initiator": "Who acted", "link-target": "Against", "link-place": "Place",
+    "link-site": "Protected site", "link-kind": "Kind", "link-date": "Date", "link-exception": "Exception",
+    "link-evidence": "Evidence",
+  },
+  ar: {
+    map: "الخريطة", steps: "الخطوات", brackets: "البنود المعلّقة", ledger: "السجل",
+    "sign-in": "تسجيل الدخول", token: "رمز الوصول", "use-token": "استخدم الرمز", "public-view": "المتابعة كعامة الناس",
+    public: "عامة الناس",
+    "click-incident": "اختر حادثة على الخريطة لقراءة النتائج وأسبابها.",
+    "violation-certain": "انتهاك (مؤكد)", "violation-possible": "انتهاك (محتمل)",
+    allowed: "ضربة مسموح بها على جماعة مستثناة", "no-clause": "لا بند",
+    violation: "انتهاك", certain: "مؤكد", possible: "محتمل",
+    loading: "جارٍ التحميل…", "place-withheld": "المكان محجوب", date: "التاريخ", grade: "الدرجة", deaths: "القتلى",
+    reports: "التقارير", step: "الخطوة", status: "الحالة", "met-on": "تحققت في", summary: "الملخص",
+    requires: "تتطلب", gates: "تتيح", "as-of": "حتى", with: "مع", violations: "الانتهاكات",
+    checkpoint: "آخر نقطة تحقق (المدخلات الموقعة / في السجل)", "no-checkpoint": "لا توجد نقطة تحقق موقعة بعد.",
+    "download-bundle": "تنزيل الحزمة",
+    "verify-how": "للتحقق: فك ضغطها ثم شغّل `truce ledger verify` و`truce ledger replay`.",
+    met: "تحققت", "not-met": "لم تتحقق", pending: "معلّقة", "insufficient-evidence": "أدلة غير كافية", locked: "مقفلة",
+    "role-mission-admin": "مدير البعثة", "role-analyst": "محلل", "role-monitor": "مراقب",
+    "role-party-liaison": "ضابط ارتباط", "role-observer": "مراقب عام",
+    "link-actor": "الفاعل", "link-initiator": "من بادر", "link-target": "ضد", "link-place": "المكان",
+    "link-site": "موقع محمي", "link-kind": "النوع", "link-date": "التاريخ", "link-exception": "استثناء",
+    "link-evidence": "الأدلة",
+  },
+};

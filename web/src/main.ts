@@ -1,0 +1,374 @@
+// truce's dashboard. Everything it shows comes from the server's API, which
+// decides what the caller may see (the disclosure policy is enforced there, never
+// here). Everything it loads is bundled: no CDN, no tile server, no fonts from afar.
+import maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./style.css";
+import { labels, type Language } from "./labels";
+
+type Json = Record<string, any>;
+
+const state: {
+  token: string | null;
+  language: Language;
+  clauses: Map<string, string>;
+  me: Json | null;
+  map: maplibregl.Map | null;
+} = {
+  token: sessionStorage.getItem("truce-token"),
+  language: (localStorage.getItem("truce-language") as Language) || "en",
+  clauses: new Map(),
+  me: null,
+  map: null,
+};
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`no element #${id}`);
+  return found as T;
+}
+
+function text(tag: string, content: string, className?: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (className) node.className = className;
+  return node;
+}
+
+function label(key: string): string {
+  return labels[state.language][key] ?? labels.en[key] ?? key;
+}
+
+/** Sets the page's language and direction, and every labelled element's words. */
+function applyLanguage(): void {
+  const root = document.documentElement;
+  root.lang = state.language;
+  root.dir = state.language === "ar" ? "rtl" : "ltr";
+  for (const node of document.querySelectorAll<HTMLElement>("[data-label]")) {
+    node.textContent = label(node.dataset.label ?? "");
+  }
+  const toggle = element<HTMLButtonElement>("language");
+  toggle.textContent = state.language === "ar" ? "English" : "العربية";
+  toggle.lang = state.language === "ar" ? "en" : "ar";
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (state.token) headers.set("authorization", `Bearer ${state.token}`);
+  return fetch(path, { ...init, headers });
+}
+
+async function json(path: string): Promise<Json> {
+  const response = await api(path);
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(`${path}: ${response.status} ${body.code ?? ""} ${body.message ?? ""}`.trim());
+  }
+  return response.json();
+}
+
+// ------------------------------------------------------------------ sign in
+
+async function signIn(): Promise<void> {
+  const login = element("login");
+  if (state.token) {
+    try {
+      state.me = await json("/api/v1/me");
+    } catch {
+      state.token = null;
+      sessionStorage.removeItem("truce-token");
+    }
+  }
+  if (!state.token && !sessionStorage.getItem("truce-public")) {
+    login.hidden = false;
+    element("views").hidden = true;
+    await new Promise<void>((resolve) => {
+      element<HTMLFormElement>("token-form").addEventListener("submit", (event) => {
+        event.preventDefault();
+        state.token = element<HTMLInputElement>("token").value.trim();
+        sessionStorage.setItem("truce-token", state.token);
+        resolve();
+      });
+      element("public").addEventListener("click", () => {
+        sessionStorage.setItem("truce-public", "1");
+        resolve();
+      });
+    });
+    login.hidden = true;
+    element("views").hidden = false;
+    if (state.token) state.me = await json("/api/v1/me");
+  }
+  const who = element("who");
+  who.textContent = state.me
+    ? `${state.me.name} · ${label(`role-${state.me.role}`)}${state.me.party ? ` (${state.me.party})` : ""}`
+    : label("public");
+}
+
+// ---------------------------------------------------------------------- map
+
+const colours: maplibregl.ExpressionSpecification = [
+  "match",
+  ["get", "finding"],
+  "violation-certain", "#d55e00",
+  "violation-possible", "#e69f00",
+  "allowed", "#0072b2",
+  "#999999",
+];
+
+async function showMap(): Promise<void> {
+  const [zones, incidents] = await Promise.all([
+    json("/api/v1/map/zones"),
+    json("/api/v1/map/incidents"),
+  ]);
+  // Flat numbers for the map's expressions (nested objects reach them as text).
+  for (const feature of incidents.features as Json[]) {
+    feature.properties.best = feature.properties.casualties?.best ?? 0;
+  }
+  const bounds = new maplibregl.LngLatBounds();
+  for (const feature of incidents.features as Json[]) {
+    bounds.extend(feature.geometry.coordinates as [number, number]);
+  }
+  const map = new maplibregl.Map({
+    container: "map",
+    // No tile server: the agreement's zones are the base layer.
+    style: {
+      version: 8,
+      sources: {},
+      layers: [{ id: "background", type: "background", paint: { "background-color": "#f4f1ea" } }],
+    },
+    center: bounds.isEmpty() ? [0, 0] : bounds.getCenter(),
+    zoom: 5,
+    attributionControl: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  state.map = map;
+  // For automation (the browser tests): the map, to find where an incident is drawn.
+  (window as unknown as { truceMap: maplibregl.Map }).truceMap = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  await new Promise<void>((resolve) => map.once("load", () => resolve()));
+  map.addSource("zones", { type: "geojson", data: zones as any });
+  map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#cfd8dc", "fill-opacity": 0.35 } });
+  map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#607d8b", "line-width": 1 } });
+  map.addSource("incidents", {
+    type: "geojson",
+    data: incidents as any,
+    cluster: true,
+    clusterRadius: 40,
+    clusterMaxZoom: 10,
+  });
+  map.addLayer({
+    id: "clusters",
+    type: "circle",
+    source: "incidents",
+    filter: ["has", "point_count"],
+    paint: {
+      "circle-color": "#555555",
+      "circle-opacity": 0.6,
+      "circle-radius": ["step", ["get", "point_count"], 10, 20, 16, 200, 24],
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 1,
+    },
+  });
+  map.addLayer({
+    id: "incidents",
+    type: "circle",
+    source: "incidents",
+    filter: ["!", ["has", "point_count"]],
+    paint: {
+      "circle-color": colours,
+      "circle-radius": ["interpolate", ["linear"], ["get", "best"], 0, 5, 10, 8, 100, 14],
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 1,
+    },
+  });
+  if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 40, animate: false });
+  map.on("click", "clusters", (event) => {
+    const feature = event.features?.[0];
+    if (!feature) return;
+    map.easeTo({ center: (feature.geometry as any).coordinates, zoom: map.getZoom() + 2 });
+  });
+  map.on("click", "incidents", (event) => {
+    const id = event.features?.[0]?.properties?.id;
+    if (id) void showIncident(String(id));
+  });
+  for (const layer of ["clusters", "incidents"]) {
+    map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
+    map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
+  }
+  document.body.dataset.mapReady = String(incidents.features.length);
+}
+
+/** The incident's panel: its place and grade, each finding with its reason chain
+ * quoting the clause, and the reports behind it where the caller may see them. */
+async function showIncident(id: string): Promise<void> {
+  const panel = element("panel");
+  panel.replaceChildren(text("p", label("loading"), "hint"));
+  const detail = await json(`/api/v1/incidents/${encodeURIComponent(id)}`);
+  const incident = detail.incident;
+  const heading = text("h2", `${incident.kind_label} — ${incident.place ?? label("place-withheld")}`);
+  heading.id = "incident-heading";
+  const facts = document.createElement("dl");
+  const fact = (name: string, value: string) => {
+    facts.append(text("dt", label(name)), text("dd", value));
+  };
+  fact("date", incident.date.first === incident.date.last ? incident.date.first : `${incident.date.first} – ${incident.date.last}`);
+  fact("grade", `${incident.grade} (${incident.independent_sources})`);
+  if (incident.casualties) {
+    const c = incident.casualties;
+    fact("deaths", `${c.best} (${c.low}–${c.high})`);
+  }
+  panel.replaceChildren(heading, facts);
+  for (const finding of detail.findings as Json[]) {
+    const block = document.createElement("section");
+    block.className = "finding";
+    block.append(
+      text("h3", `${label(finding.verdict)} · ${finding.clause} · ${finding.party ?? finding.actor} · ${label(finding.certainty)}`),
+    );
+    const clause = state.clauses.get(finding.clause);
+    if (clause) block.append(text("blockquote", clause, "clause-text"));
+    const reasons = document.createElement("ol");
+    reasons.className = "reasons";
+    for (const reason of finding.reasons as Json[]) {
+      const item = text("li", `${label(`link-${reason.link}`)}: ${reason.text}`, `certainty-${reason.certainty}`);
+      reasons.append(item);
+    }
+    block.append(reasons);
+    panel.append(block);
+  }
+  if ((detail.reports as Json[]).length > 0) {
+    panel.append(text("h3", label("reports")));
+    const list = document.createElement("ul");
+    for (const report of detail.reports as Json[]) {
+      list.append(text("li", `${report.source} · ${report.id}${report.summary ? ` — ${report.summary}` : ""}`));
+    }
+    panel.append(list);
+  }
+  panel.focus();
+}
+
+// -------------------------------------------------------------- steps board
+
+async function showSteps(): Promise<void> {
+  const board = await json("/api/v1/steps");
+  const view = element("view-steps");
+  const table = document.createElement("table");
+  const head = document.createElement("tr");
+  for (const key of ["step", "status", "met-on", "summary", "requires", "gates"]) {
+    const cell = text("th", label(key));
+    cell.setAttribute("scope", "col");
+    head.append(cell);
+  }
+  table.append(head);
+  for (const step of board.steps as Json[]) {
+    const row = document.createElement("tr");
+    row.append(
+      text("td", step.name),
+      text("td", label(step.status), "status"),
+      text("td", step.met_on ?? "—"),
+      text("td", step.summary),
+      text("td", (step.requires as string[]).join(", ") || "—"),
+      text("td", (step.gates as string[]).join(", ") || "—"),
+    );
+    table.append(row);
+  }
+  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), table);
+}
+
+async function showBrackets(): Promise<void> {
+  const brackets = (await json("/api/v1/brackets")) as unknown as Json[];
+  const view = element("view-brackets");
+  view.replaceChildren(text("h2", label("brackets")));
+  for (const bracket of brackets) {
+    const block = document.createElement("section");
+    block.append(text("h3", `${bracket.id}: ${bracket.text}${bracket.resolved ? ` → ${bracket.resolved}` : ""}`));
+    const row = document.createElement("div");
+    row.className = "alternatives";
+    for (const alternative of bracket.alternatives as Json[]) {
+      const card = document.createElement("div");
+      card.className = `alternative${alternative.working ? " working" : ""}`;
+      card.append(text("h4", `${label("with")} ${alternative.value}`));
+      const list = document.createElement("ul");
+      for (const step of alternative.steps as Json[]) {
+        list.append(text("li", `${step.id}: ${label(step.status)}${step.met_on ? ` (${step.met_on})` : ""}`));
+      }
+      card.append(list, text("p", `${label("violations")}: ${alternative.violations_certain}–${alternative.violations_certain_or_possible}`));
+      row.append(card);
+    }
+    block.append(row);
+    view.append(block);
+  }
+}
+
+async function showLedger(): Promise<void> {
+  const view = element("view-ledger");
+  view.replaceChildren(text("h2", label("ledger")));
+  const response = await api("/api/v1/ledger/checkpoint");
+  if (response.ok) {
+    const checkpoint = await response.json();
+    view.append(text("p", `${label("checkpoint")}: ${checkpoint.size} / ${checkpoint.log_size}`), text("pre", checkpoint.note));
+  } else {
+    view.append(text("p", label("no-checkpoint")));
+  }
+  if (state.me && ["mission-admin", "analyst", "party-liaison"].includes(state.me.role)) {
+    const link = document.createElement("button");
+    link.type = "button";
+    link.textContent = label("download-bundle");
+    link.addEventListener("click", async () => {
+      const bundle = await api("/api/v1/ledger/bundle");
+      const url = URL.createObjectURL(await bundle.blob());
+      const anchor = document.createElement("a");
+      anchor.href = url;
+      anchor.download = "bundle.zip";
+      anchor.click();
+      URL.revokeObjectURL(url);
+    });
+    view.append(link);
+  }
+  view.append(text("p", label("verify-how")));
+}
+
+// -------------------------------------------------------------------- views
+
+const shown = new Set<string>();
+const loaders: Record<string, () => Promise<void>> = {
+  map: showMap,
+  steps: showSteps,
+  brackets: showBrackets,
+  ledger: showLedger,
+};
+
+async function select(view: string): Promise<void> {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
+    const selected = tab.dataset.view === view;
+    tab.setAttribute("aria-selected", String(selected));
+    element(`view-${tab.dataset.view}`).hidden = !selected;
+  }
+  if (!shown.has(view)) {
+    shown.add(view);
+    await loaders[view]?.();
+  }
+  if (view === "map") state.map?.resize();
+}
+
+async function start(): Promise<void> {
+  applyLanguage();
+  element("language").addEventListener("click", () => {
+    state.language = state.language === "en" ? "ar" : "en";
+    localStorage.setItem("truce-language", state.language);
+    applyLanguage();
+  });
+  await signIn();
+  const agreement = await json("/api/v1/agreement");
+  element("agreement-title").textContent = agreement.title;
+  for (const clause of agreement.clauses as Json[]) state.clauses.set(clause.id, clause.text);
+  for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
+    tab.addEventListener("click", () => void select(tab.dataset.view ?? "map"));
+  }
+  await select("map");
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => {
+  console.error(error);
+  element("views").prepend(text("p", String(error), "error"));
+});
