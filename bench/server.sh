@@ -23,8 +23,8 @@ for f in events.csv rules.json zones.geojson; do
 done
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 cargo build -q --release -p truce-cli -p truce-bench
-truce=$REPO/target/release/truce
-target/release/truce-bench agreement "$PEERS_DATA" > "$PEERS_DATA/server-agreement.toml"
+truce="${CARGO_TARGET_DIR:-$REPO/target}/release/truce"
+"${CARGO_TARGET_DIR:-$REPO/target}/release/truce-bench" agreement "$PEERS_DATA" > "$PEERS_DATA/server-agreement.toml"
 agreement=$PEERS_DATA/server-agreement.toml
 
 server_pid=""

@@ -10,7 +10,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 bash scripts/web.sh
 cargo build -q -p truce-cli
-truce=target/debug/truce
+truce="${CARGO_TARGET_DIR:-target}/debug/truce"
 work=$(mktemp -d /tmp/truce-e2e.XXXXXX)
 cp -r examples/syria-2016 "$work/ex"
 agreement=$work/ex/agreement.toml

@@ -15,7 +15,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install -q 'schemathesis>=4,<5'
 fi
 cargo build -q -p truce-cli
-truce=target/debug/truce
+truce="${CARGO_TARGET_DIR:-target}/debug/truce"
 agreement=examples/syria-2016/agreement.toml
 db="$work/mission.db"
 "$truce" import examples/syria-2016/data/ged191_syria_2016.csv --db "$db" >/dev/null 2>&1
