@@ -71,11 +71,15 @@ async function session(token, name) {
   // Click the first incident drawn on the map, where the map draws it.
   const point = await page.evaluate(() => {
     const map = window.truceMap;
-    const features = map.queryRenderedFeatures({ layers: ["incidents"] });
-    if (features.length === 0) return null;
-    const projected = map.project(features[0].geometry.coordinates);
     const box = map.getCanvas().getBoundingClientRect();
-    return { x: box.left + projected.x, y: box.top + projected.y };
+    // One drawn well inside the map, away from its edges and controls.
+    for (const feature of map.queryRenderedFeatures({ layers: ["incidents"] })) {
+      const p = map.project(feature.geometry.coordinates);
+      if (p.x > 60 && p.y > 60 && p.x < box.width - 80 && p.y < box.height - 60) {
+        return { x: box.left + p.x, y: box.top + p.y };
+      }
+    }
+    return null;
   });
   check(point !== null, "incidents are drawn on the map");
   if (point) {
@@ -87,6 +91,15 @@ async function session(token, name) {
     check(quoted > 0, "the finding quotes its clause's text");
     await page.screenshot({ path: path.join(shots, "incident.png") });
   }
+  // The time brush, by keyboard: the later bound moved back; the map shows fewer incidents.
+  const before = Number(await page.evaluate(() => document.body.dataset.mapShown));
+  await page.focus("#brush-to");
+  for (let i = 0; i < 5; i++) await page.keyboard.press("PageDown");
+  await page.waitForTimeout(300);
+  const after = Number(await page.evaluate(() => document.body.dataset.mapShown));
+  const until = await page.textContent("#brush-to-day");
+  check(after > 0 && after < before, `the time brush filters the map: ${before} → ${after} incidents up to ${until}`);
+  await page.screenshot({ path: path.join(shots, "timeline-brush.png") });
   const entitlements = await page.evaluate(async (token) => {
     const response = await fetch("/api/v1/entitlements", { headers: { authorization: `Bearer ${token}` } });
     return response.json();

@@ -23,6 +23,8 @@ export const labels: Record<Language, Record<string, string>> = {
     "link-actor": "Actor", "link-initiator": "Who acted", "link-target": "Against", "link-place": "Place",
     "link-site": "Protected site", "link-kind": "Kind", "link-date": "Date", "link-exception": "Exception",
     "link-evidence": "Evidence",
+    timeline: "Violations per day, by party (certain), with the steps' windows shaded",
+    from: "From", to: "To", "incidents-shown": "incidents on the map",
   },
   ar: {
     map: "الخريطة", steps: "الخطوات", brackets: "البنود المعلّقة", ledger: "السجل",
@@ -44,5 +46,7 @@ export const labels: Record<Language, Record<string, string>> = {
     "link-actor": "الفاعل", "link-initiator": "من بادر", "link-target": "ضد", "link-place": "المكان",
     "link-site": "موقع محمي", "link-kind": "النوع", "link-date": "التاريخ", "link-exception": "استثناء",
     "link-evidence": "الأدلة",
+    timeline: "الانتهاكات يومياً حسب الطرف (المؤكدة)، مع تظليل فترات الخطوات",
+    from: "من", to: "إلى", "incidents-shown": "حادثة على الخريطة",
   },
 };

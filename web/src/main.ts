@@ -9,6 +9,7 @@ import { labels, type Language } from "./labels";
 type Json = Record<string, any>;
 
 const state: {
+  incidents: Json | null;
   token: string | null;
   language: Language;
   clauses: Map<string, string>;
@@ -20,6 +21,7 @@ const state: {
   clauses: new Map(),
   me: null,
   map: null,
+  incidents: null,
 };
 
 function element<T extends HTMLElement>(id: string): T {
@@ -182,6 +184,8 @@ async function showMap(): Promise<void> {
     },
   });
   if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 40, animate: false });
+  state.incidents = incidents;
+  await showTimeline();
   map.on("click", "clusters", (event) => {
     const feature = event.features?.[0];
     if (!feature) return;
@@ -196,6 +200,111 @@ async function showMap(): Promise<void> {
     map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
   }
   document.body.dataset.mapReady = String(incidents.features.length);
+}
+
+// ----------------------------------------------------------------- timeline
+
+const partyColours = ["#009e73", "#cc79a7", "#56b4e9", "#f0e442", "#000000", "#8c564b"];
+
+/** Days from the first to the last, as YYYY-MM-DD. */
+function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  const day = new Date(`${first}T00:00:00Z`);
+  const end = new Date(`${last}T00:00:00Z`);
+  while (day <= end && out.length < 20000) {
+    out.push(day.toISOString().slice(0, 10));
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  return out;
+}
+
+/** Violations per day per party, stacked, the steps' windows shaded; the two
+ * sliders below it choose the days the map shows. */
+async function showTimeline(): Promise<void> {
+  const [timeline, board] = await Promise.all([json("/api/v1/timeline"), json("/api/v1/steps")]);
+  const daily = timeline.daily as Json[];
+  const features = (state.incidents?.features ?? []) as Json[];
+  const firsts = features.map((f) => f.properties.date.first as string).sort();
+  const lasts = features.map((f) => f.properties.date.last as string).sort();
+  const first = [daily[0]?.day, firsts[0]].filter(Boolean).sort()[0];
+  const last = [daily[daily.length - 1]?.day, lasts[lasts.length - 1]].filter(Boolean).sort().reverse()[0];
+  if (!first || !last) return;
+  const days = daysBetween(first, last);
+  const index = new Map(days.map((d, i) => [d, i]));
+  const parties = timeline.parties as string[];
+  const totals = new Map<string, number>();
+  for (const entry of daily) totals.set(entry.day, (totals.get(entry.day) ?? 0) + entry.certain);
+  const highest = Math.max(1, ...totals.values());
+  const width = days.length;
+  const svgNs = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNs, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} 100`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label("timeline"));
+  for (const step of board.steps as Json[]) {
+    if (!step.window_first || !step.window_last) continue;
+    const from = index.get(step.window_first) ?? 0;
+    const to = index.get(step.window_last) ?? width - 1;
+    const rect = document.createElementNS(svgNs, "rect");
+    rect.setAttribute("x", String(from));
+    rect.setAttribute("width", String(Math.max(1, to - from + 1)));
+    rect.setAttribute("y", "0");
+    rect.setAttribute("height", "100");
+    rect.setAttribute("fill", step.status === "met" ? "#d9f0e3" : "#f6dede");
+    const title = document.createElementNS(svgNs, "title");
+    title.textContent = `${step.name}: ${label(step.status)}`;
+    rect.append(title);
+    svg.append(rect);
+  }
+  const stacked = new Map<string, number>();
+  for (const entry of daily) {
+    if (entry.certain === 0) continue;
+    const x = index.get(entry.day);
+    if (x === undefined) continue;
+    const below = stacked.get(entry.day) ?? 0;
+    const height = (entry.certain / highest) * 100;
+    const bar = document.createElementNS(svgNs, "rect");
+    bar.setAttribute("x", String(x));
+    bar.setAttribute("width", "1");
+    bar.setAttribute("y", String(100 - below - height));
+    bar.setAttribute("height", String(height));
+    bar.setAttribute("fill", partyColours[Math.max(0, parties.indexOf(entry.party)) % partyColours.length]);
+    svg.append(bar);
+    stacked.set(entry.day, below + height);
+  }
+  element("timeline-chart").replaceChildren(svg);
+  const from = element<HTMLInputElement>("brush-from");
+  const to = element<HTMLInputElement>("brush-to");
+  for (const input of [from, to]) {
+    input.max = String(days.length - 1);
+  }
+  from.value = "0";
+  to.value = String(days.length - 1);
+  const apply = () => {
+    let a = Number(from.value);
+    let b = Number(to.value);
+    if (a > b) [a, b] = [b, a];
+    element("brush-from-day").textContent = days[a];
+    element("brush-to-day").textContent = days[b];
+    filterMap(days[a], days[b]);
+  };
+  from.addEventListener("input", apply);
+  to.addEventListener("input", apply);
+  apply();
+}
+
+/** Shows on the map only the incidents whose days meet `from`..`to`. */
+function filterMap(from: string, to: string): void {
+  const all = state.incidents;
+  const source = state.map?.getSource("incidents") as maplibregl.GeoJSONSource | undefined;
+  if (!all || !source) return;
+  const features = (all.features as Json[]).filter(
+    (f) => f.properties.date.last >= from && f.properties.date.first <= to,
+  );
+  source.setData({ type: "FeatureCollection", features } as any);
+  document.body.dataset.mapShown = String(features.length);
+  element("brush-count").textContent = `${features.length} ${label("incidents-shown")}`;
 }
 
 /** The incident's panel: its place and grade, each finding with its reason chain
