@@ -18,8 +18,10 @@ db=$work/mission.db
 "$truce" import "$work/ex/data/ged191_syria_2016.csv" --db "$db" >/dev/null 2>&1
 "$truce" users add liaison --role party-liaison --party russia --agreement "$agreement" --db "$db" >/dev/null
 "$truce" users add analyst --role analyst --agreement "$agreement" --db "$db" >/dev/null
+"$truce" users add monitor --role monitor --agreement "$agreement" --db "$db" >/dev/null
 liaison=$("$truce" tokens create --user liaison --db "$db" 2>/dev/null)
 analyst=$("$truce" tokens create --user analyst --db "$db" 2>/dev/null)
+monitor=$("$truce" tokens create --user monitor --db "$db" 2>/dev/null)
 TRUCE_LOG=warn "$truce" serve --db "$db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -30,4 +32,4 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$work/serve.log" >&2; exit 2; }
-node web/e2e/run.mjs "http://$address" "$liaison" "$analyst"
+node web/e2e/run.mjs "http://$address" "$liaison" "$analyst" "$monitor"

@@ -9,5 +9,9 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2048,
+    rollupOptions: {
+      // The dashboard, and the monitor's form that works offline.
+      input: { main: "index.html", report: "report.html" },
+    },
   },
 });

@@ -7,9 +7,9 @@ import { readFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-const [url, liaisonToken, analystToken] = process.argv.slice(2);
-if (!url || !liaisonToken || !analystToken) {
-  console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN");
+const [url, liaisonToken, analystToken, monitorToken] = process.argv.slice(2);
+if (!url || !liaisonToken || !analystToken || !monitorToken) {
+  console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN MONITOR_TOKEN");
   process.exit(2);
 }
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -145,6 +145,62 @@ async function session(token, name) {
   check(who.includes("analyst"), `the analyst is named as one: ${who}`);
   check(errors.length === 0, `no console errors for the analyst: ${errors.join(" | ")}`);
   check(offsite.length === 0, "no request left the machine for the analyst");
+  await context.close();
+}
+
+// The monitor's form, with the server out of reach: reports are kept, survive a
+// reload, and are stored exactly once when the server can be reached again.
+{
+  const context = await browser.newContext({ viewport: { width: 480, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${url}/report.html`);
+  await page.fill("#token", monitorToken);
+  await page.click("#token-form button[type=submit]");
+  await page.waitForSelector("#report-form:not([hidden])");
+  // The service worker takes the page; a reload is then served through it.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  check(await page.evaluate(() => navigator.serviceWorker.controller !== null), "the form is installed: a service worker serves it");
+  // The server cannot be reached: every API request fails on the way.
+  let refusedOnTheWay = 0;
+  await context.route("**/api/**", (route) => {
+    refusedOnTheWay += 1;
+    return route.abort("internetdisconnected");
+  });
+  const texts = [`convoy struck ${Date.now()}`, `clinic shelled ${Date.now()}`];
+  for (const text of texts) {
+    await page.fill("#place", "Urum al-Kubra");
+    await page.fill("#lat", "36.2021");
+    await page.fill("#lon", "37.1343");
+    await page.fill("#actor", "Russian Air Force");
+    await page.fill("#low", "3");
+    await page.fill("#high", "5");
+    await page.fill("#text", text);
+    await page.click("#report-form button[type=submit]");
+  }
+  await page.waitForFunction(() => document.body.dataset.queued === "2");
+  check(refusedOnTheWay > 0, `the form tried the unreachable server (${refusedOnTheWay} requests refused on the way)`);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  const kept = await page.evaluate(() => document.body.dataset.queued);
+  check(kept === "2", `both reports are still queued after a reload (${kept})`);
+  await page.screenshot({ path: path.join(shots, "report-queued.png") });
+  // The server can be reached again.
+  await context.unroute("**/api/**");
+  await page.waitForFunction(() => document.body.dataset.sent === "2", null, { timeout: 20000 });
+  const stored = await page.evaluate(async (token) => {
+    const response = await fetch("/api/v1/reports?limit=1000", { headers: { authorization: `Bearer ${token}` } });
+    return (await response.json()).items.map((i) => i.report.summary);
+  }, monitorToken);
+  for (const text of texts) {
+    const copies = stored.filter((s) => s === text).length;
+    check(copies === 1, `"${text}" is stored exactly once (${copies})`);
+  }
+  await page.screenshot({ path: path.join(shots, "report-sent.png") });
+  check(errors.length === 0, `no page errors on the form: ${errors.join(" | ")}`);
   await context.close();
 }
 
