@@ -1,0 +1,58 @@
+// Frame times of the dashboard's map with many incidents (bench/dashboard.sh):
+// loads the page as the given token's user, then pans and zooms the map for a
+// few seconds while counting frames with requestAnimationFrame. Prints one JSON line.
+import { chromium } from "playwright-core";
+
+const [url, token, seconds = "6"] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
+  ],
+});
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+const started = Date.now();
+await page.goto(url);
+await page.fill("#token", token);
+await page.click("#token-form button[type=submit]");
+await page.waitForFunction(() => document.body.dataset.mapReady !== undefined, null, { timeout: 600000 });
+const loaded = Date.now() - started;
+const incidents = Number(await page.evaluate(() => document.body.dataset.mapReady));
+const frames = await page.evaluate(async (duration) => {
+  const map = window.truceMap;
+  const times = [];
+  let last = performance.now();
+  let running = true;
+  const tick = (now) => {
+    times.push(now - last);
+    last = now;
+    if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const end = performance.now() + duration * 1000;
+  let step = 0;
+  while (performance.now() < end) {
+    const zoom = 5 + (step % 4);
+    map.easeTo({ zoom, center: map.getCenter(), duration: 400 });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    map.panBy([step % 2 === 0 ? 200 : -200, 0], { duration: 400 });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    step += 1;
+  }
+  running = false;
+  return times.slice(1);
+}, Number(seconds));
+frames.sort((a, b) => a - b);
+const at = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))];
+console.log(JSON.stringify({
+  incidents,
+  page_loaded_ms: loaded,
+  frames: frames.length,
+  frame_ms_p50: Number(at(0.5).toFixed(1)),
+  frame_ms_p95: Number(at(0.95).toFixed(1)),
+  frame_ms_max: Number(frames[frames.length - 1].toFixed(1)),
+  fps: Number((1000 / at(0.5)).toFixed(1)),
+}));
+await browser.close();
