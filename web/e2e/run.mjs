@@ -68,19 +68,31 @@ async function session(token, name) {
   check(who.includes("russia"), `the liaison sees their party in the header: ${who}`);
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(shots, "map.png") });
+  const [png] = await Promise.all([page.waitForEvent("download"), page.click("#save-map")]);
+  const pngBytes = readFileSync(await png.path());
+  check(pngBytes.length > 1000 && pngBytes.subarray(1, 4).toString() === "PNG", `the map saves as a PNG (${pngBytes.length} bytes)`);
   // Click the first incident drawn on the map, where the map draws it.
-  const point = await page.evaluate(() => {
-    const map = window.truceMap;
-    const box = map.getCanvas().getBoundingClientRect();
-    // One drawn well inside the map, away from its edges and controls.
-    for (const feature of map.queryRenderedFeatures({ layers: ["incidents"] })) {
-      const p = map.project(feature.geometry.coordinates);
-      if (p.x > 60 && p.y > 60 && p.x < box.width - 80 && p.y < box.height - 60) {
-        return { x: box.left + p.x, y: box.top + p.y };
+  // Find an incident drawn well inside the map; zoom into a cluster until one is.
+  let point = null;
+  for (let attempt = 0; attempt < 6 && point === null; attempt++) {
+    point = await page.evaluate(async () => {
+      const map = window.truceMap;
+      const box = map.getCanvas().getBoundingClientRect();
+      const inside = (p) => p.x > 60 && p.y > 60 && p.x < box.width - 80 && p.y < box.height - 60;
+      for (const feature of map.queryRenderedFeatures({ layers: ["incidents"] })) {
+        const p = map.project(feature.geometry.coordinates);
+        if (inside(p)) return { x: box.left + p.x, y: box.top + p.y };
       }
-    }
-    return null;
-  });
+      const cluster = map
+        .queryRenderedFeatures({ layers: ["clusters"] })
+        .find((f) => inside(map.project(f.geometry.coordinates)));
+      if (cluster) {
+        map.jumpTo({ center: cluster.geometry.coordinates, zoom: map.getZoom() + 2 });
+        await new Promise((resolve) => map.once("idle", resolve));
+      }
+      return null;
+    });
+  }
   check(point !== null, "incidents are drawn on the map");
   if (point) {
     await page.mouse.click(point.x, point.y);
@@ -110,6 +122,10 @@ async function session(token, name) {
   check(await page.isHidden("#view-map"), "the map is hidden while the steps board is shown");
   const steps = await page.$$eval("#view-steps table tr", (rows) => rows.length - 1);
   check(steps >= 2, `the steps board lists the steps (${steps})`);
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#save-steps")]);
+  const csvText = readFileSync(await csv.path(), "utf8");
+  check(csvText.startsWith("step,name,status") && csvText.trim().split("\r\n").length === steps + 1, `the steps board saves as CSV (${csv.suggestedFilename()})`);
+  check(await page.isHidden("#tab-evidence"), "a liaison has no evidence tab (import runs and quarantine are the analysts')");
   await page.screenshot({ path: path.join(shots, "steps.png") });
   await page.click("#tab-brackets");
   await page.waitForSelector("#view-brackets .alternative", { timeout: 15000 });
@@ -143,6 +159,11 @@ async function session(token, name) {
   const { context, page, errors, offsite } = await session(analystToken, "analyst");
   const who = await page.textContent("#who");
   check(who.includes("analyst"), `the analyst is named as one: ${who}`);
+  await page.click("#tab-evidence");
+  await page.waitForSelector("#view-evidence table tr td", { timeout: 15000 });
+  const runs = await page.$$eval("#view-evidence table tr", (rows) => rows.slice(1).map((r) => r.textContent));
+  check(runs.some((r) => r.includes("ged191_syria_2016.csv") && r.includes("6170")), `the analyst opens the import runs (${runs.length})`);
+  await page.screenshot({ path: path.join(shots, "evidence.png") });
   check(errors.length === 0, `no console errors for the analyst: ${errors.join(" | ")}`);
   check(offsite.length === 0, "no request left the machine for the analyst");
   await context.close();

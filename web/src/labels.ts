@@ -25,6 +25,10 @@ export const labels: Record<Language, Record<string, string>> = {
     "link-evidence": "Evidence",
     timeline: "Violations per day, by party (certain), with the steps' windows shaded",
     from: "From", to: "To", "incidents-shown": "incidents on the map",
+    evidence: "Evidence", "save-map": "Save the map as PNG", "save-csv": "Save as CSV",
+    "import-runs": "Import runs", file: "File", format: "Format", read: "Read", stored: "Stored",
+    duplicates: "Duplicates", revised: "Revised", quarantined: "Quarantined", skipped: "Skipped",
+    "show-quarantine": "Show the rows set aside", line: "Line", field: "Field", value: "Value", reason: "Reason",
   },
   ar: {
     map: "الخريطة", steps: "الخطوات", brackets: "البنود المعلّقة", ledger: "السجل",
@@ -48,5 +52,9 @@ export const labels: Record<Language, Record<string, string>> = {
     "link-evidence": "الأدلة",
     timeline: "الانتهاكات يومياً حسب الطرف (المؤكدة)، مع تظليل فترات الخطوات",
     from: "من", to: "إلى", "incidents-shown": "حادثة على الخريطة",
+    evidence: "الأدلة", "save-map": "حفظ الخريطة كصورة PNG", "save-csv": "حفظ كملف CSV",
+    "import-runs": "عمليات الاستيراد", file: "الملف", format: "الصيغة", read: "المقروء", stored: "المخزّن",
+    duplicates: "المكرر", revised: "المعدّل", quarantined: "المعزول", skipped: "المتروك",
+    "show-quarantine": "عرض الصفوف المعزولة", line: "السطر", field: "الحقل", value: "القيمة", reason: "السبب",
   },
 };

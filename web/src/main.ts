@@ -355,6 +355,26 @@ async function showIncident(id: string): Promise<void> {
   panel.focus();
 }
 
+// ------------------------------------------------------------------ exports
+
+function download(name: string, href: string): void {
+  const anchor = document.createElement("a");
+  anchor.href = href;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/** A CSV file of rows (RFC 4180 quoting), downloaded as `name`. */
+function saveCsv(name: string, rows: string[][]): void {
+  const quote = (cell: string) => (/[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  const csv = rows.map((row) => row.map(quote).join(",")).join("\r\n") + "\r\n";
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+  download(name, url);
+  URL.revokeObjectURL(url);
+}
+
 // -------------------------------------------------------------- steps board
 
 async function showSteps(): Promise<void> {
@@ -380,7 +400,62 @@ async function showSteps(): Promise<void> {
     );
     table.append(row);
   }
-  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), table);
+  const save = text("button", label("save-csv"));
+  (save as HTMLButtonElement).type = "button";
+  save.id = "save-steps";
+  save.addEventListener("click", () =>
+    saveCsv("truce-steps.csv", [
+      ["step", "name", "status", "met_on", "summary", "requires", "gates"],
+      ...(board.steps as Json[]).map((s) => [
+        s.id, s.name, s.status, s.met_on ?? "", s.summary, (s.requires as string[]).join(" "), (s.gates as string[]).join(" "),
+      ]),
+    ]),
+  );
+  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), table, save);
+}
+
+/** The analysts' view: every import run with its counts, and the rows each set aside. */
+async function showEvidence(): Promise<void> {
+  const runs = (await json("/api/v1/imports")) as unknown as Json[];
+  const view = element("view-evidence");
+  const table = document.createElement("table");
+  const head = document.createElement("tr");
+  for (const key of ["import-runs", "file", "format", "read", "stored", "duplicates", "revised", "quarantined", "skipped", ""]) {
+    const cell = text("th", key ? label(key) : "");
+    cell.setAttribute("scope", "col");
+    head.append(cell);
+  }
+  table.append(head);
+  const rows = document.createElement("div");
+  rows.id = "quarantine";
+  for (const run of runs) {
+    const row = document.createElement("tr");
+    for (const value of [run.run, run.file, run.format, run.read, run.stored, run.duplicates, run.revised, run.quarantined, run.skipped]) {
+      row.append(text("td", String(value)));
+    }
+    const cell = document.createElement("td");
+    if (run.quarantined > 0) {
+      const open = text("button", label("show-quarantine")) as HTMLButtonElement;
+      open.type = "button";
+      open.addEventListener("click", async () => {
+        const set = (await json(`/api/v1/imports/${run.run}/quarantine`)) as unknown as Json[];
+        const list = document.createElement("table");
+        const header = document.createElement("tr");
+        for (const key of ["line", "field", "value", "reason"]) header.append(text("th", label(key)));
+        list.append(header);
+        for (const q of set) {
+          const line = document.createElement("tr");
+          line.append(text("td", String(q.line)), text("td", q.field ?? "—"), text("td", q.value ?? "—"), text("td", q.reason));
+          list.append(line);
+        }
+        rows.replaceChildren(text("h3", `${run.file}: ${set.length} ${label("quarantined")}`), list);
+      });
+      cell.append(open);
+    }
+    row.append(cell);
+    table.append(row);
+  }
+  view.replaceChildren(text("h2", label("import-runs")), table, rows);
 }
 
 async function showBrackets(): Promise<void> {
@@ -444,6 +519,7 @@ const loaders: Record<string, () => Promise<void>> = {
   steps: showSteps,
   brackets: showBrackets,
   ledger: showLedger,
+  evidence: showEvidence,
 };
 
 async function select(view: string): Promise<void> {
@@ -470,9 +546,15 @@ async function start(): Promise<void> {
   const agreement = await json("/api/v1/agreement");
   element("agreement-title").textContent = agreement.title;
   for (const clause of agreement.clauses as Json[]) state.clauses.set(clause.id, clause.text);
+  // Analysts and admins open the import runs and the quarantine.
+  if (state.me && ["mission-admin", "analyst"].includes(state.me.role)) element("tab-evidence").hidden = false;
   for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
     tab.addEventListener("click", () => void select(tab.dataset.view ?? "map"));
   }
+  element("save-map").addEventListener("click", () => {
+    const canvas = state.map?.getCanvas();
+    if (canvas) download("truce-map.png", canvas.toDataURL("image/png"));
+  });
   await select("map");
   document.body.dataset.ready = "true";
 }
