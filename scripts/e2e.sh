@@ -19,6 +19,8 @@ db=$work/mission.db
 "$truce" users add liaison --role party-liaison --party russia --agreement "$agreement" --db "$db" >/dev/null
 "$truce" users add analyst --role analyst --agreement "$agreement" --db "$db" >/dev/null
 "$truce" users add monitor --role monitor --agreement "$agreement" --db "$db" >/dev/null
+echo "opposition liaison passphrase" | "$truce" users add opposition-liaison --role party-liaison --party opposition \
+  --password-stdin --agreement "$agreement" --db "$db" >/dev/null
 liaison=$("$truce" tokens create --user liaison --db "$db" 2>/dev/null)
 analyst=$("$truce" tokens create --user analyst --db "$db" 2>/dev/null)
 monitor=$("$truce" tokens create --user monitor --db "$db" 2>/dev/null)

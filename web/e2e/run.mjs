@@ -169,6 +169,36 @@ async function session(token, name) {
   await context.close();
 }
 
+// A person logs in with a password: a session cookie and its CSRF token.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(url);
+  await page.fill("#name", "opposition-liaison");
+  await page.fill("#password", "not the passphrase");
+  await page.click("#password-form button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("login-error").textContent.length > 0);
+  check(true, "a wrong password is refused on the page");
+  await page.fill("#password", "opposition liaison passphrase");
+  await page.click("#password-form button[type=submit]");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const who = await page.textContent("#who");
+  check(who.includes("opposition"), `the person is signed in by password as the opposition's liaison: ${who}`);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "truce_session");
+  check(session !== undefined && session.httpOnly && session.sameSite === "Strict", "the session cookie is HttpOnly and SameSite=Strict");
+  const own = await page.evaluate(async () => (await fetch("/api/v1/entitlements")).json());
+  check(own.length > 0 && own.every((e) => e.to === "opposition"), "by cookie, the liaison sees its own party's entitlements only");
+  const forged = await page.evaluate(async () =>
+    (await (await fetch("/api/v1/check", { method: "POST" })).json()).code,
+  );
+  check(forged === "csrf", `a change made with the cookie but without the CSRF token is refused (${forged})`);
+  check(errors.length === 0, `no page errors after logging in: ${errors.join(" | ")}`);
+  await context.close();
+}
+
 // The monitor's form, with the server out of reach: reports are kept, survive a
 // reload, and are stored exactly once when the server can be reached again.
 {

@@ -9,6 +9,8 @@ import { labels, type Language } from "./labels";
 type Json = Record<string, any>;
 
 const state: {
+  /** A login's CSRF token, sent with every request that changes anything. */
+  csrf: string | null;
   incidents: Json | null;
   token: string | null;
   language: Language;
@@ -22,6 +24,7 @@ const state: {
   me: null,
   map: null,
   incidents: null,
+  csrf: sessionStorage.getItem("truce-csrf"),
 };
 
 function element<T extends HTMLElement>(id: string): T {
@@ -57,7 +60,9 @@ function applyLanguage(): void {
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (state.token) headers.set("authorization", `Bearer ${state.token}`);
-  return fetch(path, { ...init, headers });
+  const method = (init.method ?? "GET").toUpperCase();
+  if (state.csrf && method !== "GET" && method !== "HEAD") headers.set("x-csrf-token", state.csrf);
+  return fetch(path, { ...init, headers, credentials: "same-origin" });
 }
 
 async function json(path: string): Promise<Json> {
@@ -73,15 +78,17 @@ async function json(path: string): Promise<Json> {
 
 async function signIn(): Promise<void> {
   const login = element("login");
-  if (state.token) {
+  if (state.token || state.csrf) {
     try {
       state.me = await json("/api/v1/me");
     } catch {
       state.token = null;
+      state.csrf = null;
       sessionStorage.removeItem("truce-token");
+      sessionStorage.removeItem("truce-csrf");
     }
   }
-  if (!state.token && !sessionStorage.getItem("truce-public")) {
+  if (!state.me && !sessionStorage.getItem("truce-public")) {
     login.hidden = false;
     element("views").hidden = true;
     await new Promise<void>((resolve) => {
@@ -91,6 +98,26 @@ async function signIn(): Promise<void> {
         sessionStorage.setItem("truce-token", state.token);
         resolve();
       });
+      element<HTMLFormElement>("password-form").addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const response = await fetch("/api/v1/login", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          credentials: "same-origin",
+          body: JSON.stringify({
+            name: element<HTMLInputElement>("name").value.trim(),
+            password: element<HTMLInputElement>("password").value,
+          }),
+        });
+        if (!response.ok) {
+          element("login-error").textContent = label("login-refused");
+          return;
+        }
+        const opened = await response.json();
+        state.csrf = opened.csrf_token;
+        sessionStorage.setItem("truce-csrf", opened.csrf_token);
+        resolve();
+      });
       element("public").addEventListener("click", () => {
         sessionStorage.setItem("truce-public", "1");
         resolve();
@@ -98,7 +125,7 @@ async function signIn(): Promise<void> {
     });
     login.hidden = true;
     element("views").hidden = false;
-    if (state.token) state.me = await json("/api/v1/me");
+    if (state.token || state.csrf) state.me = await json("/api/v1/me");
   }
   const who = element("who");
   who.textContent = state.me
