@@ -112,6 +112,10 @@ async function session(token, name) {
   const until = await page.textContent("#brush-to-day");
   check(after > 0 && after < before, `the time brush filters the map: ${before} → ${after} incidents up to ${until}`);
   await page.screenshot({ path: path.join(shots, "timeline-brush.png") });
+  const deaths = await page.textContent("#deaths-so-far");
+  check(/\d+ \(\d+–\d+\)/.test(deaths), `the cumulative deaths are shown as a range: ${deaths}`);
+  const life = await page.$$eval("#chronology li", (items) => items.map((i) => i.textContent));
+  check(life.length >= 3 && life.some((l) => l.includes("2016-02-27")), `the agreement's life is listed (${life.length} entries)`);
   const entitlements = await page.evaluate(async (token) => {
     const response = await fetch("/api/v1/entitlements", { headers: { authorization: `Bearer ${token}` } });
     return response.json();

@@ -300,6 +300,36 @@ async function showTimeline(): Promise<void> {
     svg.append(bar);
     stacked.set(entry.day, below + height);
   }
+  // Cumulative deaths (certain violations, best estimate), as a line over the bars.
+  const weekly = (timeline.weekly ?? []) as Json[];
+  const byWeek = new Map<string, number[]>();
+  for (const w of weekly) {
+    const sum = byWeek.get(w.week) ?? [0, 0, 0];
+    const c = w.cumulative_deaths_certain as number[];
+    byWeek.set(w.week, [sum[0] + c[0], sum[1] + c[1], sum[2] + c[2]]);
+  }
+  const weeks = [...byWeek.keys()].sort();
+  const most = Math.max(1, ...weeks.map((w) => byWeek.get(w)![1]));
+  if (weeks.length > 0) {
+    const line = document.createElementNS(svgNs, "polyline");
+    line.setAttribute(
+      "points",
+      weeks.map((w) => `${index.get(w) ?? 0},${100 - (byWeek.get(w)![1] / most) * 95}`).join(" "),
+    );
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", "#1b1b1b");
+    line.setAttribute("stroke-width", "1.5");
+    line.setAttribute("vector-effect", "non-scaling-stroke");
+    svg.append(line);
+    const [low, best, high] = byWeek.get(weeks[weeks.length - 1])!;
+    element("deaths-so-far").textContent = `${label("deaths-so-far")}: ${best} (${low}–${high})`;
+  }
+  const chronology = element("chronology");
+  chronology.replaceChildren(
+    ...(timeline.chronology as Json[])
+      .filter((entry) => entry.what !== "incident")
+      .map((entry) => text("li", `${entry.day} — ${entry.text}`)),
+  );
   element("timeline-chart").replaceChildren(svg);
   const from = element<HTMLInputElement>("brush-from");
   const to = element<HTMLInputElement>("brush-to");

@@ -937,6 +937,17 @@ pub struct ChronologyWire {
     pub text: String,
 }
 
+/// One week for one party: incidents with a certain violation, and deaths in them
+/// since the first week (low, best, high).
+#[derive(Serialize, ToSchema)]
+pub struct WeeklyWire {
+    /// The week's Monday.
+    pub week: String,
+    pub party: String,
+    pub incidents_certain: u64,
+    pub cumulative_deaths_certain: [u64; 3],
+}
+
 /// The war's arithmetic over time.
 #[derive(Serialize, ToSchema)]
 pub struct TimelineWire {
@@ -944,6 +955,7 @@ pub struct TimelineWire {
     /// Incident entries are for the mission and the parties; the public reads the series.
     pub chronology: Vec<ChronologyWire>,
     pub daily: Vec<DailyWire>,
+    pub weekly: Vec<WeeklyWire>,
 }
 
 /// The chronology of the agreement's life and violations per day per party.
@@ -976,6 +988,16 @@ pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Js
                 party: d.party,
                 certain: d.certain,
                 certain_or_possible: d.certain_or_possible,
+            })
+            .collect(),
+        weekly: timeline
+            .weekly
+            .into_iter()
+            .map(|w| WeeklyWire {
+                week: w.week.to_string(),
+                party: w.party,
+                incidents_certain: w.incidents_certain,
+                cumulative_deaths_certain: w.cumulative_deaths_certain,
             })
             .collect(),
     }))
