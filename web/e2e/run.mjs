@@ -94,6 +94,8 @@ async function session(token, name) {
     });
   }
   check(point !== null, "incidents are drawn on the map");
+  const sites = Number(await page.evaluate(() => document.body.dataset.sites));
+  check(sites > 0, `a liaison sees the protected sites with their radius (${sites})`);
   if (point) {
     await page.mouse.click(point.x, point.y);
     await page.waitForSelector("#panel .finding .reasons li", { timeout: 15000 });
@@ -126,6 +128,8 @@ async function session(token, name) {
   check(await page.isHidden("#view-map"), "the map is hidden while the steps board is shown");
   const steps = await page.$$eval("#view-steps table tr", (rows) => rows.length - 1);
   check(steps >= 2, `the steps board lists the steps (${steps})`);
+  const edges = await page.$$eval("#view-steps svg.step-graph line", (lines) => lines.length);
+  check(edges >= 1, `the steps' dependencies are drawn as a graph (${edges} arrow(s))`);
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#save-steps")]);
   const csvText = readFileSync(await csv.path(), "utf8");
   check(csvText.startsWith("step,name,status") && csvText.trim().split("\r\n").length === steps + 1, `the steps board saves as CSV (${csv.suggestedFilename()})`);

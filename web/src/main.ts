@@ -145,9 +145,10 @@ const colours: maplibregl.ExpressionSpecification = [
 ];
 
 async function showMap(): Promise<void> {
-  const [zones, incidents] = await Promise.all([
+  const [zones, incidents, sites] = await Promise.all([
     json("/api/v1/map/zones"),
     json("/api/v1/map/incidents"),
+    json("/api/v1/map/sites"),
   ]);
   // Flat numbers for the map's expressions (nested objects reach them as text).
   for (const feature of incidents.features as Json[]) {
@@ -178,6 +179,11 @@ async function showMap(): Promise<void> {
   map.addSource("zones", { type: "geojson", data: zones as any });
   map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#cfd8dc", "fill-opacity": 0.35 } });
   map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#607d8b", "line-width": 1 } });
+  // Protected sites (empty for the public): a ring of their protection radius.
+  map.addSource("sites", { type: "geojson", data: siteRings(sites) as any });
+  map.addLayer({ id: "sites-fill", type: "fill", source: "sites", paint: { "fill-color": "#cc79a7", "fill-opacity": 0.25 } });
+  map.addLayer({ id: "sites-line", type: "line", source: "sites", paint: { "line-color": "#cc79a7", "line-width": 2 } });
+  document.body.dataset.sites = String((sites.features as Json[]).length);
   map.addSource("incidents", {
     type: "geojson",
     data: incidents as any,
@@ -227,6 +233,23 @@ async function showMap(): Promise<void> {
     map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
   }
   document.body.dataset.mapReady = String(incidents.features.length);
+}
+
+/** Each site as a polygon: a circle of its protection radius (64 sides). */
+function siteRings(sites: Json): Json {
+  const features = (sites.features as Json[]).map((site) => {
+    const [lon, lat] = site.geometry.coordinates as [number, number];
+    const km = Number(site.properties.protection_radius_km) || 0.5;
+    const ring: [number, number][] = [];
+    for (let i = 0; i <= 64; i++) {
+      const angle = (i / 64) * 2 * Math.PI;
+      const dLat = (km / 111.32) * Math.sin(angle);
+      const dLon = (km / (111.32 * Math.cos((lat * Math.PI) / 180))) * Math.cos(angle);
+      ring.push([lon + dLon, lat + dLat]);
+    }
+    return { type: "Feature", properties: site.properties, geometry: { type: "Polygon", coordinates: [ring] } };
+  });
+  return { type: "FeatureCollection", features };
 }
 
 // ----------------------------------------------------------------- timeline
@@ -457,6 +480,62 @@ async function showSteps(): Promise<void> {
     );
     table.append(row);
   }
+  // The steps' dependencies as a small graph: one box per step, an arrow from
+  // each step to those that wait for it, in the order they can be met.
+  const svgNs = "http://www.w3.org/2000/svg";
+  const graph = document.createElementNS(svgNs, "svg");
+  const steps = board.steps as Json[];
+  const depth = new Map<string, number>();
+  const depthOf = (id: string, seen: Set<string> = new Set()): number => {
+    if (depth.has(id)) return depth.get(id)!;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const step = steps.find((s) => s.id === id);
+    const d = step ? Math.max(0, ...(step.requires as string[]).map((r) => depthOf(r, seen) + 1)) : 0;
+    depth.set(id, d);
+    return d;
+  };
+  const columns = new Map<number, string[]>();
+  for (const step of steps) {
+    const d = depthOf(step.id);
+    columns.set(d, [...(columns.get(d) ?? []), step.id]);
+  }
+  const position = new Map<string, [number, number]>();
+  for (const [d, ids] of columns) ids.forEach((id, row) => position.set(id, [10 + d * 230, 10 + row * 60]));
+  const height = 20 + Math.max(1, ...[...columns.values()].map((ids) => ids.length)) * 60;
+  graph.setAttribute("viewBox", `0 0 ${20 + columns.size * 230} ${height}`);
+  graph.setAttribute("role", "img");
+  graph.setAttribute("aria-label", steps.map((s) => `${s.id}${(s.requires as string[]).length ? ` ← ${(s.requires as string[]).join(", ")}` : ""}`).join("; "));
+  graph.classList.add("step-graph");
+  for (const step of steps) {
+    const [x, y] = position.get(step.id)!;
+    for (const required of step.requires as string[]) {
+      const from = position.get(required);
+      if (!from) continue;
+      const edge = document.createElementNS(svgNs, "line");
+      edge.setAttribute("x1", String(from[0] + 200));
+      edge.setAttribute("y1", String(from[1] + 20));
+      edge.setAttribute("x2", String(x));
+      edge.setAttribute("y2", String(y + 20));
+      edge.setAttribute("stroke", "#555");
+      edge.setAttribute("stroke-width", "2");
+      graph.append(edge);
+    }
+    const box = document.createElementNS(svgNs, "rect");
+    box.setAttribute("x", String(x));
+    box.setAttribute("y", String(y));
+    box.setAttribute("width", "200");
+    box.setAttribute("height", "40");
+    box.setAttribute("rx", "6");
+    box.setAttribute("fill", step.status === "met" ? "#d9f0e3" : step.status === "locked" ? "#eeeeee" : "#f6dede");
+    box.setAttribute("stroke", "#555");
+    const name = document.createElementNS(svgNs, "text");
+    name.setAttribute("x", String(x + 8));
+    name.setAttribute("y", String(y + 25));
+    name.setAttribute("font-size", "13");
+    name.textContent = `${step.id}: ${label(step.status)}`;
+    graph.append(box, name);
+  }
   const save = text("button", label("save-csv"));
   (save as HTMLButtonElement).type = "button";
   save.id = "save-steps";
@@ -468,7 +547,7 @@ async function showSteps(): Promise<void> {
       ]),
     ]),
   );
-  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), table, save);
+  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), graph, table, save);
 }
 
 /** The analysts' view: every import run with its counts, and the rows each set aside. */

@@ -917,6 +917,46 @@ pub async fn map_zones(State(state): State<Arc<AppState>>, _caller: Caller) -> A
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
+/// The agreement's protected sites as GeoJSON points, each with its kind, its
+/// protection radius and how far its true position may be. For the mission's
+/// staff and the parties' liaisons; the public's answer is empty, as the
+/// disclosure policy withholds facility names and places.
+#[utoipa::path(get, path = "/api/v1/map/sites", tag = "incidents",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = ZoneCollection, content_type = "application/geo+json"),
+        (status = 401, body = ErrorBody)))]
+pub async fn map_sites(State(state): State<Arc<AppState>>, caller: Caller) -> ApiResult<Response> {
+    let mission = state.mission();
+    let features: Vec<Value> = match caller.view() {
+        View::Public => Vec::new(),
+        View::Staff | View::Party(_) => mission
+            .agreement
+            .sites
+            .iter()
+            .map(|site| {
+                json!({
+                    "type": "Feature",
+                    "id": site.id,
+                    "geometry": {"type": "Point", "coordinates": [site.point.lon, site.point.lat]},
+                    "properties": {
+                        "id": site.id,
+                        "name": site.name,
+                        "kind": site.kind,
+                        "protection_radius_km": site.protection_radius_km,
+                        "location_uncertainty_km": site.location_uncertainty_km,
+                    },
+                })
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec(&ZoneCollection {
+        kind: "FeatureCollection".into(),
+        features,
+    })
+    .map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
 // ------------------------------------------------------------------ timeline
 
 /// Violations on one day by one party.

@@ -436,6 +436,7 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (("GET", "/api/v1/incidents/{id}"), PUBLIC),
         (("GET", "/api/v1/map/incidents"), PUBLIC),
         (("GET", "/api/v1/map/zones"), PUBLIC),
+        (("GET", "/api/v1/map/sites"), PUBLIC),
         (("GET", "/api/v1/timeline"), PUBLIC),
         (
             ("POST", "/api/v1/reports"),
@@ -728,6 +729,7 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
             "/api/v1/steps",
             "/api/v1/timeline",
             "/api/v1/map/incidents",
+            "/api/v1/map/sites",
         ] {
             answers.push((uri.to_string(), f.get(uri, caller).await));
         }
