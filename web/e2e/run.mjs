@@ -259,6 +259,9 @@ async function session(token, name) {
     check(copies === 1, `"${text}" is stored exactly once (${copies})`);
   }
   await page.screenshot({ path: path.join(shots, "report-sent.png") });
+  await page.click("#language");
+  check((await page.getAttribute("html", "dir")) === "rtl" && (await page.textContent("#queue-heading")) === "بانتظار الإرسال", "the form reads in Arabic, right to left");
+  await page.screenshot({ path: path.join(shots, "report-arabic.png") });
   check(errors.length === 0, `no page errors on the form: ${errors.join(" | ")}`);
   await context.close();
 }

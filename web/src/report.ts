@@ -2,6 +2,24 @@
 // that makes it stored once, whatever the retries), then sent whenever the server
 // can be reached; the queue survives reloads and days without a network.
 import "./style.css";
+import { labels, type Language } from "./labels";
+
+let language: Language = (localStorage.getItem("truce-language") as Language) || "en";
+
+/** The form's words in the chosen language, and the page's direction. */
+function applyLanguage(): void {
+  document.documentElement.lang = language;
+  document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
+  for (const node of document.querySelectorAll<HTMLElement>("[data-label]")) {
+    const key = node.dataset.label ?? "";
+    node.textContent = labels[language][key] ?? labels.en[key] ?? key;
+  }
+  const toggle = document.getElementById("language");
+  if (toggle) {
+    toggle.textContent = language === "ar" ? "English" : "العربية";
+    toggle.lang = language === "ar" ? "en" : "ar";
+  }
+}
 
 type Queued = {
   key: string;
@@ -100,6 +118,12 @@ async function send(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  applyLanguage();
+  document.getElementById("language")?.addEventListener("click", () => {
+    language = language === "en" ? "ar" : "en";
+    localStorage.setItem("truce-language", language);
+    applyLanguage();
+  });
   if ("serviceWorker" in navigator) {
     await navigator.serviceWorker.register("/sw.js").catch(() => undefined);
   }
