@@ -94,6 +94,8 @@ async function session(token, name) {
     });
   }
   check(point !== null, "incidents are drawn on the map");
+  const boundaries = Number(await page.evaluate(() => document.body.dataset.boundaries));
+  check(boundaries > 0, `the agreement's boundary files are the base layer (${boundaries} units)`);
   const sites = Number(await page.evaluate(() => document.body.dataset.sites));
   check(sites > 0, `a liaison sees the protected sites with their radius (${sites})`);
   if (point) {

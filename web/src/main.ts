@@ -145,10 +145,11 @@ const colours: maplibregl.ExpressionSpecification = [
 ];
 
 async function showMap(): Promise<void> {
-  const [zones, incidents, sites] = await Promise.all([
+  const [zones, incidents, sites, base] = await Promise.all([
     json("/api/v1/map/zones"),
     json("/api/v1/map/incidents"),
     json("/api/v1/map/sites"),
+    json("/api/v1/map/base"),
   ]);
   // Flat numbers for the map's expressions (nested objects reach them as text).
   for (const feature of incidents.features as Json[]) {
@@ -176,6 +177,14 @@ async function showMap(): Promise<void> {
   (window as unknown as { truceMap: maplibregl.Map }).truceMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   await new Promise<void>((resolve) => map.once("load", () => resolve()));
+  // Tiles only when the mission set a tile URL; by default nothing leaves the machine.
+  if (base.tile_url) {
+    map.addSource("tiles", { type: "raster", tiles: [base.tile_url], tileSize: 256 });
+    map.addLayer({ id: "tiles", type: "raster", source: "tiles" });
+  }
+  map.addSource("boundaries", { type: "geojson", data: base.boundaries });
+  map.addLayer({ id: "boundaries", type: "line", source: "boundaries", paint: { "line-color": "#9e9e9e", "line-width": 0.6 } });
+  document.body.dataset.boundaries = String((base.boundaries.features as Json[]).length);
   map.addSource("zones", { type: "geojson", data: zones as any });
   map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#cfd8dc", "fill-opacity": 0.35 } });
   map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#607d8b", "line-width": 1 } });

@@ -125,6 +125,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(routes::map_incidents))
         .routes(routes!(routes::map_zones))
         .routes(routes!(routes::map_sites))
+        .routes(routes!(routes::map_base))
         .routes(routes!(routes::timeline))
         .routes(routes!(reports::submit, reports::list))
         .routes(routes!(reports::publish))

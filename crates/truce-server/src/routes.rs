@@ -917,6 +917,80 @@ pub async fn map_zones(State(state): State<Arc<AppState>>, _caller: Caller) -> A
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
+/// The base map: every boundary in the GeoJSON files the agreement reads (its
+/// administrative units), and the tile server to draw beneath them when the
+/// mission set one (`tile_url`); without one the page draws the boundaries alone.
+#[derive(Serialize, ToSchema)]
+pub struct BaseMap {
+    /// An XYZ raster tile URL (`https://…/{z}/{x}/{y}.png`), when the mission set one.
+    pub tile_url: Option<String>,
+    /// `FeatureCollection` of the boundaries, each with its `name` when the file gives one.
+    #[schema(value_type = Object)]
+    pub boundaries: Value,
+}
+
+/// The boundaries of the agreement's files and the optional tile URL.
+#[utoipa::path(get, path = "/api/v1/map/base", tag = "incidents",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = BaseMap), (status = 401, body = ErrorBody)))]
+pub async fn map_base(
+    State(state): State<Arc<AppState>>,
+    _caller: Caller,
+) -> ApiResult<Json<BaseMap>> {
+    let mission = state.mission();
+    let base = mission
+        .path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let files: Vec<String> = mission
+        .agreement
+        .referenced_files
+        .iter()
+        .filter(|f| f.ends_with(".geojson") || f.ends_with(".json"))
+        .cloned()
+        .collect();
+    let features = tokio::task::spawn_blocking(move || {
+        let mut features = Vec::new();
+        for file in files {
+            // The agreement loaded these files; one that cannot be read now is left out.
+            let Ok(text) = std::fs::read_to_string(base.join(&file)) else {
+                continue;
+            };
+            let Ok(Value::Object(collection)) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            for feature in collection
+                .get("features")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let geometry = feature.get("geometry").cloned().unwrap_or(Value::Null);
+                let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+                if kind != "Polygon" && kind != "MultiPolygon" {
+                    continue;
+                }
+                let properties = feature.get("properties");
+                let name = ["name", "NAME", "name_en", "shapeName", "ADM1_EN", "ADM2_EN"]
+                    .iter()
+                    .find_map(|k| properties.and_then(|p| p.get(*k)).and_then(Value::as_str));
+                features.push(json!({
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"name": name, "file": file},
+                }));
+            }
+        }
+        features
+    })
+    .await?;
+    Ok(Json(BaseMap {
+        tile_url: state.settings.tile_url.clone(),
+        boundaries: json!({"type": "FeatureCollection", "features": features}),
+    }))
+}
+
 /// The agreement's protected sites as GeoJSON points, each with its kind, its
 /// protection radius and how far its true position may be. For the mission's
 /// staff and the parties' liaisons; the public's answer is empty, as the

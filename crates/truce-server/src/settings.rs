@@ -103,6 +103,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a login lasts, in hours.
     pub session_hours: u32,
+    /// An XYZ raster tile URL the dashboard draws beneath the boundaries when online
+    /// (`https://…/{z}/{x}/{y}.png`); none by default, so nothing leaves the machine.
+    pub tile_url: Option<String>,
     /// What the public may see.
     pub public: Disclosure,
 }
@@ -121,6 +124,7 @@ impl Default for Settings {
             rate_limit_per_minute: 6000,
             secure_cookies: false,
             session_hours: 12,
+            tile_url: None,
             public: Disclosure::default(),
         }
     }

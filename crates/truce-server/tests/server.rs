@@ -437,6 +437,7 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (("GET", "/api/v1/map/incidents"), PUBLIC),
         (("GET", "/api/v1/map/zones"), PUBLIC),
         (("GET", "/api/v1/map/sites"), PUBLIC),
+        (("GET", "/api/v1/map/base"), PUBLIC),
         (("GET", "/api/v1/timeline"), PUBLIC),
         (
             ("POST", "/api/v1/reports"),
