@@ -120,6 +120,13 @@ async function session(token, name) {
   check(/\d+ \(\d+–\d+\)/.test(deaths), `the cumulative deaths are shown as a range: ${deaths}`);
   const life = await page.$$eval("#chronology li", (items) => items.map((i) => i.textContent));
   check(life.length >= 3 && life.some((l) => l.includes("2016-02-27")), `the agreement's life is listed (${life.length} entries)`);
+  // The keyboard's way to an incident: the list of those in view.
+  await page.click(".in-view summary");
+  await page.focus("#incident-list button");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#panel .finding .reasons li", { timeout: 15000 });
+  const heading = await page.textContent("#incident-heading");
+  check(heading.length > 0, `an incident opens from the keyboard: ${heading}`);
   const entitlements = await page.evaluate(async (token) => {
     const response = await fetch("/api/v1/entitlements", { headers: { authorization: `Bearer ${token}` } });
     return response.json();

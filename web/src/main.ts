@@ -9,6 +9,8 @@ import { labels, type Language } from "./labels";
 type Json = Record<string, any>;
 
 const state: {
+  /** The incidents the time brush lets through. */
+  shown: Json[] | null;
   /** A login's CSRF token, sent with every request that changes anything. */
   csrf: string | null;
   incidents: Json | null;
@@ -25,6 +27,7 @@ const state: {
   map: null,
   incidents: null,
   csrf: sessionStorage.getItem("truce-csrf"),
+  shown: null,
 };
 
 function element<T extends HTMLElement>(id: string): T {
@@ -228,6 +231,7 @@ async function showMap(): Promise<void> {
   if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 40, animate: false });
   state.incidents = incidents;
   await showTimeline();
+  map.on("moveend", () => listInView());
   map.on("click", "clusters", (event) => {
     const feature = event.features?.[0];
     if (!feature) return;
@@ -383,6 +387,31 @@ async function showTimeline(): Promise<void> {
   apply();
 }
 
+/** The incidents shown and within the map's view, as buttons that open their
+ * panel: the keyboard's way to what the mouse clicks on the map. */
+function listInView(): void {
+  const map = state.map;
+  const list = document.getElementById("incident-list");
+  if (!map || !list) return;
+  const bounds = map.getBounds();
+  const shown = (state.shown ?? []) as Json[];
+  const inView = shown
+    .filter((f) => bounds.contains(f.geometry.coordinates as [number, number]))
+    .slice(0, 50);
+  list.replaceChildren(
+    ...inView.map((f) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      const p = f.properties;
+      button.textContent = `${p.date.first} · ${p.kind_label} · ${p.place ?? ""} · ${label(p.finding === "none" ? "no-clause" : p.finding)}`;
+      button.addEventListener("click", () => void showIncident(String(p.id)));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
 /** Shows on the map only the incidents whose days meet `from`..`to`. */
 function filterMap(from: string, to: string): void {
   const all = state.incidents;
@@ -392,6 +421,8 @@ function filterMap(from: string, to: string): void {
     (f) => f.properties.date.last >= from && f.properties.date.first <= to,
   );
   source.setData({ type: "FeatureCollection", features } as any);
+  state.shown = features;
+  listInView();
   document.body.dataset.mapShown = String(features.length);
   element("brush-count").textContent = `${features.length} ${label("incidents-shown")}`;
 }
