@@ -875,6 +875,16 @@ pub struct ZoneCollection {
     pub features: Vec<Value>,
 }
 
+/// A GeoJSON `FeatureCollection` of `features`, as `application/geo+json`.
+fn geojson_collection(features: Vec<Value>) -> ApiResult<Response> {
+    let body = serde_json::to_vec(&ZoneCollection {
+        kind: "FeatureCollection".into(),
+        features,
+    })
+    .map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
 /// The agreement's zones as GeoJSON (the map's areas): each a `MultiPolygon`
 /// with its id and name. Zones are part of the agreement, which every party signed.
 #[utoipa::path(get, path = "/api/v1/map/zones", tag = "incidents",
@@ -909,12 +919,7 @@ pub async fn map_zones(State(state): State<Arc<AppState>>, _caller: Caller) -> A
             })
         })
         .collect();
-    let body = serde_json::to_vec(&ZoneCollection {
-        kind: "FeatureCollection".into(),
-        features,
-    })
-    .map_err(ApiError::internal)?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+    geojson_collection(features)
 }
 
 /// The base map: every boundary in the GeoJSON files the agreement reads (its
@@ -1023,12 +1028,7 @@ pub async fn map_sites(State(state): State<Arc<AppState>>, caller: Caller) -> Ap
             })
             .collect(),
     };
-    let body = serde_json::to_vec(&ZoneCollection {
-        kind: "FeatureCollection".into(),
-        features,
-    })
-    .map_err(ApiError::internal)?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+    geojson_collection(features)
 }
 
 // ------------------------------------------------------------------ timeline

@@ -247,32 +247,18 @@ impl Fixture {
         body: Option<Value>,
         key: Option<&str>,
     ) -> Answer {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(token) = self.tokens.get(caller) {
-            request = request.header("authorization", format!("Bearer {token}"));
+        let bearer = self
+            .tokens
+            .get(caller)
+            .map(|token| format!("Bearer {token}"));
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(bearer) = bearer.as_deref() {
+            headers.push(("authorization", bearer));
         }
         if let Some(key) = key {
-            request = request.header("idempotency-key", key);
+            headers.push(("idempotency-key", key));
         }
-        let request = match body {
-            Some(body) => request
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string())),
-            None => request.body(Body::empty()),
-        }
-        .expect("request");
-        let response = self.app.clone().oneshot(request).await.expect("response");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Answer {
-            status,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        self.raw(method, uri, &headers, body).await.0
     }
 
     /// A request whose body is a file's bytes, with the given headers.
@@ -283,32 +269,16 @@ impl Fixture {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> (Answer, Vec<String>) {
-        let mut request = Request::builder().method(method).uri(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let request = request
-            .header("content-type", "application/octet-stream")
-            .body(Body::from(body))
-            .expect("request");
-        let response = self.app.clone().oneshot(request).await.expect("response");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            Answer {
-                status,
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-            },
-            Vec::new(),
+        self.send(
+            method,
+            uri,
+            headers,
+            Some(("application/octet-stream", body)),
         )
+        .await
     }
 
-    /// A request with the given headers and no token.
+    /// A request with the given headers and no token, its body JSON when given.
     async fn raw(
         &self,
         method: Method,
@@ -316,14 +286,26 @@ impl Fixture {
         headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> (Answer, Vec<String>) {
+        let body = body.map(|b| ("application/json", b.to_string().into_bytes()));
+        self.send(method, uri, headers, body).await
+    }
+
+    /// One request: its status, body and the cookies it sets.
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> (Answer, Vec<String>) {
         let mut request = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         let request = match body {
-            Some(body) => request
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string())),
+            Some((content_type, bytes)) => request
+                .header("content-type", content_type)
+                .body(Body::from(bytes)),
             None => request.body(Body::empty()),
         }
         .expect("request");
