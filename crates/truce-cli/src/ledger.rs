@@ -241,6 +241,7 @@ pub fn export(
     agreement_path: &Path,
     db: &Path,
     out: &Path,
+    audience: &truce_mission::disclosure::Audience,
 ) -> Result<String> {
     if out.exists()
         && std::fs::read_dir(out)
@@ -258,6 +259,7 @@ pub fn export(
         agreement,
         agreement_path,
         &now(),
+        audience,
         &mut FolderSink { root: out },
     )?;
     if summary.unsigned > 0 {
@@ -271,8 +273,18 @@ pub fn export(
             }
         );
     }
+    let withheld = if summary.withheld_entries + summary.withheld_files > 0 {
+        format!(
+            "; for {}: {} entries by their hash only, {} file(s) left out",
+            audience.describe(),
+            summary.withheld_entries,
+            summary.withheld_files
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "bundle written to {}: {} entries, {} checkpoint(s), {} file(s)\n",
+        "bundle written to {}: {} entries, {} checkpoint(s), {} file(s){withheld}\n",
         out.display(),
         summary.entries,
         summary.checkpoints,
@@ -281,6 +293,78 @@ pub fn export(
 }
 
 // ----------------------------------------------------------------- verify
+
+/// A bundle to read: a folder as `truce ledger export` writes it, or the zip the
+/// server gives, unpacked into a folder of its own for as long as this lives.
+pub struct OpenedBundle {
+    root: PathBuf,
+    /// The zip it came from and the folder it was unpacked into (removed on drop).
+    unpacked: Option<(PathBuf, PathBuf)>,
+}
+
+impl OpenedBundle {
+    pub fn open(path: &Path) -> Result<OpenedBundle> {
+        if !path.is_file() {
+            return Ok(OpenedBundle {
+                root: path.to_path_buf(),
+                unpacked: None,
+            });
+        }
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open the bundle `{}`", path.display()))?;
+        let mut archive =
+            zip::ZipArchive::new(std::io::BufReader::new(file)).with_context(|| {
+                format!(
+                    "`{}` is neither a bundle's folder nor a bundle zip",
+                    path.display()
+                )
+            })?;
+        let folder = std::env::temp_dir().join(format!(
+            "truce-bundle-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        // Names that would leave the folder (`../`, absolute) are refused by `extract`.
+        archive
+            .extract(&folder)
+            .with_context(|| format!("cannot unpack the bundle zip `{}`", path.display()))?;
+        // The server's zip holds one folder, `bundle/`.
+        let inner = folder.join("bundle");
+        let root = if inner.join("log.jsonl").exists() {
+            inner
+        } else {
+            folder.clone()
+        };
+        Ok(OpenedBundle {
+            root,
+            unpacked: Some((path.to_path_buf(), folder)),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `text` naming the zip where it names the folder it was unpacked into.
+    pub fn shown(&self, text: String) -> String {
+        match &self.unpacked {
+            Some((zip, _)) => {
+                text.replace(&self.root.display().to_string(), &zip.display().to_string())
+            }
+            None => text,
+        }
+    }
+}
+
+impl Drop for OpenedBundle {
+    fn drop(&mut self) {
+        if let Some((_, folder)) = &self.unpacked {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+    }
+}
 
 /// A bundle read from its folder.
 struct Bundle {
@@ -293,6 +377,40 @@ struct Bundle {
     /// The keys keys.txt lists, each with its line (from 1) and its party (none for
     /// the mission's), to check against the keys the log's agreement versions name.
     listed_keys: Vec<(usize, Option<String>, VerifierKey)>,
+    /// Entries given as their leaf hash only (a bundle made for a party or the
+    /// public): their records read `{"type": …, "withheld": why}`.
+    withheld_entries: usize,
+    /// Files bundle.json says were left out for the bundle's reader: sha256 → why.
+    withheld_files: BTreeMap<String, String>,
+}
+
+/// A line of log.jsonl standing for an entry withheld from the bundle's reader
+/// (`truce_mission::bundle::withheld_line`): its leaf hash and the record's stand-in.
+fn withheld_entry(line: &[u8]) -> Option<Result<(Hash, Value), String>> {
+    if !line.starts_with(b"{\"withheld\":") {
+        return None;
+    }
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(value) => value,
+        Err(e) => return Some(Err(format!("a withheld entry that is not JSON ({e})"))),
+    };
+    let withheld = &value["withheld"];
+    let hash = withheld["leaf_hash"]
+        .as_str()
+        .filter(|hex| is_sha256_hex(hex))
+        .and_then(|hex| Hash::from_hex(hex).ok());
+    let Some(hash) = hash else {
+        return Some(Err(
+            "a withheld entry without its leaf hash (64 lowercase hex digits)".into(),
+        ));
+    };
+    Some(Ok((
+        hash,
+        json!({
+            "type": withheld["type"].as_str().unwrap_or("?"),
+            "withheld": withheld["why"].as_str().unwrap_or(""),
+        }),
+    )))
 }
 
 /// What a verification found: every problem, not only the first.
@@ -342,6 +460,13 @@ fn read_bundle_as(
     let parsed: Vec<(Hash, Result<Value, String>)> = lines
         .par_iter()
         .map(|line| {
+            match withheld_entry(line) {
+                Some(Ok((hash, stand_in))) => return (hash, Ok(stand_in)),
+                // The line's own hash: the signed root will not match, and the
+                // problem is named below.
+                Some(Err(e)) => return (leaf_hash(line), Err(e)),
+                None => {}
+            }
             let value = match reading {
                 Reading::Records => parse_canonical_json(line)
                     .map(slim)
@@ -351,10 +476,16 @@ fn read_bundle_as(
             (leaf_hash(line), value)
         })
         .collect();
+    let mut withheld_entries = 0;
     for (n, (line, (hash, value))) in lines.iter().zip(parsed).enumerate() {
         tree.append_leaf_hash(hash);
         match value {
-            Ok(value) => records.push((value, line.to_vec())),
+            Ok(value) => {
+                if value.get("withheld").is_some() {
+                    withheld_entries += 1;
+                }
+                records.push((value, line.to_vec()))
+            }
             Err(e) => {
                 findings.problems.push(format!(
                     "log.jsonl line {}: not a canonical record ({e})",
@@ -440,6 +571,25 @@ fn read_bundle_as(
             "the mission's key was taken from the bundle's keys.txt; give --key with the key you know from the mission to pin it".into(),
         );
     }
+    // bundle.json is not signed: a file it says was withheld is only excused from
+    // being present, never from its hash, and check_manifest compares its counts.
+    let mut withheld_files = BTreeMap::new();
+    if let Ok(bytes) = std::fs::read(root.join("bundle.json"))
+        && let Ok(manifest) = serde_json::from_slice::<Value>(&bytes)
+    {
+        for file in manifest["withheld_files"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if let Some(sha) = file["sha256"].as_str() {
+                withheld_files.insert(
+                    sha.to_string(),
+                    file["why"].as_str().unwrap_or("").to_string(),
+                );
+            }
+        }
+    }
     Ok(Bundle {
         root: root.to_path_buf(),
         records,
@@ -448,6 +598,8 @@ fn read_bundle_as(
         mission_keys,
         party_keys,
         listed_keys,
+        withheld_entries,
+        withheld_files,
     })
 }
 
@@ -468,6 +620,10 @@ fn slim(record: Value) -> Value {
 /// The files a record names, as (what, sha256).
 fn named_files(record: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    if record.get("withheld").is_some() {
+        // The bundle's reader cannot see what a withheld record names.
+        return out;
+    }
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     match record.get("type").and_then(Value::as_str) {
         Some("agreement-version") => {
@@ -525,6 +681,10 @@ fn check_records(bundle: &Bundle, findings: &mut Findings) {
         let at = format!("log.jsonl line {} (entry {index})", index + 1);
         if record.is_null() && bytes.as_slice() != b"null" {
             // Already reported: the line is not a canonical record.
+            continue;
+        }
+        if record.get("withheld").is_some() {
+            // Only its hash is in the bundle: the tree and the checkpoints check it.
             continue;
         }
         let Some(kind) = record.get("type").and_then(Value::as_str) else {
@@ -693,6 +853,13 @@ fn check_manifest(bundle: &Bundle, findings: &mut Findings) {
             bundle.tree.size()
         ));
     }
+    let said = manifest["withheld_entries"].as_u64().unwrap_or(0);
+    if said != bundle.withheld_entries as u64 {
+        findings.problems.push(format!(
+            "bundle.json: says {said} entries are withheld, but log.jsonl gives {} as hashes only",
+            bundle.withheld_entries
+        ));
+    }
     if manifest["checkpoints"].as_u64() != Some(bundle.checkpoints.len() as u64) {
         findings.problems.push(format!(
             "bundle.json: says the bundle has {} checkpoint(s), but checkpoints/ holds {}",
@@ -700,6 +867,13 @@ fn check_manifest(bundle: &Bundle, findings: &mut Findings) {
             bundle.checkpoints.len()
         ));
     }
+}
+
+/// Whom bundle.json says the bundle was made for, when it was made for a party or the public.
+fn manifest_for(root: &Path) -> Option<String> {
+    let bytes = std::fs::read(root.join("bundle.json")).ok()?;
+    let manifest: Value = serde_json::from_slice(&bytes).ok()?;
+    manifest["for"].as_str().map(str::to_string)
 }
 
 /// `truce ledger verify BUNDLE`: every hash, signature and proof; exit 0 when all hold.
@@ -714,6 +888,14 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
     check_manifest(&bundle, &mut findings);
     check_records(&bundle, &mut findings);
     check_keys(&bundle, &mut findings);
+    if bundle.withheld_entries > 0 || !bundle.withheld_files.is_empty() {
+        findings.notes.push(format!(
+            "made for {}: {} entries given by their hash only and {} file(s) left out; the signed tree covers the entries, but what they say is not checked here (the mission's full bundle has it)",
+            manifest_for(&bundle.root).unwrap_or_else(|| "a restricted reader".into()),
+            bundle.withheld_entries,
+            bundle.withheld_files.len()
+        ));
+    }
     // Every file a record names is in the bundle, with that hash.
     for (index, (record, _)) in bundle.records.iter().enumerate() {
         for (what, sha) in named_files(record) {
@@ -723,6 +905,7 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8)> {
                 Ok(_) => findings.problems.push(format!(
                     "files/{sha}: its content is not what entry {index} recorded for {what} (sha256 differs): the file was edited"
                 )),
+                Err(_) if bundle.withheld_files.contains_key(&sha) => {}
                 Err(_) => findings.problems.push(format!(
                     "files/{sha}: missing; entry {index} names it as {what}"
                 )),
@@ -933,12 +1116,39 @@ pub fn replay(root: &Path) -> Result<(String, u8)> {
     let mut out = String::new();
     let mut failed = 0;
     let mut replayed = 0;
+    // Check runs this bundle's reader may not replay: the run or its files withheld.
+    let mut not_replayed = 0;
     for (index, (record, _)) in bundle.records.iter().enumerate() {
         match record.get("type").and_then(Value::as_str) {
             Some("agreement-version") => {
                 if let Some(sha) = record["canonical_sha256"].as_str() {
                     versions.insert(sha.to_string(), record);
                 }
+            }
+            Some("check-run") if record.get("withheld").is_some() => {
+                not_replayed += 1;
+                out.push_str(&format!(
+                    "  – entry {index}: a check run withheld from this bundle ({}): not replayed\n",
+                    record["withheld"].as_str().unwrap_or("")
+                ));
+            }
+            Some("check-run")
+                if ["agreement_sha256", "evidence_sha256"].iter().any(|field| {
+                    record[*field]
+                        .as_str()
+                        .is_some_and(|sha| bundle.withheld_files.contains_key(sha))
+                }) =>
+            {
+                not_replayed += 1;
+                let why = ["agreement_sha256", "evidence_sha256"]
+                    .iter()
+                    .find_map(|field| bundle.withheld_files.get(record[*field].as_str()?))
+                    .cloned()
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "  – entry {index}, check run {}: its files are withheld from this bundle ({why}): not replayed\n",
+                    record["check_run"]
+                ));
             }
             Some("check-run") => {
                 replayed += 1;
@@ -971,10 +1181,18 @@ pub fn replay(root: &Path) -> Result<(String, u8)> {
         }
     }
     let head = format!("replayed {replayed} check run(s) from {}\n", root.display());
-    if failed == 0 {
+    if failed == 0 && not_replayed == 0 {
         Ok((
             format!("{head}{out}replayed: every check gives the recorded findings\n"),
             0,
+        ))
+    } else if failed == 0 {
+        Ok((
+            format!(
+                "{head}{out}NOT reproduced: {not_replayed} check run(s) could not be replayed, because this bundle was made for {} and withholds what they read; the mission's full bundle replays them\n",
+                manifest_for(root).unwrap_or_else(|| "a restricted reader".into())
+            ),
+            1,
         ))
     } else {
         Ok((

@@ -298,10 +298,15 @@ enum LedgerCommand {
         /// A new folder to write the bundle into.
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
+        /// Whom the bundle is for: `staff` (everything), `party:ID` (a party's liaisons)
+        /// or `public`. Entries and files the reader may not see are given by their hash
+        /// only, as the server does (docs/trust.md).
+        #[arg(long = "for", value_name = "READER", default_value = "staff", value_parser = parse_audience)]
+        audience: truce_mission::disclosure::Audience,
     },
     /// Check every hash, signature and proof of a bundle, and that the log only grew.
     Verify {
-        /// The bundle's folder.
+        /// The bundle: its folder, or the zip the server gives (`GET /api/v1/ledger/bundle`).
         bundle: PathBuf,
         /// The mission's public key as you know it (pins it; else the bundle's keys.txt is trusted).
         #[arg(long, value_name = "KEY")]
@@ -309,12 +314,12 @@ enum LedgerCommand {
     },
     /// Re-run every recorded check from the bundle's files and compare the findings byte for byte.
     Replay {
-        /// The bundle's folder.
+        /// The bundle: its folder, or the zip the server gives.
         bundle: PathBuf,
     },
     /// Print entry INDEX's inclusion proof against the bundle's latest checkpoint (JSON).
     Prove {
-        /// The bundle's folder.
+        /// The bundle: its folder, or the zip the server gives.
         bundle: PathBuf,
         /// The entry's index (from 0).
         index: u64,
@@ -1008,13 +1013,45 @@ fn ledger_command(command: LedgerCommand, color: bool) -> Result<u8> {
             ledger::add_cosigned(&agreement_only(&agreement, color)?, &db, &note)?,
             0,
         ),
-        LedgerCommand::Export { agreement, db, out } => (
-            ledger::export(&agreement_only(&agreement, color)?, &agreement, &db, &out)?,
-            0,
-        ),
-        LedgerCommand::Verify { bundle, key } => ledger::verify(&bundle, &key)?,
-        LedgerCommand::Replay { bundle } => ledger::replay(&bundle)?,
-        LedgerCommand::Prove { bundle, index } => (ledger::prove(&bundle, index)?, 0),
+        LedgerCommand::Export {
+            agreement,
+            db,
+            out,
+            audience,
+        } => {
+            let loaded = agreement_only(&agreement, color)?;
+            if let truce_mission::disclosure::Audience::Party(party) = &audience
+                && !loaded.parties.iter().any(|p| &p.id == party)
+            {
+                anyhow::bail!(
+                    "`--for party:{party}`: the agreement has no party `{party}` (its parties: {})",
+                    loaded
+                        .parties
+                        .iter()
+                        .map(|p| format!("`{}`", p.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            (
+                ledger::export(&loaded, &agreement, &db, &out, &audience)?,
+                0,
+            )
+        }
+        LedgerCommand::Verify { bundle, key } => {
+            let opened = ledger::OpenedBundle::open(&bundle)?;
+            let (text, code) = ledger::verify(opened.root(), &key)?;
+            (opened.shown(text), code)
+        }
+        LedgerCommand::Replay { bundle } => {
+            let opened = ledger::OpenedBundle::open(&bundle)?;
+            let (text, code) = ledger::replay(opened.root())?;
+            (opened.shown(text), code)
+        }
+        LedgerCommand::Prove { bundle, index } => {
+            let opened = ledger::OpenedBundle::open(&bundle)?;
+            (ledger::prove(opened.root(), index)?, 0)
+        }
         LedgerCommand::CheckProof { proof, key } => ledger::check_proof(&proof, &key)?,
         LedgerCommand::Witness {
             bundle,
@@ -1303,7 +1340,16 @@ fn timeline(
             })
             .collect();
     }
-    let t = truce_engine::timeline::timeline(&agreement, &result, &shown);
+    let mut t = truce_engine::timeline::timeline(&agreement, &result, &shown);
+    if let Some(db) = &evidence.db {
+        // The agreement's life as the store's ledger records it.
+        let mut store = truce_store::Store::open(db)?;
+        t.add_to_chronology(truce_mission::life::life_entries(
+            &mut store,
+            &agreement,
+            &truce_mission::disclosure::Audience::Staff,
+        )?);
+    }
     if let Some(chart) = chart {
         let svg = truce_report::timeline::render_svg(&t)
             .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
@@ -1569,5 +1615,20 @@ fn print_stdout(text: &str) -> Result<()> {
         // A closed pipe (`truce check … | head`) is not a failure of truce.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e).context("cannot write to standard output"),
+    }
+}
+
+/// `--for staff|public|party:ID`.
+fn parse_audience(text: &str) -> Result<truce_mission::disclosure::Audience, String> {
+    use truce_mission::disclosure::Audience;
+    match text {
+        "staff" => Ok(Audience::Staff),
+        "public" => Ok(Audience::Public),
+        _ => match text.strip_prefix("party:") {
+            Some(party) if !party.is_empty() => Ok(Audience::Party(party.to_string())),
+            _ => Err(format!(
+                "found `{text}`; expected `staff`, `public` or `party:ID`"
+            )),
+        },
     }
 }

@@ -98,6 +98,21 @@ pub struct Timeline {
     pub figures: Vec<Figure>,
 }
 
+/// The chronology's order: by day, then by what happened and its words, so the
+/// same entries always read in the same order.
+fn sort_chronology(chronology: &mut [Entry]) {
+    chronology.sort_by(|a, b| (a.day, &a.what, &a.text).cmp(&(b.day, &b.what, &b.text)));
+}
+
+impl Timeline {
+    /// Adds dated entries from outside the check (the ledger's record of versions,
+    /// resolutions and releases) to the chronology, in its order.
+    pub fn add_to_chronology(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        self.chronology.extend(entries);
+        sort_chronology(&mut self.chronology);
+    }
+}
+
 /// Builds the timeline of a check. Incidents enter the chronology when they hold a
 /// certain violation (the possible ones are counted in the series, not listed).
 /// `figures` from other datasets are kept for the years the evidence covers.
@@ -211,7 +226,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             ),
         });
     }
-    chronology.sort_by(|a, b| (a.day, &a.what, &a.text).cmp(&(b.day, &b.what, &b.text)));
+    sort_chronology(&mut chronology);
 
     let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
     let mut daily_map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();

@@ -4,11 +4,12 @@
 //! written through a [`BundleSink`], so the command line writes a folder and the
 //! server a zip file from the same code.
 
+use crate::disclosure::{Audience, BundleFile, Readable, readable, withheld_file};
 use crate::{MissionError, evidence_jsonl, sha256_hex};
 use serde_json::{Value, json};
 use std::path::Path;
 use truce_model::agreement::Agreement;
-use truce_store::Storage;
+use truce_store::{MONITOR_SOURCE, Storage};
 
 /// The format of a bundle, written in its `bundle.json`.
 pub const BUNDLE_FORMAT: &str = "truce-bundle/1";
@@ -28,6 +29,20 @@ pub struct BundleSummary {
     /// Entries after the last checkpoint: `truce ledger verify` does not verify a
     /// bundle until a checkpoint covers them.
     pub unsigned: usize,
+    /// Entries given as their leaf hash only, and files named but left out, because
+    /// the bundle's audience may not read them (`disclosure`).
+    pub withheld_entries: usize,
+    pub withheld_files: usize,
+}
+
+/// The line of `log.jsonl` that stands for an entry its reader may not see: its
+/// leaf hash (so the tree still checks), its type and why. A record always has a
+/// top-level `type`; this line never does, so the two cannot be confused.
+pub fn withheld_line(kind: &str, leaf_hash: &[u8; 32], why: &str) -> Vec<u8> {
+    let hex: String = leaf_hash.iter().map(|b| format!("{b:02x}")).collect();
+    // Keys in sorted order and no spaces: the line is canonical JSON like the others.
+    serde_json::to_vec(&json!({"withheld": {"leaf_hash": hex, "type": kind, "why": why}}))
+        .unwrap_or_default()
 }
 
 /// The ledger's origin line: `[ledger] origin`, or `truce/<agreement id>`.
@@ -47,6 +62,11 @@ const README: &str = "This folder is a truce ledger bundle (truce-bundle/1).
   files/           every file a record names, under its sha256: agreement texts, the
                    files they read, the evidence each check read
 
+A bundle made for a party or for the public leaves out what its reader may not
+see: such an entry of log.jsonl is a line {\"withheld\": {...}} giving the entry's
+leaf hash, type and why, and bundle.json lists the files left out. The signed
+checkpoints still check from the hashes; replay needs the files.
+
 To check it, with nothing but truce:
 
   truce ledger verify THIS-FOLDER --key 'MISSION-PUBLIC-KEY'
@@ -59,13 +79,14 @@ fn bundle_error(message: String) -> MissionError {
     MissionError::Bundle(message)
 }
 
-/// Writes the bundle of `store`'s ledger. `agreement_path` locates the files the
-/// agreement versions read; `exported_at` is written in `bundle.json`.
+/// Writes the bundle of `store`'s ledger for `audience`. `agreement_path` locates
+/// the files the agreement versions read; `exported_at` is written in `bundle.json`.
 pub fn export_bundle(
     store: &mut dyn Storage,
     agreement: &Agreement,
     agreement_path: &Path,
     exported_at: &str,
+    audience: &Audience,
     sink: &mut dyn BundleSink,
 ) -> Result<BundleSummary, MissionError> {
     let len = store.ledger_len()?;
@@ -77,11 +98,33 @@ pub fn export_bundle(
         )));
     }
     let mut log = Vec::new();
+    // The entries the audience may read, parsed; `None` for those withheld.
+    let mut records: Vec<Option<Value>> = Vec::with_capacity(entries.len());
     for entry in &entries {
-        log.extend_from_slice(&entry.record);
+        match readable(&entry.kind, &entry.record, agreement, audience) {
+            Readable::Record(value) => {
+                log.extend_from_slice(&entry.record);
+                records.push(Some(value));
+            }
+            Readable::Withheld(why) => {
+                log.extend_from_slice(&withheld_line(&entry.kind, &entry.leaf_hash, why));
+                records.push(None);
+            }
+        }
         log.push(b'\n');
     }
     sink.file("log.jsonl", &log)?;
+    let unpublished = if *audience == Audience::Staff {
+        Default::default()
+    } else {
+        store.unpublished_monitor_reports()?
+    };
+    let mut withheld_files: Vec<Value> = Vec::new();
+    let mut withhold = |sha: &str, why: &str| {
+        if !withheld_files.iter().any(|f| f["sha256"] == sha) {
+            withheld_files.push(json!({"sha256": sha, "why": why}));
+        }
+    };
     let checkpoints = store.checkpoints()?;
     for (n, checkpoint) in checkpoints.iter().enumerate() {
         sink.file(
@@ -91,11 +134,17 @@ pub fn export_bundle(
     }
     let base = agreement_path.parent().unwrap_or(Path::new(""));
     let mut named: usize = 0;
-    for entry in &entries {
-        let record: Value = serde_json::from_slice(&entry.record)
-            .map_err(|e| bundle_error(format!("ledger entry {} is not JSON: {e}", entry.index)))?;
+    for (entry, record) in entries.iter().zip(&records) {
+        let Some(record) = record else { continue };
         match record.get("type").and_then(Value::as_str) {
             Some("agreement-version") => {
+                if let Some(why) = withheld_file(BundleFile::Agreement, audience) {
+                    withhold(record["canonical_sha256"].as_str().unwrap_or(""), why);
+                    for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+                        withhold(file["sha256"].as_str().unwrap_or(""), why);
+                    }
+                    continue;
+                }
                 let name = record["name"].as_str().unwrap_or("");
                 let sha = record["canonical_sha256"].as_str().unwrap_or("");
                 let text = store
@@ -133,6 +182,15 @@ pub fn export_bundle(
             Some("check-run") => {
                 let id = record["check_run"].as_i64().unwrap_or(0);
                 let sha = record["evidence_sha256"].as_str().unwrap_or("").to_string();
+                // Evidence withheld whatever it holds (the public's case) is decided
+                // before it is rebuilt from the store and the files.
+                let bare = BundleFile::Evidence {
+                    holds_unpublished: false,
+                };
+                if let Some(why) = withheld_file(bare, audience) {
+                    withhold(&sha, why);
+                    continue;
+                }
                 let (mut reports, files) = store.check_run_inputs(id)?.ok_or_else(|| {
                     bundle_error(format!(
                         "the store has no check run {id} (ledger entry {})",
@@ -158,6 +216,16 @@ pub fn export_bundle(
                     .map_err(|e| bundle_error(format!("cannot read `{name}` again: {e}")))?;
                     reports.extend(imported.reports);
                 }
+                let holds_unpublished = reports.iter().any(|r| {
+                    r.provenance.source == MONITOR_SOURCE
+                        && unpublished.contains(&r.provenance.source_id)
+                });
+                if let Some(why) =
+                    withheld_file(BundleFile::Evidence { holds_unpublished }, audience)
+                {
+                    withhold(&sha, why);
+                    continue;
+                }
                 let jsonl = evidence_jsonl(&reports);
                 if sha256_hex(&jsonl) != sha {
                     return Err(bundle_error(format!(
@@ -180,13 +248,20 @@ pub fn export_bundle(
         }
     }
     sink.file("keys.txt", keys.as_bytes())?;
-    let manifest = json!({
+    let withheld_entries = records.iter().filter(|r| r.is_none()).count();
+    let withheld_file_count = withheld_files.len();
+    let mut manifest = json!({
         "format": BUNDLE_FORMAT,
         "origin": origin(agreement),
         "entries": entries.len(),
         "checkpoints": checkpoints.len(),
         "exported": exported_at,
     });
+    if *audience != Audience::Staff {
+        manifest["for"] = json!(audience.describe());
+        manifest["withheld_entries"] = json!(withheld_entries);
+        manifest["withheld_files"] = Value::Array(withheld_files);
+    }
     let manifest = serde_json::to_string_pretty(&manifest)
         .map_err(|e| bundle_error(format!("cannot write bundle.json: {e}")))?;
     sink.file("bundle.json", format!("{manifest}\n").as_bytes())?;
@@ -201,5 +276,7 @@ pub fn export_bundle(
         checkpoints: checkpoints.len(),
         files: named,
         unsigned: entries.len().saturating_sub(signed),
+        withheld_entries,
+        withheld_files: withheld_file_count,
     })
 }

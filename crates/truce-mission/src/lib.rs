@@ -9,6 +9,8 @@
 //! the store; it reads no clock: the time of a record is given.
 
 pub mod bundle;
+pub mod disclosure;
+pub mod life;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

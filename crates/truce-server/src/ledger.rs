@@ -181,6 +181,131 @@ pub async fn consistency(
     }))
 }
 
+/// Which entries of the ledger to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntriesQuery {
+    /// The first position to list (from 0); by default the first. A page's `next`.
+    pub from: Option<u64>,
+    /// At most this many entries (1 to 1,000; default 100).
+    pub limit: Option<u64>,
+    /// Only entries of these record types, comma-separated
+    /// (`agreement-version,bracket-resolution`).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kinds: Option<String>,
+}
+
+/// One entry of the ledger as the caller may read it: the record, or only its
+/// leaf hash and type with the reason it is withheld from the caller.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerEntryWire {
+    pub index: u64,
+    /// The record's type (`agreement-version`, `check-run`, …).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The RFC 9162 leaf hash (hex): what proofs and checkpoints are made of.
+    pub leaf_hash: String,
+    /// When it was appended (RFC 3339); not given for a withheld entry.
+    pub recorded: Option<String>,
+    /// The record (its canonical JSON), when the caller may read it.
+    #[schema(value_type = Option<Object>)]
+    pub record: Option<serde_json::Value>,
+    /// Why the record is withheld from the caller, when it is.
+    pub withheld: Option<String>,
+}
+
+/// A page of ledger entries.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerEntriesPage {
+    pub entries: Vec<LedgerEntryWire>,
+    /// The `from` of the next page, when there may be one.
+    pub next: Option<u64>,
+    /// Entries in the log now.
+    pub log_size: u64,
+}
+
+/// The ledger's entries in order, each as the caller may read it (`docs/trust.md`):
+/// the mission's staff read every record; a party's liaison and the public read the
+/// agreement's versions and resolutions, and are given the others they may not read
+/// (monitors' reports, the mission's accounts, another party's entitlements; for the
+/// public also the work on the evidence) as their leaf hash only.
+#[utoipa::path(get, path = "/api/v1/ledger/entries", tag = "ledger",
+    security((), ("bearer" = [])),
+    params(EntriesQuery),
+    responses((status = 200, body = LedgerEntriesPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn entries(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(query): Query<EntriesQuery>,
+) -> ApiResult<Json<LedgerEntriesPage>> {
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "expected `limit` from 1 to 1000; found {limit}"
+        )));
+    }
+    let from = query.from.unwrap_or(0);
+    let kinds: Vec<String> = query
+        .kinds
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect();
+    let audience = audience(&caller.view());
+    let mission = state.mission();
+    let (entries, log_size) = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<_> {
+            let mut store = state.store()?;
+            let log_size = store.ledger_len()?;
+            let entries = if kinds.is_empty() {
+                store.ledger_entries(from, from.saturating_add(limit))?
+            } else {
+                let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                store.ledger_entries_of(&kinds, from, limit)?
+            };
+            Ok((entries, log_size))
+        }
+    })
+    .await??;
+    let full = entries.len() as u64 == limit;
+    let next = entries.last().map(|e| e.index + 1).filter(|_| full);
+    let entries = entries
+        .into_iter()
+        .map(|entry| {
+            use truce_mission::disclosure::{Readable, readable};
+            let leaf_hash = Hash(entry.leaf_hash).to_hex();
+            match readable(&entry.kind, &entry.record, &mission.agreement, &audience) {
+                Readable::Record(record) => LedgerEntryWire {
+                    index: entry.index,
+                    kind: entry.kind,
+                    leaf_hash,
+                    recorded: Some(entry.recorded),
+                    record: Some(record),
+                    withheld: None,
+                },
+                Readable::Withheld(why) => LedgerEntryWire {
+                    index: entry.index,
+                    kind: entry.kind,
+                    leaf_hash,
+                    recorded: None,
+                    record: None,
+                    withheld: Some(why.to_string()),
+                },
+            }
+        })
+        .collect();
+    Ok(Json(LedgerEntriesPage {
+        entries,
+        next,
+        log_size,
+    }))
+}
+
 /// Writes a bundle's files into a zip archive in memory.
 struct ZipSink {
     writer: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
@@ -202,21 +327,33 @@ impl truce_mission::bundle::BundleSink for ZipSink {
     }
 }
 
-/// The ledger as a bundle anyone given it can verify and replay with truce alone
-/// (`truce ledger verify`, `truce ledger replay`; `docs/trust.md`): a zip of the
-/// `bundle/` folder `truce ledger export` writes. For the mission's staff and the
-/// parties' liaisons: its files hold the agreement's exact text and the evidence
-/// as read, which the disclosure policy withholds from the public.
+/// Whom a ledger view is for, from the caller's view.
+pub(crate) fn audience(view: &View) -> truce_mission::disclosure::Audience {
+    use truce_mission::disclosure::Audience;
+    match view {
+        View::Staff => Audience::Staff,
+        View::Party(party) => Audience::Party(party.clone()),
+        View::Public => Audience::Public,
+    }
+}
+
+/// The ledger as a bundle anyone given it can verify with truce alone (`truce
+/// ledger verify`; `docs/trust.md`): a zip of the `bundle/` folder `truce ledger
+/// export` writes, made for the caller. The staff's holds everything and replays
+/// (`truce ledger replay`). A party's liaison's and the public's give the entries
+/// they may not read by their leaf hash only, and leave out the files the
+/// disclosure policy withholds from them (the public: the agreement's text and
+/// the evidence); every signed checkpoint still checks from the hashes.
 #[utoipa::path(get, path = "/api/v1/ledger/bundle", tag = "ledger",
-    security(("bearer" = [])),
+    security((), ("bearer" = [])),
     responses((status = 200, description = "the bundle, zipped", content_type = "application/zip"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn bundle(
     State(state): State<Arc<AppState>>,
     caller: Caller,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
+    let audience = audience(&caller.view());
     let mission = state.mission();
     let zipped = tokio::task::spawn_blocking({
         let state = state.clone();
@@ -230,6 +367,7 @@ pub async fn bundle(
                 &mission.agreement,
                 &mission.path,
                 &now(),
+                &audience,
                 &mut sink,
             );
             drop(store);

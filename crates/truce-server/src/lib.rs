@@ -137,6 +137,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))
         .routes(routes!(ledger::bundle))
+        .routes(routes!(ledger::entries))
         .routes(routes!(ledger::entitlements))
         .routes(routes!(ledger::release))
         .routes(routes!(ledger::payloads))

@@ -1046,7 +1046,9 @@ pub struct DailyWire {
 #[derive(Serialize, ToSchema)]
 pub struct ChronologyWire {
     pub day: String,
-    /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`, `incident`.
+    /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`,
+    /// `incident`; and from the ledger `agreement-version`, `bracket-resolution`,
+    /// `entitlement-release`, `entitlement-suspension`, `entitlement-handover`.
     pub what: String,
     pub text: String,
 }
@@ -1079,8 +1081,21 @@ pub struct TimelineWire {
 pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<TimelineWire>> {
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
-    let timeline =
-        truce_engine::timeline::timeline(&state.mission().agreement, &snapshot.result, &[]);
+    let mission = state.mission();
+    let mut timeline = truce_engine::timeline::timeline(&mission.agreement, &snapshot.result, &[]);
+    // The agreement's life as the ledger records it: versions, resolutions, releases.
+    let life = tokio::task::spawn_blocking({
+        let state = state.clone();
+        let mission = mission.clone();
+        let audience = crate::ledger::audience(&view);
+        move || -> ApiResult<_> {
+            let mut store = state.store()?;
+            truce_mission::life::life_entries(store.as_mut(), &mission.agreement, &audience)
+                .map_err(ApiError::internal)
+        }
+    })
+    .await??;
+    timeline.add_to_chronology(life);
     Ok(Json(TimelineWire {
         parties: timeline.parties,
         chronology: timeline

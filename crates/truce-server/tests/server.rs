@@ -99,7 +99,8 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
-    the_bundle_holds_the_whole_ledger_and_its_files,
+    the_bundle_holds_the_ledger_as_each_reader_may_read_it,
+    the_ledger_lists_each_entry_as_the_caller_may_read_it,
     an_entitlement_is_released_only_on_its_verified_step,
     uploads_are_checked_imported_and_recorded,
     a_person_logs_in_and_every_change_needs_the_csrf_token,
@@ -437,10 +438,10 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
             [404, 404, 404, 404, 404, 404, 404, 401],
         ),
         (("GET", "/api/v1/ledger/proof/inclusion"), PUBLIC),
-        (
-            ("GET", "/api/v1/ledger/bundle"),
-            [401, 403, 403, 200, 200, 200, 200, 401],
-        ),
+        // Everyone gets a bundle, made for them (the public's withholds what the
+        // disclosure policy withholds).
+        (("GET", "/api/v1/ledger/bundle"), PUBLIC),
+        (("GET", "/api/v1/ledger/entries"), PUBLIC),
         (("GET", "/api/v1/ledger/proof/consistency"), PUBLIC),
         (
             ("GET", "/api/v1/entitlements"),
@@ -1423,6 +1424,70 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
     });
     assert_eq!(record["type"], "entitlement-release");
     assert_eq!(record["by"]["name"], "admin");
+
+    // The agreement's life, from the ledger, in the timeline's chronology: every
+    // reader sees the versions; only the receiving party (and the staff) see the release.
+    let life = |answer: Answer| -> Vec<(String, String)> {
+        answer.json()["chronology"]
+            .as_array()
+            .expect("chronology")
+            .iter()
+            .map(|e| {
+                (
+                    e["what"].as_str().unwrap_or("").to_string(),
+                    e["text"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    for caller in [
+        "anonymous",
+        "observer",
+        "analyst",
+        "liaison",
+        "other-liaison",
+    ] {
+        let chronology = life(f.get("/api/v1/timeline", caller).await);
+        let versions = chronology
+            .iter()
+            .filter(|(what, _)| what == "agreement-version")
+            .count();
+        assert_eq!(versions, 2, "{caller}: the version at start and the upload");
+        let released = chronology.iter().any(|(what, text)| {
+            what == "entitlement-release"
+                && text.contains("`aid-corridor` released to russia by admin")
+        });
+        assert_eq!(
+            released,
+            matches!(caller, "analyst" | "liaison"),
+            "{caller} and the release in the chronology"
+        );
+    }
+    let listed = f
+        .get(
+            &format!("/api/v1/ledger/entries?from={index}&limit=1"),
+            "other-liaison",
+        )
+        .await
+        .json();
+    assert_eq!(listed["entries"][0]["type"], "entitlement-release");
+    assert_eq!(listed["entries"][0]["record"], Value::Null);
+    assert_eq!(
+        listed["entries"][0]["withheld"],
+        "an entitlement of another party"
+    );
+    let own = f
+        .get(
+            &format!("/api/v1/ledger/entries?from={index}&limit=1"),
+            "liaison",
+        )
+        .await
+        .json();
+    assert_eq!(own["entries"][0]["record"], record);
+    assert_eq!(
+        own["entries"][0]["leaf_hash"],
+        listed["entries"][0]["leaf_hash"]
+    );
     assert!(
         record["check"]["findings_sha256"]
             .as_str()
@@ -1469,9 +1534,41 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
     assert_eq!(files.status, StatusCode::OK);
 }
 
-/// The bundle a liaison downloads is the ledger record for record, with every
-/// file an agreement version names, byte for byte.
-async fn the_bundle_holds_the_whole_ledger_and_its_files(backend: Backend) {
+/// A bundle as the server makes it for `caller`: its files by name.
+async fn bundle_for(f: &Fixture, caller: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut request = Request::builder().uri("/api/v1/ledger/bundle");
+    if let Some(token) = f.tokens.get(caller) {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = request.body(Body::empty()).expect("request");
+    let response = f.app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK, "{caller}'s bundle");
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut files = BTreeMap::new();
+    for n in 0..archive.len() {
+        use std::io::Read;
+        let mut file = archive.by_index(n).expect("a file");
+        let mut out = Vec::new();
+        file.read_to_end(&mut out).expect("read");
+        files.insert(file.name().to_string(), out);
+    }
+    files
+}
+
+/// Every reader's bundle holds every entry of the ledger, in order: a record it may
+/// read byte for byte (its leaf hash is the stored one), one it may not as the stored
+/// leaf hash alone; and the files it may have, byte for byte. The staff's holds
+/// everything; a liaison's withholds the monitors' reports and the mission's
+/// accounts; the public's also the work on the evidence, the agreement's text and
+/// the files it reads.
+async fn the_bundle_holds_the_ledger_as_each_reader_may_read_it(backend: Backend) {
     let f = fixture("bundle", backend);
     let made = f
         .call(
@@ -1483,69 +1580,207 @@ async fn the_bundle_holds_the_whole_ledger_and_its_files(backend: Backend) {
         )
         .await;
     assert_eq!(made.status, StatusCode::CREATED);
-    let bearer = format!("Bearer {}", f.tokens["liaison"]);
-    let request = Request::builder()
-        .uri("/api/v1/ledger/bundle")
-        .header("authorization", bearer)
-        .body(Body::empty())
-        .expect("request");
-    let response = f.app.clone().oneshot(request).await.expect("response");
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "application/zip");
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
-    let mut read = |name: &str| -> Vec<u8> {
-        use std::io::Read;
-        let mut file = archive
-            .by_name(name)
-            .unwrap_or_else(|_| panic!("{name} in the bundle"));
-        let mut out = Vec::new();
-        file.read_to_end(&mut out).expect("read");
-        out
-    };
-    let log = read("bundle/log.jsonl");
-    let manifest: Value = serde_json::from_slice(&read("bundle/bundle.json")).expect("manifest");
-    assert_eq!(manifest["format"], "truce-bundle/1");
-    let (leaves, versions) = blocking(|| {
+    let (leaves, kinds, versions) = blocking(|| {
         let mut store = truce_store::open_storage(&f.database).expect("store");
+        let len = store.ledger_len().expect("len");
         (
             store.ledger_leaf_hashes().expect("leaves"),
+            store
+                .ledger_entries(0, len)
+                .expect("entries")
+                .into_iter()
+                .map(|e| e.kind)
+                .collect::<Vec<_>>(),
             store
                 .agreement_versions(&f.state.mission().name)
                 .expect("versions"),
         )
     });
-    let lines: Vec<&[u8]> = log
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .collect();
-    assert_eq!(lines.len(), leaves.len());
-    assert_eq!(manifest["entries"], leaves.len());
-    for (line, leaf) in lines.iter().zip(&leaves) {
+    assert!(kinds.iter().any(|k| k == "monitor-report"));
+    assert!(kinds.iter().any(|k| k == "token-issued"));
+    for caller in ["analyst", "liaison", "anonymous"] {
+        let files = bundle_for(&f, caller).await;
+        let log = &files["bundle/log.jsonl"];
+        let manifest: Value =
+            serde_json::from_slice(&files["bundle/bundle.json"]).expect("manifest");
+        assert_eq!(manifest["format"], "truce-bundle/1");
+        assert_eq!(manifest["entries"], leaves.len());
+        let lines: Vec<&[u8]> = log
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(lines.len(), leaves.len(), "{caller}: every entry");
+        let mut withheld = Vec::new();
+        for ((line, leaf), kind) in lines.iter().zip(&leaves).zip(&kinds) {
+            let value: Value = serde_json::from_slice(line).expect("JSON");
+            if let Some(marker) = value.get("withheld") {
+                let hex: String = leaf.iter().map(|b| format!("{b:02x}")).collect();
+                assert_eq!(
+                    marker["leaf_hash"],
+                    hex.as_str(),
+                    "{caller}: the stored leaf"
+                );
+                assert_eq!(marker["type"], kind.as_str());
+                withheld.push(kind.as_str());
+            } else {
+                assert_eq!(
+                    truce_audit::leaf_hash(line).as_bytes(),
+                    leaf,
+                    "{caller}: a record as logged"
+                );
+            }
+        }
         assert_eq!(
-            truce_audit::leaf_hash(line).as_bytes(),
-            leaf,
-            "a record as logged"
+            manifest["withheld_entries"].as_u64().unwrap_or(0),
+            withheld.len() as u64
         );
+        let text = String::from_utf8_lossy(log);
+        assert!(
+            !text.contains("\"name\":\"monitor\""),
+            "a monitor's name in the ledger"
+        );
+        match caller {
+            "analyst" => {
+                assert!(withheld.is_empty(), "the staff read every record");
+                assert!(text.contains("\"monitor-report\"") && text.contains("pseudonym"));
+                assert!(manifest.get("for").is_none());
+            }
+            _ => {
+                assert!(
+                    withheld.contains(&"monitor-report"),
+                    "{caller}: {withheld:?}"
+                );
+                assert!(withheld.contains(&"token-issued"), "{caller}: {withheld:?}");
+                assert!(
+                    !text.contains("pseudonym"),
+                    "{caller}: a monitor's pseudonym"
+                );
+            }
+        }
+        if caller == "anonymous" {
+            assert_eq!(manifest["for"], "the public");
+            assert!(!withheld.contains(&"agreement-version"), "{withheld:?}");
+            // What the public reads is the agreement's versions and resolutions.
+            let read = kinds.len() - withheld.len();
+            let open = kinds
+                .iter()
+                .filter(|k| {
+                    matches!(
+                        k.as_str(),
+                        "agreement-version"
+                            | "key-rotation"
+                            | "bracket-signature"
+                            | "bracket-resolution"
+                    )
+                })
+                .count();
+            assert_eq!(read, open, "{withheld:?}");
+            assert!(
+                !files.keys().any(|name| name.starts_with("bundle/files/")),
+                "the public's bundle holds no file"
+            );
+            let left_out: Vec<&str> = manifest["withheld_files"]
+                .as_array()
+                .expect("withheld files")
+                .iter()
+                .filter_map(|f| f["sha256"].as_str())
+                .collect();
+            for (sha, _, _) in &versions {
+                assert!(
+                    left_out.contains(&sha.as_str()),
+                    "the text of {sha} is withheld"
+                );
+            }
+        } else {
+            for (sha, agreement_text, _) in &versions {
+                assert_eq!(
+                    files[&format!("bundle/files/{sha}")],
+                    agreement_text.as_bytes(),
+                    "{caller}: the agreement version's text"
+                );
+            }
+        }
     }
-    // A monitor is named by a pseudonym, never by name, in what the parties read.
-    let text = String::from_utf8_lossy(&log);
-    assert!(text.contains("\"monitor-report\"") && text.contains("pseudonym"));
+}
+
+/// The ledger's entries page by page, filtered by type, each as the caller may read
+/// it; the pages together are the whole log.
+async fn the_ledger_lists_each_entry_as_the_caller_may_read_it(backend: Backend) {
+    let f = fixture("entries", backend);
+    let made = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report("listed")),
+            Some("e-1"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    for caller in ["admin", "liaison", "anonymous"] {
+        let mut seen = Vec::new();
+        let mut from = 0;
+        loop {
+            let page = f
+                .get(
+                    &format!("/api/v1/ledger/entries?limit=2&from={from}"),
+                    caller,
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            let page = page.json();
+            for entry in page["entries"].as_array().expect("entries") {
+                seen.push(entry.clone());
+            }
+            match page["next"].as_u64() {
+                Some(next) => from = next,
+                None => break,
+            }
+        }
+        let log_size = blocking(|| {
+            truce_store::open_storage(&f.database)
+                .expect("store")
+                .ledger_len()
+                .expect("len")
+        });
+        let indices: Vec<u64> = seen.iter().filter_map(|e| e["index"].as_u64()).collect();
+        assert_eq!(
+            indices,
+            (0..log_size).collect::<Vec<_>>(),
+            "{caller}: the whole log"
+        );
+        let report = seen
+            .iter()
+            .find(|e| e["type"] == "monitor-report")
+            .expect("the monitor's report");
+        if caller == "admin" {
+            assert!(report["record"]["by"]["pseudonym"].is_string(), "{report}");
+        } else {
+            assert_eq!(report["record"], Value::Null, "{caller}: {report}");
+            assert_eq!(report["recorded"], Value::Null);
+            assert_eq!(
+                report["withheld"],
+                "a monitor's report: withheld to protect the monitor"
+            );
+            assert_eq!(report["leaf_hash"].as_str().map(str::len), Some(64));
+        }
+    }
+    let versions = f
+        .get(
+            "/api/v1/ledger/entries?type=agreement-version,bracket-resolution",
+            "anonymous",
+        )
+        .await
+        .json();
+    let versions = versions["entries"].as_array().expect("entries");
+    assert!(!versions.is_empty());
     assert!(
-        !text.contains("\"name\":\"monitor\""),
-        "a monitor's name in the ledger"
+        versions
+            .iter()
+            .all(|e| e["type"] == "agreement-version" && e["record"].is_object())
     );
-    for (sha, agreement_text, _) in versions {
-        assert_eq!(
-            read(&format!("bundle/files/{sha}")),
-            agreement_text.into_bytes()
-        );
-    }
+    let refused = f.get("/api/v1/ledger/entries?limit=0", "anonymous").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 }
 
 /// docs/api-errors.md lists exactly the codes the server can answer with.

@@ -111,16 +111,54 @@ impl Store {
 
     /// The entries `from..to` (indexes), in order.
     pub fn ledger_entries(&self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError> {
+        self.select_entries(
+            "idx >= ?1 AND idx < ?2 ORDER BY idx",
+            params![from as i64, to as i64],
+        )
+    }
+
+    /// At most `limit` entries of the types `kinds`, from position `from` on, in
+    /// order (an index on `(kind, idx)` finds them without reading the others).
+    pub fn ledger_entries_of(
+        &self,
+        kinds: &[&str],
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..kinds.len()).map(|n| format!("?{}", n + 3)).collect();
+        let filter = format!(
+            "idx >= ?1 AND kind IN ({}) ORDER BY idx LIMIT ?2",
+            placeholders.join(", ")
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            (from.min(i64::MAX as u64) as i64).into(),
+            (limit.min(i64::MAX as u64) as i64).into(),
+        ];
+        values.extend(
+            kinds
+                .iter()
+                .map(|k| rusqlite::types::Value::from(k.to_string())),
+        );
+        self.select_entries(&filter, rusqlite::params_from_iter(values))
+    }
+
+    fn select_entries(
+        &self,
+        filter: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
         let action = "read the ledger";
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT idx, kind, record, leaf_hash, recorded FROM ledger \
-                 WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
-            )
+            .prepare(&format!(
+                "SELECT idx, kind, record, leaf_hash, recorded FROM ledger WHERE {filter}"
+            ))
             .map_err(|e| self.sql(action, e))?;
         let rows = statement
-            .query_map(params![from as i64, to as i64], |row| {
+            .query_map(values, |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
                     row.get::<_, String>(1)?,

@@ -107,8 +107,13 @@ CREATE TABLE sessions (
 );
 "#;
 
+/// PostgreSQL migration 3 (SQLite's 10): the ledger's entries by type.
+const PG_V3: &str = r#"
+CREATE INDEX ledger_kind ON ledger (kind, idx);
+"#;
+
 /// Every PostgreSQL migration, in order.
-const PG_MIGRATIONS: &[&str] = &[PG_V1, PG_V2];
+const PG_MIGRATIONS: &[&str] = &[PG_V1, PG_V2, PG_V3];
 
 /// A store in a PostgreSQL database.
 pub struct PgStore {
@@ -1105,23 +1110,29 @@ impl Storage for PgStore {
                 &[&(from as i64), &(to as i64)],
             )
             .map_err(self.err("read the ledger"))?;
-        rows.iter()
-            .map(|row| {
-                let index: i64 = row.get(0);
-                let leaf_hash = to_hash(row.get(3)).ok_or_else(|| {
-                    self.record_error(format!(
-                        "ledger entry {index} has a leaf hash of the wrong size"
-                    ))
-                })?;
-                Ok(LedgerEntry {
-                    index: index as u64,
-                    kind: row.get(1),
-                    record: row.get(2),
-                    leaf_hash,
-                    recorded: row.get(4),
-                })
-            })
-            .collect()
+        self.entries_from_rows(&rows)
+    }
+
+    fn ledger_entries_of(
+        &mut self,
+        kinds: &[&str],
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+        let rows = self
+            .client()?
+            .query(
+                "SELECT idx, kind, record, leaf_hash, recorded FROM ledger \
+                 WHERE idx >= $1 AND kind = ANY($2) ORDER BY idx LIMIT $3",
+                &[
+                    &(from.min(i64::MAX as u64) as i64),
+                    &kinds,
+                    &(limit.min(i64::MAX as u64) as i64),
+                ],
+            )
+            .map_err(self.err("read the ledger"))?;
+        self.entries_from_rows(&rows)
     }
 
     fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {
@@ -1227,5 +1238,28 @@ mod tests {
             without_password("postgres://truce@127.0.0.1:54329/truce_test"),
             "postgres://truce@127.0.0.1:54329/truce_test"
         );
+    }
+}
+
+impl PgStore {
+    /// Ledger rows (`idx, kind, record, leaf_hash, recorded`) as entries.
+    fn entries_from_rows(&self, rows: &[Row]) -> Result<Vec<LedgerEntry>, StoreError> {
+        rows.iter()
+            .map(|row| {
+                let index: i64 = row.get(0);
+                let leaf_hash = to_hash(row.get(3)).ok_or_else(|| {
+                    self.record_error(format!(
+                        "ledger entry {index} has a leaf hash of the wrong size"
+                    ))
+                })?;
+                Ok(LedgerEntry {
+                    index: index as u64,
+                    kind: row.get(1),
+                    record: row.get(2),
+                    leaf_hash,
+                    recorded: row.get(4),
+                })
+            })
+            .collect()
     }
 }

@@ -239,8 +239,14 @@ CREATE TABLE sessions (
 );
 "#;
 
+/// Migration 10: the ledger's entries by type, for the chronology of the agreement's
+/// life (versions, resolutions, releases) without reading every monitor's report.
+const V10: &str = r#"
+CREATE INDEX ledger_kind ON ledger (kind, idx);
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

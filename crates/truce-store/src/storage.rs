@@ -118,6 +118,13 @@ pub trait Storage: Send {
     ) -> Result<u64, StoreError>;
     fn ledger_len(&mut self) -> Result<u64, StoreError>;
     fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError>;
+    /// At most `limit` entries of the types `kinds`, from position `from` on, in order.
+    fn ledger_entries_of(
+        &mut self,
+        kinds: &[&str],
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
     fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError>;
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// An entitlement's payload files (`age` ciphertext only), oldest first.
@@ -332,6 +339,14 @@ impl Storage for Store {
 
     fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError> {
         Store::ledger_entries(self, from, to)
+    }
+    fn ledger_entries_of(
+        &mut self,
+        kinds: &[&str],
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        Store::ledger_entries_of(self, kinds, from, limit)
     }
 
     fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {

@@ -206,6 +206,20 @@ fn build_fixture(dir: &Path) {
         dir.join("bundle/checkpoints/000002.note"),
     )
     .expect("the cosigned checkpoint");
+    // The same ledger for the public and for one party's liaisons.
+    for (reader, out) in [
+        ("public", "bundle-public"),
+        ("party:russia", "bundle-russia"),
+    ] {
+        let said = run_ok(
+            dir,
+            &[
+                "ledger", "export", a, "--db", "s.db", "-o", out, "--for", reader,
+            ],
+            0,
+        );
+        assert!(said.contains("bundle written to"), "{said}");
+    }
     // The store is large and no test needs it again.
     for name in ["s.db", "s.db-wal", "s.db-shm"] {
         let _ = std::fs::remove_file(dir.join(name));
@@ -306,6 +320,16 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             std::fs::copy(entry.path(), &target).expect("copy a file");
         }
+    }
+}
+
+/// A fresh copy of one of the fixture's bundles made for a reader (`bundle-public`,
+/// `bundle-russia`).
+impl Scratch {
+    fn bundle_for(&self, name: &str) -> PathBuf {
+        let bundle = self.0.join(name);
+        copy_dir(&fixture().dir.join(name), &bundle);
+        bundle
     }
 }
 
@@ -1320,5 +1344,187 @@ fn a_key_file_is_private_and_never_overwritten() {
         std::fs::read_to_string(dir.join("usa.key")).unwrap(),
         written,
         "the existing key is untouched"
+    );
+}
+
+// ------------------------------------------------------------ for a reader
+
+/// The lines of a bundle's log that stand for withheld entries.
+fn withheld_lines(bundle: &Path) -> Vec<(usize, serde_json::Value)> {
+    log_lines(bundle)
+        .iter()
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
+            value.get("withheld").cloned().map(|w| (n, w))
+        })
+        .collect()
+}
+
+#[test]
+fn a_bundle_for_the_public_verifies_from_hashes_but_cannot_replay() {
+    let scratch = Scratch::new("public");
+    let bundle = scratch.bundle_for("bundle-public");
+    let f = fixture();
+    let full = log_lines(&f.bundle);
+    let lines = log_lines(&bundle);
+    assert_eq!(
+        lines.len(),
+        full.len(),
+        "every entry is in the public's bundle"
+    );
+    let withheld = withheld_lines(&bundle);
+    // The check runs and the import run name the evidence's files: withheld; the
+    // agreement's version is not.
+    let types: Vec<&str> = withheld
+        .iter()
+        .map(|(_, w)| w["type"].as_str().unwrap_or(""))
+        .collect();
+    assert!(types.contains(&"check-run"), "{types:?}");
+    assert!(!types.contains(&"agreement-version"), "{types:?}");
+    for (n, marker) in &withheld {
+        let leaf = truce_audit::leaf_hash(full[*n].as_bytes()).to_hex();
+        assert_eq!(marker["leaf_hash"], leaf.as_str(), "entry {n}'s leaf hash");
+    }
+    assert!(
+        !bundle.join("files").exists(),
+        "the public's bundle holds no file"
+    );
+    let output = verify(&bundle, Some(&f.mission_public));
+    assert_eq!(code(&output), 0, "{}", said(&output));
+    let text = said(&output);
+    assert!(
+        text.contains(&format!(
+            "made for the public: {} entries given by their hash only",
+            withheld.len()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("verified: every hash, signature and proof holds"),
+        "{text}"
+    );
+    let output = replay(&bundle);
+    assert_refused(
+        &output,
+        &[
+            "a check run withheld from this bundle (the disclosure policy withholds it from the public): not replayed",
+            "could not be replayed, because this bundle was made for the public",
+        ],
+    );
+}
+
+#[test]
+fn a_bundle_for_a_party_verifies_and_replays() {
+    let scratch = Scratch::new("party");
+    let bundle = scratch.bundle_for("bundle-russia");
+    let f = fixture();
+    let output = verify(&bundle, Some(&f.mission_public));
+    assert_eq!(code(&output), 0, "{}", said(&output));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("bundle.json")).expect("bundle.json"))
+            .expect("JSON");
+    assert_eq!(manifest["for"], "party `russia`");
+    let output = replay(&bundle);
+    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert!(
+        said(&output).contains("replayed 2 check run(s)"),
+        "{}",
+        said(&output)
+    );
+}
+
+#[test]
+fn a_withheld_entry_cannot_hide_a_change() {
+    let scratch = Scratch::new("withheld-changed");
+    let bundle = scratch.bundle_for("bundle-public");
+    let (n, marker) = withheld_lines(&bundle).remove(0);
+    let mut lines = log_lines(&bundle);
+    // Another leaf hash for the withheld entry: the signed roots no longer match.
+    let mut other = marker.clone();
+    other["leaf_hash"] = serde_json::Value::from("0".repeat(64));
+    lines[n] = serde_json::json!({ "withheld": other }).to_string();
+    write_log(&bundle, &lines);
+    assert_not_verified(&bundle, &["an entry was changed, removed, added or moved"]);
+    // A withheld line without a leaf hash is named.
+    let mut broken = marker;
+    broken["leaf_hash"] = serde_json::Value::from("not a hash");
+    lines[n] = serde_json::json!({ "withheld": broken }).to_string();
+    write_log(&bundle, &lines);
+    assert_not_verified(
+        &bundle,
+        &[&format!(
+            "log.jsonl line {}: not a canonical record (a withheld entry without its leaf hash",
+            n + 1
+        )],
+    );
+}
+
+#[test]
+fn a_bundle_json_that_miscounts_the_withheld_entries_is_refused() {
+    let scratch = Scratch::new("withheld-count");
+    let bundle = scratch.bundle_for("bundle-public");
+    let path = bundle.join("bundle.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("bundle.json")).expect("JSON");
+    manifest["withheld_entries"] = serde_json::Value::from(0);
+    std::fs::write(&path, manifest.to_string()).expect("write bundle.json");
+    assert_not_verified(
+        &bundle,
+        &["bundle.json: says 0 entries are withheld, but log.jsonl gives"],
+    );
+}
+
+/// Zips `folder` as the server does: every file under `bundle/`.
+fn zip_folder(folder: &Path, zip_path: &Path) {
+    use std::io::Write;
+    let file = std::fs::File::create(zip_path).expect("create the zip");
+    let mut writer = zip::ZipWriter::new(file);
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(folder).expect("inside the folder");
+            let name = format!("bundle/{}", relative.display());
+            writer
+                .start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("a zip entry");
+            writer
+                .write_all(&std::fs::read(&path).expect("read a file"))
+                .expect("write a zip entry");
+        }
+    }
+    writer.finish().expect("finish the zip");
+}
+
+#[test]
+fn a_bundle_zip_from_the_server_verifies_and_replays_as_its_folder() {
+    let scratch = Scratch::new("zip");
+    let folder = scratch.bundle_for("bundle-russia");
+    let zip_path = scratch.0.join("bundle.zip");
+    zip_folder(&folder, &zip_path);
+    let f = fixture();
+    let output = verify(&zip_path, Some(&f.mission_public));
+    assert_eq!(code(&output), 0, "{}", said(&output));
+    let text = said(&output);
+    assert!(
+        text.contains(&format!("bundle {}:", zip_path.display())),
+        "{text}"
+    );
+    let output = replay(&zip_path);
+    assert_eq!(code(&output), 0, "{}", said(&output));
+    // A file that is no zip and no folder is named as such.
+    let not_a_bundle = scratch.0.join("notes.txt");
+    std::fs::write(&not_a_bundle, "hello").expect("write");
+    let output = verify(&not_a_bundle, None);
+    assert_eq!(code(&output), 2, "{}", said(&output));
+    assert!(
+        said(&output).contains("is neither a bundle's folder nor a bundle zip"),
+        "{}",
+        said(&output)
     );
 }
