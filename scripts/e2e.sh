@@ -2,19 +2,25 @@
 # The dashboard end to end in a real browser (Debian's Chromium through
 # playwright-core): builds the dashboard and truce, makes a store with the Syria
 # example's real events and a liaison and an analyst, starts `truce serve` on
-# loopback, and runs web/e2e/run.mjs against it. Screenshots: web/e2e/screenshots.
+# loopback, and runs web/e2e/run.mjs against it; then measures frame times with
+# 100,000 incidents on the map (web/e2e/frames.mjs). Screenshots and the frame
+# times: web/e2e/screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
 fi
 bash scripts/web.sh
-cargo build -q -p truce-cli
+cargo build -q -p truce-cli -p truce-bench
 truce="${CARGO_TARGET_DIR:-target}/debug/truce"
 work=$(mktemp -d /tmp/truce-e2e.XXXXXX)
 cp -r examples/syria-2016 "$work/ex"
 agreement=$work/ex/agreement.toml
 db=$work/mission.db
+# The mission signs its ledger: a key, named in the agreement, and a checkpoint
+# once the server has recorded the agreement (the public's bundle is verified).
+mission_public=$("$truce" keys generate --name e2e-mission -o "$work/mission.key" 2>/dev/null)
+printf '\n[ledger]\nmission_keys = ["%s"]\n' "$mission_public" >> "$agreement"
 "$truce" import "$work/ex/data/ged191_syria_2016.csv" --db "$db" >/dev/null 2>&1
 "$truce" users add liaison --role party-liaison --party russia --agreement "$agreement" --db "$db" >/dev/null
 "$truce" users add analyst --role analyst --agreement "$agreement" --db "$db" >/dev/null
@@ -34,4 +40,28 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$work/serve.log" >&2; exit 2; }
-node web/e2e/run.mjs "http://$address" "$liaison" "$analyst" "$monitor"
+"$truce" ledger checkpoint "$agreement" --db "$db" --key "$work/mission.key" >/dev/null
+TRUCE_BIN="$(cd "$(dirname "$truce")" && pwd)/$(basename "$truce")" TRUCE_MISSION_KEY="$mission_public" \
+  node web/e2e/run.mjs "http://$address" "$liaison" "$analyst" "$monitor"
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+
+# 100,000 incidents on the map: 24 copies of the real events (each moved about
+# 3 km, so none merges with another), 102,192 incidents; frame times measured in
+# the same browser while the map pans and zooms (web/e2e/frames.mjs).
+"${CARGO_TARGET_DIR:-target}/debug/truce-bench" replicate "$work/ex/data/ged191_syria_2016.csv" 24 "$work/many.csv" 2>/dev/null
+many=$work/many.db
+"$truce" import "$work/many.csv" --db "$many" >/dev/null 2>&1
+"$truce" users add analyst --role analyst --agreement "$agreement" --db "$many" >/dev/null
+many_token=$("$truce" tokens create --user analyst --db "$many" 2>/dev/null)
+TRUCE_LOG=warn "$truce" serve --db "$many" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve-many.log" &
+server=$!
+address=""
+for _ in $(seq 1 1200); do
+  address=$(grep -o 'listening on http://[0-9.:]*' "$work/serve-many.log" | sed 's|listening on http://||' || true)
+  [ -n "$address" ] && break
+  sleep 0.1
+done
+[ -n "$address" ] || { echo "error: the server with 100,000 incidents did not start" >&2; cat "$work/serve-many.log" >&2; exit 2; }
+mkdir -p web/e2e/screenshots
+node web/e2e/frames.mjs "http://$address" "$many_token" 6 100000 | tee web/e2e/screenshots/frames.json

@@ -4,6 +4,8 @@
 // on a serious accessibility violation; saves a screenshot of each view.
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -168,6 +170,58 @@ async function session(token, name) {
   await page.screenshot({ path: path.join(shots, "arabic.png") });
   check(errors.length === 0, `no console errors: ${errors.join(" | ")}`);
   check(offsite.length === 0, `no request left the machine: ${offsite.join(", ")}`);
+  await context.close();
+}
+
+// The public: the agreement's life from the ledger in the chronology, the ledger's
+// entries with what is withheld from the public, and a bundle anyone downloads and
+// verifies with truce alone.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  const offsite = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await context.route("**/*", (route) => {
+    const address = route.request().url();
+    const host = new URL(address).hostname;
+    if (host === "127.0.0.1" || host === "localhost" || address.startsWith("blob:") || address.startsWith("data:")) return route.continue();
+    offsite.push(address);
+    return route.abort();
+  });
+  await page.goto(url);
+  await page.click("#public");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const life = await page.$$eval("#chronology li.from-ledger", (items) => items.map((i) => i.textContent));
+  check(life.some((l) => l.includes("agreement version") && l.includes("recorded")), `the agreement's life from the ledger is in the chronology: ${life[0] ?? "none"}`);
+  await page.click("#tab-ledger");
+  await page.waitForSelector("#ledger-entries tr td", { timeout: 15000 });
+  const rows = await page.$$eval("#ledger-entries tr", (trs) => trs.slice(1).map((tr) => ({ withheld: tr.classList.contains("withheld"), text: tr.textContent })));
+  check(rows.some((r) => r.withheld && r.text.includes("withheld")), `the public reads which entries are withheld from it, and why (${rows.filter((r) => r.withheld).length} of ${rows.length})`);
+  check(rows.some((r) => !r.withheld && r.text.includes("agreement-version")), "the public reads the agreement's versions in the ledger");
+  const note = await page.textContent("#view-ledger pre");
+  check(note.includes("e2e-mission"), "the ledger page shows the signed checkpoint");
+  await page.addScriptTag({ content: axeSource });
+  const axe = await page.evaluate(async () => {
+    const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
+    return outcome.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  });
+  check(axe.length === 0, `no serious accessibility violation on the ledger page: ${axe.join("; ")}`);
+  await page.screenshot({ path: path.join(shots, "ledger.png") });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-bundle")]);
+  const zip = path.join(tmpdir(), `truce-public-bundle-${process.pid}.zip`);
+  await download.saveAs(zip);
+  if (process.env.TRUCE_BIN && process.env.TRUCE_MISSION_KEY) {
+    const verified = spawnSync(process.env.TRUCE_BIN, ["ledger", "verify", zip, "--key", process.env.TRUCE_MISSION_KEY], { encoding: "utf8" });
+    check(verified.status === 0 && verified.stdout.includes("made for the public"), `the public's bundle, downloaded from the page, verifies with truce (exit ${verified.status}): ${verified.stdout.split("\n").filter((l) => l.includes("made for") || l.includes("verified")).join(" / ")}${verified.stderr}`);
+  } else {
+    check(false, "TRUCE_BIN and TRUCE_MISSION_KEY are set by scripts/e2e.sh to verify the downloaded bundle");
+  }
+  check(errors.length === 0, `no console errors for the public: ${errors.join(" | ")}`);
+  check(offsite.length === 0, `no request left the machine for the public: ${offsite.join(", ")}`);
   await context.close();
 }
 

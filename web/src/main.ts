@@ -364,7 +364,14 @@ async function showTimeline(): Promise<void> {
   chronology.replaceChildren(
     ...(timeline.chronology as Json[])
       .filter((entry) => entry.what !== "incident")
-      .map((entry) => text("li", `${entry.day} — ${entry.text}`)),
+      .map((entry) => {
+        // Versions, resolutions and releases come from the ledger: marked so, in words.
+        const fromLedger = ledgerLife.has(entry.what);
+        const item = text("li", `${entry.day} — ${entry.text}${fromLedger ? ` (${label("from-ledger")})` : ""}`);
+        item.dataset.what = entry.what;
+        if (fromLedger) item.className = "from-ledger";
+        return item;
+      }),
   );
   element("timeline-chart").replaceChildren(svg);
   const from = element<HTMLInputElement>("brush-from");
@@ -659,6 +666,9 @@ async function showBrackets(): Promise<void> {
   }
 }
 
+/** The record types of the agreement's life, which the chronology marks as from the ledger. */
+const ledgerLife = new Set(["agreement-version", "bracket-resolution", "entitlement-release", "entitlement-suspension", "entitlement-handover"]);
+
 async function showLedger(): Promise<void> {
   const view = element("view-ledger");
   view.replaceChildren(text("h2", label("ledger")));
@@ -669,22 +679,62 @@ async function showLedger(): Promise<void> {
   } else {
     view.append(text("p", label("no-checkpoint")));
   }
-  if (state.me && ["mission-admin", "analyst", "party-liaison"].includes(state.me.role)) {
-    const link = document.createElement("button");
-    link.type = "button";
-    link.textContent = label("download-bundle");
-    link.addEventListener("click", async () => {
-      const bundle = await api("/api/v1/ledger/bundle");
-      const url = URL.createObjectURL(await bundle.blob());
-      const anchor = document.createElement("a");
-      anchor.href = url;
-      anchor.download = "bundle.zip";
-      anchor.click();
-      URL.revokeObjectURL(url);
-    });
-    view.append(link);
+  // Everyone may download a bundle: the server makes it for the caller, giving
+  // what the caller may not read by its hash only.
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "download-bundle";
+  button.textContent = label("download-bundle");
+  button.addEventListener("click", async () => {
+    const bundle = await api("/api/v1/ledger/bundle");
+    if (!bundle.ok) {
+      view.append(text("p", `${label("download-bundle")}: ${bundle.status}`, "error"));
+      return;
+    }
+    const url = URL.createObjectURL(await bundle.blob());
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = "bundle.zip";
+    anchor.click();
+    URL.revokeObjectURL(url);
+  });
+  const staff = state.me && ["mission-admin", "analyst"].includes(state.me.role);
+  view.append(button, text("p", label(staff ? "bundle-full" : "bundle-for-you")), text("p", label("verify-how")));
+  // The latest entries, as this reader may read them.
+  const first = await json("/api/v1/ledger/entries?limit=1");
+  const size = Number(first.log_size ?? 0);
+  const page = await json(`/api/v1/ledger/entries?limit=20&from=${Math.max(0, size - 20)}`);
+  const table = document.createElement("table");
+  table.id = "ledger-entries";
+  table.append(text("caption", label("latest-entries")));
+  const head = document.createElement("tr");
+  for (const key of ["entry", "record-type", "recorded", "record"]) {
+    const cell = text("th", label(key));
+    cell.setAttribute("scope", "col");
+    head.append(cell);
   }
-  view.append(text("p", label("verify-how")));
+  table.append(head);
+  for (const entry of (page.entries as Json[]).slice().reverse()) {
+    const row = document.createElement("tr");
+    if (entry.withheld) row.className = "withheld";
+    const what = entry.record
+      ? summarizeRecord(entry.record)
+      : `${label("withheld")}: ${entry.withheld} (sha256 ${String(entry.leaf_hash).slice(0, 16)}…)`;
+    row.append(text("td", String(entry.index)), text("td", entry.type), text("td", entry.recorded ?? "—"), text("td", what));
+    table.append(row);
+  }
+  view.append(table);
+}
+
+/** A record in a line: the fields a reader looks for first. */
+function summarizeRecord(record: Json): string {
+  const parts: string[] = [];
+  for (const key of ["name", "bracket", "alternative", "entitlement", "to", "step", "file", "check_run", "as_of", "report", "reason"]) {
+    if (record[key] !== undefined && record[key] !== null) parts.push(`${key}: ${typeof record[key] === "object" ? JSON.stringify(record[key]) : record[key]}`);
+  }
+  const by = record.by;
+  if (by) parts.push(`by: ${typeof by === "string" ? by : by.name ?? by.pseudonym ?? by.role}`);
+  return parts.join(" · ");
 }
 
 // -------------------------------------------------------------------- views

@@ -12,11 +12,13 @@
 //! truce-bench w1 EVENTS_CSV
 //! truce-bench store-import TRUCE_BINARY EVENTS_CSV
 //! truce-bench agreement DATA_DIR        (prints the check's agreement, for bench/server.sh)
+//! truce-bench replicate GED_CSV COPIES OUT_CSV   (many distinct events from real ones, for scripts/e2e.sh)
 //! ```
 //!
 //! `DATA_DIR` holds the peers' `rules.json` and `zones.geojson`.
 
 mod check;
+mod replicate;
 mod store_import;
 mod w1;
 mod w2;
@@ -32,7 +34,8 @@ const USAGE: &str = "usage: truce-bench w2 EVENTS_CSV ZONES_GEOJSON [--threads N
        truce-bench w4 EVENTS_CSV [--threads N]
        truce-bench w1 EVENTS_CSV
        truce-bench store-import TRUCE_BINARY EVENTS_CSV
-       truce-bench agreement DATA_DIR";
+       truce-bench agreement DATA_DIR
+       truce-bench replicate GED_CSV COPIES OUT_CSV";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +57,7 @@ fn run(args: &[String]) -> Result<()> {
         "w3" => w3::main(rest),
         "check" => check::main(rest),
         "agreement" => check::print_agreement(rest),
+        "replicate" => replicate::main(rest),
         "w4" => w4::main(rest),
         "w1" => w1::main(rest),
         "store-import" => store_import::main(rest),

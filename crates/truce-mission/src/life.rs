@@ -67,10 +67,15 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
     let text = match kind {
         "agreement-version" => {
             let sha = text_of(&record["canonical_sha256"]);
+            // The file's name only: the folder it was read from is the server's business.
+            let name = text_of(&record["name"]);
+            let name = std::path::Path::new(name)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(name);
             format!(
-                "agreement version {} recorded (`{}`)",
+                "agreement version {} recorded (`{name}`)",
                 sha.get(..12).unwrap_or(sha),
-                text_of(&record["name"])
             )
         }
         "bracket-resolution" => {
