@@ -7,6 +7,7 @@
 
 mod bracket;
 mod entitlement;
+mod extract;
 mod files;
 mod ledger;
 mod runs;
@@ -396,6 +397,33 @@ enum Command {
         #[arg(long, hide = true, default_value_t = store::DEFAULT_BATCH)]
         batch_size: usize,
     },
+    /// Read reports from news text and social posts: each field with the words behind it (docs/extraction.md).
+    Extract {
+        /// Plain text, HTML articles, RSS/Atom feeds, or post exports (X/Twitter API v2 or Telegram JSON Lines, Telegram result.json).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The day the documents were published, for those that do not say (relative dates count from it).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        published: Option<Day>,
+        /// The language of documents that do not say: `en` or `ar` (else guessed from the script).
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<truce_extract::Lang>,
+        /// Read every file as `text`, `html`, `feed` or `posts` instead of detecting it.
+        #[arg(long, value_name = "FORMAT", value_parser = parse_text_format)]
+        format: Option<truce_extract::read::TextFormat>,
+        /// An agreement whose actors' aliases are looked for in the text first.
+        #[arg(long, value_name = "AGREEMENT")]
+        agreement: Option<PathBuf>,
+        /// More places: a GeoNames file (tab-separated, as GeoNames' country dumps).
+        #[arg(long, value_name = "FILE")]
+        gazetteer: Vec<PathBuf>,
+        /// Store the reports in this store as an import run instead of printing them.
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Write the reports (truce JSON Lines) to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The rows an import set aside.
     Quarantine {
         #[command(subcommand)]
@@ -664,6 +692,31 @@ fn main() -> ExitCode {
             store::write_stdout(&bytes)?;
             Ok(0)
         }),
+        Command::Extract {
+            files,
+            published,
+            lang,
+            format,
+            agreement,
+            gazetteer,
+            db,
+            output,
+        } => (|| {
+            let agreement = match &agreement {
+                Some(path) => Some(agreement_only(path, color)?),
+                None => None,
+            };
+            extract::extract(&extract::ExtractArgs {
+                files: &files,
+                published,
+                lang,
+                format,
+                agreement: agreement.as_ref(),
+                gazetteers: &gazetteer,
+                db: db.as_deref(),
+                output: output.as_deref(),
+            })
+        })(),
         Command::Delete { db, report, note } => store::delete(&db, &report, note.as_deref())
             .and_then(|text| {
                 store::write_stdout(text.as_bytes())?;
@@ -1631,4 +1684,13 @@ fn parse_audience(text: &str) -> Result<truce_mission::disclosure::Audience, Str
             )),
         },
     }
+}
+
+fn parse_lang(text: &str) -> Result<truce_extract::Lang, String> {
+    truce_extract::Lang::parse(text).ok_or_else(|| format!("found `{text}`; expected `en` or `ar`"))
+}
+
+fn parse_text_format(text: &str) -> Result<truce_extract::read::TextFormat, String> {
+    truce_extract::read::TextFormat::parse(text)
+        .ok_or_else(|| format!("found `{text}`; expected `text`, `html`, `feed` or `posts`"))
 }

@@ -77,6 +77,7 @@ impl R {
                 source_count: None,
                 urls: Vec::new(),
                 media: Vec::new(),
+                text: None,
             },
         }
     }

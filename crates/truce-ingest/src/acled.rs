@@ -272,6 +272,7 @@ impl RowReader for AcledReader {
             source_count,
             urls: Vec::new(),
             media: Vec::new(),
+            text: None,
         })
     }
 }

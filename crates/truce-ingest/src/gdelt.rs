@@ -420,6 +420,7 @@ impl RowReader for GdeltReader {
             source_count,
             urls: parse::non_blank(url).into_iter().collect(),
             media: Vec::new(),
+            text: None,
         })
     }
 }

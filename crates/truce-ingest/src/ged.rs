@@ -199,6 +199,7 @@ impl RowReader for GedReader {
             source_count,
             urls: Vec::new(),
             media: Vec::new(),
+            text: None,
         })
     }
 }

@@ -483,6 +483,7 @@ impl RowReader for HxlReader {
                     .map_err(|found| row.problem(column, parse::media_expected(&found)))?,
                 None => Vec::new(),
             },
+            text: None,
         })
     }
 }

@@ -209,6 +209,49 @@ pub struct Report {
     /// where they were taken. Reports sharing one are the same evidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<String>,
+    /// For a report read from a news text or a post (`truce extract`): the words
+    /// behind each field, how sure the reading is, and what made it less sure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextEvidence>,
+}
+
+/// The provenance of a report read from text: which document, which sentence, and
+/// the words behind every field as byte ranges of the document's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextEvidence {
+    /// How the document names itself: an article's address, a post's `channel/id`.
+    pub document: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The day the document was published (ISO), the day relative dates count from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// `en` or `ar`.
+    pub lang: String,
+    /// The sentence the report was read from, and where it starts in the document's text.
+    pub excerpt: String,
+    pub excerpt_start: u64,
+    /// The words behind each field.
+    pub spans: Vec<TextSpan>,
+    /// How sure the reading is, in percent: 100 for a plain statement, lowered by
+    /// each hedge ("reportedly", "could not be verified").
+    pub confidence: u8,
+    /// The hedging words found, as they are written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hedges: Vec<String>,
+    /// What the reading could not decide (an ambiguous place, with its candidates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The words behind one field of a report read from text: bytes `start..end` of
+/// the document's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    /// `kind`, `date`, `place`, `actor`, `target`, `killed`, `hedge`, `negation`.
+    pub field: String,
+    pub start: u64,
+    pub end: u64,
 }
 
 impl Report {

@@ -62,6 +62,7 @@ fn report(
         source_count: Some(1),
         urls: Vec::new(),
         media: Vec::new(),
+        text: None,
     }
 }
 

@@ -248,6 +248,7 @@ impl MonitorReportIn {
             source_count: Some(1),
             urls: self.urls.clone(),
             media: self.attachments.clone(),
+            text: None,
         })
     }
 }

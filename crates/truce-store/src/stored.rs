@@ -8,7 +8,7 @@
 //! stored too: nothing is lost silently.
 
 use serde::{Deserialize, Serialize};
-use truce_model::report::{Casualties, Location, Provenance, Report, Side};
+use truce_model::report::{Casualties, Location, Provenance, Report, Side, TextEvidence};
 use truce_model::time::DateSpan;
 
 #[derive(Serialize)]
@@ -40,6 +40,9 @@ struct ReportRef<'a> {
     urls: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     media: &'a [String],
+    // Only reports read from text have it: every other report's JSON is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: &'a Option<TextEvidence>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +71,8 @@ struct StoredReport {
     urls: Vec<String>,
     #[serde(default)]
     media: Vec<String>,
+    #[serde(default)]
+    text: Option<TextEvidence>,
 }
 
 /// Appends the stored JSON of `report` to `out`.
@@ -84,6 +89,7 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
         source_count,
         urls,
         media,
+        text,
     } = report;
     let Provenance {
         source,
@@ -111,6 +117,7 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
             source_count,
             urls,
             media,
+            text,
         },
     )
 }
@@ -142,5 +149,6 @@ pub(crate) fn read_json(
         source_count: stored.source_count,
         urls: stored.urls,
         media: stored.media,
+        text: stored.text,
     })
 }

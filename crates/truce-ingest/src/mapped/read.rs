@@ -219,6 +219,7 @@ fn report(
                 .map_err(|found| cells.problem(column, parse::media_expected(&found)))?,
             None => Vec::new(),
         },
+        text: None,
     })
 }
 

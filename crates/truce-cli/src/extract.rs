@@ -1,0 +1,132 @@
+//! `truce extract`: reports from news text and social posts (`truce_extract`),
+//! written as truce JSON Lines or stored as an import run.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use truce_extract::read::{ReadOptions, TextFormat, read};
+use truce_extract::{Extractor, Gazetteer, Lang};
+use truce_model::agreement::Agreement;
+use truce_model::time::Day;
+
+/// What `truce extract` was asked.
+pub struct ExtractArgs<'a> {
+    pub files: &'a [PathBuf],
+    pub published: Option<Day>,
+    pub lang: Option<Lang>,
+    pub format: Option<TextFormat>,
+    pub agreement: Option<&'a Agreement>,
+    pub gazetteers: &'a [PathBuf],
+    pub db: Option<&'a Path>,
+    pub output: Option<&'a Path>,
+}
+
+pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
+    let mut gazetteer = Gazetteer::builtin();
+    for path in args.gazetteers {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the gazetteer `{}` (a UTF-8 GeoNames file)",
+                path.display()
+            )
+        })?;
+        let added = gazetteer
+            .add_geonames(&text)
+            .map_err(|e| anyhow::anyhow!("the gazetteer `{}`: {e}", path.display()))?;
+        eprintln!(
+            "{}: {added} place(s) added to the gazetteer",
+            path.display()
+        );
+    }
+    let extractor = Extractor::new(gazetteer, args.agreement);
+    let options = ReadOptions {
+        published: args.published,
+        lang: args.lang,
+        format: args.format,
+    };
+    let mut out: Box<dyn Write> = match args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?,
+        )),
+        None if args.db.is_some() => Box::new(std::io::sink()),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut store = match args.db {
+        Some(db) => Some(truce_store::open_storage(&db.display().to_string())?),
+        None => None,
+    };
+    let mut any_set_aside = false;
+    for path in args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
+        let mut reports = Vec::new();
+        let mut skipped = Vec::new();
+        let mut write_error = None;
+        let summary = read(&name, &bytes[..], &options, &mut |document| {
+            let extracted = extractor.extract(&document);
+            for report in &extracted.reports {
+                if write_error.is_none()
+                    && let Err(e) = serde_json::to_writer(&mut out, report)
+                        .map_err(anyhow::Error::from)
+                        .and_then(|()| out.write_all(b"\n").map_err(Into::into))
+                {
+                    write_error = Some(e);
+                }
+            }
+            reports.extend(extracted.reports);
+            skipped.extend(extracted.skipped);
+        })?;
+        if let Some(e) = write_error {
+            return Err(e.context("cannot write the reports"));
+        }
+        for aside in &summary.set_aside {
+            eprintln!(
+                "warning: `{}` line {}: set aside: {}",
+                aside.file, aside.line, aside.reason
+            );
+        }
+        any_set_aside |= !summary.set_aside.is_empty();
+        let mut stored = String::new();
+        if let Some(store) = store.as_mut() {
+            let problems: Vec<truce_ingest::RowProblem> = summary
+                .set_aside
+                .iter()
+                .map(|a| truce_ingest::RowProblem {
+                    file: a.file.clone(),
+                    line: a.line,
+                    field: None,
+                    value: None,
+                    reason: a.reason.clone(),
+                })
+                .collect();
+            let meta = truce_store::FileMeta {
+                name: name.clone(),
+                sha256: truce_store::sha256_hex(&bytes),
+                size: bytes.len() as u64,
+                format: format!("text-{}", summary.format.unwrap_or("text")),
+            };
+            let run = store.import_all(&meta, &reports, &problems, &[], &crate::store::now())?;
+            stored = format!(
+                "; stored as import run {}: {} new, {} duplicate(s), {} revised",
+                run.id, run.counts.stored, run.counts.duplicates, run.counts.revised
+            );
+        }
+        eprintln!(
+            "{name}: {} document(s) read ({}), {} report(s), {} sentence(s) naming an event left without a report, {} post(s) set aside{stored}",
+            summary.documents,
+            summary.format.unwrap_or("text"),
+            reports.len(),
+            skipped.len(),
+            summary.set_aside.len()
+        );
+        for skip in skipped.iter().take(20) {
+            eprintln!(
+                "  note: {} bytes {}..{}: {}",
+                skip.document, skip.start, skip.end, skip.reason
+            );
+        }
+    }
+    out.flush().context("cannot write the reports")?;
+    Ok(if any_set_aside { 1 } else { 0 })
+}

@@ -1,0 +1,391 @@
+//! Dates in text, absolute ("19 September 2016", "2016-09-19") or relative to the
+//! day the document was published ("yesterday", "on Friday", "overnight", "last
+//! week"), each with the precision the words give.
+
+use crate::Lang;
+use crate::text::Token;
+use truce_model::time::{DatePrecision, DateSpan, Day};
+
+/// A date found in a text: its span of days and the bytes of its words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundDate {
+    pub span: DateSpan,
+    pub start: usize,
+    pub end: usize,
+    /// The index of its first token.
+    pub token: usize,
+}
+
+const MONTHS_EN: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+/// Levantine (used in Syria) and Egyptian month names, as normalised.
+const MONTHS_AR: &[(&str, u32)] = &[
+    ("كانون الثاني", 1),
+    ("شباط", 2),
+    ("اذار", 3),
+    ("نيسان", 4),
+    ("ايار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("اب", 8),
+    ("ايلول", 9),
+    ("تشرين الاول", 10),
+    ("تشرين الثاني", 11),
+    ("كانون الاول", 12),
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("ابريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يوليو", 7),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+];
+const WEEKDAYS_EN: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+const WEEKDAYS_AR: &[&str] = &[
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الاحد",
+];
+
+fn span(first: Day, last: Day, precision: DatePrecision) -> DateSpan {
+    DateSpan {
+        first,
+        last,
+        precision,
+    }
+}
+
+/// The day-of-month a token writes: `19`, `19th`, `1st`.
+fn day_of_month(token: &Token) -> Option<u32> {
+    let digits: String = token
+        .norm
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rest = &token.norm[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !matches!(rest, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_of(token: &Token) -> Option<i32> {
+    if token.norm.len() == 4 {
+        token
+            .norm
+            .parse()
+            .ok()
+            .filter(|y| (1900..=2100).contains(y))
+    } else {
+        None
+    }
+}
+
+/// Matches a (possibly two-word) month name at `i`; returns the month and how many tokens.
+fn month_at(tokens: &[Token], i: usize, months: &[(&str, u32)]) -> Option<(u32, usize)> {
+    for (name, month) in months {
+        let words: Vec<&str> = name.split(' ').collect();
+        if tokens.len() >= i + words.len()
+            && words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| tokens[i + k].norm == *w)
+        {
+            return Some((*month, words.len()));
+        }
+    }
+    None
+}
+
+/// A day of a month whose year is not written: in the year of publication,
+/// unless that is more than a month after it (then the year before: "on 30
+/// December" in a January article). A few weeks ahead is what is announced
+/// ("due to come into effect on 27 February").
+fn infer_year(month: u32, day: u32, published: Option<Day>) -> Option<Day> {
+    let published = published?;
+    let (year, _, _) = published.ymd();
+    let candidate = Day::from_ymd(year, month, day)?;
+    if candidate > published.plus(31) {
+        Day::from_ymd(year - 1, month, day)
+    } else {
+        Some(candidate)
+    }
+}
+
+/// Every date `tokens` (of one sentence) write, in order.
+pub fn find_dates(
+    text: &str,
+    tokens: &[Token],
+    published: Option<Day>,
+    lang: Lang,
+) -> Vec<FoundDate> {
+    let mut found = Vec::new();
+    let months = match lang {
+        Lang::En => MONTHS_EN,
+        Lang::Ar => MONTHS_AR,
+    };
+    let weekdays = match lang {
+        Lang::En => WEEKDAYS_EN,
+        Lang::Ar => WEEKDAYS_AR,
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let at = |k: usize| tokens.get(k).map(|t| t.norm.as_str());
+        let push = |first: usize, last: usize, span: DateSpan, found: &mut Vec<FoundDate>| {
+            found.push(FoundDate {
+                span,
+                start: tokens[first].start,
+                end: tokens[last].end,
+                token: first,
+            });
+        };
+        // 2016-09-19 or 19/09/2016, written with - or / between the numbers.
+        if let (Some(a), Some(b), Some(c)) = (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
+            let between = |x: &Token, y: &Token| text.get(x.end..y.start).unwrap_or("");
+            let joined = between(a, b) == between(b, c) && matches!(between(a, b), "-" | "/" | ".");
+            if joined {
+                let numbers = (a.number(), b.number(), c.number());
+                let day = match numbers {
+                    (Some(y), Some(m), Some(d)) if a.norm.len() == 4 => {
+                        Day::from_ymd(y as i32, m as u32, d as u32)
+                    }
+                    (Some(d), Some(m), Some(y)) if c.norm.len() == 4 => {
+                        Day::from_ymd(y as i32, m as u32, d as u32)
+                    }
+                    _ => None,
+                };
+                if let Some(day) = day {
+                    push(i, i + 2, DateSpan::day(day), &mut found);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        // 19 September 2016, 19th of September, 19 September.
+        if let Some(day) = tokens.get(i).and_then(day_of_month) {
+            let of = usize::from(at(i + 1) == Some("of"));
+            if let Some((month, width)) = month_at(tokens, i + 1 + of, months) {
+                let after = i + 1 + of + width;
+                let (date, last) = match tokens.get(after).and_then(year_of) {
+                    Some(year) => (Day::from_ymd(year, month, day), after),
+                    None => (infer_year(month, day, published), after - 1),
+                };
+                if let Some(date) = date {
+                    push(i, last, DateSpan::day(date), &mut found);
+                    i = last + 1;
+                    continue;
+                }
+            }
+        }
+        // September 19(th)(,) 2016, September 2016.
+        if let Some((month, width)) = month_at(tokens, i, months) {
+            // "may" is a month only before a day or a year.
+            if let Some(day) = tokens.get(i + width).and_then(day_of_month) {
+                let (date, last) = match tokens.get(i + width + 1).and_then(year_of) {
+                    Some(year) => (Day::from_ymd(year, month, day), i + width + 1),
+                    None => (infer_year(month, day, published), i + width),
+                };
+                if let Some(date) = date {
+                    push(i, last, DateSpan::day(date), &mut found);
+                    i = last + 1;
+                    continue;
+                }
+            } else if let Some(year) = tokens.get(i + width).and_then(year_of)
+                && let Some(first) = Day::from_ymd(year, month, 1)
+            {
+                let last = first.month_end();
+                push(
+                    i,
+                    i + width,
+                    span(first, last, DatePrecision::Month),
+                    &mut found,
+                );
+                i += width + 1;
+                continue;
+            }
+        }
+        // Relative to publication.
+        if let Some(p) = published {
+            let word = at(i).unwrap_or("");
+            let next = at(i + 1).unwrap_or("");
+            let relative: Option<(DateSpan, usize)> = match (lang, word, next) {
+                (Lang::En, "today" | "tonight", _) => Some((DateSpan::day(p), 1)),
+                (Lang::En, "this", "morning" | "afternoon" | "evening") => {
+                    Some((DateSpan::day(p), 2))
+                }
+                (Lang::En, "yesterday", _) => Some((DateSpan::day(p.plus(-1)), 1)),
+                (Lang::En, "last", "night") => Some((DateSpan::day(p.plus(-1)), 2)),
+                (Lang::En, "overnight", _) => Some((span(p.plus(-1), p, DatePrecision::Days), 1)),
+                (Lang::En, "last", "week") => {
+                    let monday = p.plus(-(p.weekday() as i32) - 7);
+                    Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
+                }
+                (Lang::En, "this", "week") | (Lang::En, "earlier", "this") => {
+                    let monday = p.plus(-(p.weekday() as i32));
+                    let width = if word == "earlier" && at(i + 2) == Some("week") {
+                        3
+                    } else {
+                        2
+                    };
+                    Some((span(monday, p, DatePrecision::Week), width))
+                }
+                (Lang::En, "last", "month") => {
+                    let first = p.month_start().plus(-1).month_start();
+                    Some((span(first, first.month_end(), DatePrecision::Month), 2))
+                }
+                (Lang::Ar, "امس", _) => Some((DateSpan::day(p.plus(-1)), 1)),
+                (Lang::Ar, "اليوم", _) => Some((DateSpan::day(p), 1)),
+                (Lang::Ar, "الليله", "الماضيه") => {
+                    Some((DateSpan::day(p.plus(-1)), 2))
+                }
+                (Lang::Ar, "الاسبوع", "الماضي") => {
+                    let monday = p.plus(-(p.weekday() as i32) - 7);
+                    Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
+                }
+                _ => None,
+            };
+            if let Some((date, width)) = relative {
+                push(i, i + width - 1, date, &mut found);
+                i += width;
+                continue;
+            }
+            // A weekday: the latest such day not after publication.
+            let weekday = weekdays.iter().position(|w| {
+                *w == word
+                    || (lang == Lang::Ar && word.strip_prefix("يوم").is_some_and(|r| r == *w))
+            });
+            if let Some(weekday) = weekday {
+                let back = (p.weekday() as i32 - weekday as i32).rem_euclid(7);
+                push(i, i, DateSpan::day(p.plus(-back)), &mut found);
+                i += 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// When a text says no date: the day it was published or the day before (news
+/// reports what happened that day or the night before).
+pub fn default_span(published: Day) -> DateSpan {
+    span(published.plus(-1), published, DatePrecision::Days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokens;
+
+    fn dates(text: &str, published: &str) -> Vec<(String, String, String)> {
+        let words = tokens(text);
+        find_dates(text, &words, Day::parse_iso(published), Lang::of_text(text))
+            .into_iter()
+            .map(|d| {
+                (
+                    d.span.first.to_string(),
+                    d.span.last.to_string(),
+                    text[d.start..d.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn absolute_dates() {
+        assert_eq!(
+            dates("the truce of 27 February 2016 held", "2016-03-01")[0].0,
+            "2016-02-27"
+        );
+        assert_eq!(
+            dates("March 17th 2017: a strike", "2017-03-18")[0],
+            (
+                "2017-03-17".into(),
+                "2017-03-17".into(),
+                "March 17th 2017".into()
+            )
+        );
+        assert_eq!(
+            dates("on 19/09/2016 the convoy", "2016-09-20")[0].0,
+            "2016-09-19"
+        );
+        assert_eq!(
+            dates("on 2016-09-19 the convoy", "2016-09-20")[0].2,
+            "2016-09-19"
+        );
+        // No year: the latest such day not after publication.
+        assert_eq!(
+            dates("on 30 December they fought", "2017-01-02")[0].0,
+            "2016-12-30"
+        );
+        assert_eq!(dates("in September 2016", "2016-10-01")[0].1, "2016-09-30");
+    }
+
+    #[test]
+    fn relative_dates_count_from_publication() {
+        // 2016-09-21 was a Wednesday.
+        assert_eq!(
+            dates("60 were killed yesterday", "2016-09-21")[0].0,
+            "2016-09-20"
+        );
+        assert_eq!(dates("clashes on Friday", "2016-09-21")[0].0, "2016-09-16");
+        assert_eq!(
+            dates("clashes on Wednesday", "2016-09-21")[0].0,
+            "2016-09-21"
+        );
+        let overnight = &dates("shelling overnight", "2016-09-21")[0];
+        assert_eq!(
+            (overnight.0.as_str(), overnight.1.as_str()),
+            ("2016-09-20", "2016-09-21")
+        );
+        let week = &dates("strikes last week", "2016-09-21")[0];
+        assert_eq!(
+            (week.0.as_str(), week.1.as_str()),
+            ("2016-09-12", "2016-09-18")
+        );
+        assert_eq!(dates("قتل أمس", "2016-09-21")[0].0, "2016-09-20");
+        assert_eq!(dates("يوم الجمعة", "2016-09-21")[0].0, "2016-09-16");
+        assert!(dates("they may return", "2016-09-21").is_empty());
+    }
+}

@@ -1,0 +1,806 @@
+//! One document into reports: for each sentence that says something happened,
+//! its kind, date, place, actors and killed, each with the words behind it.
+
+use crate::Lang;
+use crate::casualties::find_killed;
+use crate::dates::{default_span, find_dates};
+use crate::gazetteer::{Gazetteer, PlaceLevel, distance_km};
+use crate::lexicon::*;
+use crate::read::Document;
+use crate::text::{Token, normalize_phrase, sentences, tokens};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use truce_model::agreement::Agreement;
+use truce_model::kind::Taxonomy;
+use truce_model::report::{
+    ActorCategory, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
+    TextEvidence, TextSpan,
+};
+
+/// The source every report read from text carries.
+pub const TEXT_SOURCE: &str = "text";
+
+/// A sentence that named an event but gave no report, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub document: String,
+    /// Bytes of the sentence in the document's text.
+    pub start: usize,
+    pub end: usize,
+    pub reason: String,
+}
+
+/// What one document gave.
+#[derive(Clone, Debug, Default)]
+pub struct Extracted {
+    pub reports: Vec<Report>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A phrase of a lexicon, as normalised words, with what it means.
+struct Phrase<T> {
+    words: Vec<String>,
+    value: T,
+}
+
+/// Phrases by their first word, longest first.
+struct PhraseIndex<T> {
+    by_first: HashMap<String, Vec<Phrase<T>>>,
+}
+
+impl<T: Clone> PhraseIndex<T> {
+    fn new(entries: impl IntoIterator<Item = (String, T)>) -> Self {
+        let mut by_first: HashMap<String, Vec<Phrase<T>>> = HashMap::new();
+        for (phrase, value) in entries {
+            let words = normalize_phrase(&phrase);
+            if let Some(first) = words.first() {
+                by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push(Phrase { words, value });
+            }
+        }
+        for list in by_first.values_mut() {
+            list.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+        }
+        PhraseIndex { by_first }
+    }
+
+    /// The longest phrase starting at token `i`: its value and how many tokens.
+    fn at(&self, tokens: &[Token], i: usize, lang: Lang) -> Option<(T, usize)> {
+        let first = &tokens.get(i)?.norm;
+        let mut keys: Vec<&str> = vec![first.as_str()];
+        // Arabic writes "and", "with", "for", "the" onto the word.
+        if lang == Lang::Ar {
+            for prefix in ["و", "ف", "ب", "ل", "ك", "وال", "بال", "لل", "فال", "ال"]
+            {
+                if let Some(rest) = first
+                    .strip_prefix(prefix)
+                    .filter(|r| r.chars().count() >= 2)
+                {
+                    keys.push(rest);
+                }
+            }
+        }
+        for key in keys {
+            if let Some(list) = self.by_first.get(key) {
+                for phrase in list {
+                    let fits = phrase
+                        .words
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .all(|(k, w)| tokens.get(i + k).is_some_and(|t| &t.norm == w));
+                    if fits {
+                        return Some((phrase.value.clone(), phrase.words.len()));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// An actor the text may name: the name put on the report and whether it came
+/// from the agreement.
+#[derive(Clone, Debug)]
+struct ActorName {
+    name: String,
+    /// A short alias ("IS", "US") must be written in capitals to count.
+    needs_capitals: bool,
+}
+
+/// Reads documents into reports with one set of lexicons, gazetteer and actors.
+pub struct Extractor {
+    gazetteer: Gazetteer,
+    taxonomy: Taxonomy,
+    kinds_en: PhraseIndex<String>,
+    kinds_ar: PhraseIndex<String>,
+    actors: PhraseIndex<ActorName>,
+    hedges: PhraseIndex<u8>,
+    denials: PhraseIndex<()>,
+    health: PhraseIndex<()>,
+    /// Word lists, normalised as tokens are (`على` is matched as `علي`).
+    place_cues: HashSet<String>,
+    admin_cues: HashSet<String>,
+    negators: HashSet<String>,
+    attack_verbs: HashSet<String>,
+}
+
+fn normalised(lists: &[&[&str]]) -> HashSet<String> {
+    lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|w| normalize_phrase(w).join(" "))
+        .collect()
+}
+
+/// How far (in words) a date, place, count or actor may be from the words of
+/// the kind to belong to the same event (a sentence of a news lede is long).
+const REACH: usize = 30;
+
+impl Extractor {
+    /// An extractor with the built-in lexicons and gazetteer and, when given, the
+    /// agreement's actors and aliases (looked for before the general ones) and kinds.
+    pub fn new(gazetteer: Gazetteer, agreement: Option<&Agreement>) -> Extractor {
+        let taxonomy = agreement.map_or_else(Taxonomy::built_in, |a| a.taxonomy.clone());
+        let mut actor_entries: Vec<(String, ActorName)> = Vec::new();
+        if let Some(agreement) = agreement {
+            for actor in &agreement.actors {
+                for alias in actor.aliases.iter() {
+                    actor_entries.push((
+                        alias.name.clone(),
+                        ActorName {
+                            name: alias.name.clone(),
+                            needs_capitals: alias.name.chars().count() <= 4,
+                        },
+                    ));
+                }
+            }
+        }
+        for (_, name, aliases) in ACTORS {
+            for alias in *aliases {
+                actor_entries.push((
+                    alias.to_string(),
+                    ActorName {
+                        name: name.to_string(),
+                        needs_capitals: alias.chars().count() <= 3,
+                    },
+                ));
+            }
+        }
+        let hedges = HEDGES_EN
+            .iter()
+            .chain(HEDGES_AR)
+            .map(|(p, v)| (p.to_string(), *v));
+        Extractor {
+            gazetteer,
+            taxonomy,
+            kinds_en: PhraseIndex::new(
+                KINDS_EN.iter().map(|(p, k)| (p.to_string(), k.to_string())),
+            ),
+            kinds_ar: PhraseIndex::new(
+                KINDS_AR.iter().map(|(p, k)| (p.to_string(), k.to_string())),
+            ),
+            actors: PhraseIndex::new(actor_entries),
+            hedges: PhraseIndex::new(hedges),
+            denials: PhraseIndex::new(
+                DENIALS_EN
+                    .iter()
+                    .chain(DENIALS_AR)
+                    .map(|p| (p.to_string(), ())),
+            ),
+            health: PhraseIndex::new(
+                HEALTH_CARE_EN
+                    .iter()
+                    .chain(HEALTH_CARE_AR)
+                    .map(|p| (p.to_string(), ())),
+            ),
+            place_cues: normalised(&[PLACE_BEFORE_EN, PLACE_BEFORE_AR]),
+            admin_cues: normalised(&[ADMIN1_CUES_EN, ADMIN1_CUES_AR]),
+            negators: normalised(&[NEGATORS_EN, NEGATORS_AR]),
+            attack_verbs: normalised(&[ATTACK_VERBS_EN, ATTACK_VERBS_AR]),
+        }
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The reports `document` gives.
+    pub fn extract(&self, document: &Document) -> Extracted {
+        let mut out = Extracted::default();
+        let text = document.text.as_str();
+        for (n, sentence) in sentences(text).into_iter().enumerate() {
+            let piece = &text[sentence.start..sentence.end];
+            let mut words = tokens(piece);
+            for word in &mut words {
+                word.start += sentence.start;
+                word.end += sentence.start;
+            }
+            match self.sentence(document, n, sentence.start, sentence.end, &words) {
+                Ok(Some(report)) => out.reports.push(report),
+                Ok(None) => {}
+                Err(reason) => out.skipped.push(Skipped {
+                    document: document.id.clone(),
+                    start: sentence.start,
+                    end: sentence.end,
+                    reason,
+                }),
+            }
+        }
+        out
+    }
+
+    fn kind_index(&self, lang: Lang) -> &PhraseIndex<String> {
+        match lang {
+            Lang::En => &self.kinds_en,
+            Lang::Ar => &self.kinds_ar,
+        }
+    }
+
+    /// The kind all of `kinds` are under: the deepest when they lie on one path.
+    fn common_kind(&self, kinds: &[String]) -> String {
+        let paths: Vec<Vec<String>> = kinds
+            .iter()
+            .filter_map(|k| self.taxonomy.find(k))
+            .map(|k| {
+                self.taxonomy
+                    .path(k)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
+        let Some(first) = paths.first() else {
+            return "event".into();
+        };
+        // On one path: the deepest.
+        if let Some(deepest) = paths.iter().max_by_key(|p| p.len())
+            && paths.iter().all(|p| deepest.starts_with(p))
+        {
+            return deepest.last().cloned().unwrap_or_else(|| "event".into());
+        }
+        let mut common = first.len();
+        for path in &paths {
+            common = common.min(first.iter().zip(path).take_while(|(a, b)| a == b).count());
+        }
+        first
+            .get(common.saturating_sub(1))
+            .cloned()
+            .unwrap_or_else(|| "event".into())
+    }
+
+    fn sentence(
+        &self,
+        document: &Document,
+        index: usize,
+        sentence_start: usize,
+        sentence_end: usize,
+        words: &[Token],
+    ) -> Result<Option<Report>, String> {
+        let lang = document.lang;
+        let text = document.text.as_str();
+        // Kinds named, and the actors, health-care words, hedges and denials.
+        let mut cues: Vec<(String, usize, usize)> = Vec::new();
+        let mut negated: Vec<(usize, usize)> = Vec::new();
+        let mut actors: Vec<(ActorName, usize, usize)> = Vec::new();
+        let mut health: Vec<(usize, usize)> = Vec::new();
+        let mut hedges: Vec<(u8, usize, usize)> = Vec::new();
+        let mut denials: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if let Some((actor, width)) = self.actors.at(words, i, lang) {
+                let written = &text[words[i].start..words[i + width - 1].end];
+                let capitals_ok = !actor.needs_capitals
+                    || written
+                        .chars()
+                        .filter(|c| c.is_alphabetic())
+                        .all(|c| c.is_uppercase() || !c.is_ascii());
+                if capitals_ok {
+                    actors.push((actor, i, i + width));
+                    i += width;
+                    continue;
+                }
+            }
+            if let Some((kind, width)) = self.kind_index(lang).at(words, i, lang) {
+                let before = i.saturating_sub(2)..i;
+                if words[before]
+                    .iter()
+                    .any(|t| self.negators.contains(&t.norm))
+                {
+                    negated.push((i, i + width));
+                } else {
+                    cues.push((kind, i, i + width));
+                }
+                i += width;
+                continue;
+            }
+            if let Some(((), width)) = self.health.at(words, i, lang) {
+                health.push((i, i + width));
+                i += width;
+                continue;
+            }
+            if let Some((loss, width)) = self.hedges.at(words, i, lang) {
+                // A phrase with no loss is listed so that it is not read as a hedge.
+                if loss > 0 {
+                    hedges.push((loss, i, i + width));
+                }
+                i += width;
+                continue;
+            }
+            if let Some(((), width)) = self.denials.at(words, i, lang) {
+                denials.push((i, i + width));
+                i += width;
+                continue;
+            }
+            i += 1;
+        }
+        let killed = find_killed(&text[sentence_start..sentence_end], words, lang);
+        // Violence first: a ceasefire mentioned beside a strike is context.
+        let violent = |k: &str| {
+            self.taxonomy
+                .find(k)
+                .zip(self.taxonomy.find("political-violence"))
+                .is_some_and(|(k, pv)| self.taxonomy.is_within(k, pv))
+        };
+        if cues.iter().any(|(k, _, _)| violent(k)) {
+            cues.retain(|(k, _, _)| violent(k));
+        }
+        // Health care struck with no means named ("attacked a hospital", "bombed a clinic").
+        if !health.is_empty()
+            && !cues.is_empty()
+            && cues
+                .iter()
+                .all(|(k, _, _)| k == "armed-conflict" || k == "remote-violence")
+        {
+            for cue in &mut cues {
+                cue.0 = "attack-on-health-care".into();
+            }
+        }
+        if cues.is_empty() && !health.is_empty() {
+            let verb = words
+                .iter()
+                .enumerate()
+                .find(|(_, t)| self.attack_verbs.contains(&t.norm));
+            if let Some((v, _)) = verb {
+                cues.push(("attack-on-health-care".into(), v, v + 1));
+            }
+        }
+        // A killing with no means named.
+        if cues.is_empty()
+            && let Some(k) = killed.iter().find(|k| k.killed.best > 0)
+        {
+            cues.push(("political-violence".into(), k.token, k.token + 1));
+        }
+        if cues.is_empty() {
+            if !negated.is_empty() {
+                let (a, b) = negated[0];
+                return Err(format!(
+                    "`{}`: said not to have happened",
+                    &text[words[a.saturating_sub(2).max(0)].start..words[b - 1].end]
+                ));
+            }
+            return Ok(None);
+        }
+        let kinds: Vec<String> = cues.iter().map(|(k, _, _)| k.clone()).collect();
+        let kind = self.common_kind(&kinds);
+        let anchor = cues[0].1;
+        let near = |t: usize| t.abs_diff(anchor) <= REACH;
+        let mut spans: Vec<TextSpan> = Vec::new();
+        let span = |field: &str, a: usize, b: usize| TextSpan {
+            field: field.into(),
+            start: words[a].start as u64,
+            end: words[b - 1].end as u64,
+        };
+        for (_, a, b) in &cues {
+            spans.push(span("kind", *a, *b));
+        }
+        let kind_label = cues
+            .iter()
+            .map(|(_, a, b)| &text[words[*a].start..words[*b - 1].end])
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut notes: Vec<String> = Vec::new();
+
+        // Date.
+        let dates = find_dates(text, words, document.published, lang);
+        let date = dates.iter().min_by_key(|d| d.token.abs_diff(anchor));
+        let date_span = match (date, document.published) {
+            (Some(d), _) => {
+                spans.push(TextSpan {
+                    field: "date".into(),
+                    start: d.start as u64,
+                    end: d.end as u64,
+                });
+                d.span
+            }
+            (None, Some(published)) => default_span(published),
+            (None, None) => {
+                return Err(format!(
+                    "`{}`: no date in the words and no publication day (give --published)",
+                    kind_label
+                ));
+            }
+        };
+
+        // Actors and their roles.
+        let mut sides: Vec<Side> = Vec::new();
+        for (actor, a, b) in &actors {
+            if !near(*a) {
+                continue;
+            }
+            let before = a.checked_sub(1).map(|j| words[j].norm.as_str());
+            let after = words.get(*b).map(|t| t.norm.as_str());
+            let role = if before.is_some_and(|w| INITIATOR_BEFORE_EN.contains(&w))
+                || after.is_some_and(|w| INITIATOR_AFTER_EN.contains(&w))
+                || (lang == Lang::En
+                    && a + 1 < words.len()
+                    && words.get(*b).is_some_and(|t| t.norm == "led"))
+            {
+                Role::Initiator
+            } else if before.is_some_and(|w| TARGET_BEFORE_EN.contains(&w))
+                || after.is_some_and(|w| TARGET_AFTER_EN.contains(&w))
+            {
+                Role::Target
+            } else {
+                Role::Unknown
+            };
+            // Who the text says denies: its attribution is not taken.
+            let denied = denials
+                .iter()
+                .any(|(d, _)| d.abs_diff(*b) <= 3 || d.abs_diff(*a) <= 3);
+            let role = if denied && role == Role::Initiator {
+                notes.push(format!(
+                    "`{}` is said to deny it: not taken as who acted",
+                    &text[words[*a].start..words[b - 1].end]
+                ));
+                Role::Unknown
+            } else {
+                role
+            };
+            if sides
+                .iter()
+                .any(|s| s.names.first() == Some(&actor.name) && s.role == role)
+            {
+                continue;
+            }
+            spans.push(span(
+                if role == Role::Target {
+                    "target"
+                } else {
+                    "actor"
+                },
+                *a,
+                *b,
+            ));
+            sides.push(Side {
+                field: "text".into(),
+                names: vec![actor.name.clone()],
+                role,
+                category: None,
+            });
+        }
+        // "its warplanes", "their forces": the actor named last before acted.
+        let pronoun = words.windows(2).position(|w| {
+            matches!(w[0].norm.as_str(), "its" | "their")
+                && INITIATOR_AFTER_EN[..8].contains(&w[1].norm.as_str())
+        });
+        if let Some(at) = pronoun
+            && let Some((actor, _, _)) = actors
+                .iter()
+                .filter(|(_, a, b)| *b <= at && near(*a))
+                .last()
+            && let Some(side) = sides
+                .iter_mut()
+                .find(|s| s.names.first() == Some(&actor.name) && s.role == Role::Unknown)
+        {
+            side.role = Role::Initiator;
+        }
+        // "between A and B": neither is said to have acted.
+        if words.iter().any(|t| t.norm == "between") {
+            for side in &mut sides {
+                if side.role == Role::Initiator {
+                    side.role = Role::Unknown;
+                }
+            }
+        }
+        for (a, b) in &health {
+            if near(*a) {
+                spans.push(span("target", *a, *b));
+                sides.push(Side {
+                    field: "text".into(),
+                    names: vec![text[words[*a].start..words[*b - 1].end].to_string()],
+                    role: Role::Target,
+                    category: Some(ActorCategory::Civilians),
+                });
+                break;
+            }
+        }
+
+        // Place.
+        let taken: Vec<(usize, usize)> = actors.iter().map(|(_, a, b)| (*a, *b)).collect();
+        let location = self.place(document, words, anchor, &taken, &mut spans, &mut notes);
+
+        // An event is a kind at a place, or a count of the dead: a kind's word alone
+        // ("fighting needs to decrease") reports nothing.
+        let someone = sides.iter().any(|s| s.role != Role::Unknown);
+        if location.precision == LocationPrecision::Unknown
+            && location.place.is_none()
+            && killed.is_empty()
+            && !someone
+        {
+            return Err(format!(
+                "`{kind_label}`: no place, no count of the dead and no one said to act or be hit, so no report"
+            ));
+        }
+
+        // Killed.
+        let casualties = killed
+            .iter()
+            .filter(|k| killed.len() == 1 || near(k.token))
+            .min_by_key(|k| k.token.abs_diff(anchor))
+            .map(|k| {
+                spans.push(TextSpan {
+                    field: "killed".into(),
+                    start: k.start as u64,
+                    end: k.end as u64,
+                });
+                k.killed
+            });
+
+        // Hedges and denials.
+        let mut confidence: i32 = 100;
+        let mut hedge_words = Vec::new();
+        for (loss, a, b) in &hedges {
+            confidence -= i32::from(*loss);
+            hedge_words.push(text[words[*a].start..words[*b - 1].end].to_string());
+            spans.push(span("hedge", *a, *b));
+        }
+        for (a, b) in &denials {
+            confidence -= 20;
+            hedge_words.push(text[words[*a].start..words[*b - 1].end].to_string());
+            spans.push(span("hedge", *a, *b));
+        }
+        for (a, b) in &negated {
+            spans.push(span("negation", *a, *b));
+        }
+        let confidence = confidence.clamp(10, 100) as u8;
+        spans.sort_by_key(|s| (s.start, s.end));
+
+        let mut hasher = Sha256::new();
+        hasher.update(document.id.as_bytes());
+        hasher.update(format!("\n{index}\n{kind}").as_bytes());
+        let digest = hasher.finalize();
+        let source_id: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let excerpt = text[sentence_start..sentence_end].to_string();
+        Ok(Some(Report {
+            provenance: Provenance {
+                source: TEXT_SOURCE.into(),
+                source_id,
+                file: document.file.clone(),
+                line: document.line,
+                revision: None,
+                raw: Vec::new(),
+            },
+            date: date_span,
+            location,
+            kind,
+            kind_label,
+            sides,
+            casualties,
+            summary: Some(excerpt.chars().take(400).collect()),
+            source_count: None,
+            urls: document.url.iter().cloned().collect(),
+            media: Vec::new(),
+            text: Some(TextEvidence {
+                document: document.id.clone(),
+                title: document.title.clone(),
+                published: document.published.map(|d| d.to_string()),
+                lang: lang.code().into(),
+                excerpt,
+                excerpt_start: sentence_start as u64,
+                spans,
+                confidence,
+                hedges: hedge_words,
+                notes,
+            }),
+        }))
+    }
+
+    /// The place of the event: the gazetteer's name nearest the kind's words.
+    fn place(
+        &self,
+        document: &Document,
+        words: &[Token],
+        anchor: usize,
+        taken: &[(usize, usize)],
+        spans: &mut Vec<TextSpan>,
+        notes: &mut Vec<String>,
+    ) -> Location {
+        let lang = document.lang;
+        let text = document.text.as_str();
+        let longest = self.gazetteer.longest_name().clamp(1, 5);
+        // (first token, width, candidates, admin1 meant)
+        let mut found: Vec<(usize, usize, Vec<usize>, bool)> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if taken.iter().any(|(a, b)| (*a..*b).contains(&i)) {
+                i += 1;
+                continue;
+            }
+            let mut matched = None;
+            for width in (1..=longest.min(words.len() - i)).rev() {
+                if taken.iter().any(|(a, b)| *a < i + width && i < *b) {
+                    continue;
+                }
+                if width == 1 && NOT_PLACES_EN.contains(&words[i].norm.as_str()) {
+                    continue;
+                }
+                let mut names: Vec<String> =
+                    words[i..i + width].iter().map(|t| t.norm.clone()).collect();
+                let mut candidates = self.gazetteer.lookup(&names);
+                let exact = !candidates.is_empty() && self.gazetteer.lookup_exact(&names);
+                if candidates.is_empty() && lang == Lang::Ar {
+                    // "بحلب", "وادلب": a letter written onto the name.
+                    if let Some(rest) = ["و", "ب", "ل", "ف"]
+                        .iter()
+                        .find_map(|p| names[0].strip_prefix(p))
+                        .filter(|r| r.chars().count() >= 3)
+                    {
+                        names[0] = rest.to_string();
+                        candidates = self.gazetteer.lookup(&names);
+                    }
+                }
+                if candidates.is_empty() {
+                    continue;
+                }
+                let before = i.checked_sub(1).map(|j| words[j].norm.as_str());
+                let cued = before.is_some_and(|w| self.place_cues.contains(w));
+                // In English a place is a name: written with a capital, or right after a place word.
+                let looks_like_a_name = lang == Lang::Ar || words[i].capitalized;
+                if !(looks_like_a_name && (cued || width > 1 || words[i].norm.chars().count() >= 5))
+                {
+                    continue;
+                }
+                // A spelling only the transliteration key joins must stand where a place would.
+                if !exact && !cued {
+                    continue;
+                }
+                let after = words.get(i + width).map(|t| t.norm.as_str());
+                let admin = before.is_some_and(|w| self.admin_cues.contains(w))
+                    || (before == Some("of")
+                        && i >= 2
+                        && self.admin_cues.contains(&words[i - 2].norm))
+                    || after.is_some_and(|w| self.admin_cues.contains(w));
+                matched = Some((width, candidates, admin));
+                break;
+            }
+            match matched {
+                Some((width, candidates, admin)) => {
+                    found.push((i, width, candidates, admin));
+                    i += width;
+                }
+                None => i += 1,
+            }
+        }
+        let unknown = Location {
+            point: None,
+            precision: LocationPrecision::Unknown,
+            place: None,
+            admin1: None,
+            admin2: None,
+            country: None,
+        };
+        // The most precise level named, nearest the kind's words.
+        let Some((first, width, candidates, admin)) = found
+            .into_iter()
+            .filter(|(t, _, _, _)| t.abs_diff(anchor) <= REACH + 6)
+            .min_by_key(|(t, w, c, _)| {
+                let coarse = c
+                    .iter()
+                    .all(|&p| self.gazetteer.place(p).level == PlaceLevel::Country);
+                (coarse, t.abs_diff(anchor).min((t + w).abs_diff(anchor)))
+            })
+        else {
+            return unknown;
+        };
+        let written = &text[words[first].start..words[first + width - 1].end];
+        spans.push(TextSpan {
+            field: "place".into(),
+            start: words[first].start as u64,
+            end: words[first + width - 1].end as u64,
+        });
+        // Which level the words mean: a unit when they say so, else a town before a unit of the same name.
+        let wanted = if admin {
+            PlaceLevel::Admin1
+        } else {
+            PlaceLevel::Point
+        };
+        let mut pool: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&p| self.gazetteer.place(p).level == wanted)
+            .collect();
+        if pool.is_empty() {
+            let best_level = candidates
+                .iter()
+                .map(|&p| self.gazetteer.place(p).level)
+                .min();
+            pool = candidates
+                .iter()
+                .copied()
+                .filter(|&p| Some(self.gazetteer.place(p).level) == best_level)
+                .collect();
+        }
+        pool.sort_by(|a, b| {
+            self.gazetteer
+                .place(*b)
+                .population
+                .cmp(&self.gazetteer.place(*a).population)
+        });
+        let Some(&chosen) = pool.first() else {
+            return unknown;
+        };
+        let chosen_place = self.gazetteer.place(chosen);
+        // Places of one name far apart: ambiguous, reported with its candidates.
+        let apart: Vec<usize> = pool
+            .iter()
+            .copied()
+            .filter(|&p| {
+                let other = self.gazetteer.place(p);
+                distance_km((other.lat, other.lon), (chosen_place.lat, chosen_place.lon)) > 25.0
+            })
+            .collect();
+        if !apart.is_empty() {
+            let listed: Vec<String> = pool
+                .iter()
+                .take(6)
+                .map(|&p| {
+                    let place = self.gazetteer.place(p);
+                    format!(
+                        "{} ({:.4}, {:.4}, {})",
+                        place.name, place.lat, place.lon, place.country
+                    )
+                })
+                .collect();
+            notes.push(format!(
+                "`{written}` is ambiguous: {} places of this name ({}); not placed",
+                pool.len(),
+                listed.join("; ")
+            ));
+            let same_country = pool
+                .iter()
+                .all(|&p| self.gazetteer.place(p).country == chosen_place.country);
+            return Location {
+                point: None,
+                precision: if same_country {
+                    LocationPrecision::Country
+                } else {
+                    LocationPrecision::Unknown
+                },
+                place: Some(written.to_string()),
+                admin1: None,
+                admin2: None,
+                country: same_country.then(|| chosen_place.country.clone()),
+            };
+        }
+        let precision = match chosen_place.level {
+            PlaceLevel::Point if chosen_place.population >= 100_000 => LocationPrecision::Near,
+            PlaceLevel::Point => LocationPrecision::Exact,
+            PlaceLevel::Admin1 => LocationPrecision::Province,
+            PlaceLevel::Country => LocationPrecision::Country,
+        };
+        Location {
+            point: Some(LonLat {
+                lon: chosen_place.lon,
+                lat: chosen_place.lat,
+            }),
+            precision,
+            place: Some(chosen_place.name.clone()),
+            admin1: chosen_place.admin1.clone(),
+            admin2: None,
+            country: Some(chosen_place.country.clone()),
+        }
+    }
+}
