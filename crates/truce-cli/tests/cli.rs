@@ -1924,3 +1924,87 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
         "{kinds:?}"
     );
 }
+
+/// `truce extract` on an HTML article and a post export: reports with the words
+/// behind each field on stdout; stored once in a store, however often extracted;
+/// a post that cannot be read set aside with its line (exit 1); a binary file
+/// refused (exit 2).
+#[test]
+fn extract_reads_articles_and_posts_into_reports_and_the_store() {
+    let dir = temp_dir("extract");
+    let article = dir.join("convoy.html");
+    // The text is Wikipedia's summary of 19 September 2016 (CC BY-SA 3.0), in a page.
+    std::fs::write(
+        &article,
+        "<html><head><title>Aid convoy struck</title><meta property=\"article:published_time\" content=\"2016-09-19T22:00:00Z\"></head>\
+         <body><nav>Home | World | Middle East and North Africa news</nav><article><p>Hours after the Syrian military declares the end of the ceasefire, \
+         an airstrike hits a convoy of United Nations OCHA aid trucks near the town of Urum al-Kubra, in the Aleppo Governorate, with the Syrian \
+         Observatory for Human Rights reporting that at least 12 people have been killed.</p></article></body></html>",
+    )
+    .expect("write the article");
+    let posts = dir.join("posts.jsonl");
+    std::fs::write(
+        &posts,
+        "{\"id\":\"1\",\"text\":\"Barrel bombs on Daraya this morning, 4 killed #Daraya\",\"created_at\":\"2016-08-01T09:00:00Z\"}\n\
+         {\"id\":\"2\",\"text\":\"thinking of everyone tonight\",\"created_at\":\"2016-08-01T21:00:00Z\"}\n\
+         {not json\n",
+    )
+    .expect("write the posts");
+    let output = truce(&["extract", path_str(&article), path_str(&posts)]);
+    assert_eq!(
+        code(&output),
+        1,
+        "a post was set aside: {}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("line 3: set aside: not a JSON object"),
+        "{}",
+        stderr(&output)
+    );
+    let reports: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a report per line"))
+        .collect();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    let convoy = &reports[0];
+    assert_eq!(convoy["provenance"]["source"], "text");
+    assert_eq!(convoy["kind"], "air-strike");
+    assert_eq!(convoy["location"]["precision"], "province");
+    assert_eq!(convoy["casualties"]["best"], 12);
+    assert_eq!(convoy["date"]["last"], "2016-09-19");
+    let barrels = &reports[1];
+    assert_eq!(barrels["kind"], "air-strike");
+    assert_eq!(barrels["date"]["first"], "2016-08-01", "this morning");
+    assert_eq!(
+        barrels["location"]["place"], "Dārayyā",
+        "GeoNames' name for Daraya"
+    );
+    assert_eq!(barrels["urls"][0], "https://x.com/i/web/status/1");
+    // Stored as import runs; extracted again, nothing is stored twice.
+    let db = dir.join("store.db");
+    let first = truce(&["extract", path_str(&article), "--db", path_str(&db)]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("1 new, 0 duplicate(s)"),
+        "{}",
+        stderr(&first)
+    );
+    let again = truce(&["extract", path_str(&article), "--db", path_str(&db)]);
+    assert!(
+        stderr(&again).contains("0 new, 1 duplicate(s)"),
+        "{}",
+        stderr(&again)
+    );
+    // A binary file is refused, naming what was found.
+    let binary = dir.join("photo.jpg");
+    std::fs::write(&binary, b"\xff\xd8\xff\xe0\x00\x10JFIF").expect("write");
+    let refused = truce(&["extract", path_str(&binary)]);
+    assert_eq!(code(&refused), 2);
+    assert!(
+        stderr(&refused).contains("is not text: a NUL byte at offset 4"),
+        "{}",
+        stderr(&refused)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

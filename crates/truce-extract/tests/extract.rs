@@ -7,8 +7,10 @@ use truce_extract::{Extractor, Gazetteer, Lang};
 use truce_model::report::{LocationPrecision, Report, Role};
 use truce_model::time::Day;
 
-fn extractor() -> Extractor {
-    Extractor::new(Gazetteer::builtin(), None)
+/// One extractor for all the tests: building the gazetteer takes a moment.
+fn extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(|| Extractor::new(Gazetteer::builtin(), None))
 }
 
 fn document(text: &str, published: &str) -> Document {
@@ -328,4 +330,21 @@ fn readers_refuse_what_is_not_text_and_stream_large_exports() {
     .expect("read");
     assert_eq!((count, summary.documents), (50_000, 50_000));
     assert_eq!(with_reports, 50_000);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// No input makes a reader or the extractor panic.
+    #[test]
+    fn no_input_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400), text in "\\PC{0,300}", format in 0usize..4) {
+        use truce_extract::read::TextFormat;
+        let formats = [TextFormat::Plain, TextFormat::Html, TextFormat::Feed, TextFormat::Posts];
+        let options = ReadOptions { format: Some(formats[format]), published: Day::parse_iso("2016-09-19"), ..ReadOptions::default() };
+        let e = extractor();
+        for input in [bytes.clone(), text.clone().into_bytes()] {
+            let _ = read("fuzz", &input[..], &options, &mut |d| { let _ = e.extract(&d); });
+        }
+        let _ = e.extract(&document(&text, "2016-09-19"));
+    }
 }
