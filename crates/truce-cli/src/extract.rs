@@ -130,3 +130,51 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
     out.flush().context("cannot write the reports")?;
     Ok(if any_set_aside { 1 } else { 0 })
 }
+
+/// `truce eval extraction`: the scores as a table on stdout.
+pub fn eval(split: &str, set: Option<&Path>, errors: usize) -> Result<u8> {
+    let text = match set {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the labelled set `{}`", path.display()))?,
+        None => truce_extract::eval::LABELLED_SET.to_string(),
+    };
+    let extractor = Extractor::new(Gazetteer::builtin(), None);
+    let scores = truce_extract::eval::evaluate(&text, &extractor, split, errors)
+        .map_err(|e| anyhow::anyhow!("the labelled set: {e}"))?;
+    let mut out = format!(
+        "extraction, {split} split: {} text(s), {} expected event(s), {} predicted\n\n{:<22} {:>9} {:>7} {:>6}   right / predicted / expected\n",
+        scores.texts,
+        scores.events.expected,
+        scores.events.predicted,
+        "field",
+        "precision",
+        "recall",
+        "F1"
+    );
+    let row = |name: &str, f: &truce_extract::eval::FieldScore| {
+        format!(
+            "{name:<22} {:>9.3} {:>7.3} {:>6.3}   {} / {} / {}\n",
+            f.precision(),
+            f.recall(),
+            f.f1(),
+            f.right,
+            f.predicted,
+            f.expected
+        )
+    };
+    for (name, score) in &scores.fields {
+        out.push_str(&row(name, score));
+    }
+    out.push_str(&row("whole events", &scores.events));
+    out.push_str("\nwhole events: kind, date, place and responsible actor all right, each within the precision stated\n");
+    for miss in &scores.misses {
+        out.push_str(&format!(
+            "\n{}: {}\n  \"{}\"\n",
+            miss.text_id, miss.what, miss.text
+        ));
+    }
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .context("cannot write the scores")?;
+    Ok(0)
+}

@@ -83,6 +83,22 @@ struct EvidenceArgs {
 }
 
 #[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Precision, recall and F1 of `truce extract` per field and for whole events (docs/extraction-eval.md).
+    Extraction {
+        /// Which texts: `dev` (used to write the rules), `test` (not used), or `all`.
+        #[arg(long, default_value = "test", value_parser = ["dev", "test", "all"])]
+        split: String,
+        /// Another labelled set in the same format (default: the one truce ships, crates/truce-extract/eval/).
+        #[arg(long, value_name = "FILE")]
+        set: Option<PathBuf>,
+        /// Also list up to N predictions that were not right, with why.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        errors: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum QuarantineCommand {
     /// List the rows set aside, one per line: run, file, line, field, value and reason.
     List {
@@ -424,6 +440,11 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Measure truce against a labelled set (today: `extraction`, reports read from text).
+    Eval {
+        #[command(subcommand)]
+        command: EvalCommand,
+    },
     /// The rows an import set aside.
     Quarantine {
         #[command(subcommand)]
@@ -717,6 +738,9 @@ fn main() -> ExitCode {
                 output: output.as_deref(),
             })
         })(),
+        Command::Eval {
+            command: EvalCommand::Extraction { split, set, errors },
+        } => extract::eval(&split, set.as_deref(), errors),
         Command::Delete { db, report, note } => store::delete(&db, &report, note.as_deref())
             .and_then(|text| {
                 store::write_stdout(text.as_bytes())?;
@@ -1520,6 +1544,22 @@ fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Resul
         }
         (findings, corroboration) => {
             let mut text = findings.unwrap_or_else(|| format!("report {id}: no finding\n\n"));
+            // Reports read from text: the words behind each field.
+            let members: Vec<&str> = result
+                .incidents
+                .iter()
+                .find(|i| i.id == id || i.reports.iter().any(|r| r == id))
+                .map(|i| i.reports.iter().map(String::as_str).collect())
+                .unwrap_or_else(|| vec![id]);
+            for report in reports
+                .iter()
+                .filter(|r| members.contains(&r.id().as_str()))
+            {
+                if let Some(words) = truce_report::explain::render_text_evidence(report, color) {
+                    text.push_str(&words);
+                    text.push('\n');
+                }
+            }
             text.push_str(&corroboration.unwrap_or_default());
             print_stdout(&text)?;
             Ok(0)

@@ -1981,6 +1981,37 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
         "GeoNames' name for Daraya"
     );
     assert_eq!(barrels["urls"][0], "https://x.com/i/web/status/1");
+    // `truce explain` shows the words behind each field, and that the incident rests on text only.
+    let jsonl = dir.join("reports.jsonl");
+    std::fs::write(&jsonl, stdout(&output)).expect("write the reports");
+    let id = format!(
+        "text:{}",
+        convoy["provenance"]["source_id"].as_str().expect("an id")
+    );
+    let explained = truce(&["explain", SYRIA, &id, "--events", path_str(&jsonl)]);
+    assert_eq!(code(&explained), 0, "{}", stderr(&explained));
+    let words = stdout(&explained);
+    assert!(words.contains("the words behind each field:"), "{words}");
+    assert!(words.contains("kind      \"airstrike\""), "{words}");
+    assert!(
+        words.contains("[at least 12 people have been killed]"),
+        "{words}"
+    );
+    let checked = truce(&[
+        "check",
+        SYRIA,
+        "--events",
+        path_str(&jsonl),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&checked.stdout).expect("check JSON");
+    let incidents = json["incidents"].as_array().expect("incidents");
+    assert!(!incidents.is_empty());
+    assert!(
+        incidents.iter().all(|i| i["text_only"] == true),
+        "every incident here rests on text only"
+    );
     // Stored as import runs; extracted again, nothing is stored twice.
     let db = dir.join("store.db");
     let first = truce(&["extract", path_str(&article), "--db", path_str(&db)]);
@@ -2007,4 +2038,40 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
         stderr(&refused)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `truce eval extraction` scores the shipped labelled set: every field and whole
+/// events, on the split asked for.
+#[test]
+fn eval_extraction_prints_precision_and_recall_per_field() {
+    let output = truce(&["eval", "extraction", "--split", "dev"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("extraction, dev split: 265 text(s), 358 expected event(s)"),
+        "{text}"
+    );
+    for field in [
+        "kind ",
+        "date ",
+        "place ",
+        "responsible ",
+        "killed ",
+        "whole events ",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(field)),
+            "no `{field}` row:\n{text}"
+        );
+    }
+    let whole = text
+        .lines()
+        .find(|l| l.starts_with("whole events"))
+        .expect("whole events");
+    let precision: f64 = whole
+        .split_whitespace()
+        .nth(2)
+        .and_then(|p| p.parse().ok())
+        .expect("a precision");
+    assert!((0.0..=1.0).contains(&precision), "{whole}");
 }

@@ -564,6 +564,7 @@ fn incident_summary(
         independent_sources: 1,
         zones: Vec::new(),
         possible_zones: Vec::new(),
+        text_only: members.iter().all(|&m| reports[m].text.is_some()),
     }
 }
 

@@ -124,6 +124,10 @@ pub struct IncidentSummary {
     /// The zones it may be in, its place being too imprecise to tell.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub possible_zones: Vec<String>,
+    /// Every report behind it was read from news text or posts (`truce extract`):
+    /// no dataset or monitor has it yet, and its findings say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]

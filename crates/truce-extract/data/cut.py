@@ -7,7 +7,8 @@ usage: python3 cut.py SHARED_DATA_DIR OUT_DIR
 - admin1.tsv: one row per first-order administrative unit from Natural Earth's
   admin-1 polygons (public domain): country code, name, its alternate names
   (Natural Earth's `name_alt`, `gn_name`, `name_en`, and the Arabic `name_ar`
-  without the word "محافظة", governorate), and Natural Earth's label point.
+  without the word "محافظة", governorate), Natural Earth's label point, and
+  GeoNames' admin1 code of the unit (Natural Earth's `gn_a1_code`).
 """
 import json
 import os
@@ -38,9 +39,11 @@ for cc, name in (("SY", "syr"), ("UA", "ukr"), ("YE", "yem")):
         if p.get("name_ar"):
             names.append(p["name_ar"].replace("محافظة", "").replace("أوبلاست", "").strip())
         alternates = sorted({n for n in names if n and n != p["name"]})
-        rows.append((cc, p["name"], ",".join(alternates), f'{p["latitude"]:.5f}', f'{p["longitude"]:.5f}'))
+        # GeoNames' admin1 code of the unit (`SY.09`), so a GeoNames place knows its unit.
+        code = (p.get("gn_a1_code") or "").split(".")[-1]
+        rows.append((cc, p["name"], ",".join(alternates), f'{p["latitude"]:.5f}', f'{p["longitude"]:.5f}', code))
 with open(os.path.join(out, "admin1.tsv"), "w", encoding="utf-8") as f:
-    f.write("country\tname\talternatenames\tlatitude\tlongitude\n")
+    f.write("country\tname\talternatenames\tlatitude\tlongitude\tgeonames_admin1\n")
     for row in sorted(rows):
         f.write("\t".join(row) + "\n")
 print(f"{len(rows)} admin-1 units written")

@@ -285,6 +285,35 @@ pub fn find_dates(
                 }
                 _ => None,
             };
+            // "in 4 months", "within 53 days", "during about 20 days", "3 weeks of clashes".
+            let relative = relative.or_else(|| {
+                let (skip, number_at) = match (word, next) {
+                    (
+                        "in" | "within" | "during" | "over" | "for" | "past" | "last",
+                        "about" | "nearly" | "around",
+                    ) => (2, i + 2),
+                    ("in" | "within" | "during" | "over" | "for" | "past" | "last", _) => {
+                        (1, i + 1)
+                    }
+                    _ => (0, i),
+                };
+                let n = tokens.get(number_at)?.number()?;
+                let unit = tokens.get(number_at + 1)?.norm.as_str();
+                let days = match unit {
+                    "day" | "days" => n,
+                    "week" | "weeks" => n * 7,
+                    "month" | "months" => n * 31,
+                    _ => return None,
+                };
+                // A bare "3 weeks" is a stretch of time only before "of" ("3 weeks of clashes").
+                if skip == 0 && tokens.get(number_at + 2).is_none_or(|t| t.norm != "of") {
+                    return None;
+                }
+                let days = i32::try_from(days)
+                    .ok()
+                    .filter(|d| (1..=3660).contains(d))?;
+                Some((span(p.plus(-days), p, DatePrecision::Days), skip + 2))
+            });
             if let Some((date, width)) = relative {
                 push(i, i + width - 1, date, &mut found);
                 i += width;
@@ -303,6 +332,30 @@ pub fn find_dates(
             }
         }
         i += 1;
+    }
+    // "since 23 September 2014", "since February": from then to publication.
+    if let Some(p) = published {
+        for date in &mut found {
+            if date.token > 0 && tokens[date.token - 1].norm == "since" && date.span.first <= p {
+                date.span = span(date.span.first, p, DatePrecision::Days);
+                date.start = tokens[date.token - 1].start;
+            }
+        }
+        for i in 1..tokens.len() {
+            if tokens[i - 1].norm != "since" || found.iter().any(|d| d.token == i) {
+                continue;
+            }
+            if let Some((month, width)) = month_at(tokens, i, months)
+                && let Some(first) = infer_year(month, 1, Some(p)).filter(|d| *d <= p)
+            {
+                found.push(FoundDate {
+                    span: span(first, p, DatePrecision::Days),
+                    start: tokens[i - 1].start,
+                    end: tokens[i + width - 1].end,
+                    token: i - 1,
+                });
+            }
+        }
     }
     found
 }

@@ -47,6 +47,8 @@ pub struct Gazetteer {
     by_fold: HashMap<String, Vec<usize>>,
     /// The most words any name has.
     longest: usize,
+    /// First-order units by (country, GeoNames admin1 code), so a place knows its unit.
+    units: HashMap<(String, String), usize>,
 }
 
 const BUILT_IN_PLACES: &[(&str, &str)] = &[
@@ -102,10 +104,17 @@ pub fn key_of(words: &[String]) -> String {
 /// The transliteration-insensitive key: the name's key without spaces, with the
 /// letters romanisations disagree on folded, doubled letters once.
 pub fn fold_of(key: &str) -> String {
+    fold_with(key, 'a')
+}
+
+/// Arabic's short vowels are written e, i or a ("Jesr" = "Jisr", "Deir" = "Dayr"):
+/// both readings of e give a key.
+fn fold_with(key: &str, e: char) -> String {
     let mut out = String::with_capacity(key.len());
     for ch in key.chars().filter(|c| *c != ' ') {
         let mapped = match ch {
-            'e' | 'a' => 'a',
+            'e' => e,
+            'a' => 'a',
             'o' | 'u' | 'w' => 'u',
             'i' | 'y' => 'i',
             'q' | 'c' | 'k' => 'k',
@@ -161,6 +170,13 @@ impl Gazetteer {
         &self.places[index]
     }
 
+    /// The first-order unit named `name` in `country`.
+    pub fn unit(&self, country: &str, name: &str) -> Option<&Place> {
+        self.places
+            .iter()
+            .find(|p| p.level == PlaceLevel::Admin1 && p.country == country && p.name == name)
+    }
+
     pub fn longest_name(&self) -> usize {
         self.longest
     }
@@ -180,15 +196,17 @@ impl Gazetteer {
             }
         }
         for key in keys {
-            let fold = fold_of(&key);
+            let folds = [fold_with(&key, 'a'), fold_with(&key, 'i')];
             let entry = self.by_key.entry(key).or_default();
             if !entry.contains(&index) {
                 entry.push(index);
             }
-            if fold.chars().count() >= MIN_FOLD {
-                let entry = self.by_fold.entry(fold).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
+            for fold in folds {
+                if fold.chars().count() >= MIN_FOLD {
+                    let entry = self.by_fold.entry(fold).or_default();
+                    if !entry.contains(&index) {
+                        entry.push(index);
+                    }
                 }
             }
         }
@@ -228,6 +246,10 @@ impl Gazetteer {
                 .get(6)
                 .and_then(|f| f.parse::<u64>().ok())
                 .unwrap_or(0);
+            let admin1 = fields
+                .get(5)
+                .and_then(|code| self.units.get(&(country.to_string(), code.to_string())))
+                .map(|&unit| self.places[unit].name.clone());
             let alternates: Vec<String> = fields
                 .get(8)
                 .map(|f| f.split(',').map(str::to_string).collect())
@@ -236,7 +258,7 @@ impl Gazetteer {
                 Place {
                     name: name.to_string(),
                     country: country.to_string(),
-                    admin1: None,
+                    admin1,
                     lat,
                     lon,
                     level: PlaceLevel::Point,
@@ -275,6 +297,10 @@ impl Gazetteer {
                         .collect()
                 })
                 .unwrap_or_default();
+            if let Some(code) = fields.get(5).map(|c| c.trim()).filter(|c| !c.is_empty()) {
+                self.units
+                    .insert((country.to_string(), code.to_string()), self.places.len());
+            }
             self.add(
                 Place {
                     name: name.to_string(),
@@ -302,11 +328,13 @@ impl Gazetteer {
         if let Some(found) = self.by_key.get(&key) {
             return found.clone();
         }
-        let fold = fold_of(&key);
-        if fold.chars().count() >= MIN_FOLD
-            && let Some(found) = self.by_fold.get(&fold)
-        {
-            return found.clone();
+        for e in ['a', 'i'] {
+            let fold = fold_with(&key, e);
+            if fold.chars().count() >= MIN_FOLD
+                && let Some(found) = self.by_fold.get(&fold)
+            {
+                return found.clone();
+            }
         }
         Vec::new()
     }

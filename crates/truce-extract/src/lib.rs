@@ -16,6 +16,7 @@
 
 pub mod casualties;
 pub mod dates;
+pub mod eval;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod read;

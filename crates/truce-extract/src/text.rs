@@ -93,6 +93,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 && chars[j + 1].1.is_alphabetic()
                 && j > i
                 && chars[j - 1].1.is_alphabetic()
+                // The possessive "'s" ends the word: "Kiev's sniper" is Kiev's.
+                && !(matches!(chars[j + 1].1, 's' | 'S')
+                    && chars.get(j + 2).is_none_or(|(_, n)| !n.is_alphanumeric()))
             {
                 j += 1;
             } else if c == ','

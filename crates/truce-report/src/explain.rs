@@ -67,6 +67,12 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
                 incident.reports.join(", "),
                 incident.independent_sources
             );
+            if incident.text_only {
+                let _ = writeln!(
+                    out,
+                    "  evidence:    read from text only (news or posts): no dataset or monitor has it yet"
+                );
+            }
         }
         let _ = writeln!(out, "  reasons (✓ certain, ? possible):");
         for (n, reason) in finding.reasons.iter().enumerate() {
@@ -82,6 +88,95 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
             let _ = writeln!(out, "    {}. {mark} {link}: {}", n + 1, reason.text);
         }
         let _ = writeln!(out);
+    }
+    Some(out)
+}
+
+/// The words behind each field of a report read from text: the sentence with
+/// every span marked (`[words]`, and on a terminal in reverse video too), then
+/// each field with its words and bytes. Colour never carries the meaning alone.
+pub fn render_text_evidence(report: &truce_model::report::Report, color: bool) -> Option<String> {
+    let evidence = report.text.as_ref()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "report {} read from text: {}{}, {}, confidence {}%",
+        report.id(),
+        evidence.document,
+        evidence
+            .published
+            .as_deref()
+            .map_or_else(String::new, |p| format!(" (published {p})")),
+        evidence.lang,
+        evidence.confidence
+    );
+    if let Some(title) = &evidence.title {
+        let _ = writeln!(out, "  title: \"{title}\"");
+    }
+    // The sentence with the spans marked; spans are bytes of the document, the
+    // excerpt starts at `excerpt_start`. Overlapping spans are marked once.
+    let base = evidence.excerpt_start;
+    let sentence = evidence.excerpt.as_str();
+    let mut marked = String::new();
+    let mut at = 0usize;
+    let mut spans: Vec<&truce_model::report::TextSpan> = evidence.spans.iter().collect();
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    for span in &spans {
+        let (Some(start), Some(end)) = (span.start.checked_sub(base), span.end.checked_sub(base))
+        else {
+            continue;
+        };
+        let (start, end) = (start as usize, end as usize);
+        if start < at
+            || end > sentence.len()
+            || !sentence.is_char_boundary(start)
+            || !sentence.is_char_boundary(end)
+        {
+            continue;
+        }
+        marked.push_str(&sentence[at..start]);
+        if color {
+            let _ = write!(marked, "\x1b[7m[{}]\x1b[0m", &sentence[start..end]);
+        } else {
+            let _ = write!(marked, "[{}]", &sentence[start..end]);
+        }
+        at = end;
+    }
+    marked.push_str(&sentence[at.min(sentence.len())..]);
+    let _ = writeln!(out, "  sentence: {marked}");
+    let _ = writeln!(out, "  the words behind each field:");
+    for span in &spans {
+        let words = span
+            .start
+            .checked_sub(base)
+            .zip(span.end.checked_sub(base))
+            .and_then(|(a, b)| sentence.get(a as usize..b as usize))
+            .unwrap_or("?");
+        let _ = writeln!(
+            out,
+            "    {:<9} \"{words}\" (bytes {}..{})",
+            span.field, span.start, span.end
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  read as: {} on {}, {}{}",
+        report.kind,
+        if report.date.is_single_day() {
+            report.date.first.to_string()
+        } else {
+            format!("{} to {}", report.date.first, report.date.last)
+        },
+        report.location.place.as_deref().unwrap_or("no place"),
+        report
+            .casualties
+            .map_or_else(String::new, |c| format!(", {}", deaths(&c)))
+    );
+    for hedge in &evidence.hedges {
+        let _ = writeln!(out, "  hedge: \"{hedge}\" lowers the confidence");
+    }
+    for note in &evidence.notes {
+        let _ = writeln!(out, "  note: {note}");
     }
     Some(out)
 }

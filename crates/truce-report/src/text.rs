@@ -204,6 +204,12 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             if let Some(summary) = &incident.summary {
                 let _ = writeln!(out, "    \"{}\"", summary);
             }
+            if incident.text_only {
+                let _ = writeln!(
+                    out,
+                    "    read from text only (news or posts): no dataset or monitor has it yet"
+                );
+            }
             if incident.reports.len() > 1 {
                 let grade = serde_json::to_value(incident.grade)
                     .ok()
