@@ -178,3 +178,76 @@ pub fn eval(split: &str, set: Option<&Path>, errors: usize) -> Result<u8> {
         .context("cannot write the scores")?;
     Ok(0)
 }
+
+/// The hashtags and the kinds of event read from posts, per day of publication
+/// (`truce timeline --posts`). A post counts once per hashtag and per kind;
+/// hashtags are counted without case (`#Aleppo` = `#aleppo`), shown as first written.
+pub fn trends(
+    files: &[PathBuf],
+    agreement: &Agreement,
+) -> Result<Vec<truce_engine::timeline::Trend>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let extractor = Extractor::new(Gazetteer::builtin(), Some(agreement));
+    let mut counts: BTreeMap<(Day, &'static str, String), (String, u64)> = BTreeMap::new();
+    let mut undated = 0u64;
+    for path in files {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read `{name}`"))?;
+        let summary = read(
+            &name,
+            std::io::BufReader::new(file),
+            &ReadOptions::default(),
+            &mut |document| {
+                let Some(day) = document.published else {
+                    undated += 1;
+                    return;
+                };
+                let tags: BTreeSet<(String, String)> = document
+                    .hashtags
+                    .iter()
+                    .map(|t| (t.to_lowercase(), format!("#{t}")))
+                    .collect();
+                for (key, shown) in tags {
+                    counts.entry((day, "hashtag", key)).or_insert((shown, 0)).1 += 1;
+                }
+                let kinds: BTreeSet<String> = extractor
+                    .extract(&document)
+                    .reports
+                    .into_iter()
+                    .map(|r| r.kind)
+                    .collect();
+                for kind in kinds {
+                    counts
+                        .entry((day, "kind", kind.clone()))
+                        .or_insert((kind, 0))
+                        .1 += 1;
+                }
+            },
+        )?;
+        for aside in &summary.set_aside {
+            eprintln!(
+                "warning: `{}` line {}: set aside: {}",
+                aside.file, aside.line, aside.reason
+            );
+        }
+    }
+    if undated > 0 {
+        eprintln!(
+            "warning: {undated} post(s) without a publication day are not counted in the trends"
+        );
+    }
+    Ok(counts
+        .into_iter()
+        .map(
+            |((day, what, _), (key, posts))| truce_engine::timeline::Trend {
+                day,
+                what: what.to_string(),
+                key,
+                posts,
+            },
+        )
+        .collect())
+}

@@ -511,6 +511,9 @@ enum Command {
         /// The weekly CSV per party (default) or per zone of the agreement.
         #[arg(long, value_enum, default_value_t = TimelineBy::Party)]
         by: TimelineBy,
+        /// Posts or news (as `truce extract` reads them): hashtags and kinds of event per day, beside the evidence.
+        #[arg(long, value_name = "FILE")]
+        posts: Vec<PathBuf>,
     },
     /// Write the check's incidents or findings (or the reports) for other tools, to stdout or a file.
     Export {
@@ -915,6 +918,7 @@ fn main() -> ExitCode {
             figures,
             country,
             by,
+            posts,
         } => timeline(
             &agreement,
             &evidence,
@@ -923,6 +927,7 @@ fn main() -> ExitCode {
             chart.as_deref(),
             figures.as_deref(),
             country.as_deref(),
+            &posts,
             color,
         ),
         Command::Export {
@@ -1375,11 +1380,13 @@ fn timeline(
     chart: Option<&Path>,
     figures: Option<&Path>,
     country: Option<&str>,
+    posts: &[PathBuf],
     color: bool,
 ) -> Result<u8> {
     let Checked {
         agreement, result, ..
     } = checked(path, evidence, color)?;
+    let trends = extract::trends(posts, &agreement)?;
     let mut shown = Vec::new();
     if let Some(file) = figures {
         let name = file.display().to_string();
@@ -1418,6 +1425,9 @@ fn timeline(
             .collect();
     }
     let mut t = truce_engine::timeline::timeline(&agreement, &result, &shown);
+    if !posts.is_empty() {
+        t.set_trends(trends);
+    }
     if let Some(db) = &evidence.db {
         // The agreement's life as the store's ledger records it.
         let mut store = truce_store::Store::open(db)?;

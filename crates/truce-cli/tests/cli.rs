@@ -2075,3 +2075,72 @@ fn eval_extraction_prints_precision_and_recall_per_field() {
         .expect("a precision");
     assert!((0.0..=1.0).contains(&precision), "{whole}");
 }
+
+/// `truce timeline --posts`: hashtags and the kinds of event read from posts, per
+/// day, beside the curated events (a post counts once per hashtag, without case).
+#[test]
+fn the_timeline_shows_what_posts_talked_of_each_day() {
+    let dir = temp_dir("trends");
+    let posts = dir.join("posts.jsonl");
+    std::fs::write(
+        &posts,
+        "{\"id\":\"1\",\"text\":\"#AleppoIsBurning barrel bombs on Aleppo again #Aleppo\",\"created_at\":\"2016-09-23T08:00:00Z\"}\n\
+         {\"id\":\"2\",\"text\":\"#aleppoisburning airstrikes hit Aleppo hospitals\",\"created_at\":\"2016-09-23T09:00:00Z\"}\n\
+         {\"id\":\"3\",\"text\":\"Clashes in Daraa #Daraa #AleppoIsBurning\",\"created_at\":\"2016-09-24T09:00:00Z\"}\n\
+         {\"id\":\"4\",\"text\":\"no date here #Idlib\"}\n",
+    )
+    .expect("write the posts");
+    let output = truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--posts",
+        path_str(&posts),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("IN POSTS AND NEWS"), "{text}");
+    let line = |day: &str, key: &str| {
+        text.lines()
+            .find(|l| l.contains(day) && l.contains(&format!(" {key} ")))
+            .map(|l| l.split_whitespace().rev().nth(1).unwrap_or("").to_string())
+    };
+    assert_eq!(
+        line("2016-09-23", "#AleppoIsBurning").as_deref(),
+        Some("2"),
+        "{text}"
+    );
+    assert_eq!(
+        line("2016-09-23", "air-strike").as_deref(),
+        Some("2"),
+        "{text}"
+    );
+    assert_eq!(
+        line("2016-09-24", "armed-clash").as_deref(),
+        Some("1"),
+        "{text}"
+    );
+    assert!(
+        stderr(&output).contains("1 post(s) without a publication day"),
+        "{}",
+        stderr(&output)
+    );
+    let json = truce(&[
+        "timeline",
+        SYRIA,
+        "--events",
+        SYRIA_EVENTS,
+        "--posts",
+        path_str(&posts),
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let trends = value["trends"].as_array().expect("trends");
+    assert!(trends.iter().any(|t| t["what"] == "hashtag"
+        && t["key"] == "#Daraa"
+        && t["day"] == "2016-09-24"
+        && t["posts"] == 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

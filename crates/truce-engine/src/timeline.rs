@@ -96,6 +96,22 @@ pub struct Timeline {
     pub steps: Vec<StepWindow>,
     /// Figures for the years of the evidence (displacement…), by country, year and what.
     pub figures: Vec<Figure>,
+    /// What posts and news talked about, per day (`truce timeline --posts`): hashtags
+    /// and the kinds of event read from them, beside the curated evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trends: Vec<Trend>,
+}
+
+/// How often something came up in posts on one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Trend {
+    pub day: Day,
+    /// `hashtag` or `kind` (an event kind read from the posts' words).
+    pub what: String,
+    /// The hashtag as first written (`#AleppoIsBurning`), or the kind's id.
+    pub key: String,
+    /// Posts that day with it (a post counts once per hashtag or kind).
+    pub posts: u64,
 }
 
 /// The chronology's order: by day, then by what happened and its words, so the
@@ -105,6 +121,19 @@ fn sort_chronology(chronology: &mut [Entry]) {
 }
 
 impl Timeline {
+    /// Sets the day-by-day trends of posts, in order: by day, then the most talked-of first.
+    pub fn set_trends(&mut self, mut trends: Vec<Trend>) {
+        trends.sort_by(|a, b| {
+            (a.day, &a.what, std::cmp::Reverse(a.posts), &a.key).cmp(&(
+                b.day,
+                &b.what,
+                std::cmp::Reverse(b.posts),
+                &b.key,
+            ))
+        });
+        self.trends = trends;
+    }
+
     /// Adds dated entries from outside the check (the ledger's record of versions,
     /// resolutions and releases) to the chronology, in its order.
     pub fn add_to_chronology(&mut self, entries: impl IntoIterator<Item = Entry>) {
@@ -329,6 +358,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         weekly_by_zone,
         steps,
         figures,
+        trends: Vec::new(),
     }
 }
 

@@ -82,6 +82,33 @@ pub fn render_text(t: &Timeline) -> String {
             );
         }
     }
+    if !t.trends.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nIN POSTS AND NEWS (per day: posts with each hashtag and each kind of event read from them; the five most frequent of each)"
+        );
+        let mut day = None;
+        let mut shown = (0, 0);
+        for trend in &t.trends {
+            if day != Some(trend.day) {
+                day = Some(trend.day);
+                shown = (0, 0);
+            }
+            let count = if trend.what == "hashtag" {
+                &mut shown.0
+            } else {
+                &mut shown.1
+            };
+            *count += 1;
+            if *count <= 5 {
+                let _ = writeln!(
+                    out,
+                    "  {}  {:<8} {:<32} {:>6} post(s)",
+                    trend.day, trend.what, trend.key, trend.posts
+                );
+            }
+        }
+    }
     out
 }
 
