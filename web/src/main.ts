@@ -449,6 +449,7 @@ async function showIncident(id: string): Promise<void> {
   };
   fact("date", incident.date.first === incident.date.last ? incident.date.first : `${incident.date.first} – ${incident.date.last}`);
   fact("grade", `${incident.grade} (${incident.independent_sources})`);
+  if (incident.text_only) fact("evidence", label("text-only"));
   if (incident.casualties) {
     const c = incident.casualties;
     fact("deaths", `${c.best} (${c.low}–${c.high})`);

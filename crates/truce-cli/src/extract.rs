@@ -59,11 +59,21 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
     let mut any_set_aside = false;
     for path in args.files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
+        // Read as a stream (a post export can be hundreds of megabytes), hashed on the way.
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read `{name}`"))?;
+        let mut hashed = Hashed {
+            inner: file,
+            hasher: sha2::Sha256::default(),
+            size: 0,
+        };
+        // Reports are written as they are read; only a store needs them all at once.
+        let keep = store.is_some();
         let mut reports = Vec::new();
+        let mut report_count = 0usize;
         let mut skipped = Vec::new();
+        let mut skipped_count = 0usize;
         let mut write_error = None;
-        let summary = read(&name, &bytes[..], &options, &mut |document| {
+        let summary = read(&name, &mut hashed, &options, &mut |document| {
             let extracted = extractor.extract(&document);
             for report in &extracted.reports {
                 if write_error.is_none()
@@ -74,8 +84,18 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
                     write_error = Some(e);
                 }
             }
-            reports.extend(extracted.reports);
-            skipped.extend(extracted.skipped);
+            report_count += extracted.reports.len();
+            if keep {
+                reports.extend(extracted.reports);
+            }
+            skipped_count += extracted.skipped.len();
+            // The first notes are shown; the rest are counted.
+            skipped.extend(
+                extracted
+                    .skipped
+                    .into_iter()
+                    .take(20usize.saturating_sub(skipped.len())),
+            );
         })?;
         if let Some(e) = write_error {
             return Err(e.context("cannot write the reports"));
@@ -102,8 +122,8 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
                 .collect();
             let meta = truce_store::FileMeta {
                 name: name.clone(),
-                sha256: truce_store::sha256_hex(&bytes),
-                size: bytes.len() as u64,
+                sha256: format!("{:x}", sha2::Digest::finalize(hashed.hasher.clone())),
+                size: hashed.size,
                 format: format!("text-{}", summary.format.unwrap_or("text")),
             };
             let run = store.import_all(&meta, &reports, &problems, &[], &crate::store::now())?;
@@ -116,11 +136,11 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
             "{name}: {} document(s) read ({}), {} report(s), {} sentence(s) naming an event left without a report, {} post(s) set aside{stored}",
             summary.documents,
             summary.format.unwrap_or("text"),
-            reports.len(),
-            skipped.len(),
+            report_count,
+            skipped_count,
             summary.set_aside.len()
         );
-        for skip in skipped.iter().take(20) {
+        for skip in &skipped {
             eprintln!(
                 "  note: {} bytes {}..{}: {}",
                 skip.document, skip.start, skip.end, skip.reason
@@ -250,4 +270,20 @@ pub fn trends(
             },
         )
         .collect())
+}
+
+/// A reader that hashes and counts what passes through it.
+struct Hashed<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+    size: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
 }

@@ -30,13 +30,14 @@ pub(crate) fn read_feed(
     let mut item: Option<Item> = None;
     // The element whose text is being read, inside an item.
     let mut field: Option<String> = None;
-    let line_at = |offset: u64| {
-        xml.as_bytes()[..(offset as usize).min(xml.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1
-    };
+    // Where each line ends, found once: an item's line is then a binary search.
+    let line_ends: Vec<usize> = xml
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_at = |offset: u64| line_ends.partition_point(|&end| end < offset as usize) as u64 + 1;
     loop {
         let position = reader.buffer_position();
         let event = reader.read_event().map_err(|e| ReadError::Line {
@@ -156,7 +157,8 @@ fn document(file: &str, item: Item, options: &ReadOptions) -> Document {
         &item.content
     });
     let mut text = String::new();
-    if !title.is_empty() {
+    // A description that repeats the title starts the text itself.
+    if !title.is_empty() && !body.starts_with(&title) {
         text.push_str(&title);
         text.push('\n');
     }

@@ -225,6 +225,9 @@ pub struct IncidentWire {
     /// `single-source`, `corroborated` or `contested`.
     pub grade: String,
     pub independent_sources: u32,
+    /// Every report behind it was read from news text or posts: no dataset or
+    /// monitor has it yet.
+    pub text_only: bool,
     pub zones: Vec<String>,
     pub possible_zones: Vec<String>,
     /// How many reports it rests on.
@@ -310,6 +313,7 @@ pub fn incident_wire(
         summary,
         grade: kebab(&incident.grade),
         independent_sources: incident.independent_sources,
+        text_only: incident.text_only,
         zones: incident.zones.clone(),
         possible_zones: incident.possible_zones.clone(),
         report_count: incident.reports.len(),
