@@ -450,7 +450,15 @@ impl Extractor {
             while words.get(next).is_some_and(|t| {
                 matches!(
                     t.norm.as_str(),
-                    "s" | "organization" | "organisation" | "group"
+                    "s" | "organization"
+                        | "organisation"
+                        | "group"
+                        | "continue"
+                        | "continues"
+                        | "continued"
+                        | "to"
+                        | "also"
+                        | "again"
                 )
             }) {
                 next += 1;
@@ -469,7 +477,8 @@ impl Extractor {
                 || means_follows
                 || (lang == Lang::En
                     && a + 1 < words.len()
-                    && words.get(*b).is_some_and(|t| t.norm == "led"))
+                    && (words.get(*b).is_some_and(|t| t.norm == "led")
+                        || words[b - 1].norm == "led"))
             {
                 Role::Initiator
             } else if before.is_some_and(|w| TARGET_BEFORE_EN.contains(&w))
@@ -530,10 +539,20 @@ impl Extractor {
         {
             side.role = Role::Initiator;
         }
-        // "between A and B": neither is said to have acted.
-        if words.iter().any(|t| t.norm == "between") {
+        // "between A and B": neither of those two is said to have acted.
+        if let Some(between) = words.iter().position(|t| t.norm == "between") {
+            let within: Vec<&str> = actors
+                .iter()
+                .filter(|(_, a, _)| *a > between && *a <= between + 8)
+                .map(|(actor, _, _)| actor.name.as_str())
+                .collect();
             for side in &mut sides {
-                if side.role == Role::Initiator {
+                if side.role == Role::Initiator
+                    && side
+                        .names
+                        .first()
+                        .is_some_and(|n| within.contains(&n.as_str()))
+                {
                     side.role = Role::Unknown;
                 }
             }
