@@ -33,12 +33,17 @@ monitor=$("$truce" tokens create --user monitor --db "$db" 2>/dev/null)
 TRUCE_LOG=warn "$truce" serve --db "$db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-address=""
-for _ in $(seq 1 300); do
-  address=$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | sed 's|listening on http://||' || true)
-  [ -n "$address" ] && break
-  sleep 0.1
-done
+# The address a started server says it listens on (its log), waiting up to $2 tenths of a second.
+listening_on() {
+  local log=$1 tries=$2 found=""
+  for _ in $(seq 1 "$tries"); do
+    found=$(grep -o 'listening on http://[0-9.:]*' "$log" | sed 's|listening on http://||' || true)
+    [ -n "$found" ] && break
+    sleep 0.1
+  done
+  echo "$found"
+}
+address=$(listening_on "$work/serve.log" 300)
 [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$work/serve.log" >&2; exit 2; }
 "$truce" ledger checkpoint "$agreement" --db "$db" --key "$work/mission.key" >/dev/null
 TRUCE_BIN="$(cd "$(dirname "$truce")" && pwd)/$(basename "$truce")" TRUCE_MISSION_KEY="$mission_public" \
@@ -56,12 +61,7 @@ many=$work/many.db
 many_token=$("$truce" tokens create --user analyst --db "$many" 2>/dev/null)
 TRUCE_LOG=warn "$truce" serve --db "$many" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve-many.log" &
 server=$!
-address=""
-for _ in $(seq 1 1200); do
-  address=$(grep -o 'listening on http://[0-9.:]*' "$work/serve-many.log" | sed 's|listening on http://||' || true)
-  [ -n "$address" ] && break
-  sleep 0.1
-done
+address=$(listening_on "$work/serve-many.log" 1200)
 [ -n "$address" ] || { echo "error: the server with 100,000 incidents did not start" >&2; cat "$work/serve-many.log" >&2; exit 2; }
 mkdir -p web/e2e/screenshots
 node web/e2e/frames.mjs "http://$address" "$many_token" 6 100000 | tee web/e2e/screenshots/frames.json

@@ -23,6 +23,17 @@ use truce_model::kind::Taxonomy;
 use truce_model::report::{LocationPrecision, Report, Role};
 use truce_model::time::Day;
 
+/// The fields scored, in the order they are shown.
+const FIELDS: [&str; 7] = [
+    "kind",
+    "kind (exact depth)",
+    "date",
+    "place",
+    "place (same level)",
+    "responsible",
+    "killed",
+];
+
 /// The labelled set that ships with truce.
 pub const LABELLED_SET: &str = include_str!("../eval/labelled.jsonl");
 
@@ -231,15 +242,7 @@ pub fn evaluate(
     let taxonomy = Taxonomy::built_in();
     let gazetteer = extractor.gazetteer();
     let mut out = Evaluation::default();
-    for name in [
-        "kind",
-        "kind (exact depth)",
-        "date",
-        "place",
-        "place (same level)",
-        "responsible",
-        "killed",
-    ] {
+    for name in FIELDS {
         field(&mut out.fields, name);
     }
     for (n, line) in set.lines().enumerate() {
@@ -276,15 +279,7 @@ pub fn evaluate(
         // Expected counts per field.
         for expected in &text.events {
             out.events.expected += 1;
-            for name in [
-                "kind",
-                "kind (exact depth)",
-                "date",
-                "place",
-                "place (same level)",
-                "responsible",
-                "killed",
-            ] {
+            for name in FIELDS {
                 let states = match name {
                     "place" | "place (same level)" => expected.place.is_some(),
                     "responsible" => expected.responsible.is_some(),
@@ -325,15 +320,7 @@ pub fn evaluate(
                 "killed" => report.casualties.is_some(),
                 _ => true,
             };
-            for name in [
-                "kind",
-                "kind (exact depth)",
-                "date",
-                "place",
-                "place (same level)",
-                "responsible",
-                "killed",
-            ] {
+            for name in FIELDS {
                 if states(name) {
                     field(&mut out.fields, name).predicted += 1;
                 }
