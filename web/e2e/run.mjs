@@ -34,8 +34,10 @@ const browser = await chromium.launch({
   ],
 });
 
-async function session(token, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/** A new browser context and page whose console errors and off-machine requests
+ * are collected: the network is cut, so anything not for this machine is refused. */
+async function watchedPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   const errors = [];
   const offsite = [];
@@ -43,15 +45,20 @@ async function session(token, name) {
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(String(error)));
-  // The network is cut: anything not for this machine is refused and counted.
   await context.route("**/*", (route) => {
-    const host = new URL(route.request().url()).hostname;
-    if (host === "127.0.0.1" || host === "localhost" || route.request().url().startsWith("blob:") || route.request().url().startsWith("data:")) {
+    const address = route.request().url();
+    const host = new URL(address).hostname;
+    if (host === "127.0.0.1" || host === "localhost" || address.startsWith("blob:") || address.startsWith("data:")) {
       return route.continue();
     }
-    offsite.push(route.request().url());
+    offsite.push(address);
     return route.abort();
   });
+  return { context, page, errors, offsite };
+}
+
+async function session(token, name) {
+  const { context, page, errors, offsite } = await watchedPage();
   const started = Date.now();
   await page.goto(url);
   await page.fill("#token", token);
@@ -177,21 +184,7 @@ async function session(token, name) {
 // entries with what is withheld from the public, and a bundle anyone downloads and
 // verifies with truce alone.
 {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  const offsite = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(String(error)));
-  await context.route("**/*", (route) => {
-    const address = route.request().url();
-    const host = new URL(address).hostname;
-    if (host === "127.0.0.1" || host === "localhost" || address.startsWith("blob:") || address.startsWith("data:")) return route.continue();
-    offsite.push(address);
-    return route.abort();
-  });
+  const { context, page, errors, offsite } = await watchedPage({ acceptDownloads: true });
   await page.goto(url);
   await page.click("#public");
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });

@@ -69,7 +69,7 @@ const MONTHS_AR: &[(&str, u32)] = &[
     ("نوفمبر", 11),
     ("ديسمبر", 12),
 ];
-const WEEKDAYS_EN: &[&str] = &[
+pub(crate) const WEEKDAYS_EN: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",

@@ -705,7 +705,10 @@ impl Extractor {
                 if taken.iter().any(|(a, b)| *a < i + width && i < *b) {
                     continue;
                 }
-                if width == 1 && NOT_PLACES_EN.contains(&words[i].norm.as_str()) {
+                if width == 1
+                    && (NOT_PLACES_EN.contains(&words[i].norm.as_str())
+                        || crate::dates::WEEKDAYS_EN.contains(&words[i].norm.as_str()))
+                {
                     continue;
                 }
                 let mut names: Vec<String> =
@@ -729,10 +732,9 @@ impl Extractor {
                 let before = i.checked_sub(1).map(|j| words[j].norm.as_str());
                 let cued = before.is_some_and(|w| self.place_cues.contains(w));
                 // In English a place is a name: written with a capital, or right after a place word.
-                let article_then_name = matches!(
-                    words[i].norm.as_str(),
-                    "al" | "el" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an"
-                ) && width > 1
+                let article_then_name = truce_model::names::ARTICLES
+                    .contains(&words[i].norm.as_str())
+                    && width > 1
                     && words[i + 1].capitalized;
                 let looks_like_a_name =
                     lang == Lang::Ar || words[i].capitalized || article_then_name;
@@ -769,14 +771,7 @@ impl Extractor {
                 None => i += 1,
             }
         }
-        let unknown = Location {
-            point: None,
-            precision: LocationPrecision::Unknown,
-            place: None,
-            admin1: None,
-            admin2: None,
-            country: None,
-        };
+        let unknown = Location::unknown();
         // The most precise level named, nearest the kind's words.
         let Some((first, width, candidates, admin)) = found
             .into_iter()

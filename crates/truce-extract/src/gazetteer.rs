@@ -77,10 +77,8 @@ const COUNTRIES: &[(&str, &str, f64, f64, &[&str])] = &[
     ("YE", "Yemen", 15.6, 48.0, &["Yemen", "اليمن"]),
 ];
 
-/// Words dropped from a name's key: the Arabic article in its romanisations.
-const ARTICLES: &[&str] = &[
-    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath",
-];
+// Words dropped from a name's key: the Arabic article in its romanisations.
+use truce_model::names::ARTICLES;
 
 /// The key of a name's words: normalised, without articles, the Arabic `ال` off.
 pub fn key_of(words: &[String]) -> String {

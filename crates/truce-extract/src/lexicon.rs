@@ -863,7 +863,8 @@ pub const NUMBER_WORDS_AR: &[(&str, u64)] = &[
     ("مئات", 200),
 ];
 
-/// Words that are never places, though a gazetteer's spelling may fold to them.
+/// Words that are never places, though a gazetteer's spelling may fold to them
+/// (nor are the days of the week, `dates::WEEKDAYS_EN`).
 pub const NOT_PLACES_EN: &[&str] = &[
     "syrian",
     "russian",
@@ -885,13 +886,6 @@ pub const NOT_PLACES_EN: &[&str] = &[
     "international",
     "united",
     "nations",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "observatory",
     "human",
     "rights",

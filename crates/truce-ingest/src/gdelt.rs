@@ -435,14 +435,7 @@ impl GdeltReader {
             )
         })?;
         let Some(precision) = precision else {
-            return Ok(Location {
-                point: None,
-                precision: LocationPrecision::Unknown,
-                place: None,
-                admin1: None,
-                admin2: None,
-                country: None,
-            });
+            return Ok(Location::unknown());
         };
         let lat = parse::degrees(row.get(c.geo_lat), 90.0).ok_or_else(|| {
             row.problem(

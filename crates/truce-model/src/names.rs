@@ -19,7 +19,8 @@ use unicode_normalization::char::is_combining_mark;
 /// Shortest exact key (in characters) for which the transliteration key is used.
 pub const MIN_FOLD_LENGTH: usize = 6;
 
-const ARTICLES: &[&str] = &[
+/// The Arabic article in its romanisations ("al-", "ash-", "ad-" …), as words.
+pub const ARTICLES: &[&str] = &[
     "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ul", "ud", "us", "ut",
 ];
 

@@ -132,6 +132,20 @@ pub struct Location {
     pub country: Option<String>,
 }
 
+impl Location {
+    /// Not located at all: no point, no name.
+    pub fn unknown() -> Location {
+        Location {
+            point: None,
+            precision: LocationPrecision::Unknown,
+            place: None,
+            admin1: None,
+            admin2: None,
+            country: None,
+        }
+    }
+}
+
 /// What sort of actor a side is, as far as the source says.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
