@@ -9,6 +9,15 @@ Usage (from the repository root, with the shared data beside it):
         --wiki    ../shared/data/news-text-wikipedia-current-events/headlines_2016_syria_ukraine.tsv \
         --out     crates/truce-extract/eval/candidates.jsonl
 
+Holdout split (texts in neither dev nor test; the same rules, continuing each stratum after the
+texts already in candidates.jsonl):
+
+    python3 crates/truce-extract/eval/select.py \
+        --syria   ../shared/data/ucdp-ged-syria/ged191_syria_2016-2019.csv \
+        --ukraine ../shared/data/ucdp-ged-ukraine/ged_ukraine_2014-2022.csv \
+        --holdout 190 50 --exclude crates/truce-extract/eval/candidates.jsonl \
+        --out-holdout crates/truce-extract/eval/holdout-candidates.jsonl
+
 Writes one JSON object per selected text (id, split, source, published, text, stratum and the
 GED row's coded fields).  The event labels themselves were written by hand on top of this list.
 
@@ -34,6 +43,10 @@ Rules (also described in README.md):
     with 0 and so put nearly all of them in one split.)
   * split = "dev" if the first hex digit of sha256(text) (UTF-8, unsalted) is 0-9, "test" if a-f.
   * the 9 Wikipedia items are all taken; id wiki-<date>-<n> (n = 1.. in file order within a date).
+  * --holdout N_SYRIA N_UKRAINE: every text of --exclude is removed from the pools, then the same
+    quotas (square root of what each stratum still holds) and the same salted order pick the next
+    texts; HOLDOUT_GENERIC (Syria 3, Ukraine 2) generic titles are kept; every text gets split
+    "holdout" (the sha256 rule does not apply).  No Wikipedia items.
 """
 import argparse
 import collections
@@ -48,6 +61,7 @@ SALT = "truce-eval-select\n"
 N_SYRIA = 330
 N_UKRAINE = 70
 GENERIC_MAX = {"syria": 5, "ukraine": 3}
+HOLDOUT_GENERIC = [3, 2]  # generic titles kept in the holdout split (Syria, Ukraine), as few as in the original
 
 
 def sha(s):
@@ -211,7 +225,10 @@ def ged_fields(r):
     }
 
 
-def select(path, country, n_total):
+def select(path, country, n_total, exclude=frozenset(), n_generic=None, split=None):
+    """Select n_total texts of one country.  exclude: texts already taken (they are skipped, so the
+    next texts of each stratum in salted-hash order are taken); n_generic: how many generic titles
+    to keep (default GENERIC_MAX); split: a fixed split for every chosen text (default: sha256 rule)."""
     by_text = read_ged(path, country)
     generic, strata, stats = [], collections.defaultdict(list), collections.Counter()
     for text, r in by_text.items():
@@ -219,16 +236,22 @@ def select(path, country, n_total):
         d = dropped(text)
         if is_generic(text, fam):
             if d in (None, "short"):
-                generic.append(text)
+                if text in exclude:
+                    stats["excluded"] += 1
+                else:
+                    generic.append(text)
             else:
                 stats["drop-" + d] += 1
             continue
         if d:
             stats["drop-" + d] += 1
             continue
+        if text in exclude:
+            stats["excluded"] += 1
+            continue
         strata[(r["year"], fam)].append(text)
     order = lambda t: sha(SALT + t)
-    n_gen = min(GENERIC_MAX[country], len(generic))
+    n_gen = min(GENERIC_MAX[country] if n_generic is None else n_generic, len(generic))
     chosen = [(t, "generic") for t in sorted(generic, key=order)[:n_gen]]
     n_rest = n_total - n_gen
     years = collections.Counter()
@@ -247,7 +270,7 @@ def select(path, country, n_total):
         r = by_text[t]
         out.append({
             "id": "ged-%s-%s" % (country, r["id"]),
-            "split": split_of(t),
+            "split": split_of(t) if split is None else split,
             "source": src,
             "published": r["source_date"].split(";")[0].strip()[:10],
             "lang": "en",
@@ -278,13 +301,53 @@ def read_wiki(path):
     return out
 
 
+def write(path, items):
+    with open(path, "w", encoding="utf-8") as f:
+        for it in items:
+            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+
+
+def holdout(a):
+    """The holdout split: the same drops, strata, square-root quotas and salted-hash order, over the
+    texts that are not in --exclude (so each stratum continues where the first selection stopped).
+    Every chosen text gets split "holdout"."""
+    n_syria, n_ukraine = a.holdout
+    exclude = set()
+    for line in open(a.exclude, encoding="utf-8"):
+        exclude.add(json.loads(line)["text"])
+    n_gen = {"syria": a.holdout_generic[0], "ukraine": a.holdout_generic[1]}
+    items = []
+    for country, path, n in (("syria", a.syria, n_syria), ("ukraine", a.ukraine, n_ukraine)):
+        got = select(path, country, n, exclude=exclude, n_generic=n_gen[country], split="holdout")
+        assert not any(it["text"] in exclude for it in got)
+        items += got
+    items.sort(key=lambda x: x["id"])
+    write(a.out_holdout, items)
+    c = collections.Counter((x["source"], x["split"]) for x in items)
+    for k in sorted(c):
+        print(k, c[k], file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--syria", required=True)
     ap.add_argument("--ukraine", required=True)
-    ap.add_argument("--wiki", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--wiki", help="required unless --holdout")
+    ap.add_argument("--out", help="required unless --holdout")
+    ap.add_argument("--holdout", nargs=2, type=int, metavar=("N_SYRIA", "N_UKRAINE"),
+                    help="select a holdout split of this many texts instead (needs --exclude and --out-holdout)")
+    ap.add_argument("--holdout-generic", nargs=2, type=int, metavar=("G_SYRIA", "G_UKRAINE"),
+                    default=HOLDOUT_GENERIC, help="generic titles kept in the holdout (default %(default)s)")
+    ap.add_argument("--exclude", help="candidates.jsonl of the earlier selection; its texts are skipped")
+    ap.add_argument("--out-holdout")
     a = ap.parse_args()
+    if a.holdout:
+        if not (a.exclude and a.out_holdout):
+            ap.error("--holdout needs --exclude and --out-holdout")
+        holdout(a)
+        return
+    if not (a.wiki and a.out):
+        ap.error("--wiki and --out are required")
     items = select(a.syria, "syria", N_SYRIA) + select(a.ukraine, "ukraine", N_UKRAINE) + read_wiki(a.wiki)
     items.sort(key=lambda x: x["id"])
     with open(a.out, "w", encoding="utf-8") as f:

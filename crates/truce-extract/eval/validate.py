@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Check labelled.jsonl: schema, id order, kind/actor ids, dates, and that every *_words value is an
-exact (case-sensitive) substring of the text.  Prints the byte offset of the first occurrence and
+exact (case-sensitive) substring of the text.  Split "dev"/"test" follows the sha256 rule; split
+"holdout" is allowed only for texts listed (same id and text) in holdout-candidates.jsonl, which must
+share no text with candidates.jsonl.  Prints the byte offset of the first occurrence and
 warns when a *_words value occurs more than once (the first occurrence is the one that counts).
 Usage: python3 validate.py [labelled.jsonl]"""
 import json, re, sys, datetime, hashlib
@@ -29,18 +31,35 @@ EVENT_KEYS = {"kind", "kind_words", "date", "date_words", "place", "place_words"
               "target", "target_words", "killed", "killed_words", "hedged", "hedge_words", "note"}
 TOP_KEYS = {"id", "split", "source", "published", "lang", "text", "events", "ged"}
 
+def load_candidates(path):
+    try:
+        return {o["id"]: o["text"] for o in map(json.loads, open(path, encoding="utf-8"))}
+    except FileNotFoundError:
+        return {}
+
 def main(path):
     errs, warns, n_ev = [], [], 0
     ids = []
+    here = path.rsplit("/", 1)[0] if "/" in path else "."
+    holdout = load_candidates(here + "/holdout-candidates.jsonl")
+    devtest = load_candidates(here + "/candidates.jsonl")
+    shared = set(holdout.values()) & set(devtest.values())
+    if shared: errs.append("holdout-candidates.jsonl shares %d texts with candidates.jsonl" % len(shared))
+    splits = {}
     for ln, line in enumerate(open(path, encoding="utf-8"), 1):
         o = json.loads(line)
         where = o.get("id", "line %d" % ln)
         ids.append(o["id"])
         if set(o) - TOP_KEYS or not {"id", "split", "source", "published", "lang", "text", "events"} <= set(o):
             errs.append("%s: top-level keys %s" % (where, sorted(o)))
-        if o["split"] not in ("dev", "test"): errs.append("%s: split" % where)
-        want = "dev" if hashlib.sha256(o["text"].encode("utf-8")).hexdigest()[0] in "0123456789" else "test"
-        if o["split"] != want: errs.append("%s: split %s but sha256 rule gives %s" % (where, o["split"], want))
+        splits[o["split"]] = splits.get(o["split"], 0) + 1
+        if o["split"] not in ("dev", "test", "holdout"): errs.append("%s: split" % where)
+        if o["split"] == "holdout":
+            if holdout.get(o["id"]) != o["text"]: errs.append("%s: split holdout but not listed in holdout-candidates.jsonl" % where)
+        else:
+            want = "dev" if hashlib.sha256(o["text"].encode("utf-8")).hexdigest()[0] in "0123456789" else "test"
+            if o["split"] != want: errs.append("%s: split %s but sha256 rule gives %s" % (where, o["split"], want))
+            if o["id"] in holdout: errs.append("%s: a holdout candidate labelled as %s" % (where, o["split"]))
         if o.get("lang") != "en": errs.append("%s: lang" % where)
         if o["source"] not in ("ucdp-ged-syria-19.1", "ucdp-ged-ukraine", "wikipedia-current-events"): errs.append("%s: source" % where)
         if (o["source"] == "wikipedia-current-events") == ("ged" in o): errs.append("%s: ged block presence" % where)
@@ -77,11 +96,14 @@ def main(path):
                     errs.append("%s: %s %r is not a substring of the text" % (w, f, s)); continue
                 cnt = text.count(s)
                 if cnt > 1: warns.append("%s: %s %r occurs %d times (first occurrence at byte %d is used)" % (w, f, s, cnt, tb.find(s.encode("utf-8"))))
+    missing = sorted(set(holdout) - set(ids))
+    if missing and "holdout" in splits: errs.append("%d holdout candidates not labelled, e.g. %s" % (len(missing), missing[0]))
     if ids != sorted(ids): errs.append("ids not sorted")
     if len(ids) != len(set(ids)): errs.append("duplicate ids")
     for x in warns: print("WARN", x)
     for x in errs: print("ERROR", x)
-    print("%d texts, %d events, %d errors, %d warnings" % (len(ids), n_ev, len(errs), len(warns)))
+    print("%d texts (%s), %d events, %d errors, %d warnings" % (len(ids), ", ".join("%s %d" % kv for kv in sorted(splits.items())),
+                                                             n_ev, len(errs), len(warns)))
     return 1 if errs else 0
 
 if __name__ == "__main__":
