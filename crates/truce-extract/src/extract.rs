@@ -7,6 +7,7 @@ use crate::dates::{default_span, find_dates};
 use crate::gazetteer::{Gazetteer, PlaceLevel, distance_km};
 use crate::lexicon::*;
 use crate::read::Document;
+use crate::roles::{Mention, english_roles};
 use crate::text::{Token, normalize_phrase, sentences, tokens};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -108,6 +109,9 @@ struct ActorName {
     name: String,
     /// A short alias ("IS", "US") must be written in capitals to count.
     needs_capitals: bool,
+    /// A word that names a side only within one war ("rebels"): the actor of
+    /// truce's dictionary it names, by country code (`ACTORS_BY_COUNTRY`).
+    by_country: Option<&'static [(&'static str, &'static str)]>,
 }
 
 /// Reads documents into reports with one set of lexicons, gazetteer and actors.
@@ -125,6 +129,7 @@ pub struct Extractor {
     admin_cues: HashSet<String>,
     negators: HashSet<String>,
     attack_verbs: HashSet<String>,
+    arabic_hit_before: HashSet<String>,
 }
 
 fn normalised(lists: &[&[&str]]) -> HashSet<String> {
@@ -153,6 +158,7 @@ impl Extractor {
                         ActorName {
                             name: alias.name.clone(),
                             needs_capitals: alias.name.chars().count() <= 4,
+                            by_country: None,
                         },
                     ));
                 }
@@ -165,9 +171,20 @@ impl Extractor {
                     ActorName {
                         name: name.to_string(),
                         needs_capitals: alias.chars().count() <= 3,
+                        by_country: None,
                     },
                 ));
             }
+        }
+        for (word, by_country) in ACTORS_BY_COUNTRY {
+            actor_entries.push((
+                word.to_string(),
+                ActorName {
+                    name: word.to_string(),
+                    needs_capitals: false,
+                    by_country: Some(by_country),
+                },
+            ));
         }
         let hedges = HEDGES_EN
             .iter()
@@ -200,6 +217,7 @@ impl Extractor {
             admin_cues: normalised(&[ADMIN1_CUES_EN, ADMIN1_CUES_AR]),
             negators: normalised(&[NEGATORS_EN, NEGATORS_AR]),
             attack_verbs: normalised(&[ATTACK_VERBS_EN, ATTACK_VERBS_AR]),
+            arabic_hit_before: normalised(&[TARGET_BEFORE_AR]),
         }
     }
 
@@ -307,7 +325,10 @@ impl Extractor {
                         .chars()
                         .filter(|c| c.is_alphabetic())
                         .all(|c| c.is_uppercase() || !c.is_ascii());
-                if capitals_ok {
+                // "IS militants", "DPR militia": a description of the name before it.
+                let describes_the_last = actor.by_country.is_some()
+                    && actors.last().is_some_and(|(_, _, end)| *end == i);
+                if capitals_ok && !describes_the_last {
                     actors.push((actor, i, i + width));
                     i += width;
                     continue;
@@ -437,57 +458,54 @@ impl Extractor {
             }
         };
 
-        // Actors and their roles.
-        let mut sides: Vec<Side> = Vec::new();
-        for (actor, a, b) in &actors {
-            if !near(*a) {
-                continue;
+        // The place first: a word like "rebels" names a side only within one war.
+        let taken: Vec<(usize, usize)> = actors.iter().map(|(_, a, b)| (*a, *b)).collect();
+        let location = self.place(document, words, anchor, &taken, &mut spans, &mut notes);
+        let actors: Vec<(ActorName, usize, usize)> = actors
+            .into_iter()
+            .filter_map(|(actor, a, b)| {
+                let Some(by_country) = actor.by_country else {
+                    return Some((actor, a, b));
+                };
+                let country = location.country.as_deref()?;
+                let id = by_country.iter().find(|(c, _)| *c == country)?.1;
+                let name = ACTORS.iter().find(|(i, _, _)| *i == id)?.1;
+                Some((
+                    ActorName {
+                        name: name.to_string(),
+                        needs_capitals: false,
+                        by_country: None,
+                    },
+                    a,
+                    b,
+                ))
+            })
+            .collect();
+
+        // Actors and their roles, from where each stands in the sentence (roles.rs).
+        let nearby: Vec<&(ActorName, usize, usize)> =
+            actors.iter().filter(|(_, a, _)| near(*a)).collect();
+        let roles: Vec<Role> = match lang {
+            Lang::En => {
+                let mentions: Vec<Mention> = nearby
+                    .iter()
+                    .map(|(_, a, b)| Mention { start: *a, end: *b })
+                    .collect();
+                let means_at: Vec<usize> = cues
+                    .iter()
+                    .filter(|(kind, _, _)| kind != "armed-clash")
+                    .map(|(_, c, _)| *c)
+                    .collect();
+                let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
+                english_roles(text, words, &mentions, &means_at, &cue_starts)
             }
-            let before = a.checked_sub(1).map(|j| words[j].norm.as_str());
-            // Past a possessive and "organization": "Ukrainian military's shelling",
-            // "the “Islamic State” organization shell".
-            let mut next = *b;
-            while words.get(next).is_some_and(|t| {
-                matches!(
-                    t.norm.as_str(),
-                    "s" | "organization"
-                        | "organisation"
-                        | "group"
-                        | "continue"
-                        | "continues"
-                        | "continued"
-                        | "to"
-                        | "also"
-                        | "again"
-                )
-            }) {
-                next += 1;
-            }
-            let after = words.get(next).map(|t| t.norm.as_str());
-            let passive = words
-                .get(next)
-                .is_some_and(|t| matches!(t.norm.as_str(), "was" | "were" | "is" | "are" | "been"));
-            // "Turkish shelling", "Russian warplanes": the means of the one named (not
-            // "rebel clashes": a clash has two sides).
-            let means_follows = cues
+            Lang::Ar => nearby
                 .iter()
-                .any(|(kind, c, _)| *c == next && kind != "armed-clash");
-            let role = if before.is_some_and(|w| INITIATOR_BEFORE_EN.contains(&w))
-                || (!passive && after.is_some_and(|w| INITIATOR_AFTER_EN.contains(&w)))
-                || means_follows
-                || (lang == Lang::En
-                    && a + 1 < words.len()
-                    && (words.get(*b).is_some_and(|t| t.norm == "led")
-                        || words[b - 1].norm == "led"))
-            {
-                Role::Initiator
-            } else if before.is_some_and(|w| TARGET_BEFORE_EN.contains(&w))
-                || after.is_some_and(|w| TARGET_AFTER_EN.contains(&w))
-            {
-                Role::Target
-            } else {
-                Role::Unknown
-            };
+                .map(|(_, a, b)| self.arabic_role(words, &cues, *a, *b))
+                .collect(),
+        };
+        let mut sides: Vec<Side> = Vec::new();
+        for ((actor, a, b), role) in nearby.into_iter().zip(roles) {
             // Who the text says denies: its attribution is not taken.
             let denied = denials
                 .iter()
@@ -526,7 +544,7 @@ impl Extractor {
         // "its warplanes", "their forces": the actor named last before acted.
         let pronoun = words.windows(2).position(|w| {
             matches!(w[0].norm.as_str(), "its" | "their")
-                && INITIATOR_AFTER_EN[..8].contains(&w[1].norm.as_str())
+                && crate::roles::MEANS[..14].contains(&w[1].norm.as_str())
         });
         if let Some(at) = pronoun
             && let Some((actor, _, _)) = actors
@@ -569,10 +587,6 @@ impl Extractor {
                 break;
             }
         }
-
-        // Place.
-        let taken: Vec<(usize, usize)> = actors.iter().map(|(_, a, b)| (*a, *b)).collect();
-        let location = self.place(document, words, anchor, &taken, &mut spans, &mut notes);
 
         // An event is a kind at a place, or a count of the dead: a kind's word alone
         // ("fighting needs to decrease") reports nothing.
@@ -677,6 +691,28 @@ impl Extractor {
                 notes,
             }),
         }))
+    }
+
+    /// Who an actor named in Arabic is: the one who acted when its means or its
+    /// verb stand beside it ("طائرات النظام" after "قصفت": verb, then subject), the
+    /// one hit after "on"/"against"/"positions of".
+    fn arabic_role(&self, words: &[Token], cues: &[(String, usize, usize)], a: usize, b: usize) -> Role {
+        let before = a.checked_sub(1).map(|j| words[j].norm.as_str());
+        if before.is_some_and(|w| self.arabic_hit_before.contains(w)) {
+            return Role::Target;
+        }
+        let means_follows = cues
+            .iter()
+            .any(|(kind, c, _)| *c == b && kind != "armed-clash");
+        let verb_before = before.is_some_and(|w| self.attack_verbs.contains(w))
+            || cues
+                .iter()
+                .any(|(kind, _, end)| *end == a && kind != "armed-clash");
+        if means_follows || verb_before {
+            Role::Initiator
+        } else {
+            Role::Unknown
+        }
     }
 
     /// The place of the event: the gazetteer's name nearest the kind's words.

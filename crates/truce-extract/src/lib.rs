@@ -20,6 +20,7 @@ pub mod eval;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod read;
+mod roles;
 mod read_feed;
 mod read_html;
 mod read_posts;
