@@ -7,10 +7,11 @@ use crate::dates::{default_span, find_dates};
 use crate::gazetteer::{Gazetteer, PlaceLevel, distance_km};
 use crate::lexicon::*;
 use crate::read::Document;
-use crate::roles::{Mention, english_roles};
+use crate::roles::{Mention, clauses, english_roles};
 use crate::text::{Token, normalize_phrase, sentences, tokens};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use truce_model::agreement::Agreement;
 use truce_model::kind::Taxonomy;
 use truce_model::report::{
@@ -29,6 +30,67 @@ pub struct Skipped {
     pub start: usize,
     pub end: usize,
     pub reason: String,
+}
+
+/// What one sentence (or one clause of it) gave.
+enum SentenceOutcome {
+    Report(Box<Report>),
+    Nothing,
+    Skipped(String),
+    /// Several clauses with acts of their own: token ranges to read one at a time.
+    Clauses(Vec<Range<usize>>),
+}
+
+/// Reports of one sentence that are one event: "Two clauses with the same kind, the
+/// same place, the same actors and the same day" (the labelled set's rule, and a
+/// monitor's) give one report, the first, with a note.
+fn merge_same_event(reports: Vec<Report>) -> Vec<Report> {
+    let mut out: Vec<Report> = Vec::new();
+    for report in reports {
+        let same = out.iter_mut().find(|kept| {
+            kept.kind == report.kind
+                && kept.date == report.date
+                && kept.location.place == report.location.place
+                && kept.location.precision == report.location.precision
+                && kept
+                    .sides
+                    .iter()
+                    .map(|s| (&s.names, s.role))
+                    .eq(report.sides.iter().map(|s| (&s.names, s.role)))
+        });
+        match same {
+            Some(kept) => {
+                if let Some(evidence) = kept.text.as_mut() {
+                    evidence.notes.push(format!(
+                        "also said as `{}` (same kind, place, day and actors: one event)",
+                        report.kind_label
+                    ));
+                }
+            }
+            None => out.push(report),
+        }
+    }
+    out
+}
+
+/// Whether the tokens `focus` hold a place word followed by a name that is not an
+/// actor's ("in the Eastern Ghouta", "on Kafr Batna"): a place of the clause's own,
+/// known to the gazetteer or not.
+fn names_a_place_unknown(
+    words: &[Token],
+    focus: &Range<usize>,
+    taken: &[(usize, usize)],
+    place_cues: &HashSet<String>,
+) -> bool {
+    focus.clone().any(|i| {
+        if !words.get(i).is_some_and(|t| place_cues.contains(&t.norm)) {
+            return false;
+        }
+        let name = i + 1 + usize::from(words.get(i + 1).is_some_and(|t| t.norm == "the"));
+        name < focus.end
+            && words.get(name).is_some_and(|t| t.capitalized)
+            && !taken.iter().any(|(a, b)| (*a..*b).contains(&name))
+    })
 }
 
 /// What one document gave.
@@ -236,26 +298,38 @@ impl Extractor {
                 word.start += sentence.start;
                 word.end += sentence.start;
             }
-            // One event per sentence: splitting at "and" was measured on the labelled
-            // set's dev split and lost more than it gained (docs/extraction-eval.md).
-            for (part, clause) in [&words[..]].into_iter().enumerate() {
-                match self.sentence(
-                    document,
-                    n * 16 + part,
-                    sentence.start,
-                    sentence.end,
-                    clause,
-                ) {
-                    Ok(Some(report)) => out.reports.push(report),
-                    Ok(None) => {}
-                    Err(reason) => out.skipped.push(Skipped {
-                        document: document.id.clone(),
-                        start: sentence.start,
-                        end: sentence.end,
-                        reason,
-                    }),
+            // One report per clause that names its own act ("Coalition warplanes bomb
+            // Manbij countryside and clashes continue" is two), each clause read with
+            // the whole sentence around it (its place may be in an earlier clause).
+            let mut reports: Vec<Report> = Vec::new();
+            let skip = |reason: String| Skipped {
+                document: document.id.clone(),
+                start: sentence.start,
+                end: sentence.end,
+                reason,
+            };
+            match self.sentence(document, n * 16, sentence.start, sentence.end, &words, None) {
+                SentenceOutcome::Report(report) => reports.push(*report),
+                SentenceOutcome::Nothing => {}
+                SentenceOutcome::Skipped(reason) => out.skipped.push(skip(reason)),
+                SentenceOutcome::Clauses(ranges) => {
+                    for (part, range) in ranges.into_iter().enumerate().take(15) {
+                        match self.sentence(
+                            document,
+                            n * 16 + part + 1,
+                            sentence.start,
+                            sentence.end,
+                            &words,
+                            Some(range),
+                        ) {
+                            SentenceOutcome::Report(report) => reports.push(*report),
+                            SentenceOutcome::Skipped(reason) => out.skipped.push(skip(reason)),
+                            SentenceOutcome::Nothing | SentenceOutcome::Clauses(_) => {}
+                        }
+                    }
                 }
             }
+            out.reports.extend(merge_same_event(reports));
         }
         out
     }
@@ -306,7 +380,8 @@ impl Extractor {
         sentence_start: usize,
         sentence_end: usize,
         words: &[Token],
-    ) -> Result<Option<Report>, String> {
+        focus: Option<Range<usize>>,
+    ) -> SentenceOutcome {
         let lang = document.lang;
         let text = document.text.as_str();
         // Kinds named, and the actors, health-care words, hedges and denials.
@@ -341,7 +416,14 @@ impl Extractor {
                     .any(|t| self.negators.contains(&t.norm))
                 {
                     negated.push((i, i + width));
-                } else {
+                } else if !(lang == Lang::En
+                    && width == 1
+                    && words[i].norm.ends_with("ed")
+                    && i > 0
+                    && matches!(words[i - 1].norm.as_str(), "the" | "a" | "an"))
+                {
+                    // Not "the kidnapped people", "the besieged town": a participle
+                    // after an article describes, it does not tell an act.
                     cues.push((kind, i, i + width));
                 }
                 i += width;
@@ -367,7 +449,7 @@ impl Extractor {
             }
             i += 1;
         }
-        let killed = find_killed(&text[sentence_start..sentence_end], words, lang);
+        let mut killed = find_killed(&text[sentence_start..sentence_end], words, lang);
         // Violence first: a ceasefire mentioned beside a strike is context.
         let violent = |k: &str| {
             self.taxonomy
@@ -410,13 +492,58 @@ impl Extractor {
         if cues.is_empty() {
             if !negated.is_empty() {
                 let (a, b) = negated[0];
-                return Err(format!(
+                return SentenceOutcome::Skipped(format!(
                     "`{}`: said not to have happened",
                     &text[words[a.saturating_sub(2).max(0)].start..words[b - 1].end]
                 ));
             }
-            return Ok(None);
+            return SentenceOutcome::Nothing;
         }
+        // Clauses with acts of their own: one report each (read again, one focus at a time).
+        let mentions: Vec<Mention> = actors
+            .iter()
+            .map(|(_, a, b)| Mention { start: *a, end: *b })
+            .collect();
+        let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
+        let clause_of = match lang {
+            Lang::En => clauses(text, words, &mentions, &cue_starts),
+            Lang::Ar => vec![0; words.len()],
+        };
+        match &focus {
+            None => {
+                let mut acts: Vec<usize> = cue_starts.iter().map(|&c| clause_of[c]).collect();
+                acts.dedup();
+                if acts.len() > 1 {
+                    // Each act's clause reaches to the next act's; the words before the
+                    // first act belong to it.
+                    let starts: Vec<usize> = acts
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &c)| {
+                            if k == 0 {
+                                0
+                            } else {
+                                clause_of.iter().position(|&x| x == c).unwrap_or(0)
+                            }
+                        })
+                        .collect();
+                    let ranges = starts
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &start)| start..starts.get(k + 1).copied().unwrap_or(words.len()))
+                        .collect();
+                    return SentenceOutcome::Clauses(ranges);
+                }
+            }
+            Some(range) => {
+                cues.retain(|(_, c, _)| range.contains(c));
+                killed.retain(|k| range.contains(&k.token));
+                if cues.is_empty() {
+                    return SentenceOutcome::Nothing;
+                }
+            }
+        }
+        let focus = focus.unwrap_or(0..words.len());
         let kinds: Vec<String> = cues.iter().map(|(k, _, _)| k.clone()).collect();
         let kind = self.common_kind(&kinds);
         let anchor = cues[0].1;
@@ -451,7 +578,7 @@ impl Extractor {
             }
             (None, Some(published)) => default_span(published),
             (None, None) => {
-                return Err(format!(
+                return SentenceOutcome::Skipped(format!(
                     "`{}`: no date in the words and no publication day (give --published)",
                     kind_label
                 ));
@@ -460,7 +587,9 @@ impl Extractor {
 
         // The place first: a word like "rebels" names a side only within one war.
         let taken: Vec<(usize, usize)> = actors.iter().map(|(_, a, b)| (*a, *b)).collect();
-        let location = self.place(document, words, anchor, &taken, &mut spans, &mut notes);
+        let location = self.place(
+            document, words, anchor, &focus, &taken, &mut spans, &mut notes,
+        );
         let actors: Vec<(ActorName, usize, usize)> = actors
             .into_iter()
             .filter_map(|(actor, a, b)| {
@@ -497,7 +626,14 @@ impl Extractor {
                     .map(|(_, c, _)| *c)
                     .collect();
                 let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
-                english_roles(text, words, &mentions, &means_at, &cue_starts)
+                english_roles(
+                    text,
+                    words,
+                    &mentions,
+                    &means_at,
+                    &cue_starts,
+                    focus.clone(),
+                )
             }
             Lang::Ar => nearby
                 .iter()
@@ -576,7 +712,7 @@ impl Extractor {
             }
         }
         for (a, b) in &health {
-            if near(*a) {
+            if near(*a) && focus.contains(a) {
                 spans.push(span("target", *a, *b));
                 sides.push(Side {
                     field: "text".into(),
@@ -591,7 +727,7 @@ impl Extractor {
         // An event is a kind at a place, or a count of the dead: a kind's word alone
         // ("fighting needs to decrease") reports nothing.
         if kill_only && location.point.is_none() {
-            return Err(format!(
+            return SentenceOutcome::Skipped(format!(
                 "`{kind_label}`: a count of the dead with no means and no place, so no report"
             ));
         }
@@ -605,7 +741,7 @@ impl Extractor {
             && location.precision == LocationPrecision::Unknown
             && !health_care
         {
-            return Err(format!(
+            return SentenceOutcome::Skipped(format!(
                 "`{kind_label}`: not placed (no place the gazetteer knows), so no report"
             ));
         }
@@ -615,7 +751,7 @@ impl Extractor {
             && killed.is_empty()
             && !someone
         {
-            return Err(format!(
+            return SentenceOutcome::Skipped(format!(
                 "`{kind_label}`: no place, no count of the dead and no one said to act or be hit, so no report"
             ));
         }
@@ -659,7 +795,7 @@ impl Extractor {
         let digest = hasher.finalize();
         let source_id: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
         let excerpt = text[sentence_start..sentence_end].to_string();
-        Ok(Some(Report {
+        SentenceOutcome::Report(Box::new(Report {
             provenance: Provenance {
                 source: TEXT_SOURCE.into(),
                 source_id,
@@ -696,7 +832,13 @@ impl Extractor {
     /// Who an actor named in Arabic is: the one who acted when its means or its
     /// verb stand beside it ("طائرات النظام" after "قصفت": verb, then subject), the
     /// one hit after "on"/"against"/"positions of".
-    fn arabic_role(&self, words: &[Token], cues: &[(String, usize, usize)], a: usize, b: usize) -> Role {
+    fn arabic_role(
+        &self,
+        words: &[Token],
+        cues: &[(String, usize, usize)],
+        a: usize,
+        b: usize,
+    ) -> Role {
         let before = a.checked_sub(1).map(|j| words[j].norm.as_str());
         if before.is_some_and(|w| self.arabic_hit_before.contains(w)) {
             return Role::Target;
@@ -721,6 +863,7 @@ impl Extractor {
         document: &Document,
         words: &[Token],
         anchor: usize,
+        focus: &Range<usize>,
         taken: &[(usize, usize)],
         spans: &mut Vec<TextSpan>,
         notes: &mut Vec<String>,
@@ -791,6 +934,12 @@ impl Extractor {
                         && i >= 2
                         && self.admin_cues.contains(&words[i - 2].norm))
                     || after.is_some_and(|w| self.admin_cues.contains(w))
+                    // "Daraa and its countryside", "the city and its countryside": the unit.
+                    || (after == Some("and")
+                        && words.get(i + width + 1).is_some_and(|t| t.norm == "its")
+                        && words
+                            .get(i + width + 2)
+                            .is_some_and(|t| self.admin_cues.contains(&t.norm)))
                     || before.is_some_and(|w| w.ends_with("ern") && DIRECTIONS_EN.contains(&w))
                     // "north of Aleppo", "west of Daraa": around it, not in it.
                     || (before == Some("of")
@@ -808,6 +957,26 @@ impl Extractor {
             }
         }
         let unknown = Location::unknown();
+        // A clause's own place; else the last one of the clauses before it ("… in
+        // Homs and clashes continue"), never one of a later clause.
+        let in_focus = found.iter().any(|(t, _, _, _)| focus.contains(t));
+        let found: Vec<_> = if in_focus {
+            found
+                .into_iter()
+                .filter(|(t, _, _, _)| focus.contains(t))
+                .collect()
+        } else if names_a_place_unknown(words, focus, taken, &self.place_cues) {
+            // "… and shelling hits areas in the Eastern Ghouta": the clause has a place
+            // of its own the gazetteer does not know; an earlier clause's is not it.
+            Vec::new()
+        } else {
+            found
+                .into_iter()
+                .filter(|(t, _, _, _)| *t < focus.start)
+                .max_by_key(|(t, _, _, _)| *t)
+                .into_iter()
+                .collect()
+        };
         // The most precise level named, nearest the kind's words.
         let Some((first, width, candidates, admin)) = found
             .into_iter()

@@ -61,6 +61,11 @@ pub const KINDS_EN: &[(&str, &str)] = &[
     ("strike", "remote-violence"),
     ("explosion", "remote-violence"),
     ("explosions", "remote-violence"),
+    ("blast", "explosive-device"),
+    ("blasts", "explosive-device"),
+    ("ambush", "armed-clash"),
+    ("ambushed", "armed-clash"),
+    ("skirmishes", "armed-clash"),
     ("ied", "explosive-device"),
     ("ieds", "explosive-device"),
     ("car bomb", "explosive-device"),
@@ -418,12 +423,7 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
     (
         "israel",
         "Government of Israel",
-        &[
-            "israeli",
-            "israel",
-            "اسرائيل",
-            "الاسرائيلي",
-        ],
+        &["israeli", "israel", "اسرائيل", "الاسرائيلي"],
     ),
     (
         "iran",
@@ -576,11 +576,19 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
 pub const ACTORS_BY_COUNTRY: &[(&str, &[(&str, &str)])] = &[
     (
         "rebels",
-        &[("SY", "syrian-opposition"), ("UA", "separatists"), ("YE", "houthis")],
+        &[
+            ("SY", "syrian-opposition"),
+            ("UA", "separatists"),
+            ("YE", "houthis"),
+        ],
     ),
     (
         "rebel",
-        &[("SY", "syrian-opposition"), ("UA", "separatists"), ("YE", "houthis")],
+        &[
+            ("SY", "syrian-opposition"),
+            ("UA", "separatists"),
+            ("YE", "houthis"),
+        ],
     ),
     (
         "insurgents",
@@ -593,7 +601,10 @@ pub const ACTORS_BY_COUNTRY: &[(&str, &[(&str, &str)])] = &[
     ("militiamen", &[("UA", "separatists")]),
     ("militiaman", &[("UA", "separatists")]),
     ("enemy", &[("UA", "separatists")]),
-    ("المتمردين", &[("SY", "syrian-opposition"), ("YE", "houthis")]),
+    (
+        "المتمردين",
+        &[("SY", "syrian-opposition"), ("YE", "houthis")],
+    ),
 ];
 
 /// Words for victims: civilians, aid.

@@ -20,10 +20,10 @@ pub mod eval;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod read;
-mod roles;
 mod read_feed;
 mod read_html;
 mod read_posts;
+mod roles;
 pub mod text;
 
 mod extract;

@@ -277,7 +277,14 @@ const LOSING_VERBS: &[&str] = &[
 ];
 
 const DIRECTIONS: &[&str] = &[
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
 ];
 
 /// Verbs of two sides: "SDF and IS clash", "rebels fight regime forces".
@@ -378,11 +385,53 @@ const HIT_BEFORE: &[&str] = &["on", "against", "targeting", "at", "upon"];
 /// Words that may stand between a verb and its object: "kill 15 members of the
 /// regime forces", "target the positions of".
 const BEFORE_OBJECT: &[&str] = &[
-    "the", "a", "an", "its", "their", "his", "of", "members", "member", "fighters", "fighter",
-    "elements", "soldiers", "soldier", "militants", "personnel", "dozens", "tens", "hundreds",
-    "several", "many", "some", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    "ten", "more", "than", "at", "least", "about", "nearly", "over", "positions", "position",
-    "commander", "commanders", "leader", "leaders", "senior", "most", "prominent",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "of",
+    "members",
+    "member",
+    "fighters",
+    "fighter",
+    "elements",
+    "soldiers",
+    "soldier",
+    "militants",
+    "personnel",
+    "dozens",
+    "tens",
+    "hundreds",
+    "several",
+    "many",
+    "some",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "more",
+    "than",
+    "at",
+    "least",
+    "about",
+    "nearly",
+    "over",
+    "positions",
+    "position",
+    "commander",
+    "commanders",
+    "leader",
+    "leaders",
+    "senior",
+    "most",
+    "prominent",
 ];
 
 /// How a token begins, when what follows a participle is its object ("killed 15",
@@ -390,12 +439,57 @@ const BEFORE_OBJECT: &[&str] = &[
 /// ("killed in Idlib", "killed by", "killed on Friday").
 fn begins_an_object(token: &Token) -> bool {
     const NOT_OBJECTS: &[&str] = &[
-        "in", "by", "as", "during", "near", "after", "at", "on", "while", "amid", "when", "and",
-        "since", "north", "south", "east", "west", "today", "yesterday", "overnight", "last",
-        "this", "early", "late", "from", "to", "with", "within", "over", "for", "inside",
-        "outside", "around", "across", "into", "along", "following", "before", "under", "or",
-        "but", "says", "said", "say", "monday", "tuesday", "wednesday", "thursday", "friday",
-        "saturday", "sunday",
+        "in",
+        "by",
+        "as",
+        "during",
+        "near",
+        "after",
+        "at",
+        "on",
+        "while",
+        "amid",
+        "when",
+        "and",
+        "since",
+        "north",
+        "south",
+        "east",
+        "west",
+        "today",
+        "yesterday",
+        "overnight",
+        "last",
+        "this",
+        "early",
+        "late",
+        "from",
+        "to",
+        "with",
+        "within",
+        "over",
+        "for",
+        "inside",
+        "outside",
+        "around",
+        "across",
+        "into",
+        "along",
+        "following",
+        "before",
+        "under",
+        "or",
+        "but",
+        "says",
+        "said",
+        "say",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
     ];
     if NOT_OBJECTS.contains(&token.norm.as_str()) {
         return false;
@@ -436,8 +530,11 @@ fn begins_an_object(token: &Token) -> bool {
 /// Whether the gap between two tokens holds a clause break (a comma, a colon, a
 /// dash, an ellipsis) in `text`.
 fn break_between(text: &str, before: &Token, after: &Token) -> bool {
-    text.get(before.end..after.start)
-        .is_some_and(|gap| gap.chars().any(|c| matches!(c, ',' | ';' | ':' | '…' | '–' | '—' | '(' | ')')) || gap.contains(" - "))
+    text.get(before.end..after.start).is_some_and(|gap| {
+        gap.chars()
+            .any(|c| matches!(c, ',' | ';' | ':' | '…' | '–' | '—' | '(' | ')'))
+            || gap.contains(" - ")
+    })
 }
 
 /// An actor's name in a clause: its tokens `start..end`.
@@ -446,6 +543,22 @@ pub(crate) struct Mention {
     pub start: usize,
     pub end: usize,
 }
+
+/// Words naming a means before "and another means": "air and missile strikes".
+const MEANS_LISTED: &[&str] = &[
+    "air",
+    "aerial",
+    "ground",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "artillery",
+    "naval",
+    "land",
+    "mortar",
+    "mortars",
+];
 
 /// Words that join two clauses: "… and clashes continue", "… while the regime
 /// shells", "… in conjunction with ground strikes".
@@ -456,7 +569,12 @@ const CLAUSE_JOINERS: &[&str] = &["and", "while", "whereas", "as", "after", "ami
 /// act ("… Manbij countryside and clashes continue", "…, and the International
 /// Coalition kill them"), but not between two subjects of one verb ("Russia and the
 /// regime avenge"), nor before a second verb of the same subject ("… and kill 15").
-fn clauses(text: &str, words: &[Token], mentions: &[Mention], cue_starts: &[usize]) -> Vec<usize> {
+pub(crate) fn clauses(
+    text: &str,
+    words: &[Token],
+    mentions: &[Mention],
+    cue_starts: &[usize],
+) -> Vec<usize> {
     let mention_at = |i: usize| mentions.iter().any(|m| m.start == i);
     let mention_ends_at = |i: usize| mentions.iter().any(|m| m.end == i);
     // A kind's words that are a verb of the subject before ("and kill", "and shell"),
@@ -470,9 +588,15 @@ fn clauses(text: &str, words: &[Token], mentions: &[Mention], cue_starts: &[usiz
     for i in 0..words.len() {
         if i > 0 {
             let w = words[i - 1].norm.as_str();
-            let joined = CLAUSE_JOINERS.contains(&w) && {
+            // "air and missile strikes", "aerial and artillery shelling": one means.
+            let means_listed =
+                i >= 2 && MEANS_LISTED.contains(&words[i - 2].norm.as_str()) && w == "and";
+            let joined = !means_listed && CLAUSE_JOINERS.contains(&w) && {
                 let after = i + usize::from(words[i].norm == "the");
-                (mention_at(i) || mention_at(after) || new_act_at(i) || (after < words.len() && new_act_at(after)))
+                (mention_at(i)
+                    || mention_at(after)
+                    || new_act_at(i)
+                    || (after < words.len() && new_act_at(after)))
                     && !mention_ends_at(i - 1)
             };
             let conjunction = w == "with"
@@ -501,6 +625,7 @@ pub(crate) fn english_roles(
     mentions: &[Mention],
     means_at: &[usize],
     cue_starts: &[usize],
+    focus: std::ops::Range<usize>,
 ) -> Vec<Role> {
     let clause = clauses(text, words, mentions, cue_starts);
     let mut with_the_act: Vec<usize> = cue_starts
@@ -511,8 +636,12 @@ pub(crate) fn english_roles(
         words
             .iter()
             .zip(&clause)
-            .filter(|(t, _)| matches!(t.norm.as_str(), "kill" | "kills" | "killed" | "killing"))
-            .map(|(_, c)| *c),
+            .enumerate()
+            .filter(|(i, (t, _))| {
+                focus.contains(i)
+                    && matches!(t.norm.as_str(), "kill" | "kills" | "killed" | "killing")
+            })
+            .map(|(_, (_, c))| *c),
     );
     mentions
         .iter()
@@ -541,9 +670,7 @@ fn role_of(
     let (a, b) = (mention.start, mention.end);
     let before = a.checked_sub(1).and_then(norm);
     // "killed by regime shelling", "carried out by the coalition".
-    if before == Some("by")
-        || (before == Some("the") && a >= 2 && norm(a - 2) == Some("by"))
-    {
+    if before == Some("by") || (before == Some("the") && a >= 2 && norm(a - 2) == Some("by")) {
         return Role::Initiator;
     }
     // "X-led", "U.S.-led coalition".
@@ -627,7 +754,10 @@ fn role_from_what_follows(
             next = other.end;
             continue;
         }
-        if matches!(w, "was" | "were" | "is" | "are" | "been" | "being" | "be" | "get" | "gets" | "got") {
+        if matches!(
+            w,
+            "was" | "were" | "is" | "are" | "been" | "being" | "be" | "get" | "gets" | "got"
+        ) {
             passive = true;
             next += 1;
             continue;
@@ -647,7 +777,10 @@ fn role_from_what_follows(
         };
         if place_words > 0 {
             let mut k = next + place_words;
-            while words.get(k).is_some_and(|t| t.capitalized || t.norm == "al") {
+            while words
+                .get(k)
+                .is_some_and(|t| t.capitalized || t.norm == "al")
+            {
                 k += 1;
             }
             if k > next + place_words {
@@ -674,9 +807,7 @@ fn role_from_what_follows(
             // "the regime killed 15 civilians" (did kill).
             let object = words.get(next + 1);
             return Some(match object {
-                Some(o) if !break_between(text, token, o) && begins_an_object(o) => {
-                    Role::Initiator
-                }
+                Some(o) if !break_between(text, token, o) && begins_an_object(o) => Role::Initiator,
                 _ => Role::Target,
             });
         }
@@ -684,7 +815,11 @@ fn role_from_what_follows(
     }
     if means_at.contains(&next) || MEANS.contains(&w) {
         // "IS attacks" and "rebel attacks" are the same words: a means after a name is its own.
-        return Some(if passive { Role::Target } else { Role::Initiator });
+        return Some(if passive {
+            Role::Target
+        } else {
+            Role::Initiator
+        });
     }
     None
 }
@@ -724,7 +859,14 @@ mod tests {
             .iter()
             .filter_map(|act| words.iter().position(|t| t.norm == *act))
             .collect();
-        english_roles(sentence, &words, &mentions, &[], &cue_starts)
+        english_roles(
+            sentence,
+            &words,
+            &mentions,
+            &[],
+            &cue_starts,
+            0..words.len(),
+        )
     }
 
     #[test]
@@ -768,7 +910,10 @@ mod tests {
             [Role::Target]
         );
         assert_eq!(
-            roles("The regime forces killed 15 civilians in Idlib", &["regime forces"]),
+            roles(
+                "The regime forces killed 15 civilians in Idlib",
+                &["regime forces"]
+            ),
             [Role::Initiator]
         );
         assert_eq!(
@@ -780,11 +925,17 @@ mod tests {
     #[test]
     fn means_and_by_and_of() {
         assert_eq!(
-            roles("3 killed by U.S.-led airstrike in eastern Syria", &["U.S.-led"]),
+            roles(
+                "3 killed by U.S.-led airstrike in eastern Syria",
+                &["U.S.-led"]
+            ),
             [Role::Initiator]
         );
         assert_eq!(
-            roles("First civilians killed by Turkish shelling west of Azaz", &["Turkish"]),
+            roles(
+                "First civilians killed by Turkish shelling west of Azaz",
+                &["Turkish"]
+            ),
             [Role::Initiator]
         );
         assert_eq!(

@@ -348,3 +348,56 @@ proptest::proptest! {
         let _ = e.extract(&document(&text, "2016-09-19"));
     }
 }
+
+#[test]
+fn a_headline_with_two_acts_gives_two_reports() {
+    // UCDP GED source_headline (CC BY 4.0): the air strike and the clashes that
+    // go on are two events; the clashes are carried to the place of the first.
+    let text = "Coalition warplanes bomb Manbij countryside and clashes continue";
+    let found = reports(text, "2016-04-07");
+    let kinds: Vec<&str> = found.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["air-strike", "armed-clash"], "{found:#?}");
+    assert!(found[0].sides.iter().any(
+        |s| s.role == Role::Initiator && s.names[0] == "Government of United States of America"
+    ));
+    assert!(
+        found[1].sides.iter().all(|s| s.role != Role::Initiator),
+        "the coalition acted in the first clause, not in the clashes"
+    );
+    assert_eq!(found[1].location.place, found[0].location.place);
+
+    // "air and missile strikes" is one means, not two acts.
+    let text = "Casualties and injuries in more than 45 air and missile strikes targeting Darayya";
+    assert_eq!(reports(text, "2016-02-01").len(), 1);
+
+    // A clause naming a place the gazetteer does not know is not put at another's.
+    let text = "Clashes in areas in Al-Quneitra countryside and shelling hits areas in the Eastern Ghouta along with clashes at its outskirts";
+    let found = reports(text, "2016-08-01");
+    assert!(
+        found.iter().all(|r| r.kind != "shelling"),
+        "the shelling in the Eastern Ghouta is not in Quneitra: {found:#?}"
+    );
+}
+
+#[test]
+fn rebels_are_named_by_the_war_they_fight_in() {
+    // UCDP GED source_headlines (CC BY 4.0).
+    let text = "Two civilians said killed as rebels continue to breach ceasefire in east Ukraine";
+    let r = &reports(text, "2015-03-01")[0];
+    assert!(
+        r.sides
+            .iter()
+            .any(|s| s.role == Role::Initiator && s.names[0] == "DPR"),
+        "{:?}",
+        r.sides
+    );
+    let text = "Blast at Syria-Turkey border kills 20 rebels: monitor";
+    let r = &reports(text, "2016-10-06")[0];
+    assert!(
+        r.sides
+            .iter()
+            .any(|s| s.role == Role::Target && s.names[0] == "Syrian insurgents"),
+        "{:?}",
+        r.sides
+    );
+}
