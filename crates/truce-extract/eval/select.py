@@ -18,6 +18,17 @@ texts already in candidates.jsonl):
         --holdout 190 50 --exclude crates/truce-extract/eval/candidates.jsonl \
         --out-holdout crates/truce-extract/eval/holdout-candidates.jsonl
 
+Second holdout split (texts in none of dev, test and holdout; each stratum continues after the
+texts of both earlier selections):
+
+    python3 crates/truce-extract/eval/select.py \
+        --syria   ../shared/data/ucdp-ged-syria/ged191_syria_2016-2019.csv \
+        --ukraine ../shared/data/ucdp-ged-ukraine/ged_ukraine_2014-2022.csv \
+        --holdout 190 50 --split-name holdout-2 \
+        --exclude crates/truce-extract/eval/candidates.jsonl \
+        --exclude crates/truce-extract/eval/holdout-candidates.jsonl \
+        --out-holdout crates/truce-extract/eval/holdout-2-candidates.jsonl
+
 Writes one JSON object per selected text (id, split, source, published, text, stratum and the
 GED row's coded fields).  The event labels themselves were written by hand on top of this list.
 
@@ -47,6 +58,9 @@ Rules (also described in README.md):
     quotas (square root of what each stratum still holds) and the same salted order pick the next
     texts; HOLDOUT_GENERIC (Syria 3, Ukraine 2) generic titles are kept; every text gets split
     "holdout" (the sha256 rule does not apply).  No Wikipedia items.
+  * --exclude may be given several times (the texts of all the files are removed), and
+    --split-name names the split of the chosen texts (default "holdout"; "holdout-2" for the
+    second holdout, which excludes both candidates.jsonl and holdout-candidates.jsonl).
 """
 import argparse
 import collections
@@ -310,15 +324,17 @@ def write(path, items):
 def holdout(a):
     """The holdout split: the same drops, strata, square-root quotas and salted-hash order, over the
     texts that are not in --exclude (so each stratum continues where the first selection stopped).
-    Every chosen text gets split "holdout"."""
+    Every chosen text gets split a.split_name ("holdout" unless --split-name says otherwise).
+    --exclude may be given several times: the texts of every file given are skipped."""
     n_syria, n_ukraine = a.holdout
     exclude = set()
-    for line in open(a.exclude, encoding="utf-8"):
-        exclude.add(json.loads(line)["text"])
+    for path in a.exclude:
+        for line in open(path, encoding="utf-8"):
+            exclude.add(json.loads(line)["text"])
     n_gen = {"syria": a.holdout_generic[0], "ukraine": a.holdout_generic[1]}
     items = []
     for country, path, n in (("syria", a.syria, n_syria), ("ukraine", a.ukraine, n_ukraine)):
-        got = select(path, country, n, exclude=exclude, n_generic=n_gen[country], split="holdout")
+        got = select(path, country, n, exclude=exclude, n_generic=n_gen[country], split=a.split_name)
         assert not any(it["text"] in exclude for it in got)
         items += got
     items.sort(key=lambda x: x["id"])
@@ -338,7 +354,10 @@ def main():
                     help="select a holdout split of this many texts instead (needs --exclude and --out-holdout)")
     ap.add_argument("--holdout-generic", nargs=2, type=int, metavar=("G_SYRIA", "G_UKRAINE"),
                     default=HOLDOUT_GENERIC, help="generic titles kept in the holdout (default %(default)s)")
-    ap.add_argument("--exclude", help="candidates.jsonl of the earlier selection; its texts are skipped")
+    ap.add_argument("--exclude", action="append",
+                    help="candidates file of an earlier selection; its texts are skipped (may be given several times)")
+    ap.add_argument("--split-name", default="holdout",
+                    help="split given to every text chosen with --holdout (default %(default)s)")
     ap.add_argument("--out-holdout")
     a = ap.parse_args()
     if a.holdout:

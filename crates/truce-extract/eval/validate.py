@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Check labelled.jsonl: schema, id order, kind/actor ids, dates, and that every *_words value is an
 exact (case-sensitive) substring of the text.  Split "dev"/"test" follows the sha256 rule; split
-"holdout" is allowed only for texts listed (same id and text) in holdout-candidates.jsonl, which must
-share no text with candidates.jsonl.  Prints the byte offset of the first occurrence and
-warns when a *_words value occurs more than once (the first occurrence is the one that counts).
+"holdout" is allowed only for texts listed (same id and text) in holdout-candidates.jsonl, and split
+"holdout-2" only for texts listed in holdout-2-candidates.jsonl; the three candidate files must share
+no text, and every text of a holdout candidate file must be labelled.  Prints the byte offset of the
+first occurrence and warns when a *_words value occurs more than once (the first occurrence is the one that counts).
 Usage: python3 validate.py [labelled.jsonl]"""
 import json, re, sys, datetime, hashlib
 
@@ -42,9 +43,15 @@ def main(path):
     ids = []
     here = path.rsplit("/", 1)[0] if "/" in path else "."
     holdout = load_candidates(here + "/holdout-candidates.jsonl")
+    holdout2 = load_candidates(here + "/holdout-2-candidates.jsonl")
     devtest = load_candidates(here + "/candidates.jsonl")
-    shared = set(holdout.values()) & set(devtest.values())
-    if shared: errs.append("holdout-candidates.jsonl shares %d texts with candidates.jsonl" % len(shared))
+    cand_files = [("candidates.jsonl", devtest), ("holdout-candidates.jsonl", holdout), ("holdout-2-candidates.jsonl", holdout2)]
+    for i, (na, a) in enumerate(cand_files):
+        for nb, b in cand_files[i + 1:]:
+            shared = set(a.values()) & set(b.values())
+            if shared: errs.append("%s shares %d texts with %s" % (nb, len(shared), na))
+            if set(a) & set(b): errs.append("%s shares %d ids with %s" % (nb, len(set(a) & set(b)), na))
+    held = {"holdout": holdout, "holdout-2": holdout2}
     splits = {}
     for ln, line in enumerate(open(path, encoding="utf-8"), 1):
         o = json.loads(line)
@@ -53,13 +60,15 @@ def main(path):
         if set(o) - TOP_KEYS or not {"id", "split", "source", "published", "lang", "text", "events"} <= set(o):
             errs.append("%s: top-level keys %s" % (where, sorted(o)))
         splits[o["split"]] = splits.get(o["split"], 0) + 1
-        if o["split"] not in ("dev", "test", "holdout"): errs.append("%s: split" % where)
-        if o["split"] == "holdout":
-            if holdout.get(o["id"]) != o["text"]: errs.append("%s: split holdout but not listed in holdout-candidates.jsonl" % where)
+        if o["split"] not in ("dev", "test", "holdout", "holdout-2"): errs.append("%s: split" % where)
+        if o["split"] in held:
+            if held[o["split"]].get(o["id"]) != o["text"]:
+                errs.append("%s: split %s but not listed in %s-candidates.jsonl" % (where, o["split"], o["split"]))
         else:
             want = "dev" if hashlib.sha256(o["text"].encode("utf-8")).hexdigest()[0] in "0123456789" else "test"
             if o["split"] != want: errs.append("%s: split %s but sha256 rule gives %s" % (where, o["split"], want))
-            if o["id"] in holdout: errs.append("%s: a holdout candidate labelled as %s" % (where, o["split"]))
+        for name, cands in held.items():
+            if o["id"] in cands and o["split"] != name: errs.append("%s: a %s candidate labelled as %s" % (where, name, o["split"]))
         if o.get("lang") != "en": errs.append("%s: lang" % where)
         if o["source"] not in ("ucdp-ged-syria-19.1", "ucdp-ged-ukraine", "wikipedia-current-events"): errs.append("%s: source" % where)
         if (o["source"] == "wikipedia-current-events") == ("ged" in o): errs.append("%s: ged block presence" % where)
@@ -96,8 +105,9 @@ def main(path):
                     errs.append("%s: %s %r is not a substring of the text" % (w, f, s)); continue
                 cnt = text.count(s)
                 if cnt > 1: warns.append("%s: %s %r occurs %d times (first occurrence at byte %d is used)" % (w, f, s, cnt, tb.find(s.encode("utf-8"))))
-    missing = sorted(set(holdout) - set(ids))
-    if missing and "holdout" in splits: errs.append("%d holdout candidates not labelled, e.g. %s" % (len(missing), missing[0]))
+    for name, cands in held.items():
+        missing = sorted(set(cands) - set(ids))
+        if missing and name in splits: errs.append("%d %s candidates not labelled, e.g. %s" % (len(missing), name, missing[0]))
     if ids != sorted(ids): errs.append("ids not sorted")
     if len(ids) != len(set(ids)): errs.append("duplicate ids")
     for x in warns: print("WARN", x)
