@@ -73,6 +73,81 @@ fn merge_same_event(reports: Vec<Report>) -> Vec<Report> {
     out
 }
 
+/// Words after a place's name that make it part of a group's name: "Al-Sham Corps",
+/// "the Free Idlib Army", "the revenge war for al-Sham State".
+const NAMES_A_GROUP_AFTER: &[&str] = &[
+    "corps",
+    "army",
+    "brigade",
+    "brigades",
+    "division",
+    "front",
+    "legion",
+    "battalion",
+    "battalions",
+    "movement",
+    "state",
+    "regiment",
+    "republic",
+    "gathering",
+    "falcons",
+];
+
+/// The first word of many place names, which alone names none: "Tal al-Sawwan"
+/// is not a town called "Tal".
+const PLACE_NAME_HEADS: &[&str] = &[
+    "tal", "tall", "tell", "tel", "kafr", "kfar", "kafar", "deir", "dayr", "ain", "ayn", "jabal",
+    "jebel", "wadi", "khirbet", "khirbat", "beit", "bayt", "qasr", "maarat", "maarrat", "ras",
+    "bir", "umm", "abu", "sheikh", "shaykh", "tell", "hay",
+];
+
+/// Whether the words `i..i + width`, found in the gazetteer, name a place where
+/// they stand: not when they qualify an actor ("Syria regime", "Lebanon's
+/// Hezbollah") or a group's name ("Al-Sham Corps"), nor when they are the start of
+/// a longer name the gazetteer does not know ("Tal al-Sawwan", "Tal Melh").
+fn names_a_place_here(words: &[Token], i: usize, width: usize, taken: &[(usize, usize)]) -> bool {
+    let end = i + width;
+    // An actor's name used as a place ("the Syria-Turkey border") is no actor here.
+    let actor_at = |k: usize| {
+        taken.iter().any(|(a, b)| {
+            *a == k
+                && !words
+                    .get(*b)
+                    .is_some_and(|t| matches!(t.norm.as_str(), "border" | "borders" | "frontier"))
+        })
+    };
+    if actor_at(end) || (words.get(end).is_some_and(|t| t.norm == "s") && actor_at(end + 1)) {
+        return false;
+    }
+    if words
+        .get(end)
+        .is_some_and(|t| NAMES_A_GROUP_AFTER.contains(&t.norm.as_str()) && t.capitalized)
+    {
+        return false;
+    }
+    let next_is_name = words
+        .get(end)
+        .is_some_and(|t| t.capitalized && !actor_at(end));
+    let article_then_name = words
+        .get(end)
+        .is_some_and(|t| truce_model::names::ARTICLES.contains(&t.norm.as_str()))
+        && words.get(end + 1).is_some_and(|t| t.capitalized);
+    if width == 1
+        && PLACE_NAME_HEADS.contains(&words[i].norm.as_str())
+        && (next_is_name || article_then_name)
+    {
+        return false;
+    }
+    // "Tal al" of "Tal al-Sawwan": a name cut before its end.
+    if width > 1
+        && truce_model::names::ARTICLES.contains(&words[end - 1].norm.as_str())
+        && words.get(end).is_some_and(|t| t.capitalized)
+    {
+        return false;
+    }
+    !(width == 1 && article_then_name)
+}
+
 /// Whether the tokens `focus` hold a place word followed by a name that is not an
 /// actor's ("in the Eastern Ghouta", "on Kafr Batna"): a place of the clause's own,
 /// known to the gazetteer or not.
@@ -171,6 +246,8 @@ struct ActorName {
     name: String,
     /// A short alias ("IS", "US") must be written in capitals to count.
     needs_capitals: bool,
+    /// The words matched, as written in the lexicon.
+    alias: String,
     /// A word that names a side only within one war ("rebels"): the actor of
     /// truce's dictionary it names, by country code (`ACTORS_BY_COUNTRY`).
     by_country: Option<&'static [(&'static str, &'static str)]>,
@@ -220,6 +297,7 @@ impl Extractor {
                         ActorName {
                             name: alias.name.clone(),
                             needs_capitals: alias.name.chars().count() <= 4,
+                            alias: alias.name.clone(),
                             by_country: None,
                         },
                     ));
@@ -233,6 +311,7 @@ impl Extractor {
                     ActorName {
                         name: name.to_string(),
                         needs_capitals: alias.chars().count() <= 3,
+                        alias: alias.to_string(),
                         by_country: None,
                     },
                 ));
@@ -244,6 +323,7 @@ impl Extractor {
                 ActorName {
                     name: word.to_string(),
                     needs_capitals: false,
+                    alias: word.to_string(),
                     by_country: Some(by_country),
                 },
             ));
@@ -395,7 +475,9 @@ impl Extractor {
         while i < words.len() {
             if let Some((actor, width)) = self.actors.at(words, i, lang) {
                 let written = &text[words[i].start..words[i + width - 1].end];
-                let capitals_ok = !actor.needs_capitals
+                let lower_case_ok = !LOWER_CASE_ALIASES.contains(&actor.alias.as_str())
+                    || !words[i + width - 1].capitalized;
+                let capitals_ok = lower_case_ok && !actor.needs_capitals
                     || written
                         .chars()
                         .filter(|c| c.is_alphabetic())
@@ -483,7 +565,14 @@ impl Extractor {
         // A killing with no means named (it must be placed to be a report: a day's
         // toll across the country is not one incident).
         let mut kill_only = false;
+        // "21 people were killed yesterday in different circumstances": a toll of
+        // many incidents, not one.
+        let many_circumstances = lang == Lang::En
+            && words
+                .iter()
+                .any(|t| t.norm == "circumstances" || t.norm == "causes");
         if cues.is_empty()
+            && !many_circumstances
             && let Some(k) = killed.iter().find(|k| k.killed.best > 0)
         {
             cues.push(("political-violence".into(), k.token, k.token + 1));
@@ -603,6 +692,7 @@ impl Extractor {
                     ActorName {
                         name: name.to_string(),
                         needs_capitals: false,
+                        alias: actor.alias.clone(),
                         by_country: None,
                     },
                     a,
@@ -929,17 +1019,30 @@ impl Extractor {
                 if lang == Lang::En && after.is_some_and(|w| SPEECH_EN.contains(&w)) && !cued {
                     continue;
                 }
+                if lang == Lang::En && !names_a_place_here(words, i, width, taken) {
+                    continue;
+                }
                 let admin = before.is_some_and(|w| self.admin_cues.contains(w))
                     || (before == Some("of")
                         && i >= 2
                         && self.admin_cues.contains(&words[i - 2].norm))
                     || after.is_some_and(|w| self.admin_cues.contains(w))
-                    // "Daraa and its countryside", "the city and its countryside": the unit.
-                    || (after == Some("and")
-                        && words.get(i + width + 1).is_some_and(|t| t.norm == "its")
-                        && words
-                            .get(i + width + 2)
-                            .is_some_and(|t| self.admin_cues.contains(&t.norm)))
+                    // "Daraa and its countryside", "Aleppo southern countryside", "the
+                    // city of Aleppo and its western and southern countryside": the unit.
+                    || {
+                        let mut k = i + width;
+                        while words.get(k).is_some_and(|t| {
+                            DIRECTIONS_EN.contains(&t.norm.as_str())
+                                || matches!(t.norm.as_str(), "and" | "its")
+                        }) && k < i + width + 5
+                        {
+                            k += 1;
+                        }
+                        k > i + width
+                            && words
+                                .get(k)
+                                .is_some_and(|t| self.admin_cues.contains(&t.norm))
+                    }
                     || before.is_some_and(|w| w.ends_with("ern") && DIRECTIONS_EN.contains(&w))
                     // "north of Aleppo", "west of Daraa": around it, not in it.
                     || (before == Some("of")
@@ -957,6 +1060,33 @@ impl Extractor {
             }
         }
         let unknown = Location::unknown();
+        // A name that fits places in several countries is read in the country of
+        // the other places the sentence names ("Kabana north of Latakia" is Syrian).
+        let sure: HashSet<String> = found
+            .iter()
+            .filter_map(|(_, _, candidates, _)| {
+                let first = &self.gazetteer.place(*candidates.first()?).country;
+                candidates
+                    .iter()
+                    .all(|&p| &self.gazetteer.place(p).country == first)
+                    .then(|| first.clone())
+            })
+            .collect();
+        let found: Vec<(usize, usize, Vec<usize>, bool)> = found
+            .into_iter()
+            .map(|(t, w, candidates, admin)| {
+                let within: Vec<usize> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&p| sure.contains(&self.gazetteer.place(p).country))
+                    .collect();
+                if within.is_empty() || within.len() == candidates.len() {
+                    (t, w, candidates, admin)
+                } else {
+                    (t, w, within, admin)
+                }
+            })
+            .collect();
         // A clause's own place; else the last one of the clauses before it ("… in
         // Homs and clashes continue"), never one of a later clause.
         let in_focus = found.iter().any(|(t, _, _, _)| focus.contains(t));

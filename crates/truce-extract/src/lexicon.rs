@@ -35,10 +35,19 @@ pub const KINDS_EN: &[(&str, &str)] = &[
     ("drone strikes", "air-strike"),
     ("bombed from the air", "air-strike"),
     ("air and ground strikes", "remote-violence"),
+    ("air and missile strikes", "remote-violence"),
+    ("air and rocket strikes", "remote-violence"),
+    ("air and artillery strikes", "remote-violence"),
+    ("aerial and artillery strikes", "remote-violence"),
+    ("aerial and ground strikes", "remote-violence"),
+    ("aerial and ground shelling", "remote-violence"),
+    ("aerial and artillery shelling", "remote-violence"),
+    ("air and artillery shelling", "remote-violence"),
     ("land and air strikes", "remote-violence"),
     // ground fire
     ("shelling", "shelling"),
     ("shelled", "shelling"),
+    ("shell", "shelling"),
     ("shells", "shelling"),
     ("artillery", "shelling"),
     ("mortar", "shelling"),
@@ -245,6 +254,12 @@ pub const HEDGES_EN: &[(&str, u8)] = &[
     ("claimed the lives", 0),
     ("claimed the life", 0),
     ("claimed lives", 0),
+    ("claim the lives", 0),
+    ("claim the life", 0),
+    ("claims the lives", 0),
+    ("claims the life", 0),
+    ("claiming the lives", 0),
+    ("claiming the life", 0),
     ("allegedly", 30),
     ("alleged", 30),
     ("claimed", 30),
@@ -439,6 +454,8 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
         "islamic-state",
         "IS",
         &[
+            "the organization",
+            "the organisation",
             "isis",
             "isil",
             "islamic state",
@@ -468,6 +485,14 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
             "tahrir al sham",
             "جبهة النصرة",
             "النصرة",
+            "jihadi groups",
+            "hurras al din",
+            "horas al din",
+            "huras al din",
+            "hurras ad din",
+            "jund al aqsa",
+            "jihadi factions",
+            "jihadis",
             "هيئة تحرير الشام",
             "جبهة فتح الشام",
         ],
@@ -489,7 +514,6 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
             "armed groups",
             "islamist factions",
             "islamist rebels",
-            "jihadi groups",
             "sna",
             "الفصائل",
             "فصائل المعارضة",
@@ -540,6 +564,9 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
             "dnr",
             "lnr",
             "donetsk people s republic",
+            "donetsk republic",
+            "luhansk republic",
+            "lugansk republic",
             "luhansk people s republic",
         ],
     ),
@@ -568,6 +595,11 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
         ],
     ),
 ];
+
+/// Aliases that name the actor only when written in lower case: SOHR's "the
+/// organization" is the Islamic State, "the Organization for Security and
+/// Co-operation in Europe" is not.
+pub const LOWER_CASE_ALIASES: &[&str] = &["the organization", "the organisation"];
 
 /// Words that name a side only within one war: the rebels of Syria are its
 /// opposition, those of Donbas the separatists, those of Yemen the Houthis; the

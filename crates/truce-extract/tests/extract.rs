@@ -401,3 +401,46 @@ fn rebels_are_named_by_the_war_they_fight_in() {
         r.sides
     );
 }
+
+#[test]
+fn names_that_are_no_place_here() {
+    // UCDP GED source_headlines (CC BY 4.0).
+    // "Syria regime": the country qualifies the actor, the raids are not placed by it.
+    let found = reports(
+        "Syria regime kills dozens in raids, agrees aid convoys",
+        "2016-02-01",
+    );
+    assert!(
+        found
+            .iter()
+            .all(|r| r.location.place.as_deref() != Some("Syria")),
+        "{found:#?}"
+    );
+    // "Al-Sham Corps" is a group, not Damascus (al-Sham).
+    let text = "Hayyaat Tahrir Al-Sham carries out a violent attack on sites of Al-Sham Corps and the Division 13 in Maarrat Al-Nu’man";
+    let found = reports(text, "2017-03-10");
+    assert!(
+        found
+            .iter()
+            .all(|r| r.location.place.as_deref() != Some("Damascus")),
+        "{found:#?}"
+    );
+    // "Tal al-Sawwan" is not a place called "Tal".
+    let text = "Violent continuous clashes in the vicinity of Tal al-Sawwan and Tal Kurdi in the Eastern Ghouta";
+    let found = reports(text, "2016-11-01");
+    assert!(
+        found
+            .iter()
+            .all(|r| r.location.place.as_deref() != Some("At Tall")),
+        "{found:#?}"
+    );
+    // "Aleppo southern countryside" is the governorate.
+    let text = "5 killed in Idlib and continued clashes in Aleppo southern countryside";
+    let found = reports(text, "2016-03-01");
+    let clashes = found
+        .iter()
+        .find(|r| r.kind == "armed-clash")
+        .expect("the clashes");
+    assert_eq!(clashes.location.precision, LocationPrecision::Province);
+    assert_eq!(clashes.location.place.as_deref(), Some("Aleppo"));
+}
