@@ -1044,6 +1044,10 @@ impl Extractor {
                                 .is_some_and(|t| self.admin_cues.contains(&t.norm))
                     }
                     || before.is_some_and(|w| w.ends_with("ern") && DIRECTIONS_EN.contains(&w))
+                    // "Shell Areas East Daraa": around the town.
+                    || (before.is_some_and(|w| matches!(w, "north" | "south" | "east" | "west"))
+                        && i >= 2
+                        && words[i - 2].norm != "the")
                     // "north of Aleppo", "west of Daraa": around it, not in it.
                     || (before == Some("of")
                         && i >= 2

@@ -530,6 +530,7 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
         &[
             "sdf",
             "syrian democratic forces",
+            "syria democratic forces",
             "ypg",
             "kurdish forces",
             "kurdish force",
