@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Check labelled.jsonl: schema, id order, kind/actor ids, dates, and that every *_words value is an
 exact (case-sensitive) substring of the text.  Split "dev"/"test" follows the sha256 rule; split
-"holdout" is allowed only for texts listed (same id and text) in holdout-candidates.jsonl, and split
-"holdout-2" only for texts listed in holdout-2-candidates.jsonl; the three candidate files must share
-no text, and every text of a holdout candidate file must be labelled.  Prints the byte offset of the
-first occurrence and warns when a *_words value occurs more than once (the first occurrence is the one that counts).
+"holdout" is allowed only for texts listed (same id and text) in holdout-candidates.jsonl, split
+"holdout-2" only for texts listed in holdout-2-candidates.jsonl, and split "holdout-3" only for texts
+listed in holdout-3-candidates.jsonl; the four candidate files must share no text, and every text of
+a holdout candidate file must be labelled.  Prints the byte offset of the first occurrence and warns when a *_words value occurs more than once (the first occurrence is the one that counts).
 Usage: python3 validate.py [labelled.jsonl]"""
 import json, re, sys, datetime, hashlib
 
@@ -44,14 +44,16 @@ def main(path):
     here = path.rsplit("/", 1)[0] if "/" in path else "."
     holdout = load_candidates(here + "/holdout-candidates.jsonl")
     holdout2 = load_candidates(here + "/holdout-2-candidates.jsonl")
+    holdout3 = load_candidates(here + "/holdout-3-candidates.jsonl")
     devtest = load_candidates(here + "/candidates.jsonl")
-    cand_files = [("candidates.jsonl", devtest), ("holdout-candidates.jsonl", holdout), ("holdout-2-candidates.jsonl", holdout2)]
+    cand_files = [("candidates.jsonl", devtest), ("holdout-candidates.jsonl", holdout), ("holdout-2-candidates.jsonl", holdout2),
+                  ("holdout-3-candidates.jsonl", holdout3)]
     for i, (na, a) in enumerate(cand_files):
         for nb, b in cand_files[i + 1:]:
             shared = set(a.values()) & set(b.values())
             if shared: errs.append("%s shares %d texts with %s" % (nb, len(shared), na))
             if set(a) & set(b): errs.append("%s shares %d ids with %s" % (nb, len(set(a) & set(b)), na))
-    held = {"holdout": holdout, "holdout-2": holdout2}
+    held = {"holdout": holdout, "holdout-2": holdout2, "holdout-3": holdout3}
     splits = {}
     for ln, line in enumerate(open(path, encoding="utf-8"), 1):
         o = json.loads(line)
@@ -60,7 +62,7 @@ def main(path):
         if set(o) - TOP_KEYS or not {"id", "split", "source", "published", "lang", "text", "events"} <= set(o):
             errs.append("%s: top-level keys %s" % (where, sorted(o)))
         splits[o["split"]] = splits.get(o["split"], 0) + 1
-        if o["split"] not in ("dev", "test", "holdout", "holdout-2"): errs.append("%s: split" % where)
+        if o["split"] not in ("dev", "test", "holdout", "holdout-2", "holdout-3"): errs.append("%s: split" % where)
         if o["split"] in held:
             if held[o["split"]].get(o["id"]) != o["text"]:
                 errs.append("%s: split %s but not listed in %s-candidates.jsonl" % (where, o["split"], o["split"]))
@@ -107,7 +109,7 @@ def main(path):
                 if cnt > 1: warns.append("%s: %s %r occurs %d times (first occurrence at byte %d is used)" % (w, f, s, cnt, tb.find(s.encode("utf-8"))))
     for name, cands in held.items():
         missing = sorted(set(cands) - set(ids))
-        if missing and name in splits: errs.append("%d %s candidates not labelled, e.g. %s" % (len(missing), name, missing[0]))
+        if missing: errs.append("%d %s candidates not labelled, e.g. %s" % (len(missing), name, missing[0]))
     if ids != sorted(ids): errs.append("ids not sorted")
     if len(ids) != len(set(ids)): errs.append("duplicate ids")
     for x in warns: print("WARN", x)
