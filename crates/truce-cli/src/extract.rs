@@ -186,6 +186,28 @@ pub fn eval(split: &str, set: Option<&Path>, errors: usize) -> Result<u8> {
         out.push_str(&row(name, score));
     }
     out.push_str(&row("whole events", &scores.events));
+    for (level, right, predicted) in &scores.by_confidence {
+        let precision = if *predicted == 0 {
+            0.0
+        } else {
+            *right as f64 / *predicted as f64
+        };
+        let recall = if scores.events.expected == 0 {
+            0.0
+        } else {
+            *right as f64 / scores.events.expected as f64
+        };
+        out.push_str(&format!(
+            "{:<22} {:>9.3} {:>7.3} {:>6}   {} / {} / {}\n",
+            format!("  confidence >= {level}"),
+            precision,
+            recall,
+            "",
+            right,
+            predicted,
+            scores.events.expected
+        ));
+    }
     out.push_str("\nwhole events: kind, date, place and responsible actor all right, each within the precision stated\n");
     for miss in &scores.misses {
         out.push_str(&format!(

@@ -86,8 +86,8 @@ struct EvidenceArgs {
 enum EvalCommand {
     /// Precision, recall and F1 of `truce extract` per field and for whole events (docs/extraction-eval.md).
     Extraction {
-        /// Which texts: `dev` (used to write the rules), `test`, `holdout` or `holdout-2` (see docs/extraction-eval.md), or `all`.
-        #[arg(long, default_value = "test", value_parser = ["dev", "test", "holdout", "holdout-2", "all"])]
+        /// Which texts: `dev` (used to write the rules), `test`, `holdout`, `holdout-2` or `holdout-3` (see docs/extraction-eval.md), or `all`.
+        #[arg(long, default_value = "test", value_parser = ["dev", "test", "holdout", "holdout-2", "holdout-3", "all"])]
         split: String,
         /// Another labelled set in the same format (default: the one truce ships, crates/truce-extract/eval/).
         #[arg(long, value_name = "FILE")]

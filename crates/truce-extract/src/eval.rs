@@ -120,6 +120,9 @@ pub struct Evaluation {
     pub texts: u64,
     pub fields: Vec<(&'static str, FieldScore)>,
     pub events: FieldScore,
+    /// Whole events among the reports of at least each confidence in
+    /// `CONFIDENCE_LEVELS`: (level, right, predicted).
+    pub by_confidence: Vec<(u8, u64, u64)>,
     pub misses: Vec<Miss>,
 }
 
@@ -134,6 +137,10 @@ fn field<'a>(
     let last = fields.len() - 1;
     &mut fields[last].1
 }
+
+/// The confidences at which whole-event precision is also given: a monitor who
+/// reads only the surer reports sees these.
+pub const CONFIDENCE_LEVELS: &[u8] = &[80, 90, 100];
 
 /// Which actor of truce's general dictionary a report says acted.
 fn responsible(report: &Report) -> Option<&'static str> {
@@ -245,6 +252,7 @@ pub fn evaluate(
     for name in FIELDS {
         field(&mut out.fields, name);
     }
+    out.by_confidence = CONFIDENCE_LEVELS.iter().map(|&c| (c, 0, 0)).collect();
     for (n, line) in set.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -295,6 +303,12 @@ pub fn evaluate(
         let mut used = vec![false; text.events.len()];
         for report in &predicted {
             out.events.predicted += 1;
+            let confidence = report.text.as_ref().map_or(100, |t| t.confidence);
+            for (level, _, predicted) in &mut out.by_confidence {
+                if confidence >= *level {
+                    *predicted += 1;
+                }
+            }
             let best = text
                 .events
                 .iter()
@@ -360,6 +374,11 @@ pub fn evaluate(
             let whole = judged.kind && judged.date && judged.place && judged.responsible;
             if whole {
                 out.events.right += 1;
+                for (level, right, _) in &mut out.by_confidence {
+                    if confidence >= *level {
+                        *right += 1;
+                    }
+                }
             } else if out.misses.len() < misses {
                 let mut wrong = Vec::new();
                 if !judged.kind {

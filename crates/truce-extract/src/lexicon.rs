@@ -486,6 +486,7 @@ pub const ACTORS: &[(&str, &str, &[&str])] = &[
             "جبهة النصرة",
             "النصرة",
             "jihadi groups",
+            "jihadist rebels",
             "hurras al din",
             "horas al din",
             "huras al din",

@@ -384,6 +384,15 @@ pub(crate) const MEANS: &[&str] = &[
     "tanks",
     "tank",
     "gunboats",
+    "landmine",
+    "landmines",
+    "mine",
+    "mines",
+    "ied",
+    "ieds",
+    "bomb",
+    "bombs",
+    "explosives",
 ];
 
 /// Words after a name that make it the one hit: "regime positions", "IS headquarters".
@@ -584,6 +593,7 @@ const OPENING_QUALIFIERS: &[&str] = &[
     "sporadic",
     "fierce",
     "a",
+    "an",
 ];
 
 /// Words that join two clauses: "… and clashes continue", "… while the regime
@@ -803,6 +813,15 @@ fn role_from_what_follows(
             && w == "and"
         {
             next = other.end;
+            continue;
+        }
+        // "The regime forces and warplanes continue shelling": one subject with its means.
+        if w == "and"
+            && words
+                .get(next + 1)
+                .is_some_and(|t| MEANS[..13].contains(&t.norm.as_str()))
+        {
+            next += 2;
             continue;
         }
         // "The regime forces and their allies continue …".
