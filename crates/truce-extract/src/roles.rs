@@ -20,6 +20,8 @@
 //!
 //! Each rule looks only at the words around one actor; it decides or passes.
 
+use crate::dates::WEEKDAYS_EN;
+use crate::lexicon::DIRECTIONS_EN;
 use crate::text::Token;
 use truce_model::report::Role;
 
@@ -311,17 +313,6 @@ const LOSING_VERBS: &[&str] = &[
     "fell",
 ];
 
-const DIRECTIONS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-];
-
 /// Verbs of two sides: "SDF and IS clash", "rebels fight regime forces".
 const TWO_SIDED_VERBS: &[&str] = &[
     "clash",
@@ -527,18 +518,13 @@ fn begins_an_object(token: &Token) -> bool {
         "says",
         "said",
         "say",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
     ];
     // What is not a preposition, a time or a speech verb is read as the object:
     // "breached truce", "killed 15", "shelled Aleppo".
     // "Three Turkish soldiers killed clearing IEDs": what they were doing.
-    !NOT_OBJECTS.contains(&token.norm.as_str()) && !token.norm.ends_with("ing")
+    !NOT_OBJECTS.contains(&token.norm.as_str())
+        && !WEEKDAYS_EN.contains(&token.norm.as_str())
+        && !token.norm.ends_with("ing")
 }
 
 /// Whether the gap between two tokens holds a clause break (a comma, a colon, a
@@ -617,7 +603,7 @@ pub(crate) fn clauses(
     // not a new act's noun ("and clashes", "and shelling").
     let new_act_at = |i: usize| {
         cue_starts.contains(&i)
-            && !(ACTING_VERBS.contains(&words[i].norm.as_str()) && !words[i].norm.ends_with('s'))
+            && (!ACTING_VERBS.contains(&words[i].norm.as_str()) || words[i].norm.ends_with('s'))
     };
     let mut out = Vec::with_capacity(words.len());
     let mut clause = 0;
@@ -798,9 +784,7 @@ fn role_from_what_follows(
     // Past "and <another actor>" (shared verb), descriptions and helper verbs.
     let mut passive = false;
     loop {
-        let Some(token) = words.get(next) else {
-            return None;
-        };
+        let token = words.get(next)?;
         if next > mentions[m].end && break_between(text, &words[next - 1], token) {
             return None;
         }
@@ -873,7 +857,8 @@ fn role_from_what_follows(
         // forces in Hama shell".
         let place_words = if w == "in" || w == "near" {
             1
-        } else if DIRECTIONS.contains(&w) && words.get(next + 1).is_some_and(|t| t.norm == "of") {
+        } else if DIRECTIONS_EN.contains(&w) && words.get(next + 1).is_some_and(|t| t.norm == "of")
+        {
             2
         } else {
             0
