@@ -604,8 +604,9 @@ enum Command {
     Explain {
         /// The agreement file (TOML).
         agreement: PathBuf,
-        /// A finding id (`ucdp-ged:216505/coh-attacks/syrian-government`) or an incident id (`ucdp-ged:216505`).
-        id: String,
+        /// A finding id (`ucdp-ged:216505/coh-attacks/syrian-government`) or an incident id
+        /// (`ucdp-ged:216505`). It may also come last, after `--events FILE…`.
+        id: Option<String>,
         #[command(flatten)]
         evidence: EvidenceArgs,
     },
@@ -908,8 +909,10 @@ fn main() -> ExitCode {
         Command::Explain {
             agreement,
             id,
-            evidence,
-        } => explain(&agreement, &evidence, &id, color),
+            mut evidence,
+        } => {
+            explain_id(id, &mut evidence).and_then(|id| explain(&agreement, &evidence, &id, color))
+        }
         Command::Timeline {
             agreement,
             evidence,
@@ -1218,6 +1221,8 @@ struct Prepared {
     kept_together: Vec<KeptApart>,
     /// When the evidence came (partly) from a store and the agreement version could be recorded there.
     store: Option<StoreRead>,
+    /// Reports dated after `--as-of`, left out before the check saw them.
+    after_as_of: u64,
 }
 
 /// Loads the agreement and reads the evidence; reports problems as the user expects.
@@ -1331,8 +1336,15 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         }
         reports.extend(imported.reports);
     }
+    // What did not exist on the day the check is made as of is not evidence at all
+    // (the engine would cut it too, from a copy).
+    let before = reports.len();
+    if let Some(day) = evidence.as_of {
+        reports.retain(|r| r.date.first <= day);
+    }
     Ok(Prepared {
         agreement,
+        after_as_of: (before - reports.len()) as u64,
         reports,
         diagnostics,
         kept_apart,
@@ -1362,6 +1374,7 @@ fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked>
         kept_together: &prepared.kept_together,
     });
     result.diagnostics = prepared.diagnostics;
+    result.evidence.after_as_of += prepared.after_as_of;
     Ok(Checked {
         agreement: prepared.agreement,
         reports: prepared.reports,
@@ -1523,6 +1536,24 @@ fn check(path: &Path, evidence: &EvidenceArgs, format: ReportFormat, color: bool
     }
     print_stdout(&text)?;
     Ok(code)
+}
+
+/// The id to explain: the positional one, or else the last value `--events` took
+/// (`truce explain AGREEMENT --events FILE ID` gives `--events` both), when it is
+/// not a file.
+fn explain_id(id: Option<String>, evidence: &mut EvidenceArgs) -> Result<String> {
+    if let Some(id) = id {
+        return Ok(id);
+    }
+    // The evidence must still name something once the id is taken from it.
+    let last_is_id = evidence.events.last().is_some_and(|l| !l.exists())
+        && (evidence.events.len() > 1 || evidence.db.is_some());
+    match evidence.events.pop() {
+        Some(last) if last_is_id => Ok(last.display().to_string()),
+        _ => bail!(
+            "which finding, incident or report? give its id after the agreement (`truce explain AGREEMENT ID --events FILE`) or last (`… --events FILE ID`)"
+        ),
+    }
 }
 
 fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: bool) -> Result<u8> {

@@ -341,6 +341,11 @@ pub(crate) fn adjudicate(
         }
     }
     let base = kind.and(date).and(zone).and(site);
+    let first_finding = out.len();
+    // Whether the clause was broken, whoever acted: each side that may have acted
+    // must, had it acted, certainly have broken the clause (every name on it an
+    // actor so bound). `None` until a side fails that test.
+    let mut every_candidate_breaks = Some(0usize);
 
     for (a_index, attacker) in facts.sides.iter().enumerate() {
         if attacker.role == Role::Target || attacker.is_civilian(agreement) {
@@ -374,6 +379,9 @@ pub(crate) fn adjudicate(
         if assumed && a_index != 0 && facts.sides[0].role != Role::Target {
             continue;
         }
+        let names_on_side =
+            attacker.matched.len() + attacker.unmatched.len() + attacker.ambiguous.len();
+        let mut names_that_break = 0usize;
         let initiator = if attacker.role == Role::Initiator || others.is_empty() || assumed {
             Hold::Certain
         } else if others.iter().all(|o| o.is_civilian(agreement)) {
@@ -489,7 +497,9 @@ pub(crate) fn adjudicate(
                     }
                 }
             }
-            let chain = base.and(initiator).and(bound).and(alias_hold).and(target);
+            // Had this side acted: the chain without the question of who acted.
+            let if_it_acted = base.and(bound).and(alias_hold).and(target);
+            let chain = if_it_acted.and(initiator);
             let (verdict, hold) = if allowed == Hold::Certain {
                 (Verdict::Allowed, chain)
             } else if let Hold::Possible(_) = allowed {
@@ -497,6 +507,12 @@ pub(crate) fn adjudicate(
             } else {
                 (Verdict::Violation, chain.and(weakened))
             };
+            if verdict == Verdict::Violation
+                && allowed == Hold::No
+                && if_it_acted.and(weakened) == Hold::Certain
+            {
+                names_that_break += 1;
+            }
             let Some(certainty) = hold.certainty() else {
                 continue;
             };
@@ -521,6 +537,9 @@ pub(crate) fn adjudicate(
                 actor: context.actor_ids[actor_match.actor].clone(),
                 verdict,
                 certainty,
+                breach: certainty,
+                responsible: Vec::new(),
+                guarantors: Vec::new(),
                 confidence,
                 date: *span,
                 reasons,
@@ -533,8 +552,144 @@ pub(crate) fn adjudicate(
                 party: party.map_or(crate::verify::NO_PARTY, |p| p as u16),
                 violation: verdict == Verdict::Violation,
                 certain: certainty == Certainty::Certain,
+                breach_certain: certainty == Certainty::Certain,
+                responsible: 0,
+                set_aside: facts.set_aside.is_some(),
             });
         }
+        every_candidate_breaks = every_candidate_breaks
+            .filter(|_| names_on_side > 0 && names_that_break == names_on_side)
+            .map(|n| n + 1);
+    }
+    let breaks = every_candidate_breaks.is_some_and(|sides| sides > 0);
+    attribute(
+        context,
+        report,
+        breaks,
+        explain,
+        &mut out[first_finding..],
+        &mut keys[first_finding..],
+    );
+}
+
+/// Says, on the findings of one incident under one clause, whether the clause was
+/// broken whoever acted (`breaks`: every side that may have acted would have broken
+/// it) and which parties may be responsible. One candidate party makes the
+/// attribution to it certain; several leave it open between them.
+fn attribute(
+    context: &Context<'_>,
+    report: &Report,
+    breaks: bool,
+    explain: bool,
+    findings: &mut [Finding],
+    keys: &mut [crate::verify::FindingKey],
+) {
+    let agreement = context.agreement;
+    let mut parties: Vec<usize> = keys
+        .iter()
+        .filter(|k| k.violation && k.party != crate::verify::NO_PARTY)
+        .map(|k| k.party as usize)
+        .collect();
+    parties.sort_unstable();
+    parties.dedup();
+    let mask = crate::verify::party_mask(&parties);
+    let names: Vec<std::sync::Arc<str>> = parties
+        .iter()
+        .map(|&p| context.party_ids[p].clone())
+        .collect();
+    // The parties answering for the candidates as their guarantors.
+    let mut guarantors: Vec<usize> = agreement
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.guarantees.iter().any(|p| parties.contains(p)))
+        .map(|(i, _)| i)
+        .collect();
+    guarantors.sort_unstable();
+    let sole = (parties.len() == 1).then(|| parties[0]);
+    for (finding, key) in findings.iter_mut().zip(keys.iter_mut()) {
+        if !key.violation {
+            continue;
+        }
+        key.responsible = mask;
+        finding.responsible = names.clone();
+        if breaks {
+            key.breach_certain = true;
+            finding.breach = Certainty::Certain;
+            if sole.is_some() && sole == Some(key.party as usize) {
+                key.certain = true;
+                finding.certainty = Certainty::Certain;
+            }
+        }
+        if let Some(&p) = (key.party != crate::verify::NO_PARTY).then_some(&(key.party as usize)) {
+            finding.guarantors = guarantors
+                .iter()
+                .filter(|&&g| agreement.parties[g].guarantees.contains(&p))
+                .map(|&g| context.party_ids[g].clone())
+                .collect();
+        }
+        if explain {
+            finding.reasons.push(attribution_reason(
+                context, report, finding, breaks, &parties,
+            ));
+        }
+    }
+}
+
+/// The sentence that separates whether the clause was broken from who broke it.
+fn attribution_reason(
+    context: &Context<'_>,
+    report: &Report,
+    finding: &Finding,
+    breaks: bool,
+    parties: &[usize],
+) -> Reason {
+    let agreement = context.agreement;
+    let list = parties
+        .iter()
+        .map(|&p| format!("`{}`", agreement.parties[p].id))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let guarantors = if finding.guarantors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; guaranteed by {}",
+            finding
+                .guarantors
+                .iter()
+                .map(|g| format!("`{g}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let _ = report;
+    let (certainty, text) = match (breaks, parties.len()) {
+        (true, 1) => (
+            Certainty::Certain,
+            format!("certain violation; responsible: {list}{guarantors}"),
+        ),
+        (true, _) => (
+            Certainty::Certain,
+            format!(
+                "certain violation: every side that may have acted is bound by the clause; responsible: {list} — the source does not say who acted{guarantors}"
+            ),
+        ),
+        (false, 1) if finding.certainty == Certainty::Certain => (
+            Certainty::Certain,
+            format!("certain violation; responsible: {list}{guarantors}"),
+        ),
+        (false, _) => (
+            Certainty::Possible,
+            format!(
+                "possible violation: a side that may have acted is not bound by the clause, or a link is uncertain; if it was one, responsible: {list}{guarantors}"
+            ),
+        ),
+    };
+    Reason {
+        link: Link::Attribution,
+        certainty,
+        text,
     }
 }
 
@@ -786,7 +941,29 @@ fn place_text(
     let Some(p) = facts.zones.iter().find(|p| p.zone == zone) else {
         return place;
     };
+    let named = [&report.location.admin1, &report.location.admin2]
+        .into_iter()
+        .flatten()
+        .find(|n| z.admin.as_ref().is_some_and(|u| u.named_by(n)));
+    match (hold, named) {
+        (Hold::Certain, Some(name)) if p.named_by_source => format!(
+            "{place} → the source names the unit \"{name}\", which is zone `{}` ({}): in it whatever the location's uncertainty",
+            z.id, z.name
+        ),
+        _ => place_distance_text(&place, z, p, hold),
+    }
+}
+
+fn place_distance_text(
+    place: &str,
+    z: &truce_model::agreement::Zone,
+    p: &crate::facts::ZonePlace,
+    hold: Hold,
+) -> String {
     match hold {
+        Hold::Certain if !p.distance_km.is_finite() => {
+            format!("{place} → inside zone `{}` ({})", z.id, z.name)
+        }
         Hold::Certain => format!(
             "{place} → inside zone `{}` ({}), {} km from its edge",
             z.id,

@@ -5,7 +5,7 @@
 use crate::actors::{ActorMatch, ActorResolver, Resolution};
 use rayon::prelude::*;
 use truce_geo::{SiteIndex, ZoneIndex, ZoneRelation, haversine_km};
-use truce_model::agreement::Agreement;
+use truce_model::agreement::{Agreement, SetAside};
 use truce_model::finding::Certainty;
 use truce_model::kind::KindIndex;
 use truce_model::report::{ActorCategory, Report, Role};
@@ -18,6 +18,9 @@ pub struct ZonePlace {
     /// Inside: distance to the zone's edge; outside: distance to the zone.
     pub distance_km: f64,
     pub inside: bool,
+    /// The zone is an administrative unit the source itself names (GED `adm_1`):
+    /// the place is certain whatever the point's radius.
+    pub named_by_source: bool,
 }
 
 /// A protected site the incident is certainly or possibly at.
@@ -62,6 +65,9 @@ pub struct Facts {
     pub zones: Vec<ZonePlace>,
     pub sites: Vec<SitePlace>,
     pub sides: Vec<SideFacts>,
+    /// Why counts over days leave the report out under the agreement's `[evidence]`
+    /// filter (an aggregate, a long span, a country-wide place), if they do.
+    pub set_aside: Option<SetAside>,
 }
 
 /// Spatial indexes and lookups shared by every incident of a check.
@@ -218,6 +224,7 @@ impl<'a> Context<'a> {
                     certainty: Certainty::Certain,
                     distance_km: f64::NAN,
                     inside: true,
+                    named_by_source: false,
                 }));
                 self.sites_near(point, radius_km, &mut sites);
             }
@@ -238,6 +245,7 @@ impl<'a> Context<'a> {
                             certainty,
                             distance_km: rel.distance_km,
                             inside: rel.inside,
+                            named_by_source: false,
                         });
                     }
                 }
@@ -252,6 +260,7 @@ impl<'a> Context<'a> {
                         certainty: Certainty::Possible,
                         distance_km: f64::NAN,
                         inside: false,
+                        named_by_source: false,
                     });
                 }
                 for site in 0..agreement.sites.len() {
@@ -263,6 +272,7 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        self.place_by_named_unit(report, &mut zones);
         zones.sort_by_key(|z| z.zone);
         let sides = report
             .sides
@@ -294,6 +304,75 @@ impl<'a> Context<'a> {
             zones,
             sites,
             sides,
+            set_aside: agreement.evidence.counting.set_aside(report),
+        }
+    }
+
+    /// A source that names the administrative unit of a place (GED `adm_1 =
+    /// "Aleppo governorate"`, `where_prec = 4`) places it there for certain, and
+    /// certainly not in the other units of the same boundaries file, whatever a
+    /// circle around its point would say (and whatever a generalised boundary drawn
+    /// at 1:10 million says of a village near the line). When the point is
+    /// certainly inside another unit of that file, the two statements disagree and
+    /// the geometry stands.
+    fn place_by_named_unit(&self, report: &Report, zones: &mut Vec<ZonePlace>) {
+        let names: Vec<&str> = [&report.location.admin1, &report.location.admin2]
+            .into_iter()
+            .filter_map(|n| n.as_deref())
+            .filter(|n| !n.trim().is_empty())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let agreement = self.agreement;
+        let named: Vec<usize> = agreement
+            .zones
+            .iter()
+            .enumerate()
+            .filter(|(_, z)| {
+                z.admin
+                    .as_ref()
+                    .is_some_and(|unit| names.iter().any(|n| unit.named_by(n)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let files: Vec<usize> = named
+            .iter()
+            .filter_map(|&z| agreement.zones[z].admin.as_ref().map(|u| u.boundaries))
+            .collect();
+        let same_file = |zone: usize| {
+            agreement.zones[zone]
+                .admin
+                .as_ref()
+                .is_some_and(|unit| files.contains(&unit.boundaries))
+        };
+        let contradicted = zones.iter().any(|p| {
+            p.certainty == Certainty::Certain && same_file(p.zone) && !named.contains(&p.zone)
+        });
+        if contradicted {
+            return;
+        }
+        // Units of the same file that the source does not name: certainly not there.
+        zones.retain(|place| named.contains(&place.zone) || !same_file(place.zone));
+        for &zone in &named {
+            match zones.iter_mut().find(|p| p.zone == zone) {
+                Some(place) => {
+                    if place.certainty != Certainty::Certain {
+                        place.certainty = Certainty::Certain;
+                        place.named_by_source = true;
+                    }
+                }
+                None => zones.push(ZonePlace {
+                    zone,
+                    certainty: Certainty::Certain,
+                    distance_km: f64::NAN,
+                    inside: true,
+                    named_by_source: true,
+                }),
+            }
         }
     }
 }

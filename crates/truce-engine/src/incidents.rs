@@ -168,10 +168,11 @@ fn wire_text(report: &Report) -> Option<String> {
     (text.chars().count() >= WIRE_TEXT_CHARS).then_some(text)
 }
 
-fn strength(f: &Finding) -> (bool, bool, i64) {
+fn strength(f: &Finding) -> (bool, bool, bool, i64) {
     (
         f.verdict == Verdict::Violation,
         f.certainty == Certainty::Certain,
+        f.breach == Certainty::Certain,
         (f.confidence * 1000.0) as i64,
     )
 }
@@ -184,7 +185,7 @@ pub fn pool(
     map: &IncidentMap,
     findings: Vec<Finding>,
     starts: &[usize],
-    key_of: &dyn Fn(&Finding) -> FindingKey,
+    key_of: &dyn Fn(&Finding, usize) -> FindingKey,
     explain: bool,
 ) -> (Vec<Finding>, Vec<FindingKey>, Vec<usize>) {
     let mut per_report: Vec<Vec<Finding>> = Vec::with_capacity(reports.len());
@@ -255,7 +256,7 @@ pub fn pool(
     new_starts.push(0);
     for (i, list) in pooled.into_iter().enumerate() {
         for finding in &list {
-            let mut key = key_of(finding);
+            let mut key = key_of(finding, i);
             key.incident = i as u32;
             keys.push(key);
         }

@@ -11,6 +11,7 @@ pub mod corroborate;
 mod facts;
 mod incidents;
 pub mod result;
+mod tally;
 pub mod timeline;
 mod verify;
 
@@ -44,18 +45,41 @@ pub struct CheckInput<'a> {
     pub kept_together: &'a [corroborate::KeptApart],
 }
 
-/// Runs the whole check, with every finding's reasons.
+/// Runs the whole check, with every finding's reasons. With `as_of`, reports dated
+/// after it are not seen at all: the result is the one the same check gives on the
+/// evidence cut at that day (a report that began on or before it is seen whole).
 pub fn check(input: &CheckInput<'_>) -> CheckResult {
-    adjudicate_with(
+    let cut: Vec<Report>;
+    let mut reports = input.reports;
+    let mut after_as_of = 0;
+    if let Some(day) = input.as_of {
+        after_as_of = reports.iter().filter(|r| r.date.first > day).count();
+        if after_as_of > 0 {
+            cut = cut_at(reports, day);
+            reports = &cut;
+        }
+    }
+    let mut result = adjudicate_with(
         input.agreement,
-        input.reports,
+        reports,
         true,
         &corroborate::Decisions {
             kept_apart: input.kept_apart,
             kept_together: input.kept_together,
         },
     )
-    .result(input.as_of)
+    .result(input.as_of);
+    result.evidence.after_as_of = after_as_of as u64;
+    result
+}
+
+/// The reports that began on or before `day`, in their order: what existed then.
+pub fn cut_at(reports: &[Report], day: Day) -> Vec<Report> {
+    reports
+        .iter()
+        .filter(|r| r.date.first <= day)
+        .cloned()
+        .collect()
 }
 
 /// Every incident judged against every clause: the first half of a check.
@@ -253,18 +277,30 @@ pub fn adjudicate_with<'a>(
             .enumerate()
             .map(|(i, p)| (p.id.as_str(), i as u16))
             .collect();
-        let key_of = |f: &Finding| verify::FindingKey {
-            incident: 0,
-            first: f.date.first.0,
-            last: f.date.last.0,
-            clause: clause_index.get(&*f.clause).copied().unwrap_or(0),
-            party: f
-                .party
-                .as_deref()
-                .and_then(|p| party_index.get(p).copied())
-                .unwrap_or(verify::NO_PARTY),
-            violation: f.verdict == truce_model::finding::Verdict::Violation,
-            certain: f.certainty == truce_model::finding::Certainty::Certain,
+        let key_of = |f: &Finding, incident: usize| {
+            let responsible: Vec<usize> = f
+                .responsible
+                .iter()
+                .filter_map(|p| party_index.get(&**p).map(|&i| i as usize))
+                .collect();
+            verify::FindingKey {
+                incident: 0,
+                first: f.date.first.0,
+                last: f.date.last.0,
+                clause: clause_index.get(&*f.clause).copied().unwrap_or(0),
+                party: f
+                    .party
+                    .as_deref()
+                    .and_then(|p| party_index.get(p).copied())
+                    .unwrap_or(verify::NO_PARTY),
+                violation: f.verdict == truce_model::finding::Verdict::Violation,
+                certain: f.certainty == truce_model::finding::Certainty::Certain,
+                breach_certain: f.breach == truce_model::finding::Certainty::Certain,
+                responsible: verify::party_mask(&responsible),
+                set_aside: facts
+                    .get(incident)
+                    .is_some_and(|fact: &facts::Facts| fact.set_aside.is_some()),
+            }
         };
         incidents::pool(reports, &incident_map, findings, &starts, &key_of, explain)
     } else {
@@ -347,21 +383,28 @@ impl<'a> Adjudication<'a> {
         let brackets = compare_brackets(&evidence, &working);
         let combinations = all_combinations(&evidence);
         let entitlements = entitlements(agreement, &steps);
-        let violations_by_party = tally(
+        let clause_starts = clause_starts(agreement, &steps);
+        let scope = tally::Scope {
             agreement,
-            &self.keys,
-            &working,
-            party_of,
+            keys: &self.keys,
+            choice: &working,
+            starts: &clause_starts,
+        };
+        let violations_by_party = tally::tally(
+            &scope,
+            tally::party_of,
+            false,
             agreement.parties.iter().map(|p| p.id.clone()).collect(),
         );
-        let violations_by_clause = tally(
-            agreement,
-            &self.keys,
-            &working,
+        let violations_by_clause = tally::tally(
+            &scope,
             |k| Some(k.clause as usize),
+            true,
             agreement.clauses.iter().map(|c| c.id.clone()).collect(),
         );
-        let evidence_summary = evidence_summary(
+        let violations = all_violations(&scope);
+        let violations_by_guarantor = tally::guarantors(&scope);
+        let mut evidence_summary = evidence_summary(
             &self.context,
             reports,
             &self.facts,
@@ -371,11 +414,22 @@ impl<'a> Adjudication<'a> {
             &self.kept_apart_unknown,
             &self.kept_together_unknown,
         );
+        evidence_summary.set_aside = tally::set_aside(reports, &self.facts, &self.keys);
         drop(evidence);
 
+        // Findings of a clause before it binds are not findings at all.
+        let keep: Vec<bool> = self
+            .keys
+            .iter()
+            .map(|k| k.first >= clause_starts[k.clause as usize])
+            .collect();
         // Incidents with findings, by date then id; their findings by clause then actor.
         let ids: Vec<Option<String>> = (0..reports.len())
-            .map(|i| (self.starts[i] < self.starts[i + 1]).then(|| reports[i].id()))
+            .map(|i| {
+                keep[self.starts[i]..self.starts[i + 1]]
+                    .contains(&true)
+                    .then(|| reports[i].id())
+            })
             .collect();
         let mut order: Vec<usize> = (0..reports.len()).filter(|&i| ids[i].is_some()).collect();
         order.par_sort_unstable_by(|&a, &b| {
@@ -396,6 +450,7 @@ impl<'a> Adjudication<'a> {
                 );
                 summary.grade = map.grade(reports, &all_findings[starts[i]..starts[i + 1]], i);
                 summary.independent_sources = map.independent_sources(reports, i) as u32;
+                summary.set_aside = facts[i].set_aside;
                 for place in &facts[i].zones {
                     let Some(zone) = agreement.zones.get(place.zone) else {
                         continue;
@@ -412,7 +467,12 @@ impl<'a> Adjudication<'a> {
                 summary
             })
             .collect();
-        let mut by_incident: Vec<Option<Finding>> = self.findings.into_iter().map(Some).collect();
+        let mut by_incident: Vec<Option<Finding>> = self
+            .findings
+            .into_iter()
+            .zip(&keep)
+            .map(|(f, &kept)| kept.then_some(f))
+            .collect();
         let mut findings: Vec<Finding> = Vec::with_capacity(by_incident.len());
         for &i in &order {
             let mut list: Vec<Finding> = by_incident[self.starts[i]..self.starts[i + 1]]
@@ -440,7 +500,9 @@ impl<'a> Adjudication<'a> {
             },
             as_of,
             evidence: evidence_summary,
+            violations,
             violations_by_party,
+            violations_by_guarantor,
             violations_by_clause,
             steps,
             brackets,
@@ -453,71 +515,33 @@ impl<'a> Adjudication<'a> {
     }
 }
 
-/// Counts incidents per party or per clause (`key` picks which), each incident once
-/// per key at its strongest finding, under a choice of bracket alternatives.
-fn tally(
-    agreement: &Agreement,
-    keys: &[verify::FindingKey],
-    choice: &[usize],
-    key: impl Fn(&verify::FindingKey) -> Option<usize>,
-    names: Vec<String>,
-) -> Vec<Tally> {
-    let mut rows: Vec<(u64, u64, u64)> = vec![(0, 0, 0); names.len()];
-    // Per incident: for each key, (strongest violation: 0 none, 1 possible, 2 certain; allowed?).
-    let mut seen: Vec<(u8, bool)> = vec![(0, false); names.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut flush = |seen: &mut Vec<(u8, bool)>, touched: &mut Vec<usize>| {
-        for slot in touched.drain(..) {
-            let row = &mut rows[slot];
-            match seen[slot] {
-                (2, _) => {
-                    row.0 += 1;
-                    row.1 += 1;
-                }
-                (1, _) => row.1 += 1,
-                (_, true) => row.2 += 1,
-                _ => {}
-            }
-            seen[slot] = (0, false);
-        }
-    };
-    // Keys come grouped by incident.
-    let mut current = None;
-    for k in keys {
-        if current != Some(k.incident) {
-            flush(&mut seen, &mut touched);
-            current = Some(k.incident);
-        }
-        if !agreement.clause_in_force(k.clause as usize, choice) {
-            continue;
-        }
-        let Some(slot) = key(k).filter(|s| *s < names.len()) else {
-            continue;
-        };
-        if seen[slot] == (0, false) {
-            touched.push(slot);
-        }
-        if k.violation {
-            seen[slot].0 = seen[slot].0.max(if k.certain { 2 } else { 1 });
-        } else {
-            seen[slot].1 = true;
-        }
-    }
-    flush(&mut seen, &mut touched);
-    names
-        .into_iter()
-        .zip(rows)
-        .map(|(id, (certain, certain_or_possible, allowed))| Tally {
-            id,
-            certain,
-            certain_or_possible,
-            allowed,
+/// The first day each clause binds: a clause that starts when a step is met binds
+/// from the day after the step is met (on both bounds), and not at all while it is not.
+fn clause_starts(agreement: &Agreement, steps: &[StepResult]) -> Vec<i32> {
+    agreement
+        .clauses
+        .iter()
+        .map(|c| match c.from_step {
+            None => i32::MIN,
+            Some(step) => steps
+                .get(step)
+                .and_then(|s| s.met_on)
+                .map_or(i32::MAX, |d| d.0 + 1),
         })
         .collect()
 }
 
-fn party_of(k: &verify::FindingKey) -> Option<usize> {
-    (k.party != verify::NO_PARTY).then_some(k.party as usize)
+/// Every violation, once per incident: certain when some clause was certainly broken.
+fn all_violations(scope: &tally::Scope<'_>) -> Tally {
+    tally::tally(scope, |_| Some(0), true, vec!["all".to_string()])
+        .into_iter()
+        .next()
+        .unwrap_or(Tally {
+            id: "all".into(),
+            certain: 0,
+            certain_or_possible: 0,
+            allowed: 0,
+        })
 }
 
 /// The incident as a reader sees it: its representative report's place and kind, every
@@ -565,6 +589,7 @@ fn incident_summary(
         zones: Vec::new(),
         possible_zones: Vec::new(),
         text_only: members.iter().all(|&m| reports[m].text.is_some()),
+        set_aside: None,
     }
 }
 
@@ -619,23 +644,18 @@ fn compare_brackets(evidence: &verify::Evidence<'_>, working: &[usize]) -> Vec<B
                     let mut choice = working.to_vec();
                     choice[b] = a;
                     let steps = verify::verify_steps(evidence, &choice);
-                    let clause_tally = tally(
+                    let starts = clause_starts(agreement, &steps);
+                    let violations = all_violations(&tally::Scope {
                         agreement,
-                        evidence.keys,
-                        &choice,
-                        |_| Some(0),
-                        vec!["all".to_string()],
-                    );
+                        keys: evidence.keys,
+                        choice: &choice,
+                        starts: &starts,
+                    });
                     AlternativeResult {
                         value: alternative.to_string(),
                         working: a == working[b],
                         steps: briefs(&steps),
-                        violations: clause_tally.into_iter().next().unwrap_or(Tally {
-                            id: "all".into(),
-                            certain: 0,
-                            certain_or_possible: 0,
-                            allowed: 0,
-                        }),
+                        violations,
                     }
                 })
                 .collect();
@@ -810,6 +830,8 @@ fn evidence_summary(
     EvidenceSummary {
         kept_apart_unknown: kept_apart_unknown.iter().map(pair_text).collect(),
         kept_together_unknown: kept_together_unknown.iter().map(pair_text).collect(),
+        set_aside: Vec::new(),
+        after_as_of: 0,
         reports: reports.len() as u64,
         incidents: incidents as u64,
         first_day,

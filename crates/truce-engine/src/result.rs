@@ -1,5 +1,5 @@
 //! The result of a check: a plain, serializable value with a stable shape
-//! (documented in `docs/check-output.md`, schema `truce-check/1`).
+//! (documented in `docs/check-output.md`, schema `truce-check/2`).
 
 use serde::Serialize;
 use truce_model::diagnostic::Diagnostic;
@@ -7,7 +7,7 @@ use truce_model::finding::Finding;
 use truce_model::report::Casualties;
 use truce_model::time::{DateSpan, Day};
 
-pub const SCHEMA: &str = "truce-check/1";
+pub const SCHEMA: &str = "truce-check/2";
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -37,6 +37,10 @@ pub struct Outcome {
     pub status: Status,
     pub met_on: Option<Day>,
     pub explanation: String,
+    /// Met on the certain bound only because no report in the window could be counted
+    /// with certainty while some could possibly: the certain bound says nothing here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rests_on_nothing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -49,6 +53,10 @@ pub struct ConditionOutcome {
     /// Incidents behind the outcome (the breaking days' violations, or the counted events), at most 50.
     pub incidents: Vec<String>,
     pub incidents_total: usize,
+    /// On the certain bound: nothing could be counted with certainty while the
+    /// possible bound counted something, so this outcome says nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rests_on_nothing: bool,
 }
 
 impl ConditionOutcome {
@@ -60,6 +68,7 @@ impl ConditionOutcome {
             count: 0,
             incidents: Vec::new(),
             incidents_total: 0,
+            rests_on_nothing: false,
         }
     }
 }
@@ -88,7 +97,9 @@ pub struct StepResult {
     pub conditions: Vec<ConditionResult>,
 }
 
-/// Violations counted as incidents: certain only, and certain plus possible.
+/// Violations counted as incidents: certain only, and certain plus possible. Per
+/// party, "certain" means certainly by that party; per clause and in all, that the
+/// clause was certainly broken, whoever did it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     pub id: String,
@@ -128,6 +139,34 @@ pub struct IncidentSummary {
     /// no dataset or monitor has it yet, and its findings say so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub text_only: bool,
+    /// Why counts over days leave it out (an aggregate of many events, a long
+    /// span, a country-wide place), under the agreement's `[evidence]` filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<truce_model::agreement::SetAside>,
+}
+
+/// Reports the agreement's counting filter leaves out of counts over days, for one
+/// reason: kept and shown, counted here on their own line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SetAsideCount {
+    pub reason: truce_model::agreement::SetAside,
+    /// The reason in words.
+    pub label: String,
+    pub reports: u64,
+    /// Of them, reports with a violation finding (certain or possible).
+    pub with_violations: u64,
+    /// Their deaths: low, best, high.
+    pub deaths: [u64; 3],
+}
+
+/// A guarantor's account: violations by the parties whose compliance it guarantees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct GuarantorTally {
+    pub guarantor: String,
+    pub guarantees: Vec<String>,
+    /// Incidents certainly by one of the guaranteed parties, or possibly.
+    pub certain: u64,
+    pub certain_or_possible: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -162,6 +201,16 @@ pub struct EvidenceSummary {
     /// The same for decisions to keep two reports together (one incident).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept_together_unknown: Vec<String>,
+    /// Reports left out of counts over days, by reason (`[evidence]` filter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAsideCount>,
+    /// Reports dated after `as_of`, which the check did not see at all.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub after_as_of: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -230,7 +279,11 @@ pub struct CheckResult {
     pub agreement: AgreementInfo,
     pub as_of: Day,
     pub evidence: EvidenceSummary,
+    /// All violations: certain when the clause was certainly broken, whoever did it.
+    pub violations: Tally,
     pub violations_by_party: Vec<Tally>,
+    /// For each party that guarantees others' compliance (`guarantees`).
+    pub violations_by_guarantor: Vec<GuarantorTally>,
     pub violations_by_clause: Vec<Tally>,
     pub steps: Vec<StepResult>,
     pub brackets: Vec<BracketResult>,
@@ -263,8 +316,8 @@ pub fn check_output_schema() -> schemars::Schema {
     let mut schema = schemars::schema_for!(CheckResult);
     schema.insert(
         "$id".into(),
-        "https://truce.invalid/schema/truce-check-1.json".into(),
+        "https://truce.invalid/schema/truce-check-2.json".into(),
     );
-    schema.insert("title".into(), "truce check output (truce-check/1)".into());
+    schema.insert("title".into(), "truce check output (truce-check/2)".into());
     schema
 }

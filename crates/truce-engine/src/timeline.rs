@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use truce_model::agreement::Agreement;
 use truce_model::finding::{Certainty, Verdict};
-use truce_model::time::Day;
+use truce_model::time::{DateSpan, Day};
 
 /// One dated line of the chronology.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -18,11 +18,28 @@ pub struct Entry {
     pub text: String,
 }
 
-/// Violations on one day by one party (incidents), on both bounds.
+/// Violations on one day by one party (incidents), on both bounds, counted as steps
+/// count them: on the certain bound an incident certainly by the party and dated to
+/// one day counts on that day; on the possible bound every incident possibly by the
+/// party counts on every day of its span. Reports the counting filter sets aside
+/// count on no day.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Daily {
     pub day: Day,
     pub party: String,
+    pub certain: u64,
+    pub certain_or_possible: u64,
+}
+
+/// Violations on one day whoever did them, or in one zone (`zone`, empty for the
+/// whole agreement), counted as [`Daily`]: on the certain bound, incidents where the
+/// clause was certainly broken (and that are certainly in the zone); on the possible
+/// bound, every incident with a violation that may be in the zone.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct DailyAll {
+    pub day: Day,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zone: String,
     pub certain: u64,
     pub certain_or_possible: u64,
 }
@@ -88,6 +105,9 @@ pub struct Timeline {
     pub parties: Vec<String>,
     pub chronology: Vec<Entry>,
     pub daily: Vec<Daily>,
+    /// Violations per day whoever did them: first for the whole agreement (`zone`
+    /// empty), then per zone.
+    pub daily_all: Vec<DailyAll>,
     pub weekly: Vec<Weekly>,
     /// The agreement's zones, in its order.
     pub zones: Vec<String>,
@@ -199,13 +219,25 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         }
     }
 
-    // Per incident: the parties it holds a violation by, at its strongest, and its deaths.
+    // Per incident: the parties it holds a violation by, at its strongest, and its
+    // deaths; incidents that counts over days leave out are not counted here either.
+    let set_aside: BTreeSet<&str> = result
+        .incidents
+        .iter()
+        .filter(|i| i.set_aside.is_some())
+        .map(|i| i.id.as_str())
+        .collect();
     let mut per_incident: BTreeMap<&str, (Day, BTreeMap<&str, Certainty>)> = BTreeMap::new();
+    let mut breaches: BTreeMap<&str, (DateSpan, Certainty)> = BTreeMap::new();
     for finding in result
         .findings
         .iter()
-        .filter(|f| f.verdict == Verdict::Violation)
+        .filter(|f| f.verdict == Verdict::Violation && !set_aside.contains(&*f.incident))
     {
+        let breach = breaches
+            .entry(&finding.incident)
+            .or_insert((finding.date, finding.breach));
+        breach.1 = breach.1.min(finding.breach);
         let Some(party) = finding.party.as_deref() else {
             continue;
         };
@@ -260,20 +292,24 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
     let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
     let mut daily_map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();
     let mut weekly_map: BTreeMap<(Day, &str), WeekCounts> = BTreeMap::new();
+    let spans: BTreeMap<&str, DateSpan> = result
+        .incidents
+        .iter()
+        .map(|i| (i.id.as_str(), i.date))
+        .collect();
     for (incident, (day, by_party)) in &per_incident {
         let week = Day(day.0 - day.weekday() as i32);
         let d = deaths.get(incident).copied().unwrap_or([0; 3]);
+        let span = spans.get(incident).copied();
         for (party, certainty) in by_party {
             let certain = *certainty == Certainty::Certain;
-            let row = daily_map.entry((*day, party)).or_default();
-            row.1 += 1;
+            add_days(&mut daily_map, party, span, certain);
             let w = weekly_map.entry((week, party)).or_default();
             w.1 += 1;
             for k in 0..3 {
                 w.3[k] += d[k];
             }
             if certain {
-                row.0 += 1;
                 w.0 += 1;
                 for k in 0..3 {
                     w.2[k] += d[k];
@@ -281,6 +317,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             }
         }
     }
+    let daily_all = daily_whoever(result, &breaches);
     let daily = daily_map
         .into_iter()
         .map(|((day, party), (c, p))| Daily {
@@ -311,7 +348,12 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         };
         let week = Day(day.0 - day.weekday() as i32);
         let d = deaths.get(incident.id.as_str()).copied().unwrap_or([0; 3]);
-        let certain = by_party.values().any(|c| *c == Certainty::Certain);
+        // In a zone, as in a condition with no party named: certain when the
+        // agreement was certainly broken there, whoever did it.
+        let certain = by_party.values().any(|c| *c == Certainty::Certain)
+            || breaches
+                .get(incident.id.as_str())
+                .is_some_and(|(_, b)| *b == Certainty::Certain);
         for zone in &incident.zones {
             let w = zone_map.entry((week, zone.as_str())).or_default();
             w.1 += 1;
@@ -353,6 +395,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         parties,
         chronology,
         daily,
+        daily_all,
         weekly,
         zones,
         weekly_by_zone,
@@ -360,6 +403,59 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         figures,
         trends: Vec::new(),
     }
+}
+
+/// Counts one incident into a daily series under `key`, by the steps' rule: on the
+/// certain bound on its one day (only when dated to one day), on the possible bound
+/// on every day of its span.
+fn add_days<'a>(
+    map: &mut BTreeMap<(Day, &'a str), (u64, u64)>,
+    key: &'a str,
+    span: Option<DateSpan>,
+    certain: bool,
+) {
+    let Some(span) = span else {
+        return;
+    };
+    for day in span.first.0..=span.last.0 {
+        let row = map.entry((Day(day), key)).or_default();
+        row.1 += 1;
+        if certain && span.first == span.last {
+            row.0 += 1;
+        }
+    }
+}
+
+/// Violations per day whoever did them, for the whole agreement and per zone.
+fn daily_whoever(
+    result: &CheckResult,
+    breaches: &BTreeMap<&str, (DateSpan, Certainty)>,
+) -> Vec<DailyAll> {
+    let mut map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();
+    for incident in &result.incidents {
+        let Some((span, breach)) = breaches.get(incident.id.as_str()) else {
+            continue;
+        };
+        let certain = *breach == Certainty::Certain;
+        add_days(&mut map, "", Some(*span), certain);
+        for zone in &incident.zones {
+            add_days(&mut map, zone, Some(*span), certain);
+        }
+        for zone in &incident.possible_zones {
+            add_days(&mut map, zone, Some(*span), false);
+        }
+    }
+    let mut rows: Vec<DailyAll> = map
+        .into_iter()
+        .map(|((day, zone), (c, p))| DailyAll {
+            day,
+            zone: zone.to_string(),
+            certain: c,
+            certain_or_possible: p,
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.zone, a.day).cmp(&(&b.zone, b.day)));
+    rows
 }
 
 /// Incidents on certain evidence, counting possible ones, and their deaths (low,

@@ -78,6 +78,7 @@ impl R {
                 urls: Vec::new(),
                 media: Vec::new(),
                 text: None,
+                aggregate: false,
             },
         }
     }
@@ -132,6 +133,15 @@ fn clash(id: &str, date: &str) -> Report {
     R::new(id, date, "armed-conflict")
         .side("side_a", "Government of Syria", Role::Unknown)
         .side("side_b", "Syrian insurgents", Role::Unknown)
+        .done()
+}
+
+/// Rebels fight a group the agreement does not know: had the group fired, no clause
+/// bound it, so the violation itself is only possible.
+fn clash_with_stranger(id: &str, date: &str) -> Report {
+    R::new(id, date, "armed-conflict")
+        .side("side_a", "Syrian insurgents", Role::Unknown)
+        .side("side_b", "Unnamed armed group", Role::Unknown)
         .done()
 }
 
@@ -217,6 +227,124 @@ fn unknown_initiator_makes_both_sides_possible_violators() {
             .findings
             .iter()
             .all(|f| f.id != "test:c1/no-air-strikes/rebels")
+    );
+}
+
+#[test]
+fn two_bound_parties_fighting_is_a_certain_violation_by_one_of_them() {
+    let agreement = base();
+    let result = run(&agreement, &[clash("c1", "2016-09-14")], "2016-09-30");
+    for id in ["test:c1/no-attacks/army", "test:c1/no-attacks/rebels"] {
+        let finding = one(&result, id);
+        // Whether: certain; who: one of the two, not known which.
+        assert_eq!(
+            (finding.breach, finding.certainty),
+            (Certainty::Certain, Certainty::Possible),
+            "{id}"
+        );
+        let responsible: Vec<&str> = finding.responsible.iter().map(|p| &**p).collect();
+        assert_eq!(responsible, ["gov", "opp"], "{id}");
+        assert!(
+            finding
+                .reasons
+                .iter()
+                .any(|r| r.link == truce_model::finding::Link::Attribution
+                    && r.certainty == Certainty::Certain
+                    && r.text.contains("responsible: `gov` or `opp`")),
+            "{:?}",
+            finding.reasons
+        );
+    }
+    // The air-strike clause binds the government only, and the kind is possible: no certain breach.
+    assert_eq!(
+        one(&result, "test:c1/no-air-strikes/army").breach,
+        Certainty::Possible
+    );
+    // Per clause (and in all) the incident is a certain violation; per party only possible.
+    let clause = result
+        .violations_by_clause
+        .iter()
+        .find(|t| t.id == "no-attacks")
+        .expect("tally");
+    assert_eq!((clause.certain, clause.certain_or_possible), (1, 1));
+    assert_eq!(
+        (
+            result.violations.certain,
+            result.violations.certain_or_possible
+        ),
+        (1, 1)
+    );
+    for party in &result.violations_by_party {
+        assert_eq!(
+            (party.certain, party.certain_or_possible),
+            (0, 1),
+            "{}",
+            party.id
+        );
+    }
+}
+
+#[test]
+fn a_rebel_fight_with_an_unknown_group_is_only_a_possible_violation() {
+    let agreement = base();
+    let result = run(
+        &agreement,
+        &[clash_with_stranger("c1", "2016-09-14")],
+        "2016-09-30",
+    );
+    let rebels = one(&result, "test:c1/no-attacks/rebels");
+    assert_eq!(
+        (rebels.breach, rebels.certainty),
+        (Certainty::Possible, Certainty::Possible)
+    );
+    assert_eq!(result.violations.certain, 0);
+}
+
+/// Counts with no party named count whether the clause was broken; counts by party
+/// count it certainly only when every candidate is one of the parties named.
+#[test]
+fn party_filters_count_a_breach_certainly_only_when_it_is_theirs() {
+    let condition = |parties: &str| {
+        format!(
+            r#"{}
+[[step]]
+id = "calm-{}"
+name = "x"
+from = 2016-09-13
+days = 3
+
+[[step.condition]]
+type = "max-violations-per-day"
+max = 0
+days = 1
+{parties}
+"#,
+            include_str!("fixtures/base.toml"),
+            parties.len()
+        )
+    };
+    let reports = [
+        clash("c13", "2016-09-13"),
+        clash("c14", "2016-09-14"),
+        clash("c15", "2016-09-15"),
+    ];
+    let by_lower = |parties: &str| {
+        let agreement = agreement_from(&condition(parties));
+        let result = run(&agreement, &reports, "2016-09-30");
+        let step = result.steps.last().expect("step").clone();
+        (step.on_certain.status, step.with_possible.status)
+    };
+    // No party: three certain violations, one a day: never a calm day on either bound.
+    assert_eq!(by_lower(""), (Status::NotMet, Status::NotMet));
+    // The government alone: on certain evidence it never certainly acted.
+    assert_eq!(
+        by_lower(r#"parties = ["gov"]"#),
+        (Status::Met, Status::NotMet)
+    );
+    // Both parties: every candidate is one of them, so certain.
+    assert_eq!(
+        by_lower(r#"parties = ["gov", "opp"]"#),
+        (Status::NotMet, Status::NotMet)
     );
 }
 
@@ -466,7 +594,7 @@ fn names_match_whatever_the_spelling_and_aliases_hold_for_their_period() {
 fn scenario_a() -> Vec<Report> {
     vec![
         strike_on_civilians("s14", "2016-09-14"),
-        clash("c16", "2016-09-16"),
+        clash_with_stranger("c16", "2016-09-16"),
         // The army strikes an excluded group at the clinic on 22 September: a certain violation at a protected site.
         R::new("h22", "2016-09-22", "air-strike")
             .at(37.1, 36.1, LocationPrecision::Exact)
@@ -528,7 +656,7 @@ fn as_of_leaves_later_days_unobserved() {
 fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
     let agreement = base();
     let mut reports: Vec<Report> = (13..=22)
-        .map(|d| clash(&format!("c{d}"), &format!("2016-09-{d}")))
+        .map(|d| clash_with_stranger(&format!("c{d}"), &format!("2016-09-{d}")))
         .collect();
     reports.push(elsewhere("end", "2016-09-30"));
     let result = run(&agreement, &reports, "2016-09-30");
@@ -536,7 +664,17 @@ fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
     assert_eq!(calm.on_certain.met_on, Some(day("2016-09-15")));
     assert_eq!(calm.with_possible.status, Status::NotMet);
     assert_eq!(calm.status, Status::InsufficientEvidence);
-    assert!(calm.summary.starts_with("met on the certain evidence (2016-09-15); not met if the possible violations are counted"), "{}", calm.summary);
+    // Nothing in the window could be counted for certain: the certain bound met the
+    // step only because it says nothing here, and the summary says so.
+    assert!(calm.on_certain.rests_on_nothing);
+    assert!(calm.conditions[0].on_certain.rests_on_nothing);
+    assert!(
+        calm.summary.contains(
+            "met on the certain evidence only because no report in this window can be counted with certainty: the certain bound says nothing here"
+        ),
+        "{}",
+        calm.summary
+    );
 }
 
 #[test]
@@ -779,7 +917,7 @@ fn a_check_result_validates_against_its_schema_shape() {
     in_result.sort();
     in_schema.sort();
     assert_eq!(in_result, in_schema);
-    assert_eq!(result["schema"], "truce-check/1");
+    assert_eq!(result["schema"], "truce-check/2");
 }
 
 #[test]
@@ -1229,21 +1367,20 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         whats.contains(&("2016-09-14".into(), "incident")),
         "{whats:?}"
     );
-    // Days: the government's certain violations on the 14th and the 22nd, a possible one on the 16th.
-    let gov: Vec<(String, u64, u64)> = t
-        .daily
-        .iter()
-        .filter(|d| d.party == "gov")
-        .map(|d| (d.day.to_string(), d.certain, d.certain_or_possible))
-        .collect();
+    // Days: the government's certain violations on the 14th and the 22nd; the
+    // opposition's possible one on the 16th (the rebels and a group no clause binds).
+    let by = |party: &str| -> Vec<(String, u64, u64)> {
+        t.daily
+            .iter()
+            .filter(|d| d.party == party)
+            .map(|d| (d.day.to_string(), d.certain, d.certain_or_possible))
+            .collect()
+    };
     assert_eq!(
-        gov,
-        vec![
-            ("2016-09-14".into(), 1, 1),
-            ("2016-09-16".into(), 0, 1),
-            ("2016-09-22".into(), 1, 1)
-        ]
+        by("gov"),
+        vec![("2016-09-14".into(), 1, 1), ("2016-09-22".into(), 1, 1)]
     );
+    assert_eq!(by("opp"), vec![("2016-09-16".into(), 0, 1)]);
     // Weeks start on Monday 12 and 19 September.
     let weeks: Vec<(String, u64, u64)> = t
         .weekly
@@ -1259,7 +1396,7 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         .collect();
     assert_eq!(
         weeks,
-        vec![("2016-09-12".into(), 1, 2), ("2016-09-19".into(), 1, 1)]
+        vec![("2016-09-12".into(), 1, 1), ("2016-09-19".into(), 1, 1)]
     );
     // The same weeks in the zone: all three incidents are certainly inside `box`
     // (the 16th's clash with a possible violation only), the one far away is not.
@@ -1512,7 +1649,7 @@ fn whether_possible_violations_block_a_release_is_the_agreements_choice() {
     );
     let agreement = agreement_from(&source);
     let mut reports: Vec<Report> = (13..=22)
-        .map(|d| clash(&format!("c{d}"), &format!("2016-09-{d}")))
+        .map(|d| clash_with_stranger(&format!("c{d}"), &format!("2016-09-{d}")))
         .collect();
     reports.push(elsewhere("end", "2016-09-30"));
     let result = run(&agreement, &reports, "2016-09-30");

@@ -941,6 +941,7 @@ impl Extractor {
                 hedges: hedge_words,
                 notes,
             }),
+            aggregate: false,
         }))
     }
 

@@ -273,6 +273,7 @@ impl RowReader for AcledReader {
             urls: Vec::new(),
             media: Vec::new(),
             text: None,
+            aggregate: false,
         })
     }
 }

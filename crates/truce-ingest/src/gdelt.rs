@@ -421,6 +421,7 @@ impl RowReader for GdeltReader {
             urls: parse::non_blank(url).into_iter().collect(),
             media: Vec::new(),
             text: None,
+            aggregate: false,
         })
     }
 }

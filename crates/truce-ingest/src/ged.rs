@@ -42,6 +42,7 @@ pub(crate) struct GedColumns {
     deaths_civilians: Option<usize>,
     source_headline: Option<usize>,
     number_of_sources: Option<usize>,
+    event_clarity: Option<usize>,
 }
 
 const DATE_EXPECTED: &str = "expected a date that exists (YYYY-MM-DD, optionally with a time)";
@@ -134,6 +135,7 @@ impl RowReader for GedReader {
             deaths_civilians: h.find("deaths_civilians"),
             source_headline: h.find("source_headline"),
             number_of_sources: h.find("number_of_sources"),
+            event_clarity: h.find("event_clarity"),
         })
     }
 
@@ -174,6 +176,23 @@ impl RowReader for GedReader {
         let location = self.location(c, row)?;
         let sides = self.sides(c, row, type_code)?;
         let casualties = self.casualties(c, row)?;
+        // UCDP: 1 = an event told of on its own; 2 = a summary of many ("aggregated
+        // information"), which no daily count may take for one event.
+        let aggregate = match c.event_clarity {
+            None => false,
+            Some(column) => match row.get(column) {
+                "" | "1" => false,
+                "2" => true,
+                _ => {
+                    return Err(row
+                        .problem(
+                            column,
+                            "expected a UCDP event clarity code 1 (a single event) or 2 (an aggregate of several)",
+                        )
+                        .into());
+                }
+            },
+        };
         // GED has written -1 for "not known" in some releases: no count then.
         let source_count = match c.number_of_sources.map(|col| row.get(col)) {
             Some(text) if text.starts_with('-') && parse::count(&text[1..]).is_some() => None,
@@ -200,6 +219,7 @@ impl RowReader for GedReader {
             urls: Vec::new(),
             media: Vec::new(),
             text: None,
+            aggregate,
         })
     }
 }

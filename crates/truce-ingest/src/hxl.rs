@@ -484,6 +484,7 @@ impl RowReader for HxlReader {
                 None => Vec::new(),
             },
             text: None,
+            aggregate: false,
         })
     }
 }

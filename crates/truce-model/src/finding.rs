@@ -63,6 +63,8 @@ pub enum Link {
     Date,
     /// An exception of the clause, checked.
     Exception,
+    /// Whether the clause was broken whoever acted, and which parties may be responsible.
+    Attribution,
     /// Which reports of the incident the finding rests on.
     Evidence,
 }
@@ -89,7 +91,21 @@ pub struct Finding {
     /// The responsible actor's id.
     pub actor: Arc<str>,
     pub verdict: Verdict,
+    /// How sure it is that this actor's party is responsible: certain only when the
+    /// source says who acted (or the finding is the only way the act can be read).
     pub certainty: Certainty,
+    /// Whether the clause was broken at this incident, whoever did it: certain when
+    /// every side that may have acted is bound by the clause and would have broken
+    /// it ("Government of Syria v Syrian insurgents": one of the two fired). It is
+    /// never less sure than `certainty`.
+    pub breach: Certainty,
+    /// The parties one of which is responsible for the breach, sorted: one party when
+    /// the attribution is certain, several when the source does not say who acted
+    /// ("government-side or opposition"). Empty for an `allowed` finding.
+    pub responsible: Vec<Arc<str>>,
+    /// The parties that guarantee the responsible party's compliance (`guarantees`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guarantors: Vec<Arc<str>>,
     /// A rough weight in (0, 1] for ordering possible findings; not a probability.
     pub confidence: f64,
     pub date: DateSpan,

@@ -227,6 +227,11 @@ pub struct Report {
     /// behind each field, how sure the reading is, and what made it less sure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<TextEvidence>,
+    /// The source says the row sums up many events over a long period or a large area
+    /// (UCDP GED `event_clarity = 2`: "about 60 thousand were killed in 2016"): it is
+    /// kept and shown, but never counted as one event on a day (`[evidence]` filters).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate: bool,
 }
 
 /// The provenance of a report read from text: which document, which sentence, and

@@ -26,7 +26,7 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
         let _ = writeln!(
             out,
             "  verdict:     {} {verdict}, confidence {:.3}",
-            finding.certainty.as_str(),
+            finding.breach.as_str(),
             finding.confidence
         );
         let _ = writeln!(
@@ -35,25 +35,46 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
             finding.clause,
             clause_text(result, &finding.clause)
         );
-        let _ = writeln!(
-            out,
-            "  responsible: actor {} ({})",
-            finding.actor,
-            finding
-                .party
-                .as_deref()
-                .map_or("no party".to_string(), |p| format!("party {p}"))
-        );
+        let party = finding
+            .party
+            .as_deref()
+            .map_or("no party".to_string(), |p| format!("party {p}"));
+        let responsible = match (finding.verdict, finding.certainty) {
+            (Verdict::Allowed, _) => format!("actor {} ({party})", finding.actor),
+            (_, Certainty::Certain) => format!("actor {} ({party}), certainly", finding.actor),
+            (_, Certainty::Possible) if finding.responsible.len() > 1 => format!(
+                "one of {} — the source does not say who acted; this finding reads actor {} ({party})",
+                finding.responsible.join(", "),
+                finding.actor
+            ),
+            (_, Certainty::Possible) => format!("possibly actor {} ({party})", finding.actor),
+        };
+        let _ = writeln!(out, "  responsible: {responsible}");
+        if !finding.guarantors.is_empty() {
+            let _ = writeln!(out, "  guarantors:  {}", finding.guarantors.join(", "));
+        }
         if let Some(incident) = result.incidents.iter().find(|i| *i.id == *finding.incident) {
             let casualties = incident
                 .casualties
                 .as_ref()
                 .map_or_else(String::new, |c| format!(", {}", deaths(c)));
+            let place = if incident.place.trim().is_empty() {
+                "place not named"
+            } else {
+                incident.place.as_str()
+            };
             let _ = writeln!(
                 out,
-                "  incident:    {} on {}, {}, {} ({}){casualties}",
-                incident.id, incident.date, incident.place, incident.kind, incident.kind_label
+                "  incident:    {} on {}, {place}, {} ({}){casualties}",
+                incident.id, incident.date, incident.kind, incident.kind_label
             );
+            if let Some(reason) = incident.set_aside {
+                let _ = writeln!(
+                    out,
+                    "  counted:     on no day or zone: {} (the agreement's [evidence] filter)",
+                    reason.label()
+                );
+            }
             if let Some(summary) = &incident.summary {
                 let _ = writeln!(out, "  source says: \"{summary}\"");
             }

@@ -2,7 +2,7 @@
 //!
 //! * [`text`] — the terminal report of `truce check` (plain text, optional bold);
 //! * [`markdown`] — the same report as Markdown, for minutes and mail;
-//! * [`json`] — the stable JSON document (`truce-check/1`);
+//! * [`json`] — the stable JSON document (`truce-check/2`);
 //! * [`explain`] — the whole reason chain of one finding;
 //! * [`diagnostics`] — located problems, underlined in their source, or as JSON;
 //! * [`diff`] — what changed between two recorded check runs, and why.
@@ -38,6 +38,9 @@ pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Ve
     let mut list: Vec<(&IncidentSummary, Vec<&Finding>)> = result
         .incidents
         .iter()
+        // Reports the counting filter sets aside (a year's toll in one row) are
+        // counted on their own line, not ranked against single events.
+        .filter(|i| i.set_aside.is_none())
         .filter_map(|i| by_incident.get(i.id.as_str()).map(|f| (i, f.clone())))
         .collect();
     // Certain violations first; among possible ones the likelier first (a finding at 1% should
@@ -49,19 +52,53 @@ pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Ve
             .unwrap_or(0)
     };
     list.sort_by(|(a, fa), (b, fb)| {
-        let certain_a = fa.iter().any(|f| f.certainty == Certainty::Certain);
-        let certain_b = fb.iter().any(|f| f.certainty == Certainty::Certain);
+        let certain_a = fa.iter().any(|f| f.breach == Certainty::Certain);
+        let certain_b = fb.iter().any(|f| f.breach == Certainty::Certain);
         let deaths_a = a.casualties.map_or(0, |c| c.best);
         let deaths_b = b.casualties.map_or(0, |c| c.best);
+        // Among certain breaches the deaths decide (who acted may be unknown for all);
+        // among possible ones the likelier first.
+        let weight = |certain: bool, deaths: u32, f: &[&Finding]| {
+            if certain {
+                (i64::from(deaths), confidence(f))
+            } else {
+                (confidence(f), i64::from(deaths))
+            }
+        };
         certain_b
             .cmp(&certain_a)
-            .then(confidence(fb).cmp(&confidence(fa)))
-            .then(deaths_b.cmp(&deaths_a))
+            .then(weight(certain_b, deaths_b, fb).cmp(&weight(certain_a, deaths_a, fa)))
             .then(a.date.first.cmp(&b.date.first))
             .then(a.id.cmp(&b.id))
     });
     list.truncate(SERIOUS_INCIDENTS);
     list
+}
+
+/// One violation finding in a line: whether the clause was broken, and by whom.
+pub fn finding_line(finding: &Finding) -> String {
+    let party = finding.party.as_deref().unwrap_or("no party");
+    let guarantors = if finding.guarantors.is_empty() {
+        String::new()
+    } else {
+        format!(", guaranteed by {}", finding.guarantors.join(", "))
+    };
+    match (finding.breach, finding.certainty) {
+        (_, Certainty::Certain) => format!(
+            "certain violation of {} by {} ({party}{guarantors})",
+            finding.clause, finding.actor
+        ),
+        (Certainty::Certain, Certainty::Possible) => format!(
+            "certain violation of {}; responsible: {} — the source does not say who acted (possibly {}, {party}{guarantors})",
+            finding.clause,
+            finding.responsible.join(" or "),
+            finding.actor
+        ),
+        (Certainty::Possible, _) => format!(
+            "possible violation of {} by {} ({party}{guarantors})",
+            finding.clause, finding.actor
+        ),
+    }
 }
 
 pub(crate) fn status_mark(status: Status) -> &'static str {

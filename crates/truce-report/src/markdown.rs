@@ -64,10 +64,46 @@ pub fn render(result: &CheckResult) -> String {
             escape(&s.with_possible.explanation)
         );
     }
-    let _ = writeln!(out, "\n## Violations by party (incidents)\n");
+    let _ = writeln!(
+        out,
+        "\n## Violations (incidents)\n\n{} certain (the agreement was certainly broken, whoever did it), {} counting possible ones.",
+        result.violations.certain, result.violations.certain_or_possible
+    );
+    let _ = writeln!(
+        out,
+        "\n## Violations by party (incidents; certain = certainly by that party)\n"
+    );
     tally(&mut out, &result.violations_by_party, "party");
-    let _ = writeln!(out, "\n## Violations by clause (incidents)\n");
+    for g in &result.violations_by_guarantor {
+        let _ = writeln!(
+            out,
+            "\nGuarantor `{}` answers for {}: {} certain, {} counting possible.",
+            g.guarantor,
+            g.guarantees.join(", "),
+            g.certain,
+            g.certain_or_possible
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Violations by clause (incidents; certain = the clause was certainly broken)\n"
+    );
     tally(&mut out, &result.violations_by_clause, "clause");
+    if !ev.set_aside.is_empty() {
+        let _ = writeln!(out, "\n## Set aside from counts over days\n");
+        for s in &ev.set_aside {
+            let _ = writeln!(
+                out,
+                "- {} {}: {} with a violation, {} deaths ({}–{}); not counted on any day, in any zone or tally",
+                s.reports,
+                escape(&s.label),
+                s.with_violations,
+                s.deaths[1],
+                s.deaths[0],
+                s.deaths[2]
+            );
+        }
+    }
     if !result.brackets.is_empty() {
         let _ = writeln!(out, "\n## Brackets\n");
         for b in &result.brackets {
@@ -134,11 +170,8 @@ pub fn render(result: &CheckResult) -> String {
             for f in findings.iter().take(3) {
                 let _ = writeln!(
                     out,
-                    "  - {} violation of `{}` by `{}` ({}): “{}”",
-                    f.certainty.as_str(),
-                    f.clause,
-                    f.actor,
-                    f.party.as_deref().unwrap_or("no party"),
+                    "  - {}: “{}”",
+                    escape(&crate::finding_line(f)),
                     escape(clause_text(result, &f.clause))
                 );
                 for r in &f.reasons {

@@ -65,6 +65,13 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         "as of {} · evidence: {} reports ({sources}){span}",
         result.as_of, ev.reports
     );
+    if ev.after_as_of > 0 {
+        let _ = writeln!(
+            out,
+            "{} later report(s) not seen: the check sees only what existed on {}",
+            ev.after_as_of, result.as_of
+        );
+    }
     let _ = writeln!(
         out,
         "counts are given twice: on certain evidence only, and counting possible violations too"
@@ -95,12 +102,15 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         if step.status != Status::Locked {
             for condition in &step.conditions {
                 let _ = writeln!(out, "  {:<24} · {}", "", condition.description);
+                let certain_status = if condition.on_certain.rests_on_nothing {
+                    format!("{} (says nothing)", condition.on_certain.status.label())
+                } else {
+                    condition.on_certain.status.label().to_string()
+                };
                 let _ = writeln!(
                     out,
-                    "  {:<24}     on certain evidence: {} — {}",
-                    "",
-                    condition.on_certain.status.label(),
-                    condition.on_certain.detail
+                    "  {:<24}     on certain evidence: {certain_status} — {}",
+                    "", condition.on_certain.detail
                 );
                 let _ = writeln!(
                     out,
@@ -113,10 +123,55 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         }
     }
 
-    heading(&mut out, options, "VIOLATIONS BY PARTY (incidents)");
+    heading(&mut out, options, "VIOLATIONS (incidents)");
+    let _ = writeln!(
+        out,
+        "  {} certain (the agreement was certainly broken, whoever did it), {} counting possible ones",
+        result.violations.certain, result.violations.certain_or_possible
+    );
+    heading(
+        &mut out,
+        options,
+        "VIOLATIONS BY PARTY (incidents; certain = certainly by that party)",
+    );
     tally_table(&mut out, &result.violations_by_party, "party");
-    heading(&mut out, options, "VIOLATIONS BY CLAUSE (incidents)");
+    if !result.violations_by_guarantor.is_empty() {
+        heading(
+            &mut out,
+            options,
+            "GUARANTORS (violations by the parties each answers for)",
+        );
+        for g in &result.violations_by_guarantor {
+            let _ = writeln!(
+                out,
+                "  {} for {}: {} certain, {} counting possible",
+                g.guarantor,
+                g.guarantees.join(", "),
+                g.certain,
+                g.certain_or_possible
+            );
+        }
+    }
+    heading(
+        &mut out,
+        options,
+        "VIOLATIONS BY CLAUSE (incidents; certain = the clause was certainly broken)",
+    );
     tally_table(&mut out, &result.violations_by_clause, "clause");
+    if !ev.set_aside.is_empty() {
+        heading(
+            &mut out,
+            options,
+            "SET ASIDE FROM COUNTS OVER DAYS (the agreement's [evidence] filter)",
+        );
+        for s in &ev.set_aside {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} with a violation, {} deaths ({}–{}); not counted on any day, in any zone or tally",
+                s.reports, s.label, s.with_violations, s.deaths[1], s.deaths[0], s.deaths[2]
+            );
+        }
+    }
 
     if !result.brackets.is_empty() {
         heading(
@@ -224,13 +279,10 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
                 );
             }
             for finding in findings.iter().take(3) {
-                let party = finding.party.as_deref().unwrap_or("no party");
                 let _ = writeln!(
                     out,
-                    "    {} violation of {} by {} ({party}), confidence {:.2}: \"{}\"",
-                    finding.certainty.as_str(),
-                    finding.clause,
-                    finding.actor,
+                    "    {}, confidence {:.2}: \"{}\"",
+                    crate::finding_line(finding),
                     finding.confidence,
                     clause_text(result, &finding.clause)
                 );

@@ -63,6 +63,7 @@ fn report(
         urls: Vec::new(),
         media: Vec::new(),
         text: None,
+        aggregate: false,
     }
 }
 

@@ -249,6 +249,7 @@ impl MonitorReportIn {
             urls: self.urls.clone(),
             media: self.attachments.clone(),
             text: None,
+            aggregate: false,
         })
     }
 }

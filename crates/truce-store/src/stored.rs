@@ -43,6 +43,9 @@ struct ReportRef<'a> {
     // Only reports read from text have it: every other report's JSON is unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     text: &'a Option<TextEvidence>,
+    // Only aggregate rows have it, for the same reason.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    aggregate: bool,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +76,8 @@ struct StoredReport {
     media: Vec<String>,
     #[serde(default)]
     text: Option<TextEvidence>,
+    #[serde(default)]
+    aggregate: bool,
 }
 
 /// Appends the stored JSON of `report` to `out`.
@@ -90,6 +95,7 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
         urls,
         media,
         text,
+        aggregate,
     } = report;
     let Provenance {
         source,
@@ -118,6 +124,7 @@ pub(crate) fn write_json(report: &Report, out: &mut Vec<u8>) -> serde_json::Resu
             urls,
             media,
             text,
+            aggregate: *aggregate,
         },
     )
 }
@@ -150,5 +157,6 @@ pub(crate) fn read_json(
         urls: stored.urls,
         media: stored.media,
         text: stored.text,
+        aggregate: stored.aggregate,
     })
 }

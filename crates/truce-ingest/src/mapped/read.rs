@@ -220,6 +220,7 @@ fn report(
             None => Vec::new(),
         },
         text: None,
+        aggregate: false,
     })
 }
 

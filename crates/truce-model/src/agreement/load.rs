@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
+mod terms;
+
 /// Reads the files an agreement references, by the path written in the agreement.
 pub trait Files {
     /// The bytes of `path` (relative to the agreement file), or why they cannot be read.
@@ -104,6 +106,8 @@ struct Builder<'s, 'f> {
     clauses: HashMap<String, usize>,
     brackets: HashMap<String, usize>,
     steps: HashMap<String, usize>,
+    /// Clauses' `from_step` references, resolved once the steps are read.
+    pending_from_steps: Vec<(usize, Located<String>)>,
     agreement: Agreement,
     /// Parsed GeoJSON files by path: many zones may select features of one file.
     geojson_cache: HashMap<String, Option<std::rc::Rc<Vec<geojson::Feature>>>>,
@@ -178,6 +182,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             clauses: HashMap::new(),
             brackets: HashMap::new(),
             steps: HashMap::new(),
+            pending_from_steps: Vec::new(),
             agreement: empty_agreement(),
             geojson_cache: HashMap::new(),
         }
@@ -201,6 +206,8 @@ impl<'s, 'f> Builder<'s, 'f> {
         self.clauses_(root);
         self.brackets_(root);
         self.steps_(root);
+        let pending = std::mem::take(&mut self.pending_from_steps);
+        self.resolve_from_steps(pending);
         self.entitlements(root);
         self.check_aliases();
         std::mem::replace(&mut self.agreement, empty_agreement())
@@ -278,8 +285,15 @@ impl<'s, 'f> Builder<'s, 'f> {
                 "location_uncertainty_km",
                 "first_side_acted",
                 "corroboration",
+                terms::COUNTING_KEYS[0],
+                terms::COUNTING_KEYS[1],
+                terms::COUNTING_KEYS[2],
+                terms::COUNTING_KEYS[3],
             ],
         );
+        if let Some(filter) = self.counting_filter(table, &CountingFilter::default()) {
+            self.agreement.evidence.counting = filter;
+        }
         if let Some(c) = table.get("corroboration")
             && let Some(ct) = self
                 .reader
@@ -369,14 +383,16 @@ impl<'s, 'f> Builder<'s, 'f> {
     // ----------------------------------------------------------------- parties and actors
 
     fn parties(&mut self, root: Table<'_, '_>) {
+        let mut guaranteed = Vec::new();
         for (value, i) in self.reader.array_of_tables(root, "party") {
             let what = format!("party #{}", i + 1);
             let Some(table) = self.reader.as_table(value, "party", &what) else {
                 continue;
             };
             self.reader
-                .check_keys(table, &["id", "name", "keys", "recipients"]);
+                .check_keys(table, &["id", "name", "keys", "recipients", "guarantees"]);
             let id = self.reader.req_string(table, "id");
+            let guarantees = self.reader.string_list(table, "guarantees");
             let name = self.reader.opt_string(table, "name");
             let keys = self.verifier_keys(table, "keys");
             let recipients = self.age_recipients(table);
@@ -385,12 +401,18 @@ impl<'s, 'f> Builder<'s, 'f> {
                 continue;
             }
             let name = name.map_or_else(|| id.value.clone(), |n| n.value);
+            guaranteed.push((self.agreement.parties.len(), guarantees));
             self.agreement.parties.push(Party {
                 id: id.value,
                 name,
                 keys,
                 recipients,
+                guarantees: Vec::new(),
             });
+        }
+        // A party may guarantee one written after it.
+        for (party, list) in guaranteed {
+            self.guarantees(party, list);
         }
     }
 
@@ -938,8 +960,10 @@ impl<'s, 'f> Builder<'s, 'f> {
             }
             let geometry = if let Some(polygon) = table.get("polygon") {
                 self.inline_polygon(&id.value, polygon, table.get("holes"))
+                    .map(|(g, o)| (g, o, None))
             } else if let Some(file) = table.get("file") {
                 self.zone_from_file(&id.value, table, file)
+                    .map(|(g, o)| (g, o, None))
             } else if let Some(admin) = table.get("admin") {
                 self.zone_from_admin(&id.value, table, admin, boundaries)
             } else {
@@ -948,12 +972,13 @@ impl<'s, 'f> Builder<'s, 'f> {
             if !self.define(IdSpace::Zone, &id) {
                 continue;
             }
-            if let Some((geometry, origin)) = geometry {
+            if let Some((geometry, origin, admin)) = geometry {
                 self.agreement.zones.push(Zone {
                     id: id.value,
                     name,
                     geometry,
                     origin,
+                    admin,
                 });
             } else {
                 // Keep indices aligned with ids; the error is already recorded.
@@ -962,6 +987,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                     name,
                     geometry: MultiPolygon::new(vec![]),
                     origin: String::new(),
+                    admin: None,
                 });
             }
         }
@@ -1432,6 +1458,9 @@ impl<'s, 'f> Builder<'s, 'f> {
                         .cloned()
                         .collect();
                     known.extend(["covered", "excluded", "civilians", "anyone"].map(String::from));
+                    // An actor may be called `civilians` too: name each choice once.
+                    known.sort();
+                    known.dedup();
                     self.unknown(&item, "target", known);
                 }
             }
@@ -1665,7 +1694,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         table: Table<'_, '_>,
         admin: &Value<'_>,
         boundaries: &[BoundarySet],
-    ) -> Option<(MultiPolygon<f64>, String)> {
+    ) -> Option<(MultiPolygon<f64>, String, Option<AdminUnit>)> {
         let admin = self.reader.string("admin", admin)?;
         let set_ref = self.reader.opt_string(table, "boundaries");
         let set = match &set_ref {
@@ -1747,12 +1776,23 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let polygons = self.feature_polygons(id, matches[0], &file)?;
                 let multi = MultiPolygon::new(polygons);
                 let _ = self.validate_geometry(id, &multi, admin.span.clone());
+                let set_index = boundaries
+                    .iter()
+                    .position(|b| b.id.value == set.id.value)
+                    .unwrap_or(0);
+                let unit = terms::admin_unit(
+                    set_index,
+                    matches[0],
+                    &set.name_properties,
+                    &set.code_properties,
+                );
                 Some((
                     multi,
                     format!(
                         "administrative unit \"{}\" in {}",
                         admin.value, set.file.value
                     ),
+                    Some(unit),
                 ))
             }
             n => {
@@ -2368,6 +2408,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                     "at_sites",
                     "from",
                     "until",
+                    "from_step",
                     "exception",
                 ],
             );
@@ -2390,6 +2431,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             let at_sites = self.site_selector(table, "at_sites");
             let from = table.get("from").and_then(|v| self.minute("from", v));
             let until = table.get("until").and_then(|v| self.minute("until", v));
+            let from_step = self.reader.opt_string(table, "from_step");
             let window = Window::from_parts(
                 from.as_ref().map(|f| f.value),
                 until.as_ref().map(|u| u.value),
@@ -2436,6 +2478,10 @@ impl<'s, 'f> Builder<'s, 'f> {
             if seen.insert(id.value.clone(), ()).is_some() {
                 continue; // reported by collect_ids
             }
+            if let Some(step) = from_step {
+                self.pending_from_steps
+                    .push((self.agreement.clauses.len(), step));
+            }
             self.agreement.clauses.push(Clause {
                 id: id.value,
                 text: text.value,
@@ -2447,6 +2493,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 window,
                 exceptions,
                 optional_in: None,
+                from_step: None,
             });
         }
         // Keep the id map consistent with the clauses actually built.
@@ -2830,11 +2877,14 @@ impl<'s, 'f> Builder<'s, 'f> {
             .iter()
             .filter_map(|c| self.resolve_in(c, IdSpace::Clause))
             .collect();
+        let base = self.agreement.evidence.counting.clone();
+        let counting = self.counting_filter(table, &base);
         ViolationFilter {
             parties,
             zones,
             kinds,
             clauses,
+            counting,
         }
     }
 
@@ -2845,6 +2895,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             let mut keys = vec!["type"];
             keys.extend_from_slice(extra);
             keys.extend_from_slice(&FILTER);
+            keys.extend_from_slice(&terms::COUNTING_KEYS);
             keys
         };
         match kind.value.as_str() {
@@ -2857,6 +2908,24 @@ impl<'s, 'f> Builder<'s, 'f> {
                 Some(Condition::MaxViolationsPerDay {
                     max: max?,
                     days: days?,
+                    period_days: 1,
+                    filter,
+                })
+            }
+            "max-violations-per-period" => {
+                self.reader
+                    .check_keys(table, &with_filter(&["max", "period_days", "periods"]));
+                let max = self.param(table, "max", true);
+                if table.get("period_days").is_none() {
+                    self.reader.required(table, "period_days");
+                }
+                let period_days = self.reader.opt_whole(table, "period_days", 1);
+                let periods = self.param(table, "periods", true);
+                let filter = self.filter(table);
+                Some(Condition::MaxViolationsPerDay {
+                    max: max?,
+                    days: periods?,
+                    period_days: period_days?.value as i32,
                     filter,
                 })
             }
@@ -2867,8 +2936,9 @@ impl<'s, 'f> Builder<'s, 'f> {
                 Some(Condition::NoViolationAtSites { sites, filter })
             }
             "min-events" => {
-                self.reader
-                    .check_keys(table, &["type", "min", "kinds", "zones", "by"]);
+                let mut keys = vec!["type", "min", "kinds", "zones", "by"];
+                keys.extend_from_slice(&terms::COUNTING_KEYS);
+                self.reader.check_keys(table, &keys);
                 let min = self.param(table, "min", true);
                 if table.get("kinds").is_none() {
                     self.reader.required(table, "kinds");
@@ -2876,24 +2946,42 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let kinds = self.kind_refs(table, "kinds");
                 let zones = self.zone_refs(table, "zones");
                 let by = self.bound_refs(table, "by");
+                let base = self.agreement.evidence.counting.clone();
+                let counting = self.counting_filter(table, &base);
                 Some(Condition::MinEvents {
                     min: min?,
                     kinds,
                     zones,
                     by,
+                    counting,
                 })
             }
             "falling-trend" => {
                 self.reader
-                    .check_keys(table, &with_filter(&["percent", "weeks"]));
+                    .check_keys(table, &with_filter(&["percent", "weeks", "baseline"]));
                 let percent = self.param(table, "percent", true);
                 let weeks = self
                     .param(table, "weeks", false)
                     .unwrap_or(Param::Fixed(1.0));
+                let baseline = self.baseline(table);
                 let filter = self.filter(table);
+                if let Some(Param::Fixed(p)) = percent
+                    && p > 100.0
+                {
+                    if let Some(value) = table.get("percent") {
+                        self.reader
+                            .error(
+                                Code::InvalidValue,
+                                value.span(),
+                                "a fall of more than 100 % cannot happen",
+                            )
+                            .expected("a percentage from 0 to 100");
+                    }
+                }
                 Some(Condition::FallingTrend {
                     percent: percent?,
                     weeks,
+                    baseline,
                     filter,
                 })
             }
@@ -2901,7 +2989,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 self.reader
                     .error(Code::InvalidValue, kind.span, "unknown condition type")
                     .found(format!("`{other}`"))
-                    .expected("`max-violations-per-day`, `no-violation-at-sites`, `min-events` or `falling-trend`");
+                    .expected("`max-violations-per-day`, `max-violations-per-period`, `no-violation-at-sites`, `min-events` or `falling-trend`");
                 None
             }
         }

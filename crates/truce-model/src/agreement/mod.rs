@@ -54,6 +54,11 @@ pub struct Party {
     /// The `age` X25519 recipients (`age1…`) entitlement payloads for the party are
     /// encrypted to.
     pub recipients: Vec<String>,
+    /// The parties whose compliance this party guarantees (`guarantees = [...]`:
+    /// Russia for the government side, Turkey for the opposition in Idlib 2018). A
+    /// guarantor answers for their violations in the findings and tallies, and its
+    /// liaison sees what theirs see.
+    pub guarantees: Vec<usize>,
 }
 
 /// Who keeps the ledger of the agreement and signs its checkpoints.
@@ -211,6 +216,68 @@ pub struct Zone {
     pub geometry: MultiPolygon<f64>,
     /// Where the geometry came from, for the reason chain ("admin unit SY-HL in …").
     pub origin: String,
+    /// For a zone that is an administrative unit of a boundaries file: its names and
+    /// codes, so that a report whose source names the unit is placed in it for
+    /// certain (and certainly not in the file's other units), whatever its radius.
+    pub admin: Option<AdminUnit>,
+}
+
+/// An administrative unit as sources name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdminUnit {
+    /// Index of the `[[boundaries]]` file the unit comes from, in the order defined.
+    pub boundaries: usize,
+    /// [`admin_key`]s of every name and code the file gives the unit (English,
+    /// Arabic, alternative spellings, ISO 3166-2), and their transliteration keys.
+    pub keys: Vec<String>,
+}
+
+/// Words that say what sort of unit a name is ("Aleppo governorate", "Donetsk oblast",
+/// "Muhafazat Halab", "محافظة حلب"): left out when names of units are compared.
+const UNIT_WORDS: &[&str] = &[
+    "governorate",
+    "governorat",
+    "province",
+    "oblast",
+    "region",
+    "district",
+    "muhafazat",
+    "muhafazah",
+    "muhafaza",
+    "raion",
+    "rayon",
+    "county",
+    "state",
+    "محافظه",
+    "محافظة",
+];
+
+/// The key under which an administrative unit's name is compared: the exact key of
+/// [`crate::names`] without the words that name the sort of unit. Empty when nothing
+/// is left.
+pub fn admin_key(name: &str) -> String {
+    let exact = crate::names::exact_key(name);
+    let unit_words: Vec<String> = UNIT_WORDS
+        .iter()
+        .map(|w| crate::names::exact_key(w))
+        .collect();
+    exact
+        .split(' ')
+        .filter(|w| !w.is_empty() && !unit_words.iter().any(|u| u == w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl AdminUnit {
+    /// Whether a name a source gives (GED `adm_1`, ACLED `admin1`) names this unit.
+    pub fn named_by(&self, name: &str) -> bool {
+        let key = admin_key(name);
+        if key.is_empty() {
+            return false;
+        }
+        let fold = crate::names::fold_key(&key);
+        self.keys.iter().any(|k| *k == key || *k == fold)
+    }
 }
 
 /// How precisely a protected site's own position is known.
@@ -308,6 +375,9 @@ pub struct Clause {
     pub exceptions: Vec<Exception>,
     /// The bracket that makes this whole clause optional, if any.
     pub optional_in: Option<usize>,
+    /// The step whose being met starts the clause (`from_step`): it binds from the
+    /// day after that step is met, and not at all while the step is not met.
+    pub from_step: Option<usize>,
 }
 
 /// One alternative of a bracket.
@@ -369,15 +439,118 @@ pub struct ViolationFilter {
     pub zones: Vec<usize>,
     pub kinds: Vec<KindIndex>,
     pub clauses: Vec<usize>,
+    /// The condition's own counting filter; `None` takes the agreement's `[evidence]` one.
+    pub counting: Option<CountingFilter>,
+}
+
+/// Which reports a count over days may take as one event (`[evidence]`, or a
+/// condition's own keys). The others are kept and shown, each listed with why, but
+/// never spread over every day and zone of a window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CountingFilter {
+    /// Reports dated to a longer span than this many days are not counted (default 7:
+    /// UCDP GED's `date_prec` 1–3, the day to the week).
+    pub longest_span_days: i32,
+    /// Reports located less precisely than this are not counted (default `province`:
+    /// only country-wide and unlocated reports are set aside).
+    pub coarsest_location: LocationPrecision,
+    /// Whether reports the source marks as aggregates of many events are counted
+    /// (default false).
+    pub aggregates: bool,
+    /// Only reports of these sources are counted (empty: every source).
+    pub sources: Vec<String>,
+}
+
+impl Default for CountingFilter {
+    fn default() -> Self {
+        CountingFilter {
+            longest_span_days: 7,
+            coarsest_location: LocationPrecision::Province,
+            aggregates: false,
+            sources: Vec::new(),
+        }
+    }
+}
+
+/// Why a report is not counted over days.
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetAside {
+    /// The source says it sums up many events.
+    Aggregate,
+    /// Dated to a longer span than `longest_span_days`.
+    LongSpan,
+    /// Located less precisely than `coarsest_location`.
+    CoarsePlace,
+    /// From a source the filter does not take.
+    OtherSource,
+}
+
+impl SetAside {
+    pub const ALL: [SetAside; 4] = [
+        SetAside::Aggregate,
+        SetAside::LongSpan,
+        SetAside::CoarsePlace,
+        SetAside::OtherSource,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SetAside::Aggregate => "aggregate reports (the source sums up many events)",
+            SetAside::LongSpan => "reports dated to a span longer than the filter allows",
+            SetAside::CoarsePlace => "reports located less precisely than the filter allows",
+            SetAside::OtherSource => "reports of sources the filter does not take",
+        }
+    }
+}
+
+/// How coarse a location is, for [`CountingFilter::coarsest_location`]: a line along a
+/// road (±50 km) is finer than a province, unlike the order of [`LocationPrecision`].
+fn coarseness(precision: LocationPrecision) -> u8 {
+    match precision {
+        LocationPrecision::Exact => 0,
+        LocationPrecision::Near => 1,
+        LocationPrecision::District | LocationPrecision::Linear => 2,
+        LocationPrecision::Province => 3,
+        LocationPrecision::Country => 4,
+        LocationPrecision::Unknown => 5,
+    }
+}
+
+impl CountingFilter {
+    /// Why a report is not counted over days, or `None` when it is. The first reason
+    /// in [`SetAside::ALL`]'s order is given.
+    pub fn set_aside(&self, report: &crate::report::Report) -> Option<SetAside> {
+        if report.aggregate && !self.aggregates {
+            return Some(SetAside::Aggregate);
+        }
+        if i64::from(report.date.last.0) - i64::from(report.date.first.0)
+            >= i64::from(self.longest_span_days)
+        {
+            return Some(SetAside::LongSpan);
+        }
+        if coarseness(report.location.precision) > coarseness(self.coarsest_location) {
+            return Some(SetAside::CoarsePlace);
+        }
+        if !self.sources.is_empty() && !self.sources.contains(&report.provenance.source) {
+            return Some(SetAside::OtherSource);
+        }
+        None
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Condition {
-    /// At most `max` violations per day on `days` consecutive days.
+    /// At most `max` violations per period of `period_days` days (1: a day, 7: a
+    /// week), on `days` consecutive periods.
     MaxViolationsPerDay {
         max: Param,
+        /// How many consecutive periods (days when `period_days` is 1).
         days: Param,
+        period_days: i32,
         filter: ViolationFilter,
     },
     /// No violation at a protected site during the window.
@@ -391,13 +564,39 @@ pub enum Condition {
         kinds: Vec<KindIndex>,
         zones: Vec<usize>,
         by: Vec<Bound>,
+        /// The condition's own counting filter; `None` takes the agreement's.
+        counting: Option<CountingFilter>,
     },
-    /// Violations fall by at least `percent` % week over week, `weeks` times in a row.
+    /// Violations fall by at least `percent` % week over week, `weeks` times in a row;
+    /// or, with a `baseline`, every one of `weeks` weeks in a row is at least
+    /// `percent` % below the baseline's weekly average.
     FallingTrend {
         percent: Param,
         weeks: Param,
+        baseline: Option<Baseline>,
         filter: ViolationFilter,
     },
+}
+
+/// A stretch of days before the agreement whose hostilities a trend is measured
+/// against: events of the condition's kinds, in its zones, with a side of its
+/// parties, counted per week as violations would have been counted.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize)]
+pub struct Baseline {
+    pub first: Day,
+    pub last: Day,
+}
+
+impl Condition {
+    /// Which violations the condition counts; `None` for one that counts events.
+    pub fn filter(&self) -> Option<&ViolationFilter> {
+        match self {
+            Condition::MaxViolationsPerDay { filter, .. }
+            | Condition::NoViolationAtSites { filter, .. }
+            | Condition::FallingTrend { filter, .. } => Some(filter),
+            Condition::MinEvents { .. } => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -461,6 +660,9 @@ pub struct EvidenceSettings {
     pub first_side_acted: bool,
     /// When reports are of the same incident (`[evidence.corroboration]`).
     pub corroboration: CorroborationSettings,
+    /// Which reports counts over days take (`longest_span_days`, `coarsest_location`,
+    /// `aggregates`, `sources` in `[evidence]`).
+    pub counting: CountingFilter,
 }
 
 /// When two reports are taken to be of the same incident (see `docs/corroboration.md`).
@@ -504,6 +706,7 @@ impl Default for EvidenceSettings {
             ],
             first_side_acted: false,
             corroboration: CorroborationSettings::default(),
+            counting: CountingFilter::default(),
         }
     }
 }
