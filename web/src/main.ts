@@ -458,9 +458,23 @@ async function showIncident(id: string): Promise<void> {
   for (const finding of detail.findings as Json[]) {
     const block = document.createElement("section");
     block.className = "finding";
+    // Whether the clause was broken, then who: "certain violation; responsible:
+    // government-side or opposition — the source does not say who acted".
+    const responsible = (finding.responsible as string[] | undefined) ?? [];
+    const who =
+      finding.verdict !== "violation"
+        ? (finding.party ?? finding.actor)
+        : finding.certainty === "certain" || responsible.length <= 1
+          ? `${label("responsible")}: ${finding.party ?? finding.actor}`
+          : `${label("responsible")}: ${responsible.join(` ${label("or")} `)} — ${label("who-unknown")}`;
+    const guarantors = (finding.guarantors as string[] | undefined) ?? [];
     block.append(
-      text("h3", `${label(finding.verdict)} · ${finding.clause} · ${finding.party ?? finding.actor} · ${label(finding.certainty)}`),
+      text(
+        "h3",
+        `${label(finding.verdict)} · ${finding.clause} · ${label(finding.verdict === "violation" ? finding.breach : finding.certainty)} · ${who}`,
+      ),
     );
+    if (guarantors.length > 0) block.append(text("p", `${label("guarantors")}: ${guarantors.join(", ")}`, "guarantors"));
     const clause = state.clauses.get(finding.clause);
     if (clause) block.append(text("blockquote", clause, "clause-text"));
     const reasons = document.createElement("ol");

@@ -1221,8 +1221,6 @@ struct Prepared {
     kept_together: Vec<KeptApart>,
     /// When the evidence came (partly) from a store and the agreement version could be recorded there.
     store: Option<StoreRead>,
-    /// Reports dated after `--as-of`, left out before the check saw them.
-    after_as_of: u64,
 }
 
 /// Loads the agreement and reads the evidence; reports problems as the user expects.
@@ -1336,15 +1334,11 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
         }
         reports.extend(imported.reports);
     }
-    // What did not exist on the day the check is made as of is not evidence at all
-    // (the engine would cut it too, from a copy).
-    let before = reports.len();
-    if let Some(day) = evidence.as_of {
-        reports.retain(|r| r.date.first <= day);
-    }
+    // Reports dated after `--as-of` stay here: the check does not see them (the
+    // engine cuts them), but the ledger records the evidence as it was read, and
+    // rebuilds it from the store the same way.
     Ok(Prepared {
         agreement,
-        after_as_of: (before - reports.len()) as u64,
         reports,
         diagnostics,
         kept_apart,
@@ -1374,7 +1368,6 @@ fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked>
         kept_together: &prepared.kept_together,
     });
     result.diagnostics = prepared.diagnostics;
-    result.evidence.after_as_of += prepared.after_as_of;
     Ok(Checked {
         agreement: prepared.agreement,
         reports: prepared.reports,

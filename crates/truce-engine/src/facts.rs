@@ -339,15 +339,15 @@ impl<'a> Context<'a> {
         if named.is_empty() {
             return;
         }
-        let files: Vec<usize> = named
+        let files: Vec<&str> = named
             .iter()
-            .filter_map(|&z| agreement.zones[z].admin.as_ref().map(|u| u.boundaries))
+            .filter_map(|&z| agreement.zones[z].admin.as_ref().map(|u| u.file.as_str()))
             .collect();
         let same_file = |zone: usize| {
             agreement.zones[zone]
                 .admin
                 .as_ref()
-                .is_some_and(|unit| files.contains(&unit.boundaries))
+                .is_some_and(|unit| files.contains(&unit.file.as_str()))
         };
         let contradicted = zones.iter().any(|p| {
             p.certainty == Certainty::Certain && same_file(p.zone) && !named.contains(&p.zone)

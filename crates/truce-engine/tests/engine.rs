@@ -1748,3 +1748,132 @@ fn an_analyst_joins_two_reports_the_rule_keeps_apart_and_keeping_apart_wins_a_co
     };
     assert_ne!(with("ucdp-ged:ged-1"), with("acled:acled-1"));
 }
+
+// ---------------------------------------------------------------- the terms of issue 14
+
+fn with(extra: &str) -> Agreement {
+    agreement_from(&format!("{}\n{extra}", include_str!("fixtures/base.toml")))
+}
+
+/// At most one violation a week, two weeks in a row, over three weeks from the 13th:
+/// week 1 (13–19) has two, week 2 (20–26) one, week 3 (27 Sep – 3 Oct) none: met on 3 October.
+#[test]
+fn a_maximum_per_week_is_tested_week_by_week() {
+    let agreement = with(
+        "[[step]]\nid = \"weekly\"\nname = \"w\"\nfrom = 2016-09-13\ndays = 21\n\
+         [[step.condition]]\ntype = \"max-violations-per-period\"\nmax = 1\nperiod_days = 7\nperiods = 2\n",
+    );
+    let reports = [
+        strike_on_civilians("a", "2016-09-14"),
+        strike_on_civilians("b", "2016-09-15"),
+        strike_on_civilians("c", "2016-09-21"),
+        elsewhere("end", "2016-10-10"),
+    ];
+    let result = run(&agreement, &reports, "2016-10-10");
+    let weekly = step(&result, "weekly");
+    assert_eq!(
+        (weekly.status, weekly.met_on),
+        (Status::Met, Some(day("2016-10-03")))
+    );
+    assert!(
+        weekly.conditions[0]
+            .description
+            .starts_with("at most 1 violation(s) a week for 2 consecutive weeks"),
+        "{}",
+        weekly.conditions[0].description
+    );
+    // As of the 24th, week 2 is under way with one violation: pending, not yet met.
+    let early = run(&agreement, &reports, "2016-09-24");
+    assert_eq!(step(&early, "weekly").status, Status::Pending);
+    // A second violation in week 2 breaks it before the week is over; week 3 alone
+    // cannot make two weeks in a row: not met as of the 22nd already.
+    let mut more = reports.to_vec();
+    more.push(strike_on_civilians("d", "2016-09-22"));
+    let broken = run(&agreement, &more, "2016-09-22");
+    assert_eq!(step(&broken, "weekly").status, Status::NotMet);
+}
+
+/// The baseline: eight clashes in the box in August (four weeks) are 2 a week; at
+/// least 50 % below is at most 1 a week. Week 1 of the window has two strikes,
+/// week 2 one: met on the 26th.
+#[test]
+fn a_trend_is_measured_against_a_baseline_before_the_agreement() {
+    let agreement = with(
+        "[[step]]\nid = \"below\"\nname = \"b\"\nfrom = 2016-09-13\n\
+         [[step.condition]]\ntype = \"falling-trend\"\npercent = 50\nweeks = 1\nzones = [\"box\"]\n\
+         baseline = { from = 2016-08-01, until = 2016-08-28 }\n",
+    );
+    let mut reports: Vec<Report> = (0..8)
+        .map(|i| clash(&format!("aug{i}"), &format!("2016-08-{:02}", 2 + 3 * i)))
+        .collect();
+    reports.push(strike_on_civilians("a", "2016-09-14"));
+    reports.push(strike_on_civilians("b", "2016-09-15"));
+    reports.push(strike_on_civilians("c", "2016-09-21"));
+    reports.push(elsewhere("end", "2016-09-30"));
+    let result = run(&agreement, &reports, "2016-09-30");
+    let below = step(&result, "below");
+    assert_eq!(
+        (below.status, below.met_on),
+        (Status::Met, Some(day("2016-09-26")))
+    );
+    let detail = &below.conditions[0].on_certain.detail;
+    assert!(
+        detail.contains("8 event(s), 2.0 a week; limit 1.0 a week"),
+        "{detail}"
+    );
+    // No August event is a violation: the clause starts on 12 September.
+    assert!(result.findings.iter().all(|f| !f.incident.contains("aug")));
+}
+
+#[test]
+fn a_guarantor_answers_for_the_party_it_guarantees() {
+    let agreement = with("[[party]]\nid = \"russia\"\nguarantees = [\"gov\"]\n");
+    let result = run(
+        &agreement,
+        &[
+            strike_on_civilians("s", "2016-09-14"),
+            clash("c", "2016-09-15"),
+        ],
+        "2016-09-30",
+    );
+    let strike = one(&result, "test:s/no-attacks/army");
+    let names: Vec<&str> = strike.guarantors.iter().map(|g| &**g).collect();
+    assert_eq!(names, ["russia"]);
+    assert!(
+        one(&result, "test:c/no-attacks/rebels")
+            .guarantors
+            .is_empty()
+    );
+    let russia = &result.violations_by_guarantor[0];
+    assert_eq!(russia.guarantor, "russia");
+    assert_eq!(russia.guarantees, ["gov"]);
+    // The strike is certainly the government's; the clash possibly.
+    assert_eq!((russia.certain, russia.certain_or_possible), (1, 2));
+}
+
+/// A clause that starts when `calm` is met (the 19th in scenario A) binds from the
+/// 20th: the air strike of the 14th is no finding of it, the one of the 22nd is.
+#[test]
+fn a_clause_starts_the_day_after_its_step_is_met() {
+    let agreement = with(
+        "[[clause]]\nid = \"after-calm\"\ntext = \"No air strikes once calm holds.\"\n\
+         kinds = [\"air-strike\"]\nby = [\"gov\"]\nfrom_step = \"calm\"\n",
+    );
+    let result = run(&agreement, &scenario_a(), "2016-09-30");
+    let ids: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| &*f.clause == "after-calm")
+        .map(|f| &*f.incident)
+        .collect();
+    assert_eq!(ids, ["test:h22"]);
+    // Before the step is met the clause does not bind at all.
+    let early = run(&agreement, &scenario_a(), "2016-09-18");
+    assert!(early.findings.iter().all(|f| &*f.clause != "after-calm"));
+    let tally = early
+        .violations_by_clause
+        .iter()
+        .find(|t| t.id == "after-calm")
+        .expect("row");
+    assert_eq!(tally.certain_or_possible, 0);
+}

@@ -204,6 +204,8 @@ struct HxlColumns {
     killed: Option<usize>,
     killed_high: Option<usize>,
     killed_civilians: Option<usize>,
+    /// `#meta+aggregate`: `1` when the row sums up many events (truce's own export).
+    aggregate: Option<usize>,
 }
 
 const DATE_EXPECTED: &str = "expected a date that exists (YYYY-MM-DD, optionally with a time)";
@@ -334,6 +336,7 @@ impl RowReader for HxlReader {
             killed: find(h, "affected", &["killed"]),
             killed_high: find(h, "affected", &["killed", "max"]),
             killed_civilians: find(h, "affected", &["civilians", "killed"]),
+            aggregate: find(h, "meta", &["aggregate"]),
         })
     }
 
@@ -484,7 +487,18 @@ impl RowReader for HxlReader {
                 None => Vec::new(),
             },
             text: None,
-            aggregate: false,
+            aggregate: match c.aggregate.map(|col| (col, row.get(col))) {
+                None | Some((_, "" | "0")) => false,
+                Some((_, "1")) => true,
+                Some((col, _)) => {
+                    return Err(row
+                        .problem(
+                            col,
+                            "expected 1 (the row sums up many events), 0 or nothing",
+                        )
+                        .into());
+                }
+            },
         })
     }
 }
@@ -622,6 +636,7 @@ pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
         ("source_count", "#meta+sources"),
         ("urls", "#meta+url"),
         ("media", "#meta+media"),
+        ("aggregate", "#meta+aggregate"),
     ] {
         header.push(name.to_string());
         tags.push(tag.to_string());
@@ -696,6 +711,7 @@ pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
             r.source_count.map(|n| n.to_string()).unwrap_or_default(),
             r.urls.join(" "),
             r.media.join(" "),
+            if r.aggregate { "1" } else { "" }.to_string(),
         ]);
         writer.write_record(&row).map_err(io)?;
     }

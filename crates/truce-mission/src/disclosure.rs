@@ -78,7 +78,12 @@ pub fn withheld_record(
         },
         "entitlement-release" | "entitlement-suspension" | "entitlement-handover" => match audience
         {
-            Audience::Party(party) if entitlement_party(record, agreement) == Some(party) => None,
+            Audience::Party(party)
+                if entitlement_party(record, agreement)
+                    .is_some_and(|to| agreement.answers_for(party, to)) =>
+            {
+                None
+            }
             Audience::Party(_) => Some(OTHER_PARTY),
             _ => Some(NOT_PUBLIC),
         },

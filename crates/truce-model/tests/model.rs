@@ -594,3 +594,159 @@ fn keys_recipients_signers_and_the_ledger_are_read_and_checked() {
         "{found:?}"
     );
 }
+
+// ---------------------------------------------------------------- the terms of issue 14
+
+const TWO_PARTIES: &str = "[[party]]\nid = \"gov\"\n[[party]]\nid = \"opp\"\n";
+
+#[test]
+fn a_party_may_guarantee_others_but_not_itself() {
+    let loaded = lint(&format!(
+        "{TWO_PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\"]\n\
+         [[party]]\nid = \"turkey\"\nguarantees = [\"turkey\", \"nobody\"]\n"
+    ));
+    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [Code::InvalidValue, Code::UnknownReference],
+        "{:#?}",
+        loaded.diagnostics
+    );
+    assert!(
+        loaded.diagnostics[0]
+            .message
+            .contains("cannot guarantee itself")
+    );
+    let ok = lint(&format!(
+        "{TWO_PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\", \"later\"]\n[[party]]\nid = \"later\"\n"
+    ));
+    assert!(!ok.has_errors(), "{:#?}", ok.diagnostics);
+    let agreement = ok.agreement.expect("loads");
+    assert_eq!(agreement.parties[2].guarantees, [0, 3]);
+}
+
+const STEP_AND_CLAUSE: &str = "[[party]]\nid = \"gov\"\n\
+    [[clause]]\nid = \"no-fly\"\ntext = \"t\"\nkinds = [\"air-strike\"]\nby = [\"gov\"]\nfrom_step = \"jic\"\n\
+    [[step]]\nid = \"calm\"\nname = \"c\"\nfrom = 2016-09-13\ndays = 7\n\
+    [[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = 7\n";
+
+#[test]
+fn a_clause_may_start_when_a_step_is_met() {
+    let loaded = lint(&format!(
+        "{STEP_AND_CLAUSE}[[step]]\nid = \"jic\"\nname = \"j\"\nafter = \"calm\"\n\
+         [[step.condition]]\ntype = \"min-events\"\nmin = 1\nkinds = [\"agreement\"]\n\
+         [[step]]\nid = \"later\"\nname = \"l\"\nafter = \"jic\"\n\
+         [[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = 3\nclauses = [\"no-fly\"]\n"
+    ));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("loads");
+    assert_eq!(agreement.clauses[0].from_step, Some(1));
+}
+
+#[test]
+fn a_step_cannot_count_a_clause_that_starts_after_it() {
+    // `calm` comes before `jic` and names the clause that only starts when `jic` is met.
+    let body = STEP_AND_CLAUSE.replace(
+        "max = 0\ndays = 7\n",
+        "max = 0\ndays = 7\nclauses = [\"no-fly\"]\n",
+    );
+    let loaded = lint(&format!(
+        "{body}[[step]]\nid = \"jic\"\nname = \"j\"\nafter = \"calm\"\n\
+         [[step.condition]]\ntype = \"min-events\"\nmin = 1\nkinds = [\"agreement\"]\n"
+    ));
+    let d = only(&loaded, Code::BadDependency);
+    assert!(
+        d.message.contains("step `calm` counts clause `no-fly`"),
+        "{}",
+        d.message
+    );
+    let unknown = lint(&STEP_AND_CLAUSE.replace("from_step = \"jic\"", "from_step = \"jc\""));
+    assert_eq!(only(&unknown, Code::UnknownReference).hint.as_deref(), None);
+}
+
+#[test]
+fn counting_filters_periods_and_baselines_are_read_and_checked() {
+    let loaded = lint(
+        "[evidence]\nlongest_span_days = 3\ncoarsest_location = \"district\"\naggregates = true\nsources = [\"ucdp-ged\"]\n\
+         [[step]]\nid = \"weeks\"\nname = \"w\"\nfrom = 2016-09-13\n\
+         [[step.condition]]\ntype = \"max-violations-per-period\"\nmax = 10\nperiod_days = 7\nperiods = 4\ncoarsest_location = \"exact\"\n\
+         [[step.condition]]\ntype = \"falling-trend\"\npercent = 50\nweeks = 2\nbaseline = { from = 2016-08-01, until = 2016-08-28 }\n",
+    );
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("loads");
+    let counting = &agreement.evidence.counting;
+    assert_eq!(
+        (
+            counting.longest_span_days,
+            counting.coarsest_location.key(),
+            counting.aggregates
+        ),
+        (3, "district", true)
+    );
+    match &agreement.steps[0].conditions[0] {
+        truce_model::agreement::Condition::MaxViolationsPerDay {
+            period_days,
+            filter,
+            ..
+        } => {
+            assert_eq!(*period_days, 7);
+            let own = filter.counting.as_ref().expect("own filter");
+            // The condition's own key, over the agreement's others.
+            assert_eq!(
+                (own.coarsest_location.key(), own.longest_span_days),
+                ("exact", 3)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let bad = lint(
+        "[evidence]\ncoarsest_location = \"village\"\n\
+         [[step]]\nid = \"weeks\"\nname = \"w\"\nfrom = 2016-09-13\n\
+         [[step.condition]]\ntype = \"max-violations-per-period\"\nmax = 10\nperiods = 4\n\
+         [[step.condition]]\ntype = \"falling-trend\"\npercent = 150\nbaseline = { from = 2016-08-10, until = 2016-08-01 }\n\
+         [[step.condition]]\ntype = \"falling-trend\"\npercent = 50\nbaseline = { from = 2016-08-01, until = 2016-08-03 }\n",
+    );
+    let codes: Vec<Code> = bad.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            Code::InvalidValue,
+            Code::MissingField,
+            Code::InvalidValue,
+            Code::DatesOutOfOrder,
+            Code::InvalidValue
+        ],
+        "{:#?}",
+        bad.diagnostics
+    );
+}
+
+#[test]
+fn administrative_units_know_the_names_sources_give_them() {
+    let geojson = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"Dayr Az Zawr","name_en":"Deir ez-Zor","iso_3166_2":"SY-DY","fips":"SY05","name_ar":"محافظة دير الزور","name_alt":"Deir Al Zour|Der Azzor"},
+       "geometry":{"type":"Polygon","coordinates":[[[40,35],[41,35],[41,36],[40,36],[40,35]]]}}]}"#;
+    let loaded = lint_with(
+        "[[boundaries]]\nid = \"ne\"\nfile = \"a.geojson\"\n[[zone]]\nid = \"dez\"\nadmin = \"SY-DY\"\n",
+        MemoryFiles::default().with("a.geojson", geojson),
+    );
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("loads");
+    let unit = agreement.zones[0]
+        .admin
+        .as_ref()
+        .expect("an administrative unit");
+    for name in [
+        "Deir ez Zor Governorate",
+        "DAYR AZ ZAWR",
+        "Deir Al Zour governorate",
+        "دير الزور",
+        "SY05",
+        "sy-dy",
+    ] {
+        assert!(unit.named_by(name), "{name}");
+    }
+    for name in ["Raqqa Governorate", "Governorate", ""] {
+        assert!(!unit.named_by(name), "{name}");
+    }
+}

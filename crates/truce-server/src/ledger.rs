@@ -422,17 +422,19 @@ pub struct EntitlementWire {
 /// The entitlement `id` and whether the caller may see it: staff see all, a
 /// party's liaison its own party's.
 fn visible<'a>(
+    state: &AppState,
     result: &'a truce_engine::CheckResult,
     view: &View,
     id: &str,
 ) -> ApiResult<&'a truce_engine::EntitlementStatus> {
+    let agreement = &state.mission().agreement;
     result
         .entitlements
         .iter()
         .find(|e| e.id == id)
         .filter(|e| match view {
             View::Staff => true,
-            View::Party(party) => &e.to == party,
+            View::Party(party) => agreement.answers_for(party, &e.to),
             View::Public => false,
         })
         .ok_or_else(|| ApiError::not_found(format!("no entitlement `{id}` you may see")))
@@ -459,7 +461,7 @@ pub async fn entitlements(
         .iter()
         .filter(|e| match &view {
             View::Staff => true,
-            View::Party(party) => &e.to == party,
+            View::Party(party) => state.mission().agreement.answers_for(party, &e.to),
             View::Public => false,
         })
         .cloned()
@@ -526,7 +528,7 @@ pub async fn release(
 ) -> ApiResult<Json<Released>> {
     let admin = caller.require(&[Role::MissionAdmin])?.clone();
     let snapshot = state.snapshots().staff.clone();
-    let status = visible(&snapshot.result, &View::Staff, &id)?.clone();
+    let status = visible(&state, &snapshot.result, &View::Staff, &id)?.clone();
     if !status.releasable {
         return Err(ApiError::new(
             "not-releasable",
@@ -604,7 +606,7 @@ pub async fn payloads(
 ) -> ApiResult<Json<Vec<PayloadWire>>> {
     caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
     let snapshot = state.snapshots().staff.clone();
-    visible(&snapshot.result, &caller.view(), &id)?;
+    visible(&state, &snapshot.result, &caller.view(), &id)?;
     let list = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<_> { Ok(state.store()?.payloads(&id)?) }
@@ -642,7 +644,9 @@ pub async fn payload(
         .require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?
         .clone();
     let snapshot = state.snapshots().staff.clone();
-    let to = visible(&snapshot.result, &caller.view(), &id)?.to.clone();
+    let to = visible(&state, &snapshot.result, &caller.view(), &id)?
+        .to
+        .clone();
     let actor = state.ledger_actor(&principal);
     let file = tokio::task::spawn_blocking({
         let state = state.clone();

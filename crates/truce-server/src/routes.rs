@@ -603,14 +603,20 @@ pub struct IncidentPage {
     pub generation: u64,
 }
 
-/// Whether a liaison sees an incident in full: when one of its findings is against their party.
-fn full_for_party(snapshot: &Snapshot, incident: &str, party: &str) -> bool {
+/// Whether a liaison sees an incident in full: when one of its findings is against
+/// their party, or a party theirs guarantees.
+fn full_for_party(state: &AppState, snapshot: &Snapshot, incident: &str, party: &str) -> bool {
+    let agreement = &state.mission().agreement;
     snapshot
         .findings_of_incident
         .get(incident)
         .is_some_and(|fs| {
-            fs.iter()
-                .any(|&f| snapshot.result.findings[f].party.as_deref() == Some(party))
+            fs.iter().any(|&f| {
+                snapshot.result.findings[f]
+                    .party
+                    .as_deref()
+                    .is_some_and(|p| agreement.answers_for(party, p))
+            })
         })
 }
 
@@ -622,7 +628,7 @@ fn disclose_incident<'a>(
 ) -> Disclose<'a> {
     match view {
         View::Staff => Disclose::Full,
-        View::Party(party) if full_for_party(snapshot, incident, party) => Disclose::Full,
+        View::Party(party) if full_for_party(state, snapshot, incident, party) => Disclose::Full,
         _ => Disclose::Public(&state.settings.public),
     }
 }

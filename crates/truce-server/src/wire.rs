@@ -126,7 +126,8 @@ fn kebab<T: Serialize>(value: &T) -> String {
 /// One link of a reason chain.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ReasonWire {
-    /// `actor`, `initiator`, `target`, `place`, `site`, `kind`, `date`, `exception` or `evidence`.
+    /// `actor`, `initiator`, `target`, `place`, `site`, `kind`, `date`, `exception`,
+    /// `attribution` or `evidence`.
     pub link: String,
     /// `certain` or `possible`.
     pub certainty: String,
@@ -144,8 +145,15 @@ pub struct FindingWire {
     pub actor: String,
     /// `violation` or `allowed`.
     pub verdict: String,
-    /// `certain` or `possible`.
+    /// `certain` or `possible`: how sure it is that this actor's party is responsible.
     pub certainty: String,
+    /// `certain` or `possible`: whether the clause was broken at all, whoever did it
+    /// (two bound parties fought: certain, though who fired may be unknown).
+    pub breach: String,
+    /// The parties one of which is responsible; one when the attribution is certain.
+    pub responsible: Vec<String>,
+    /// The parties that guarantee the responsible party's compliance.
+    pub guarantors: Vec<String>,
     pub confidence: f64,
     pub date: Dates,
     pub reasons: Vec<ReasonWire>,
@@ -333,7 +341,8 @@ fn strongest_finding(snapshot: &Snapshot, incident: &str) -> &'static str {
     let mut strongest = "none";
     for &i in findings {
         let f = &snapshot.result.findings[i];
-        match (f.verdict, f.certainty) {
+        // The map's colour says whether the agreement was broken, not who broke it.
+        match (f.verdict, f.breach) {
             (Verdict::Violation, Certainty::Certain) => return "violation-certain",
             (Verdict::Violation, Certainty::Possible) => strongest = "violation-possible",
             (Verdict::Allowed, _) if strongest == "none" => strongest = "allowed",
@@ -388,6 +397,9 @@ pub fn finding_wire(
         actor: finding.actor.to_string(),
         verdict: kebab(&finding.verdict),
         certainty: finding.certainty.as_str().to_string(),
+        breach: finding.breach.as_str().to_string(),
+        responsible: finding.responsible.iter().map(|p| p.to_string()).collect(),
+        guarantors: finding.guarantors.iter().map(|p| p.to_string()).collect(),
         confidence: finding.confidence,
         date: Dates::from(&finding.date),
         reasons,

@@ -198,9 +198,13 @@ fn max_per_period(
             };
         }
     }
-    // Whole periods still to come in the window, the one under way included.
+    // Whole periods still to come in the window: the one under way counts unless it
+    // is already over the limit.
+    let under_way_broken = counts.len() > whole && f64::from(counts[whole].0) > max;
     let remaining = window.last.map_or(i64::MAX, |l| {
-        i64::from((l.0 - window.first.0 + 1) / period_days) - whole as i64
+        i64::from((l.0 - window.first.0 + 1) / period_days)
+            - whole as i64
+            - i64::from(under_way_broken)
     });
     let (incidents, incidents_total) = scope.ids(&breaking);
     let worst_text = worst.map_or_else(String::new, |(d, c)| {
@@ -212,7 +216,7 @@ fn max_per_period(
         format!("no whole {unit} within the limit")
     };
     let count = counts.iter().map(|c| u64::from(c.0)).sum();
-    let (status, detail) = if !scope.window_over && run + remaining >= needed {
+    let (status, detail) = if !scope.window_over && run.saturating_add(remaining) >= needed {
         (
             Status::Pending,
             format!("{best_text} of the {needed} needed (observed to {observed_last}){worst_text}"),
@@ -419,7 +423,7 @@ fn week_over_week(
         Some(last) => {
             let weeks_in_window = ((last.0 - scope.window.first.0 + 1) / 7) as usize;
             let remaining = weeks_in_window.saturating_sub(weekly.len());
-            if !scope.window_over && streak + remaining >= needed {
+            if !scope.window_over && streak.saturating_add(remaining) >= needed {
                 Status::Pending
             } else {
                 Status::NotMet
@@ -521,7 +525,7 @@ fn below_baseline(
         Some(last) => {
             let weeks_in_window = ((last.0 - scope.window.first.0 + 1) / 7) as usize;
             let remaining = weeks_in_window.saturating_sub(weekly.len());
-            if !scope.window_over && streak + remaining >= needed {
+            if !scope.window_over && streak.saturating_add(remaining) >= needed {
                 Status::Pending
             } else {
                 Status::NotMet

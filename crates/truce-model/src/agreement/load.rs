@@ -789,14 +789,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .map(|l| l.value)
                 .collect();
             if name_properties.is_empty() {
-                name_properties = vec![
-                    "name".into(),
-                    "name_en".into(),
-                    "NAME".into(),
-                    "shapeName".into(),
-                    "ADM1_EN".into(),
-                    "ADM2_EN".into(),
-                ];
+                name_properties = terms::DEFAULT_NAME_PROPERTIES.map(String::from).to_vec();
             }
             let mut code_properties: Vec<String> = self
                 .reader
@@ -805,14 +798,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 .map(|l| l.value)
                 .collect();
             if code_properties.is_empty() {
-                code_properties = vec![
-                    "iso_3166_2".into(),
-                    "code".into(),
-                    "adm1_code".into(),
-                    "ADM1_PCODE".into(),
-                    "ADM2_PCODE".into(),
-                    "shapeISO".into(),
-                ];
+                code_properties = terms::DEFAULT_CODE_PROPERTIES.map(String::from).to_vec();
             }
             let (Some(id), Some(file)) = (id, file) else {
                 continue;
@@ -963,7 +949,6 @@ impl<'s, 'f> Builder<'s, 'f> {
                     .map(|(g, o)| (g, o, None))
             } else if let Some(file) = table.get("file") {
                 self.zone_from_file(&id.value, table, file)
-                    .map(|(g, o)| (g, o, None))
             } else if let Some(admin) = table.get("admin") {
                 self.zone_from_admin(&id.value, table, admin, boundaries)
             } else {
@@ -1584,7 +1569,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         id: &str,
         table: Table<'_, '_>,
         file: &Value<'_>,
-    ) -> Option<(MultiPolygon<f64>, String)> {
+    ) -> Option<(MultiPolygon<f64>, String, Option<AdminUnit>)> {
         let file = self.reader.string("file", file)?;
         let features = self.read_geojson_features(&file)?;
         let selector = match table.get("feature") {
@@ -1667,6 +1652,16 @@ impl<'s, 'f> Builder<'s, 'f> {
             return None;
         }
         let features = chosen.len();
+        // One feature of a file is one unit of it (an oblast selected by its code):
+        // sources may name it.
+        let unit = (features == 1).then(|| {
+            terms::admin_unit(
+                &file.value,
+                chosen[0],
+                &terms::DEFAULT_NAME_PROPERTIES.map(String::from),
+                &terms::DEFAULT_CODE_PROPERTIES.map(String::from),
+            )
+        });
         let mut polygons = Vec::new();
         for feature in chosen {
             polygons.extend(self.feature_polygons(id, feature, &file)?);
@@ -1685,7 +1680,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             Some((p, w, _)) => format!("{} where {p} = \"{w}\"", file.value),
             None => file.value.clone(),
         };
-        Some((multi, origin))
+        Some((multi, origin, unit))
     }
 
     fn zone_from_admin(
@@ -1776,12 +1771,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let polygons = self.feature_polygons(id, matches[0], &file)?;
                 let multi = MultiPolygon::new(polygons);
                 let _ = self.validate_geometry(id, &multi, admin.span.clone());
-                let set_index = boundaries
-                    .iter()
-                    .position(|b| b.id.value == set.id.value)
-                    .unwrap_or(0);
                 let unit = terms::admin_unit(
-                    set_index,
+                    &set.file.value,
                     matches[0],
                     &set.name_properties,
                     &set.code_properties,

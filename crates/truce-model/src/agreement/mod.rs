@@ -225,8 +225,10 @@ pub struct Zone {
 /// An administrative unit as sources name it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AdminUnit {
-    /// Index of the `[[boundaries]]` file the unit comes from, in the order defined.
-    pub boundaries: usize,
+    /// The file the unit comes from (a `[[boundaries]]` file, or the file of a zone
+    /// that selects one feature), as the agreement names it: the units of one file
+    /// do not overlap.
+    pub file: String,
     /// [`admin_key`]s of every name and code the file gives the unit (English,
     /// Arabic, alternative spellings, ISO 3166-2), and their transliteration keys.
     pub keys: Vec<String>,
@@ -730,6 +732,15 @@ pub const SETTLEMENT_SITE_UNCERTAINTY_KM: f64 = 5.0;
 impl Agreement {
     pub fn party_index(&self, id: &str) -> Option<usize> {
         self.parties.iter().position(|p| p.id == id)
+    }
+
+    /// Whether the liaison of party `reader` reads what concerns party `party`: its
+    /// own, and that of every party it guarantees (`guarantees`).
+    pub fn answers_for(&self, reader: &str, party: &str) -> bool {
+        reader == party
+            || self.parties.iter().any(|g| {
+                g.id == reader && g.guarantees.iter().any(|&p| self.parties[p].id == party)
+            })
     }
 
     pub fn step_index(&self, id: &str) -> Option<usize> {

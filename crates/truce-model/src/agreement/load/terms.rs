@@ -9,6 +9,20 @@ use crate::diagnostic::Code;
 use crate::names::fold_key;
 use crate::report::LocationPrecision;
 
+/// The properties that name a unit of a boundaries file, unless `name_properties` says.
+pub(super) const DEFAULT_NAME_PROPERTIES: [&str; 6] =
+    ["name", "name_en", "NAME", "shapeName", "ADM1_EN", "ADM2_EN"];
+
+/// The properties that hold a unit's code, unless `code_properties` says.
+pub(super) const DEFAULT_CODE_PROPERTIES: [&str; 6] = [
+    "iso_3166_2",
+    "code",
+    "adm1_code",
+    "ADM1_PCODE",
+    "ADM2_PCODE",
+    "shapeISO",
+];
+
 /// The keys of a counting filter, in `[evidence]` and in a step condition.
 pub(super) const COUNTING_KEYS: [&str; 4] = [
     "longest_span_days",
@@ -182,7 +196,7 @@ impl Builder<'_, '_> {
 /// The names and codes a boundaries file gives one unit, as keys a source's name is
 /// compared with (see [`AdminUnit::named_by`]).
 pub(super) fn admin_unit(
-    boundaries: usize,
+    file: &str,
     feature: &geojson::Feature,
     name_properties: &[String],
     code_properties: &[String],
@@ -227,5 +241,8 @@ pub(super) fn admin_unit(
         }
     }
     keys.sort();
-    AdminUnit { boundaries, keys }
+    AdminUnit {
+        file: file.to_string(),
+        keys,
+    }
 }

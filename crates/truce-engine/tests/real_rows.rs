@@ -1,0 +1,505 @@
+//! Verdicts on real UCDP GED rows (`examples/syria-2016`, 6,170 events of 2016),
+//! each held against what a monitoring mission counting the same rows by hand
+//! would conclude. The oracles read the CSV themselves, with the `csv` crate and
+//! the agreement's terms written out here, never through truce's importer or
+//! engine.
+
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use truce_engine::{CheckInput, CheckResult, Status, check};
+use truce_model::agreement::{Agreement, Files, SetAside, load};
+use truce_model::finding::Certainty;
+use truce_model::report::Report;
+use truce_model::time::Day;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2016")
+}
+
+const EVENTS: &str = "data/ged191_syria_2016.csv";
+
+struct Folder(PathBuf);
+
+impl Files for Folder {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.0.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+fn agreement_from(source: &str) -> Agreement {
+    let loaded = load("agreement.toml", source, &Folder(example()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    loaded.agreement.expect("no errors")
+}
+
+fn syria() -> &'static Agreement {
+    static AGREEMENT: OnceLock<Agreement> = OnceLock::new();
+    AGREEMENT.get_or_init(|| {
+        agreement_from(&std::fs::read_to_string(example().join("agreement.toml")).expect("read"))
+    })
+}
+
+fn reports() -> &'static [Report] {
+    static REPORTS: OnceLock<Vec<Report>> = OnceLock::new();
+    REPORTS.get_or_init(|| {
+        let file = std::fs::File::open(example().join(EVENTS)).expect("events");
+        let imported = truce_ingest::import_reader(
+            EVENTS,
+            file,
+            None,
+            &truce_ingest::ImportOptions { keep_raw: false },
+        )
+        .expect("reads");
+        assert!(imported.quarantined.is_empty());
+        imported.reports
+    })
+}
+
+/// The CSV as a mission reads it: one map per row.
+fn rows() -> &'static [BTreeMap<String, String>] {
+    static ROWS: OnceLock<Vec<BTreeMap<String, String>>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let mut reader = csv::Reader::from_path(example().join(EVENTS)).expect("csv");
+        let headers = reader.headers().expect("header").clone();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("row");
+                headers
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+fn day(text: &str) -> Day {
+    Day::parse_iso(text).expect("date")
+}
+
+fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
+    check(&CheckInput {
+        agreement,
+        reports,
+        as_of: Some(day(as_of)),
+        kept_apart: &[],
+        kept_together: &[],
+    })
+}
+
+/// The GED names of actors that answer to a party in `examples/syria-2016` (the
+/// government side, Russia, the United States and the opposition that accepted),
+/// written out from the agreement's actor list.
+const BOUND: &[&str] = &[
+    "Government of Syria",
+    "NDF (Syria)",
+    "Hezbollah",
+    "Government of Iran",
+    "Government of Russia (Soviet Union)",
+    "Government of United States of America",
+    "Syrian insurgents",
+    "FSA",
+    "Southern Front",
+    "Jaysh al-Islam",
+    "Ahrar al-Sham",
+    "Fatah Halab",
+    "Rahman Corps",
+    "Levant Front",
+    "Sham Legion",
+    "Nour al-Din al-Zenki",
+    "Jaysh Asoud al-Sharqiya",
+    "Martyr Lieutenant Ahmed Abdou Brigades",
+    "Hawar Kilis Operations Room",
+    "Mare' Operations Room",
+    "NSA",
+    "New Syrian Army",
+    "13th Division",
+    "Islamic Front",
+    "Mujahideen Army",
+    "SRF",
+    "Syrian Revolutionaries Front",
+    "Sons of Yarmouk Movement",
+    "Syrian National Coalition",
+];
+
+fn all_bound(side: &str) -> bool {
+    !side.is_empty() && side.split(", ").all(|name| BOUND.contains(&name))
+}
+
+/// The mission's count: fighting between bound parties, or a bound party killing
+/// civilians, dated to one day, in Aleppo Governorate by the source's own `adm_1`,
+/// not an aggregate: a certain violation of the cessation on that day.
+fn hand_count_aleppo(first: &str, last: &str) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for row in rows() {
+        let start = &row["date_start"][..10];
+        let fighting = matches!(row["type_of_violence"].as_str(), "1" | "2")
+            && all_bound(&row["side_a"])
+            && all_bound(&row["side_b"]);
+        let on_civilians = row["type_of_violence"] == "3" && all_bound(&row["side_a"]);
+        if (fighting || on_civilians)
+            && row["adm_1"] == "Aleppo Governorate"
+            && row["event_clarity"] == "1"
+            && start == &row["date_end"][..10]
+            && start >= first
+            && start <= last
+        {
+            *counts.entry(start.to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Seen 1: GED state-based events between two bound parties are certain violations
+/// (whoever fired), so the certain daily count in Aleppo Governorate is the mission's.
+#[test]
+fn the_certain_daily_count_in_aleppo_is_the_missions_count() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let timeline = truce_engine::timeline::timeline(syria(), &result, &[]);
+    let truce: BTreeMap<String, u64> = timeline
+        .daily_all
+        .iter()
+        .filter(|d| d.zone == "aleppo-governorate" && d.certain > 0)
+        .filter(|d| d.day >= day("2016-09-13") && d.day <= day("2016-10-31"))
+        .map(|d| (d.day.to_string(), d.certain))
+        .collect();
+    let hand = hand_count_aleppo("2016-09-13", "2016-10-31");
+    assert!(hand.values().sum::<u64>() > 100, "{hand:?}");
+    assert_eq!(truce, hand);
+    // The step tests the same days: 13 September has a certain violation, so the
+    // seven calm days fail on both bounds, under both readings of "reduced violence".
+    let calm = result
+        .steps
+        .iter()
+        .find(|s| s.id == "seven-days-calm")
+        .expect("step");
+    assert_eq!(
+        (calm.on_certain.status, calm.with_possible.status),
+        (Status::NotMet, Status::NotMet)
+    );
+    for alternative in &result.brackets[1].alternatives {
+        assert_eq!(
+            alternative.steps[0].status,
+            Status::NotMet,
+            "{}",
+            alternative.value
+        );
+    }
+}
+
+/// Seen 1, per finding: "Government of Syria v Syrian insurgents" is a certain
+/// breach whose author is one of two parties.
+#[test]
+fn a_government_insurgent_clash_is_certain_and_its_author_one_of_two() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let id = rows()
+        .iter()
+        .find(|r| {
+            r["side_a"] == "Government of Syria"
+                && r["side_b"] == "Syrian insurgents"
+                && r["adm_1"] == "Aleppo Governorate"
+                && r["date_start"].starts_with("2016-09-19")
+        })
+        .map(|r| format!("ucdp-ged:{}", r["id"]))
+        .expect("a clash on 19 September");
+    let findings: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| *f.incident == *id && &*f.clause == "coh-cease-attacks")
+        .collect();
+    assert_eq!(findings.len(), 2, "{id}");
+    for f in findings {
+        assert_eq!(
+            (f.breach, f.certainty),
+            (Certainty::Certain, Certainty::Possible)
+        );
+        let parties: Vec<&str> = f.responsible.iter().map(|p| &**p).collect();
+        assert_eq!(parties, ["government-side", "opposition"]);
+    }
+}
+
+/// Seen 2: a row that sums up the year (GED 233200, "about 60 thousand were
+/// killed in 2016", 8,179 deaths) is set aside and counted on its own line, never
+/// on a day.
+#[test]
+fn aggregate_rows_are_set_aside_and_counted_on_their_own_line() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let year = result
+        .incidents
+        .iter()
+        .find(|i| i.id == "ucdp-ged:233200")
+        .expect("233200 has findings");
+    assert_eq!(year.set_aside, Some(SetAside::Aggregate));
+    let hand_aggregates = rows().iter().filter(|r| r["event_clarity"] == "2").count() as u64;
+    let line = result
+        .evidence
+        .set_aside
+        .iter()
+        .find(|s| s.reason == SetAside::Aggregate)
+        .expect("aggregate line");
+    assert_eq!(line.reports, hand_aggregates);
+    assert!(line.deaths[1] >= 8179);
+    // Not on any day: the timeline's possible series never counts it.
+    let timeline = truce_engine::timeline::timeline(syria(), &result, &[]);
+    let busiest = timeline
+        .daily_all
+        .iter()
+        .filter(|d| d.zone.is_empty())
+        .map(|d| d.certain_or_possible)
+        .max()
+        .unwrap_or(0);
+    let busiest_by_hand = {
+        let mut per_day: BTreeMap<&str, u64> = BTreeMap::new();
+        for r in rows() {
+            *per_day.entry(&r["date_start"][..10]).or_default() += 1;
+        }
+        per_day.values().copied().max().unwrap_or(0)
+    };
+    // Spread over every day, the year's rows alone would add 20 or more to each day.
+    assert!(busiest <= busiest_by_hand, "{busiest} > {busiest_by_hand}");
+}
+
+/// Seen 3: a row placed to the governorate (`where_prec = 4`) whose source names
+/// Aleppo Governorate is certainly in the Aleppo zone and certainly not in Hama.
+#[test]
+fn the_sources_own_governorate_places_a_coarse_row() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let coarse: Vec<String> = rows()
+        .iter()
+        .filter(|r| r["where_prec"] == "4" && r["adm_1"] == "Aleppo Governorate")
+        .map(|r| format!("ucdp-ged:{}", r["id"]))
+        .collect();
+    assert!(coarse.len() > 20);
+    let mut seen = 0;
+    for incident in result.incidents.iter().filter(|i| coarse.contains(&i.id)) {
+        seen += 1;
+        assert!(
+            incident.zones.contains(&"aleppo-governorate".to_string()),
+            "{}",
+            incident.id
+        );
+        for neighbour in ["hama-governorate", "idlib-governorate", "raqqa-governorate"] {
+            assert!(
+                !incident.possible_zones.iter().any(|z| z == neighbour)
+                    && !incident.zones.iter().any(|z| z == neighbour),
+                "{} in {neighbour}",
+                incident.id
+            );
+        }
+    }
+    assert!(seen > 20, "{seen}");
+}
+
+/// Seen 4: a check as of a day sees nothing dated after it.
+#[test]
+fn as_of_hides_every_later_report() {
+    let result = run(syria(), reports(), "2016-09-30");
+    assert!(
+        result
+            .incidents
+            .iter()
+            .all(|i| i.date.first <= day("2016-09-30"))
+    );
+    assert!(
+        result
+            .findings
+            .iter()
+            .all(|f| f.date.first <= day("2016-09-30"))
+    );
+    let later = rows()
+        .iter()
+        .filter(|r| &r["date_start"][..10] > "2016-09-30")
+        .count() as u64;
+    assert_eq!(result.evidence.after_as_of, later);
+    assert_eq!(result.evidence.reports + later, rows().len() as u64);
+}
+
+/// Rows of September and October 2016: enough for the properties, quick to check.
+fn autumn() -> Vec<Report> {
+    reports()
+        .iter()
+        .filter(|r| r.date.first >= day("2016-09-01") && r.date.first <= day("2016-10-31"))
+        .cloned()
+        .collect()
+}
+
+fn without_cut_count(result: &CheckResult) -> serde_json::Value {
+    let mut value = serde_json::to_value(result).expect("serializes");
+    value["evidence"]["after_as_of"] = serde_json::Value::Null;
+    value
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Seen 4, as a property: for any day, a check as of that day on the whole file
+    /// is the check as of that day on the file cut there.
+    #[test]
+    fn as_of_is_the_same_as_a_cut_file(offset in 0i32..61) {
+        let as_of = Day(day("2016-09-01").0 + offset);
+        let all = autumn();
+        let cut: Vec<Report> = all.iter().filter(|r| r.date.first <= as_of).cloned().collect();
+        let input = |reports: &[Report]| check(&CheckInput {
+            agreement: syria(),
+            reports,
+            as_of: Some(as_of),
+            kept_apart: &[],
+            kept_together: &[],
+        });
+        prop_assert_eq!(without_cut_count(&input(&all)), without_cut_count(&input(&cut)));
+    }
+}
+
+/// Seen 5: evidence added day by day never turns a final status (met, not met)
+/// into another, on either bound, for any bracket alternative.
+#[test]
+fn final_statuses_never_flip_as_evidence_comes_day_by_day() {
+    let all = autumn();
+    // Steps with open windows and every condition type, on the real rows.
+    let source = format!(
+        "{}\n{}",
+        std::fs::read_to_string(example().join("agreement.toml")).expect("read"),
+        r#"
+[[step]]
+id = "open-calm"
+name = "Three calm days in Aleppo, whenever"
+from = 2016-09-13
+  [[step.condition]]
+  type = "max-violations-per-day"
+  max = "[max-per-day]"
+  days = 3
+  zones = ["aleppo-governorate"]
+
+[[step]]
+id = "weekly-cap"
+name = "Two weeks under 20 violations a week in Idlib"
+from = 2016-09-13
+days = 35
+  [[step.condition]]
+  type = "max-violations-per-period"
+  max = 20
+  period_days = 7
+  periods = 2
+  zones = ["idlib-governorate"]
+
+[[step]]
+id = "falling"
+name = "Violations fall in Hama"
+from = 2016-09-13
+  [[step.condition]]
+  type = "falling-trend"
+  percent = 30
+  weeks = 1
+  zones = ["hama-governorate"]
+"#
+    );
+    let agreement = agreement_from(&source);
+    let mut final_status: BTreeMap<(String, &str), (Status, Option<Day>)> = BTreeMap::new();
+    let mut seen_final = BTreeSet::new();
+    for offset in 0..61 {
+        let as_of = Day(day("2016-09-01").0 + offset);
+        let result = check(&CheckInput {
+            agreement: &agreement,
+            reports: &all,
+            as_of: Some(as_of),
+            kept_apart: &[],
+            kept_together: &[],
+        });
+        let mut outcomes: Vec<(String, &str, Status, Option<Day>)> = Vec::new();
+        for step in &result.steps {
+            outcomes.push((
+                step.id.clone(),
+                "certain",
+                step.on_certain.status,
+                step.on_certain.met_on,
+            ));
+            outcomes.push((
+                step.id.clone(),
+                "possible",
+                step.with_possible.status,
+                step.with_possible.met_on,
+            ));
+        }
+        for bracket in &result.brackets {
+            for alternative in &bracket.alternatives {
+                for s in &alternative.steps {
+                    let key = format!("{}={} {}", bracket.id, alternative.value, s.id);
+                    outcomes.push((key, "both", s.status, s.met_on));
+                }
+            }
+        }
+        for (key, bound, status, met_on) in outcomes {
+            let slot = (key.clone(), bound);
+            if let Some(before) = final_status.get(&slot) {
+                assert_eq!(
+                    *before,
+                    (status, met_on),
+                    "{key} ({bound}) changed as of {as_of}"
+                );
+            } else if matches!(status, Status::Met | Status::NotMet) {
+                final_status.insert(slot, (status, met_on));
+                seen_final.insert(key);
+            }
+        }
+    }
+    // The property is not empty: statuses did become final along the way.
+    assert!(seen_final.len() >= 4, "{seen_final:?}");
+}
+
+/// Seen 6: the hospitals condition counted nothing for certain while 22 strikes may
+/// have hit one: its certain "met" says nothing, and says so.
+#[test]
+fn a_certain_bound_that_rests_on_nothing_says_so() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let calm = result
+        .steps
+        .iter()
+        .find(|s| s.id == "seven-days-calm")
+        .expect("step");
+    let hospitals = &calm.conditions[1];
+    assert_eq!(hospitals.on_certain.status, Status::Met);
+    assert!(hospitals.on_certain.rests_on_nothing);
+    assert!(hospitals.with_possible.count > 0);
+    assert!(
+        hospitals
+            .on_certain
+            .detail
+            .starts_with("no report in this window can be counted with certainty"),
+        "{}",
+        hospitals.on_certain.detail
+    );
+}
+
+/// Seen 7: a report dated over several days counts on every day of its span in
+/// the timeline's possible series, as in the steps, and on none in the certain one.
+#[test]
+fn the_timeline_counts_days_as_the_steps_do() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let timeline = truce_engine::timeline::timeline(syria(), &result, &[]);
+    // GED 227922: Al Ramousah, 12–16 September 2016, government v insurgents.
+    let row = rows().iter().find(|r| r["id"] == "227922").expect("row");
+    assert_eq!(
+        (&row["date_start"][..10], &row["date_end"][..10]),
+        ("2016-09-12", "2016-09-16")
+    );
+    let on = |d: &str| {
+        timeline
+            .daily_all
+            .iter()
+            .find(|x| x.zone == "aleppo-governorate" && x.day == day(d))
+            .map_or((0, 0), |x| (x.certain, x.certain_or_possible))
+    };
+    let hand = hand_count_aleppo("2016-09-13", "2016-09-16");
+    for d in ["2016-09-13", "2016-09-14", "2016-09-15", "2016-09-16"] {
+        let (certain, possible) = on(d);
+        assert_eq!(certain, hand.get(d).copied().unwrap_or(0), "{d}");
+        assert!(
+            possible > certain,
+            "{d}: the span counts on the possible bound"
+        );
+    }
+}
