@@ -297,7 +297,11 @@ async function showTimeline(): Promise<void> {
   const parties = timeline.parties as string[];
   const totals = new Map<string, number>();
   for (const entry of daily) totals.set(entry.day, (totals.get(entry.day) ?? 0) + entry.certain);
-  const highest = Math.max(1, ...totals.values());
+  // Certain violations whoever did them: a clash of two bound parties is certain
+  // though who fired is not; the part no party is certain of is drawn in grey.
+  const whoever = new Map<string, number>();
+  for (const entry of (timeline.daily_whoever ?? []) as Json[]) whoever.set(entry.day, entry.certain);
+  const highest = Math.max(1, ...totals.values(), ...whoever.values());
   const width = days.length;
   const svgNs = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(svgNs, "svg");
@@ -335,6 +339,23 @@ async function showTimeline(): Promise<void> {
     bar.setAttribute("fill", partyColours[Math.max(0, parties.indexOf(entry.party)) % partyColours.length]);
     svg.append(bar);
     stacked.set(entry.day, below + height);
+  }
+  for (const [day, certain] of whoever) {
+    const x = index.get(day);
+    const below = stacked.get(day) ?? 0;
+    const height = (certain / highest) * 100 - below;
+    if (x === undefined || height <= 0) continue;
+    const bar = document.createElementNS(svgNs, "rect");
+    bar.setAttribute("x", String(x));
+    bar.setAttribute("width", "1");
+    bar.setAttribute("y", String(100 - below - height));
+    bar.setAttribute("height", String(height));
+    bar.setAttribute("fill", "#8a8a8a");
+    bar.setAttribute("class", "who-unknown");
+    const title = document.createElementNS(svgNs, "title");
+    title.textContent = `${day}: ${certain} ${label("certain-whoever")}`;
+    bar.append(title);
+    svg.append(bar);
   }
   // Cumulative deaths (certain violations, best estimate), as a line over the bars.
   const weekly = (timeline.weekly ?? []) as Json[];

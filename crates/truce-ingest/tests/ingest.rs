@@ -1672,7 +1672,8 @@ fn hxl_export_round_trips_every_field_of_real_ged_rows() {
                  kind_label,latitude,longitude,location_precision,place,admin1,admin2,country,\
                  side_first_names,side_first_field,side_first_role,side_first_category,\
                  side_second_names,side_second_field,side_second_role,side_second_category,\
-                 killed_low,killed_best,killed_high,killed_civilians,summary,source_count,urls,media"
+                 killed_low,killed_best,killed_high,killed_civilians,summary,source_count,urls,media,\
+                 aggregate"
             )
         );
         assert_eq!(
@@ -1684,7 +1685,8 @@ fn hxl_export_round_trips_every_field_of_real_ged_rows() {
                  #group+name+first,#group+first+field,#group+first+role,#group+first+type,\
                  #group+name+second,#group+second+field,#group+second+role,#group+second+type,\
                  #affected+killed+min,#affected+killed,#affected+killed+max,\
-                 #affected+killed+civilians,#description,#meta+sources,#meta+url,#meta+media"
+                 #affected+killed+civilians,#description,#meta+sources,#meta+url,#meta+media,\
+                 #meta+aggregate"
             )
         );
         let back = import_reader("export.csv", &out[..], None, &ImportOptions::default())

@@ -1,6 +1,6 @@
 //! What changed between two recorded check runs, and why (`truce diff`).
 //!
-//! The runs are compared as their recorded documents (`truce-check/1` JSON, as
+//! The runs are compared as their recorded documents (`truce-check/2` JSON, as
 //! the store keeps them), so a run made by an older truce can still be
 //! compared. Findings are matched by id (`incident/clause/actor`), steps,
 //! entitlements and tallies by id. Each change is explained by what changed

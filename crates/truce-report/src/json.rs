@@ -1,4 +1,4 @@
-//! The stable JSON document of a check (`truce-check/1`, `docs/check-output.md`).
+//! The stable JSON document of a check (`truce-check/2`, `docs/check-output.md`).
 
 use truce_engine::CheckResult;
 

@@ -454,7 +454,8 @@ pub struct EvidenceQuery {
     pub zone: Option<String>,
     /// `single-source`, `corroborated` or `contested`.
     pub grade: Option<String>,
-    /// `certain` or `possible`.
+    /// `certain` or `possible`: with `party`, whether that party is certainly
+    /// responsible; without, whether the clause was certainly broken, whoever did it.
     pub certainty: Option<String>,
     /// Where the previous page ended (`next_cursor`).
     pub cursor: Option<String>,
@@ -552,11 +553,16 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|p| f.party.as_deref() == Some(p))
             && self.query.clause.as_deref().is_none_or(|c| &*f.clause == c)
-            && self
-                .query
-                .certainty
-                .as_deref()
-                .is_none_or(|c| f.certainty.as_str() == c)
+            && self.query.certainty.as_deref().is_none_or(|c| {
+                // With a party: certainly by that party; without: the clause certainly
+                // broken, whoever did it (as the check's counts read it).
+                let sure = if self.query.party.is_some() {
+                    f.certainty
+                } else {
+                    f.breach
+                };
+                sure.as_str() == c
+            })
     }
 
     fn incident(&self, snapshot: &Snapshot, i: &truce_engine::result::IncidentSummary) -> bool {
@@ -1048,6 +1054,15 @@ pub struct DailyWire {
     pub certain_or_possible: u64,
 }
 
+/// Violations on one day, whoever did them: `certain` when the agreement was
+/// certainly broken (two bound parties fought, though who fired may be unknown).
+#[derive(Serialize, ToSchema)]
+pub struct DailyWhoeverWire {
+    pub day: String,
+    pub certain: u64,
+    pub certain_or_possible: u64,
+}
+
 /// One entry of the agreement's chronology.
 #[derive(Serialize, ToSchema)]
 pub struct ChronologyWire {
@@ -1077,6 +1092,8 @@ pub struct TimelineWire {
     /// Incident entries are for the mission and the parties; the public reads the series.
     pub chronology: Vec<ChronologyWire>,
     pub daily: Vec<DailyWire>,
+    /// Violations per day whoever did them, counted as the steps count them.
+    pub daily_whoever: Vec<DailyWhoeverWire>,
     pub weekly: Vec<WeeklyWire>,
 }
 
@@ -1121,6 +1138,16 @@ pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Js
             .map(|d| DailyWire {
                 day: d.day.to_string(),
                 party: d.party,
+                certain: d.certain,
+                certain_or_possible: d.certain_or_possible,
+            })
+            .collect(),
+        daily_whoever: timeline
+            .daily_all
+            .iter()
+            .filter(|d| d.zone.is_empty())
+            .map(|d| DailyWhoeverWire {
+                day: d.day.to_string(),
                 certain: d.certain,
                 certain_or_possible: d.certain_or_possible,
             })

@@ -1373,13 +1373,14 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
         "{refused}"
     );
 
-    // "Reduced violence" settled as at most 2 a day: the seven days are met on
-    // certain evidence on 19 September 2016; an entitlement rests on them alone.
+    // "Reduced violence" settled as at most 4 a day: the seven days are met on
+    // certain evidence on 19 September 2016 (1, 0, 2, 1, 1, 3 and 4 certain violations
+    // in Aleppo Governorate); an entitlement rests on them alone.
     let text = String::from_utf8(agreement_text())
         .expect("UTF-8")
         .replacen(
             "alternatives = [0, 2]\n",
-            "alternatives = [0, 2]\nresolved = 2\n",
+            "alternatives = [0, 2, 4]\nresolved = 4\n",
             1,
         )
         + "\n[[entitlement]]\nid = \"aid-corridor\"\nto = \"russia\"\nfrom = \"usa\"\n\

@@ -39,7 +39,7 @@ pub struct NewCheckRun<'a> {
     pub files: &'a [(String, String)],
     /// Reports read in all (store and files).
     pub reports: u64,
-    /// The check output (truce-check/1 JSON).
+    /// The check output (truce-check JSON).
     pub result: &'a str,
     /// The exit code the check gave (0 all clear, 1 violations or unmet steps).
     pub exit_code: i32,
