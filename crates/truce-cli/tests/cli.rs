@@ -63,8 +63,13 @@ fn step<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 // ---------------------------------------------------------------- lint
 
 #[test]
-fn lint_accepts_both_real_examples() {
-    for agreement in [SYRIA, UKRAINE] {
+fn lint_accepts_every_real_example() {
+    for agreement in [
+        SYRIA,
+        UKRAINE,
+        "examples/ukraine-minsk-2014/agreement.toml",
+        "examples/ukraine-2020/agreement.toml",
+    ] {
         let output = truce(&["lint", agreement]);
         assert_eq!(code(&output), 0, "{agreement}: {}", stderr(&output));
         assert!(stderr(&output).contains(": ok"), "{}", stderr(&output));

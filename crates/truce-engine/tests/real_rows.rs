@@ -503,3 +503,67 @@ fn the_timeline_counts_days_as_the_steps_do() {
         );
     }
 }
+
+/// An agreement written from a text the code was not written for: the Minsk Protocol's
+/// ceasefire of 5 September 2014 (`examples/ukraine-minsk-2014`), on the GED rows of 2014.
+/// Its certain violations per day in the two oblasts are the mission's count: a clash
+/// between the government and a formation, dated to one day, in Donetsk or Luhansk oblast
+/// by GED's own `adm_1`, not an aggregate.
+#[test]
+fn the_minsk_protocol_example_counts_days_as_a_mission_would() {
+    let folder = example().join("../ukraine-minsk-2014");
+    let events = "data/ged_ukraine_2014.csv";
+    let source = std::fs::read_to_string(folder.join("agreement.toml")).expect("read");
+    let loaded = load("agreement.toml", &source, &Folder(folder.clone()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let agreement = loaded.agreement.expect("loads");
+    let file = std::fs::File::open(folder.join(events)).expect("events");
+    let reports = truce_ingest::import_reader(events, file, None, &Default::default())
+        .expect("reads")
+        .reports;
+    let result = run(&agreement, &reports, "2014-12-31");
+    let timeline = truce_engine::timeline::timeline(&agreement, &result, &[]);
+    let truce: BTreeMap<String, u64> = timeline
+        .daily_all
+        .iter()
+        .filter(|d| d.zone.is_empty() && d.certain > 0)
+        .filter(|d| d.day >= day("2014-09-06") && d.day <= day("2014-10-31"))
+        .map(|d| (d.day.to_string(), d.certain))
+        .collect();
+    let formations = ["DPR", "LPR", "United Armed Forces of Novorossiya"];
+    let mut hand: BTreeMap<String, u64> = BTreeMap::new();
+    let mut reader = csv::Reader::from_path(folder.join(events)).expect("csv");
+    let headers = reader.headers().expect("header").clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let (a, b, adm, clarity, start, end) = (
+        column("side_a"),
+        column("side_b"),
+        column("adm_1"),
+        column("event_clarity"),
+        column("date_start"),
+        column("date_end"),
+    );
+    for row in reader.records() {
+        let row = row.expect("row");
+        let first = &row[start][..10];
+        if row[a] == *"Government of Ukraine"
+            && formations.contains(&&row[b])
+            && ["Donetsk oblast", "Luhansk oblast"].contains(&&row[adm])
+            && &row[clarity] == "1"
+            && first == &row[end][..10]
+            && ("2014-09-06".."2014-11-01").contains(&first)
+        {
+            *hand.entry(first.to_string()).or_default() += 1;
+        }
+    }
+    assert!(hand.values().sum::<u64>() > 100, "{hand:?}");
+    assert_eq!(truce, hand);
+    for step in &result.steps {
+        assert_eq!(
+            (step.on_certain.status, step.with_possible.status),
+            (Status::NotMet, Status::NotMet),
+            "{}",
+            step.id
+        );
+    }
+}
