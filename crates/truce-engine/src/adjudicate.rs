@@ -538,8 +538,8 @@ pub(crate) fn adjudicate(
                 verdict,
                 certainty,
                 breach: certainty,
-                responsible: Vec::new(),
-                guarantors: Vec::new(),
+                responsible: context.no_parties.clone(),
+                guarantors: context.no_parties.clone(),
                 confidence,
                 date: *span,
                 reasons,
@@ -561,10 +561,12 @@ pub(crate) fn adjudicate(
             .filter(|_| names_on_side > 0 && names_that_break == names_on_side)
             .map(|n| n + 1);
     }
+    if out.len() == first_finding {
+        return;
+    }
     let breaks = every_candidate_breaks.is_some_and(|sides| sides > 0);
     attribute(
         context,
-        report,
         breaks,
         explain,
         &mut out[first_finding..],
@@ -578,13 +580,11 @@ pub(crate) fn adjudicate(
 /// attribution to it certain; several leave it open between them.
 fn attribute(
     context: &Context<'_>,
-    report: &Report,
     breaks: bool,
     explain: bool,
     findings: &mut [Finding],
     keys: &mut [crate::verify::FindingKey],
 ) {
-    let agreement = context.agreement;
     let mut parties: Vec<usize> = keys
         .iter()
         .filter(|k| k.violation && k.party != crate::verify::NO_PARTY)
@@ -593,20 +593,24 @@ fn attribute(
     parties.sort_unstable();
     parties.dedup();
     let mask = crate::verify::party_mask(&parties);
-    let names: Vec<std::sync::Arc<str>> = parties
-        .iter()
-        .map(|&p| context.party_ids[p].clone())
-        .collect();
-    // The parties answering for the candidates as their guarantors.
-    let mut guarantors: Vec<usize> = agreement
-        .parties
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.guarantees.iter().any(|p| parties.contains(p)))
-        .map(|(i, _)| i)
-        .collect();
-    guarantors.sort_unstable();
+    // One list for the incident and clause, shared by its findings; one party's is
+    // shared by every finding it is the one candidate of.
+    let names: std::sync::Arc<[std::sync::Arc<str>]> = match parties.as_slice() {
+        [] => context.no_parties.clone(),
+        [one] => context.single_party[*one].clone(),
+        many => many.iter().map(|&p| context.party_ids[p].clone()).collect(),
+    };
     let sole = (parties.len() == 1).then(|| parties[0]);
+    // The candidates in words, once for the incident and clause.
+    let list = if explain {
+        parties
+            .iter()
+            .map(|&p| format!("`{}`", context.party_ids[p]))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    } else {
+        String::new()
+    };
     for (finding, key) in findings.iter_mut().zip(keys.iter_mut()) {
         if !key.violation {
             continue;
@@ -621,35 +625,18 @@ fn attribute(
                 finding.certainty = Certainty::Certain;
             }
         }
-        if let Some(&p) = (key.party != crate::verify::NO_PARTY).then_some(&(key.party as usize)) {
-            finding.guarantors = guarantors
-                .iter()
-                .filter(|&&g| agreement.parties[g].guarantees.contains(&p))
-                .map(|&g| context.party_ids[g].clone())
-                .collect();
+        if key.party != crate::verify::NO_PARTY {
+            finding.guarantors = context.guarantors_of[key.party as usize].clone();
         }
         if explain {
-            finding.reasons.push(attribution_reason(
-                context, report, finding, breaks, &parties,
-            ));
+            let reason = attribution_reason(finding, breaks, parties.len(), &list);
+            finding.reasons.push(reason);
         }
     }
 }
 
 /// The sentence that separates whether the clause was broken from who broke it.
-fn attribution_reason(
-    context: &Context<'_>,
-    report: &Report,
-    finding: &Finding,
-    breaks: bool,
-    parties: &[usize],
-) -> Reason {
-    let agreement = context.agreement;
-    let list = parties
-        .iter()
-        .map(|&p| format!("`{}`", agreement.parties[p].id))
-        .collect::<Vec<_>>()
-        .join(" or ");
+fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: &str) -> Reason {
     let guarantors = if finding.guarantors.is_empty() {
         String::new()
     } else {
@@ -663,8 +650,7 @@ fn attribution_reason(
                 .join(", ")
         )
     };
-    let _ = report;
-    let (certainty, text) = match (breaks, parties.len()) {
+    let (certainty, text) = match (breaks, candidates) {
         (true, 1) => (
             Certainty::Certain,
             format!("certain violation; responsible: {list}{guarantors}"),

@@ -82,11 +82,64 @@ pub struct Context<'a> {
     pub clause_ids: Vec<std::sync::Arc<str>>,
     pub actor_ids: Vec<std::sync::Arc<str>>,
     pub party_ids: Vec<std::sync::Arc<str>>,
+    /// No party, shared by every finding that names none.
+    pub no_parties: std::sync::Arc<[std::sync::Arc<str>]>,
+    /// Each party alone, shared by the findings it is the one candidate of.
+    pub single_party: Vec<std::sync::Arc<[std::sync::Arc<str>]>>,
+    /// Each party's guarantors, shared by the findings it is responsible for.
+    pub guarantors_of: Vec<std::sync::Arc<[std::sync::Arc<str>]>>,
     /// `kind_gate[clause][kind]`: whether an event of that kind may fall under the clause.
     kind_gate: Vec<Vec<bool>>,
     /// Kind id → index: every report's kind is looked up.
     kinds: rustc_hash::FxHashMap<String, KindIndex>,
+    /// Administrative unit names the evidence gives (`admin1`, `admin2`) → the zones
+    /// they name: made once per distinct name, as a million reports repeat a few
+    /// hundred names. Empty when no zone is an administrative unit.
+    named_units: [NamedUnits; 2],
 }
+
+/// For every distinct unit name the reports give, the zones that are that unit: a
+/// report's `admin1` names first-order units, its `admin2` second-order ones. Keyed
+/// by name, one map per level.
+fn named_units(agreement: &Agreement, reports: &[Report]) -> [NamedUnits; 2] {
+    let units: Vec<(usize, &truce_model::agreement::AdminUnit)> = agreement
+        .zones
+        .iter()
+        .enumerate()
+        .filter_map(|(i, z)| z.admin.as_ref().map(|u| (i, u)))
+        .collect();
+    let mut maps = [NamedUnits::default(), NamedUnits::default()];
+    if units.is_empty() {
+        return maps;
+    }
+    let names: rustc_hash::FxHashSet<(u8, &str)> = reports
+        .par_iter()
+        .fold(rustc_hash::FxHashSet::default, |mut set, r| {
+            set.extend(r.location.admin1.as_deref().map(|n| (1, n)));
+            set.extend(r.location.admin2.as_deref().map(|n| (2, n)));
+            set
+        })
+        .reduce(rustc_hash::FxHashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    for (level, name) in names {
+        let key = truce_model::agreement::admin_key(name);
+        let fold = truce_model::names::fold_key(&key);
+        let zones: Vec<usize> = units
+            .iter()
+            .filter(|(_, unit)| unit.level == level && unit.named_by_keys(&key, &fold))
+            .map(|(i, _)| *i)
+            .collect();
+        if !zones.is_empty() {
+            maps[usize::from(level - 1)].insert(name.to_string(), zones);
+        }
+    }
+    maps
+}
+
+/// Unit names as sources write them → the zones they name.
+type NamedUnits = rustc_hash::FxHashMap<String, Vec<usize>>;
 
 impl<'a> Context<'a> {
     pub fn new(agreement: &'a Agreement, reports: &[Report]) -> Self {
@@ -118,7 +171,9 @@ impl<'a> Context<'a> {
             .map(|s| s.protection_radius_km + s.location_uncertainty_km)
             .fold(0.0, f64::max);
         let root_kind = agreement.taxonomy.find("event").unwrap_or(KindIndex(0));
+        let named_units = named_units(agreement, reports);
         Context {
+            named_units,
             agreement,
             resolver,
             zones: ZoneIndex::new(&geometries),
@@ -159,6 +214,23 @@ impl<'a> Context<'a> {
                 .parties
                 .iter()
                 .map(|p| p.id.as_str().into())
+                .collect(),
+            no_parties: std::sync::Arc::from(Vec::new()),
+            single_party: agreement
+                .parties
+                .iter()
+                .map(|p| std::sync::Arc::from(vec![std::sync::Arc::<str>::from(p.id.as_str())]))
+                .collect(),
+            guarantors_of: (0..agreement.parties.len())
+                .map(|p| {
+                    let list: Vec<std::sync::Arc<str>> = agreement
+                        .parties
+                        .iter()
+                        .filter(|g| g.guarantees.contains(&p))
+                        .map(|g| std::sync::Arc::from(g.id.as_str()))
+                        .collect();
+                    std::sync::Arc::from(list)
+                })
                 .collect(),
         }
     }
@@ -316,29 +388,22 @@ impl<'a> Context<'a> {
     /// certainly inside another unit of that file, the two statements disagree and
     /// the geometry stands.
     fn place_by_named_unit(&self, report: &Report, zones: &mut Vec<ZonePlace>) {
-        let names: Vec<&str> = [&report.location.admin1, &report.location.admin2]
-            .into_iter()
-            .filter_map(|n| n.as_deref())
-            .filter(|n| !n.trim().is_empty())
-            .collect();
-        if names.is_empty() {
+        if self.named_units.iter().all(|m| m.is_empty()) {
             return;
         }
-        let agreement = self.agreement;
-        let named: Vec<usize> = agreement
-            .zones
-            .iter()
-            .enumerate()
-            .filter(|(_, z)| {
-                z.admin
-                    .as_ref()
-                    .is_some_and(|unit| names.iter().any(|n| unit.named_by(n)))
-            })
-            .map(|(i, _)| i)
+        let mut named: Vec<usize> = [&report.location.admin1, &report.location.admin2]
+            .into_iter()
+            .zip(&self.named_units)
+            .filter_map(|(name, units)| name.as_deref().and_then(|n| units.get(n)))
+            .flatten()
+            .copied()
             .collect();
         if named.is_empty() {
             return;
         }
+        named.sort_unstable();
+        named.dedup();
+        let agreement = self.agreement;
         let files: Vec<&str> = named
             .iter()
             .filter_map(|&z| agreement.zones[z].admin.as_ref().map(|u| u.file.as_str()))

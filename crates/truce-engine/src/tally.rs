@@ -132,9 +132,7 @@ pub(crate) fn guarantors(scope: &Scope<'_>) -> Vec<GuarantorTally> {
                         continue;
                     }
                     let sure = k.certain
-                        || (k.breach_certain
-                            && k.responsible & !wanted == 0
-                            && k.responsible >> 63 == 0);
+                        || (k.breach_certain && crate::verify::within(k.responsible, wanted));
                     strongest = strongest.max(if sure { 2 } else { 1 });
                 }
                 if strongest == 2 {
@@ -158,41 +156,46 @@ pub(crate) fn guarantors(scope: &Scope<'_>) -> Vec<GuarantorTally> {
         .collect()
 }
 
-/// The reports counts over days leave out, by reason, with their deaths.
+/// The reports counts over days leave out, by reason, with their deaths: one pass.
 pub(crate) fn set_aside(
     reports: &[Report],
     facts: &[Facts],
     keys: &[FindingKey],
 ) -> Vec<SetAsideCount> {
-    let mut with_violation = vec![false; reports.len()];
-    for k in keys.iter().filter(|k| k.violation) {
-        if let Some(slot) = with_violation.get_mut(k.incident as usize) {
-            *slot = true;
+    let mut counts: Vec<SetAsideCount> = SetAside::ALL
+        .iter()
+        .map(|&reason| SetAsideCount {
+            reason,
+            label: reason.label().to_string(),
+            reports: 0,
+            with_violations: 0,
+            deaths: [0; 3],
+        })
+        .collect();
+    let slot = |reason: SetAside| SetAside::ALL.iter().position(|r| *r == reason).unwrap_or(0);
+    for (report, fact) in reports.iter().zip(facts) {
+        let Some(reason) = fact.set_aside else {
+            continue;
+        };
+        let count = &mut counts[slot(reason)];
+        count.reports += 1;
+        if let Some(c) = report.casualties {
+            count.deaths[0] += u64::from(c.low);
+            count.deaths[1] += u64::from(c.best);
+            count.deaths[2] += u64::from(c.high);
         }
     }
-    SetAside::ALL
-        .iter()
-        .filter_map(|&reason| {
-            let mut count = SetAsideCount {
-                reason,
-                label: reason.label().to_string(),
-                reports: 0,
-                with_violations: 0,
-                deaths: [0; 3],
-            };
-            for (i, (report, fact)) in reports.iter().zip(facts).enumerate() {
-                if fact.set_aside != Some(reason) {
-                    continue;
-                }
-                count.reports += 1;
-                count.with_violations += u64::from(with_violation[i]);
-                if let Some(c) = report.casualties {
-                    count.deaths[0] += u64::from(c.low);
-                    count.deaths[1] += u64::from(c.best);
-                    count.deaths[2] += u64::from(c.high);
-                }
-            }
-            (count.reports > 0).then_some(count)
-        })
-        .collect()
+    // Keys come grouped by incident; each set-aside incident with a violation once.
+    let mut last = None;
+    for k in keys.iter().filter(|k| k.violation && k.set_aside) {
+        if last == Some(k.incident) {
+            continue;
+        }
+        last = Some(k.incident);
+        if let Some(reason) = facts.get(k.incident as usize).and_then(|f| f.set_aside) {
+            counts[slot(reason)].with_violations += 1;
+        }
+    }
+    counts.retain(|c| c.reports > 0);
+    counts
 }

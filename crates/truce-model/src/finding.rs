@@ -78,6 +78,10 @@ pub struct Reason {
     pub text: String,
 }
 
+fn is_empty(list: &Arc<[Arc<str>]>) -> bool {
+    list.is_empty()
+}
+
 /// One incident judged against one clause, for one responsible actor.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
@@ -101,11 +105,12 @@ pub struct Finding {
     pub breach: Certainty,
     /// The parties one of which is responsible for the breach, sorted: one party when
     /// the attribution is certain, several when the source does not say who acted
-    /// ("government-side or opposition"). Empty for an `allowed` finding.
-    pub responsible: Vec<Arc<str>>,
+    /// ("government-side or opposition"). Empty for an `allowed` finding. Shared by
+    /// the findings of one incident and clause.
+    pub responsible: Arc<[Arc<str>]>,
     /// The parties that guarantee the responsible party's compliance (`guarantees`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub guarantors: Vec<Arc<str>>,
+    #[serde(skip_serializing_if = "is_empty")]
+    pub guarantors: Arc<[Arc<str>]>,
     /// A rough weight in (0, 1] for ordering possible findings; not a probability.
     pub confidence: f64,
     pub date: DateSpan,

@@ -48,24 +48,24 @@ pub struct FindingKey {
     /// The clause was certainly broken, by one of the `responsible` parties.
     pub breach_certain: bool,
     /// Bit `p` set: party `p` may be responsible ([`party_mask`]).
-    pub responsible: u64,
+    pub responsible: u32,
     /// The agreement's counting filter leaves the incident out of counts over days.
     pub set_aside: bool,
 }
 
-/// Bit 63 stands for every party past the 63rd: a set holding it is never taken
+/// Bit 31 stands for every party past the 31st: a set holding it is never taken
 /// for a subset of a condition's parties.
-const OVERFLOW: u64 = 1 << 63;
+const OVERFLOW: u32 = 1 << 31;
 
 /// The parties as a bit set (see [`FindingKey::responsible`]).
-pub fn party_mask(parties: &[usize]) -> u64 {
+pub fn party_mask(parties: &[usize]) -> u32 {
     parties
         .iter()
-        .fold(0, |mask, &p| mask | (1u64 << p.min(63)))
+        .fold(0, |mask, &p| mask | (1u32 << p.min(31)))
 }
 
 /// Whether every party of `responsible` is one of `wanted`.
-fn within(responsible: u64, wanted: u64) -> bool {
+pub(crate) fn within(responsible: u32, wanted: u32) -> bool {
     responsible & OVERFLOW == 0 && responsible & !wanted == 0
 }
 
@@ -78,7 +78,7 @@ struct Violation {
     clause: u16,
     certain: bool,
     breach_certain: bool,
-    responsible: u64,
+    responsible: u32,
     set_aside: bool,
     first: i32,
     last: i32,

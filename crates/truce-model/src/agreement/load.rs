@@ -1652,9 +1652,13 @@ impl<'s, 'f> Builder<'s, 'f> {
             return None;
         }
         let features = chosen.len();
-        // One feature of a file is one unit of it (an oblast selected by its code):
-        // sources may name it.
-        let unit = (features == 1).then(|| {
+        // One feature selected by an administrative code (an oblast by its ISO
+        // 3166-2 code, a district by its p-code) is a unit sources may name; a
+        // feature selected by any other property (a sector's id) is a drawn zone.
+        let by_code = selector
+            .as_ref()
+            .is_some_and(|(p, _, _)| terms::DEFAULT_CODE_PROPERTIES.contains(&p.as_str()));
+        let unit = (features == 1 && by_code).then(|| {
             terms::admin_unit(
                 &file.value,
                 chosen[0],

@@ -232,6 +232,10 @@ pub struct AdminUnit {
     /// [`admin_key`]s of every name and code the file gives the unit (English,
     /// Arabic, alternative spellings, ISO 3166-2), and their transliteration keys.
     pub keys: Vec<String>,
+    /// 1 for a first-order unit (governorate, oblast), 2 for a second-order one
+    /// (district): a source's `admin1` names only the first, its `admin2` only the
+    /// second, so a district that shares its governorate's name is not mistaken for it.
+    pub level: u8,
 }
 
 /// Words that say what sort of unit a name is ("Aleppo governorate", "Donetsk oblast",
@@ -258,11 +262,14 @@ const UNIT_WORDS: &[&str] = &[
 /// [`crate::names`] without the words that name the sort of unit. Empty when nothing
 /// is left.
 pub fn admin_key(name: &str) -> String {
+    static UNIT_KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let unit_words = UNIT_KEYS.get_or_init(|| {
+        UNIT_WORDS
+            .iter()
+            .map(|w| crate::names::exact_key(w))
+            .collect()
+    });
     let exact = crate::names::exact_key(name);
-    let unit_words: Vec<String> = UNIT_WORDS
-        .iter()
-        .map(|w| crate::names::exact_key(w))
-        .collect();
     exact
         .split(' ')
         .filter(|w| !w.is_empty() && !unit_words.iter().any(|u| u == w))
@@ -274,11 +281,14 @@ impl AdminUnit {
     /// Whether a name a source gives (GED `adm_1`, ACLED `admin1`) names this unit.
     pub fn named_by(&self, name: &str) -> bool {
         let key = admin_key(name);
-        if key.is_empty() {
-            return false;
-        }
         let fold = crate::names::fold_key(&key);
-        self.keys.iter().any(|k| *k == key || *k == fold)
+        self.named_by_keys(&key, &fold)
+    }
+
+    /// [`AdminUnit::named_by`] for a name whose [`admin_key`] and its transliteration
+    /// key are already made (one name, many units).
+    pub fn named_by_keys(&self, key: &str, fold: &str) -> bool {
+        !key.is_empty() && self.keys.iter().any(|k| k == key || k == fold)
     }
 }
 

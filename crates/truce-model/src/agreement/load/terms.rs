@@ -241,8 +241,17 @@ pub(super) fn admin_unit(
         }
     }
     keys.sort();
+    // A file of second-order units says so in its properties (OCHA's `ADM2_PCODE`,
+    // geoBoundaries' ADM2 names); Natural Earth's admin-1 files and ISO 3166-2 codes are
+    // first-order.
+    let second_order = feature.properties.as_ref().is_some_and(|props| {
+        ["ADM2_PCODE", "ADM2_EN", "adm2_code", "ADM2_REF"]
+            .iter()
+            .any(|p| props.contains_key(*p))
+    });
     AdminUnit {
         file: file.to_string(),
         keys,
+        level: if second_order { 2 } else { 1 },
     }
 }
