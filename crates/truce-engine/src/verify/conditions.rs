@@ -358,6 +358,23 @@ fn weekly(scope: &Scope<'_, '_>, hits: &[Hit]) -> Vec<u64> {
     counts.iter().take(whole).map(|c| u64::from(c.0)).collect()
 }
 
+/// A trend not yet met: an open window can still see it; a closed one whose whole weeks
+/// left cannot complete the streak (`streak` weeks so far, `seen` weeks observed) is over.
+fn trend_status(scope: &Scope<'_, '_>, streak: usize, seen: usize, needed: usize) -> Status {
+    match scope.window.last {
+        None => Status::Pending,
+        Some(last) => {
+            let weeks_in_window = ((last.0 - scope.window.first.0 + 1) / 7) as usize;
+            let remaining = weeks_in_window.saturating_sub(seen);
+            if !scope.window_over && streak.saturating_add(remaining) >= needed {
+                Status::Pending
+            } else {
+                Status::NotMet
+            }
+        }
+    }
+}
+
 fn trend_outcome(
     status: Status,
     met_on: Option<Day>,
@@ -416,20 +433,7 @@ fn week_over_week(
     } else {
         format!("weekly counts {}", trail.join(", "))
     };
-    // An open window can still see the fall; a closed one whose remaining weeks
-    // cannot make the streak is over.
-    let status = match scope.window.last {
-        None => Status::Pending,
-        Some(last) => {
-            let weeks_in_window = ((last.0 - scope.window.first.0 + 1) / 7) as usize;
-            let remaining = weeks_in_window.saturating_sub(weekly.len());
-            if !scope.window_over && streak.saturating_add(remaining) >= needed {
-                Status::Pending
-            } else {
-                Status::NotMet
-            }
-        }
-    };
+    let status = trend_status(scope, streak, weekly.len(), needed);
     trend_outcome(
         status,
         None,
@@ -520,18 +524,7 @@ fn below_baseline(
             );
         }
     }
-    let status = match scope.window.last {
-        None => Status::Pending,
-        Some(last) => {
-            let weeks_in_window = ((last.0 - scope.window.first.0 + 1) / 7) as usize;
-            let remaining = weeks_in_window.saturating_sub(weekly.len());
-            if !scope.window_over && streak.saturating_add(remaining) >= needed {
-                Status::Pending
-            } else {
-                Status::NotMet
-            }
-        }
-    };
+    let status = trend_status(scope, streak, weekly.len(), needed);
     trend_outcome(
         status,
         None,
