@@ -2962,16 +2962,15 @@ impl<'s, 'f> Builder<'s, 'f> {
                 let filter = self.filter(table);
                 if let Some(Param::Fixed(p)) = percent
                     && p > 100.0
+                    && let Some(value) = table.get("percent")
                 {
-                    if let Some(value) = table.get("percent") {
-                        self.reader
-                            .error(
-                                Code::InvalidValue,
-                                value.span(),
-                                "a fall of more than 100 % cannot happen",
-                            )
-                            .expected("a percentage from 0 to 100");
-                    }
+                    self.reader
+                        .error(
+                            Code::InvalidValue,
+                            value.span(),
+                            "a fall of more than 100 % cannot happen",
+                        )
+                        .expected("a percentage from 0 to 100");
                 }
                 Some(Condition::FallingTrend {
                     percent: percent?,
