@@ -1207,6 +1207,9 @@ struct StoreRead {
     /// The sha256 of its canonical text.
     agreement_sha256: String,
     watermark: truce_store::Watermark,
+    /// With `--as-of`: the instant that day ended; later revisions and
+    /// withdrawals were not read.
+    known_before: Option<String>,
     /// The decisions to keep reports apart in force.
     kept_apart: Vec<i64>,
 }
@@ -1284,8 +1287,13 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
                 None
             }
         };
-        let (read, watermark) =
-            store.reports_with_watermark(&truce_store::ReportFilter::default())?;
+        // As of a day, the store's evidence is what it held when that day ended
+        // in the agreement's time zone: a revision or a withdrawal recorded
+        // later is not seen (history imported later still is).
+        let known_before = evidence
+            .as_of
+            .map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
+        let (read, watermark) = store.reports_known_before(known_before.as_deref())?;
         reports = read;
         let pairs = |decisions: &[truce_store::KeptApartDecision]| -> Vec<KeptApart> {
             decisions
@@ -1304,6 +1312,7 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
             agreement_version,
             agreement_sha256,
             watermark,
+            known_before,
             // Decision ids are unique across both kinds.
             kept_apart: apart.iter().chain(&together).map(|k| k.id).collect(),
         });

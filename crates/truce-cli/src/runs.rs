@@ -39,6 +39,7 @@ pub fn record_check_run(
         agreement_id,
         as_of: as_of.as_deref(),
         watermark: read.watermark,
+        known_before: read.known_before.as_deref(),
         kept_apart: &read.kept_apart,
         files: &files,
         reports: checked.reports.len() as u64,
@@ -158,7 +159,12 @@ fn compare(store: &Store, from: i64, to: i64) -> Result<Diff> {
     let (a, a_result) = load(store, from)?;
     let (b, b_result) = load(store, to)?;
     let evidence = store
-        .changes_between(a.watermark, b.watermark)?
+        .changes_between_known(
+            a.watermark,
+            a.known_before.as_deref(),
+            b.watermark,
+            b.known_before.as_deref(),
+        )?
         .iter()
         .filter_map(|c| {
             diff::evidence_change(

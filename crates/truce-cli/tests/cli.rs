@@ -992,14 +992,18 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
     let db = dir.join("store.sqlite");
     let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
     assert_eq!(code(&import), 0, "{}", stderr(&import));
-    let check = |as_of: &str| {
-        let output = truce(&["check", SYRIA, "--db", path_str(&db), "--as-of", as_of]);
+    // Without `--as-of`, a check reads the store as it is now; with it, as it
+    // stood when that day ended.
+    let check = |as_of: Option<&str>| {
+        let mut args = vec!["check", SYRIA, "--db", path_str(&db)];
+        args.extend(as_of.iter().flat_map(|day| ["--as-of", day]));
+        let output = truce(&args);
         assert_eq!(code(&output), 1, "{}", stderr(&output));
         stderr(&output)
     };
-    let first = check("2016-12-31");
+    let first = check(None);
     assert!(first.contains("recorded as check run 1 in"), "{first}");
-    let again = check("2016-12-31");
+    let again = check(None);
     assert!(
         again.contains("recorded as check run 2")
             && again.contains("nothing it reads changed since check run 1"),
@@ -1032,7 +1036,7 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
         "removed in the next GED release",
     ]);
     assert_eq!(code(&delete), 0, "{}", stderr(&delete));
-    let third = check("2016-12-31");
+    let third = check(None);
     assert!(
         third.contains("since check run 2: 2 report(s) changed in the store, 2 finding(s)"),
         "{third}"
@@ -1077,7 +1081,7 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
     );
 
     // Another as-of day changes the step, and the diff says so.
-    let fourth = check("2016-09-15");
+    let fourth = check(Some("2016-09-15"));
     assert!(fourth.contains("recorded as check run 4"), "{fourth}");
     let steps = truce(&["diff", "3", "4", "--db", path_str(&db)]);
     let steps = stdout(&steps);
@@ -1100,6 +1104,40 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
         "{}",
         stderr(&unknown)
     );
+
+    // As of the last day of 2016, the store is read as it stood when that day
+    // ended: the revision and the withdrawal, recorded years later, are not
+    // seen, so the outcome is the first run's.
+    let fifth = check(Some("2016-12-31"));
+    assert!(fifth.contains("recorded as check run 5"), "{fifth}");
+    let same = truce(&["diff", "1", "5", "--db", path_str(&db)]);
+    assert_eq!(code(&same), 0, "{}", stdout(&same));
+    assert!(stdout(&same).contains("Same outcome"), "{}", stdout(&same));
+    let runs = stdout(&truce(&["runs", "--db", path_str(&db)]));
+    assert!(
+        runs.contains("check run 5: ") && runs.contains("6170 reports"),
+        "{runs}"
+    );
+    // The diff between that day and now names the changes recorded since.
+    let since = stdout(&truce(&["diff", "5", "3", "--db", path_str(&db)]));
+    assert!(
+        since.contains("6170 → 6169 reports; 0 added, 1 revised, 1 withdrawn in the store"),
+        "{since}"
+    );
+    // The ledger rebuilds each run's evidence the same way: a bundle replays.
+    let bundle = dir.join("bundle");
+    let export = truce(&[
+        "ledger",
+        "export",
+        SYRIA,
+        "--db",
+        path_str(&db),
+        "-o",
+        path_str(&bundle),
+    ]);
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let replay = truce(&["ledger", "replay", path_str(&bundle)]);
+    assert_eq!(code(&replay), 0, "{}{}", stdout(&replay), stderr(&replay));
 }
 
 #[test]

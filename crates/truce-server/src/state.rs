@@ -345,7 +345,11 @@ fn compute(
     as_of: Option<Day>,
     generation: u64,
 ) -> Result<Snapshots, truce_store::StoreError> {
-    let reports = store.current_reports()?;
+    // As of a day, the evidence is what the store knew when that day ended:
+    // revisions and withdrawals recorded later are not seen either.
+    let known_before =
+        as_of.map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
+    let reports = store.reports_known_before(known_before.as_deref())?;
     let pairs = |decisions: Vec<truce_store::KeptApartDecision>| -> Vec<KeptApart> {
         decisions
             .into_iter()

@@ -109,6 +109,7 @@ on_both_backends!(
     a_liaison_sees_its_own_party_in_full_and_nothing_of_another,
     concurrent_monitors_store_every_report_exactly_once,
     a_bad_report_names_its_field,
+    as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended,
 );
 
 struct Fixture {
@@ -1827,4 +1828,107 @@ fn the_error_table_is_documented() {
         truce_server::error::ERROR_CODES.len(),
         "rows in docs/api-errors.md"
     );
+}
+
+/// The evidence a check as of a day reads, on both stores: a revision recorded
+/// after the day is not seen, history imported later is.
+async fn as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended(backend: Backend) {
+    blocking(|| {
+        let dir = temp_dir("known-before");
+        let database = match backend {
+            Backend::Sqlite => dir.0.join("mission.db").display().to_string(),
+            Backend::Postgres(url) => fresh_postgres_database(&url, "known_before"),
+        };
+        let mut store = truce_store::open_storage(&database).expect("store");
+        let text =
+            std::fs::read_to_string(repo().join("examples/syria-2016/data/ged191_syria_2016.csv"))
+                .expect("GED file");
+        let mut lines = text.lines();
+        let header = lines.next().expect("a header");
+        // Plain rows: none of the first rows holds a line break.
+        let rows: Vec<&str> = lines.take(3).collect();
+        let mut store_rows = |name: &str, rows: &[String], at: &str| {
+            let text = format!("{header}\n{}\n", rows.join("\n"));
+            let imported = truce_ingest::import_reader(
+                name,
+                text.as_bytes(),
+                None,
+                &truce_ingest::ImportOptions { keep_raw: false },
+            )
+            .expect("import");
+            let meta = truce_store::FileMeta {
+                name: name.into(),
+                sha256: truce_store::sha256_hex(text.as_bytes()),
+                size: text.len() as u64,
+                format: "ucdp-ged".into(),
+            };
+            store
+                .import_all(&meta, &imported.reports, &imported.quarantined, &[], at)
+                .expect("import run")
+        };
+        let renamed = |row: &str, place: &str| {
+            let changed = row.replacen(",Syria,652,", &format!(",{place},652,"), 1);
+            assert_ne!(changed, row);
+            changed
+        };
+        let first = store_rows(
+            "first.csv",
+            &[rows[0].to_string(), rows[1].to_string()],
+            "2016-10-01T00:00:00Z",
+        );
+        assert_eq!(first.counts.stored, 2);
+        let later = store_rows(
+            "later.csv",
+            &[renamed(rows[0], "Syria (revised)"), rows[2].to_string()],
+            "2016-11-01T00:00:00.25Z",
+        );
+        assert_eq!((later.counts.revised, later.counts.stored), (1, 1));
+
+        let mut places = |known_before: Option<&str>| -> Vec<String> {
+            let mut places: Vec<String> = store
+                .reports_known_before(known_before)
+                .expect("reports")
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        r.provenance.source_id,
+                        r.location.country.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            places.sort();
+            places
+        };
+        let id = |row: &str| row.split(',').next().expect("an id").to_string();
+        let day = |d| truce_model::time::Day::from_ymd(2016, 10, d).expect("a day");
+        let mut expected = vec![
+            format!("{} Syria", id(rows[0])),
+            format!("{} Syria", id(rows[1])),
+            format!("{} Syria", id(rows[2])),
+        ];
+        expected.sort();
+        assert_eq!(
+            places(Some(&truce_store::known_before(day(15), 180))),
+            expected
+        );
+        let mut now = vec![
+            format!("{} Syria (revised)", id(rows[0])),
+            format!("{} Syria", id(rows[1])),
+            format!("{} Syria", id(rows[2])),
+        ];
+        now.sort();
+        assert_eq!(places(None), now);
+        // The revision was recorded a quarter of a second into 1 November (UTC):
+        // the last day of October in UTC ends before it, in UTC-1 after it.
+        let october_31 = day(31);
+        assert_eq!(
+            places(Some(&truce_store::known_before(october_31, 0))),
+            expected
+        );
+        assert_eq!(
+            places(Some(&truce_store::known_before(october_31, -60))),
+            now
+        );
+    });
 }

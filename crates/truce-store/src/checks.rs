@@ -10,6 +10,7 @@
 use crate::{Store, StoreError, stored};
 use rusqlite::{OptionalExtension, params};
 use truce_model::report::Report;
+use truce_model::time::{Day, Minute};
 
 /// The high-water marks of the store's append-only evidence at one moment.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,6 +19,48 @@ pub struct Watermark {
     pub last_report: i64,
     /// The highest deletion recorded.
     pub last_deletion: i64,
+}
+
+/// The instant day `day` ends in the local time `utc_offset_minutes` (the
+/// agreement's `timezone`), in UTC as the store compares recorded times:
+/// `YYYY-MM-DDTHH:MM:SS`. Evidence recorded before it was known on that day.
+pub fn known_before(day: Day, utc_offset_minutes: i32) -> String {
+    let minute = day.next().first_minute().0 - i64::from(utc_offset_minutes);
+    let (year, month, date) = Minute(minute).day().ymd();
+    let within = minute.rem_euclid(24 * 60);
+    format!(
+        "{year:04}-{month:02}-{date:02}T{:02}:{:02}:00",
+        within / 60,
+        within % 60
+    )
+}
+
+/// The reports as known before an instant, for SQLite and PostgreSQL alike;
+/// `marks` are the placeholders of the highest report row, the highest deletion
+/// and the instant. Per identity (among rows up to the watermark): the latest
+/// revision recorded before the instant, or the first one when none was. A
+/// revision is recorded when its import run started; times are compared to the
+/// second (the stored texts are RFC 3339 in UTC, with or without a fraction).
+pub(crate) fn known_reports_sql(marks: &[&str; 3]) -> String {
+    let [report, deletion, before] = marks;
+    format!(
+        "SELECT r.id, r.file, r.line, r.report, r.source, r.ident FROM reports r \
+         JOIN import_runs run ON run.id = r.first_run \
+         WHERE r.id <= {report} \
+           AND ((substr(run.started, 1, 19) < {before} AND NOT EXISTS ( \
+                   SELECT 1 FROM reports later JOIN import_runs l ON l.id = later.first_run \
+                   WHERE later.source = r.source AND later.ident = r.ident \
+                     AND later.id > r.id AND later.id <= {report} \
+                     AND substr(l.started, 1, 19) < {before})) \
+             OR NOT EXISTS ( \
+                   SELECT 1 FROM reports other JOIN import_runs o ON o.id = other.first_run \
+                   WHERE other.source = r.source AND other.ident = r.ident \
+                     AND other.id <= {report} \
+                     AND (other.id < r.id OR substr(o.started, 1, 19) < {before}))) \
+           AND NOT EXISTS (SELECT 1 FROM deletions d WHERE d.id = r.deleted_by \
+               AND d.id <= {deletion} AND substr(d.recorded, 1, 19) < {before}) \
+         ORDER BY r.id"
+    )
 }
 
 /// A check run to record.
@@ -33,6 +76,9 @@ pub struct NewCheckRun<'a> {
     pub as_of: Option<&'a str>,
     /// The evidence it read from the store ([`Store::reports_with_watermark`]).
     pub watermark: Watermark,
+    /// With `as_of`: the instant that day ended ([`known_before`]); revisions and
+    /// deletions recorded later were not read.
+    pub known_before: Option<&'a str>,
     /// The decisions to keep reports apart in force ([`crate::KeptApartDecision::id`]).
     pub kept_apart: &'a [i64],
     /// Events files read beside the store: (name, sha256).
@@ -58,6 +104,7 @@ pub struct CheckRun {
     pub agreement_id: String,
     pub as_of: Option<String>,
     pub watermark: Watermark,
+    pub known_before: Option<String>,
     pub kept_apart: Vec<i64>,
     pub files: Vec<(String, String)>,
     pub reports: u64,
@@ -115,6 +162,27 @@ impl Store {
         Ok((reports, watermark))
     }
 
+    /// The reports a check as of a day reads ([`Store::reports_at`] with
+    /// `known_before`; every current report without it) and the watermark they
+    /// were read at, in one read transaction.
+    pub fn reports_known_before(
+        &self,
+        known_before: Option<&str>,
+    ) -> Result<(Vec<Report>, Watermark), StoreError> {
+        let Some(before) = known_before else {
+            return self.reports_with_watermark(&crate::ReportFilter::default());
+        };
+        let read = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| self.sql("begin reading the reports", e))?;
+        let watermark = self.watermark()?;
+        let reports = self.reports_at(watermark, Some(before))?;
+        read.finish()
+            .map_err(|e| self.sql("finish reading the reports", e))?;
+        Ok((reports, watermark))
+    }
+
     /// Records a check run; returns its number.
     pub fn record_check_run(&mut self, run: &NewCheckRun<'_>) -> Result<i64, StoreError> {
         let action = "record the check run";
@@ -123,8 +191,9 @@ impl Store {
         self.conn
             .execute(
                 "INSERT INTO check_runs (started, agreement, agreement_id, as_of, last_report, \
-                 last_deletion, kept_apart, files, reports, result_sha256, result, exit_code) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 last_deletion, kept_apart, files, reports, result_sha256, result, exit_code, \
+                 known_before) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     run.started,
                     run.agreement,
@@ -138,6 +207,7 @@ impl Store {
                     crate::sha256_hex(run.result.as_bytes()),
                     run.result,
                     run.exit_code,
+                    run.known_before,
                 ],
             )
             .map_err(|e| self.sql(action, e))?;
@@ -165,7 +235,7 @@ impl Store {
             .prepare(
                 "SELECT c.id, c.started, a.name, a.sha256, c.agreement, c.as_of, c.last_report, \
                  c.last_deletion, c.kept_apart, c.files, c.reports, c.result_sha256, \
-                 CASE WHEN ?2 THEN c.result ELSE '' END, c.exit_code, c.agreement_id \
+                 CASE WHEN ?2 THEN c.result ELSE '' END, c.exit_code, c.agreement_id, c.known_before \
                  FROM check_runs c JOIN agreements a ON a.id = c.agreement \
                  WHERE ?1 IS NULL OR c.id = ?1 ORDER BY c.id",
             )
@@ -186,6 +256,7 @@ impl Store {
                         last_report: row.get(6)?,
                         last_deletion: row.get(7)?,
                     },
+                    known_before: row.get(15)?,
                     // Written by `record_check_run` from the same types: a list
                     // that does not read back is shown empty rather than failing
                     // the whole listing.
@@ -211,6 +282,18 @@ impl Store {
         from: Watermark,
         to: Watermark,
     ) -> Result<Vec<ReportChange>, StoreError> {
+        self.changes_between_known(from, None, to, None)
+    }
+
+    /// [`Store::changes_between`] for check runs as of a day: each state is the
+    /// evidence as known before its instant ([`Store::reports_at`]).
+    pub fn changes_between_known(
+        &self,
+        from: Watermark,
+        from_known_before: Option<&str>,
+        to: Watermark,
+        to_known_before: Option<&str>,
+    ) -> Result<Vec<ReportChange>, StoreError> {
         let action = "compare two states of the store";
         let low = Watermark {
             last_report: from.last_report.min(to.last_report),
@@ -221,12 +304,16 @@ impl Store {
             last_deletion: from.last_deletion.max(to.last_deletion),
         };
         // The identities touched between the two states: a revision stored, or a
-        // revision marked deleted by a deletion recorded in between.
+        // revision marked deleted by a deletion recorded in between. A state as
+        // known before an instant may hold an older revision of any identity with
+        // several, or one deleted: all those are looked at then.
+        let cut = from_known_before.is_some() || to_known_before.is_some();
         let mut statement = self
             .conn
             .prepare(
                 "SELECT source, ident, MIN(id) FROM reports \
                  WHERE (id > ?1 AND id <= ?2) OR (deleted_by > ?3 AND deleted_by <= ?4) \
+                    OR (?5 AND id <= ?2 AND (revision > 1 OR deleted_by IS NOT NULL)) \
                  GROUP BY source, ident ORDER BY MIN(id)",
             )
             .map_err(|e| self.sql(action, e))?;
@@ -236,7 +323,8 @@ impl Store {
                     low.last_report,
                     high.last_report,
                     low.last_deletion,
-                    high.last_deletion
+                    high.last_deletion,
+                    cut
                 ],
                 |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
             )
@@ -245,8 +333,8 @@ impl Store {
             .map_err(|e| self.sql(action, e))?;
         let mut changes = Vec::new();
         for (source, ident) in touched {
-            let before = self.state_at(&source, &ident, from)?;
-            let after = self.state_at(&source, &ident, to)?;
+            let before = self.state_at(&source, &ident, from, from_known_before)?;
+            let after = self.state_at(&source, &ident, to, to_known_before)?;
             if before.as_ref().map(|b| b.0) == after.as_ref().map(|a| a.0) {
                 continue;
             }
@@ -272,38 +360,62 @@ impl Store {
     }
 
     /// The revision of identity (`source`, `ident`) current at `at` (its row
-    /// id and the report), `None` when not stored yet or deleted by then.
+    /// id and the report), as known before `known_before` when given; `None`
+    /// when not stored yet or deleted by then.
     fn state_at(
         &self,
         source: &str,
         ident: &str,
         at: Watermark,
+        known_before: Option<&str>,
     ) -> Result<Option<(i64, Report)>, StoreError> {
         let action = "read a report as it stood in a check run";
-        let row = self
-            .conn
-            .query_row(
-                "SELECT id, file, line, report, deleted_by FROM reports \
-                 WHERE source = ?1 AND ident = ?2 AND id <= ?3 ORDER BY id DESC LIMIT 1",
-                params![source, ident, at.last_report],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, Option<i64>>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql(action, e))?;
-        let Some((id, file, line, json, deleted_by)) = row else {
+        let row = match known_before {
+            None => self
+                .conn
+                .query_row(
+                    "SELECT id, file, line, report, deleted_by FROM reports \
+                     WHERE source = ?1 AND ident = ?2 AND id <= ?3 ORDER BY id DESC LIMIT 1",
+                    params![source, ident, at.last_report],
+                    |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, String>(3)?,
+                            row.get::<_, Option<i64>>(4)?,
+                        ))
+                    },
+                )
+                .optional()
+                .map_err(|e| self.sql(action, e))?
+                .filter(|row| row.4.is_none_or(|d| d > at.last_deletion)),
+            Some(before) => {
+                let known = known_reports_sql(&["?1", "?2", "?3"]);
+                self.conn
+                    .query_row(
+                        &format!(
+                            "SELECT id, file, line, report, NULL FROM ({known}) k \
+                             WHERE k.source = ?4 AND k.ident = ?5"
+                        ),
+                        params![at.last_report, at.last_deletion, before, source, ident],
+                        |row| {
+                            Ok((
+                                row.get::<_, i64>(0)?,
+                                row.get::<_, String>(1)?,
+                                row.get::<_, i64>(2)?,
+                                row.get::<_, String>(3)?,
+                                None::<i64>,
+                            ))
+                        },
+                    )
+                    .optional()
+                    .map_err(|e| self.sql(action, e))?
+            }
+        };
+        let Some((id, file, line, json, _)) = row else {
             return Ok(None);
         };
-        if deleted_by.is_some_and(|d| d <= at.last_deletion) {
-            return Ok(None);
-        }
         let report = stored::read_json(&json, file, line as u64, Vec::new()).map_err(|source| {
             StoreError::Corrupt {
                 file: self.file.clone(),

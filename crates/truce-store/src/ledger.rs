@@ -47,6 +47,11 @@ pub struct StoredCheckpoint {
     pub recorded: String,
 }
 
+/// One stored report row: id, file, line and the report's JSON.
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, i64, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
 fn to_hash(bytes: Vec<u8>) -> Option<[u8; 32]> {
     bytes.try_into().ok()
 }
@@ -280,31 +285,46 @@ impl Store {
     /// revision current then, unless deleted by then, in the order
     /// [`Store::reports`] gives them. The store only appends, so this is exactly
     /// what a check run with that watermark read from the store.
-    pub fn reports_at(&self, at: Watermark) -> Result<Vec<Report>, StoreError> {
+    ///
+    /// With `known_before` (a [`crate::known_before`] instant), the evidence is
+    /// the one a check as of that day read: per identity the latest revision
+    /// recorded before the instant, or its first revision when every one was
+    /// recorded later (history imported afterwards stays visible); deletions
+    /// recorded later are ignored.
+    pub fn reports_at(
+        &self,
+        at: Watermark,
+        known_before: Option<&str>,
+    ) -> Result<Vec<Report>, StoreError> {
         let action = "read the reports as they stood at a check run";
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT r.id, r.file, r.line, r.report FROM reports r \
-                 WHERE r.id <= ?1 \
-                   AND NOT EXISTS (SELECT 1 FROM reports later WHERE later.source = r.source \
-                       AND later.ident = r.ident AND later.id > r.id AND later.id <= ?1) \
-                   AND (r.deleted_by IS NULL OR r.deleted_by > ?2) \
-                 ORDER BY r.id",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        let rows = statement
-            .query_map(params![at.last_report, at.last_deletion], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))?;
+        let rows = match known_before {
+            None => {
+                let mut statement = self
+                    .conn
+                    .prepare(
+                        "SELECT r.id, r.file, r.line, r.report FROM reports r \
+                         WHERE r.id <= ?1 \
+                           AND NOT EXISTS (SELECT 1 FROM reports later WHERE later.source = r.source \
+                               AND later.ident = r.ident AND later.id > r.id AND later.id <= ?1) \
+                           AND (r.deleted_by IS NULL OR r.deleted_by > ?2) \
+                         ORDER BY r.id",
+                    )
+                    .map_err(|e| self.sql(action, e))?;
+                statement
+                    .query_map(params![at.last_report, at.last_deletion], read_row)
+                    .map_err(|e| self.sql(action, e))?
+                    .collect::<Result<Vec<_>, _>>()
+            }
+            Some(before) => {
+                let sql = crate::checks::known_reports_sql(&["?1", "?2", "?3"]);
+                let mut statement = self.conn.prepare(&sql).map_err(|e| self.sql(action, e))?;
+                statement
+                    .query_map(params![at.last_report, at.last_deletion, before], read_row)
+                    .map_err(|e| self.sql(action, e))?
+                    .collect::<Result<Vec<_>, _>>()
+            }
+        }
+        .map_err(|e| self.sql(action, e))?;
         rows.into_iter()
             .map(|(id, file, line, json)| {
                 stored::read_json(&json, file, line as u64, Vec::new()).map_err(|source| {

@@ -37,7 +37,7 @@ mod schema;
 mod storage;
 mod stored;
 
-pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark};
+pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark, known_before};
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use people::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, Session,

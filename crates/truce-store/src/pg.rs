@@ -665,14 +665,22 @@ impl Storage for PgStore {
             .collect())
     }
 
-    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
+    fn reports_known_before(
+        &mut self,
+        known_before: Option<&str>,
+    ) -> Result<Vec<Report>, StoreError> {
+        let client = self.client()?;
+        let rows = match known_before {
+            None => client.query(
                 "SELECT id, file, line, report FROM current_reports ORDER BY id",
                 &[],
-            )
-            .map_err(self.err("read the reports"))?;
+            ),
+            Some(before) => client.query(
+                &crate::checks::known_reports_sql(&["$1", "$2", "$3"]),
+                &[&i64::MAX, &i64::MAX, &before],
+            ),
+        }
+        .map_err(self.err("read the reports"))?;
         let mut reports = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.get(0);

@@ -245,8 +245,15 @@ const V10: &str = r#"
 CREATE INDEX ledger_kind ON ledger (kind, idx);
 "#;
 
+/// Migration 11: a check run as of a day records the instant that day ended, so
+/// the evidence it read (revisions and deletions recorded before it) can be
+/// rebuilt. NULL: every revision up to the watermark.
+const V11: &str = r#"
+ALTER TABLE check_runs ADD COLUMN known_before TEXT;
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

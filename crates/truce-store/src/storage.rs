@@ -6,8 +6,8 @@
 
 use crate::{
     AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MonitorSubmission, Payload, Principal, QuarantinedRow, ReportFilter, RunInfo, Session, Store,
-    StoreError, StoredCheckpoint, SubmissionFilter, Submitted,
+    MonitorSubmission, Payload, Principal, QuarantinedRow, RunInfo, Session, Store, StoreError,
+    StoredCheckpoint, SubmissionFilter, Submitted,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
@@ -50,8 +50,13 @@ pub trait Storage: Send {
     fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError>;
     /// The rows run `run` set aside, in file order.
     fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError>;
-    /// The reports a check reads: the current revision of every identity, not deleted.
-    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError>;
+    /// The reports a check reads: the current revision of every identity, not
+    /// deleted; with `known_before` ([`crate::known_before`]), as known then
+    /// ([`Store::reports_at`]).
+    fn reports_known_before(
+        &mut self,
+        known_before: Option<&str>,
+    ) -> Result<Vec<Report>, StoreError>;
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
     fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
 
@@ -203,9 +208,11 @@ impl Storage for Store {
         self.quarantine(Some(run))
     }
 
-    fn current_reports(&mut self) -> Result<Vec<Report>, StoreError> {
-        self.reports_with_watermark(&ReportFilter::default())
-            .map(|(reports, _)| reports)
+    fn reports_known_before(
+        &mut self,
+        known_before: Option<&str>,
+    ) -> Result<Vec<Report>, StoreError> {
+        Store::reports_known_before(self, known_before).map(|(reports, _)| reports)
     }
 
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
@@ -372,7 +379,10 @@ impl Storage for Store {
         let Some(run) = self.check_run(id)? else {
             return Ok(None);
         };
-        Ok(Some((self.reports_at(run.watermark)?, run.files)))
+        Ok(Some((
+            self.reports_at(run.watermark, run.known_before.as_deref())?,
+            run.files,
+        )))
     }
 }
 

@@ -66,7 +66,18 @@ fn store_file(
     imported: &Imported,
     batch: usize,
 ) -> truce_store::RunInfo {
-    let mut run = store.begin_import(meta, AT).expect("run");
+    store_file_at(store, meta, imported, batch, AT)
+}
+
+/// [`store_file`], recorded at `at`.
+fn store_file_at(
+    store: &mut Store,
+    meta: &FileMeta,
+    imported: &Imported,
+    batch: usize,
+    at: &str,
+) -> truce_store::RunInfo {
+    let mut run = store.begin_import(meta, at).expect("run");
     let (r, q) = (&imported.reports, &imported.quarantined);
     let total = r.len() + q.len();
     let mut at = run.rows_done() as usize;
@@ -80,6 +91,159 @@ fn store_file(
         at = end;
     }
     run.finish(AT).expect("finish")
+}
+
+#[test]
+fn a_check_as_of_a_day_reads_what_the_store_knew_when_that_day_ended() {
+    // 10 October 2016 in Damascus (UTC+3) ends at 21:00 UTC.
+    let day = truce_model::time::Day::from_ymd(2016, 10, 10).expect("a day");
+    let cut = truce_store::known_before(day, 180);
+    assert_eq!(cut, "2016-10-10T21:00:00");
+    assert_eq!(
+        truce_store::known_before(day, -300),
+        "2016-10-11T05:00:00",
+        "a zone west of UTC ends the day later"
+    );
+
+    let dir = temp("known-before");
+    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let text = syria_text();
+    let rows = records(&text);
+    let first = format!("{}\n{}\n", rows[0], rows[1..=6].join("\n"));
+    let (meta, imported) = import_text("first.csv", &first);
+    store_file_at(&mut store, &meta, &imported, 100, "2016-10-01T08:00:00Z");
+    let id = |n: usize| imported.reports[n - 1].provenance.source_id.clone();
+    // Row n with its country renamed, recorded at `at`.
+    let revise = |store: &mut Store, n: usize, place: &str, at: &str| {
+        let changed = rows[n].replacen(",Syria,652,", &format!(",{place},652,"), 1);
+        assert_ne!(changed, rows[n]);
+        let name = format!("{place}.csv");
+        let (meta, imported) = import_text(&name, &format!("{}\n{changed}\n", rows[0]));
+        let run = store_file_at(store, &meta, &imported, 10, at);
+        assert_eq!(
+            run.counts.revised + run.counts.stored,
+            1,
+            "{place}: {:?}",
+            run.counts
+        );
+    };
+    // Row 1: revised within the day (a fraction of a second before it ends).
+    revise(&mut store, 1, "Syria (in time)", "2016-10-10T20:59:59.5Z");
+    // Row 2: revised the moment the day ended.
+    revise(&mut store, 2, "Syria (too late)", "2016-10-10T21:00:00Z");
+    // Row 3: withdrawn before; row 4: withdrawn after.
+    let withdraw = |store: &mut Store, n: usize, at: &str| {
+        store
+            .record_deletion("ucdp-ged", &id(n), None, at, Some("withdrawn"))
+            .expect("deletion");
+    };
+    withdraw(&mut store, 3, "2016-10-05T00:00:00Z");
+    withdraw(&mut store, 4, "2016-11-01T00:00:00Z");
+    // Row 5: revised before the day ended and again after.
+    revise(&mut store, 5, "Syria (October fix)", "2016-10-02T00:00:00Z");
+    revise(
+        &mut store,
+        5,
+        "Syria (December fix)",
+        "2016-12-01T00:00:00Z",
+    );
+    // Row 7: history first imported months later, then revised: its first
+    // revision stands for what happened (backfilled history stays visible).
+    revise(&mut store, 7, "Syria (backfilled)", "2017-03-01T00:00:00Z");
+    revise(
+        &mut store,
+        7,
+        "Syria (backfilled then fixed)",
+        "2017-04-01T00:00:00Z",
+    );
+
+    let seen = |reports: &[truce_model::report::Report]| -> Vec<(String, String)> {
+        reports
+            .iter()
+            .map(|r| {
+                (
+                    r.provenance.source_id.clone(),
+                    r.location.country.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let row7 = rows[7].split(',').next().expect("an id").to_string();
+    let (known, watermark) = store.reports_known_before(Some(&cut)).expect("reads");
+    let mut known = seen(&known);
+    known.sort();
+    let mut expected = vec![
+        (id(1), "Syria (in time)".to_string()),
+        (id(2), "Syria".to_string()),
+        (id(4), "Syria".to_string()),
+        (id(5), "Syria (October fix)".to_string()),
+        (id(6), "Syria".to_string()),
+        (row7.clone(), "Syria (backfilled)".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(known, expected);
+
+    // Now: every latest revision, the withdrawn rows gone.
+    let (now, same) = store.reports_known_before(None).expect("reads");
+    assert_eq!(same, watermark);
+    let mut now = seen(&now);
+    now.sort();
+    let mut expected = vec![
+        (id(1), "Syria (in time)".to_string()),
+        (id(2), "Syria (too late)".to_string()),
+        (id(5), "Syria (December fix)".to_string()),
+        (id(6), "Syria".to_string()),
+        (row7.clone(), "Syria (backfilled then fixed)".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(now, expected);
+
+    // A run as of the day keeps the instant and reads the same evidence back.
+    let agreement = store
+        .record_agreement("agreement.toml", "id = \"a\"\n", AT)
+        .expect("agreement");
+    store
+        .record_check_run(&truce_store::NewCheckRun {
+            started: AT,
+            agreement: agreement.id,
+            agreement_id: "a",
+            as_of: Some("2016-10-10"),
+            watermark,
+            known_before: Some(&cut),
+            kept_apart: &[],
+            files: &[],
+            reports: 6,
+            result: "{}",
+            exit_code: 0,
+        })
+        .expect("recorded");
+    let run = store.check_run(1).expect("read").expect("run 1");
+    assert_eq!(run.known_before.as_deref(), Some(cut.as_str()));
+    let mut again = seen(
+        &store
+            .reports_at(run.watermark, run.known_before.as_deref())
+            .expect("reads"),
+    );
+    again.sort();
+    assert_eq!(again, known);
+
+    // Between the day and now: what changed after the day ended, and only that.
+    let changes = store
+        .changes_between_known(watermark, Some(&cut), watermark, None)
+        .expect("changes");
+    let mut changed: Vec<(String, bool, bool)> = changes
+        .iter()
+        .map(|c| (c.source_id.clone(), c.before.is_some(), c.after.is_some()))
+        .collect();
+    changed.sort();
+    let mut expected = vec![
+        (id(2), true, true),
+        (id(4), true, false),
+        (id(5), true, true),
+        (row7, true, true),
+    ];
+    expected.sort();
+    assert_eq!(changed, expected);
 }
 
 #[test]
@@ -524,6 +688,7 @@ fn check_runs_fix_the_evidence_they_read_and_the_changes_between_them_are_exact(
                 agreement_id: "a",
                 as_of: Some("2016-12-31"),
                 watermark: at,
+                known_before: None,
                 kept_apart: &[3],
                 files: &[("beside.csv".to_string(), "ab".repeat(32))],
                 reports: 6170,
