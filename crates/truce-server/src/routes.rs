@@ -430,7 +430,7 @@ pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<
 fn disclose_for<'a>(state: &'a AppState, view: &View) -> Disclose<'a> {
     match view {
         View::Staff => Disclose::Full,
-        _ => Disclose::Public(&state.settings.public),
+        _ => Disclose::Public(&state.settings.public, &state.public_id_key),
     }
 }
 
@@ -635,7 +635,7 @@ fn disclose_incident<'a>(
     match view {
         View::Staff => Disclose::Full,
         View::Party(party) if full_for_party(state, snapshot, incident, party) => Disclose::Full,
-        _ => Disclose::Public(&state.settings.public),
+        _ => Disclose::Public(&state.settings.public, &state.public_id_key),
     }
 }
 
@@ -796,7 +796,7 @@ pub async fn incident(
             .filter_map(|r| snapshot.report_index.get(r))
             .map(|&r| ReportWire::full(&snapshot.reports[r]))
             .collect(),
-        Disclose::Public(_) => Vec::new(),
+        Disclose::Public(..) => Vec::new(),
     };
     Ok(Json(IncidentDetail {
         incident: incident_wire(&snapshot, incident, disclose),

@@ -120,6 +120,8 @@ pub struct AppState {
     tokens: Mutex<HashMap<[u8; 32], (Remembered, std::time::Instant)>>,
     /// The key monitors' pseudonyms in the ledger are made with.
     pseudonym_key: Vec<u8>,
+    /// The key public incident ids are made with.
+    pub public_id_key: crate::wire::PublicIdKey,
     pub metrics: Metrics,
     dirty: AtomicBool,
     pub snapshot_wanted: tokio::sync::Notify,
@@ -167,6 +169,7 @@ impl AppState {
             )?;
         }
         let pseudonym_key = pseudonym_key(store.as_mut())?;
+        let public_id_key = crate::wire::PublicIdKey(store_secret(store.as_mut(), "public-ids")?);
         let as_of = match &settings.as_of {
             Some(text) => Some(Day::parse_iso(text).ok_or_else(|| {
                 crate::ServerError::Settings(format!(
@@ -187,6 +190,7 @@ impl AppState {
             generation: AtomicU64::new(1),
             tokens: Mutex::new(HashMap::new()),
             pseudonym_key,
+            public_id_key,
             metrics: Metrics::default(),
             dirty: AtomicBool::new(false),
             snapshot_wanted: tokio::sync::Notify::new(),
@@ -299,7 +303,13 @@ impl AppState {
 
 /// The key monitors' pseudonyms are made with, made once per store and kept in it.
 pub fn pseudonym_key(store: &mut dyn Storage) -> Result<Vec<u8>, truce_store::StoreError> {
-    store.server_secret("pseudonyms", &mut || {
+    store_secret(store, "pseudonyms")
+}
+
+/// A 32-byte secret of the store named `name`, made once (at random) and kept
+/// in the store: every server on one store uses the same.
+fn store_secret(store: &mut dyn Storage, name: &str) -> Result<Vec<u8>, truce_store::StoreError> {
+    store.server_secret(name, &mut || {
         let mut key = vec![0u8; 32];
         // Without randomness the key is still unique to this store's file and the
         // time, which only weakens pseudonyms against someone who knows both.

@@ -7,13 +7,15 @@
 //! `Public` the policy decides: points snapped to a district- or province-sized
 //! cell (or dropped), place names coarsened to the district or province, the
 //! names of protected sites, the sources and free text withheld, and incident
-//! ids made opaque (a source's own id names the source). Nothing relies on the
-//! page to hide a field: a withheld field is not in the answer.
+//! ids made opaque (a source's own id names the source, and so the exact row:
+//! the public id is a keyed hash whose key never leaves the store). Nothing
+//! relies on the page to hide a field: a withheld field is not in the answer.
 
 use crate::settings::{Coordinates, Disclosure};
 use crate::state::Snapshot;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use truce_engine::result::IncidentSummary;
 use truce_model::finding::{Finding, Link};
 use truce_model::report::{LocationPrecision, LonLat, Report};
@@ -24,15 +26,33 @@ use utoipa::ToSchema;
 #[derive(Clone, Copy, Debug)]
 pub enum Disclose<'a> {
     Full,
-    Public(&'a Disclosure),
+    /// Under the public policy; incident ids are made with the store's key.
+    Public(&'a Disclosure, &'a PublicIdKey),
+}
+
+/// The secret public incident ids are made with: kept in the store (one per
+/// mission), never in an answer, a ledger record or a bundle, so no one can
+/// go from a source row to its public id or back by hashing candidates.
+pub struct PublicIdKey(pub Vec<u8>);
+
+impl std::fmt::Debug for PublicIdKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PublicIdKey(…)")
+    }
 }
 
 /// The words that replace a withheld text.
 pub const WITHHELD: &str = "withheld under the mission's disclosure policy";
 
-/// An incident's id as the public sees it: opaque, stable, not naming the source.
-pub fn public_incident_id(id: &str) -> String {
-    let digest = Sha256::digest(id.as_bytes());
+/// An incident's id as the public sees it: opaque, stable for one store, not
+/// naming the source, and not computable without the store's key
+/// (HMAC-SHA256 of the incident's own id).
+pub fn public_incident_id(key: &PublicIdKey, id: &str) -> String {
+    // HMAC accepts a key of any length: this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(id.as_bytes());
+    let digest = mac.finalize().into_bytes();
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("incident-{hex}")
 }
@@ -41,8 +61,8 @@ impl Disclose<'_> {
     pub fn incident_id(&self, id: &str) -> String {
         match self {
             Disclose::Full => id.to_string(),
-            Disclose::Public(policy) if policy.sources => id.to_string(),
-            Disclose::Public(_) => public_incident_id(id),
+            Disclose::Public(policy, _) if policy.sources => id.to_string(),
+            Disclose::Public(_, key) => public_incident_id(key, id),
         }
     }
 
@@ -51,7 +71,7 @@ impl Disclose<'_> {
         let point = point?;
         let cell = match self {
             Disclose::Full => None,
-            Disclose::Public(policy) => policy.coordinates.cell_degrees(),
+            Disclose::Public(policy, _) => policy.coordinates.cell_degrees(),
         };
         match cell {
             None => Some(Point {
@@ -69,7 +89,7 @@ impl Disclose<'_> {
     fn precision(&self, precision: LocationPrecision) -> LocationPrecision {
         let floor = match self {
             Disclose::Full => return precision,
-            Disclose::Public(policy) => match policy.coordinates {
+            Disclose::Public(policy, _) => match policy.coordinates {
                 Coordinates::Exact => return precision,
                 Coordinates::District => LocationPrecision::District,
                 Coordinates::Province => LocationPrecision::Province,
@@ -304,7 +324,7 @@ pub fn incident_wire(
 ) -> IncidentWire {
     let (place, summary) = match disclose {
         Disclose::Full => (Some(incident.place.clone()), incident.summary.clone()),
-        Disclose::Public(policy) => (
+        Disclose::Public(policy, _) => (
             public_place(snapshot, incident, policy),
             incident.summary.clone().filter(|_| policy.summaries),
         ),
@@ -364,7 +384,7 @@ pub fn finding_wire(
         .map(|reason| {
             let text = match disclose {
                 Disclose::Full => reason.text.clone(),
-                Disclose::Public(policy) => match reason.link {
+                Disclose::Public(policy, _) => match reason.link {
                     // These name the exact point, the distance to a named facility
                     // or the sources: said again without them.
                     Link::Place if policy.coordinates != Coordinates::Exact => {
@@ -425,9 +445,20 @@ mod tests {
     }
 
     #[test]
-    fn public_ids_do_not_name_the_source() {
-        let id = public_incident_id("ucdp-ged:233200");
+    fn public_ids_do_not_name_the_source_and_need_the_key() {
+        let key = PublicIdKey(b"one mission's key".to_vec());
+        let id = public_incident_id(&key, "ucdp-ged:233200");
         assert!(id.starts_with("incident-") && !id.contains("ucdp"));
-        assert_eq!(id, public_incident_id("ucdp-ged:233200"));
+        assert_eq!(id, public_incident_id(&key, "ucdp-ged:233200"));
+        // Another mission's key gives another id; the unkeyed hash is not it.
+        let other = PublicIdKey(b"another mission's key".to_vec());
+        assert_ne!(id, public_incident_id(&other, "ucdp-ged:233200"));
+        use sha2::Digest;
+        let unkeyed: String = Sha256::digest(b"ucdp-ged:233200")
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_ne!(id, format!("incident-{unkeyed}"));
     }
 }

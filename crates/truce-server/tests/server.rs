@@ -795,6 +795,25 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
         .filter_map(|i| i["id"].as_str().map(str::to_string))
         .collect();
     assert!(!detail_ids.is_empty());
+    // The attack that once recovered every source row from a public id: hash
+    // each candidate id without a key. No public answer holds such a hash.
+    use sha2::Digest;
+    let unkeyed = |id: &str| -> String {
+        let digest = sha2::Sha256::digest(id.as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("incident-{hex}")
+    };
+    let public_text: String = answers.iter().map(|(_, a)| a.text.as_str()).collect();
+    let public_ids = public_text.matches("incident-").count();
+    assert!(public_ids > 100, "only {public_ids} public ids seen");
+    let reversed = detail_ids
+        .iter()
+        .filter(|id| public_text.contains(&unkeyed(id)))
+        .count();
+    assert_eq!(
+        reversed, 0,
+        "public ids are the unkeyed hashes of the sources' ids"
+    );
 }
 
 /// A party's liaison sees its own entitlements and nothing of another party's,

@@ -41,7 +41,7 @@ pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermar
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use people::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, Session,
-    SubmissionFilter, Submitted, monitor_report_id,
+    SubmissionFilter, Submitted, new_monitor_report_id,
 };
 pub use schema::SCHEMA_VERSION;
 pub use storage::{MONITOR_RUN_FORMAT, Storage, is_postgres, open_storage};

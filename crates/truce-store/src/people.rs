@@ -104,14 +104,16 @@ pub struct LedgerRecord {
 /// The source a monitor's report is stored under.
 pub const MONITOR_SOURCE: &str = "monitor";
 
-/// The opaque id of the report a principal submits under a key: stable (so a
-/// retry finds it) and revealing nothing of who submitted it.
-pub fn monitor_report_id(principal: i64, idempotency_key: &str) -> String {
-    let digest = Sha256::digest(format!("monitor-report\0{principal}\0{idempotency_key}"));
-    crate::sha256_hex(&digest)
-        .get(..20)
-        .unwrap_or_default()
-        .to_string()
+/// A new opaque id for a monitor's report: random, so it reveals nothing of
+/// who filed it or under which key (a retry finds its report through the
+/// stored key, not through the id).
+pub fn new_monitor_report_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Record {
+        file: "the system's random source".into(),
+        message: format!("cannot make a report id: {e}"),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn principal_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Principal> {
@@ -318,7 +320,7 @@ impl Store {
 
     /// Stores a monitor's report under an idempotency key, in one transaction: an
     /// import run of its own (read 1, stored 1), the report under source `monitor`
-    /// with an opaque id ([`monitor_report_id`]), and who submitted it. The same
+    /// with an opaque id ([`new_monitor_report_id`]), and who submitted it. The same
     /// key again stores nothing: the first submission is returned, as
     /// [`Submitted::Repeated`] when the request is the same, else
     /// [`Submitted::KeyReused`]. The report's source and id are set here.
@@ -342,7 +344,7 @@ impl Store {
             action,
             source,
         };
-        let source_id = monitor_report_id(principal, idempotency_key);
+        let source_id = new_monitor_report_id()?;
         let mut report = report.clone();
         report.provenance.source = MONITOR_SOURCE.to_string();
         report.provenance.source_id = source_id.clone();

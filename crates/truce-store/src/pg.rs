@@ -12,7 +12,7 @@ use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
     MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, ReasonCount, RunInfo,
-    Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted, monitor_report_id,
+    Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted, new_monitor_report_id,
     sha256_hex, stored,
 };
 use postgres::{Client, NoTls, Row, Transaction};
@@ -869,7 +869,7 @@ impl Storage for PgStore {
         at: &str,
         ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
     ) -> Result<Submitted, StoreError> {
-        let source_id = monitor_report_id(principal, idempotency_key);
+        let source_id = new_monitor_report_id()?;
         let mut report = report.clone();
         report.provenance.source = MONITOR_SOURCE.to_string();
         report.provenance.source_id = source_id.clone();
