@@ -529,6 +529,24 @@ pub(crate) fn adjudicate(
             let incident_id = incident_id
                 .get_or_insert_with(|| std::sync::Arc::from(report.id()))
                 .clone();
+            // Two names on one side may be aliases of one actor ("Jabhat Ansar
+            // al-Din" and "Jaish al-Muhajireen" both in "other opposition
+            // groups"): the actor acted once, so it has one finding, the
+            // strongest of its names', and one id.
+            let same_actor = out[first_finding..]
+                .iter()
+                .position(|f| *f.actor == *context.actor_ids[actor_match.actor]);
+            if let Some(at) = same_actor {
+                let kept = &out[first_finding + at];
+                let stronger = (certainty == Certainty::Certain
+                    && kept.certainty != Certainty::Certain)
+                    || (certainty == kept.certainty && confidence > kept.confidence);
+                if !stronger {
+                    continue;
+                }
+                out.remove(first_finding + at);
+                keys.remove(first_finding + at);
+            }
             out.push(Finding {
                 id: format!("{incident_id}/{}/{}", clause.id, actor.id),
                 incident: incident_id.clone(),

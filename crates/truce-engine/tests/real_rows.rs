@@ -222,6 +222,34 @@ fn a_government_insurgent_clash_is_certain_and_its_author_one_of_two() {
     }
 }
 
+/// Two names on one side that are aliases of one actor (GED 218133 names
+/// several groups the Syria agreement files under "other opposition groups")
+/// give that actor one finding: finding ids are unique, so a page of findings
+/// that ends between two of them cannot lose one.
+#[test]
+fn an_actor_named_twice_in_one_row_has_one_finding() {
+    let result = run(syria(), reports(), "2016-12-31");
+    let mut ids: Vec<&str> = result.findings.iter().map(|f| &*f.id).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "finding ids repeat");
+    let of_row: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| &*f.incident == "ucdp-ged:218133" && &*f.clause == "coh-cease-attacks")
+        .map(|f| &*f.actor)
+        .collect();
+    assert_eq!(
+        of_row
+            .iter()
+            .filter(|a| **a == "other-opposition-groups")
+            .count(),
+        1,
+        "{of_row:?}"
+    );
+}
+
 /// Seen 2: a row that sums up the year (GED 233200, "about 60 thousand were
 /// killed in 2016", 8,179 deaths) is set aside and counted on its own line, never
 /// on a day.

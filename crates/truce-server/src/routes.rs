@@ -467,8 +467,32 @@ struct Filter {
     from: Option<truce_model::time::Day>,
     to: Option<truce_model::time::Day>,
     query: EvidenceQuery,
+    /// `kind`, found in the agreement's kind tree.
+    kind: Option<truce_model::kind::KindIndex>,
+    /// The agreement's kind tree, to tell a kind under `kind` (shared, not copied).
+    mission: Arc<crate::state::MissionAgreement>,
     limit: usize,
     after: Option<String>,
+}
+
+/// `value` is one of `allowed`, or the answer is a 400 that lists them: an unknown
+/// value never silently gives an empty or a whole list.
+fn one_of<'a>(
+    name: &str,
+    value: Option<&str>,
+    allowed: impl Iterator<Item = &'a str>,
+) -> ApiResult<()> {
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let allowed: Vec<&str> = allowed.collect();
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(format!(
+        "the parameter `{name}` is `{value}`: expected one of {}",
+        allowed.join(", ")
+    )))
 }
 
 fn parse_day(name: &str, text: &Option<String>) -> ApiResult<Option<truce_model::time::Day>> {
@@ -505,7 +529,9 @@ fn encode_cursor(id: &str) -> String {
 }
 
 impl Filter {
-    fn new(query: EvidenceQuery) -> ApiResult<Filter> {
+    /// Reads and checks the query against the agreement the mission verifies:
+    /// every named party, clause, zone and kind must be one of its own.
+    fn new(query: EvidenceQuery, state: &AppState) -> ApiResult<Filter> {
         let from = parse_day("from", &query.from)?;
         let to = parse_day("to", &query.to)?;
         let limit = query.limit.unwrap_or(100);
@@ -514,28 +540,52 @@ impl Filter {
                 "the parameter `limit` is {limit}: expected 1 to 1000"
             )));
         }
-        for (name, value, allowed) in [
-            (
-                "grade",
-                &query.grade,
-                &["single-source", "corroborated", "contested"][..],
-            ),
-            ("certainty", &query.certainty, &["certain", "possible"][..]),
-        ] {
-            if let Some(v) = value
-                && !allowed.contains(&v.as_str())
-            {
-                return Err(ApiError::bad_request(format!(
-                    "the parameter `{name}` is `{v}`: expected one of {}",
-                    allowed.join(", ")
-                )));
+        one_of(
+            "grade",
+            query.grade.as_deref(),
+            ["single-source", "corroborated", "contested"].into_iter(),
+        )?;
+        one_of(
+            "certainty",
+            query.certainty.as_deref(),
+            ["certain", "possible"].into_iter(),
+        )?;
+        let mission = state.mission();
+        let agreement = &mission.agreement;
+        one_of(
+            "party",
+            query.party.as_deref(),
+            agreement.parties.iter().map(|p| p.id.as_str()),
+        )?;
+        one_of(
+            "clause",
+            query.clause.as_deref(),
+            agreement.clauses.iter().map(|c| c.id.as_str()),
+        )?;
+        one_of(
+            "zone",
+            query.zone.as_deref(),
+            agreement.zones.iter().map(|z| z.id.as_str()),
+        )?;
+        let kind = match query.kind.as_deref() {
+            None => None,
+            Some(kind) => {
+                let taxonomy = &agreement.taxonomy;
+                one_of(
+                    "kind",
+                    Some(kind),
+                    taxonomy.iter().map(|(i, _)| taxonomy.id(i)),
+                )?;
+                taxonomy.find(kind)
             }
-        }
+        };
         let after = decode_cursor(&query.cursor)?;
         Ok(Filter {
             from,
             to,
             query,
+            kind,
+            mission,
             limit: limit as usize,
             after,
         })
@@ -545,7 +595,18 @@ impl Filter {
         self.from.is_none_or(|from| span.last >= from) && self.to.is_none_or(|to| span.first <= to)
     }
 
-    fn finding(&self, f: &truce_model::finding::Finding) -> bool {
+    /// A finding passes on its own terms (dates, party, clause, certainty) and
+    /// on its incident's (kind, zone, grade).
+    fn finding(&self, snapshot: &Snapshot, f: &truce_model::finding::Finding) -> bool {
+        self.finding_alone(f)
+            && (self.kind.is_none() && self.query.zone.is_none() && self.query.grade.is_none()
+                || snapshot
+                    .incident_index
+                    .get(&*f.incident)
+                    .is_some_and(|&i| self.incident_alone(&snapshot.result.incidents[i])))
+    }
+
+    fn finding_alone(&self, f: &truce_model::finding::Finding) -> bool {
         self.dates(&f.date)
             && self
                 .query
@@ -565,13 +626,16 @@ impl Filter {
             })
     }
 
-    fn incident(&self, snapshot: &Snapshot, i: &truce_engine::result::IncidentSummary) -> bool {
+    /// The incident's own terms: dates, kind (or a kind under it, in the
+    /// agreement's kind tree), zone (certainly in it) and grade.
+    fn incident_alone(&self, i: &truce_engine::result::IncidentSummary) -> bool {
+        let taxonomy = &self.mission.agreement.taxonomy;
         self.dates(&i.date)
-            && self
-                .query
-                .kind
-                .as_deref()
-                .is_none_or(|k| i.kind == k || i.kind.starts_with(&format!("{k}/")))
+            && self.kind.is_none_or(|wanted| {
+                taxonomy
+                    .find(&i.kind)
+                    .is_some_and(|kind| taxonomy.is_within(kind, wanted))
+            })
             && self
                 .query
                 .zone
@@ -582,12 +646,18 @@ impl Filter {
                 .grade
                 .as_deref()
                 .is_none_or(|g| kebab(&i.grade) == g)
+    }
+
+    /// An incident passes on its own terms and, when a finding's term is
+    /// given, with at least one finding that passes.
+    fn incident(&self, snapshot: &Snapshot, i: &truce_engine::result::IncidentSummary) -> bool {
+        self.incident_alone(i)
             && (self.query.party.is_none()
                 && self.query.clause.is_none()
                 && self.query.certainty.is_none()
                 || snapshot.findings_of_incident.get(&i.id).is_some_and(|fs| {
                     fs.iter()
-                        .any(|&f| self.finding(&snapshot.result.findings[f]))
+                        .any(|&f| self.finding_alone(&snapshot.result.findings[f]))
                 }))
     }
 }
@@ -661,7 +731,7 @@ pub async fn findings(
     caller: Caller,
     Query(query): Query<EvidenceQuery>,
 ) -> ApiResult<Json<FindingPage>> {
-    let filter = Filter::new(query)?;
+    let filter = Filter::new(query, &state)?;
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let names = site_names(&state);
@@ -680,7 +750,7 @@ pub async fn findings(
     let mut more = false;
     for &i in &snapshot.findings_by_id[start..] {
         let f = &findings[i];
-        if !filter.finding(f) {
+        if !filter.finding(&snapshot, f) {
             continue;
         }
         if items.len() == filter.limit {
@@ -708,7 +778,7 @@ pub async fn incidents(
     caller: Caller,
     Query(query): Query<EvidenceQuery>,
 ) -> ApiResult<Json<IncidentPage>> {
-    let filter = Filter::new(query)?;
+    let filter = Filter::new(query, &state)?;
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let list = &snapshot.result.incidents;
@@ -845,7 +915,7 @@ pub async fn map_incidents(
             "the parameter `limit` is {limit}: expected 1 to 1000000"
         )));
     }
-    let filter = Filter::new(query)?;
+    let filter = Filter::new(query, &state)?;
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let mut features = Vec::new();

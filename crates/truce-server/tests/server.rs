@@ -1951,3 +1951,212 @@ async fn as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended(backend: B
         );
     });
 }
+
+/// The same ids, or a failure that names a few of the differences.
+#[track_caller]
+fn same_ids(got: &[String], expected: &[String], what: &str) {
+    if got == expected {
+        return;
+    }
+    let extra: Vec<&String> = got
+        .iter()
+        .filter(|g| !expected.contains(g))
+        .take(5)
+        .collect();
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|e| !got.contains(e))
+        .take(5)
+        .collect();
+    panic!(
+        "{what}: {} given, {} expected; given but not expected: {extra:?}; expected but not given: {missing:?}",
+        got.len(),
+        expected.len()
+    );
+}
+
+/// Every page of a list route, as the analyst reads it.
+async fn all_items(f: &Fixture, uri: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        let page_uri = match &cursor {
+            Some(c) => format!("{uri}{sep}limit=1000&cursor={c}"),
+            None => format!("{uri}{sep}limit=1000"),
+        };
+        let page = f.get(&page_uri, "analyst").await;
+        assert_eq!(page.status, StatusCode::OK, "{page_uri}: {}", page.text);
+        let json = page.json();
+        items.extend(json["items"].as_array().expect("items").iter().cloned());
+        cursor = json["next_cursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            return items;
+        }
+    }
+}
+
+/// Each filter of the findings and incidents routes gives what a count of the
+/// whole unfiltered list gives, made here from the list's own fields (and the
+/// kind tree from the model's table of kinds); an unknown value is a 400 that
+/// lists the valid ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_filter_gives_what_a_count_of_the_whole_list_gives() {
+    let f = fixture("filters", Backend::Sqlite);
+    let findings = all_items(&f, "/api/v1/findings").await;
+    let incidents = all_items(&f, "/api/v1/incidents").await;
+    assert!(findings.len() > 1000 && incidents.len() > 1000);
+    let by_id: BTreeMap<&str, &Value> = incidents
+        .iter()
+        .map(|i| (i["id"].as_str().expect("id"), i))
+        .collect();
+    let mut findings_of: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for finding in &findings {
+        findings_of
+            .entry(finding["incident"].as_str().expect("incident"))
+            .or_default()
+            .push(finding);
+    }
+    // A kind and everything under it, from the model's table (parents first).
+    let under = |wanted: &str| -> Vec<String> {
+        let mut kinds = vec![wanted.to_string()];
+        for (id, parent, _) in truce_model::kind::BUILT_IN_KINDS {
+            if kinds.iter().any(|k| k == parent) {
+                kinds.push(id.to_string());
+            }
+        }
+        kinds
+    };
+    let ids = |items: &[Value]| -> Vec<String> {
+        let mut ids: Vec<String> = items
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let agreement = f.state.mission().agreement.clone();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for zone in &agreement.zones {
+        cases.push(("zone".into(), zone.id.clone()));
+    }
+    for clause in &agreement.clauses {
+        cases.push(("clause".into(), clause.id.clone()));
+    }
+    for party in &agreement.parties {
+        cases.push(("party".into(), party.id.clone()));
+    }
+    for kind in ["political-violence", "armed-conflict", "event"] {
+        cases.push(("kind".into(), kind.into()));
+    }
+    for grade in ["single-source", "corroborated", "contested"] {
+        cases.push(("grade".into(), grade.into()));
+    }
+    for certainty in ["certain", "possible"] {
+        cases.push(("certainty".into(), certainty.into()));
+    }
+    let incident_passes = |incident: &Value, name: &str, value: &str| -> bool {
+        match name {
+            "zone" => incident["zones"]
+                .as_array()
+                .expect("zones")
+                .iter()
+                .any(|z| z == value),
+            "kind" => under(value).iter().any(|k| incident["kind"] == k.as_str()),
+            "grade" => incident["grade"] == value,
+            _ => true,
+        }
+    };
+    let finding_passes = |finding: &Value, name: &str, value: &str| -> bool {
+        match name {
+            "clause" => finding["clause"] == value,
+            "party" => finding["party"] == value,
+            "certainty" => finding["breach"] == value,
+            _ => {
+                let incident = by_id[finding["incident"].as_str().expect("incident")];
+                incident_passes(incident, name, value)
+            }
+        }
+    };
+    let mut nonempty = 0;
+    for (name, value) in &cases {
+        let expected: Vec<Value> = findings
+            .iter()
+            .filter(|x| finding_passes(x, name, value))
+            .cloned()
+            .collect();
+        let got = all_items(&f, &format!("/api/v1/findings?{name}={value}")).await;
+        same_ids(
+            &ids(&got),
+            &ids(&expected),
+            &format!("findings?{name}={value}"),
+        );
+        let expected_incidents: Vec<Value> = incidents
+            .iter()
+            .filter(|i| match name.as_str() {
+                "zone" | "kind" | "grade" => incident_passes(i, name, value),
+                _ => findings_of
+                    .get(i["id"].as_str().expect("id"))
+                    .is_some_and(|fs| fs.iter().any(|x| finding_passes(x, name, value))),
+            })
+            .cloned()
+            .collect();
+        let got = all_items(&f, &format!("/api/v1/incidents?{name}={value}")).await;
+        same_ids(
+            &ids(&got),
+            &ids(&expected_incidents),
+            &format!("incidents?{name}={value}"),
+        );
+        if !expected.is_empty() && expected.len() < findings.len() {
+            nonempty += 1;
+        }
+    }
+    assert!(nonempty >= 8, "only {nonempty} filters narrowed the list");
+    // Armed conflict is political violence: the tree, not the id's spelling.
+    let political = all_items(&f, "/api/v1/incidents?kind=political-violence").await;
+    assert!(political.iter().any(|i| i["kind"] == "armed-conflict"));
+
+    for (route, name, value, listed) in [
+        ("findings", "zone", "nope", agreement.zones[0].id.clone()),
+        (
+            "incidents",
+            "zone",
+            "aleppo-citi",
+            agreement.zones[0].id.clone(),
+        ),
+        (
+            "findings",
+            "kind",
+            "nonexistent-kind",
+            "armed-conflict".to_string(),
+        ),
+        (
+            "incidents",
+            "clause",
+            "no-such-clause",
+            agreement.clauses[0].id.clone(),
+        ),
+        (
+            "findings",
+            "party",
+            "nobody",
+            agreement.parties[0].id.clone(),
+        ),
+        ("map/incidents", "grade", "sure", "corroborated".to_string()),
+    ] {
+        let answer = f
+            .get(&format!("/api/v1/{route}?{name}={value}"), "analyst")
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{route}?{name}={value}"
+        );
+        assert!(
+            answer.text.contains(&format!("`{name}` is `{value}`"))
+                && answer.text.contains(listed.as_str()),
+            "{route}?{name}={value}: {}",
+            answer.text
+        );
+    }
+}
