@@ -716,15 +716,20 @@ pub fn quarantine_export(db: &Path, run: Option<i64>, jsonl: bool) -> Result<Vec
         let mut writer = csv::Writer::from_writer(&mut out);
         writer.write_record(["run", "file", "line", "field", "value", "reason", "raw"])?;
         for row in &rows {
-            writer.write_record([
-                row.run.to_string().as_str(),
-                &row.file,
-                &row.line.to_string(),
-                row.field.as_deref().unwrap_or(""),
-                row.value.as_deref().unwrap_or(""),
-                &row.reason,
-                row.raw.as_deref().unwrap_or(""),
-            ])?;
+            // Values come from the rows set aside, as the source wrote them: a
+            // spreadsheet must not run one (OWASP's CSV injection advice).
+            writer.write_record(
+                [
+                    row.run.to_string().as_str(),
+                    &row.file,
+                    &row.line.to_string(),
+                    row.field.as_deref().unwrap_or(""),
+                    row.value.as_deref().unwrap_or(""),
+                    &row.reason,
+                    row.raw.as_deref().unwrap_or(""),
+                ]
+                .map(|cell| truce_model::spreadsheet::safe_cell(cell).into_owned()),
+            )?;
         }
         writer.flush()?;
     }

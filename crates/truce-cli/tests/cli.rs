@@ -2323,3 +2323,117 @@ fn lint_names_each_target_once() {
     assert_eq!(names.len(), unique.len(), "{expected}");
     assert_eq!(diagnostics[0]["hint"], "did you mean `civilians`?");
 }
+
+/// The cells of a CSV text, row by row (the header first).
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| {
+            r.expect("a CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// No cell a spreadsheet would run: none starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return, unless it is a number.
+#[track_caller]
+fn no_formula(what: &str, text: &str) -> usize {
+    let rows = csv_cells(text);
+    assert!(rows.len() > 1, "{what}: no rows");
+    for row in &rows {
+        for cell in row {
+            let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            assert!(
+                !risky || cell.parse::<f64>().is_ok(),
+                "{what}: the cell `{cell}` would run in a spreadsheet"
+            );
+        }
+    }
+    rows.len()
+}
+
+#[test]
+fn no_csv_truce_writes_holds_a_formula_a_spreadsheet_would_run() {
+    let dir = temp_dir("formulas");
+    // Real rows whose place the source wrote as a formula (OWASP's example), and
+    // one whose date is a formula (it is quarantined, value and all).
+    const PLACE: &str = "=cmd|' /C calc'!A0";
+    let text = std::fs::read_to_string(root().join(SYRIA_EVENTS)).expect("example data");
+    let rows = csv_cells(&text);
+    let column = |name: &str| rows[0].iter().position(|c| c == name).expect(name);
+    let (place, date) = (column("where_coordinates"), column("date_start"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&rows[0]).expect("header");
+    for row in rows.iter().skip(1).take(3000) {
+        let mut row = row.clone();
+        row[place] = PLACE.to_string();
+        writer.write_record(&row).expect("row");
+    }
+    let mut bad = rows[1].clone();
+    bad[date] = "=1+1".to_string();
+    bad[0] = "99000001".to_string();
+    writer.write_record(&bad).expect("row");
+    let written = writer.into_inner().expect("CSV");
+    let events = dir.join("formulas.csv");
+    std::fs::write(&events, written).expect("write");
+    let events = path_str(&events);
+
+    let export = |what: &str| {
+        let output = truce(&["export", SYRIA, what, "--events", events]);
+        assert!(code(&output) <= 1, "{what}: {}", stderr(&output));
+        stdout(&output)
+    };
+    let incidents = export("incidents-csv");
+    assert!(no_formula("incidents-csv", &incidents) > 100);
+    let cells = csv_cells(&incidents);
+    let place_column = cells[0].iter().position(|c| c == "place").expect("place");
+    assert!(
+        cells[1..]
+            .iter()
+            .any(|row| row[place_column] == format!("'{PLACE}")),
+        "the place is written as text"
+    );
+    no_formula("findings-csv", &export("findings-csv"));
+    let hxl = export("reports-hxl");
+    no_formula("reports-hxl", &hxl);
+    // The HXL export reads back as it was made: the quote comes off again.
+    let hxl_file = dir.join("reports.hxl.csv");
+    std::fs::write(&hxl_file, &hxl).expect("write");
+    let again = truce(&[
+        "export",
+        SYRIA,
+        "incidents-csv",
+        "--events",
+        path_str(&hxl_file),
+    ]);
+    let places = |rows: &[Vec<String>]| -> Vec<String> {
+        rows[1..]
+            .iter()
+            .map(|row| row[place_column].clone())
+            .collect()
+    };
+    let (before, after) = (places(&cells), places(&csv_cells(&stdout(&again))));
+    assert_eq!(before.len(), after.len());
+    if let Some((b, a)) = before.iter().zip(&after).find(|(b, a)| b != a) {
+        panic!("the HXL export reads back `{a}` for `{b}`");
+    }
+    for by in ["party", "zone"] {
+        let weekly = truce(&[
+            "timeline", SYRIA, "--events", events, "--format", "csv", "--by", by,
+        ]);
+        no_formula(&format!("timeline --by {by}"), &stdout(&weekly));
+    }
+
+    let db = dir.join("store.sqlite");
+    let import = truce(&["import", events, "--db", path_str(&db)]);
+    assert_eq!(code(&import), 1, "{}", stderr(&import));
+    let quarantine = stdout(&truce(&["quarantine", "export", "--db", path_str(&db)]));
+    no_formula("quarantine export", &quarantine);
+    assert!(quarantine.contains(",'=1+1,"), "{quarantine}");
+}

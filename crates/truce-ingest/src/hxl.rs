@@ -341,13 +341,13 @@ impl RowReader for HxlReader {
     }
 
     fn report(&self, c: &HxlColumns, row: &Row<'_>) -> Result<Report, NotReport> {
-        let id = row.get(c.source_id);
+        let id = row.get_written(c.source_id);
         if id.is_empty() {
             return Err(row.problem(c.source_id, "expected the event's id").into());
         }
-        let first = parse::iso_date(row.get(c.date_start))
+        let first = parse::iso_date(row.get_written(c.date_start))
             .ok_or_else(|| row.problem(c.date_start, DATE_EXPECTED))?;
-        let last = match c.date_end.map(|col| (col, row.get(col))) {
+        let last = match c.date_end.map(|col| (col, row.get_written(col))) {
             None | Some((_, "")) => first,
             Some((col, text)) => {
                 let last = parse::iso_date(text).ok_or_else(|| row.problem(col, DATE_EXPECTED))?;
@@ -362,7 +362,7 @@ impl RowReader for HxlReader {
                 last
             }
         };
-        let precision = match c.date_precision.map(|col| (col, row.get(col))) {
+        let precision = match c.date_precision.map(|col| (col, row.get_written(col))) {
             None | Some((_, "")) => match (last.0 - first.0) + 1 {
                 1 => DatePrecision::Day,
                 2..=6 => DatePrecision::Days,
@@ -378,9 +378,9 @@ impl RowReader for HxlReader {
             })?,
         };
 
-        let kind_text = row.opt(c.kind);
+        let kind_text = row.opt_written(c.kind);
         let kind = kind_of(kind_text);
-        let kind_label = match row.opt(c.kind_label) {
+        let kind_label = match row.opt_written(c.kind_label) {
             "" if kind_text.is_empty() => "HXL: no event type given".to_string(),
             "" => kind_text.to_string(),
             label => label.to_string(),
@@ -390,17 +390,17 @@ impl RowReader for HxlReader {
         let mut sides = Vec::with_capacity(c.sides.len());
         for s in &c.sides {
             let mut names = Vec::new();
-            parse::names(row.get(s.names), ";", &mut names);
+            parse::names(row.get_written(s.names), ";", &mut names);
             if names.is_empty() {
                 continue;
             }
             let role = match s.role {
-                Some(col) => role(row.get(col)).ok_or_else(|| {
+                Some(col) => role(row.get_written(col)).ok_or_else(|| {
                     row.problem(col, "expected a role: initiator, target or unknown")
                 })?,
                 None => Role::Unknown,
             };
-            let category = match s.category.map(|col| (col, row.get(col))) {
+            let category = match s.category.map(|col| (col, row.get_written(col))) {
                 None | Some((_, "")) => None,
                 Some((col, text)) => Some(
                     CATEGORIES
@@ -416,7 +416,7 @@ impl RowReader for HxlReader {
                         })?,
                 ),
             };
-            let field = parse::non_blank(row.opt(s.field))
+            let field = parse::non_blank(row.opt_written(s.field))
                 .unwrap_or_else(|| format!("#group+name+{}", s.ordinal));
             sides.push(Side {
                 field,
@@ -427,7 +427,7 @@ impl RowReader for HxlReader {
         }
 
         let count = |col: Option<usize>, what: &str| -> Result<Option<u32>, RowProblem> {
-            match col.map(|col| (col, row.get(col))) {
+            match col.map(|col| (col, row.get_written(col))) {
                 None | Some((_, "")) => Ok(None),
                 Some((col, text)) => parse::count(text).map(Some).ok_or_else(|| {
                     row.problem(col, format!("expected {what} (a whole number ≥ 0)"))
@@ -447,7 +447,7 @@ impl RowReader for HxlReader {
                 civilians,
             }
         });
-        let line = match c.line.map(|col| (col, row.get(col))) {
+        let line = match c.line.map(|col| (col, row.get_written(col))) {
             None | Some((_, "")) => row.line,
             Some((col, text)) => text.parse::<u64>().map_err(|_| {
                 row.problem(col, "expected the original line number (a whole number)")
@@ -456,11 +456,13 @@ impl RowReader for HxlReader {
 
         Ok(Report {
             provenance: Provenance {
-                source: parse::non_blank(row.opt(c.source)).unwrap_or_else(|| "hxl".to_string()),
+                source: parse::non_blank(row.opt_written(c.source))
+                    .unwrap_or_else(|| "hxl".to_string()),
                 source_id: id.to_string(),
-                file: parse::non_blank(row.opt(c.file)).unwrap_or_else(|| row.file.to_string()),
+                file: parse::non_blank(row.opt_written(c.file))
+                    .unwrap_or_else(|| row.file.to_string()),
                 line,
-                revision: parse::non_blank(row.opt(c.revision)),
+                revision: parse::non_blank(row.opt_written(c.revision)),
                 raw: Vec::new(),
             },
             date: DateSpan {
@@ -473,7 +475,7 @@ impl RowReader for HxlReader {
             kind_label,
             sides,
             casualties,
-            summary: parse::non_blank(row.opt(c.summary)),
+            summary: parse::non_blank(row.opt_written(c.summary)),
             source_count: count(c.source_count, "the number of sources")?,
             // Written separated by spaces (a URL holds none).
             urls: row
@@ -482,12 +484,12 @@ impl RowReader for HxlReader {
                 .map(str::to_string)
                 .collect(),
             media: match c.media {
-                Some(column) => parse::media_hashes(row.opt(Some(column)))
+                Some(column) => parse::media_hashes(row.opt_written(Some(column)))
                     .map_err(|found| row.problem(column, parse::media_expected(&found)))?,
                 None => Vec::new(),
             },
             text: None,
-            aggregate: match c.aggregate.map(|col| (col, row.get(col))) {
+            aggregate: match c.aggregate.map(|col| (col, row.get_written(col))) {
                 None | Some((_, "" | "0")) => false,
                 Some((_, "1")) => true,
                 Some((col, _)) => {
@@ -505,7 +507,7 @@ impl RowReader for HxlReader {
 
 impl HxlReader {
     fn location(&self, c: &HxlColumns, row: &Row<'_>) -> Result<Location, RowProblem> {
-        let (lat_text, lon_text) = (row.opt(c.lat), row.opt(c.lon));
+        let (lat_text, lon_text) = (row.opt_written(c.lat), row.opt_written(c.lon));
         let point = if lat_text.is_empty() && lon_text.is_empty() {
             None
         } else {
@@ -525,7 +527,7 @@ impl HxlReader {
             })?;
             Some(LonLat { lon, lat })
         };
-        let precision = match c.location_precision.map(|col| (col, row.get(col))) {
+        let precision = match c.location_precision.map(|col| (col, row.get_written(col))) {
             None | Some((_, "")) => LocationPrecision::Unknown,
             Some((col, text)) => LocationPrecision::ALL
                 .into_iter()
@@ -541,10 +543,10 @@ impl HxlReader {
         Ok(Location {
             point,
             precision,
-            place: parse::non_blank(row.opt(c.place)),
-            admin1: parse::non_blank(row.opt(c.admin1)),
-            admin2: parse::non_blank(row.opt(c.admin2)),
-            country: parse::non_blank(row.opt(c.country)),
+            place: parse::non_blank(row.opt_written(c.place)),
+            admin1: parse::non_blank(row.opt_written(c.admin1)),
+            admin2: parse::non_blank(row.opt_written(c.admin2)),
+            country: parse::non_blank(row.opt_written(c.country)),
         })
     }
 }
@@ -713,6 +715,13 @@ pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
             r.media.join(" "),
             if r.aggregate { "1" } else { "" }.to_string(),
         ]);
+        // A spreadsheet must not run a cell as a formula (OWASP's CSV injection
+        // advice); reading the file back takes the added quote off again.
+        for cell in row.iter_mut() {
+            if let std::borrow::Cow::Owned(quoted) = truce_model::spreadsheet::safe_cell(cell) {
+                *cell = quoted;
+            }
+        }
         writer.write_record(&row).map_err(io)?;
     }
     writer.flush()
@@ -795,7 +804,7 @@ pub fn read_hxl_figures<R: Read>(file_name: &str, reader: R) -> Result<Figures, 
                 return;
             }
         };
-        let y = row.get(year);
+        let y = row.get_written(year);
         let Some(y) = (y.len() == 4).then(|| y.parse::<i32>().ok()).flatten() else {
             out.quarantined
                 .push(row.problem(year, "expected a year (YYYY)"));
@@ -803,7 +812,7 @@ pub fn read_hxl_figures<R: Read>(file_name: &str, reader: R) -> Result<Figures, 
         };
         let mut figures = Vec::new();
         for (col, kind, column) in &columns {
-            let text = row.get(*col);
+            let text = row.get_written(*col);
             if text.is_empty() {
                 continue;
             }
@@ -820,8 +829,8 @@ pub fn read_hxl_figures<R: Read>(file_name: &str, reader: R) -> Result<Figures, 
             };
             figures.push(Figure {
                 line: row.line,
-                country_code: parse::non_blank(row.opt(code)),
-                country: parse::non_blank(row.opt(name)),
+                country_code: parse::non_blank(row.opt_written(code)),
+                country: parse::non_blank(row.opt_written(name)),
                 year: y,
                 kind: kind.clone(),
                 column: column.clone(),

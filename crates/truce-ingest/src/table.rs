@@ -174,6 +174,18 @@ impl<'a> Row<'a> {
         self.record.get(column).unwrap_or("").trim()
     }
 
+    /// The value of a column of a file truce may have written: the quote its
+    /// CSV writers put before a cell a spreadsheet would run is taken off
+    /// ([`truce_model::spreadsheet::unsafe_cell`]).
+    pub(crate) fn get_written(&self, column: usize) -> &'a str {
+        truce_model::spreadsheet::unsafe_cell(self.get(column))
+    }
+
+    /// [`Row::get_written`] of an optional column, `""` when the file lacks it.
+    pub(crate) fn opt_written(&self, column: Option<usize>) -> &'a str {
+        column.map_or("", |c| self.get_written(c))
+    }
+
     /// The value of an optional column, `""` when the file lacks it.
     pub(crate) fn opt(&self, column: Option<usize>) -> &'a str {
         column.map_or("", |c| self.get(c))

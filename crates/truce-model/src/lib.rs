@@ -10,4 +10,5 @@ pub mod finding;
 pub mod kind;
 pub mod names;
 pub mod report;
+pub mod spreadsheet;
 pub mod time;

@@ -104,6 +104,15 @@ pub fn incidents_geojson(result: &CheckResult) -> String {
     geojson::GeoJson::FeatureCollection(collection).to_string() + "\n"
 }
 
+/// A cell as a spreadsheet may open it without running it (OWASP's CSV injection
+/// advice: see [`truce_model::spreadsheet`]).
+pub fn safe(cell: String) -> String {
+    match truce_model::spreadsheet::safe_cell(&cell) {
+        std::borrow::Cow::Borrowed(_) => cell,
+        std::borrow::Cow::Owned(quoted) => quoted,
+    }
+}
+
 /// One row per finding.
 pub fn findings_csv(result: &CheckResult) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -126,19 +135,22 @@ pub fn findings_csv(result: &CheckResult) -> String {
             .iter()
             .map(|r| format!("[{}] {}", r.certainty.as_str(), r.text))
             .collect();
-        let _ = w.write_record([
-            f.id.clone(),
-            f.incident.to_string(),
-            f.clause.to_string(),
-            f.party.as_deref().unwrap_or("").to_string(),
-            f.actor.to_string(),
-            enum_text(&f.verdict),
-            f.certainty.as_str().to_string(),
-            format!("{:.3}", f.confidence),
-            f.date.first.to_string(),
-            f.date.last.to_string(),
-            reasons.join(" | "),
-        ]);
+        let _ = w.write_record(
+            [
+                f.id.clone(),
+                f.incident.to_string(),
+                f.clause.to_string(),
+                f.party.as_deref().unwrap_or("").to_string(),
+                f.actor.to_string(),
+                enum_text(&f.verdict),
+                f.certainty.as_str().to_string(),
+                format!("{:.3}", f.confidence),
+                f.date.first.to_string(),
+                f.date.last.to_string(),
+                reasons.join(" | "),
+            ]
+            .map(safe),
+        );
     }
     w.into_inner()
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -170,24 +182,27 @@ pub fn incidents_csv(result: &CheckResult) -> String {
     for i in &result.incidents {
         let (violations, strongest) = by_incident.get(i.id.as_str()).cloned().unwrap_or_default();
         let c = i.casualties;
-        let _ = w.write_record([
-            i.id.clone(),
-            i.date.first.to_string(),
-            i.date.last.to_string(),
-            enum_text(&i.date.precision),
-            i.place.clone(),
-            i.point.map_or_else(String::new, |p| p.lon.to_string()),
-            i.point.map_or_else(String::new, |p| p.lat.to_string()),
-            enum_text(&i.location_precision),
-            i.kind.clone(),
-            enum_text(&i.grade),
-            i.reports.join("; "),
-            c.map_or_else(String::new, |c| c.low.to_string()),
-            c.map_or_else(String::new, |c| c.best.to_string()),
-            c.map_or_else(String::new, |c| c.high.to_string()),
-            strongest.map_or("none", Certainty::as_str).to_string(),
-            violations.join("; "),
-        ]);
+        let _ = w.write_record(
+            [
+                i.id.clone(),
+                i.date.first.to_string(),
+                i.date.last.to_string(),
+                enum_text(&i.date.precision),
+                i.place.clone(),
+                i.point.map_or_else(String::new, |p| p.lon.to_string()),
+                i.point.map_or_else(String::new, |p| p.lat.to_string()),
+                enum_text(&i.location_precision),
+                i.kind.clone(),
+                enum_text(&i.grade),
+                i.reports.join("; "),
+                c.map_or_else(String::new, |c| c.low.to_string()),
+                c.map_or_else(String::new, |c| c.best.to_string()),
+                c.map_or_else(String::new, |c| c.high.to_string()),
+                strongest.map_or("none", Certainty::as_str).to_string(),
+                violations.join("; "),
+            ]
+            .map(safe),
+        );
     }
     w.into_inner()
         .map(|b| String::from_utf8_lossy(&b).into_owned())

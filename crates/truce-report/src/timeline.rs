@@ -177,20 +177,23 @@ fn weekly_csv<'a>(group: &str, rows: impl Iterator<Item = WeekRow<'a>>) -> Strin
     for (week, name, certain, possible, deaths, deaths_possible, cumulative, cumulative_possible) in
         rows
     {
-        let _ = writer.write_record([
-            week.to_string(),
-            name.to_string(),
-            certain.to_string(),
-            possible.to_string(),
-            deaths[0].to_string(),
-            deaths[1].to_string(),
-            deaths[2].to_string(),
-            deaths_possible[0].to_string(),
-            deaths_possible[1].to_string(),
-            deaths_possible[2].to_string(),
-            cumulative.to_string(),
-            cumulative_possible.to_string(),
-        ]);
+        let _ = writer.write_record(
+            [
+                week.to_string(),
+                name.to_string(),
+                certain.to_string(),
+                possible.to_string(),
+                deaths[0].to_string(),
+                deaths[1].to_string(),
+                deaths[2].to_string(),
+                deaths_possible[0].to_string(),
+                deaths_possible[1].to_string(),
+                deaths_possible[2].to_string(),
+                cumulative.to_string(),
+                cumulative_possible.to_string(),
+            ]
+            .map(crate::export::safe),
+        );
     }
     writer
         .into_inner()
