@@ -161,7 +161,9 @@ async function session(token, name) {
   // Accessibility, on the steps board and the map.
   for (const tab of ["#tab-steps", "#tab-map"]) {
     await page.click(tab);
-    await page.addScriptTag({ content: axeSource });
+    // Evaluated, not added as a <script>: the page's Content-Security-Policy
+    // (rightly) refuses inline scripts.
+    await page.evaluate(axeSource);
     const result = await page.evaluate(async () => {
       const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
       return outcome.violations
@@ -197,7 +199,7 @@ async function session(token, name) {
   check(rows.some((r) => !r.withheld && r.text.includes("agreement-version")), "the public reads the agreement's versions in the ledger");
   const note = await page.textContent("#view-ledger pre");
   check(note.includes("e2e-mission"), "the ledger page shows the signed checkpoint");
-  await page.addScriptTag({ content: axeSource });
+  await page.evaluate(axeSource);
   const axe = await page.evaluate(async () => {
     const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
     return outcome.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
@@ -319,6 +321,18 @@ async function session(token, name) {
   check((await page.getAttribute("html", "dir")) === "rtl" && (await page.textContent("#queue-heading")) === "بانتظار الإرسال", "the form reads in Arabic, right to left");
   await page.screenshot({ path: path.join(shots, "report-arabic.png") });
   check(errors.length === 0, `no page errors on the form: ${errors.join(" | ")}`);
+  await context.close();
+}
+
+// The Content-Security-Policy, in a real browser: a script injected inline
+// (what a stored cross-site script would be) does not run.
+{
+  const { context, page } = await watchedPage();
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  const refused = await page.addScriptTag({ content: "window.injected = true;" }).then(() => false, () => true);
+  const ran = await page.evaluate(() => window.injected === true);
+  check(refused && !ran, "the page's Content-Security-Policy refuses an inline script injected into it");
   await context.close();
 }
 

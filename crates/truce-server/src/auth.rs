@@ -208,10 +208,24 @@ pub fn authenticate(
     store: &mut dyn truce_store::Storage,
     token: &str,
 ) -> ApiResult<(Principal, i64)> {
+    authenticate_known(store, token, None).map(|(principal, id, _)| (principal, id))
+}
+
+/// [`authenticate`], skipping the argon2 check when the token's secret was
+/// already checked against the stored hash `verified` (which must still be the
+/// token's). Returns the principal, the token's id and its stored hash. The
+/// token's revocation and its user's state and role are read from the store
+/// every time.
+pub fn authenticate_known(
+    store: &mut dyn truce_store::Storage,
+    token: &str,
+    verified: Option<&str>,
+) -> ApiResult<(Principal, i64, String)> {
     let invalid = || ApiError::new("invalid-token", "the token is not one this server issued");
     let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
     let row = store.token_by_lookup(lookup)?.ok_or_else(invalid)?;
-    if !verify_secret(secret, &row.hash) {
+    let checked = verified.is_some_and(|hash| hash == row.hash);
+    if !checked && !verify_secret(secret, &row.hash) {
         return Err(invalid());
     }
     if row.revoked.is_some() {
@@ -226,7 +240,7 @@ pub fn authenticate(
             "the token's user is disabled",
         ));
     }
-    Ok((Principal::from_stored(&stored)?, row.id))
+    Ok((Principal::from_stored(&stored)?, row.id, row.hash))
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
@@ -294,20 +308,14 @@ pub async fn caller_of(
     let Some(session) = cookie(headers, SESSION_COOKIE).map(str::to_string) else {
         return Ok(Caller { principal: None });
     };
-    let digest = token_digest(&format!("session:{session}"));
-    let remembered = match state.remembered_token(&digest) {
-        Some(remembered) => remembered,
-        None => {
-            let state_for_check = state.clone();
-            let remembered = tokio::task::spawn_blocking(move || {
-                let mut store = state_for_check.store()?;
-                session_principal(store.as_mut(), &session)
-            })
-            .await??;
-            state.remember_token(digest, remembered.clone());
-            remembered
-        }
-    };
+    // Read from the store on every request (no argon2 is involved): a session
+    // ended, a user disabled or a role changed holds at once, on every server.
+    let state_for_check = state.clone();
+    let remembered = tokio::task::spawn_blocking(move || {
+        let mut store = state_for_check.store()?;
+        session_principal(store.as_mut(), &session)
+    })
+    .await??;
     let unsafe_method = !matches!(
         *method,
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
@@ -380,24 +388,14 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         })?
         .to_string();
     let digest = token_digest(&token);
-    if let Some(remembered) = state.remembered_token(&digest) {
-        return Ok(Caller {
-            principal: Some(remembered.principal),
-        });
-    }
+    let verified = state.verified_token(&digest);
     let state_for_check = state.clone();
-    let (principal, _) = tokio::task::spawn_blocking(move || {
+    let (principal, _, hash) = tokio::task::spawn_blocking(move || {
         let mut store = state_for_check.store()?;
-        authenticate(store.as_mut(), &token)
+        authenticate_known(store.as_mut(), &token, verified.as_deref())
     })
     .await??;
-    state.remember_token(
-        digest,
-        crate::state::Remembered {
-            principal: principal.clone(),
-            csrf: None,
-        },
-    );
+    state.remember_verified_token(digest, hash);
     Ok(Caller {
         principal: Some(principal),
     })

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod ledger;
+pub mod protect;
 pub mod reports;
 pub mod reports_wire;
 pub mod routes;
@@ -177,6 +178,13 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .layer(tower::timeout::TimeoutLayer::new(timeout)),
         )
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            protect::headers,
+        ))
+        // gzip or brotli, as the client accepts: the public map's incidents
+        // shrink twentyfold, which a field link on a satellite phone feels.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

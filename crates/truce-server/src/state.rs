@@ -115,9 +115,11 @@ pub struct AppState {
     as_of: Option<Day>,
     snapshots: RwLock<Arc<Snapshots>>,
     generation: AtomicU64,
-    /// Tokens that checked out, by sha256, with when: kept 30 seconds, so a token
-    /// revoked from the command line stops working within that time.
-    tokens: Mutex<HashMap<[u8; 32], (Remembered, std::time::Instant)>>,
+    /// Tokens whose secret checked out, by sha256, with the stored hash it was
+    /// checked against. Revocation, a disabled user and a changed role are read
+    /// from the store on every request, so they hold at once on every server
+    /// sharing the store.
+    verified_tokens: Mutex<HashMap<[u8; 32], String>>,
     /// The key monitors' pseudonyms in the ledger are made with.
     pseudonym_key: Vec<u8>,
     /// The key public incident ids are made with.
@@ -127,6 +129,8 @@ pub struct AppState {
     pub snapshot_wanted: tokio::sync::Notify,
     /// Per caller (token digest or address): the minute and the requests in it.
     pub rate: Mutex<HashMap<Vec<u8>, (u64, u32)>>,
+    /// The Content-Security-Policy every answer carries (`protect.rs`).
+    pub content_security_policy: String,
     /// The OpenAPI document, set when the routes are built.
     pub openapi_json: std::sync::OnceLock<String>,
 }
@@ -138,9 +142,6 @@ pub struct Remembered {
     pub principal: Principal,
     pub csrf: Option<String>,
 }
-
-/// How long a checked token is trusted without checking it again.
-const TOKEN_MEMORY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The time now, RFC 3339: the server's one clock.
 pub fn now() -> String {
@@ -180,7 +181,10 @@ impl AppState {
         };
         let mission = Arc::new(mission);
         let snapshots = compute(store.as_mut(), &mission.agreement, as_of, 1)?;
+        let content_security_policy =
+            crate::protect::content_security_policy(settings.tile_url.as_deref());
         let state = AppState {
+            content_security_policy,
             settings,
             store: Mutex::new(store),
             database,
@@ -188,7 +192,7 @@ impl AppState {
             as_of,
             snapshots: RwLock::new(Arc::new(snapshots)),
             generation: AtomicU64::new(1),
-            tokens: Mutex::new(HashMap::new()),
+            verified_tokens: Mutex::new(HashMap::new()),
             pseudonym_key,
             public_id_key,
             metrics: Metrics::default(),
@@ -270,24 +274,29 @@ impl AppState {
         self.dirty.load(Ordering::SeqCst)
     }
 
-    pub fn remembered_token(&self, digest: &[u8; 32]) -> Option<Remembered> {
-        let tokens = self.tokens.lock().ok()?;
-        let (remembered, when) = tokens.get(digest)?;
-        (when.elapsed() < TOKEN_MEMORY).then(|| remembered.clone())
+    /// The stored hash a token's secret was already checked against (the
+    /// argon2 work is done once per token, not per request); `None` when not
+    /// checked yet. Whether the token still holds is read from the store on
+    /// every request.
+    pub fn verified_token(&self, digest: &[u8; 32]) -> Option<String> {
+        self.verified_tokens.lock().ok()?.get(digest).cloned()
     }
 
-    pub fn remember_token(&self, digest: [u8; 32], principal: Remembered) {
-        if let Ok(mut tokens) = self.tokens.lock() {
-            if tokens.len() > 10_000 {
-                tokens.retain(|_, (_, when)| when.elapsed() < TOKEN_MEMORY);
+    pub fn remember_verified_token(&self, digest: [u8; 32], hash: String) {
+        if let Ok(mut tokens) = self.verified_tokens.lock() {
+            // Bounded: a flood of distinct valid tokens cannot grow it forever.
+            if tokens.len() >= 10_000 {
+                tokens.clear();
             }
-            tokens.insert(digest, (principal, std::time::Instant::now()));
+            tokens.insert(digest, hash);
         }
     }
 
-    /// Forgets every remembered token (after a revocation or a disabled user).
+    /// Forgets every checked token (after a revocation or a disabled user).
+    /// Not needed for safety (every request reads the store), kept so a
+    /// revoked token's entry does not linger.
     pub fn forget_tokens(&self) {
-        if let Ok(mut tokens) = self.tokens.lock() {
+        if let Ok(mut tokens) = self.verified_tokens.lock() {
             tokens.clear();
         }
     }

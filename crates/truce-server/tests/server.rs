@@ -110,6 +110,7 @@ on_both_backends!(
     concurrent_monitors_store_every_report_exactly_once,
     a_bad_report_names_its_field,
     as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended,
+    a_revoked_token_stops_at_once_on_every_server_of_the_store,
 );
 
 struct Fixture {
@@ -2158,5 +2159,173 @@ async fn every_filter_gives_what_a_count_of_the_whole_list_gives() {
             "{route}?{name}={value}: {}",
             answer.text
         );
+    }
+}
+
+/// Every answer carries the protective headers; what an authenticated caller
+/// reads is never cached; answers are compressed for a client that accepts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_carry_protective_headers_and_are_compressed() {
+    let f = fixture("headers", Backend::Sqlite);
+    let send = |uri: &str, headers: Vec<(&'static str, String)>| {
+        let mut request = Request::builder().uri(uri);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        f.app
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("request"))
+    };
+    let bearer = format!("Bearer {}", f.tokens["analyst"]);
+    for (uri, signed_in) in [
+        ("/", false),
+        ("/api/v1/steps", false),
+        ("/api/v1/steps", true),
+        ("/api/v1/nope", true),
+    ] {
+        let headers = if signed_in {
+            vec![("authorization", bearer.clone())]
+        } else {
+            Vec::new()
+        };
+        let response = send(uri, headers).await.expect("response");
+        let h = response.headers();
+        let get = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let policy = get("content-security-policy");
+        assert!(
+            policy.contains("script-src 'self';")
+                && policy.contains("frame-ancestors 'none'")
+                && !policy.contains("script-src 'self' 'unsafe-inline'"),
+            "{uri}: {policy}"
+        );
+        assert_eq!(get("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(get("x-frame-options"), "DENY", "{uri}");
+        assert_eq!(get("referrer-policy"), "no-referrer", "{uri}");
+        assert_eq!(get("cache-control") == "no-store", signed_in, "{uri}");
+    }
+
+    // The public map's incidents, as a field link would fetch them.
+    let plain = send("/api/v1/map/incidents", Vec::new())
+        .await
+        .expect("response");
+    let plain = plain.into_body().collect().await.expect("body").to_bytes();
+    let zipped = send(
+        "/api/v1/map/incidents",
+        vec![("accept-encoding", "gzip".to_string())],
+    )
+    .await
+    .expect("response");
+    assert_eq!(
+        zipped
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let zipped = zipped.into_body().collect().await.expect("body").to_bytes();
+    assert!(
+        zipped.len() * 5 < plain.len(),
+        "{} bytes gzipped of {}",
+        zipped.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&zipped[..]),
+        &mut unzipped,
+    )
+    .expect("gzip");
+    assert_eq!(unzipped, plain.to_vec());
+}
+
+/// One GET on `app` with `token`: its status and body.
+async fn get_on(app: &Router, uri: &str, token: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Two servers on one store (one SQLite file, or one PostgreSQL database): a
+/// token revoked through the API of one, or in the store as `truce tokens
+/// revoke` does, is refused on the very next request by both.
+async fn a_revoked_token_stops_at_once_on_every_server_of_the_store(backend: Backend) {
+    let f = fixture("revoke-everywhere", backend);
+    let second = blocking(|| {
+        let mission =
+            load_agreement(&f._dir.0.join("syria-2016/agreement.toml")).expect("agreement");
+        let settings = Settings {
+            database: f.database.clone(),
+            ..Settings::default()
+        };
+        app(AppState::open(settings, mission).expect("second server"))
+    });
+    let servers = [&f.app, &second];
+    // Both servers have checked both tokens (and would remember them).
+    for server in servers {
+        for who in ["analyst", "observer"] {
+            let (status, text) = get_on(server, "/api/v1/steps", &f.tokens[who]).await;
+            assert_eq!(status, StatusCode::OK, "{who}: {text}");
+        }
+    }
+    let token_id = |name: &str| {
+        blocking(|| {
+            let mut store = truce_store::open_storage(&f.database).expect("store");
+            let principal = store.principal_by_name(name).expect("read").expect("user");
+            store
+                .tokens()
+                .expect("tokens")
+                .into_iter()
+                .find(|t| t.principal == principal.id)
+                .expect("a token")
+                .id
+        })
+    };
+    // Through the API of the first server.
+    let analyst = token_id("analyst");
+    let revoked = f
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{analyst}"),
+            "admin",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    for server in servers {
+        let (status, text) = get_on(server, "/api/v1/steps", &f.tokens["analyst"]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+        assert!(text.contains("revoked"), "{text}");
+    }
+    // In the store, as the command line does, with neither server told.
+    let observer = token_id("observer");
+    blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        assert!(store.revoke_token(observer, AT).expect("revoke"));
+    });
+    for server in servers {
+        let (status, text) = get_on(server, "/api/v1/steps", &f.tokens["observer"]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    }
+    // A token in force still works on both.
+    for server in servers {
+        let (status, _) = get_on(server, "/api/v1/steps", &f.tokens["monitor"]).await;
+        assert_eq!(status, StatusCode::OK);
     }
 }
