@@ -5,6 +5,7 @@
 // it fails unless the map drew at least that many incidents and kept drawing
 // frames while it moved (how fast is measured and reported, never asserted).
 import { chromium } from "playwright-core";
+import { waitUntil } from "./wait.mjs";
 
 const [url, token, seconds = "6", minIncidents] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -20,7 +21,7 @@ const started = Date.now();
 await page.goto(url);
 await page.fill("#token", token);
 await page.click("#token-form button[type=submit]");
-await page.waitForFunction(() => document.body.dataset.mapReady !== undefined, null, { timeout: 600000 });
+await waitUntil(page, () => document.body.dataset.mapReady !== undefined, null, { timeout: 600000 });
 const loaded = Date.now() - started;
 const incidents = Number(await page.evaluate(() => document.body.dataset.mapReady));
 const frames = await page.evaluate(async (duration) => {

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { waitUntil } from "./wait.mjs";
 
 const [url, liaisonToken, analystToken, monitorToken] = process.argv.slice(2);
 if (!url || !liaisonToken || !analystToken || !monitorToken) {
@@ -64,7 +65,7 @@ async function session(token, name) {
   await page.fill("#token", token);
   await page.click("#token-form button[type=submit]");
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
-  await page.waitForFunction(() => document.body.dataset.mapReady !== undefined, null, { timeout: 30000 });
+  await waitUntil(page, () => document.body.dataset.mapReady !== undefined, null, { timeout: 30000 });
   const interactive = Date.now() - started;
   console.log(`     ${name}: interactive in ${interactive} ms (token typed in)`);
   return { context, page, errors, offsite, interactive };
@@ -245,7 +246,7 @@ async function session(token, name) {
   await page.fill("#name", "opposition-liaison");
   await page.fill("#password", "not the passphrase");
   await page.click("#password-form button[type=submit]");
-  await page.waitForFunction(() => document.getElementById("login-error").textContent.length > 0);
+  await waitUntil(page, () => document.getElementById("login-error").textContent.length > 0);
   check(true, "a wrong password is refused on the page");
   await page.fill("#password", "opposition liaison passphrase");
   await page.click("#password-form button[type=submit]");
@@ -298,7 +299,7 @@ async function session(token, name) {
     await page.fill("#text", text);
     await page.click("#report-form button[type=submit]");
   }
-  await page.waitForFunction(() => document.body.dataset.queued === "2");
+  await waitUntil(page, () => document.body.dataset.queued === "2");
   check(refusedOnTheWay > 0, `the form tried the unreachable server (${refusedOnTheWay} requests refused on the way)`);
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
@@ -307,7 +308,7 @@ async function session(token, name) {
   await page.screenshot({ path: path.join(shots, "report-queued.png") });
   // The server can be reached again.
   await context.unroute("**/api/**");
-  await page.waitForFunction(() => document.body.dataset.sent === "2", null, { timeout: 20000 });
+  await waitUntil(page, () => document.body.dataset.sent === "2", null, { timeout: 20000 });
   const stored = await page.evaluate(async (token) => {
     const response = await fetch("/api/v1/reports?limit=1000", { headers: { authorization: `Bearer ${token}` } });
     return (await response.json()).items.map((i) => i.report.summary);
@@ -328,8 +329,7 @@ async function session(token, name) {
 // (what a stored cross-site script would be) does not run.
 {
   const { context, page } = await watchedPage();
-  await page.goto(url);
-  await page.waitForSelector("body[data-ready=true]");
+  await page.goto(url, { waitUntil: "load" });
   const refused = await page.addScriptTag({ content: "window.injected = true;" }).then(() => false, () => true);
   const ran = await page.evaluate(() => window.injected === true);
   check(refused && !ran, "the page's Content-Security-Policy refuses an inline script injected into it");
