@@ -1099,9 +1099,11 @@ struct BundleFiles {
 
 impl truce_model::agreement::Files for BundleFiles {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        // A file outside the agreement's folder is recorded by its name alone.
         let full = self
             .by_path
             .get(path)
+            .or_else(|| self.by_path.get(&truce_mission::recorded_file_name(path)))
             .ok_or_else(|| format!("the bundle has no file `{path}` for this agreement version"))?;
         std::fs::read(full).map_err(|e| format!("{e} ({})", full.display()))
     }

@@ -61,7 +61,7 @@ pub fn serve(flags: ServeFlags) -> Result<u8> {
     let agreement_path = settings.agreement.clone().context(
         "no agreement: give --agreement FILE (or `agreement` in the settings file, or TRUCE_AGREEMENT)",
     )?;
-    let mission = truce_server::load_agreement(&agreement_path)?;
+    let mission = truce_server::load_agreement(&agreement_path, settings.agreement_files_anywhere)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -110,7 +110,8 @@ pub fn users_add(
     let role = Role::parse(role).with_context(|| {
         format!("--role is `{role}`: expected mission-admin, analyst, monitor, party-liaison or observer")
     })?;
-    let mission = truce_server::load_agreement(agreement_path)?;
+    // The admin's own command on their machine: the agreement may read any file.
+    let mission = truce_server::load_agreement(agreement_path, true)?;
     let password = if password_stdin {
         let mut text = String::new();
         std::io::stdin()

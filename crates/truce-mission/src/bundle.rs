@@ -145,25 +145,22 @@ pub fn export_bundle(
                     }
                     continue;
                 }
-                let name = record["name"].as_str().unwrap_or("");
+                // Found by its hash: the record names the file without its folder.
                 let sha = record["canonical_sha256"].as_str().unwrap_or("");
-                let text = store
-                    .agreement_versions(name)?
-                    .into_iter()
-                    .find(|(s, _, _)| s == sha)
-                    .map(|(_, text, _)| text)
-                    .ok_or_else(|| {
-                        bundle_error(format!(
-                            "the store has no text of agreement version {sha} (ledger entry {})",
-                            entry.index
-                        ))
-                    })?;
+                let text = store.agreement_text(sha)?.ok_or_else(|| {
+                    bundle_error(format!(
+                        "the store has no text of agreement version {sha} (ledger entry {})",
+                        entry.index
+                    ))
+                })?;
                 sink.file(&format!("files/{sha}"), text.as_bytes())?;
                 named += 1;
+                let originals = original_paths(&text, base);
                 for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
                     let path = file["path"].as_str().unwrap_or("");
                     let sha = file["sha256"].as_str().unwrap_or("");
-                    let bytes = std::fs::read(base.join(path)).map_err(|source| {
+                    let original = originals.get(path).map_or(path, String::as_str);
+                    let bytes = std::fs::read(base.join(original)).map_err(|source| {
                         MissionError::ReadFile {
                             name: format!("{path} (named by ledger entry {})", entry.index),
                             source,
@@ -279,4 +276,26 @@ pub fn export_bundle(
         withheld_entries,
         withheld_files: withheld_file_count,
     })
+}
+
+/// The paths an agreement text names its files by, keyed by how the ledger
+/// records them ([`crate::recorded_file_name`]): a file outside the agreement's
+/// folder is recorded by its name alone, and read from where the text says.
+fn original_paths(text: &str, base: &Path) -> std::collections::BTreeMap<String, String> {
+    struct Beside<'a>(&'a Path);
+    impl truce_model::agreement::Files for Beside<'_> {
+        fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+            std::fs::read(self.0.join(path)).map_err(|e| e.to_string())
+        }
+    }
+    truce_model::agreement::load("agreement.toml", text, &Beside(base))
+        .agreement
+        .map(|agreement| {
+            agreement
+                .referenced_files
+                .iter()
+                .map(|path| (crate::recorded_file_name(path), path.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -84,12 +84,32 @@ pub fn referenced_files(
                     name: name.clone(),
                     source,
                 })?;
-            Ok(json!({"path": name, "sha256": sha256_hex(&bytes)}))
+            Ok(json!({"path": recorded_file_name(name), "sha256": sha256_hex(&bytes)}))
         })
         .collect()
 }
 
-/// The record of a new agreement version.
+/// How the ledger names a file the agreement reads: as the agreement writes it
+/// when it lies in the agreement's folder (`data/boundaries.geojson`), else by
+/// its file name alone, so no record (and the public reads them) carries a
+/// folder of the machine it was checked on.
+pub fn recorded_file_name(path: &str) -> String {
+    use std::path::Component;
+    let inside = Path::new(path)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if inside {
+        return path.to_string();
+    }
+    Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file")
+        .to_string()
+}
+
+/// The record of a new agreement version. Its `name` is the agreement file's
+/// name without its folder.
 pub fn agreement_version_record(
     agreement: &Agreement,
     agreement_path: &Path,
@@ -102,7 +122,7 @@ pub fn agreement_version_record(
         "type": "agreement-version",
         "at": at,
         "agreement": agreement.id,
-        "name": name,
+        "name": Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name),
         "file_sha256": sha256_hex(raw_text.as_bytes()),
         "canonical_sha256": canonical_sha256,
         "files": referenced_files(agreement, agreement_path)?,

@@ -279,13 +279,14 @@ async fn rate_limit(State(state): State<Arc<AppState>>, request: Request, next: 
     next.run(request).await
 }
 
-/// Loads the agreement named in settings, as `truce check` does.
-pub fn load_agreement(path: &Path) -> Result<MissionAgreement, ServerError> {
+/// Loads the agreement named in settings, as `truce check` does; the files it
+/// names must be in its folder unless `anywhere`.
+pub fn load_agreement(path: &Path, anywhere: bool) -> Result<MissionAgreement, ServerError> {
     let name = path.display().to_string();
     let source = std::fs::read_to_string(path)
         .map_err(|e| ServerError::Settings(format!("cannot read the agreement `{name}`: {e}")))?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let files = FilesBeside { base };
+    let files = FilesBeside { base, anywhere };
     let loaded = truce_model::agreement::load(&name, &source, &files);
     let Some(agreement) = loaded.agreement else {
         let errors: Vec<String> = loaded
@@ -310,15 +311,36 @@ pub fn load_agreement(path: &Path) -> Result<MissionAgreement, ServerError> {
     })
 }
 
-/// The files an agreement names, read beside it.
+/// The files an agreement names, read beside it. Unless the mission's admin
+/// allows more (`agreement_files_anywhere`), only files inside the agreement's
+/// folder: an uploaded agreement must not make the server read, hash and
+/// record `/etc/shadow` or another mission's files.
 pub(crate) struct FilesBeside {
     pub(crate) base: std::path::PathBuf,
+    pub(crate) anywhere: bool,
+}
+
+/// Whether `path` (as an agreement writes it) stays inside the agreement's folder:
+/// relative, with no `..`.
+pub fn inside_the_folder(path: &str) -> bool {
+    use std::path::Component;
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 impl truce_model::agreement::Files for FilesBeside {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        if !self.anywhere && !inside_the_folder(path) {
+            return Err(format!(
+                "`{path}` is outside the agreement's folder: the server reads only files in it \
+                 (a mission admin may allow more with `agreement_files_anywhere = true`)"
+            ));
+        }
         let full = self.base.join(path);
-        std::fs::read(&full).map_err(|e| format!("{e} ({})", full.display()))
+        // The server's own folders are not named back to the caller.
+        std::fs::read(&full).map_err(|e| format!("{e} (`{path}` beside the agreement)"))
     }
 }
 

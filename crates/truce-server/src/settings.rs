@@ -87,6 +87,9 @@ pub struct Settings {
     pub database: String,
     /// The agreement the mission verifies (a file; the files it names are read beside it).
     pub agreement: Option<PathBuf>,
+    /// Let the agreement name files outside its own folder (absolute paths, `..`);
+    /// off by default, so an uploaded agreement cannot make the server read others.
+    pub agreement_files_anywhere: bool,
     /// The day checks are made as of (YYYY-MM-DD); by default the last day of the evidence.
     pub as_of: Option<String>,
     pub log_format: LogFormat,
@@ -116,6 +119,7 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database: "truce.db".to_string(),
             agreement: None,
+            agreement_files_anywhere: false,
             as_of: None,
             log_format: LogFormat::Text,
             max_body_bytes: 16 << 20,

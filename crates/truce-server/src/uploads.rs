@@ -72,7 +72,10 @@ pub async fn upload_agreement(
             let loaded = truce_model::agreement::load(
                 &current.name,
                 &text,
-                &crate::FilesBeside { base },
+                &crate::FilesBeside {
+                    base,
+                    anywhere: state.settings.agreement_files_anywhere,
+                },
             );
             let diagnostics: Vec<DiagnosticWire> = loaded.diagnostics.iter().map(diagnostic_wire).collect();
             let Some(agreement) = loaded.agreement else {

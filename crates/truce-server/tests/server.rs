@@ -214,7 +214,7 @@ fn fixture_now(name: &str, backend: Backend) -> Fixture {
     // The agreement and the files it reads, copied: an upload rewrites the agreement file.
     let example = dir.0.join("syria-2016");
     copy_folder(&repo().join("examples/syria-2016"), &example);
-    let mission = load_agreement(&example.join("agreement.toml")).expect("agreement");
+    let mission = load_agreement(&example.join("agreement.toml"), false).expect("agreement");
     let settings = Settings {
         database: database.clone(),
         ..Settings::default()
@@ -2268,7 +2268,7 @@ async fn a_revoked_token_stops_at_once_on_every_server_of_the_store(backend: Bac
     let f = fixture("revoke-everywhere", backend);
     let second = blocking(|| {
         let mission =
-            load_agreement(&f._dir.0.join("syria-2016/agreement.toml")).expect("agreement");
+            load_agreement(&f._dir.0.join("syria-2016/agreement.toml"), false).expect("agreement");
         let settings = Settings {
             database: f.database.clone(),
             ..Settings::default()
@@ -2327,5 +2327,62 @@ async fn a_revoked_token_stops_at_once_on_every_server_of_the_store(backend: Bac
     for server in servers {
         let (status, _) = get_on(server, "/api/v1/steps", &f.tokens["monitor"]).await;
         assert_eq!(status, StatusCode::OK);
+    }
+}
+
+/// No ledger record the public reads names a folder of the server, and an
+/// uploaded agreement may only read files in its own folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_reads_no_server_path_and_agreements_stay_in_their_folder() {
+    let f = fixture("paths", Backend::Sqlite);
+    let folder = f._dir.0.display().to_string();
+    let entries = f
+        .get("/api/v1/ledger/entries?limit=1000", "anonymous")
+        .await;
+    assert_eq!(entries.status, StatusCode::OK, "{}", entries.text);
+    assert!(
+        entries.text.contains("agreement-version"),
+        "{}",
+        entries.text
+    );
+    assert!(
+        !entries.text.contains(&folder) && !entries.text.contains("/tmp"),
+        "the public ledger names a server folder: {}",
+        entries.text
+    );
+    let version = entries.json()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["type"] == "agreement-version")
+        .cloned()
+        .expect("an agreement version");
+    assert_eq!(version["record"]["name"], "agreement.toml", "{version}");
+
+    // An agreement that reads a file outside its folder is refused, naming the setting.
+    let admin = format!("Bearer {}", f.tokens["admin"]);
+    let text = String::from_utf8(agreement_text()).expect("UTF-8");
+    for outside in ["/etc/hostname", "../../mission.db", "data/../../x.csv"] {
+        let changed = text.replace("data/syria_hospitals_attacked_2016.csv", outside);
+        assert_ne!(changed, text);
+        let (answer, _) = f
+            .raw_bytes(
+                Method::POST,
+                "/api/v1/agreement",
+                &[("authorization", &admin)],
+                changed.into_bytes(),
+            )
+            .await;
+        assert!(
+            answer.status.is_client_error(),
+            "{outside}: {}",
+            answer.text
+        );
+        assert!(
+            answer.text.contains("outside the agreement's folder")
+                && answer.text.contains("agreement_files_anywhere"),
+            "{outside}: {}",
+            answer.text
+        );
     }
 }

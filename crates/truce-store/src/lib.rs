@@ -888,6 +888,19 @@ impl Store {
         .map_err(|e| self.sql(action, e))
     }
 
+    /// The text of the agreement version whose canonical text has this sha256
+    /// (under whatever name it was recorded).
+    pub fn agreement_text(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT text FROM agreements WHERE sha256 = ?1 ORDER BY id LIMIT 1",
+                params![sha256],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql("read an agreement version", e))
+    }
+
     /// What the store holds, in numbers.
     pub fn totals(&self) -> Result<Totals, StoreError> {
         let action = "count what the store holds";

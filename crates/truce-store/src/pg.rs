@@ -393,6 +393,17 @@ impl Storage for PgStore {
             .collect())
     }
 
+    fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT text FROM agreements WHERE sha256 = $1 ORDER BY id LIMIT 1",
+                &[&sha256],
+            )
+            .map_err(self.err("read an agreement version"))?;
+        Ok(rows.first().map(|r| r.get(0)))
+    }
+
     fn import_all(
         &mut self,
         file: &FileMeta,

@@ -35,6 +35,9 @@ pub trait Storage: Send {
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError>;
 
+    /// The text of the agreement version whose canonical text has this sha256.
+    fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError>;
+
     /// Imports one whole file's reports, quarantined rows and rows skipped as out
     /// of scope as one run (stored, duplicates and revisions as `docs/store.md`
     /// says) and finishes it.
@@ -167,6 +170,10 @@ impl Storage for Store {
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         Store::agreement_versions(self, name)
+    }
+
+    fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
+        Store::agreement_text(self, sha256)
     }
 
     fn import_all(
