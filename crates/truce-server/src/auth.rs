@@ -389,12 +389,36 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         .to_string();
     let digest = token_digest(&token);
     let verified = state.verified_token(&digest);
+    // A token whose secret has been given wrong again and again is refused
+    // cheaply, before any argon2 work (`limits.rs`).
+    let lookup = token_parts(&token).map(|(lookup, _)| lookup.to_string());
+    if verified.is_none()
+        && let Some(lookup) = &lookup
+    {
+        state.limits.token(lookup).map_err(|retry| {
+            ApiError::rate_limited("too many wrong secrets for this token; retry later", retry)
+        })?;
+    }
     let state_for_check = state.clone();
-    let (principal, _, hash) = tokio::task::spawn_blocking(move || {
+    let checked = tokio::task::spawn_blocking(move || {
         let mut store = state_for_check.store()?;
         authenticate_known(store.as_mut(), &token, verified.as_deref())
     })
-    .await??;
+    .await?;
+    let (principal, _, hash) = match checked {
+        Ok(found) => found,
+        Err(error) => {
+            if error.code == "invalid-token"
+                && let Some(lookup) = &lookup
+            {
+                state.limits.token_failed(lookup);
+            }
+            return Err(error);
+        }
+    };
+    if let Some(lookup) = &lookup {
+        state.limits.token_succeeded(lookup);
+    }
     state.remember_verified_token(digest, hash);
     Ok(Caller {
         principal: Some(principal),

@@ -107,7 +107,7 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     (
         "rate-limited",
         429,
-        "too many requests with this token in the last minute; retry after the `retry-after` seconds",
+        "too many requests from this address, too many logins, or an account or token backing off after wrong tries; retry after the `retry-after` seconds",
     ),
     (
         "internal",
@@ -158,6 +158,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub diagnostics: Vec<DiagnosticWire>,
+    /// For `rate-limited`: when to try again, in seconds.
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -166,6 +168,15 @@ impl ApiError {
             code,
             message: message.into(),
             diagnostics: Vec::new(),
+            retry_after_seconds: None,
+        }
+    }
+
+    /// `429 rate-limited`, to be tried again after `retry`.
+    pub fn rate_limited(message: impl Into<String>, retry: crate::limits::RetryAfter) -> ApiError {
+        ApiError {
+            retry_after_seconds: Some(retry.seconds()),
+            ..ApiError::new("rate-limited", message)
         }
     }
 
@@ -232,9 +243,10 @@ impl IntoResponse for ApiError {
         )
             .into_response();
         if self.code == "rate-limited" {
+            let seconds = self.retry_after_seconds.unwrap_or(60);
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("60"),
+                axum::http::HeaderValue::from(seconds),
             );
         }
         response

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod ledger;
+pub mod limits;
 pub mod protect;
 pub mod reports;
 pub mod reports_wire;
@@ -29,8 +30,8 @@ pub use state::{AppState, MissionAgreement};
 use crate::error::ApiError;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -235,46 +236,17 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
     error
 }
 
-/// At most `rate_limit_per_minute` requests per token (or per address without
-/// one) in each minute; beyond that 429 until the minute turns.
+/// At most `rate_limit_per_minute` requests per client address (`limits.rs`);
+/// beyond that `429` with the seconds to wait.
 async fn rate_limit(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    use sha2::Digest;
-    let key: Vec<u8> = match request.headers().get(header::AUTHORIZATION) {
-        Some(value) => sha2::Sha256::digest(value.as_bytes()).to_vec(),
-        None => request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string().into_bytes())
-            .unwrap_or_default(),
-    };
-    let minute = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 60);
-    let limit = state.settings.rate_limit_per_minute;
-    let allowed = match state.rate.lock() {
-        Ok(mut rate) => {
-            if rate.len() > 100_000 {
-                rate.retain(|_, (m, _)| *m == minute);
-            }
-            let entry = rate.entry(key).or_insert((minute, 0));
-            if entry.0 != minute {
-                *entry = (minute, 0);
-            }
-            entry.1 += 1;
-            entry.1 <= limit
-        }
-        Err(_) => true,
-    };
-    if !allowed {
-        let mut response = ApiError::new(
-            "rate-limited",
-            format!("more than {limit} requests in this minute; retry after it"),
+    let address = limits::ClientAddress::of(request.extensions());
+    if let Err(retry) = state.limits.request(address.0) {
+        let limit = state.settings.rate_limit_per_minute;
+        return ApiError::rate_limited(
+            format!("more than {limit} requests a minute from this address; retry later"),
+            retry,
         )
         .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        return response;
     }
     next.run(request).await
 }

@@ -62,9 +62,21 @@ fn session_cookie(state: &AppState, value: &str, max_age_seconds: u64) -> ApiRes
         (status = 422, body = ErrorBody)))]
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    address: crate::limits::ClientAddress,
     Json(login): Json<Login>,
 ) -> ApiResult<Response> {
     let hours = state.settings.session_hours.max(1);
+    // Refused before any password is looked at: an address or an account past
+    // its allowance, or an account backing off after wrong passwords.
+    state
+        .limits
+        .login(address.0, &login.name)
+        .map_err(|retry| {
+            ApiError::rate_limited(
+                "too many logins from this address or for this name; retry later",
+                retry,
+            )
+        })?;
     let opened = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<(LoggedIn, String)> {
@@ -78,8 +90,10 @@ pub async fn login(
             let Some(stored) =
                 stored.filter(|p| right && p.password_hash.is_some() && p.disabled.is_none())
             else {
+                state.limits.login_failed(&login.name);
                 return Err(refused());
             };
+            state.limits.login_succeeded(&login.name);
             let principal = crate::auth::Principal::from_stored(&stored)?;
             let (id, csrf) = new_session_secrets()?;
             let created = now();

@@ -99,8 +99,10 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// The longest a request may take, in seconds.
     pub request_timeout_seconds: u64,
-    /// Requests per minute allowed per token (and per address for callers without one).
+    /// Requests per minute allowed per client address.
     pub rate_limit_per_minute: u32,
+    /// Logins per minute allowed per client address, and per account name.
+    pub login_attempts_per_minute: u32,
     /// Mark the session cookie `Secure` (sent over HTTPS only): on whenever the
     /// server is reached through TLS (a reverse proxy), which it should be beyond loopback.
     pub secure_cookies: bool,
@@ -126,6 +128,7 @@ impl Default for Settings {
             max_upload_bytes: 512 << 20,
             request_timeout_seconds: 30,
             rate_limit_per_minute: 6000,
+            login_attempts_per_minute: 10,
             secure_cookies: false,
             session_hours: 12,
             tile_url: None,

@@ -127,8 +127,8 @@ pub struct AppState {
     pub metrics: Metrics,
     dirty: AtomicBool,
     pub snapshot_wanted: tokio::sync::Notify,
-    /// Per caller (token digest or address): the minute and the requests in it.
-    pub rate: Mutex<HashMap<Vec<u8>, (u64, u32)>>,
+    /// What any one client may ask, and how fast a secret may be tried.
+    pub limits: crate::limits::Limits,
     /// The Content-Security-Policy every answer carries (`protect.rs`).
     pub content_security_policy: String,
     /// The OpenAPI document, set when the routes are built.
@@ -181,6 +181,10 @@ impl AppState {
         };
         let mission = Arc::new(mission);
         let snapshots = compute(store.as_mut(), &mission.agreement, as_of, 1)?;
+        let settings_limits = (
+            settings.rate_limit_per_minute,
+            settings.login_attempts_per_minute,
+        );
         let content_security_policy =
             crate::protect::content_security_policy(settings.tile_url.as_deref());
         let state = AppState {
@@ -198,7 +202,7 @@ impl AppState {
             metrics: Metrics::default(),
             dirty: AtomicBool::new(false),
             snapshot_wanted: tokio::sync::Notify::new(),
-            rate: Mutex::new(HashMap::new()),
+            limits: crate::limits::Limits::new(settings_limits.0, settings_limits.1),
             openapi_json: std::sync::OnceLock::new(),
         };
         state.metrics.snapshots_made.fetch_add(1, Ordering::Relaxed);

@@ -567,7 +567,11 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                 }
                 ("POST", "/api/v1/login") => (
                     path.to_string(),
-                    Some(json!({"name": "admin", "password": "not the password"})),
+                    // A name per try: a fourth wrong password for one name would
+                    // be refused as backing off (429), not checked (401).
+                    Some(
+                        json!({"name": format!("admin-{counter}"), "password": "not the password"}),
+                    ),
                     None,
                 ),
                 ("POST", "/api/v1/users") => (
@@ -804,12 +808,23 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         format!("incident-{hex}")
     };
-    let public_text: String = answers.iter().map(|(_, a)| a.text.as_str()).collect();
-    let public_ids = public_text.matches("incident-").count();
-    assert!(public_ids > 100, "only {public_ids} public ids seen");
+    // Every public id seen, gathered once (the answers are tens of megabytes).
+    let public_ids: std::collections::HashSet<&str> = answers
+        .iter()
+        .flat_map(|(_, a)| {
+            a.text
+                .match_indices("incident-")
+                .filter_map(|(at, _)| a.text.get(at..at + "incident-".len() + 16))
+        })
+        .collect();
+    assert!(
+        public_ids.len() > 100,
+        "only {} public ids seen",
+        public_ids.len()
+    );
     let reversed = detail_ids
         .iter()
-        .filter(|id| public_text.contains(&unkeyed(id)))
+        .filter(|id| public_ids.contains(unkeyed(id).as_str()))
         .count();
     assert_eq!(
         reversed, 0,
@@ -2385,4 +2400,148 @@ async fn the_public_reads_no_server_path_and_agreements_stay_in_their_folder() {
             answer.text
         );
     }
+}
+
+/// One request from `address`, as the server sees it behind a real socket.
+async fn from_address(
+    app: &Router,
+    address: [u8; 4],
+    method: Method,
+    uri: &str,
+    headers: &[(&str, String)],
+    body: Option<Value>,
+) -> (StatusCode, Option<String>, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, value.as_str());
+    }
+    let mut request = match body {
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .expect("request");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            address, 40000,
+        ))));
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, retry, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The abuse once seen: thirty wrong logins, each with a fresh `Bearer junk`
+/// header, all reached the password check and the right password then logged
+/// in. Now an account backs off after three wrong passwords (whatever header
+/// comes with them), an address and a name have an allowance of logins, and a
+/// token's secret guessed wrong is refused before any argon2 work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_and_token_guessing_are_answered_429() {
+    let f = fixture("abuse", Backend::Sqlite);
+    let password = "correct horse battery staple";
+    blocking(|| {
+        let hash = truce_server::auth::hash_secret(password).expect("hash");
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        for name in ["field-monitor", "second-monitor"] {
+            store
+                .add_principal(name, "monitor", None, Some(&hash), AT)
+                .expect("add")
+                .expect("new");
+        }
+    });
+    let mut statuses = Vec::new();
+    for n in 0..30 {
+        let junk = vec![("authorization", format!("Bearer junk-{n}"))];
+        let (status, retry, text) = from_address(
+            &f.app,
+            [10, 0, 0, 1 + (n % 200) as u8],
+            Method::POST,
+            "/api/v1/login",
+            &junk,
+            Some(json!({"name": "field-monitor", "password": format!("guess {n}")})),
+        )
+        .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(retry.is_some(), "{text}");
+        }
+        statuses.push(status.as_u16());
+    }
+    assert_eq!(&statuses[..3], &[401, 401, 401], "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+    // The right password does not get through while the account backs off.
+    let (status, _, text) = from_address(
+        &f.app,
+        [10, 0, 1, 1],
+        Method::POST,
+        "/api/v1/login",
+        &[],
+        Some(json!({"name": "field-monitor", "password": password})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
+    // Another account is not held up by it.
+    let (status, _, text) = from_address(
+        &f.app,
+        [10, 0, 1, 2],
+        Method::POST,
+        "/api/v1/login",
+        &[],
+        Some(json!({"name": "second-monitor", "password": password})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+
+    // One address trying many names gets ten a minute.
+    let mut from_one = Vec::new();
+    for n in 0..12 {
+        let (status, _, _) = from_address(
+            &f.app,
+            [10, 9, 9, 9],
+            Method::POST,
+            "/api/v1/login",
+            &[],
+            Some(json!({"name": format!("someone-{n}"), "password": "x"})),
+        )
+        .await;
+        from_one.push(status.as_u16());
+    }
+    assert_eq!(
+        from_one.iter().filter(|s| **s == 401).count(),
+        10,
+        "{from_one:?}"
+    );
+    assert_eq!(&from_one[10..], &[429, 429], "{from_one:?}");
+
+    // A known token with guessed secrets: three argon2 checks, then 429.
+    let real = &f.tokens["analyst"];
+    let (prefix, _) = real.rsplit_once('_').expect("truce_<lookup>_<secret>");
+    let mut guesses = Vec::new();
+    for n in 0..10 {
+        let header = vec![("authorization", format!("Bearer {prefix}_guess{n:040}"))];
+        let (status, _, _) = from_address(
+            &f.app,
+            [10, 7, 7, 7],
+            Method::GET,
+            "/api/v1/steps",
+            &header,
+            None,
+        )
+        .await;
+        guesses.push(status.as_u16());
+    }
+    assert_eq!(&guesses[..3], &[401, 401, 401], "{guesses:?}");
+    assert!(guesses[3..].iter().all(|s| *s == 429), "{guesses:?}");
 }
