@@ -203,27 +203,22 @@ pub fn token_digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Checks a token against the store: the principal it stands for.
+/// The principal a token names, its id and its stored hash. The argon2 check
+/// of the secret is skipped when it was already made against the same stored
+/// hash (`verified`), and is made without holding the store: a flood of wrong
+/// secrets must not stall every other request. The token's revocation and its
+/// user's state and role are read from the store every time.
 pub fn authenticate(
-    store: &mut dyn truce_store::Storage,
-    token: &str,
-) -> ApiResult<(Principal, i64)> {
-    authenticate_known(store, token, None).map(|(principal, id, _)| (principal, id))
-}
-
-/// [`authenticate`], skipping the argon2 check when the token's secret was
-/// already checked against the stored hash `verified` (which must still be the
-/// token's). Returns the principal, the token's id and its stored hash. The
-/// token's revocation and its user's state and role are read from the store
-/// every time.
-pub fn authenticate_known(
-    store: &mut dyn truce_store::Storage,
+    state: &AppState,
     token: &str,
     verified: Option<&str>,
 ) -> ApiResult<(Principal, i64, String)> {
     let invalid = || ApiError::new("invalid-token", "the token is not one this server issued");
     let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
-    let row = store.token_by_lookup(lookup)?.ok_or_else(invalid)?;
+    let row = state
+        .store()?
+        .token_by_lookup(lookup)?
+        .ok_or_else(invalid)?;
     let checked = verified.is_some_and(|hash| hash == row.hash);
     if !checked && !verify_secret(secret, &row.hash) {
         return Err(invalid());
@@ -231,7 +226,8 @@ pub fn authenticate_known(
     if row.revoked.is_some() {
         return Err(ApiError::new("revoked-token", "the token was revoked"));
     }
-    let stored = store
+    let stored = state
+        .store()?
         .principal(row.principal)?
         .ok_or_else(|| ApiError::internal(format!("token {} has no user", row.id)))?;
     if stored.disabled.is_some() {
@@ -400,9 +396,9 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         })?;
     }
     let state_for_check = state.clone();
+    let first_time = verified.is_none();
     let checked = tokio::task::spawn_blocking(move || {
-        let mut store = state_for_check.store()?;
-        authenticate_known(store.as_mut(), &token, verified.as_deref())
+        authenticate(&state_for_check, &token, verified.as_deref())
     })
     .await?;
     let (principal, _, hash) = match checked {
@@ -416,7 +412,9 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
             return Err(error);
         }
     };
-    if let Some(lookup) = &lookup {
+    // Only a secret checked right ends a run of wrong ones: the owner's
+    // requests with the remembered token must not reset a guesser's back-off.
+    if first_time && let Some(lookup) = &lookup {
         state.limits.token_succeeded(lookup);
     }
     state.remember_verified_token(digest, hash);
