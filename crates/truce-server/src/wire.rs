@@ -17,7 +17,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 use truce_engine::result::IncidentSummary;
-use truce_model::finding::{Finding, Link};
+use truce_model::finding::{Certainty, Finding, Link};
 use truce_model::report::{LocationPrecision, LonLat, Report};
 use truce_model::time::DateSpan;
 use utoipa::ToSchema;
@@ -336,7 +336,11 @@ pub fn incident_wire(
         point: disclose.point(incident.point),
         location_precision: kebab(&disclose.precision(incident.location_precision)),
         kind: incident.kind.clone(),
-        kind_label: incident.kind_label.clone(),
+        kind_label: match disclose {
+            // The source's own label names it (`UCDP type_of_violence 3 …`).
+            Disclose::Public(policy, _) if !policy.sources => incident.kind.replace('-', " "),
+            _ => incident.kind_label.clone(),
+        },
         casualties: incident.casualties.map(casualties),
         summary,
         grade: kebab(&incident.grade),
@@ -372,6 +376,35 @@ fn strongest_finding(snapshot: &Snapshot, incident: &str) -> &'static str {
     strongest
 }
 
+/// A reason link said without the source's vocabulary: from the finding's own
+/// actor, party and certainty.
+fn public_reason(finding: &Finding, link: Link, certainty: Certainty) -> String {
+    let sure = certainty == Certainty::Certain;
+    match link {
+        Link::Actor => {
+            let party = finding
+                .party
+                .as_deref()
+                .map_or_else(String::new, |p| format!(" → party `{p}`"));
+            let doubt = if sure {
+                ""
+            } else {
+                "; the name, or the actor's party, may not hold on every day of the event"
+            };
+            format!("the reports name actor `{}`{party}{doubt}", finding.actor)
+        }
+        Link::Initiator if sure => "the reports say this side carried out the act".into(),
+        Link::Initiator => {
+            "the reports do not say for certain which side carried out the act".into()
+        }
+        Link::Target if sure => "the act was against a target the clause protects".into(),
+        Link::Target => "the act may have been against a target the clause protects".into(),
+        Link::Kind if sure => "the event is of a kind the clause covers".into(),
+        Link::Kind => "the event may be of a kind the clause covers".into(),
+        _ => WITHHELD.to_string(),
+    }
+}
+
 pub fn finding_wire(
     finding: &Finding,
     disclose: Disclose<'_>,
@@ -397,6 +430,14 @@ pub fn finding_wire(
                     }
                     Link::Evidence if !policy.sources => {
                         format!("the reports it rests on: {WITHHELD}")
+                    }
+                    // These quote the source's fields and names (`side_a names
+                    // "…"`, `UCDP type_of_violence 3`): said again in truce's
+                    // own words.
+                    Link::Actor | Link::Initiator | Link::Target | Link::Kind
+                        if !policy.sources =>
+                    {
+                        public_reason(finding, reason.link, reason.certainty)
                     }
                     _ if !policy.facility_names => withheld.scrub(&reason.text),
                     _ => reason.text.clone(),

@@ -768,7 +768,18 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
                 "{uri} names the site `{name}`"
             );
         }
-        for withheld in ["ucdp-ged", "monitor:", secret, "Urum al-Kubra"] {
+        // The source is named by its id prefix, by its label of a kind and by
+        // its field names in reason sentences: none reaches the public.
+        for withheld in [
+            "ucdp-ged",
+            "monitor:",
+            secret,
+            "Urum al-Kubra",
+            "UCDP",
+            "type_of_violence",
+            "side_a",
+            "side_b",
+        ] {
             assert!(!text.contains(withheld), "{uri} shows `{withheld}`");
         }
         let json = answer.json();
