@@ -318,7 +318,17 @@ fn import_file(
     });
     progress.finish_and_clear();
     stored?;
-    let streamed = streamed.with_context(|| format!("cannot import `{name}`"))?;
+    let streamed = match streamed {
+        Ok(streamed) => streamed,
+        Err(error) => {
+            // A file that fails as a whole (empty, not text) leaves no open run
+            // behind; one that stored rows before failing stays open to resume.
+            if !run.resumed() && run.rows_done() == 0 {
+                run.abandon()?;
+            }
+            return Err(error).with_context(|| format!("cannot import `{name}`"));
+        }
+    };
     if mapping.is_none() && streamed.format.name() != meta.format {
         run.set_format(streamed.format.name())?;
     }

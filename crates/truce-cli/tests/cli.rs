@@ -2437,3 +2437,40 @@ fn no_csv_truce_writes_holds_a_formula_a_spreadsheet_would_run() {
     no_formula("quarantine export", &quarantine);
     assert!(quarantine.contains(",'=1+1,"), "{quarantine}");
 }
+
+/// A file that fails as a whole — empty in any format, not UTF-8 — exits 2 and
+/// leaves no open import run behind to be "resumed".
+#[test]
+fn a_file_that_fails_whole_exits_2_and_leaves_no_open_run() {
+    let dir = temp_dir("whole-failure");
+    let db = dir.join("store.sqlite");
+    let empty_jsonl = dir.join("empty.jsonl");
+    std::fs::write(&empty_jsonl, "\n  \n").expect("write");
+    let empty_csv = dir.join("empty.csv");
+    std::fs::write(&empty_csv, "").expect("write");
+    let utf16 = dir.join("utf16.csv");
+    std::fs::write(&utf16, b"\xff\xfei\x00d\x00").expect("write");
+    for (file, format) in [
+        (&empty_jsonl, Some("truce-jsonl")),
+        (&empty_jsonl, None),
+        (&empty_csv, None),
+        (&utf16, None),
+    ] {
+        let mut args = vec!["import", path_str(file), "--db", path_str(&db)];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        let output = truce(&args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+    }
+    let runs = truce(&["runs", "--db", path_str(&db)]);
+    let imports = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
+    assert_eq!(code(&imports), 0, "{}", stderr(&imports));
+    // The next import is run 1: no failed run was kept, open or closed.
+    assert!(
+        stderr(&imports).contains("(import run 1)"),
+        "{}{}",
+        stderr(&imports),
+        stdout(&runs)
+    );
+}

@@ -314,8 +314,20 @@ fn import_any<R: Read>(
     let rows_read = match format {
         Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options, sink)?,
         Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options, sink)?,
-        Format::TruceJsonl => jsonl::import(file_name, input, options, sink)?,
-        Format::Gdelt => gdelt::import(file_name, input, options, sink)?,
+        Format::TruceJsonl | Format::Gdelt => {
+            let rows = match format {
+                Format::TruceJsonl => jsonl::import(file_name, input, options, sink)?,
+                _ => gdelt::import(file_name, input, options, sink)?,
+            };
+            // A line format has no header to be missing: a file with no line at
+            // all is the same failure as an empty CSV file, not an import of nothing.
+            if rows == 0 {
+                return Err(IngestError::Empty {
+                    file: file_name.to_string(),
+                });
+            }
+            rows
+        }
         Format::Hxl => hxl::import(file_name, input, options, sink)?,
         // Only `import_mapped` has the mapping such a file needs.
         Format::Mapped => {

@@ -107,7 +107,8 @@ pub fn export_bundle(
                 records.push(Some(value));
             }
             Readable::Withheld(why) => {
-                log.extend_from_slice(&withheld_line(&entry.kind, &entry.leaf_hash, why));
+                let kind = crate::disclosure::shown_kind(&entry.kind, audience);
+                log.extend_from_slice(&withheld_line(kind, &entry.leaf_hash, why));
                 records.push(None);
             }
         }

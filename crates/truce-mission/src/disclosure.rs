@@ -93,6 +93,26 @@ pub fn withheld_record(
     }
 }
 
+/// The record types of the mission's accounts: their number would tell how
+/// many users and tokens the mission has.
+const ACCOUNT_KINDS: [&str; 4] = [
+    "user-added",
+    "user-disabled",
+    "token-issued",
+    "token-revoked",
+];
+
+/// The type an audience is told for an entry it may not read: its own type,
+/// except the accounts' records, which are `withheld` to all but the staff (the
+/// leaf hash alone keeps the tree checkable).
+pub fn shown_kind<'a>(kind: &'a str, audience: &Audience) -> &'a str {
+    if *audience != Audience::Staff && ACCOUNT_KINDS.contains(&kind) {
+        "withheld"
+    } else {
+        kind
+    }
+}
+
 /// What a file of a bundle is, for deciding who may have it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BundleFile {

@@ -259,9 +259,25 @@ pub async fn entries(
     let mission = state.mission();
     let (entries, log_size) = tokio::task::spawn_blocking({
         let state = state.clone();
+        let audience = audience.clone();
         move || -> ApiResult<_> {
             let mut store = state.store()?;
             let log_size = store.ledger_len()?;
+            // Asking for a type one may not even be told of (the accounts')
+            // finds nothing: its count is not an answer either.
+            let kinds: Vec<String> = if audience == truce_mission::disclosure::Audience::Staff {
+                kinds
+            } else {
+                let asked = !kinds.is_empty();
+                let told: Vec<String> = kinds
+                    .into_iter()
+                    .filter(|k| truce_mission::disclosure::shown_kind(k, &audience) == k)
+                    .collect();
+                if asked && told.is_empty() {
+                    return Ok((Vec::new(), log_size));
+                }
+                told
+            };
             let entries = if kinds.is_empty() {
                 store.ledger_entries(from, from.saturating_add(limit))?
             } else {
@@ -290,7 +306,7 @@ pub async fn entries(
                 },
                 Readable::Withheld(why) => LedgerEntryWire {
                     index: entry.index,
-                    kind: entry.kind,
+                    kind: truce_mission::disclosure::shown_kind(&entry.kind, &audience).to_string(),
                     leaf_hash,
                     recorded: None,
                     record: None,

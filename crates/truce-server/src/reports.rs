@@ -45,7 +45,8 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
     responses((status = 201, description = "stored", body = Submission),
         (status = 200, description = "stored before under this key", body = Submission),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn submit(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -56,6 +57,19 @@ pub async fn submit(
         .require(&[Role::Monitor, Role::Analyst, Role::MissionAdmin])?
         .clone();
     let key = idempotency_key(&headers)?;
+    // Read as JSON only when it says it is (as axum's `Json` does): a form post
+    // or a `text/plain` body from another site is not a report.
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            "unsupported-media-type",
+            "a report is sent as JSON: `content-type: application/json`",
+        ));
+    }
     let input: MonitorReportIn = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             if e.is_data() {

@@ -2556,3 +2556,47 @@ async fn login_and_token_guessing_are_answered_429() {
     assert_eq!(&guesses[..3], &[401, 401, 401], "{guesses:?}");
     assert!(guesses[3..].iter().all(|s| *s == 429), "{guesses:?}");
 }
+
+/// Minor holes of issue 15: a `text/plain` body is not read as a report, and
+/// the public ledger does not tell how many users and tokens the mission has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_text_is_not_a_report_and_accounts_are_not_counted_in_public() {
+    let f = fixture("minor", Backend::Sqlite);
+    let monitor = format!("Bearer {}", f.tokens["monitor"]);
+    let (answer, _) = f
+        .send(
+            Method::POST,
+            "/api/v1/reports",
+            &[("authorization", &monitor), ("idempotency-key", "plain-1")],
+            Some((
+                "text/plain",
+                monitor_report("sent as text").to_string().into_bytes(),
+            )),
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        answer.text
+    );
+
+    let staff = f.get("/api/v1/ledger/entries?limit=1000", "admin").await;
+    assert!(staff.text.contains("token-issued"), "the staff are told");
+    for caller in ["anonymous", "observer", "liaison"] {
+        let entries = f.get("/api/v1/ledger/entries?limit=1000", caller).await;
+        assert_eq!(entries.status, StatusCode::OK);
+        for kind in ["user-added", "token-issued", "token-revoked"] {
+            assert!(!entries.text.contains(kind), "{caller} is told of `{kind}`");
+            let asked = f
+                .get(&format!("/api/v1/ledger/entries?type={kind}"), caller)
+                .await
+                .json();
+            assert_eq!(
+                asked["entries"].as_array().map(Vec::len),
+                Some(0),
+                "{caller} counts `{kind}`"
+            );
+        }
+    }
+}

@@ -324,6 +324,11 @@ impl Store {
         let autocheckpoint = WAL_AUTOCHECKPOINT_BYTES / page_size.max(512);
         conn.pragma_update(None, "wal_autocheckpoint", autocheckpoint)
             .map_err(open_err)?;
+        // After a checkpoint the WAL file is cut back to this size: without it the
+        // file keeps the largest size it ever reached (241 MB was seen under a
+        // server's sustained writes), though its pages are reused.
+        conn.pragma_update(None, "journal_size_limit", WAL_AUTOCHECKPOINT_BYTES)
+            .map_err(open_err)?;
         let found = schema::version(&conn).map_err(open_err)?;
         let target = version.min(SCHEMA_VERSION);
         if found > SCHEMA_VERSION {
@@ -1522,6 +1527,26 @@ impl ImportRun<'_> {
             )
             .map_err(|e| self.store.sql("record the format", e))?;
         Ok(())
+    }
+
+    /// Gives up a run that failed before it stored anything (an empty file, a
+    /// file that is not text): the run is removed, so no open run is left
+    /// waiting to be resumed. A run that stored rows stays open, to be resumed.
+    /// Returns whether it was removed.
+    pub fn abandon(self) -> Result<bool, StoreError> {
+        let removed = self
+            .store
+            .conn
+            .execute(
+                "DELETE FROM import_runs WHERE id = ?1 AND finished IS NULL AND rows_done = 0 \
+                 AND NOT EXISTS (SELECT 1 FROM reports WHERE first_run = ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM quarantine WHERE run = ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM run_reasons WHERE run = ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM deletions WHERE run = ?1)",
+                params![self.id],
+            )
+            .map_err(|e| self.store.sql("give up the import run", e))?;
+        Ok(removed > 0)
     }
 
     /// Closes the run at time `at` and returns it as recorded.
