@@ -145,7 +145,8 @@ pub fn users_add(
         &json!({
             "type": "user-added",
             "at": at,
-            "user": truce_server::state::ledger_actor(&key, &user),
+            // An account record is for the staff only: it names the user.
+            "user": truce_server::state::ledger_actor(&key, &user, true),
             "party": party,
             "by": command_line_actor(),
         }),
@@ -187,7 +188,8 @@ pub fn tokens_create(db: &Path, user: &str, label: Option<&str>) -> Result<Strin
         )
     })?;
     let key = truce_server::state::pseudonym_key(store.as_mut())?;
-    let in_ledger = truce_server::state::ledger_actor(&key, &principal_of(&stored)?);
+    // An account record is for the staff only: it names the user.
+    let in_ledger = truce_server::state::ledger_actor(&key, &principal_of(&stored)?, true);
     let issued = truce_server::admin::issue_token(
         store.as_mut(),
         &stored,

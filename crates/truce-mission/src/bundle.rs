@@ -184,6 +184,7 @@ pub fn export_bundle(
                 // before it is rebuilt from the store and the files.
                 let bare = BundleFile::Evidence {
                     holds_unpublished: false,
+                    holds_monitors: false,
                 };
                 if let Some(why) = withheld_file(bare, audience) {
                     withhold(&sha, why);
@@ -218,9 +219,16 @@ pub fn export_bundle(
                     r.provenance.source == MONITOR_SOURCE
                         && unpublished.contains(&r.provenance.source_id)
                 });
-                if let Some(why) =
-                    withheld_file(BundleFile::Evidence { holds_unpublished }, audience)
-                {
+                let holds_monitors = reports
+                    .iter()
+                    .any(|r| r.provenance.source == MONITOR_SOURCE);
+                if let Some(why) = withheld_file(
+                    BundleFile::Evidence {
+                        holds_unpublished,
+                        holds_monitors,
+                    },
+                    audience,
+                ) {
                     withhold(&sha, why);
                     continue;
                 }

@@ -119,8 +119,12 @@ pub enum BundleFile {
     /// An agreement version's text, or a file it reads (zones, sites).
     Agreement,
     /// The evidence a check read; `holds_unpublished` when it holds a monitor's
-    /// report that is not published.
-    Evidence { holds_unpublished: bool },
+    /// report not yet published, `holds_monitors` when it holds any monitor's
+    /// report (a witness's words and exact point).
+    Evidence {
+        holds_unpublished: bool,
+        holds_monitors: bool,
+    },
 }
 
 /// Whether `audience` may have the file; `None` when it may.
@@ -129,8 +133,24 @@ pub fn withheld_file(file: BundleFile, audience: &Audience) -> Option<Withheld> 
         (Audience::Staff, _) => None,
         (Audience::Public, _) => Some(NOT_PUBLIC),
         (Audience::Party(_), BundleFile::Agreement) => None,
-        (Audience::Party(_), BundleFile::Evidence { holds_unpublished }) => {
-            holds_unpublished.then_some("the evidence holds monitors' reports not yet published")
+        (
+            Audience::Party(_),
+            BundleFile::Evidence {
+                holds_unpublished,
+                holds_monitors,
+            },
+        ) => {
+            if holds_unpublished {
+                Some("the evidence holds monitors' reports not yet published")
+            } else if holds_monitors {
+                // Their words and exact points are withheld from the parties
+                // (`[liaison]` in docs/api.md); the findings' hash still checks.
+                Some(
+                    "the evidence holds monitors' reports, whose words and places are withheld from the parties",
+                )
+            } else {
+                None
+            }
         }
     }
 }

@@ -43,12 +43,15 @@ fn text_of(value: &Value) -> &str {
 fn by_whom(by: &Value) -> Option<String> {
     match by {
         Value::String(name) if !name.is_empty() => Some(name.clone()),
-        Value::Object(object) => object
-            .get("name")
-            .or_else(|| object.get("pseudonym"))
-            .or_else(|| object.get("role"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        Value::Object(object) => {
+            let text = |key: &str| object.get(key).and_then(Value::as_str);
+            match (text("name"), text("role"), text("pseudonym")) {
+                (Some(name), _, _) => Some(name.to_string()),
+                // A pseudonymous user: the role, and the pseudonym the mission can match.
+                (None, Some(role), Some(pseudonym)) => Some(format!("{role} {pseudonym}")),
+                (None, role, pseudonym) => role.or(pseudonym).map(str::to_string),
+            }
+        }
         _ => None,
     }
 }

@@ -157,7 +157,7 @@ pub async fn add_user(
                 &json!({
                     "type": "user-added",
                     "at": at,
-                    "user": state.ledger_actor(&user),
+                    "user": state.account_actor(&user),
                     "party": new.party,
                     "by": actor,
                 }),
@@ -275,7 +275,7 @@ pub async fn add_token(
             let user = store
                 .principal_by_name(&new.user)?
                 .ok_or_else(|| ApiError::not_found(format!("no user `{}`", new.user)))?;
-            let in_ledger = state.ledger_actor(&Principal::from_stored(&user)?);
+            let in_ledger = state.account_actor(&Principal::from_stored(&user)?);
             issue_token(
                 store.as_mut(),
                 &user,

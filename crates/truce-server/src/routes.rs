@@ -704,7 +704,10 @@ fn disclose_incident<'a>(
 ) -> Disclose<'a> {
     match view {
         View::Staff => Disclose::Full,
-        View::Party(party) if full_for_party(state, snapshot, incident, party) => Disclose::Full,
+        // Its own party's incidents in more detail, as `[liaison]` allows.
+        View::Party(party) if full_for_party(state, snapshot, incident, party) => {
+            Disclose::Public(&state.liaison_view, &state.public_id_key)
+        }
         _ => Disclose::Public(&state.settings.public, &state.public_id_key),
     }
 }

@@ -69,6 +69,52 @@ impl Default for Disclosure {
     }
 }
 
+/// What a party's liaison sees of the incidents its own party is named in (of
+/// the others it sees what the public sees). The defaults are a protection
+/// officer's: the accused party learns which sources and which findings, to
+/// answer them, but not a witness's words, the exact point, a facility's name
+/// or who on the mission's staff did what, unless the mission turns them on.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LiaisonDisclosure {
+    /// How finely places are shown (`exact`, `district`, `province`, `withheld`).
+    pub coordinates: Coordinates,
+    /// Show which sources reported an incident (a monitor's report by its random id).
+    pub sources: bool,
+    /// Show the names of protected sites and place names finer than a district.
+    pub facility_names: bool,
+    /// Show the free text: the sources' summaries and the monitors' words.
+    pub free_text: bool,
+    /// Name the mission's staff in the ledger (who published, released, added a
+    /// user); otherwise the ledger gives their role and a keyed pseudonym. This
+    /// holds for every reader of the ledger.
+    pub staff_names: bool,
+}
+
+impl Default for LiaisonDisclosure {
+    fn default() -> LiaisonDisclosure {
+        LiaisonDisclosure {
+            coordinates: Coordinates::District,
+            sources: true,
+            facility_names: false,
+            free_text: false,
+            staff_names: false,
+        }
+    }
+}
+
+impl LiaisonDisclosure {
+    /// The fields shown, as the answers apply them.
+    pub fn shown(&self) -> Disclosure {
+        Disclosure {
+            coordinates: self.coordinates,
+            sources: self.sources,
+            facility_names: self.facility_names,
+            summaries: self.free_text,
+        }
+    }
+}
+
 /// How the server logs.
 #[derive(Copy, Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -113,6 +159,8 @@ pub struct Settings {
     pub tile_url: Option<String>,
     /// What the public may see.
     pub public: Disclosure,
+    /// What a party's liaison sees of the incidents its party is named in.
+    pub liaison: LiaisonDisclosure,
 }
 
 impl Default for Settings {
@@ -133,6 +181,7 @@ impl Default for Settings {
             session_hours: 12,
             tile_url: None,
             public: Disclosure::default(),
+            liaison: LiaisonDisclosure::default(),
         }
     }
 }

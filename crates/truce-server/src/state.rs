@@ -124,6 +124,8 @@ pub struct AppState {
     pseudonym_key: Vec<u8>,
     /// The key public incident ids are made with.
     pub public_id_key: crate::wire::PublicIdKey,
+    /// What a liaison sees of its own party's incidents (`settings.liaison`).
+    pub liaison_view: crate::settings::Disclosure,
     pub metrics: Metrics,
     dirty: AtomicBool,
     pub snapshot_wanted: tokio::sync::Notify,
@@ -185,6 +187,7 @@ impl AppState {
             settings.rate_limit_per_minute,
             settings.login_attempts_per_minute,
         );
+        let liaison_view = settings.liaison.shown();
         let content_security_policy =
             crate::protect::content_security_policy(settings.tile_url.as_deref());
         let state = AppState {
@@ -199,6 +202,7 @@ impl AppState {
             verified_tokens: Mutex::new(HashMap::new()),
             pseudonym_key,
             public_id_key,
+            liaison_view: liaison_view.clone(),
             metrics: Metrics::default(),
             dirty: AtomicBool::new(false),
             snapshot_wanted: tokio::sync::Notify::new(),
@@ -305,12 +309,24 @@ impl AppState {
         }
     }
 
-    /// How the ledger names who made a write. Staff are named; a monitor is
-    /// named by a pseudonym (a keyed hash of their user number) that the mission
-    /// can match to its users and no one else can, since a monitor's safety
-    /// depends on their name not reaching the parties who read the ledger.
+    /// How the ledger names who made a write: by role and a keyed pseudonym
+    /// (a keyed hash of the user number) that the mission can match to its
+    /// users and no one else can, since a monitor's or an analyst's safety may
+    /// depend on their name not reaching the parties who read the ledger. Staff
+    /// are named only when the mission turns `[liaison] staff_names` on.
     pub fn ledger_actor(&self, principal: &Principal) -> serde_json::Value {
-        ledger_actor(&self.pseudonym_key, principal)
+        ledger_actor(
+            &self.pseudonym_key,
+            principal,
+            self.settings.liaison.staff_names,
+        )
+    }
+
+    /// How an account record (`user-added`, `token-issued`) names the user it
+    /// is about: by name, as the command line does; those records are for the
+    /// staff only (`truce_mission::disclosure`).
+    pub fn account_actor(&self, principal: &Principal) -> serde_json::Value {
+        ledger_actor(&self.pseudonym_key, principal, true)
     }
 }
 
@@ -338,16 +354,23 @@ fn store_file_hint() -> String {
 }
 
 /// How the ledger names who made a write (see [`AppState::ledger_actor`]).
-pub fn ledger_actor(pseudonym_key: &[u8], principal: &Principal) -> serde_json::Value {
+pub fn ledger_actor(
+    pseudonym_key: &[u8],
+    principal: &Principal,
+    staff_names: bool,
+) -> serde_json::Value {
+    let pseudonym = |kind: &str| -> String {
+        let mut data = pseudonym_key.to_vec();
+        data.extend_from_slice(format!("\0{kind}\0{}", principal.id).as_bytes());
+        let digest = sha2_of_bytes(&data);
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    };
     match principal.role {
         crate::auth::Role::Monitor => {
-            let mut data = pseudonym_key.to_vec();
-            data.extend_from_slice(format!("\0monitor\0{}", principal.id).as_bytes());
-            let digest = sha2_of_bytes(&data);
-            let pseudonym: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-            serde_json::json!({"role": "monitor", "pseudonym": pseudonym})
+            serde_json::json!({"role": "monitor", "pseudonym": pseudonym("monitor")})
         }
-        role => serde_json::json!({"role": role.as_str(), "name": principal.name}),
+        role if staff_names => serde_json::json!({"role": role.as_str(), "name": principal.name}),
+        role => serde_json::json!({"role": role.as_str(), "pseudonym": pseudonym("staff")}),
     }
 }
 

@@ -1314,7 +1314,7 @@ async fn uploads_are_checked_imported_and_recorded(backend: Backend) {
             .collect()
     });
     assert_eq!(recorded.len(), 2, "the version at start and the upload");
-    assert_eq!(recorded[1]["by"]["name"], "admin");
+    assert_eq!(recorded[1]["by"]["role"], "mission-admin");
 
     // Evidence in ACLED's layout (written for this test), one row with a latitude that is not one.
     let acled = "event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,admin1,admin2,location,latitude,longitude,geo_precision,source,fatalities,notes\n\
@@ -1471,7 +1471,9 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
         serde_json::from_slice(&entry.record).expect("record")
     });
     assert_eq!(record["type"], "entitlement-release");
-    assert_eq!(record["by"]["name"], "admin");
+    // The admin is given by role and pseudonym, not by name (`[liaison] staff_names`).
+    assert_eq!(record["by"]["role"], "mission-admin");
+    assert!(record["by"]["pseudonym"].is_string() && record["by"]["name"].is_null());
 
     // The agreement's life, from the ledger, in the timeline's chronology: every
     // reader sees the versions; only the receiving party (and the staff) see the release.
@@ -1503,7 +1505,7 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
         assert_eq!(versions, 2, "{caller}: the version at start and the upload");
         let released = chronology.iter().any(|(what, text)| {
             what == "entitlement-release"
-                && text.contains("`aid-corridor` released to russia by admin")
+                && text.contains("`aid-corridor` released to russia by mission-admin ")
         });
         assert_eq!(
             released,
@@ -1668,7 +1670,17 @@ async fn the_bundle_holds_the_ledger_as_each_reader_may_read_it(backend: Backend
                     hex.as_str(),
                     "{caller}: the stored leaf"
                 );
-                assert_eq!(marker["type"], kind.as_str());
+                // The accounts' records are not even named to the parties and
+                // the public: their number would tell how many users there are.
+                let account = [
+                    "user-added",
+                    "user-disabled",
+                    "token-issued",
+                    "token-revoked",
+                ]
+                .contains(&kind.as_str());
+                let shown = if account { "withheld" } else { kind.as_str() };
+                assert_eq!(marker["type"], shown, "{caller}");
                 withheld.push(kind.as_str());
             } else {
                 assert_eq!(
@@ -1700,7 +1712,7 @@ async fn the_bundle_holds_the_ledger_as_each_reader_may_read_it(backend: Backend
                 );
                 assert!(withheld.contains(&"token-issued"), "{caller}: {withheld:?}");
                 assert!(
-                    !text.contains("pseudonym"),
+                    !text.contains("\"role\":\"monitor\""),
                     "{caller}: a monitor's pseudonym"
                 );
             }
@@ -2599,4 +2611,177 @@ async fn plain_text_is_not_a_report_and_accounts_are_not_counted_in_public() {
             );
         }
     }
+}
+
+/// Witness safety: the liaison of the party a monitor's report accuses reads,
+/// by default, neither the monitor's words nor the exact point nor a protected
+/// site's name, and no route, ledger entry or bundle names the analyst who
+/// published the report (`[liaison]` in docs/api.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_name() {
+    let f = fixture("witness", Backend::Sqlite);
+    let words = "the nurse at the clinic gate saw the jet turn twice";
+    let staff = "Nadia Haddad";
+    let analyst_token = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        let id = store
+            .add_principal(staff, "analyst", None, None, AT)
+            .expect("add")
+            .expect("new");
+        let stored = store.principal(id).expect("read").expect("user");
+        truce_server::admin::issue_token(
+            store.as_mut(),
+            &stored,
+            None,
+            json!({"role": "test"}),
+            json!({"id": id}),
+        )
+        .expect("token")
+        .token
+    });
+    let made = f
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            "monitor",
+            Some(monitor_report(words)),
+            Some("witness-1"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let n = made.json()["submission"].as_i64().expect("submission");
+    let (status, text) = {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/reports/{n}/publish"))
+            .header("authorization", format!("Bearer {analyst_token}"))
+            .body(Body::empty())
+            .expect("request");
+        let response = f.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    };
+    assert!(status.is_success(), "{text}");
+    let refreshed = f
+        .call(Method::POST, "/api/v1/check", "analyst", None, None)
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    // The staff do see the monitor's words, the point and the publisher (the test can fail).
+    let staff_view = f.get("/api/v1/incidents?limit=1000", "analyst").await;
+    let monitor_incident = staff_view.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| {
+            i["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("monitor:"))
+        })
+        .cloned()
+        .expect("the monitor's incident, for the staff");
+    let staff_detail = f
+        .get(
+            &format!(
+                "/api/v1/incidents/{}",
+                monitor_incident["id"].as_str().expect("id")
+            ),
+            "analyst",
+        )
+        .await;
+    assert!(staff_detail.text.contains(words), "{}", staff_detail.text);
+
+    let site_names: Vec<String> = f
+        .state
+        .mission()
+        .agreement
+        .sites
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let mut answers: Vec<(String, String)> = Vec::new();
+    let list = f
+        .get("/api/v1/incidents?limit=1000&party=russia", "liaison")
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let items = list.json()["items"].as_array().expect("items").clone();
+    assert!(!items.is_empty(), "incidents against the liaison's party");
+    for item in items.iter().take(40) {
+        let id = item["id"].as_str().expect("id");
+        let detail = f.get(&format!("/api/v1/incidents/{id}"), "liaison").await;
+        answers.push((format!("incidents/{id}"), detail.text));
+    }
+    answers.push(("incidents".into(), list.text.clone()));
+    for uri in [
+        "/api/v1/findings?limit=1000&party=russia",
+        "/api/v1/map/incidents",
+        "/api/v1/ledger/entries?limit=1000",
+        "/api/v1/reports?limit=1000",
+    ] {
+        let answer = f.get(uri, "liaison").await;
+        answers.push((uri.to_string(), answer.text));
+    }
+    // The bundle's log and evidence; the agreement's own files name the sites
+    // the parties agreed to protect, which they know.
+    let bundle = bundle_for(&f, "liaison").await;
+    let agreement_files: std::collections::BTreeSet<String> = bundle
+        .get("bundle/log.jsonl")
+        .map(|log| String::from_utf8_lossy(log).into_owned())
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|record| record["type"] == "agreement-version")
+        .flat_map(|record| {
+            let mut shas = vec![
+                record["canonical_sha256"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            ];
+            for file in record["files"].as_array().cloned().unwrap_or_default() {
+                shas.push(file["sha256"].as_str().unwrap_or("").to_string());
+            }
+            shas
+        })
+        .collect();
+    assert!(!agreement_files.is_empty());
+    for (name, bytes) in bundle {
+        let sha = name.rsplit('/').next().unwrap_or("");
+        if agreement_files.contains(sha) {
+            continue;
+        }
+        answers.push((
+            format!("bundle {name}"),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
+    }
+    let mut points_seen = 0;
+    for (what, text) in &answers {
+        assert!(!text.contains(words), "{what} shows the monitor's words");
+        assert!(!text.contains(staff), "{what} names the analyst");
+        for name in &site_names {
+            assert!(
+                !text.contains(name.as_str()),
+                "{what} names the site `{name}`"
+            );
+        }
+        if let Ok(json) = serde_json::from_str::<Value>(text) {
+            let mut found = Vec::new();
+            points(&json, "", &mut found);
+            for (at, value) in found {
+                points_seen += 1;
+                let offset = (value - 0.125) / 0.25;
+                assert!(
+                    (offset - offset.round()).abs() < 1e-6,
+                    "{what}{at} = {value} is finer than the district cells"
+                );
+            }
+        }
+    }
+    assert!(points_seen > 10, "only {points_seen} points checked");
 }
