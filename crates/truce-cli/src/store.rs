@@ -355,9 +355,14 @@ fn import_file(
 /// `delimiter` is the CSV delimiter, `None` for a line-per-row format.
 fn row_texts(path: &Path, delimiter: Option<u8>, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
     let mut texts = BTreeMap::new();
-    let Ok(bytes) = std::fs::read(path) else {
+    // Read as the importer read it: a line too long to hold is its short marker.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| {
+        std::io::Read::read_to_end(&mut truce_ingest::capped_lines(file), &mut bytes)
+    });
+    if read.is_err() {
         return texts;
-    };
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         // A zip archive: its rows are not lines of the file as it lies on disk.
         return texts;

@@ -18,6 +18,10 @@ pub(crate) fn import<R: Read>(
     sink: &mut dyn crate::Sink,
 ) -> Result<u64, IngestError> {
     for_each_line(file, input, |line, text| {
+        let text = match text {
+            Ok(text) => text,
+            Err(reason) => return sink.quarantine(RowProblem::row(file, line, reason)),
+        };
         match read_report(file, line, text) {
             Ok(mut report) => {
                 if !options.keep_raw {
@@ -31,12 +35,14 @@ pub(crate) fn import<R: Read>(
 }
 
 /// Calls `row` with each non-blank line of a JSON Lines file (its 1-based line
-/// number and its trimmed text; a byte-order mark on the first line is dropped);
-/// returns how many rows there were. A line that is not UTF-8 stops the file, named.
+/// number and its trimmed text; a byte-order mark on the first line is dropped),
+/// or with the reason a line too long to read was set aside
+/// ([`crate::line_cap`]); returns how many rows there were. A line that is not
+/// UTF-8 stops the file, named.
 pub(crate) fn for_each_line<R: Read>(
     file: &str,
     input: R,
-    mut row: impl FnMut(u64, &str),
+    mut row: impl FnMut(u64, Result<&str, String>),
 ) -> Result<u64, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut rows_read: u64 = 0;
@@ -68,7 +74,10 @@ pub(crate) fn for_each_line<R: Read>(
             continue;
         }
         rows_read += 1;
-        row(line, text);
+        match crate::line_cap::cut_reason(text) {
+            Some(reason) => row(line, Err(reason)),
+            None => row(line, Ok(text)),
+        }
     }
     Ok(rows_read)
 }

@@ -88,6 +88,15 @@ mod gdelt;
 mod ged;
 mod hxl;
 mod jsonl;
+mod line_cap;
+pub use line_cap::MAX_LINE_BYTES;
+
+/// `input` with every line longer than [`MAX_LINE_BYTES`] replaced by a short
+/// marker line, as the importers read it: for a caller that reads a file's rows
+/// again (to keep a quarantined row's text) without holding a giant line.
+pub fn capped_lines<R: std::io::Read>(input: R) -> impl std::io::Read {
+    line_cap::LineCap::new(input)
+}
 mod mapped;
 mod parse;
 mod table;
@@ -262,7 +271,13 @@ pub fn import_mapped_streaming<R: Read>(
     options: &ImportOptions,
     sink: &mut dyn Sink,
 ) -> Result<Streamed, IngestError> {
-    let rows_read = mapped::import(file_name, reader, mapping, options, sink)?;
+    let rows_read = mapped::import(
+        file_name,
+        line_cap::LineCap::new(reader),
+        mapping,
+        options,
+        sink,
+    )?;
     Ok(Streamed {
         format: Format::Mapped,
         rows_read,
@@ -300,8 +315,9 @@ fn import_any<R: Read>(
     } else {
         0
     };
-    let input = Cursor::new(prefix).chain(reader);
-    let mut input = input;
+    // Lines longer than the cap become markers the readers quarantine: memory
+    // stays flat whatever the file's shape.
+    let mut input = line_cap::LineCap::new(Cursor::new(prefix).chain(reader));
     if skip > 0 {
         let mut bom = [0u8; 3];
         input

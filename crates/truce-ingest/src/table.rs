@@ -352,6 +352,10 @@ pub(crate) fn each_row<R: Read>(
         }
         let start = record.position().map_or(0, |p| p.byte());
         let line = reader.get_mut().line_at(start);
+        if let Some(reason) = record.get(0).and_then(crate::line_cap::cut_reason) {
+            f(Err(RowProblem::row(file, line, reason)));
+            continue;
+        }
         if record.len() != header.len() {
             f(Err(RowProblem::row(
                 file,
@@ -534,6 +538,9 @@ pub(crate) fn map_row<S: RowReader>(
     columns: &S::Columns,
     options: &ImportOptions,
 ) -> Mapped {
+    if let Some(reason) = record.get(0).and_then(crate::line_cap::cut_reason) {
+        return Mapped::Quarantine(RowProblem::row(file, line, reason));
+    }
     if record.len() != header.len() {
         return Mapped::Quarantine(RowProblem::row(
             file,

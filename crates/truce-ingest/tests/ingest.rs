@@ -2270,3 +2270,51 @@ fn links_and_media_hashes_round_trip_through_hxl_and_a_bad_hash_is_quarantined()
         "{problem}"
     );
 }
+
+/// A line longer than the cap (a broken export, or an attack through an upload)
+/// is quarantined unread with its length, in every format, and the rows around
+/// it are read as usual with their own line numbers: memory does not grow with
+/// the line (2.5 GB were seen for one 200 MB line before the cap).
+#[test]
+fn a_line_longer_than_the_cap_is_quarantined_unread_and_the_rest_is_read() {
+    let long = "x".repeat(truce_ingest::MAX_LINE_BYTES + 5);
+    let ged = String::from_utf8(data("ged191_syria_subset.csv")).expect("UTF-8");
+    let mut lines: Vec<&str> = ged.lines().collect();
+    // Right under the header: a record of its own (a quoted field may span lines).
+    let rows = import("ged191_syria_subset.csv").reports.len();
+    lines.insert(1, &long);
+    let with_long = lines.join("\n") + "\n";
+    let jsonl = {
+        let first = import("ged191_syria_subset.csv");
+        let mut text: Vec<String> = first
+            .reports
+            .iter()
+            .take(3)
+            .map(|r| serde_json::to_string(r).expect("JSON"))
+            .collect();
+        text.insert(1, long.clone());
+        text.join("\n") + "\n"
+    };
+    for (name, text, format, reports, line) in [
+        ("long.csv", with_long, None, rows, 2),
+        ("long.jsonl", jsonl, Some(Format::TruceJsonl), 3, 2),
+    ] {
+        let imported = import_reader(name, text.as_bytes(), format, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_counts_add_up(&imported);
+        assert_eq!(imported.reports.len(), reports, "{name}");
+        assert_eq!(imported.quarantined.len(), 1, "{name}");
+        let problem = &imported.quarantined[0];
+        assert_eq!(problem.line, line, "{name}: the line numbers hold");
+        assert!(
+            problem
+                .reason
+                .contains(&format!("the line is {} bytes long", long.len())),
+            "{name}: {}",
+            problem.reason
+        );
+        // The rows after it keep their own lines.
+        let last = imported.reports.last().expect("a report");
+        assert!(last.provenance.line > line, "{name}");
+    }
+}

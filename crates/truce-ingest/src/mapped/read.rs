@@ -577,6 +577,10 @@ fn import_jsonl<R: Read>(
 ) -> Result<u64, IngestError> {
     let fields: Vec<String> = mapping.columns.iter().map(|c| c.name.clone()).collect();
     crate::jsonl::for_each_line(file, input, |line, text| {
+        let text = match text {
+            Ok(text) => text,
+            Err(reason) => return sink.quarantine(RowProblem::row(file, line, reason)),
+        };
         let object = match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(object)) => object,
             Ok(other) => {
