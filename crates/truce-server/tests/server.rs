@@ -712,7 +712,7 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
     let staff_text = staff.to_string();
 
     let mut answers = Vec::new();
-    for caller in ["anonymous", "observer"] {
+    for caller in ["anonymous", "observer", "monitor"] {
         for uri in [
             "/api/v1/agreement",
             "/api/v1/brackets",
