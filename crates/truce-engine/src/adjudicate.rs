@@ -529,23 +529,15 @@ pub(crate) fn adjudicate(
             let incident_id = incident_id
                 .get_or_insert_with(|| std::sync::Arc::from(report.id()))
                 .clone();
-            // Two names on one side may be aliases of one actor ("Jabhat Ansar
-            // al-Din" and "Jaish al-Muhajireen" both in "other opposition
-            // groups"): the actor acted once, so it has one finding, the
-            // strongest of its names', and one id.
-            let same_actor = out[first_finding..]
-                .iter()
-                .position(|f| *f.actor == *context.actor_ids[actor_match.actor]);
-            if let Some(at) = same_actor {
-                let kept = &out[first_finding + at];
-                let stronger = (certainty == Certainty::Certain
-                    && kept.certainty != Certainty::Certain)
-                    || (certainty == kept.certainty && confidence > kept.confidence);
-                if !stronger {
-                    continue;
-                }
-                out.remove(first_finding + at);
-                keys.remove(first_finding + at);
+            if !make_room_for_actor(
+                out,
+                keys,
+                first_finding,
+                &context.actor_ids[actor_match.actor],
+                certainty,
+                confidence,
+            ) {
+                continue;
             }
             out.push(Finding {
                 id: format!("{incident_id}/{}/{}", clause.id, actor.id),
@@ -590,6 +582,32 @@ pub(crate) fn adjudicate(
         &mut out[first_finding..],
         &mut keys[first_finding..],
     );
+}
+
+/// Two names on one side may be aliases of one actor ("Jabhat Ansar al-Din" and
+/// "Jaish al-Muhajireen" both in "other opposition groups"): the actor acted
+/// once, so it has one finding under a clause, the strongest of its names', and
+/// one id. Returns whether a finding of `actor` with this `certainty` and
+/// `confidence` is to be added (its weaker twin, if any, removed).
+fn make_room_for_actor(
+    out: &mut Vec<Finding>,
+    keys: &mut Vec<crate::verify::FindingKey>,
+    first_finding: usize,
+    actor: &str,
+    certainty: Certainty,
+    confidence: f64,
+) -> bool {
+    let Some(at) = out[first_finding..].iter().position(|f| &*f.actor == actor) else {
+        return true;
+    };
+    let kept = &out[first_finding + at];
+    let stronger = (certainty == Certainty::Certain && kept.certainty != Certainty::Certain)
+        || (certainty == kept.certainty && confidence > kept.confidence);
+    if stronger {
+        out.remove(first_finding + at);
+        keys.remove(first_finding + at);
+    }
+    stronger
 }
 
 /// Says, on the findings of one incident under one clause, whether the clause was
