@@ -786,3 +786,43 @@ fn check_runs_fix_the_evidence_they_read_and_the_changes_between_them_are_exact(
     assert_eq!(run.result_sha256, sha256_hex(run.result.as_bytes()));
     assert!(store.check_run(3).expect("read").is_none());
 }
+
+/// The WAL does not keep the size of the largest burst it took: 241 MB were
+/// seen under a server's sustained writes (small transactions, no import run
+/// to checkpoint at its end) while its checks held old snapshots. Here a
+/// reader holds a snapshot while more than 64 MiB of ledger records are
+/// appended; once it lets go, the next writes checkpoint and cut the file back.
+#[test]
+fn the_wal_is_cut_back_after_a_burst() {
+    let dir = temp("wal");
+    let path = dir.join("s.sqlite");
+    let mut store = Store::open(&path).expect("opens");
+    let reader = rusqlite::Connection::open(&path).expect("a second connection");
+    reader
+        .execute_batch("BEGIN; SELECT COUNT(*) FROM ledger;")
+        .expect("a read transaction");
+    let wal = dir.join("s.sqlite-wal");
+    let record = vec![b'x'; 1 << 20];
+    for n in 0..72u8 {
+        store
+            .append_ledger("burst", &record, &[n; 32], AT)
+            .expect("append");
+    }
+    let largest = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert!(
+        largest > 64 << 20,
+        "the burst was {largest} bytes: not enough to test"
+    );
+    reader.execute_batch("COMMIT").expect("the reader lets go");
+    drop(reader);
+    for n in 0..3u8 {
+        store
+            .append_ledger("after", b"{}", &[n; 32], AT)
+            .expect("append");
+    }
+    let after = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert!(
+        after <= 64 << 20,
+        "the WAL is {after} bytes after a burst of {largest}"
+    );
+}
