@@ -106,7 +106,7 @@ on_both_backends!(
     a_person_logs_in_and_every_change_needs_the_csrf_token,
     every_route_answers_every_role_as_the_matrix_says,
     the_public_never_reads_a_withheld_field,
-    a_liaison_sees_its_own_party_in_full_and_nothing_of_another,
+    a_liaison_sees_its_own_party_as_liaison_policy_allows_and_nothing_of_another,
     concurrent_monitors_store_every_report_exactly_once,
     a_bad_report_names_its_field,
     as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended,
@@ -147,6 +147,29 @@ fn temp_dir(name: &str) -> TempDir {
 /// runtime, which may not start on a thread driving the test's.
 fn blocking<T>(work: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(work)
+}
+
+/// A new user of the store with a token of their own: the token.
+fn user_with_token(
+    store: &mut dyn truce_store::Storage,
+    name: &str,
+    role: &str,
+    party: Option<&str>,
+) -> String {
+    let id = store
+        .add_principal(name, role, party, None, AT)
+        .expect("add")
+        .expect("new");
+    let stored = store.principal(id).expect("read").expect("user");
+    truce_server::admin::issue_token(
+        store,
+        &stored,
+        None,
+        json!({"role": "test"}),
+        json!({"id": id}),
+    )
+    .expect("token")
+    .token
 }
 
 fn fixture(name: &str, backend: Backend) -> Fixture {
@@ -844,8 +867,11 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
 }
 
 /// A party's liaison sees its own entitlements and nothing of another party's,
-/// the findings against its party in full, and other findings as the public does.
-async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another(backend: Backend) {
+/// the findings against its party as `[liaison]` allows (with the sources'
+/// ids), and other findings as the public does.
+async fn a_liaison_sees_its_own_party_as_liaison_policy_allows_and_nothing_of_another(
+    backend: Backend,
+) {
     let f = fixture("liaison", backend);
     let own = f.get("/api/v1/entitlements", "liaison").await.json();
     let own: Vec<&Value> = own.as_array().expect("list").iter().collect();
@@ -866,28 +892,15 @@ async fn a_liaison_sees_its_own_party_in_full_and_nothing_of_another(backend: Ba
     // sources' ids; the opposition's liaison reads the same findings opaque.
     let token = blocking(|| {
         let mut store = truce_store::open_storage(&f.database).expect("store");
-        let id = store
-            .add_principal(
-                "gov-liaison",
-                "party-liaison",
-                Some("government-side"),
-                None,
-                AT,
-            )
-            .expect("add")
-            .expect("new");
-        let stored = store.principal(id).expect("read").expect("user");
-        truce_server::admin::issue_token(
+        user_with_token(
             store.as_mut(),
-            &stored,
-            None,
-            json!({"role": "test"}),
-            json!({"id": id}),
+            "gov-liaison",
+            "party-liaison",
+            Some("government-side"),
         )
-        .expect("token")
     });
     let mut f = f;
-    f.tokens.insert("gov", token.token);
+    f.tokens.insert("gov", token);
     let gov = f
         .get("/api/v1/findings?party=government-side&limit=20", "gov")
         .await
@@ -949,20 +962,8 @@ async fn concurrent_monitors_store_every_report_exactly_once(backend: Backend) {
         (0..MONITORS)
             .map(|m| {
                 let name = format!("field-monitor-{m}");
-                let id = store
-                    .add_principal(&name, "monitor", None, None, AT)
-                    .expect("add")
-                    .expect("new");
-                let stored = store.principal(id).expect("read").expect("user");
-                let issued = truce_server::admin::issue_token(
-                    store.as_mut(),
-                    &stored,
-                    None,
-                    json!({"role": "test"}),
-                    json!({"id": id}),
-                )
-                .expect("token");
-                (name, issued.token)
+                let token = user_with_token(store.as_mut(), &name, "monitor", None);
+                (name, token)
             })
             .collect()
     });
@@ -2624,20 +2625,7 @@ async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_n
     let staff = "Nadia Haddad";
     let analyst_token = blocking(|| {
         let mut store = truce_store::open_storage(&f.database).expect("store");
-        let id = store
-            .add_principal(staff, "analyst", None, None, AT)
-            .expect("add")
-            .expect("new");
-        let stored = store.principal(id).expect("read").expect("user");
-        truce_server::admin::issue_token(
-            store.as_mut(),
-            &stored,
-            None,
-            json!({"role": "test"}),
-            json!({"id": id}),
-        )
-        .expect("token")
-        .token
+        user_with_token(store.as_mut(), staff, "analyst", None)
     });
     let made = f
         .call(
