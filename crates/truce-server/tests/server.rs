@@ -825,6 +825,24 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
         checked_points > 1000,
         "only {checked_points} points checked"
     );
+    // The bundle each of them downloads holds none of it either.
+    for caller in ["anonymous", "observer", "monitor"] {
+        for (name, bytes) in bundle_for(&f, caller).await {
+            let text = String::from_utf8_lossy(&bytes);
+            for withheld in ["ucdp-ged", "UCDP", "side_a", secret, "Urum al-Kubra"] {
+                assert!(
+                    !text.contains(withheld),
+                    "{caller}'s bundle {name} shows `{withheld}`"
+                );
+            }
+            for site in &site_names {
+                assert!(
+                    !text.contains(site.as_str()),
+                    "{caller}'s bundle {name} names `{site}`"
+                );
+            }
+        }
+    }
     // The staff's view did show what the public's withholds (the test can fail).
     assert!(staff_text.contains("ucdp-ged:"));
     let detail_ids: Vec<String> = staff["items"]
