@@ -257,3 +257,66 @@ fn killed_server_keeps_every_acknowledged_report(db: &str) {
         );
     }
 }
+
+/// `truce tokens revoke` on the command line, with two `truce serve` processes
+/// running on the same store: the token is refused by both on the very next
+/// request, writes included.
+#[test]
+fn a_token_revoked_on_the_command_line_stops_at_once_on_every_running_server() {
+    let dir = temp_dir("serve-revoke");
+    let db = dir.join("store.sqlite");
+    let db = path_str(&db);
+    let output = truce(&["import", SYRIA_EVENTS, "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = truce(&[
+        "users",
+        "add",
+        "monitor",
+        "--role",
+        "monitor",
+        "--agreement",
+        SYRIA,
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = truce(&["tokens", "create", "--user", "monitor", "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let servers = [start(db), start(db)];
+    for (n, server) in servers.iter().enumerate() {
+        let key = format!("before-{n}");
+        let (status, body) = http(
+            &server.address,
+            "POST",
+            "/api/v1/reports",
+            &token,
+            Some(&key),
+            &report(n),
+        )
+        .expect("answer");
+        assert_eq!(status, 201, "{body}");
+    }
+    let listed = truce(&["tokens", "list", "--db", db]);
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("1"),
+        "{}",
+        stderr(&listed)
+    );
+    let revoked = truce(&["tokens", "revoke", "1", "--db", db]);
+    assert_eq!(code(&revoked), 0, "{}", stderr(&revoked));
+    for (n, server) in servers.iter().enumerate() {
+        let key = format!("after-{n}");
+        let (status, body) = http(
+            &server.address,
+            "POST",
+            "/api/v1/reports",
+            &token,
+            Some(&key),
+            &report(n + 10),
+        )
+        .expect("answer");
+        assert_eq!(status, 401, "server {n} after the revocation: {body}");
+        assert!(body.contains("revoked"), "{body}");
+    }
+}
