@@ -2504,61 +2504,48 @@ async fn login_and_token_guessing_are_answered_429() {
                 .expect("new");
         }
     });
-    let mut statuses = Vec::new();
-    for n in 0..30 {
-        let junk = vec![("authorization", format!("Bearer junk-{n}"))];
-        let (status, retry, text) = from_address(
-            &f.app,
-            [10, 0, 0, 1 + (n % 200) as u8],
-            Method::POST,
-            "/api/v1/login",
-            &junk,
-            Some(json!({"name": "field-monitor", "password": format!("guess {n}")})),
-        )
-        .await;
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            assert!(retry.is_some(), "{text}");
+    // One login from `address`: its status and whether it says when to retry.
+    let login = |address: [u8; 4], name: String, password: String, junk: Option<String>| {
+        let headers: Vec<(&str, String)> = junk
+            .map(|j| vec![("authorization", format!("Bearer {j}"))])
+            .unwrap_or_default();
+        let app = f.app.clone();
+        async move {
+            let (status, retry, text) = from_address(
+                &app,
+                address,
+                Method::POST,
+                "/api/v1/login",
+                &headers,
+                Some(json!({"name": name, "password": password})),
+            )
+            .await;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(retry.is_some(), "{text}");
+            }
+            status.as_u16()
         }
-        statuses.push(status.as_u16());
+    };
+    let mut statuses = Vec::new();
+    for n in 0..30u8 {
+        let guess = format!("guess {n}");
+        let junk = Some(format!("junk-{n}"));
+        statuses.push(login([10, 0, 0, 1 + n], "field-monitor".into(), guess, junk).await);
     }
     assert_eq!(&statuses[..3], &[401, 401, 401], "{statuses:?}");
     assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
-    // The right password does not get through while the account backs off.
-    let (status, _, text) = from_address(
-        &f.app,
-        [10, 0, 1, 1],
-        Method::POST,
-        "/api/v1/login",
-        &[],
-        Some(json!({"name": "field-monitor", "password": password})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
-    // Another account is not held up by it.
-    let (status, _, text) = from_address(
-        &f.app,
-        [10, 0, 1, 2],
-        Method::POST,
-        "/api/v1/login",
-        &[],
-        Some(json!({"name": "second-monitor", "password": password})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    // The right password does not get through while the account backs off;
+    // another account is not held up by it.
+    let right = password.to_string();
+    let held = login([10, 0, 1, 1], "field-monitor".into(), right.clone(), None).await;
+    assert_eq!(held, 429);
+    let other = login([10, 0, 1, 2], "second-monitor".into(), right, None).await;
+    assert_eq!(other, 200);
 
     // One address trying many names gets ten a minute.
     let mut from_one = Vec::new();
     for n in 0..12 {
-        let (status, _, _) = from_address(
-            &f.app,
-            [10, 9, 9, 9],
-            Method::POST,
-            "/api/v1/login",
-            &[],
-            Some(json!({"name": format!("someone-{n}"), "password": "x"})),
-        )
-        .await;
-        from_one.push(status.as_u16());
+        from_one.push(login([10, 9, 9, 9], format!("someone-{n}"), "x".into(), None).await);
     }
     assert_eq!(
         from_one.iter().filter(|s| **s == 401).count(),
