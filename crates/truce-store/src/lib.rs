@@ -28,6 +28,7 @@
 //! (same sha256 and format) resumes that run, and the caller skips the first
 //! [`ImportRun::rows_done`] rows.
 
+mod agreements;
 mod checks;
 mod ledger;
 mod people;
@@ -840,70 +841,6 @@ impl Store {
             })
             .map_err(err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
-    }
-
-    /// Records a version of an agreement (its text made canonical: CRLF → LF).
-    /// The same name and text again is not stored twice.
-    pub fn record_agreement(
-        &mut self,
-        name: &str,
-        text: &str,
-        at: &str,
-    ) -> Result<AgreementVersion, StoreError> {
-        let action = "record the agreement";
-        let canonical = text.replace("\r\n", "\n");
-        let sha256 = sha256_hex(canonical.as_bytes());
-        let inserted = self
-            .conn
-            .execute(
-                "INSERT OR IGNORE INTO agreements (name, sha256, text, recorded) VALUES (?1, ?2, ?3, ?4)",
-                params![name, sha256, canonical, at],
-            )
-            .map_err(|e| self.sql(action, e))?;
-        let id = self
-            .conn
-            .query_row(
-                "SELECT id FROM agreements WHERE name = ?1 AND sha256 = ?2",
-                params![name, sha256],
-                |row| row.get(0),
-            )
-            .map_err(|e| self.sql(action, e))?;
-        Ok(AgreementVersion {
-            id,
-            sha256,
-            new: inserted > 0,
-        })
-    }
-
-    /// Every recorded version of the agreement `name`, oldest first: (sha256, text, recorded).
-    pub fn agreement_versions(
-        &self,
-        name: &str,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let action = "read the agreements";
-        let mut stmt = self
-            .conn
-            .prepare("SELECT sha256, text, recorded FROM agreements WHERE name = ?1 ORDER BY id")
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map(params![name], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .map_err(|e| self.sql(action, e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| self.sql(action, e))
-    }
-
-    /// The text of the agreement version whose canonical text has this sha256
-    /// (under whatever name it was recorded).
-    pub fn agreement_text(&self, sha256: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT text FROM agreements WHERE sha256 = ?1 ORDER BY id LIMIT 1",
-                params![sha256],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql("read an agreement version", e))
     }
 
     /// What the store holds, in numbers.
