@@ -29,6 +29,7 @@ pub fn main(args: &[String]) -> Result<()> {
             reports: Vec::with_capacity((size / 64).min(1 << 26) as usize),
             quarantined: Vec::new(),
             skipped: Vec::new(),
+            warnings: Vec::new(),
             rows_read: 0,
         };
         let streamed = truce_ingest::import_streaming(

@@ -56,6 +56,7 @@ impl truce_ingest::Sink for Columns<'_> {
     fn skip(&mut self, _: truce_ingest::RowProblem) {
         self.problems += 1;
     }
+    fn warn(&mut self, _: truce_ingest::RowProblem) {}
 }
 
 pub fn main(args: &[String]) -> Result<()> {

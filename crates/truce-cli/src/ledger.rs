@@ -32,26 +32,6 @@ pub fn append(store: &mut Store, record: Value) -> Result<u64> {
     Ok(truce_mission::append(store, &record, &now())?)
 }
 
-/// Appends a record for every finished import run the ledger does not hold yet.
-pub fn record_finished_imports(db: &Path) -> Result<()> {
-    let mut store = Store::open(db)?;
-    let recorded: BTreeSet<i64> = store
-        .ledger_entries(0, store.ledger_len()?)?
-        .iter()
-        .filter(|e| e.kind == "import-run")
-        .filter_map(|e| serde_json::from_slice::<Value>(&e.record).ok())
-        .filter_map(|r| r["run"].as_i64())
-        .collect();
-    for run in store.runs()? {
-        if run.finished.is_none() || recorded.contains(&run.id) {
-            continue;
-        }
-        let record = truce_mission::import_run_record(&run);
-        append(&mut store, record)?;
-    }
-    Ok(())
-}
-
 pub use truce_mission::evidence_jsonl;
 
 /// The sha256 of a check's findings (`truce_mission::findings_sha256`).

@@ -697,14 +697,7 @@ fn main() -> ExitCode {
             .as_deref()
             .map(|m| load_mapping(m, color))
             .transpose()
-            .and_then(|mapping| {
-                let imported = store::import(&files, &db, format, mapping.as_ref(), batch_size);
-                // Every finished import run goes into the ledger, even when a later file failed.
-                if db.exists() {
-                    ledger::record_finished_imports(&db)?;
-                }
-                imported
-            }),
+            .and_then(|mapping| store::import(&files, &db, format, mapping.as_ref(), batch_size)),
         Command::Quarantine {
             command: QuarantineCommand::List { db, run },
         } => store::quarantine_list(&db, run).and_then(|text| {

@@ -20,7 +20,10 @@ pub fn record_check_run(
     let mut files = Vec::new();
     for file in &evidence.events {
         let name = file.display().to_string();
-        files.push((name.clone(), store::file_sha256(file, &name)?));
+        files.push((
+            name.clone(),
+            truce_mission::import::file_sha256(file, &name)?,
+        ));
     }
     let as_of = evidence.as_of.map(|d| d.to_string());
     let result = truce_report::json::render(&checked.result);

@@ -3,36 +3,19 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use truce_ingest::{Format, ImportOptions, MappedInput, Mapping, RowProblem, Sink};
-use truce_model::report::Report;
-use truce_store::{FileMeta, QuarantinedRow, RunInfo, Store};
+use truce_ingest::{Format, Mapping, RowProblem};
+use truce_store::{QuarantinedRow, RowOutcome, RunInfo, Store};
 
 /// The current time as RFC 3339: the store reads no clock, the CLI does.
 pub fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
-/// Rows per transaction when none is given.
-pub const DEFAULT_BATCH: usize = 10_000;
+pub use truce_mission::import::DEFAULT_BATCH;
 
-/// Reads the file through, counting bytes for the progress bar.
-struct Tee<R> {
-    inner: R,
-    bar: ProgressBar,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
-    }
-}
-
+/// A progress bar on a terminal's stderr, nothing elsewhere.
 fn bar(len: u64, template: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -44,8 +27,36 @@ fn bar(len: u64, template: &str) -> ProgressBar {
     bar
 }
 
-/// `truce import FILE… --db PATH`: exit 0 when every row was stored or
-/// deduplicated, 1 when some were quarantined.
+/// Draws an import's progress: bytes read, rows stored and their rate.
+struct Bar {
+    bar: ProgressBar,
+    name: String,
+    started: std::time::Instant,
+}
+
+impl truce_mission::import::ImportProgress for Bar {
+    fn resuming(&self, run: i64, rows_done: u64) {
+        eprintln!(
+            "{}: resuming import run {run} after {rows_done} committed row(s)",
+            self.name
+        );
+    }
+    fn read(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+    fn stored(&self, rows: u64) {
+        let rate = rows as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_message(format!(
+            "{}: {rows} rows stored, {rate:.0} rows/s",
+            self.name
+        ));
+    }
+}
+
+/// `truce import FILE… --db PATH|URL`: each file imported as one run into the
+/// SQLite file or the PostgreSQL database, and every finished run recorded in
+/// the ledger. Exit 0 when every row was stored or deduplicated, 1 when some
+/// were quarantined.
 pub fn import(
     files: &[PathBuf],
     db: &Path,
@@ -53,359 +64,55 @@ pub fn import(
     mapping: Option<&Mapping>,
     batch: usize,
 ) -> Result<u8> {
-    if let Some(url) = db.to_str().filter(|d| truce_store::is_postgres(d)) {
-        return import_postgres(files, url, format, mapping);
-    }
-    let mut store = Store::open(db)?;
+    let database = db.to_string_lossy();
+    let mut storage = truce_store::open_storage(&database)?;
     let mut any_quarantined = false;
-    for path in files {
-        let run = import_file(&mut store, path, format, mapping, batch.max(1))?;
-        eprint!("{}", summary(&run));
-        any_quarantined |= run.counts.quarantined > 0;
-    }
-    Ok(if any_quarantined { 1 } else { 0 })
-}
-
-/// `truce import --db postgres://…`: each file read whole, imported as one run in
-/// one transaction (a killed import leaves nothing of its file, and a rerun
-/// imports it again), and recorded in the ledger.
-fn import_postgres(
-    files: &[PathBuf],
-    url: &str,
-    format: Option<Format>,
-    mapping: Option<&Mapping>,
-) -> Result<u8> {
-    let mut store = truce_store::open_storage(url)?;
-    let mut any_quarantined = false;
+    let mut failed = None;
     for path in files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
-        let options = ImportOptions { keep_raw: false };
-        let imported = match mapping {
-            Some(mapping) => {
-                truce_ingest::import_mapped(&name, bytes.as_slice(), mapping, &options)
-            }
-            None => truce_ingest::import_reader(&name, bytes.as_slice(), format, &options),
-        }
-        .with_context(|| format!("cannot import `{name}`"))?;
-        let meta = FileMeta {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let progress = Bar {
+            bar: bar(
+                size,
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            ),
             name: name.clone(),
-            sha256: format!("{:x}", Sha256::digest(&bytes)),
-            size: bytes.len() as u64,
-            format: imported.format.name().to_string(),
+            started: std::time::Instant::now(),
         };
-        let run = store.import_all(
-            &meta,
-            &imported.reports,
-            &imported.quarantined,
-            &imported.skipped,
-            &now(),
-        )?;
-        truce_mission::append(
-            store.as_mut(),
-            &truce_mission::import_run_record(&run),
-            &now(),
-        )?;
-        eprint!("{}", summary(&run));
-        any_quarantined |= run.counts.quarantined > 0;
+        progress.bar.set_message(name.clone());
+        let file = truce_mission::import::EvidenceFile {
+            path,
+            name: &name,
+            format,
+            mapping,
+        };
+        let imported =
+            truce_mission::import::import_file(storage.as_mut(), &file, batch, &now, &progress);
+        progress.bar.finish_and_clear();
+        match imported {
+            Ok(imported) => {
+                eprint!("{}", summary(&imported.run, &imported.warnings));
+                any_quarantined |= imported.run.counts.quarantined > 0;
+            }
+            Err(error) => {
+                failed = Some(error);
+                break;
+            }
+        }
+    }
+    // Every finished import run goes into the ledger, even when a later file failed.
+    truce_mission::record_finished_imports(storage.as_mut(), &now())?;
+    if let Some(error) = failed {
+        return Err(error.into());
     }
     Ok(if any_quarantined { 1 } else { 0 })
 }
 
-/// One batch of consecutive rows of the file, as the importer handed them over.
-#[derive(Default)]
-struct Batch {
-    reports: Vec<Report>,
-    problems: Vec<RowProblem>,
-    skipped: Vec<RowProblem>,
-}
-
-impl Batch {
-    fn len(&self) -> usize {
-        self.reports.len() + self.problems.len() + self.skipped.len()
-    }
-}
-
-/// Receives the importer's rows, drops the first `skip` (committed by the run
-/// being resumed) and sends the rest in batches to the thread that stores them.
-struct Batcher {
-    skip: u64,
-    seen: u64,
-    size: usize,
-    batch: Batch,
-    send: std::sync::mpsc::SyncSender<Batch>,
-    /// The storing thread stopped (an error): nothing more is sent.
-    closed: bool,
-    /// Lines of quarantined rows, to find their text afterwards.
-    problem_lines: BTreeSet<u64>,
-}
-
-impl Batcher {
-    /// True when the row is to be kept (it is past what was committed).
-    fn keep(&mut self) -> bool {
-        self.seen += 1;
-        self.seen > self.skip && !self.closed
-    }
-
-    fn flush_if_full(&mut self) {
-        if self.batch.len() >= self.size {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.batch.len() > 0 && !self.closed {
-            let batch = std::mem::take(&mut self.batch);
-            self.closed = self.send.send(batch).is_err();
-        }
-    }
-}
-
-impl Sink for Batcher {
-    fn report(&mut self, report: Report) {
-        if self.keep() {
-            self.batch.reports.push(report);
-            self.flush_if_full();
-        }
-    }
-    fn quarantine(&mut self, problem: RowProblem) {
-        if self.keep() {
-            self.problem_lines.insert(problem.line);
-            self.batch.problems.push(problem);
-            self.flush_if_full();
-        }
-    }
-    fn skip(&mut self, problem: RowProblem) {
-        if self.keep() {
-            self.batch.skipped.push(problem);
-            self.flush_if_full();
-        }
-    }
-}
-
-/// The sha256 of a file, read once before the import (a resumed run is found by it).
-pub(crate) fn file_sha256(path: &Path, name: &str) -> Result<String> {
-    let mut file = std::fs::File::open(path)
-        .with_context(|| format!("cannot open the events file `{name}`"))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{name}`")),
-        };
-        hasher.update(&buffer[..n]);
-    }
-    Ok(format!("{:x}", hasher.finalize()))
-}
-
-/// The format a file will be read as, when it can be told from its first bytes.
-fn format_name(path: &Path, format: Option<Format>) -> String {
-    if let Some(format) = format {
-        return format.name().to_string();
-    }
-    let mut prefix = vec![0u8; 1 << 16];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut prefix))
-        .unwrap_or(0);
-    truce_ingest::detect_format(&prefix[..n])
-        .map_or_else(|| "auto".to_string(), |f| f.name().to_string())
-}
-
-fn import_file(
-    store: &mut Store,
-    path: &Path,
-    format: Option<Format>,
-    mapping: Option<&Mapping>,
-    batch: usize,
-) -> Result<RunInfo> {
-    let name = path.display().to_string();
-    let handle = std::fs::File::open(path)
-        .with_context(|| format!("cannot open the events file `{name}`"))?;
-    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let meta = FileMeta {
-        name: name.clone(),
-        sha256: file_sha256(path, &name)?,
-        size,
-        format: match mapping {
-            // The mapping's source names the form: a resumed run must be of the same one.
-            Some(mapping) => format!("mapped:{}", mapping.source()),
-            None => format_name(path, format),
-        },
-    };
-    let mut run = store.begin_import(&meta, &now())?;
-    let skip = run.rows_done();
-    if run.resumed() {
-        eprintln!(
-            "{name}: resuming import run {} after {skip} committed row(s)",
-            run.id()
-        );
-    }
-    let progress = bar(
-        size,
-        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    );
-    progress.set_message(name.clone());
-    let mut tee = Tee {
-        inner: handle,
-        bar: progress.clone(),
-    };
-    let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
-    let mut batcher = Batcher {
-        skip,
-        seen: 0,
-        size: batch,
-        batch: Batch::default(),
-        send,
-        closed: false,
-        problem_lines: BTreeSet::new(),
-    };
-    // Reading, encoding and storing overlap: this thread parses, a second one
-    // encodes each batch (the reports' JSON, content hashes and raw rows) and
-    // frees its reports, a third stores it in its own transaction, in order.
-    let mut encoder = run.encoder();
-    let (encoded_send, encoded_receive) =
-        std::sync::mpsc::sync_channel::<(truce_store::EncodedBatch, Batch)>(2);
-    let (streamed, stored) = std::thread::scope(|scope| {
-        let run = &mut run;
-        let progress = progress.clone();
-        let shown = name.clone();
-        let encoding = scope.spawn(move || -> Result<()> {
-            for mut batch in receive {
-                let encoded = encoder.encode(&batch.reports)?;
-                batch.reports = Vec::new();
-                if encoded_send.send((encoded, batch)).is_err() {
-                    // The storing thread stopped: its error is the one to report.
-                    break;
-                }
-            }
-            Ok(())
-        });
-        let storing = scope.spawn(move || -> Result<()> {
-            let started = std::time::Instant::now();
-            let mut rows = 0u64;
-            for (encoded, batch) in encoded_receive {
-                run.add_encoded(&encoded, &batch.problems, &batch.skipped, &|_| None)?;
-                rows += (encoded.len() + batch.len()) as u64;
-                let rate = rows as f64 / started.elapsed().as_secs_f64().max(1e-3);
-                progress.set_message(format!("{shown}: {rows} rows stored, {rate:.0} rows/s"));
-            }
-            Ok(())
-        });
-        let input = std::io::BufReader::with_capacity(1 << 20, &mut tee);
-        let options = ImportOptions { keep_raw: true };
-        let streamed = match mapping {
-            Some(mapping) => {
-                truce_ingest::import_mapped_streaming(&name, input, mapping, &options, &mut batcher)
-            }
-            None => truce_ingest::import_streaming(&name, input, format, &options, &mut batcher),
-        };
-        batcher.flush();
-        // Closing the channel ends the storing thread's loop.
-        drop(std::mem::replace(
-            &mut batcher.send,
-            std::sync::mpsc::sync_channel(0).0,
-        ));
-        let encoded = encoding
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread encoding `{name}` stopped")));
-        let stored = storing
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread storing `{name}` stopped")));
-        (streamed, stored.and(encoded))
-    });
-    progress.finish_and_clear();
-    stored?;
-    let streamed = match streamed {
-        Ok(streamed) => streamed,
-        Err(error) => {
-            // A file that fails as a whole (empty, not text) leaves no open run
-            // behind; one that stored rows before failing stays open to resume.
-            if !run.resumed() && run.rows_done() == 0 {
-                run.abandon()?;
-            }
-            return Err(error).with_context(|| format!("cannot import `{name}`"));
-        }
-    };
-    if mapping.is_none() && streamed.format.name() != meta.format {
-        run.set_format(streamed.format.name())?;
-    }
-    if !batcher.problem_lines.is_empty() {
-        // CSV formats take the whole record (a quoted field may hold line breaks);
-        // line-per-row formats (JSON Lines, tab-separated exports) the physical line.
-        let delimiter = match mapping.map(Mapping::input) {
-            Some(MappedInput::Csv { delimiter }) => Some(delimiter),
-            Some(MappedInput::JsonLines) => None,
-            None => matches!(
-                streamed.format,
-                Format::UcdpGed | Format::Acled | Format::Hxl
-            )
-            .then_some(b','),
-        };
-        let texts = row_texts(path, delimiter, &batcher.problem_lines);
-        run.set_quarantine_texts(&texts)?;
-    }
-    Ok(run.finish(&now())?)
-}
-
-/// The text of each quarantined row, by its first line: the physical line
-/// for JSON Lines, the whole record (which may span lines) for CSV.
-/// `delimiter` is the CSV delimiter, `None` for a line-per-row format.
-fn row_texts(path: &Path, delimiter: Option<u8>, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
-    let mut texts = BTreeMap::new();
-    // Read as the importer read it: a line too long to hold is its short marker.
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|file| {
-        std::io::Read::read_to_end(&mut truce_ingest::capped_lines(file), &mut bytes)
-    });
-    if read.is_err() {
-        return texts;
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        // A zip archive: its rows are not lines of the file as it lies on disk.
-        return texts;
-    }
-    match delimiter {
-        None => {
-            for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-                let number = i as u64 + 1;
-                if wanted.contains(&number) {
-                    let text = String::from_utf8_lossy(line);
-                    texts.insert(number, text.trim_end_matches('\r').to_string());
-                }
-            }
-        }
-        Some(delimiter) => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(&bytes[..]);
-            let mut record = csv::ByteRecord::new();
-            loop {
-                let start = reader.position().clone();
-                match reader.read_byte_record(&mut record) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(_) => continue,
-                }
-                let line = record.position().map_or(start.line(), |p| p.line());
-                if wanted.contains(&line) {
-                    let from = record.position().map_or(start.byte(), |p| p.byte()) as usize;
-                    let to = (reader.position().byte() as usize).min(bytes.len());
-                    let text = String::from_utf8_lossy(&bytes[from.min(to)..to]);
-                    texts.insert(line, text.trim_end_matches(['\r', '\n']).to_string());
-                }
-            }
-        }
-    }
-    texts
-}
+/// The warnings an import shows row by row (the run's reasons count them all).
+const WARNINGS_SHOWN: usize = 5;
 
 /// The summary of a run, for stderr.
-fn summary(run: &RunInfo) -> String {
+fn summary(run: &RunInfo, warnings: &[RowProblem]) -> String {
     let c = &run.counts;
     let mut text = format!(
         "{}: {} row(s) read: {} stored, {} duplicate(s), {} revised, {} quarantined (import run {})\n",
@@ -417,19 +124,19 @@ fn summary(run: &RunInfo) -> String {
             c.skipped
         ));
     }
-    // Every quarantine reason (those rows are to be fixed); the three most
-    // frequent reasons for skipping (those rows are out of scope by design).
-    let skipped_reasons = run.reasons.iter().filter(|r| r.skipped).count();
-    let shown = run
-        .reasons
-        .iter()
-        .filter(|r| !r.skipped)
-        .chain(run.reasons.iter().filter(|r| r.skipped).take(3));
+    // Every quarantine reason (those rows are to be fixed) and every warning
+    // (those rows were kept: the analyst should know); the three most frequent
+    // reasons for skipping (those rows are out of scope by design).
+    let of = |outcome: RowOutcome| run.reasons.iter().filter(move |r| r.outcome == outcome);
+    let skipped_reasons = of(RowOutcome::Skipped).count();
+    let shown = of(RowOutcome::Quarantined)
+        .chain(of(RowOutcome::Skipped).take(3))
+        .chain(of(RowOutcome::Warned));
     for reason in shown {
-        let outcome = if reason.skipped {
-            "skipped"
-        } else {
-            "quarantined"
+        let outcome = match reason.outcome {
+            RowOutcome::Quarantined => "quarantined",
+            RowOutcome::Skipped => "skipped",
+            RowOutcome::Warned => "kept with a warning",
         };
         match &reason.field {
             Some(field) => text.push_str(&format!(
@@ -446,6 +153,20 @@ fn summary(run: &RunInfo) -> String {
         text.push_str(&format!(
             "  skipped for {} other reason(s)\n",
             skipped_reasons - 3
+        ));
+    }
+    for warning in warnings.iter().take(WARNINGS_SHOWN) {
+        text.push_str(&format!(
+            "  warning: line {}: {}\n",
+            warning.line,
+            warning.value.as_deref().unwrap_or(&warning.reason)
+        ));
+    }
+    let warned: u64 = of(RowOutcome::Warned).map(|r| r.count).sum();
+    if warned > WARNINGS_SHOWN as u64 {
+        text.push_str(&format!(
+            "  and {} more warning(s)\n",
+            warned - WARNINGS_SHOWN as u64
         ));
     }
     if c.quarantined > 0 {

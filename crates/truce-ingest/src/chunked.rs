@@ -168,9 +168,13 @@ fn deliver(rows: Vec<(u64, Vec<Mapped>)>, sink: &mut dyn Sink) {
     for (base, rows) in rows {
         for outcome in rows {
             match outcome {
-                Mapped::Report(mut report) => {
+                Mapped::Report(mut report, warning) => {
                     report.provenance.line += base;
                     sink.report(report);
+                    if let Some(mut warning) = warning {
+                        warning.line += base;
+                        sink.warn(warning);
+                    }
                 }
                 Mapped::Quarantine(mut problem) => {
                     problem.line += base;
@@ -365,6 +369,7 @@ mod tests {
             reports: Vec::new(),
             quarantined: Vec::new(),
             skipped: Vec::new(),
+            warnings: Vec::new(),
             rows_read: 0,
         };
         let options = ImportOptions { keep_raw: true };

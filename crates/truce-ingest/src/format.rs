@@ -35,6 +35,17 @@ impl Format {
         Format::Mapped,
     ];
 
+    /// How a row of this format lies in the file: `Some(delimiter)` for a
+    /// quoted CSV, whose record may span lines (a quoted field may hold line
+    /// breaks); `None` when every row is one physical line (JSON Lines, GDELT's
+    /// unquoted tab-separated export). A mapped form says it in its mapping.
+    pub fn csv_delimiter(self) -> Option<u8> {
+        match self {
+            Format::UcdpGed | Format::Acled | Format::Hxl => Some(b','),
+            Format::TruceJsonl | Format::Gdelt | Format::Mapped => None,
+        }
+    }
+
     /// The name used on the command line and in messages (`ucdp-ged`, `acled`,
     /// `truce-jsonl`, `gdelt`, `hxl`, `mapped`).
     pub fn name(self) -> &'static str {

@@ -222,6 +222,27 @@ impl RowReader for GedReader {
             aggregate,
         })
     }
+
+    /// GED's low, best and high estimates of deaths out of order (`low ≤ best ≤
+    /// high` by UCDP's codebook): the row is kept, the range spanning all
+    /// three, and the analyst told which numbers were given.
+    fn warning(&self, c: &GedColumns, row: &Row<'_>) -> Option<RowProblem> {
+        let read = |column| count(row, column, "").ok().flatten();
+        let best = read(c.best)?;
+        let (low, high) = (read(c.low).unwrap_or(best), read(c.high).unwrap_or(best));
+        if low <= best && best <= high {
+            return None;
+        }
+        let column = c.best?;
+        let mut warning = row.problem(
+            column,
+            "the low, best and high estimates of deaths are out of order (expected low ≤ best ≤ high): \
+             kept with best as given and the range spanning all three",
+        );
+        warning.field = Some("low/best/high".to_string());
+        warning.value = Some(format!("low {low}, best {best}, high {high}"));
+        Some(warning)
+    }
 }
 
 impl GedReader {
@@ -335,7 +356,8 @@ impl GedReader {
         };
         let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
         // GED's triple is not always ordered (e.g. low 177, best 142, high 177):
-        // the range then spans all three numbers, and best stays as given.
+        // the range then spans all three numbers, and best stays as given (the
+        // row is kept with a warning, see `warning`).
         Ok(Some(Casualties {
             low: low.min(best).min(high),
             best,

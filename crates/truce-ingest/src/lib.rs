@@ -145,6 +145,9 @@ pub struct Imported {
     /// file), in file order, each with its line and the reason. Empty for GED,
     /// ACLED and JSON Lines.
     pub skipped: Vec<RowProblem>,
+    /// What the analyst should know about rows kept as reports, in file order,
+    /// each with its line, field and reason.
+    pub warnings: Vec<RowProblem>,
     /// How many data rows the file has (the header not counted, blank lines skipped).
     pub rows_read: u64,
 }
@@ -177,6 +180,7 @@ pub fn import_reader<R: Read>(
         reports: Vec::new(),
         quarantined: Vec::new(),
         skipped: Vec::new(),
+        warnings: Vec::new(),
         rows_read: 0,
     };
     let streamed = import_any(file_name, reader, format, options, true, &mut imported)?;
@@ -196,6 +200,10 @@ pub trait Sink {
     fn quarantine(&mut self, problem: RowProblem);
     /// A row read correctly but outside what truce judges (a GDELT verbal event…).
     fn skip(&mut self, problem: RowProblem);
+    /// Something the analyst should know about the row just given to
+    /// [`Sink::report`] (kept as read: a GED death estimate whose low, best and
+    /// high are out of order). Always called right after that row's report.
+    fn warn(&mut self, warning: RowProblem);
 }
 
 impl Sink for Imported {
@@ -207,6 +215,9 @@ impl Sink for Imported {
     }
     fn skip(&mut self, problem: RowProblem) {
         self.skipped.push(problem);
+    }
+    fn warn(&mut self, warning: RowProblem) {
+        self.warnings.push(warning);
     }
 }
 
@@ -256,6 +267,7 @@ pub fn import_mapped<R: Read>(
         reports: Vec::new(),
         quarantined: Vec::new(),
         skipped: Vec::new(),
+        warnings: Vec::new(),
         rows_read: 0,
     };
     let streamed = import_mapped_streaming(file_name, reader, mapping, options, &mut imported)?;

@@ -264,6 +264,12 @@ pub(crate) trait RowReader: Sync {
     fn columns(&self, header: &Header) -> Result<Self::Columns, &'static str>;
     /// Maps one row (raw pairs not filled in) or says why it cannot.
     fn report(&self, columns: &Self::Columns, row: &Row<'_>) -> Result<Report, NotReport>;
+    /// What the analyst should know about a row mapped to a report (read as
+    /// it is, but not as the source's rules say it should be). Most formats
+    /// have no such rule.
+    fn warning(&self, _columns: &Self::Columns, _row: &Row<'_>) -> Option<RowProblem> {
+        None
+    }
     /// The reason given for a row with another number of fields than the header.
     fn width_reason(&self, expected: usize, found: usize) -> String {
         format!("expected {expected} fields as in the header, found {found}")
@@ -523,7 +529,8 @@ const BATCH: usize = 4096;
 // Reports are the common case: boxing them would cost an allocation per row.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Mapped {
-    Report(Report),
+    /// A report, and what the analyst should know about its row.
+    Report(Report, Option<RowProblem>),
     Quarantine(RowProblem),
     Skip(RowProblem),
 }
@@ -556,10 +563,11 @@ pub(crate) fn map_row<S: RowReader>(
     };
     match source.report(columns, &row) {
         Ok(mut report) => {
+            let warning = source.warning(columns, &row);
             if options.keep_raw {
                 report.provenance.raw = row.raw();
             }
-            Mapped::Report(report)
+            Mapped::Report(report, warning)
         }
         Err(NotReport::Quarantine(problem)) => Mapped::Quarantine(problem),
         Err(NotReport::Skip(problem)) => Mapped::Skip(problem),
@@ -636,7 +644,12 @@ pub(crate) fn run<R: Read, S: RowReader>(
         };
         for outcome in mapped {
             match outcome {
-                Mapped::Report(report) => sink.report(report),
+                Mapped::Report(report, warning) => {
+                    sink.report(report);
+                    if let Some(warning) = warning {
+                        sink.warn(warning);
+                    }
+                }
                 Mapped::Quarantine(problem) => sink.quarantine(problem),
                 Mapped::Skip(problem) => sink.skip(problem),
             }

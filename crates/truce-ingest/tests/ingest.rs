@@ -2195,6 +2195,7 @@ fn streaming_hands_every_row_to_the_sink_as_import_reader_collects_them() {
         fn skip(&mut self, _: truce_ingest::RowProblem) {
             self.skipped += 1;
         }
+        fn warn(&mut self, _: truce_ingest::RowProblem) {}
     }
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -2316,5 +2317,70 @@ fn a_line_longer_than_the_cap_is_quarantined_unread_and_the_rest_is_read() {
         // The rows after it keep their own lines.
         let last = imported.reports.last().expect("a report");
         assert!(last.provenance.line > line, "{name}");
+    }
+}
+
+/// GED's low ≤ best ≤ high does not always hold in the published file (15 rows
+/// of the 2016 Syria extract). Each such row is kept, its range spanning all
+/// three numbers, with one warning naming its line and the numbers as given;
+/// no other row gets one. The rows are found here with the `csv` crate alone.
+#[test]
+fn ged_rows_with_estimates_out_of_order_are_kept_with_a_warning_each() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/syria-2016/data/ged191_syria_2016.csv"
+    );
+    let bytes = std::fs::read(path).expect("the Syria 2016 GED extract");
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (low, best, high) = (column("low"), column("best"), column("high"));
+    let mut expected = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.expect("a CSV record");
+        let number = |i: usize| record.get(i).and_then(|v| v.parse::<u32>().ok());
+        let Some(b) = number(best) else { continue };
+        let (l, h) = (number(low).unwrap_or(b), number(high).unwrap_or(b));
+        if !(l <= b && b <= h) {
+            let line = record.position().expect("position").line();
+            let (least, most) = (l.min(b).min(h), l.max(b).max(h));
+            expected.insert(line, (format!("low {l}, best {b}, high {h}"), least, most));
+        }
+    }
+    assert_eq!(expected.len(), 15, "the extract as committed");
+
+    let imported =
+        import_reader("ged.csv", &bytes[..], None, &ImportOptions::default()).expect("imports");
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+    let warned: BTreeMap<u64, String> = imported
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.value.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(warned.len(), imported.warnings.len(), "one warning per row");
+    assert_eq!(
+        warned.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for warning in &imported.warnings {
+        assert_eq!(warning.field.as_deref(), Some("low/best/high"));
+        assert!(
+            warning.reason.contains("out of order"),
+            "{}",
+            warning.reason
+        );
+        let (value, range_low, range_high) = &expected[&warning.line];
+        assert_eq!(warning.value.as_ref(), Some(value));
+        let report = imported
+            .reports
+            .iter()
+            .find(|r| r.provenance.line == warning.line)
+            .expect("the row is kept as a report");
+        let casualties = report.casualties.expect("deaths");
+        assert_eq!((casualties.low, casualties.high), (*range_low, *range_high));
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod disclosure;
+pub mod import;
 pub mod life;
 
 use serde_json::{Value, json};
@@ -31,6 +32,20 @@ pub enum MissionError {
     /// A bundle cannot be written as the ledger says it should be.
     #[error("{0}")]
     Bundle(String),
+    /// An evidence file cannot be imported as a whole (empty, not text, an
+    /// unknown layout); nothing of it is stored.
+    #[error("cannot import `{name}`")]
+    Import {
+        name: String,
+        #[source]
+        source: truce_ingest::IngestError,
+    },
+    /// A report cannot be encoded for the store.
+    #[error("cannot encode a report for the store")]
+    Encode(#[source] serde_json::Error),
+    /// A thread of an import stopped without saying why.
+    #[error("the thread {what} `{name}` stopped")]
+    Stopped { what: &'static str, name: String },
     /// A file the agreement names cannot be read.
     #[error("cannot read `{name}`")]
     ReadFile {
@@ -259,7 +274,7 @@ pub fn import_run_record(run: &RunInfo) -> Value {
         .iter()
         .map(|r| {
             json!({
-                "outcome": if r.skipped { "skipped" } else { "quarantined" },
+                "outcome": r.outcome.as_str(),
                 "field": r.field,
                 "reason": r.reason,
                 "count": r.count,
@@ -283,6 +298,29 @@ pub fn import_run_record(run: &RunInfo) -> Value {
         "skipped": c.skipped,
         "reasons": reasons,
     })
+}
+
+/// Appends an `import-run` record for every finished import run of a file that
+/// the ledger does not hold yet (a run killed before its record, or resumed
+/// and finished later, is recorded by the next import). Returns how many.
+pub fn record_finished_imports(storage: &mut dyn Storage, at: &str) -> Result<usize, MissionError> {
+    let len = storage.ledger_len()?;
+    let recorded: BTreeSet<i64> = storage
+        .ledger_entries(0, len)?
+        .iter()
+        .filter(|e| e.kind == "import-run")
+        .filter_map(|e| serde_json::from_slice::<Value>(&e.record).ok())
+        .filter_map(|r| r["run"].as_i64())
+        .collect();
+    let mut appended = 0;
+    for run in storage.file_runs()? {
+        if run.finished.is_none() || recorded.contains(&run.id) {
+            continue;
+        }
+        append(storage, &import_run_record(&run), at)?;
+        appended += 1;
+    }
+    Ok(appended)
 }
 
 /// Where an entitlement stands in the ledger: released (and not suspended since) or not.

@@ -154,11 +154,32 @@ pub struct QuarantinedWire {
     pub reason: String,
 }
 
-/// One reason rows were set aside, and how many.
+/// What a run did with the rows a reason is about.
+#[derive(Serialize, ToSchema, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum RowOutcomeWire {
+    /// Not read: to be fixed and imported again.
+    Quarantined,
+    /// Read and set aside as out of scope.
+    Skipped,
+    /// Kept as reports, with something the analyst should know.
+    Warned,
+}
+
+impl From<truce_store::RowOutcome> for RowOutcomeWire {
+    fn from(outcome: truce_store::RowOutcome) -> RowOutcomeWire {
+        match outcome {
+            truce_store::RowOutcome::Quarantined => RowOutcomeWire::Quarantined,
+            truce_store::RowOutcome::Skipped => RowOutcomeWire::Skipped,
+            truce_store::RowOutcome::Warned => RowOutcomeWire::Warned,
+        }
+    }
+}
+
+/// One reason of a run about its rows, and how many rows it concerns.
 #[derive(Serialize, ToSchema)]
 pub struct SetAsideReason {
-    /// `quarantined` or `skipped`.
-    pub outcome: String,
+    pub outcome: RowOutcomeWire,
     pub field: Option<String>,
     pub reason: String,
     pub count: u64,
@@ -203,7 +224,7 @@ fn run_wire(run: &truce_store::RunInfo) -> ImportRunWire {
             .reasons
             .iter()
             .map(|r| SetAsideReason {
-                outcome: if r.skipped { "skipped" } else { "quarantined" }.into(),
+                outcome: r.outcome.into(),
                 field: r.field.clone(),
                 reason: r.reason.clone(),
                 count: r.count,
@@ -218,6 +239,91 @@ pub struct EvidenceImported {
     pub run: ImportRunWire,
     /// The rows set aside (the first 1,000; `GET /api/v1/imports/{run}/quarantine` has all).
     pub quarantine: Vec<QuarantinedWire>,
+    /// The rows kept as reports with a warning (the first 1,000; the run's
+    /// `reasons` count them all), e.g. a GED row whose low, best and high
+    /// estimates of deaths are out of order.
+    pub warnings: Vec<QuarantinedWire>,
+}
+
+/// An error and its causes, as one sentence.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Writes an upload's body to a temporary file as it arrives, so the server
+/// holds a few chunks of it at a time, whatever its size; refuses a body over
+/// `limit` bytes. The file is removed when dropped.
+async fn spool(body: Body, limit: usize) -> ApiResult<tempfile::NamedTempFile> {
+    use http_body_util::BodyExt;
+    use std::io::Write;
+    let too_large = || {
+        ApiError::new(
+            "payload-too-large",
+            format!(
+                "the file is larger than the server's limit for uploads ({limit} bytes); \
+                 import it with `truce import`"
+            ),
+        )
+    };
+    let file = tempfile::Builder::new()
+        .prefix("truce-upload-")
+        .tempfile()
+        .map_err(|e| ApiError::internal(format!("cannot make a file for the upload: {e}")))?;
+    // A thread writes the chunks the request hands over (a write may block).
+    let (send, mut receive) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let writer =
+        tokio::task::spawn_blocking(move || -> std::io::Result<tempfile::NamedTempFile> {
+            let mut file = file;
+            {
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
+                while let Some(chunk) = receive.blocking_recv() {
+                    out.write_all(&chunk)?;
+                }
+                out.flush()?;
+            }
+            Ok(file)
+        });
+    let mut body = body;
+    let mut size = 0usize;
+    let mut failed = None;
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => {
+                // axum's body limit answers here when the body passes it.
+                failed = Some(if e.to_string().contains("length limit") {
+                    too_large()
+                } else {
+                    ApiError::bad_request(format!("the upload was cut off: {e}"))
+                });
+                break;
+            }
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        size += chunk.len();
+        if size > limit {
+            failed = Some(too_large());
+            break;
+        }
+        if send.send(chunk).await.is_err() {
+            break;
+        }
+    }
+    drop(send);
+    let written = writer.await?;
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    written.map_err(|e| ApiError::internal(format!("cannot write the upload to a file: {e}")))
 }
 
 /// Upload an evidence file (analysts, mission admins): the file's bytes as the
@@ -253,64 +359,60 @@ pub async fn upload_evidence(
                 .map_err(|e| ApiError::bad_request(format!("the parameter `format` is `{f}`: {e}")))
         })
         .transpose()?;
-    let bytes = axum::body::to_bytes(body, state.settings.max_upload_bytes)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                "payload-too-large",
-                format!(
-                    "the file is larger than the server's limit for uploads ({} bytes); import it with `truce import`",
-                    state.settings.max_upload_bytes
-                ),
-            )
-        })?;
+    let spooled = spool(body, state.settings.max_upload_bytes).await?;
     let actor = state.ledger_actor(&principal);
     let imported = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<EvidenceImported> {
-            let options = truce_ingest::ImportOptions { keep_raw: false };
-            let imported = truce_ingest::import_reader(&name, bytes.as_ref(), format, &options)
-                .map_err(|e| {
-                    let mut text = e.to_string();
-                    let mut source = std::error::Error::source(&e);
-                    while let Some(cause) = source {
-                        text.push_str(": ");
-                        text.push_str(&cause.to_string());
-                        source = cause.source();
-                    }
-                    ApiError::new("invalid-evidence", text)
-                })?;
-            let meta = truce_store::FileMeta {
-                name: name.clone(),
-                sha256: truce_mission::sha256_hex(&bytes),
-                size: bytes.len() as u64,
-                format: imported.format.name().to_string(),
+            let file = truce_mission::import::EvidenceFile {
+                path: spooled.path(),
+                name: &name,
+                format,
+                mapping: None,
             };
-            let at = now();
             let mut store = state.store()?;
-            let run = store.import_all(
-                &meta,
-                &imported.reports,
-                &imported.quarantined,
-                &imported.skipped,
-                &at,
-            )?;
+            let imported = truce_mission::import::import_file(
+                store.as_mut(),
+                &file,
+                truce_mission::import::DEFAULT_BATCH,
+                &now,
+                &truce_mission::import::Quietly,
+            )
+            .map_err(|error| match error {
+                truce_mission::MissionError::Import { .. } => {
+                    ApiError::new("invalid-evidence", error_chain(&error))
+                }
+                other => ApiError::internal(error_chain(&other)),
+            })?;
+            let run = imported.run;
             let mut record = truce_mission::import_run_record(&run);
             record["by"] = actor;
-            truce_mission::append(store.as_mut(), &record, &at).map_err(ApiError::internal)?;
+            truce_mission::append(store.as_mut(), &record, &now()).map_err(ApiError::internal)?;
+            let quarantine = store
+                .quarantined(run.id)?
+                .into_iter()
+                .take(1000)
+                .map(|row| QuarantinedWire {
+                    line: row.line,
+                    field: row.field,
+                    value: row.value,
+                    reason: row.reason,
+                })
+                .collect();
+            let warnings = imported
+                .warnings
+                .into_iter()
+                .map(|w| QuarantinedWire {
+                    line: w.line,
+                    field: w.field,
+                    value: w.value,
+                    reason: w.reason,
+                })
+                .collect();
             Ok(EvidenceImported {
                 run: run_wire(&run),
-                quarantine: imported
-                    .quarantined
-                    .iter()
-                    .take(1000)
-                    .map(|p| QuarantinedWire {
-                        line: p.line,
-                        field: p.field.clone(),
-                        value: p.value.clone(),
-                        reason: p.reason.clone(),
-                    })
-                    .collect(),
+                quarantine,
+                warnings,
             })
         }
     })

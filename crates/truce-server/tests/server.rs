@@ -1412,6 +1412,65 @@ async fn uploads_are_checked_imported_and_recorded(backend: Backend) {
         unreadable.text
     );
     assert_eq!(unreadable.json()["code"], "invalid-evidence");
+
+    // Real GED rows whose low, best and high estimates of deaths are out of
+    // order: kept (here as duplicates of the rows already stored), each with a
+    // warning naming its line and the numbers as given; the row in order gets none.
+    let ged =
+        std::fs::read_to_string(repo().join("examples/syria-2016/data/ged191_syria_2016.csv"))
+            .expect("GED file");
+    let row = |id: &str| {
+        ged.lines()
+            .find(|line| line.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("GED row {id}"))
+            .to_string()
+    };
+    let header = ged.lines().next().expect("header");
+    let upload = [
+        header.to_string(),
+        row("219459"),
+        row("313676"),
+        row("313666"),
+        row("214797"),
+    ]
+    .join("\n");
+    let warned = f
+        .raw_bytes(
+            Method::POST,
+            "/api/v1/evidence?name=ged-out-of-order.csv",
+            &auth,
+            upload.into_bytes(),
+        )
+        .await
+        .0;
+    assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text);
+    let warned = warned.json();
+    assert_eq!(warned["run"]["read"], 4, "{warned}");
+    assert_eq!(warned["run"]["duplicates"], 4, "{warned}");
+    let warnings: Vec<(u64, String)> = warned["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            assert_eq!(w["field"], "low/best/high");
+            (
+                w["line"].as_u64().expect("line"),
+                w["value"].as_str().expect("value").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (2, "low 177, best 142, high 177".to_string()),
+            (3, "low 1, best 2, high 1".to_string()),
+            (4, "low 1, best 0, high 2".to_string()),
+        ]
+    );
+    let reasons = warned["run"]["reasons"].as_array().expect("reasons");
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert_eq!(reasons[0]["outcome"], "warned");
+    assert_eq!(reasons[0]["count"], 3);
 }
 
 /// An entitlement is released only when its step is verified, once, recorded in

@@ -30,15 +30,19 @@
 
 mod agreements;
 mod checks;
+mod import;
 mod ledger;
 mod people;
 #[cfg(feature = "postgres")]
 pub mod pg;
+#[cfg(feature = "postgres")]
+mod pg_import;
 mod schema;
 mod storage;
 mod stored;
 
 pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark, known_before};
+pub use import::{BatchProblems, EncodedBatch, ImportRun, ImportWriter, ReportEncoder};
 pub use ledger::{LedgerEntry, Payload, StoredCheckpoint};
 pub use people::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Principal, Session,
@@ -50,7 +54,6 @@ pub use storage::{MONITOR_RUN_FORMAT, Storage, is_postgres, open_storage};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use truce_ingest::RowProblem;
 use truce_model::report::Report;
 
 /// What can go wrong with the store. Every message names the store's file.
@@ -149,7 +152,7 @@ impl Counts {
         self.read == self.stored + self.duplicates + self.revised + self.quarantined + self.skipped
     }
 
-    fn plus(&mut self, other: Counts) {
+    pub(crate) fn plus(&mut self, other: Counts) {
         self.read += other.read;
         self.stored += other.stored;
         self.duplicates += other.duplicates;
@@ -159,11 +162,44 @@ impl Counts {
     }
 }
 
-/// One reason of a run for setting rows aside, and how many rows it set aside.
+/// What a run did with a row it has a reason about.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RowOutcome {
+    /// Not read: set aside to be fixed and imported again.
+    Quarantined,
+    /// Read, and set aside as out of scope (a GDELT verbal event).
+    Skipped,
+    /// Read and kept as a report, with something the analyst should know
+    /// (a GED death estimate whose low, best and high are out of order).
+    Warned,
+}
+
+impl RowOutcome {
+    /// The word the store keeps and the ledger and API show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowOutcome::Quarantined => "quarantined",
+            RowOutcome::Skipped => "skipped",
+            RowOutcome::Warned => "warned",
+        }
+    }
+
+    /// The outcome a stored word names (an unknown word reads as quarantined,
+    /// the outcome that asks the most of the reader).
+    pub fn from_stored(word: &str) -> RowOutcome {
+        match word {
+            "skipped" => RowOutcome::Skipped,
+            "warned" => RowOutcome::Warned,
+            _ => RowOutcome::Quarantined,
+        }
+    }
+}
+
+/// One reason of a run about its rows, and how many rows it concerns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReasonCount {
-    /// True for rows skipped as out of scope, false for rows quarantined.
-    pub skipped: bool,
+    /// What became of the rows.
+    pub outcome: RowOutcome,
     /// The field at fault, `None` when the row as a whole is.
     pub field: Option<String>,
     pub reason: String,
@@ -181,7 +217,7 @@ pub struct RunInfo {
     /// Rows committed so far, in the order the caller gave them.
     pub rows_done: u64,
     pub counts: Counts,
-    /// Quarantined (then skipped) rows per field and reason, most frequent first.
+    /// Quarantined, then skipped, then warned rows per field and reason, most frequent first.
     pub reasons: Vec<ReasonCount>,
 }
 
@@ -388,68 +424,6 @@ impl Store {
             .map_err(|e| self.sql(action, e))
     }
 
-    /// Starts an import of `file` at time `at` (the store reads no clock), or
-    /// resumes the open run of the same file (same sha256 and format) that a
-    /// killed import left behind: see [`ImportRun::rows_done`].
-    pub fn begin_import(&mut self, file: &FileMeta, at: &str) -> Result<ImportRun<'_>, StoreError> {
-        let action = "start an import run";
-        let open: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM import_runs WHERE file_sha256 = ?1 AND format = ?2 \
-                 AND finished IS NULL ORDER BY id DESC LIMIT 1",
-                params![file.sha256, file.format],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(action, e))?;
-        let (id, resumed) = match open {
-            Some(id) => (id, true),
-            None => {
-                self.conn
-                    .execute(
-                        "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![file.name, file.sha256, file.size as i64, file.format, at],
-                    )
-                    .map_err(|e| self.sql(action, e))?;
-                (self.conn.last_insert_rowid(), false)
-            }
-        };
-        let info = self.run(id)?;
-        let raw_columns = self.raw_columns(id).map_err(|e| self.sql(action, e))?;
-        // A store without any report: an identity this run has not stored yet is
-        // new, with no need to look it up (see `Fresh`).
-        let empty: bool = self
-            .conn
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM reports)", [], |row| {
-                row.get(0)
-            })
-            .map_err(|e| self.sql(action, e))?;
-        // The WAL is checkpointed from a second connection on its own thread
-        // while this one writes; the writer checkpoints itself again when the run ends.
-        let checkpointer = Checkpointer::start(&self.path);
-        if checkpointer.is_some() {
-            self.conn
-                .pragma_update(None, "wal_autocheckpoint", 0)
-                .map_err(|e| self.sql(action, e))?;
-        }
-        Ok(ImportRun {
-            checkpointer,
-            raw_columns,
-            store: self,
-            id,
-            sha256: file.sha256.clone(),
-            resumed,
-            rows_done: info.rows_done,
-            counts: info.counts,
-            fresh: empty.then(|| Fresh {
-                seen: std::collections::HashSet::new(),
-                last_id: 0,
-            }),
-        })
-    }
-
     /// The columns of the raw rows run `id` stored as values only.
     fn raw_columns(&self, id: i64) -> rusqlite::Result<Option<Vec<String>>> {
         let json: Option<String> = self.conn.query_row(
@@ -515,7 +489,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = ?1 \
+                "SELECT outcome, field, reason, count FROM run_reasons WHERE run = ?1 \
                  ORDER BY outcome, count DESC, field, reason",
             )
             .map_err(|e| self.sql(action, e))?;
@@ -524,7 +498,7 @@ impl Store {
                 .query_map(params![run.id], |row| {
                     let field: String = row.get(1)?;
                     Ok(ReasonCount {
-                        skipped: row.get(0)?,
+                        outcome: RowOutcome::from_stored(&row.get::<_, String>(0)?),
                         field: (!field.is_empty()).then_some(field),
                         reason: row.get(2)?,
                         count: row.get::<_, i64>(3)? as u64,
@@ -865,15 +839,6 @@ impl Store {
     }
 }
 
-/// Serialises values as a JSON array without collecting them.
-struct RawValues<I>(I);
-
-impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for RawValues<I> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.clone())
-    }
-}
-
 /// A stored raw row: values under the run's columns, or whole pairs.
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
@@ -922,579 +887,9 @@ impl RawColumns {
     }
 }
 
-/// An import in progress. Add rows with [`ImportRun::add`], in the same order
-/// on every attempt, then [`ImportRun::finish`].
-pub struct ImportRun<'s> {
-    store: &'s mut Store,
-    id: i64,
-    sha256: String,
-    resumed: bool,
-    rows_done: u64,
-    counts: Counts,
-    /// The columns of raw rows stored as values only (set by the first raw row).
-    raw_columns: Option<Vec<String>>,
-    /// Set while every report of the store was stored by this run.
-    fresh: Option<Fresh>,
-    /// Checkpoints the WAL while the run writes (`None`: the writer does, as usual).
-    checkpointer: Option<Checkpointer>,
-}
-
-impl Drop for ImportRun<'_> {
-    fn drop(&mut self) {
-        if let Some(checkpointer) = self.checkpointer.take() {
-            drop(checkpointer);
-            let _ = self.store.conn.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                self.store.autocheckpoint,
-            );
-        }
-    }
-}
-
 /// Bytes in the WAL before the writer copies them into the store file
 /// (`wal_autocheckpoint` counts pages: 16,384 pages of 4 KiB).
 const WAL_AUTOCHECKPOINT_BYTES: i64 = 64 << 20;
 
 /// The page size of a new store.
 const PAGE_SIZE: i64 = 65536;
-
-/// A second connection that copies committed pages from the WAL into the store
-/// file (a passive checkpoint) on its own thread, each time the import run
-/// commits a batch: the writer does not wait for the copy and its `fsync`, and
-/// neither blocks the other (WAL). Stopped and joined when dropped.
-struct Checkpointer {
-    wake: Option<std::sync::mpsc::SyncSender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(path: &Path) -> Option<Checkpointer> {
-        let conn = Connection::open(path).ok()?;
-        conn.busy_timeout(std::time::Duration::from_secs(30)).ok()?;
-        conn.pragma_update(None, "synchronous", "NORMAL").ok()?;
-        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
-        let thread = std::thread::Builder::new()
-            .name("truce-checkpoint".to_string())
-            .spawn(move || {
-                while woken.recv().is_ok() {
-                    // A failed checkpoint leaves the pages in the WAL: the next one,
-                    // or the writer's own when the run ends, copies them.
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                }
-            })
-            .ok()?;
-        Some(Checkpointer {
-            wake: Some(wake),
-            thread: Some(thread),
-        })
-    }
-
-    /// Asks for a checkpoint (one already asked for and not begun is enough).
-    fn poke(&self) {
-        if let Some(wake) = &self.wake {
-            let _ = wake.try_send(());
-        }
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        self.wake = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// What a run that began on a store without reports knows without asking it:
-/// the identities it stored. An identity whose key is not in `seen` is new,
-/// so it is inserted without the two look-ups a row otherwise costs (a key
-/// that is there, even by a collision, is looked up as usual). Given up for
-/// good as soon as the store holds a report this run did not write (another
-/// process imported between two batches): `last_id` is the highest report row
-/// this run knows of.
-struct Fresh {
-    seen: std::collections::HashSet<u64>,
-    last_id: i64,
-}
-
-/// The key of an identity in [`Fresh::seen`].
-fn identity_key(source: &str, ident: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // SipHash with fixed keys: the same key in every process.
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    source.hash(&mut hasher);
-    ident.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Encodes reports the way an import run stores them: each report's stored
-/// JSON ([`stored`]), its content hash (the sha256 of that JSON) and its raw row
-/// (values only under the run's columns, or `[column, value]` pairs). It needs
-/// no connection, so a caller can encode one batch on another thread while the
-/// previous one is written ([`ImportRun::encoder`], [`ImportRun::add_encoded`]).
-#[derive(Clone, Debug)]
-pub struct ReportEncoder {
-    /// The run's raw columns: given by the run, or those of the first raw row encoded.
-    raw_columns: Option<Vec<String>>,
-}
-
-/// A batch of reports encoded by a [`ReportEncoder`], to be written with
-/// [`ImportRun::add_encoded`].
-#[derive(Debug, Default)]
-pub struct EncodedBatch {
-    rows: Vec<EncodedReport>,
-    /// Every string of every row, back to back (`rows` hold ranges of it).
-    text: String,
-    /// The raw columns the rows' values-only raw rows are under, when there are such rows.
-    raw_columns: Option<Vec<String>>,
-}
-
-impl EncodedBatch {
-    /// The number of reports in the batch.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// True when the batch holds no report.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-}
-
-type Span = std::ops::Range<usize>;
-
-#[derive(Debug)]
-struct EncodedReport {
-    source: Span,
-    source_id: Span,
-    revision: Option<Span>,
-    file: Span,
-    line: u64,
-    hash: [u8; 32],
-    json: Span,
-    raw: Option<Span>,
-}
-
-impl ReportEncoder {
-    /// Encodes `reports`, in order.
-    pub fn encode(&mut self, reports: &[Report]) -> Result<EncodedBatch, serde_json::Error> {
-        let mut batch = EncodedBatch {
-            rows: Vec::with_capacity(reports.len()),
-            text: String::with_capacity(reports.len() * 1024),
-            raw_columns: None,
-        };
-        let mut buffer = Vec::with_capacity(1024);
-        let mut values_only = false;
-        for report in reports {
-            let p = &report.provenance;
-            let mut push = |s: &str| {
-                let start = batch.text.len();
-                batch.text.push_str(s);
-                start..batch.text.len()
-            };
-            let source = push(&p.source);
-            let source_id = push(&p.source_id);
-            let revision = p.revision.as_deref().map(&mut push);
-            let file = push(&p.file);
-            buffer.clear();
-            stored::write_json(report, &mut buffer)?;
-            let hash: [u8; 32] = Sha256::digest(&buffer).into();
-            // serde_json writes UTF-8.
-            let json = push(std::str::from_utf8(&buffer).unwrap_or_default());
-            let raw = if p.raw.is_empty() {
-                None
-            } else {
-                let columns = self.raw_columns.get_or_insert_with(|| {
-                    // The run's columns: those of its first raw row.
-                    p.raw.iter().map(|(c, _)| c.clone()).collect()
-                });
-                let same_columns = columns.len() == p.raw.len()
-                    && columns.iter().zip(&p.raw).all(|(a, (b, _))| a == b);
-                buffer.clear();
-                if same_columns {
-                    values_only = true;
-                    let values = p.raw.iter().map(|(_, v)| v.as_str());
-                    serde_json::to_writer(&mut buffer, &RawValues(values))?;
-                } else {
-                    serde_json::to_writer(&mut buffer, &p.raw)?;
-                }
-                Some(push(std::str::from_utf8(&buffer).unwrap_or_default()))
-            };
-            batch.rows.push(EncodedReport {
-                source,
-                source_id,
-                revision,
-                file,
-                line: p.line,
-                hash,
-                json,
-                raw,
-            });
-        }
-        if values_only {
-            batch.raw_columns = self.raw_columns.clone();
-        }
-        Ok(batch)
-    }
-}
-
-impl ImportRun<'_> {
-    /// The run's number.
-    pub fn id(&self) -> i64 {
-        self.id
-    }
-
-    /// True when this continues a run a killed import left open.
-    pub fn resumed(&self) -> bool {
-        self.resumed
-    }
-
-    /// Rows already committed by this run: a resumed import skips this many
-    /// rows of the same file, in the order they were given (each batch being
-    /// consecutive rows of the file).
-    pub fn rows_done(&self) -> u64 {
-        self.rows_done
-    }
-
-    /// The run's counts so far (committed).
-    pub fn counts(&self) -> Counts {
-        self.counts
-    }
-
-    /// Adds one batch, in one transaction: the reports (stored, duplicates or
-    /// revised) and the quarantined rows. Returns the batch's counts.
-    pub fn add(
-        &mut self,
-        reports: &[Report],
-        problems: &[RowProblem],
-    ) -> Result<Counts, StoreError> {
-        self.add_with_raw(reports, problems, &|_| None)
-    }
-
-    /// Like [`ImportRun::add`], with the text of each quarantined row when the
-    /// caller can recover it.
-    pub fn add_with_raw(
-        &mut self,
-        reports: &[Report],
-        problems: &[RowProblem],
-        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
-    ) -> Result<Counts, StoreError> {
-        self.add_batch(reports, problems, &[], raw_text)
-    }
-
-    /// An encoder for this run's reports, to encode batches on another thread
-    /// ([`ImportRun::add_encoded`]). Batches must be encoded in the order they are added.
-    pub fn encoder(&self) -> ReportEncoder {
-        ReportEncoder {
-            raw_columns: self.raw_columns.clone(),
-        }
-    }
-
-    /// Adds one batch of consecutive rows of the file in one transaction: the
-    /// reports, the quarantined rows (with their text when `raw_text` knows
-    /// it) and the rows skipped as out of scope. Returns the batch's counts.
-    pub fn add_batch(
-        &mut self,
-        reports: &[Report],
-        problems: &[RowProblem],
-        skipped: &[RowProblem],
-        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
-    ) -> Result<Counts, StoreError> {
-        let encoded = self
-            .encoder()
-            .encode(reports)
-            .map_err(|source| StoreError::Sql {
-                file: self.store.file.clone(),
-                action: "write an import batch",
-                source: rusqlite::Error::ToSqlConversionFailure(Box::new(source)),
-            })?;
-        self.add_encoded(&encoded, problems, skipped, raw_text)
-    }
-
-    /// [`ImportRun::add_batch`] with the reports already encoded by this run's
-    /// [`ImportRun::encoder`].
-    pub fn add_encoded(
-        &mut self,
-        reports: &EncodedBatch,
-        problems: &[RowProblem],
-        skipped: &[RowProblem],
-        raw_text: &dyn Fn(&RowProblem) -> Option<String>,
-    ) -> Result<Counts, StoreError> {
-        let file = self.store.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action: "write an import batch",
-            source,
-        };
-        let mut batch = Counts::default();
-        let tx = self
-            .store
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
-        {
-            if let Some(columns) = &reports.raw_columns {
-                match &self.raw_columns {
-                    None => {
-                        let json = serde_json::to_string(columns).map_err(|e| {
-                            err(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-                        })?;
-                        tx.execute(
-                            "UPDATE import_runs SET raw_columns = ?2 WHERE id = ?1",
-                            params![self.id, json],
-                        )
-                        .map_err(err)?;
-                    }
-                    Some(known) if known == columns => {}
-                    Some(_) => {
-                        return Err(err(rusqlite::Error::ToSqlConversionFailure(
-                            "the batch was encoded under other raw columns than the run's".into(),
-                        )));
-                    }
-                }
-            }
-            if let Some(fresh) = &self.fresh {
-                let last: i64 = tx
-                    .query_row("SELECT COALESCE(MAX(id), 0) FROM reports", [], |row| {
-                        row.get(0)
-                    })
-                    .map_err(err)?;
-                if last != fresh.last_id {
-                    self.fresh = None;
-                }
-            }
-            // Both answered from an index alone: (source, ident, content_hash), then
-            // (source, ident, revision).
-            let mut same_content = tx
-                .prepare_cached(
-                    "SELECT 1 FROM reports WHERE source = ?1 AND ident = ?2 AND content_hash = ?3",
-                )
-                .map_err(err)?;
-            let mut latest = tx
-                .prepare_cached(
-                    "SELECT id, revision FROM reports WHERE source = ?1 AND ident = ?2 \
-                     ORDER BY revision DESC LIMIT 1",
-                )
-                .map_err(err)?;
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
-                     content_hash, file, line, report, raw, first_run) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(err)?;
-            let mut supersede = tx
-                .prepare_cached("UPDATE reports SET superseded_by = ?1 WHERE id = ?2")
-                .map_err(err)?;
-            let text = reports.text.as_str();
-            let at = |span: &Span| text.get(span.clone()).unwrap_or_default();
-            let mut by_hash = String::new();
-            for row in &reports.rows {
-                batch.read += 1;
-                let source = at(&row.source);
-                let source_id = at(&row.source_id);
-                let ident: &str = if source_id.trim().is_empty() {
-                    by_hash.clear();
-                    by_hash.push_str("sha256:");
-                    by_hash.push_str(&hex(&row.hash));
-                    &by_hash
-                } else {
-                    source_id
-                };
-                let key = identity_key(source, ident);
-                let new_identity = self.fresh.as_ref().is_some_and(|f| !f.seen.contains(&key));
-                // (row id, revision) of the latest revision stored under this identity.
-                let mut previous: Option<(i64, i64)> = None;
-                if !new_identity {
-                    if same_content
-                        .exists(params![source, ident, &row.hash[..]])
-                        .map_err(err)?
-                    {
-                        batch.duplicates += 1;
-                        continue;
-                    }
-                    previous = latest
-                        .query_row(params![source, ident], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()
-                        .map_err(err)?;
-                }
-                insert
-                    .execute(params![
-                        source,
-                        source_id,
-                        ident,
-                        previous.map_or(1, |(_, r)| r + 1),
-                        row.revision.as_ref().map(at),
-                        &row.hash[..],
-                        at(&row.file),
-                        row.line as i64,
-                        at(&row.json),
-                        row.raw.as_ref().map(at),
-                        self.id,
-                    ])
-                    .map_err(err)?;
-                let new = tx.last_insert_rowid();
-                if let Some(fresh) = &mut self.fresh {
-                    fresh.seen.insert(key);
-                    fresh.last_id = new;
-                }
-                match previous {
-                    Some((old, _)) => {
-                        supersede.execute(params![new, old]).map_err(err)?;
-                        batch.revised += 1;
-                    }
-                    None => batch.stored += 1,
-                }
-            }
-            let mut quarantine = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO quarantine (run, file, file_sha256, line, field, value, reason, raw) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(err)?;
-            // One count per (outcome, field, reason), for quarantined and skipped rows alike.
-            let mut reason = tx
-                .prepare_cached(
-                    "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                     VALUES (?1, ?2, ?3, ?4, 1) \
-                     ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = count + 1",
-                )
-                .map_err(err)?;
-            for problem in problems {
-                batch.read += 1;
-                batch.quarantined += 1;
-                let field = problem.field.as_deref().unwrap_or("");
-                quarantine
-                    .execute(params![
-                        self.id,
-                        problem.file,
-                        self.sha256,
-                        problem.line as i64,
-                        field,
-                        problem.value,
-                        problem.reason,
-                        raw_text(problem),
-                    ])
-                    .map_err(err)?;
-                reason
-                    .execute(params![self.id, "quarantined", field, problem.reason])
-                    .map_err(err)?;
-            }
-            for problem in skipped {
-                batch.read += 1;
-                batch.skipped += 1;
-                let field = problem.field.as_deref().unwrap_or("");
-                reason
-                    .execute(params![self.id, "skipped", field, problem.reason])
-                    .map_err(err)?;
-            }
-            tx.execute(
-                "UPDATE import_runs SET rows_done = rows_done + ?2, read = read + ?3, \
-                 stored = stored + ?4, duplicates = duplicates + ?5, revised = revised + ?6, \
-                 quarantined = quarantined + ?7, skipped = skipped + ?8 WHERE id = ?1",
-                params![
-                    self.id,
-                    batch.read as i64,
-                    batch.read as i64,
-                    batch.stored as i64,
-                    batch.duplicates as i64,
-                    batch.revised as i64,
-                    batch.quarantined as i64,
-                    batch.skipped as i64,
-                ],
-            )
-            .map_err(err)?;
-        }
-        tx.commit().map_err(err)?;
-        if let Some(checkpointer) = &self.checkpointer {
-            checkpointer.poke();
-        }
-        if self.raw_columns.is_none() {
-            self.raw_columns.clone_from(&reports.raw_columns);
-        }
-        self.rows_done += batch.read;
-        self.counts.plus(batch);
-        Ok(batch)
-    }
-
-    /// Counts one batch of rows the importer read and set aside as out of
-    /// scope (`Imported::skipped`), with their reasons, in one transaction.
-    /// They are not stored one by one: they are not evidence, nor to be fixed.
-    pub fn add_skipped(&mut self, skipped: &[RowProblem]) -> Result<Counts, StoreError> {
-        self.add_batch(&[], &[], skipped, &|_| None)
-    }
-
-    /// Fills in the text of quarantined rows of this run, by line, where it is
-    /// still empty (the text is often found only after the file was read).
-    pub fn set_quarantine_texts(
-        &mut self,
-        texts: &std::collections::BTreeMap<u64, String>,
-    ) -> Result<(), StoreError> {
-        let file = self.store.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action: "record the text of quarantined rows",
-            source,
-        };
-        let tx = self.store.conn.transaction().map_err(err)?;
-        {
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE quarantine SET raw = ?3 WHERE run = ?1 AND line = ?2 AND raw IS NULL",
-                )
-                .map_err(err)?;
-            for (line, text) in texts {
-                update
-                    .execute(params![self.id, *line as i64, text])
-                    .map_err(err)?;
-            }
-        }
-        tx.commit().map_err(err)
-    }
-
-    /// Records the format the file turned out to be (when it was detected while reading).
-    pub fn set_format(&mut self, format: &str) -> Result<(), StoreError> {
-        self.store
-            .conn
-            .execute(
-                "UPDATE import_runs SET format = ?2 WHERE id = ?1",
-                params![self.id, format],
-            )
-            .map_err(|e| self.store.sql("record the format", e))?;
-        Ok(())
-    }
-
-    /// Gives up a run that failed before it stored anything (an empty file, a
-    /// file that is not text): the run is removed, so no open run is left
-    /// waiting to be resumed. A run that stored rows stays open, to be resumed.
-    /// Returns whether it was removed.
-    pub fn abandon(self) -> Result<bool, StoreError> {
-        let removed = self
-            .store
-            .conn
-            .execute(
-                "DELETE FROM import_runs WHERE id = ?1 AND finished IS NULL AND rows_done = 0 \
-                 AND NOT EXISTS (SELECT 1 FROM reports WHERE first_run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM quarantine WHERE run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM run_reasons WHERE run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM deletions WHERE run = ?1)",
-                params![self.id],
-            )
-            .map_err(|e| self.store.sql("give up the import run", e))?;
-        Ok(removed > 0)
-    }
-
-    /// Closes the run at time `at` and returns it as recorded.
-    pub fn finish(self, at: &str) -> Result<RunInfo, StoreError> {
-        self.store
-            .conn
-            .execute(
-                "UPDATE import_runs SET finished = ?2 WHERE id = ?1",
-                params![self.id, at],
-            )
-            .map_err(|e| self.store.sql("finish the import run", e))?;
-        self.store.run(self.id)
-    }
-}

@@ -8,21 +8,21 @@
 //! Migrations are embedded, numbered on their own (PostgreSQL started at the
 //! schema SQLite had reached at its version 8), and applied under a lock.
 
+use crate::import::ImportWriter;
 use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, ReasonCount, RunInfo,
-    Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted, new_monitor_report_id,
-    sha256_hex, stored,
+    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, RunInfo, Session,
+    StoreError, StoredCheckpoint, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex,
+    stored,
 };
 use postgres::{Client, NoTls, Row, Transaction};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use truce_ingest::RowProblem;
 use truce_model::report::Report;
 
 /// The advisory lock every ledger write takes (an arbitrary number of truce's own).
-const LEDGER_LOCK: i64 = 0x7472_7563_6501;
+pub(crate) const LEDGER_LOCK: i64 = 0x7472_7563_6501;
 /// The advisory lock migrations take.
 const MIGRATION_LOCK: i64 = 0x7472_7563_6502;
 
@@ -136,7 +136,7 @@ impl Drop for PgStore {
 }
 
 /// The URL without its password, for messages.
-fn without_password(url: &str) -> String {
+pub(crate) fn without_password(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
@@ -166,7 +166,11 @@ impl PgStore {
         Ok(store)
     }
 
-    fn client(&mut self) -> Result<&mut Client, StoreError> {
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn client(&mut self) -> Result<&mut Client, StoreError> {
         let database = without_password(&self.url);
         self.client.as_mut().ok_or(StoreError::Record {
             file: database,
@@ -404,191 +408,12 @@ impl Storage for PgStore {
         Ok(rows.first().map(|r| r.get(0)))
     }
 
-    fn import_all(
+    fn begin_import(
         &mut self,
         file: &FileMeta,
-        reports: &[Report],
-        quarantined: &[RowProblem],
-        skipped: &[RowProblem],
         at: &str,
-    ) -> Result<RunInfo, StoreError> {
-        let mut encoded = Vec::with_capacity(reports.len());
-        for report in reports {
-            encoded.push(json_of(report).map_err(|e| self.corrupt(0, e))?);
-        }
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "import",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
-        // One import at a time decides stored / duplicate / revised.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
-        let run: i64 = tx
-            .query_one(
-                "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    &file.name,
-                    &file.sha256,
-                    &(file.size as i64),
-                    &file.format,
-                    &at,
-                ],
-            )
-            .map_err(err)?
-            .get(0);
-        let same_content = tx
-            .prepare("SELECT 1 FROM reports WHERE source = $1 AND ident = $2 AND content_hash = $3")
-            .map_err(err)?;
-        let latest = tx
-            .prepare(
-                "SELECT id, revision FROM reports WHERE source = $1 AND ident = $2 \
-                 ORDER BY revision DESC LIMIT 1",
-            )
-            .map_err(err)?;
-        let insert = tx
-            .prepare(
-                "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
-                 content_hash, file, line, report, raw, first_run) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10) RETURNING id",
-            )
-            .map_err(err)?;
-        let supersede = tx
-            .prepare("UPDATE reports SET superseded_by = $1 WHERE id = $2")
-            .map_err(err)?;
-        let mut counts = Counts::default();
-        for (report, (json, hash)) in reports.iter().zip(&encoded) {
-            counts.read += 1;
-            let p = &report.provenance;
-            let ident = if p.source_id.trim().is_empty() {
-                format!("sha256:{}", sha256_hex(hash))
-            } else {
-                p.source_id.clone()
-            };
-            let hash = &hash[..];
-            if !tx
-                .query(&same_content, &[&p.source, &ident, &hash])
-                .map_err(err)?
-                .is_empty()
-            {
-                counts.duplicates += 1;
-                continue;
-            }
-            let previous: Option<(i64, i64)> = tx
-                .query_opt(&latest, &[&p.source, &ident])
-                .map_err(err)?
-                .map(|r| (r.get(0), r.get(1)));
-            let new: i64 = tx
-                .query_one(
-                    &insert,
-                    &[
-                        &p.source,
-                        &p.source_id,
-                        &ident,
-                        &previous.map_or(1, |(_, r)| r + 1),
-                        &p.revision,
-                        &hash,
-                        &p.file,
-                        &(p.line as i64),
-                        json,
-                        &run,
-                    ],
-                )
-                .map_err(err)?
-                .get(0);
-            match previous {
-                Some((old, _)) => {
-                    tx.execute(&supersede, &[&new, &old]).map_err(err)?;
-                    counts.revised += 1;
-                }
-                None => counts.stored += 1,
-            }
-        }
-        for problem in quarantined {
-            counts.read += 1;
-            counts.quarantined += 1;
-            let field = problem.field.clone().unwrap_or_default();
-            tx.execute(
-                "INSERT INTO quarantine (run, file, file_sha256, line, field, value, reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                &[
-                    &run,
-                    &problem.file,
-                    &file.sha256,
-                    &(problem.line as i64),
-                    &field,
-                    &problem.value,
-                    &problem.reason,
-                ],
-            )
-            .map_err(err)?;
-            tx.execute(
-                "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                 VALUES ($1, 'quarantined', $2, $3, 1) \
-                 ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = run_reasons.count + 1",
-                &[&run, &field, &problem.reason],
-            )
-            .map_err(err)?;
-        }
-        for problem in skipped {
-            counts.read += 1;
-            counts.skipped += 1;
-            let field = problem.field.clone().unwrap_or_default();
-            tx.execute(
-                "INSERT INTO run_reasons (run, outcome, field, reason, count) \
-                 VALUES ($1, 'skipped', $2, $3, 1) \
-                 ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = run_reasons.count + 1",
-                &[&run, &field, &problem.reason],
-            )
-            .map_err(err)?;
-        }
-        let n = |v: u64| v as i64;
-        tx.execute(
-            "UPDATE import_runs SET finished = $2, rows_done = $3, read = $3, stored = $4, \
-             duplicates = $5, revised = $6, quarantined = $7, skipped = $8 WHERE id = $1",
-            &[
-                &run,
-                &at,
-                &n(counts.read),
-                &n(counts.stored),
-                &n(counts.duplicates),
-                &n(counts.revised),
-                &n(counts.quarantined),
-                &n(counts.skipped),
-            ],
-        )
-        .map_err(err)?;
-        let reasons = tx
-            .query(
-                "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = $1 \
-                 ORDER BY count DESC, field, reason",
-                &[&run],
-            )
-            .map_err(err)?
-            .iter()
-            .map(|r| {
-                let field: String = r.get(1);
-                ReasonCount {
-                    skipped: r.get(0),
-                    field: (!field.is_empty()).then_some(field),
-                    reason: r.get(2),
-                    count: r.get::<_, i64>(3) as u64,
-                }
-            })
-            .collect();
-        tx.commit().map_err(err)?;
-        Ok(RunInfo {
-            id: run,
-            file: file.clone(),
-            started: at.to_string(),
-            finished: Some(at.to_string()),
-            rows_done: counts.read,
-            counts,
-            reasons,
-        })
+    ) -> Result<Box<dyn ImportWriter + '_>, StoreError> {
+        Ok(Box::new(self.begin_pg_import(file, at)?))
     }
 
     fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
@@ -626,26 +451,16 @@ impl Storage for PgStore {
                 reasons: Vec::new(),
             })
             .collect();
+        let database = without_password(&self.url);
+        let client = self.client()?;
         for run in &mut runs {
-            run.reasons = self
-                .client()?
-                .query(
-                    "SELECT outcome = 'skipped', field, reason, count FROM run_reasons WHERE run = $1 \
-                     ORDER BY count DESC, field, reason",
-                    &[&run.id],
-                )
-                .map_err(self.err("read the import runs"))?
-                .iter()
-                .map(|r| {
-                    let field: String = r.get(1);
-                    ReasonCount {
-                        skipped: r.get(0),
-                        field: (!field.is_empty()).then_some(field),
-                        reason: r.get(2),
-                        count: r.get::<_, i64>(3) as u64,
-                    }
-                })
-                .collect();
+            run.reasons = crate::pg_import::run_reasons(client, run.id).map_err(|source| {
+                StoreError::Postgres {
+                    database: database.clone(),
+                    action: "read the import runs",
+                    source,
+                }
+            })?;
         }
         Ok(runs)
     }

@@ -5,9 +5,10 @@
 //! on both.
 
 use crate::{
-    AgreementVersion, ApiToken, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MonitorSubmission, Payload, Principal, QuarantinedRow, RunInfo, Session, Store, StoreError,
-    StoredCheckpoint, SubmissionFilter, Submitted,
+    AgreementVersion, ApiToken, BatchProblems, EncodedBatch, FileMeta, ImportWriter,
+    KeptApartDecision, LedgerEntry, LedgerRecord, MonitorSubmission, Payload, Principal,
+    QuarantinedRow, RunInfo, Session, Store, StoreError, StoredCheckpoint, SubmissionFilter,
+    Submitted,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
@@ -38,9 +39,19 @@ pub trait Storage: Send {
     /// The text of the agreement version whose canonical text has this sha256.
     fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError>;
 
+    /// Starts an import run of `file` at time `at`, or (SQLite) resumes the open
+    /// run of the same file a killed import left behind: the caller skips the
+    /// first [`ImportWriter::rows_done`] rows and adds the rest in batches.
+    fn begin_import(
+        &mut self,
+        file: &FileMeta,
+        at: &str,
+    ) -> Result<Box<dyn ImportWriter + '_>, StoreError>;
     /// Imports one whole file's reports, quarantined rows and rows skipped as out
     /// of scope as one run (stored, duplicates and revisions as `docs/store.md`
-    /// says) and finishes it.
+    /// says) and finishes it. A rerun of a killed import of the same file resumes
+    /// after what it committed: rows go in as reports, then quarantined rows,
+    /// then skipped ones.
     fn import_all(
         &mut self,
         file: &FileMeta,
@@ -48,7 +59,32 @@ pub trait Storage: Send {
         quarantined: &[RowProblem],
         skipped: &[RowProblem],
         at: &str,
-    ) -> Result<RunInfo, StoreError>;
+    ) -> Result<RunInfo, StoreError> {
+        let mut run = self.begin_import(file, at)?;
+        let done = run.rows_done() as usize;
+        let skip_reports = done.min(reports.len());
+        let skip_quarantined = (done - skip_reports).min(quarantined.len());
+        let skip_skipped = (done - skip_reports - skip_quarantined).min(skipped.len());
+        let mut encoder = run.encoder();
+        let encode_error = |source: serde_json::Error| StoreError::Corrupt {
+            file: file.name.clone(),
+            row: 0,
+            source,
+        };
+        for batch in reports[skip_reports..].chunks(10_000) {
+            let encoded = encoder.encode(batch).map_err(encode_error)?;
+            run.add_encoded(&encoded, BatchProblems::default(), &|_| None)?;
+        }
+        let rows = BatchProblems {
+            quarantined: &quarantined[skip_quarantined..],
+            skipped: &skipped[skip_skipped..],
+            warned: &[],
+        };
+        if rows.rows() > 0 {
+            run.add_encoded(&EncodedBatch::default(), rows, &|_| None)?;
+        }
+        run.finish(at)
+    }
     /// The import runs of files, oldest first (not the one-report runs of monitors' submissions).
     fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError>;
     /// The rows run `run` set aside, in file order.
@@ -176,31 +212,12 @@ impl Storage for Store {
         Store::agreement_text(self, sha256)
     }
 
-    fn import_all(
+    fn begin_import(
         &mut self,
         file: &FileMeta,
-        reports: &[Report],
-        quarantined: &[RowProblem],
-        skipped: &[RowProblem],
         at: &str,
-    ) -> Result<RunInfo, StoreError> {
-        let mut run = self.begin_import(file, at)?;
-        // A rerun of a killed import of the same file resumes after what it
-        // committed. Rows go in as reports, then quarantined rows, then skipped ones.
-        let done = run.rows_done() as usize;
-        let skip_reports = done.min(reports.len());
-        let skip_quarantined = (done - skip_reports).min(quarantined.len());
-        let skip_skipped = (done - skip_reports - skip_quarantined).min(skipped.len());
-        for batch in reports[skip_reports..].chunks(10_000) {
-            run.add(batch, &[])?;
-        }
-        if skip_quarantined < quarantined.len() {
-            run.add(&[], &quarantined[skip_quarantined..])?;
-        }
-        if skip_skipped < skipped.len() {
-            run.add_skipped(&skipped[skip_skipped..])?;
-        }
-        run.finish(at)
+    ) -> Result<Box<dyn ImportWriter + '_>, StoreError> {
+        Ok(Box::new(Store::begin_import(self, file, at)?))
     }
 
     fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {

@@ -590,6 +590,7 @@ fn mapped_streaming_hands_every_row_to_the_sink() {
         fn skip(&mut self, _: RowProblem) {
             self.2 += 1;
         }
+        fn warn(&mut self, _: RowProblem) {}
     }
     let bytes = fixture("mission_form_patrols.csv");
     let mapping = csv_mapping();
