@@ -12,6 +12,8 @@ pub mod bundle;
 pub mod disclosure;
 pub mod import;
 pub mod life;
+pub mod replay;
+pub mod verify;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
