@@ -4,6 +4,8 @@
 //! (a fresh one per test, on the server `TRUCE_TEST_POSTGRES_URL` names, which
 //! `scripts/test.sh` starts with `scripts/postgres.sh`).
 
+mod walk;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
