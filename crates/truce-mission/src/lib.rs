@@ -1,12 +1,15 @@
-//! What a mission records, shared by the `truce` command and the server.
+//! What a mission does and records, shared by the `truce` command and the server:
+//! each task written once, over any store (`dyn Storage`).
 //!
 //! Every change to what the mission knows is appended to the store's ledger as a
 //! record: a JSON object with a `type`, written in canonical form (RFC 8785), its
 //! RFC 9162 leaf hash kept beside it (`docs/trust.md`). This crate builds the
 //! records both edges write — agreement versions and the key rotations they
-//! carry — and appends them, so the command line and the API record the same
-//! facts the same way. It reads the files an agreement names (to hash them) and
-//! the store; it reads no clock: the time of a record is given.
+//! carry, import runs — and appends them, so the command line and the API record
+//! the same facts the same way. It also imports evidence files ([`import`]),
+//! writes bundles ([`bundle`]) and reads, verifies and replays them ([`verify`],
+//! [`replay`]). It reads files and the store; it reads no clock: the time of a
+//! record is given.
 
 pub mod bundle;
 pub mod disclosure;
