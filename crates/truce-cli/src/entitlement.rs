@@ -104,20 +104,20 @@ pub fn release(
 ) -> Result<(String, u8)> {
     let status = status_of(checked, entitlement)?;
     let mut store = Store::open(db)?;
-    if matches!(
-        standing(&mut store, entitlement)?,
-        Standing::Released { .. }
-    ) {
-        bail!("entitlement `{entitlement}` is already released; nothing was recorded");
-    }
-    if !status.releasable {
-        return Ok((
-            format!(
-                "refused: entitlement `{entitlement}` may not be released: {}\nnothing was released or recorded\n",
-                status.reason
-            ),
-            1,
-        ));
+    match truce_mission::entitlement::may_release(&mut store, status) {
+        Ok(()) => {}
+        Err(truce_mission::MissionError::AlreadyReleased { .. }) => {
+            bail!("entitlement `{entitlement}` is already released; nothing was recorded")
+        }
+        Err(truce_mission::MissionError::NotReleasable { reason, .. }) => {
+            return Ok((
+                format!(
+                    "refused: entitlement `{entitlement}` may not be released: {reason}\nnothing was released or recorded\n"
+                ),
+                1,
+            ));
+        }
+        Err(other) => return Err(other.into()),
     }
     let to = status.to.clone();
     let party = checked
@@ -155,32 +155,19 @@ pub fn release(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "payload".into());
-        sealed.push((name, ledger::sha256_hex(&plain), ciphertext));
+        sealed.push(truce_mission::entitlement::SealedPayload {
+            name,
+            plain_sha256: ledger::sha256_hex(&plain),
+            ciphertext,
+        });
     }
-    let mut files = Vec::new();
-    for (name, plain_sha256, ciphertext) in &sealed {
-        store.store_payload(entitlement, name, plain_sha256, ciphertext, &now())?;
-        files.push(json!({
-            "name": name,
-            "plain_sha256": plain_sha256,
-            "cipher_sha256": ledger::sha256_hex(ciphertext),
-        }));
-    }
-    let index = ledger::append(
-        &mut store,
-        json!({
-            "type": "entitlement-release",
-            "at": now(),
-            "agreement": checked.agreement.id,
-            "entitlement": entitlement,
-            "to": to,
-            "step": status.step,
-            "reason": status.reason,
-            "by": by,
-            "check": check_reference(checked)?,
-            "payload": files,
-        }),
-    )?;
+    let basis = truce_mission::entitlement::ReleaseBasis {
+        agreement: &checked.agreement.id,
+        status,
+        result: &checked.result,
+        reports: &checked.reports,
+    };
+    let index = truce_mission::entitlement::release(&mut store, basis, json!(by), &sealed, &now())?;
     Ok((
         format!(
             "released `{entitlement}` to {to}: {} (ledger entry {index}){}\n",
@@ -240,36 +227,21 @@ pub fn suspend(
 /// receiving party, while the entitlement is released; each hand-over recorded.
 pub fn handover(db: &Path, entitlement: &str, to: &str, out: &Path) -> Result<String> {
     let mut store = Store::open(db)?;
-    match standing(&mut store, entitlement)? {
-        Standing::Released { .. } => {}
-        Standing::NeverReleased => {
-            bail!("entitlement `{entitlement}` is not released: its payload is not handed over")
-        }
-        Standing::Suspended { reason, .. } => bail!(
-            "entitlement `{entitlement}` is suspended ({reason}): its payload is not handed over"
-        ),
-    }
-    let payloads = store.payloads(entitlement)?;
-    if payloads.is_empty() {
-        bail!("entitlement `{entitlement}` has no payload");
-    }
+    let payloads =
+        truce_mission::entitlement::payloads_to_hand_over(&mut store, entitlement, None)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
-    let mut names = Vec::new();
     for p in &payloads {
         let file = out.join(format!("{}.age", p.name));
         std::fs::write(&file, &p.ciphertext)
             .with_context(|| format!("cannot write `{}`", file.display()))?;
-        names.push(json!({"name": p.name, "cipher_sha256": p.cipher_sha256}));
     }
-    let index = ledger::append(
+    let index = truce_mission::entitlement::record_hand_over(
         &mut store,
-        json!({
-            "type": "entitlement-handover",
-            "at": now(),
-            "entitlement": entitlement,
-            "to": to,
-            "files": names,
-        }),
+        entitlement,
+        to,
+        None,
+        &payloads,
+        &now(),
     )?;
     Ok(format!(
         "handed over {} payload file(s) of `{entitlement}` to {}, encrypted to {to} (ledger entry {index})\n",

@@ -1288,26 +1288,15 @@ fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared
             .map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
         let (read, watermark) = store.reports_known_before(known_before.as_deref())?;
         reports = read;
-        let pairs = |decisions: &[truce_store::KeptApartDecision]| -> Vec<KeptApart> {
-            decisions
-                .iter()
-                .map(|k| KeptApart {
-                    first: k.first.clone(),
-                    second: k.second.clone(),
-                })
-                .collect()
-        };
-        let apart = store.kept_apart()?;
-        let together = store.kept_together()?;
-        kept_apart = pairs(&apart);
-        kept_together = pairs(&together);
+        let decisions = truce_mission::decisions::decisions(&mut store)?;
+        kept_apart = decisions.kept_apart;
+        kept_together = decisions.kept_together;
         store_read = version.map(|(agreement_version, agreement_sha256)| StoreRead {
             agreement_version,
             agreement_sha256,
             watermark,
             known_before,
-            // Decision ids are unique across both kinds.
-            kept_apart: apart.iter().chain(&together).map(|k| k.id).collect(),
+            kept_apart: decisions.ids,
         });
     }
     for file in &evidence.events {

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use truce_ingest::{Format, Mapping, RowProblem};
 use truce_store::{QuarantinedRow, RowOutcome, RunInfo, Store};
 
-/// The current time as RFC 3339: the store reads no clock, the CLI does.
-pub fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
+pub use truce_mission::now;
 
 pub use truce_mission::import::DEFAULT_BATCH;
 

@@ -8,11 +8,13 @@
 //! carry, import runs — and appends them, so the command line and the API record
 //! the same facts the same way. It also imports evidence files ([`import`]),
 //! writes bundles ([`bundle`]) and reads, verifies and replays them ([`verify`],
-//! [`replay`]). It reads files and the store; it reads no clock: the time of a
-//! record is given.
+//! [`replay`]). It reads files and the store; its functions read no clock: the
+//! time of a record is given ([`now`] is the edges' clock, kept here once).
 
 pub mod bundle;
+pub mod decisions;
 pub mod disclosure;
+pub mod entitlement;
 pub mod import;
 pub mod life;
 pub mod replay;
@@ -51,6 +53,21 @@ pub enum MissionError {
     /// A thread of an import stopped without saying why.
     #[error("the thread {what} `{name}` stopped")]
     Stopped { what: &'static str, name: String },
+    /// The entitlement is released already (and not suspended since).
+    #[error("entitlement `{entitlement}` is already released")]
+    AlreadyReleased { entitlement: String },
+    /// The check does not verify the entitlement's step.
+    #[error("entitlement `{entitlement}` may not be released: {reason}")]
+    NotReleasable { entitlement: String, reason: String },
+    /// An entitlement's payload is handed over only while it is released.
+    #[error("entitlement `{entitlement}` {why}: its payload is not handed over")]
+    NotHandedOver { entitlement: String, why: String },
+    /// No payload file to hand over (none kept, or not the one asked for).
+    #[error("entitlement `{entitlement}` has no payload{}", file.map(|n| format!(" file {n}")).unwrap_or_default())]
+    NoPayload {
+        entitlement: String,
+        file: Option<i64>,
+    },
     /// A file the agreement names cannot be read.
     #[error("cannot read `{name}`")]
     ReadFile {
@@ -58,6 +75,12 @@ pub enum MissionError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// The time now, RFC 3339: the one clock of the command line and the server,
+/// which pass it to the store and to this crate's functions (neither reads one).
+pub fn now() -> String {
+    jiff::Timestamp::now().to_string()
 }
 
 /// The sha256 of `bytes` as lowercase hex.

@@ -557,36 +557,28 @@ pub async fn release(
         let state = state.clone();
         let status = status.clone();
         move || -> ApiResult<u64> {
-            let check = truce_mission::check_reference(&snapshot.result, &snapshot.reports)
-                .map_err(ApiError::internal)?;
             let mut store = state.store()?;
-            if matches!(
-                truce_mission::standing(store.as_mut(), &status.id).map_err(ApiError::internal)?,
-                truce_mission::Standing::Released { .. }
-            ) {
-                return Err(ApiError::new(
-                    "conflict",
-                    format!("`{}` is already released", status.id),
-                ));
-            }
-            let at = now();
-            truce_mission::append(
-                store.as_mut(),
-                &serde_json::json!({
-                    "type": "entitlement-release",
-                    "at": at,
-                    "agreement": agreement_id,
-                    "entitlement": status.id,
-                    "to": status.to,
-                    "step": status.step,
-                    "reason": status.reason,
-                    "by": actor,
-                    "check": check,
-                    "payload": [],
-                }),
-                &at,
+            let basis = truce_mission::entitlement::ReleaseBasis {
+                agreement: &agreement_id,
+                status: &status,
+                result: &snapshot.result,
+                reports: &snapshot.reports,
+            };
+            truce_mission::entitlement::release(store.as_mut(), basis, actor, &[], &now()).map_err(
+                |error| match error {
+                    truce_mission::MissionError::AlreadyReleased { entitlement } => {
+                        ApiError::new("conflict", format!("`{entitlement}` is already released"))
+                    }
+                    truce_mission::MissionError::NotReleasable {
+                        entitlement,
+                        reason,
+                    } => ApiError::new(
+                        "not-releasable",
+                        format!("`{entitlement}` may not be released: {reason}"),
+                    ),
+                    other => ApiError::internal(other),
+                },
             )
-            .map_err(ApiError::internal)
         }
     })
     .await??;
@@ -668,34 +660,28 @@ pub async fn payload(
         let state = state.clone();
         move || -> ApiResult<truce_store::Payload> {
             let mut store = state.store()?;
-            match truce_mission::standing(store.as_mut(), &id).map_err(ApiError::internal)? {
-                truce_mission::Standing::Released { .. } => {}
-                _ => {
-                    return Err(ApiError::new(
-                        "not-releasable",
-                        format!("`{id}` is not released: its payload is not handed over"),
-                    ));
-                }
-            }
-            let file = store
-                .payloads(&id)?
-                .into_iter()
-                .find(|p| p.id == payload)
-                .ok_or_else(|| {
-                    ApiError::not_found(format!("`{id}` has no payload file {payload}"))
-                })?;
-            let at = now();
-            truce_mission::append(
+            let file = truce_mission::entitlement::payloads_to_hand_over(
                 store.as_mut(),
-                &serde_json::json!({
-                    "type": "entitlement-handover",
-                    "at": at,
-                    "entitlement": id,
-                    "to": to,
-                    "by": actor,
-                    "files": [{"name": file.name, "cipher_sha256": file.cipher_sha256}],
-                }),
-                &at,
+                &id,
+                Some(payload),
+            )
+            .map_err(|error| match error {
+                truce_mission::MissionError::NotHandedOver { .. } => {
+                    ApiError::new("not-releasable", error.to_string())
+                }
+                truce_mission::MissionError::NoPayload { .. } => {
+                    ApiError::not_found(error.to_string())
+                }
+                other => ApiError::internal(other),
+            })?
+            .remove(0);
+            truce_mission::entitlement::record_hand_over(
+                store.as_mut(),
+                &id,
+                &to,
+                Some(actor),
+                std::slice::from_ref(&file),
+                &now(),
             )
             .map_err(ApiError::internal)?;
             Ok(file)

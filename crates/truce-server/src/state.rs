@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use truce_engine::corroborate::KeptApart;
 use truce_engine::{CheckInput, CheckResult};
 use truce_model::agreement::Agreement;
 use truce_model::report::Report;
@@ -145,10 +144,7 @@ pub struct Remembered {
     pub csrf: Option<String>,
 }
 
-/// The time now, RFC 3339: the server's one clock.
-pub fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
+pub use truce_mission::now;
 
 impl AppState {
     /// Opens the store, records the agreement's version if new, and makes the first snapshot.
@@ -396,17 +392,11 @@ fn compute(
     let known_before =
         as_of.map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
     let reports = store.reports_known_before(known_before.as_deref())?;
-    let pairs = |decisions: Vec<truce_store::KeptApartDecision>| -> Vec<KeptApart> {
-        decisions
-            .into_iter()
-            .map(|k| KeptApart {
-                first: k.first,
-                second: k.second,
-            })
-            .collect()
-    };
-    let kept_apart = pairs(store.kept_apart()?);
-    let kept_together = pairs(store.kept_together()?);
+    let truce_mission::decisions::Decisions {
+        kept_apart,
+        kept_together,
+        ..
+    } = truce_mission::decisions::decisions(store)?;
     let unpublished = store.unpublished_monitor_reports()?;
     let check = |reports: &[Report]| {
         truce_engine::check(&CheckInput {

@@ -1023,6 +1023,26 @@ impl Storage for PgStore {
             .collect())
     }
 
+    fn store_payload(
+        &mut self,
+        entitlement: &str,
+        name: &str,
+        plain_sha256: &str,
+        ciphertext: &[u8],
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        let cipher_sha256 = sha256_hex(ciphertext);
+        Ok(self
+            .client()?
+            .query_one(
+                "INSERT INTO payloads (entitlement, name, plain_sha256, cipher_sha256, ciphertext, recorded) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[&entitlement, &name, &plain_sha256, &cipher_sha256, &ciphertext, &at],
+            )
+            .map_err(self.err("keep the payload"))?
+            .get(0))
+    }
+
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
         Ok(self
             .client()?

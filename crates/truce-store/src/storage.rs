@@ -173,6 +173,15 @@ pub trait Storage: Send {
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// An entitlement's payload files (`age` ciphertext only), oldest first.
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError>;
+    /// Keeps an entitlement's payload file, already encrypted; returns its number.
+    fn store_payload(
+        &mut self,
+        entitlement: &str,
+        name: &str,
+        plain_sha256: &str,
+        ciphertext: &[u8],
+        at: &str,
+    ) -> Result<i64, StoreError>;
     /// Every signed checkpoint, oldest first.
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError>;
     /// What check run `id` read from the store (its reports as they stood) and the
@@ -390,6 +399,17 @@ impl Storage for Store {
 
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
         Store::payloads(self, entitlement)
+    }
+
+    fn store_payload(
+        &mut self,
+        entitlement: &str,
+        name: &str,
+        plain_sha256: &str,
+        ciphertext: &[u8],
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        Store::store_payload(self, entitlement, name, plain_sha256, ciphertext, at)
     }
 
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
