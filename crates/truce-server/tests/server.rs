@@ -2783,26 +2783,10 @@ async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_n
     // The bundle's log and evidence; the agreement's own files name the sites
     // the parties agreed to protect, which they know.
     let bundle = bundle_for(&f, "liaison").await;
-    let agreement_files: std::collections::BTreeSet<String> = bundle
+    let agreement_files = bundle
         .get("bundle/log.jsonl")
-        .map(|log| String::from_utf8_lossy(log).into_owned())
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|record| record["type"] == "agreement-version")
-        .flat_map(|record| {
-            let mut shas = vec![
-                record["canonical_sha256"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            ];
-            for file in record["files"].as_array().cloned().unwrap_or_default() {
-                shas.push(file["sha256"].as_str().unwrap_or("").to_string());
-            }
-            shas
-        })
-        .collect();
+        .map(|log| walk::agreement_shas(&String::from_utf8_lossy(log)))
+        .unwrap_or_default();
     assert!(!agreement_files.is_empty());
     for (name, bytes) in bundle {
         let sha = name.rsplit('/').next().unwrap_or("");

@@ -4,34 +4,42 @@
 
 use super::{SYRIA_EVENTS, code, path_str, stderr, temp_dir, truce};
 
+/// A new, empty PostgreSQL database named after `name`, when the tests were
+/// given a server; `None` (and the test runs on SQLite alone) otherwise, which
+/// `TRUCE_REQUIRE_POSTGRES=1` makes a failure.
+pub(crate) fn postgres_database(name: &str) -> Option<String> {
+    let Some(url) = std::env::var("TRUCE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var("TRUCE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "TRUCE_REQUIRE_POSTGRES=1 but TRUCE_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!(
+            "PostgreSQL skipped: TRUCE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)"
+        );
+        return None;
+    };
+    let database = format!("truce_cli_{name}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("PostgreSQL");
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
+        .expect("drop");
+    client
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .expect("create");
+    let (server, _) = url.rsplit_once('/').expect("a database in the URL");
+    Some(format!("{server}/{database}"))
+}
+
 /// The stores a test runs on: a new SQLite file, and a new PostgreSQL database
 /// when there is a server.
 pub(crate) fn stores(name: &str) -> Vec<(&'static str, String)> {
     let dir = temp_dir(&format!("backends-{name}"));
     let mut stores = vec![("sqlite", path_str(&dir.join("mission.db")).to_string())];
-    match std::env::var("TRUCE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(url) => {
-            let database = format!("truce_cli_{name}_{}", std::process::id());
-            let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("PostgreSQL");
-            client
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
-                .expect("drop");
-            client
-                .batch_execute(&format!("CREATE DATABASE {database}"))
-                .expect("create");
-            let (server, _) = url.rsplit_once('/').expect("a database in the URL");
-            stores.push(("postgres", format!("{server}/{database}")));
-        }
-        None => {
-            assert!(
-                std::env::var("TRUCE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "TRUCE_REQUIRE_POSTGRES=1 but TRUCE_TEST_POSTGRES_URL is not set"
-            );
-            eprintln!("PostgreSQL skipped: TRUCE_TEST_POSTGRES_URL is not set");
-        }
+    if let Some(url) = postgres_database(name) {
+        stores.push(("postgres", url));
     }
     stores
 }

@@ -110,27 +110,9 @@ fn a_server_killed_with_sigkill_keeps_every_acknowledged_report() {
 /// starts one; `TRUCE_REQUIRE_POSTGRES=1` makes its absence a failure).
 #[test]
 fn a_server_on_postgres_killed_with_sigkill_keeps_every_acknowledged_report() {
-    let Some(url) = std::env::var("TRUCE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        assert!(
-            std::env::var("TRUCE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "TRUCE_REQUIRE_POSTGRES=1 but TRUCE_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("skipped: TRUCE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
-        return;
-    };
-    let database = format!("truce_cli_kill_{}", std::process::id());
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("PostgreSQL");
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
-        .expect("drop");
-    client
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .expect("create");
-    let (server, _) = url.rsplit_once('/').expect("a database in the URL");
-    killed_server_keeps_every_acknowledged_report(&format!("{server}/{database}"));
+    if let Some(url) = crate::backends::postgres_database("kill") {
+        killed_server_keeps_every_acknowledged_report(&url);
+    }
 }
 
 fn killed_server_keeps_every_acknowledged_report(db: &str) {

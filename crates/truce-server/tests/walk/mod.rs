@@ -104,7 +104,7 @@ async fn uris(f: &Fixture, path: &str, caller: &str) -> Vec<String> {
 
 /// The hashes of the agreement's own text and files, as its ledger records name
 /// them: a party's liaison reads the agreement, which names the protected sites.
-fn agreement_shas(log: &str) -> BTreeSet<String> {
+pub(crate) fn agreement_shas(log: &str) -> BTreeSet<String> {
     log.lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|record| record["type"] == "agreement-version")
