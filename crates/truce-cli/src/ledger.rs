@@ -61,7 +61,7 @@ pub fn keys_generate(name: &str, out: &Path) -> Result<String> {
     file.write_all(signer.to_private_text().as_bytes())
         .and_then(|()| file.write_all(b"\n"))
         .with_context(|| format!("cannot write `{}`", out.display()))?;
-    Ok(format!("{}\n", signer.verifier_key().to_string()))
+    Ok(format!("{}\n", signer.verifier_key()))
 }
 
 /// Reads a private key file written by `truce keys generate`.

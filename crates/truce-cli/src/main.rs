@@ -915,17 +915,17 @@ fn main() -> ExitCode {
             country,
             by,
             posts,
-        } => timeline(
-            &agreement,
-            &evidence,
-            format,
-            by,
-            chart.as_deref(),
-            figures.as_deref(),
-            country.as_deref(),
-            &posts,
-            color,
-        ),
+        } => {
+            let options = TimelineOptions {
+                format,
+                by,
+                chart: chart.as_deref(),
+                figures: figures.as_deref(),
+                country: country.as_deref(),
+                posts: &posts,
+            };
+            timeline(&agreement, &evidence, &options, color)
+        }
         Command::Export {
             agreement,
             what,
@@ -1369,17 +1369,34 @@ fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked>
     })
 }
 
+/// What `truce timeline` is asked to draw, besides the agreement and the evidence.
+struct TimelineOptions<'a> {
+    format: TimelineFormat,
+    by: TimelineBy,
+    /// Where to write the SVG chart.
+    chart: Option<&'a Path>,
+    /// An HXL file of published figures to set beside truce's counts.
+    figures: Option<&'a Path>,
+    /// The country those figures are of.
+    country: Option<&'a str>,
+    /// Post exports whose daily talk is drawn under the counts.
+    posts: &'a [PathBuf],
+}
+
 fn timeline(
     path: &Path,
     evidence: &EvidenceArgs,
-    format: TimelineFormat,
-    by: TimelineBy,
-    chart: Option<&Path>,
-    figures: Option<&Path>,
-    country: Option<&str>,
-    posts: &[PathBuf],
+    options: &TimelineOptions<'_>,
     color: bool,
 ) -> Result<u8> {
+    let &TimelineOptions {
+        format,
+        by,
+        chart,
+        figures,
+        country,
+        posts,
+    } = options;
     let Checked {
         agreement, result, ..
     } = checked(path, evidence, color)?;

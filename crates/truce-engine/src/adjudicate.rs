@@ -279,19 +279,40 @@ fn bound_by(
     None
 }
 
+/// The incident being judged: its number, its id (made once, when it has a
+/// finding), its report and what was read of it.
+pub(crate) struct Judged<'a> {
+    pub incident: usize,
+    pub id: &'a mut Option<std::sync::Arc<str>>,
+    pub report: &'a Report,
+    pub facts: &'a Facts,
+}
+
+/// Where an incident's findings go, each with its key.
+pub(crate) struct FindingsOut<'a> {
+    pub findings: &'a mut Vec<Finding>,
+    pub keys: &'a mut Vec<crate::verify::FindingKey>,
+}
+
 /// Judges one incident against one clause. Pushes zero or more findings.
 pub(crate) fn adjudicate(
     context: &Context<'_>,
-    incident: usize,
-    incident_id: &mut Option<std::sync::Arc<str>>,
+    judged: Judged<'_>,
     clause_index: usize,
-    report: &Report,
-    facts: &Facts,
     clause: &Clause,
     explain: bool,
-    out: &mut Vec<Finding>,
-    keys: &mut Vec<crate::verify::FindingKey>,
+    out: FindingsOut<'_>,
 ) {
+    let Judged {
+        incident,
+        id: incident_id,
+        report,
+        facts,
+    } = judged;
+    let FindingsOut {
+        findings: out,
+        keys,
+    } = out;
     let agreement = context.agreement;
     // The cheapest gates first: most incidents fall outside most clauses.
     let date = date_hold(clause, &report.date);
@@ -382,9 +403,14 @@ pub(crate) fn adjudicate(
         let names_on_side =
             attacker.matched.len() + attacker.unmatched.len() + attacker.ambiguous.len();
         let mut names_that_break = 0usize;
-        let initiator = if attacker.role == Role::Initiator || others.is_empty() || assumed {
-            Hold::Certain
-        } else if others.iter().all(|o| o.is_civilian(agreement)) {
+        // The side acted when the source says so, when no one else is named, when
+        // the agreement reads the first side as the actor, or when every other
+        // side is civilians (civilians are not the ones attacking).
+        let initiator = if attacker.role == Role::Initiator
+            || others.is_empty()
+            || assumed
+            || others.iter().all(|o| o.is_civilian(agreement))
+        {
             Hold::Certain
         } else {
             Hold::Possible(POSSIBLE)
@@ -397,7 +423,7 @@ pub(crate) fn adjudicate(
                 side_label(report, attacker)
             )
         } else {
-            initiator_text(report, attacker, &others, initiator, agreement)
+            initiator_text(report, attacker, others, initiator, agreement)
         };
         for (name_index, actor_match) in &attacker.matched {
             let Some((bound, party)) = bound_by(agreement, clause, actor_match.actor, span) else {
@@ -478,7 +504,7 @@ pub(crate) fn adjudicate(
             let mut weakened = Hold::Certain;
             for exception in &clause.exceptions {
                 let (outcome, text) =
-                    exception_outcome(context, report, facts, exception, &others, span, explain);
+                    exception_outcome(context, report, facts, exception, others, span, explain);
                 match outcome {
                     ExceptionOutcome::Allows(h) => {
                         allowed = allowed.best(h);

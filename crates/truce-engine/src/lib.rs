@@ -164,18 +164,17 @@ pub fn adjudicate_with<'a>(
                 // The incident's id is made once, and only if it has a finding.
                 let mut incident_id: Option<Arc<str>> = None;
                 for (c, clause) in agreement.clauses.iter().enumerate() {
-                    adjudicate::adjudicate(
-                        &context,
+                    let judged = adjudicate::Judged {
                         incident,
-                        &mut incident_id,
-                        c,
+                        id: &mut incident_id,
                         report,
-                        &fact,
-                        clause,
-                        explain,
-                        &mut findings,
-                        &mut keys,
-                    );
+                        facts: &fact,
+                    };
+                    let out = adjudicate::FindingsOut {
+                        findings: &mut findings,
+                        keys: &mut keys,
+                    };
+                    adjudicate::adjudicate(&context, judged, c, clause, explain, out);
                 }
                 let zones_before = certain_zones.len();
                 certain_zones.extend(
@@ -408,8 +407,7 @@ impl<'a> Adjudication<'a> {
             &self.context,
             reports,
             &self.facts,
-            first_day,
-            last_day,
+            (first_day, last_day),
             self.incident_map.count,
             &self.kept_apart_unknown,
             &self.kept_together_unknown,
@@ -765,12 +763,14 @@ fn entitlements(agreement: &Agreement, steps: &[StepResult]) -> Vec<EntitlementS
         .collect()
 }
 
+/// The evidence's first and last day.
+type DaySpan = (Option<Day>, Option<Day>);
+
 fn evidence_summary(
     context: &facts::Context<'_>,
     reports: &[Report],
     facts: &[facts::Facts],
-    first_day: Option<Day>,
-    last_day: Option<Day>,
+    (first_day, last_day): DaySpan,
     incidents: usize,
     kept_apart_unknown: &[corroborate::KeptApart],
     kept_together_unknown: &[corroborate::KeptApart],

@@ -306,14 +306,10 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             add_days(&mut daily_map, party, span, certain);
             let w = weekly_map.entry((week, party)).or_default();
             w.1 += 1;
-            for k in 0..3 {
-                w.3[k] += d[k];
-            }
+            add_deaths(&mut w.3, d);
             if certain {
                 w.0 += 1;
-                for k in 0..3 {
-                    w.2[k] += d[k];
-                }
+                add_deaths(&mut w.2, d);
             }
         }
     }
@@ -357,14 +353,10 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         for zone in &incident.zones {
             let w = zone_map.entry((week, zone.as_str())).or_default();
             w.1 += 1;
-            for k in 0..3 {
-                w.3[k] += d[k];
-            }
+            add_deaths(&mut w.3, d);
             if certain {
                 w.0 += 1;
-                for k in 0..3 {
-                    w.2[k] += d[k];
-                }
+                add_deaths(&mut w.2, d);
             }
         }
     }
@@ -380,13 +372,14 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             cumulative_deaths_certain_or_possible: cumulative.1,
         })
         .collect();
+    // The years the evidence spans (none without evidence).
     let years = match (result.evidence.first_day, result.evidence.last_day) {
-        (Some(a), Some(b)) => a.ymd().0..=b.ymd().0,
-        _ => 1..=0,
+        (Some(a), Some(b)) => Some(a.ymd().0..=b.ymd().0),
+        _ => None,
     };
     let mut figures: Vec<Figure> = figures
         .iter()
-        .filter(|f| years.contains(&f.year))
+        .filter(|f| years.as_ref().is_some_and(|y| y.contains(&f.year)))
         .cloned()
         .collect();
     figures.sort_by(|a, b| (&a.country, a.year, &a.what).cmp(&(&b.country, b.year, &b.what)));
@@ -461,6 +454,13 @@ fn daily_whoever(
 /// Incidents on certain evidence, counting possible ones, and their deaths (low,
 /// best, high) on both bounds, for one week and one party or zone.
 type WeekCounts = (u64, u64, [u64; 3], [u64; 3]);
+
+/// Adds an incident's deaths (low, best, high) to a week's.
+fn add_deaths(into: &mut [u64; 3], deaths: [u64; 3]) {
+    for (sum, n) in into.iter_mut().zip(deaths) {
+        *sum += n;
+    }
+}
 
 /// Every group (in order) for every week any group has counts, with the counts and
 /// the cumulative deaths of the group since the first week, on both bounds.

@@ -79,15 +79,17 @@ fn number_at(tokens: &[Token], i: usize, lang: Lang) -> Option<(u64, usize)> {
             .all(|(k, p)| tokens.get(i + k).is_some_and(|t| t.norm == *p))
         {
             // "twenty five": a tens word and a unit.
-            if parts.len() == 1 && *value >= 20 && *value < 100 {
-                if let Some((unit, 1)) = tokens.get(i + 1).and_then(|t| {
+            if parts.len() == 1
+                && *value >= 20
+                && *value < 100
+                && let Some((unit, 1)) = tokens.get(i + 1).and_then(|t| {
                     NUMBER_WORDS_EN
                         .iter()
                         .find(|(w, v)| *w == t.norm && *v < 10)
                         .map(|(_, v)| (*v, 1))
-                }) {
-                    return Some((value + unit, 2));
-                }
+                })
+            {
+                return Some((value + unit, 2));
             }
             return Some((*value, parts.len()));
         }
@@ -112,20 +114,19 @@ fn quantified(tokens: &[Token], i: usize, lang: Lang) -> Option<(Casualties, usi
         civilians: None,
     };
     // between A and B / A to B
-    if before(1) == Some("between") || before(1) == Some("بين") {
-        if let Some((m, w2)) = tokens
+    if (before(1) == Some("between") || before(1) == Some("بين"))
+        && let Some((m, w2)) = tokens
             .get(i + width)
             .filter(|t| t.norm == "and" || t.norm == "و")
             .and(number_at(tokens, i + width + 1, lang))
-            && let Ok(m32) = u32::try_from(m)
-            && m32 >= n32
-        {
-            return Some((
-                exact(n32, n32 + (m32 - n32) / 2, m32),
-                i - 1,
-                i + width + w2,
-            ));
-        }
+        && let Ok(m32) = u32::try_from(m)
+        && m32 >= n32
+    {
+        return Some((
+            exact(n32, n32 + (m32 - n32) / 2, m32),
+            i - 1,
+            i + width + w2,
+        ));
     }
     if let Some((m, w2)) = tokens
         .get(i + width)

@@ -11,6 +11,7 @@
 //!   governorate, in the same country for a country; no place on both sides is right;
 //! - responsible: the same actor said to have acted, or no one on both sides;
 //! - killed: the same best estimate, or no count on both sides.
+//!
 //! A whole event is right when kind, date, place and responsible all are.
 //! Strict figures (the exact kind, and a place of the same level) are given too.
 

@@ -199,7 +199,7 @@ impl<T: Clone> PhraseIndex<T> {
             }
         }
         for list in by_first.values_mut() {
-            list.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            list.sort_by_key(|phrase| std::cmp::Reverse(phrase.words.len()));
         }
         PhraseIndex { by_first }
     }
@@ -283,6 +283,15 @@ fn normalised(lists: &[&[&str]]) -> HashSet<String> {
 /// the kind to belong to the same event (a sentence of a news lede is long).
 const REACH: usize = 30;
 
+/// Where in a sentence a field is looked for: the kind's word (`anchor`), the
+/// words of the event (`focus`) and the words already read as other fields
+/// (`taken`, first and last token).
+#[derive(Clone, Copy)]
+struct Around<'a> {
+    anchor: usize,
+    focus: &'a Range<usize>,
+    taken: &'a [(usize, usize)],
+}
 impl Extractor {
     /// An extractor with the built-in lexicons and gazetteer and, when given, the
     /// agreement's actors and aliases (looked for before the general ones) and kinds.
@@ -589,7 +598,7 @@ impl Extractor {
                 let (a, b) = negated[0];
                 return SentenceOutcome::Skipped(format!(
                     "`{}`: said not to have happened",
-                    &text[words[a.saturating_sub(2).max(0)].start..words[b - 1].end]
+                    &text[words[a.saturating_sub(2)].start..words[b - 1].end]
                 ));
             }
             return SentenceOutcome::Nothing;
@@ -684,7 +693,15 @@ impl Extractor {
         // The place first: a word like "rebels" names a side only within one war.
         let taken: Vec<(usize, usize)> = actors.iter().map(|(_, a, b)| (*a, *b)).collect();
         let location = self.place(
-            document, words, anchor, &focus, &taken, &mut spans, &mut notes,
+            document,
+            words,
+            Around {
+                anchor,
+                focus: &focus,
+                taken: &taken,
+            },
+            &mut spans,
+            &mut notes,
         );
         let carried_place = spans.iter().any(|s| {
             s.field == "place"
@@ -786,10 +803,7 @@ impl Extractor {
                 && crate::roles::MEANS[..14].contains(&w[1].norm.as_str())
         });
         if let Some(at) = pronoun
-            && let Some((actor, _, _)) = actors
-                .iter()
-                .filter(|(_, a, b)| *b <= at && near(*a))
-                .last()
+            && let Some((actor, _, _)) = actors.iter().rfind(|(_, a, b)| *b <= at && near(*a))
             && let Some(side) = sides
                 .iter_mut()
                 .find(|s| s.names.first() == Some(&actor.name) && s.role == Role::Unknown)
@@ -978,12 +992,15 @@ impl Extractor {
         &self,
         document: &Document,
         words: &[Token],
-        anchor: usize,
-        focus: &Range<usize>,
-        taken: &[(usize, usize)],
+        around: Around<'_>,
         spans: &mut Vec<TextSpan>,
         notes: &mut Vec<String>,
     ) -> Location {
+        let Around {
+            anchor,
+            focus,
+            taken,
+        } = around;
         let lang = document.lang;
         let text = document.text.as_str();
         let longest = self.gazetteer.longest_name().clamp(1, 5);

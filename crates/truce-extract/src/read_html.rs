@@ -192,34 +192,6 @@ pub(crate) fn read_html(file: &str, html: &str, options: &ReadOptions) -> Docume
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_story_is_kept_and_the_page_around_it_dropped() {
-        let html = r#"<!doctype html><html><head><title>Convoy struck near Aleppo</title>
-            <link rel="canonical" href="https://news.example/convoy">
-            <meta property="article:published_time" content="2016-09-20T06:00:00Z">
-            <script>var x = "</p><p>not text";</script><style>p { color: red }</style></head>
-            <body><nav><a href="/">Home</a> <a href="/world">World news and more sections here</a></nav>
-            <article><h1>Convoy struck near Aleppo</h1>
-            <p>An airstrike hit a convoy of aid trucks near the town of Urum al-Kubra on Monday, killing at least 12 people.</p>
-            <p>Share</p></article>
-            <footer><p>Copyright 2016, all rights reserved by a news organisation somewhere.</p></footer></body></html>"#;
-        let document = read_html("convoy.html", html, &ReadOptions::default());
-        assert_eq!(document.url.as_deref(), Some("https://news.example/convoy"));
-        assert_eq!(
-            document.published.map(|d| d.to_string()).as_deref(),
-            Some("2016-09-20")
-        );
-        assert_eq!(
-            document.text,
-            "Convoy struck near Aleppo\nAn airstrike hit a convoy of aid trucks near the town of Urum al-Kubra on Monday, killing at least 12 people.\n"
-        );
-    }
-}
-
 /// The text of an HTML fragment (a feed item's description): its words, blocks
 /// on lines of their own, nothing of scripts or styles.
 pub(crate) fn strip_tags(html: &str) -> String {
@@ -253,4 +225,32 @@ pub(crate) fn strip_tags(html: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_story_is_kept_and_the_page_around_it_dropped() {
+        let html = r#"<!doctype html><html><head><title>Convoy struck near Aleppo</title>
+            <link rel="canonical" href="https://news.example/convoy">
+            <meta property="article:published_time" content="2016-09-20T06:00:00Z">
+            <script>var x = "</p><p>not text";</script><style>p { color: red }</style></head>
+            <body><nav><a href="/">Home</a> <a href="/world">World news and more sections here</a></nav>
+            <article><h1>Convoy struck near Aleppo</h1>
+            <p>An airstrike hit a convoy of aid trucks near the town of Urum al-Kubra on Monday, killing at least 12 people.</p>
+            <p>Share</p></article>
+            <footer><p>Copyright 2016, all rights reserved by a news organisation somewhere.</p></footer></body></html>"#;
+        let document = read_html("convoy.html", html, &ReadOptions::default());
+        assert_eq!(document.url.as_deref(), Some("https://news.example/convoy"));
+        assert_eq!(
+            document.published.map(|d| d.to_string()).as_deref(),
+            Some("2016-09-20")
+        );
+        assert_eq!(
+            document.text,
+            "Convoy struck near Aleppo\nAn airstrike hit a convoy of aid trucks near the town of Urum al-Kubra on Monday, killing at least 12 people.\n"
+        );
+    }
 }

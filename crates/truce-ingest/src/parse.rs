@@ -153,6 +153,38 @@ pub(crate) fn non_blank(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// The links or hashes in one cell: separated by blanks, commas, semicolons or `|`
+/// (a cell may list several articles; a JSON list arrives joined).
+pub(crate) fn evidence_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|'))
+        .filter(|part| !part.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The sha256 hashes in one cell (64 hex digits each, written in lower case);
+/// `Err` with the first that is not one.
+pub(crate) fn media_hashes(text: &str) -> Result<Vec<String>, String> {
+    evidence_list(text)
+        .into_iter()
+        .map(|hash| {
+            if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Ok(hash.to_ascii_lowercase())
+            } else {
+                Err(hash)
+            }
+        })
+        .collect()
+}
+
+/// What a media hash should have been, naming what was found.
+pub(crate) fn media_expected(found: &str) -> String {
+    let shown: String = found.chars().take(80).collect();
+    format!(
+        "expected sha256 hashes of the media (64 hexadecimal digits each); `{shown}` is not one"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,36 +284,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// The links or hashes in one cell: separated by blanks, commas, semicolons or `|`
-/// (a cell may list several articles; a JSON list arrives joined).
-pub(crate) fn evidence_list(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|'))
-        .filter(|part| !part.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// The sha256 hashes in one cell (64 hex digits each, written in lower case);
-/// `Err` with the first that is not one.
-pub(crate) fn media_hashes(text: &str) -> Result<Vec<String>, String> {
-    evidence_list(text)
-        .into_iter()
-        .map(|hash| {
-            if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                Ok(hash.to_ascii_lowercase())
-            } else {
-                Err(hash)
-            }
-        })
-        .collect()
-}
-
-/// What a media hash should have been, naming what was found.
-pub(crate) fn media_expected(found: &str) -> String {
-    let shown: String = found.chars().take(80).collect();
-    format!(
-        "expected sha256 hashes of the media (64 hexadecimal digits each); `{shown}` is not one"
-    )
 }

@@ -110,9 +110,7 @@ pub fn import_file(
         progress,
     };
     let (streamed, stored) = stream_into(run.as_mut(), file, input, &mut batcher, progress);
-    if let Err(error) = stored {
-        return Err(error);
-    }
+    stored?;
     let streamed = match streamed {
         Ok(streamed) => streamed,
         Err(source) => {

@@ -539,7 +539,7 @@ fn step_changes(from: &Value, to: &Value, findings: &[FindingChange]) -> Vec<Ste
     for id in ids {
         let (b, a) = (before.get(id).copied(), after.get(id).copied());
         let (bs, a_s) = (b.map(step_state), a.map(step_state));
-        let conditions_same = b.map(|s| condition_counts(s)) == a.map(|s| condition_counts(s));
+        let conditions_same = b.map(condition_counts) == a.map(condition_counts);
         if bs == a_s && conditions_same {
             continue;
         }

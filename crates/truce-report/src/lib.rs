@@ -24,7 +24,7 @@ use truce_model::finding::{Certainty, Finding, Verdict};
 pub const SERIOUS_INCIDENTS: usize = 10;
 
 /// Incidents ordered by seriousness: a certain violation first, then the likeliest, then deaths, then date.
-pub fn most_serious<'a>(result: &'a CheckResult) -> Vec<(&'a IncidentSummary, Vec<&'a Finding>)> {
+pub fn most_serious(result: &CheckResult) -> Vec<(&IncidentSummary, Vec<&Finding>)> {
     let mut by_incident: std::collections::HashMap<&str, Vec<&Finding>> =
         std::collections::HashMap::new();
     for finding in &result.findings {

@@ -239,13 +239,13 @@ fn findings_and_incidents_export_as_csv() {
 
 /// Reads a Parquet file back with the `parquet` crate: its key-value metadata and
 /// each row as (column, field) pairs.
-fn read_parquet(
-    bytes: &[u8],
-    name: &str,
-) -> (
+/// A Parquet file read back: its key-value metadata, and each row as (column, field) pairs.
+type ParquetRead = (
     std::collections::HashMap<String, String>,
     Vec<Vec<(String, parquet::record::Field)>>,
-) {
+);
+
+fn read_parquet(bytes: &[u8], name: &str) -> ParquetRead {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let path = std::env::temp_dir().join(format!("truce-report-{}-{name}", std::process::id()));
     std::fs::write(&path, bytes).expect("write");

@@ -49,7 +49,7 @@ pub use people::{
     SubmissionFilter, Submitted, new_monitor_report_id,
 };
 pub use schema::SCHEMA_VERSION;
-pub use storage::{MONITOR_RUN_FORMAT, Storage, is_postgres, open_storage};
+pub use storage::{CheckRunInputs, MONITOR_RUN_FORMAT, Storage, is_postgres, open_storage};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};

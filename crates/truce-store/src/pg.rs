@@ -1078,23 +1078,6 @@ fn self_record_error(url: &str, message: String) -> StoreError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_reach_messages() {
-        assert_eq!(
-            without_password("postgres://truce:s3cret@db.example:5432/mission"),
-            "postgres://truce:…@db.example:5432/mission"
-        );
-        assert_eq!(
-            without_password("postgres://truce@127.0.0.1:54329/truce_test"),
-            "postgres://truce@127.0.0.1:54329/truce_test"
-        );
-    }
-}
-
 impl PgStore {
     /// Ledger rows (`idx, kind, record, leaf_hash, recorded`) as entries.
     fn entries_from_rows(&self, rows: &[Row]) -> Result<Vec<LedgerEntry>, StoreError> {
@@ -1115,5 +1098,22 @@ impl PgStore {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            without_password("postgres://truce:s3cret@db.example:5432/mission"),
+            "postgres://truce:…@db.example:5432/mission"
+        );
+        assert_eq!(
+            without_password("postgres://truce@127.0.0.1:54329/truce_test"),
+            "postgres://truce@127.0.0.1:54329/truce_test"
+        );
     }
 }

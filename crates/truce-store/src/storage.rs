@@ -14,6 +14,10 @@ use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
 use truce_model::report::Report;
 
+/// What a check run read: the reports as they stood, and the files it read
+/// beside the store (name, sha256).
+pub type CheckRunInputs = (Vec<Report>, Vec<(String, String)>);
+
 /// The format of the one-report import runs that monitors' submissions are read by.
 pub const MONITOR_RUN_FORMAT: &str = "monitor-report";
 
@@ -186,10 +190,7 @@ pub trait Storage: Send {
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError>;
     /// What check run `id` read from the store (its reports as they stood) and the
     /// files it read beside it (name, sha256); `None` when there is no such run.
-    fn check_run_inputs(
-        &mut self,
-        id: i64,
-    ) -> Result<Option<(Vec<Report>, Vec<(String, String)>)>, StoreError>;
+    fn check_run_inputs(&mut self, id: i64) -> Result<Option<CheckRunInputs>, StoreError>;
 }
 
 impl Storage for Store {

@@ -4,6 +4,11 @@
 //! the way someone tampering would, and shows `truce ledger verify` or `replay` says
 //! what changed and where, with exit code 1.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "the tampering cases read the bundle they damage: a failed unwrap is a failed test, with its line"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -1160,10 +1165,9 @@ fn check_proof_accepts_the_real_proof_and_refuses_a_tampered_one() {
     assert_refused(&check(&edited, "record.json"), &["✗"]);
     let mut hashed = document.clone();
     let first = hashed["proof"][0].as_str().unwrap().to_string();
-    let changed = if first.starts_with('0') {
-        format!("1{}", &first[1..])
-    } else {
-        format!("0{}", &first[1..])
+    let changed = match first.strip_prefix('0') {
+        Some(rest) => format!("1{rest}"),
+        None => format!("0{}", &first[1..]),
     };
     hashed["proof"][0] = changed.into();
     assert_refused(&check(&hashed, "hash.json"), &["✗"]);

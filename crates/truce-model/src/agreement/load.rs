@@ -1455,13 +1455,11 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     fn site_selector(&mut self, table: Table<'_, '_>, key: &str) -> Option<SiteSelector> {
         let value = table.get(key)?;
-        if let DeValue::Boolean(b) = value.get_ref() {
-            if !b {
-                self.reader
-                    .error(Code::InvalidValue, value.span(), format!("`{key} = false` says nothing"))
-                    .expected(format!("`{key} = true` for every protected site, a list of sites or site kinds, or no `{key}` at all"));
-                return None;
-            }
+        if let DeValue::Boolean(false) = value.get_ref() {
+            self.reader
+                .error(Code::InvalidValue, value.span(), format!("`{key} = false` says nothing"))
+                .expected(format!("`{key} = true` for every protected site, a list of sites or site kinds, or no `{key}` at all"));
+            return None;
         }
         if self.agreement.sites.is_empty() {
             self.reader
