@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace: unit, integration (one binary per crate),
+# Runs every test of the workspace: unit, integration (a binary per file of each crate's tests/),
 # snapshot and property tests, then the doc tests. Used by README.md and .ci/run.
 # The server's tests run on SQLite and on a real PostgreSQL: this script starts a
 # private cluster (scripts/postgres.sh) unless TRUCE_TEST_POSTGRES_URL names one;

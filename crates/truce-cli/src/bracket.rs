@@ -78,7 +78,7 @@ fn resolved_text(source: &str, bracket: &str, value: &str) -> Option<String> {
 fn signatures_so_far(store: &Store, text: &str) -> Result<Vec<(String, String)>> {
     let mut found = Vec::new();
     for entry in store.ledger_entries(0, store.ledger_len()?)? {
-        if entry.kind != "bracket-signature" {
+        if !truce_mission::record::RecordKind::BracketSignature.is(&entry.kind) {
             continue;
         }
         let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
@@ -181,7 +181,7 @@ pub fn resolve(
         let index = ledger::append(
             &mut store,
             json!({
-                "type": "bracket-signature",
+                "type": truce_mission::record::RecordKind::BracketSignature.as_str(),
                 "at": crate::store::now(),
                 "agreement": agreement.id,
                 "agreement_sha256": version.sha256,
@@ -274,7 +274,7 @@ pub fn resolve(
     let index = ledger::append(
         &mut store,
         json!({
-            "type": "bracket-resolution",
+            "type": truce_mission::record::RecordKind::BracketResolution.as_str(),
             "at": crate::store::now(),
             "agreement": agreement.id,
             "from_sha256": version.sha256,

@@ -202,7 +202,7 @@ pub fn suspend(
     let index = ledger::append(
         &mut store,
         json!({
-            "type": "entitlement-suspension",
+            "type": truce_mission::record::RecordKind::EntitlementSuspension.as_str(),
             "at": now(),
             "agreement": checked.agreement.id,
             "entitlement": entitlement,

@@ -60,7 +60,7 @@ pub fn record_check_run(
     let (kept_apart, kept_together) = (pairs(&checked.kept_apart), pairs(&checked.kept_together));
     let result = &checked.result;
     let record = json!({
-        "type": "check-run",
+        "type": truce_mission::record::RecordKind::CheckRun.as_str(),
         "at": store::now(),
         "check_run": id,
         "agreement": checked.agreement.id,

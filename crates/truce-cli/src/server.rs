@@ -143,7 +143,7 @@ pub fn users_add(
     truce_mission::append(
         store.as_mut(),
         &json!({
-            "type": "user-added",
+            "type": truce_mission::record::RecordKind::UserAdded.as_str(),
             "at": at,
             // An account record is for the staff only: it names the user.
             "user": truce_server::state::ledger_actor(&key, &user, true),
@@ -235,7 +235,7 @@ pub fn tokens_revoke(db: &Path, id: i64) -> Result<String> {
     }
     truce_mission::append(
         store.as_mut(),
-        &json!({"type": "token-revoked", "at": at, "token": id, "by": command_line_actor()}),
+        &json!({"type": truce_mission::record::RecordKind::TokenRevoked.as_str(), "at": at, "token": id, "by": command_line_actor()}),
         &at,
     )?;
     Ok(format!(

@@ -282,19 +282,19 @@ fn analyst_decision(
     let (recorded, kind, says) = match decision {
         Apart => (
             store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
-            "kept-apart",
+            truce_mission::record::RecordKind::KeptApart,
             "are kept apart",
         ),
         Together => (
             store.record_kept_together((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
-            "kept-together",
+            truce_mission::record::RecordKind::KeptTogether,
             "are one incident",
         ),
     };
     crate::ledger::append(
         &mut store,
         serde_json::json!({
-            "type": kind,
+            "type": kind.as_str(),
             "at": recorded.decided,
             "decision": recorded.id,
             "first": [recorded.first.0, recorded.first.1],
@@ -331,7 +331,7 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     crate::ledger::append(
         &mut store,
         serde_json::json!({
-            "type": "deletion",
+            "type": truce_mission::record::RecordKind::Deletion.as_str(),
             "at": at,
             "deletion": deletion.id,
             "report": [source, id],
@@ -414,7 +414,7 @@ pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
     crate::ledger::append(
         &mut store,
         serde_json::json!({
-            "type": "decision-withdrawn",
+            "type": truce_mission::record::RecordKind::DecisionWithdrawn.as_str(),
             "at": at,
             "decision": id,
             "by": by,

@@ -5,6 +5,7 @@
 //! server a zip file from the same code.
 
 use crate::disclosure::{Audience, BundleFile, Readable, readable, withheld_file};
+use crate::record::RecordKind;
 use crate::{MissionError, evidence_jsonl, sha256_hex};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -137,8 +138,8 @@ pub fn export_bundle(
     let mut named: usize = 0;
     for (entry, record) in entries.iter().zip(&records) {
         let Some(record) = record else { continue };
-        match record.get("type").and_then(Value::as_str) {
-            Some("agreement-version") => {
+        match RecordKind::of(record) {
+            Some(RecordKind::AgreementVersion) => {
                 if let Some(why) = withheld_file(BundleFile::Agreement, audience) {
                     withhold(record["canonical_sha256"].as_str().unwrap_or(""), why);
                     for file in record["files"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
@@ -177,7 +178,7 @@ pub fn export_bundle(
                     named += 1;
                 }
             }
-            Some("check-run") => {
+            Some(RecordKind::CheckRun) => {
                 let id = record["check_run"].as_i64().unwrap_or(0);
                 let sha = record["evidence_sha256"].as_str().unwrap_or("").to_string();
                 // Evidence withheld whatever it holds (the public's case) is decided

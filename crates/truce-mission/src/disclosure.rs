@@ -12,6 +12,7 @@
 //! The rules are by record type, and closed: a type not named here is for the
 //! mission's staff only, so a new record type is withheld until someone decides.
 
+use crate::record::RecordKind;
 use serde_json::Value;
 use truce_model::agreement::Agreement;
 
@@ -66,18 +67,31 @@ pub fn withheld_record(
     if *audience == Audience::Staff {
         return None;
     }
+    // A type truce does not write is withheld from all but the staff.
+    let Some(kind) = RecordKind::parse(kind) else {
+        return Some(UNKNOWN);
+    };
     match kind {
         // What the parties agreed and signed: everyone may read it.
-        "agreement-version" | "key-rotation" | "bracket-signature" | "bracket-resolution" => None,
+        RecordKind::AgreementVersion
+        | RecordKind::KeyRotation
+        | RecordKind::BracketSignature
+        | RecordKind::BracketResolution => None,
         // The work on the evidence: file names and report ids name sources, which
         // the public policy withholds.
-        "import-run" | "check-run" | "deletion" | "kept-apart" | "kept-together"
-        | "decision-withdrawn" | "report-published" => match audience {
+        RecordKind::ImportRun
+        | RecordKind::CheckRun
+        | RecordKind::Deletion
+        | RecordKind::KeptApart
+        | RecordKind::KeptTogether
+        | RecordKind::DecisionWithdrawn
+        | RecordKind::ReportPublished => match audience {
             Audience::Public => Some(NOT_PUBLIC),
             _ => None,
         },
-        "entitlement-release" | "entitlement-suspension" | "entitlement-handover" => match audience
-        {
+        RecordKind::EntitlementRelease
+        | RecordKind::EntitlementSuspension
+        | RecordKind::EntitlementHandover => match audience {
             Audience::Party(party)
                 if entitlement_party(record, agreement)
                     .is_some_and(|to| agreement.answers_for(party, to)) =>
@@ -87,26 +101,31 @@ pub fn withheld_record(
             Audience::Party(_) => Some(OTHER_PARTY),
             _ => Some(NOT_PUBLIC),
         },
-        "monitor-report" => Some(MONITOR),
-        "user-added" | "user-disabled" | "token-issued" | "token-revoked" => Some(ACCOUNTS),
-        _ => Some(UNKNOWN),
+        RecordKind::MonitorReport => Some(MONITOR),
+        RecordKind::UserAdded
+        | RecordKind::UserDisabled
+        | RecordKind::TokenIssued
+        | RecordKind::TokenRevoked => Some(ACCOUNTS),
     }
 }
 
 /// The record types of the mission's accounts: their number would tell how
 /// many users and tokens the mission has.
-const ACCOUNT_KINDS: [&str; 4] = [
-    "user-added",
-    "user-disabled",
-    "token-issued",
-    "token-revoked",
-];
+fn is_account(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::UserAdded
+            | RecordKind::UserDisabled
+            | RecordKind::TokenIssued
+            | RecordKind::TokenRevoked
+    )
+}
 
 /// The type an audience is told for an entry it may not read: its own type,
 /// except the accounts' records, which are `withheld` to all but the staff (the
 /// leaf hash alone keeps the tree checkable).
 pub fn shown_kind<'a>(kind: &'a str, audience: &Audience) -> &'a str {
-    if *audience != Audience::Staff && ACCOUNT_KINDS.contains(&kind) {
+    if *audience != Audience::Staff && RecordKind::parse(kind).is_some_and(is_account) {
         "withheld"
     } else {
         kind

@@ -3,6 +3,7 @@
 //! recorded in the ledger with the check it rests on. The command line and the
 //! server both release through [`release`].
 
+use crate::record::RecordKind;
 use crate::{MissionError, Standing, append, check_reference, standing};
 use serde_json::{Value, json};
 use truce_engine::{CheckResult, EntitlementStatus};
@@ -81,7 +82,7 @@ pub fn release(
     append(
         storage,
         &json!({
-            "type": "entitlement-release",
+            "type": RecordKind::EntitlementRelease.as_str(),
             "at": at,
             "agreement": basis.agreement,
             "entitlement": status.id,
@@ -145,7 +146,7 @@ pub fn record_hand_over(
         .map(|p| json!({"name": p.name, "cipher_sha256": p.cipher_sha256}))
         .collect();
     let mut record = json!({
-        "type": "entitlement-handover",
+        "type": RecordKind::EntitlementHandover.as_str(),
         "at": at,
         "entitlement": entitlement,
         "to": to,

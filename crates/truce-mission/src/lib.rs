@@ -17,9 +17,11 @@ pub mod disclosure;
 pub mod entitlement;
 pub mod import;
 pub mod life;
+pub mod record;
 pub mod replay;
 pub mod verify;
 
+use record::RecordKind;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -162,7 +164,7 @@ pub fn agreement_version_record(
     at: &str,
 ) -> Result<Value, MissionError> {
     Ok(json!({
-        "type": "agreement-version",
+        "type": RecordKind::AgreementVersion.as_str(),
         "at": at,
         "agreement": agreement.id,
         "name": Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name),
@@ -180,7 +182,7 @@ fn last_keys(store: &mut dyn Storage, id: &str) -> Result<Option<Vec<HolderKeys>
     let mut last = None;
     let len = store.ledger_len()?;
     for entry in store.ledger_entries(0, len)? {
-        if entry.kind != "agreement-version" {
+        if !RecordKind::AgreementVersion.is(&entry.kind) {
             continue;
         }
         let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
@@ -281,7 +283,7 @@ pub fn record_agreement_version(
         append(
             store,
             &json!({
-                "type": "key-rotation",
+                "type": RecordKind::KeyRotation.as_str(),
                 "at": at,
                 "agreement": agreement.id,
                 "agreement_sha256": canonical_sha256,
@@ -310,7 +312,7 @@ pub fn import_run_record(run: &RunInfo) -> Value {
         })
         .collect();
     json!({
-        "type": "import-run",
+        "type": RecordKind::ImportRun.as_str(),
         "at": run.finished,
         "run": run.id,
         "file": run.file.name,
@@ -336,7 +338,7 @@ pub fn record_finished_imports(storage: &mut dyn Storage, at: &str) -> Result<us
     let recorded: BTreeSet<i64> = storage
         .ledger_entries(0, len)?
         .iter()
-        .filter(|e| e.kind == "import-run")
+        .filter(|e| RecordKind::ImportRun.is(&e.kind))
         .filter_map(|e| serde_json::from_slice::<Value>(&e.record).ok())
         .filter_map(|r| r["run"].as_i64())
         .collect();
@@ -379,7 +381,11 @@ pub fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing, 
     let mut state = Standing::NeverReleased;
     let len = store.ledger_len()?;
     for entry in store.ledger_entries(0, len)? {
-        if !entry.kind.starts_with("entitlement-") {
+        let kind = RecordKind::parse(&entry.kind);
+        if !matches!(
+            kind,
+            Some(RecordKind::EntitlementRelease | RecordKind::EntitlementSuspension)
+        ) {
             continue;
         }
         let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
@@ -389,14 +395,14 @@ pub fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing, 
             continue;
         }
         let at = record["at"].as_str().unwrap_or("").to_string();
-        match entry.kind.as_str() {
-            "entitlement-release" => {
+        match kind {
+            Some(RecordKind::EntitlementRelease) => {
                 state = Standing::Released {
                     at,
                     by: actor_text(&record["by"]),
                 }
             }
-            "entitlement-suspension" => {
+            Some(RecordKind::EntitlementSuspension) => {
                 state = Standing::Suspended {
                     at,
                     reason: record["reason"].as_str().unwrap_or("").to_string(),

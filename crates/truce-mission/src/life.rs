@@ -8,6 +8,7 @@
 
 use crate::MissionError;
 use crate::disclosure::{Audience, Readable, readable};
+use crate::record::RecordKind;
 use serde_json::Value;
 use truce_engine::timeline::Entry;
 use truce_model::agreement::Agreement;
@@ -15,12 +16,12 @@ use truce_model::time::Day;
 use truce_store::Storage;
 
 /// The ledger record types that are part of the agreement's life.
-pub const LIFE_RECORD_TYPES: &[&str] = &[
-    "agreement-version",
-    "bracket-resolution",
-    "entitlement-release",
-    "entitlement-suspension",
-    "entitlement-handover",
+pub const LIFE_RECORD_TYPES: [RecordKind; 5] = [
+    RecordKind::AgreementVersion,
+    RecordKind::BracketResolution,
+    RecordKind::EntitlementRelease,
+    RecordKind::EntitlementSuspension,
+    RecordKind::EntitlementHandover,
 ];
 
 /// The local day of an RFC 3339 time, in the agreement's time.
@@ -58,7 +59,7 @@ fn by_whom(by: &Value) -> Option<String> {
 
 /// The chronology's line for one record of the agreement's life, or `None` when the
 /// record is of another agreement (a store may hold several).
-fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String, String)> {
+fn line_of(kind: RecordKind, record: &Value, agreement: &Agreement) -> Option<(String, String)> {
     let of_this_agreement = record
         .get("agreement")
         .and_then(Value::as_str)
@@ -68,7 +69,7 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
     }
     let by = by_whom(&record["by"]).map_or_else(String::new, |who| format!(" by {who}"));
     let text = match kind {
-        "agreement-version" => {
+        RecordKind::AgreementVersion => {
             let sha = text_of(&record["canonical_sha256"]);
             // The file's name only: the folder it was read from is the server's business.
             let name = text_of(&record["name"]);
@@ -81,7 +82,7 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
                 sha.get(..12).unwrap_or(sha),
             )
         }
-        "bracket-resolution" => {
+        RecordKind::BracketResolution => {
             let signed: Vec<&str> = record["signed_by"]
                 .as_array()
                 .map(Vec::as_slice)
@@ -100,7 +101,7 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
                 }
             )
         }
-        "entitlement-release" => {
+        RecordKind::EntitlementRelease => {
             let entitlement = text_of(&record["entitlement"]);
             if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
                 return None;
@@ -111,7 +112,7 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
                 text_of(&record["reason"])
             )
         }
-        "entitlement-suspension" => {
+        RecordKind::EntitlementSuspension => {
             let entitlement = text_of(&record["entitlement"]);
             if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
                 return None;
@@ -121,7 +122,7 @@ fn line_of(kind: &str, record: &Value, agreement: &Agreement) -> Option<(String,
                 text_of(&record["reason"])
             )
         }
-        "entitlement-handover" => {
+        RecordKind::EntitlementHandover => {
             let entitlement = text_of(&record["entitlement"]);
             if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
                 return None;
@@ -144,14 +145,18 @@ pub fn life_entries(
     agreement: &Agreement,
     audience: &Audience,
 ) -> Result<Vec<Entry>, MissionError> {
-    let entries = store.ledger_entries_of(LIFE_RECORD_TYPES, 0, u64::MAX)?;
+    let kinds: Vec<&str> = LIFE_RECORD_TYPES.iter().map(|k| k.as_str()).collect();
+    let entries = store.ledger_entries_of(&kinds, 0, u64::MAX)?;
     let mut out = Vec::new();
     for entry in entries {
         let Readable::Record(record) = readable(&entry.kind, &entry.record, agreement, audience)
         else {
             continue;
         };
-        let Some((what, text)) = line_of(&entry.kind, &record, agreement) else {
+        let Some(kind) = RecordKind::parse(&entry.kind) else {
+            continue;
+        };
+        let Some((what, text)) = line_of(kind, &record, agreement) else {
             continue;
         };
         let day = record

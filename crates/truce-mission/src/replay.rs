@@ -2,6 +2,7 @@
 //! agreement and evidence files the bundle holds, and its findings compared
 //! byte for byte with what was recorded (`docs/trust.md`).
 
+use crate::record::RecordKind;
 use crate::verify::{Bundle, BundleError, Findings, manifest_for, read_bundle};
 use crate::{findings_sha256, sha256_hex};
 use serde_json::Value;
@@ -38,20 +39,20 @@ pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
     // Check runs this bundle's reader may not replay: the run or its files withheld.
     let mut not_replayed = 0;
     for (index, (record, _)) in bundle.records.iter().enumerate() {
-        match record.get("type").and_then(Value::as_str) {
-            Some("agreement-version") => {
+        match RecordKind::of(record) {
+            Some(RecordKind::AgreementVersion) => {
                 if let Some(sha) = record["canonical_sha256"].as_str() {
                     versions.insert(sha.to_string(), record);
                 }
             }
-            Some("check-run") if record.get("withheld").is_some() => {
+            Some(RecordKind::CheckRun) if record.get("withheld").is_some() => {
                 not_replayed += 1;
                 out.push_str(&format!(
                     "  – entry {index}: a check run withheld from this bundle ({}): not replayed\n",
                     record["withheld"].as_str().unwrap_or("")
                 ));
             }
-            Some("check-run")
+            Some(RecordKind::CheckRun)
                 if ["agreement_sha256", "evidence_sha256"].iter().any(|field| {
                     record[*field]
                         .as_str()
@@ -69,7 +70,7 @@ pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
                     record["check_run"]
                 ));
             }
-            Some("check-run") => {
+            Some(RecordKind::CheckRun) => {
                 replayed += 1;
                 match replay_one(&bundle, &versions, record) {
                     Ok(computed)

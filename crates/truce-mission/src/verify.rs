@@ -5,6 +5,7 @@
 //! and fuzzed (`fuzz/README.md`): no input makes it panic.
 
 use crate::bundle::BUNDLE_FORMAT;
+use crate::record::RecordKind;
 use crate::sha256_hex;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -399,13 +400,20 @@ pub fn read_bundle_as(
 /// file and no agreement version keep only their type. The bundle's log can hold
 /// millions of records; keeping each whole would take gigabytes.
 fn slim(record: Value) -> Value {
-    match record.get("type").and_then(Value::as_str) {
+    let Some(name) = record.get("type").and_then(Value::as_str) else {
+        return record;
+    };
+    match RecordKind::parse(name) {
         Some(
-            "agreement-version" | "check-run" | "bracket-signature" | "bracket-resolution"
-            | "key-rotation",
+            RecordKind::AgreementVersion
+            | RecordKind::CheckRun
+            | RecordKind::BracketSignature
+            | RecordKind::BracketResolution
+            | RecordKind::KeyRotation,
         )
+        // An unknown type is kept whole: `check_records` names it.
         | None => record,
-        Some(kind) => json!({ "type": kind }),
+        Some(kind) => json!({ "type": kind.as_str() }),
     }
 }
 
@@ -417,8 +425,8 @@ fn named_files(record: &Value) -> Vec<(String, String)> {
         return out;
     }
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    match record.get("type").and_then(Value::as_str) {
-        Some("agreement-version") => {
+    match RecordKind::of(record) {
+        Some(RecordKind::AgreementVersion) => {
             out.push((
                 "the agreement's text".into(),
                 s(&record["canonical_sha256"]),
@@ -427,38 +435,13 @@ fn named_files(record: &Value) -> Vec<(String, String)> {
                 out.push((format!("`{}`", s(&f["path"])), s(&f["sha256"])));
             }
         }
-        Some("check-run") => {
+        Some(RecordKind::CheckRun) => {
             out.push(("the evidence it read".into(), s(&record["evidence_sha256"])));
         }
         _ => {}
     }
     out
 }
-
-/// The record types truce appends. A record of another type is refused by `verify`:
-/// a command that appends a new type must add it here.
-const RECORD_TYPES: &[&str] = &[
-    "agreement-version",
-    "import-run",
-    "check-run",
-    "bracket-signature",
-    "bracket-resolution",
-    "entitlement-release",
-    "entitlement-suspension",
-    "entitlement-handover",
-    "key-rotation",
-    "deletion",
-    "kept-apart",
-    "kept-together",
-    "decision-withdrawn",
-    // Written by the server (`docs/api.md`).
-    "monitor-report",
-    "report-published",
-    "user-added",
-    "user-disabled",
-    "token-issued",
-    "token-revoked",
-];
 
 fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -479,23 +462,24 @@ fn check_records(bundle: &Bundle, findings: &mut Findings) {
             // Only its hash is in the bundle: the tree and the checkpoints check it.
             continue;
         }
-        let Some(kind) = record.get("type").and_then(Value::as_str) else {
+        let Some(name) = record.get("type").and_then(Value::as_str) else {
             findings
                 .problems
                 .push(format!("{at}: the record has no `type`"));
             continue;
         };
-        if !RECORD_TYPES.contains(&kind) {
+        // A record of a type truce does not append is refused.
+        let Some(kind) = RecordKind::parse(name) else {
             findings.problems.push(format!(
-                "{at}: unknown record type `{kind}`; expected one of {}",
-                RECORD_TYPES
+                "{at}: unknown record type `{name}`; expected one of {}",
+                RecordKind::ALL
                     .iter()
                     .map(|t| format!("`{t}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
             continue;
-        }
+        };
         let mut hashes = |fields: &[&str]| {
             for field in fields {
                 let value = record[*field].as_str().unwrap_or("");
@@ -508,7 +492,7 @@ fn check_records(bundle: &Bundle, findings: &mut Findings) {
             }
         };
         match kind {
-            "agreement-version" => {
+            RecordKind::AgreementVersion => {
                 hashes(&["canonical_sha256"]);
                 for (n, file) in record["files"]
                     .as_array()
@@ -529,7 +513,7 @@ fn check_records(bundle: &Bundle, findings: &mut Findings) {
                     versions.insert(sha);
                 }
             }
-            "check-run" => {
+            RecordKind::CheckRun => {
                 hashes(&["agreement_sha256", "evidence_sha256", "findings_sha256"]);
                 let sha = record["agreement_sha256"].as_str().unwrap_or("");
                 if !versions.contains(sha) {
@@ -539,8 +523,8 @@ fn check_records(bundle: &Bundle, findings: &mut Findings) {
                     ));
                 }
             }
-            "bracket-signature" | "bracket-resolution" => {
-                let fields: &[&str] = if kind == "bracket-signature" {
+            RecordKind::BracketSignature | RecordKind::BracketResolution => {
+                let fields: &[&str] = if kind == RecordKind::BracketSignature {
                     &["agreement_sha256"]
                 } else {
                     &["from_sha256", "to_sha256"]
@@ -571,7 +555,7 @@ fn check_keys(bundle: &Bundle, findings: &mut Findings) {
     let mut parties: BTreeSet<(String, String)> = BTreeSet::new();
     let mut any_version = false;
     for (record, _) in &bundle.records {
-        if record.get("type").and_then(Value::as_str) != Some("agreement-version") {
+        if RecordKind::of(record) != Some(RecordKind::AgreementVersion) {
             continue;
         }
         any_version = true;

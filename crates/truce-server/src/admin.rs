@@ -155,7 +155,7 @@ pub async fn add_user(
             truce_mission::append(
                 store.as_mut(),
                 &json!({
-                    "type": "user-added",
+                    "type": truce_mission::record::RecordKind::UserAdded.as_str(),
                     "at": at,
                     "user": state.account_actor(&user),
                     "party": new.party,
@@ -245,7 +245,7 @@ pub fn issue_token(
     let id = state_store.add_token(user.id, &token.lookup, &token.hash, label, &at)?;
     truce_mission::append(
         state_store,
-        &json!({"type": "token-issued", "at": at, "token": id, "user": user_in_ledger, "by": by}),
+        &json!({"type": truce_mission::record::RecordKind::TokenIssued.as_str(), "at": at, "token": id, "user": user_in_ledger, "by": by}),
         &at,
     )
     .map_err(ApiError::internal)?;
@@ -313,7 +313,7 @@ pub async fn revoke_token(
             }
             truce_mission::append(
                 store.as_mut(),
-                &json!({"type": "token-revoked", "at": at, "token": id, "by": state.ledger_actor(&admin)}),
+                &json!({"type": truce_mission::record::RecordKind::TokenRevoked.as_str(), "at": at, "token": id, "by": state.ledger_actor(&admin)}),
                 &at,
             )
             .map_err(ApiError::internal)?;

@@ -96,7 +96,7 @@ pub async fn submit(
                 &at,
                 &mut |submission, report_sha256| {
                     let record = json!({
-                        "type": "monitor-report",
+                        "type": truce_mission::record::RecordKind::MonitorReport.as_str(),
                         "at": at,
                         "report": format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
                         "report_sha256": report_sha256,
@@ -230,7 +230,7 @@ pub async fn publish(
                 &mut |source_id: &str| {
                     published_id = Some(source_id.to_string());
                     let record = json!({
-                        "type": "report-published",
+                        "type": truce_mission::record::RecordKind::ReportPublished.as_str(),
                         "at": at,
                         "report": format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
                         "by": actor,
