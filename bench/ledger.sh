@@ -20,7 +20,7 @@ cp -r "$REPO/examples/syria-2016" ex
 M=$($T keys generate --name task-force -o mission.key 2>/dev/null)
 printf '\n[ledger]\norigin = "task-force.example/syria-2016"\nmission_keys = ["%s"]\n' "$M" >> ex/agreement.toml
 $T import ex/data/ged191_syria_2016.csv --db s.db 2>/dev/null
-$T check ex/agreement.toml --db s.db --as-of 2016-12-31 >/dev/null 2>&1 || true
+$T check ex/agreement.toml --record --db s.db --as-of 2016-12-31 >/dev/null 2>&1 || true
 python3 - "$N" <<'PY'
 import hashlib, json, sqlite3, sys
 n = int(sys.argv[1])

@@ -16,7 +16,7 @@ key=$("$truce" keys generate --name task-force -o mission.key 2>/dev/null)
 printf '\n[ledger]\norigin = "task-force.example/syria-2016"\nmission_keys = ["%s"]\n' "$key" >> ex/agreement.toml
 head -41 ex/data/ged191_syria_2016.csv > small.csv
 "$truce" import small.csv --db s.db 2>/dev/null
-"$truce" check ex/agreement.toml --db s.db --as-of 2016-12-31 >/dev/null || true
+"$truce" check ex/agreement.toml --record --db s.db --as-of 2016-12-31 >/dev/null || true
 "$truce" ledger checkpoint ex/agreement.toml --db s.db --key mission.key >/dev/null
 "$truce" ledger export ex/agreement.toml --db s.db -o bundle >/dev/null
 mkdir -p "$REPO/fuzz/corpus/bundle_verify" "$REPO/fuzz/corpus/bundle_zip"

@@ -459,6 +459,9 @@ pub(crate) enum Command {
         evidence: EvidenceArgs,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Record the check in the store (`--db`) as a check run, in its ledger: what it read and what it found. Without it a check writes nothing.
+        #[arg(long, requires = "db")]
+        record: bool,
     },
     /// The chronology of the agreement and the incidents, and violations and deaths per week and party.
     Timeline {

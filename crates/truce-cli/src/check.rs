@@ -30,8 +30,15 @@ pub(crate) struct Prepared {
     pub(crate) store: Option<StoreRead>,
 }
 
-/// Loads the agreement and reads the evidence; reports problems as the user expects.
-pub(crate) fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Prepared> {
+/// Loads the agreement and reads the evidence; reports problems as the user
+/// expects. With `record`, the agreement's version is recorded in the store
+/// (`check --record`), so that the check can be.
+pub(crate) fn prepare(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    color: bool,
+    record: bool,
+) -> Result<Prepared> {
     let (shown, source, loaded) = load_agreement(path)?;
     let agreement = match loaded.agreement {
         Some(a) => {
@@ -67,11 +74,18 @@ pub(crate) fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Resu
     let mut store_read = None;
     if let Some(db) = &evidence.db {
         let mut store = truce_store::Store::open(db)?;
-        // Every version of an agreement checked against the store is kept. A store
+        // A check reads. Recorded (`check --record`), the version of the agreement
+        // it was made against is kept, and a new one goes into the ledger. A store
         // that cannot be written (a read-only copy) can still be checked; the check
         // is then not recorded, and the user is told.
-        let version = match store.record_agreement(&shown, &source, &store::now()) {
-            Ok(version) => {
+        let recorded = if record {
+            Some(store.record_agreement(&shown, &source, &store::now()))
+        } else {
+            None
+        };
+        let version = match recorded {
+            None => None,
+            Some(Ok(version)) => {
                 if version.new {
                     // A new version of the agreement is a fact the ledger keeps.
                     versions::record(
@@ -85,7 +99,7 @@ pub(crate) fn prepare(path: &Path, evidence: &EvidenceArgs, color: bool) -> Resu
                 }
                 Some((version.id, version.sha256))
             }
-            Err(e) => {
+            Some(Err(e)) => {
                 let e = anyhow::Error::from(e);
                 eprintln!("warning: {e:#}; this check is not recorded in the store");
                 None
@@ -159,9 +173,20 @@ pub(crate) struct Checked {
     pub(crate) store: Option<StoreRead>,
 }
 
-/// Loads, reads the evidence and checks; keeps the agreement and the reports for the caller.
+/// Loads, reads the evidence and checks; keeps the agreement and the reports for
+/// the caller. Writes nothing to the store.
 pub(crate) fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked> {
-    let prepared = prepare(path, evidence, color)?;
+    checked_to_record(path, evidence, color, false)
+}
+
+/// [`checked`], with the agreement's version recorded in the store when `record`.
+fn checked_to_record(
+    path: &Path,
+    evidence: &EvidenceArgs,
+    color: bool,
+    record: bool,
+) -> Result<Checked> {
+    let prepared = prepare(path, evidence, color, record)?;
     let mut result = truce_engine::check(&CheckInput {
         agreement: &prepared.agreement,
         reports: &prepared.reports,
@@ -332,13 +357,16 @@ pub(crate) fn export(
     Ok(0)
 }
 
+/// `truce check`: reads, checks and renders; with `record` (`--record`, which
+/// needs `--db`) the check is recorded in the store as a check run, and in its ledger.
 pub(crate) fn check(
     path: &Path,
     evidence: &EvidenceArgs,
     format: ReportFormat,
+    record: bool,
     color: bool,
 ) -> Result<u8> {
-    let checked = checked(path, evidence, color)?;
+    let checked = checked_to_record(path, evidence, color, record)?;
     let result = &checked.result;
     let text = match format {
         ReportFormat::Json => truce_report::json::render(result),

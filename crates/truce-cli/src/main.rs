@@ -260,7 +260,8 @@ fn main() -> ExitCode {
             agreement,
             evidence,
             format,
-        } => check(&agreement, &evidence, format, color),
+            record,
+        } => check(&agreement, &evidence, format, record, color),
         Command::Explain {
             agreement,
             id,

@@ -480,11 +480,35 @@ fn check_on_the_store_gives_the_same_result_as_check_on_the_files() {
         stdout(&from_store) == stdout(&from_files),
         "check --db and check --events differ"
     );
-    // The agreement checked against the store is kept, once per version.
-    let again = truce(&[&["check", SYRIA, "--db", path_str(&db)][..], &args].concat());
-    assert_eq!(code(&again), 1);
-    let store = truce_store::Store::open(&db).expect("the store opens");
-    assert_eq!(store.totals().expect("totals").agreements, 1);
+    // A check reads: it wrote nothing, neither an agreement version nor a
+    // ledger entry (the import's is the only one).
+    let written = || {
+        let store = truce_store::Store::open(&db).expect("the store opens");
+        let agreements = store.totals().expect("totals").agreements;
+        (agreements, store.ledger_len().expect("ledger"))
+    };
+    assert_eq!(
+        written(),
+        (0, 1),
+        "check without --record wrote to the store"
+    );
+    // Recorded, the agreement checked against the store is kept, once per
+    // version, and each check is a check run in the ledger.
+    for _ in 0..2 {
+        let recorded = truce(
+            &[
+                &["check", SYRIA, "--record", "--db", path_str(&db)][..],
+                &args,
+            ]
+            .concat(),
+        );
+        assert_eq!(code(&recorded), 1, "{}", stderr(&recorded));
+        assert_eq!(stdout(&recorded), stdout(&from_files), "the same check");
+    }
+    assert_eq!(written(), (1, 4), "one version and two check runs recorded");
+    // --record needs a store.
+    let nowhere = truce(&["check", SYRIA, "--events", SYRIA_EVENTS, "--record"]);
+    assert_eq!(code(&nowhere), 2, "{}", stderr(&nowhere));
 }
 
 #[test]
@@ -996,7 +1020,7 @@ fn diff_of_two_check_runs_names_the_revision_and_the_deletion_behind_each_change
     // Without `--as-of`, a check reads the store as it is now; with it, as it
     // stood when that day ended.
     let check = |as_of: Option<&str>| {
-        let mut args = vec!["check", SYRIA, "--db", path_str(&db)];
+        let mut args = vec!["check", SYRIA, "--record", "--db", path_str(&db)];
         args.extend(as_of.iter().flat_map(|day| ["--as-of", day]));
         let output = truce(&args);
         assert_eq!(code(&output), 1, "{}", stderr(&output));
@@ -1700,6 +1724,7 @@ fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
         truce(&[
             "check",
             path_str(&agreement),
+            "--record",
             "--db",
             path_str(&db),
             "--as-of",
@@ -1762,7 +1787,7 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
         );
         stdout(&output)
     };
-    let _ = truce(&["check", a, "--db", d, "--as-of", "2016-12-31"]);
+    let _ = truce(&["check", a, "--record", "--db", d, "--as-of", "2016-12-31"]);
     ok(&[
         "ledger",
         "checkpoint",

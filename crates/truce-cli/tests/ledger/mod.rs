@@ -149,7 +149,15 @@ fn build_fixture(dir: &Path) {
     );
     run_ok(
         dir,
-        &["check", a, "--db", "s.db", "--as-of", "2016-12-31"],
+        &[
+            "check",
+            a,
+            "--record",
+            "--db",
+            "s.db",
+            "--as-of",
+            "2016-12-31",
+        ],
         1,
     );
     run_ok(
@@ -169,7 +177,15 @@ fn build_fixture(dir: &Path) {
     // findings, and no other record between them (a deletion would be one).
     run_ok(
         dir,
-        &["check", a, "--db", "s.db", "--as-of", "2016-10-31"],
+        &[
+            "check",
+            a,
+            "--record",
+            "--db",
+            "s.db",
+            "--as-of",
+            "2016-10-31",
+        ],
         1,
     );
     run_ok(
@@ -1234,7 +1250,11 @@ fn the_witness_refuses_a_rewritten_history() {
     let a = agreement.as_str();
     run_ok(dir, &["import", &events, "--db", "other.db"], 0);
     for as_of in ["2016-10-31", "2016-11-30"] {
-        run_ok(dir, &["check", a, "--db", "other.db", "--as-of", as_of], 1);
+        run_ok(
+            dir,
+            &["check", a, "--record", "--db", "other.db", "--as-of", as_of],
+            1,
+        );
         run_ok(
             dir,
             &[
@@ -1268,7 +1288,15 @@ fn the_witness_refuses_a_rewritten_history() {
     // The other history grown larger: still not an extension of what usa co-signed.
     run_ok(
         dir,
-        &["check", a, "--db", "other.db", "--as-of", "2016-12-31"],
+        &[
+            "check",
+            a,
+            "--record",
+            "--db",
+            "other.db",
+            "--as-of",
+            "2016-12-31",
+        ],
         1,
     );
     run_ok(
