@@ -7,7 +7,6 @@
 //! canonical text and the files it reads, the evidence a check read, the findings
 //! it made — so a bundle holding those bytes can be checked byte for byte.
 
-use crate::store::now;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -16,6 +15,7 @@ use std::path::Path;
 use truce_audit::{
     Checkpoint, Hash, SignerKey, Tree, VerifierKey, leaf_hash, open_checkpoint, verify_inclusion,
 };
+use truce_mission::now;
 use truce_model::agreement::Agreement;
 use truce_store::Store;
 

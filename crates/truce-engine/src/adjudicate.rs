@@ -7,58 +7,13 @@
 //! was looked at and why it is not a violation.
 
 use crate::facts::{Context, Facts, SideFacts};
-use truce_model::agreement::{
-    Agreement, Bound, Clause, Exception, PeriodMatch, SiteSelector, Target,
-};
+use crate::hold::{Hold, POSSIBLE, date_hold, kind_hold, site_hold, zone_hold};
+use crate::keys::{FindingKey, NO_PARTY, party_mask};
+use truce_model::agreement::{Agreement, Bound, Clause, Exception, PeriodMatch, Target};
 use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
-use truce_model::kind::{KindIndex, KindMatch};
+use truce_model::kind::KindIndex;
 use truce_model::report::{Report, Role};
-use truce_model::time::{DateSpan, Overlap};
-
-/// A link's outcome: certain, possible with a confidence factor, or broken.
-#[derive(Copy, Clone, Debug, PartialEq)]
-pub(crate) enum Hold {
-    Certain,
-    Possible(f64),
-    No,
-}
-
-impl Hold {
-    pub(crate) fn certainty(self) -> Option<Certainty> {
-        match self {
-            Hold::Certain => Some(Certainty::Certain),
-            Hold::Possible(_) => Some(Certainty::Possible),
-            Hold::No => None,
-        }
-    }
-
-    fn factor(self) -> f64 {
-        match self {
-            Hold::Certain => 1.0,
-            Hold::Possible(f) => f,
-            Hold::No => 0.0,
-        }
-    }
-
-    fn and(self, other: Hold) -> Hold {
-        match (self, other) {
-            (Hold::No, _) | (_, Hold::No) => Hold::No,
-            (Hold::Certain, Hold::Certain) => Hold::Certain,
-            (a, b) => Hold::Possible(a.factor() * b.factor()),
-        }
-    }
-
-    fn best(self, other: Hold) -> Hold {
-        match (self, other) {
-            (Hold::Certain, _) | (_, Hold::Certain) => Hold::Certain,
-            (Hold::Possible(a), Hold::Possible(b)) => Hold::Possible(a.max(b)),
-            (Hold::Possible(a), Hold::No) | (Hold::No, Hold::Possible(a)) => Hold::Possible(a),
-            (Hold::No, Hold::No) => Hold::No,
-        }
-    }
-}
-
-const POSSIBLE: f64 = 0.5;
+use truce_model::time::DateSpan;
 
 /// Formats a reason only when findings are to be explained: on a million events
 /// the sentences cost more than the judging.
@@ -68,86 +23,11 @@ macro_rules! text {
     };
 }
 
-fn from_certainty(c: Certainty) -> Hold {
-    match c {
-        Certainty::Certain => Hold::Certain,
-        Certainty::Possible => Hold::Possible(POSSIBLE),
-    }
-}
-
 fn reason(link: Link, hold: Hold, text: String) -> Reason {
     Reason {
         link,
         certainty: hold.certainty().unwrap_or(Certainty::Possible),
         text,
-    }
-}
-
-/// How an event's kind stands against a list of kinds (empty list = any kind).
-pub(crate) fn kind_hold(
-    agreement: &Agreement,
-    kind: KindIndex,
-    wanted: &[KindIndex],
-) -> (Hold, Option<KindIndex>) {
-    if wanted.is_empty() {
-        return (Hold::Certain, None);
-    }
-    let mut best = (Hold::No, None);
-    for &w in wanted {
-        let hold = match agreement.taxonomy.relate(kind, w) {
-            KindMatch::Certain => Hold::Certain,
-            KindMatch::Possible => Hold::Possible(POSSIBLE),
-            KindMatch::No => Hold::No,
-        };
-        if best.0 != Hold::Certain
-            && hold != Hold::No
-            && (best.0 == Hold::No || hold == Hold::Certain)
-        {
-            best = (hold, Some(w));
-        }
-    }
-    best
-}
-
-/// How an incident stands against a list of zones (empty = anywhere).
-pub(crate) fn zone_hold(facts: &Facts, zones: &[usize]) -> (Hold, Option<usize>) {
-    if zones.is_empty() {
-        return (Hold::Certain, None);
-    }
-    let mut best = (Hold::No, None);
-    for place in facts.zones.iter().filter(|p| zones.contains(&p.zone)) {
-        let hold = from_certainty(place.certainty);
-        if best.0 == Hold::No || (hold == Hold::Certain && best.0 != Hold::Certain) {
-            best = (hold, Some(place.zone));
-        }
-    }
-    best
-}
-
-/// How an incident stands against a site selector.
-pub(crate) fn site_hold(
-    agreement: &Agreement,
-    facts: &Facts,
-    selector: &SiteSelector,
-) -> (Hold, Option<usize>) {
-    let mut best = (Hold::No, None);
-    for place in &facts.sites {
-        if !selector.selects(place.site, &agreement.sites[place.site]) {
-            continue;
-        }
-        let hold = from_certainty(place.certainty);
-        if best.0 == Hold::No || (hold == Hold::Certain && best.0 != Hold::Certain) {
-            best = (hold, Some(place.site));
-        }
-    }
-    best
-}
-
-fn date_hold(clause: &Clause, span: &DateSpan) -> Hold {
-    match clause.window.overlap(span) {
-        Overlap::Inside => Hold::Certain,
-        Overlap::Partial { share } => Hold::Possible(share),
-        Overlap::Outside => Hold::No,
     }
 }
 
@@ -291,7 +171,7 @@ pub(crate) struct Judged<'a> {
 /// Where an incident's findings go, each with its key.
 pub(crate) struct FindingsOut<'a> {
     pub findings: &'a mut Vec<Finding>,
-    pub keys: &'a mut Vec<crate::verify::FindingKey>,
+    pub keys: &'a mut Vec<FindingKey>,
 }
 
 /// Judges one incident against one clause. Pushes zero or more findings.
@@ -580,12 +460,12 @@ pub(crate) fn adjudicate(
                 date: *span,
                 reasons,
             });
-            keys.push(crate::verify::FindingKey {
+            keys.push(FindingKey {
                 incident: incident as u32,
                 first: span.first.0,
                 last: span.last.0,
                 clause: clause_index as u16,
-                party: party.map_or(crate::verify::NO_PARTY, |p| p as u16),
+                party: party.map_or(NO_PARTY, |p| p as u16),
                 violation: verdict == Verdict::Violation,
                 certain: certainty == Certainty::Certain,
                 breach_certain: certainty == Certainty::Certain,
@@ -617,7 +497,7 @@ pub(crate) fn adjudicate(
 /// `confidence` is to be added (its weaker twin, if any, removed).
 fn make_room_for_actor(
     out: &mut Vec<Finding>,
-    keys: &mut Vec<crate::verify::FindingKey>,
+    keys: &mut Vec<FindingKey>,
     first_finding: usize,
     actor: &str,
     certainty: Certainty,
@@ -645,16 +525,16 @@ fn attribute(
     breaks: bool,
     explain: bool,
     findings: &mut [Finding],
-    keys: &mut [crate::verify::FindingKey],
+    keys: &mut [FindingKey],
 ) {
     let mut parties: Vec<usize> = keys
         .iter()
-        .filter(|k| k.violation && k.party != crate::verify::NO_PARTY)
+        .filter(|k| k.violation && k.party != NO_PARTY)
         .map(|k| k.party as usize)
         .collect();
     parties.sort_unstable();
     parties.dedup();
-    let mask = crate::verify::party_mask(&parties);
+    let mask = party_mask(&parties);
     // One list for the incident and clause, shared by its findings; one party's is
     // shared by every finding it is the one candidate of.
     let names: std::sync::Arc<[std::sync::Arc<str>]> = match parties.as_slice() {
@@ -687,7 +567,7 @@ fn attribute(
                 finding.certainty = Certainty::Certain;
             }
         }
-        if key.party != crate::verify::NO_PARTY {
+        if key.party != NO_PARTY {
             finding.guarantors = context.guarantors_of[key.party as usize].clone();
         }
         if explain {

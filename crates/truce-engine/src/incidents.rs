@@ -8,7 +8,7 @@
 //! certain before possible, then the higher confidence.
 
 use crate::corroborate::Clusters;
-use crate::verify::{FindingKey, NO_PARTY};
+use crate::keys::{FindingKey, NO_PARTY};
 use std::sync::Arc;
 use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
 use truce_model::report::{Grade, Report};

@@ -8,8 +8,8 @@
 //! their own line, never here.
 
 use crate::facts::Facts;
+use crate::keys::{FindingKey, NO_PARTY};
 use crate::result::{GuarantorTally, SetAsideCount, Tally};
-use crate::verify::{FindingKey, NO_PARTY};
 use truce_model::agreement::{Agreement, SetAside};
 use truce_model::report::Report;
 
@@ -115,7 +115,7 @@ pub(crate) fn guarantors(scope: &Scope<'_>) -> Vec<GuarantorTally> {
         .iter()
         .filter(|g| !g.guarantees.is_empty())
         .map(|g| {
-            let wanted = crate::verify::party_mask(&g.guarantees);
+            let wanted = crate::keys::party_mask(&g.guarantees);
             let answers_for =
                 |k: &FindingKey| party_of(k).is_some_and(|p| g.guarantees.contains(&p));
             let mut certain = 0;
@@ -132,7 +132,7 @@ pub(crate) fn guarantors(scope: &Scope<'_>) -> Vec<GuarantorTally> {
                         continue;
                     }
                     let sure = k.certain
-                        || (k.breach_certain && crate::verify::within(k.responsible, wanted));
+                        || (k.breach_certain && crate::keys::within(k.responsible, wanted));
                     strongest = strongest.max(if sure { 2 } else { 1 });
                 }
                 if strongest == 2 {

@@ -49,7 +49,7 @@ pub use people::{
     SubmissionFilter, Submitted, new_monitor_report_id,
 };
 pub use schema::SCHEMA_VERSION;
-pub use storage::{CheckRunInputs, MONITOR_RUN_FORMAT, Storage, is_postgres, open_storage};
+pub use storage::{CheckRunInputs, MONITOR_RUN_FORMAT, Storage};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -893,3 +893,22 @@ const WAL_AUTOCHECKPOINT_BYTES: i64 = 64 << 20;
 
 /// The page size of a new store.
 const PAGE_SIZE: i64 = 65536;
+
+/// Opens the store `database` names: a PostgreSQL URL (`postgres://…`) or a SQLite file.
+pub fn open_storage(database: &str) -> Result<Box<dyn Storage>, StoreError> {
+    if is_postgres(database) {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(crate::pg::PgStore::connect(database)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::Record {
+            file: database.to_string(),
+            message: "this truce was built without PostgreSQL (the `postgres` feature)".into(),
+        });
+    }
+    Ok(Box::new(Store::open(database)?))
+}
+
+/// True when `database` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}

@@ -12,11 +12,11 @@ use crate::import::ImportWriter;
 use crate::storage::Storage;
 use crate::{
     AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, RunInfo, Session,
-    StoreError, StoredCheckpoint, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex,
-    stored,
+    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, ReasonCount, RowOutcome,
+    RunInfo, Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted,
+    new_monitor_report_id, sha256_hex, stored,
 };
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use truce_model::report::Report;
@@ -454,12 +454,10 @@ impl Storage for PgStore {
         let database = without_password(&self.url);
         let client = self.client()?;
         for run in &mut runs {
-            run.reasons = crate::pg_import::run_reasons(client, run.id).map_err(|source| {
-                StoreError::Postgres {
-                    database: database.clone(),
-                    action: "read the import runs",
-                    source,
-                }
+            run.reasons = run_reasons(client, run.id).map_err(|source| StoreError::Postgres {
+                database: database.clone(),
+                action: "read the import runs",
+                source,
             })?;
         }
         Ok(runs)
@@ -1099,6 +1097,30 @@ impl PgStore {
             })
             .collect()
     }
+}
+
+/// A run's reasons, in the order the SQLite store gives them.
+pub(crate) fn run_reasons(
+    client: &mut impl GenericClient,
+    run: i64,
+) -> Result<Vec<ReasonCount>, postgres::Error> {
+    Ok(client
+        .query(
+            "SELECT outcome, field, reason, count FROM run_reasons WHERE run = $1 \
+             ORDER BY outcome, count DESC, field, reason",
+            &[&run],
+        )?
+        .iter()
+        .map(|r| {
+            let field: String = r.get(1);
+            ReasonCount {
+                outcome: RowOutcome::from_stored(r.get(0)),
+                field: (!field.is_empty()).then_some(field),
+                reason: r.get(2),
+                count: r.get::<_, i64>(3) as u64,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

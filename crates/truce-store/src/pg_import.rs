@@ -3,9 +3,9 @@
 //! file, and a rerun imports it again (there is no half-done run to resume).
 
 use crate::import::{BatchProblems, EncodedBatch, ImportWriter, ReportEncoder};
-use crate::pg::{LEDGER_LOCK, PgStore, without_password};
-use crate::{Counts, FileMeta, ReasonCount, RowOutcome, RunInfo, StoreError, hex};
-use postgres::{GenericClient, Statement, Transaction};
+use crate::pg::{LEDGER_LOCK, PgStore, run_reasons, without_password};
+use crate::{Counts, FileMeta, RowOutcome, RunInfo, StoreError, hex};
+use postgres::{Statement, Transaction};
 use truce_ingest::RowProblem;
 
 /// An import run in progress on PostgreSQL.
@@ -20,30 +20,6 @@ pub(crate) struct PgImport<'a> {
     latest: Statement,
     insert: Statement,
     supersede: Statement,
-}
-
-/// A run's reasons, in the order the SQLite store gives them.
-pub(crate) fn run_reasons(
-    client: &mut impl GenericClient,
-    run: i64,
-) -> Result<Vec<ReasonCount>, postgres::Error> {
-    Ok(client
-        .query(
-            "SELECT outcome, field, reason, count FROM run_reasons WHERE run = $1 \
-             ORDER BY outcome, count DESC, field, reason",
-            &[&run],
-        )?
-        .iter()
-        .map(|r| {
-            let field: String = r.get(1);
-            ReasonCount {
-                outcome: RowOutcome::from_stored(r.get(0)),
-                field: (!field.is_empty()).then_some(field),
-                reason: r.get(2),
-                count: r.get::<_, i64>(3) as u64,
-            }
-        })
-        .collect())
 }
 
 impl PgStore {

@@ -430,22 +430,3 @@ impl Storage for Store {
         )))
     }
 }
-
-/// Opens the store `database` names: a PostgreSQL URL (`postgres://…`) or a SQLite file.
-pub fn open_storage(database: &str) -> Result<Box<dyn Storage>, StoreError> {
-    if is_postgres(database) {
-        #[cfg(feature = "postgres")]
-        return Ok(Box::new(crate::pg::PgStore::connect(database)?));
-        #[cfg(not(feature = "postgres"))]
-        return Err(StoreError::Record {
-            file: database.to_string(),
-            message: "this truce was built without PostgreSQL (the `postgres` feature)".into(),
-        });
-    }
-    Ok(Box::new(Store::open(database)?))
-}
-
-/// True when `database` names a PostgreSQL database rather than a SQLite file.
-pub fn is_postgres(database: &str) -> bool {
-    database.starts_with("postgres://") || database.starts_with("postgresql://")
-}

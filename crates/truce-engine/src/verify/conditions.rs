@@ -6,9 +6,8 @@
 //! can only be `pending` or `met`.
 
 use super::describe::{fmt_num, period_name};
-use super::steps::Window;
-use super::{Bound2, ClauseStarts, Evidence, Hit, MAX_LISTED_INCIDENTS, period_counts};
-use crate::adjudicate::site_hold;
+use super::{Bound2, ClauseStarts, Evidence, Hit, MAX_LISTED_INCIDENTS, Window, period_counts};
+use crate::hold::site_hold;
 use crate::result::{ConditionOutcome, Status};
 use std::collections::BTreeSet;
 use truce_model::agreement::{

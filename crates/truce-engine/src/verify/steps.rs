@@ -3,17 +3,10 @@
 
 use super::conditions::verify_condition;
 use super::describe::describe_condition;
-use super::{Bound2, ClauseStarts, Evidence};
+use super::{Bound2, ClauseStarts, Evidence, Window};
 use crate::result::{ConditionOutcome, ConditionResult, Outcome, Status, StepResult};
 use truce_model::agreement::{Agreement, Step, StepEnd, StepStart};
 use truce_model::time::{Day, Minute};
-
-/// The days a step is tested over.
-pub(crate) struct Window {
-    pub first: Day,
-    /// Last day of the window, included; `None` for an open window.
-    pub last: Option<Day>,
-}
 
 /// What `rests_on_nothing` says in words, wherever the certain bound is shown.
 pub const RESTS_ON_NOTHING: &str =
