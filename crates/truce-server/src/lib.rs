@@ -10,10 +10,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod csp;
 pub mod error;
+pub mod identity;
 pub mod ledger;
 pub mod limits;
 pub mod protect;
+pub mod public_id;
 pub mod reports;
 pub mod reports_wire;
 pub mod routes;

@@ -15,52 +15,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
 
-/// The origin (`scheme://host[:port]`) of a tile URL template, when it has one.
-fn tile_origin(tile_url: &str) -> Option<&str> {
-    let (scheme, rest) = tile_url.split_once("://")?;
-    if !matches!(scheme, "https" | "http") {
-        return None;
-    }
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let host = &rest[..host_end];
-    // A template in the host (`{s}.tile.example.org`) would need a wildcard:
-    // allow the subdomains of the rest of the host, never every host.
-    if host.is_empty() || host.contains(['"', ';', ' ', '\'', ',']) {
-        return None;
-    }
-    Some(&tile_url[..scheme.len() + 3 + host_end])
-}
-
-/// The Content-Security-Policy for `tile_url`.
-pub fn content_security_policy(tile_url: Option<&str>) -> String {
-    let tiles = tile_url
-        .and_then(tile_origin)
-        .map(|origin| {
-            // `{s}.tile.example.org`: its subdomains, by CSP's own wildcard.
-            match origin.split_once('{') {
-                Some(_) => {
-                    let (scheme, host) = origin.split_once("://").unwrap_or(("https", origin));
-                    let rest = host.split_once('.').map_or(host, |(_, rest)| rest);
-                    format!(" {scheme}://*.{rest}")
-                }
-                None => format!(" {origin}"),
-            }
-        })
-        .unwrap_or_default();
-    format!(
-        "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; \
-         connect-src 'self'{tiles}; img-src 'self' data: blob:{tiles}; style-src 'self' 'unsafe-inline'; \
-         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'; manifest-src 'self'"
-    )
-}
-
 /// Adds the protective headers to every answer.
 pub async fn headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let authenticated = request.headers().contains_key(header::AUTHORIZATION)
         || request.headers().get(header::COOKIE).is_some_and(|c| {
             c.to_str()
-                .is_ok_and(|c| c.contains(crate::auth::SESSION_COOKIE))
+                .is_ok_and(|c| c.contains(crate::identity::SESSION_COOKIE))
         });
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
@@ -91,28 +51,4 @@ pub async fn headers(State(state): State<Arc<AppState>>, request: Request, next:
         );
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tiles_are_allowed_from_their_origin_only() {
-        let policy = content_security_policy(Some("https://tile.example.org/{z}/{x}/{y}.png"));
-        assert!(policy.contains("img-src 'self' data: blob: https://tile.example.org;"));
-        assert!(policy.contains("connect-src 'self' https://tile.example.org;"));
-        assert!(policy.contains("script-src 'self';") && !policy.contains("'unsafe-eval'"));
-        let any = content_security_policy(Some("https://{s}.tile.example.org/{z}/{x}/{y}.png"));
-        assert!(any.contains("https://*.tile.example.org;"), "{any}");
-        let none = content_security_policy(None);
-        assert!(none.contains("connect-src 'self';"));
-        for bad in [
-            "javascript:alert(1)",
-            "/tiles/{z}/{x}/{y}.png",
-            "https://a b;c/",
-        ] {
-            assert_eq!(content_security_policy(Some(bad)), none, "{bad}");
-        }
-    }
 }

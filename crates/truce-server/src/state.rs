@@ -7,8 +7,8 @@
 //! made without the monitors' reports not yet published, so nothing a party or
 //! the public sees can rest on them; when every report is published both are one.
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::identity::Principal;
 use crate::settings::Settings;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -122,7 +122,7 @@ pub struct AppState {
     /// The key monitors' pseudonyms in the ledger are made with.
     pseudonym_key: Vec<u8>,
     /// The key public incident ids are made with.
-    pub public_id_key: crate::wire::PublicIdKey,
+    pub public_id_key: crate::public_id::PublicIdKey,
     /// What a liaison sees of its own party's incidents (`settings.liaison`).
     pub liaison_view: crate::settings::Disclosure,
     pub metrics: Metrics,
@@ -168,7 +168,8 @@ impl AppState {
             )?;
         }
         let pseudonym_key = pseudonym_key(store.as_mut())?;
-        let public_id_key = crate::wire::PublicIdKey(store_secret(store.as_mut(), "public-ids")?);
+        let public_id_key =
+            crate::public_id::PublicIdKey(store_secret(store.as_mut(), "public-ids")?);
         let as_of = match &settings.as_of {
             Some(text) => Some(Day::parse_iso(text).ok_or_else(|| {
                 crate::ServerError::Settings(format!(
@@ -185,7 +186,7 @@ impl AppState {
         );
         let liaison_view = settings.liaison.shown();
         let content_security_policy =
-            crate::protect::content_security_policy(settings.tile_url.as_deref());
+            crate::csp::content_security_policy(settings.tile_url.as_deref());
         let state = AppState {
             content_security_policy,
             settings,
@@ -362,7 +363,7 @@ pub fn ledger_actor(
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     };
     match principal.role {
-        crate::auth::Role::Monitor => {
+        crate::identity::Role::Monitor => {
             serde_json::json!({"role": "monitor", "pseudonym": pseudonym("monitor")})
         }
         role if staff_names => serde_json::json!({"role": role.as_str(), "name": principal.name}),

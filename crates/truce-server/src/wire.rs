@@ -13,14 +13,14 @@
 
 use crate::settings::{Coordinates, Disclosure};
 use crate::state::Snapshot;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::Sha256;
 use truce_engine::result::IncidentSummary;
 use truce_model::finding::{Certainty, Finding, Link};
 use truce_model::report::{LocationPrecision, LonLat, Report};
 use truce_model::time::DateSpan;
 use utoipa::ToSchema;
+
+pub use crate::public_id::{PublicIdKey, public_incident_id};
 
 /// How much of an item a caller may see.
 #[derive(Clone, Copy, Debug)]
@@ -30,32 +30,8 @@ pub enum Disclose<'a> {
     Public(&'a Disclosure, &'a PublicIdKey),
 }
 
-/// The secret public incident ids are made with: kept in the store (one per
-/// mission), never in an answer, a ledger record or a bundle, so no one can
-/// go from a source row to its public id or back by hashing candidates.
-pub struct PublicIdKey(pub Vec<u8>);
-
-impl std::fmt::Debug for PublicIdKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PublicIdKey(…)")
-    }
-}
-
 /// The words that replace a withheld text.
 pub const WITHHELD: &str = "withheld under the mission's disclosure policy";
-
-/// An incident's id as the public sees it: opaque, stable for one store, not
-/// naming the source, and not computable without the store's key
-/// (HMAC-SHA256 of the incident's own id).
-pub fn public_incident_id(key: &PublicIdKey, id: &str) -> String {
-    // HMAC accepts a key of any length: this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(id.as_bytes());
-    let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("incident-{hex}")
-}
 
 impl Disclose<'_> {
     pub fn incident_id(&self, id: &str) -> String {
@@ -483,23 +459,5 @@ mod tests {
         }
         assert_eq!(snap(36.2021, 0.25), 36.125);
         assert_eq!(snap(36.2021, 1.0), 36.5);
-    }
-
-    #[test]
-    fn public_ids_do_not_name_the_source_and_need_the_key() {
-        let key = PublicIdKey(b"one mission's key".to_vec());
-        let id = public_incident_id(&key, "ucdp-ged:233200");
-        assert!(id.starts_with("incident-") && !id.contains("ucdp"));
-        assert_eq!(id, public_incident_id(&key, "ucdp-ged:233200"));
-        // Another mission's key gives another id; the unkeyed hash is not it.
-        let other = PublicIdKey(b"another mission's key".to_vec());
-        assert_ne!(id, public_incident_id(&other, "ucdp-ged:233200"));
-        use sha2::Digest;
-        let unkeyed: String = Sha256::digest(b"ucdp-ged:233200")
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_ne!(id, format!("incident-{unkeyed}"));
     }
 }
