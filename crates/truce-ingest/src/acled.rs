@@ -173,6 +173,9 @@ fn category_from_name(name: &str) -> Option<ActorCategory> {
     }
 }
 
+/// Columns whose presence together marks an ACLED header.
+pub(crate) const ACLED_MARKERS: [&str; 2] = ["event_id_cnty", "actor1"];
+
 impl RowReader for AcledReader {
     type Columns = AcledColumns;
 

@@ -14,7 +14,7 @@
 //! pass ([`crate::table::run`]), whatever the bytes; only the time differs.
 
 use crate::error::IngestError;
-use crate::table::{Header, Mapped, RowReader};
+use crate::table::{self, Dialect, Header, Mapped, RowReader};
 use crate::{ImportOptions, Sink};
 use std::io::Read;
 use std::ops::Range;
@@ -348,6 +348,80 @@ pub(crate) fn fill<R: Read>(
     Ok(false)
 }
 
+/// Bytes read before the header is looked for; at most [`HEADER_LIMIT`] when it
+/// takes more to find where the data rows begin.
+const FIRST_READ: usize = 1 << 20;
+const HEADER_LIMIT: usize = 16 << 20;
+
+/// Reads a whole CSV file with `source`'s mapping, on every core.
+///
+/// The header (and a hashtag row) is read from the first bytes; the data rows
+/// from where it ends. When the header cannot be told within [`HEADER_LIMIT`]
+/// bytes, the file is read in one pass ([`crate::table::run`]) instead: the outcome is the same.
+pub(crate) fn import_csv<R: Read, S: RowReader>(
+    file: &str,
+    input: R,
+    source: &S,
+    options: &ImportOptions,
+    sink: &mut dyn crate::Sink,
+) -> Result<u64, IngestError> {
+    import_csv_in(file, input, source, options, sink, SIZES)
+}
+
+/// [`import_csv`] reading rounds and pieces of the given sizes.
+pub(crate) fn import_csv_in<R: Read, S: RowReader>(
+    file: &str,
+    mut input: R,
+    source: &S,
+    options: &ImportOptions,
+    sink: &mut dyn crate::Sink,
+    sizes: Sizes,
+) -> Result<u64, IngestError> {
+    let read_error = |source| IngestError::Read {
+        file: file.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    let first_read = FIRST_READ.min(sizes.round);
+    let mut eof = fill(&mut input, &mut bytes, first_read).map_err(read_error)?;
+    loop {
+        // The header's records are known when they end before the bytes read
+        // (or the file ends there).
+        match table::open(file, &bytes[..], Dialect::CSV) {
+            Ok(opened) => {
+                let end = opened.read_up_to() as usize;
+                if eof || end < bytes.len() {
+                    let data_start = match opened.pending_row() {
+                        Some(record) => record.position().map_or(end, |p| p.byte() as usize),
+                        None => end,
+                    };
+                    let header = opened.header;
+                    let columns =
+                        source
+                            .columns(&header)
+                            .map_err(|column| IngestError::MissingColumn {
+                                file: file.to_string(),
+                                format: source.format(),
+                                column: column.to_string(),
+                            })?;
+                    return run(
+                        file, input, bytes, data_start, eof, &header, source, &columns, options,
+                        sink, sizes,
+                    );
+                }
+            }
+            Err(error) if eof => return Err(error),
+            Err(_) => {}
+        }
+        if bytes.len() >= HEADER_LIMIT {
+            let opened = table::open(file, std::io::Cursor::new(bytes).chain(input), Dialect::CSV)?;
+            return table::run(file, opened, source, options, sink);
+        }
+        let more = bytes.len().max(first_read);
+        eof = fill(&mut input, &mut bytes, more).map_err(read_error)?;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,9 +449,7 @@ mod tests {
         let options = ImportOptions { keep_raw: true };
         let source = &crate::acled::AcledReader;
         let read = match sizes {
-            Some(sizes) => {
-                crate::table::import_csv_in("f.csv", bytes, source, &options, &mut imported, sizes)
-            }
+            Some(sizes) => import_csv_in("f.csv", bytes, source, &options, &mut imported, sizes),
             None => {
                 crate::table::open("f.csv", bytes, crate::table::Dialect::CSV).and_then(|opened| {
                     crate::table::run("f.csv", opened, source, &options, &mut imported)

@@ -103,6 +103,9 @@ fn count(row: &Row<'_>, column: Option<usize>, what: &str) -> Result<Option<u32>
         .ok_or_else(|| row.problem(column, format!("expected {what} (a whole number ≥ 0)")))
 }
 
+/// Columns whose presence together marks a UCDP GED header.
+pub(crate) const GED_MARKERS: [&str; 3] = ["id", "side_a", "where_prec"];
+
 impl RowReader for GedReader {
     type Columns = GedColumns;
 

@@ -61,7 +61,7 @@ pub(crate) fn for_each_line<R: Read>(
         }
         line += 1;
         let bytes = if line == 1 {
-            crate::format::strip_bom(&buffer)
+            crate::detect::strip_bom(&buffer)
         } else {
             &buffer[..]
         };

@@ -81,11 +81,13 @@
 
 mod acled;
 mod chunked;
+mod detect;
 mod encoding;
 mod error;
 mod format;
 mod gdelt;
 mod ged;
+mod hashtag;
 mod hxl;
 mod jsonl;
 mod line_cap;
@@ -101,8 +103,9 @@ mod mapped;
 mod parse;
 mod table;
 
+pub use detect::detect_format;
 pub use error::{IngestError, MissingMappedColumn, RowProblem, UnknownFormat};
-pub use format::{Format, detect_format};
+pub use format::Format;
 pub use hxl::{Figure, Figures, read_hxl_figures, write_hxl};
 pub use mapped::{LoadedMapping, MappedInput, Mapping, load_mapping};
 
@@ -319,7 +322,7 @@ fn import_any<R: Read>(
         Some(format) => format,
         None => match detect_format(&prefix) {
             Some(format) => format,
-            None => return Err(format::unknown_header(file_name, &prefix)),
+            None => return Err(detect::unknown_header(file_name, &prefix)),
         },
     };
     let skip = if prefix.starts_with(b"\xEF\xBB\xBF") {
@@ -340,8 +343,8 @@ fn import_any<R: Read>(
             })?;
     }
     let rows_read = match format {
-        Format::UcdpGed => table::import_csv(file_name, input, &ged::GedReader, options, sink)?,
-        Format::Acled => table::import_csv(file_name, input, &acled::AcledReader, options, sink)?,
+        Format::UcdpGed => chunked::import_csv(file_name, input, &ged::GedReader, options, sink)?,
+        Format::Acled => chunked::import_csv(file_name, input, &acled::AcledReader, options, sink)?,
         Format::TruceJsonl | Format::Gdelt => {
             let rows = match format {
                 Format::TruceJsonl => jsonl::import(file_name, input, options, sink)?,

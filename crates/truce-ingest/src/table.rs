@@ -4,7 +4,7 @@
 //! row either mapped to a report, quarantined or skipped, with its physical line.
 
 use crate::error::{IngestError, RowProblem};
-use crate::hxl::Tag;
+use crate::hashtag::Tag;
 use crate::{Format, ImportOptions};
 use std::collections::VecDeque;
 use std::io::Read;
@@ -254,7 +254,7 @@ impl Dialect {
     };
 }
 
-/// What a source's reader provides to [`import_csv`].
+/// What a source's reader provides to [`crate::chunked::import_csv`].
 pub(crate) trait RowReader: Sync {
     /// The column indexes the reader needs, found once per file.
     type Columns: Sync;
@@ -310,6 +310,14 @@ fn next<R: Read>(
 
 /// A file opened for reading: its header found, and perhaps the first data row
 /// already read (when the line after the header was looked at for hashtags).
+impl<R: Read> Opened<R> {
+    /// The byte where reading stopped: after the header (and a hashtag row,
+    /// or the first data row when one was read to tell).
+    pub(crate) fn read_up_to(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
 pub(crate) struct Opened<R> {
     reader: csv::Reader<LineCounter<R>>,
     record: csv::StringRecord,
@@ -426,12 +434,12 @@ pub(crate) fn open<R: Read>(
     let mut header = Header::new(&record);
     let mut pending = false;
     if dialect.hashtags {
-        if let Some(tags) = crate::hxl::hashtag_row(&record) {
+        if let Some(tags) = crate::hashtag::hashtag_row(&record) {
             // A hashtag row instead of a header: the hashtags name the columns.
             header.tags = Some(tags);
             header.tag_texts = tag_texts(&record);
         } else if next(file, &mut reader, &mut record)? {
-            match crate::hxl::hashtag_row(&record) {
+            match crate::hashtag::hashtag_row(&record) {
                 Some(tags) => {
                     header.tags = Some(tags);
                     header.tag_texts = tag_texts(&record);
@@ -446,80 +454,6 @@ pub(crate) fn open<R: Read>(
         pending,
         header,
     })
-}
-
-/// Bytes read before the header is looked for; at most [`HEADER_LIMIT`] when it
-/// takes more to find where the data rows begin.
-const FIRST_READ: usize = 1 << 20;
-const HEADER_LIMIT: usize = 16 << 20;
-
-/// Reads a whole CSV file with `source`'s mapping, on every core ([`crate::chunked`]).
-///
-/// The header (and a hashtag row) is read from the first bytes; the data rows
-/// from where it ends. When the header cannot be told within [`HEADER_LIMIT`]
-/// bytes, the file is read in one pass ([`run`]) instead: the outcome is the same.
-pub(crate) fn import_csv<R: Read, S: RowReader>(
-    file: &str,
-    input: R,
-    source: &S,
-    options: &ImportOptions,
-    sink: &mut dyn crate::Sink,
-) -> Result<u64, IngestError> {
-    import_csv_in(file, input, source, options, sink, crate::chunked::SIZES)
-}
-
-/// [`import_csv`] reading rounds and pieces of the given sizes.
-pub(crate) fn import_csv_in<R: Read, S: RowReader>(
-    file: &str,
-    mut input: R,
-    source: &S,
-    options: &ImportOptions,
-    sink: &mut dyn crate::Sink,
-    sizes: crate::chunked::Sizes,
-) -> Result<u64, IngestError> {
-    let read_error = |source| IngestError::Read {
-        file: file.to_string(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    let first_read = FIRST_READ.min(sizes.round);
-    let mut eof = crate::chunked::fill(&mut input, &mut bytes, first_read).map_err(read_error)?;
-    loop {
-        // The header's records are known when they end before the bytes read
-        // (or the file ends there).
-        match open(file, &bytes[..], Dialect::CSV) {
-            Ok(opened) => {
-                let end = opened.reader.position().byte() as usize;
-                if eof || end < bytes.len() {
-                    let data_start = match opened.pending_row() {
-                        Some(record) => record.position().map_or(end, |p| p.byte() as usize),
-                        None => end,
-                    };
-                    let header = opened.header;
-                    let columns =
-                        source
-                            .columns(&header)
-                            .map_err(|column| IngestError::MissingColumn {
-                                file: file.to_string(),
-                                format: source.format(),
-                                column: column.to_string(),
-                            })?;
-                    return crate::chunked::run(
-                        file, input, bytes, data_start, eof, &header, source, &columns, options,
-                        sink, sizes,
-                    );
-                }
-            }
-            Err(error) if eof => return Err(error),
-            Err(_) => {}
-        }
-        if bytes.len() >= HEADER_LIMIT {
-            let opened = open(file, std::io::Cursor::new(bytes).chain(input), Dialect::CSV)?;
-            return run(file, opened, source, options, sink);
-        }
-        let more = bytes.len().max(first_read);
-        eof = crate::chunked::fill(&mut input, &mut bytes, more).map_err(read_error)?;
-    }
 }
 
 /// Rows read before they are mapped together, in parallel.
