@@ -73,56 +73,39 @@ pub(crate) fn prepare(
     let mut kept_together = Vec::new();
     let mut store_read = None;
     if let Some(db) = &evidence.db {
-        let mut store = truce_store::Store::open(db)?;
-        // A check reads. Recorded (`check --record`), the version of the agreement
-        // it was made against is kept, and a new one goes into the ledger. A store
-        // that cannot be written (a read-only copy) can still be checked; the check
-        // is then not recorded, and the user is told.
-        let recorded = if record {
-            Some(store.record_agreement(&shown, &source, &store::now()))
-        } else {
-            None
-        };
-        let version = match recorded {
-            None => None,
-            Some(Ok(version)) => {
-                if version.new {
-                    // A new version of the agreement is a fact the ledger keeps.
-                    versions::record(
-                        &mut store,
-                        &agreement,
-                        path,
-                        &shown,
-                        &source,
-                        &version.sha256,
-                    )?;
-                }
-                Some((version.id, version.sha256))
-            }
-            Some(Err(e)) => {
-                let e = anyhow::Error::from(e);
-                eprintln!("warning: {e:#}; this check is not recorded in the store");
-                None
-            }
-        };
         // As of a day, the store's evidence is what it held when that day ended
         // in the agreement's time zone: a revision or a withdrawal recorded
         // later is not seen (history imported later still is).
         let known_before = evidence
             .as_of
             .map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
-        let (read, watermark) = store.reports_known_before(known_before.as_deref())?;
-        reports = read;
-        let decisions = truce_mission::decisions::decisions(&mut store)?;
-        kept_apart = decisions.kept_apart;
-        kept_together = decisions.kept_together;
-        store_read = version.map(|(agreement_version, agreement_sha256)| StoreRead {
-            agreement_version,
-            agreement_sha256,
-            watermark,
-            known_before,
-            kept_apart: decisions.ids,
-        });
+        let database = db.to_string_lossy();
+        if !record {
+            // A check reads, from either store.
+            let mut storage = truce_store::open_storage(&database)?;
+            reports = storage.reports_known_before(known_before.as_deref())?;
+            let decisions = truce_mission::decisions::decisions(storage.as_mut())?;
+            kept_apart = decisions.kept_apart;
+            kept_together = decisions.kept_together;
+        } else if truce_store::is_postgres(&database) {
+            bail!(
+                "`--record` needs a SQLite store for now: check runs are not yet recorded in \
+                 PostgreSQL; check without `--record`, or record on a SQLite store"
+            );
+        } else {
+            let read = record_and_read(&mut Recording {
+                path,
+                db,
+                agreement: &agreement,
+                shown: &shown,
+                source: &source,
+                known_before,
+            })?;
+            reports = read.reports;
+            kept_apart = read.kept_apart;
+            kept_together = read.kept_together;
+            store_read = read.store;
+        }
     }
     for file in &evidence.events {
         let name = file.display().to_string();
@@ -280,9 +263,9 @@ pub(crate) fn timeline(
     }
     if let Some(db) = &evidence.db {
         // The agreement's life as the store's ledger records it.
-        let mut store = truce_store::Store::open(db)?;
+        let mut store = truce_store::open_storage(&db.to_string_lossy())?;
         t.add_to_chronology(truce_mission::life::life_entries(
-            &mut store,
+            store.as_mut(),
             &agreement,
             &truce_mission::disclosure::Audience::Staff,
         )?);
@@ -582,4 +565,69 @@ pub(crate) fn corroboration_text(
         }
     }
     out
+}
+
+/// A check to record in a SQLite store (`check --db … --record`).
+struct Recording<'a> {
+    /// The agreement file, and the name and text it was read as.
+    path: &'a Path,
+    db: &'a Path,
+    agreement: &'a Agreement,
+    shown: &'a str,
+    source: &'a str,
+    /// With `--as-of`: the instant that day ended.
+    known_before: Option<String>,
+}
+
+/// What a recorded check read from the store.
+struct RecordedRead {
+    reports: Vec<Report>,
+    kept_apart: Vec<KeptApart>,
+    kept_together: Vec<KeptApart>,
+    /// `None` when the store could not be written: the check is then not recorded.
+    store: Option<StoreRead>,
+}
+
+/// Records the agreement's version in the store (a new one goes into the
+/// ledger) and reads the evidence with the watermark the check run will record.
+/// A store that cannot be written (a read-only copy) can still be checked; the
+/// check is then not recorded, and the user is told.
+fn record_and_read(recording: &mut Recording<'_>) -> Result<RecordedRead> {
+    let mut store = truce_store::Store::open(recording.db)?;
+    let version = match store.record_agreement(recording.shown, recording.source, &store::now()) {
+        Ok(version) => {
+            if version.new {
+                // A new version of the agreement is a fact the ledger keeps.
+                versions::record(
+                    &mut store,
+                    recording.agreement,
+                    recording.path,
+                    recording.shown,
+                    recording.source,
+                    &version.sha256,
+                )?;
+            }
+            Some((version.id, version.sha256))
+        }
+        Err(e) => {
+            let e = anyhow::Error::from(e);
+            eprintln!("warning: {e:#}; this check is not recorded in the store");
+            None
+        }
+    };
+    let known_before = recording.known_before.take();
+    let (reports, watermark) = store.reports_known_before(known_before.as_deref())?;
+    let decisions = truce_mission::decisions::decisions(&mut store)?;
+    Ok(RecordedRead {
+        reports,
+        kept_apart: decisions.kept_apart,
+        kept_together: decisions.kept_together,
+        store: version.map(|(agreement_version, agreement_sha256)| StoreRead {
+            agreement_version,
+            agreement_sha256,
+            watermark,
+            known_before,
+            kept_apart: decisions.ids,
+        }),
+    })
 }

@@ -182,14 +182,33 @@ fn as_problem(row: &QuarantinedRow) -> RowProblem {
     }
 }
 
+/// The rows set aside by import run `run`, or by every run of a file, in the
+/// order of the runs and of each file; from either store.
+fn quarantined_rows(db: &Path, run: Option<i64>) -> Result<Vec<QuarantinedRow>> {
+    let mut storage = truce_store::open_storage(&db.to_string_lossy())?;
+    let runs = storage.file_runs()?;
+    let wanted: Vec<i64> = match run {
+        Some(run) if runs.iter().any(|r| r.id == run) => vec![run],
+        Some(run) => {
+            return Err(truce_store::StoreError::NoRun {
+                file: storage.describe(),
+                run,
+            }
+            .into());
+        }
+        None => runs.iter().map(|r| r.id).collect(),
+    };
+    let mut rows = Vec::new();
+    for run in wanted {
+        rows.extend(storage.quarantined(run)?);
+    }
+    Ok(rows)
+}
+
 /// `truce quarantine list`: one line per row set aside, on stdout.
 pub fn quarantine_list(db: &Path, run: Option<i64>) -> Result<String> {
-    let store = Store::open(db)?;
-    if let Some(run) = run {
-        store.run(run)?;
-    }
     let mut text = String::new();
-    for row in store.quarantine(run)? {
+    for row in quarantined_rows(db, run)? {
         text.push_str(&format!("run {}: {}\n", row.run, as_problem(&row)));
     }
     Ok(text)
@@ -425,11 +444,7 @@ pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
 
 /// `truce quarantine export`: every row set aside as CSV or JSON Lines, on stdout.
 pub fn quarantine_export(db: &Path, run: Option<i64>, jsonl: bool) -> Result<Vec<u8>> {
-    let store = Store::open(db)?;
-    if let Some(run) = run {
-        store.run(run)?;
-    }
-    let rows = store.quarantine(run)?;
+    let rows = quarantined_rows(db, run)?;
     let mut out = Vec::new();
     if jsonl {
         for row in &rows {

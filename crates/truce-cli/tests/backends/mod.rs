@@ -118,3 +118,137 @@ fn import_gives_the_same_run_on_both_stores() {
         assert_eq!(warned[0]["count"], out_of_order, "{backend}");
     }
 }
+
+/// The commands that read a store for a check — `check`, `timeline`, `explain`
+/// and `export` with `--db` — say the same on both stores, and the same as on
+/// the file itself; `check --record` on PostgreSQL is refused (exit 2) with
+/// what to do instead, and writes nothing.
+#[test]
+fn reading_commands_say_the_same_on_both_stores() {
+    use super::{SYRIA, stdout};
+    let as_of = ["--as-of", "2016-12-31"];
+    let on_files = |args: &[&str]| {
+        let output = truce(&[args, &["--events", SYRIA_EVENTS], &as_of[..]].concat());
+        (code(&output), stdout(&output))
+    };
+    let commands: [&[&str]; 4] = [
+        &["check", SYRIA, "--format", "json"],
+        &["timeline", SYRIA, "--format", "csv"],
+        &["export", SYRIA, "incidents-csv"],
+        &["explain", SYRIA, "ucdp-ged:216668"],
+    ];
+    let expected: Vec<(i32, String)> = commands.iter().map(|c| on_files(c)).collect();
+    for (command, (want_code, want)) in commands.iter().zip(&expected) {
+        assert!(!want.is_empty(), "{command:?} printed nothing");
+        assert!(*want_code <= 1, "{command:?} failed on the file");
+    }
+    for (backend, db) in stores("reading") {
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        for (command, (want_code, want)) in commands.iter().zip(&expected) {
+            let output = truce(&[command, &["--db", db.as_str()][..], &as_of[..]].concat());
+            assert_eq!(
+                code(&output),
+                *want_code,
+                "{backend} {command:?}: {}",
+                stderr(&output)
+            );
+            assert!(
+                stdout(&output) == *want,
+                "{backend}: {command:?} on the store differs from the file"
+            );
+        }
+        let before = ledger_records(&db, "check-run").len();
+        let recorded = truce(&["check", SYRIA, "--db", &db, "--record"]);
+        if backend == "postgres" {
+            assert_eq!(code(&recorded), 2, "{}", stderr(&recorded));
+            assert!(
+                stderr(&recorded).contains("needs a SQLite store"),
+                "{}",
+                stderr(&recorded)
+            );
+            assert_eq!(ledger_records(&db, "check-run").len(), before);
+        } else {
+            assert_eq!(code(&recorded), 1, "{}", stderr(&recorded));
+            assert_eq!(ledger_records(&db, "check-run").len(), before + 1);
+        }
+    }
+}
+
+/// `truce quarantine list` and `export` give the same rows on both stores: a
+/// real GED file of three rows, one with a latitude that is not one; a run
+/// the store does not have is an error naming it.
+#[test]
+fn quarantine_list_and_export_say_the_same_on_both_stores() {
+    use super::stdout;
+    let mut reader = csv::Reader::from_path(super::root().join(SYRIA_EVENTS)).expect("GED");
+    let header = reader.headers().expect("header").clone();
+    let latitude = header
+        .iter()
+        .position(|h| h == "latitude")
+        .expect("latitude");
+    let dir = temp_dir("backends-quarantine-file");
+    let file = dir.join("three-rows.csv");
+    let mut writer = csv::Writer::from_path(&file).expect("a file");
+    writer.write_record(&header).expect("header");
+    for (n, record) in reader.records().take(3).enumerate() {
+        let mut cells: Vec<String> = record.expect("record").iter().map(str::to_string).collect();
+        if n == 1 {
+            cells[latitude] = "north".into();
+        }
+        writer.write_record(&cells).expect("row");
+    }
+    writer.flush().expect("written");
+    let file = path_str(&file).to_string();
+
+    let mut said: Vec<(String, String, String)> = Vec::new();
+    for (backend, db) in stores("quarantine") {
+        let import = truce(&["import", &file, "--db", &db]);
+        assert_eq!(
+            code(&import),
+            1,
+            "{backend}: one row quarantined: {}",
+            stderr(&import)
+        );
+        let list = truce(&["quarantine", "list", "--db", &db]);
+        assert_eq!(code(&list), 0, "{backend}: {}", stderr(&list));
+        assert!(
+            stdout(&list).contains("latitude"),
+            "{backend}: {}",
+            stdout(&list)
+        );
+        let export = truce(&[
+            "quarantine",
+            "export",
+            "--db",
+            &db,
+            "--format",
+            "jsonl",
+            "--run",
+            "1",
+        ]);
+        assert_eq!(code(&export), 0, "{backend}: {}", stderr(&export));
+        let rows: Vec<serde_json::Value> = stdout(&export)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert_eq!(rows.len(), 1, "{backend}");
+        assert_eq!(rows[0]["line"], 3, "{backend}");
+        assert_eq!(rows[0]["value"], "north", "{backend}");
+        let missing = truce(&["quarantine", "list", "--db", &db, "--run", "99"]);
+        assert_eq!(code(&missing), 2, "{backend}");
+        assert!(
+            stderr(&missing).contains("no import run 99"),
+            "{backend}: {}",
+            stderr(&missing)
+        );
+        said.push((backend.to_string(), stdout(&list), stdout(&export)));
+    }
+    for pair in said.windows(2) {
+        assert_eq!(
+            pair[0].1, pair[1].1,
+            "{} and {} list differently",
+            pair[0].0, pair[1].0
+        );
+    }
+}
