@@ -17,7 +17,7 @@ use truce_audit::{
 };
 use truce_mission::now;
 use truce_model::agreement::Agreement;
-use truce_store::Store;
+use truce_store::{Storage, Store};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
@@ -86,10 +86,15 @@ fn parse_verifier(text: &str) -> Result<VerifierKey> {
 use truce_mission::bundle::origin;
 
 /// The tree of the store's ledger.
-fn store_tree(store: &Store) -> Result<Tree> {
+fn store_tree(store: &mut dyn Storage) -> Result<Tree> {
     Ok(Tree::from_leaf_hashes(
         store.ledger_leaf_hashes()?.into_iter().map(Hash),
     ))
+}
+
+/// The store `--db` names: a SQLite file or a PostgreSQL URL.
+fn open(db: &Path) -> Result<Box<dyn Storage>> {
+    Ok(truce_store::open_storage(&db.to_string_lossy())?)
 }
 
 /// `truce ledger checkpoint`: the mission signs the ledger's current size and root.
@@ -102,8 +107,8 @@ pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String
             signer.name()
         );
     }
-    let mut store = Store::open(db)?;
-    let tree = store_tree(&store)?;
+    let mut store = open(db)?;
+    let tree = store_tree(store.as_mut())?;
     let checkpoint = Checkpoint::new(origin(agreement), tree.size(), tree.root());
     let note = checkpoint
         .sign(&signer)
@@ -155,8 +160,8 @@ pub fn add_cosigned(agreement: &Agreement, db: &Path, note_path: &Path) -> Resul
             note_path.display()
         );
     }
-    let mut store = Store::open(db)?;
-    let tree = store_tree(&store)?;
+    let mut store = open(db)?;
+    let tree = store_tree(store.as_mut())?;
     let checkpoint = &opened.checkpoint;
     if checkpoint.origin != origin(agreement)
         || checkpoint.size > tree.size()
@@ -229,9 +234,9 @@ pub fn export(
             out.display()
         );
     }
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     let summary = truce_mission::bundle::export_bundle(
-        &mut store,
+        store.as_mut(),
         agreement,
         agreement_path,
         &now(),

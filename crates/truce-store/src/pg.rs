@@ -1041,6 +1041,17 @@ impl Storage for PgStore {
             .get(0))
     }
 
+    fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError> {
+        Ok(self
+            .client()?
+            .query_one(
+                "INSERT INTO checkpoints (size, note, recorded) VALUES ($1, $2, $3) RETURNING id",
+                &[&(size as i64), &note, &at],
+            )
+            .map_err(self.err("keep the checkpoint"))?
+            .get(0))
+    }
+
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
         Ok(self
             .client()?

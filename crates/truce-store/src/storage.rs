@@ -188,6 +188,9 @@ pub trait Storage: Send {
     ) -> Result<i64, StoreError>;
     /// Every signed checkpoint, oldest first.
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+    /// Keeps a signed checkpoint (a signed note) of the ledger at `size` entries;
+    /// returns its number.
+    fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError>;
     /// What check run `id` read from the store (its reports as they stood) and the
     /// files it read beside it (name, sha256); `None` when there is no such run.
     fn check_run_inputs(&mut self, id: i64) -> Result<Option<CheckRunInputs>, StoreError>;
@@ -411,6 +414,10 @@ impl Storage for Store {
         at: &str,
     ) -> Result<i64, StoreError> {
         Store::store_payload(self, entitlement, name, plain_sha256, ciphertext, at)
+    }
+
+    fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError> {
+        Store::record_checkpoint(self, size, note, at)
     }
 
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {

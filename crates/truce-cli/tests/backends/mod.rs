@@ -252,3 +252,89 @@ fn quarantine_list_and_export_say_the_same_on_both_stores() {
         );
     }
 }
+
+/// The mission's ledger work from the command line on both stores: the
+/// checkpoint signed over the ledger (`ledger checkpoint`), the bundle
+/// exported from it (`ledger export`), and the bundle verified by anyone
+/// (`ledger verify`): the same number of entries on both, and verified.
+#[test]
+fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
+    use super::stdout;
+    let dir = temp_dir("ledger-example");
+    let example = dir.join("ex");
+    copy_folder(&super::root().join("examples/syria-2016"), &example);
+    let key = dir.join("mission.key");
+    let generated = truce(&[
+        "keys",
+        "generate",
+        "--name",
+        "task-force",
+        "-o",
+        path_str(&key),
+    ]);
+    assert_eq!(code(&generated), 0, "{}", stderr(&generated));
+    let public = stdout(&generated).trim().to_string();
+    let agreement = example.join("agreement.toml");
+    let text = std::fs::read_to_string(&agreement).expect("agreement");
+    std::fs::write(
+        &agreement,
+        format!("{text}\n[ledger]\norigin = \"task-force.example/syria-2016\"\nmission_keys = [\"{public}\"]\n"),
+    )
+    .expect("write");
+    let agreement = path_str(&agreement).to_string();
+    let events = path_str(&example.join("data/ged191_syria_2016.csv")).to_string();
+
+    let mut entries = Vec::new();
+    for (backend, db) in stores("ledger") {
+        let import = truce(&["import", &events, "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        let signed = truce(&[
+            "ledger",
+            "checkpoint",
+            &agreement,
+            "--db",
+            &db,
+            "--key",
+            path_str(&key),
+        ]);
+        assert_eq!(code(&signed), 0, "{backend}: {}", stderr(&signed));
+        let bundle = dir.join(format!("bundle-{backend}"));
+        let exported = truce(&[
+            "ledger",
+            "export",
+            &agreement,
+            "--db",
+            &db,
+            "-o",
+            path_str(&bundle),
+        ]);
+        assert_eq!(code(&exported), 0, "{backend}: {}", stderr(&exported));
+        let verified = truce(&["ledger", "verify", path_str(&bundle), "--key", &public]);
+        assert_eq!(code(&verified), 0, "{backend}: {}", stdout(&verified));
+        assert!(
+            stdout(&verified).contains("verified: every hash"),
+            "{backend}: {}",
+            stdout(&verified)
+        );
+        let log = std::fs::read_to_string(bundle.join("log.jsonl")).expect("log");
+        entries.push((backend, log.lines().count()));
+    }
+    assert!(
+        entries.iter().all(|(_, n)| *n == entries[0].1),
+        "{entries:?}"
+    );
+}
+
+/// Copies a folder and everything in it.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("the folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("its type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
