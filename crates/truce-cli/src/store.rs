@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use truce_ingest::{Format, Mapping, RowProblem};
-use truce_store::{QuarantinedRow, RowOutcome, RunInfo, Store};
+use truce_store::{QuarantinedRow, RowOutcome, RunInfo};
 
 pub use truce_mission::now;
 
@@ -185,7 +185,7 @@ fn as_problem(row: &QuarantinedRow) -> RowProblem {
 /// The rows set aside by import run `run`, or by every run of a file, in the
 /// order of the runs and of each file; from either store.
 fn quarantined_rows(db: &Path, run: Option<i64>) -> Result<Vec<QuarantinedRow>> {
-    let mut storage = truce_store::open_storage(&db.to_string_lossy())?;
+    let mut storage = open(db)?;
     let runs = storage.file_runs()?;
     let wanted: Vec<i64> = match run {
         Some(run) if runs.iter().any(|r| r.id == run) => vec![run],
@@ -203,6 +203,11 @@ fn quarantined_rows(db: &Path, run: Option<i64>) -> Result<Vec<QuarantinedRow>> 
         rows.extend(storage.quarantined(run)?);
     }
     Ok(rows)
+}
+
+/// The store `--db` names: a SQLite file or a PostgreSQL URL.
+fn open(db: &Path) -> Result<Box<dyn truce_store::Storage>> {
+    Ok(truce_store::open_storage(&db.to_string_lossy())?)
 }
 
 /// `truce quarantine list`: one line per row set aside, on stdout.
@@ -272,7 +277,7 @@ fn analyst_decision(
             "`{first}` is named twice: a decision is about two different reports; nothing was recorded"
         );
     }
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     for (text, (source, id)) in [(first, &a), (second, &b)] {
         if !store.has_report(source, id)? {
             anyhow::bail!(
@@ -298,21 +303,22 @@ fn analyst_decision(
         );
     }
     let at = now();
-    let (recorded, kind, says) = match decision {
+    let (stored, kind, says) = match decision {
         Apart => (
-            store.record_kept_apart((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
+            truce_store::DecisionKind::Apart,
             truce_mission::record::RecordKind::KeptApart,
             "are kept apart",
         ),
         Together => (
-            store.record_kept_together((&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?,
+            truce_store::DecisionKind::Together,
             truce_mission::record::RecordKind::KeptTogether,
             "are one incident",
         ),
     };
-    crate::ledger::append(
-        &mut store,
-        serde_json::json!({
+    let recorded = store.record_decision(stored, (&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?;
+    truce_mission::append(
+        store.as_mut(),
+        &serde_json::json!({
             "type": kind.as_str(),
             "at": recorded.decided,
             "decision": recorded.id,
@@ -321,6 +327,7 @@ fn analyst_decision(
             "by": recorded.decided_by,
             "reason": recorded.reason,
         }),
+        &at,
     )?;
     Ok(format!(
         "decision {}: {}:{} and {}:{} {says} (by {} on {})\n",
@@ -338,7 +345,7 @@ fn analyst_decision(
 /// the store keeps it.
 pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     let (source, id) = report_ref(report)?;
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     if !store.has_report(&source, &id)? {
         anyhow::bail!(
             "the store `{}` holds no current report `{report}`; nothing was recorded",
@@ -347,9 +354,9 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     }
     let at = now();
     let deletion = store.record_deletion(&source, &id, None, &at, note)?;
-    crate::ledger::append(
-        &mut store,
-        serde_json::json!({
+    truce_mission::append(
+        store.as_mut(),
+        &serde_json::json!({
             "type": truce_mission::record::RecordKind::Deletion.as_str(),
             "at": at,
             "deletion": deletion.id,
@@ -357,6 +364,7 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
             "note": note,
             "revisions_marked": deletion.revisions_marked,
         }),
+        &at,
     )?;
     Ok(format!(
         "deletion {}: {report} marked deleted ({} revision(s) kept in the store, no longer checked)\n",
@@ -366,10 +374,10 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
 
 /// `truce deletions`: every recorded deletion, one per line.
 pub fn deletions(db: &Path) -> Result<String> {
-    if !db.exists() {
+    if !truce_store::is_postgres(&db.to_string_lossy()) && !db.exists() {
         anyhow::bail!("the store `{}` does not exist", db.display());
     }
-    let store = Store::open(db)?;
+    let mut store = open(db)?;
     let mut text = String::new();
     for d in store.deletions()? {
         text.push_str(&format!(
@@ -393,7 +401,7 @@ pub fn deletions(db: &Path) -> Result<String> {
 
 /// `truce incidents decisions`: the decisions in force, one per line.
 pub fn incidents_decisions(db: &Path) -> Result<String> {
-    let store = Store::open(db)?;
+    let mut store = open(db)?;
     let mut decisions: Vec<(truce_store::KeptApartDecision, &str)> = store
         .kept_apart()?
         .into_iter()
@@ -425,19 +433,20 @@ pub fn incidents_decisions(db: &Path) -> Result<String> {
 
 /// `truce incidents withdraw`: withdraws a decision (it stays on record).
 pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
-    let mut store = Store::open(db)?;
+    let mut store = open(db)?;
     let at = now();
-    if !store.withdraw_kept_apart(id, by, &at)? {
+    if !store.withdraw_decision(id, by, &at)? {
         anyhow::bail!("the store `{}` has no decision {id} in force", db.display());
     }
-    crate::ledger::append(
-        &mut store,
-        serde_json::json!({
+    truce_mission::append(
+        store.as_mut(),
+        &serde_json::json!({
             "type": truce_mission::record::RecordKind::DecisionWithdrawn.as_str(),
             "at": at,
             "decision": id,
             "by": by,
         }),
+        &at,
     )?;
     Ok(format!("decision {id} withdrawn by {by}\n"))
 }

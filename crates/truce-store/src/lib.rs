@@ -36,6 +36,8 @@ mod people;
 #[cfg(feature = "postgres")]
 pub mod pg;
 #[cfg(feature = "postgres")]
+mod pg_decisions;
+#[cfg(feature = "postgres")]
 mod pg_import;
 mod schema;
 mod storage;
@@ -251,6 +253,25 @@ pub struct Deletion {
     pub id: i64,
     /// How many stored revisions it marked deleted.
     pub revisions_marked: u64,
+}
+
+/// Which way an analyst decided about two reports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// Two incidents, though they look like one.
+    Apart,
+    /// One incident, though they look like two.
+    Together,
+}
+
+impl DecisionKind {
+    /// The word the store keeps.
+    pub fn as_stored(self) -> &'static str {
+        match self {
+            DecisionKind::Apart => "apart",
+            DecisionKind::Together => "together",
+        }
+    }
 }
 
 /// An analyst's decision that two reports are of different incidents.

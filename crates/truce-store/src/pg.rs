@@ -11,10 +11,10 @@
 use crate::import::ImportWriter;
 use crate::storage::Storage;
 use crate::{
-    AgreementVersion, ApiToken, Counts, FileMeta, KeptApartDecision, LedgerEntry, LedgerRecord,
-    MONITOR_SOURCE, MonitorSubmission, Payload, Principal, QuarantinedRow, ReasonCount, RowOutcome,
-    RunInfo, Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted,
-    new_monitor_report_id, sha256_hex, stored,
+    AgreementVersion, ApiToken, Counts, DecisionKind, Deletion, FileMeta, KeptApartDecision,
+    LedgerEntry, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, Payload, Principal,
+    QuarantinedRow, ReasonCount, RecordedDeletion, RowOutcome, RunInfo, Session, StoreError,
+    StoredCheckpoint, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex, stored,
 };
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -326,7 +326,10 @@ impl PgStore {
         }
     }
 
-    fn decisions(&mut self, decision: &str) -> Result<Vec<KeptApartDecision>, StoreError> {
+    pub(crate) fn decisions(
+        &mut self,
+        decision: &str,
+    ) -> Result<Vec<KeptApartDecision>, StoreError> {
         let rows = self
             .client()?
             .query(
@@ -516,6 +519,41 @@ impl Storage for PgStore {
             );
         }
         Ok(reports)
+    }
+
+    fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError> {
+        self.pg_has_report(source, source_id)
+    }
+
+    fn record_deletion(
+        &mut self,
+        source: &str,
+        source_id: &str,
+        run: Option<i64>,
+        at: &str,
+        note: Option<&str>,
+    ) -> Result<Deletion, StoreError> {
+        self.pg_record_deletion(source, source_id, run, at, note)
+    }
+
+    fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError> {
+        self.pg_deletions()
+    }
+
+    fn record_decision(
+        &mut self,
+        kind: DecisionKind,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError> {
+        self.pg_record_decision(kind.as_stored(), first, second, decided_by, at, reason)
+    }
+
+    fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
+        self.pg_withdraw_decision(id, by, at)
     }
 
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {

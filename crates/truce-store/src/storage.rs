@@ -5,10 +5,10 @@
 //! on both.
 
 use crate::{
-    AgreementVersion, ApiToken, BatchProblems, EncodedBatch, FileMeta, ImportWriter,
-    KeptApartDecision, LedgerEntry, LedgerRecord, MonitorSubmission, Payload, Principal,
-    QuarantinedRow, RunInfo, Session, Store, StoreError, StoredCheckpoint, SubmissionFilter,
-    Submitted,
+    AgreementVersion, ApiToken, BatchProblems, DecisionKind, Deletion, EncodedBatch, FileMeta,
+    ImportWriter, KeptApartDecision, LedgerEntry, LedgerRecord, MonitorSubmission, Payload,
+    Principal, QuarantinedRow, RecordedDeletion, RunInfo, Session, Store, StoreError,
+    StoredCheckpoint, SubmissionFilter, Submitted,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
@@ -102,6 +102,33 @@ pub trait Storage: Send {
     ) -> Result<Vec<Report>, StoreError>;
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
     fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+    /// Whether the store holds a current report `source`/`source_id`.
+    fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError>;
+    /// Records that a source withdrew a report: every stored revision is
+    /// marked deleted (and kept); checks stop reading it.
+    fn record_deletion(
+        &mut self,
+        source: &str,
+        source_id: &str,
+        run: Option<i64>,
+        at: &str,
+        note: Option<&str>,
+    ) -> Result<Deletion, StoreError>;
+    /// Every recorded deletion, oldest first.
+    fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError>;
+    /// Records an analyst's decision on two reports (either order is the same
+    /// pair); while one is in force, recording it again returns it.
+    fn record_decision(
+        &mut self,
+        kind: DecisionKind,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError>;
+    /// Withdraws decision `id` (it stays on record); false when none is in force.
+    fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError>;
 
     fn add_principal(
         &mut self,
@@ -250,6 +277,46 @@ impl Storage for Store {
         known_before: Option<&str>,
     ) -> Result<Vec<Report>, StoreError> {
         Store::reports_known_before(self, known_before).map(|(reports, _)| reports)
+    }
+
+    fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError> {
+        Store::has_report(self, source, source_id)
+    }
+
+    fn record_deletion(
+        &mut self,
+        source: &str,
+        source_id: &str,
+        run: Option<i64>,
+        at: &str,
+        note: Option<&str>,
+    ) -> Result<Deletion, StoreError> {
+        Store::record_deletion(self, source, source_id, run, at, note)
+    }
+
+    fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError> {
+        Store::deletions(self)
+    }
+
+    fn record_decision(
+        &mut self,
+        kind: DecisionKind,
+        first: (&str, &str),
+        second: (&str, &str),
+        decided_by: &str,
+        at: &str,
+        reason: Option<&str>,
+    ) -> Result<KeptApartDecision, StoreError> {
+        match kind {
+            DecisionKind::Apart => self.record_kept_apart(first, second, decided_by, at, reason),
+            DecisionKind::Together => {
+                self.record_kept_together(first, second, decided_by, at, reason)
+            }
+        }
+    }
+
+    fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
+        self.withdraw_kept_apart(id, by, at)
     }
 
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {

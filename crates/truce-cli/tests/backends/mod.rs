@@ -338,3 +338,118 @@ fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// An analyst's work on the evidence from the command line on both stores:
+/// two reports joined into one incident, a decision listed and withdrawn, a
+/// report deleted and the deletions listed; each change is in the ledger, the
+/// lists read the same on both, and a check then counts the same incidents on
+/// both — one fewer after the join, one fewer report after the deletion.
+#[test]
+fn analysts_decisions_and_deletions_work_the_same_on_both_stores() {
+    use super::{SYRIA, stdout};
+    let incidents = |db: &str| -> u64 {
+        let output = truce(&[
+            "check",
+            SYRIA,
+            "--db",
+            db,
+            "--as-of",
+            "2016-12-31",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+        json["evidence"]["incidents"].as_u64().expect("incidents")
+    };
+    let mut said = Vec::new();
+    for (backend, db) in stores("decisions") {
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        let before = incidents(&db);
+        let join = [
+            "incidents",
+            "join",
+            "--db",
+            &db,
+            "ucdp-ged:301214",
+            "ucdp-ged:318815",
+            "--by",
+            "analyst A",
+            "--reason",
+            "one strike, two reports",
+        ];
+        let joined = truce(&join);
+        assert_eq!(code(&joined), 0, "{backend}: {}", stderr(&joined));
+        assert_eq!(
+            incidents(&db),
+            before - 1,
+            "{backend}: joined into one incident"
+        );
+        let decisions = truce(&["incidents", "decisions", "--db", &db]);
+        assert!(
+            stdout(&decisions).contains("one incident with"),
+            "{backend}: {}",
+            stdout(&decisions)
+        );
+        let withdrawn = truce(&[
+            "incidents",
+            "withdraw",
+            "--db",
+            &db,
+            "1",
+            "--by",
+            "analyst B",
+        ]);
+        assert_eq!(code(&withdrawn), 0, "{backend}: {}", stderr(&withdrawn));
+        assert_eq!(incidents(&db), before, "{backend}: the join withdrawn");
+        let again = truce(&[
+            "incidents",
+            "withdraw",
+            "--db",
+            &db,
+            "1",
+            "--by",
+            "analyst B",
+        ]);
+        assert_eq!(code(&again), 2, "{backend}: nothing left to withdraw");
+        let deleted = truce(&[
+            "delete",
+            "--db",
+            &db,
+            "ucdp-ged:301214",
+            "--note",
+            "withdrawn by the source",
+        ]);
+        assert_eq!(code(&deleted), 0, "{backend}: {}", stderr(&deleted));
+        let listed = truce(&["deletions", "--db", &db]);
+        assert!(
+            stdout(&listed).contains("ucdp-ged:301214"),
+            "{backend}: {}",
+            stdout(&listed)
+        );
+        let kinds: Vec<String> = ["kept-together", "decision-withdrawn", "deletion"]
+            .iter()
+            .map(|kind| format!("{kind}: {}", ledger_records(&db, kind).len()))
+            .collect();
+        assert_eq!(
+            kinds,
+            ["kept-together: 1", "decision-withdrawn: 1", "deletion: 1"],
+            "{backend}"
+        );
+        // The decision as listed, without the time it was made.
+        let listed_decision = stdout(&decisions)
+            .split(" on ")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        said.push((backend, listed_decision, incidents(&db)));
+    }
+    for pair in said.windows(2) {
+        assert_eq!(pair[0].1, pair[1].1, "the decisions read the same");
+        assert_eq!(
+            pair[0].2, pair[1].2,
+            "the same incidents after the deletion"
+        );
+    }
+}
