@@ -13,11 +13,16 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use truce_store::Store;
+use truce_store::Storage;
 
 use truce_mission::Standing;
 
-fn standing(store: &mut Store, entitlement: &str) -> Result<Standing> {
+/// The store `--db` names: a SQLite file or a PostgreSQL URL.
+fn open_store(db: &Path) -> Result<Box<dyn Storage>> {
+    Ok(truce_store::open_storage(&db.to_string_lossy())?)
+}
+
+fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing> {
     Ok(truce_mission::standing(store, entitlement)?)
 }
 
@@ -47,10 +52,10 @@ fn status_of<'a>(
 /// `truce entitlement status`: per entitlement, its step, who receives it, whether
 /// it may be released on the evidence as of the day, and where it stands.
 pub fn status(checked: &Checked, db: &Path) -> Result<String> {
-    let mut store = Store::open(db)?;
+    let mut store = open_store(db)?;
     let mut out = format!("entitlements as of {}\n", checked.result.as_of);
     for e in &checked.result.entitlements {
-        let standing = standing(&mut store, &e.id)?;
+        let standing = standing(store.as_mut(), &e.id)?;
         let payloads = store.payloads(&e.id)?.len();
         let _ = std::fmt::Write::write_fmt(
             &mut out,
@@ -103,8 +108,8 @@ pub fn release(
     payload: &[PathBuf],
 ) -> Result<(String, u8)> {
     let status = status_of(checked, entitlement)?;
-    let mut store = Store::open(db)?;
-    match truce_mission::entitlement::may_release(&mut store, status) {
+    let mut store = open_store(db)?;
+    match truce_mission::entitlement::may_release(store.as_mut(), status) {
         Ok(()) => {}
         Err(truce_mission::MissionError::AlreadyReleased { .. }) => {
             bail!("entitlement `{entitlement}` is already released; nothing was recorded")
@@ -167,7 +172,8 @@ pub fn release(
         result: &checked.result,
         reports: &checked.reports,
     };
-    let index = truce_mission::entitlement::release(&mut store, basis, json!(by), &sealed, &now())?;
+    let index =
+        truce_mission::entitlement::release(store.as_mut(), basis, json!(by), &sealed, &now())?;
     Ok((
         format!(
             "released `{entitlement}` to {to}: {} (ledger entry {index}){}\n",
@@ -192,15 +198,15 @@ pub fn suspend(
     reason: &str,
 ) -> Result<String> {
     let status = status_of(checked, entitlement)?;
-    let mut store = Store::open(db)?;
+    let mut store = open_store(db)?;
     if !matches!(
-        standing(&mut store, entitlement)?,
+        standing(store.as_mut(), entitlement)?,
         Standing::Released { .. }
     ) {
         bail!("entitlement `{entitlement}` is not released: there is nothing to suspend");
     }
     let index = ledger::append(
-        &mut store,
+        store.as_mut(),
         json!({
             "type": truce_mission::record::RecordKind::EntitlementSuspension.as_str(),
             "at": now(),
@@ -226,9 +232,9 @@ pub fn suspend(
 /// `truce entitlement handover`: writes the payload files, still encrypted to the
 /// receiving party, while the entitlement is released; each hand-over recorded.
 pub fn handover(db: &Path, entitlement: &str, to: &str, out: &Path) -> Result<String> {
-    let mut store = Store::open(db)?;
+    let mut store = open_store(db)?;
     let payloads =
-        truce_mission::entitlement::payloads_to_hand_over(&mut store, entitlement, None)?;
+        truce_mission::entitlement::payloads_to_hand_over(store.as_mut(), entitlement, None)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
     for p in &payloads {
         let file = out.join(format!("{}.age", p.name));
@@ -236,7 +242,7 @@ pub fn handover(db: &Path, entitlement: &str, to: &str, out: &Path) -> Result<St
             .with_context(|| format!("cannot write `{}`", file.display()))?;
     }
     let index = truce_mission::entitlement::record_hand_over(
-        &mut store,
+        store.as_mut(),
         entitlement,
         to,
         None,

@@ -17,14 +17,14 @@ use truce_audit::{
 };
 use truce_mission::now;
 use truce_model::agreement::Agreement;
-use truce_store::{Storage, Store};
+use truce_store::Storage;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Appends `record` (an object with a `type`) to the store's ledger; returns its index.
-pub fn append(store: &mut Store, record: Value) -> Result<u64> {
+pub fn append(store: &mut dyn Storage, record: Value) -> Result<u64> {
     Ok(truce_mission::append(store, &record, &now())?)
 }
 

@@ -1524,19 +1524,31 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         1,
     );
     std::fs::write(&agreement, text).expect("write");
-    let at = |f: &str| dir.join(f).display().to_string();
     std::fs::write(
         dir.join("targets.txt"),
         "grid references of excluded groups' positions\n",
     )
     .expect("write");
+    entitlement_flow(&agreement, &dir, path_str(&db), "sqlite");
+    // The same on PostgreSQL, with the same evidence imported there.
+    if let Some(url) = backends::postgres_database("entitlement") {
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
+        assert_eq!(code(&import), 0, "{}", stderr(&import));
+        entitlement_flow(&agreement, &dir, &url, "postgres");
+    }
+}
+
+/// Release, hand-over, opening, suspension and the bundle of one entitlement,
+/// on the store `d`; files go under `dir` with the store's name in front.
+fn entitlement_flow(agreement: &Path, dir: &Path, d: &str, label: &str) {
+    let at = |f: &str| dir.join(format!("{label}-{f}")).display().to_string();
+    let key = |f: &str| dir.join(f).display().to_string();
     let entitlement = |args: &[&str]| {
         let mut all = vec!["entitlement"];
         all.extend_from_slice(args);
         truce(&all)
     };
-    let a = path_str(&agreement);
-    let d = path_str(&db);
+    let a = path_str(agreement);
     // Before the seven days are met (as of 15 Sep): refused, nothing recorded.
     let early = entitlement(&[
         "release",
@@ -1549,7 +1561,7 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         "--by",
         "usa-liaison",
         "--payload",
-        &at("targets.txt"),
+        &key("targets.txt"),
     ]);
     assert_eq!(code(&early), 1, "{}", stderr(&early));
     assert!(
@@ -1588,7 +1600,7 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         "--by",
         "usa-liaison",
         "--payload",
-        &at("targets.txt"),
+        &key("targets.txt"),
     ]);
     assert_eq!(code(&released), 0, "{}", stderr(&released));
     assert!(
@@ -1621,14 +1633,14 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         &at("handed"),
     ]);
     assert_eq!(code(&handed), 0, "{}", stderr(&handed));
-    let sealed = dir.join("handed/targets.txt.age");
+    let sealed = std::path::PathBuf::from(at("handed")).join("targets.txt.age");
     let ciphertext = std::fs::read(&sealed).expect("handed over");
     assert!(!String::from_utf8_lossy(&ciphertext).contains("grid references"));
     let wrong = entitlement(&[
         "open",
         path_str(&sealed),
         "--identity",
-        &at("other.agekey"),
+        &key("other.agekey"),
         "-o",
         &at("wrong.txt"),
     ]);
@@ -1638,18 +1650,18 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         "{}",
         stderr(&wrong)
     );
-    assert!(!dir.join("wrong.txt").exists());
+    assert!(!Path::new(&at("wrong.txt")).exists());
     let opened = entitlement(&[
         "open",
         path_str(&sealed),
         "--identity",
-        &at("russia.agekey"),
+        &key("russia.agekey"),
         "-o",
         &at("opened.txt"),
     ]);
     assert_eq!(code(&opened), 0, "{}", stderr(&opened));
     assert_eq!(
-        std::fs::read_to_string(dir.join("opened.txt")).expect("opened"),
+        std::fs::read_to_string(at("opened.txt")).expect("opened"),
         "grid references of excluded groups' positions\n"
     );
     // Suspended: no more hand-overs; the status says so.
@@ -1677,9 +1689,10 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         stdout(&status)
     );
     // Every step is in the ledger, and the bundle verifies.
-    let store = truce_store::Store::open(&db).expect("store");
+    let mut store = truce_store::open_storage(d).expect("store");
+    let len = store.ledger_len().expect("len");
     let kinds: Vec<String> = store
-        .ledger_entries(0, store.ledger_len().expect("len"))
+        .ledger_entries(0, len)
         .expect("entries")
         .into_iter()
         .map(|e| e.kind)
@@ -1703,7 +1716,7 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
         "--db",
         d,
         "--key",
-        &at("mission.key"),
+        &key("mission.key"),
     ]);
     assert_eq!(code(&checkpoint), 0, "{}", stderr(&checkpoint));
     let export = truce(&["ledger", "export", a, "--db", d, "-o", &at("bundle")]);
