@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use std::path::Path;
 use truce_audit::{Note, VerifierKey, open_note};
 use truce_model::agreement::{Agreement, Alternative};
-use truce_store::Store;
+use truce_store::Storage;
 
 /// The text every signer signs: what is settled, on which version.
 fn statement(
@@ -75,9 +75,10 @@ fn resolved_text(source: &str, bracket: &str, value: &str) -> Option<String> {
 }
 
 /// The signatures the ledger holds for this statement, by party.
-fn signatures_so_far(store: &Store, text: &str) -> Result<Vec<(String, String)>> {
+fn signatures_so_far(store: &mut dyn Storage, text: &str) -> Result<Vec<(String, String)>> {
     let mut found = Vec::new();
-    for entry in store.ledger_entries(0, store.ledger_len()?)? {
+    let len = store.ledger_len()?;
+    for entry in store.ledger_entries(0, len)? {
         if !truce_mission::record::RecordKind::BracketSignature.is(&entry.kind) {
             continue;
         }
@@ -151,7 +152,7 @@ pub fn resolve(
                 .join(", ")
         );
     }
-    let mut store = Store::open(db)?;
+    let mut store = truce_store::open_storage(&db.to_string_lossy())?;
     let version = store.record_agreement(
         &agreement_path.display().to_string(),
         source,
@@ -159,7 +160,7 @@ pub fn resolve(
     )?;
     if version.new {
         crate::versions::record(
-            &mut store,
+            store.as_mut(),
             agreement,
             agreement_path,
             &agreement_path.display().to_string(),
@@ -169,7 +170,7 @@ pub fn resolve(
     }
     let alternative_shown = bracket.alternatives[alternative].to_string();
     let text = statement(agreement, &version.sha256, bracket_id, &alternative_shown);
-    let mut signed = signatures_so_far(&store, &text)?;
+    let mut signed = signatures_so_far(store.as_mut(), &text)?;
     let party_id = agreement.parties[party].id.clone();
     let mut out_text = String::new();
     if signed.iter().any(|(p, _)| *p == party_id) {
@@ -179,7 +180,7 @@ pub fn resolve(
             Note::sign(&text, &[&signer], 0).map_err(|e| anyhow::anyhow!("cannot sign: {e}"))?;
         let note_text = String::from_utf8_lossy(&note.to_bytes()).into_owned();
         let index = ledger::append(
-            &mut store,
+            store.as_mut(),
             json!({
                 "type": truce_mission::record::RecordKind::BracketSignature.as_str(),
                 "at": crate::store::now(),
@@ -263,7 +264,7 @@ pub fn resolve(
     let new_version = store.record_agreement(&name, &new_text, &crate::store::now())?;
     if let Some(new_agreement) = &loaded.agreement {
         crate::versions::record(
-            &mut store,
+            store.as_mut(),
             new_agreement,
             target,
             &name,
@@ -272,7 +273,7 @@ pub fn resolve(
         )?;
     }
     let index = ledger::append(
-        &mut store,
+        store.as_mut(),
         json!({
             "type": truce_mission::record::RecordKind::BracketResolution.as_str(),
             "at": crate::store::now(),

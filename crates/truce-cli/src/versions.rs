@@ -4,12 +4,12 @@
 use anyhow::Result;
 use std::path::Path;
 use truce_model::agreement::Agreement;
-use truce_store::Store;
+use truce_store::Storage;
 
 /// Appends the record of a new agreement version and, when its keys changed, a
 /// `key-rotation` record naming what changed.
 pub fn record(
-    store: &mut Store,
+    store: &mut dyn Storage,
     agreement: &Agreement,
     agreement_path: &Path,
     name: &str,

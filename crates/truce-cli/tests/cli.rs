@@ -1410,21 +1410,33 @@ fn signed_example(name: &str) -> (PathBuf, PathBuf) {
 #[test]
 fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
     let (agreement, db) = signed_example("bracket");
+    bracket_flow(&agreement, path_str(&db));
+    // The same on PostgreSQL, from an example of its own (resolving rewrites the file).
+    if let Some(url) = backends::postgres_database("bracket") {
+        let (agreement, _) = signed_example("bracket-postgres");
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
+        assert_eq!(code(&import), 0, "{}", stderr(&import));
+        bracket_flow(&agreement, &url);
+    }
+}
+
+/// Two parties sign a bracket's resolution, on the store `db`.
+fn bracket_flow(agreement: &Path, db: &str) {
     let dir = agreement.parent().and_then(Path::parent).expect("dir");
     let key = |k: &str| dir.join(k).display().to_string();
     let resolve = |choice: &str, k: &str| {
         truce(&[
             "bracket",
             "resolve",
-            path_str(&agreement),
+            path_str(agreement),
             choice,
             "--key",
             &key(k),
             "--db",
-            path_str(&db),
+            db,
         ])
     };
-    let before = std::fs::read_to_string(&agreement).expect("agreement");
+    let before = std::fs::read_to_string(agreement).expect("agreement");
     // One of two required signatures: no effect, the file untouched.
     let usa = resolve("max-per-day=2", "usa.key");
     assert_eq!(code(&usa), 0, "{}", stderr(&usa));
@@ -1434,7 +1446,7 @@ fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
         stdout(&usa)
     );
     assert_eq!(
-        std::fs::read_to_string(&agreement).expect("agreement"),
+        std::fs::read_to_string(agreement).expect("agreement"),
         before
     );
     // The mission is not a party; a bracket without `resolved_by` cannot be signed; a value
@@ -1464,21 +1476,22 @@ fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
         "{}",
         stdout(&russia)
     );
-    let after = std::fs::read_to_string(&agreement).expect("agreement");
+    let after = std::fs::read_to_string(agreement).expect("agreement");
     assert!(
         after.contains("id = \"max-per-day\"\nresolved = 2\n"),
         "{after}"
     );
-    let store = truce_store::Store::open(&db).expect("store");
+    let mut store = truce_store::open_storage(db).expect("store");
     assert_eq!(
         store
-            .agreement_versions(path_str(&agreement))
+            .agreement_versions(path_str(agreement))
             .expect("versions")
             .len(),
         2
     );
+    let len = store.ledger_len().expect("len");
     let kinds: Vec<String> = store
-        .ledger_entries(0, store.ledger_len().expect("len"))
+        .ledger_entries(0, len)
         .expect("entries")
         .into_iter()
         .map(|e| e.kind)
@@ -1493,9 +1506,9 @@ fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
     // The check shows the resolved value and still what the other would have meant.
     let check = truce(&[
         "check",
-        path_str(&agreement),
+        path_str(agreement),
         "--db",
-        path_str(&db),
+        db,
         "--as-of",
         "2016-12-31",
     ]);
