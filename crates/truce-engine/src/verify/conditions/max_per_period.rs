@@ -1,0 +1,114 @@
+//! `max_violations_per_day`: at most a number of violations in each of a
+//! number of consecutive periods (days, or weeks with `period_days = 7`).
+
+use super::*;
+
+/// At most `max` violations in each of `needed` consecutive periods of
+/// `period_days` days. A period still under way counts once it is over the limit
+/// (more evidence can only add to it), and towards the run only once it is whole.
+pub(super) fn max_per_period(
+    scope: &Scope<'_, '_>,
+    hits: &[Hit],
+    max: f64,
+    needed: f64,
+    period_days: i32,
+) -> ConditionOutcome {
+    let window = scope.window;
+    let observed_last = scope.observed_last;
+    let needed = needed.max(1.0) as i64;
+    let period_days = period_days.max(1);
+    let unit = period_name(period_days);
+    if observed_last < window.first {
+        return ConditionOutcome::pending(format!(
+            "the window starts on {}; nothing observed yet",
+            window.first
+        ));
+    }
+    let counts = period_counts(hits, window.first, observed_last, period_days);
+    let whole = ((observed_last.0 - window.first.0 + 1) / period_days) as usize;
+    let period_start = |i: usize| window.first.plus(i as i32 * period_days);
+    let mut run = 0i64;
+    let mut best = (0i64, window.first);
+    let mut worst: Option<(Day, u32)> = None;
+    let mut breaking: Vec<usize> = Vec::new();
+    for (i, (count, incidents)) in counts.iter().enumerate() {
+        if f64::from(*count) > max {
+            run = 0;
+            if worst.is_none_or(|(_, c)| *count > c) {
+                worst = Some((period_start(i), *count));
+            }
+            breaking.extend(incidents.iter().copied());
+            continue;
+        }
+        if i >= whole {
+            continue; // under way and within the limit so far
+        }
+        run += 1;
+        if run > best.0 {
+            best = (run, period_start(i + 1 - run as usize));
+        }
+        if run >= needed {
+            let met_on = Day(period_start(i + 1).0 - 1);
+            let counted: Vec<usize> = counts
+                .iter()
+                .take(i + 1)
+                .flat_map(|c| c.1.iter().copied())
+                .collect();
+            let (incidents, incidents_total) = scope.ids(&counted);
+            return ConditionOutcome {
+                status: Status::Met,
+                met_on: Some(met_on),
+                detail: format!(
+                    "{needed} consecutive {unit}s with at most {} violation(s) a {unit}, from {} to {met_on}",
+                    fmt_num(max),
+                    period_start(i + 1 - needed as usize)
+                ),
+                count: counts.iter().take(i + 1).map(|c| u64::from(c.0)).sum(),
+                incidents,
+                incidents_total,
+                rests_on_nothing: false,
+            };
+        }
+    }
+    // Whole periods still to come in the window: the one under way counts unless it
+    // is already over the limit.
+    let under_way_broken = counts.len() > whole && f64::from(counts[whole].0) > max;
+    let remaining = window.last.map_or(i64::MAX, |l| {
+        i64::from((l.0 - window.first.0 + 1) / period_days)
+            - whole as i64
+            - i64::from(under_way_broken)
+    });
+    let (incidents, incidents_total) = scope.ids(&breaking);
+    let worst_text = worst.map_or_else(String::new, |(d, c)| {
+        format!("; worst {unit} from {d} with {c} violation(s)")
+    });
+    let best_text = if best.0 > 0 {
+        format!("longest run {} {unit}(s) from {}", best.0, best.1)
+    } else {
+        format!("no whole {unit} within the limit")
+    };
+    let count = counts.iter().map(|c| u64::from(c.0)).sum();
+    let (status, detail) = if !scope.window_over && run.saturating_add(remaining) >= needed {
+        (
+            Status::Pending,
+            format!("{best_text} of the {needed} needed (observed to {observed_last}){worst_text}"),
+        )
+    } else {
+        (
+            Status::NotMet,
+            format!(
+                "never {needed} consecutive {unit}s with at most {} violation(s) a {unit}: {best_text}{worst_text}",
+                fmt_num(max)
+            ),
+        )
+    };
+    ConditionOutcome {
+        status,
+        met_on: None,
+        detail,
+        count,
+        incidents,
+        incidents_total,
+        rests_on_nothing: false,
+    }
+}

@@ -1,0 +1,141 @@
+//! One condition of a step, on one bound, over the step's window.
+//!
+//! A status, once final, stays final as evidence is added day by day: `met` is
+//! given on the day the condition is first satisfied, `not met` only once it can
+//! no longer be satisfied within the window (or the window is over); an open window
+//! can only be `pending` or `met`.
+
+mod at_sites;
+mod max_per_period;
+mod min_events;
+mod trend;
+
+use at_sites::no_violation_at_sites;
+use max_per_period::max_per_period;
+use min_events::min_events;
+use trend::{below_baseline, week_over_week};
+
+use super::describe::{fmt_num, period_name};
+use super::{Bound2, ClauseStarts, Evidence, Hit, MAX_LISTED_INCIDENTS, Window, period_counts};
+use crate::hold::site_hold;
+use crate::result::{ConditionOutcome, Status};
+use std::collections::BTreeSet;
+use truce_model::agreement::{
+    Baseline, Bound, Condition, CountingFilter, SiteSelector, ViolationFilter,
+};
+use truce_model::finding::Certainty;
+use truce_model::kind::KindIndex;
+use truce_model::time::Day;
+
+/// What every condition reads: the evidence, the choice of alternatives, the clause
+/// starts and the window on one bound.
+struct Scope<'e, 'a> {
+    evidence: &'e Evidence<'a>,
+    choice: &'e [usize],
+    starts: &'e ClauseStarts,
+    window: &'e Window,
+    bound: Bound2,
+    /// The last day observed: the window's end, the evidence's or `as_of`.
+    observed_last: Day,
+    window_over: bool,
+}
+
+impl Scope<'_, '_> {
+    /// The first incident ids of a list (at most [`MAX_LISTED_INCIDENTS`]) and how many.
+    fn ids(&self, list: &[usize]) -> (Vec<String>, usize) {
+        let set: BTreeSet<usize> = list.iter().copied().collect();
+        let total = set.len();
+        (
+            set.into_iter()
+                .take(MAX_LISTED_INCIDENTS)
+                .map(|i| self.evidence.reports[i].id())
+                .collect(),
+            total,
+        )
+    }
+
+    fn param(&self, param: truce_model::agreement::Param) -> f64 {
+        self.evidence.agreement.param(param, self.choice)
+    }
+
+    /// `pending` until the window ends, then `not met`.
+    fn open_or_failed(&self) -> Status {
+        if self.window_over {
+            Status::NotMet
+        } else {
+            Status::Pending
+        }
+    }
+}
+
+pub(crate) fn verify_condition(
+    evidence: &Evidence<'_>,
+    condition: &Condition,
+    choice: &[usize],
+    starts: &ClauseStarts,
+    window: &Window,
+    bound: Bound2,
+) -> ConditionOutcome {
+    let horizon = evidence.horizon();
+    let scope = Scope {
+        evidence,
+        choice,
+        starts,
+        window,
+        bound,
+        observed_last: window.last.map_or(horizon, |l| l.min(horizon)),
+        window_over: window.last.is_some_and(|l| l <= horizon),
+    };
+    match condition {
+        Condition::MaxViolationsPerDay {
+            max,
+            days,
+            period_days,
+            filter,
+        } => {
+            let hits = evidence.violations(condition, filter, choice, starts, bound, &|_| {
+                Some(Certainty::Certain)
+            });
+            max_per_period(
+                &scope,
+                &hits,
+                scope.param(*max),
+                scope.param(*days),
+                *period_days,
+            )
+        }
+        Condition::NoViolationAtSites { sites, filter } => {
+            no_violation_at_sites(&scope, condition, sites, filter)
+        }
+        Condition::MinEvents {
+            min,
+            kinds,
+            zones,
+            by,
+            counting,
+        } => min_events(
+            &scope,
+            scope.param(*min),
+            kinds,
+            zones,
+            by,
+            counting.as_ref(),
+        ),
+        Condition::FallingTrend {
+            percent,
+            weeks,
+            baseline,
+            filter,
+        } => {
+            let hits = evidence.violations(condition, filter, choice, starts, bound, &|_| {
+                Some(Certainty::Certain)
+            });
+            let percent = scope.param(*percent);
+            let weeks = scope.param(*weeks).max(1.0) as usize;
+            match baseline {
+                None => week_over_week(&scope, &hits, percent, weeks),
+                Some(baseline) => below_baseline(&scope, &hits, filter, baseline, percent, weeks),
+            }
+        }
+    }
+}
