@@ -194,6 +194,23 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
     }
 
+    /// An item of a list (a zone, a site, a step…): its keys checked against
+    /// `keys`, its required `id`, and its `name` (the id when it has none).
+    /// `None` when it has no id (reported).
+    fn named_item(
+        &mut self,
+        table: Table<'_, '_>,
+        keys: &[&str],
+    ) -> Option<(Located<String>, String)> {
+        self.reader.check_keys(table, keys);
+        let id = self.reader.req_string(table, "id")?;
+        let name = self
+            .reader
+            .opt_string(table, "name")
+            .map_or_else(|| id.value.clone(), |n| n.value);
+        Some((id, name))
+    }
+
     fn build(&mut self, root: Table<'_, '_>) -> Agreement {
         self.reader.check_keys(root, TOP_KEYS);
         self.header(root);

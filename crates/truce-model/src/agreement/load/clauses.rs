@@ -299,7 +299,7 @@ impl Builder<'_, '_> {
             let Some(table) = self.reader.as_table(value, "step", &what) else {
                 continue;
             };
-            self.reader.check_keys(
+            let Some((id, name)) = self.named_item(
                 table,
                 &[
                     "id",
@@ -312,14 +312,9 @@ impl Builder<'_, '_> {
                     "days",
                     "condition",
                 ],
-            );
-            let Some(id) = self.reader.req_string(table, "id") else {
+            ) else {
                 continue;
             };
-            let name = self
-                .reader
-                .opt_string(table, "name")
-                .map_or_else(|| id.value.clone(), |n| n.value);
             let text = self.reader.opt_string(table, "text").map(|t| t.value);
             let this_index = self.agreement.steps.len();
             // Steps may only depend on steps written before them: this keeps the

@@ -9,7 +9,7 @@ impl Builder<'_, '_> {
             let Some(table) = self.reader.as_table(value, "site", &what) else {
                 continue;
             };
-            self.reader.check_keys(
+            let Some((id, name)) = self.named_item(
                 table,
                 &[
                     "id",
@@ -20,14 +20,9 @@ impl Builder<'_, '_> {
                     "location_uncertainty_km",
                     "protection_radius_km",
                 ],
-            );
-            let Some(id) = self.reader.req_string(table, "id") else {
+            ) else {
                 continue;
             };
-            let name = self
-                .reader
-                .opt_string(table, "name")
-                .map_or_else(|| id.value.clone(), |n| n.value);
             let kind = self.reader.req_string(table, "kind");
             let point = self
                 .reader

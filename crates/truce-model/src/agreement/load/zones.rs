@@ -144,7 +144,7 @@ impl Builder<'_, '_> {
             let Some(table) = self.reader.as_table(value, "zone", &what) else {
                 continue;
             };
-            self.reader.check_keys(
+            let Some((id, name)) = self.named_item(
                 table,
                 &[
                     "id",
@@ -156,14 +156,9 @@ impl Builder<'_, '_> {
                     "admin",
                     "boundaries",
                 ],
-            );
-            let Some(id) = self.reader.req_string(table, "id") else {
+            ) else {
                 continue;
             };
-            let name = self
-                .reader
-                .opt_string(table, "name")
-                .map_or_else(|| id.value.clone(), |n| n.value);
             let sources = ["polygon", "file", "admin"]
                 .iter()
                 .filter(|k| table.get(k).is_some())
