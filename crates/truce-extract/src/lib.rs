@@ -16,6 +16,7 @@
 
 pub mod casualties;
 pub mod dates;
+mod document;
 pub mod eval;
 pub mod gazetteer;
 pub mod lexicon;

@@ -3,7 +3,7 @@
 //! `updated`, addressed by its link.
 
 use crate::Lang;
-use crate::read::{Document, ReadError, ReadOptions, day_of, hashtags};
+use crate::document::{Document, ReadError, ReadOptions, day_of, hashtags};
 use crate::read_html::strip_tags;
 use quick_xml::Reader;
 use quick_xml::events::Event;

@@ -8,7 +8,7 @@
 //! are dropped (links, bylines, share buttons).
 
 use crate::Lang;
-use crate::read::{Document, ReadOptions, day_of, hashtags};
+use crate::document::{Document, ReadOptions, day_of, hashtags};
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 const SKIPPED: &[&str] = &[

@@ -5,7 +5,7 @@
 //! memory of one message).
 
 use crate::Lang;
-use crate::read::{Document, ReadError, ReadOptions, SetAside, day_of, hashtags};
+use crate::document::{Document, ReadError, ReadOptions, SetAside, day_of, hashtags};
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::io::BufRead;
