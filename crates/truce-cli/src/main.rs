@@ -48,7 +48,21 @@ fn main() -> ExitCode {
                 && std::io::stdout().is_terminal()
         }
     };
-    let outcome = match cli.command {
+    match run(cli.command, color) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  Caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one command; its exit code (0 all clear, 1 violations or unmet steps).
+fn run(command: Command, color: bool) -> Result<u8> {
+    match command {
         Command::Import {
             files,
             db,
@@ -62,10 +76,7 @@ fn main() -> ExitCode {
             .and_then(|mapping| store::import(&files, &db, format, mapping.as_ref(), batch_size)),
         Command::Quarantine {
             command: QuarantineCommand::List { db, run },
-        } => store::quarantine_list(&db, run).and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
+        } => store::quarantine_list(&db, run).and_then(printed),
         Command::Quarantine {
             command: QuarantineCommand::Export { db, run, format },
         } => store::quarantine_export(&db, run, format == ExportFormat::Jsonl).and_then(|bytes| {
@@ -100,11 +111,9 @@ fn main() -> ExitCode {
         Command::Eval {
             command: EvalCommand::Extraction { split, set, errors },
         } => extract::eval(&split, set.as_deref(), errors),
-        Command::Delete { db, report, note } => store::delete(&db, &report, note.as_deref())
-            .and_then(|text| {
-                store::write_stdout(text.as_bytes())?;
-                Ok(0)
-            }),
+        Command::Delete { db, report, note } => {
+            store::delete(&db, &report, note.as_deref()).and_then(printed)
+        }
         Command::Serve {
             config,
             listen,
@@ -140,10 +149,7 @@ fn main() -> ExitCode {
             ),
             UsersCommand::List { db } => server::users_list(&db),
         }
-        .and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
+        .and_then(printed),
         Command::Tokens { command } => match command {
             TokensCommand::Create { user, label, db } => {
                 server::tokens_create(&db, &user, label.as_deref())
@@ -151,14 +157,8 @@ fn main() -> ExitCode {
             TokensCommand::List { db } => server::tokens_list(&db),
             TokensCommand::Revoke { id, db } => server::tokens_revoke(&db, id),
         }
-        .and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
-        Command::Deletions { db } => store::deletions(&db).and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
+        .and_then(printed),
+        Command::Deletions { db } => store::deletions(&db).and_then(printed),
         Command::Incidents { command } => match command {
             IncidentsCommand::Split {
                 db,
@@ -177,69 +177,12 @@ fn main() -> ExitCode {
             IncidentsCommand::Decisions { db } => store::incidents_decisions(&db),
             IncidentsCommand::Withdraw { db, id, by } => store::incidents_withdraw(&db, id, &by),
         }
-        .and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
-        Command::Keys {
-            command:
-                KeysCommand::Generate {
-                    party,
-                    name,
-                    out,
-                    age,
-                },
-        } => {
-            let name = name.or(party).unwrap_or_default();
-            let generated = if age {
-                entitlement::generate_age_identity(&out)
-            } else {
-                ledger::keys_generate(&name, &out)
-            };
-            generated.and_then(|public| {
-                eprintln!(
-                    "private key written to {} (keep it secret; it is never printed)",
-                    out.display()
-                );
-                print_stdout(&public)?;
-                Ok(0)
-            })
-        }
+        .and_then(printed),
+        Command::Keys { command } => keys_command(command),
         Command::Ledger { command } => ledger_command(command, color),
         Command::Entitlement { command } => entitlement_command(command, color),
-        Command::Bracket {
-            command:
-                BracketCommand::Resolve {
-                    agreement,
-                    choice,
-                    key,
-                    db,
-                    out,
-                },
-        } => load_agreement(&agreement).and_then(|(shown, source, loaded)| {
-            let Some(parsed) = loaded.agreement else {
-                eprint!(
-                    "{}",
-                    truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
-                );
-                bail!("the agreement `{shown}` has errors; `truce lint` lists them");
-            };
-            let text = bracket::resolve(
-                &agreement,
-                &parsed,
-                &source,
-                &choice,
-                &key,
-                &db,
-                out.as_deref(),
-            )?;
-            print_stdout(&text)?;
-            Ok(0)
-        }),
-        Command::Runs { db } => runs::list(&db).and_then(|text| {
-            store::write_stdout(text.as_bytes())?;
-            Ok(0)
-        }),
+        Command::Bracket { command } => bracket_command(command, color),
+        Command::Runs { db } => runs::list(&db).and_then(printed),
         Command::Diff {
             from,
             to,
@@ -295,17 +238,68 @@ fn main() -> ExitCode {
             evidence,
             output,
         } => export(&agreement, &evidence, what, output.as_deref(), color),
-    };
-    match outcome {
-        Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  Caused by: {cause}");
-            }
-            ExitCode::from(2)
-        }
     }
+}
+
+/// Prints a command's text on stdout: exit 0.
+fn printed(text: String) -> Result<u8> {
+    store::write_stdout(text.as_bytes())?;
+    Ok(0)
+}
+
+/// `truce keys generate`: a signing key, or an `age` identity for a party's payloads.
+fn keys_command(command: KeysCommand) -> Result<u8> {
+    let KeysCommand::Generate {
+        party,
+        name,
+        out,
+        age,
+    } = command;
+    let name = name.or(party).unwrap_or_default();
+    let generated = if age {
+        entitlement::generate_age_identity(&out)
+    } else {
+        ledger::keys_generate(&name, &out)
+    };
+    generated.and_then(|public| {
+        eprintln!(
+            "private key written to {} (keep it secret; it is never printed)",
+            out.display()
+        );
+        print_stdout(&public)?;
+        Ok(0)
+    })
+}
+
+/// `truce bracket resolve`: a party's signature on a bracket's resolution.
+fn bracket_command(command: BracketCommand, color: bool) -> Result<u8> {
+    let BracketCommand::Resolve {
+        agreement,
+        choice,
+        key,
+        db,
+        out,
+    } = command;
+    load_agreement(&agreement).and_then(|(shown, source, loaded)| {
+        let Some(parsed) = loaded.agreement else {
+            eprint!(
+                "{}",
+                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+            );
+            bail!("the agreement `{shown}` has errors; `truce lint` lists them");
+        };
+        let text = bracket::resolve(
+            &agreement,
+            &parsed,
+            &source,
+            &choice,
+            &key,
+            &db,
+            out.as_deref(),
+        )?;
+        print_stdout(&text)?;
+        Ok(0)
+    })
 }
 
 /// Reads and loads an agreement; returns the file name as shown, its source, and the load result.
