@@ -646,51 +646,10 @@ fn check_manifest(bundle: &Bundle, findings: &mut Findings) {
 }
 
 /// Whom bundle.json says the bundle was made for, when it was made for a party or the public.
-/// Whom a bundle was made for, as its manifest says.
-pub(crate) fn manifest_for(root: &Path) -> Option<String> {
-    let bytes = std::fs::read(root.join("bundle.json")).ok()?;
-    let manifest: Value = serde_json::from_slice(&bytes).ok()?;
-    manifest["for"].as_str().map(str::to_string)
-}
-
-/// `truce ledger verify BUNDLE`: every hash, signature and proof; exit 0 when all hold.
-pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8), BundleError> {
-    let mut findings = Findings::default();
-    let bundle = read_bundle(root, pinned, &mut findings)?;
-    if bundle.mission_keys.is_empty() {
-        findings
-            .problems
-            .push("no mission key: keys.txt lists none and none was given with --key".into());
-    }
-    check_manifest(&bundle, &mut findings);
-    check_records(&bundle, &mut findings);
-    check_keys(&bundle, &mut findings);
-    if bundle.withheld_entries > 0 || !bundle.withheld_files.is_empty() {
-        findings.notes.push(format!(
-            "made for {}: {} entries given by their hash only and {} file(s) left out; the signed tree covers the entries, but what they say is not checked here (the mission's full bundle has it)",
-            manifest_for(&bundle.root).unwrap_or_else(|| "a restricted reader".into()),
-            bundle.withheld_entries,
-            bundle.withheld_files.len()
-        ));
-    }
-    // Every file a record names is in the bundle, with that hash.
-    for (index, (record, _)) in bundle.records.iter().enumerate() {
-        for (what, sha) in named_files(record) {
-            let path = bundle.root.join("files").join(&sha);
-            match std::fs::read(&path) {
-                Ok(bytes) if sha256_hex(&bytes) == sha => {}
-                Ok(_) => findings.problems.push(format!(
-                    "files/{sha}: its content is not what entry {index} recorded for {what} (sha256 differs): the file was edited"
-                )),
-                Err(_) if bundle.withheld_files.contains_key(&sha) => {}
-                Err(_) => findings.problems.push(format!(
-                    "files/{sha}: missing; entry {index} names it as {what}"
-                )),
-            }
-        }
-    }
-    // Every checkpoint: signed by the mission, over a prefix of this very log, and
-    // each one consistent with the one before (the log only grew).
+/// Every checkpoint: signed by the mission, over a prefix of this very log, and
+/// each one consistent with the one before (the log only grew). Returns the
+/// largest size a checkpoint that holds signs.
+fn check_checkpoints(bundle: &Bundle, findings: &mut Findings) -> Result<u64, BundleError> {
     let witnesses: Vec<VerifierKey> = bundle
         .party_keys
         .iter()
@@ -820,6 +779,53 @@ pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8), BundleErro
         matched_size = matched_size.max(checkpoint.size);
         previous = Some(checkpoint);
     }
+    Ok(signed_size)
+}
+
+/// Whom a bundle was made for, as its manifest says.
+pub(crate) fn manifest_for(root: &Path) -> Option<String> {
+    let bytes = std::fs::read(root.join("bundle.json")).ok()?;
+    let manifest: Value = serde_json::from_slice(&bytes).ok()?;
+    manifest["for"].as_str().map(str::to_string)
+}
+
+/// `truce ledger verify BUNDLE`: every hash, signature and proof; exit 0 when all hold.
+pub fn verify(root: &Path, pinned: &[String]) -> Result<(String, u8), BundleError> {
+    let mut findings = Findings::default();
+    let bundle = read_bundle(root, pinned, &mut findings)?;
+    if bundle.mission_keys.is_empty() {
+        findings
+            .problems
+            .push("no mission key: keys.txt lists none and none was given with --key".into());
+    }
+    check_manifest(&bundle, &mut findings);
+    check_records(&bundle, &mut findings);
+    check_keys(&bundle, &mut findings);
+    if bundle.withheld_entries > 0 || !bundle.withheld_files.is_empty() {
+        findings.notes.push(format!(
+            "made for {}: {} entries given by their hash only and {} file(s) left out; the signed tree covers the entries, but what they say is not checked here (the mission's full bundle has it)",
+            manifest_for(&bundle.root).unwrap_or_else(|| "a restricted reader".into()),
+            bundle.withheld_entries,
+            bundle.withheld_files.len()
+        ));
+    }
+    // Every file a record names is in the bundle, with that hash.
+    for (index, (record, _)) in bundle.records.iter().enumerate() {
+        for (what, sha) in named_files(record) {
+            let path = bundle.root.join("files").join(&sha);
+            match std::fs::read(&path) {
+                Ok(bytes) if sha256_hex(&bytes) == sha => {}
+                Ok(_) => findings.problems.push(format!(
+                    "files/{sha}: its content is not what entry {index} recorded for {what} (sha256 differs): the file was edited"
+                )),
+                Err(_) if bundle.withheld_files.contains_key(&sha) => {}
+                Err(_) => findings.problems.push(format!(
+                    "files/{sha}: missing; entry {index} names it as {what}"
+                )),
+            }
+        }
+    }
+    let signed_size = check_checkpoints(&bundle, &mut findings)?;
     if bundle.checkpoints.is_empty() {
         findings
             .problems
