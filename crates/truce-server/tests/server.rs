@@ -672,6 +672,24 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The names of the agreement's protected sites.
+fn site_names(f: &Fixture) -> Vec<String> {
+    f.state
+        .mission()
+        .agreement
+        .sites
+        .iter()
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// True when a shown coordinate is the centre of a district cell: the cells
+/// of the disclosure policy are 0.25° wide.
+fn on_district_grid(value: f64) -> bool {
+    let offset = (value - 0.125) / 0.25;
+    (offset - offset.round()).abs() < 1e-6
+}
+
 /// Every number under a `point` or a GeoJSON geometry, with where it was.
 fn points(value: &Value, path: &str, out: &mut Vec<(String, f64)>) {
     match value {
@@ -774,14 +792,7 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
             }
         }
     }
-    let site_names: Vec<String> = f
-        .state
-        .mission()
-        .agreement
-        .sites
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
+    let site_names = site_names(&f);
     assert!(!site_names.is_empty());
     let mut checked_points = 0;
     for (uri, answer) in &answers {
@@ -812,10 +823,8 @@ async fn the_public_never_reads_a_withheld_field(backend: Backend) {
         points(&json, "", &mut found);
         for (at, value) in found {
             checked_points += 1;
-            // District cells are 0.25° wide: a shown coordinate is a cell's centre.
-            let offset = (value - 0.125) / 0.25;
             assert!(
-                (offset - offset.round()).abs() < 1e-6,
+                on_district_grid(value),
                 "{uri}{at} = {value} is finer than the district cells"
             );
         }
@@ -2750,14 +2759,7 @@ async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_n
         .await;
     assert!(staff_detail.text.contains(words), "{}", staff_detail.text);
 
-    let site_names: Vec<String> = f
-        .state
-        .mission()
-        .agreement
-        .sites
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
+    let site_names = site_names(&f);
     let mut answers: Vec<(String, String)> = Vec::new();
     let list = f
         .get("/api/v1/incidents?limit=1000&party=russia", "liaison")
@@ -2813,9 +2815,8 @@ async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_n
             points(&json, "", &mut found);
             for (at, value) in found {
                 points_seen += 1;
-                let offset = (value - 0.125) / 0.25;
                 assert!(
-                    (offset - offset.round()).abs() < 1e-6,
+                    on_district_grid(value),
                     "{what}{at} = {value} is finer than the district cells"
                 );
             }

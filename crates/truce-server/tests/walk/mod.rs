@@ -167,14 +167,7 @@ async fn every_route_and_bundle_gives_each_role_only_what_the_policy_allows() {
         .await;
     assert_eq!(refreshed.status, StatusCode::OK);
 
-    let site_names: Vec<String> = f
-        .state
-        .mission()
-        .agreement
-        .sites
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
+    let site_names = site_names(&f);
     assert!(!site_names.is_empty());
     // Secrets no answer may hold, for anyone: every token's secret part and
     // any argon2 hash.
@@ -281,8 +274,7 @@ async fn every_route_and_bundle_gives_each_role_only_what_the_policy_allows() {
                 let mut found = Vec::new();
                 points(&json, "", &mut found);
                 for (at, value) in found {
-                    let offset = (value - 0.125) / 0.25;
-                    if (offset - offset.round()).abs() > 1e-6 {
+                    if !on_district_grid(value) {
                         problems.push(format!(
                             "{caller}: {what}{at} = {value} is finer than a district cell"
                         ));
