@@ -5,6 +5,7 @@
 # the map endpoint gives the first 100,000. Frame times are measured in Chromium
 # while the map pans and zooms (web/e2e/frames.mjs). Results on stdout.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 PEERS_DATA=${PEERS_DATA:-/tmp/peers-data}
@@ -25,11 +26,5 @@ token=$("$truce" tokens create --user analyst --db "$db" 2>/dev/null)
 TRUCE_LOG=warn "$truce" serve --db "$db" --agreement "$PEERS_DATA/server-agreement.toml" --listen 127.0.0.1:0 2>"$OUT/dashboard-serve.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-address=""
-for _ in $(seq 1 3000); do
-  address=$(grep -o 'listening on http://[0-9.:]*' "$OUT/dashboard-serve.log" | sed 's|listening on http://||' || true)
-  [ -n "$address" ] && break
-  sleep 0.1
-done
-[ -n "$address" ] || { echo "error: the server did not start" >&2; exit 2; }
+address=$(server_address "$OUT/dashboard-serve.log")
 node web/e2e/frames.mjs "http://$address" "$token" "${SECONDS_OF_MOTION:-6}"

@@ -9,6 +9,7 @@
 #
 # Results: $OUT/abuse-*.txt and a table on stdout.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 OUT=${OUT:-/tmp/truce-bench}
@@ -32,13 +33,7 @@ lookup=$(echo "$token" | cut -d_ -f2)
 TRUCE_RATE_LIMIT_PER_MINUTE=1000000000 TRUCE_LOG=warn "$truce" serve --db "$db" --agreement "$work/ex/agreement.toml" \
   --listen 127.0.0.1:0 2>"$work/serve.log" &
 server_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address=$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | sed 's|listening on http://||' || true)
-  [ -n "$address" ] && break
-  sleep 0.2
-done
-[ -n "$address" ] || { cat "$work/serve.log" >&2; exit 2; }
+address=$(server_address "$work/serve.log" 20)
 url=http://$address
 
 # CPU seconds the server has used (user + system), from /proc.

@@ -10,6 +10,7 @@
 # Needs $PEERS_DATA/events.csv, rules.json and zones.geojson (bench/run.sh makes
 # them with the shared gen.py). Results: $OUT/server-*.txt and a table on stdout.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 PEERS_DATA=${PEERS_DATA:-/tmp/peers-data}
@@ -59,13 +60,7 @@ for backend in ${BACKENDS//,/ }; do
   TRUCE_RATE_LIMIT_PER_MINUTE=1000000000 TRUCE_LOG=warn \
     "$truce" serve --db "$db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$OUT/server-$backend.log" &
   server_pid=$!
-  address=""
-  for _ in $(seq 1 3000); do
-    address=$(grep -o 'listening on http://[0-9.:]*' "$OUT/server-$backend.log" | sed 's|listening on http://||' || true)
-    [ -n "$address" ] && break
-    sleep 0.1
-  done
-  [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$OUT/server-$backend.log" >&2; exit 2; }
+  address=$(server_address "$OUT/server-$backend.log")
   startup_s=$(echo "$(date +%s.%N) - $start" | bc)
   echo "== $backend: import ${import_s}s, server ready in ${startup_s}s (first check of the 1M events)" >&2
   echo "| $backend | (import of 1M events: ${import_s} s; server start with the first check: ${startup_s} s) | | | | |" >> "$summary"

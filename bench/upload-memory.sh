@@ -7,6 +7,7 @@
 #
 #   bash bench/upload-memory.sh
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 cargo build -q --release -p truce-cli
@@ -50,13 +51,7 @@ token=$("$truce" tokens create --user analyst --db "$db" 2>/dev/null)
 TRUCE_RATE_LIMIT_PER_MINUTE=1000000000 TRUCE_LOG=warn "$truce" serve --db "$db" \
   --agreement "$work/ex/agreement.toml" --listen 127.0.0.1:0 2>"$work/serve.log" &
 server_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address=$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | sed 's|listening on http://||' || true)
-  [ -n "$address" ] && break
-  sleep 0.2
-done
-[ -n "$address" ] || { cat "$work/serve.log" >&2; exit 2; }
+address=$(server_address "$work/serve.log" 20)
 kib() { awk -v k="$1" '$1 == k":" { print int($2 / 1024) }' "/proc/$server_pid/status"; }
 # Let the server's start-up check finish before measuring.
 sleep 5
