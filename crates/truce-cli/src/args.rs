@@ -71,7 +71,7 @@ pub(crate) enum EvalCommand {
 pub(crate) enum QuarantineCommand {
     /// List the rows set aside, one per line: run, file, line, field, value and reason.
     List {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// Only the rows first set aside by this import run.
@@ -80,7 +80,7 @@ pub(crate) enum QuarantineCommand {
     },
     /// Write the rows set aside to stdout, with their text, to fix and import again.
     Export {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// Only the rows first set aside by this import run.
@@ -95,7 +95,7 @@ pub(crate) enum QuarantineCommand {
 pub(crate) enum IncidentsCommand {
     /// Record that two stored reports are of different incidents, whatever corroboration finds.
     Split {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
@@ -111,7 +111,7 @@ pub(crate) enum IncidentsCommand {
     },
     /// Record that two stored reports are of one incident, whatever corroboration finds.
     Join {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
@@ -127,13 +127,13 @@ pub(crate) enum IncidentsCommand {
     },
     /// List the decisions in force.
     Decisions {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
     },
     /// Withdraw a decision: the reports may be merged again. The decision stays on record.
     Withdraw {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// The decision's number, as `truce incidents decisions` lists it.
@@ -369,7 +369,7 @@ pub(crate) enum Command {
         /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The store (an SQLite file, created when missing).
+        /// The store: a SQLite file (created when missing) or a PostgreSQL URL.
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// Read every file as this format instead of detecting it (`ucdp-ged`, `acled`, `truce-jsonl`, …).
@@ -421,7 +421,7 @@ pub(crate) enum Command {
     },
     /// Record that a source withdrew a stored report: checks stop reading it; it stays in the store.
     Delete {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         /// The report, as SOURCE:ID (`ucdp-ged:216505`).
@@ -432,7 +432,7 @@ pub(crate) enum Command {
     },
     /// List the deletions recorded in a store: what each source withdrew, when and why.
     Deletions {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
     },
@@ -522,7 +522,7 @@ pub(crate) enum Command {
     },
     /// List the check runs recorded in a store (each `truce check --db` records one).
     Runs {
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
     },
@@ -532,7 +532,7 @@ pub(crate) enum Command {
         from: i64,
         /// The later check run's number.
         to: i64,
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
@@ -602,7 +602,7 @@ pub(crate) enum UsersCommand {
         /// The agreement (to check the party).
         #[arg(long, value_name = "FILE")]
         agreement: PathBuf,
-        /// The store (an SQLite file).
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
     },

@@ -83,15 +83,10 @@ pub(crate) fn prepare(
         if !record {
             // A check reads, from either store.
             let mut storage = truce_store::open_storage(&database)?;
-            reports = storage.reports_known_before(known_before.as_deref())?;
+            (reports, _) = storage.reports_known_before(known_before.as_deref())?;
             let decisions = truce_mission::decisions::decisions(storage.as_mut())?;
             kept_apart = decisions.kept_apart;
             kept_together = decisions.kept_together;
-        } else if truce_store::is_postgres(&database) {
-            bail!(
-                "`--record` needs a SQLite store for now: check runs are not yet recorded in \
-                 PostgreSQL; check without `--record`, or record on a SQLite store"
-            );
         } else {
             let read = record_and_read(&mut Recording {
                 path,
@@ -567,7 +562,7 @@ pub(crate) fn corroboration_text(
     out
 }
 
-/// A check to record in a SQLite store (`check --db … --record`).
+/// A check to record in the store (`check --db … --record`).
 struct Recording<'a> {
     /// The agreement file, and the name and text it was read as.
     path: &'a Path,
@@ -593,13 +588,13 @@ struct RecordedRead {
 /// A store that cannot be written (a read-only copy) can still be checked; the
 /// check is then not recorded, and the user is told.
 fn record_and_read(recording: &mut Recording<'_>) -> Result<RecordedRead> {
-    let mut store = truce_store::Store::open(recording.db)?;
+    let mut store = store::open(recording.db)?;
     let version = match store.record_agreement(recording.shown, recording.source, &store::now()) {
         Ok(version) => {
             if version.new {
                 // A new version of the agreement is a fact the ledger keeps.
                 versions::record(
-                    &mut store,
+                    store.as_mut(),
                     recording.agreement,
                     recording.path,
                     recording.shown,
@@ -617,7 +612,7 @@ fn record_and_read(recording: &mut Recording<'_>) -> Result<RecordedRead> {
     };
     let known_before = recording.known_before.take();
     let (reports, watermark) = store.reports_known_before(known_before.as_deref())?;
-    let decisions = truce_mission::decisions::decisions(&mut store)?;
+    let decisions = truce_mission::decisions::decisions(store.as_mut())?;
     Ok(RecordedRead {
         reports,
         kept_apart: decisions.kept_apart,

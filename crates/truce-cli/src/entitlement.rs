@@ -17,11 +17,6 @@ use truce_store::Storage;
 
 use truce_mission::Standing;
 
-/// The store `--db` names: a SQLite file or a PostgreSQL URL.
-fn open_store(db: &Path) -> Result<Box<dyn Storage>> {
-    Ok(truce_store::open_storage(&db.to_string_lossy())?)
-}
-
 fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing> {
     Ok(truce_mission::standing(store, entitlement)?)
 }
@@ -52,7 +47,7 @@ fn status_of<'a>(
 /// `truce entitlement status`: per entitlement, its step, who receives it, whether
 /// it may be released on the evidence as of the day, and where it stands.
 pub fn status(checked: &Checked, db: &Path) -> Result<String> {
-    let mut store = open_store(db)?;
+    let mut store = crate::store::open(db)?;
     let mut out = format!("entitlements as of {}\n", checked.result.as_of);
     for e in &checked.result.entitlements {
         let standing = standing(store.as_mut(), &e.id)?;
@@ -108,7 +103,7 @@ pub fn release(
     payload: &[PathBuf],
 ) -> Result<(String, u8)> {
     let status = status_of(checked, entitlement)?;
-    let mut store = open_store(db)?;
+    let mut store = crate::store::open(db)?;
     match truce_mission::entitlement::may_release(store.as_mut(), status) {
         Ok(()) => {}
         Err(truce_mission::MissionError::AlreadyReleased { .. }) => {
@@ -198,7 +193,7 @@ pub fn suspend(
     reason: &str,
 ) -> Result<String> {
     let status = status_of(checked, entitlement)?;
-    let mut store = open_store(db)?;
+    let mut store = crate::store::open(db)?;
     if !matches!(
         standing(store.as_mut(), entitlement)?,
         Standing::Released { .. }
@@ -232,7 +227,7 @@ pub fn suspend(
 /// `truce entitlement handover`: writes the payload files, still encrypted to the
 /// receiving party, while the entitlement is released; each hand-over recorded.
 pub fn handover(db: &Path, entitlement: &str, to: &str, out: &Path) -> Result<String> {
-    let mut store = open_store(db)?;
+    let mut store = crate::store::open(db)?;
     let payloads =
         truce_mission::entitlement::payloads_to_hand_over(store.as_mut(), entitlement, None)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;

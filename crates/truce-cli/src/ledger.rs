@@ -92,11 +92,6 @@ fn store_tree(store: &mut dyn Storage) -> Result<Tree> {
     ))
 }
 
-/// The store `--db` names: a SQLite file or a PostgreSQL URL.
-fn open(db: &Path) -> Result<Box<dyn Storage>> {
-    Ok(truce_store::open_storage(&db.to_string_lossy())?)
-}
-
 /// `truce ledger checkpoint`: the mission signs the ledger's current size and root.
 pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String> {
     let signer = read_signer(key)?;
@@ -107,7 +102,7 @@ pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String
             signer.name()
         );
     }
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let tree = store_tree(store.as_mut())?;
     let checkpoint = Checkpoint::new(origin(agreement), tree.size(), tree.root());
     let note = checkpoint
@@ -160,7 +155,7 @@ pub fn add_cosigned(agreement: &Agreement, db: &Path, note_path: &Path) -> Resul
             note_path.display()
         );
     }
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let tree = store_tree(store.as_mut())?;
     let checkpoint = &opened.checkpoint;
     if checkpoint.origin != origin(agreement)
@@ -234,7 +229,7 @@ pub fn export(
             out.display()
         );
     }
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let summary = truce_mission::bundle::export_bundle(
         store.as_mut(),
         agreement,

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::path::Path;
 use truce_report::diff::{self, Diff, RunRef};
-use truce_store::{CheckRun, NewCheckRun, Store};
+use truce_store::{CheckRun, NewCheckRun, Storage};
 
 /// Records the check just made and tells the user (on stderr) what changed since
 /// the last recorded check of the same agreement.
@@ -27,7 +27,7 @@ pub fn record_check_run(
     }
     let as_of = evidence.as_of.map(|d| d.to_string());
     let result = truce_report::json::render(&checked.result);
-    let mut store = Store::open(db)?;
+    let mut store = store::open(db)?;
     // The last check of the same agreement (by its own id: the file may have
     // moved or been given by another path, and may be a new version).
     let agreement_id = checked.agreement.id.as_str();
@@ -85,13 +85,13 @@ pub fn record_check_run(
             "releasable": e.releasable,
         })).collect::<Vec<_>>(),
     });
-    let index = ledger::append(&mut store, record)?;
+    let index = ledger::append(store.as_mut(), record)?;
     eprintln!("ledger entry {index}: check run {id}");
     let Some(previous) = previous else {
         eprintln!("recorded as check run {id} in {}", db.display());
         return Ok(());
     };
-    let compared = compare(&store, previous.id, id)?;
+    let compared = compare(store.as_mut(), previous.id, id)?;
     let db_shown = db.display();
     if compared.evidence.is_empty()
         && !compared.agreement_changed
@@ -131,7 +131,7 @@ fn run_ref(run: &CheckRun) -> RunRef {
     }
 }
 
-fn load(store: &Store, id: i64) -> Result<(CheckRun, serde_json::Value)> {
+fn load(store: &mut dyn Storage, id: i64) -> Result<(CheckRun, serde_json::Value)> {
     let Some(run) = store.check_run(id)? else {
         let known: Vec<String> = store
             .check_runs()?
@@ -140,7 +140,7 @@ fn load(store: &Store, id: i64) -> Result<(CheckRun, serde_json::Value)> {
             .collect();
         bail!(
             "the store `{}` has no check run {id} (it has {})",
-            store.file(),
+            store.describe(),
             if known.is_empty() {
                 "none: `truce check --db` records them".to_string()
             } else {
@@ -151,14 +151,14 @@ fn load(store: &Store, id: i64) -> Result<(CheckRun, serde_json::Value)> {
     let result = serde_json::from_str(&run.result).with_context(|| {
         format!(
             "the store `{}`: the result of check run {id} cannot be read back",
-            store.file()
+            store.describe()
         )
     })?;
     Ok((run, result))
 }
 
 /// Compares two recorded runs.
-fn compare(store: &Store, from: i64, to: i64) -> Result<Diff> {
+fn compare(store: &mut dyn Storage, from: i64, to: i64) -> Result<Diff> {
     let (a, a_result) = load(store, from)?;
     let (b, b_result) = load(store, to)?;
     let evidence = store
@@ -188,11 +188,8 @@ fn compare(store: &Store, from: i64, to: i64) -> Result<Diff> {
 
 /// `truce diff RUN-A RUN-B --db PATH`: exit 0 when the outcomes are the same, 1 when they differ.
 pub fn diff_runs(db: &Path, from: i64, to: i64, json: bool) -> Result<u8> {
-    if !db.exists() {
-        bail!("the store `{}` does not exist", db.display());
-    }
-    let store = Store::open(db)?;
-    let compared = compare(&store, from, to)?;
+    let mut store = store::open_existing(db)?;
+    let compared = compare(store.as_mut(), from, to)?;
     let text = if json {
         diff::render_json(&compared)
     } else {
@@ -204,10 +201,7 @@ pub fn diff_runs(db: &Path, from: i64, to: i64, json: bool) -> Result<u8> {
 
 /// `truce runs --db PATH`: the recorded check runs, one per line.
 pub fn list(db: &Path) -> Result<String> {
-    if !db.exists() {
-        bail!("the store `{}` does not exist", db.display());
-    }
-    let store = Store::open(db)?;
+    let mut store = store::open_existing(db)?;
     let mut text = String::new();
     for run in store.check_runs()? {
         text.push_str(&format!(

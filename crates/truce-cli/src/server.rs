@@ -7,7 +7,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use truce_server::auth::{Principal, Role};
 use truce_server::settings::{Coordinates, LogFormat, Settings};
-use truce_store::Storage;
 
 /// What `truce serve` is told on its command line (over the settings file and the environment).
 pub struct ServeFlags {
@@ -81,12 +80,6 @@ pub fn serve(flags: ServeFlags) -> Result<u8> {
     Ok(0)
 }
 
-/// The store `--db` names: a SQLite file or a PostgreSQL URL.
-fn open(db: &Path) -> Result<Box<dyn Storage>> {
-    let name = db.to_str().context("--db is not UTF-8")?;
-    Ok(truce_store::open_storage(name)?)
-}
-
 /// Who made a change from the command line, as the ledger records it.
 fn command_line_actor() -> serde_json::Value {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
@@ -128,7 +121,7 @@ pub fn users_add(
         .map(truce_server::auth::hash_secret)
         .transpose()
         .map_err(|e| anyhow::anyhow!(e.message))?;
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let at = crate::store::now();
     let Some(id) = store.add_principal(name, role.as_str(), party, hash.as_deref(), &at)? else {
         bail!("a user named `{name}` exists in `{}`", db.display());
@@ -156,7 +149,7 @@ pub fn users_add(
 }
 
 pub fn users_list(db: &Path) -> Result<String> {
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let mut out = String::new();
     for p in store.principals()? {
         out.push_str(&format!(
@@ -180,7 +173,7 @@ pub fn users_list(db: &Path) -> Result<String> {
 
 /// `truce tokens create`: prints the token once, on standard output.
 pub fn tokens_create(db: &Path, user: &str, label: Option<&str>) -> Result<String> {
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let stored = store.principal_by_name(user)?.with_context(|| {
         format!(
             "no user `{user}` in `{}` (`truce users list`)",
@@ -206,7 +199,7 @@ pub fn tokens_create(db: &Path, user: &str, label: Option<&str>) -> Result<Strin
 }
 
 pub fn tokens_list(db: &Path) -> Result<String> {
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let mut out = String::new();
     for t in store.tokens()? {
         out.push_str(&format!(
@@ -228,7 +221,7 @@ pub fn tokens_list(db: &Path) -> Result<String> {
 }
 
 pub fn tokens_revoke(db: &Path, id: i64) -> Result<String> {
-    let mut store = open(db)?;
+    let mut store = crate::store::open(db)?;
     let at = crate::store::now();
     if !store.revoke_token(id, &at)? {
         bail!("no token {id} in force in `{}`", db.display());

@@ -205,9 +205,18 @@ fn quarantined_rows(db: &Path, run: Option<i64>) -> Result<Vec<QuarantinedRow>> 
     Ok(rows)
 }
 
-/// The store `--db` names: a SQLite file or a PostgreSQL URL.
-fn open(db: &Path) -> Result<Box<dyn truce_store::Storage>> {
+/// The store `--db` names: a SQLite file (created when missing) or a PostgreSQL URL.
+pub fn open(db: &Path) -> Result<Box<dyn truce_store::Storage>> {
     Ok(truce_store::open_storage(&db.to_string_lossy())?)
+}
+
+/// The store `--db` names, which must exist already: a command that only reads
+/// must not leave an empty SQLite file behind a mistyped name.
+pub fn open_existing(db: &Path) -> Result<Box<dyn truce_store::Storage>> {
+    if !truce_store::is_postgres(&db.to_string_lossy()) && !db.exists() {
+        anyhow::bail!("the store `{}` does not exist", db.display());
+    }
+    open(db)
 }
 
 /// `truce quarantine list`: one line per row set aside, on stdout.

@@ -1,6 +1,7 @@
 //! The `truce` binary end to end: real processes, real files, real exit codes,
 //! on the two real examples (Syria 2016, Minsk II 2015) and on broken inputs.
 
+use truce_store::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -483,7 +484,7 @@ fn check_on_the_store_gives_the_same_result_as_check_on_the_files() {
     // A check reads: it wrote nothing, neither an agreement version nor a
     // ledger entry (the import's is the only one).
     let written = || {
-        let store = truce_store::Store::open(&db).expect("the store opens");
+        let mut store = truce_store::Store::open(&db).expect("the store opens");
         let agreements = store.totals().expect("totals").agreements;
         (agreements, store.ledger_len().expect("ledger"))
     };
@@ -1776,9 +1777,10 @@ fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
     let rotated = format!("{}\"{new_key}\"{}", &text[..start], &text[end..]);
     std::fs::write(&agreement, rotated).expect("write");
     assert_eq!(code(&check()), 1);
-    let store = truce_store::Store::open(&db).expect("store");
+    let mut store = truce_store::Store::open(&db).expect("store");
+    let ledger_len = store.ledger_len().expect("len");
     let rotation = store
-        .ledger_entries(0, store.ledger_len().expect("len"))
+        .ledger_entries(0, ledger_len)
         .expect("entries")
         .into_iter()
         .find(|e| e.kind == "key-rotation")
@@ -1890,9 +1892,10 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
         let output = truce(args);
         assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
     }
-    let store = truce_store::Store::open(&db).expect("store");
+    let mut store = truce_store::Store::open(&db).expect("store");
+    let ledger_len = store.ledger_len().expect("len");
     let records: Vec<serde_json::Value> = store
-        .ledger_entries(0, store.ledger_len().expect("len"))
+        .ledger_entries(0, ledger_len)
         .expect("entries")
         .iter()
         .map(|e| serde_json::from_slice(&e.record).expect("json"))
@@ -2015,9 +2018,10 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
     let withdraw = truce(&["incidents", "withdraw", "--db", d, "1", "--by", "analyst-1"]);
     assert_eq!(code(&withdraw), 0, "{}", stderr(&withdraw));
     assert_eq!(incidents(), 6170);
-    let store = truce_store::Store::open(&db).expect("store");
+    let mut store = truce_store::Store::open(&db).expect("store");
+    let ledger_len = store.ledger_len().expect("len");
     let kinds: Vec<String> = store
-        .ledger_entries(0, store.ledger_len().expect("len"))
+        .ledger_entries(0, ledger_len)
         .expect("entries")
         .into_iter()
         .map(|e| e.kind)

@@ -392,7 +392,7 @@ fn compute(
     // revisions and withdrawals recorded later are not seen either.
     let known_before =
         as_of.map(|day| truce_store::known_before(day, agreement.utc_offset_minutes));
-    let reports = store.reports_known_before(known_before.as_deref())?;
+    let (reports, _watermark) = store.reports_known_before(known_before.as_deref())?;
     let truce_mission::decisions::Decisions {
         kept_apart,
         kept_together,

@@ -2035,6 +2035,7 @@ async fn as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended(backend: B
             let mut places: Vec<String> = store
                 .reports_known_before(known_before)
                 .expect("reports")
+                .0
                 .iter()
                 .map(|r| {
                     format!(

@@ -1,14 +1,14 @@
 //! What the mission's server needs of a store, as one interface with two
-//! backends: the embedded SQLite file ([`Store`]) and PostgreSQL for a team
+//! backends: the embedded SQLite file ([`crate::Store`]) and PostgreSQL for a team
 //! ([`crate::pg::PgStore`]). Both keep the same tables under the same rules
 //! (identity, revisions, the ledger's order), and the server's test suite runs
 //! on both.
 
 use crate::{
-    AgreementVersion, ApiToken, BatchProblems, DecisionKind, Deletion, EncodedBatch, FileMeta,
-    ImportWriter, KeptApartDecision, LedgerEntry, LedgerRecord, MonitorSubmission, Payload,
-    Principal, QuarantinedRow, RecordedDeletion, RunInfo, Session, Store, StoreError,
-    StoredCheckpoint, SubmissionFilter, Submitted,
+    AgreementVersion, ApiToken, BatchProblems, CheckRun, DecisionKind, Deletion, EncodedBatch,
+    FileMeta, ImportWriter, KeptApartDecision, LedgerEntry, LedgerRecord, MonitorSubmission,
+    NewCheckRun, Payload, Principal, QuarantinedRow, RecordedDeletion, ReportChange, RunInfo,
+    Session, StoreError, StoredCheckpoint, SubmissionFilter, Submitted, Watermark,
 };
 use std::collections::BTreeSet;
 use truce_ingest::RowProblem;
@@ -21,13 +21,21 @@ pub type CheckRunInputs = (Vec<Report>, Vec<(String, String)>);
 /// The format of the one-report import runs that monitors' submissions are read by.
 pub const MONITOR_RUN_FORMAT: &str = "monitor-report";
 
-/// A store the server can run on. Every method is one transaction or one read.
-pub trait Storage: Send {
+/// A store truce runs on: every part of it, and how to name and reopen it. Each
+/// part is a trait of its own, implemented directly by both backends (the SQLite
+/// file in `sqlite/`, PostgreSQL in `pg/`); `use truce_store::prelude::*` brings
+/// them all into scope. Every method is one transaction or one read.
+pub trait Storage:
+    AgreementStore + EvidenceStore + PeopleStore + LedgerStore + CheckRunStore + Send
+{
     /// The store, for messages: a file name, or a PostgreSQL database without its password.
     fn describe(&self) -> String;
     /// A second connection to the same store (to read while this one writes).
     fn reopen(&self) -> Result<Box<dyn Storage>, StoreError>;
+}
 
+/// The agreement versions a store keeps: every text a check or the server read, by its sha256.
+pub trait AgreementStore {
     fn record_agreement(
         &mut self,
         name: &str,
@@ -39,10 +47,12 @@ pub trait Storage: Send {
         &mut self,
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError>;
-
     /// The text of the agreement version whose canonical text has this sha256.
     fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError>;
+}
 
+/// The evidence: import runs, reports and their revisions, quarantined rows, deletions, and the analysts' decisions on which reports are one incident.
+pub trait EvidenceStore {
     /// Starts an import run of `file` at time `at`, or (SQLite) resumes the open
     /// run of the same file a killed import left behind: the caller skips the
     /// first [`ImportWriter::rows_done`] rows and adds the rest in batches.
@@ -94,14 +104,14 @@ pub trait Storage: Send {
     /// The rows run `run` set aside, in file order.
     fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError>;
     /// The reports a check reads: the current revision of every identity, not
-    /// deleted; with `known_before` ([`crate::known_before`]), as known then
-    /// ([`Store::reports_at`]).
+    /// deleted, in the order they were first stored; with `known_before`
+    /// ([`crate::known_before`]), as known then. With them, the watermark they
+    /// were read at, in one read transaction, so an import running beside it
+    /// cannot slip rows in between.
     fn reports_known_before(
         &mut self,
         known_before: Option<&str>,
-    ) -> Result<Vec<Report>, StoreError>;
-    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
-    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+    ) -> Result<(Vec<Report>, Watermark), StoreError>;
     /// Whether the store holds a current report `source`/`source_id`.
     fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError>;
     /// Records that a source withdrew a report: every stored revision is
@@ -129,7 +139,12 @@ pub trait Storage: Send {
     ) -> Result<KeptApartDecision, StoreError>;
     /// Withdraws decision `id` (it stays on record); false when none is in force.
     fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError>;
+    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError>;
+}
 
+/// The server's people: principals, API tokens, sessions, monitors' reports and the server's own secrets.
+pub trait PeopleStore {
     fn add_principal(
         &mut self,
         name: &str,
@@ -152,11 +167,9 @@ pub trait Storage: Send {
     fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError>;
     fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError>;
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError>;
-
     fn add_session(&mut self, session: &Session) -> Result<(), StoreError>;
     fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError>;
     fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError>;
-
     fn submit_monitor_report(
         &mut self,
         principal: i64,
@@ -183,7 +196,10 @@ pub trait Storage: Send {
         name: &str,
         make: &mut dyn FnMut() -> Vec<u8>,
     ) -> Result<Vec<u8>, StoreError>;
+}
 
+/// The ledger: its entries in their fixed order, its signed checkpoints, and the entitlements' encrypted payloads.
+pub trait LedgerStore {
     fn append_ledger(
         &mut self,
         kind: &str,
@@ -218,289 +234,49 @@ pub trait Storage: Send {
     /// Keeps a signed checkpoint (a signed note) of the ledger at `size` entries;
     /// returns its number.
     fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError>;
-    /// What check run `id` read from the store (its reports as they stood) and the
-    /// files it read beside it (name, sha256); `None` when there is no such run.
-    fn check_run_inputs(&mut self, id: i64) -> Result<Option<CheckRunInputs>, StoreError>;
 }
 
-impl Storage for Store {
-    fn describe(&self) -> String {
-        self.file().to_string()
-    }
-
-    fn reopen(&self) -> Result<Box<dyn Storage>, StoreError> {
-        Ok(Box::new(Store::open(&self.path)?))
-    }
-
-    fn record_agreement(
+/// Recorded check runs (`truce check --record`): what each read and found, so
+/// that two can be compared (`truce diff`) and a bundle can carry what a run read.
+/// Reports and deletions are only ever appended, so a run's evidence is fixed by
+/// its [`Watermark`].
+pub trait CheckRunStore {
+    /// Records a check run; returns its number.
+    fn record_check_run(&mut self, run: &NewCheckRun<'_>) -> Result<i64, StoreError>;
+    /// Every check run, oldest first, without their results.
+    fn check_runs(&mut self) -> Result<Vec<CheckRun>, StoreError>;
+    /// Check run `id` with its result; `None` when there is none.
+    fn check_run(&mut self, id: i64) -> Result<Option<CheckRun>, StoreError>;
+    /// Every report identity whose current revision differs between the store
+    /// at `from` and at `to` (added, revised or deleted), in the order of the
+    /// rows that changed it; each state as known before its instant when one is
+    /// given ([`crate::known_before`]). `before` is the state at `from`, `after`
+    /// at `to`; `from` may be the later of the two (then the changes read backwards).
+    fn changes_between_known(
         &mut self,
-        name: &str,
-        text: &str,
-        at: &str,
-    ) -> Result<AgreementVersion, StoreError> {
-        Store::record_agreement(self, name, text, at)
-    }
-
-    fn agreement_versions(
+        from: Watermark,
+        from_known_before: Option<&str>,
+        to: Watermark,
+        to_known_before: Option<&str>,
+    ) -> Result<Vec<ReportChange>, StoreError>;
+    /// The reports as they stood at watermark `at`: what a check run with that
+    /// watermark read from the store. With `known_before` (a
+    /// [`crate::known_before`] instant), the evidence a check as of that day
+    /// read: per identity the latest revision recorded before the instant, or
+    /// its first revision when every one was recorded later (history imported
+    /// afterwards stays visible); deletions recorded later are ignored.
+    fn reports_at(
         &mut self,
-        name: &str,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        Store::agreement_versions(self, name)
-    }
-
-    fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
-        Store::agreement_text(self, sha256)
-    }
-
-    fn begin_import(
-        &mut self,
-        file: &FileMeta,
-        at: &str,
-    ) -> Result<Box<dyn ImportWriter + '_>, StoreError> {
-        Ok(Box::new(Store::begin_import(self, file, at)?))
-    }
-
-    fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
-        Ok(self
-            .runs()?
-            .into_iter()
-            .filter(|r| r.file.format != MONITOR_RUN_FORMAT)
-            .collect())
-    }
-
-    fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError> {
-        self.quarantine(Some(run))
-    }
-
-    fn reports_known_before(
-        &mut self,
+        at: Watermark,
         known_before: Option<&str>,
-    ) -> Result<Vec<Report>, StoreError> {
-        Store::reports_known_before(self, known_before).map(|(reports, _)| reports)
-    }
-
-    fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError> {
-        Store::has_report(self, source, source_id)
-    }
-
-    fn record_deletion(
-        &mut self,
-        source: &str,
-        source_id: &str,
-        run: Option<i64>,
-        at: &str,
-        note: Option<&str>,
-    ) -> Result<Deletion, StoreError> {
-        Store::record_deletion(self, source, source_id, run, at, note)
-    }
-
-    fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError> {
-        Store::deletions(self)
-    }
-
-    fn record_decision(
-        &mut self,
-        kind: DecisionKind,
-        first: (&str, &str),
-        second: (&str, &str),
-        decided_by: &str,
-        at: &str,
-        reason: Option<&str>,
-    ) -> Result<KeptApartDecision, StoreError> {
-        match kind {
-            DecisionKind::Apart => self.record_kept_apart(first, second, decided_by, at, reason),
-            DecisionKind::Together => {
-                self.record_kept_together(first, second, decided_by, at, reason)
-            }
-        }
-    }
-
-    fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
-        self.withdraw_kept_apart(id, by, at)
-    }
-
-    fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
-        Store::kept_apart(self)
-    }
-
-    fn kept_together(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
-        Store::kept_together(self)
-    }
-
-    fn add_principal(
-        &mut self,
-        name: &str,
-        role: &str,
-        party: Option<&str>,
-        password_hash: Option<&str>,
-        at: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        Store::add_principal(self, name, role, party, password_hash, at)
-    }
-
-    fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
-        Store::principal(self, id)
-    }
-
-    fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
-        Store::principal_by_name(self, name)
-    }
-
-    fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
-        Store::principals(self)
-    }
-
-    fn add_token(
-        &mut self,
-        principal: i64,
-        lookup: &str,
-        hash: &str,
-        label: Option<&str>,
-        at: &str,
-    ) -> Result<i64, StoreError> {
-        Store::add_token(self, principal, lookup, hash, label, at)
-    }
-
-    fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
-        Store::token_by_lookup(self, lookup)
-    }
-
-    fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
-        Store::tokens(self)
-    }
-
-    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
-        Store::revoke_token(self, id, at)
-    }
-
-    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
-        Store::add_session(self, session)
-    }
-
-    fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
-        Store::session(self, id_sha256)
-    }
-
-    fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
-        Store::end_session(self, id_sha256, at)
-    }
-
-    fn submit_monitor_report(
-        &mut self,
-        principal: i64,
-        idempotency_key: &str,
-        request_sha256: &str,
-        report: &Report,
-        at: &str,
-        ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
-    ) -> Result<Submitted, StoreError> {
-        Store::submit_monitor_report(
-            self,
-            principal,
-            idempotency_key,
-            request_sha256,
-            report,
-            at,
-            ledger,
-        )
-    }
-
-    fn monitor_reports(
-        &mut self,
-        filter: &SubmissionFilter,
-    ) -> Result<Vec<(MonitorSubmission, Report)>, StoreError> {
-        Store::monitor_reports(self, filter)
-    }
-
-    fn publish_monitor_report(
-        &mut self,
-        id: i64,
-        by: i64,
-        at: &str,
-        ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
-    ) -> Result<bool, StoreError> {
-        Store::publish_monitor_report(self, id, by, at, ledger)
-    }
-
-    fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError> {
-        Store::unpublished_monitor_reports(self)
-    }
-
-    fn server_secret(
-        &mut self,
-        name: &str,
-        make: &mut dyn FnMut() -> Vec<u8>,
-    ) -> Result<Vec<u8>, StoreError> {
-        Store::server_secret(self, name, make)
-    }
-
-    fn append_ledger(
-        &mut self,
-        kind: &str,
-        record: &[u8],
-        leaf_hash: &[u8; 32],
-        at: &str,
-    ) -> Result<u64, StoreError> {
-        Store::append_ledger(self, kind, record, leaf_hash, at)
-    }
-
-    fn ledger_len(&mut self) -> Result<u64, StoreError> {
-        Store::ledger_len(self)
-    }
-
-    fn ledger_entries(&mut self, from: u64, to: u64) -> Result<Vec<LedgerEntry>, StoreError> {
-        Store::ledger_entries(self, from, to)
-    }
-    fn ledger_entries_of(
-        &mut self,
-        kinds: &[&str],
-        from: u64,
-        limit: u64,
-    ) -> Result<Vec<LedgerEntry>, StoreError> {
-        Store::ledger_entries_of(self, kinds, from, limit)
-    }
-
-    fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {
-        Store::ledger_leaf_hashes(self)
-    }
-
-    fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        Store::latest_checkpoint(self)
-    }
-
-    fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
-        Store::payloads(self, entitlement)
-    }
-
-    fn store_payload(
-        &mut self,
-        entitlement: &str,
-        name: &str,
-        plain_sha256: &str,
-        ciphertext: &[u8],
-        at: &str,
-    ) -> Result<i64, StoreError> {
-        Store::store_payload(self, entitlement, name, plain_sha256, ciphertext, at)
-    }
-
-    fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError> {
-        Store::record_checkpoint(self, size, note, at)
-    }
-
-    fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
-        Store::checkpoints(self)
-    }
-
-    fn check_run_inputs(
-        &mut self,
-        id: i64,
-    ) -> Result<Option<(Vec<Report>, Vec<(String, String)>)>, StoreError> {
+    ) -> Result<Vec<Report>, StoreError>;
+    /// What check run `id` read from the store (its reports as they stood) and the
+    /// files it read beside it (name, sha256); `None` when there is no such run.
+    fn check_run_inputs(&mut self, id: i64) -> Result<Option<CheckRunInputs>, StoreError> {
         let Some(run) = self.check_run(id)? else {
             return Ok(None);
         };
-        Ok(Some((
-            self.reports_at(run.watermark, run.known_before.as_deref())?,
-            run.files,
-        )))
+        let reports = self.reports_at(run.watermark, run.known_before.as_deref())?;
+        Ok(Some((reports, run.files)))
     }
 }

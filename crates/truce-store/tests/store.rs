@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use truce_ingest::{ImportOptions, Imported, import_reader};
 use truce_store::{Counts, FileMeta, ReportFilter, SCHEMA_VERSION, Store, StoreError, sha256_hex};
+use truce_store::prelude::*;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -2,13 +2,14 @@
 //! in force, once per name and text, found again by name or by the hash of its
 //! canonical text.
 
-use crate::{AgreementVersion, Store, StoreError, sha256_hex};
+use super::Store;
+use crate::{AgreementStore, AgreementVersion, StoreError, sha256_hex};
 use rusqlite::{OptionalExtension, params};
 
-impl Store {
+impl AgreementStore for Store {
     /// Records a version of an agreement (its text made canonical: CRLF → LF).
     /// The same name and text again is not stored twice.
-    pub fn record_agreement(
+    fn record_agreement(
         &mut self,
         name: &str,
         text: &str,
@@ -40,8 +41,8 @@ impl Store {
     }
 
     /// Every recorded version of the agreement `name`, oldest first: (sha256, text, recorded).
-    pub fn agreement_versions(
-        &self,
+    fn agreement_versions(
+        &mut self,
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         let action = "read the agreements";
@@ -59,7 +60,7 @@ impl Store {
 
     /// The text of the agreement version whose canonical text has this sha256
     /// (under whatever name it was recorded).
-    pub fn agreement_text(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+    fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row(
                 "SELECT text FROM agreements WHERE sha256 = ?1 ORDER BY id LIMIT 1",

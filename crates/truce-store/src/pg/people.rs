@@ -1,0 +1,406 @@
+//! The server's people in the PostgreSQL store.
+
+use super::{LEDGER_LOCK, PgStore, append_in, json_of, self_record_error, without_password};
+use crate::{
+    ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex, stored,
+};
+use postgres::Row;
+use std::collections::BTreeSet;
+use truce_model::report::Report;
+
+fn principal_from(row: &Row) -> Principal {
+    Principal {
+        id: row.get(0),
+        name: row.get(1),
+        role: row.get(2),
+        party: row.get(3),
+        password_hash: row.get(4),
+        created: row.get(5),
+        disabled: row.get(6),
+    }
+}
+fn token_from(row: &Row) -> ApiToken {
+    ApiToken {
+        id: row.get(0),
+        principal: row.get(1),
+        lookup: row.get(2),
+        hash: row.get(3),
+        label: row.get(4),
+        created: row.get(5),
+        revoked: row.get(6),
+    }
+}
+fn submission_from(row: &Row) -> MonitorSubmission {
+    MonitorSubmission {
+        id: row.get(0),
+        principal: row.get(1),
+        source_id: row.get(2),
+        report_row: row.get(3),
+        submitted: row.get(4),
+        published: row.get(5),
+    }
+}
+const PRINCIPAL_COLUMNS: &str = "id, name, role, party, password_hash, created, disabled";
+const TOKEN_COLUMNS: &str = "id, principal, lookup, hash, label, created, revoked";
+const SUBMISSION_COLUMNS: &str =
+    "m.id, m.principal, r.source_id, m.report, m.submitted, m.published";
+
+impl PeopleStore for PgStore {
+    fn add_principal(
+        &mut self,
+        name: &str,
+        role: &str,
+        party: Option<&str>,
+        password_hash: Option<&str>,
+        at: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "INSERT INTO principals (name, role, party, password_hash, created) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
+                &[&name, &role, &party, &password_hash, &at],
+            )
+            .map_err(self.err("add a user"))?
+            .map(|row| row.get(0)))
+    }
+    fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = $1"),
+                &[&id],
+            )
+            .map_err(self.err("read a user"))?
+            .as_ref()
+            .map(principal_from))
+    }
+    fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = $1"),
+                &[&name],
+            )
+            .map_err(self.err("read a user"))?
+            .as_ref()
+            .map(principal_from))
+    }
+    fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"),
+                &[],
+            )
+            .map_err(self.err("read the users"))?
+            .iter()
+            .map(principal_from)
+            .collect())
+    }
+    fn add_token(
+        &mut self,
+        principal: i64,
+        lookup: &str,
+        hash: &str,
+        label: Option<&str>,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .client()?
+            .query_one(
+                "INSERT INTO api_tokens (principal, lookup, hash, label, created) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&principal, &lookup, &hash, &label, &at],
+            )
+            .map_err(self.err("add a token"))?
+            .get(0))
+    }
+    fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = $1"),
+                &[&lookup],
+            )
+            .map_err(self.err("read a token"))?
+            .as_ref()
+            .map(token_from))
+    }
+    fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
+                &[],
+            )
+            .map_err(self.err("read the tokens"))?
+            .iter()
+            .map(token_from)
+            .collect())
+    }
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .client()?
+            .execute(
+                "UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL",
+                &[&at, &id],
+            )
+            .map_err(self.err("revoke a token"))?
+            > 0)
+    }
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.client()?
+            .execute(
+                "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &session.id_sha256,
+                    &session.principal,
+                    &session.csrf,
+                    &session.created,
+                    &session.expires,
+                ],
+            )
+            .map_err(self.err("start a session"))?;
+        Ok(())
+    }
+    fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
+                 WHERE id_sha256 = $1",
+                &[&id_sha256],
+            )
+            .map_err(self.err("read a session"))?
+            .map(|row| Session {
+                id_sha256: row.get(0),
+                principal: row.get(1),
+                csrf: row.get(2),
+                created: row.get(3),
+                expires: row.get(4),
+                ended: row.get(5),
+            }))
+    }
+    fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .client()?
+            .execute(
+                "UPDATE sessions SET ended = $1 WHERE id_sha256 = $2 AND ended IS NULL",
+                &[&at, &id_sha256],
+            )
+            .map_err(self.err("end a session"))?
+            > 0)
+    }
+    fn submit_monitor_report(
+        &mut self,
+        principal: i64,
+        idempotency_key: &str,
+        request_sha256: &str,
+        report: &Report,
+        at: &str,
+        ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
+    ) -> Result<Submitted, StoreError> {
+        let source_id = new_monitor_report_id()?;
+        let mut report = report.clone();
+        report.provenance.source = MONITOR_SOURCE.to_string();
+        report.provenance.source_id = source_id.clone();
+        report.provenance.revision = None;
+        report.provenance.raw.clear();
+        let (json, hash) = json_of(&report).map_err(|e| self.corrupt(0, e))?;
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "store a monitor's report",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let before = tx
+            .query_opt(
+                &format!(
+                    "SELECT {SUBMISSION_COLUMNS}, m.request_sha256 FROM monitor_reports m \
+                     JOIN reports r ON r.id = m.report \
+                     WHERE m.principal = $1 AND m.idempotency_key = $2"
+                ),
+                &[&principal, &idempotency_key],
+            )
+            .map_err(err)?;
+        if let Some(row) = before {
+            let submission = submission_from(&row);
+            let sha: String = row.get(6);
+            return Ok(if sha == request_sha256 {
+                Submitted::Repeated(submission)
+            } else {
+                Submitted::KeyReused(submission)
+            });
+        }
+        let run: i64 = tx
+            .query_one(
+                "INSERT INTO import_runs (file, file_sha256, file_size, format, started, finished, \
+                 rows_done, read, stored) VALUES ($1, $2, $3, $5, $4, $4, 1, 1, 1) RETURNING id",
+                &[
+                    &format!("api/monitor-reports/{source_id}"),
+                    &request_sha256,
+                    &(json.len() as i64),
+                    &at,
+                    &crate::storage::MONITOR_RUN_FORMAT,
+                ],
+            )
+            .map_err(err)?
+            .get(0);
+        let report_row: i64 = tx
+            .query_one(
+                "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
+                 content_hash, file, line, report, raw, first_run) \
+                 VALUES ($1, $2, $2, 1, NULL, $3, $4, 1, $5, NULL, $6) RETURNING id",
+                &[
+                    &MONITOR_SOURCE,
+                    &source_id,
+                    &&hash[..],
+                    &report.provenance.file,
+                    &json,
+                    &run,
+                ],
+            )
+            .map_err(err)?
+            .get(0);
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO monitor_reports (principal, idempotency_key, request_sha256, report, submitted) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&principal, &idempotency_key, &request_sha256, &report_row, &at],
+            )
+            .map_err(err)?
+            .get(0);
+        let submission = MonitorSubmission {
+            id,
+            principal,
+            source_id,
+            report_row,
+            submitted: at.to_string(),
+            published: None,
+        };
+        let entry = ledger(&submission, &sha256_hex(&hash)).map_err(|m| StoreError::Record {
+            file: without_password(&url),
+            message: m,
+        })?;
+        append_in(&mut tx, &entry, at).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(Submitted::Stored(submission))
+    }
+    fn monitor_reports(
+        &mut self,
+        filter: &SubmissionFilter,
+    ) -> Result<Vec<(MonitorSubmission, Report)>, StoreError> {
+        let limit = filter.limit.map_or(i64::MAX, i64::from);
+        let rows = self
+            .client()?
+            .query(
+                &format!(
+                    "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
+                     JOIN reports r ON r.id = m.report \
+                     WHERE ($1::BIGINT IS NULL OR m.principal = $1) \
+                       AND ($2::BOOLEAN IS NULL OR (m.published IS NOT NULL) = $2) \
+                       AND m.id > $3 \
+                     ORDER BY m.id LIMIT $4"
+                ),
+                &[
+                    &filter.principal,
+                    &filter.published,
+                    &filter.after.unwrap_or(0),
+                    &limit,
+                ],
+            )
+            .map_err(self.err("read the monitors' reports"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let submission = submission_from(row);
+            let line: i64 = row.get(7);
+            let json: &str = row.get(8);
+            let report = stored::read_json(json, row.get(6), line as u64, Vec::new())
+                .map_err(|e| self.corrupt(submission.report_row, e))?;
+            out.push((submission, report));
+        }
+        Ok(out)
+    }
+    fn publish_monitor_report(
+        &mut self,
+        id: i64,
+        by: i64,
+        at: &str,
+        ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
+    ) -> Result<bool, StoreError> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "publish a monitor's report",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
+        let source_id: Option<String> = tx
+            .query_opt(
+                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+                 WHERE m.id = $1 AND m.published IS NULL",
+                &[&id],
+            )
+            .map_err(err)?
+            .map(|row| row.get(0));
+        let Some(source_id) = source_id else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE monitor_reports SET published = $1, published_by = $2 WHERE id = $3",
+            &[&at, &by, &id],
+        )
+        .map_err(err)?;
+        let entry = ledger(&source_id).map_err(|m| self_record_error(&url, m))?;
+        append_in(&mut tx, &entry, at).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(true)
+    }
+    fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+                 WHERE m.published IS NULL",
+                &[],
+            )
+            .map_err(self.err("read the unpublished reports"))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect())
+    }
+    fn server_secret(
+        &mut self,
+        name: &str,
+        make: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let found = self
+            .client()?
+            .query_opt("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+            .map_err(self.err("read the server's secret"))?;
+        if let Some(row) = found {
+            return Ok(row.get(0));
+        }
+        let value = make();
+        self.client()?
+            .execute(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&name, &value],
+            )
+            .map_err(self.err("keep the server's secret"))?;
+        // Another server may have kept its own first.
+        Ok(self
+            .client()?
+            .query_one("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+            .map_err(self.err("read the server's secret"))?
+            .get(0))
+    }
+}
