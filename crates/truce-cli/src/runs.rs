@@ -88,11 +88,12 @@ pub fn record_check_run(
     let index = ledger::append(store.as_mut(), record)?;
     eprintln!("ledger entry {index}: check run {id}");
     let Some(previous) = previous else {
-        eprintln!("recorded as check run {id} in {}", db.display());
+        eprintln!("recorded as check run {id} in {}", store.describe());
         return Ok(());
     };
     let compared = compare(store.as_mut(), previous.id, id)?;
-    let db_shown = db.display();
+    // The store as the user named it, but a PostgreSQL URL without its password.
+    let db_shown = store.describe();
     if compared.evidence.is_empty()
         && !compared.agreement_changed
         && compared.as_of.0 == compared.as_of.1

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 use truce_ingest::{ImportOptions, Imported, import_reader};
-use truce_store::{Counts, FileMeta, ReportFilter, SCHEMA_VERSION, Store, StoreError, sha256_hex};
 use truce_store::prelude::*;
+use truce_store::{Counts, FileMeta, ReportFilter, SCHEMA_VERSION, Store, StoreError, sha256_hex};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
