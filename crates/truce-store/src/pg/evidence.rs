@@ -4,7 +4,7 @@
 //! again while in force returns the one in force, a withdrawn decision stays on
 //! record; a deletion marks every stored revision of the report and keeps them.
 
-use super::{PgStore, run_reasons, without_password};
+use super::{LEDGER_LOCK, PgStore, run_reasons, without_password};
 use crate::{
     Counts, DecisionKind, Deletion, EvidenceStore, FileMeta, ImportWriter, KeptApartDecision,
     QuarantinedRow, RecordedDeletion, RunInfo, StoreError, Watermark,
@@ -175,6 +175,10 @@ impl EvidenceStore for PgStore {
             source,
         };
         let mut tx = self.client()?.transaction().map_err(err)?;
+        // The lock every write of evidence takes: deletions become visible in
+        // the order of their numbers, so a check run's watermark holds.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
+            .map_err(err)?;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO deletions (source, source_id, run, recorded, note) \
