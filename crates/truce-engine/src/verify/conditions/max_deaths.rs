@@ -184,15 +184,20 @@ pub(super) fn max_deaths(
                 .flat_map(|p| p.incidents.iter().copied())
                 .collect();
             let (incidents, incidents_total) = scope.ids(&counted);
+            let unknown: u32 = match scope.bound {
+                Bound2::Lower => periods.iter().take(i + 1).map(|p| p.unknown).sum(),
+                Bound2::Upper => 0, // the periods of the run have none
+            };
             return ConditionOutcome {
                 status: Status::Met,
                 met_on: Some(met_on),
                 detail: format!(
-                    "{needed} consecutive {unit}s with at most {} {} killed in violations a {unit}, from {} to {met_on} ({} in the worst of them)",
+                    "{needed} consecutive {unit}s with at most {} {} killed in violations a {unit}, from {} to {met_on} ({} in the worst of them){}",
                     fmt_num(max),
                     people(max),
                     period_start(i + 1 - needed as usize),
-                    killed(scope.bound, most)
+                    killed(scope.bound, most),
+                    add_nothing(unknown)
                 ),
                 count: periods
                     .iter()
@@ -206,6 +211,15 @@ pub(super) fn max_deaths(
         }
     }
     unmet(scope, &periods, walk, max, needed, period_days)
+}
+
+/// On the lower bound, what violations with no death count gave: nothing.
+fn add_nothing(unknown: u32) -> String {
+    if unknown == 0 {
+        String::new()
+    } else {
+        format!("; {unknown} violation(s) with no death count add nothing to this count")
+    }
 }
 
 /// A period does not hold when its count is over the limit, or when its upper count
@@ -240,14 +254,13 @@ fn unmet(
     let unknown_total: u32 = periods.iter().map(|p| p.unknown).sum();
     let nothing_text = match walk.unknown {
         Some((first, n)) => format!(
-            "{unknown_total} violation(s) with no death count in {n} {unit}(s), the first from {first}: the upper count rests on nothing there, so they cannot hold; "
+            "{unknown_total} violation(s) with no death count in {n} {unit}(s), the first from {first}: the upper count rests on nothing there, and those {unit}s cannot count towards a run; "
         ),
         None => String::new(),
     };
-    let unknown_text = if scope.bound == Bound2::Lower && unknown_total > 0 {
-        format!("; {unknown_total} violation(s) with no death count add nothing to this count")
-    } else {
-        String::new()
+    let unknown_text = match scope.bound {
+        Bound2::Lower => add_nothing(unknown_total),
+        Bound2::Upper => String::new(),
     };
     let worst_text = walk.worst.map_or_else(String::new, |(d, n)| {
         format!("; worst {unit} from {d} with {}", killed(scope.bound, n))
