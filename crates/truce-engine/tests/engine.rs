@@ -864,6 +864,257 @@ fn falling_trend_needs_consecutive_weekly_falls() {
     );
 }
 
+// ---------------------------------------------------------------- max-deaths
+
+const DEATHS: &str = r#"
+format = 1
+id = "deaths"
+title = "A cap on deaths"
+[[party]]
+id = "gov"
+[[actor]]
+id = "army"
+name = "Government of Syria"
+party = "gov"
+[[clause]]
+id = "no-attacks"
+text = "No attacks."
+kinds = ["political-violence"]
+by = ["gov"]
+[[step]]
+id = "deaths"
+name = "At most 5 killed a week, two weeks in a row"
+from = 2016-09-01
+days = 28
+[[step.condition]]
+type = "max-deaths"
+max = 5
+period_days = 7
+periods = 2
+"#;
+
+/// The army attacks civilians: a certain violation, with `deaths` (low, high) or unknown.
+fn certain_killing(id: &str, date: &str, deaths: Option<(u32, u32)>) -> Report {
+    let mut report = R::new(id, date, "armed-clash")
+        .side("a", "Government of Syria", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    report.casualties = deaths.map(|(low, high)| truce_model::report::Casualties {
+        low,
+        best: low,
+        high,
+        civilians: None,
+    });
+    report
+}
+
+/// The army and a group the agreement does not know fight, the source not saying who
+/// fired: only a possible violation (had the group fired, no clause bound it).
+fn possible_killing(id: &str, date: &str, low: u32, high: u32) -> Report {
+    let mut report = R::new(id, date, "armed-clash")
+        .side("a", "Government of Syria", Role::Unknown)
+        .side("b", "Unnamed armed group", Role::Unknown)
+        .done();
+    report.casualties = Some(truce_model::report::Casualties {
+        low,
+        best: low,
+        high,
+        civilians: None,
+    });
+    report
+}
+
+/// The check as of every day of September 2016: a final status (met, not met), on
+/// either bound or overall, never changes once given. The step as of the 30th.
+fn deaths_day_by_day(reports: &[Report]) -> truce_engine::StepResult {
+    let agreement = agreement_from(DEATHS);
+    let mut reports = reports.to_vec();
+    reports.push(elsewhere("end", "2016-09-30"));
+    let mut final_status: [Option<(Status, Option<Day>)>; 3] = [None; 3];
+    let mut last = None;
+    for d in 1..=30 {
+        let as_of = format!("2016-09-{d:02}");
+        let result = run(&agreement, &reports, &as_of);
+        let deaths = step(&result, "deaths").clone();
+        let now = [
+            (deaths.on_certain.status, deaths.on_certain.met_on),
+            (deaths.with_possible.status, deaths.with_possible.met_on),
+            (deaths.status, deaths.met_on),
+        ];
+        for (slot, now) in final_status.iter_mut().zip(now) {
+            match slot {
+                Some(before) => assert_eq!(*before, now, "changed as of {as_of}"),
+                None if matches!(now.0, Status::Met | Status::NotMet) => *slot = Some(now),
+                None => {}
+            }
+        }
+        last = Some(deaths);
+    }
+    last.expect("thirty days checked")
+}
+
+#[test]
+fn max_deaths_is_met_when_the_upper_count_holds_every_week() {
+    // Week 1 (1–7 Sep): 2–3 killed for certain, 1–2 possibly: at least 2, up to 5.
+    // Week 2 (8–14 Sep): 3–4 killed for certain. Both weeks hold on both bounds.
+    let deaths = deaths_day_by_day(&[
+        certain_killing("c1", "2016-09-03", Some((2, 3))),
+        possible_killing("p1", "2016-09-05", 1, 2),
+        certain_killing("c2", "2016-09-10", Some((3, 4))),
+    ]);
+    assert_eq!(
+        (deaths.status, deaths.met_on),
+        (Status::Met, Some(day("2016-09-14"))),
+        "{}",
+        deaths.summary
+    );
+    let condition = &deaths.conditions[0];
+    assert_eq!(
+        condition.description,
+        "at most 5 people killed in violations a week, 2 weeks in a row"
+    );
+    assert_eq!(
+        condition.on_certain.detail,
+        "2 consecutive weeks with at most 5 people killed in violations a week, from 2016-09-01 to 2016-09-14 (at least 3 people killed in the worst of them)"
+    );
+    assert!(
+        condition
+            .with_possible
+            .detail
+            .ends_with("(up to 5 people killed in the worst of them)"),
+        "{}",
+        condition.with_possible.detail
+    );
+    // `count` stays the violations counted, as for the other violation conditions.
+    assert_eq!(
+        (condition.on_certain.count, condition.with_possible.count),
+        (2, 3)
+    );
+}
+
+#[test]
+fn max_deaths_is_not_met_once_the_lower_count_breaks_every_run() {
+    // At least 6 killed in weeks 1 and 3: no two weeks in a row hold, from 15 Sep on.
+    let reports = [
+        certain_killing("c1", "2016-09-02", Some((6, 8))),
+        certain_killing("c3", "2016-09-16", Some((4, 4))),
+        certain_killing("c4", "2016-09-17", Some((2, 3))),
+    ];
+    let deaths = deaths_day_by_day(&reports);
+    assert_eq!(deaths.status, Status::NotMet, "{}", deaths.summary);
+    assert!(
+        deaths.on_certain.explanation.ends_with(
+            "never 2 consecutive weeks with at most 5 people killed in violations a week: longest run 1 week(s) from 2016-09-08; worst week from 2016-09-01 with at least 6 people killed"
+        ),
+        "{}",
+        deaths.on_certain.explanation
+    );
+    // Final on the day the third week reaches 6 killed (17 Sep): the rest of the
+    // window is one week, too short for a run of two.
+    let agreement = agreement_from(DEATHS);
+    let on_the_17th = run(&agreement, &reports, "2016-09-17");
+    assert_eq!(step(&on_the_17th, "deaths").status, Status::NotMet);
+    let on_the_16th = run(&agreement, &reports, "2016-09-16");
+    assert_eq!(step(&on_the_16th, "deaths").status, Status::Pending);
+}
+
+#[test]
+fn an_unknown_death_count_leaves_the_step_undetermined() {
+    // Weeks 2 and 4 each have a certain violation whose deaths no report gives: the
+    // lower count holds weeks 1 and 2, the upper count rests on nothing in 2 and 4.
+    let deaths = deaths_day_by_day(&[
+        certain_killing("c1", "2016-09-03", Some((1, 1))),
+        certain_killing("u2", "2016-09-09", None),
+        certain_killing("u4", "2016-09-23", None),
+    ]);
+    assert_eq!(
+        (deaths.on_certain.status, deaths.on_certain.met_on),
+        (Status::Met, Some(day("2016-09-14")))
+    );
+    assert_eq!(deaths.with_possible.status, Status::NotMet);
+    assert_eq!(
+        deaths.status,
+        Status::InsufficientEvidence,
+        "{}",
+        deaths.summary
+    );
+    let condition = &deaths.conditions[0];
+    assert!(
+        condition
+            .on_certain
+            .detail
+            .ends_with("; 1 violation(s) with no death count add nothing to this count"),
+        "{}",
+        condition.on_certain.detail
+    );
+    assert!(
+        condition.with_possible.detail.starts_with(
+            "2 violation(s) with no death count in 2 week(s), the first from 2016-09-08: the upper count rests on nothing there, and those weeks cannot count towards a run; never 2 consecutive weeks"
+        ),
+        "{}",
+        condition.with_possible.detail
+    );
+    assert_eq!(condition.with_possible.incidents, ["test:u2", "test:u4"]);
+    // The summary says so too.
+    assert!(
+        deaths.summary.contains("the upper count rests on nothing"),
+        "{}",
+        deaths.summary
+    );
+    // Were the deaths known (none), the step would be met.
+    let known = deaths_day_by_day(&[
+        certain_killing("c1", "2016-09-03", Some((1, 1))),
+        certain_killing("u2", "2016-09-09", Some((0, 0))),
+        certain_killing("u4", "2016-09-23", Some((0, 0))),
+    ]);
+    assert_eq!(known.status, Status::Met, "{}", known.summary);
+}
+
+#[test]
+fn max_deaths_counts_an_incident_reported_twice_once_with_its_merged_range() {
+    // Two sources on one strike: 2–3 and 4–6 killed. The incident's range is 4–6
+    // (the highest low, the highest high), counted once: not 6–9.
+    let mut ged = certain_killing("ged-1", "2016-09-03", Some((2, 3)));
+    ged.provenance.source = "ucdp-ged".into();
+    let mut acled = R::new("acled-1", "2016-09-03", "armed-clash")
+        .at(37.201, 36.2005, LocationPrecision::Near)
+        .side("a", "Government of Syria", Role::Initiator)
+        .side("b", "Civilians", Role::Target)
+        .done();
+    acled.provenance.source = "acled".into();
+    acled.casualties = Some(truce_model::report::Casualties {
+        low: 4,
+        best: 5,
+        high: 6,
+        civilians: None,
+    });
+    let agreement = agreement_from(&DEATHS.replace("max = 5", "max = 4"));
+    let result = run(
+        &agreement,
+        &[ged, acled, elsewhere("end", "2016-09-30")],
+        "2016-09-30",
+    );
+    assert_eq!(result.evidence.incidents, 2);
+    let condition = &step(&result, "deaths").conditions[0];
+    // At least 4: holds at 4 on the lower bound; up to 6: breaks week 1 on the upper.
+    assert_eq!(condition.on_certain.status, Status::Met);
+    assert!(
+        condition
+            .on_certain
+            .detail
+            .ends_with("(at least 4 people killed in the worst of them)"),
+        "{}",
+        condition.on_certain.detail
+    );
+    assert_eq!(
+        (
+            condition.with_possible.status,
+            condition.with_possible.met_on
+        ),
+        (Status::Met, Some(day("2016-09-21")))
+    );
+}
+
 // ---------------------------------------------------------------- determinism and reports
 
 #[test]

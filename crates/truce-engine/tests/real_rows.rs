@@ -415,6 +415,18 @@ days = 35
   zones = ["idlib-governorate"]
 
 [[step]]
+id = "deaths-cap"
+name = "Two weeks in a row with at most 150 killed a week in Aleppo"
+from = 2016-09-13
+days = 42
+  [[step.condition]]
+  type = "max-deaths"
+  max = 150
+  period_days = 7
+  periods = 2
+  zones = ["aleppo-governorate"]
+
+[[step]]
 id = "falling"
 name = "Violations fall in Hama"
 from = 2016-09-13
@@ -476,6 +488,73 @@ from = 2016-09-13
     }
     // The property is not empty: statuses did become final along the way.
     assert!(seen_final.len() >= 4, "{seen_final:?}");
+}
+
+/// The number after `words` in a condition's detail: "at least 55 people killed" → 55.
+fn killed_after(detail: &str, words: &str) -> u64 {
+    let at = detail
+        .find(words)
+        .unwrap_or_else(|| panic!("no `{words}` in: {detail}"));
+    detail[at + words.len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number after `{words}` in: {detail}"))
+}
+
+/// A `max-deaths` condition counts per week the people killed in violations in Aleppo
+/// Governorate: on the lower bound the low estimates of the certain violations dated to a
+/// day, on the upper the high estimates of every violation that may count (possible
+/// strikes at the protected hospitals too). The expected numbers were computed first by
+/// `fixtures/weekly_deaths_aleppo.py`, which reads the GED and hospital CSVs with Python's
+/// csv module and the agreement's terms written out by hand (sides bound, partly bound or
+/// not; GED's own `adm_1`; event_clarity, where_prec and date span; haversine distance to
+/// a hospital within the row's radius + 6 km), not through truce.
+#[test]
+fn max_deaths_on_real_rows_is_the_missions_weekly_count() {
+    // week, lower, upper: the output of weekly_deaths_aleppo.py.
+    const SCRIPT: [(&str, u64, u64); 7] = [
+        ("2016-09-13", 55, 75),
+        ("2016-09-20", 243, 248),
+        ("2016-09-27", 145, 184),
+        ("2016-10-04", 34, 75),
+        ("2016-10-11", 239, 343),
+        ("2016-10-18", 47, 91),
+        ("2016-10-25", 112, 148),
+    ];
+    // One step a week, whose cap of 0 makes each bound name the week's count.
+    let mut source = std::fs::read_to_string(example().join("agreement.toml")).expect("read");
+    for (week, ..) in SCRIPT {
+        source.push_str(&format!(
+            "\n[[step]]\nid = \"deaths-{week}\"\nname = \"No one killed in the week from {week}\"\nfrom = {week}\ndays = 7\n\
+             [[step.condition]]\ntype = \"max-deaths\"\nmax = 0\nperiod_days = 7\nperiods = 1\nzones = [\"aleppo-governorate\"]\n"
+        ));
+    }
+    let agreement = agreement_from(&source);
+    let result = run(&agreement, reports(), "2016-12-31");
+    for (week, lower, upper) in SCRIPT {
+        let step = result
+            .steps
+            .iter()
+            .find(|s| s.id == format!("deaths-{week}"))
+            .expect("step");
+        let condition = &step.conditions[0];
+        assert_eq!(
+            condition.description,
+            "at most 0 people killed in violations in `aleppo-governorate` a week, for 1 week"
+        );
+        let certain = killed_after(&condition.on_certain.detail, "at least ");
+        let possible = killed_after(&condition.with_possible.detail, "up to ");
+        assert_eq!(
+            (certain, possible),
+            (lower, upper),
+            "{week}: {} / {}",
+            condition.on_certain.detail,
+            condition.with_possible.detail
+        );
+        // Every week killed someone for certain: not met on both bounds.
+        assert_eq!(step.status, Status::NotMet, "{week}: {}", step.summary);
+    }
 }
 
 /// Seen 6: the hospitals condition counted nothing for certain while 22 strikes may

@@ -750,3 +750,145 @@ fn administrative_units_know_the_names_sources_give_them() {
         assert!(!unit.named_by(name), "{name}");
     }
 }
+
+/// A step with one `max-deaths` condition whose keys are `keys` (one per line).
+fn max_deaths_step(keys: &str) -> String {
+    format!(
+        "[[party]]\nid = \"gov\"\n[[zone]]\nid = \"box\"\npolygon = [[0, 0], [1, 0], [1, 1], [0, 0]]\n\
+         [[bracket]]\nid = \"toll\"\nalternatives = [5, 10]\n\
+         [[step]]\nid = \"deaths\"\nname = \"d\"\nfrom = 2016-09-13\n\
+         [[step.condition]]\ntype = \"max-deaths\"\n{keys}"
+    )
+}
+
+#[test]
+fn max_deaths_is_read_with_the_keys_of_max_violations() {
+    use truce_model::agreement::{Condition, Param};
+    let by_week = lint(&max_deaths_step(
+        "max = \"[toll]\"\nperiod_days = 7\nperiods = 4\nparties = [\"gov\"]\nzones = [\"box\"]\ncoarsest_location = \"district\"\n",
+    ));
+    assert!(!by_week.has_errors(), "{:#?}", by_week.diagnostics);
+    let agreement = by_week.agreement.expect("loads");
+    match &agreement.steps[0].conditions[0] {
+        Condition::MaxDeaths {
+            max,
+            periods,
+            period_days,
+            filter,
+        } => {
+            assert_eq!(
+                (*max, *periods, *period_days),
+                (Param::Bracket(0), Param::Fixed(4.0), 7)
+            );
+            assert_eq!(
+                (filter.parties.as_slice(), filter.zones.as_slice()),
+                (&[0][..], &[0][..])
+            );
+            assert!(filter.counting.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    let by_day = lint(&max_deaths_step("max = 0\ndays = 3\n"));
+    assert!(!by_day.has_errors(), "{:#?}", by_day.diagnostics);
+    assert!(matches!(
+        by_day.agreement.expect("loads").steps[0].conditions[0],
+        Condition::MaxDeaths {
+            periods: Param::Fixed(3.0),
+            period_days: 1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn max_deaths_diagnostics_name_the_key_and_what_was_expected() {
+    // An unknown key, with the near miss: `period_day` for `period_days`.
+    let loaded = lint(&max_deaths_step("max = 5\nperiod_day = 7\nperiods = 4\n"));
+    let d = only(&loaded, Code::UnknownField);
+    assert_eq!(d.hint.as_deref(), Some("did you mean `period_days`?"));
+    assert!(
+        d.expected
+            .as_deref()
+            .is_some_and(|e| e.contains("`zones`") && e.contains("`sources`")),
+        "the filter and counting keys are allowed: {d}"
+    );
+    // `period_days` is then missing.
+    assert_eq!(
+        only(&loaded, Code::MissingField).message,
+        "missing field `period_days` in condition #1 of step `deaths`"
+    );
+    // Wrong types: a word for `max`, a string for `period_days`.
+    let loaded = lint(&max_deaths_step(
+        "max = \"five\"\nperiod_days = \"7\"\nperiods = 4\n",
+    ));
+    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [Code::InvalidValue, Code::WrongType],
+        "{:#?}",
+        loaded.diagnostics
+    );
+    assert_eq!(
+        loaded.diagnostics[0].message,
+        "`max` is neither a number nor a bracket reference"
+    );
+    assert_eq!(
+        (
+            loaded.diagnostics[1].found.as_deref(),
+            loaded.diagnostics[1].expected.as_deref()
+        ),
+        (Some("a string"), Some("a number"))
+    );
+    let loaded = lint(&max_deaths_step("max = true\ndays = 3\n"));
+    assert_eq!(
+        only(&loaded, Code::WrongType).found.as_deref(),
+        Some("a boolean")
+    );
+    // A negative number of deaths, located on its value.
+    let loaded = lint(&max_deaths_step("max = -1\ndays = 3\n"));
+    let d = only(&loaded, Code::InvalidValue);
+    assert_eq!(d.message, "`max` cannot be negative");
+    assert_eq!((d.line, d.column), (Some(18), Some(7)));
+    assert!(loaded.agreement.is_none());
+    // No run of periods, two runs, and `period_days` beside `days`.
+    for (keys, code, message) in [
+        (
+            "max = 5\n",
+            Code::MissingField,
+            "missing field `days` or `periods` in condition #1 of step `deaths`",
+        ),
+        (
+            "max = 5\ndays = 7\nperiods = 1\n",
+            Code::InvalidValue,
+            "condition #1 of step `deaths` has both `days` and `periods`",
+        ),
+        (
+            "max = 5\ndays = 7\nperiod_days = 7\n",
+            Code::InvalidValue,
+            "`period_days` goes with `periods`, not with `days`",
+        ),
+        (
+            "max = 5\nperiods = 2\nperiod_days = 0\n",
+            Code::InvalidValue,
+            "`period_days` must be a whole number, 1 or more",
+        ),
+    ] {
+        let loaded = lint(&max_deaths_step(keys));
+        assert_eq!(only(&loaded, code).message, message, "{keys}");
+        assert_eq!(
+            loaded.diagnostics.len(),
+            1,
+            "{keys}: {:#?}",
+            loaded.diagnostics
+        );
+    }
+    // The unknown type names it among the others.
+    let loaded = lint(&max_deaths_step("max = 5\ndays = 3\n").replace("max-deaths", "max-death"));
+    let d = only(&loaded, Code::InvalidValue);
+    assert!(
+        d.expected
+            .as_deref()
+            .is_some_and(|e| e.contains("`max-deaths`")),
+        "{d}"
+    );
+}

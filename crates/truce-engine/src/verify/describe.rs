@@ -140,6 +140,33 @@ pub(crate) fn describe_condition(
                 counting_text(filter.counting.as_ref())
             )
         }
+        Condition::MaxDeaths {
+            max,
+            periods,
+            period_days,
+            filter,
+        } => {
+            let unit = period_name(*period_days);
+            let people = if agreement.param(*max, choice) == 1.0 {
+                "person"
+            } else {
+                "people"
+            };
+            let run = if agreement.param(*periods, choice) == 1.0 {
+                format!("for {} {unit}", param_text(agreement, *periods, choice))
+            } else {
+                format!(
+                    "{} {unit}s in a row",
+                    param_text(agreement, *periods, choice)
+                )
+            };
+            format!(
+                "at most {} {people} killed in violations{} a {unit}, {run}{}",
+                param_text(agreement, *max, choice),
+                filter_text(agreement, filter),
+                counting_text(filter.counting.as_ref())
+            )
+        }
         Condition::NoViolationAtSites { sites, filter } => {
             let which = if sites.kinds.is_empty() && sites.sites.is_empty() {
                 "any protected site".to_string()

@@ -565,6 +565,18 @@ pub enum Condition {
         period_days: i32,
         filter: ViolationFilter,
     },
+    /// At most `max` people killed in violations per period of `period_days` days
+    /// (1: a day, 7: a week), on `periods` consecutive periods. The lower count of a
+    /// period adds the low estimates of the violations that certainly count; the upper
+    /// count the high estimates of every violation that may count, and rests on nothing
+    /// when one of them has no death count.
+    MaxDeaths {
+        max: Param,
+        /// How many consecutive periods (days when `period_days` is 1).
+        periods: Param,
+        period_days: i32,
+        filter: ViolationFilter,
+    },
     /// No violation at a protected site during the window.
     NoViolationAtSites {
         sites: SiteSelector,
@@ -604,6 +616,7 @@ impl Condition {
     pub fn filter(&self) -> Option<&ViolationFilter> {
         match self {
             Condition::MaxViolationsPerDay { filter, .. }
+            | Condition::MaxDeaths { filter, .. }
             | Condition::NoViolationAtSites { filter, .. }
             | Condition::FallingTrend { filter, .. } => Some(filter),
             Condition::MinEvents { .. } => None,

@@ -6,11 +6,13 @@
 //! can only be `pending` or `met`.
 
 mod at_sites;
+mod max_deaths;
 mod max_per_period;
 mod min_events;
 mod trend;
 
 use at_sites::no_violation_at_sites;
+use max_deaths::max_deaths;
 use max_per_period::max_per_period;
 use min_events::min_events;
 use trend::{below_baseline, week_over_week};
@@ -101,6 +103,23 @@ pub(crate) fn verify_condition(
                 &hits,
                 scope.param(*max),
                 scope.param(*days),
+                *period_days,
+            )
+        }
+        Condition::MaxDeaths {
+            max,
+            periods,
+            period_days,
+            filter,
+        } => {
+            let hits = evidence.violations(condition, filter, choice, starts, bound, &|_| {
+                Some(Certainty::Certain)
+            });
+            max_deaths(
+                &scope,
+                &hits,
+                scope.param(*max),
+                scope.param(*periods),
                 *period_days,
             )
         }

@@ -538,6 +538,22 @@ impl Builder<'_, '_> {
                     filter,
                 })
             }
+            "max-deaths" => {
+                self.reader.check_keys(
+                    table,
+                    &with_filter(&["max", "days", "period_days", "periods"]),
+                );
+                let max = self.param(table, "max", true);
+                let run = self.run_of_periods(table);
+                let filter = self.filter(table);
+                let (periods, period_days) = run?;
+                Some(Condition::MaxDeaths {
+                    max: max?,
+                    periods,
+                    period_days,
+                    filter,
+                })
+            }
             "no-violation-at-sites" => {
                 self.reader.check_keys(table, &with_filter(&["sites"]));
                 let sites = self.site_selector(table, "sites").unwrap_or_default();
@@ -597,7 +613,62 @@ impl Builder<'_, '_> {
                 self.reader
                     .error(Code::InvalidValue, kind.span, "unknown condition type")
                     .found(format!("`{other}`"))
-                    .expected("`max-violations-per-day`, `max-violations-per-period`, `no-violation-at-sites`, `min-events` or `falling-trend`");
+                    .expected("`max-violations-per-day`, `max-violations-per-period`, `max-deaths`, `no-violation-at-sites`, `min-events` or `falling-trend`");
+                None
+            }
+        }
+    }
+
+    /// The run of periods a `max-deaths` condition counts over: `days` consecutive
+    /// days, or `periods` consecutive periods of `period_days` days, as
+    /// `max-violations-per-day` and `max-violations-per-period` take them.
+    fn run_of_periods(&mut self, table: Table<'_, '_>) -> Option<(Param, i32)> {
+        match (table.get("days"), table.get("periods")) {
+            (Some(_), None) => {
+                let days = self.param(table, "days", true);
+                if let Some(value) = table.get("period_days") {
+                    self.reader
+                        .error(
+                            Code::InvalidValue,
+                            value.span(),
+                            "`period_days` goes with `periods`, not with `days`",
+                        )
+                        .expected(
+                            "`days` alone (consecutive days), or `periods` with `period_days`",
+                        );
+                    return None;
+                }
+                Some((days?, 1))
+            }
+            (None, Some(_)) => {
+                if table.get("period_days").is_none() {
+                    self.reader.required(table, "period_days");
+                }
+                let period_days = self.reader.opt_whole(table, "period_days", 1);
+                let periods = self.param(table, "periods", true);
+                Some((periods?, period_days?.value as i32))
+            }
+            (Some(days), Some(_)) => {
+                self.reader
+                    .error(
+                        Code::InvalidValue,
+                        days.span(),
+                        format!("{} has both `days` and `periods`", table.what),
+                    )
+                    .expected("`days` (consecutive days), or `periods` with `period_days`");
+                None
+            }
+            (None, None) => {
+                let start = table.span().start;
+                self.reader
+                    .error(
+                        Code::MissingField,
+                        start..start + 1,
+                        format!("missing field `days` or `periods` in {}", table.what),
+                    )
+                    .expected(
+                        "`days` (consecutive days), or `periods` with `period_days` (7 for weeks)",
+                    );
                 None
             }
         }
