@@ -9,9 +9,10 @@
 
 use crate::ledger;
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::path::Path;
 use truce_audit::{Note, VerifierKey, open_note};
+use truce_mission::record::{BracketResolution, BracketSignature, Record, Signature};
 use truce_model::agreement::{Agreement, Alternative};
 use truce_store::Storage;
 
@@ -179,21 +180,20 @@ pub fn resolve(
         let note =
             Note::sign(&text, &[&signer], 0).map_err(|e| anyhow::anyhow!("cannot sign: {e}"))?;
         let note_text = String::from_utf8_lossy(&note.to_bytes()).into_owned();
-        let index = ledger::append(
-            store.as_mut(),
-            json!({
-                "type": truce_mission::record::RecordKind::BracketSignature.as_str(),
-                "at": crate::store::now(),
-                "agreement": agreement.id,
-                "agreement_sha256": version.sha256,
-                "bracket": bracket_id,
-                "alternative": alternative_shown,
-                "party": party_id,
-                "key": public,
-                "statement": text,
-                "note": note_text,
-            }),
-        )?;
+        let at = crate::store::now();
+        let signature = BracketSignature {
+            at: at.clone(),
+            agreement: agreement.id.clone(),
+            agreement_sha256: version.sha256.clone(),
+            bracket: bracket_id.to_string(),
+            alternative: alternative_shown.clone(),
+            party: party_id.clone(),
+            key: public.clone(),
+            statement: text.clone(),
+            note: note_text.clone(),
+        };
+        let index =
+            truce_mission::append(store.as_mut(), &Record::BracketSignature(signature), &at)?;
         out_text.push_str(&format!(
             "{party_id} signed `{bracket_id}` = {alternative_shown} (ledger entry {index})\n"
         ));
@@ -272,20 +272,24 @@ pub fn resolve(
             &new_version.sha256,
         )?;
     }
-    let index = ledger::append(
-        store.as_mut(),
-        json!({
-            "type": truce_mission::record::RecordKind::BracketResolution.as_str(),
-            "at": crate::store::now(),
-            "agreement": agreement.id,
-            "from_sha256": version.sha256,
-            "to_sha256": new_version.sha256,
-            "bracket": bracket_id,
-            "alternative": alternative_shown,
-            "signed_by": valid,
-            "signatures": signed.iter().map(|(p, n)| json!({"party": p, "note": n})).collect::<Vec<_>>(),
-        }),
-    )?;
+    let at = crate::store::now();
+    let resolution = BracketResolution {
+        at: at.clone(),
+        agreement: agreement.id.clone(),
+        from_sha256: version.sha256.clone(),
+        to_sha256: new_version.sha256.clone(),
+        bracket: bracket_id.to_string(),
+        alternative: alternative_shown.clone(),
+        signed_by: valid.clone(),
+        signatures: signed
+            .iter()
+            .map(|(party, note)| Signature {
+                party: party.clone(),
+                note: note.clone(),
+            })
+            .collect(),
+    };
+    let index = truce_mission::append(store.as_mut(), &Record::BracketResolution(resolution), &at)?;
     out_text.push_str(&format!(
         "in effect: `{bracket_id}` = {alternative_shown}, signed by {}; new agreement version {} written to {} (ledger entry {index}); the old version stays in the store\n",
         valid.join(" and "),

@@ -7,12 +7,12 @@
 //! (the intelligence package) is kept only as `age` ciphertext for the receiving
 //! party's recipients, and handed over only while released.
 
-use crate::{Checked, EvidenceArgs, ledger, store::now};
+use crate::{Checked, EvidenceArgs, store::now};
 use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use truce_mission::record::{By, CheckReference, EntitlementSuspension, Record};
 use truce_store::Storage;
 
 use truce_mission::Standing;
@@ -86,7 +86,7 @@ pub fn status(checked: &Checked, db: &Path) -> Result<String> {
     Ok(out)
 }
 
-fn check_reference(checked: &Checked) -> Result<Value> {
+fn check_reference(checked: &Checked) -> Result<CheckReference> {
     Ok(truce_mission::check_reference(
         &checked.result,
         &checked.reports,
@@ -157,7 +157,7 @@ pub fn release(
             .unwrap_or_else(|| "payload".into());
         sealed.push(truce_mission::entitlement::SealedPayload {
             name,
-            plain_sha256: ledger::sha256_hex(&plain),
+            plain_sha256: truce_mission::sha256_hex(&plain),
             ciphertext,
         });
     }
@@ -167,8 +167,13 @@ pub fn release(
         result: &checked.result,
         reports: &checked.reports,
     };
-    let index =
-        truce_mission::entitlement::release(store.as_mut(), basis, json!(by), &sealed, &now())?;
+    let index = truce_mission::entitlement::release(
+        store.as_mut(),
+        basis,
+        By::Name(by.to_string()),
+        &sealed,
+        &now(),
+    )?;
     Ok((
         format!(
             "released `{entitlement}` to {to}: {} (ledger entry {index}){}\n",
@@ -200,19 +205,21 @@ pub fn suspend(
     ) {
         bail!("entitlement `{entitlement}` is not released: there is nothing to suspend");
     }
-    let index = ledger::append(
+    let at = now();
+    let suspension = EntitlementSuspension {
+        at: at.clone(),
+        agreement: checked.agreement.id.clone(),
+        entitlement: entitlement.to_string(),
+        by: By::Name(by.to_string()),
+        reason: reason.to_string(),
+        step_still_holds: status.releasable,
+        step_reason: status.reason.clone(),
+        check: check_reference(checked)?,
+    };
+    let index = truce_mission::append(
         store.as_mut(),
-        json!({
-            "type": truce_mission::record::RecordKind::EntitlementSuspension.as_str(),
-            "at": now(),
-            "agreement": checked.agreement.id,
-            "entitlement": entitlement,
-            "by": by,
-            "reason": reason,
-            "step_still_holds": status.releasable,
-            "step_reason": status.reason,
-            "check": check_reference(checked)?,
-        }),
+        &Record::EntitlementSuspension(suspension),
+        &at,
     )?;
     Ok(format!(
         "suspended `{entitlement}` (ledger entry {index}); its payload is no longer handed over{}\n",
@@ -284,7 +291,7 @@ pub fn open(file: &Path, identity: &Path, out: &Path) -> Result<String> {
         "opened {} into {} (sha256 {})\n",
         file.display(),
         out.display(),
-        ledger::sha256_hex(&plain)
+        truce_mission::sha256_hex(&plain)
     ))
 }
 

@@ -9,7 +9,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+
 use std::io::Write;
 use std::path::Path;
 use truce_audit::{
@@ -18,22 +18,6 @@ use truce_audit::{
 use truce_mission::now;
 use truce_model::agreement::Agreement;
 use truce_store::Storage;
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-/// Appends `record` (an object with a `type`) to the store's ledger; returns its index.
-pub fn append(store: &mut dyn Storage, record: Value) -> Result<u64> {
-    Ok(truce_mission::append(store, &record, &now())?)
-}
-
-pub use truce_mission::evidence_jsonl;
-
-/// The sha256 of a check's findings (`truce_mission::findings_sha256`).
-pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String> {
-    Ok(truce_mission::findings_sha256(result)?)
-}
 
 // ------------------------------------------------------------------- keys
 

@@ -1,10 +1,12 @@
 //! Check runs in the store: `truce check --db` records each one; `truce runs`
 //! lists them; `truce diff` shows what changed between two, and why.
 
-use crate::{Checked, EvidenceArgs, StoreRead, ledger, store};
+use crate::{Checked, EvidenceArgs, StoreRead, store};
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
 use std::path::Path;
+use truce_mission::record::{
+    CheckRun as CheckRunRecord, EntitlementOutcome, Record, ReportRef, StepOutcome,
+};
 use truce_report::diff::{self, Diff, RunRef};
 use truce_store::{CheckRun, NewCheckRun, Storage};
 
@@ -51,41 +53,50 @@ pub fn record_check_run(
     })?;
     // The ledger keeps what the check read and what it found, by hash, and each
     // step's outcome and each entitlement's status.
-    let pairs = |decisions: &[truce_engine::corroborate::KeptApart]| -> Vec<Value> {
+    let pairs = |decisions: &[truce_engine::corroborate::KeptApart]| -> Vec<[ReportRef; 2]> {
         decisions
             .iter()
-            .map(|k| json!([[k.first.0, k.first.1], [k.second.0, k.second.1]]))
+            .map(|k| [k.first.clone(), k.second.clone()])
             .collect()
     };
-    let (kept_apart, kept_together) = (pairs(&checked.kept_apart), pairs(&checked.kept_together));
     let result = &checked.result;
-    let record = json!({
-        "type": truce_mission::record::RecordKind::CheckRun.as_str(),
-        "at": store::now(),
-        "check_run": id,
-        "agreement": checked.agreement.id,
-        "agreement_sha256": read.agreement_sha256,
-        "as_of": as_of,
-        "evidence_sha256": ledger::sha256_hex(&ledger::evidence_jsonl(&checked.reports)),
-        "reports": checked.reports.len(),
-        "files": files,
-        "kept_apart": kept_apart,
-        "kept_together": kept_together,
-        "findings_sha256": ledger::findings_sha256(result)?,
-        "exit_code": exit_code,
-        "steps": result.steps.iter().map(|s| json!({
-            "step": s.id,
-            "status": s.status.label(),
-            "met_on": s.met_on.map(|d| d.to_string()),
-            "on_certain": s.on_certain.status.label(),
-            "with_possible": s.with_possible.status.label(),
-        })).collect::<Vec<_>>(),
-        "entitlements": result.entitlements.iter().map(|e| json!({
-            "entitlement": e.id,
-            "releasable": e.releasable,
-        })).collect::<Vec<_>>(),
-    });
-    let index = ledger::append(store.as_mut(), record)?;
+    let at = store::now();
+    let record = CheckRunRecord {
+        at: at.clone(),
+        check_run: id,
+        agreement: checked.agreement.id.clone(),
+        agreement_sha256: read.agreement_sha256.clone(),
+        as_of,
+        evidence_sha256: truce_mission::sha256_hex(&truce_mission::evidence_jsonl(
+            &checked.reports,
+        )),
+        reports: checked.reports.len() as u64,
+        files,
+        kept_apart: pairs(&checked.kept_apart),
+        kept_together: pairs(&checked.kept_together),
+        findings_sha256: truce_mission::findings_sha256(result)?,
+        exit_code,
+        steps: result
+            .steps
+            .iter()
+            .map(|s| StepOutcome {
+                step: s.id.clone(),
+                status: s.status.label().to_string(),
+                met_on: s.met_on.map(|d| d.to_string()),
+                on_certain: s.on_certain.status.label().to_string(),
+                with_possible: s.with_possible.status.label().to_string(),
+            })
+            .collect(),
+        entitlements: result
+            .entitlements
+            .iter()
+            .map(|e| EntitlementOutcome {
+                entitlement: e.id.clone(),
+                releasable: e.releasable,
+            })
+            .collect(),
+    };
+    let index = truce_mission::append(store.as_mut(), &Record::CheckRun(record), &at)?;
     eprintln!("ledger entry {index}: check run {id}");
     let Some(previous) = previous else {
         eprintln!("recorded as check run {id} in {}", store.describe());

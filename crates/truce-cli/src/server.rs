@@ -2,9 +2,9 @@
 //! line (the first admin's token, or any change made offline on the server's machine).
 
 use anyhow::{Context, Result, bail};
-use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use truce_mission::record::{Actor, Record, TokenRevoked, UserAdded};
 use truce_server::auth::{Principal, Role};
 use truce_server::settings::{Coordinates, LogFormat, Settings};
 
@@ -81,9 +81,8 @@ pub fn serve(flags: ServeFlags) -> Result<u8> {
 }
 
 /// Who made a change from the command line, as the ledger records it.
-fn command_line_actor() -> serde_json::Value {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
-    json!({"role": "command-line", "name": user})
+fn command_line_actor() -> Actor {
+    Actor::command_line(&std::env::var("USER").unwrap_or_else(|_| "unknown".to_string()))
 }
 
 fn principal_of(stored: &truce_store::Principal) -> Result<Principal> {
@@ -135,13 +134,12 @@ pub fn users_add(
     };
     truce_mission::append(
         store.as_mut(),
-        &json!({
-            "type": truce_mission::record::RecordKind::UserAdded.as_str(),
-            "at": at,
+        &Record::UserAdded(UserAdded {
+            at: at.clone(),
             // An account record is for the staff only: it names the user.
-            "user": truce_server::state::ledger_actor(&key, &user, true),
-            "party": party,
-            "by": command_line_actor(),
+            user: truce_server::state::ledger_actor(&key, &user, true),
+            party: party.map(str::to_string),
+            by: command_line_actor(),
         }),
         &at,
     )?;
@@ -228,7 +226,11 @@ pub fn tokens_revoke(db: &Path, id: i64) -> Result<String> {
     }
     truce_mission::append(
         store.as_mut(),
-        &json!({"type": truce_mission::record::RecordKind::TokenRevoked.as_str(), "at": at, "token": id, "by": command_line_actor()}),
+        &Record::TokenRevoked(TokenRevoked {
+            at: at.clone(),
+            token: id,
+            by: command_line_actor(),
+        }),
         &at,
     )?;
     Ok(format!(

@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use truce_ingest::{Format, Mapping, RowProblem};
+use truce_mission::record::{Decision as DecisionRecord, DecisionWithdrawn, Deletion, Record};
 use truce_store::{QuarantinedRow, RowOutcome, RunInfo};
 
 pub use truce_mission::now;
@@ -312,32 +313,24 @@ fn analyst_decision(
         );
     }
     let at = now();
-    let (stored, kind, says) = match decision {
-        Apart => (
-            truce_store::DecisionKind::Apart,
-            truce_mission::record::RecordKind::KeptApart,
-            "are kept apart",
-        ),
-        Together => (
-            truce_store::DecisionKind::Together,
-            truce_mission::record::RecordKind::KeptTogether,
-            "are one incident",
-        ),
+    let (stored, says) = match decision {
+        Apart => (truce_store::DecisionKind::Apart, "are kept apart"),
+        Together => (truce_store::DecisionKind::Together, "are one incident"),
     };
     let recorded = store.record_decision(stored, (&a.0, &a.1), (&b.0, &b.1), by, &at, reason)?;
-    truce_mission::append(
-        store.as_mut(),
-        &serde_json::json!({
-            "type": kind.as_str(),
-            "at": recorded.decided,
-            "decision": recorded.id,
-            "first": [recorded.first.0, recorded.first.1],
-            "second": [recorded.second.0, recorded.second.1],
-            "by": recorded.decided_by,
-            "reason": recorded.reason,
-        }),
-        &at,
-    )?;
+    let decided = DecisionRecord {
+        at: recorded.decided.clone(),
+        decision: recorded.id,
+        first: recorded.first.clone(),
+        second: recorded.second.clone(),
+        by: recorded.decided_by.clone(),
+        reason: recorded.reason.clone(),
+    };
+    let record = match decision {
+        Apart => Record::KeptApart(decided),
+        Together => Record::KeptTogether(decided),
+    };
+    truce_mission::append(store.as_mut(), &record, &at)?;
     Ok(format!(
         "decision {}: {}:{} and {}:{} {says} (by {} on {})\n",
         recorded.id,
@@ -365,13 +358,12 @@ pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     let deletion = store.record_deletion(&source, &id, None, &at, note)?;
     truce_mission::append(
         store.as_mut(),
-        &serde_json::json!({
-            "type": truce_mission::record::RecordKind::Deletion.as_str(),
-            "at": at,
-            "deletion": deletion.id,
-            "report": [source, id],
-            "note": note,
-            "revisions_marked": deletion.revisions_marked,
+        &Record::Deletion(Deletion {
+            at: at.clone(),
+            deletion: deletion.id,
+            report: (source.clone(), id.clone()),
+            note: note.map(str::to_string),
+            revisions_marked: deletion.revisions_marked,
         }),
         &at,
     )?;
@@ -449,11 +441,10 @@ pub fn incidents_withdraw(db: &Path, id: i64, by: &str) -> Result<String> {
     }
     truce_mission::append(
         store.as_mut(),
-        &serde_json::json!({
-            "type": truce_mission::record::RecordKind::DecisionWithdrawn.as_str(),
-            "at": at,
-            "decision": id,
-            "by": by,
+        &Record::DecisionWithdrawn(DecisionWithdrawn {
+            at: at.clone(),
+            decision: id,
+            by: by.to_string(),
         }),
         &at,
     )?;

@@ -3,9 +3,10 @@
 //! recorded in the ledger with the check it rests on. The command line and the
 //! server both release through [`release`].
 
-use crate::record::RecordKind;
+use crate::record::{
+    By, EntitlementHandover, EntitlementRelease, HandedFile, Record, ReleasedFile,
+};
 use crate::{MissionError, Standing, append, check_reference, standing};
-use serde_json::{Value, json};
 use truce_engine::{CheckResult, EntitlementStatus};
 use truce_model::report::Report;
 use truce_store::Storage;
@@ -57,7 +58,7 @@ pub fn may_release(
 pub fn release(
     storage: &mut dyn Storage,
     basis: ReleaseBasis<'_>,
-    by: Value,
+    by: By,
     payload: &[SealedPayload],
     at: &str,
 ) -> Result<u64, MissionError> {
@@ -72,29 +73,25 @@ pub fn release(
             &file.ciphertext,
             at,
         )?;
-        files.push(json!({
-            "name": file.name,
-            "plain_sha256": file.plain_sha256,
-            "cipher_sha256": crate::sha256_hex(&file.ciphertext),
-        }));
+        files.push(ReleasedFile {
+            name: file.name.clone(),
+            plain_sha256: file.plain_sha256.clone(),
+            cipher_sha256: crate::sha256_hex(&file.ciphertext),
+        });
     }
     let status = basis.status;
-    append(
-        storage,
-        &json!({
-            "type": RecordKind::EntitlementRelease.as_str(),
-            "at": at,
-            "agreement": basis.agreement,
-            "entitlement": status.id,
-            "to": status.to,
-            "step": status.step,
-            "reason": status.reason,
-            "by": by,
-            "check": check,
-            "payload": files,
-        }),
-        at,
-    )
+    let release = EntitlementRelease {
+        at: at.to_string(),
+        agreement: basis.agreement.to_string(),
+        entitlement: status.id.clone(),
+        to: status.to.clone(),
+        step: status.step.clone(),
+        reason: status.reason.clone(),
+        by,
+        check,
+        payload: files,
+    };
+    append(storage, &Record::EntitlementRelease(release), at)
 }
 
 /// The payload files to hand over, still encrypted to the receiving party:
@@ -137,23 +134,22 @@ pub fn record_hand_over(
     storage: &mut dyn Storage,
     entitlement: &str,
     to: &str,
-    by: Option<Value>,
+    by: Option<By>,
     payloads: &[truce_store::Payload],
     at: &str,
 ) -> Result<u64, MissionError> {
-    let files: Vec<Value> = payloads
-        .iter()
-        .map(|p| json!({"name": p.name, "cipher_sha256": p.cipher_sha256}))
-        .collect();
-    let mut record = json!({
-        "type": RecordKind::EntitlementHandover.as_str(),
-        "at": at,
-        "entitlement": entitlement,
-        "to": to,
-        "files": files,
-    });
-    if let Some(by) = by {
-        record["by"] = by;
-    }
-    append(storage, &record, at)
+    let hand_over = EntitlementHandover {
+        at: at.to_string(),
+        entitlement: entitlement.to_string(),
+        to: to.to_string(),
+        files: payloads
+            .iter()
+            .map(|p| HandedFile {
+                name: p.name.clone(),
+                cipher_sha256: p.cipher_sha256.clone(),
+            })
+            .collect(),
+        by,
+    };
+    append(storage, &Record::EntitlementHandover(hand_over), at)
 }

@@ -21,8 +21,10 @@ pub mod record;
 pub mod replay;
 pub mod verify;
 
-use record::RecordKind;
-use serde_json::{Value, json};
+use record::{
+    AgreementVersion, By, CheckReference, FileHash, ImportRun, KeyChange, KeyRotation, PartyKeys,
+    Record, RecordKind,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -91,13 +93,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A record as the ledger keeps it: its type, canonical bytes and leaf hash.
-pub fn ledger_record(record: &Value) -> Result<LedgerRecord, MissionError> {
-    let kind = record
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("record")
-        .to_string();
-    let bytes = canonical_json(record).map_err(|e| MissionError::Canonical(e.to_string()))?;
+pub fn ledger_record(record: &Record) -> Result<LedgerRecord, MissionError> {
+    let kind = record.kind().as_str().to_string();
+    let value = record
+        .to_value()
+        .map_err(|e| MissionError::Canonical(e.to_string()))?;
+    let bytes = canonical_json(&value).map_err(|e| MissionError::Canonical(e.to_string()))?;
     let hash = leaf_hash(&bytes);
     Ok(LedgerRecord {
         kind,
@@ -106,8 +107,8 @@ pub fn ledger_record(record: &Value) -> Result<LedgerRecord, MissionError> {
     })
 }
 
-/// Appends `record` (an object with a `type`) to the store's ledger at `at`; returns its index.
-pub fn append(store: &mut dyn Storage, record: &Value, at: &str) -> Result<u64, MissionError> {
+/// Appends `record` to the store's ledger at `at`; returns its index.
+pub fn append(store: &mut dyn Storage, record: &Record, at: &str) -> Result<u64, MissionError> {
     let entry = ledger_record(record)?;
     Ok(store.append_ledger(&entry.kind, &entry.record, &entry.leaf_hash, at)?)
 }
@@ -116,7 +117,7 @@ pub fn append(store: &mut dyn Storage, record: &Value, at: &str) -> Result<u64, 
 pub fn referenced_files(
     agreement: &Agreement,
     agreement_path: &Path,
-) -> Result<Vec<Value>, MissionError> {
+) -> Result<Vec<FileHash>, MissionError> {
     let base = agreement_path.parent().unwrap_or(Path::new(""));
     agreement
         .referenced_files
@@ -129,7 +130,10 @@ pub fn referenced_files(
                     name: name.clone(),
                     source,
                 })?;
-            Ok(json!({"path": recorded_file_name(name), "sha256": sha256_hex(&bytes)}))
+            Ok(FileHash {
+                path: recorded_file_name(name),
+                sha256: sha256_hex(&bytes),
+            })
         })
         .collect()
 }
@@ -162,18 +166,29 @@ pub fn agreement_version_record(
     raw_text: &str,
     canonical_sha256: &str,
     at: &str,
-) -> Result<Value, MissionError> {
-    Ok(json!({
-        "type": RecordKind::AgreementVersion.as_str(),
-        "at": at,
-        "agreement": agreement.id,
-        "name": Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name),
-        "file_sha256": sha256_hex(raw_text.as_bytes()),
-        "canonical_sha256": canonical_sha256,
-        "files": referenced_files(agreement, agreement_path)?,
-        "mission_keys": agreement.ledger.mission_keys,
-        "party_keys": agreement.parties.iter().map(|p| json!({"party": p.id, "keys": p.keys})).collect::<Vec<_>>(),
-    }))
+) -> Result<AgreementVersion, MissionError> {
+    Ok(AgreementVersion {
+        at: at.to_string(),
+        agreement: agreement.id.clone(),
+        name: Path::new(name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(name)
+            .to_string(),
+        file_sha256: sha256_hex(raw_text.as_bytes()),
+        canonical_sha256: canonical_sha256.to_string(),
+        files: referenced_files(agreement, agreement_path)?,
+        mission_keys: agreement.ledger.mission_keys.clone(),
+        party_keys: agreement
+            .parties
+            .iter()
+            .map(|p| PartyKeys {
+                party: p.id.clone(),
+                keys: p.keys.clone(),
+            })
+            .collect(),
+        by: None,
+    })
 }
 
 /// The keys of the last agreement-version record of agreement `id`, by holder
@@ -185,11 +200,11 @@ fn last_keys(store: &mut dyn Storage, id: &str) -> Result<Option<Vec<HolderKeys>
         if !RecordKind::AgreementVersion.is(&entry.kind) {
             continue;
         }
-        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
+        let Ok(Record::AgreementVersion(version)) = Record::parse(&entry.record) else {
             continue;
         };
-        if record["agreement"].as_str() == Some(id) {
-            last = Some(keys_of(&record));
+        if version.agreement == id {
+            last = Some(keys_of(&version));
         }
     }
     Ok(last)
@@ -198,26 +213,11 @@ fn last_keys(store: &mut dyn Storage, id: &str) -> Result<Option<Vec<HolderKeys>
 /// A key holder (`mission` or `party:<id>`) and its public keys.
 type HolderKeys = (String, BTreeSet<String>);
 
-fn keys_of(record: &Value) -> Vec<HolderKeys> {
-    let set = |v: &Value| -> BTreeSet<String> {
-        v.as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    };
-    let mut holders = vec![("mission".to_string(), set(&record["mission_keys"]))];
-    for party in record["party_keys"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        holders.push((
-            format!("party:{}", party["party"].as_str().unwrap_or("")),
-            set(&party["keys"]),
-        ));
+fn keys_of(version: &AgreementVersion) -> Vec<HolderKeys> {
+    let set = |keys: &[String]| keys.iter().cloned().collect::<BTreeSet<String>>();
+    let mut holders = vec![("mission".to_string(), set(&version.mission_keys))];
+    for party in &version.party_keys {
+        holders.push((format!("party:{}", party.party), set(&party.keys)));
     }
     holders
 }
@@ -237,11 +237,11 @@ pub fn record_agreement_version(
     name: &str,
     source: &str,
     canonical_sha256: &str,
-    by: Option<&Value>,
+    by: Option<By>,
     at: &str,
 ) -> Result<(), MissionError> {
     let before = last_keys(store, &agreement.id)?;
-    let mut record = agreement_version_record(
+    let mut version = agreement_version_record(
         agreement,
         agreement_path,
         name,
@@ -251,11 +251,9 @@ pub fn record_agreement_version(
     )?;
     // Who put it in force, when the server knows (an upload); the command line's
     // records name no one, as before.
-    if let (Some(by), Some(object)) = (by, record.as_object_mut()) {
-        object.insert("by".to_string(), by.clone());
-    }
-    let after = keys_of(&record);
-    append(store, &record, at)?;
+    version.by = by;
+    let after = keys_of(&version);
+    append(store, &Record::AgreementVersion(version), at)?;
     let Some(before) = before else {
         return Ok(());
     };
@@ -272,62 +270,55 @@ pub fn record_agreement_version(
             .find(|(h, _)| h == holder)
             .map_or(&empty, |(_, k)| k);
         if old != new {
-            changes.push(json!({
-                "holder": holder,
-                "added": new.difference(old).collect::<Vec<_>>(),
-                "removed": old.difference(new).collect::<Vec<_>>(),
-            }));
+            changes.push(KeyChange {
+                holder: holder.clone(),
+                added: new.difference(old).cloned().collect(),
+                removed: old.difference(new).cloned().collect(),
+            });
         }
     }
     if !changes.is_empty() {
-        append(
-            store,
-            &json!({
-                "type": RecordKind::KeyRotation.as_str(),
-                "at": at,
-                "agreement": agreement.id,
-                "agreement_sha256": canonical_sha256,
-                "changes": changes,
-            }),
-            at,
-        )?;
+        let rotation = KeyRotation {
+            at: at.to_string(),
+            agreement: agreement.id.clone(),
+            agreement_sha256: canonical_sha256.to_string(),
+            changes,
+        };
+        append(store, &Record::KeyRotation(rotation), at)?;
     }
     Ok(())
 }
 
 /// The record of a finished import run: the file by hash, every count, and the
 /// reasons rows were set aside.
-pub fn import_run_record(run: &RunInfo) -> Value {
+pub fn import_run_record(run: &RunInfo) -> ImportRun {
     let c = run.counts;
-    let reasons: Vec<Value> = run
-        .reasons
-        .iter()
-        .map(|r| {
-            json!({
-                "outcome": r.outcome.as_str(),
-                "field": r.field,
-                "reason": r.reason,
-                "count": r.count,
+    ImportRun {
+        at: run.finished.clone(),
+        run: run.id,
+        file: run.file.name.clone(),
+        file_sha256: run.file.sha256.clone(),
+        size: run.file.size,
+        format: run.file.format.clone(),
+        started: run.started.clone(),
+        read: c.read,
+        stored: c.stored,
+        duplicates: c.duplicates,
+        revised: c.revised,
+        quarantined: c.quarantined,
+        skipped: c.skipped,
+        reasons: run
+            .reasons
+            .iter()
+            .map(|r| record::ReasonCount {
+                outcome: r.outcome.as_str().to_string(),
+                field: r.field.clone(),
+                reason: r.reason.clone(),
+                count: r.count,
             })
-        })
-        .collect();
-    json!({
-        "type": RecordKind::ImportRun.as_str(),
-        "at": run.finished,
-        "run": run.id,
-        "file": run.file.name,
-        "file_sha256": run.file.sha256,
-        "size": run.file.size,
-        "format": run.file.format,
-        "started": run.started,
-        "read": c.read,
-        "stored": c.stored,
-        "duplicates": c.duplicates,
-        "revised": c.revised,
-        "quarantined": c.quarantined,
-        "skipped": c.skipped,
-        "reasons": reasons,
-    })
+            .collect(),
+        by: None,
+    }
 }
 
 /// Appends an `import-run` record for every finished import run of a file that
@@ -339,15 +330,17 @@ pub fn record_finished_imports(storage: &mut dyn Storage, at: &str) -> Result<us
         .ledger_entries(0, len)?
         .iter()
         .filter(|e| RecordKind::ImportRun.is(&e.kind))
-        .filter_map(|e| serde_json::from_slice::<Value>(&e.record).ok())
-        .filter_map(|r| r["run"].as_i64())
+        .filter_map(|e| match Record::parse(&e.record) {
+            Ok(Record::ImportRun(run)) => Some(run.run),
+            _ => None,
+        })
         .collect();
     let mut appended = 0;
     for run in storage.file_runs()? {
         if run.finished.is_none() || recorded.contains(&run.id) {
             continue;
         }
-        append(storage, &import_run_record(&run), at)?;
+        append(storage, &Record::ImportRun(import_run_record(&run)), at)?;
         appended += 1;
     }
     Ok(appended)
@@ -361,51 +354,29 @@ pub enum Standing {
     Suspended { at: String, reason: String },
 }
 
-/// Who a record says acted: a name given on the command line, or the server's
-/// `{role, name}` (a monitor's pseudonym never reaches here: monitors release nothing).
-fn actor_text(by: &Value) -> String {
-    match by {
-        Value::String(name) => name.clone(),
-        Value::Object(object) => object
-            .get("name")
-            .and_then(Value::as_str)
-            .or_else(|| object.get("role").and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_string(),
-        _ => String::new(),
-    }
-}
-
 /// Reads the ledger for entitlement `entitlement`'s releases and suspensions.
 pub fn standing(store: &mut dyn Storage, entitlement: &str) -> Result<Standing, MissionError> {
     let mut state = Standing::NeverReleased;
     let len = store.ledger_len()?;
     for entry in store.ledger_entries(0, len)? {
-        let kind = RecordKind::parse(&entry.kind);
-        if !matches!(
-            kind,
-            Some(RecordKind::EntitlementRelease | RecordKind::EntitlementSuspension)
-        ) {
+        if !RecordKind::EntitlementRelease.is(&entry.kind)
+            && !RecordKind::EntitlementSuspension.is(&entry.kind)
+        {
             continue;
         }
-        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
-            continue;
-        };
-        if record["entitlement"].as_str() != Some(entitlement) {
-            continue;
-        }
-        let at = record["at"].as_str().unwrap_or("").to_string();
-        match kind {
-            Some(RecordKind::EntitlementRelease) => {
+        match Record::parse(&entry.record) {
+            Ok(Record::EntitlementRelease(release)) if release.entitlement == entitlement => {
                 state = Standing::Released {
-                    at,
-                    by: actor_text(&record["by"]),
+                    at: release.at,
+                    by: release.by.shown(),
                 }
             }
-            Some(RecordKind::EntitlementSuspension) => {
+            Ok(Record::EntitlementSuspension(suspension))
+                if suspension.entitlement == entitlement =>
+            {
                 state = Standing::Suspended {
-                    at,
-                    reason: record["reason"].as_str().unwrap_or("").to_string(),
+                    at: suspension.at,
+                    reason: suspension.reason,
                 }
             }
             _ => {}
@@ -443,10 +414,10 @@ pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String, Mis
 pub fn check_reference(
     result: &truce_engine::CheckResult,
     reports: &[truce_model::report::Report],
-) -> Result<Value, MissionError> {
-    Ok(json!({
-        "as_of": result.as_of.to_string(),
-        "findings_sha256": findings_sha256(result)?,
-        "evidence_sha256": sha256_hex(&evidence_jsonl(reports)),
-    }))
+) -> Result<CheckReference, MissionError> {
+    Ok(CheckReference {
+        as_of: result.as_of.to_string(),
+        findings_sha256: findings_sha256(result)?,
+        evidence_sha256: sha256_hex(&evidence_jsonl(reports)),
+    })
 }

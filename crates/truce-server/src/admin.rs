@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::sync::Arc;
+use truce_mission::record::{Actor, Record, TokenIssued, TokenRevoked, UserAdded};
 use utoipa::ToSchema;
 
 /// A user as the admins see it (never a hash).
@@ -152,18 +152,14 @@ pub async fn add_user(
                 role: new.role,
                 party: new.party.clone(),
             };
-            truce_mission::append(
-                store.as_mut(),
-                &json!({
-                    "type": truce_mission::record::RecordKind::UserAdded.as_str(),
-                    "at": at,
-                    "user": state.account_actor(&user),
-                    "party": new.party,
-                    "by": actor,
-                }),
-                &at,
-            )
-            .map_err(ApiError::internal)?;
+            let added = UserAdded {
+                at: at.clone(),
+                user: state.account_actor(&user),
+                party: new.party.clone(),
+                by: actor,
+            };
+            truce_mission::append(store.as_mut(), &Record::UserAdded(added), &at)
+                .map_err(ApiError::internal)?;
             store
                 .principal(id)?
                 .ok_or_else(|| ApiError::internal("the user just added is missing"))
@@ -231,8 +227,8 @@ pub fn issue_token(
     state_store: &mut dyn truce_store::Storage,
     user: &truce_store::Principal,
     label: Option<&str>,
-    by: serde_json::Value,
-    user_in_ledger: serde_json::Value,
+    by: Actor,
+    user_in_ledger: Actor,
 ) -> ApiResult<IssuedToken> {
     if user.disabled.is_some() {
         return Err(ApiError::bad_request(format!(
@@ -245,7 +241,12 @@ pub fn issue_token(
     let id = state_store.add_token(user.id, &token.lookup, &token.hash, label, &at)?;
     truce_mission::append(
         state_store,
-        &json!({"type": truce_mission::record::RecordKind::TokenIssued.as_str(), "at": at, "token": id, "user": user_in_ledger, "by": by}),
+        &Record::TokenIssued(TokenIssued {
+            at: at.clone(),
+            token: id,
+            user: user_in_ledger,
+            by,
+        }),
         &at,
     )
     .map_err(ApiError::internal)?;
@@ -313,7 +314,11 @@ pub async fn revoke_token(
             }
             truce_mission::append(
                 store.as_mut(),
-                &json!({"type": truce_mission::record::RecordKind::TokenRevoked.as_str(), "at": at, "token": id, "by": state.ledger_actor(&admin)}),
+                &Record::TokenRevoked(TokenRevoked {
+                    at: at.clone(),
+                    token: id,
+                    by: state.ledger_actor(&admin),
+                }),
                 &at,
             )
             .map_err(ApiError::internal)?;

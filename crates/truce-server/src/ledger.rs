@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use truce_audit::{Hash, Tree};
+use truce_mission::record::By;
 use utoipa::{IntoParams, ToSchema};
 
 /// The latest checkpoint the mission signed.
@@ -564,21 +565,26 @@ pub async fn release(
                 result: &snapshot.result,
                 reports: &snapshot.reports,
             };
-            truce_mission::entitlement::release(store.as_mut(), basis, actor, &[], &now()).map_err(
-                |error| match error {
-                    truce_mission::MissionError::AlreadyReleased { entitlement } => {
-                        ApiError::new("conflict", format!("`{entitlement}` is already released"))
-                    }
-                    truce_mission::MissionError::NotReleasable {
-                        entitlement,
-                        reason,
-                    } => ApiError::new(
-                        "not-releasable",
-                        format!("`{entitlement}` may not be released: {reason}"),
-                    ),
-                    other => ApiError::internal(other),
-                },
+            truce_mission::entitlement::release(
+                store.as_mut(),
+                basis,
+                By::Actor(actor),
+                &[],
+                &now(),
             )
+            .map_err(|error| match error {
+                truce_mission::MissionError::AlreadyReleased { entitlement } => {
+                    ApiError::new("conflict", format!("`{entitlement}` is already released"))
+                }
+                truce_mission::MissionError::NotReleasable {
+                    entitlement,
+                    reason,
+                } => ApiError::new(
+                    "not-releasable",
+                    format!("`{entitlement}` may not be released: {reason}"),
+                ),
+                other => ApiError::internal(other),
+            })
         }
     })
     .await??;
@@ -679,7 +685,7 @@ pub async fn payload(
                 store.as_mut(),
                 &id,
                 &to,
-                Some(actor),
+                Some(By::Actor(actor)),
                 std::slice::from_ref(&file),
                 &now(),
             )

@@ -12,9 +12,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use truce_mission::record::{MonitorReport, Record, ReportPublished};
 use truce_store::{SubmissionFilter, Submitted};
 use utoipa::IntoParams;
 
@@ -95,12 +95,11 @@ pub async fn submit(
                 &report,
                 &at,
                 &mut |submission, report_sha256| {
-                    let record = json!({
-                        "type": truce_mission::record::RecordKind::MonitorReport.as_str(),
-                        "at": at,
-                        "report": format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
-                        "report_sha256": report_sha256,
-                        "by": actor,
+                    let record = Record::MonitorReport(MonitorReport {
+                        at: at.clone(),
+                        report: format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
+                        report_sha256: report_sha256.to_string(),
+                        by: actor.clone(),
                     });
                     truce_mission::ledger_record(&record).map_err(|e| e.to_string())
                 },
@@ -229,11 +228,10 @@ pub async fn publish(
                 &at,
                 &mut |source_id: &str| {
                     published_id = Some(source_id.to_string());
-                    let record = json!({
-                        "type": truce_mission::record::RecordKind::ReportPublished.as_str(),
-                        "at": at,
-                        "report": format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
-                        "by": actor,
+                    let record = Record::ReportPublished(ReportPublished {
+                        at: at.clone(),
+                        report: format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
+                        by: actor.clone(),
                     });
                     truce_mission::ledger_record(&record).map_err(|e| e.to_string())
                 },

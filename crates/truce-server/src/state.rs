@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use truce_engine::{CheckInput, CheckResult};
+use truce_mission::record::Actor;
 use truce_model::agreement::Agreement;
 use truce_model::report::Report;
 use truce_model::time::Day;
@@ -311,7 +312,7 @@ impl AppState {
     /// users and no one else can, since a monitor's or an analyst's safety may
     /// depend on their name not reaching the parties who read the ledger. Staff
     /// are named only when the mission turns `[liaison] staff_names` on.
-    pub fn ledger_actor(&self, principal: &Principal) -> serde_json::Value {
+    pub fn ledger_actor(&self, principal: &Principal) -> Actor {
         ledger_actor(
             &self.pseudonym_key,
             principal,
@@ -322,7 +323,7 @@ impl AppState {
     /// How an account record (`user-added`, `token-issued`) names the user it
     /// is about: by name, as the command line does; those records are for the
     /// staff only (`truce_mission::disclosure`).
-    pub fn account_actor(&self, principal: &Principal) -> serde_json::Value {
+    pub fn account_actor(&self, principal: &Principal) -> Actor {
         ledger_actor(&self.pseudonym_key, principal, true)
     }
 }
@@ -351,23 +352,22 @@ fn store_file_hint() -> String {
 }
 
 /// How the ledger names who made a write (see [`AppState::ledger_actor`]).
-pub fn ledger_actor(
-    pseudonym_key: &[u8],
-    principal: &Principal,
-    staff_names: bool,
-) -> serde_json::Value {
+pub fn ledger_actor(pseudonym_key: &[u8], principal: &Principal, staff_names: bool) -> Actor {
     let pseudonym = |kind: &str| -> String {
         let mut data = pseudonym_key.to_vec();
         data.extend_from_slice(format!("\0{kind}\0{}", principal.id).as_bytes());
         let digest = sha2_of_bytes(&data);
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     };
-    match principal.role {
-        crate::identity::Role::Monitor => {
-            serde_json::json!({"role": "monitor", "pseudonym": pseudonym("monitor")})
-        }
-        role if staff_names => serde_json::json!({"role": role.as_str(), "name": principal.name}),
-        role => serde_json::json!({"role": role.as_str(), "pseudonym": pseudonym("staff")}),
+    let (name, pseudonym) = match principal.role {
+        crate::identity::Role::Monitor => (None, Some(pseudonym("monitor"))),
+        _ if staff_names => (Some(principal.name.clone()), None),
+        _ => (None, Some(pseudonym("staff"))),
+    };
+    Actor {
+        role: principal.role.as_str().to_string(),
+        name,
+        pseudonym,
     }
 }
 

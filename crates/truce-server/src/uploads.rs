@@ -11,6 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use truce_mission::record::{By, Record};
 use truce_model::diagnostic::{Diagnostic, Severity};
 use utoipa::{IntoParams, ToSchema};
 
@@ -109,7 +110,7 @@ pub async fn upload_agreement(
                     &current.name,
                     &text,
                     &version.sha256,
-                    Some(&actor),
+                    Some(By::Actor(actor.clone())),
                     &at,
                 )
                 .map_err(ApiError::internal)?;
@@ -386,8 +387,9 @@ pub async fn upload_evidence(
             })?;
             let run = imported.run;
             let mut record = truce_mission::import_run_record(&run);
-            record["by"] = actor;
-            truce_mission::append(store.as_mut(), &record, &now()).map_err(ApiError::internal)?;
+            record.by = Some(By::Actor(actor));
+            truce_mission::append(store.as_mut(), &Record::ImportRun(record), &now())
+                .map_err(ApiError::internal)?;
             let quarantine = store
                 .quarantined(run.id)?
                 .into_iter()

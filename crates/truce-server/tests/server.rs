@@ -167,8 +167,8 @@ fn user_with_token(
         store,
         &stored,
         None,
-        json!({"role": "test"}),
-        json!({"id": id}),
+        test_actor("test"),
+        test_actor(&format!("user {id}")),
     )
     .expect("token")
     .token
@@ -225,8 +225,8 @@ fn fixture_now(name: &str, backend: Backend) -> Fixture {
             store.as_mut(),
             &stored,
             None,
-            json!({"role": "test"}),
-            json!({"role": role.as_str(), "id": id}),
+            test_actor("test"),
+            test_actor(role.as_str()),
         )
         .expect("token");
         if name == "revoked" {
@@ -2824,4 +2824,13 @@ async fn the_accused_partys_liaison_reads_no_witness_words_point_site_or_staff_n
         }
     }
     assert!(points_seen > 10, "only {points_seen} points checked");
+}
+
+/// Who the ledger names in a test's account records.
+fn test_actor(role: &str) -> truce_mission::record::Actor {
+    truce_mission::record::Actor {
+        role: role.to_string(),
+        name: None,
+        pseudonym: None,
+    }
 }
