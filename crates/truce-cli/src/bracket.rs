@@ -9,7 +9,6 @@
 
 use crate::ledger;
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 use std::path::Path;
 use truce_audit::{Note, VerifierKey, open_note};
 use truce_mission::record::{BracketResolution, BracketSignature, Record, Signature};
@@ -83,14 +82,10 @@ fn signatures_so_far(store: &mut dyn Storage, text: &str) -> Result<Vec<(String,
         if !truce_mission::record::RecordKind::BracketSignature.is(&entry.kind) {
             continue;
         }
-        let Ok(record) = serde_json::from_slice::<Value>(&entry.record) else {
-            continue;
-        };
-        if record["statement"].as_str() == Some(text) {
-            found.push((
-                record["party"].as_str().unwrap_or("").to_string(),
-                record["note"].as_str().unwrap_or("").to_string(),
-            ));
+        if let Ok(Record::BracketSignature(signature)) = Record::parse(&entry.record)
+            && signature.statement == text
+        {
+            found.push((signature.party, signature.note));
         }
     }
     Ok(found)

@@ -8,8 +8,8 @@
 
 use crate::MissionError;
 use crate::disclosure::{Audience, Readable, readable};
-use crate::record::RecordKind;
-use serde_json::Value;
+use crate::record::{By, Record, RecordKind};
+use serde::Deserialize;
 use truce_engine::timeline::Entry;
 use truce_model::agreement::Agreement;
 use truce_model::time::Day;
@@ -36,106 +36,83 @@ pub fn local_day(at: &str, utc_offset_minutes: i32) -> Option<Day> {
     )
 }
 
-fn text_of(value: &Value) -> &str {
-    value.as_str().unwrap_or("?")
-}
-
-/// Who a record says acted, in words: a name, or `{role, name}` from the server.
-fn by_whom(by: &Value) -> Option<String> {
-    match by {
-        Value::String(name) if !name.is_empty() => Some(name.clone()),
-        Value::Object(object) => {
-            let text = |key: &str| object.get(key).and_then(Value::as_str);
-            match (text("name"), text("role"), text("pseudonym")) {
-                (Some(name), _, _) => Some(name.to_string()),
-                // A pseudonymous user: the role, and the pseudonym the mission can match.
-                (None, Some(role), Some(pseudonym)) => Some(format!("{role} {pseudonym}")),
-                (None, role, pseudonym) => role.or(pseudonym).map(str::to_string),
-            }
-        }
-        _ => None,
+/// Who a record says acted, in words: a name, or a pseudonymous user's role and
+/// the pseudonym the mission can match.
+fn by_whom(by: Option<&By>) -> Option<String> {
+    match by? {
+        By::Name(name) if !name.is_empty() => Some(name.clone()),
+        By::Name(_) => None,
+        By::Actor(actor) => Some(match (&actor.name, &actor.pseudonym) {
+            (Some(name), _) => name.clone(),
+            (None, Some(pseudonym)) => format!("{} {pseudonym}", actor.role),
+            (None, None) => actor.role.clone(),
+        }),
     }
 }
 
 /// The chronology's line for one record of the agreement's life, or `None` when the
-/// record is of another agreement (a store may hold several).
-fn line_of(kind: RecordKind, record: &Value, agreement: &Agreement) -> Option<(String, String)> {
-    let of_this_agreement = record
-        .get("agreement")
-        .and_then(Value::as_str)
-        .is_none_or(|id| id == agreement.id);
-    if !of_this_agreement {
-        return None;
-    }
-    let by = by_whom(&record["by"]).map_or_else(String::new, |who| format!(" by {who}"));
-    let text = match kind {
-        RecordKind::AgreementVersion => {
-            let sha = text_of(&record["canonical_sha256"]);
+/// record is of another agreement (a store may hold several) or not of its life.
+fn line_of(record: &Record, agreement: &Agreement) -> Option<String> {
+    let known_entitlement = |id: &str| agreement.entitlements.iter().any(|e| e.id == id);
+    let by = |by: Option<&By>| by_whom(by).map_or_else(String::new, |who| format!(" by {who}"));
+    let text = match record {
+        Record::AgreementVersion(version) if version.agreement == agreement.id => {
+            let sha = version.canonical_sha256.as_str();
             // The file's name only: the folder it was read from is the server's business.
-            let name = text_of(&record["name"]);
-            let name = std::path::Path::new(name)
+            let name = std::path::Path::new(&version.name)
                 .file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or(name);
+                .unwrap_or(&version.name);
             format!(
                 "agreement version {} recorded (`{name}`)",
                 sha.get(..12).unwrap_or(sha),
             )
         }
-        RecordKind::BracketResolution => {
-            let signed: Vec<&str> = record["signed_by"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(Value::as_str)
-                .collect();
+        Record::BracketResolution(resolution) if resolution.agreement == agreement.id => format!(
+            "bracket `{}` resolved: {}, signed by {}",
+            resolution.bracket,
+            resolution.alternative,
+            if resolution.signed_by.is_empty() {
+                "no one".to_string()
+            } else {
+                resolution.signed_by.join(" and ")
+            }
+        ),
+        Record::EntitlementRelease(release)
+            if release.agreement == agreement.id && known_entitlement(&release.entitlement) =>
+        {
             format!(
-                "bracket `{}` resolved: {}, signed by {}",
-                text_of(&record["bracket"]),
-                text_of(&record["alternative"]),
-                if signed.is_empty() {
-                    "no one".to_string()
-                } else {
-                    signed.join(" and ")
-                }
+                "entitlement `{}` released to {}{}: {}",
+                release.entitlement,
+                release.to,
+                by(Some(&release.by)),
+                release.reason
             )
         }
-        RecordKind::EntitlementRelease => {
-            let entitlement = text_of(&record["entitlement"]);
-            if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
-                return None;
-            }
+        Record::EntitlementSuspension(suspension)
+            if suspension.agreement == agreement.id
+                && known_entitlement(&suspension.entitlement) =>
+        {
             format!(
-                "entitlement `{entitlement}` released to {}{by}: {}",
-                text_of(&record["to"]),
-                text_of(&record["reason"])
+                "entitlement `{}` suspended{}: {}",
+                suspension.entitlement,
+                by(Some(&suspension.by)),
+                suspension.reason
             )
         }
-        RecordKind::EntitlementSuspension => {
-            let entitlement = text_of(&record["entitlement"]);
-            if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
-                return None;
-            }
+        // A hand-over names no agreement: its entitlement tells whose it is.
+        Record::EntitlementHandover(hand_over) if known_entitlement(&hand_over.entitlement) => {
             format!(
-                "entitlement `{entitlement}` suspended{by}: {}",
-                text_of(&record["reason"])
-            )
-        }
-        RecordKind::EntitlementHandover => {
-            let entitlement = text_of(&record["entitlement"]);
-            if !agreement.entitlements.iter().any(|e| e.id == entitlement) {
-                return None;
-            }
-            let files = record["files"].as_array().map_or(0, Vec::len);
-            format!(
-                "entitlement `{entitlement}`: {files} payload file(s) handed over to {}{by}",
-                text_of(&record["to"])
+                "entitlement `{}`: {} payload file(s) handed over to {}{}",
+                hand_over.entitlement,
+                hand_over.files.len(),
+                hand_over.to,
+                by(hand_over.by.as_ref())
             )
         }
         _ => return None,
     };
-    Some((kind.to_string(), text))
+    Some(text)
 }
 
 /// The agreement's life from `store`'s ledger, as `audience` may read it, in ledger
@@ -153,17 +130,17 @@ pub fn life_entries(
         else {
             continue;
         };
-        let Some(kind) = RecordKind::parse(&entry.kind) else {
+        // A record that does not read as its type (written by another program) is
+        // not part of the chronology; `truce ledger verify` names it.
+        let Ok(record) = Record::deserialize(&record) else {
             continue;
         };
-        let Some((what, text)) = line_of(kind, &record, agreement) else {
+        let Some(text) = line_of(&record, agreement) else {
             continue;
         };
-        let day = record
-            .get("at")
-            .and_then(Value::as_str)
-            .and_then(|at| local_day(at, agreement.utc_offset_minutes))
+        let day = local_day(record.at(), agreement.utc_offset_minutes)
             .or_else(|| local_day(&entry.recorded, agreement.utc_offset_minutes));
+        let what = record.kind().to_string();
         if let Some(day) = day {
             out.push(Entry { day, what, text });
         }

@@ -2,9 +2,10 @@
 //! agreement and evidence files the bundle holds, and its findings compared
 //! byte for byte with what was recorded (`docs/trust.md`).
 
-use crate::record::RecordKind;
+use crate::record::{AgreementVersion, CheckRun, Record, RecordKind};
 use crate::verify::{Bundle, BundleError, Findings, manifest_for, read_bundle};
 use crate::{findings_sha256, sha256_hex};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ impl truce_model::agreement::Files for BundleFiles {
 pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
     let mut findings = Findings::default();
     let bundle = read_bundle(root, &[], &mut findings)?;
-    let mut versions: BTreeMap<String, &Value> = BTreeMap::new();
+    let mut versions: BTreeMap<String, AgreementVersion> = BTreeMap::new();
     let mut out = String::new();
     let mut failed = 0;
     let mut replayed = 0;
@@ -41,8 +42,8 @@ pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
     for (index, (record, _)) in bundle.records.iter().enumerate() {
         match RecordKind::of(record) {
             Some(RecordKind::AgreementVersion) => {
-                if let Some(sha) = record["canonical_sha256"].as_str() {
-                    versions.insert(sha.to_string(), record);
+                if let Ok(Record::AgreementVersion(version)) = typed(record) {
+                    versions.insert(version.canonical_sha256.clone(), version);
                 }
             }
             Some(RecordKind::CheckRun) if record.get("withheld").is_some() => {
@@ -72,20 +73,23 @@ pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
             }
             Some(RecordKind::CheckRun) => {
                 replayed += 1;
-                match replay_one(&bundle, &versions, record) {
-                    Ok(computed)
-                        if Some(computed.as_str()) == record["findings_sha256"].as_str() =>
-                    {
+                let run = match typed(record) {
+                    Ok(Record::CheckRun(run)) => Ok(run),
+                    Ok(_) => Err("the record is not a check run".to_string()),
+                    Err(e) => Err(format!("the record does not read as a check run: {e}")),
+                };
+                match run.and_then(|run| Ok((replay_one(&bundle, &versions, &run)?, run))) {
+                    Ok((computed, run)) if computed == run.findings_sha256 => {
                         out.push_str(&format!(
                             "  entry {index}, check run {}: same findings (sha256 {computed})\n",
                             record["check_run"]
                         ));
                     }
-                    Ok(computed) => {
+                    Ok((computed, run)) => {
                         failed += 1;
                         out.push_str(&format!(
-                            "  ✗ entry {index}, check run {}: the findings differ: recorded {}, replayed {computed}\n",
-                            record["check_run"], record["findings_sha256"]
+                            "  ✗ entry {index}, check run {}: the findings differ: recorded \"{}\", replayed {computed}\n",
+                            run.check_run, run.findings_sha256
                         ));
                     }
                     Err(e) => {
@@ -122,22 +126,20 @@ pub fn replay(root: &Path) -> Result<(String, u8), BundleError> {
     }
 }
 
-/// The analysts' decisions a check-run record lists: `[[source, id], [source, id]]`
-/// pairs (absent in records of older checks: none).
-fn decided_pairs(list: &Value) -> Vec<truce_engine::corroborate::KeptApart> {
-    let part = |v: &Value| {
-        (
-            v[0].as_str().unwrap_or("").to_string(),
-            v[1].as_str().unwrap_or("").to_string(),
-        )
-    };
-    list.as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+/// A record of the bundle's log as its type; an error when it does not read as one.
+fn typed(record: &Value) -> Result<Record, serde_json::Error> {
+    Record::deserialize(record)
+}
+
+/// The analysts' decisions a check-run record lists (none in records of older checks).
+fn decided_pairs(
+    pairs: &[[crate::record::ReportRef; 2]],
+) -> Vec<truce_engine::corroborate::KeptApart> {
+    pairs
         .iter()
-        .map(|pair| truce_engine::corroborate::KeptApart {
-            first: part(&pair[0]),
-            second: part(&pair[1]),
+        .map(|[first, second]| truce_engine::corroborate::KeptApart {
+            first: first.clone(),
+            second: second.clone(),
         })
         .collect()
 }
@@ -145,10 +147,10 @@ fn decided_pairs(list: &Value) -> Vec<truce_engine::corroborate::KeptApart> {
 /// Replays one check run: the sha256 of its findings, or why it cannot be replayed.
 fn replay_one(
     bundle: &Bundle,
-    versions: &BTreeMap<String, &Value>,
-    record: &Value,
+    versions: &BTreeMap<String, AgreementVersion>,
+    record: &CheckRun,
 ) -> Result<String, String> {
-    let agreement_sha = record["agreement_sha256"].as_str().unwrap_or("");
+    let agreement_sha = record.agreement_sha256.as_str();
     let version = versions
         .get(agreement_sha)
         .ok_or_else(|| format!("no earlier agreement-version entry for {agreement_sha}"))?;
@@ -161,23 +163,15 @@ fn replay_one(
         ));
     }
     let mut by_path = BTreeMap::new();
-    for f in version["files"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let sha = f["sha256"].as_str().unwrap_or("");
-        by_path.insert(
-            f["path"].as_str().unwrap_or("").to_string(),
-            files.join(sha),
-        );
+    for file in &version.files {
+        by_path.insert(file.path.clone(), files.join(&file.sha256));
     }
-    let name = version["name"].as_str().unwrap_or("agreement.toml");
+    let name = version.name.as_str();
     let loaded = truce_model::agreement::load(name, &text, &BundleFiles { by_path });
     let agreement = loaded
         .agreement
         .ok_or_else(|| format!("the agreement {agreement_sha} does not load"))?;
-    let evidence_sha = record["evidence_sha256"].as_str().unwrap_or("");
+    let evidence_sha = record.evidence_sha256.as_str();
     let evidence = std::fs::read(files.join(evidence_sha))
         .map_err(|e| format!("files/{evidence_sha} (the evidence) is missing: {e}"))?;
     if sha256_hex(&evidence) != evidence_sha {
@@ -196,10 +190,11 @@ fn replay_one(
             imported.quarantined.len()
         ));
     }
-    let kept_apart = decided_pairs(&record["kept_apart"]);
-    let kept_together = decided_pairs(&record["kept_together"]);
-    let as_of = record["as_of"]
-        .as_str()
+    let kept_apart = decided_pairs(&record.kept_apart);
+    let kept_together = decided_pairs(&record.kept_together);
+    let as_of = record
+        .as_of
+        .as_deref()
         .and_then(truce_model::time::Day::parse_iso);
     let result = truce_engine::check(&truce_engine::CheckInput {
         agreement: &agreement,

@@ -5,8 +5,9 @@
 //! and fuzzed (`fuzz/README.md`): no input makes it panic.
 
 use crate::bundle::BUNDLE_FORMAT;
-use crate::record::RecordKind;
+use crate::record::{Record, RecordKind};
 use crate::sha256_hex;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -559,21 +560,17 @@ fn check_keys(bundle: &Bundle, findings: &mut Findings) {
             continue;
         }
         any_version = true;
-        for key in record["mission_keys"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            mission.insert(normal(key.as_str().unwrap_or("")));
+        // A version that does not read as one names no keys; `check_records`
+        // reports what is wrong with it.
+        let Ok(Record::AgreementVersion(version)) = Record::deserialize(record) else {
+            continue;
+        };
+        for key in &version.mission_keys {
+            mission.insert(normal(key));
         }
-        for party in record["party_keys"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            let id = party["party"].as_str().unwrap_or("").to_string();
-            for key in party["keys"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-                parties.insert((id.clone(), normal(key.as_str().unwrap_or(""))));
+        for party in &version.party_keys {
+            for key in &party.keys {
+                parties.insert((party.party.clone(), normal(key)));
             }
         }
     }

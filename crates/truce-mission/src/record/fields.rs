@@ -205,8 +205,11 @@ pub struct CheckRun {
     pub reports: u64,
     /// Events files read beside the store: (name, sha256).
     pub files: Vec<(String, String)>,
-    /// The analysts' decisions in force: pairs of reports.
+    /// The analysts' decisions in force: pairs of reports (absent from the
+    /// records of checks made before truce recorded them: none).
+    #[serde(default)]
     pub kept_apart: Vec<[ReportRef; 2]>,
+    #[serde(default)]
     pub kept_together: Vec<[ReportRef; 2]>,
     pub findings_sha256: String,
     pub exit_code: u8,

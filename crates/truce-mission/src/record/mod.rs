@@ -66,6 +66,31 @@ impl Record {
         }
     }
 
+    /// When the record was made, RFC 3339 (empty for an import run still open
+    /// when it was recorded, which no version of truce writes).
+    pub fn at(&self) -> &str {
+        match self {
+            Record::AgreementVersion(r) => &r.at,
+            Record::KeyRotation(r) => &r.at,
+            Record::BracketSignature(r) => &r.at,
+            Record::BracketResolution(r) => &r.at,
+            Record::ImportRun(r) => r.at.as_deref().unwrap_or(""),
+            Record::CheckRun(r) => &r.at,
+            Record::Deletion(r) => &r.at,
+            Record::KeptApart(r) | Record::KeptTogether(r) => &r.at,
+            Record::DecisionWithdrawn(r) => &r.at,
+            Record::MonitorReport(r) => &r.at,
+            Record::ReportPublished(r) => &r.at,
+            Record::EntitlementRelease(r) => &r.at,
+            Record::EntitlementSuspension(r) => &r.at,
+            Record::EntitlementHandover(r) => &r.at,
+            Record::UserAdded(r) => &r.at,
+            Record::UserDisabled(r) => &r.at,
+            Record::TokenIssued(r) => &r.at,
+            Record::TokenRevoked(r) => &r.at,
+        }
+    }
+
     /// The record as the JSON object the ledger keeps (before it is made canonical).
     pub fn to_value(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
