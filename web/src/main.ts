@@ -5,8 +5,12 @@ import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
 import { labels, type Language } from "./labels";
+import type { components } from "./api";
 
+/** A GeoJSON answer (the map's layers), read loosely: MapLibre reads it. */
 type Json = Record<string, any>;
+/** The API's answers, as `docs/openapi.json` defines them (`web/src/api.ts`, generated). */
+type Api = components["schemas"];
 
 const state: {
   /** The incidents the time brush lets through. */
@@ -17,7 +21,7 @@ const state: {
   token: string | null;
   language: Language;
   clauses: Map<string, string>;
-  me: Json | null;
+  me: Api["Me"] | null;
   map: maplibregl.Map | null;
 } = {
   token: sessionStorage.getItem("truce-token"),
@@ -68,7 +72,7 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(path, { ...init, headers, credentials: "same-origin" });
 }
 
-async function json(path: string): Promise<Json> {
+async function json<T = Json>(path: string): Promise<T> {
   const response = await api(path);
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
@@ -83,7 +87,7 @@ async function signIn(): Promise<void> {
   const login = element("login");
   if (state.token || state.csrf) {
     try {
-      state.me = await json("/api/v1/me");
+      state.me = await json<Api["Me"]>("/api/v1/me");
     } catch {
       state.token = null;
       state.csrf = null;
@@ -128,7 +132,7 @@ async function signIn(): Promise<void> {
     });
     login.hidden = true;
     element("views").hidden = false;
-    if (state.token || state.csrf) state.me = await json("/api/v1/me");
+    if (state.token || state.csrf) state.me = await json<Api["Me"]>("/api/v1/me");
   }
   const who = element("who");
   who.textContent = state.me
@@ -152,7 +156,7 @@ async function showMap(): Promise<void> {
     json("/api/v1/map/zones"),
     json("/api/v1/map/incidents"),
     json("/api/v1/map/sites"),
-    json("/api/v1/map/base"),
+    json<Api["BaseMap"]>("/api/v1/map/base"),
   ]);
   // Flat numbers for the map's expressions (nested objects reach them as text).
   for (const feature of incidents.features as Json[]) {
@@ -185,9 +189,9 @@ async function showMap(): Promise<void> {
     map.addSource("tiles", { type: "raster", tiles: [base.tile_url], tileSize: 256 });
     map.addLayer({ id: "tiles", type: "raster", source: "tiles" });
   }
-  map.addSource("boundaries", { type: "geojson", data: base.boundaries });
+  map.addSource("boundaries", { type: "geojson", data: base.boundaries as Json as GeoJSON.FeatureCollection });
   map.addLayer({ id: "boundaries", type: "line", source: "boundaries", paint: { "line-color": "#9e9e9e", "line-width": 0.6 } });
-  document.body.dataset.boundaries = String((base.boundaries.features as Json[]).length);
+  document.body.dataset.boundaries = String(((base.boundaries as Json).features as Json[]).length);
   map.addSource("zones", { type: "geojson", data: zones as any });
   map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#cfd8dc", "fill-opacity": 0.35 } });
   map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#607d8b", "line-width": 1 } });
@@ -284,8 +288,11 @@ function daysBetween(first: string, last: string): string[] {
 /** Violations per day per party, stacked, the steps' windows shaded; the two
  * sliders below it choose the days the map shows. */
 async function showTimeline(): Promise<void> {
-  const [timeline, board] = await Promise.all([json("/api/v1/timeline"), json("/api/v1/steps")]);
-  const daily = timeline.daily as Json[];
+  const [timeline, board] = await Promise.all([
+    json<Api["TimelineWire"]>("/api/v1/timeline"),
+    json<Api["StepsBoard"]>("/api/v1/steps"),
+  ]);
+  const daily = timeline.daily;
   const features = (state.incidents?.features ?? []) as Json[];
   const firsts = features.map((f) => f.properties.date.first as string).sort();
   const lasts = features.map((f) => f.properties.date.last as string).sort();
@@ -300,7 +307,7 @@ async function showTimeline(): Promise<void> {
   // Certain violations whoever did them: a clash of two bound parties is certain
   // though who fired is not; the part no party is certain of is drawn in grey.
   const whoever = new Map<string, number>();
-  for (const entry of (timeline.daily_whoever ?? []) as Json[]) whoever.set(entry.day, entry.certain);
+  for (const entry of timeline.daily_whoever ?? []) whoever.set(entry.day, entry.certain);
   const highest = Math.max(1, ...totals.values(), ...whoever.values());
   const width = days.length;
   const svgNs = "http://www.w3.org/2000/svg";
@@ -309,7 +316,7 @@ async function showTimeline(): Promise<void> {
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", label("timeline"));
-  for (const step of board.steps as Json[]) {
+  for (const step of board.steps) {
     if (!step.window_first || !step.window_last) continue;
     const from = index.get(step.window_first) ?? 0;
     const to = index.get(step.window_last) ?? width - 1;
@@ -358,7 +365,7 @@ async function showTimeline(): Promise<void> {
     svg.append(bar);
   }
   // Cumulative deaths (certain violations, best estimate), as a line over the bars.
-  const weekly = (timeline.weekly ?? []) as Json[];
+  const weekly = timeline.weekly ?? [];
   const byWeek = new Map<string, number[]>();
   for (const w of weekly) {
     const sum = byWeek.get(w.week) ?? [0, 0, 0];
@@ -383,7 +390,7 @@ async function showTimeline(): Promise<void> {
   }
   const chronology = element("chronology");
   chronology.replaceChildren(
-    ...(timeline.chronology as Json[])
+    ...timeline.chronology
       .filter((entry) => entry.what !== "incident")
       .map((entry) => {
         // Versions, resolutions and releases come from the ledger: marked so, in words.
@@ -460,7 +467,7 @@ function filterMap(from: string, to: string): void {
 async function showIncident(id: string): Promise<void> {
   const panel = element("panel");
   panel.replaceChildren(text("p", label("loading"), "hint"));
-  const detail = await json(`/api/v1/incidents/${encodeURIComponent(id)}`);
+  const detail = await json<Api["IncidentDetail"]>(`/api/v1/incidents/${encodeURIComponent(id)}`);
   const incident = detail.incident;
   const heading = text("h2", `${incident.kind_label} — ${incident.place ?? label("place-withheld")}`);
   heading.id = "incident-heading";
@@ -476,7 +483,7 @@ async function showIncident(id: string): Promise<void> {
     fact("deaths", `${c.best} (${c.low}–${c.high})`);
   }
   panel.replaceChildren(heading, facts);
-  for (const finding of detail.findings as Json[]) {
+  for (const finding of detail.findings) {
     const block = document.createElement("section");
     block.className = "finding";
     // Whether the clause was broken, then who: "certain violation; responsible:
@@ -500,17 +507,17 @@ async function showIncident(id: string): Promise<void> {
     if (clause) block.append(text("blockquote", clause, "clause-text"));
     const reasons = document.createElement("ol");
     reasons.className = "reasons";
-    for (const reason of finding.reasons as Json[]) {
+    for (const reason of finding.reasons) {
       const item = text("li", `${label(`link-${reason.link}`)}: ${reason.text}`, `certainty-${reason.certainty}`);
       reasons.append(item);
     }
     block.append(reasons);
     panel.append(block);
   }
-  if ((detail.reports as Json[]).length > 0) {
+  if (detail.reports.length > 0) {
     panel.append(text("h3", label("reports")));
     const list = document.createElement("ul");
-    for (const report of detail.reports as Json[]) {
+    for (const report of detail.reports) {
       list.append(text("li", `${report.source} · ${report.id}${report.summary ? ` — ${report.summary}` : ""}`));
     }
     panel.append(list);
@@ -541,7 +548,7 @@ function saveCsv(name: string, rows: string[][]): void {
 // -------------------------------------------------------------- steps board
 
 async function showSteps(): Promise<void> {
-  const board = await json("/api/v1/steps");
+  const board = await json<Api["StepsBoard"]>("/api/v1/steps");
   const view = element("view-steps");
   const table = document.createElement("table");
   const head = document.createElement("tr");
@@ -551,7 +558,7 @@ async function showSteps(): Promise<void> {
     head.append(cell);
   }
   table.append(head);
-  for (const step of board.steps as Json[]) {
+  for (const step of board.steps) {
     const row = document.createElement("tr");
     row.append(
       text("td", step.name),
@@ -567,7 +574,7 @@ async function showSteps(): Promise<void> {
   // each step to those that wait for it, in the order they can be met.
   const svgNs = "http://www.w3.org/2000/svg";
   const graph = document.createElementNS(svgNs, "svg");
-  const steps = board.steps as Json[];
+  const steps = board.steps;
   const depth = new Map<string, number>();
   const depthOf = (id: string, seen: Set<string> = new Set()): number => {
     if (depth.has(id)) return depth.get(id)!;
@@ -625,7 +632,7 @@ async function showSteps(): Promise<void> {
   save.addEventListener("click", () =>
     saveCsv("truce-steps.csv", [
       ["step", "name", "status", "met_on", "summary", "requires", "gates"],
-      ...(board.steps as Json[]).map((s) => [
+      ...board.steps.map((s) => [
         s.id, s.name, s.status, s.met_on ?? "", s.summary, (s.requires as string[]).join(" "), (s.gates as string[]).join(" "),
       ]),
     ]),
@@ -635,7 +642,7 @@ async function showSteps(): Promise<void> {
 
 /** The analysts' view: every import run with its counts, and the rows each set aside. */
 async function showEvidence(): Promise<void> {
-  const runs = (await json("/api/v1/imports")) as unknown as Json[];
+  const runs = await json<Api["ImportRunWire"][]>("/api/v1/imports");
   const view = element("view-evidence");
   const table = document.createElement("table");
   const head = document.createElement("tr");
@@ -657,7 +664,7 @@ async function showEvidence(): Promise<void> {
       const open = text("button", label("show-quarantine")) as HTMLButtonElement;
       open.type = "button";
       open.addEventListener("click", async () => {
-        const set = (await json(`/api/v1/imports/${run.run}/quarantine`)) as unknown as Json[];
+        const set = await json<Api["QuarantinedWire"][]>(`/api/v1/imports/${run.run}/quarantine`);
         const list = document.createElement("table");
         const header = document.createElement("tr");
         for (const key of ["line", "field", "value", "reason"]) header.append(text("th", label(key)));
@@ -678,7 +685,7 @@ async function showEvidence(): Promise<void> {
 }
 
 async function showBrackets(): Promise<void> {
-  const brackets = (await json("/api/v1/brackets")) as unknown as Json[];
+  const brackets = await json<Api["BracketWire"][]>("/api/v1/brackets");
   const view = element("view-brackets");
   view.replaceChildren(text("h2", label("brackets")));
   for (const bracket of brackets) {
@@ -686,12 +693,12 @@ async function showBrackets(): Promise<void> {
     block.append(text("h3", `${bracket.id}: ${bracket.text}${bracket.resolved ? ` → ${bracket.resolved}` : ""}`));
     const row = document.createElement("div");
     row.className = "alternatives";
-    for (const alternative of bracket.alternatives as Json[]) {
+    for (const alternative of bracket.alternatives) {
       const card = document.createElement("div");
       card.className = `alternative${alternative.working ? " working" : ""}`;
       card.append(text("h4", `${label("with")} ${alternative.value}`));
       const list = document.createElement("ul");
-      for (const step of alternative.steps as Json[]) {
+      for (const step of alternative.steps) {
         list.append(text("li", `${step.id}: ${label(step.status)}${step.met_on ? ` (${step.met_on})` : ""}`));
       }
       card.append(list, text("p", `${label("violations")}: ${alternative.violations_certain}–${alternative.violations_certain_or_possible}`));
@@ -737,9 +744,11 @@ async function showLedger(): Promise<void> {
   const staff = state.me && ["mission-admin", "analyst"].includes(state.me.role);
   view.append(button, text("p", label(staff ? "bundle-full" : "bundle-for-you")), text("p", label("verify-how")));
   // The latest entries, as this reader may read them.
-  const first = await json("/api/v1/ledger/entries?limit=1");
+  const first = await json<Api["LedgerEntriesPage"]>("/api/v1/ledger/entries?limit=1");
   const size = Number(first.log_size ?? 0);
-  const page = await json(`/api/v1/ledger/entries?limit=20&from=${Math.max(0, size - 20)}`);
+  const page = await json<Api["LedgerEntriesPage"]>(
+    `/api/v1/ledger/entries?limit=20&from=${Math.max(0, size - 20)}`,
+  );
   const table = document.createElement("table");
   table.id = "ledger-entries";
   table.append(text("caption", label("latest-entries")));
@@ -750,7 +759,7 @@ async function showLedger(): Promise<void> {
     head.append(cell);
   }
   table.append(head);
-  for (const entry of (page.entries as Json[]).slice().reverse()) {
+  for (const entry of page.entries.slice().reverse()) {
     const row = document.createElement("tr");
     if (entry.withheld) row.className = "withheld";
     const what = entry.record
@@ -805,9 +814,9 @@ async function start(): Promise<void> {
     applyLanguage();
   });
   await signIn();
-  const agreement = await json("/api/v1/agreement");
+  const agreement = await json<Api["AgreementWire"]>("/api/v1/agreement");
   element("agreement-title").textContent = agreement.title;
-  for (const clause of agreement.clauses as Json[]) state.clauses.set(clause.id, clause.text);
+  for (const clause of agreement.clauses) state.clauses.set(clause.id, clause.text);
   // Analysts and admins open the import runs and the quarantine.
   if (state.me && ["mission-admin", "analyst"].includes(state.me.role)) element("tab-evidence").hidden = false;
   for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {

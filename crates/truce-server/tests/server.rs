@@ -2834,3 +2834,20 @@ fn test_actor(role: &str) -> truce_mission::record::Actor {
         pseudonym: None,
     }
 }
+
+/// The dashboard's types are generated from `docs/openapi.json`
+/// (`web/src/api.ts`, `npm run types`): the committed document must be the one
+/// the server serves, or the dashboard would be typed against an API that is gone.
+#[test]
+fn the_committed_openapi_document_is_the_one_the_server_serves() {
+    let generated = truce_server::openapi_document() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).expect("write the OpenAPI document");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/openapi.json is out of date: run `UPDATE_SCHEMA=1 cargo test -p truce-server --test server` and commit it (then `npm run types` in web/)"
+    );
+}
