@@ -767,6 +767,11 @@ export interface components {
             /** Format: int32 */
             civilians?: number | null;
         };
+        /**
+         * @description How sure a link, an attribution or a breach is.
+         * @enum {string}
+         */
+        CertaintyWire: "certain" | "possible";
         /** @description The latest checkpoint the mission signed. */
         CheckpointWire: {
             /**
@@ -803,8 +808,8 @@ export interface components {
         /** @description A condition of a step, on both bounds of the evidence. */
         ConditionWire: {
             description: string;
-            status_on_certain: string;
-            status_with_possible: string;
+            status_on_certain: components["schemas"]["StepStatusWire"];
+            status_with_possible: components["schemas"]["StepStatusWire"];
             detail_on_certain: string;
             detail_with_possible: string;
             /** Format: int64 */
@@ -844,14 +849,18 @@ export interface components {
             /** Format: int64 */
             certain_or_possible: number;
         };
+        /**
+         * @description How precisely a date is known.
+         * @enum {string}
+         */
+        DatePrecisionWire: "day" | "days" | "week" | "month" | "year";
         /** @description The days an event may have happened on. */
         Dates: {
             /** @description First possible day (YYYY-MM-DD). */
             first: string;
             /** @description Last possible day (YYYY-MM-DD). */
             last: string;
-            /** @description `day`, `days`, `week`, `month` or `year`. */
-            precision: string;
+            precision: components["schemas"]["DatePrecisionWire"];
         };
         /** @description One problem of an uploaded agreement, located as `truce lint` locates it. */
         DiagnosticWire: {
@@ -937,15 +946,14 @@ export interface components {
             /** @description The responsible party, when the actor answers to one. */
             party?: string | null;
             actor: string;
-            /** @description `violation` or `allowed`. */
-            verdict: string;
-            /** @description `certain` or `possible`: how sure it is that this actor's party is responsible. */
-            certainty: string;
+            verdict: components["schemas"]["VerdictWire"];
+            /** @description How sure it is that this actor's party is responsible. */
+            certainty: components["schemas"]["CertaintyWire"];
             /**
-             * @description `certain` or `possible`: whether the clause was broken at all, whoever did it
-             *     (two bound parties fought: certain, though who fired may be unknown).
+             * @description Whether the clause was broken at all, whoever did it (two bound parties
+             *     fought: certain, though who fired may be unknown).
              */
-            breach: string;
+            breach: components["schemas"]["CertaintyWire"];
             /** @description The parties one of which is responsible; one when the attribution is certain. */
             responsible: string[];
             /** @description The parties that guarantee the responsible party's compliance. */
@@ -955,6 +963,11 @@ export interface components {
             date: components["schemas"]["Dates"];
             reasons: components["schemas"]["ReasonWire"][];
         };
+        /**
+         * @description How an incident's reports agree.
+         * @enum {string}
+         */
+        GradeWire: "single-source" | "corroborated" | "contested";
         /** @description The server's health. */
         Health: {
             /** @description `ok`. */
@@ -1012,13 +1025,12 @@ export interface components {
             date: components["schemas"]["Dates"];
             place?: string | null;
             point?: null | components["schemas"]["Point"];
-            location_precision: string;
+            location_precision: components["schemas"]["LocationPrecisionWire"];
             kind: string;
             kind_label: string;
             casualties?: null | components["schemas"]["CasualtiesWire"];
             summary?: string | null;
-            /** @description `single-source`, `corroborated` or `contested`. */
-            grade: string;
+            grade: components["schemas"]["GradeWire"];
             /** Format: int32 */
             independent_sources: number;
             /**
@@ -1087,6 +1099,16 @@ export interface components {
             /** @description Why the record is withheld from the caller, when it is. */
             withheld?: string | null;
         };
+        /**
+         * @description Which link of a reason chain a reason explains.
+         * @enum {string}
+         */
+        LinkWire: "actor" | "initiator" | "target" | "place" | "site" | "kind" | "date" | "exception" | "attribution" | "evidence";
+        /**
+         * @description How precisely a place is known.
+         * @enum {string}
+         */
+        LocationPrecisionWire: "exact" | "near" | "district" | "province" | "linear" | "country" | "unknown";
         /** @description A session just opened. */
         LoggedIn: {
             name: string;
@@ -1193,13 +1215,8 @@ export interface components {
         };
         /** @description One link of a reason chain. */
         ReasonWire: {
-            /**
-             * @description `actor`, `initiator`, `target`, `place`, `site`, `kind`, `date`, `exception`,
-             *     `attribution` or `evidence`.
-             */
-            link: string;
-            /** @description `certain` or `possible`. */
-            certainty: string;
+            link: components["schemas"]["LinkWire"];
+            certainty: components["schemas"]["CertaintyWire"];
             text: string;
         };
         /** @description The check a refresh made. */
@@ -1227,7 +1244,7 @@ export interface components {
             date: components["schemas"]["Dates"];
             place?: string | null;
             point?: null | components["schemas"]["Point"];
-            location_precision: string;
+            location_precision: components["schemas"]["LocationPrecisionWire"];
             kind: string;
             kind_label: string;
             casualties?: null | components["schemas"]["CasualtiesWire"];
@@ -1256,24 +1273,27 @@ export interface components {
         /** @description The outcome of a step under one alternative of a bracket. */
         StepBriefWire: {
             id: string;
-            /** @description `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`. */
-            status: string;
+            status: components["schemas"]["StepStatusWire"];
             met_on?: string | null;
             summary: string;
         };
+        /**
+         * @description A step's or a condition's outcome.
+         * @enum {string}
+         */
+        StepStatusWire: "met" | "not-met" | "pending" | "insufficient-evidence" | "locked";
         /** @description One step of the agreement and its outcome. */
         StepWire: {
             id: string;
             name: string;
-            /** @description `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`. */
-            status: string;
+            status: components["schemas"]["StepStatusWire"];
             met_on?: string | null;
             summary: string;
             window_first?: string | null;
             window_last?: string | null;
             requires: string[];
-            status_on_certain: string;
-            status_with_possible: string;
+            status_on_certain: components["schemas"]["StepStatusWire"];
+            status_with_possible: components["schemas"]["StepStatusWire"];
             conditions: components["schemas"]["ConditionWire"][];
             /** @description The entitlements this step gates. */
             gates: string[];
@@ -1347,6 +1367,11 @@ export interface components {
             disabled?: string | null;
             can_log_in: boolean;
         };
+        /**
+         * @description What a finding says of the incident against the clause.
+         * @enum {string}
+         */
+        VerdictWire: "violation" | "allowed";
         /** @description A recorded version of the agreement. */
         VersionWire: {
             sha256: string;

@@ -23,6 +23,7 @@ pub mod routes;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod terms;
 pub mod uploads;
 pub mod web;
 pub mod wire;

@@ -7,6 +7,7 @@
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::{AppState, Snapshot};
+use crate::terms::{GradeWire, StepStatusWire};
 use crate::wire::{
     Disclose, FindingWire, IncidentDetail, IncidentWire, Point, ReportWire, Withheld, finding_wire,
     incident_wire,
@@ -244,8 +245,7 @@ pub async fn agreement_versions(
 #[derive(Serialize, ToSchema)]
 pub struct StepBriefWire {
     pub id: String,
-    /// `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`.
-    pub status: String,
+    pub status: StepStatusWire,
     pub met_on: Option<String>,
     pub summary: String,
 }
@@ -267,13 +267,6 @@ pub struct BracketWire {
     pub text: String,
     pub resolved: Option<String>,
     pub alternatives: Vec<AlternativeWire>,
-}
-
-fn kebab<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The snapshot a caller's view reads.
@@ -314,7 +307,7 @@ pub async fn brackets(
                             .iter()
                             .map(|s| StepBriefWire {
                                 id: s.id.clone(),
-                                status: kebab(&s.status),
+                                status: StepStatusWire::from(s.status),
                                 met_on: s.met_on.map(|d| d.to_string()),
                                 summary: s.summary.clone(),
                             })
@@ -334,8 +327,8 @@ pub async fn brackets(
 #[derive(Serialize, ToSchema)]
 pub struct ConditionWire {
     pub description: String,
-    pub status_on_certain: String,
-    pub status_with_possible: String,
+    pub status_on_certain: StepStatusWire,
+    pub status_with_possible: StepStatusWire,
     pub detail_on_certain: String,
     pub detail_with_possible: String,
     pub count_on_certain: u64,
@@ -349,15 +342,14 @@ pub struct ConditionWire {
 pub struct StepWire {
     pub id: String,
     pub name: String,
-    /// `met`, `not-met`, `pending`, `insufficient-evidence` or `locked`.
-    pub status: String,
+    pub status: StepStatusWire,
     pub met_on: Option<String>,
     pub summary: String,
     pub window_first: Option<String>,
     pub window_last: Option<String>,
     pub requires: Vec<String>,
-    pub status_on_certain: String,
-    pub status_with_possible: String,
+    pub status_on_certain: StepStatusWire,
+    pub status_with_possible: StepStatusWire,
     pub conditions: Vec<ConditionWire>,
     /// The entitlements this step gates.
     pub gates: Vec<String>,
@@ -389,21 +381,21 @@ pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<
             .map(|s| StepWire {
                 id: s.id.clone(),
                 name: s.name.clone(),
-                status: kebab(&s.status),
+                status: StepStatusWire::from(s.status),
                 met_on: s.met_on.map(|d| d.to_string()),
                 summary: s.summary.clone(),
                 window_first: s.window_first.map(|d| d.to_string()),
                 window_last: s.window_last.map(|d| d.to_string()),
                 requires: s.requires.clone(),
-                status_on_certain: kebab(&s.on_certain.status),
-                status_with_possible: kebab(&s.with_possible.status),
+                status_on_certain: StepStatusWire::from(s.on_certain.status),
+                status_with_possible: StepStatusWire::from(s.with_possible.status),
                 conditions: s
                     .conditions
                     .iter()
                     .map(|c| ConditionWire {
                         description: c.description.clone(),
-                        status_on_certain: kebab(&c.on_certain.status),
-                        status_with_possible: kebab(&c.with_possible.status),
+                        status_on_certain: StepStatusWire::from(c.on_certain.status),
+                        status_with_possible: StepStatusWire::from(c.with_possible.status),
                         detail_on_certain: c.on_certain.detail.clone(),
                         detail_with_possible: c.with_possible.detail.clone(),
                         count_on_certain: c.on_certain.count,
@@ -645,7 +637,7 @@ impl Filter {
                 .query
                 .grade
                 .as_deref()
-                .is_none_or(|g| kebab(&i.grade) == g)
+                .is_none_or(|g| GradeWire::from(i.grade).as_str() == g)
     }
 
     /// An incident passes on its own terms and, when a finding's term is

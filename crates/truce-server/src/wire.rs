@@ -13,6 +13,9 @@
 
 use crate::settings::{Coordinates, Disclosure};
 use crate::state::Snapshot;
+use crate::terms::{
+    CertaintyWire, DatePrecisionWire, GradeWire, LinkWire, LocationPrecisionWire, VerdictWire,
+};
 use serde::Serialize;
 use truce_engine::result::IncidentSummary;
 use truce_model::finding::{Certainty, Finding, Link};
@@ -97,8 +100,7 @@ pub struct Dates {
     pub first: String,
     /// Last possible day (YYYY-MM-DD).
     pub last: String,
-    /// `day`, `days`, `week`, `month` or `year`.
-    pub precision: String,
+    pub precision: DatePrecisionWire,
 }
 
 impl From<&DateSpan> for Dates {
@@ -106,27 +108,16 @@ impl From<&DateSpan> for Dates {
         Dates {
             first: span.first.to_string(),
             last: span.last.to_string(),
-            precision: kebab(&span.precision),
+            precision: span.precision.into(),
         }
     }
-}
-
-/// A value's serde name (the enums of the model are kebab-case strings).
-fn kebab<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// One link of a reason chain.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ReasonWire {
-    /// `actor`, `initiator`, `target`, `place`, `site`, `kind`, `date`, `exception`,
-    /// `attribution` or `evidence`.
-    pub link: String,
-    /// `certain` or `possible`.
-    pub certainty: String,
+    pub link: LinkWire,
+    pub certainty: CertaintyWire,
     pub text: String,
 }
 
@@ -139,13 +130,12 @@ pub struct FindingWire {
     /// The responsible party, when the actor answers to one.
     pub party: Option<String>,
     pub actor: String,
-    /// `violation` or `allowed`.
-    pub verdict: String,
-    /// `certain` or `possible`: how sure it is that this actor's party is responsible.
-    pub certainty: String,
-    /// `certain` or `possible`: whether the clause was broken at all, whoever did it
-    /// (two bound parties fought: certain, though who fired may be unknown).
-    pub breach: String,
+    pub verdict: VerdictWire,
+    /// How sure it is that this actor's party is responsible.
+    pub certainty: CertaintyWire,
+    /// Whether the clause was broken at all, whoever did it (two bound parties
+    /// fought: certain, though who fired may be unknown).
+    pub breach: CertaintyWire,
     /// The parties one of which is responsible; one when the attribution is certain.
     pub responsible: Vec<String>,
     /// The parties that guarantee the responsible party's compliance.
@@ -173,7 +163,7 @@ pub struct ReportWire {
     pub date: Dates,
     pub place: Option<String>,
     pub point: Option<Point>,
-    pub location_precision: String,
+    pub location_precision: LocationPrecisionWire,
     pub kind: String,
     pub kind_label: String,
     pub casualties: Option<CasualtiesWire>,
@@ -194,7 +184,7 @@ impl ReportWire {
                 lon: p.lon,
                 lat: p.lat,
             }),
-            location_precision: kebab(&report.location.precision),
+            location_precision: report.location.precision.into(),
             kind: report.kind.clone(),
             kind_label: report.kind_label.clone(),
             casualties: report.casualties.map(casualties),
@@ -221,13 +211,12 @@ pub struct IncidentWire {
     pub date: Dates,
     pub place: Option<String>,
     pub point: Option<Point>,
-    pub location_precision: String,
+    pub location_precision: LocationPrecisionWire,
     pub kind: String,
     pub kind_label: String,
     pub casualties: Option<CasualtiesWire>,
     pub summary: Option<String>,
-    /// `single-source`, `corroborated` or `contested`.
-    pub grade: String,
+    pub grade: GradeWire,
     pub independent_sources: u32,
     /// Every report behind it was read from news text or posts: no dataset or
     /// monitor has it yet.
@@ -310,7 +299,7 @@ pub fn incident_wire(
         date: Dates::from(&incident.date),
         place,
         point: disclose.point(incident.point),
-        location_precision: kebab(&disclose.precision(incident.location_precision)),
+        location_precision: disclose.precision(incident.location_precision).into(),
         kind: incident.kind.clone(),
         kind_label: match disclose {
             // The source's own label names it (`UCDP type_of_violence 3 …`).
@@ -319,7 +308,7 @@ pub fn incident_wire(
         },
         casualties: incident.casualties.map(casualties),
         summary,
-        grade: kebab(&incident.grade),
+        grade: incident.grade.into(),
         independent_sources: incident.independent_sources,
         text_only: incident.text_only,
         zones: incident.zones.clone(),
@@ -420,8 +409,8 @@ pub fn finding_wire(
                 },
             };
             ReasonWire {
-                link: kebab(&reason.link),
-                certainty: reason.certainty.as_str().to_string(),
+                link: reason.link.into(),
+                certainty: reason.certainty.into(),
                 text,
             }
         })
@@ -432,9 +421,9 @@ pub fn finding_wire(
         clause: finding.clause.to_string(),
         party: finding.party.as_deref().map(str::to_string),
         actor: finding.actor.to_string(),
-        verdict: kebab(&finding.verdict),
-        certainty: finding.certainty.as_str().to_string(),
-        breach: finding.breach.as_str().to_string(),
+        verdict: finding.verdict.into(),
+        certainty: finding.certainty.into(),
+        breach: finding.breach.into(),
         responsible: finding.responsible.iter().map(|p| p.to_string()).collect(),
         guarantors: finding.guarantors.iter().map(|p| p.to_string()).collect(),
         confidence: finding.confidence,
