@@ -78,10 +78,7 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
             if let Some(summary) = &incident.summary {
                 let _ = writeln!(out, "  source says: \"{summary}\"");
             }
-            let grade = serde_json::to_value(incident.grade)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let grade = crate::grade_word(incident.grade);
             let _ = writeln!(
                 out,
                 "  reports:     {} ({grade}, {} independent source(s))",

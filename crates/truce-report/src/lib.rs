@@ -19,6 +19,7 @@ pub mod timeline;
 
 use truce_engine::{CheckResult, IncidentSummary, Status};
 use truce_model::finding::{Certainty, Finding, Verdict};
+use truce_model::report::Grade;
 
 /// How many incidents the "most serious" section lists.
 pub const SERIOUS_INCIDENTS: usize = 10;
@@ -73,6 +74,15 @@ pub fn most_serious(result: &CheckResult) -> Vec<(&IncidentSummary, Vec<&Finding
     });
     list.truncate(SERIOUS_INCIDENTS);
     list
+}
+
+/// How an incident's reports agree, in the words of the check's JSON (`grade`).
+pub fn grade_word(grade: Grade) -> &'static str {
+    match grade {
+        Grade::SingleSource => "single-source",
+        Grade::Corroborated => "corroborated",
+        Grade::Contested => "contested",
+    }
 }
 
 /// One violation finding in a line: whether the clause was broken, and by whom.

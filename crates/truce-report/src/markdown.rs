@@ -25,8 +25,21 @@ fn tally(out: &mut String, rows: &[Tally], label: &str) {
     }
 }
 
+/// Renders the whole report as Markdown, section by section.
 pub fn render(result: &CheckResult) -> String {
     let mut out = String::new();
+    write_header(&mut out, result);
+    write_steps(&mut out, result);
+    write_violations(&mut out, result);
+    write_brackets(&mut out, result);
+    write_entitlements(&mut out, result);
+    write_most_serious(&mut out, result);
+    write_unmatched_names(&mut out, result);
+    out
+}
+
+/// The title, the day and the evidence read.
+fn write_header(out: &mut String, result: &CheckResult) {
     let ev = &result.evidence;
     let _ = writeln!(
         out,
@@ -44,6 +57,10 @@ pub fn render(result: &CheckResult) -> String {
             _ => String::new(),
         }
     );
+}
+
+/// The steps table: status, window and the outcome on both bounds.
+fn write_steps(out: &mut String, result: &CheckResult) {
     let _ = writeln!(
         out,
         "## Steps\n\n| step | status | window | on certain evidence | counting possible |\n|---|---|---|---|---|"
@@ -64,6 +81,11 @@ pub fn render(result: &CheckResult) -> String {
             escape(&s.with_possible.explanation)
         );
     }
+}
+
+/// Violations: in all, by party, by guarantor, by clause, and what the evidence filter set aside.
+fn write_violations(out: &mut String, result: &CheckResult) {
+    let ev = &result.evidence;
     let _ = writeln!(
         out,
         "\n## Violations (incidents)\n\n{} certain (the agreement was certainly broken, whoever did it), {} counting possible ones.",
@@ -73,7 +95,7 @@ pub fn render(result: &CheckResult) -> String {
         out,
         "\n## Violations by party (incidents; certain = certainly by that party)\n"
     );
-    tally(&mut out, &result.violations_by_party, "party");
+    tally(out, &result.violations_by_party, "party");
     for g in &result.violations_by_guarantor {
         let _ = writeln!(
             out,
@@ -88,7 +110,7 @@ pub fn render(result: &CheckResult) -> String {
         out,
         "\n## Violations by clause (incidents; certain = the clause was certainly broken)\n"
     );
-    tally(&mut out, &result.violations_by_clause, "clause");
+    tally(out, &result.violations_by_clause, "clause");
     if !ev.set_aside.is_empty() {
         let _ = writeln!(out, "\n## Set aside from counts over days\n");
         for s in &ev.set_aside {
@@ -104,6 +126,10 @@ pub fn render(result: &CheckResult) -> String {
             );
         }
     }
+}
+
+/// Each bracket's alternatives.
+fn write_brackets(out: &mut String, result: &CheckResult) {
     if !result.brackets.is_empty() {
         let _ = writeln!(out, "\n## Brackets\n");
         for b in &result.brackets {
@@ -130,6 +156,10 @@ pub fn render(result: &CheckResult) -> String {
             let _ = writeln!(out);
         }
     }
+}
+
+/// The entitlements table.
+fn write_entitlements(out: &mut String, result: &CheckResult) {
     if !result.entitlements.is_empty() {
         let _ = writeln!(
             out,
@@ -151,6 +181,10 @@ pub fn render(result: &CheckResult) -> String {
             );
         }
     }
+}
+
+/// The most serious incidents, with their findings' reasons.
+fn write_most_serious(out: &mut String, result: &CheckResult) {
     let serious = most_serious(result);
     if !serious.is_empty() {
         let _ = writeln!(out, "\n## Most serious incidents\n");
@@ -180,11 +214,15 @@ pub fn render(result: &CheckResult) -> String {
             }
         }
     }
+}
+
+/// Actor names that match no actor of the agreement.
+fn write_unmatched_names(out: &mut String, result: &CheckResult) {
+    let ev = &result.evidence;
     if !ev.unmatched_names.is_empty() {
         let _ = writeln!(out, "\n## Names not in the agreement\n");
         for n in &ev.unmatched_names {
             let _ = writeln!(out, "- “{}”: {} reports", escape(&n.name), n.reports);
         }
     }
-    out
 }

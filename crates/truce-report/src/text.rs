@@ -41,9 +41,21 @@ fn tally_table(out: &mut String, rows: &[Tally], label: &str) {
     }
 }
 
-/// Renders the whole report.
+/// Renders the whole report, section by section.
 pub fn render(result: &CheckResult, options: &TextOptions) -> String {
     let mut out = String::new();
+    write_header(&mut out, result);
+    write_steps(&mut out, result, options);
+    write_violations(&mut out, result, options);
+    write_brackets(&mut out, result, options);
+    write_entitlements(&mut out, result, options);
+    write_most_serious(&mut out, result, options);
+    write_evidence_notes(&mut out, result, options);
+    out
+}
+
+/// The title, the day and the evidence read.
+fn write_header(out: &mut String, result: &CheckResult) {
     let _ = writeln!(
         out,
         "truce check: {} [{}]",
@@ -76,8 +88,11 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         out,
         "counts are given twice: on certain evidence only, and counting possible violations too"
     );
+}
 
-    heading(&mut out, options, "STEPS");
+/// Each step: its status, window, summary and conditions on both bounds.
+fn write_steps(out: &mut String, result: &CheckResult, options: &TextOptions) {
+    heading(out, options, "STEPS");
     if result.steps.is_empty() {
         let _ = writeln!(out, "  (the agreement defines no steps)");
     }
@@ -122,22 +137,26 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             }
         }
     }
+}
 
-    heading(&mut out, options, "VIOLATIONS (incidents)");
+/// Violations: in all, by party, by guarantor, by clause, and what the evidence filter set aside.
+fn write_violations(out: &mut String, result: &CheckResult, options: &TextOptions) {
+    let ev = &result.evidence;
+    heading(out, options, "VIOLATIONS (incidents)");
     let _ = writeln!(
         out,
         "  {} certain (the agreement was certainly broken, whoever did it), {} counting possible ones",
         result.violations.certain, result.violations.certain_or_possible
     );
     heading(
-        &mut out,
+        out,
         options,
         "VIOLATIONS BY PARTY (incidents; certain = certainly by that party)",
     );
-    tally_table(&mut out, &result.violations_by_party, "party");
+    tally_table(out, &result.violations_by_party, "party");
     if !result.violations_by_guarantor.is_empty() {
         heading(
-            &mut out,
+            out,
             options,
             "GUARANTORS (violations by the parties each answers for)",
         );
@@ -153,14 +172,14 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
         }
     }
     heading(
-        &mut out,
+        out,
         options,
         "VIOLATIONS BY CLAUSE (incidents; certain = the clause was certainly broken)",
     );
-    tally_table(&mut out, &result.violations_by_clause, "clause");
+    tally_table(out, &result.violations_by_clause, "clause");
     if !ev.set_aside.is_empty() {
         heading(
-            &mut out,
+            out,
             options,
             "SET ASIDE FROM COUNTS OVER DAYS (the agreement's [evidence] filter)",
         );
@@ -172,10 +191,13 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             );
         }
     }
+}
 
+/// Each bracket's alternatives and every combination of them.
+fn write_brackets(out: &mut String, result: &CheckResult, options: &TextOptions) {
     if !result.brackets.is_empty() {
         heading(
-            &mut out,
+            out,
             options,
             "BRACKETS (each alternative, others at their working value)",
         );
@@ -225,9 +247,12 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             }
         }
     }
+}
 
+/// Each entitlement: releasable or withheld, and why.
+fn write_entitlements(out: &mut String, result: &CheckResult, options: &TextOptions) {
     if !result.entitlements.is_empty() {
-        heading(&mut out, options, "ENTITLEMENTS");
+        heading(out, options, "ENTITLEMENTS");
         for e in &result.entitlements {
             let state = if e.releasable {
                 "releasable"
@@ -238,11 +263,14 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             let _ = writeln!(out, "    {}", e.reason);
         }
     }
+}
 
+/// The most serious incidents, with their findings' reason chains.
+fn write_most_serious(out: &mut String, result: &CheckResult, options: &TextOptions) {
     let serious = most_serious(result);
     if !serious.is_empty() {
         heading(
-            &mut out,
+            out,
             options,
             "MOST SERIOUS INCIDENTS (certain first, then the likeliest, then by deaths)",
         );
@@ -266,10 +294,7 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
                 );
             }
             if incident.reports.len() > 1 {
-                let grade = serde_json::to_value(incident.grade)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default();
+                let grade = crate::grade_word(incident.grade);
                 let _ = writeln!(
                     out,
                     "    {} reports ({grade}, {} independent source(s)): {}",
@@ -298,13 +323,17 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             }
         }
     }
+}
 
+/// Names, kinds and diagnostics the check could not place.
+fn write_evidence_notes(out: &mut String, result: &CheckResult, options: &TextOptions) {
+    let ev = &result.evidence;
     let notes_needed = !ev.unmatched_names.is_empty()
         || !ev.ambiguous_names.is_empty()
         || !ev.unknown_kinds.is_empty()
         || !result.diagnostics.is_empty();
     if notes_needed {
-        heading(&mut out, options, "EVIDENCE NOTES");
+        heading(out, options, "EVIDENCE NOTES");
         if !ev.unmatched_names.is_empty() {
             let names = ev
                 .unmatched_names
@@ -345,5 +374,4 @@ pub fn render(result: &CheckResult, options: &TextOptions) -> String {
             );
         }
     }
-    out
 }
