@@ -166,6 +166,35 @@ impl Timeline {
 /// certain violation (the possible ones are counted in the series, not listed).
 /// `figures` from other datasets are kept for the years the evidence covers.
 pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure]) -> Timeline {
+    let (mut chronology, steps) = agreement_chronology(agreement, result);
+    let violations = Violations::of(result);
+    chronology.extend(certain_incidents(result, &violations));
+    sort_chronology(&mut chronology);
+    let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
+    let (daily, weekly) = by_party(result, &violations, &parties);
+    let zones: Vec<String> = agreement.zones.iter().map(|z| z.id.clone()).collect();
+    let weekly_by_zone = by_zone(result, &violations, &zones);
+    Timeline {
+        agreement: agreement.id.clone(),
+        parties,
+        chronology,
+        daily,
+        daily_all: daily_whoever(result, &violations.breaches),
+        weekly,
+        zones,
+        weekly_by_zone,
+        steps,
+        figures: figures_in_span(result, figures),
+        trends: Vec::new(),
+    }
+}
+
+/// The chronology's dates from the agreement and the steps (clauses in force and
+/// ending, step windows opening and closing, steps met), and each step's window.
+fn agreement_chronology(
+    agreement: &Agreement,
+    result: &CheckResult,
+) -> (Vec<Entry>, Vec<StepWindow>) {
     let mut chronology = Vec::new();
     for clause in &agreement.clauses {
         if let Some(start) = clause.window.start {
@@ -218,49 +247,74 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             _ => {}
         }
     }
+    (chronology, steps)
+}
 
-    // Per incident: the parties it holds a violation by, at its strongest, and its
-    // deaths; incidents that counts over days leave out are not counted here either.
-    let set_aside: BTreeSet<&str> = result
-        .incidents
-        .iter()
-        .filter(|i| i.set_aside.is_some())
-        .map(|i| i.id.as_str())
-        .collect();
-    let mut per_incident: BTreeMap<&str, (Day, BTreeMap<&str, Certainty>)> = BTreeMap::new();
-    let mut breaches: BTreeMap<&str, (DateSpan, Certainty)> = BTreeMap::new();
-    for finding in result
-        .findings
-        .iter()
-        .filter(|f| f.verdict == Verdict::Violation && !set_aside.contains(&*f.incident))
-    {
-        let breach = breaches
-            .entry(&finding.incident)
-            .or_insert((finding.date, finding.breach));
-        breach.1 = breach.1.min(finding.breach);
-        let Some(party) = finding.party.as_deref() else {
-            continue;
-        };
-        let entry = per_incident
-            .entry(&finding.incident)
-            .or_insert((finding.date.first, BTreeMap::new()));
-        let slot = entry.1.entry(party).or_insert(finding.certainty);
-        *slot = (*slot).min(finding.certainty);
-    }
-    let deaths: BTreeMap<&str, [u64; 3]> = result
-        .incidents
-        .iter()
-        .filter_map(|i| {
-            i.casualties.map(|c| {
-                (
-                    i.id.as_str(),
-                    [u64::from(c.low), u64::from(c.best), u64::from(c.high)],
-                )
+/// The violations the series count, per incident; incidents that counts over days
+/// leave out (the agreement's `[evidence]` filter) are not counted here either.
+struct Violations<'a> {
+    /// The incident's first day, and the parties it holds a violation by, each at
+    /// its strongest.
+    by_incident: BTreeMap<&'a str, (Day, BTreeMap<&'a str, Certainty>)>,
+    /// Whether the agreement was broken at all, whoever did it, at its strongest.
+    breaches: BTreeMap<&'a str, (DateSpan, Certainty)>,
+    /// The incident's deaths: low, best, high.
+    deaths: BTreeMap<&'a str, [u64; 3]>,
+}
+
+impl<'a> Violations<'a> {
+    fn of(result: &'a CheckResult) -> Violations<'a> {
+        let set_aside: BTreeSet<&str> = result
+            .incidents
+            .iter()
+            .filter(|i| i.set_aside.is_some())
+            .map(|i| i.id.as_str())
+            .collect();
+        let mut by_incident: BTreeMap<&str, (Day, BTreeMap<&str, Certainty>)> = BTreeMap::new();
+        let mut breaches: BTreeMap<&str, (DateSpan, Certainty)> = BTreeMap::new();
+        for finding in result
+            .findings
+            .iter()
+            .filter(|f| f.verdict == Verdict::Violation && !set_aside.contains(&*f.incident))
+        {
+            let breach = breaches
+                .entry(&finding.incident)
+                .or_insert((finding.date, finding.breach));
+            breach.1 = breach.1.min(finding.breach);
+            let Some(party) = finding.party.as_deref() else {
+                continue;
+            };
+            let entry = by_incident
+                .entry(&finding.incident)
+                .or_insert((finding.date.first, BTreeMap::new()));
+            let slot = entry.1.entry(party).or_insert(finding.certainty);
+            *slot = (*slot).min(finding.certainty);
+        }
+        let deaths = result
+            .incidents
+            .iter()
+            .filter_map(|i| {
+                i.casualties.map(|c| {
+                    (
+                        i.id.as_str(),
+                        [u64::from(c.low), u64::from(c.best), u64::from(c.high)],
+                    )
+                })
             })
-        })
-        .collect();
+            .collect();
+        Violations {
+            by_incident,
+            breaches,
+            deaths,
+        }
+    }
+}
+
+/// The chronology's line for each incident with a certain violation by a party.
+fn certain_incidents(result: &CheckResult, violations: &Violations<'_>) -> Vec<Entry> {
+    let mut entries = Vec::new();
     for incident in &result.incidents {
-        let Some((_, parties)) = per_incident.get(incident.id.as_str()) else {
+        let Some((_, parties)) = violations.by_incident.get(incident.id.as_str()) else {
             continue;
         };
         let certain: Vec<&str> = parties
@@ -271,12 +325,13 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         if certain.is_empty() {
             continue;
         }
-        let killed = deaths
+        let killed = violations
+            .deaths
             .get(incident.id.as_str())
             .map_or_else(String::new, |d| {
                 format!(", {} killed ({}–{})", d[1], d[0], d[2])
             });
-        chronology.push(Entry {
+        entries.push(Entry {
             day: incident.date.first,
             what: "incident".into(),
             text: format!(
@@ -287,9 +342,15 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             ),
         });
     }
-    sort_chronology(&mut chronology);
+    entries
+}
 
-    let parties: Vec<String> = agreement.parties.iter().map(|p| p.id.clone()).collect();
+/// Violations by party: per day, and per week with deaths and their running totals.
+fn by_party(
+    result: &CheckResult,
+    violations: &Violations<'_>,
+    parties: &[String],
+) -> (Vec<Daily>, Vec<Weekly>) {
     let mut daily_map: BTreeMap<(Day, &str), (u64, u64)> = BTreeMap::new();
     let mut weekly_map: BTreeMap<(Day, &str), WeekCounts> = BTreeMap::new();
     let spans: BTreeMap<&str, DateSpan> = result
@@ -297,9 +358,9 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         .iter()
         .map(|i| (i.id.as_str(), i.date))
         .collect();
-    for (incident, (day, by_party)) in &per_incident {
+    for (incident, (day, by_party)) in &violations.by_incident {
         let week = Day(day.0 - day.weekday() as i32);
-        let d = deaths.get(incident).copied().unwrap_or([0; 3]);
+        let d = violations.deaths.get(incident).copied().unwrap_or([0; 3]);
         let span = spans.get(incident).copied();
         for (party, certainty) in by_party {
             let certain = *certainty == Certainty::Certain;
@@ -313,7 +374,6 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             }
         }
     }
-    let daily_all = daily_whoever(result, &breaches);
     let daily = daily_map
         .into_iter()
         .map(|((day, party), (c, p))| Daily {
@@ -323,7 +383,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             certain_or_possible: p,
         })
         .collect();
-    let weekly = every_week(&parties, &weekly_map)
+    let weekly = every_week(parties, &weekly_map)
         .map(|(week, party, w, cumulative)| Weekly {
             week,
             party: party.clone(),
@@ -335,19 +395,27 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             cumulative_deaths_certain_or_possible: cumulative.1,
         })
         .collect();
-    // Per zone: each incident with a violation, certain when any of its violations is.
-    let zones: Vec<String> = agreement.zones.iter().map(|z| z.id.clone()).collect();
+    (daily, weekly)
+}
+
+/// Violations by zone and week: each incident with a violation, certain when the
+/// agreement was certainly broken there, whoever did it (as in a condition with
+/// no party named).
+fn by_zone(result: &CheckResult, violations: &Violations<'_>, zones: &[String]) -> Vec<ZoneWeekly> {
     let mut zone_map: BTreeMap<(Day, &str), WeekCounts> = BTreeMap::new();
     for incident in &result.incidents {
-        let Some((day, by_party)) = per_incident.get(incident.id.as_str()) else {
+        let Some((day, by_party)) = violations.by_incident.get(incident.id.as_str()) else {
             continue;
         };
         let week = Day(day.0 - day.weekday() as i32);
-        let d = deaths.get(incident.id.as_str()).copied().unwrap_or([0; 3]);
-        // In a zone, as in a condition with no party named: certain when the
-        // agreement was certainly broken there, whoever did it.
+        let d = violations
+            .deaths
+            .get(incident.id.as_str())
+            .copied()
+            .unwrap_or([0; 3]);
         let certain = by_party.values().any(|c| *c == Certainty::Certain)
-            || breaches
+            || violations
+                .breaches
                 .get(incident.id.as_str())
                 .is_some_and(|(_, b)| *b == Certainty::Certain);
         for zone in &incident.zones {
@@ -360,7 +428,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             }
         }
     }
-    let weekly_by_zone = every_week(&zones, &zone_map)
+    every_week(zones, &zone_map)
         .map(|(week, zone, w, cumulative)| ZoneWeekly {
             week,
             zone: zone.clone(),
@@ -371,8 +439,11 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
             cumulative_deaths_certain: cumulative.0,
             cumulative_deaths_certain_or_possible: cumulative.1,
         })
-        .collect();
-    // The years the evidence spans (none without evidence).
+        .collect()
+}
+
+/// Figures from other datasets for the years the evidence spans (none without evidence).
+fn figures_in_span(result: &CheckResult, figures: &[Figure]) -> Vec<Figure> {
     let years = match (result.evidence.first_day, result.evidence.last_day) {
         (Some(a), Some(b)) => Some(a.ymd().0..=b.ymd().0),
         _ => None,
@@ -383,19 +454,7 @@ pub fn timeline(agreement: &Agreement, result: &CheckResult, figures: &[Figure])
         .cloned()
         .collect();
     figures.sort_by(|a, b| (&a.country, a.year, &a.what).cmp(&(&b.country, b.year, &b.what)));
-    Timeline {
-        agreement: agreement.id.clone(),
-        parties,
-        chronology,
-        daily,
-        daily_all,
-        weekly,
-        zones,
-        weekly_by_zone,
-        steps,
-        figures,
-        trends: Vec::new(),
-    }
+    figures
 }
 
 /// Counts one incident into a daily series under `key`, by the steps' rule: on the
