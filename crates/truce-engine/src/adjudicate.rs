@@ -175,6 +175,11 @@ pub(crate) struct FindingsOut<'a> {
 }
 
 /// Judges one incident against one clause. Pushes zero or more findings.
+///
+/// It walks each side that may have acted and each of its names; what it learns
+/// on the way (where this incident's findings start, whether every candidate
+/// side certainly breaks the clause) spans both loops, so the walk stays in one
+/// function of some 160 lines while each link is judged by a function below.
 pub(crate) fn adjudicate(
     context: &Context<'_>,
     judged: Judged<'_>,
@@ -194,54 +199,10 @@ pub(crate) fn adjudicate(
         keys,
     } = out;
     let agreement = context.agreement;
-    // The cheapest gates first: most incidents fall outside most clauses.
-    let date = date_hold(clause, &report.date);
-    if date == Hold::No {
+    let Some((base, common)) = gates(context, clause_index, clause, report, facts, explain) else {
         return;
-    }
-    if !context.clause_may_concern_kind(clause_index, facts.kind) {
-        return;
-    }
-    let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
-    if kind == Hold::No {
-        return;
-    }
-    let (zone, zone_matched) = zone_hold(facts, &clause.zones);
-    if zone == Hold::No {
-        return;
-    }
-    let (site, site_matched) = match &clause.at_sites {
-        Some(selector) => site_hold(agreement, facts, selector),
-        None => (Hold::Certain, None),
     };
-    if site == Hold::No {
-        return;
-    }
     let span = &report.date;
-    let mut common = Vec::new();
-    if explain {
-        common.push(reason(
-            Link::Kind,
-            kind,
-            kind_text(agreement, report, facts, kind, kind_matched),
-        ));
-        common.push(reason(Link::Date, date, date_text(clause, span, date)));
-        if let Some(z) = zone_matched {
-            common.push(reason(
-                Link::Place,
-                zone,
-                place_text(agreement, report, facts, z, zone),
-            ));
-        }
-        if let Some(s) = site_matched {
-            common.push(reason(
-                Link::Site,
-                site,
-                site_text(agreement, report, facts, s, site),
-            ));
-        }
-    }
-    let base = kind.and(date).and(zone).and(site);
     let first_finding = out.len();
     // Whether the clause was broken, whoever acted: each side that may have acted
     // must, had it acted, certainly have broken the clause (every name on it an
@@ -283,28 +244,8 @@ pub(crate) fn adjudicate(
         let names_on_side =
             attacker.matched.len() + attacker.unmatched.len() + attacker.ambiguous.len();
         let mut names_that_break = 0usize;
-        // The side acted when the source says so, when no one else is named, when
-        // the agreement reads the first side as the actor, or when every other
-        // side is civilians (civilians are not the ones attacking).
-        let initiator = if attacker.role == Role::Initiator
-            || others.is_empty()
-            || assumed
-            || others.iter().all(|o| o.is_civilian(agreement))
-        {
-            Hold::Certain
-        } else {
-            Hold::Possible(POSSIBLE)
-        };
-        let initiator_text = if !explain {
-            String::new()
-        } else if assumed && !others.iter().all(|o| o.is_civilian(agreement)) {
-            format!(
-                "the source does not say who attacked whom; the agreement reads the first side named ({}) as the one who acted (`first_side_acted`)",
-                side_label(report, attacker)
-            )
-        } else {
-            initiator_text(report, attacker, others, initiator, agreement)
-        };
+        let (initiator, initiator_text) =
+            who_acted(agreement, report, attacker, others, assumed, explain);
         for (name_index, actor_match) in &attacker.matched {
             let Some((bound, party)) = bound_by(agreement, clause, actor_match.actor, span) else {
                 continue;
@@ -313,110 +254,30 @@ pub(crate) fn adjudicate(
                 PeriodMatch::Whole => Hold::Certain,
                 PeriodMatch::Part | PeriodMatch::None => Hold::Possible(POSSIBLE),
             };
-            // Against whom: the other side that best fits the clause.
-            let (target, target_text) = if clause.against.contains(&Target::Anyone) {
-                let text = match others.first() {
-                    _ if !explain => String::new(),
-                    Some(o) => format!(
-                        "the clause protects anyone; other side: {}",
-                        describe_target(agreement, report, o, span)
-                    ),
-                    None => "the clause protects anyone; the source names no other side".into(),
-                };
-                (Hold::Certain, text)
-            } else {
-                let mut best: (Hold, Option<&SideFacts>) = (Hold::No, None);
-                for other in others {
-                    let hold = target_hold(agreement, other, &clause.against, span);
-                    if best.1.is_none() || hold.factor() > best.0.factor() {
-                        best = (hold, Some(other));
-                    }
-                }
-                match best {
-                    (Hold::No, _) | (_, None) => continue,
-                    (hold, Some(side)) => (
-                        hold,
-                        text!(
-                            explain,
-                            "against {}: {} ({})",
-                            side_label(report, side),
-                            describe_target(agreement, report, side, span),
-                            target_requirement(agreement, clause)
-                        ),
-                    ),
-                }
-            };
-            if target == Hold::No {
+            let Some((target, target_text)) =
+                against_whom(agreement, report, clause, others, span, explain)
+            else {
                 continue;
-            }
+            };
             let actor = &agreement.actors[actor_match.actor];
-            let party_text = match party {
-                Some(p) => text!(explain, "party `{}`", agreement.parties[p].id),
-                None => "no party".into(),
+            let actor_text = if explain {
+                actor_chain_text(
+                    agreement,
+                    report,
+                    attacker,
+                    (name_index, actor_match),
+                    party,
+                    bound,
+                    span,
+                )
+            } else {
+                String::new()
             };
-            let alias = &actor.aliases[actor_match.alias];
-            let how = match actor_match.how {
-                crate::actors::MatchKind::Exact => "same name",
-                crate::actors::MatchKind::Transliteration => "same name up to transliteration",
-            };
-            let mut actor_text = text!(
-                explain,
-                "{} names \"{}\" → alias \"{}\" ({how}) → actor `{}` → {party_text} on {}",
-                report.sides[attacker.side].field,
-                report.sides[attacker.side].names[*name_index],
-                alias.name,
-                actor.id,
-                span.first
-            );
-            if explain && actor_match.period != PeriodMatch::Whole {
-                actor_text.push_str(&format!(
-                    "; the alias holds {} only, not on every day of the event",
-                    alias.period
-                ));
-            }
-            if explain && bound != Hold::Certain {
-                actor_text.push_str("; the actor's party changed during the event's dates");
-            }
-
-            // Exceptions.
-            let mut exception_reasons = Vec::new();
-            let mut allowed = Hold::No;
-            let mut weakened = Hold::Certain;
-            for exception in &clause.exceptions {
-                let (outcome, text) =
-                    exception_outcome(context, report, facts, exception, others, span, explain);
-                match outcome {
-                    ExceptionOutcome::Allows(h) => {
-                        allowed = allowed.best(h);
-                        exception_reasons.push(reason(Link::Exception, h, text));
-                    }
-                    ExceptionOutcome::MayAllow => {
-                        weakened = weakened.and(Hold::Possible(POSSIBLE));
-                        exception_reasons.push(reason(
-                            Link::Exception,
-                            Hold::Possible(POSSIBLE),
-                            text,
-                        ));
-                    }
-                    ExceptionOutcome::DoesNotApply => {
-                        exception_reasons.push(reason(Link::Exception, Hold::Certain, text))
-                    }
-                }
-            }
+            let exceptions = exceptions(context, report, facts, clause, others, span, explain);
             // Had this side acted: the chain without the question of who acted.
             let if_it_acted = base.and(bound).and(alias_hold).and(target);
-            let chain = if_it_acted.and(initiator);
-            let (verdict, hold) = if allowed == Hold::Certain {
-                (Verdict::Allowed, chain)
-            } else if let Hold::Possible(_) = allowed {
-                (Verdict::Violation, chain.and(Hold::Possible(POSSIBLE)))
-            } else {
-                (Verdict::Violation, chain.and(weakened))
-            };
-            if verdict == Verdict::Violation
-                && allowed == Hold::No
-                && if_it_acted.and(weakened) == Hold::Certain
-            {
+            let (verdict, hold, breaks) = verdict_of(if_it_acted, initiator, &exceptions);
+            if breaks {
                 names_that_break += 1;
             }
             let Some(certainty) = hold.certainty() else {
@@ -429,7 +290,7 @@ pub(crate) fn adjudicate(
                 reasons.push(reason(Link::Initiator, initiator, initiator_text.clone()));
                 reasons.push(reason(Link::Target, target, target_text));
                 reasons.extend(common.iter().cloned());
-                reasons.extend(exception_reasons);
+                reasons.extend(exceptions.reasons);
             }
             let confidence = (hold.factor() * 1000.0).round() / 1000.0;
             let incident_id = incident_id
@@ -460,18 +321,16 @@ pub(crate) fn adjudicate(
                 date: *span,
                 reasons,
             });
-            keys.push(FindingKey {
-                incident: incident as u32,
-                first: span.first.0,
-                last: span.last.0,
-                clause: clause_index as u16,
-                party: party.map_or(NO_PARTY, |p| p as u16),
-                violation: verdict == Verdict::Violation,
-                certain: certainty == Certainty::Certain,
-                breach_certain: certainty == Certainty::Certain,
-                responsible: 0,
-                set_aside: facts.set_aside.is_some(),
-            });
+            let set_aside = facts.set_aside.is_some();
+            keys.push(finding_key(
+                incident,
+                clause_index,
+                party,
+                set_aside,
+                span,
+                verdict,
+                certainty,
+            ));
         }
         every_candidate_breaks = every_candidate_breaks
             .filter(|_| names_on_side > 0 && names_that_break == names_on_side)
@@ -488,6 +347,278 @@ pub(crate) fn adjudicate(
         &mut out[first_finding..],
         &mut keys[first_finding..],
     );
+}
+
+/// The links every finding of the incident under the clause shares — its date,
+/// kind, zone and site — cheapest first, most incidents falling outside most
+/// clauses: their strength together and their reasons; `None` when one fails.
+fn gates(
+    context: &Context<'_>,
+    clause_index: usize,
+    clause: &Clause,
+    report: &Report,
+    facts: &Facts,
+    explain: bool,
+) -> Option<(Hold, Vec<Reason>)> {
+    let agreement = context.agreement;
+    // The cheapest gates first: most incidents fall outside most clauses.
+    let date = date_hold(clause, &report.date);
+    if date == Hold::No {
+        return None;
+    }
+    if !context.clause_may_concern_kind(clause_index, facts.kind) {
+        return None;
+    }
+    let (kind, kind_matched) = kind_hold(agreement, facts.kind, &clause.kinds);
+    if kind == Hold::No {
+        return None;
+    }
+    let (zone, zone_matched) = zone_hold(facts, &clause.zones);
+    if zone == Hold::No {
+        return None;
+    }
+    let (site, site_matched) = match &clause.at_sites {
+        Some(selector) => site_hold(agreement, facts, selector),
+        None => (Hold::Certain, None),
+    };
+    if site == Hold::No {
+        return None;
+    }
+    let span = &report.date;
+    let mut common = Vec::new();
+    if explain {
+        common.push(reason(
+            Link::Kind,
+            kind,
+            kind_text(agreement, report, facts, kind, kind_matched),
+        ));
+        common.push(reason(Link::Date, date, date_text(clause, span, date)));
+        if let Some(z) = zone_matched {
+            common.push(reason(
+                Link::Place,
+                zone,
+                place_text(agreement, report, facts, z, zone),
+            ));
+        }
+        if let Some(s) = site_matched {
+            common.push(reason(
+                Link::Site,
+                site,
+                site_text(agreement, report, facts, s, site),
+            ));
+        }
+    }
+    Some((kind.and(date).and(zone).and(site), common))
+}
+
+/// Whether the side acted: certain when the source says so, when no one else is
+/// named, when the agreement reads the first side as the actor, or when every
+/// other side is civilians (civilians are not the ones attacking); its reason.
+fn who_acted(
+    agreement: &Agreement,
+    report: &Report,
+    attacker: &SideFacts,
+    others: &[&SideFacts],
+    assumed: bool,
+    explain: bool,
+) -> (Hold, String) {
+    let initiator = if attacker.role == Role::Initiator
+        || others.is_empty()
+        || assumed
+        || others.iter().all(|o| o.is_civilian(agreement))
+    {
+        Hold::Certain
+    } else {
+        Hold::Possible(POSSIBLE)
+    };
+    let text = if !explain {
+        String::new()
+    } else if assumed && !others.iter().all(|o| o.is_civilian(agreement)) {
+        format!(
+            "the source does not say who attacked whom; the agreement reads the first side named ({}) as the one who acted (`first_side_acted`)",
+            side_label(report, attacker)
+        )
+    } else {
+        initiator_text(report, attacker, others, initiator, agreement)
+    };
+    (initiator, text)
+}
+
+/// The verdict on an act had the side done it, and how sure it is once who acted
+/// is weighed in; and whether the act, had the side done it, certainly broke the
+/// clause (no exception allowing it even possibly).
+fn verdict_of(
+    if_it_acted: Hold,
+    initiator: Hold,
+    exceptions: &Exceptions,
+) -> (Verdict, Hold, bool) {
+    let chain = if_it_acted.and(initiator);
+    let (verdict, hold) = if exceptions.allowed == Hold::Certain {
+        (Verdict::Allowed, chain)
+    } else if let Hold::Possible(_) = exceptions.allowed {
+        (Verdict::Violation, chain.and(Hold::Possible(POSSIBLE)))
+    } else {
+        (Verdict::Violation, chain.and(exceptions.weakened))
+    };
+    let breaks = verdict == Verdict::Violation
+        && exceptions.allowed == Hold::No
+        && if_it_acted.and(exceptions.weakened) == Hold::Certain;
+    (verdict, hold, breaks)
+}
+
+/// The counting key of a finding as adjudication makes it: the breach as certain
+/// as the finding, no responsible parties yet (`attribute` sets them).
+fn finding_key(
+    incident: usize,
+    clause_index: usize,
+    party: Option<usize>,
+    set_aside: bool,
+    span: &DateSpan,
+    verdict: Verdict,
+    certainty: Certainty,
+) -> FindingKey {
+    FindingKey {
+        incident: incident as u32,
+        first: span.first.0,
+        last: span.last.0,
+        clause: clause_index as u16,
+        party: party.map_or(NO_PARTY, |p| p as u16),
+        violation: verdict == Verdict::Violation,
+        certain: certainty == Certainty::Certain,
+        breach_certain: certainty == Certainty::Certain,
+        responsible: 0,
+        set_aside,
+    }
+}
+
+/// Against whom the act was: the other side that best fits the clause's
+/// targets, with its reason; `None` when no side does.
+fn against_whom(
+    agreement: &Agreement,
+    report: &Report,
+    clause: &Clause,
+    others: &[&SideFacts],
+    span: &DateSpan,
+    explain: bool,
+) -> Option<(Hold, String)> {
+    if clause.against.contains(&Target::Anyone) {
+        let text = match others.first() {
+            _ if !explain => String::new(),
+            Some(o) => format!(
+                "the clause protects anyone; other side: {}",
+                describe_target(agreement, report, o, span)
+            ),
+            None => "the clause protects anyone; the source names no other side".into(),
+        };
+        return Some((Hold::Certain, text));
+    }
+    let mut best: (Hold, Option<&SideFacts>) = (Hold::No, None);
+    for other in others {
+        let hold = target_hold(agreement, other, &clause.against, span);
+        if best.1.is_none() || hold.factor() > best.0.factor() {
+            best = (hold, Some(other));
+        }
+    }
+    match best {
+        (Hold::No, _) | (_, None) => None,
+        (hold, Some(side)) => Some((
+            hold,
+            text!(
+                explain,
+                "against {}: {} ({})",
+                side_label(report, side),
+                describe_target(agreement, report, side, span),
+                target_requirement(agreement, clause)
+            ),
+        )),
+    }
+}
+
+/// The actor link in words: the source's name → the alias → the actor → its
+/// party on the event's first day, with what makes the link only possible.
+fn actor_chain_text(
+    agreement: &Agreement,
+    report: &Report,
+    attacker: &SideFacts,
+    (name_index, actor_match): (&usize, &crate::actors::ActorMatch),
+    party: Option<usize>,
+    bound: Hold,
+    span: &DateSpan,
+) -> String {
+    let actor = &agreement.actors[actor_match.actor];
+    let party_text = match party {
+        Some(p) => format!("party `{}`", agreement.parties[p].id),
+        None => "no party".into(),
+    };
+    let alias = &actor.aliases[actor_match.alias];
+    let how = match actor_match.how {
+        crate::actors::MatchKind::Exact => "same name",
+        crate::actors::MatchKind::Transliteration => "same name up to transliteration",
+    };
+    let mut text = format!(
+        "{} names \"{}\" → alias \"{}\" ({how}) → actor `{}` → {party_text} on {}",
+        report.sides[attacker.side].field,
+        report.sides[attacker.side].names[*name_index],
+        alias.name,
+        actor.id,
+        span.first
+    );
+    if actor_match.period != PeriodMatch::Whole {
+        text.push_str(&format!(
+            "; the alias holds {} only, not on every day of the event",
+            alias.period
+        ));
+    }
+    if bound != Hold::Certain {
+        text.push_str("; the actor's party changed during the event's dates");
+    }
+    text
+}
+
+/// What a clause's exceptions make of an act.
+struct Exceptions {
+    /// How surely an exception allows it (`No`: none does).
+    allowed: Hold,
+    /// How much exceptions that might apply weaken the violation.
+    weakened: Hold,
+    reasons: Vec<Reason>,
+}
+
+/// Checks each of the clause's exceptions against the act.
+fn exceptions(
+    context: &Context<'_>,
+    report: &Report,
+    facts: &Facts,
+    clause: &Clause,
+    others: &[&SideFacts],
+    span: &DateSpan,
+    explain: bool,
+) -> Exceptions {
+    let mut out = Exceptions {
+        allowed: Hold::No,
+        weakened: Hold::Certain,
+        reasons: Vec::new(),
+    };
+    for exception in &clause.exceptions {
+        let (outcome, text) =
+            exception_outcome(context, report, facts, exception, others, span, explain);
+        match outcome {
+            ExceptionOutcome::Allows(h) => {
+                out.allowed = out.allowed.best(h);
+                out.reasons.push(reason(Link::Exception, h, text));
+            }
+            ExceptionOutcome::MayAllow => {
+                out.weakened = out.weakened.and(Hold::Possible(POSSIBLE));
+                out.reasons
+                    .push(reason(Link::Exception, Hold::Possible(POSSIBLE), text));
+            }
+            ExceptionOutcome::DoesNotApply => {
+                out.reasons
+                    .push(reason(Link::Exception, Hold::Certain, text))
+            }
+        }
+    }
+    out
 }
 
 /// Two names on one side may be aliases of one actor ("Jabhat Ansar al-Din" and
