@@ -135,6 +135,67 @@ pub fn adjudicate_with<'a>(
 ) -> Adjudication<'a> {
     let (kept_apart, kept_together) = (decisions.kept_apart, decisions.kept_together);
     let context = facts::Context::new(agreement, reports);
+    let Judged {
+        facts,
+        findings,
+        keys,
+        starts,
+        certain_zones,
+        zone_starts,
+    } = judge_each_report(&context, agreement, reports, explain);
+    let first_day = reports.par_iter().map(|r| r.date.first).min();
+    let last_day = reports.par_iter().map(|r| r.date.last).max();
+    let grouped = group_into_incidents(&context, agreement, reports, kept_apart, kept_together);
+    let (findings, keys, starts) = if grouped.incident_map.count < reports.len() {
+        let incident_map = &grouped.incident_map;
+        pool_findings(
+            agreement,
+            reports,
+            incident_map,
+            (findings, &starts),
+            &facts,
+            explain,
+        )
+    } else {
+        (findings, keys, starts)
+    };
+    Adjudication {
+        context,
+        reports,
+        facts,
+        findings,
+        keys,
+        starts,
+        incident_map: grouped.incident_map,
+        kept_apart_unknown: grouped.kept_apart_unknown,
+        kept_together_unknown: grouped.kept_together_unknown,
+        certain_zones: verify::ZoneLists {
+            zones: certain_zones,
+            starts: zone_starts,
+        },
+        first_day,
+        last_day,
+    }
+}
+
+/// Each report judged on its own against every clause, in parallel: its facts,
+/// findings and counting keys, and the zones it is certainly in, as flat lists
+/// with where each report's part starts.
+struct Judged {
+    facts: Vec<facts::Facts>,
+    findings: Vec<Finding>,
+    keys: Vec<verify::FindingKey>,
+    starts: Vec<usize>,
+    certain_zones: Vec<u32>,
+    zone_starts: Vec<u32>,
+}
+
+fn judge_each_report(
+    context: &facts::Context<'_>,
+    agreement: &Agreement,
+    reports: &[Report],
+    explain: bool,
+) -> Judged {
     // Incidents: one per report until corroboration merges them (issue 4).
     // Each thread takes a contiguous share of the reports and fills flat lists.
     let share = reports
@@ -176,7 +237,7 @@ pub fn adjudicate_with<'a>(
                         findings: &mut findings,
                         keys: &mut keys,
                     };
-                    adjudicate::adjudicate(&context, judged, c, clause, explain, out);
+                    adjudicate::adjudicate(context, judged, c, clause, explain, out);
                 }
                 let zones_before = certain_zones.len();
                 certain_zones.extend(
@@ -215,8 +276,31 @@ pub fn adjudicate_with<'a>(
             zone_starts.push(last + n);
         }
     }
-    let first_day = reports.par_iter().map(|r| r.date.first).min();
-    let last_day = reports.par_iter().map(|r| r.date.last).max();
+    Judged {
+        facts,
+        findings,
+        keys,
+        starts,
+        certain_zones,
+        zone_starts,
+    }
+}
+
+/// The reports grouped into incidents, with the analysts' decisions applied,
+/// and the decisions that name reports not in the evidence.
+struct Grouped {
+    incident_map: incidents::IncidentMap,
+    kept_apart_unknown: Vec<corroborate::KeptApart>,
+    kept_together_unknown: Vec<corroborate::KeptApart>,
+}
+
+fn group_into_incidents(
+    context: &facts::Context<'_>,
+    agreement: &Agreement,
+    reports: &[Report],
+    kept_apart: &[corroborate::KeptApart],
+    kept_together: &[corroborate::KeptApart],
+) -> Grouped {
     // Corroboration: reports of one incident pool their findings. With one source and
     // no merging within a source, no two reports can be merged: skip the search.
     let settings = &agreement.evidence.corroboration;
@@ -265,65 +349,61 @@ pub fn adjudicate_with<'a>(
         kept_apart_unknown = unknown;
         incidents::IncidentMap::from_clusters(reports, &clusters)
     };
-    let (findings, keys, starts) = if incident_map.count < reports.len() {
-        let clause_index: rustc_hash::FxHashMap<&str, u16> = agreement
-            .clauses
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i as u16))
-            .collect();
-        let party_index: rustc_hash::FxHashMap<&str, u16> = agreement
-            .parties
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i as u16))
-            .collect();
-        let key_of = |f: &Finding, incident: usize| {
-            let responsible: Vec<usize> = f
-                .responsible
-                .iter()
-                .filter_map(|p| party_index.get(&**p).map(|&i| i as usize))
-                .collect();
-            verify::FindingKey {
-                incident: 0,
-                first: f.date.first.0,
-                last: f.date.last.0,
-                clause: clause_index.get(&*f.clause).copied().unwrap_or(0),
-                party: f
-                    .party
-                    .as_deref()
-                    .and_then(|p| party_index.get(p).copied())
-                    .unwrap_or(verify::NO_PARTY),
-                violation: f.verdict == truce_model::finding::Verdict::Violation,
-                certain: f.certainty == truce_model::finding::Certainty::Certain,
-                breach_certain: f.breach == truce_model::finding::Certainty::Certain,
-                responsible: verify::party_mask(&responsible),
-                set_aside: facts
-                    .get(incident)
-                    .is_some_and(|fact: &facts::Facts| fact.set_aside.is_some()),
-            }
-        };
-        incidents::pool(reports, &incident_map, findings, &starts, &key_of, explain)
-    } else {
-        (findings, keys, starts)
-    };
-    Adjudication {
-        context,
-        reports,
-        facts,
-        findings,
-        keys,
-        starts,
+    Grouped {
         incident_map,
         kept_apart_unknown,
         kept_together_unknown,
-        certain_zones: verify::ZoneLists {
-            zones: certain_zones,
-            starts: zone_starts,
-        },
-        first_day,
-        last_day,
     }
+}
+
+/// Findings of reports of one incident pooled into the incident's, their
+/// counting keys made again from the pooled findings.
+fn pool_findings(
+    agreement: &Agreement,
+    reports: &[Report],
+    incident_map: &incidents::IncidentMap,
+    (findings, starts): (Vec<Finding>, &[usize]),
+    facts: &[facts::Facts],
+    explain: bool,
+) -> (Vec<Finding>, Vec<verify::FindingKey>, Vec<usize>) {
+    let clause_index: rustc_hash::FxHashMap<&str, u16> = agreement
+        .clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i as u16))
+        .collect();
+    let party_index: rustc_hash::FxHashMap<&str, u16> = agreement
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as u16))
+        .collect();
+    let key_of = |f: &Finding, incident: usize| {
+        let responsible: Vec<usize> = f
+            .responsible
+            .iter()
+            .filter_map(|p| party_index.get(&**p).map(|&i| i as usize))
+            .collect();
+        verify::FindingKey {
+            incident: 0,
+            first: f.date.first.0,
+            last: f.date.last.0,
+            clause: clause_index.get(&*f.clause).copied().unwrap_or(0),
+            party: f
+                .party
+                .as_deref()
+                .and_then(|p| party_index.get(p).copied())
+                .unwrap_or(verify::NO_PARTY),
+            violation: f.verdict == truce_model::finding::Verdict::Violation,
+            certain: f.certainty == truce_model::finding::Certainty::Certain,
+            breach_certain: f.breach == truce_model::finding::Certainty::Certain,
+            responsible: verify::party_mask(&responsible),
+            set_aside: facts
+                .get(incident)
+                .is_some_and(|fact: &facts::Facts| fact.set_aside.is_some()),
+        }
+    };
+    incidents::pool(reports, incident_map, findings, starts, &key_of, explain)
 }
 
 /// The longest run of calm days for one party in one zone (see [`Adjudication::longest_calm_runs`]).
