@@ -2,7 +2,7 @@
 //! its kind, date, place, actors and killed, each with the words behind it.
 
 use crate::Lang;
-use crate::casualties::find_killed;
+use crate::casualties::{FoundKilled, find_killed};
 use crate::dates::{default_span, find_dates};
 use crate::gazetteer::{Gazetteer, PlaceLevel, distance_km};
 use crate::lexicon::*;
@@ -283,6 +283,75 @@ fn normalised(lists: &[&[&str]]) -> HashSet<String> {
 /// the kind to belong to the same event (a sentence of a news lede is long).
 const REACH: usize = 30;
 
+/// Where a sentence's act stands: its first kind's word (`anchor`), and the
+/// words of the clause read (`focus`).
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    text: &'a str,
+    words: &'a [Token],
+    lang: Lang,
+    anchor: usize,
+    focus: &'a Range<usize>,
+}
+
+/// What a sentence's words name, each with where it stands (token indices).
+struct Scanned {
+    /// Kinds of event named.
+    cues: Vec<(String, usize, usize)>,
+    /// Kinds named but said not to have happened.
+    negated: Vec<(usize, usize)>,
+    actors: Vec<(ActorName, usize, usize)>,
+    /// Health-care words (a hospital, a clinic).
+    health: Vec<(usize, usize)>,
+    /// Hedges, with the confidence each costs.
+    hedges: Vec<(u8, usize, usize)>,
+    denials: Vec<(usize, usize)>,
+}
+
+/// The clauses of a sentence that tell acts of their own, each to be read as its
+/// own report; `None` when it tells one act. Each act's clause reaches to the next
+/// act's; the words before the first act belong to it.
+fn acts_of(
+    text: &str,
+    words: &[Token],
+    lang: Lang,
+    actors: &[(ActorName, usize, usize)],
+    cues: &[(String, usize, usize)],
+) -> Option<Vec<Range<usize>>> {
+    let mentions: Vec<Mention> = actors
+        .iter()
+        .map(|(_, a, b)| Mention { start: *a, end: *b })
+        .collect();
+    let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
+    let clause_of = match lang {
+        Lang::En => clauses(text, words, &mentions, &cue_starts),
+        Lang::Ar => vec![0; words.len()],
+    };
+    let mut acts: Vec<usize> = cue_starts.iter().map(|&c| clause_of[c]).collect();
+    acts.dedup();
+    if acts.len() < 2 {
+        return None;
+    }
+    let starts: Vec<usize> = acts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            if k == 0 {
+                0
+            } else {
+                clause_of.iter().position(|&x| x == c).unwrap_or(0)
+            }
+        })
+        .collect();
+    Some(
+        starts
+            .iter()
+            .enumerate()
+            .map(|(k, &start)| start..starts.get(k + 1).copied().unwrap_or(words.len()))
+            .collect(),
+    )
+}
+
 /// Where in a sentence a field is looked for: the kind's word (`anchor`), the
 /// words of the event (`focus`) and the words already read as other fields
 /// (`taken`, first and last token).
@@ -462,18 +531,9 @@ impl Extractor {
             .unwrap_or_else(|| "event".into())
     }
 
-    fn sentence(
-        &self,
-        document: &Document,
-        index: usize,
-        sentence_start: usize,
-        sentence_end: usize,
-        words: &[Token],
-        focus: Option<Range<usize>>,
-    ) -> SentenceOutcome {
-        let lang = document.lang;
-        let text = document.text.as_str();
-        // Kinds named, and the actors, health-care words, hedges and denials.
+    /// The sentence's words read once, left to right: each run of words taken by
+    /// the first list that knows it (actors, kinds, health care, hedges, denials).
+    fn scan(&self, text: &str, words: &[Token], lang: Lang) -> Scanned {
         let mut cues: Vec<(String, usize, usize)> = Vec::new();
         let mut negated: Vec<(usize, usize)> = Vec::new();
         let mut actors: Vec<(ActorName, usize, usize)> = Vec::new();
@@ -540,7 +600,27 @@ impl Extractor {
             }
             i += 1;
         }
-        let mut killed = find_killed(&text[sentence_start..sentence_end], words, lang);
+        Scanned {
+            cues,
+            negated,
+            actors,
+            health,
+            hedges,
+            denials,
+        }
+    }
+
+    /// Which kinds the sentence tells, once all its words are known: violence before
+    /// the truce it breaks, a strike on health care, a killing with no means named.
+    /// Returns whether the kind rests on a count of the dead alone.
+    fn settle_kinds(
+        &self,
+        cues: &mut Vec<(String, usize, usize)>,
+        health: &[(usize, usize)],
+        killed: &[FoundKilled],
+        words: &[Token],
+        lang: Lang,
+    ) -> bool {
         // Violence first: a ceasefire mentioned beside a strike is context.
         let violent = |k: &str| {
             self.taxonomy
@@ -555,7 +635,7 @@ impl Extractor {
         {
             // "Three killed in east Ukraine despite Orthodox Easter truce": the
             // killing is the event, the truce its context.
-            cues = vec![("political-violence".into(), k.token, k.token + 1)];
+            *cues = vec![("political-violence".into(), k.token, k.token + 1)];
         }
         // Health care struck with no means named ("attacked a hospital", "bombed a clinic").
         if !health.is_empty()
@@ -564,7 +644,7 @@ impl Extractor {
                 .iter()
                 .all(|(k, _, _)| k == "armed-conflict" || k == "remote-violence")
         {
-            for cue in &mut cues {
+            for cue in cues.iter_mut() {
                 cue.0 = "attack-on-health-care".into();
             }
         }
@@ -593,6 +673,178 @@ impl Extractor {
             cues.push(("political-violence".into(), k.token, k.token + 1));
             kill_only = true;
         }
+        kill_only
+    }
+
+    /// The sides the sentence names near its act, each with its role (roles.rs):
+    /// who acted and who was hit, a denial undoing an attribution, "its warplanes"
+    /// naming the actor before, "between A and B" naming neither as the one who
+    /// acted, and a struck hospital as a civilian target.
+    #[allow(clippy::too_many_arguments)]
+    fn sides_of(
+        &self,
+        reading: &Reading<'_>,
+        actors: &[(ActorName, usize, usize)],
+        cues: &[(String, usize, usize)],
+        denials: &[(usize, usize)],
+        health: &[(usize, usize)],
+        spans: &mut Vec<TextSpan>,
+        notes: &mut Vec<String>,
+    ) -> Vec<Side> {
+        let Reading {
+            text,
+            words,
+            lang,
+            anchor,
+            focus,
+        } = *reading;
+        let near = |t: usize| t.abs_diff(anchor) <= REACH;
+        let span = |field: &str, a: usize, b: usize| TextSpan {
+            field: field.into(),
+            start: words[a].start as u64,
+            end: words[b - 1].end as u64,
+        };
+        // Actors and their roles, from where each stands in the sentence (roles.rs).
+        let nearby: Vec<&(ActorName, usize, usize)> =
+            actors.iter().filter(|(_, a, _)| near(*a)).collect();
+        let roles: Vec<Role> = match lang {
+            Lang::En => {
+                let mentions: Vec<Mention> = nearby
+                    .iter()
+                    .map(|(_, a, b)| Mention { start: *a, end: *b })
+                    .collect();
+                let means_at: Vec<usize> = cues
+                    .iter()
+                    .filter(|(kind, _, _)| kind != "armed-clash")
+                    .map(|(_, c, _)| *c)
+                    .collect();
+                let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
+                english_roles(
+                    text,
+                    words,
+                    &mentions,
+                    &means_at,
+                    &cue_starts,
+                    focus.clone(),
+                )
+            }
+            Lang::Ar => nearby
+                .iter()
+                .map(|(_, a, b)| self.arabic_role(words, cues, *a, *b))
+                .collect(),
+        };
+        let mut sides: Vec<Side> = Vec::new();
+        for ((actor, a, b), role) in nearby.into_iter().zip(roles) {
+            // Who the text says denies: its attribution is not taken.
+            let denied = denials
+                .iter()
+                .any(|(d, _)| d.abs_diff(*b) <= 3 || d.abs_diff(*a) <= 3);
+            let role = if denied && role == Role::Initiator {
+                notes.push(format!(
+                    "`{}` is said to deny it: not taken as who acted",
+                    &text[words[*a].start..words[b - 1].end]
+                ));
+                Role::Unknown
+            } else {
+                role
+            };
+            if sides
+                .iter()
+                .any(|s| s.names.first() == Some(&actor.name) && s.role == role)
+            {
+                continue;
+            }
+            spans.push(span(
+                if role == Role::Target {
+                    "target"
+                } else {
+                    "actor"
+                },
+                *a,
+                *b,
+            ));
+            sides.push(Side {
+                field: "text".into(),
+                names: vec![actor.name.clone()],
+                role,
+                category: None,
+            });
+        }
+        // "its warplanes", "their forces": the actor named last before acted.
+        let pronoun = words.windows(2).position(|w| {
+            matches!(w[0].norm.as_str(), "its" | "their")
+                && crate::roles::MEANS[..14].contains(&w[1].norm.as_str())
+        });
+        if let Some(at) = pronoun
+            && let Some((actor, _, _)) = actors.iter().rfind(|(_, a, b)| *b <= at && near(*a))
+            && let Some(side) = sides
+                .iter_mut()
+                .find(|s| s.names.first() == Some(&actor.name) && s.role == Role::Unknown)
+        {
+            side.role = Role::Initiator;
+        }
+        // "between A and B": neither of those two is said to have acted.
+        if let Some(between) = words.iter().position(|t| t.norm == "between") {
+            let within: Vec<&str> = actors
+                .iter()
+                .filter(|(_, a, _)| *a > between && *a <= between + 8)
+                .map(|(actor, _, _)| actor.name.as_str())
+                .collect();
+            for side in &mut sides {
+                if side.role == Role::Initiator
+                    && side
+                        .names
+                        .first()
+                        .is_some_and(|n| within.contains(&n.as_str()))
+                {
+                    side.role = Role::Unknown;
+                }
+            }
+        }
+        for (a, b) in health {
+            if near(*a) && focus.contains(a) {
+                spans.push(span("target", *a, *b));
+                sides.push(Side {
+                    field: "text".into(),
+                    names: vec![text[words[*a].start..words[*b - 1].end].to_string()],
+                    role: Role::Target,
+                    category: Some(ActorCategory::Civilians),
+                });
+                break;
+            }
+        }
+
+        sides
+    }
+
+    /// Reads one sentence (or one clause of it, `focus`) into at most one report,
+    /// in the order a reader takes it: what its words name, which kinds it tells,
+    /// whether it tells several acts, the date, the place, the sides, whether it is
+    /// a report at all, the dead, and how sure it reads. The scan, the kinds, the
+    /// acts and the sides are functions of their own; what is left (some 250 lines)
+    /// hands the same growing lists of spans and notes from step to step, and reads
+    /// best as one story.
+    fn sentence(
+        &self,
+        document: &Document,
+        index: usize,
+        sentence_start: usize,
+        sentence_end: usize,
+        words: &[Token],
+        focus: Option<Range<usize>>,
+    ) -> SentenceOutcome {
+        let lang = document.lang;
+        let text = document.text.as_str();
+        let Scanned {
+            mut cues,
+            negated,
+            actors,
+            health,
+            hedges,
+            denials,
+        } = self.scan(text, words, lang);
+        let mut killed = find_killed(&text[sentence_start..sentence_end], words, lang);
+        let kill_only = self.settle_kinds(&mut cues, &health, &killed, words, lang);
         if cues.is_empty() {
             if !negated.is_empty() {
                 let (a, b) = negated[0];
@@ -604,38 +856,9 @@ impl Extractor {
             return SentenceOutcome::Nothing;
         }
         // Clauses with acts of their own: one report each (read again, one focus at a time).
-        let mentions: Vec<Mention> = actors
-            .iter()
-            .map(|(_, a, b)| Mention { start: *a, end: *b })
-            .collect();
-        let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
-        let clause_of = match lang {
-            Lang::En => clauses(text, words, &mentions, &cue_starts),
-            Lang::Ar => vec![0; words.len()],
-        };
         match &focus {
             None => {
-                let mut acts: Vec<usize> = cue_starts.iter().map(|&c| clause_of[c]).collect();
-                acts.dedup();
-                if acts.len() > 1 {
-                    // Each act's clause reaches to the next act's; the words before the
-                    // first act belong to it.
-                    let starts: Vec<usize> = acts
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &c)| {
-                            if k == 0 {
-                                0
-                            } else {
-                                clause_of.iter().position(|&x| x == c).unwrap_or(0)
-                            }
-                        })
-                        .collect();
-                    let ranges = starts
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &start)| start..starts.get(k + 1).copied().unwrap_or(words.len()))
-                        .collect();
+                if let Some(ranges) = acts_of(text, words, lang, &actors, &cues) {
                     return SentenceOutcome::Clauses(ranges);
                 }
             }
@@ -731,115 +954,16 @@ impl Extractor {
             })
             .collect();
 
-        // Actors and their roles, from where each stands in the sentence (roles.rs).
-        let nearby: Vec<&(ActorName, usize, usize)> =
-            actors.iter().filter(|(_, a, _)| near(*a)).collect();
-        let roles: Vec<Role> = match lang {
-            Lang::En => {
-                let mentions: Vec<Mention> = nearby
-                    .iter()
-                    .map(|(_, a, b)| Mention { start: *a, end: *b })
-                    .collect();
-                let means_at: Vec<usize> = cues
-                    .iter()
-                    .filter(|(kind, _, _)| kind != "armed-clash")
-                    .map(|(_, c, _)| *c)
-                    .collect();
-                let cue_starts: Vec<usize> = cues.iter().map(|(_, c, _)| *c).collect();
-                english_roles(
-                    text,
-                    words,
-                    &mentions,
-                    &means_at,
-                    &cue_starts,
-                    focus.clone(),
-                )
-            }
-            Lang::Ar => nearby
-                .iter()
-                .map(|(_, a, b)| self.arabic_role(words, &cues, *a, *b))
-                .collect(),
+        let reading = Reading {
+            text,
+            words,
+            lang,
+            anchor,
+            focus: &focus,
         };
-        let mut sides: Vec<Side> = Vec::new();
-        for ((actor, a, b), role) in nearby.into_iter().zip(roles) {
-            // Who the text says denies: its attribution is not taken.
-            let denied = denials
-                .iter()
-                .any(|(d, _)| d.abs_diff(*b) <= 3 || d.abs_diff(*a) <= 3);
-            let role = if denied && role == Role::Initiator {
-                notes.push(format!(
-                    "`{}` is said to deny it: not taken as who acted",
-                    &text[words[*a].start..words[b - 1].end]
-                ));
-                Role::Unknown
-            } else {
-                role
-            };
-            if sides
-                .iter()
-                .any(|s| s.names.first() == Some(&actor.name) && s.role == role)
-            {
-                continue;
-            }
-            spans.push(span(
-                if role == Role::Target {
-                    "target"
-                } else {
-                    "actor"
-                },
-                *a,
-                *b,
-            ));
-            sides.push(Side {
-                field: "text".into(),
-                names: vec![actor.name.clone()],
-                role,
-                category: None,
-            });
-        }
-        // "its warplanes", "their forces": the actor named last before acted.
-        let pronoun = words.windows(2).position(|w| {
-            matches!(w[0].norm.as_str(), "its" | "their")
-                && crate::roles::MEANS[..14].contains(&w[1].norm.as_str())
-        });
-        if let Some(at) = pronoun
-            && let Some((actor, _, _)) = actors.iter().rfind(|(_, a, b)| *b <= at && near(*a))
-            && let Some(side) = sides
-                .iter_mut()
-                .find(|s| s.names.first() == Some(&actor.name) && s.role == Role::Unknown)
-        {
-            side.role = Role::Initiator;
-        }
-        // "between A and B": neither of those two is said to have acted.
-        if let Some(between) = words.iter().position(|t| t.norm == "between") {
-            let within: Vec<&str> = actors
-                .iter()
-                .filter(|(_, a, _)| *a > between && *a <= between + 8)
-                .map(|(actor, _, _)| actor.name.as_str())
-                .collect();
-            for side in &mut sides {
-                if side.role == Role::Initiator
-                    && side
-                        .names
-                        .first()
-                        .is_some_and(|n| within.contains(&n.as_str()))
-                {
-                    side.role = Role::Unknown;
-                }
-            }
-        }
-        for (a, b) in &health {
-            if near(*a) && focus.contains(a) {
-                spans.push(span("target", *a, *b));
-                sides.push(Side {
-                    field: "text".into(),
-                    names: vec![text[words[*a].start..words[*b - 1].end].to_string()],
-                    role: Role::Target,
-                    category: Some(ActorCategory::Civilians),
-                });
-                break;
-            }
-        }
+        let sides = self.sides_of(
+            &reading, &actors, &cues, &denials, &health, &mut spans, &mut notes,
+        );
 
         // An event is a kind at a place, or a count of the dead: a kind's word alone
         // ("fighting needs to decrease") reports nothing.
@@ -987,24 +1111,16 @@ impl Extractor {
         }
     }
 
-    /// The place of the event: the gazetteer's name nearest the kind's words.
-    fn place(
+    /// The gazetteer's names the sentence's words hold, left to right, longest
+    /// first, outside the words `taken` by actors: each as (first token, width,
+    /// candidate places, whether a first-order unit is meant).
+    fn place_names(
         &self,
-        document: &Document,
         words: &[Token],
-        around: Around<'_>,
-        spans: &mut Vec<TextSpan>,
-        notes: &mut Vec<String>,
-    ) -> Location {
-        let Around {
-            anchor,
-            focus,
-            taken,
-        } = around;
-        let lang = document.lang;
-        let text = document.text.as_str();
+        taken: &[(usize, usize)],
+        lang: Lang,
+    ) -> Vec<(usize, usize, Vec<usize>, bool)> {
         let longest = self.gazetteer.longest_name().clamp(1, 5);
-        // (first token, width, candidates, admin1 meant)
         let mut found: Vec<(usize, usize, Vec<usize>, bool)> = Vec::new();
         let mut i = 0;
         while i < words.len() {
@@ -1117,6 +1233,33 @@ impl Extractor {
                 None => i += 1,
             }
         }
+        found
+    }
+
+    /// The place of the event: the gazetteer's name nearest the kind's words.
+    ///
+    /// After the names are found ([`Self::place_names`]) it narrows them step by
+    /// step — the country the other names agree on, the clause's own place, an
+    /// origin set aside, the most precise level nearest the act, a name that fits
+    /// places far apart, a town's surroundings — each step reading the survivors
+    /// of the one before; kept as one function of some 210 lines so the order of
+    /// those steps, which decides the answer, is read in one place.
+    fn place(
+        &self,
+        document: &Document,
+        words: &[Token],
+        around: Around<'_>,
+        spans: &mut Vec<TextSpan>,
+        notes: &mut Vec<String>,
+    ) -> Location {
+        let Around {
+            anchor,
+            focus,
+            taken,
+        } = around;
+        let lang = document.lang;
+        let text = document.text.as_str();
+        let found = self.place_names(words, taken, lang);
         let unknown = Location::unknown();
         // A name that fits places in several countries is read in the country of
         // the other places the sentence names ("Kabana north of Latakia" is Syrian).
