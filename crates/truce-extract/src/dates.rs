@@ -165,199 +165,206 @@ pub fn find_dates(
         Lang::En => MONTHS_EN,
         Lang::Ar => MONTHS_AR,
     };
+    let mut i = 0;
+    while i < tokens.len() {
+        // The first way of writing a date that the words at `i` fit: the span and
+        // the date's last token.
+        let matched = numeric_date(text, tokens, i)
+            .or_else(|| day_then_month(tokens, i, months, published))
+            .or_else(|| month_then_day_or_year(tokens, i, months, published))
+            .or_else(|| published.and_then(|p| relative_date(tokens, i, lang, p)));
+        match matched {
+            Some((span, last)) => {
+                found.push(FoundDate {
+                    span,
+                    start: tokens[i].start,
+                    end: tokens[last].end,
+                    token: i,
+                });
+                i = last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    if let Some(p) = published {
+        since_dates(tokens, months, p, &mut found);
+    }
+    found
+}
+
+/// 2016-09-19 or 19/09/2016, written with - or / (or .) between the numbers.
+fn numeric_date(text: &str, tokens: &[Token], i: usize) -> Option<(DateSpan, usize)> {
+    let (a, b, c) = (tokens.get(i)?, tokens.get(i + 1)?, tokens.get(i + 2)?);
+    let between = |x: &Token, y: &Token| text.get(x.end..y.start).unwrap_or("");
+    let joined = between(a, b) == between(b, c) && matches!(between(a, b), "-" | "/" | ".");
+    if !joined {
+        return None;
+    }
+    let day = match (a.number(), b.number(), c.number()) {
+        (Some(y), Some(m), Some(d)) if a.norm.len() == 4 => {
+            Day::from_ymd(y as i32, m as u32, d as u32)
+        }
+        (Some(d), Some(m), Some(y)) if c.norm.len() == 4 => {
+            Day::from_ymd(y as i32, m as u32, d as u32)
+        }
+        _ => None,
+    }?;
+    Some((DateSpan::day(day), i + 2))
+}
+
+/// 19 September 2016, 19th of September, 19 September (its year inferred).
+fn day_then_month(
+    tokens: &[Token],
+    i: usize,
+    months: &[(&str, u32)],
+    published: Option<Day>,
+) -> Option<(DateSpan, usize)> {
+    let day = day_of_month(tokens.get(i)?)?;
+    let of = usize::from(tokens.get(i + 1).is_some_and(|t| t.norm == "of"));
+    let (month, width) = month_at(tokens, i + 1 + of, months)?;
+    let after = i + 1 + of + width;
+    let (date, last) = match tokens.get(after).and_then(year_of) {
+        Some(year) => (Day::from_ymd(year, month, day), after),
+        None => (infer_year(month, day, published), after - 1),
+    };
+    Some((DateSpan::day(date?), last))
+}
+
+/// September 19(th)(,) 2016, September 19 (its year inferred), September 2016.
+/// "may" is a month only before a day or a year.
+fn month_then_day_or_year(
+    tokens: &[Token],
+    i: usize,
+    months: &[(&str, u32)],
+    published: Option<Day>,
+) -> Option<(DateSpan, usize)> {
+    let (month, width) = month_at(tokens, i, months)?;
+    if let Some(day) = tokens.get(i + width).and_then(day_of_month) {
+        let (date, last) = match tokens.get(i + width + 1).and_then(year_of) {
+            Some(year) => (Day::from_ymd(year, month, day), i + width + 1),
+            None => (infer_year(month, day, published), i + width),
+        };
+        return Some((DateSpan::day(date?), last));
+    }
+    let year = tokens.get(i + width).and_then(year_of)?;
+    let first = Day::from_ymd(year, month, 1)?;
+    Some((
+        span(first, first.month_end(), DatePrecision::Month),
+        i + width,
+    ))
+}
+
+/// A date said relative to publication (`p`): "yesterday", "last week", "in 4
+/// months", "3 weeks of clashes", or a weekday (the latest such day not after
+/// publication).
+fn relative_date(tokens: &[Token], i: usize, lang: Lang, p: Day) -> Option<(DateSpan, usize)> {
+    let at = |k: usize| tokens.get(k).map(|t| t.norm.as_str());
+    let word = at(i).unwrap_or("");
+    let next = at(i + 1).unwrap_or("");
+    let relative: Option<(DateSpan, usize)> = match (lang, word, next) {
+        (Lang::En, "today" | "tonight", _) => Some((DateSpan::day(p), 1)),
+        (Lang::En, "this", "morning" | "afternoon" | "evening") => Some((DateSpan::day(p), 2)),
+        (Lang::En, "yesterday", _) => Some((DateSpan::day(p.plus(-1)), 1)),
+        (Lang::En, "last", "night") => Some((DateSpan::day(p.plus(-1)), 2)),
+        (Lang::En, "overnight", _) => Some((span(p.plus(-1), p, DatePrecision::Days), 1)),
+        (Lang::En, "last", "week") => {
+            let monday = p.plus(-(p.weekday() as i32) - 7);
+            Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
+        }
+        (Lang::En, "this", "week") | (Lang::En, "earlier", "this") => {
+            let monday = p.plus(-(p.weekday() as i32));
+            let width = if word == "earlier" && at(i + 2) == Some("week") {
+                3
+            } else {
+                2
+            };
+            Some((span(monday, p, DatePrecision::Week), width))
+        }
+        (Lang::En, "last", "month") => {
+            let first = p.month_start().plus(-1).month_start();
+            Some((span(first, first.month_end(), DatePrecision::Month), 2))
+        }
+        (Lang::Ar, "امس", _) => Some((DateSpan::day(p.plus(-1)), 1)),
+        (Lang::Ar, "اليوم", _) => Some((DateSpan::day(p), 1)),
+        (Lang::Ar, "الليله", "الماضيه") => Some((DateSpan::day(p.plus(-1)), 2)),
+        (Lang::Ar, "الاسبوع", "الماضي") => {
+            let monday = p.plus(-(p.weekday() as i32) - 7);
+            Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
+        }
+        _ => None,
+    };
+    if let Some((date, width)) = relative.or_else(|| stretch_of_time(tokens, i, word, next, p)) {
+        return Some((date, i + width - 1));
+    }
     let weekdays = match lang {
         Lang::En => WEEKDAYS_EN,
         Lang::Ar => WEEKDAYS_AR,
     };
-    let mut i = 0;
-    while i < tokens.len() {
-        let at = |k: usize| tokens.get(k).map(|t| t.norm.as_str());
-        let push = |first: usize, last: usize, span: DateSpan, found: &mut Vec<FoundDate>| {
+    let weekday = weekdays.iter().position(|w| {
+        *w == word || (lang == Lang::Ar && word.strip_prefix("يوم").is_some_and(|r| r == *w))
+    })?;
+    let back = (p.weekday() as i32 - weekday as i32).rem_euclid(7);
+    Some((DateSpan::day(p.plus(-back)), i))
+}
+
+/// "in 4 months", "within 53 days", "during about 20 days", "3 weeks of clashes":
+/// the stretch of time up to publication, and how many words say it.
+fn stretch_of_time(
+    tokens: &[Token],
+    i: usize,
+    word: &str,
+    next: &str,
+    p: Day,
+) -> Option<(DateSpan, usize)> {
+    let (skip, number_at) = match (word, next) {
+        (
+            "in" | "within" | "during" | "over" | "for" | "past" | "last",
+            "about" | "nearly" | "around",
+        ) => (2, i + 2),
+        ("in" | "within" | "during" | "over" | "for" | "past" | "last", _) => (1, i + 1),
+        _ => (0, i),
+    };
+    let n = tokens.get(number_at)?.number()?;
+    let unit = tokens.get(number_at + 1)?.norm.as_str();
+    let days = match unit {
+        "day" | "days" => n,
+        "week" | "weeks" => n * 7,
+        "month" | "months" => n * 31,
+        _ => return None,
+    };
+    // A bare "3 weeks" is a stretch of time only before "of" ("3 weeks of clashes").
+    if skip == 0 && tokens.get(number_at + 2).is_none_or(|t| t.norm != "of") {
+        return None;
+    }
+    let days = i32::try_from(days)
+        .ok()
+        .filter(|d| (1..=3660).contains(d))?;
+    Some((span(p.plus(-days), p, DatePrecision::Days), skip + 2))
+}
+
+/// "since 23 September 2014", "since February": from then to publication (`p`).
+fn since_dates(tokens: &[Token], months: &[(&str, u32)], p: Day, found: &mut Vec<FoundDate>) {
+    for date in found.iter_mut() {
+        if date.token > 0 && tokens[date.token - 1].norm == "since" && date.span.first <= p {
+            date.span = span(date.span.first, p, DatePrecision::Days);
+            date.start = tokens[date.token - 1].start;
+        }
+    }
+    for i in 1..tokens.len() {
+        if tokens[i - 1].norm != "since" || found.iter().any(|d| d.token == i) {
+            continue;
+        }
+        if let Some((month, width)) = month_at(tokens, i, months)
+            && let Some(first) = infer_year(month, 1, Some(p)).filter(|d| *d <= p)
+        {
             found.push(FoundDate {
-                span,
-                start: tokens[first].start,
-                end: tokens[last].end,
-                token: first,
+                span: span(first, p, DatePrecision::Days),
+                start: tokens[i - 1].start,
+                end: tokens[i + width - 1].end,
+                token: i - 1,
             });
-        };
-        // 2016-09-19 or 19/09/2016, written with - or / between the numbers.
-        if let (Some(a), Some(b), Some(c)) = (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
-            let between = |x: &Token, y: &Token| text.get(x.end..y.start).unwrap_or("");
-            let joined = between(a, b) == between(b, c) && matches!(between(a, b), "-" | "/" | ".");
-            if joined {
-                let numbers = (a.number(), b.number(), c.number());
-                let day = match numbers {
-                    (Some(y), Some(m), Some(d)) if a.norm.len() == 4 => {
-                        Day::from_ymd(y as i32, m as u32, d as u32)
-                    }
-                    (Some(d), Some(m), Some(y)) if c.norm.len() == 4 => {
-                        Day::from_ymd(y as i32, m as u32, d as u32)
-                    }
-                    _ => None,
-                };
-                if let Some(day) = day {
-                    push(i, i + 2, DateSpan::day(day), &mut found);
-                    i += 3;
-                    continue;
-                }
-            }
-        }
-        // 19 September 2016, 19th of September, 19 September.
-        if let Some(day) = tokens.get(i).and_then(day_of_month) {
-            let of = usize::from(at(i + 1) == Some("of"));
-            if let Some((month, width)) = month_at(tokens, i + 1 + of, months) {
-                let after = i + 1 + of + width;
-                let (date, last) = match tokens.get(after).and_then(year_of) {
-                    Some(year) => (Day::from_ymd(year, month, day), after),
-                    None => (infer_year(month, day, published), after - 1),
-                };
-                if let Some(date) = date {
-                    push(i, last, DateSpan::day(date), &mut found);
-                    i = last + 1;
-                    continue;
-                }
-            }
-        }
-        // September 19(th)(,) 2016, September 2016.
-        if let Some((month, width)) = month_at(tokens, i, months) {
-            // "may" is a month only before a day or a year.
-            if let Some(day) = tokens.get(i + width).and_then(day_of_month) {
-                let (date, last) = match tokens.get(i + width + 1).and_then(year_of) {
-                    Some(year) => (Day::from_ymd(year, month, day), i + width + 1),
-                    None => (infer_year(month, day, published), i + width),
-                };
-                if let Some(date) = date {
-                    push(i, last, DateSpan::day(date), &mut found);
-                    i = last + 1;
-                    continue;
-                }
-            } else if let Some(year) = tokens.get(i + width).and_then(year_of)
-                && let Some(first) = Day::from_ymd(year, month, 1)
-            {
-                let last = first.month_end();
-                push(
-                    i,
-                    i + width,
-                    span(first, last, DatePrecision::Month),
-                    &mut found,
-                );
-                i += width + 1;
-                continue;
-            }
-        }
-        // Relative to publication.
-        if let Some(p) = published {
-            let word = at(i).unwrap_or("");
-            let next = at(i + 1).unwrap_or("");
-            let relative: Option<(DateSpan, usize)> = match (lang, word, next) {
-                (Lang::En, "today" | "tonight", _) => Some((DateSpan::day(p), 1)),
-                (Lang::En, "this", "morning" | "afternoon" | "evening") => {
-                    Some((DateSpan::day(p), 2))
-                }
-                (Lang::En, "yesterday", _) => Some((DateSpan::day(p.plus(-1)), 1)),
-                (Lang::En, "last", "night") => Some((DateSpan::day(p.plus(-1)), 2)),
-                (Lang::En, "overnight", _) => Some((span(p.plus(-1), p, DatePrecision::Days), 1)),
-                (Lang::En, "last", "week") => {
-                    let monday = p.plus(-(p.weekday() as i32) - 7);
-                    Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
-                }
-                (Lang::En, "this", "week") | (Lang::En, "earlier", "this") => {
-                    let monday = p.plus(-(p.weekday() as i32));
-                    let width = if word == "earlier" && at(i + 2) == Some("week") {
-                        3
-                    } else {
-                        2
-                    };
-                    Some((span(monday, p, DatePrecision::Week), width))
-                }
-                (Lang::En, "last", "month") => {
-                    let first = p.month_start().plus(-1).month_start();
-                    Some((span(first, first.month_end(), DatePrecision::Month), 2))
-                }
-                (Lang::Ar, "امس", _) => Some((DateSpan::day(p.plus(-1)), 1)),
-                (Lang::Ar, "اليوم", _) => Some((DateSpan::day(p), 1)),
-                (Lang::Ar, "الليله", "الماضيه") => {
-                    Some((DateSpan::day(p.plus(-1)), 2))
-                }
-                (Lang::Ar, "الاسبوع", "الماضي") => {
-                    let monday = p.plus(-(p.weekday() as i32) - 7);
-                    Some((span(monday, monday.plus(6), DatePrecision::Week), 2))
-                }
-                _ => None,
-            };
-            // "in 4 months", "within 53 days", "during about 20 days", "3 weeks of clashes".
-            let relative = relative.or_else(|| {
-                let (skip, number_at) = match (word, next) {
-                    (
-                        "in" | "within" | "during" | "over" | "for" | "past" | "last",
-                        "about" | "nearly" | "around",
-                    ) => (2, i + 2),
-                    ("in" | "within" | "during" | "over" | "for" | "past" | "last", _) => {
-                        (1, i + 1)
-                    }
-                    _ => (0, i),
-                };
-                let n = tokens.get(number_at)?.number()?;
-                let unit = tokens.get(number_at + 1)?.norm.as_str();
-                let days = match unit {
-                    "day" | "days" => n,
-                    "week" | "weeks" => n * 7,
-                    "month" | "months" => n * 31,
-                    _ => return None,
-                };
-                // A bare "3 weeks" is a stretch of time only before "of" ("3 weeks of clashes").
-                if skip == 0 && tokens.get(number_at + 2).is_none_or(|t| t.norm != "of") {
-                    return None;
-                }
-                let days = i32::try_from(days)
-                    .ok()
-                    .filter(|d| (1..=3660).contains(d))?;
-                Some((span(p.plus(-days), p, DatePrecision::Days), skip + 2))
-            });
-            if let Some((date, width)) = relative {
-                push(i, i + width - 1, date, &mut found);
-                i += width;
-                continue;
-            }
-            // A weekday: the latest such day not after publication.
-            let weekday = weekdays.iter().position(|w| {
-                *w == word
-                    || (lang == Lang::Ar && word.strip_prefix("يوم").is_some_and(|r| r == *w))
-            });
-            if let Some(weekday) = weekday {
-                let back = (p.weekday() as i32 - weekday as i32).rem_euclid(7);
-                push(i, i, DateSpan::day(p.plus(-back)), &mut found);
-                i += 1;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    // "since 23 September 2014", "since February": from then to publication.
-    if let Some(p) = published {
-        for date in &mut found {
-            if date.token > 0 && tokens[date.token - 1].norm == "since" && date.span.first <= p {
-                date.span = span(date.span.first, p, DatePrecision::Days);
-                date.start = tokens[date.token - 1].start;
-            }
-        }
-        for i in 1..tokens.len() {
-            if tokens[i - 1].norm != "since" || found.iter().any(|d| d.token == i) {
-                continue;
-            }
-            if let Some((month, width)) = month_at(tokens, i, months)
-                && let Some(first) = infer_year(month, 1, Some(p)).filter(|d| *d <= p)
-            {
-                found.push(FoundDate {
-                    span: span(first, p, DatePrecision::Days),
-                    start: tokens[i - 1].start,
-                    end: tokens[i + width - 1].end,
-                    token: i - 1,
-                });
-            }
         }
     }
-    found
 }
 
 /// When a text says no date: the day it was published or the day before (news
