@@ -91,6 +91,38 @@ fn day(field: &str, text: &str) -> ApiResult<Day> {
 impl MonitorReportIn {
     /// The report to store (its source and id are set by the store), or the first problem.
     pub fn to_report(&self, taxonomy: &Taxonomy) -> ApiResult<Report> {
+        let date = self.date_span()?;
+        let location = self.location()?;
+        self.check_kind(taxonomy)?;
+        let sides = self.sides()?;
+        let casualties = self.casualties()?;
+        self.check_links()?;
+        Ok(Report {
+            provenance: Provenance {
+                source: truce_store::MONITOR_SOURCE.to_string(),
+                source_id: String::new(),
+                file: "api/reports".to_string(),
+                line: 1,
+                revision: None,
+                raw: Vec::new(),
+            },
+            date,
+            location,
+            kind: self.kind.clone(),
+            kind_label: non_blank(&self.kind_label).unwrap_or_else(|| self.kind.clone()),
+            sides,
+            casualties,
+            summary: non_blank(&self.text),
+            source_count: Some(1),
+            urls: self.urls.clone(),
+            media: self.attachments.clone(),
+            text: None,
+            aggregate: false,
+        })
+    }
+
+    /// The days it happened on, as precise as the span the monitor gave.
+    fn date_span(&self) -> ApiResult<DateSpan> {
         let first = day("date", &self.date)?;
         let last = match &self.date_last {
             Some(text) => day("date_last", text)?,
@@ -111,6 +143,15 @@ impl MonitorReportIn {
             8..=31 => DatePrecision::Month,
             _ => DatePrecision::Year,
         };
+        Ok(DateSpan {
+            first,
+            last,
+            precision,
+        })
+    }
+
+    /// Where it happened: a valid point, or a place name, or an unknown place said so.
+    fn location(&self) -> ApiResult<Location> {
         let point = match (self.lat, self.lon) {
             (Some(lat), Some(lon)) => {
                 let point = LonLat { lon, lat };
@@ -148,6 +189,18 @@ impl MonitorReportIn {
                 "a point or a place name (or `location_precision` = `unknown`)",
             ));
         }
+        Ok(Location {
+            point,
+            precision: location_precision,
+            place: non_blank(&self.place),
+            admin1: non_blank(&self.admin1),
+            admin2: non_blank(&self.admin2),
+            country: non_blank(&self.country),
+        })
+    }
+
+    /// The kind is one of the agreement's taxonomy (with the closest one suggested).
+    fn check_kind(&self, taxonomy: &Taxonomy) -> ApiResult<()> {
         if taxonomy.find(&self.kind).is_none() {
             let known: Vec<&str> = taxonomy.iter().map(|(_, k)| k.id.as_str()).collect();
             let hint = truce_model::names::closest(&self.kind, &known)
@@ -158,6 +211,11 @@ impl MonitorReportIn {
                 format!("a kind of truce's hierarchy{hint}"),
             ));
         }
+        Ok(())
+    }
+
+    /// Each actor named, with its role.
+    fn sides(&self) -> ApiResult<Vec<Side>> {
         let mut sides = Vec::with_capacity(self.actors.len());
         for (i, actor) in self.actors.iter().enumerate() {
             let field = format!("actors[{i}]");
@@ -182,7 +240,12 @@ impl MonitorReportIn {
                 category: None,
             });
         }
-        let casualties = match &self.casualties {
+        Ok(sides)
+    }
+
+    /// The dead, when given: low ≤ best ≤ high, civilians at most `high`.
+    fn casualties(&self) -> ApiResult<Option<Casualties>> {
+        Ok(match &self.casualties {
             Some(c) => {
                 if !(c.low <= c.best && c.best <= c.high) {
                     return Err(invalid("casualties", "low ≤ best ≤ high"));
@@ -198,7 +261,11 @@ impl MonitorReportIn {
                 })
             }
             None => None,
-        };
+        })
+    }
+
+    /// Attachments by sha256, links by http(s) address.
+    fn check_links(&self) -> ApiResult<()> {
         for (i, hash) in self.attachments.iter().enumerate() {
             if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                 return Err(invalid(
@@ -212,46 +279,16 @@ impl MonitorReportIn {
                 return Err(invalid(&format!("urls[{i}]"), "an http or https address"));
             }
         }
-        let non_blank = |text: &Option<String>| {
-            text.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-        };
-        Ok(Report {
-            provenance: Provenance {
-                source: truce_store::MONITOR_SOURCE.to_string(),
-                source_id: String::new(),
-                file: "api/reports".to_string(),
-                line: 1,
-                revision: None,
-                raw: Vec::new(),
-            },
-            date: DateSpan {
-                first,
-                last,
-                precision,
-            },
-            location: Location {
-                point,
-                precision: location_precision,
-                place: non_blank(&self.place),
-                admin1: non_blank(&self.admin1),
-                admin2: non_blank(&self.admin2),
-                country: non_blank(&self.country),
-            },
-            kind: self.kind.clone(),
-            kind_label: non_blank(&self.kind_label).unwrap_or_else(|| self.kind.clone()),
-            sides,
-            casualties,
-            summary: non_blank(&self.text),
-            source_count: Some(1),
-            urls: self.urls.clone(),
-            media: self.attachments.clone(),
-            text: None,
-            aggregate: false,
-        })
+        Ok(())
     }
+}
+
+/// A text given, trimmed; `None` when absent or blank.
+fn non_blank(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
 }
 
 /// What became of a submission.
