@@ -1,5 +1,8 @@
-//! The result of a check: a plain, serializable value with a stable shape
-//! (documented in `docs/check-output.md`, schema `truce-check/2`).
+//! The result of a check: a plain value. Its JSON document (`truce-check/2`,
+//! `docs/check-output.md`) is written by `truce_report::json`, from types of its
+//! own converted from these, so a change here does not change the document
+//! unless the conversion says so; `Serialize` here serves the engine's tests
+//! and snapshots.
 
 use serde::Serialize;
 use truce_model::diagnostic::Diagnostic;
@@ -9,7 +12,7 @@ use truce_model::time::{DateSpan, Day};
 
 pub const SCHEMA: &str = "truce-check/2";
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Met,
@@ -32,7 +35,7 @@ impl Status {
 }
 
 /// A step's or condition's outcome on one bound of the evidence.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Outcome {
     pub status: Status,
     pub met_on: Option<Day>,
@@ -43,7 +46,7 @@ pub struct Outcome {
     pub rests_on_nothing: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionOutcome {
     pub status: Status,
     pub met_on: Option<Day>,
@@ -73,14 +76,14 @@ impl ConditionOutcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionResult {
     pub description: String,
     pub on_certain: ConditionOutcome,
     pub with_possible: ConditionOutcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepResult {
     pub id: String,
     pub name: String,
@@ -100,7 +103,7 @@ pub struct StepResult {
 /// Violations counted as incidents: certain only, and certain plus possible. Per
 /// party, "certain" means certainly by that party; per clause and in all, that the
 /// clause was certainly broken, whoever did it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Tally {
     pub id: String,
     pub certain: u64,
@@ -109,7 +112,7 @@ pub struct Tally {
     pub allowed: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IncidentSummary {
     pub id: String,
     pub reports: Vec<String>,
@@ -147,7 +150,7 @@ pub struct IncidentSummary {
 
 /// Reports the agreement's counting filter leaves out of counts over days, for one
 /// reason: kept and shown, counted here on their own line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SetAsideCount {
     pub reason: truce_model::agreement::SetAside,
     /// The reason in words.
@@ -160,7 +163,7 @@ pub struct SetAsideCount {
 }
 
 /// A guarantor's account: violations by the parties whose compliance it guarantees.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GuarantorTally {
     pub guarantor: String,
     pub guarantees: Vec<String>,
@@ -169,20 +172,20 @@ pub struct GuarantorTally {
     pub certain_or_possible: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NameCount {
     pub name: String,
     pub reports: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AmbiguousName {
     pub name: String,
     pub actors: Vec<String>,
     pub reports: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvidenceSummary {
     pub reports: u64,
     pub incidents: u64,
@@ -213,7 +216,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepBrief {
     pub id: String,
     pub status: Status,
@@ -221,7 +224,7 @@ pub struct StepBrief {
     pub summary: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AlternativeResult {
     /// The alternative as written (`7`, `included`).
     pub value: String,
@@ -232,7 +235,7 @@ pub struct AlternativeResult {
     pub violations: Tally,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BracketResult {
     pub id: String,
     pub text: String,
@@ -241,13 +244,13 @@ pub struct BracketResult {
 }
 
 /// One combination of alternatives across all brackets.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Combination {
     pub choice: Vec<(String, String)>,
     pub steps: Vec<StepBrief>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EntitlementStatus {
     pub id: String,
     pub to: String,
@@ -259,21 +262,21 @@ pub struct EntitlementStatus {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClauseInfo {
     pub id: String,
     pub text: String,
     pub bracket: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AgreementInfo {
     pub id: String,
     pub title: String,
     pub clauses: Vec<ClauseInfo>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CheckResult {
     pub schema: &'static str,
     pub agreement: AgreementInfo,
@@ -309,15 +312,4 @@ impl CheckResult {
                 .iter()
                 .all(|t| t.certain_or_possible == 0)
     }
-}
-
-/// The JSON Schema of [`CheckResult`] (draft 2020-12), as committed in `docs/check-output.schema.json`.
-pub fn check_output_schema() -> schemars::Schema {
-    let mut schema = schemars::schema_for!(CheckResult);
-    schema.insert(
-        "$id".into(),
-        "https://truce.invalid/schema/truce-check-2.json".into(),
-    );
-    schema.insert("title".into(), "truce check output (truce-check/2)".into());
-    schema
 }

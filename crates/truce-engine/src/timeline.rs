@@ -10,7 +10,7 @@ use truce_model::finding::{Certainty, Verdict};
 use truce_model::time::{DateSpan, Day};
 
 /// One dated line of the chronology.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Entry {
     pub day: Day,
     /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`, `incident`.
@@ -23,7 +23,7 @@ pub struct Entry {
 /// one day counts on that day; on the possible bound every incident possibly by the
 /// party counts on every day of its span. Reports the counting filter sets aside
 /// count on no day.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Daily {
     pub day: Day,
     pub party: String,
@@ -35,7 +35,7 @@ pub struct Daily {
 /// whole agreement), counted as [`Daily`]: on the certain bound, incidents where the
 /// clause was certainly broken (and that are certainly in the zone); on the possible
 /// bound, every incident with a violation that may be in the zone.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DailyAll {
     pub day: Day,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -46,7 +46,7 @@ pub struct DailyAll {
 
 /// One week (Monday to Sunday) for one party: incidents and their deaths, and the
 /// cumulative deaths since the first week, on both bounds.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Weekly {
     pub week: Day,
     pub party: String,
@@ -64,7 +64,7 @@ pub struct Weekly {
 /// the zone with a violation (by any party), their deaths, and the cumulative deaths
 /// since the first week, on both bounds. Incidents only possibly in the zone (their
 /// place is too imprecise) are not counted here.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ZoneWeekly {
     pub week: Day,
     pub zone: String,
@@ -77,7 +77,7 @@ pub struct ZoneWeekly {
 }
 
 /// A step's window and outcome, for shading a chart.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepWindow {
     pub id: String,
     pub first: Day,
@@ -88,7 +88,7 @@ pub struct StepWindow {
 
 /// A figure for a country and year from another dataset (e.g. IDMC's internally
 /// displaced people), shown beside the incidents.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
     pub year: i32,
     pub country: String,
@@ -99,7 +99,7 @@ pub struct Figure {
     pub source: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Timeline {
     pub agreement: String,
     pub parties: Vec<String>,
@@ -123,7 +123,7 @@ pub struct Timeline {
 }
 
 /// How often something came up in posts on one day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Trend {
     pub day: Day,
     /// `hashtag` or `kind` (an event kind read from the posts' words).

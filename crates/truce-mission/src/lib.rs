@@ -398,11 +398,13 @@ pub fn evidence_jsonl(reports: &[truce_model::report::Report]) -> Vec<u8> {
     out
 }
 
-/// The sha256 of a check's findings: its whole result but the import diagnostics,
-/// in canonical JSON. Replaying the check from the recorded inputs must give it again.
+/// The sha256 of a check's findings: its whole JSON document (`truce-check/2`)
+/// but the import diagnostics, in canonical JSON. Replaying the check from the
+/// recorded inputs must give it again.
 pub fn findings_sha256(result: &truce_engine::CheckResult) -> Result<String, MissionError> {
+    let document = truce_report::json::CheckJson::from(result);
     let mut value =
-        serde_json::to_value(result).map_err(|e| MissionError::Canonical(e.to_string()))?;
+        serde_json::to_value(&document).map_err(|e| MissionError::Canonical(e.to_string()))?;
     if let Some(object) = value.as_object_mut() {
         object.remove("diagnostics");
     }

@@ -152,6 +152,48 @@ fn json_report() {
     insta::assert_snapshot!(truce_report::json::render(&scenario()));
 }
 
+/// The check's JSON Schema is made from the document's own types
+/// (`truce_report::json`): the committed copy must be the one they make.
+#[test]
+fn the_committed_json_schema_is_the_one_the_code_generates() {
+    let generated = serde_json::to_string_pretty(&truce_report::json::check_output_schema())
+        .expect("serializes")
+        + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/check-output.schema.json");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).expect("write schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/check-output.schema.json is out of date: run `UPDATE_SCHEMA=1 cargo test -p truce-report` and commit it"
+    );
+}
+
+/// Every top-level field of the document is a property of the schema, and vice
+/// versa; and the document is the engine's result field for field, so the wire
+/// types leave nothing out and add nothing.
+#[test]
+fn a_check_document_has_the_schemas_fields_and_the_results() {
+    let result = scenario();
+    let document: serde_json::Value =
+        serde_json::from_str(&truce_report::json::render(&result)).expect("json");
+    let schema =
+        serde_json::to_value(truce_report::json::check_output_schema()).expect("serializes");
+    let mut in_document: Vec<&String> = document.as_object().expect("object").keys().collect();
+    let mut in_schema: Vec<&String> = schema["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .collect();
+    in_document.sort();
+    in_schema.sort();
+    assert_eq!(in_document, in_schema);
+    assert_eq!(document["schema"], "truce-check/2");
+    assert_eq!(document, serde_json::to_value(&result).expect("the result"));
+}
+
 #[test]
 fn explanation_of_one_finding() {
     let result = scenario();

@@ -1,0 +1,122 @@
+//! The stable JSON document of a check (`truce-check/2`, `docs/check-output.md`).
+//!
+//! The document is made of this module's own types, each converted from the
+//! engine's result ([`CheckJson::from`]): the engine's types may be renamed or
+//! reshaped without the document changing, and the JSON Schema
+//! (`docs/check-output.schema.json`, [`check_output_schema`]) comes from these
+//! types, so it describes what is written. The types borrow from the result: a
+//! document of a million events is written without a copy of its texts.
+
+mod evidence;
+mod outcomes;
+
+pub use evidence::*;
+pub use outcomes::*;
+
+use serde::Serialize;
+use truce_engine::CheckResult;
+use truce_model::diagnostic::Diagnostic;
+use truce_model::time::Day;
+
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ClauseInfo<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub bracket: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AgreementInfo<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub clauses: Vec<ClauseInfo<'a>>,
+}
+
+// The whole document (no doc comment: it would become the schema's description).
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CheckResult")]
+pub struct CheckJson<'a> {
+    pub schema: &'a str,
+    pub agreement: AgreementInfo<'a>,
+    pub as_of: Day,
+    pub evidence: EvidenceSummary<'a>,
+    /// All violations: certain when the clause was certainly broken, whoever did it.
+    pub violations: Tally<'a>,
+    pub violations_by_party: Vec<Tally<'a>>,
+    /// For each party that guarantees others' compliance (`guarantees`).
+    pub violations_by_guarantor: Vec<GuarantorTally<'a>>,
+    pub violations_by_clause: Vec<Tally<'a>>,
+    pub steps: Vec<StepResult<'a>>,
+    pub brackets: Vec<BracketResult<'a>>,
+    /// Every combination of bracket alternatives, when there are at most 32.
+    pub combinations: Vec<Combination<'a>>,
+    pub entitlements: Vec<EntitlementStatus<'a>>,
+    /// Incidents with at least one finding, in date order.
+    pub incidents: Vec<IncidentSummary<'a>>,
+    pub findings: Vec<Finding<'a>>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+impl<'a> From<&'a CheckResult> for CheckJson<'a> {
+    fn from(result: &'a CheckResult) -> Self {
+        let agreement = &result.agreement;
+        CheckJson {
+            schema: result.schema,
+            agreement: AgreementInfo {
+                id: &agreement.id,
+                title: &agreement.title,
+                clauses: agreement
+                    .clauses
+                    .iter()
+                    .map(|clause| ClauseInfo {
+                        id: &clause.id,
+                        text: &clause.text,
+                        bracket: clause.bracket.as_deref(),
+                    })
+                    .collect(),
+            },
+            as_of: result.as_of,
+            evidence: (&result.evidence).into(),
+            violations: (&result.violations).into(),
+            violations_by_party: result.violations_by_party.iter().map(Into::into).collect(),
+            violations_by_guarantor: result
+                .violations_by_guarantor
+                .iter()
+                .map(Into::into)
+                .collect(),
+            violations_by_clause: result.violations_by_clause.iter().map(Into::into).collect(),
+            steps: result.steps.iter().map(Into::into).collect(),
+            brackets: result.brackets.iter().map(Into::into).collect(),
+            combinations: result.combinations.iter().map(Into::into).collect(),
+            entitlements: result.entitlements.iter().map(Into::into).collect(),
+            incidents: result.incidents.iter().map(Into::into).collect(),
+            findings: result.findings.iter().map(Into::into).collect(),
+            diagnostics: &result.diagnostics,
+        }
+    }
+}
+
+/// Pretty JSON with a trailing newline. Field order follows the types, so the
+/// same result always serializes to the same bytes.
+pub fn render(result: &CheckResult) -> String {
+    match serde_json::to_string_pretty(&CheckJson::from(result)) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // Serializing plain data cannot fail; say so rather than panic if it ever does.
+        Err(e) => format!("{{\"error\": \"cannot serialize the result: {e}\"}}\n"),
+    }
+}
+
+/// The JSON Schema of the document (draft 2020-12), as committed in
+/// `docs/check-output.schema.json`.
+pub fn check_output_schema() -> schemars::Schema {
+    let mut schema = schemars::schema_for!(CheckJson<'static>);
+    schema.insert(
+        "$id".into(),
+        "https://truce.invalid/schema/truce-check-2.json".into(),
+    );
+    schema.insert("title".into(), "truce check output (truce-check/2)".into());
+    schema
+}
