@@ -380,13 +380,7 @@ fn casualties(mapping: &Mapping, cells: &Cells<'_>) -> Result<Option<Casualties>
         }
         return Ok(None);
     };
-    let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
-    Ok(Some(Casualties {
-        low: low.min(best).min(high),
-        best,
-        high: high.max(best).max(low),
-        civilians,
-    }))
+    Ok(Some(Casualties::from_estimates(best, low, high, civilians)))
 }
 
 // ------------------------------------------------------------------ CSV
