@@ -134,8 +134,9 @@ pub struct FileMeta {
     pub format: String,
 }
 
-/// What became of the rows of a run (or of one batch).
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+/// What became of the rows of a run (or of one batch). Serialized as its six
+/// numbers, under these names: the ledger's `import-run` record carries them flat.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Rows read: `stored + duplicates + revised + quarantined + skipped`.
     pub read: u64,
