@@ -278,6 +278,19 @@ impl DecisionKind {
     }
 }
 
+/// A decision's two reports in the one order the store keeps them in, so that
+/// (a, b) and (b, a) are the same decision.
+pub(crate) fn decision_pair<'r>(
+    first: (&'r str, &'r str),
+    second: (&'r str, &'r str),
+) -> ((&'r str, &'r str), (&'r str, &'r str)) {
+    if first <= second {
+        (first, second)
+    } else {
+        (second, first)
+    }
+}
+
 /// An analyst's decision that two reports are of different incidents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptApartDecision {
