@@ -68,6 +68,66 @@ fn report(
     println!("{line}");
 }
 
+/// The time a piece of work took and the hashes this thread made doing it.
+struct Measured {
+    seconds: f64,
+    counts: HashCounts,
+}
+
+/// Runs `work` once, measured.
+fn measure<T>(work: impl FnOnce() -> T) -> (T, Measured) {
+    let before = hash_counts_on_this_thread();
+    let start = Instant::now();
+    let out = work();
+    let seconds = start.elapsed().as_secs_f64();
+    let counts = hash_counts_on_this_thread().since(before);
+    (out, Measured { seconds, counts })
+}
+
+/// The mean number of hashes in `proofs`, `queries` of them.
+fn mean_length<T>(proofs: &[Vec<T>], queries: u64) -> f64 {
+    proofs.iter().map(Vec::len).sum::<usize>() as f64 / queries.max(1) as f64
+}
+
+/// Prints the three measurements of a kind of proof (`inclusion_proof`):
+/// generating, verifying, and both together; each side with its model's `extra`.
+fn report_proofs(
+    proof: &str,
+    n: u64,
+    queries: u64,
+    (generate, generate_extra): (Measured, serde_json::Value),
+    (verify, verify_extra): (Measured, serde_json::Value),
+    mean_proof: f64,
+) {
+    report(
+        &format!("{proof}_generate"),
+        n,
+        queries,
+        generate.seconds,
+        generate.counts,
+        generate_extra,
+    );
+    report(
+        &format!("{proof}_verify"),
+        n,
+        queries,
+        verify.seconds,
+        verify.counts,
+        verify_extra,
+    );
+    report(
+        &format!("{proof}_generate_and_verify"),
+        n,
+        queries,
+        generate.seconds + verify.seconds,
+        HashCounts {
+            calls: generate.counts.calls + verify.counts.calls,
+            compressions: generate.counts.compressions + verify.counts.compressions,
+        },
+        json!({"proof_hashes_per_op": round(mean_proof, 3)}),
+    );
+}
+
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
@@ -174,58 +234,40 @@ fn main() {
 
     // 3. Inclusion proofs of random leaves in the full tree: generate, verify.
     let indices: Vec<u64> = (0..queries).map(|_| random.below(records)).collect();
-    let before = hash_counts_on_this_thread();
-    let start = Instant::now();
-    let proofs: Vec<_> = indices
-        .iter()
-        .map(|index| {
-            tree.inclusion_proof(*index, records)
-                .expect("leaf is in the tree")
-        })
-        .collect();
-    let generate_seconds = start.elapsed().as_secs_f64();
-    let generate_counts = hash_counts_on_this_thread().since(before);
-    let proof_hashes: usize = proofs.iter().map(Vec::len).sum();
+    let (proofs, generate) = measure(|| {
+        indices
+            .iter()
+            .map(|index| {
+                tree.inclusion_proof(*index, records)
+                    .expect("leaf is in the tree")
+            })
+            .collect::<Vec<_>>()
+    });
     let leaf_hashes: Vec<_> = indices
         .iter()
         .map(|index| tree.leaf_hash_at(*index).expect("leaf is in the tree"))
         .collect();
-    let before = hash_counts_on_this_thread();
-    let start = Instant::now();
-    for ((index, proof), leaf) in indices.iter().zip(&proofs).zip(&leaf_hashes) {
-        verify_inclusion(leaf, *index, records, proof, &root).expect("proof verifies");
-    }
-    let verify_seconds = start.elapsed().as_secs_f64();
-    let verify_counts = hash_counts_on_this_thread().since(before);
-    let mean_proof = proof_hashes as f64 / queries.max(1) as f64;
-    report(
-        "inclusion_proof_generate",
+    let ((), verify) = measure(|| {
+        for ((index, proof), leaf) in indices.iter().zip(&proofs).zip(&leaf_hashes) {
+            verify_inclusion(leaf, *index, records, proof, &root).expect("proof verifies");
+        }
+    });
+    let mean_proof = mean_length(&proofs, queries);
+    report_proofs(
+        "inclusion_proof",
         records,
         queries,
-        generate_seconds,
-        generate_counts,
-        json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_proof_hashes_max": log2,
+        (
+            generate,
+            json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_proof_hashes_max": log2,
                "model": "cached subtrees: a node hash only to join the incomplete right edge"}),
-    );
-    report(
-        "inclusion_proof_verify",
-        records,
-        queries,
-        verify_seconds,
-        verify_counts,
-        json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_hashes_per_op_max": log2,
+        ),
+        (
+            verify,
+            json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_hashes_per_op_max": log2,
                "model": "one node hash per proof hash"}),
-    );
-    report(
-        "inclusion_proof_generate_and_verify",
-        records,
-        queries,
-        generate_seconds + verify_seconds,
-        HashCounts {
-            calls: generate_counts.calls + verify_counts.calls,
-            compressions: generate_counts.compressions + verify_counts.compressions,
-        },
-        json!({"proof_hashes_per_op": round(mean_proof, 3)}),
+        ),
+        mean_proof,
     );
 
     // 4. Consistency proofs from random earlier sizes to the full tree.
@@ -234,53 +276,35 @@ fn main() {
         .iter()
         .map(|size| tree.root_at(*size).expect("size is in the tree"))
         .collect();
-    let before = hash_counts_on_this_thread();
-    let start = Instant::now();
-    let proofs: Vec<_> = old_sizes
-        .iter()
-        .map(|size| {
-            tree.consistency_proof(*size, records)
-                .expect("sizes are in the tree")
-        })
-        .collect();
-    let generate_seconds = start.elapsed().as_secs_f64();
-    let generate_counts = hash_counts_on_this_thread().since(before);
-    let proof_hashes: usize = proofs.iter().map(Vec::len).sum();
-    let before = hash_counts_on_this_thread();
-    let start = Instant::now();
-    for ((size, proof), old_root) in old_sizes.iter().zip(&proofs).zip(&old_roots) {
-        verify_consistency(*size, records, old_root, &root, proof).expect("proof verifies");
-    }
-    let verify_seconds = start.elapsed().as_secs_f64();
-    let verify_counts = hash_counts_on_this_thread().since(before);
-    let mean_proof = proof_hashes as f64 / queries.max(1) as f64;
-    report(
-        "consistency_proof_generate",
+    let (proofs, generate) = measure(|| {
+        old_sizes
+            .iter()
+            .map(|size| {
+                tree.consistency_proof(*size, records)
+                    .expect("sizes are in the tree")
+            })
+            .collect::<Vec<_>>()
+    });
+    let ((), verify) = measure(|| {
+        for ((size, proof), old_root) in old_sizes.iter().zip(&proofs).zip(&old_roots) {
+            verify_consistency(*size, records, old_root, &root, proof).expect("proof verifies");
+        }
+    });
+    let mean_proof = mean_length(&proofs, queries);
+    report_proofs(
+        "consistency_proof",
         records,
         queries,
-        generate_seconds,
-        generate_counts,
-        json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_proof_hashes_max": log2 + 1}),
-    );
-    report(
-        "consistency_proof_verify",
-        records,
-        queries,
-        verify_seconds,
-        verify_counts,
-        json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_hashes_per_op_max": 2 * (log2 + 1),
+        (
+            generate,
+            json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_proof_hashes_max": log2 + 1}),
+        ),
+        (
+            verify,
+            json!({"proof_hashes_per_op": round(mean_proof, 3), "rfc9162_model_hashes_per_op_max": 2 * (log2 + 1),
                "model": "at most two node hashes per proof hash"}),
-    );
-    report(
-        "consistency_proof_generate_and_verify",
-        records,
-        queries,
-        generate_seconds + verify_seconds,
-        HashCounts {
-            calls: generate_counts.calls + verify_counts.calls,
-            compressions: generate_counts.compressions + verify_counts.compressions,
-        },
-        json!({"proof_hashes_per_op": round(mean_proof, 3)}),
+        ),
+        mean_proof,
     );
 
     // 5. Signed checkpoint: sign, and open (parse + verify the log's signature).

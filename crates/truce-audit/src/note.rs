@@ -168,6 +168,60 @@ pub fn is_valid_key_name(name: &str) -> bool {
             .any(|c| c.is_whitespace() || c == '+' || c < ' ')
 }
 
+/// A name [`is_valid_key_name`] accepts, or the error naming it.
+fn check_key_name(name: &str) -> Result<(), KeyError> {
+    if is_valid_key_name(name) {
+        Ok(())
+    } else {
+        Err(KeyError::InvalidKeyName {
+            name: cut(name, 120),
+        })
+    }
+}
+
+/// The three parts of a key text, `<name>+<id>+<base64(type || key)>` (a signer
+/// key's after its `PRIVATE+KEY+` prefix), each checked.
+struct KeyText<'t> {
+    name: &'t str,
+    /// The key id the text states, to be checked against the key's own.
+    stated: u32,
+    key_type: KeyType,
+    /// The public key or the seed.
+    material: [u8; 32],
+}
+
+impl<'t> KeyText<'t> {
+    /// The parts of `text`; `malformed` is the error when it has fewer than three.
+    fn parse(text: &'t str, malformed: impl FnOnce() -> KeyError) -> Result<Self, KeyError> {
+        let mut parts = text.splitn(3, '+');
+        let (Some(name), Some(id), Some(material)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed());
+        };
+        check_key_name(name)?;
+        let stated = parse_key_id(id)?;
+        let (key_type, material) = split_key_material(name, material)?;
+        Ok(KeyText {
+            name,
+            stated,
+            key_type,
+            material,
+        })
+    }
+
+    /// Whether the key made from the parts has the id the text states.
+    fn check_id(&self, computed: u32) -> Result<(), KeyError> {
+        if computed != self.stated {
+            return Err(KeyError::KeyIdMismatch {
+                name: self.name.to_owned(),
+                stated: self.stated,
+                computed,
+            });
+        }
+        Ok(())
+    }
+}
+
 fn cut(text: &str, limit: usize) -> String {
     text.chars().take(limit).collect()
 }
@@ -225,28 +279,11 @@ impl VerifierKey {
     /// one its name and key give, and that the key is a sound Ed25519 point.
     pub fn parse(text: &str) -> Result<VerifierKey, KeyError> {
         let text = text.trim_end_matches(['\n', '\r']);
-        let mut parts = text.splitn(3, '+');
-        let (Some(name), Some(id), Some(material)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(KeyError::MalformedVerifierKey {
-                text: cut(text, 120),
-            });
-        };
-        if !is_valid_key_name(name) {
-            return Err(KeyError::InvalidKeyName {
-                name: cut(name, 120),
-            });
-        }
-        let stated = parse_key_id(id)?;
-        let (key_type, public_key) = split_key_material(name, material)?;
-        let key = VerifierKey::from_public_key(name, key_type, &public_key)?;
-        if key.key_id != stated {
-            return Err(KeyError::KeyIdMismatch {
-                name: name.to_owned(),
-                stated,
-                computed: key.key_id,
-            });
-        }
+        let parts = KeyText::parse(text, || KeyError::MalformedVerifierKey {
+            text: cut(text, 120),
+        })?;
+        let key = VerifierKey::from_public_key(parts.name, parts.key_type, &parts.material)?;
+        parts.check_id(key.key_id)?;
         Ok(key)
     }
 
@@ -256,11 +293,7 @@ impl VerifierKey {
         key_type: KeyType,
         public_key: &[u8; 32],
     ) -> Result<VerifierKey, KeyError> {
-        if !is_valid_key_name(name) {
-            return Err(KeyError::InvalidKeyName {
-                name: cut(name, 120),
-            });
-        }
+        check_key_name(name)?;
         let invalid = || KeyError::InvalidPublicKey {
             name: name.to_owned(),
         };
@@ -389,26 +422,9 @@ impl SignerKey {
         let rest = text
             .strip_prefix("PRIVATE+KEY+")
             .ok_or(KeyError::MalformedSignerKey)?;
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id), Some(material)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(KeyError::MalformedSignerKey);
-        };
-        if !is_valid_key_name(name) {
-            return Err(KeyError::InvalidKeyName {
-                name: cut(name, 120),
-            });
-        }
-        let stated = parse_key_id(id)?;
-        let (key_type, seed) = split_key_material(name, material)?;
-        let key = SignerKey::from_seed(name, key_type, &seed)?;
-        if key.key_id != stated {
-            return Err(KeyError::KeyIdMismatch {
-                name: name.to_owned(),
-                stated,
-                computed: key.key_id,
-            });
-        }
+        let parts = KeyText::parse(rest, || KeyError::MalformedSignerKey)?;
+        let key = SignerKey::from_seed(parts.name, parts.key_type, &parts.material)?;
+        parts.check_id(key.key_id)?;
         Ok(key)
     }
 
@@ -419,11 +435,7 @@ impl SignerKey {
         key_type: KeyType,
         seed: &[u8; 32],
     ) -> Result<SignerKey, KeyError> {
-        if !is_valid_key_name(name) {
-            return Err(KeyError::InvalidKeyName {
-                name: cut(name, 120),
-            });
-        }
+        check_key_name(name)?;
         let signing_key = SigningKey::from_bytes(seed);
         let public_key = signing_key.verifying_key().to_bytes();
         Ok(SignerKey {

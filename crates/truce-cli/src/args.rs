@@ -91,40 +91,31 @@ pub(crate) enum QuarantineCommand {
     },
 }
 
+/// What an analyst's decision on two reports names: the two reports, who
+/// decides and why (`truce incidents split` and `join` alike).
+#[derive(clap::Args, Debug)]
+pub(crate) struct DecisionArgs {
+    /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) db: PathBuf,
+    /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
+    pub(crate) first: String,
+    /// The second report, as SOURCE:ID.
+    pub(crate) second: String,
+    /// Who decides (kept on record with the decision).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) by: String,
+    /// Why, in a few words.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) reason: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub(crate) enum IncidentsCommand {
     /// Record that two stored reports are of different incidents, whatever corroboration finds.
-    Split {
-        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
-        /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
-        first: String,
-        /// The second report, as SOURCE:ID.
-        second: String,
-        /// Who decides (kept on record with the decision).
-        #[arg(long, value_name = "NAME")]
-        by: String,
-        /// Why, in a few words.
-        #[arg(long, value_name = "TEXT")]
-        reason: Option<String>,
-    },
+    Split(DecisionArgs),
     /// Record that two stored reports are of one incident, whatever corroboration finds.
-    Join {
-        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
-        /// The first report, as SOURCE:ID (`ucdp-ged:216505`).
-        first: String,
-        /// The second report, as SOURCE:ID.
-        second: String,
-        /// Who decides (kept on record with the decision).
-        #[arg(long, value_name = "NAME")]
-        by: String,
-        /// Why, in a few words.
-        #[arg(long, value_name = "TEXT")]
-        reason: Option<String>,
-    },
+    Join(DecisionArgs),
     /// List the decisions in force.
     Decisions {
         /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).

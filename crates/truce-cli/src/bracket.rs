@@ -155,13 +155,15 @@ pub fn resolve(
         &crate::store::now(),
     )?;
     if version.new {
-        crate::versions::record(
+        truce_mission::record_agreement_version(
             store.as_mut(),
             agreement,
             agreement_path,
             &agreement_path.display().to_string(),
             source,
             &version.sha256,
+            None,
+            &crate::store::now(),
         )?;
     }
     let alternative_shown = bracket.alternatives[alternative].to_string();
@@ -258,13 +260,15 @@ pub fn resolve(
     let name = target.display().to_string();
     let new_version = store.record_agreement(&name, &new_text, &crate::store::now())?;
     if let Some(new_agreement) = &loaded.agreement {
-        crate::versions::record(
+        truce_mission::record_agreement_version(
             store.as_mut(),
             new_agreement,
             target,
             &name,
             &new_text,
             &new_version.sha256,
+            None,
+            &crate::store::now(),
         )?;
     }
     let at = crate::store::now();

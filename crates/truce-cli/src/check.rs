@@ -593,13 +593,15 @@ fn record_and_read(recording: &mut Recording<'_>) -> Result<RecordedRead> {
         Ok(version) => {
             if version.new {
                 // A new version of the agreement is a fact the ledger keeps.
-                versions::record(
+                truce_mission::record_agreement_version(
                     store.as_mut(),
                     recording.agreement,
                     recording.path,
                     recording.shown,
                     recording.source,
                     &version.sha256,
+                    None,
+                    &crate::store::now(),
                 )?;
             }
             Some((version.id, version.sha256))

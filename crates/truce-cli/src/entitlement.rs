@@ -299,19 +299,7 @@ pub fn open(file: &Path, identity: &Path, out: &Path) -> Result<String> {
 pub fn generate_age_identity(out: &Path) -> Result<String> {
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(out).with_context(|| {
-        format!(
-            "cannot create the identity file `{}` (it must not exist yet)",
-            out.display()
-        )
-    })?;
+    let mut file = crate::ledger::create_secret_file(out, "identity file")?;
     writeln!(file, "# public key: {recipient}")?;
     writeln!(file, "{}", identity.to_string().expose_secret())?;
     Ok(format!("{recipient}\n"))

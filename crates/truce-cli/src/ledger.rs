@@ -21,6 +21,24 @@ use truce_store::Storage;
 
 // ------------------------------------------------------------------- keys
 
+/// Creates `out` for a secret (`what`: "private key file"), readable by its
+/// owner only (0600), refusing to overwrite a file already there.
+pub(crate) fn create_secret_file(out: &Path, what: &str) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(out).with_context(|| {
+        format!(
+            "cannot create the {what} `{}` (it must not exist yet)",
+            out.display()
+        )
+    })
+}
+
 /// `truce keys generate`: a new Ed25519 key pair. The private key goes to a file
 /// only its owner may read (0600); the public key is printed, to be listed in the
 /// agreement (`[[party]] keys`, `[ledger] mission_keys`).
@@ -29,19 +47,7 @@ pub fn keys_generate(name: &str, out: &Path) -> Result<String> {
     getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
     let signer = SignerKey::from_seed(name, truce_audit::KeyType::Ed25519, &seed)
         .map_err(|e| anyhow::anyhow!("cannot make a key named `{name}`: {e}"))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(out).with_context(|| {
-        format!(
-            "cannot create the private key file `{}` (it must not exist yet)",
-            out.display()
-        )
-    })?;
+    let mut file = create_secret_file(out, "private key file")?;
     file.write_all(signer.to_private_text().as_bytes())
         .and_then(|()| file.write_all(b"\n"))
         .with_context(|| format!("cannot write `{}`", out.display()))?;

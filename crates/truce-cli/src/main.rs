@@ -15,7 +15,6 @@ mod ledger;
 mod runs;
 mod server;
 mod store;
-mod versions;
 
 // Importing allocates and frees millions of small strings (raw rows) across
 // two threads; mimalloc does that several times faster than glibc's malloc.
@@ -160,20 +159,8 @@ fn run(command: Command, color: bool) -> Result<u8> {
         .and_then(printed),
         Command::Deletions { db } => store::deletions(&db).and_then(printed),
         Command::Incidents { command } => match command {
-            IncidentsCommand::Split {
-                db,
-                first,
-                second,
-                by,
-                reason,
-            } => store::incidents_split(&db, &first, &second, &by, reason.as_deref()),
-            IncidentsCommand::Join {
-                db,
-                first,
-                second,
-                by,
-                reason,
-            } => store::incidents_join(&db, &first, &second, &by, reason.as_deref()),
+            IncidentsCommand::Split(decision) => store::analyst_decision(store::Apart, &decision),
+            IncidentsCommand::Join(decision) => store::analyst_decision(store::Together, &decision),
             IncidentsCommand::Decisions { db } => store::incidents_decisions(&db),
             IncidentsCommand::Withdraw { db, id, by } => store::incidents_withdraw(&db, id, &by),
         }
@@ -320,35 +307,52 @@ fn load_agreement(path: &Path) -> Result<(String, String, Loaded)> {
 
 fn lint(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
     let (shown, source, loaded) = load_agreement(path)?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = loaded.diagnostics.len() - errors;
+    let contents = loaded.agreement.as_ref().map(|a| {
+        format!(
+            ": {} parties, {} actors, {} zones, {} protected sites, {} clauses, {} brackets, {} steps, {} entitlements",
+            a.parties.len(),
+            a.actors.len(),
+            a.zones.len(),
+            a.sites.len(),
+            a.clauses.len(),
+            a.brackets.len(),
+            a.steps.len(),
+            a.entitlements.len()
+        )
+    });
+    print_lint(
+        &loaded.diagnostics,
+        &shown,
+        &source,
+        contents,
+        format,
+        color,
+    )
+}
+
+/// Prints what `truce lint` found in a file (JSON on stdout, or the rendered
+/// diagnostics on stderr and a last line saying how it went) and returns the exit
+/// code. `contents` is what the file holds, said after "ok" when it loaded.
+fn print_lint(
+    diagnostics: &[Diagnostic],
+    shown: &str,
+    source: &str,
+    contents: Option<String>,
+    format: LintFormat,
+    color: bool,
+) -> Result<u8> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match format {
-        LintFormat::Json => {
-            print_stdout(&truce_report::diagnostics::render_json(&loaded.diagnostics))?
-        }
+        LintFormat::Json => print_stdout(&truce_report::diagnostics::render_json(diagnostics))?,
         LintFormat::Text => {
             eprint!(
                 "{}",
-                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &source, color)
+                truce_report::diagnostics::render(diagnostics, shown, source, color)
             );
-            if errors == 0 {
-                let agreement = loaded.agreement.as_ref();
-                let summary = agreement.map_or_else(String::new, |a| {
-                    format!(
-                        ": {} parties, {} actors, {} zones, {} protected sites, {} clauses, {} brackets, {} steps, {} entitlements",
-                        a.parties.len(),
-                        a.actors.len(),
-                        a.zones.len(),
-                        a.sites.len(),
-                        a.clauses.len(),
-                        a.brackets.len(),
-                        a.steps.len(),
-                        a.entitlements.len()
-                    )
-                });
-                eprintln!("{shown}: ok ({warnings} warning(s)){summary}");
-            } else {
-                eprintln!("{shown}: {errors} error(s), {warnings} warning(s)");
+            match contents {
+                Some(contents) => eprintln!("{shown}: ok ({warnings} warning(s)){contents}"),
+                None => eprintln!("{shown}: {errors} error(s), {warnings} warning(s)"),
             }
         }
     }
@@ -526,28 +530,14 @@ fn lint_mapping(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the mapping `{shown}` (a UTF-8 TOML file)"))?;
     let loaded = truce_ingest::load_mapping(&shown, &text);
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = loaded.diagnostics.len() - errors;
-    match format {
-        LintFormat::Json => {
-            print_stdout(&truce_report::diagnostics::render_json(&loaded.diagnostics))?
-        }
-        LintFormat::Text => {
-            eprint!(
-                "{}",
-                truce_report::diagnostics::render(&loaded.diagnostics, &shown, &text, color)
-            );
-            match &loaded.mapping {
-                Some(mapping) => eprintln!(
-                    "{shown}: ok ({warnings} warning(s)); reads {} as source `{}`",
-                    mapping.input().name(),
-                    mapping.source()
-                ),
-                None => eprintln!("{shown}: {errors} error(s), {warnings} warning(s)"),
-            }
-        }
-    }
-    Ok(if errors > 0 { 2 } else { 0 })
+    let contents = loaded.mapping.as_ref().map(|mapping| {
+        format!(
+            "; reads {} as source `{}`",
+            mapping.input().name(),
+            mapping.source()
+        )
+    });
+    print_lint(&loaded.diagnostics, &shown, &text, contents, format, color)
 }
 
 fn print_stdout(text: &str) -> Result<()> {

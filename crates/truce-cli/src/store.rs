@@ -1,6 +1,7 @@
 //! `truce import` and `truce quarantine`: evidence files into the store, and
 //! the rows it set aside back out so they can be fixed and imported again.
 
+use crate::args::DecisionArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -241,46 +242,25 @@ fn report_ref(text: &str) -> Result<(String, String)> {
     }
 }
 
-/// `truce incidents split`: records that two stored reports are of different incidents.
-pub fn incidents_split(
-    db: &Path,
-    first: &str,
-    second: &str,
-    by: &str,
-    reason: Option<&str>,
-) -> Result<String> {
-    analyst_decision(db, Apart, first, second, by, reason)
-}
-
-/// `truce incidents join`: records that two stored reports are of one incident.
-pub fn incidents_join(
-    db: &Path,
-    first: &str,
-    second: &str,
-    by: &str,
-    reason: Option<&str>,
-) -> Result<String> {
-    analyst_decision(db, Together, first, second, by, reason)
-}
-
 /// Which way an analyst decides about two reports.
 #[derive(Copy, Clone, PartialEq, Eq)]
-enum Decision {
+pub(crate) enum Decision {
     Apart,
     Together,
 }
-use Decision::{Apart, Together};
+pub(crate) use Decision::{Apart, Together};
 
 /// Records an analyst's decision on two stored reports, after checking both are
 /// there and no opposite decision on the pair is in force, and appends it to the ledger.
-fn analyst_decision(
-    db: &Path,
-    decision: Decision,
-    first: &str,
-    second: &str,
-    by: &str,
-    reason: Option<&str>,
-) -> Result<String> {
+pub(crate) fn analyst_decision(decision: Decision, args: &DecisionArgs) -> Result<String> {
+    let DecisionArgs {
+        db,
+        first,
+        second,
+        by,
+        reason,
+    } = args;
+    let (first, second, reason) = (first.as_str(), second.as_str(), reason.as_deref());
     let (a, b) = (report_ref(first)?, report_ref(second)?);
     if a == b {
         anyhow::bail!(

@@ -78,7 +78,7 @@ const COUNTRIES: &[(&str, &str, f64, f64, &[&str])] = &[
 ];
 
 // Words dropped from a name's key: the Arabic article in its romanisations.
-use truce_model::names::ARTICLES;
+use truce_model::names::{ARTICLES, without_arabic_article};
 
 /// The key of a name's words: normalised, without articles, the Arabic `ال` off.
 pub fn key_of(words: &[String]) -> String {
@@ -87,10 +87,7 @@ pub fn key_of(words: &[String]) -> String {
         if ARTICLES.contains(&word.as_str()) && words.len() > 1 {
             continue;
         }
-        let word = word
-            .strip_prefix("ال")
-            .filter(|rest| rest.chars().count() >= 2)
-            .unwrap_or(word);
+        let word = without_arabic_article(word);
         if !out.is_empty() {
             out.push(' ');
         }

@@ -396,14 +396,7 @@ pub(crate) fn import_csv_in<R: Read, S: RowReader>(
                         None => end,
                     };
                     let header = opened.header;
-                    let columns =
-                        source
-                            .columns(&header)
-                            .map_err(|column| IngestError::MissingColumn {
-                                file: file.to_string(),
-                                format: source.format(),
-                                column: column.to_string(),
-                            })?;
+                    let columns = source.columns_of(file, &header)?;
                     return run(
                         file, input, bytes, data_start, eof, &header, source, &columns, options,
                         sink, sizes,

@@ -357,15 +357,8 @@ impl GedReader {
         let Some(best) = best else {
             return Ok(None);
         };
-        let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
-        // GED's triple is not always ordered (e.g. low 177, best 142, high 177):
-        // the range then spans all three numbers, and best stays as given (the
-        // row is kept with a warning, see `warning`).
-        Ok(Some(Casualties {
-            low: low.min(best).min(high),
-            best,
-            high: high.max(best).max(low),
-            civilians,
-        }))
+        // A triple out of order is kept as a range over all three numbers, with
+        // a warning (see `warning`).
+        Ok(Some(Casualties::from_estimates(best, low, high, civilians)))
     }
 }

@@ -377,15 +377,7 @@ impl RowReader for HxlReader {
         let low = count(c.killed_low, "the low estimate of the number killed")?;
         let high = count(c.killed_high, "the high estimate of the number killed")?;
         let civilians = count(c.killed_civilians, "the number of civilians killed")?;
-        let casualties = best.map(|best| {
-            let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
-            Casualties {
-                low: low.min(best).min(high),
-                best,
-                high: high.max(best).max(low),
-                civilians,
-            }
-        });
+        let casualties = best.map(|best| Casualties::from_estimates(best, low, high, civilians));
         let line = match c.line.map(|col| (col, row.get_written(col))) {
             None | Some((_, "")) => row.line,
             Some((col, text)) => text.parse::<u64>().map_err(|_| {

@@ -57,6 +57,16 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 impl<R> LineCounter<R> {
+    /// A counter at the start of `inner`.
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            offset: 0,
+            marks: VecDeque::new(),
+            breaks: 0,
+        }
+    }
+
     fn note(&mut self, base: u64, bytes: &[u8]) {
         for (i, &b) in bytes.iter().enumerate() {
             if b == b'\n' || b == b'\r' {
@@ -262,6 +272,15 @@ pub(crate) trait RowReader: Sync {
     fn format(&self) -> Format;
     /// Finds the columns by name; `Err` names a required column the header lacks.
     fn columns(&self, header: &Header) -> Result<Self::Columns, &'static str>;
+    /// The columns of `file`'s header, or the error naming the required column it lacks.
+    fn columns_of(&self, file: &str, header: &Header) -> Result<Self::Columns, IngestError> {
+        self.columns(header)
+            .map_err(|column| IngestError::MissingColumn {
+                file: file.to_string(),
+                format: self.format(),
+                column: column.to_string(),
+            })
+    }
     /// Maps one row (raw pairs not filled in) or says why it cannot.
     fn report(&self, columns: &Self::Columns, row: &Row<'_>) -> Result<Report, NotReport>;
     /// What the analyst should know about a row mapped to a report (read as
@@ -410,13 +429,7 @@ pub(crate) fn open<R: Read>(
     input: R,
     dialect: Dialect,
 ) -> Result<Opened<R>, IngestError> {
-    let counter = LineCounter {
-        inner: input,
-        offset: 0,
-        marks: VecDeque::new(),
-        breaks: 0,
-    };
-    let mut reader = csv_builder(dialect).from_reader(counter);
+    let mut reader = csv_builder(dialect).from_reader(LineCounter::new(input));
     let mut record = csv::StringRecord::new();
     if !next(file, &mut reader, &mut record)? {
         return Err(IngestError::Empty {
@@ -528,13 +541,7 @@ pub(crate) fn run<R: Read, S: RowReader>(
         pending,
         header,
     } = opened;
-    let columns = source
-        .columns(&header)
-        .map_err(|column| IngestError::MissingColumn {
-            file: file.to_string(),
-            format: source.format(),
-            column: column.to_string(),
-        })?;
+    let columns = source.columns_of(file, &header)?;
 
     // Record buffers are reused from batch to batch: no allocation per row for reading.
     let mut batch: Vec<(u64, csv::StringRecord)> = Vec::with_capacity(BATCH);
@@ -600,18 +607,17 @@ pub(crate) fn run<R: Read, S: RowReader>(
 mod tests {
     use super::*;
 
-    /// `(line, first field)` of every record after the header.
-    fn lines(text: &str) -> Vec<(u64, String)> {
-        let counter = LineCounter {
-            inner: text.as_bytes(),
-            offset: 0,
-            marks: VecDeque::new(),
-            breaks: 0,
-        };
-        let mut reader = csv::ReaderBuilder::new()
+    /// A CSV reader over `inner` that counts its lines, header and all.
+    fn counting_reader<R: Read>(inner: R) -> csv::Reader<LineCounter<R>> {
+        csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(counter);
+            .from_reader(LineCounter::new(inner))
+    }
+
+    /// `(line, first field)` of every record after the header.
+    fn lines(text: &str) -> Vec<(u64, String)> {
+        let mut reader = counting_reader(text.as_bytes());
         let mut record = csv::StringRecord::new();
         let mut out = Vec::new();
         let mut first = true;
@@ -661,16 +667,7 @@ mod tests {
             }
         }
         let text = "h\r\n\r\na,b\r\n\"x\r\ny\",z\r\nlast";
-        let counter = LineCounter {
-            inner: Trickle(text.as_bytes()),
-            offset: 0,
-            marks: VecDeque::new(),
-            breaks: 0,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(counter);
+        let mut reader = counting_reader(Trickle(text.as_bytes()));
         let mut record = csv::StringRecord::new();
         let mut got = Vec::new();
         while reader.read_record(&mut record).unwrap_or(false) {

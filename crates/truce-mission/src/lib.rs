@@ -292,7 +292,6 @@ pub fn record_agreement_version(
 /// The record of a finished import run: the file by hash, every count, and the
 /// reasons rows were set aside.
 pub fn import_run_record(run: &RunInfo) -> ImportRun {
-    let c = run.counts;
     ImportRun {
         at: run.finished.clone(),
         run: run.id,
@@ -301,12 +300,7 @@ pub fn import_run_record(run: &RunInfo) -> ImportRun {
         size: run.file.size,
         format: run.file.format.clone(),
         started: run.started.clone(),
-        read: c.read,
-        stored: c.stored,
-        duplicates: c.duplicates,
-        revised: c.revised,
-        quarantined: c.quarantined,
-        skipped: c.skipped,
+        counts: run.counts,
         reasons: run
             .reasons
             .iter()

@@ -12,3 +12,4 @@ pub mod names;
 pub mod report;
 pub mod spreadsheet;
 pub mod time;
+pub mod toml_reader;

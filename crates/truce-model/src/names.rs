@@ -56,16 +56,21 @@ pub fn exact_key(name: &str) -> String {
         } else {
             word.as_str()
         };
-        let word = word
-            .strip_prefix("ال")
-            .filter(|rest| rest.chars().count() >= 2)
-            .unwrap_or(word);
+        let word = without_arabic_article(word);
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
     out
+}
+
+/// A word without the Arabic article `ال` joined to it, when at least two
+/// letters remain (so a short word that only begins like it is kept whole).
+pub fn without_arabic_article(word: &str) -> &str {
+    word.strip_prefix("ال")
+        .filter(|rest| rest.chars().count() >= 2)
+        .unwrap_or(word)
 }
 
 /// The transliteration-insensitive key of an exact key.

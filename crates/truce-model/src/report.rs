@@ -196,6 +196,27 @@ pub struct Casualties {
     pub civilians: Option<u32>,
 }
 
+impl Casualties {
+    /// The range a source's best, low and high estimates give, the low and high
+    /// taken as the best where the source leaves them out. Sources' triples are
+    /// not always ordered (GED: low 177, best 142, high 177): the range then spans
+    /// all three numbers, and best stays as given.
+    pub fn from_estimates(
+        best: u32,
+        low: Option<u32>,
+        high: Option<u32>,
+        civilians: Option<u32>,
+    ) -> Casualties {
+        let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
+        Casualties {
+            low: low.min(best).min(high),
+            best,
+            high: high.max(best).max(low),
+            civilians,
+        }
+    }
+}
+
 /// One source's account of one event, normalised.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {

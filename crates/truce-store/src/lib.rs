@@ -134,8 +134,9 @@ pub struct FileMeta {
     pub format: String,
 }
 
-/// What became of the rows of a run (or of one batch).
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+/// What became of the rows of a run (or of one batch). Serialized as its six
+/// numbers, under these names: the ledger's `import-run` record carries them flat.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Rows read: `stored + duplicates + revised + quarantined + skipped`.
     pub read: u64,
@@ -274,6 +275,19 @@ impl DecisionKind {
             DecisionKind::Apart => "apart",
             DecisionKind::Together => "together",
         }
+    }
+}
+
+/// A decision's two reports in the one order the store keeps them in, so that
+/// (a, b) and (b, a) are the same decision.
+pub(crate) fn decision_pair<'r>(
+    first: (&'r str, &'r str),
+    second: (&'r str, &'r str),
+) -> ((&'r str, &'r str), (&'r str, &'r str)) {
+    if first <= second {
+        (first, second)
+    } else {
+        (second, first)
     }
 }
 

@@ -6,7 +6,9 @@
 //! Who submitted a monitor's report is kept in `monitor_reports` only; the report
 //! itself carries an opaque id, so nothing that shows reports can show a monitor.
 
-use crate::StoreError;
+use crate::{StoreError, stored};
+use sha2::{Digest, Sha256};
+use truce_model::report::Report;
 
 /// Someone or something that uses the server, with one role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,4 +113,22 @@ pub fn new_monitor_report_id() -> Result<String, StoreError> {
         message: format!("cannot make a report id: {e}"),
     })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A monitor's report as either store keeps it: under source `monitor` with the
+/// opaque id `source_id`, no revision and no raw row; with its stored JSON and
+/// that JSON's sha256.
+pub(crate) fn monitor_report_to_store(
+    report: &Report,
+    source_id: &str,
+) -> Result<(Report, String, [u8; 32]), serde_json::Error> {
+    let mut report = report.clone();
+    report.provenance.source = MONITOR_SOURCE.to_string();
+    report.provenance.source_id = source_id.to_string();
+    report.provenance.revision = None;
+    report.provenance.raw.clear();
+    let mut json = Vec::with_capacity(1024);
+    stored::write_json(&report, &mut json)?;
+    let hash: [u8; 32] = Sha256::digest(&json).into();
+    Ok((report, String::from_utf8(json).unwrap_or_default(), hash))
 }

@@ -1,13 +1,14 @@
 //! Loading a mapping file: TOML, `format = 1`, every problem located.
 
 use super::date::{DIRECTIVES, DateFormat};
-use super::toml_walk::{Table, Walker, closest, quoted_list, type_name};
 use super::{Attribution, MappedColumn, MappedInput, Mapping, PrecisionRule};
-use toml::de::{DeTable, DeValue};
-use truce_model::agreement::Located;
+use toml::de::DeValue;
 use truce_model::diagnostic::{Code, Diagnostic};
 use truce_model::kind::BUILT_IN_KINDS;
+use truce_model::names::closest;
 use truce_model::report::LocationPrecision;
+use truce_model::toml_reader::Located;
+use truce_model::toml_reader::{Reader, Table, quoted_list, type_name};
 
 /// The mapping file format this truce reads.
 const FORMAT_VERSION: &str = "1";
@@ -95,31 +96,18 @@ pub struct LoadedMapping {
 /// assert_eq!(loaded.diagnostics.iter().filter(|d| !d.is_error()).count(), 2);
 /// ```
 pub fn load_mapping(file_name: &str, text: &str) -> LoadedMapping {
-    let mut walker = Walker::new(file_name, text);
-    let (root, errors) = DeTable::parse_recoverable(text);
-    for error in errors {
-        let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim().to_string();
-        walker
-            .error(Code::TomlSyntax, span, format!("invalid TOML: {message}"))
-            .expected("valid TOML 1.0");
-    }
-    let root_span = root.span();
-    let root_table = Table {
-        entries: root.get_ref(),
-        span: (root_span.start, root_span.end),
-        what: "the mapping",
-        prefix: "",
-    };
+    let mut reader = Reader::new(file_name, text);
+    let root = reader.parse();
+    let root_table = Table::root(&root, "the mapping");
     let mut builder = Builder {
-        walker,
+        reader,
         file: file_name,
         columns: Vec::new(),
         case_blind: true,
         custom_kinds: Vec::new(),
     };
     let mapping = builder.build(root_table);
-    let mut diagnostics = builder.walker.diagnostics;
+    let mut diagnostics = builder.reader.diagnostics;
     diagnostics.sort_by_key(|d| (d.line, d.column));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     LoadedMapping {
@@ -129,7 +117,7 @@ pub fn load_mapping(file_name: &str, text: &str) -> LoadedMapping {
 }
 
 struct Builder<'s> {
-    walker: Walker<'s>,
+    reader: Reader<'s>,
     file: &'s str,
     columns: Vec<MappedColumn>,
     /// CSV column names are compared without case (as every CSV reader does);
@@ -157,7 +145,7 @@ fn plain_name(name: &str) -> bool {
 
 impl Builder<'_> {
     fn build(&mut self, root: Table<'_, '_>) -> Option<Mapping> {
-        self.walker.check_keys(root, TOP_KEYS);
+        self.reader.check_keys(root, TOP_KEYS);
         self.format(root);
         let source = self.source(root);
         let input = self.input(root);
@@ -171,9 +159,9 @@ impl Builder<'_> {
         let actors = self.actors(root);
         let kind = self.kind(root);
         let casualties = self.casualties(root);
-        let (summary, urls, media) = match self.walker.table(root, "text", "`[text]`", "text.") {
+        let (summary, urls, media) = match self.reader.table(root, "text", "`[text]`", "text.") {
             Some(table) => {
-                self.walker.check_keys(table, TEXT_KEYS);
+                self.reader.check_keys(table, TEXT_KEYS);
                 (
                     self.column(table, "notes"),
                     self.column(table, "url"),
@@ -228,7 +216,7 @@ impl Builder<'_> {
     fn format(&mut self, root: Table<'_, '_>) {
         match root.get("format") {
             None => {
-                self.walker
+                self.reader
                     .error(
                         Code::UnsupportedFormat,
                         0..0,
@@ -244,7 +232,7 @@ impl Builder<'_> {
                             DeValue::Integer(i) => i.as_str().to_string(),
                             other => type_name(other).to_string(),
                         };
-                        self.walker
+                        self.reader
                         .error(
                             Code::UnsupportedFormat,
                             value.span(),
@@ -260,10 +248,10 @@ impl Builder<'_> {
     }
 
     fn source(&mut self, root: Table<'_, '_>) -> Option<String> {
-        let source = self.walker.req_string(root, "source")?;
+        let source = self.reader.req_string(root, "source")?;
         let name = source.value.trim();
         if !plain_name(name) {
-            self.walker
+            self.reader
                 .error(
                     Code::InvalidValue,
                     source.span,
@@ -277,7 +265,7 @@ impl Builder<'_> {
             return None;
         }
         if READER_SOURCES.contains(&name) {
-            self.walker
+            self.reader
                 .warning(
                     Code::InvalidValue,
                     source.span,
@@ -292,8 +280,8 @@ impl Builder<'_> {
     }
 
     fn input(&mut self, root: Table<'_, '_>) -> Option<MappedInput> {
-        let input = self.walker.req_string(root, "input");
-        let delimiter = self.walker.opt_string(root, "delimiter");
+        let input = self.reader.req_string(root, "input");
+        let delimiter = self.reader.opt_string(root, "delimiter");
         let input = match input {
             None => None,
             Some(input) => match input.value.trim().to_ascii_lowercase().as_str() {
@@ -301,7 +289,7 @@ impl Builder<'_> {
                 "jsonl" | "json-lines" | "jsonlines" => Some((MappedInput::JsonLines, input.span)),
                 _ => {
                     let d = self
-                        .walker
+                        .reader
                         .error(Code::InvalidValue, input.span, "unknown `input`")
                         .found(format!("`{}`", input.value))
                         .expected("`csv` or `jsonl`");
@@ -325,7 +313,7 @@ impl Builder<'_> {
                         input.map(|_| MappedInput::Csv { delimiter: c as u8 })
                     }
                     _ => {
-                        self.walker
+                        self.reader
                             .error(
                                 Code::InvalidValue,
                                 delimiter.span,
@@ -341,8 +329,8 @@ impl Builder<'_> {
                 }
             }
             Some((MappedInput::JsonLines, input_span)) => {
-                let input_line = self.walker.line_of(input_span.start);
-                self.walker
+                let input_line = self.reader.line_of(input_span.start);
+                self.reader
                     .error(
                         Code::InvalidValue,
                         delimiter.span,
@@ -359,12 +347,12 @@ impl Builder<'_> {
 
     /// A column the mapping names under `key` of `table`, recorded once.
     fn column(&mut self, table: Table<'_, '_>, key: &str) -> Option<usize> {
-        let name = self.walker.opt_string(table, key)?;
+        let name = self.reader.opt_string(table, key)?;
         self.add_column(table, key, name)
     }
 
     fn req_column(&mut self, table: Table<'_, '_>, key: &str) -> Option<usize> {
-        let name = self.walker.req_string(table, key)?;
+        let name = self.reader.req_string(table, key)?;
         self.add_column(table, key, name)
     }
 
@@ -377,13 +365,13 @@ impl Builder<'_> {
         let path = table.path(key);
         let trimmed = name.value.trim();
         if trimmed.is_empty() {
-            self.walker
+            self.reader
                 .error(Code::InvalidValue, name.span, format!("`{path}` is empty"))
                 .expected("the name of a column of the data file");
             return None;
         }
         if !self.case_blind && trimmed.split('.').any(str::is_empty) {
-            self.walker
+            self.reader
                 .error(
                     Code::InvalidValue,
                     name.span,
@@ -406,15 +394,18 @@ impl Builder<'_> {
         self.columns.push(MappedColumn {
             name: trimmed.to_string(),
             key: path,
-            line: self.walker.line_of(name.span.start),
+            line: self.reader.line_of(name.span.start),
         });
         Some(self.columns.len() - 1)
     }
 
     fn custom_kinds(&mut self, root: Table<'_, '_>) {
-        for id in self.walker.string_list(root, "custom_kinds") {
+        for id in self
+            .reader
+            .string_list(root, "custom_kinds", "an array of strings")
+        {
             if !well_formed_kind(&id.value) {
-                self.walker
+                self.reader
                     .error(
                         Code::InvalidValue,
                         id.span,
@@ -423,7 +414,7 @@ impl Builder<'_> {
                     .found(format!("`{}`", id.value))
                     .expected("lower-case letters, digits and `-`, such as `checkpoint-closure`");
             } else if BUILT_IN_KINDS.iter().any(|(k, _, _)| *k == id.value) {
-                self.walker
+                self.reader
                     .warning(
                         Code::DuplicateId,
                         id.span,
@@ -455,7 +446,7 @@ impl Builder<'_> {
                      `attack-on-civilians`"
                 )
             });
-        self.walker
+        self.reader
             .error(
                 Code::InvalidValue,
                 value.span.clone(),
@@ -472,21 +463,21 @@ impl Builder<'_> {
     // ------------------------------------------------------------ [date]
 
     fn date(&mut self, root: Table<'_, '_>) -> Option<DateRule> {
-        let Some(table) = self.walker.table(root, "date", "`[date]`", "date.") else {
+        let Some(table) = self.reader.table(root, "date", "`[date]`", "date.") else {
             if root.get("date").is_none() {
-                self.walker.missing(root, "date");
+                self.reader.missing(root, "date");
             }
             return None;
         };
-        self.walker.check_keys(table, DATE_KEYS);
+        self.reader.check_keys(table, DATE_KEYS);
         let column = self.req_column(table, "column");
         let end_column = self.column(table, "end_column");
-        let format = match self.walker.opt_string(table, "format") {
+        let format = match self.reader.opt_string(table, "format") {
             None => Some(DateFormat::Iso),
             Some(text) => match DateFormat::parse(&text.value) {
                 Ok(format) => Some(format),
                 Err(why) => {
-                    self.walker
+                    self.reader
                         .error(
                             Code::InvalidValue,
                             text.span,
@@ -518,9 +509,9 @@ impl Builder<'_> {
             country: None,
             precision: PrecisionRule::Fixed(LocationPrecision::Unknown),
         };
-        let Some(table) = self.walker.table(root, "place", "`[place]`", "place.") else {
+        let Some(table) = self.reader.table(root, "place", "`[place]`", "place.") else {
             if root.get("place").is_none() {
-                self.walker
+                self.reader
                     .warning(
                         Code::MissingField,
                         0..0,
@@ -530,12 +521,12 @@ impl Builder<'_> {
             }
             return rule;
         };
-        self.walker.check_keys(table, PLACE_KEYS);
+        self.reader.check_keys(table, PLACE_KEYS);
         rule.latitude = self.column(table, "latitude");
         rule.longitude = self.column(table, "longitude");
         match (table.get("latitude"), table.get("longitude")) {
-            (Some(_), None) => self.walker.missing(table, "longitude"),
-            (None, Some(_)) => self.walker.missing(table, "latitude"),
+            (Some(_), None) => self.reader.missing(table, "longitude"),
+            (None, Some(_)) => self.reader.missing(table, "latitude"),
             _ => {}
         }
         rule.name = self.column(table, "name");
@@ -543,7 +534,7 @@ impl Builder<'_> {
         rule.admin2 = self.column(table, "admin2");
         rule.country = self.column(table, "country");
 
-        let fixed = self.walker.opt_string(table, "precision");
+        let fixed = self.reader.opt_string(table, "precision");
         let column = self.column(table, "precision_column");
         let map = table.get("precision_map");
         match (fixed, column, map) {
@@ -553,7 +544,7 @@ impl Builder<'_> {
                 }
             }
             (Some(fixed), _, _) => {
-                self.walker
+                self.reader
                     .error(
                         Code::InvalidValue,
                         fixed.span,
@@ -574,12 +565,12 @@ impl Builder<'_> {
                     };
                 }
             }
-            (None, Some(_), None) => self.walker.missing(table, "precision_map"),
-            (None, None, Some(_)) => self.walker.missing(table, "precision_column"),
+            (None, Some(_), None) => self.reader.missing(table, "precision_map"),
+            (None, None, Some(_)) => self.reader.missing(table, "precision_column"),
             (None, None, None) => {
                 if table.get("precision_column").is_none() {
                     let start = table.span.0;
-                    self.walker
+                    self.reader
                         .warning(
                             Code::MissingField,
                             start..start + 1,
@@ -612,7 +603,7 @@ impl Builder<'_> {
         }
         let keys: Vec<&str> = LocationPrecision::ALL.iter().map(|p| p.key()).collect();
         let d = self
-            .walker
+            .reader
             .error(
                 Code::InvalidValue,
                 value.span.clone(),
@@ -655,7 +646,7 @@ impl Builder<'_> {
         path: &str,
     ) -> Option<(FormValues, bool)> {
         let DeValue::Table(entries) = value.get_ref() else {
-            self.walker.wrong_type(
+            self.reader.wrong_type(
                 path,
                 value,
                 "a table of values (`{ \"Shelling\" = \"shelling\" }`)",
@@ -663,7 +654,7 @@ impl Builder<'_> {
             return None;
         };
         if entries.is_empty() {
-            self.walker
+            self.reader
                 .error(
                     Code::InvalidValue,
                     value.span(),
@@ -678,7 +669,7 @@ impl Builder<'_> {
         for (key, target) in entries.iter() {
             let name = key.get_ref().trim().to_string();
             if name.is_empty() {
-                self.walker
+                self.reader
                     .error(
                         Code::InvalidValue,
                         key.span(),
@@ -691,7 +682,7 @@ impl Builder<'_> {
             let lower = name.to_lowercase();
             if let Some((_, line)) = seen.iter().find(|(s, _)| *s == lower) {
                 let line = *line;
-                self.walker
+                self.reader
                     .error(
                         Code::DuplicateId,
                         key.span(),
@@ -705,8 +696,8 @@ impl Builder<'_> {
                 ok = false;
                 continue;
             }
-            seen.push((lower, self.walker.line_of(key.span().start)));
-            match self.walker.string(path, target) {
+            seen.push((lower, self.reader.line_of(key.span().start)));
+            match self.reader.string(path, target) {
                 Some(target) => out.push((name, target)),
                 None => ok = false,
             }
@@ -726,9 +717,9 @@ impl Builder<'_> {
             attribution: Attribution::Stated,
             unknown_names: Vec::new(),
         };
-        let Some(table) = self.walker.table(root, "actors", "`[actors]`", "actors.") else {
+        let Some(table) = self.reader.table(root, "actors", "`[actors]`", "actors.") else {
             if root.get("actors").is_none() {
-                self.walker
+                self.reader
                     .warning(
                         Code::MissingField,
                         0..0,
@@ -739,15 +730,15 @@ impl Builder<'_> {
             }
             return rule;
         };
-        self.walker.check_keys(table, ACTOR_KEYS);
+        self.reader.check_keys(table, ACTOR_KEYS);
         rule.actor = self.column(table, "actor");
         rule.target = self.column(table, "target");
         if rule.actor.is_none() && rule.target.is_none() && table.get("actor").is_none() {
-            self.walker.missing(table, "actor");
+            self.reader.missing(table, "actor");
         }
-        if let Some(separator) = self.walker.opt_string(table, "separator") {
+        if let Some(separator) = self.reader.opt_string(table, "separator") {
             if separator.value.is_empty() {
-                self.walker
+                self.reader
                     .error(
                         Code::InvalidValue,
                         separator.span,
@@ -758,13 +749,13 @@ impl Builder<'_> {
                 rule.separator = separator.value;
             }
         }
-        if let Some(attribution) = self.walker.opt_string(table, "attribution") {
+        if let Some(attribution) = self.reader.opt_string(table, "attribution") {
             match attribution.value.trim() {
                 "stated" => rule.attribution = Attribution::Stated,
                 "unstated" => rule.attribution = Attribution::Unstated,
                 other => {
                     let d = self
-                        .walker
+                        .reader
                         .error(
                             Code::InvalidValue,
                             attribution.span,
@@ -782,8 +773,8 @@ impl Builder<'_> {
             }
         }
         rule.unknown_names = self
-            .walker
-            .string_list(table, "unknown_values")
+            .reader
+            .string_list(table, "unknown_values", "an array of strings")
             .into_iter()
             .map(|v| v.value.trim().to_lowercase())
             .filter(|v| !v.is_empty())
@@ -794,15 +785,15 @@ impl Builder<'_> {
     // ------------------------------------------------------------ [kind]
 
     fn kind(&mut self, root: Table<'_, '_>) -> Option<KindRule> {
-        let Some(table) = self.walker.table(root, "kind", "`[kind]`", "kind.") else {
+        let Some(table) = self.reader.table(root, "kind", "`[kind]`", "kind.") else {
             if root.get("kind").is_none() {
-                self.walker.missing(root, "kind");
+                self.reader.missing(root, "kind");
             }
             return None;
         };
-        self.walker.check_keys(table, KIND_KEYS);
+        self.reader.check_keys(table, KIND_KEYS);
         let column = self.req_column(table, "column");
-        let default = match self.walker.opt_string(table, "default") {
+        let default = match self.reader.opt_string(table, "default") {
             Some(value) => self
                 .kind_id("kind.default", &value, format!("is `{}`", value.value))
                 .map(Some),
@@ -810,7 +801,7 @@ impl Builder<'_> {
         };
         let map = match table.get("map") {
             None => {
-                self.walker.missing(table, "map");
+                self.reader.missing(table, "map");
                 None
             }
             Some(value) => self
@@ -844,12 +835,12 @@ impl Builder<'_> {
 
     fn casualties(&mut self, root: Table<'_, '_>) -> [Option<usize>; 4] {
         let Some(table) = self
-            .walker
+            .reader
             .table(root, "casualties", "`[casualties]`", "casualties.")
         else {
             return [None; 4];
         };
-        self.walker.check_keys(table, CASUALTY_KEYS);
+        self.reader.check_keys(table, CASUALTY_KEYS);
         let killed = self.column(table, "killed");
         let low = self.column(table, "low");
         let high = self.column(table, "high");
@@ -857,7 +848,7 @@ impl Builder<'_> {
         if table.get("killed").is_none()
             && (table.get("low").is_some() || table.get("high").is_some())
         {
-            self.walker.missing(table, "killed");
+            self.reader.missing(table, "killed");
         }
         [killed, low, high, civilians]
     }

@@ -20,7 +20,6 @@
 mod date;
 mod load;
 mod read;
-mod toml_walk;
 
 pub use load::{LoadedMapping, load_mapping};
 pub(crate) use read::import;

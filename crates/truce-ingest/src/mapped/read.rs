@@ -380,13 +380,7 @@ fn casualties(mapping: &Mapping, cells: &Cells<'_>) -> Result<Option<Casualties>
         }
         return Ok(None);
     };
-    let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
-    Ok(Some(Casualties {
-        low: low.min(best).min(high),
-        best,
-        high: high.max(best).max(low),
-        civilians,
-    }))
+    Ok(Some(Casualties::from_estimates(best, low, high, civilians)))
 }
 
 // ------------------------------------------------------------------ CSV
@@ -466,7 +460,7 @@ fn import_csv<R: Read>(
     if let Some((first, others)) = missing.split_first() {
         let found = opened.header_names().to_vec();
         let names: Vec<&str> = found.iter().map(String::as_str).collect();
-        let near = super::toml_walk::closest(&first.name, &names).map(str::to_string);
+        let near = truce_model::names::closest(&first.name, &names).map(str::to_string);
         return Err(IngestError::MappedColumnMissing(Box::new(
             MissingMappedColumn {
                 file: file.to_string(),

@@ -159,12 +159,10 @@ pub struct ImportRun {
     pub size: u64,
     pub format: String,
     pub started: String,
-    pub read: u64,
-    pub stored: u64,
-    pub duplicates: u64,
-    pub revised: u64,
-    pub quarantined: u64,
-    pub skipped: u64,
+    /// What became of its rows: six numbers (`read`, `stored`, …) flattened
+    /// beside the other fields, the keys ledgers have always held (records are hashed).
+    #[serde(flatten)]
+    pub counts: truce_store::Counts,
     pub reasons: Vec<ReasonCount>,
     /// Who uploaded it, when the server knows.
     #[serde(default, skip_serializing_if = "Option::is_none")]

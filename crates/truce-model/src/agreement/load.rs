@@ -6,17 +6,17 @@
 //! polygons, step dependencies, brackets, overlapping periods, dates in the wrong
 //! order. It never stops at the first problem.
 
-use super::reader::{Located, Reader, Table, Value, type_name};
 use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::Taxonomy;
 use crate::names::{MIN_FOLD_LENGTH, exact_key, fold_key};
 use crate::report::{LocationPrecision, LonLat};
 use crate::time::{Day, MINUTES_PER_DAY, Minute, Window};
+use crate::toml_reader::{Located, Reader, Table, Value, type_name};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use std::collections::HashMap;
 use std::ops::Range;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 mod clauses;
 mod header;
@@ -69,20 +69,8 @@ const TOP_KEYS: &[&str] = &[
 /// Loads and checks an agreement. `file` names the agreement in messages.
 pub fn load(file: &str, source: &str, files: &dyn Files) -> Loaded {
     let mut reader = Reader::new(file, source);
-    let (root, errors) = DeTable::parse_recoverable(source);
-    for error in errors {
-        let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim().to_string();
-        reader
-            .error(Code::TomlSyntax, span, format!("invalid TOML: {message}"))
-            .expected("valid TOML 1.0");
-    }
-    let root_span = root.span();
-    let root_table = Table {
-        table: root.get_ref(),
-        span: (root_span.start, root_span.end),
-        what: "the agreement",
-    };
+    let root = reader.parse();
+    let root_table = Table::root(&root, "the agreement");
     let mut builder = Builder::new(reader, files);
     let agreement = builder.build(root_table);
     let mut diagnostics = builder.reader.diagnostics;
@@ -209,6 +197,28 @@ impl<'s, 'f> Builder<'s, 'f> {
             .opt_string(table, "name")
             .map_or_else(|| id.value.clone(), |n| n.value);
         Some((id, name))
+    }
+
+    /// A string or an array of strings, as the agreement format takes lists.
+    fn string_list(&mut self, table: Table<'_, '_>, key: &str) -> Vec<Located<String>> {
+        if let Some(value) = table.get(key)
+            && matches!(value.get_ref(), DeValue::Array(items) if items.is_empty())
+            && key != "requires"
+        {
+            // An empty list would silently mean "nothing" (or "everything"): make the author say which.
+            self.reader
+                .error(
+                    Code::InvalidValue,
+                    value.span(),
+                    format!("`{key}` is an empty list"),
+                )
+                .expected(format!(
+                    "at least one value; leave `{key}` out to take its default"
+                ));
+            return Vec::new();
+        }
+        self.reader
+            .string_list(table, key, "a string or an array of strings")
     }
 
     fn build(&mut self, root: Table<'_, '_>) -> Agreement {

@@ -6,10 +6,9 @@
 //! [`load`] turns a file into an [`Agreement`] plus every problem found.
 
 mod load;
-mod reader;
 
+pub use crate::toml_reader::Located;
 pub use load::{Files, Loaded, load};
-pub use reader::Located;
 
 use crate::kind::{KindIndex, Taxonomy};
 use crate::report::{LocationPrecision, LonLat};

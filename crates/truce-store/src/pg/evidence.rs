@@ -238,12 +238,7 @@ impl EvidenceStore for PgStore {
         reason: Option<&str>,
     ) -> Result<KeptApartDecision, StoreError> {
         let decision = kind.as_stored();
-        // One order for the pair, so (a, b) and (b, a) are the same decision.
-        let (first, second) = if first <= second {
-            (first, second)
-        } else {
-            (second, first)
-        };
+        let (first, second) = crate::decision_pair(first, second);
         let database = without_password(self.url());
         let err = |source| StoreError::Postgres {
             database: database.clone(),

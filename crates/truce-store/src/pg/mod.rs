@@ -17,10 +17,8 @@ mod people;
 
 use crate::ledger::to_hash;
 use crate::storage::Storage;
-use crate::{LedgerEntry, LedgerRecord, ReasonCount, RowOutcome, StoreError, stored};
+use crate::{LedgerEntry, LedgerRecord, ReasonCount, RowOutcome, StoreError};
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
-use sha2::{Digest, Sha256};
-use truce_model::report::Report;
 
 /// The advisory lock every ledger write takes (an arbitrary number of truce's own).
 pub(crate) const LEDGER_LOCK: i64 = 0x7472_7563_6501;
@@ -265,13 +263,6 @@ pub(super) fn append_in(
         ],
     )?;
     Ok(index as u64)
-}
-
-pub(super) fn json_of(report: &Report) -> Result<(String, [u8; 32]), serde_json::Error> {
-    let mut json = Vec::with_capacity(1024);
-    stored::write_json(report, &mut json)?;
-    let hash: [u8; 32] = Sha256::digest(&json).into();
-    Ok((String::from_utf8(json).unwrap_or_default(), hash))
 }
 
 impl PgStore {

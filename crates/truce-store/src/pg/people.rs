@@ -1,9 +1,10 @@
 //! The server's people in the PostgreSQL store.
 
-use super::{LEDGER_LOCK, PgStore, append_in, json_of, self_record_error, without_password};
+use super::{LEDGER_LOCK, PgStore, append_in, self_record_error, without_password};
 use crate::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
-    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex, stored,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id,
+    people::monitor_report_to_store, sha256_hex, stored,
 };
 use postgres::Row;
 use std::collections::BTreeSet;
@@ -204,12 +205,8 @@ impl PeopleStore for PgStore {
         ledger: &mut dyn FnMut(&MonitorSubmission, &str) -> Result<LedgerRecord, String>,
     ) -> Result<Submitted, StoreError> {
         let source_id = new_monitor_report_id()?;
-        let mut report = report.clone();
-        report.provenance.source = MONITOR_SOURCE.to_string();
-        report.provenance.source_id = source_id.clone();
-        report.provenance.revision = None;
-        report.provenance.raw.clear();
-        let (json, hash) = json_of(&report).map_err(|e| self.corrupt(0, e))?;
+        let (report, json, hash) =
+            monitor_report_to_store(report, &source_id).map_err(|e| self.corrupt(0, e))?;
         let url = self.url.clone();
         let err = |source| StoreError::Postgres {
             database: without_password(&url),

@@ -307,11 +307,7 @@ impl EvidenceStore for Store {
     ) -> Result<Deletion, StoreError> {
         let action = "record a deletion";
         let file = self.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action,
-            source,
-        };
+        let err = super::sql_error(&file, action);
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
             "INSERT INTO deletions (source, source_id, run, recorded, note) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -341,19 +337,10 @@ impl EvidenceStore for Store {
         reason: Option<&str>,
     ) -> Result<KeptApartDecision, StoreError> {
         let decision = kind.as_stored();
-        // One order for the pair, so (a, b) and (b, a) are the same decision.
-        let (first, second) = if first <= second {
-            (first, second)
-        } else {
-            (second, first)
-        };
+        let (first, second) = crate::decision_pair(first, second);
         let action = "record a decision to keep reports apart";
         let file = self.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action,
-            source,
-        };
+        let err = super::sql_error(&file, action);
         let tx = self.conn.transaction().map_err(err)?;
         let existing: Option<i64> = tx
             .query_row(

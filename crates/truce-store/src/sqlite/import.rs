@@ -264,11 +264,7 @@ impl ImportRun<'_> {
         raw_text: &dyn Fn(&RowProblem) -> Option<String>,
     ) -> Result<Counts, StoreError> {
         let file = self.store.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action: "write an import batch",
-            source,
-        };
+        let err = super::sql_error(&file, "write an import batch");
         let mut batch = Counts::default();
         let tx = self
             .store
@@ -481,11 +477,7 @@ impl ImportRun<'_> {
         texts: &std::collections::BTreeMap<u64, String>,
     ) -> Result<(), StoreError> {
         let file = self.store.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action: "record the text of quarantined rows",
-            source,
-        };
+        let err = super::sql_error(&file, "record the text of quarantined rows");
         let tx = self.store.conn.transaction().map_err(err)?;
         {
             let mut update = tx

@@ -86,11 +86,7 @@ impl LedgerStore for Store {
     ) -> Result<u64, StoreError> {
         let action = "append to the ledger";
         let file = self.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action,
-            source,
-        };
+        let err = super::sql_error(&file, action);
         // Immediate: the index is read and used in one write transaction, so two
         // writers cannot take the same position.
         let tx = self

@@ -31,6 +31,19 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The error of `action` failing in the store `file`, as a closure to pass to
+/// `map_err` at every step of a transaction (while the connection is borrowed).
+pub(super) fn sql_error<'f>(
+    file: &'f str,
+    action: &'static str,
+) -> impl Fn(rusqlite::Error) -> StoreError + Copy + 'f {
+    move |source| StoreError::Sql {
+        file: file.to_string(),
+        action,
+        source,
+    }
+}
+
 impl Store {
     /// Opens the store at `path`, creating it when it does not exist, and
     /// migrates it to [`SCHEMA_VERSION`].

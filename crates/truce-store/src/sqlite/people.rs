@@ -3,10 +3,10 @@
 use super::Store;
 use crate::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
-    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, stored,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id,
+    people::monitor_report_to_store, stored,
 };
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use truce_model::report::Report;
 
 const PRINCIPAL_COLUMNS: &str = "id, name, role, party, password_hash, created, disabled";
@@ -273,25 +273,14 @@ impl PeopleStore for Store {
     ) -> Result<Submitted, StoreError> {
         let action = "store a monitor's report";
         let file = self.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action,
-            source,
-        };
+        let err = super::sql_error(&file, action);
         let source_id = new_monitor_report_id()?;
-        let mut report = report.clone();
-        report.provenance.source = MONITOR_SOURCE.to_string();
-        report.provenance.source_id = source_id.clone();
-        report.provenance.revision = None;
-        report.provenance.raw.clear();
-        let mut json = Vec::with_capacity(1024);
-        stored::write_json(&report, &mut json).map_err(|source| StoreError::Corrupt {
-            file: file.clone(),
-            row: 0,
-            source,
-        })?;
-        let hash: [u8; 32] = Sha256::digest(&json).into();
-        let json = String::from_utf8(json).unwrap_or_default();
+        let (report, json, hash) =
+            monitor_report_to_store(report, &source_id).map_err(|source| StoreError::Corrupt {
+                file: file.clone(),
+                row: 0,
+                source,
+            })?;
 
         let tx = self
             .conn
@@ -419,11 +408,7 @@ impl PeopleStore for Store {
     ) -> Result<bool, StoreError> {
         let action = "publish a monitor's report";
         let file = self.file.clone();
-        let err = |source| StoreError::Sql {
-            file: file.clone(),
-            action,
-            source,
-        };
+        let err = super::sql_error(&file, action);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

@@ -140,9 +140,9 @@ impl Builder<'_, '_> {
             );
             let id = self.reader.req_string(table, "id");
             let text = self.reader.opt_string(table, "text");
-            let clause_refs = self.reader.string_list(table, "clauses");
+            let clause_refs = self.string_list(table, "clauses");
             let mut signers: Vec<usize> = Vec::new();
-            for party in self.reader.string_list(table, "resolved_by") {
+            for party in self.string_list(table, "resolved_by") {
                 if let Some(p) = self.resolve_in(&party, IdSpace::Party) {
                     if signers.contains(&p) {
                         self.reader.error(
@@ -359,7 +359,7 @@ impl Builder<'_, '_> {
                     }
                 }
             };
-            for r in self.reader.string_list(table, "requires") {
+            for r in self.string_list(table, "requires") {
                 if let Some(d) = dependency(self, &r) {
                     requires.push(d);
                 }
@@ -474,14 +474,14 @@ impl Builder<'_, '_> {
     }
 
     pub(super) fn filter(&mut self, table: Table<'_, '_>) -> ViolationFilter {
-        let parties = self.reader.string_list(table, "parties");
+        let parties = self.string_list(table, "parties");
         let parties = parties
             .iter()
             .filter_map(|p| self.resolve_in(p, IdSpace::Party))
             .collect();
         let zones = self.zone_refs(table, "zones");
         let kinds = self.kind_refs(table, "kinds");
-        let clauses = self.reader.string_list(table, "clauses");
+        let clauses = self.string_list(table, "clauses");
         let clauses = clauses
             .iter()
             .filter_map(|c| self.resolve_in(c, IdSpace::Clause))
@@ -814,7 +814,7 @@ impl Builder<'_, '_> {
 
     pub(super) fn source_find(&self, needle: &str) -> Range<usize> {
         self.reader
-            .source
+            .source()
             .find(needle)
             .map_or(0..0, |start| start..start + needle.len())
     }

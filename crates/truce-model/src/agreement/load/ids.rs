@@ -148,14 +148,14 @@ impl Builder<'_, '_> {
     }
 
     pub(super) fn zone_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<usize> {
-        let list = self.reader.string_list(table, key);
+        let list = self.string_list(table, key);
         list.iter()
             .filter_map(|z| self.resolve_in(z, IdSpace::Zone))
             .collect()
     }
 
     pub(super) fn kind_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<KindIndex> {
-        let list = self.reader.string_list(table, key);
+        let list = self.string_list(table, key);
         let mut out = Vec::new();
         for kind in list {
             match self.agreement.taxonomy.find(&kind.value) {
@@ -175,7 +175,7 @@ impl Builder<'_, '_> {
     }
 
     pub(super) fn bound_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<Bound> {
-        let list = self.reader.string_list(table, key);
+        let list = self.string_list(table, key);
         let mut out = Vec::new();
         for item in list {
             if item.value == "any-party" {
@@ -199,7 +199,7 @@ impl Builder<'_, '_> {
     }
 
     pub(super) fn target_refs(&mut self, table: Table<'_, '_>, key: &str) -> Vec<Target> {
-        let list = self.reader.string_list(table, key);
+        let list = self.string_list(table, key);
         let mut out = Vec::new();
         for item in list {
             let target = match item.value.as_str() {
@@ -258,7 +258,7 @@ impl Builder<'_, '_> {
         if matches!(value.get_ref(), DeValue::Boolean(true)) {
             return Some(SiteSelector::default());
         }
-        let list = self.reader.string_list(table, key);
+        let list = self.string_list(table, key);
         let mut selector = SiteSelector::default();
         let kinds: Vec<String> = self
             .agreement

@@ -13,7 +13,7 @@ impl Builder<'_, '_> {
             self.reader
                 .check_keys(table, &["id", "name", "keys", "recipients", "guarantees"]);
             let id = self.reader.req_string(table, "id");
-            let guarantees = self.reader.string_list(table, "guarantees");
+            let guarantees = self.string_list(table, "guarantees");
             let name = self.reader.opt_string(table, "name");
             let keys = self.verifier_keys(table, "keys");
             let recipients = self.age_recipients(table);
@@ -40,7 +40,7 @@ impl Builder<'_, '_> {
     /// A list of signed-note verifier keys; each malformed one is an error, located.
     pub(super) fn verifier_keys(&mut self, table: Table<'_, '_>, key: &str) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        for k in self.reader.string_list(table, key) {
+        for k in self.string_list(table, key) {
             if !looks_like_verifier_key(&k.value) {
                 self.reader
                     .error(Code::InvalidValue, k.span.clone(), format!("`{key}` holds a value that is not a public key"))
@@ -64,7 +64,7 @@ impl Builder<'_, '_> {
     /// A party's `age` recipients; each malformed one is an error, located.
     pub(super) fn age_recipients(&mut self, table: Table<'_, '_>) -> Vec<String> {
         let mut recipients = Vec::new();
-        for r in self.reader.string_list(table, "recipients") {
+        for r in self.string_list(table, "recipients") {
             if looks_like_age_recipient(&r.value) {
                 recipients.push(r.value);
             } else {
@@ -196,11 +196,7 @@ impl Builder<'_, '_> {
             match item.get_ref() {
                 DeValue::String(s) => out.push(make_alias(s, Period::ALWAYS)),
                 DeValue::Table(t) => {
-                    let table = Table {
-                        table: t,
-                        span: (item.span().start, item.span().end),
-                        what: "an alias",
-                    };
+                    let table = Table::new(t, item.span(), "an alias");
                     self.reader.check_keys(table, &["name", "from", "until"]);
                     let name = self.reader.req_string(table, "name");
                     let period = self.period(table);
@@ -234,11 +230,7 @@ impl Builder<'_, '_> {
                             .wrong_type(key, item, "a { value, from, until } table");
                         continue;
                     };
-                    let table = Table {
-                        table: t,
-                        span: (item.span().start, item.span().end),
-                        what: "a dated value",
-                    };
+                    let table = Table::new(t, item.span(), "a dated value");
                     self.reader.check_keys(table, &["value", "from", "until"]);
                     let parsed = self
                         .reader
@@ -253,11 +245,11 @@ impl Builder<'_, '_> {
                                     earlier.period, period
                                 );
                                 let (line, _) = crate::diagnostic::line_column(
-                                    self.reader.source,
+                                    self.reader.source(),
                                     earlier_span.start,
                                 );
                                 let (this_line, _) = crate::diagnostic::line_column(
-                                    self.reader.source,
+                                    self.reader.source(),
                                     item.span().start,
                                 );
                                 let d = self

@@ -2,12 +2,12 @@
 //! counts over days take, guarantors, clauses that start when a step is met, trends
 //! against a baseline, and administrative units as sources name them.
 
-use super::super::reader::{Located, Table};
 use super::{Builder, IdSpace};
 use crate::agreement::{AdminUnit, Baseline, CountingFilter, admin_key};
 use crate::diagnostic::Code;
 use crate::names::fold_key;
 use crate::report::LocationPrecision;
+use crate::toml_reader::{Located, Table};
 
 /// The properties that name a unit of a boundaries file, unless `name_properties` says.
 pub(super) const DEFAULT_NAME_PROPERTIES: [&str; 6] =
@@ -73,7 +73,6 @@ impl Builder<'_, '_> {
         }
         if table.get("sources").is_some() {
             filter.sources = self
-                .reader
                 .string_list(table, "sources")
                 .into_iter()
                 .map(|s| s.value)

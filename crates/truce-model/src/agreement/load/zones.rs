@@ -16,7 +16,6 @@ impl Builder<'_, '_> {
             let id = self.reader.req_string(table, "id");
             let file = self.reader.req_string(table, "file");
             let mut name_properties: Vec<String> = self
-                .reader
                 .string_list(table, "name_properties")
                 .into_iter()
                 .map(|l| l.value)
@@ -25,7 +24,6 @@ impl Builder<'_, '_> {
                 name_properties = terms::DEFAULT_NAME_PROPERTIES.map(String::from).to_vec();
             }
             let mut code_properties: Vec<String> = self
-                .reader
                 .string_list(table, "code_properties")
                 .into_iter()
                 .map(|l| l.value)
