@@ -768,10 +768,10 @@ export interface components {
             civilians?: number | null;
         };
         /**
-         * @description How sure a link, an attribution or a breach is.
+         * @description How sure a link of a reason chain, or a whole finding, is.
          * @enum {string}
          */
-        CertaintyWire: "certain" | "possible";
+        Certainty: "certain" | "possible";
         /** @description The latest checkpoint the mission signed. */
         CheckpointWire: {
             /**
@@ -808,8 +808,8 @@ export interface components {
         /** @description A condition of a step, on both bounds of the evidence. */
         ConditionWire: {
             description: string;
-            status_on_certain: components["schemas"]["StepStatusWire"];
-            status_with_possible: components["schemas"]["StepStatusWire"];
+            status_on_certain: components["schemas"]["StepStatus"];
+            status_with_possible: components["schemas"]["StepStatus"];
             detail_on_certain: string;
             detail_with_possible: string;
             /** Format: int64 */
@@ -946,14 +946,14 @@ export interface components {
             /** @description The responsible party, when the actor answers to one. */
             party?: string | null;
             actor: string;
-            verdict: components["schemas"]["VerdictWire"];
+            verdict: components["schemas"]["Verdict"];
             /** @description How sure it is that this actor's party is responsible. */
-            certainty: components["schemas"]["CertaintyWire"];
+            certainty: components["schemas"]["Certainty"];
             /**
              * @description Whether the clause was broken at all, whoever did it (two bound parties
              *     fought: certain, though who fired may be unknown).
              */
-            breach: components["schemas"]["CertaintyWire"];
+            breach: components["schemas"]["Certainty"];
             /** @description The parties one of which is responsible; one when the attribution is certain. */
             responsible: string[];
             /** @description The parties that guarantee the responsible party's compliance. */
@@ -964,10 +964,10 @@ export interface components {
             reasons: components["schemas"]["ReasonWire"][];
         };
         /**
-         * @description How an incident's reports agree.
+         * @description How well an incident is corroborated.
          * @enum {string}
          */
-        GradeWire: "single-source" | "corroborated" | "contested";
+        Grade: "single-source" | "corroborated" | "contested";
         /** @description The server's health. */
         Health: {
             /** @description `ok`. */
@@ -1030,7 +1030,7 @@ export interface components {
             kind_label: string;
             casualties?: null | components["schemas"]["CasualtiesWire"];
             summary?: string | null;
-            grade: components["schemas"]["GradeWire"];
+            grade: components["schemas"]["Grade"];
             /** Format: int32 */
             independent_sources: number;
             /**
@@ -1100,10 +1100,10 @@ export interface components {
             withheld?: string | null;
         };
         /**
-         * @description Which link of a reason chain a reason explains.
+         * @description Which link of the chain a reason explains.
          * @enum {string}
          */
-        LinkWire: "actor" | "initiator" | "target" | "place" | "site" | "kind" | "date" | "exception" | "attribution" | "evidence";
+        Link: "actor" | "initiator" | "target" | "place" | "site" | "kind" | "date" | "exception" | "attribution" | "evidence";
         /**
          * @description How precisely a place is known.
          * @enum {string}
@@ -1215,8 +1215,8 @@ export interface components {
         };
         /** @description One link of a reason chain. */
         ReasonWire: {
-            link: components["schemas"]["LinkWire"];
-            certainty: components["schemas"]["CertaintyWire"];
+            link: components["schemas"]["Link"];
+            certainty: components["schemas"]["Certainty"];
             text: string;
         };
         /** @description The check a refresh made. */
@@ -1273,27 +1273,24 @@ export interface components {
         /** @description The outcome of a step under one alternative of a bracket. */
         StepBriefWire: {
             id: string;
-            status: components["schemas"]["StepStatusWire"];
+            status: components["schemas"]["StepStatus"];
             met_on?: string | null;
             summary: string;
         };
-        /**
-         * @description A step's or a condition's outcome.
-         * @enum {string}
-         */
-        StepStatusWire: "met" | "not-met" | "pending" | "insufficient-evidence" | "locked";
+        /** @enum {string} */
+        StepStatus: "met" | "not-met" | "pending" | "insufficient-evidence" | "locked";
         /** @description One step of the agreement and its outcome. */
         StepWire: {
             id: string;
             name: string;
-            status: components["schemas"]["StepStatusWire"];
+            status: components["schemas"]["StepStatus"];
             met_on?: string | null;
             summary: string;
             window_first?: string | null;
             window_last?: string | null;
             requires: string[];
-            status_on_certain: components["schemas"]["StepStatusWire"];
-            status_with_possible: components["schemas"]["StepStatusWire"];
+            status_on_certain: components["schemas"]["StepStatus"];
+            status_with_possible: components["schemas"]["StepStatus"];
             conditions: components["schemas"]["ConditionWire"][];
             /** @description The entitlements this step gates. */
             gates: string[];
@@ -1368,10 +1365,10 @@ export interface components {
             can_log_in: boolean;
         };
         /**
-         * @description What a finding says of the incident against the clause.
+         * @description What a finding says about its incident and clause.
          * @enum {string}
          */
-        VerdictWire: "violation" | "allowed";
+        Verdict: "violation" | "allowed";
         /** @description A recorded version of the agreement. */
         VersionWire: {
             sha256: string;

@@ -127,6 +127,9 @@ pub fn extract(args: &ExtractArgs<'_>) -> Result<u8> {
                 format: format!("text-{}", summary.format.unwrap_or("text")),
             };
             let run = store.import_all(&meta, &reports, &problems, &[], &crate::store::now())?;
+            // Recorded in the ledger at once, as `truce import` records its runs
+            // (before, a text's run waited for the next `truce import`).
+            truce_mission::record_finished_imports(store.as_mut(), &crate::store::now())?;
             stored = format!(
                 "; stored as import run {}: {} new, {} duplicate(s), {} revised",
                 run.id, run.counts.stored, run.counts.duplicates, run.counts.revised

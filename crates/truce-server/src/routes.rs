@@ -7,7 +7,7 @@
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::{AppState, Snapshot};
-use crate::terms::{GradeWire, StepStatusWire};
+use crate::terms::StepStatusWire;
 use crate::wire::{
     Disclose, FindingWire, IncidentDetail, IncidentWire, Point, ReportWire, Withheld, finding_wire,
     incident_wire,
@@ -637,7 +637,7 @@ impl Filter {
                 .query
                 .grade
                 .as_deref()
-                .is_none_or(|g| GradeWire::from(i.grade).as_str() == g)
+                .is_none_or(|g| truce_report::grade_word(i.grade) == g)
     }
 
     /// An incident passes on its own terms and, when a finding's term is

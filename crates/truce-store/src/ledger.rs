@@ -2,7 +2,7 @@
 //!
 //! The store keeps the bytes: each entry's canonical record (RFC 8785 JSON), its
 //! leaf hash, and each signed checkpoint as its note text. Building the Merkle
-//! tree, proving and signing belong to `truce-tlog`; what a record says belongs to
+//! tree, proving and signing belong to `truce-audit`; what a record says belongs to
 //! the callers. Entries are only ever appended: an entry's index is its position
 //! in the log, for good.
 

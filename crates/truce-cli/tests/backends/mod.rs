@@ -121,8 +121,7 @@ fn import_gives_the_same_run_on_both_stores() {
 
 /// The commands that read a store for a check — `check`, `timeline`, `explain`
 /// and `export` with `--db` — say the same on both stores, and the same as on
-/// the file itself; `check --record` on PostgreSQL is refused (exit 2) with
-/// what to do instead, and writes nothing.
+/// the file itself; `check --record` records the check on either store.
 #[test]
 fn reading_commands_say_the_same_on_both_stores() {
     let as_of = ["--as-of", "2016-12-31"];
@@ -603,4 +602,101 @@ fn diff_of_two_check_runs_on(db: &str) {
     assert_eq!(code(&export), 0, "{}", stderr(&export));
     let replay = truce(&["ledger", "replay", path_str(&bundle)]);
     assert_eq!(code(&replay), 0, "{}{}", stdout(&replay), stderr(&replay));
+}
+
+/// The commands of the mission's accounts (`users`, `tokens`), reading text into
+/// the store (`extract --db`) and keeping two reports apart (`incidents split`)
+/// do the same on both stores, and the ledger records each.
+#[test]
+fn accounts_text_and_a_split_work_on_both_stores() {
+    let dir = temp_dir("accounts-text");
+    let article = dir.join("convoy.txt");
+    // Wikipedia's summary of 19 September 2016 (CC BY-SA 3.0).
+    std::fs::write(
+        &article,
+        "Hours after the Syrian military declares the end of the ceasefire, an airstrike hits a convoy of \
+         United Nations OCHA aid trucks near the town of Urum al-Kubra, in the Aleppo Governorate, with the \
+         Syrian Observatory for Human Rights reporting that at least 12 people have been killed.\n",
+    )
+    .expect("write the article");
+    for (backend, db) in stores("accounts") {
+        let added = truce(&[
+            "users",
+            "add",
+            "analyst-1",
+            "--role",
+            "analyst",
+            "--agreement",
+            SYRIA,
+            "--db",
+            &db,
+        ]);
+        assert_eq!(code(&added), 0, "{backend}: {}", stderr(&added));
+        let listed = truce(&["users", "list", "--db", &db]);
+        assert!(
+            stdout(&listed).contains("analyst-1"),
+            "{backend}: {}",
+            stdout(&listed)
+        );
+        let made = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
+        assert_eq!(code(&made), 0, "{backend}: {}", stderr(&made));
+        assert!(
+            !stdout(&made).trim().is_empty(),
+            "{backend}: the token is shown"
+        );
+        let revoked = truce(&["tokens", "revoke", "1", "--db", &db]);
+        assert_eq!(code(&revoked), 0, "{backend}: {}", stderr(&revoked));
+        let tokens = truce(&["tokens", "list", "--db", &db]);
+        assert!(
+            stdout(&tokens).contains("revoked"),
+            "{backend}: {}",
+            stdout(&tokens)
+        );
+        let again = truce(&["tokens", "revoke", "1", "--db", &db]);
+        assert_eq!(code(&again), 2, "{backend}: a token is revoked once");
+        for kind in ["user-added", "token-issued", "token-revoked"] {
+            assert_eq!(
+                ledger_records(&db, kind).len(),
+                1,
+                "{backend}: one {kind} record"
+            );
+        }
+
+        let extract = |expected: &str| {
+            let output = truce(&[
+                "extract",
+                path_str(&article),
+                "--published",
+                "2016-09-19",
+                "--db",
+                &db,
+            ]);
+            assert_eq!(code(&output), 0, "{backend}: {}", stderr(&output));
+            assert!(
+                stderr(&output).contains(expected),
+                "{backend}: {}",
+                stderr(&output)
+            );
+        };
+        extract("1 new, 0 duplicate(s)");
+        extract("0 new, 1 duplicate(s)");
+        assert_eq!(ledger_records(&db, "import-run").len(), 2, "{backend}");
+
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        let split = truce(&[
+            "incidents",
+            "split",
+            "--db",
+            &db,
+            "ucdp-ged:301214",
+            "ucdp-ged:318815",
+            "--by",
+            "analyst A",
+        ]);
+        assert_eq!(code(&split), 0, "{backend}: {}", stderr(&split));
+        let kept_apart = ledger_records(&db, "kept-apart");
+        assert_eq!(kept_apart.len(), 1, "{backend}");
+        assert_eq!(kept_apart[0]["by"], "analyst A", "{backend}");
+    }
 }

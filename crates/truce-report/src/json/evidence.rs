@@ -10,7 +10,7 @@ use truce_model::report::{Casualties, LocationPrecision, LonLat};
 use truce_model::time::{DateSpan, Day};
 
 /// How sure a link of a reason chain, or a whole finding, is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Certainty {
     /// The evidence shows it.
@@ -29,7 +29,7 @@ impl From<model::Certainty> for Certainty {
 }
 
 /// What a finding says about its incident and clause.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The incident breaks the clause.
@@ -49,7 +49,7 @@ impl From<model::Verdict> for Verdict {
 }
 
 /// Which link of the chain a reason explains.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Link {
     /// Actor name in the source → alias → actor → party.
@@ -165,7 +165,7 @@ impl<'a> From<&'a model::Finding> for Finding<'a> {
 }
 
 /// How well an incident is corroborated.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Grade {
     /// One report from one source.

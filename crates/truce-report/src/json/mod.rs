@@ -120,3 +120,59 @@ pub fn check_output_schema() -> schemars::Schema {
     schema.insert("title".into(), "truce check output (truce-check/2)".into());
     schema
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each word of the document's vocabularies is the one the model and the
+    /// engine spell: converting renames nothing a reader already knows.
+    #[test]
+    fn each_word_is_the_models_own() {
+        fn same<M: Serialize, W: Serialize>(model: M, wire: W) {
+            assert_eq!(
+                serde_json::to_value(&model).expect("model"),
+                serde_json::to_value(&wire).expect("wire")
+            );
+        }
+        use truce_engine::Status as S;
+        for s in [
+            S::Met,
+            S::NotMet,
+            S::Pending,
+            S::InsufficientEvidence,
+            S::Locked,
+        ] {
+            same(s, Status::from(s));
+        }
+        use truce_model::finding::{Certainty as C, Link as L, Verdict as V};
+        for c in [C::Certain, C::Possible] {
+            same(c, Certainty::from(c));
+        }
+        for v in [V::Violation, V::Allowed] {
+            same(v, Verdict::from(v));
+        }
+        for l in [
+            L::Actor,
+            L::Initiator,
+            L::Target,
+            L::Place,
+            L::Site,
+            L::Kind,
+            L::Date,
+            L::Exception,
+            L::Attribution,
+            L::Evidence,
+        ] {
+            same(l, Link::from(l));
+        }
+        use truce_model::report::Grade as G;
+        for g in [G::SingleSource, G::Corroborated, G::Contested] {
+            same(g, Grade::from(g));
+            assert_eq!(
+                serde_json::to_value(Grade::from(g)).expect("grade"),
+                crate::grade_word(g)
+            );
+        }
+    }
+}

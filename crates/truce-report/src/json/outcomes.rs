@@ -5,8 +5,9 @@ use serde::Serialize;
 use truce_engine as engine;
 use truce_model::time::Day;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schema(as = StepStatus)]
 pub enum Status {
     Met,
     NotMet,
