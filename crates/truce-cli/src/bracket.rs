@@ -92,6 +92,13 @@ fn signatures_so_far(store: &mut dyn Storage, text: &str) -> Result<Vec<(String,
 }
 
 /// `truce bracket resolve AGREEMENT BRACKET=ALTERNATIVE --key KEY --db PATH [--out FILE]`.
+///
+/// The resolution's steps in the order a party's liaison takes them — which
+/// bracket and alternative, whose key, the signatures so far, this party's
+/// signature, and once every named party has signed, the new version written,
+/// recorded and explained — each refusing with what to do instead; kept as one
+/// story (some 200 lines) because each step's message names what the ones
+/// before found.
 pub fn resolve(
     agreement_path: &Path,
     agreement: &Agreement,

@@ -60,6 +60,8 @@ fn main() -> ExitCode {
 }
 
 /// Runs one command; its exit code (0 all clear, 1 violations or unmet steps).
+/// One arm per command, each a call into the command's module: it reads as the
+/// table of commands and grows by one arm a command.
 fn run(command: Command, color: bool) -> Result<u8> {
     match command {
         Command::Import {

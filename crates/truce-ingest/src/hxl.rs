@@ -279,6 +279,8 @@ impl RowReader for HxlReader {
         })
     }
 
+    /// One row as a report, field by field, each field's problem naming its
+    /// column (some 155 lines: one short block a field).
     fn report(&self, c: &HxlColumns, row: &Row<'_>) -> Result<Report, NotReport> {
         let id = row.get_written(c.source_id);
         if id.is_empty() {
@@ -491,6 +493,10 @@ impl HxlReader {
 /// `#meta+file` and `#meta+line`. Side names are joined with `; `.
 ///
 /// Errors: a write error, or a side name containing `;` (it could not be read back).
+///
+/// The header, the hashtag row and each row list the same columns in the same
+/// order; they are written side by side (some 165 lines) so that order is seen
+/// and kept in one place.
 pub fn write_hxl<W: Write>(reports: &[Report], out: W) -> std::io::Result<()> {
     let sides = reports
         .iter()

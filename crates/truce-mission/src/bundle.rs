@@ -82,6 +82,11 @@ fn bundle_error(message: String) -> MissionError {
 
 /// Writes the bundle of `store`'s ledger for `audience`. `agreement_path` locates
 /// the files the agreement versions read; `exported_at` is written in `bundle.json`.
+///
+/// One pass over the ledger writes the log, the files each record names (or says
+/// why they are withheld from `audience`), the keys, the checkpoints and the
+/// manifest; what each part writes depends on what the pass found before it, so
+/// the pass stays whole (some 200 lines).
 pub fn export_bundle(
     store: &mut dyn Storage,
     agreement: &Agreement,

@@ -120,6 +120,10 @@ impl Builder<'_, '_> {
             .collect();
     }
 
+    /// Each `[[bracket]]`: its keys read in the order `docs/agreement-format.md`
+    /// gives them, each with its own diagnostic, and what each alternative
+    /// stands for checked against the clauses and steps it names. One key after
+    /// another (some 170 lines): splitting them would only move the list.
     pub(super) fn brackets_(&mut self, root: Table<'_, '_>) {
         let mut seen = HashMap::new();
         for (value, i) in self.reader.array_of_tables(root, "bracket") {
@@ -293,6 +297,9 @@ impl Builder<'_, '_> {
             .collect();
     }
 
+    /// Each `[[step]]`: its keys read in the order `docs/agreement-format.md`
+    /// gives them, each with its own diagnostic (the conditions are read by
+    /// `condition`). One key after another (some 170 lines).
     pub(super) fn steps_(&mut self, root: Table<'_, '_>) {
         for (value, i) in self.reader.array_of_tables(root, "step") {
             let what = format!("step #{}", i + 1);

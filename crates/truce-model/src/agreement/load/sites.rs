@@ -242,6 +242,8 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// The sites of a CSV file, row by row, each column's problem named with its
+    /// line (some 150 lines: one short block a column).
     pub(super) fn site_rows_from_csv(
         &mut self,
         file: &Located<String>,
