@@ -1648,14 +1648,27 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
         .and_then(Path::parent)
         .expect("dir")
         .to_path_buf();
-    let at = |f: &str| dir.join(f).display().to_string();
-    let (a, d) = (path_str(&agreement), path_str(&db));
+    cosigned_flow(&agreement, path_str(&db), &dir, "sqlite");
+    if let Some(url) = backends::postgres_database("cosigned") {
+        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
+        assert_eq!(code(&import), 0, "{}", stderr(&import));
+        cosigned_flow(&agreement, &url, &dir, "postgres");
+    }
+}
+
+/// Checkpoint, export, a party's witness, and the mission filing the party's
+/// cosignature in store `d` (the keys are in `dir`; what the flow writes is
+/// named after `label`).
+fn cosigned_flow(agreement: &Path, d: &str, dir: &Path, label: &str) {
+    let at = |f: &str| dir.join(format!("{label}-{f}")).display().to_string();
+    let key = |f: &str| dir.join(f).display().to_string();
+    let a = path_str(agreement);
     let ok = |args: &[&str]| {
         let output = truce(args);
         assert_eq!(
             code(&output),
             0,
-            "{args:?}: {}{}",
+            "{label} {args:?}: {}{}",
             stdout(&output),
             stderr(&output)
         );
@@ -1669,7 +1682,7 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
         "--db",
         d,
         "--key",
-        &at("mission.key"),
+        &key("mission.key"),
     ]);
     ok(&["ledger", "export", a, "--db", d, "-o", &at("first")]);
     ok(&[
@@ -1677,7 +1690,7 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
         "witness",
         &at("first"),
         "--key",
-        &at("usa.key"),
+        &key("usa.key"),
         "--state",
         &at("usa.state"),
         "-o",
