@@ -888,8 +888,7 @@ export interface components {
             /** @description True when the check says its step is verified. */
             releasable: boolean;
             reason: string;
-            /** @description `not-released`, `released` or `suspended`. */
-            standing: string;
+            standing: components["schemas"]["StandingWire"];
             /** @description When it was released or suspended. */
             since?: string | null;
             /** @description Payload files kept for it (encrypted to the receiving party). */
@@ -1042,11 +1041,8 @@ export interface components {
             possible_zones: string[];
             /** @description How many reports it rests on. */
             report_count: number;
-            /**
-             * @description Its strongest finding, for the map's colours: `violation-certain`,
-             *     `violation-possible`, `allowed` (an act an exception permits) or `none`.
-             */
-            finding: string;
+            /** @description Its strongest finding, for the map's colours. */
+            finding: components["schemas"]["StrongestFindingWire"];
         };
         /** @description An RFC 9162 inclusion proof. */
         InclusionProof: {
@@ -1270,6 +1266,11 @@ export interface components {
             /** Format: int64 */
             count: number;
         };
+        /**
+         * @description Where an entitlement stands in the ledger.
+         * @enum {string}
+         */
+        StandingWire: "not-released" | "released" | "suspended";
         /** @description The outcome of a step under one alternative of a bracket. */
         StepBriefWire: {
             id: string;
@@ -1302,6 +1303,12 @@ export interface components {
             generation: number;
             steps: components["schemas"]["StepWire"][];
         };
+        /**
+         * @description An incident's strongest finding, for the map's colours: whether the agreement
+         *     was broken there (certainly or possibly), whoever did it.
+         * @enum {string}
+         */
+        StrongestFindingWire: "none" | "allowed" | "violation-possible" | "violation-certain";
         /** @description What became of a submission. */
         Submission: {
             /** @description The report's id in the evidence (`monitor:…`), which reveals nothing of who filed it. */
@@ -1311,10 +1318,14 @@ export interface components {
              * @description The submission's number (for publishing it).
              */
             submission: number;
-            /** @description `stored`, `repeated` (the same key and report again: nothing stored) or `published`. */
-            outcome: string;
+            outcome: components["schemas"]["SubmissionOutcomeWire"];
             published: boolean;
         };
+        /**
+         * @description What became of a monitor's report as submitted.
+         * @enum {string}
+         */
+        SubmissionOutcomeWire: "stored" | "repeated" | "published";
         /** @description A page of submissions. */
         SubmissionPage: {
             items: components["schemas"]["SubmissionWire"][];

@@ -5,6 +5,7 @@
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::{AppState, now};
+use crate::terms::StandingWire;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
@@ -428,8 +429,7 @@ pub struct EntitlementWire {
     /// True when the check says its step is verified.
     pub releasable: bool,
     pub reason: String,
-    /// `not-released`, `released` or `suspended`.
-    pub standing: String,
+    pub standing: StandingWire,
     /// When it was released or suspended.
     pub since: Option<String>,
     /// Payload files kept for it (encrypted to the receiving party).
@@ -493,9 +493,13 @@ pub async fn entitlements(
                     let standing = truce_mission::standing(store.as_mut(), &e.id)
                         .map_err(ApiError::internal)?;
                     let (standing, since) = match standing {
-                        truce_mission::Standing::NeverReleased => ("not-released", None),
-                        truce_mission::Standing::Released { at, .. } => ("released", Some(at)),
-                        truce_mission::Standing::Suspended { at, .. } => ("suspended", Some(at)),
+                        truce_mission::Standing::NeverReleased => (StandingWire::NotReleased, None),
+                        truce_mission::Standing::Released { at, .. } => {
+                            (StandingWire::Released, Some(at))
+                        }
+                        truce_mission::Standing::Suspended { at, .. } => {
+                            (StandingWire::Suspended, Some(at))
+                        }
                     };
                     Ok(EntitlementWire {
                         payload_files: store.payloads(&e.id)?.len(),
@@ -506,7 +510,7 @@ pub async fn entitlements(
                         step: e.step,
                         releasable: e.releasable,
                         reason: e.reason,
-                        standing: standing.to_string(),
+                        standing,
                         since,
                     })
                 })

@@ -7,6 +7,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::reports_wire::{MonitorReportIn, Submission, SubmissionPage, SubmissionWire};
 use crate::state::{AppState, now};
+use crate::terms::SubmissionOutcomeWire;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -112,14 +113,14 @@ pub async fn submit(
         Submitted::Stored(s) => {
             state.metrics.reports_stored.fetch_add(1, Ordering::Relaxed);
             state.evidence_changed();
-            (StatusCode::CREATED, s, "stored")
+            (StatusCode::CREATED, s, SubmissionOutcomeWire::Stored)
         }
         Submitted::Repeated(s) => {
             state
                 .metrics
                 .reports_repeated
                 .fetch_add(1, Ordering::Relaxed);
-            (StatusCode::OK, s, "repeated")
+            (StatusCode::OK, s, SubmissionOutcomeWire::Repeated)
         }
         Submitted::KeyReused(_) => {
             return Err(ApiError::new(
@@ -133,7 +134,7 @@ pub async fn submit(
         Json(Submission {
             id: format!("{}:{}", truce_store::MONITOR_SOURCE, submission.source_id),
             submission: submission.id,
-            outcome: outcome.to_string(),
+            outcome,
             published: submission.published.is_some(),
         }),
     ))
@@ -249,7 +250,7 @@ pub async fn publish(
     Ok(Json(Submission {
         id: format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
         submission,
-        outcome: "published".into(),
+        outcome: SubmissionOutcomeWire::Published,
         published: true,
     }))
 }

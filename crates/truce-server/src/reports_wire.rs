@@ -2,6 +2,7 @@
 //! validated and a problem names the field and what was expected.
 
 use crate::error::{ApiError, ApiResult};
+use crate::terms::SubmissionOutcomeWire;
 use crate::wire::ReportWire;
 use serde::{Deserialize, Serialize};
 use truce_model::kind::Taxonomy;
@@ -298,8 +299,7 @@ pub struct Submission {
     pub id: String,
     /// The submission's number (for publishing it).
     pub submission: i64,
-    /// `stored`, `repeated` (the same key and report again: nothing stored) or `published`.
-    pub outcome: String,
+    pub outcome: SubmissionOutcomeWire,
     pub published: bool,
 }
 

@@ -66,6 +66,39 @@ impl From<truce_model::time::DatePrecision> for DatePrecisionWire {
     }
 }
 
+/// Where an entitlement stands in the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StandingWire {
+    NotReleased,
+    /// Released, and not suspended since.
+    Released,
+    Suspended,
+}
+
+/// An incident's strongest finding, for the map's colours: whether the agreement
+/// was broken there (certainly or possibly), whoever did it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StrongestFindingWire {
+    None,
+    /// An act the clause forbids but an exception permits.
+    Allowed,
+    ViolationPossible,
+    ViolationCertain,
+}
+
+/// What became of a monitor's report as submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubmissionOutcomeWire {
+    /// Stored as new evidence.
+    Stored,
+    /// The same key and report again: nothing stored.
+    Repeated,
+    Published,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

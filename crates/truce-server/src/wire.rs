@@ -14,7 +14,8 @@
 use crate::settings::{Coordinates, Disclosure};
 use crate::state::Snapshot;
 use crate::terms::{
-    CertaintyWire, DatePrecisionWire, GradeWire, LinkWire, LocationPrecisionWire, VerdictWire,
+    CertaintyWire, DatePrecisionWire, GradeWire, LinkWire, LocationPrecisionWire,
+    StrongestFindingWire, VerdictWire,
 };
 use serde::Serialize;
 use truce_engine::result::IncidentSummary;
@@ -225,9 +226,8 @@ pub struct IncidentWire {
     pub possible_zones: Vec<String>,
     /// How many reports it rests on.
     pub report_count: usize,
-    /// Its strongest finding, for the map's colours: `violation-certain`,
-    /// `violation-possible`, `allowed` (an act an exception permits) or `none`.
-    pub finding: String,
+    /// Its strongest finding, for the map's colours.
+    pub finding: StrongestFindingWire,
 }
 
 /// An incident with its findings and, where the caller may see them, its reports.
@@ -314,29 +314,31 @@ pub fn incident_wire(
         zones: incident.zones.clone(),
         possible_zones: incident.possible_zones.clone(),
         report_count: incident.reports.len(),
-        finding: strongest_finding(snapshot, &incident.id).to_string(),
+        finding: strongest_finding(snapshot, &incident.id),
     }
 }
 
 /// The strongest of an incident's findings: a certain violation, a possible one,
 /// an allowed act, or none.
-fn strongest_finding(snapshot: &Snapshot, incident: &str) -> &'static str {
+fn strongest_finding(snapshot: &Snapshot, incident: &str) -> StrongestFindingWire {
     use truce_model::finding::{Certainty, Verdict};
     let findings = snapshot
         .findings_of_incident
         .get(incident)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let mut strongest = "none";
+    let mut strongest = StrongestFindingWire::None;
     for &i in findings {
         let f = &snapshot.result.findings[i];
         // The map's colour says whether the agreement was broken, not who broke it.
-        match (f.verdict, f.breach) {
-            (Verdict::Violation, Certainty::Certain) => return "violation-certain",
-            (Verdict::Violation, Certainty::Possible) => strongest = "violation-possible",
-            (Verdict::Allowed, _) if strongest == "none" => strongest = "allowed",
-            _ => {}
-        }
+        let this = match (f.verdict, f.breach) {
+            (Verdict::Violation, Certainty::Certain) => {
+                return StrongestFindingWire::ViolationCertain;
+            }
+            (Verdict::Violation, Certainty::Possible) => StrongestFindingWire::ViolationPossible,
+            (Verdict::Allowed, _) => StrongestFindingWire::Allowed,
+        };
+        strongest = strongest.max(this);
     }
     strongest
 }
