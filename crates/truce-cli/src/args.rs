@@ -602,6 +602,15 @@ pub(crate) enum UsersCommand {
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
     },
+    /// Disable a user: its tokens are revoked and its sessions end at once; the
+    /// account stays on record.
+    Disable {
+        /// The user's name.
+        name: String,
+        /// The store: a SQLite file or a PostgreSQL URL (`postgres://…`).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

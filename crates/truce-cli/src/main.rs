@@ -149,6 +149,7 @@ fn run(command: Command, color: bool) -> Result<u8> {
                 password_stdin,
             ),
             UsersCommand::List { db } => server::users_list(&db),
+            UsersCommand::Disable { name, db } => server::users_disable(&db, &name),
         }
         .and_then(printed),
         Command::Tokens { command } => match command {

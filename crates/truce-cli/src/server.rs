@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use truce_mission::record::{Actor, Record, TokenRevoked, UserAdded};
+use truce_mission::record::{Actor, Record, TokenRevoked, UserAdded, UserDisabled};
 use truce_server::auth::{Principal, Role};
 use truce_server::settings::{Coordinates, LogFormat, Settings};
 
@@ -167,6 +167,37 @@ pub fn users_list(db: &Path) -> Result<String> {
         out.push_str("no users\n");
     }
     Ok(out)
+}
+
+/// `truce users disable`: the user's tokens are revoked and its sessions end (a
+/// running server honours neither within 30 seconds); recorded in the ledger.
+pub fn users_disable(db: &Path, name: &str) -> Result<String> {
+    let mut store = crate::store::open(db)?;
+    let stored = store.principal_by_name(name)?.with_context(|| {
+        format!(
+            "no user `{name}` in `{}` (`truce users list`)",
+            db.display()
+        )
+    })?;
+    let at = crate::store::now();
+    if !store.disable_principal(stored.id, &at)? {
+        bail!("the user `{name}` is disabled already; nothing was recorded");
+    }
+    let key = truce_server::state::pseudonym_key(store.as_mut())?;
+    truce_mission::append(
+        store.as_mut(),
+        &Record::UserDisabled(UserDisabled {
+            at: at.clone(),
+            // An account record is for the staff only: it names the user.
+            user: truce_server::state::ledger_actor(&key, &principal_of(&stored)?, true),
+            by: command_line_actor(),
+        }),
+        &at,
+    )?;
+    Ok(format!(
+        "user {} `{name}` disabled: its tokens are revoked and its sessions ended\n",
+        stored.id
+    ))
 }
 
 /// `truce tokens create`: prints the token once, on standard output.

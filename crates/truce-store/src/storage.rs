@@ -167,6 +167,10 @@ pub trait PeopleStore {
     fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError>;
     fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError>;
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError>;
+    /// Disables a principal and revokes its tokens in one transaction; false when
+    /// it was not active (unknown, or disabled already). Its sessions end with
+    /// it: a session is honoured only for an active principal.
+    fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError>;
     fn add_session(&mut self, session: &Session) -> Result<(), StoreError>;
     fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError>;
     fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError>;

@@ -604,7 +604,7 @@ fn diff_of_two_check_runs_on(db: &str) {
     assert_eq!(code(&replay), 0, "{}{}", stdout(&replay), stderr(&replay));
 }
 
-/// The commands of the mission's accounts (`users`, `tokens`), reading text into
+/// The commands of the mission's accounts (`users`, `tokens`, a user disabled), reading text into
 /// the store (`extract --db`) and keeping two reports apart (`incidents split`)
 /// do the same on both stores, and the ledger records each.
 #[test]
@@ -654,13 +654,47 @@ fn accounts_text_and_a_split_work_on_both_stores() {
         );
         let again = truce(&["tokens", "revoke", "1", "--db", &db]);
         assert_eq!(code(&again), 2, "{backend}: a token is revoked once");
-        for kind in ["user-added", "token-issued", "token-revoked"] {
+        // Disabling the user revokes the tokens it still has, and no new one is made.
+        let second = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
+        assert_eq!(code(&second), 0, "{backend}: {}", stderr(&second));
+        let disabled = truce(&["users", "disable", "analyst-1", "--db", &db]);
+        assert_eq!(code(&disabled), 0, "{backend}: {}", stderr(&disabled));
+        let tokens = truce(&["tokens", "list", "--db", &db]);
+        assert_eq!(
+            stdout(&tokens).matches("revoked").count(),
+            2,
+            "{backend}: {}",
+            stdout(&tokens)
+        );
+        let listed = truce(&["users", "list", "--db", &db]);
+        assert!(
+            stdout(&listed).contains("disabled"),
+            "{backend}: {}",
+            stdout(&listed)
+        );
+        let refused = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
+        assert_eq!(
+            code(&refused),
+            2,
+            "{backend}: a disabled user gets no token"
+        );
+        let again = truce(&["users", "disable", "analyst-1", "--db", &db]);
+        assert_eq!(code(&again), 2, "{backend}: disabled once");
+        for (kind, count) in [
+            ("user-added", 1),
+            ("token-issued", 2),
+            ("token-revoked", 1),
+            ("user-disabled", 1),
+        ] {
             assert_eq!(
                 ledger_records(&db, kind).len(),
-                1,
-                "{backend}: one {kind} record"
+                count,
+                "{backend}: {kind} records"
             );
         }
+        let record = &ledger_records(&db, "user-disabled")[0];
+        assert_eq!(record["user"]["name"], "analyst-1", "{backend}");
+        assert_eq!(record["by"]["role"], "command-line", "{backend}");
 
         let extract = |expected: &str| {
             let output = truce(&[

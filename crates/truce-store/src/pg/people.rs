@@ -151,6 +151,28 @@ impl PeopleStore for PgStore {
             .map_err(self.err("revoke a token"))?
             > 0)
     }
+    fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            database: without_password(&url),
+            action: "disable a user",
+            source,
+        };
+        let mut tx = self.client()?.transaction().map_err(err)?;
+        let changed = tx
+            .execute(
+                "UPDATE principals SET disabled = $1 WHERE id = $2 AND disabled IS NULL",
+                &[&at, &id],
+            )
+            .map_err(err)?;
+        tx.execute(
+            "UPDATE api_tokens SET revoked = $1 WHERE principal = $2 AND revoked IS NULL",
+            &[&at, &id],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(changed > 0)
+    }
     fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
         self.client()?
             .execute(

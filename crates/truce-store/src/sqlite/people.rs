@@ -61,9 +61,10 @@ impl Store {
             .map_err(|e| self.sql("set a password", e))?;
         Ok(changed > 0)
     }
+}
 
-    /// Disables a principal and revokes its tokens; false when it was not active.
-    pub fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
+impl PeopleStore for Store {
+    fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
         let action = "disable a user";
         let tx = self.conn.transaction().map_err(|e| StoreError::Sql {
             file: self.file.clone(),
@@ -90,9 +91,6 @@ impl Store {
             })?;
         Ok(changed > 0)
     }
-}
-
-impl PeopleStore for Store {
     /// Adds a principal; `None` when the name is taken.
     fn add_principal(
         &mut self,
