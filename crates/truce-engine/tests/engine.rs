@@ -675,6 +675,14 @@ fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
         "{}",
         calm.summary
     );
+    // The upper bound is named for what it counts, not only for possible violations:
+    // for `max-deaths` it also counts the violations no report gives a toll for.
+    assert!(
+        calm.summary
+            .starts_with("not met on the upper bound, which counts what is only possible too: "),
+        "{}",
+        calm.summary
+    );
 }
 
 #[test]

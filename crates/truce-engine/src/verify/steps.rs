@@ -254,11 +254,11 @@ fn summary_line(status: &Status, lower: &Outcome, upper: &Outcome) -> String {
         ),
         Status::InsufficientEvidence => match (lower.status, upper.status) {
             (Status::Met, Status::NotMet) if lower.rests_on_nothing => format!(
-                "not met if the possible violations are counted: {}; met on the certain evidence only because {RESTS_ON_NOTHING}",
+                "not met on the upper bound, which counts what is only possible too: {}; met on the certain evidence only because {RESTS_ON_NOTHING}",
                 upper.explanation
             ),
             (Status::Met, Status::NotMet) => format!(
-                "met on the certain evidence ({}); not met if the possible violations are counted: {}",
+                "met on the certain evidence ({}); not met on the upper bound, which counts what is only possible too: {}",
                 day_text(lower.met_on),
                 upper.explanation
             ),
