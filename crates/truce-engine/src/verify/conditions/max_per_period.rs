@@ -13,17 +13,16 @@ pub(super) fn max_per_period(
     needed: f64,
     period_days: i32,
 ) -> ConditionOutcome {
-    let window = scope.window;
-    let observed_last = scope.observed_last;
-    let needed = needed.max(1.0) as i64;
-    let period_days = period_days.max(1);
-    let unit = period_name(period_days);
-    if observed_last < window.first {
-        return ConditionOutcome::pending(format!(
-            "the window starts on {}; nothing observed yet",
-            window.first
-        ));
-    }
+    let Periods {
+        window,
+        observed_last,
+        needed,
+        period_days,
+        unit,
+    } = match Periods::of(scope, needed, period_days) {
+        Ok(periods) => periods,
+        Err(pending) => return pending,
+    };
     let counts = period_counts(hits, window.first, observed_last, period_days);
     let whole = ((observed_last.0 - window.first.0 + 1) / period_days) as usize;
     let period_start = |i: usize| window.first.plus(i as i32 * period_days);

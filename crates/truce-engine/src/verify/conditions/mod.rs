@@ -70,6 +70,42 @@ impl Scope<'_, '_> {
     }
 }
 
+/// What a condition over consecutive periods starts from (`max-per-period`,
+/// `max-deaths`): its window, the last day observed, how many periods in a row
+/// are needed, their length and its name; pending while nothing is observed.
+struct Periods<'w> {
+    window: &'w Window,
+    observed_last: Day,
+    needed: i64,
+    period_days: i32,
+    unit: String,
+}
+
+impl<'w> Periods<'w> {
+    fn of(
+        scope: &Scope<'w, '_>,
+        needed: f64,
+        period_days: i32,
+    ) -> Result<Periods<'w>, ConditionOutcome> {
+        let window = scope.window;
+        let observed_last = scope.observed_last;
+        if observed_last < window.first {
+            return Err(ConditionOutcome::pending(format!(
+                "the window starts on {}; nothing observed yet",
+                window.first
+            )));
+        }
+        let period_days = period_days.max(1);
+        Ok(Periods {
+            window,
+            observed_last,
+            needed: needed.max(1.0) as i64,
+            period_days,
+            unit: period_name(period_days),
+        })
+    }
+}
+
 pub(crate) fn verify_condition(
     evidence: &Evidence<'_>,
     condition: &Condition,
