@@ -44,33 +44,37 @@ pub struct DailyAll {
     pub certain_or_possible: u64,
 }
 
-/// One week (Monday to Sunday) for one party: incidents and their deaths, and the
-/// cumulative deaths since the first week, on both bounds.
+/// One week (Monday to Sunday) for one party: incidents with a violation by the
+/// party and their deaths, on both bounds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Weekly {
     pub week: Day,
     pub party: String,
-    pub incidents_certain: u64,
-    pub incidents_certain_or_possible: u64,
-    /// Deaths in incidents with a certain violation by the party: low, best, high.
-    pub deaths_certain: [u64; 3],
-    /// The same counting possible violations too.
-    pub deaths_certain_or_possible: [u64; 3],
-    pub cumulative_deaths_certain: [u64; 3],
-    pub cumulative_deaths_certain_or_possible: [u64; 3],
+    #[serde(flatten)]
+    pub totals: WeekTotals,
 }
 
 /// One week (Monday to Sunday) in one zone of the agreement: incidents certainly in
-/// the zone with a violation (by any party), their deaths, and the cumulative deaths
-/// since the first week, on both bounds. Incidents only possibly in the zone (their
-/// place is too imprecise) are not counted here.
+/// the zone with a violation (by any party) and their deaths, on both bounds.
+/// Incidents only possibly in the zone (their place is too imprecise) are not
+/// counted here.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ZoneWeekly {
     pub week: Day,
     pub zone: String,
+    #[serde(flatten)]
+    pub totals: WeekTotals,
+}
+
+/// A week's incidents and their deaths, and the cumulative deaths since the first
+/// week, on both bounds, for one party or one zone. Deaths are low, best, high.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct WeekTotals {
     pub incidents_certain: u64,
     pub incidents_certain_or_possible: u64,
+    /// Deaths in incidents with a certain violation: low, best, high.
     pub deaths_certain: [u64; 3],
+    /// The same counting possible violations too.
     pub deaths_certain_or_possible: [u64; 3],
     pub cumulative_deaths_certain: [u64; 3],
     pub cumulative_deaths_certain_or_possible: [u64; 3],
@@ -384,15 +388,10 @@ fn by_party(
         })
         .collect();
     let weekly = every_week(parties, &weekly_map)
-        .map(|(week, party, w, cumulative)| Weekly {
+        .map(|(week, party, totals)| Weekly {
             week,
             party: party.clone(),
-            incidents_certain: w.0,
-            incidents_certain_or_possible: w.1,
-            deaths_certain: w.2,
-            deaths_certain_or_possible: w.3,
-            cumulative_deaths_certain: cumulative.0,
-            cumulative_deaths_certain_or_possible: cumulative.1,
+            totals,
         })
         .collect();
     (daily, weekly)
@@ -429,15 +428,10 @@ fn by_zone(result: &CheckResult, violations: &Violations<'_>, zones: &[String]) 
         }
     }
     every_week(zones, &zone_map)
-        .map(|(week, zone, w, cumulative)| ZoneWeekly {
+        .map(|(week, zone, totals)| ZoneWeekly {
             week,
             zone: zone.clone(),
-            incidents_certain: w.0,
-            incidents_certain_or_possible: w.1,
-            deaths_certain: w.2,
-            deaths_certain_or_possible: w.3,
-            cumulative_deaths_certain: cumulative.0,
-            cumulative_deaths_certain_or_possible: cumulative.1,
+            totals,
         })
         .collect()
 }
@@ -526,7 +520,7 @@ fn add_deaths(into: &mut [u64; 3], deaths: [u64; 3]) {
 fn every_week<'a>(
     groups: &'a [String],
     counts: &'a BTreeMap<(Day, &str), WeekCounts>,
-) -> impl Iterator<Item = (Day, &'a String, WeekCounts, ([u64; 3], [u64; 3]))> + 'a {
+) -> impl Iterator<Item = (Day, &'a String, WeekTotals)> + 'a {
     let weeks: Vec<Day> = counts
         .keys()
         .map(|(w, _)| *w)
@@ -544,7 +538,15 @@ fn every_week<'a>(
                 cumulative.0[k] += w.2[k];
                 cumulative.1[k] += w.3[k];
             }
-            (week, group, w, cumulative)
+            let totals = WeekTotals {
+                incidents_certain: w.0,
+                incidents_certain_or_possible: w.1,
+                deaths_certain: w.2,
+                deaths_certain_or_possible: w.3,
+                cumulative_deaths_certain: cumulative.0,
+                cumulative_deaths_certain_or_possible: cumulative.1,
+            };
+            (week, group, totals)
         })
     })
 }

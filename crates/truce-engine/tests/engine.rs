@@ -1612,8 +1612,8 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         .map(|w| {
             (
                 w.week.to_string(),
-                w.incidents_certain,
-                w.incidents_certain_or_possible,
+                w.totals.incidents_certain,
+                w.totals.incidents_certain_or_possible,
             )
         })
         .collect();
@@ -1630,8 +1630,8 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         .map(|w| {
             (
                 w.week.to_string(),
-                w.incidents_certain,
-                w.incidents_certain_or_possible,
+                w.totals.incidents_certain,
+                w.totals.incidents_certain_or_possible,
             )
         })
         .collect();

@@ -4,7 +4,8 @@
 use plotters::prelude::*;
 use std::fmt::Write;
 use truce_engine::Status;
-use truce_engine::timeline::Timeline;
+use truce_engine::timeline::{Timeline, WeekTotals};
+use truce_model::time::Day;
 
 pub fn render_text(t: &Timeline) -> String {
     let mut out = String::new();
@@ -16,57 +17,19 @@ pub fn render_text(t: &Timeline) -> String {
         out,
         "\nWEEKS (violations by party: incidents on certain evidence / counting possible; deaths best (low–high), cumulative)"
     );
-    for w in t
-        .weekly
-        .iter()
-        .filter(|w| w.incidents_certain_or_possible > 0)
-    {
-        let _ = writeln!(
-            out,
-            "  week of {}  {:<20} {:>4} / {:<5} deaths {} ({}–{}) / {} ({}–{}); cumulative {} / {}",
-            w.week,
-            w.party,
-            w.incidents_certain,
-            w.incidents_certain_or_possible,
-            w.deaths_certain[1],
-            w.deaths_certain[0],
-            w.deaths_certain[2],
-            w.deaths_certain_or_possible[1],
-            w.deaths_certain_or_possible[0],
-            w.deaths_certain_or_possible[2],
-            w.cumulative_deaths_certain[1],
-            w.cumulative_deaths_certain_or_possible[1]
-        );
+    for w in &t.weekly {
+        week_line(&mut out, w.week, &w.party, &w.totals);
     }
     if t.weekly_by_zone
         .iter()
-        .any(|w| w.incidents_certain_or_possible > 0)
+        .any(|w| w.totals.incidents_certain_or_possible > 0)
     {
         let _ = writeln!(
             out,
             "\nWEEKS BY ZONE (incidents certainly in the zone with a violation: on certain evidence / counting possible; deaths best (low–high), cumulative)"
         );
-        for w in t
-            .weekly_by_zone
-            .iter()
-            .filter(|w| w.incidents_certain_or_possible > 0)
-        {
-            let _ = writeln!(
-                out,
-                "  week of {}  {:<20} {:>4} / {:<5} deaths {} ({}–{}) / {} ({}–{}); cumulative {} / {}",
-                w.week,
-                w.zone,
-                w.incidents_certain,
-                w.incidents_certain_or_possible,
-                w.deaths_certain[1],
-                w.deaths_certain[0],
-                w.deaths_certain[2],
-                w.deaths_certain_or_possible[1],
-                w.deaths_certain_or_possible[0],
-                w.deaths_certain_or_possible[2],
-                w.cumulative_deaths_certain[1],
-                w.cumulative_deaths_certain_or_possible[1]
-            );
+        for w in &t.weekly_by_zone {
+            week_line(&mut out, w.week, &w.zone, &w.totals);
         }
     }
     if !t.figures.is_empty() {
@@ -112,53 +75,51 @@ pub fn render_text(t: &Timeline) -> String {
     out
 }
 
+/// A week's line for one party or zone, when it had a violation.
+fn week_line(out: &mut String, week: Day, group: &str, w: &WeekTotals) {
+    if w.incidents_certain_or_possible == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  week of {}  {:<20} {:>4} / {:<5} deaths {} ({}–{}) / {} ({}–{}); cumulative {} / {}",
+        week,
+        group,
+        w.incidents_certain,
+        w.incidents_certain_or_possible,
+        w.deaths_certain[1],
+        w.deaths_certain[0],
+        w.deaths_certain[2],
+        w.deaths_certain_or_possible[1],
+        w.deaths_certain_or_possible[0],
+        w.deaths_certain_or_possible[2],
+        w.cumulative_deaths_certain[1],
+        w.cumulative_deaths_certain_or_possible[1]
+    );
+}
+
 /// One row per week and party (every week with a violation by any party, every party).
 pub fn render_csv(t: &Timeline) -> String {
-    let rows = t.weekly.iter().map(|w| {
-        (
-            w.week,
-            w.party.as_str(),
-            w.incidents_certain,
-            w.incidents_certain_or_possible,
-            w.deaths_certain,
-            w.deaths_certain_or_possible,
-            w.cumulative_deaths_certain[1],
-            w.cumulative_deaths_certain_or_possible[1],
-        )
-    });
+    let rows = t
+        .weekly
+        .iter()
+        .map(|w| (w.week, w.party.as_str(), &w.totals));
     weekly_csv("party", rows)
 }
 
 /// One row per week and zone (every week with a violation in any zone, every zone).
 pub fn render_csv_by_zone(t: &Timeline) -> String {
-    let rows = t.weekly_by_zone.iter().map(|w| {
-        (
-            w.week,
-            w.zone.as_str(),
-            w.incidents_certain,
-            w.incidents_certain_or_possible,
-            w.deaths_certain,
-            w.deaths_certain_or_possible,
-            w.cumulative_deaths_certain[1],
-            w.cumulative_deaths_certain_or_possible[1],
-        )
-    });
+    let rows = t
+        .weekly_by_zone
+        .iter()
+        .map(|w| (w.week, w.zone.as_str(), &w.totals));
     weekly_csv("zone", rows)
 }
 
-/// Week, group, incidents on both bounds, deaths on both bounds, cumulative best deaths.
-type WeekRow<'a> = (
-    truce_model::time::Day,
-    &'a str,
-    u64,
-    u64,
-    [u64; 3],
-    [u64; 3],
-    u64,
-    u64,
-);
-
-fn weekly_csv<'a>(group: &str, rows: impl Iterator<Item = WeekRow<'a>>) -> String {
+fn weekly_csv<'a>(
+    group: &str,
+    rows: impl Iterator<Item = (Day, &'a str, &'a WeekTotals)>,
+) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "week",
@@ -174,23 +135,22 @@ fn weekly_csv<'a>(group: &str, rows: impl Iterator<Item = WeekRow<'a>>) -> Strin
         "cumulative_deaths_certain_best",
         "cumulative_deaths_certain_or_possible_best",
     ]);
-    for (week, name, certain, possible, deaths, deaths_possible, cumulative, cumulative_possible) in
-        rows
-    {
+    for (week, name, w) in rows {
+        let (deaths, deaths_possible) = (w.deaths_certain, w.deaths_certain_or_possible);
         let _ = writer.write_record(
             [
                 week.to_string(),
                 name.to_string(),
-                certain.to_string(),
-                possible.to_string(),
+                w.incidents_certain.to_string(),
+                w.incidents_certain_or_possible.to_string(),
                 deaths[0].to_string(),
                 deaths[1].to_string(),
                 deaths[2].to_string(),
                 deaths_possible[0].to_string(),
                 deaths_possible[1].to_string(),
                 deaths_possible[2].to_string(),
-                cumulative.to_string(),
-                cumulative_possible.to_string(),
+                w.cumulative_deaths_certain[1].to_string(),
+                w.cumulative_deaths_certain_or_possible[1].to_string(),
             ]
             .map(crate::export::safe),
         );

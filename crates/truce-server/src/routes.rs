@@ -1223,8 +1223,8 @@ pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Js
             .map(|w| WeeklyWire {
                 week: w.week.to_string(),
                 party: w.party,
-                incidents_certain: w.incidents_certain,
-                cumulative_deaths_certain: w.cumulative_deaths_certain,
+                incidents_certain: w.totals.incidents_certain,
+                cumulative_deaths_certain: w.totals.cumulative_deaths_certain,
             })
             .collect(),
     }))
