@@ -413,7 +413,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The boundaries of the agreement's files and the optional tile URL. */
+        /** The base map: boundaries, countries and places, and the optional tile URL. */
         get: operations["map_base"];
         put?: never;
         post?: never;
@@ -714,6 +714,9 @@ export interface components {
             sha256: string;
             parties: components["schemas"]["PartyWire"][];
             clauses: components["schemas"]["ClauseWire"][];
+            /** @description The kinds of event it knows, parents before their children. */
+            kinds: components["schemas"]["KindWire"][];
+            zones: components["schemas"]["ZoneWire"][];
             /** @description The whole file (not shown to the public: it places protected sites exactly). */
             text?: string | null;
         };
@@ -729,14 +732,29 @@ export interface components {
         };
         /**
          * @description The base map: every boundary in the GeoJSON files the agreement reads (its
-         *     administrative units), and the tile server to draw beneath them when the
-         *     mission set one (`tile_url`); without one the page draws the boundaries alone.
+         *     administrative units); the countries around the agreement's area and its larger
+         *     places, drawn beneath them from data in the binary; and the tile server to draw
+         *     beneath everything when the mission set one (`tile_url`).
          */
         BaseMap: {
             /** @description An XYZ raster tile URL (`https://…/{z}/{x}/{y}.png`), when the mission set one. */
             tile_url?: string | null;
             /** @description `FeatureCollection` of the boundaries, each with its `name` when the file gives one. */
             boundaries: Record<string, never>;
+            /**
+             * @description The agreement's area, `[west, south, east, north]` in degrees: its zones and
+             *     boundary files; absent when it has neither (the page then fits the incidents).
+             */
+            area?: number[] | null;
+            /**
+             * @description `FeatureCollection` of the countries around the area (Natural Earth, 1:50m),
+             *     each with its `name`.
+             */
+            countries: Record<string, never>;
+            /** @description The larger places in and near the area (GeoNames), largest first. */
+            places: components["schemas"]["PlaceWire"][];
+            /** @description The credit the page shows for the countries and places. */
+            attribution: string;
         };
         /** @description A term still disputed, its alternatives side by side. */
         BracketWire: {
@@ -1063,6 +1081,15 @@ export interface components {
             id: number;
             token: string;
         };
+        /** @description A kind of event in the agreement's tree, for choosing one and those under it. */
+        KindWire: {
+            id: string;
+            label: string;
+            /** @description The kind it is under; absent for the root. */
+            parent?: string | null;
+            /** @description How deep it is in the tree (the root is 0). */
+            depth: number;
+        };
         /** @description A page of ledger entries. */
         LedgerEntriesPage: {
             entries: components["schemas"]["LedgerEntryWire"][];
@@ -1193,6 +1220,18 @@ export interface components {
             /** @description Of the file before encryption (as the ledger recorded it). */
             plain_sha256: string;
             cipher_sha256: string;
+        };
+        /** @description A named place. */
+        PlaceWire: {
+            name: string;
+            /** @description Its name in Arabic, when GeoNames gives one. */
+            name_ar?: string | null;
+            /** Format: double */
+            lon: number;
+            /** Format: double */
+            lat: number;
+            /** Format: int64 */
+            population: number;
         };
         /** @description A point in WGS 84 degrees. */
         Point: {
@@ -1402,6 +1441,11 @@ export interface components {
             /** @description `FeatureCollection`. */
             type: string;
             features: Record<string, never>[];
+        };
+        /** @description A zone of the agreement. */
+        ZoneWire: {
+            id: string;
+            name: string;
         };
     };
     responses: never;
@@ -1891,6 +1935,11 @@ export interface operations {
                  *     responsible; without, whether the clause was certainly broken, whoever did it.
                  */
                 certainty?: string;
+                /**
+                 * @description `true`: only incidents every report of which was read from news text or
+                 *     posts; `false`: only those a dataset or a monitor has too.
+                 */
+                text_only?: boolean;
                 /** @description Where the previous page ended (`next_cursor`). */
                 cursor?: string;
                 /** @description Items per page (1–1000, default 100). */
@@ -2031,6 +2080,11 @@ export interface operations {
                  *     responsible; without, whether the clause was certainly broken, whoever did it.
                  */
                 certainty?: string;
+                /**
+                 * @description `true`: only incidents every report of which was read from news text or
+                 *     posts; `false`: only those a dataset or a monitor has too.
+                 */
+                text_only?: boolean;
                 /** @description Where the previous page ended (`next_cursor`). */
                 cursor?: string;
                 /** @description Items per page (1–1000, default 100). */
@@ -2445,6 +2499,11 @@ export interface operations {
                  *     responsible; without, whether the clause was certainly broken, whoever did it.
                  */
                 certainty?: string;
+                /**
+                 * @description `true`: only incidents every report of which was read from news text or
+                 *     posts; `false`: only those a dataset or a monitor has too.
+                 */
+                text_only?: boolean;
                 /** @description Where the previous page ended (`next_cursor`). */
                 cursor?: string;
                 /** @description Items per page (1–1000, default 100). */

@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod basemap;
 pub mod csp;
 pub mod error;
 pub mod identity;
@@ -131,7 +132,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(routes::map_incidents))
         .routes(routes!(routes::map_zones))
         .routes(routes!(routes::map_sites))
-        .routes(routes!(routes::map_base))
+        .routes(routes!(basemap::map_base))
         .routes(routes!(routes::timeline))
         .routes(routes!(reports::submit, reports::list))
         .routes(routes!(reports::publish))

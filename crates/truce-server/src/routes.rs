@@ -158,6 +158,24 @@ pub struct PartyWire {
     pub name: String,
 }
 
+/// A kind of event in the agreement's tree, for choosing one and those under it.
+#[derive(Serialize, ToSchema)]
+pub struct KindWire {
+    pub id: String,
+    pub label: String,
+    /// The kind it is under; absent for the root.
+    pub parent: Option<String>,
+    /// How deep it is in the tree (the root is 0).
+    pub depth: usize,
+}
+
+/// A zone of the agreement.
+#[derive(Serialize, ToSchema)]
+pub struct ZoneWire {
+    pub id: String,
+    pub name: String,
+}
+
 /// The agreement the mission verifies.
 #[derive(Serialize, ToSchema)]
 pub struct AgreementWire {
@@ -167,6 +185,9 @@ pub struct AgreementWire {
     pub sha256: String,
     pub parties: Vec<PartyWire>,
     pub clauses: Vec<ClauseWire>,
+    /// The kinds of event it knows, parents before their children.
+    pub kinds: Vec<KindWire>,
+    pub zones: Vec<ZoneWire>,
     /// The whole file (not shown to the public: it places protected sites exactly).
     pub text: Option<String>,
 }
@@ -209,8 +230,31 @@ pub async fn agreement(
                 bracket: c.bracket.clone(),
             })
             .collect(),
+        kinds: kind_tree(&mission.agreement.taxonomy),
+        zones: mission
+            .agreement
+            .zones
+            .iter()
+            .map(|z| ZoneWire {
+                id: z.id.clone(),
+                name: z.name.clone(),
+            })
+            .collect(),
         text,
     }))
+}
+
+/// The kinds of `taxonomy`, parents first, each with its depth.
+fn kind_tree(taxonomy: &truce_model::kind::Taxonomy) -> Vec<KindWire> {
+    taxonomy
+        .iter()
+        .map(|(index, info)| KindWire {
+            id: info.id.clone(),
+            label: info.label.clone(),
+            parent: info.parent.map(|p| taxonomy.id(p).to_string()),
+            depth: taxonomy.path(index).len().saturating_sub(1),
+        })
+        .collect()
 }
 
 /// A recorded version of the agreement.
@@ -449,6 +493,9 @@ pub struct EvidenceQuery {
     /// `certain` or `possible`: with `party`, whether that party is certainly
     /// responsible; without, whether the clause was certainly broken, whoever did it.
     pub certainty: Option<String>,
+    /// `true`: only incidents every report of which was read from news text or
+    /// posts; `false`: only those a dataset or a monitor has too.
+    pub text_only: Option<bool>,
     /// Where the previous page ended (`next_cursor`).
     pub cursor: Option<String>,
     /// Items per page (1–1000, default 100).
@@ -591,7 +638,10 @@ impl Filter {
     /// on its incident's (kind, zone, grade).
     fn finding(&self, snapshot: &Snapshot, f: &truce_model::finding::Finding) -> bool {
         self.finding_alone(f)
-            && (self.kind.is_none() && self.query.zone.is_none() && self.query.grade.is_none()
+            && (self.kind.is_none()
+                && self.query.zone.is_none()
+                && self.query.grade.is_none()
+                && self.query.text_only.is_none()
                 || snapshot
                     .incident_index
                     .get(&*f.incident)
@@ -638,6 +688,7 @@ impl Filter {
                 .grade
                 .as_deref()
                 .is_none_or(|g| truce_report::grade_word(i.grade) == g)
+            && self.query.text_only.is_none_or(|t| i.text_only == t)
     }
 
     /// An incident passes on its own terms and, when a finding's term is
@@ -997,80 +1048,6 @@ pub async fn map_zones(State(state): State<Arc<AppState>>, _caller: Caller) -> A
         })
         .collect();
     geojson_collection(features)
-}
-
-/// The base map: every boundary in the GeoJSON files the agreement reads (its
-/// administrative units), and the tile server to draw beneath them when the
-/// mission set one (`tile_url`); without one the page draws the boundaries alone.
-#[derive(Serialize, ToSchema)]
-pub struct BaseMap {
-    /// An XYZ raster tile URL (`https://…/{z}/{x}/{y}.png`), when the mission set one.
-    pub tile_url: Option<String>,
-    /// `FeatureCollection` of the boundaries, each with its `name` when the file gives one.
-    #[schema(value_type = Object)]
-    pub boundaries: Value,
-}
-
-/// The boundaries of the agreement's files and the optional tile URL.
-#[utoipa::path(get, path = "/api/v1/map/base", tag = "incidents",
-    security((), ("bearer" = [])),
-    responses((status = 200, body = BaseMap), (status = 401, body = ErrorBody)))]
-pub async fn map_base(
-    State(state): State<Arc<AppState>>,
-    _caller: Caller,
-) -> ApiResult<Json<BaseMap>> {
-    let mission = state.mission();
-    let base = mission
-        .path
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
-    let files: Vec<String> = mission
-        .agreement
-        .referenced_files
-        .iter()
-        .filter(|f| f.ends_with(".geojson") || f.ends_with(".json"))
-        .cloned()
-        .collect();
-    let features = tokio::task::spawn_blocking(move || {
-        let mut features = Vec::new();
-        for file in files {
-            // The agreement loaded these files; one that cannot be read now is left out.
-            let Ok(text) = std::fs::read_to_string(base.join(&file)) else {
-                continue;
-            };
-            let Ok(Value::Object(collection)) = serde_json::from_str::<Value>(&text) else {
-                continue;
-            };
-            for feature in collection
-                .get("features")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-            {
-                let geometry = feature.get("geometry").cloned().unwrap_or(Value::Null);
-                let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-                if kind != "Polygon" && kind != "MultiPolygon" {
-                    continue;
-                }
-                let properties = feature.get("properties");
-                let name = ["name", "NAME", "name_en", "shapeName", "ADM1_EN", "ADM2_EN"]
-                    .iter()
-                    .find_map(|k| properties.and_then(|p| p.get(*k)).and_then(Value::as_str));
-                features.push(json!({
-                    "type": "Feature",
-                    "geometry": geometry,
-                    "properties": {"name": name, "file": file},
-                }));
-            }
-        }
-        features
-    })
-    .await?;
-    Ok(Json(BaseMap {
-        tile_url: state.settings.tile_url.clone(),
-        boundaries: json!({"type": "FeatureCollection", "features": features}),
-    }))
 }
 
 /// The agreement's protected sites as GeoJSON points, each with its kind, its

@@ -1,0 +1,51 @@
+// The map view, loaded on its own chunk: the map, the timeline, the filters and
+// the incident panel. The incidents, the timeline and the steps are asked for at
+// once, not one after another.
+import { type Api, type Json, download, element, json, state } from "./page";
+import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, fromUrl, languageChanged, loadIncidents, openIncident, setUpBrush } from "./filters";
+import { resize, saveMapPng, showMap } from "./map";
+import { draw, setTimeline, showKey } from "./timeline";
+
+export async function showMapView(): Promise<void> {
+  // Read before the page writes its own state to the URL.
+  const wanted = fromUrl().get("incident");
+  buildFilters();
+  const [incidents, timeline, board] = await Promise.all([
+    loadIncidents(),
+    json<Api["TimelineWire"]>("/api/v1/timeline"),
+    json<Api["StepsBoard"]>("/api/v1/steps"),
+  ]);
+  state.incidents = incidents;
+  const features = incidents.features as Json[];
+  setTimeline(
+    timeline,
+    board,
+    features.map((f) => f.properties.date.first as string),
+    features.map((f) => f.properties.date.last as string),
+  );
+  await showMap(incidents);
+  setUpBrush();
+  applyBrush();
+  draw();
+  state.onLanguage.push(() => {
+    draw();
+    showKey();
+    applyBrush();
+    languageChanged();
+  });
+  let redraw = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(redraw);
+    redraw = requestAnimationFrame(() => draw());
+  }).observe(element("timeline-chart"));
+  element("save-map").addEventListener("click", () => {
+    const png = saveMapPng();
+    if (png) download("truce-map.png", png);
+  });
+  element("download-csv").addEventListener("click", downloadCsv);
+  element("download-geojson").addEventListener("click", downloadGeoJson);
+  if (wanted) await openIncident(wanted);
+  document.body.dataset.mapReady = String(features.length);
+}
+
+export { resize };
