@@ -160,6 +160,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/entitlements/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a released entitlement (mission admins), for a reason: its payload is
+         *     no longer handed over. Recorded in the ledger with who made it, why, and the
+         *     check it was made on (`409 conflict` when it is not released now).
+         */
+        post: operations["suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evidence": {
         parameters: {
             query?: never;
@@ -538,6 +559,27 @@ export interface paths {
          *     and the public's findings may rest on it, as the disclosure policy shows them.
          */
         post: operations["publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{submission}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a monitor's report (the mission's staff), for a reason: it is withdrawn
+         *     from the evidence (kept in the store, no longer checked), never published, and
+         *     the ledger records who rejected it and why (`report-rejected`).
+         */
+        post: operations["reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1259,6 +1301,11 @@ export interface components {
             /** Format: int64 */
             generation: number;
         };
+        /** @description Why an analyst rejects a monitor's report. */
+        RejectIn: {
+            /** @description The reason, recorded in the ledger (1 to 2,000 characters). */
+            reason: string;
+        };
         /** @description A release recorded. */
         Released: {
             entitlement: string;
@@ -1364,7 +1411,7 @@ export interface components {
          * @description What became of a monitor's report as submitted.
          * @enum {string}
          */
-        SubmissionOutcomeWire: "stored" | "repeated" | "published";
+        SubmissionOutcomeWire: "stored" | "repeated" | "published" | "rejected";
         /** @description A page of submissions. */
         SubmissionPage: {
             items: components["schemas"]["SubmissionWire"][];
@@ -1381,7 +1428,27 @@ export interface components {
             id: string;
             submitted: string;
             published?: string | null;
+            /** @description When it was taken out of the evidence (an analyst rejected it), if it was. */
+            withdrawn?: string | null;
+            /** @description Why, as recorded (`rejected: …`). */
+            withdrawn_note?: string | null;
             report: components["schemas"]["ReportWire"];
+        };
+        /** @description Why an entitlement is suspended. */
+        SuspendIn: {
+            /** @description The reason, recorded in the ledger (1 to 2,000 characters). */
+            reason: string;
+        };
+        /** @description A suspension recorded. */
+        Suspended: {
+            entitlement: string;
+            /**
+             * Format: int64
+             * @description The ledger entry that records it.
+             */
+            ledger_index: number;
+            /** @description Whether its step still held on the check it was made on. */
+            step_still_holds: boolean;
         };
         /** @description The war's arithmetic over time. */
         TimelineWire: {
@@ -1808,6 +1875,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Released"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the entitlement's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suspended"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -2775,6 +2908,64 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the submission's number */
+                submission: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
         responses: {
             200: {
                 headers: {

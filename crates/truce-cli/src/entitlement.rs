@@ -12,7 +12,7 @@ use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result, bail};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use truce_mission::record::{By, CheckReference, EntitlementSuspension, Record};
+use truce_mission::record::By;
 use truce_store::Storage;
 
 use truce_mission::Standing;
@@ -84,13 +84,6 @@ pub fn status(checked: &Checked, db: &Path) -> Result<String> {
         }
     }
     Ok(out)
-}
-
-fn check_reference(checked: &Checked) -> Result<CheckReference> {
-    Ok(truce_mission::check_reference(
-        &checked.result,
-        &checked.reports,
-    )?)
 }
 
 /// `truce entitlement release`: refused unless the check says the step is verified;
@@ -199,27 +192,18 @@ pub fn suspend(
 ) -> Result<String> {
     let status = status_of(checked, entitlement)?;
     let mut store = crate::store::open(db)?;
-    if !matches!(
-        standing(store.as_mut(), entitlement)?,
-        Standing::Released { .. }
-    ) {
-        bail!("entitlement `{entitlement}` is not released: there is nothing to suspend");
-    }
-    let at = now();
-    let suspension = EntitlementSuspension {
-        at: at.clone(),
-        agreement: checked.agreement.id.clone(),
-        entitlement: entitlement.to_string(),
-        by: By::Name(by.to_string()),
-        reason: reason.to_string(),
-        step_still_holds: status.releasable,
-        step_reason: status.reason.clone(),
-        check: check_reference(checked)?,
+    let basis = truce_mission::entitlement::ReleaseBasis {
+        agreement: &checked.agreement.id,
+        status,
+        result: &checked.result,
+        reports: &checked.reports,
     };
-    let index = truce_mission::append(
+    let index = truce_mission::entitlement::suspend(
         store.as_mut(),
-        &Record::EntitlementSuspension(suspension),
-        &at,
+        basis,
+        By::Name(by.to_string()),
+        reason,
+        &now(),
     )?;
     Ok(format!(
         "suspended `{entitlement}` (ledger entry {index}); its payload is no longer handed over{}\n",

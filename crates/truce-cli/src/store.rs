@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use truce_ingest::{Format, Mapping, RowProblem};
-use truce_mission::record::{Decision as DecisionRecord, DecisionWithdrawn, Deletion, Record};
+use truce_mission::record::{Decision as DecisionRecord, DecisionWithdrawn, Record};
 use truce_store::{QuarantinedRow, RowOutcome, RunInfo};
 
 pub use truce_mission::now;
@@ -328,28 +328,20 @@ pub(crate) fn analyst_decision(decision: Decision, args: &DecisionArgs) -> Resul
 pub fn delete(db: &Path, report: &str, note: Option<&str>) -> Result<String> {
     let (source, id) = report_ref(report)?;
     let mut store = open(db)?;
-    if !store.has_report(&source, &id)? {
-        anyhow::bail!(
-            "the store `{}` holds no current report `{report}`; nothing was recorded",
-            db.display()
-        );
-    }
-    let at = now();
-    let deletion = store.record_deletion(&source, &id, None, &at, note)?;
-    truce_mission::append(
-        store.as_mut(),
-        &Record::Deletion(Deletion {
-            at: at.clone(),
-            deletion: deletion.id,
-            report: (source.clone(), id.clone()),
-            note: note.map(str::to_string),
-            revisions_marked: deletion.revisions_marked,
-        }),
-        &at,
-    )?;
+    let why = truce_mission::withdraw::Withdrawal::BySource {
+        note: note.map(str::to_string),
+    };
+    let withdrawn =
+        match truce_mission::withdraw::withdraw_report(store.as_mut(), &source, &id, why, &now()) {
+            Err(truce_mission::MissionError::NoSuchReport { .. }) => anyhow::bail!(
+                "the store `{}` holds no current report `{report}`; nothing was recorded",
+                db.display()
+            ),
+            other => other?,
+        };
     Ok(format!(
         "deletion {}: {report} marked deleted ({} revision(s) kept in the store, no longer checked)\n",
-        deletion.id, deletion.revisions_marked
+        withdrawn.deletion, withdrawn.revisions_marked
     ))
 }
 

@@ -85,7 +85,8 @@ pub fn withheld_record(
         | RecordKind::KeptApart
         | RecordKind::KeptTogether
         | RecordKind::DecisionWithdrawn
-        | RecordKind::ReportPublished => match audience {
+        | RecordKind::ReportPublished
+        | RecordKind::ReportRejected => match audience {
             Audience::Public => Some(NOT_PUBLIC),
             _ => None,
         },

@@ -4,7 +4,8 @@
 //! server both release through [`release`].
 
 use crate::record::{
-    By, EntitlementHandover, EntitlementRelease, HandedFile, Record, ReleasedFile,
+    By, EntitlementHandover, EntitlementRelease, EntitlementSuspension, HandedFile, Record,
+    ReleasedFile,
 };
 use crate::{MissionError, Standing, append, check_reference, standing};
 use truce_engine::{CheckResult, EntitlementStatus};
@@ -92,6 +93,37 @@ pub fn release(
         payload: files,
     };
     append(storage, &Record::EntitlementRelease(release), at)
+}
+
+/// Suspends a released entitlement, for `reason`: its payload is no longer handed
+/// over. Records the `entitlement-suspension` with the check it was made on, and
+/// whether the step still held on that check (a suspension may be for reasons the
+/// evidence does not show). Refused when the entitlement is not released now.
+/// Returns the record's ledger index.
+pub fn suspend(
+    storage: &mut dyn Storage,
+    basis: ReleaseBasis<'_>,
+    by: By,
+    reason: &str,
+    at: &str,
+) -> Result<u64, MissionError> {
+    let status = basis.status;
+    if !matches!(standing(storage, &status.id)?, Standing::Released { .. }) {
+        return Err(MissionError::NotReleasedNow {
+            entitlement: status.id.clone(),
+        });
+    }
+    let suspension = EntitlementSuspension {
+        at: at.to_string(),
+        agreement: basis.agreement.to_string(),
+        entitlement: status.id.clone(),
+        by,
+        reason: reason.to_string(),
+        step_still_holds: status.releasable,
+        step_reason: status.reason.clone(),
+        check: check_reference(basis.result, basis.reports)?,
+    };
+    append(storage, &Record::EntitlementSuspension(suspension), at)
 }
 
 /// The payload files to hand over, still encrypted to the receiving party:

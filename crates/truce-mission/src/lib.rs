@@ -20,6 +20,7 @@ pub mod life;
 pub mod record;
 pub mod replay;
 pub mod verify;
+pub mod withdraw;
 
 use record::{
     AgreementVersion, By, CheckReference, FileHash, ImportRun, KeyChange, KeyRotation, PartyKeys,
@@ -60,6 +61,9 @@ pub enum MissionError {
     /// The entitlement is released already (and not suspended since).
     #[error("entitlement `{entitlement}` is already released")]
     AlreadyReleased { entitlement: String },
+    /// Only a released entitlement can be suspended.
+    #[error("entitlement `{entitlement}` is not released: there is nothing to suspend")]
+    NotReleasedNow { entitlement: String },
     /// The check does not verify the entitlement's step.
     #[error("entitlement `{entitlement}` may not be released: {reason}")]
     NotReleasable { entitlement: String, reason: String },
@@ -72,6 +76,9 @@ pub enum MissionError {
         entitlement: String,
         file: Option<i64>,
     },
+    /// No current report to withdraw under that name.
+    #[error("the store holds no current report `{report}`; nothing was recorded")]
+    NoSuchReport { report: String },
     /// A file the agreement names cannot be read.
     #[error("cannot read `{name}`")]
     ReadFile {

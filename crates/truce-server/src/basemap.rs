@@ -20,7 +20,8 @@ const COUNTRIES: &str = include_str!("../data/basemap/countries-50m.geojson");
 /// GeoNames places of 20,000 people or more in Syria, Ukraine and Yemen (TSV).
 const PLACES: &str = include_str!("../data/basemap/places.tsv");
 /// What the page must credit when it draws the base.
-const ATTRIBUTION: &str = "Countries: Natural Earth (public domain). Places: GeoNames (geonames.org), CC BY 4.0.";
+const ATTRIBUTION: &str =
+    "Countries: Natural Earth (public domain). Places: GeoNames (geonames.org), CC BY 4.0.";
 /// How far around the agreement's area countries are drawn, and places named, in degrees.
 const COUNTRY_MARGIN: f64 = 4.0;
 const PLACE_MARGIN: f64 = 1.0;
@@ -302,13 +303,20 @@ mod tests {
             .filter_map(|f| f["properties"]["name"].as_str().map(str::to_string))
             .collect();
         for neighbour in ["Syria", "Turkey", "Iraq", "Jordan", "Lebanon", "Israel"] {
-            assert!(near.iter().any(|n| n == neighbour), "{neighbour} not in {near:?}");
+            assert!(
+                near.iter().any(|n| n == neighbour),
+                "{neighbour} not in {near:?}"
+            );
         }
         assert!(!near.iter().any(|n| n == "Brazil"), "{near:?}");
         let named = places_in(Some(syria));
         assert_eq!(named[0].name, "Aleppo");
         assert_eq!(named[0].name_ar.as_deref(), Some("حلب"));
-        assert!(named.iter().all(|p| syria.grown(PLACE_MARGIN).contains(p.lon, p.lat)));
+        assert!(
+            named
+                .iter()
+                .all(|p| syria.grown(PLACE_MARGIN).contains(p.lon, p.lat))
+        );
         assert!(named.windows(2).all(|w| w[0].population >= w[1].population));
     }
 }

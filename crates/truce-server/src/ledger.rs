@@ -600,6 +600,84 @@ pub async fn release(
     }))
 }
 
+/// Why an entitlement is suspended.
+#[derive(Deserialize, ToSchema)]
+pub struct SuspendIn {
+    /// The reason, recorded in the ledger (1 to 2,000 characters).
+    pub reason: String,
+}
+
+/// A suspension recorded.
+#[derive(Serialize, ToSchema)]
+pub struct Suspended {
+    pub entitlement: String,
+    /// The ledger entry that records it.
+    pub ledger_index: u64,
+    /// Whether its step still held on the check it was made on.
+    pub step_still_holds: bool,
+}
+
+/// Suspend a released entitlement (mission admins), for a reason: its payload is
+/// no longer handed over. Recorded in the ledger with who made it, why, and the
+/// check it was made on (`409 conflict` when it is not released now).
+#[utoipa::path(post, path = "/api/v1/entitlements/{id}/suspend", tag = "entitlements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the entitlement's id")),
+    request_body = SuspendIn,
+    responses((status = 200, body = Suspended), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn suspend(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Json(body): Json<SuspendIn>,
+) -> ApiResult<Json<Suspended>> {
+    let admin = caller.require(&[Role::MissionAdmin])?.clone();
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(ApiError::bad_request(
+            "the field `reason` must say why, in 1 to 2000 characters",
+        ));
+    }
+    let snapshot = state.snapshots().staff.clone();
+    let status = visible(&state, &snapshot.result, &View::Staff, &id)?.clone();
+    let actor = state.ledger_actor(&admin);
+    let agreement_id = state.mission().agreement.id.clone();
+    let index = tokio::task::spawn_blocking({
+        let state = state.clone();
+        let status = status.clone();
+        move || -> ApiResult<u64> {
+            let mut store = state.store()?;
+            let basis = truce_mission::entitlement::ReleaseBasis {
+                agreement: &agreement_id,
+                status: &status,
+                result: &snapshot.result,
+                reports: &snapshot.reports,
+            };
+            truce_mission::entitlement::suspend(
+                store.as_mut(),
+                basis,
+                By::Actor(actor),
+                &reason,
+                &now(),
+            )
+            .map_err(|error| match error {
+                truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::new(
+                    "conflict",
+                    format!("`{entitlement}` is not released: there is nothing to suspend"),
+                ),
+                other => ApiError::internal(other),
+            })
+        }
+    })
+    .await??;
+    Ok(Json(Suspended {
+        entitlement: status.id,
+        ledger_index: index,
+        step_still_holds: status.releasable,
+    }))
+}
+
 /// One payload file of an entitlement, as kept.
 #[derive(Serialize, ToSchema)]
 pub struct PayloadWire {

@@ -5,7 +5,7 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::reports_wire::{MonitorReportIn, Submission, SubmissionPage, SubmissionWire};
+use crate::reports_wire::{MonitorReportIn, RejectIn, Submission, SubmissionPage, SubmissionWire};
 use crate::state::{AppState, now};
 use crate::terms::SubmissionOutcomeWire;
 use axum::Json;
@@ -13,9 +13,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use truce_mission::record::{MonitorReport, Record, ReportPublished};
+use truce_mission::withdraw::{Withdrawal, withdraw_report};
 use truce_store::{SubmissionFilter, Submitted};
 use utoipa::IntoParams;
 
@@ -178,9 +180,18 @@ pub async fn list(
         after: query.cursor,
         limit: Some(limit + 1),
     };
-    let mut rows = tokio::task::spawn_blocking({
+    let (mut rows, withdrawn) = tokio::task::spawn_blocking({
         let state = state.clone();
-        move || -> ApiResult<_> { Ok(state.store()?.monitor_reports(&filter)?) }
+        move || -> ApiResult<_> {
+            let mut store = state.store()?;
+            let withdrawn: BTreeMap<String, (String, Option<String>)> = store
+                .deletions()?
+                .into_iter()
+                .filter(|d| d.source == truce_store::MONITOR_SOURCE)
+                .map(|d| (d.source_id, (d.recorded, d.note)))
+                .collect();
+            Ok((store.monitor_reports(&filter)?, withdrawn))
+        }
     })
     .await??;
     let more = rows.len() > limit as usize;
@@ -189,16 +200,50 @@ pub async fn list(
     Ok(Json(SubmissionPage {
         items: rows
             .iter()
-            .map(|(s, report)| SubmissionWire {
-                submission: s.id,
-                id: format!("{}:{}", truce_store::MONITOR_SOURCE, s.source_id),
-                submitted: s.submitted.clone(),
-                published: s.published.clone(),
-                report: crate::wire::ReportWire::full(report),
+            .map(|(s, report)| {
+                let withdrawal = withdrawn.get(&s.source_id);
+                SubmissionWire {
+                    submission: s.id,
+                    id: format!("{}:{}", truce_store::MONITOR_SOURCE, s.source_id),
+                    submitted: s.submitted.clone(),
+                    published: s.published.clone(),
+                    withdrawn: withdrawal.map(|w| w.0.clone()),
+                    withdrawn_note: withdrawal.and_then(|w| w.1.clone()),
+                    report: crate::wire::ReportWire::full(report),
+                }
             })
             .collect(),
         next_cursor,
     }))
+}
+
+/// Submission `submission` while it waits for review: not published, not rejected.
+fn pending_submission(
+    store: &mut dyn truce_store::Storage,
+    submission: i64,
+) -> ApiResult<truce_store::MonitorSubmission> {
+    let filter = SubmissionFilter {
+        principal: None,
+        published: Some(false),
+        after: Some(submission - 1),
+        limit: Some(1),
+    };
+    let found = store
+        .monitor_reports(&filter)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .find(|s| s.id == submission);
+    let Some(found) = found else {
+        return Err(ApiError::not_found(format!(
+            "no unpublished submission {submission} (it does not exist or is published already)"
+        )));
+    };
+    if !store.has_report(truce_store::MONITOR_SOURCE, &found.source_id)? {
+        return Err(ApiError::not_found(format!(
+            "submission {submission} was rejected: it is no longer evidence and cannot be published"
+        )));
+    }
+    Ok(found)
 }
 
 /// Publish a monitor's report (the mission's staff): from now on the parties'
@@ -222,6 +267,7 @@ pub async fn publish(
         move || -> ApiResult<Option<String>> {
             let at = now();
             let mut store = state.store()?;
+            pending_submission(store.as_mut(), submission)?;
             let mut published_id = None;
             let changed = store.publish_monitor_report(
                 submission,
@@ -252,6 +298,62 @@ pub async fn publish(
         submission,
         outcome: SubmissionOutcomeWire::Published,
         published: true,
+    }))
+}
+
+/// Reject a monitor's report (the mission's staff), for a reason: it is withdrawn
+/// from the evidence (kept in the store, no longer checked), never published, and
+/// the ledger records who rejected it and why (`report-rejected`).
+#[utoipa::path(post, path = "/api/v1/reports/{submission}/reject", tag = "reports",
+    security(("bearer" = [])),
+    params(("submission" = i64, Path, description = "the submission's number")),
+    request_body = RejectIn,
+    responses((status = 200, body = Submission), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reject(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(submission): Path<i64>,
+    Json(body): Json<RejectIn>,
+) -> ApiResult<Json<Submission>> {
+    let principal = caller
+        .require(&[Role::Analyst, Role::MissionAdmin])?
+        .clone();
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(ApiError::bad_request(
+            "the field `reason` must say why, in 1 to 2000 characters",
+        ));
+    }
+    let by = state.ledger_actor(&principal);
+    let source_id = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<String> {
+            let mut store = state.store()?;
+            let found = pending_submission(store.as_mut(), submission)?;
+            let why = Withdrawal::Rejected { by, reason };
+            match withdraw_report(
+                store.as_mut(),
+                truce_store::MONITOR_SOURCE,
+                &found.source_id,
+                why,
+                &now(),
+            ) {
+                Ok(_) => Ok(found.source_id),
+                Err(truce_mission::MissionError::NoSuchReport { .. }) => Err(ApiError::not_found(
+                    format!("submission {submission} was rejected or withdrawn already"),
+                )),
+                Err(error) => Err(ApiError::internal(error)),
+            }
+        }
+    })
+    .await??;
+    state.evidence_changed();
+    Ok(Json(Submission {
+        id: format!("{}:{source_id}", truce_store::MONITOR_SOURCE),
+        submission,
+        outcome: SubmissionOutcomeWire::Rejected,
+        published: false,
     }))
 }
 

@@ -310,7 +310,18 @@ pub struct SubmissionWire {
     pub id: String,
     pub submitted: String,
     pub published: Option<String>,
+    /// When it was taken out of the evidence (an analyst rejected it), if it was.
+    pub withdrawn: Option<String>,
+    /// Why, as recorded (`rejected: …`).
+    pub withdrawn_note: Option<String>,
     pub report: ReportWire,
+}
+
+/// Why an analyst rejects a monitor's report.
+#[derive(Deserialize, ToSchema)]
+pub struct RejectIn {
+    /// The reason, recorded in the ledger (1 to 2,000 characters).
+    pub reason: String,
 }
 
 /// A page of submissions.

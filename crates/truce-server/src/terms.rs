@@ -97,6 +97,8 @@ pub enum SubmissionOutcomeWire {
     /// The same key and report again: nothing stored.
     Repeated,
     Published,
+    /// Rejected by an analyst: withdrawn from the evidence, never published.
+    Rejected,
 }
 
 #[cfg(test)]

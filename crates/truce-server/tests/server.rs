@@ -4,6 +4,8 @@
 //! (a fresh one per test, on the server `TRUCE_TEST_POSTGRES_URL` names, which
 //! `scripts/test.sh` starts with `scripts/postgres.sh`).
 
+mod review;
+use review::an_analyst_rejects_a_monitors_report_for_a_reason_on_the_ledger;
 mod walk;
 
 use axum::Router;
@@ -113,6 +115,7 @@ on_both_backends!(
     a_bad_report_names_its_field,
     as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended,
     a_revoked_token_stops_at_once_on_every_server_of_the_store,
+    an_analyst_rejects_a_monitors_report_for_a_reason_on_the_ledger,
 );
 
 struct Fixture {
@@ -458,6 +461,7 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
             [401, 403, 200, 200, 200, 403, 403, 401],
         ),
         (("POST", "/api/v1/reports/{submission}/publish"), STAFF),
+        (("POST", "/api/v1/reports/{submission}/reject"), STAFF),
         (("POST", "/api/v1/check"), STAFF),
         // No checkpoint is signed in this store: found by no one, refused to a revoked token.
         (
@@ -477,6 +481,11 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         // The example's entitlements wait on a step that was never met.
         (
             ("POST", "/api/v1/entitlements/{id}/release"),
+            [401, 403, 403, 403, 409, 403, 403, 401],
+        ),
+        // Never released, so nothing to suspend: only an admin gets that far.
+        (
+            ("POST", "/api/v1/entitlements/{id}/suspend"),
             [401, 403, 403, 403, 409, 403, 403, 401],
         ),
         (
@@ -543,6 +552,11 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                     };
                     (format!("/api/v1/incidents/{id}"), None, None)
                 }
+                ("POST", "/api/v1/entitlements/{id}/suspend") => (
+                    "/api/v1/entitlements/us-intelligence-to-russia/suspend".to_string(),
+                    Some(json!({"reason": "the matrix suspends it"})),
+                    None,
+                ),
                 ("POST", "/api/v1/entitlements/{id}/release") => (
                     "/api/v1/entitlements/us-intelligence-to-russia/release".to_string(),
                     None,
@@ -589,6 +603,24 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                         .await;
                     let n = made.json()["submission"].as_i64().expect("submission");
                     (format!("/api/v1/reports/{n}/publish"), None, None)
+                }
+                ("POST", "/api/v1/reports/{submission}/reject") => {
+                    // A new submission each time, so each allowed caller has one to reject.
+                    let made = f
+                        .call(
+                            Method::POST,
+                            "/api/v1/reports",
+                            "monitor",
+                            Some(monitor_report("to reject")),
+                            Some(&format!("reject-{counter}")),
+                        )
+                        .await;
+                    let n = made.json()["submission"].as_i64().expect("submission");
+                    (
+                        format!("/api/v1/reports/{n}/reject"),
+                        Some(json!({"reason": "the matrix rejects it"})),
+                        None,
+                    )
                 }
                 ("POST", "/api/v1/login") => (
                     path.to_string(),
@@ -1671,6 +1703,48 @@ async fn an_entitlement_is_released_only_on_its_verified_step(backend: Backend) 
         .get("/api/v1/entitlements/aid-corridor/payloads", "liaison")
         .await;
     assert_eq!(files.status, StatusCode::OK);
+
+    // Suspended by an admin, for a reason: the standing says so, the ledger records
+    // why, and a second suspension is refused.
+    let suspend = |caller: &'static str, reason: &'static str| {
+        f.call(
+            Method::POST,
+            "/api/v1/entitlements/aid-corridor/suspend",
+            caller,
+            Some(json!({ "reason": reason })),
+            None,
+        )
+    };
+    assert_eq!(
+        suspend("analyst", "not theirs to do").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(suspend("admin", " ").await.status, StatusCode::BAD_REQUEST);
+    let suspended = suspend("admin", "the corridor was shelled on the 3rd").await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.text);
+    let index = suspended.json()["ledger_index"].as_u64().expect("index");
+    let record: Value = blocking(|| {
+        let mut store = truce_store::open_storage(&f.database).expect("store");
+        let entry = store
+            .ledger_entries(index, index + 1)
+            .expect("entry")
+            .remove(0);
+        serde_json::from_slice(&entry.record).expect("record")
+    });
+    assert_eq!(record["type"], "entitlement-suspension");
+    assert_eq!(record["reason"], "the corridor was shelled on the 3rd");
+    assert_eq!(record["step_still_holds"], true);
+    let seen = f.get("/api/v1/entitlements", "liaison").await.json();
+    let aid = seen
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["id"] == "aid-corridor")
+        .cloned()
+        .expect("russia's liaison sees its entitlement");
+    assert_eq!(aid["standing"], "suspended");
+    let twice = suspend("admin", "again").await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text);
 }
 
 /// A bundle as the server makes it for `caller`: its files by name.

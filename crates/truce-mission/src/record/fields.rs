@@ -265,6 +265,20 @@ pub struct ReportPublished {
     pub by: Actor,
 }
 
+/// `report-rejected`: an analyst rejected a monitor's report from the review
+/// queue; it was withdrawn from the evidence (deletion `deletion`), never published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportRejected {
+    pub at: String,
+    /// `monitor:<id>`.
+    pub report: String,
+    pub by: Actor,
+    pub reason: String,
+    /// The deletion's number in the store.
+    pub deletion: i64,
+    pub revisions_marked: u64,
+}
+
 /// The check an entitlement's release or suspension rests on, by hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReference {

@@ -30,6 +30,8 @@ pub enum RecordKind {
     MonitorReport,
     /// An analyst published a monitor's report.
     ReportPublished,
+    /// An analyst rejected a monitor's report.
+    ReportRejected,
     /// An entitlement was released on a verified step.
     EntitlementRelease,
     /// A released entitlement was suspended.
@@ -48,7 +50,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every type, in the order `docs/trust.md` lists them.
-    pub const ALL: [RecordKind; 19] = [
+    pub const ALL: [RecordKind; 20] = [
         RecordKind::AgreementVersion,
         RecordKind::KeyRotation,
         RecordKind::BracketSignature,
@@ -61,6 +63,7 @@ impl RecordKind {
         RecordKind::DecisionWithdrawn,
         RecordKind::MonitorReport,
         RecordKind::ReportPublished,
+        RecordKind::ReportRejected,
         RecordKind::EntitlementRelease,
         RecordKind::EntitlementSuspension,
         RecordKind::EntitlementHandover,
@@ -85,6 +88,7 @@ impl RecordKind {
             RecordKind::DecisionWithdrawn => "decision-withdrawn",
             RecordKind::MonitorReport => "monitor-report",
             RecordKind::ReportPublished => "report-published",
+            RecordKind::ReportRejected => "report-rejected",
             RecordKind::EntitlementRelease => "entitlement-release",
             RecordKind::EntitlementSuspension => "entitlement-suspension",
             RecordKind::EntitlementHandover => "entitlement-handover",
