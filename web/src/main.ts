@@ -2,7 +2,9 @@
 // decides what the caller may see (the disclosure policy is enforced there, never
 // here). Everything it loads is bundled: no CDN, no tile server, no fonts from afar.
 import "./style.css";
-import { type Api, type Json, api, element, instant, json, label, saveCsv, state, text } from "./page";
+import { type Api, type Json, api, element, instant, json, label, state, text } from "./page";
+import { showSteps } from "./steps";
+import { showEntitlements, showReview } from "./work";
 
 /** Sets the page's language and direction, and every labelled element's words. */
 function applyLanguage(): void {
@@ -74,101 +76,6 @@ async function signIn(): Promise<void> {
   who.textContent = state.me
     ? `${state.me.name} · ${label(`role-${state.me.role}`)}${state.me.party ? ` (${state.me.party})` : ""}`
     : label("public");
-}
-
-// -------------------------------------------------------------- steps board
-
-async function showSteps(): Promise<void> {
-  const board = await json<Api["StepsBoard"]>("/api/v1/steps");
-  const view = element("view-steps");
-  const table = document.createElement("table");
-  const head = document.createElement("tr");
-  for (const key of ["step", "status", "met-on", "summary", "requires", "gates"]) {
-    const cell = text("th", label(key));
-    cell.setAttribute("scope", "col");
-    head.append(cell);
-  }
-  table.append(head);
-  for (const step of board.steps) {
-    const row = document.createElement("tr");
-    row.append(
-      text("td", step.name),
-      text("td", label(step.status), "status"),
-      text("td", step.met_on ?? "—"),
-      text("td", step.summary),
-      text("td", (step.requires as string[]).join(", ") || "—"),
-      text("td", (step.gates as string[]).join(", ") || "—"),
-    );
-    table.append(row);
-  }
-  // The steps' dependencies as a small graph: one box per step, an arrow from
-  // each step to those that wait for it, in the order they can be met.
-  const svgNs = "http://www.w3.org/2000/svg";
-  const graph = document.createElementNS(svgNs, "svg");
-  const steps = board.steps;
-  const depth = new Map<string, number>();
-  const depthOf = (id: string, seen: Set<string> = new Set()): number => {
-    if (depth.has(id)) return depth.get(id)!;
-    if (seen.has(id)) return 0;
-    seen.add(id);
-    const step = steps.find((s) => s.id === id);
-    const d = step ? Math.max(0, ...(step.requires as string[]).map((r) => depthOf(r, seen) + 1)) : 0;
-    depth.set(id, d);
-    return d;
-  };
-  const columns = new Map<number, string[]>();
-  for (const step of steps) {
-    const d = depthOf(step.id);
-    columns.set(d, [...(columns.get(d) ?? []), step.id]);
-  }
-  const position = new Map<string, [number, number]>();
-  for (const [d, ids] of columns) ids.forEach((id, row) => position.set(id, [10 + d * 230, 10 + row * 60]));
-  const height = 20 + Math.max(1, ...[...columns.values()].map((ids) => ids.length)) * 60;
-  graph.setAttribute("viewBox", `0 0 ${20 + columns.size * 230} ${height}`);
-  graph.setAttribute("role", "img");
-  graph.setAttribute("aria-label", steps.map((s) => `${s.id}${(s.requires as string[]).length ? ` ← ${(s.requires as string[]).join(", ")}` : ""}`).join("; "));
-  graph.classList.add("step-graph");
-  for (const step of steps) {
-    const [x, y] = position.get(step.id)!;
-    for (const required of step.requires as string[]) {
-      const from = position.get(required);
-      if (!from) continue;
-      const edge = document.createElementNS(svgNs, "line");
-      edge.setAttribute("x1", String(from[0] + 200));
-      edge.setAttribute("y1", String(from[1] + 20));
-      edge.setAttribute("x2", String(x));
-      edge.setAttribute("y2", String(y + 20));
-      edge.setAttribute("stroke", "#555");
-      edge.setAttribute("stroke-width", "2");
-      graph.append(edge);
-    }
-    const box = document.createElementNS(svgNs, "rect");
-    box.setAttribute("x", String(x));
-    box.setAttribute("y", String(y));
-    box.setAttribute("width", "200");
-    box.setAttribute("height", "40");
-    box.setAttribute("rx", "6");
-    box.setAttribute("fill", step.status === "met" ? "#d9f0e3" : step.status === "locked" ? "#eeeeee" : "#f6dede");
-    box.setAttribute("stroke", "#555");
-    const name = document.createElementNS(svgNs, "text");
-    name.setAttribute("x", String(x + 8));
-    name.setAttribute("y", String(y + 25));
-    name.setAttribute("font-size", "13");
-    name.textContent = `${step.id}: ${label(step.status)}`;
-    graph.append(box, name);
-  }
-  const save = text("button", label("save-csv"));
-  (save as HTMLButtonElement).type = "button";
-  save.id = "save-steps";
-  save.addEventListener("click", () =>
-    saveCsv("truce-steps.csv", [
-      ["step", "name", "status", "met_on", "summary", "requires", "gates"],
-      ...board.steps.map((s) => [
-        s.id, s.name, s.status, s.met_on ?? "", s.summary, (s.requires as string[]).join(" "), (s.gates as string[]).join(" "),
-      ]),
-    ]),
-  );
-  view.replaceChildren(text("h2", `${label("steps")} · ${label("as-of")} ${board.as_of}`), graph, table, save);
 }
 
 /** The analysts' view: every import run with its counts, and the rows each set aside. */
@@ -325,6 +232,8 @@ const loaders: Record<string, () => Promise<void>> = {
   brackets: showBrackets,
   ledger: showLedger,
   evidence: showEvidence,
+  review: showReview,
+  entitlements: showEntitlements,
 };
 
 async function select(view: string): Promise<void> {
@@ -356,7 +265,12 @@ async function start(): Promise<void> {
   element("agreement-title").textContent = agreement.title;
   for (const clause of agreement.clauses) state.clauses.set(clause.id, clause.text);
   // Analysts and admins open the import runs and the quarantine.
-  if (state.me && ["mission-admin", "analyst"].includes(state.me.role)) element("tab-evidence").hidden = false;
+  const staff = state.me !== null && ["mission-admin", "analyst"].includes(state.me.role);
+  if (staff) element("tab-evidence").hidden = false;
+  // Analysts and admins review what monitors file.
+  if (staff) element("tab-review").hidden = false;
+  // Entitlements: a liaison sees its own party's, the staff all; not the public.
+  if (staff || state.me?.role === "party-liaison") element("tab-entitlements").hidden = false;
   for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
     tab.addEventListener("click", () => void select(tab.dataset.view ?? "map"));
   }
