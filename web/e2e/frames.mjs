@@ -24,6 +24,11 @@ await page.click("#token-form button[type=submit]");
 await waitUntil(page, () => document.body.dataset.mapReady !== undefined, null, { timeout: 600000 });
 const loaded = Date.now() - started;
 const incidents = Number(await page.evaluate(() => document.body.dataset.mapReady));
+// Frame time grows with the pixels drawn (software WebGL): the map's size goes with it.
+const mapPixels = await page.evaluate(() => {
+  const box = window.truceMap.getCanvas().getBoundingClientRect();
+  return `${Math.round(box.width)}x${Math.round(box.height)}`;
+});
 const frames = await page.evaluate(async (duration) => {
   const map = window.truceMap;
   const times = [];
@@ -53,6 +58,7 @@ const at = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.lengt
 const measured = {
   incidents,
   page_loaded_ms: loaded,
+  map_px: mapPixels,
   frames: frames.length,
   frame_ms_p50: Number(at(0.5).toFixed(1)),
   frame_ms_p95: Number(at(0.95).toFixed(1)),

@@ -267,6 +267,12 @@ async function session(token, name) {
   await page.waitForSelector("#view-brackets .alternative", { timeout: 15000 });
   const alternatives = await page.$$eval("#view-brackets .alternative", (cards) => cards.length);
   check(alternatives >= 2, `the bracket comparison shows the alternatives side by side (${alternatives})`);
+  const explained = await page.evaluate(() => ({
+    hint: document.querySelector("#view-brackets .hint")?.textContent ?? "",
+    counts: [...document.querySelectorAll("#view-brackets .alternative p.violations")].map((p) => p.textContent),
+    differences: Number(document.body.dataset.bracketDifferences),
+  }));
+  check(explained.hint.includes("[brackets]") && explained.counts.every((c) => c.includes("counted on certain evidence") && c.includes("counting possible")) && explained.differences > 0, `the brackets view says what it compares and marks what differs from the alternative in use (${explained.differences} marked; ${explained.counts[0]})`);
   await shot(page, "brackets");
   await accessible(page, "the brackets");
   // Accessibility, on the steps board and the map.
@@ -335,6 +341,27 @@ async function session(token, name) {
   }
   check(errors.length === 0, `no console errors for the public: ${errors.join(" | ")}`);
   check(offsite.length === 0, `no request left the machine for the public: ${offsite.join(", ")}`);
+  await context.close();
+}
+
+// A field link: 1.6 Mbit/s down, 150 ms of latency, nothing cached. The public's
+// map and timeline must be usable within 5 seconds of asking for the page.
+{
+  const { context, page, errors } = await watchedPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (0.75e6 / 8),
+  });
+  await page.addInitScript(() => sessionStorage.setItem("truce-public", "1"));
+  const started = Date.now();
+  await page.goto(url);
+  await waitUntil(page, () => document.body.dataset.mapReady !== undefined && document.querySelectorAll("#timeline-chart .bar, #timeline-chart .who-unknown").length > 0, null, { timeout: 60000 });
+  const usable = Date.now() - started;
+  console.log(`     the public on a field link: map and timeline usable in ${usable} ms`);
+  check(usable <= 5000, `on a field link (1.6 Mbit/s, 150 ms) the public's map and timeline are usable within 5 s (${usable} ms)`);
+  check(errors.length === 0, `no console errors on a field link: ${errors.join(" | ")}`);
   await context.close();
 }
 
@@ -448,6 +475,8 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     await page.click("#report-form button[type=submit]");
   }
   await waitUntil(page, () => document.body.dataset.queued === "2");
+  const offline = await page.textContent("#connection");
+  check(!offline.includes("everything is sent") && offline.includes("cannot be reached"), `offline, the form says the reports wait on the device: "${offline}"`);
   check(refusedOnTheWay > 0, `the form tried the unreachable server (${refusedOnTheWay} requests refused on the way)`);
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
@@ -457,6 +486,8 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
   // The server can be reached again.
   await context.unroute("**/api/**");
   await waitUntil(page, () => document.body.dataset.sent === "2", null, { timeout: 20000 });
+  const online = await page.textContent("#connection");
+  check(online.includes("everything is sent"), `back online, the form says everything is sent: "${online}"`);
   const stored = await page.evaluate(async (token) => {
     const response = await fetch("/api/v1/reports?limit=1000", { headers: { authorization: `Bearer ${token}` } });
     return (await response.json()).items.map((i) => i.report.summary);

@@ -2,7 +2,7 @@
 // decides what the caller may see (the disclosure policy is enforced there, never
 // here). Everything it loads is bundled: no CDN, no tile server, no fonts from afar.
 import "./style.css";
-import { type Api, type Json, api, element, instant, json, label, state, text } from "./page";
+import { type Api, type Json, api, day, element, instant, json, label, number, state, text } from "./page";
 import { showSteps } from "./steps";
 import { showEntitlements, showReview } from "./work";
 
@@ -122,31 +122,75 @@ async function showEvidence(): Promise<void> {
   view.replaceChildren(text("h2", label("import-runs")), table, rows);
 }
 
+/** `words` as a paragraph with the words that `against` does not have, in order,
+ * marked (a longest common subsequence of words). */
+function markedDifferences(words: string, against: string): HTMLElement {
+  const a = words.split(" ");
+  const b = against.split(" ");
+  const common: number[][] = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      common[i][j] = a[i] === b[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  const paragraph = document.createElement("p");
+  paragraph.className = "summary";
+  let i = 0;
+  let j = 0;
+  while (i < a.length) {
+    if (j < b.length && a[i] === b[j]) {
+      paragraph.append(`${a[i]} `);
+      i++;
+      j++;
+    } else if (j < b.length && common[i][j + 1] >= common[i + 1][j]) {
+      j++;
+    } else {
+      paragraph.append(text("mark", a[i]), " ");
+      i++;
+    }
+  }
+  return paragraph;
+}
+
+/** The brackets: each disputed term with its alternatives side by side, what the
+ * steps and the violations would be under each, and what differs from the
+ * alternative in use marked. */
 async function showBrackets(): Promise<void> {
   const brackets = await json<Api["BracketWire"][]>("/api/v1/brackets");
   const view = element("view-brackets");
-  view.replaceChildren(text("h2", label("brackets")));
+  view.replaceChildren(text("h2", label("brackets")), text("p", label("brackets-hint"), "hint"));
   for (const bracket of brackets) {
     const block = document.createElement("section");
     block.append(text("h3", `${bracket.id}: ${bracket.text}${bracket.resolved ? ` → ${bracket.resolved}` : ""}`));
+    const working = bracket.alternatives.find((a) => a.working) ?? bracket.alternatives[0];
+    const outcome = new Map((working?.steps ?? []).map((s) => [s.id, `${s.status} ${s.met_on ?? ""}`]));
     const row = document.createElement("div");
     row.className = "alternatives";
     for (const alternative of bracket.alternatives) {
       const card = document.createElement("div");
       card.className = `alternative${alternative.working ? " working" : ""}`;
-      card.append(text("h4", `${label("with")} ${alternative.value}`));
+      card.append(text("h4", `${label("with")} ${alternative.value}${alternative.working ? ` (${label(bracket.resolved ? "resolved" : "in-use")})` : ""}`));
       const list = document.createElement("ul");
       for (const step of alternative.steps) {
-        list.append(text("li", `${step.id}: ${label(step.status)}${step.met_on ? ` (${step.met_on})` : ""}`));
+        const differs = !alternative.working && outcome.get(step.id) !== `${step.status} ${step.met_on ?? ""}`;
+        const item = text("li", `${step.id}: ${label(step.status)}${step.met_on ? ` (${day(step.met_on)})` : ""}${differs ? ` — ${label("differs")}` : ""}`);
+        if (differs) item.className = "differs";
+        // The step's reason, its words that differ from the alternative in use marked.
+        const against = working?.steps.find((w) => w.id === step.id)?.summary ?? step.summary;
+        item.append(alternative.working ? text("p", step.summary, "summary") : markedDifferences(step.summary, against));
+        list.append(item);
       }
-      card.append(list, text("p", `${label("violations")}: ${alternative.violations_certain}–${alternative.violations_certain_or_possible}`));
+      const counted = `${label("violations-counted")}: ${number(alternative.violations_certain)} ${label("counted-certain")}, ${number(alternative.violations_certain_or_possible)} ${label("counted-possible")}`;
+      const differs = !alternative.working && working !== undefined &&
+        (alternative.violations_certain !== working.violations_certain || alternative.violations_certain_or_possible !== working.violations_certain_or_possible);
+      card.append(list, text("p", counted, differs ? "violations differs" : "violations"));
       row.append(card);
     }
     block.append(row);
     view.append(block);
   }
+  document.body.dataset.bracketDifferences = String(view.querySelectorAll(".differs, mark").length);
 }
-
 
 async function showLedger(): Promise<void> {
   const view = element("view-ledger");
@@ -213,6 +257,10 @@ function summarizeRecord(record: Json): string {
   for (const key of ["name", "bracket", "alternative", "entitlement", "to", "step", "file", "check_run", "as_of", "report", "reason"]) {
     if (record[key] !== undefined && record[key] !== null) parts.push(`${key}: ${typeof record[key] === "object" ? JSON.stringify(record[key]) : record[key]}`);
   }
+  // A key rotation: whose keys changed, and how many were added and removed.
+  for (const change of (record.changes as Json[] | undefined) ?? []) {
+    parts.push(`${change.holder}: +${(change.added as string[]).length} / −${(change.removed as string[]).length} ${label("keys")}`);
+  }
   const by = record.by;
   if (by) parts.push(`by: ${typeof by === "string" ? by : by.name ?? by.pseudonym ?? by.role}`);
   return parts.join(" · ");
@@ -223,9 +271,11 @@ function summarizeRecord(record: Json): string {
 const shown = new Set<string>();
 /** The map view's code (MapLibre) is its own chunk, loaded once. */
 let mapView: typeof import("./mapview") | null = null;
+/** The map view's chunk, asked for as the page starts (while it signs in). */
+let mapChunk: Promise<typeof import("./mapview")> | null = null;
 const loaders: Record<string, () => Promise<void>> = {
   map: async () => {
-    mapView = await import("./mapview");
+    mapView = await (mapChunk ?? import("./mapview"));
     await mapView.showMapView();
   },
   steps: showSteps,
@@ -250,6 +300,7 @@ async function select(view: string): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  mapChunk = import("./mapview");
   const wanted = new URLSearchParams(window.location.search).get("lang");
   if (wanted === "ar" || wanted === "en") state.language = wanted;
   applyLanguage();

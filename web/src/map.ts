@@ -49,12 +49,19 @@ export function prepare(incidents: Json): Json {
   return incidents;
 }
 
-export async function showMap(incidents: Json): Promise<void> {
-  const [zones, sites, base] = await Promise.all([
+/** What the map draws beneath the incidents. */
+export type Layers = { zones: Json; sites: Json; base: Api["BaseMap"] };
+
+/** Asks for the map's layers (started with the incidents, not after them). */
+export function loadLayers(): Promise<Layers> {
+  return Promise.all([
     json("/api/v1/map/zones"),
     json("/api/v1/map/sites"),
     json<Api["BaseMap"]>("/api/v1/map/base"),
-  ]);
+  ]).then(([zones, sites, base]) => ({ zones, sites, base }));
+}
+
+export async function showMap(incidents: Json, { zones, sites, base }: Layers): Promise<void> {
   const bounds = new maplibregl.LngLatBounds();
   if (base.area) {
     bounds.extend([base.area[0], base.area[1]]);
@@ -145,7 +152,12 @@ export async function showMap(incidents: Json): Promise<void> {
   places = base.places;
   showPlaces();
   m.on("zoomend", () => showPlaces());
-  m.on("render", () => labelClusters());
+  // Counts are placed once the map is idle (moved, tiles loaded), not on every frame
+  // or tile: with 100,000 incidents, reading the clusters that often slows the map down.
+  m.on("idle", () => labelClusters());
+  // While zooming the clusters themselves change: their counts wait for the zoom to end.
+  m.on("zoomstart", () => m.getContainer().classList.add("zooming"));
+  m.on("zoomend", () => m.getContainer().classList.remove("zooming"));
   state.onLanguage.push(() => showPlaces());
   m.on("click", "clusters", (event) => {
     const feature = event.features?.[0];
@@ -179,27 +191,38 @@ function highlight(id: string): void {
   document.body.dataset.ringed = feature ? "1" : "0";
 }
 
-/** Each cluster's count, written on it (HTML, so no glyph server is needed). */
+/** Each cluster's count, written on it (HTML, so no glyph server is needed): those in
+ * view only, the largest 150 at most, so that moving the map stays smooth. */
 function labelClusters(): void {
   const m = map;
   if (!m || !m.isSourceLoaded("incidents")) return;
-  const seen = new Set<number>();
+  const bounds = m.getBounds();
+  const clusters = new Map<number, GeoJSON.Feature>();
   for (const feature of m.querySourceFeatures("incidents")) {
     const p = feature.properties;
     if (!p?.cluster) continue;
-    const id = Number(p.cluster_id);
-    if (seen.has(id)) continue;
+    const at = (feature.geometry as GeoJSON.Point).coordinates as [number, number];
+    if (bounds.contains(at)) clusters.set(Number(p.cluster_id), feature);
+  }
+  const shown = [...clusters.entries()]
+    .sort((a, b) => Number(b[1].properties?.point_count) - Number(a[1].properties?.point_count))
+    .slice(0, 150);
+  const seen = new Set<number>();
+  for (const [id, feature] of shown) {
+    const p = feature.properties ?? {};
     seen.add(id);
     let marker = countMarkers.get(id);
     if (!marker) {
       const node = document.createElement("div");
-      node.className = "cluster-count";
       node.setAttribute("aria-hidden", "true");
       marker = new maplibregl.Marker({ element: node }).setLngLat((feature.geometry as GeoJSON.Point).coordinates as [number, number]);
       countMarkers.set(id, marker);
     }
-    marker.getElement().textContent = number(Number(p.point_count));
-    if (!marker.getElement().isConnected) marker.addTo(m);
+    const node = marker.getElement();
+    // Dark words on the light colours (possible, none), light on the dark ones.
+    node.className = `cluster-count ${p.certain > 0 || p.possible === 0 && p.allowed > 0 ? "on-dark" : "on-light"}`;
+    node.textContent = number(Number(p.point_count));
+    if (!node.isConnected) marker.addTo(m);
   }
   for (const [id, marker] of countMarkers) {
     if (!seen.has(id)) {

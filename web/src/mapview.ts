@@ -3,17 +3,19 @@
 // once, not one after another.
 import { type Api, type Json, download, element, json, state } from "./page";
 import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, fromUrl, languageChanged, loadIncidents, openIncident, setUpBrush } from "./filters";
-import { resize, saveMapPng, showMap } from "./map";
+import { loadLayers, resize, saveMapPng, showMap } from "./map";
 import { draw, setTimeline, showKey } from "./timeline";
 
 export async function showMapView(): Promise<void> {
   // Read before the page writes its own state to the URL.
   const wanted = fromUrl().get("incident");
   buildFilters();
-  const [incidents, timeline, board] = await Promise.all([
+  // Every request at once: on a slow link the round trips, not the bytes, add up.
+  const [incidents, timeline, board, layers] = await Promise.all([
     loadIncidents(),
     json<Api["TimelineWire"]>("/api/v1/timeline"),
     json<Api["StepsBoard"]>("/api/v1/steps"),
+    loadLayers(),
   ]);
   state.incidents = incidents;
   const features = incidents.features as Json[];
@@ -23,7 +25,7 @@ export async function showMapView(): Promise<void> {
     features.map((f) => f.properties.date.first as string),
     features.map((f) => f.properties.date.last as string),
   );
-  await showMap(incidents);
+  await showMap(incidents, layers);
   setUpBrush();
   applyBrush();
   draw();

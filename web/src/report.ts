@@ -74,13 +74,26 @@ async function sha256(file: File): Promise<string> {
 
 let sending = false;
 
+/** Says where the queue stands, in the form's language. */
+function connection(key: string): void {
+  const node = element("connection");
+  node.dataset.label = key;
+  node.textContent = labels[language][key] ?? labels.en[key] ?? key;
+}
+
 /** Sends what is queued, oldest first; stops at the first network failure. */
 async function send(): Promise<void> {
   const token = localStorage.getItem(TOKEN);
   if (sending || !token) return;
+  const waiting = load().filter((q) => q.state === "queued");
+  if (waiting.length === 0) {
+    // Nothing was tried, so nothing is known of the link: say only that nothing waits.
+    connection(navigator.onLine ? "r-nothing-waiting" : "r-offline");
+    return;
+  }
   sending = true;
   try {
-    for (const item of load().filter((q) => q.state === "queued")) {
+    for (const item of waiting) {
       let response: Response;
       try {
         response = await fetch("/api/v1/reports", {
@@ -93,7 +106,7 @@ async function send(): Promise<void> {
           body: JSON.stringify(item.body),
         });
       } catch {
-        element("connection").textContent = "the server cannot be reached: reports wait on this device";
+        connection("r-unreachable");
         return;
       }
       const queue = load();
@@ -106,12 +119,14 @@ async function send(): Promise<void> {
         stored.state = "refused";
         stored.answer = `${response.status} ${body.message ?? ""}`;
       } else {
+        // Busy or failing on its side: the report stays queued and is sent again.
+        connection("r-retry");
         return;
       }
       save(queue);
       render();
     }
-    element("connection").textContent = "connected: everything is sent";
+    connection("r-all-sent");
   } finally {
     sending = false;
   }
