@@ -46,10 +46,18 @@ listening_on() {
 address=$(listening_on "$work/serve.log" 300)
 [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$work/serve.log" >&2; exit 2; }
 "$truce" ledger checkpoint "$agreement" --db "$db" --key "$work/mission.key" >/dev/null
+# A first run: a store with an admin and no evidence yet.
+"$truce" users add admin --role mission-admin --agreement "$agreement" --db "$work/empty.db" >/dev/null
+empty_admin=$("$truce" tokens create --user admin --db "$work/empty.db" 2>/dev/null)
+TRUCE_LOG=warn "$truce" serve --db "$work/empty.db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve-empty.log" &
+empty_server=$!
+trap 'kill "$server" "$empty_server" 2>/dev/null || true; wait "$server" "$empty_server" 2>/dev/null || true; rm -rf "$work"' EXIT
+empty_address=$(listening_on "$work/serve-empty.log" 300)
+[ -n "$empty_address" ] || { echo "error: the server of the empty store did not start" >&2; cat "$work/serve-empty.log" >&2; exit 2; }
 TRUCE_BIN="$(cd "$(dirname "$truce")" && pwd)/$(basename "$truce")" TRUCE_MISSION_KEY="$mission_public" \
-  node web/e2e/run.mjs "http://$address" "$liaison" "$analyst" "$monitor"
-kill "$server" 2>/dev/null || true
-wait "$server" 2>/dev/null || true
+  node web/e2e/run.mjs "http://$address" "$liaison" "$analyst" "$monitor" "http://$empty_address" "$empty_admin"
+kill "$server" "$empty_server" 2>/dev/null || true
+wait "$server" "$empty_server" 2>/dev/null || true
 
 # 100,000 incidents on the map: 24 copies of the real events (each moved about
 # 3 km, so none merges with another), 102,192 incidents; frame times measured in

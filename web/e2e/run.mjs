@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { waitUntil } from "./wait.mjs";
 
-const [url, liaisonToken, analystToken, monitorToken] = process.argv.slice(2);
+const [url, liaisonToken, analystToken, monitorToken, emptyUrl, emptyAdminToken] = process.argv.slice(2);
 if (!url || !liaisonToken || !analystToken || !monitorToken) {
   console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN MONITOR_TOKEN");
   process.exit(2);
@@ -562,6 +562,23 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
   check(errors.length === 0, `no console errors in the analyst's daily work: ${errors.join(" | ")}`);
   check(offsite.length === 0, "no request left the machine in the analyst's daily work");
   await context.close();
+}
+
+// A first run: the store holds no evidence yet; the page tells the admin what to do.
+if (emptyUrl && emptyAdminToken) {
+  const { context, page, errors } = await watchedPage();
+  await page.goto(emptyUrl);
+  await page.fill("#token", emptyAdminToken);
+  await page.click("#token-form button[type=submit]");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await page.waitForSelector("#first-run", { timeout: 15000 });
+  const steps = await page.$$eval("#panel li", (items) => items.map((i) => i.textContent));
+  check(steps.some((s) => s.includes("truce import")) && steps.some((s) => s.includes("truce users add")), `an empty store's first page tells the admin what to do: ${steps[0]}`);
+  await shot(page, "first-run");
+  check(errors.length === 0, `no console errors on the first run: ${errors.join(" | ")}`);
+  await context.close();
+} else {
+  check(false, "scripts/e2e.sh passes the address of an empty store's server and its admin's token");
 }
 
 // The Content-Security-Policy, in a real browser: a script injected inline

@@ -76,6 +76,11 @@ export const labels: Record<Language, Record<string, string>> = {
     "brackets-hint": "A term still in [brackets] has alternatives the parties have not settled. Each card is the same evidence checked with one alternative: the steps' outcomes and the violations counted, on certain evidence and counting possible too. What differs from the alternative in use is marked.",
     "in-use": "in use until the parties settle", resolved: "settled", differs: "differs from the one in use",
     "violations-counted": "Violations", keys: "key(s)",
+    "first-run": "No evidence yet",
+    "first-run-import": "Import the evidence into this store: `truce import FILE.csv --db STORE` (UCDP GED, ACLED, GDELT, HXL or truce JSON lines), then reload this page.",
+    "first-run-upload": "Or upload a file here through the API: `POST /api/v1/evidence?name=FILE.csv` with the file as the body (docs/api.md).",
+    "first-run-users": "Then give each person an account: `truce users add NAME --role analyst|monitor|party-liaison|observer --db STORE`; monitors file reports from /report.html.",
+    "first-run-wait": "The mission has not loaded any evidence yet. Come back once it has.",
   },
   ar: {
     map: "الخريطة", steps: "الخطوات", brackets: "البنود المعلّقة", ledger: "السجل",
@@ -150,5 +155,10 @@ export const labels: Record<Language, Record<string, string>> = {
     "brackets-hint": "البند الذي ما زال بين [معقوفين] له بدائل لم تحسمها الأطراف. كل بطاقة هي الأدلة نفسها مفحوصة ببديل واحد: نتائج الخطوات والانتهاكات المحسوبة، على الأدلة المؤكدة ومع المحتمل. ويُعلَّم ما يختلف عن البديل المعمول به.",
     "in-use": "معمول به حتى تحسم الأطراف", resolved: "محسوم", differs: "يختلف عن المعمول به",
     "violations-counted": "الانتهاكات", keys: "مفتاح",
+    "first-run": "لا أدلة بعد",
+    "first-run-import": "استورد الأدلة إلى هذا المخزن: `truce import FILE.csv --db STORE` (UCDP GED أو ACLED أو GDELT أو HXL أو أسطر JSON من truce)، ثم أعد تحميل الصفحة.",
+    "first-run-upload": "أو ارفع ملفًا هنا عبر الواجهة البرمجية: `POST /api/v1/evidence?name=FILE.csv` والملف في متن الطلب (docs/api.md).",
+    "first-run-users": "ثم أنشئ حسابًا لكل شخص: `truce users add NAME --role analyst|monitor|party-liaison|observer --db STORE`؛ ويرسل المراقبون تقاريرهم من ‎/report.html.",
+    "first-run-wait": "لم تحمّل البعثة أي أدلة بعد. عد حين تفعل.",
   },
 };

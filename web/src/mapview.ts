@@ -1,8 +1,8 @@
 // The map view, loaded on its own chunk: the map, the timeline, the filters and
 // the incident panel. The incidents, the timeline and the steps are asked for at
 // once, not one after another.
-import { type Api, type Json, download, element, json, state } from "./page";
-import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, fromUrl, languageChanged, loadIncidents, openIncident, setUpBrush } from "./filters";
+import { type Api, type Json, download, element, json, label, state, text } from "./page";
+import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, filterParams, fromUrl, languageChanged, loadIncidents, openIncident, setUpBrush } from "./filters";
 import { loadLayers, resize, saveMapPng, showMap } from "./map";
 import { draw, setTimeline, showKey } from "./timeline";
 
@@ -47,7 +47,22 @@ export async function showMapView(): Promise<void> {
   element("download-csv").addEventListener("click", downloadCsv);
   element("download-geojson").addEventListener("click", downloadGeoJson);
   if (wanted) await openIncident(wanted);
+  if (features.length === 0 && filterParams().toString() === "") firstRun();
   document.body.dataset.mapReady = String(features.length);
 }
 
 export { resize };
+
+/** The store holds no evidence yet: the panel says what to do, to whom it may. */
+function firstRun(): void {
+  const staff = state.me !== null && ["mission-admin", "analyst"].includes(state.me.role);
+  const panel = element("panel");
+  const steps = document.createElement("ol");
+  for (const key of staff ? ["first-run-import", "first-run-upload", "first-run-users"] : ["first-run-wait"]) {
+    steps.append(text("li", label(key)));
+  }
+  const heading = text("h2", label("first-run"));
+  heading.id = "first-run";
+  panel.replaceChildren(heading, steps);
+  document.body.dataset.firstRun = "true";
+}
