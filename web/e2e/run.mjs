@@ -122,10 +122,20 @@ async function session(token, name) {
       yTicks: document.querySelectorAll("#timeline-chart .y-tick").length,
       key: [...document.querySelectorAll("#timeline-key li")].map((li) => li.textContent),
       brush: document.querySelectorAll("#timeline-chart .brush-range").length,
+      // Each count is drawn on its own cluster (within 12 px of the cluster's centre).
+      offCluster: [...document.querySelectorAll(".cluster-count")].filter((n) => {
+        const box = map.getCanvas().getBoundingClientRect();
+        const r = n.getBoundingClientRect();
+        const at = { x: r.left + r.width / 2 - box.left, y: r.top + r.height / 2 - box.top };
+        return !clusters.some((c) => {
+          const p = map.project(c.geometry.coordinates);
+          return Math.hypot(p.x - at.x, p.y - at.y) < 12;
+        });
+      }).length,
     };
   });
   check(sight.clusters > 0 && sight.worst > 0, `at first sight, clusters are coloured by their worst finding (${sight.worst} of ${sight.clusters} hold a certain violation)`);
-  check(sight.labelled.length > 0 && sight.labelled.every((t) => /^\d[\d,]*$/.test(t)), `every cluster is labelled with its count (${sight.labelled.slice(0, 6).join(", ")}…)`);
+  check(sight.labelled.length > 0 && sight.labelled.every((t) => /^\d[\d,]*$/.test(t)) && sight.offCluster === 0, `every cluster is labelled with its count, on the cluster (${sight.labelled.slice(0, 6).join(", ")}…; ${sight.offCluster} off)`);
   check(sight.countries >= 5 && sight.attribution.includes("Natural Earth") && sight.attribution.includes("GeoNames"), `the neighbouring countries are drawn beneath, with the credit (${sight.countries} countries)`);
   check(sight.places.includes("Aleppo") && sight.places.includes("Damascus"), `the larger places are named (${sight.places.slice(0, 5).join(", ")}…)`);
   check(sight.daraa && sight.aleppo, "the view is fitted to the agreement: Daraa in the south and Aleppo in the north are both in view");
@@ -289,8 +299,13 @@ async function session(token, name) {
     });
     check(result.length === 0, `no serious accessibility violation on ${tab}: ${result.join("; ")}`);
   }
-  // Arabic, right to left.
+  // Arabic, right to left, switched while the steps board is shown: the board is
+  // drawn again in Arabic (its headings and statuses), not left in English.
+  await page.click("#tab-steps");
   await page.click("#language");
+  await waitUntil(page, () => document.querySelector("#view-steps th")?.textContent === "الخطوة");
+  const stepWords = await page.$$eval("#view-steps th, #view-steps td.status, #view-steps h2", (cells) => cells.map((c) => c.textContent));
+  check(stepWords.every((w) => !/[A-Za-z]{3,}/.test(w.replace(/\d{4}|[^\p{L}\s]/gu, ""))), `switched mid-session, the steps board's own words are in Arabic: ${stepWords.slice(0, 8).join(" | ")}`);
   const dir = await page.getAttribute("html", "dir");
   check(dir === "rtl", "Arabic lays the page out right to left");
   await page.click("#tab-map");
@@ -298,6 +313,18 @@ async function session(token, name) {
     const ticks = [...document.querySelectorAll("#timeline-chart .x-tick")].map((t) => Number(t.getAttribute("x")));
     return { direction: document.body.dataset.timelineDirection, first: ticks[0], last: ticks[ticks.length - 1], url: location.search };
   });
+  await page.waitForTimeout(500);
+  const misplaced = await page.evaluate(() => {
+    const map = window.truceMap;
+    const box = map.getCanvas().getBoundingClientRect();
+    const clusters = map.queryRenderedFeatures({ layers: ["clusters"] }).map((f) => map.project(f.geometry.coordinates));
+    const labels = [...document.querySelectorAll(".cluster-count")].map((n) => {
+      const r = n.getBoundingClientRect();
+      return { x: r.left + r.width / 2 - box.left, y: r.top + r.height / 2 - box.top };
+    });
+    return { labels: labels.length, off: labels.filter((l) => !clusters.some((c) => Math.hypot(c.x - l.x, c.y - l.y) < 12)).length };
+  });
+  check(misplaced.labels > 0 && misplaced.off === 0, `in Arabic every cluster's count sits on its cluster (${misplaced.off} of ${misplaced.labels} off)`);
   check(mirrored.direction === "rtl" && mirrored.first > mirrored.last && mirrored.url.includes("lang=ar"), `in Arabic the timeline runs right to left, as the sliders do (first month at x=${Math.round(mirrored.first)}, last at x=${Math.round(mirrored.last)})`);
   await shot(page, "arabic");
   check(errors.length === 0, `no console errors: ${errors.join(" | ")}`);

@@ -1,6 +1,12 @@
 // truce's dashboard. Everything it shows comes from the server's API, which
 // decides what the caller may see (the disclosure policy is enforced there, never
 // here). Everything it loads is bundled: no CDN, no tile server, no fonts from afar.
+// The page's fonts, bundled (SIL Open Font License): Latin and Arabic letters,
+// the map's counts and place names included, look the same on every device.
+import "@fontsource/noto-sans/latin-400.css";
+import "@fontsource/noto-sans/latin-700.css";
+import "@fontsource/noto-sans-arabic/arabic-400.css";
+import "@fontsource/noto-sans-arabic/arabic-700.css";
 import "./style.css";
 import { type Api, type Json, api, day, element, instant, json, label, number, state, text } from "./page";
 import { showSteps } from "./steps";
@@ -309,6 +315,11 @@ async function start(): Promise<void> {
     localStorage.setItem("truce-language", state.language);
     applyLanguage();
     for (const redraw of state.onLanguage) redraw();
+    // Views drawn in the other language are drawn again: the one shown now at once,
+    // the others when next shown.
+    const current = document.querySelector<HTMLButtonElement>("[role=tab][aria-selected=true]")?.dataset.view ?? "map";
+    for (const view of [...shown]) if (view !== "map") shown.delete(view);
+    if (current !== "map") void select(current);
   });
   await signIn();
   const agreement = await json<Api["AgreementWire"]>("/api/v1/agreement");

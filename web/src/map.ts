@@ -215,12 +215,18 @@ function labelClusters(): void {
     if (!marker) {
       const node = document.createElement("div");
       node.setAttribute("aria-hidden", "true");
-      marker = new maplibregl.Marker({ element: node }).setLngLat((feature.geometry as GeoJSON.Point).coordinates as [number, number]);
+      marker = new maplibregl.Marker({ element: node });
       countMarkers.set(id, marker);
     }
+    // A cluster's number may name another cluster once the data change: placed every time.
+    marker.setLngLat((feature.geometry as GeoJSON.Point).coordinates as [number, number]);
     const node = marker.getElement();
     // Dark words on the light colours (possible, none), light on the dark ones.
-    node.className = `cluster-count ${p.certain > 0 || p.possible === 0 && p.allowed > 0 ? "on-dark" : "on-light"}`;
+    // classList, not className: MapLibre's own classes place the marker.
+    const dark = p.certain > 0 || (p.possible === 0 && p.allowed > 0);
+    node.classList.add("cluster-count");
+    node.classList.toggle("on-dark", dark);
+    node.classList.toggle("on-light", !dark);
     node.textContent = number(Number(p.point_count));
     if (!node.isConnected) marker.addTo(m);
   }

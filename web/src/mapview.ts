@@ -34,6 +34,7 @@ export async function showMapView(): Promise<void> {
     showKey();
     applyBrush();
     languageChanged();
+    if (state.selected) void openIncident(state.selected);
   });
   let redraw = 0;
   new ResizeObserver(() => {

@@ -1,6 +1,12 @@
 // The monitor's report form. A report is kept on the device first (with the key
 // that makes it stored once, whatever the retries), then sent whenever the server
 // can be reached; the queue survives reloads and days without a network.
+// The page's fonts, bundled (SIL Open Font License): Latin and Arabic letters,
+// the map's counts and place names included, look the same on every device.
+import "@fontsource/noto-sans/latin-400.css";
+import "@fontsource/noto-sans/latin-700.css";
+import "@fontsource/noto-sans-arabic/arabic-400.css";
+import "@fontsource/noto-sans-arabic/arabic-700.css";
 import "./style.css";
 import { labels, type Language } from "./labels";
 
