@@ -521,6 +521,51 @@ pub async fn entitlements(
     Ok(Json(wires))
 }
 
+/// Runs `act` (a release or a suspension) on the store, off the async threads, with
+/// the staff's check as what it rests on; the mission's refusals become the API's.
+async fn on_the_staffs_check(
+    state: &Arc<AppState>,
+    snapshot: Arc<crate::state::Snapshot>,
+    status: &truce_engine::EntitlementStatus,
+    act: impl FnOnce(
+        &mut dyn truce_store::Storage,
+        truce_mission::entitlement::ReleaseBasis<'_>,
+    ) -> Result<u64, truce_mission::MissionError>
+    + Send
+    + 'static,
+) -> ApiResult<u64> {
+    let agreement_id = state.mission().agreement.id.clone();
+    let state = state.clone();
+    let status = status.clone();
+    tokio::task::spawn_blocking(move || -> ApiResult<u64> {
+        let mut store = state.store()?;
+        let basis = truce_mission::entitlement::ReleaseBasis {
+            agreement: &agreement_id,
+            status: &status,
+            result: &snapshot.result,
+            reports: &snapshot.reports,
+        };
+        act(store.as_mut(), basis).map_err(|error| match error {
+            truce_mission::MissionError::AlreadyReleased { entitlement } => {
+                ApiError::new("conflict", format!("`{entitlement}` is already released"))
+            }
+            truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::new(
+                "conflict",
+                format!("`{entitlement}` is not released: there is nothing to suspend"),
+            ),
+            truce_mission::MissionError::NotReleasable {
+                entitlement,
+                reason,
+            } => ApiError::new(
+                "not-releasable",
+                format!("`{entitlement}` may not be released: {reason}"),
+            ),
+            other => ApiError::internal(other),
+        })
+    })
+    .await?
+}
+
 /// A release recorded.
 #[derive(Serialize, ToSchema)]
 pub struct Released {
@@ -556,42 +601,11 @@ pub async fn release(
             format!("`{id}` may not be released: {}", status.reason),
         ));
     }
-    let actor = state.ledger_actor(&admin);
-    let agreement_id = state.mission().agreement.id.clone();
-    let index = tokio::task::spawn_blocking({
-        let state = state.clone();
-        let status = status.clone();
-        move || -> ApiResult<u64> {
-            let mut store = state.store()?;
-            let basis = truce_mission::entitlement::ReleaseBasis {
-                agreement: &agreement_id,
-                status: &status,
-                result: &snapshot.result,
-                reports: &snapshot.reports,
-            };
-            truce_mission::entitlement::release(
-                store.as_mut(),
-                basis,
-                By::Actor(actor),
-                &[],
-                &now(),
-            )
-            .map_err(|error| match error {
-                truce_mission::MissionError::AlreadyReleased { entitlement } => {
-                    ApiError::new("conflict", format!("`{entitlement}` is already released"))
-                }
-                truce_mission::MissionError::NotReleasable {
-                    entitlement,
-                    reason,
-                } => ApiError::new(
-                    "not-releasable",
-                    format!("`{entitlement}` may not be released: {reason}"),
-                ),
-                other => ApiError::internal(other),
-            })
-        }
+    let by = By::Actor(state.ledger_actor(&admin));
+    let index = on_the_staffs_check(&state, snapshot, &status, move |store, basis| {
+        truce_mission::entitlement::release(store, basis, by, &[], &now())
     })
-    .await??;
+    .await?;
     Ok(Json(Released {
         entitlement: status.id,
         to: status.to,
@@ -641,36 +655,11 @@ pub async fn suspend(
     }
     let snapshot = state.snapshots().staff.clone();
     let status = visible(&state, &snapshot.result, &View::Staff, &id)?.clone();
-    let actor = state.ledger_actor(&admin);
-    let agreement_id = state.mission().agreement.id.clone();
-    let index = tokio::task::spawn_blocking({
-        let state = state.clone();
-        let status = status.clone();
-        move || -> ApiResult<u64> {
-            let mut store = state.store()?;
-            let basis = truce_mission::entitlement::ReleaseBasis {
-                agreement: &agreement_id,
-                status: &status,
-                result: &snapshot.result,
-                reports: &snapshot.reports,
-            };
-            truce_mission::entitlement::suspend(
-                store.as_mut(),
-                basis,
-                By::Actor(actor),
-                &reason,
-                &now(),
-            )
-            .map_err(|error| match error {
-                truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::new(
-                    "conflict",
-                    format!("`{entitlement}` is not released: there is nothing to suspend"),
-                ),
-                other => ApiError::internal(other),
-            })
-        }
+    let by = By::Actor(state.ledger_actor(&admin));
+    let index = on_the_staffs_check(&state, snapshot, &status, move |store, basis| {
+        truce_mission::entitlement::suspend(store, basis, by, &reason, &now())
     })
-    .await??;
+    .await?;
     Ok(Json(Suspended {
         entitlement: status.id,
         ledger_index: index,
