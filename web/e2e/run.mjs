@@ -327,6 +327,7 @@ async function session(token, name) {
   check(misplaced.labels > 0 && misplaced.off === 0, `in Arabic every cluster's count sits on its cluster (${misplaced.off} of ${misplaced.labels} off)`);
   check(mirrored.direction === "rtl" && mirrored.first > mirrored.last && mirrored.url.includes("lang=ar"), `in Arabic the timeline runs right to left, as the sliders do (first month at x=${Math.round(mirrored.first)}, last at x=${Math.round(mirrored.last)})`);
   await shot(page, "arabic");
+  await accessible(page, "the map in Arabic");
   check(errors.length === 0, `no console errors: ${errors.join(" | ")}`);
   check(offsite.length === 0, `no request left the machine: ${offsite.join(", ")}`);
   await context.close();
@@ -524,6 +525,7 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     check(copies === 1, `"${text}" is stored exactly once (${copies})`);
   }
   await shot(page, "report-sent");
+  await accessible(page, "the monitor's form");
   await page.click("#language");
   check((await page.getAttribute("html", "dir")) === "rtl" && (await page.textContent("#queue-heading")) === "بانتظار الإرسال", "the form reads in Arabic, right to left");
   await shot(page, "report-arabic");
@@ -602,6 +604,7 @@ if (emptyUrl && emptyAdminToken) {
   const steps = await page.$$eval("#panel li", (items) => items.map((i) => i.textContent));
   check(steps.some((s) => s.includes("truce import")) && steps.some((s) => s.includes("truce users add")), `an empty store's first page tells the admin what to do: ${steps[0]}`);
   await shot(page, "first-run");
+  await accessible(page, "the first run");
   check(errors.length === 0, `no console errors on the first run: ${errors.join(" | ")}`);
   await context.close();
 } else {
