@@ -46,10 +46,11 @@ listening_on() {
 address=$(listening_on "$work/serve.log" 300)
 [ -n "$address" ] || { echo "error: the server did not start" >&2; cat "$work/serve.log" >&2; exit 2; }
 "$truce" ledger checkpoint "$agreement" --db "$db" --key "$work/mission.key" >/dev/null
-# A first run: a store with an admin and no evidence yet.
+# A first run: a store with an admin and no evidence yet; this server holds the
+# mission's key, so the admin signs a checkpoint from the page.
 "$truce" users add admin --role mission-admin --agreement "$agreement" --db "$work/empty.db" >/dev/null
 empty_admin=$("$truce" tokens create --user admin --db "$work/empty.db" 2>/dev/null)
-TRUCE_LOG=warn "$truce" serve --db "$work/empty.db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve-empty.log" &
+TRUCE_LOG=warn TRUCE_MISSION_KEY_FILE="$work/mission.key" "$truce" serve --db "$work/empty.db" --agreement "$agreement" --listen 127.0.0.1:0 2>"$work/serve-empty.log" &
 empty_server=$!
 trap 'kill "$server" "$empty_server" 2>/dev/null || true; wait "$server" "$empty_server" 2>/dev/null || true; rm -rf "$work"' EXIT
 empty_address=$(listening_on "$work/serve-empty.log" 300)

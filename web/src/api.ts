@@ -329,7 +329,12 @@ export interface paths {
         /** The latest signed checkpoint. */
         get: operations["checkpoint"];
         put?: never;
-        post?: never;
+        /**
+         * Sign a checkpoint of the ledger now (mission admins), with the mission's key the
+         *     server's settings name (`mission_key`); `409 no-mission-key` when they name none
+         *     (then `truce ledger checkpoint --key` signs one).
+         */
+        post: operations["sign_checkpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2355,6 +2360,49 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointWire"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

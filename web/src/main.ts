@@ -208,6 +208,26 @@ async function showLedger(): Promise<void> {
   } else {
     view.append(text("p", label("no-checkpoint")));
   }
+  // A mission admin signs a checkpoint now, when the server holds the mission's key.
+  if (state.me?.role === "mission-admin") {
+    const status = text("span", "", "work-status");
+    status.setAttribute("aria-live", "polite");
+    const sign = text("button", label("sign-checkpoint")) as HTMLButtonElement;
+    sign.type = "button";
+    sign.id = "sign-checkpoint";
+    sign.addEventListener("click", async () => {
+      const signed = await api("/api/v1/ledger/checkpoint", { method: "POST" });
+      if (signed.ok) {
+        await showLedger();
+        return;
+      }
+      const error = await signed.json().catch(() => ({}));
+      status.textContent = `${signed.status}: ${error.message ?? error.code ?? ""}`;
+    });
+    const wrap = document.createElement("p");
+    wrap.append(sign, status);
+    view.append(wrap);
+  }
   // Everyone may download a bundle: the server makes it for the caller, giving
   // what the caller may not read by its hash only.
   const button = document.createElement("button");

@@ -13,11 +13,10 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use truce_audit::{
-    Checkpoint, Hash, SignerKey, Tree, VerifierKey, leaf_hash, open_checkpoint, verify_inclusion,
+    Checkpoint, Hash, SignerKey, VerifierKey, leaf_hash, open_checkpoint, verify_inclusion,
 };
 use truce_mission::now;
 use truce_model::agreement::Agreement;
-use truce_store::Storage;
 
 // ------------------------------------------------------------------- keys
 
@@ -75,36 +74,17 @@ fn parse_verifier(text: &str) -> Result<VerifierKey> {
 
 use truce_mission::bundle::origin;
 
-/// The tree of the store's ledger.
-fn store_tree(store: &mut dyn Storage) -> Result<Tree> {
-    Ok(Tree::from_leaf_hashes(
-        store.ledger_leaf_hashes()?.into_iter().map(Hash),
-    ))
-}
+use truce_mission::checkpoint::store_tree;
 
 /// `truce ledger checkpoint`: the mission signs the ledger's current size and root.
 pub fn checkpoint(agreement: &Agreement, db: &Path, key: &Path) -> Result<String> {
     let signer = read_signer(key)?;
-    let public = signer.verifier_key().to_string();
-    if !agreement.ledger.mission_keys.contains(&public) {
-        bail!(
-            "the key `{}` is not one of the mission's keys the agreement lists in `[ledger] mission_keys`; nothing was signed",
-            signer.name()
-        );
-    }
     let mut store = crate::store::open(db)?;
-    let tree = store_tree(store.as_mut())?;
-    let checkpoint = Checkpoint::new(origin(agreement), tree.size(), tree.root());
-    let note = checkpoint
-        .sign(&signer)
-        .map_err(|e| anyhow::anyhow!("cannot sign the checkpoint: {e}"))?;
-    let text = String::from_utf8_lossy(&note.to_bytes()).into_owned();
-    let id = store.record_checkpoint(tree.size(), &text, &now())?;
+    let signed =
+        truce_mission::checkpoint::sign_checkpoint(store.as_mut(), agreement, &signer, &now())?;
     Ok(format!(
-        "checkpoint {id}: {} entries, root {}, signed by {}\n",
-        tree.size(),
-        tree.root().to_hex(),
-        signer.name()
+        "checkpoint {}: {} entries, root {}, signed by {}\n",
+        signed.id, signed.size, signed.root, signed.signer
     ))
 }
 

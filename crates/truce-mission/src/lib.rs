@@ -12,6 +12,7 @@
 //! time of a record is given ([`now`] is the edges' clock, kept here once).
 
 pub mod bundle;
+pub mod checkpoint;
 pub mod decisions;
 pub mod disclosure;
 pub mod entitlement;
@@ -76,6 +77,14 @@ pub enum MissionError {
         entitlement: String,
         file: Option<i64>,
     },
+    /// The key is not one the agreement lists as the mission's.
+    #[error(
+        "the key `{name}` is not one of the mission's keys the agreement lists in `[ledger] mission_keys`; nothing was signed"
+    )]
+    NotAMissionKey { name: String },
+    /// A checkpoint could not be signed.
+    #[error("cannot sign the checkpoint: {0}")]
+    Sign(String),
     /// No current report to withdraw under that name.
     #[error("the store holds no current report `{report}`; nothing was recorded")]
     NoSuchReport { report: String },

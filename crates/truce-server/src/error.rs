@@ -90,6 +90,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "the entitlement's step is not verified on the evidence (the message gives the reason), or it is not released so its payload is not handed over",
     ),
     (
+        "no-mission-key",
+        409,
+        "the server's settings name no mission key (`mission_key`), or one the agreement does not list: the checkpoint is signed with `truce ledger checkpoint --key`",
+    ),
+    (
         "payload-too-large",
         413,
         "the request body is larger than the server's limit",

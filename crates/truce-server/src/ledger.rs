@@ -53,6 +53,60 @@ pub async fn checkpoint(
     }))
 }
 
+/// Sign a checkpoint of the ledger now (mission admins), with the mission's key the
+/// server's settings name (`mission_key`); `409 no-mission-key` when they name none
+/// (then `truce ledger checkpoint --key` signs one).
+#[utoipa::path(post, path = "/api/v1/ledger/checkpoint", tag = "ledger",
+    security(("bearer" = [])),
+    responses((status = 200, body = CheckpointWire), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn sign_checkpoint(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> ApiResult<Json<CheckpointWire>> {
+    caller.require(&[Role::MissionAdmin])?;
+    let Some(key) = state.settings.mission_key.clone() else {
+        return Err(ApiError::new(
+            "no-mission-key",
+            "the server's settings name no mission key (`mission_key`): sign with `truce ledger checkpoint --key`",
+        ));
+    };
+    let (latest, log_size) = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<_> {
+            // Never echo the file's content: it is a secret.
+            let signer = std::fs::read_to_string(&key)
+                .ok()
+                .and_then(|text| truce_audit::SignerKey::parse(text.trim()).ok())
+                .ok_or_else(|| {
+                    ApiError::internal(format!(
+                        "the mission key `{}` cannot be read as a key written by `truce keys generate`",
+                        key.display()
+                    ))
+                })?;
+            let agreement = state.mission().agreement.clone();
+            let mut store = state.store()?;
+            truce_mission::checkpoint::sign_checkpoint(store.as_mut(), &agreement, &signer, &now())
+                .map_err(|error| match error {
+                    truce_mission::MissionError::NotAMissionKey { .. } => {
+                        ApiError::new("no-mission-key", error.to_string())
+                    }
+                    other => ApiError::internal(other),
+                })?;
+            Ok((store.latest_checkpoint()?, store.ledger_len()?))
+        }
+    })
+    .await??;
+    let latest = latest
+        .ok_or_else(|| ApiError::internal("the checkpoint just signed is not in the store"))?;
+    Ok(Json(CheckpointWire {
+        size: latest.size,
+        note: latest.note,
+        recorded: latest.recorded,
+        log_size,
+    }))
+}
+
 /// The leaf and tree sizes of an inclusion proof.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -157,6 +157,11 @@ pub struct Settings {
     /// An XYZ raster tile URL the dashboard draws beneath the boundaries when online
     /// (`https://…/{z}/{x}/{y}.png`); none by default, so nothing leaves the machine.
     pub tile_url: Option<String>,
+    /// The mission's private key file (`truce keys generate`): with it a mission admin
+    /// signs a checkpoint of the ledger from the dashboard (`POST
+    /// /api/v1/ledger/checkpoint`); without it, checkpoints are signed with `truce
+    /// ledger checkpoint --key`. Keep the file readable by the server's user only.
+    pub mission_key: Option<PathBuf>,
     /// What the public may see.
     pub public: Disclosure,
     /// What a party's liaison sees of the incidents its party is named in.
@@ -180,6 +185,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_hours: 12,
             tile_url: None,
+            mission_key: None,
             public: Disclosure::default(),
             liaison: LiaisonDisclosure::default(),
         }
@@ -219,7 +225,7 @@ impl Settings {
         })
     }
 
-    /// Applies `TRUCE_LISTEN`, `TRUCE_DATABASE`, `TRUCE_AGREEMENT`, `TRUCE_AS_OF`,
+    /// Applies `TRUCE_LISTEN`, `TRUCE_DATABASE`, `TRUCE_AGREEMENT`, `TRUCE_MISSION_KEY_FILE`, `TRUCE_AS_OF`,
     /// `TRUCE_LOG_FORMAT`, `TRUCE_MAX_BODY_BYTES`, `TRUCE_REQUEST_TIMEOUT_SECONDS`,
     /// `TRUCE_RATE_LIMIT_PER_MINUTE` and `TRUCE_PUBLIC_COORDINATES`, read through
     /// `get` (the process environment in the binary, a map in tests).
@@ -250,6 +256,9 @@ impl Settings {
         }
         if let Some(v) = get("TRUCE_DATABASE") {
             self.database = v;
+        }
+        if let Some(v) = get("TRUCE_MISSION_KEY_FILE") {
+            self.mission_key = Some(PathBuf::from(v));
         }
         if let Some(v) = get("TRUCE_AGREEMENT") {
             self.agreement = Some(PathBuf::from(v));

@@ -4,7 +4,9 @@
 //! (a fresh one per test, on the server `TRUCE_TEST_POSTGRES_URL` names, which
 //! `scripts/test.sh` starts with `scripts/postgres.sh`).
 
+mod checkpoint;
 mod review;
+use checkpoint::an_admin_signs_a_checkpoint_with_the_missions_key;
 use review::an_analyst_rejects_a_monitors_report_for_a_reason_on_the_ledger;
 mod walk;
 
@@ -116,6 +118,7 @@ on_both_backends!(
     as_of_a_day_the_store_is_read_as_it_stood_when_the_day_ended,
     a_revoked_token_stops_at_once_on_every_server_of_the_store,
     an_analyst_rejects_a_monitors_report_for_a_reason_on_the_ledger,
+    an_admin_signs_a_checkpoint_with_the_missions_key,
 );
 
 struct Fixture {
@@ -467,6 +470,11 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (
             ("GET", "/api/v1/ledger/checkpoint"),
             [404, 404, 404, 404, 404, 404, 404, 401],
+        ),
+        // The fixture's settings name no mission key: only an admin gets that far.
+        (
+            ("POST", "/api/v1/ledger/checkpoint"),
+            [401, 403, 403, 403, 409, 403, 403, 401],
         ),
         (("GET", "/api/v1/ledger/proof/inclusion"), PUBLIC),
         // Everyone gets a bundle, made for them (the public's withholds what the
