@@ -168,21 +168,11 @@ export function listInView(): void {
       button.type = "button";
       const p = f.properties;
       button.textContent = `${day(p.date.first)} · ${p.kind_label} · ${p.place ?? ""} · ${label(p.finding === "none" ? "no-clause" : p.finding)}`;
-      button.addEventListener("click", () => void openIncident(String(p.id)));
+      button.addEventListener("click", () => void showIncident(String(p.id)));
       item.append(button);
       return item;
     }),
   );
-}
-
-/** Opens an incident's panel (the URL keeps it: see `setUpBrush`). */
-export async function openIncident(id: string): Promise<void> {
-  await showIncident(id);
-}
-
-/** Keeps the language in the URL. */
-export function languageChanged(): void {
-  toUrl();
 }
 
 /** What is shown (filters and brush), as CSV: one row per incident. */

@@ -2,7 +2,8 @@
 // the incident panel. The incidents, the timeline and the steps are asked for at
 // once, not one after another.
 import { type Api, type Json, download, element, json, label, state, text } from "./page";
-import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, filterParams, fromUrl, languageChanged, loadIncidents, openIncident, setUpBrush } from "./filters";
+import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, filterParams, fromUrl, loadIncidents, setUpBrush } from "./filters";
+import { showIncident } from "./incident";
 import { loadLayers, resize, saveMapPng, showMap } from "./map";
 import { draw, setTimeline, showKey } from "./timeline";
 
@@ -32,9 +33,9 @@ export async function showMapView(): Promise<void> {
   state.onLanguage.push(() => {
     draw();
     showKey();
+    // The brush writes the page's state, the language with it, to the URL.
     applyBrush();
-    languageChanged();
-    if (state.selected) void openIncident(state.selected);
+    if (state.selected) void showIncident(state.selected);
   });
   let redraw = 0;
   new ResizeObserver(() => {
@@ -47,7 +48,7 @@ export async function showMapView(): Promise<void> {
   });
   element("download-csv").addEventListener("click", downloadCsv);
   element("download-geojson").addEventListener("click", downloadGeoJson);
-  if (wanted) await openIncident(wanted);
+  if (wanted) await showIncident(wanted);
   if (features.length === 0 && filterParams().toString() === "") firstRun();
   document.body.dataset.mapReady = String(features.length);
 }

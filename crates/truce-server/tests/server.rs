@@ -598,37 +598,26 @@ async fn every_route_answers_every_role_as_the_matrix_says(backend: Backend) {
                     Some(monitor_report("matrix")),
                     Some(format!("matrix-{counter}")),
                 ),
-                ("POST", "/api/v1/reports/{submission}/publish") => {
-                    // A new submission each time, so each allowed caller has one to publish.
+                (
+                    "POST",
+                    "/api/v1/reports/{submission}/publish" | "/api/v1/reports/{submission}/reject",
+                ) => {
+                    // A new submission each time, so each allowed caller has one to
+                    // publish or reject (a rejection says why).
+                    let action = path.rsplit('/').next().unwrap_or_default();
                     let made = f
                         .call(
                             Method::POST,
                             "/api/v1/reports",
                             "monitor",
-                            Some(monitor_report("to publish")),
-                            Some(&format!("publish-{counter}")),
+                            Some(monitor_report(&format!("to {action}"))),
+                            Some(&format!("{action}-{counter}")),
                         )
                         .await;
                     let n = made.json()["submission"].as_i64().expect("submission");
-                    (format!("/api/v1/reports/{n}/publish"), None, None)
-                }
-                ("POST", "/api/v1/reports/{submission}/reject") => {
-                    // A new submission each time, so each allowed caller has one to reject.
-                    let made = f
-                        .call(
-                            Method::POST,
-                            "/api/v1/reports",
-                            "monitor",
-                            Some(monitor_report("to reject")),
-                            Some(&format!("reject-{counter}")),
-                        )
-                        .await;
-                    let n = made.json()["submission"].as_i64().expect("submission");
-                    (
-                        format!("/api/v1/reports/{n}/reject"),
-                        Some(json!({"reason": "the matrix rejects it"})),
-                        None,
-                    )
+                    let body =
+                        (action == "reject").then(|| json!({"reason": "the matrix rejects it"}));
+                    (format!("/api/v1/reports/{n}/{action}"), body, None)
                 }
                 ("POST", "/api/v1/login") => (
                     path.to_string(),
