@@ -312,6 +312,14 @@ pub struct AgreementVersion {
     pub new: bool,
 }
 
+/// An agreement's text as either store keeps it, made canonical (CRLF → LF),
+/// and the sha256 of that text, by which a version is known.
+pub(crate) fn canonical_agreement(text: &str) -> (String, String) {
+    let canonical = text.replace("\r\n", "\n");
+    let sha256 = sha256_hex(canonical.as_bytes());
+    (canonical, sha256)
+}
+
 /// What the store holds, in numbers.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Totals {

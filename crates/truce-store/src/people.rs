@@ -10,6 +10,16 @@ use crate::{StoreError, stored};
 use sha2::{Digest, Sha256};
 use truce_model::report::Report;
 
+/// The columns of `principals` a [`Principal`] is read from, in its fields' order.
+pub(crate) const PRINCIPAL_COLUMNS: &str =
+    "id, name, role, party, password_hash, created, disabled";
+/// The columns of `api_tokens` an [`ApiToken`] is read from, in its fields' order.
+pub(crate) const TOKEN_COLUMNS: &str = "id, principal, lookup, hash, label, created, revoked";
+/// The columns a [`MonitorSubmission`] is read from, in its fields' order, of
+/// `monitor_reports m JOIN reports r ON r.id = m.report`.
+pub(crate) const SUBMISSION_COLUMNS: &str =
+    "m.id, m.principal, r.source_id, m.report, m.submitted, m.published";
+
 /// Someone or something that uses the server, with one role.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
@@ -75,6 +85,23 @@ pub enum Submitted {
     Repeated(MonitorSubmission),
     /// The same key was used before for another report: nothing was stored.
     KeyReused(MonitorSubmission),
+}
+
+impl Submitted {
+    /// What a submission under a key used before gets: the `first` submission
+    /// under it, whose request had the sha256 `first_sha256`, as
+    /// [`Submitted::Repeated`] when this request (`request_sha256`) is the same.
+    pub(crate) fn again(
+        first: MonitorSubmission,
+        first_sha256: &str,
+        request_sha256: &str,
+    ) -> Submitted {
+        if first_sha256 == request_sha256 {
+            Submitted::Repeated(first)
+        } else {
+            Submitted::KeyReused(first)
+        }
+    }
 }
 
 /// Which submissions to list.

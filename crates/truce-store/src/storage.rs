@@ -247,10 +247,21 @@ pub trait LedgerStore {
 pub trait CheckRunStore {
     /// Records a check run; returns its number.
     fn record_check_run(&mut self, run: &NewCheckRun<'_>) -> Result<i64, StoreError>;
+    /// The recorded check runs, oldest first: every one, or only run `id`;
+    /// with their results when `with_result`, else with `result` empty.
+    fn read_check_runs(
+        &mut self,
+        id: Option<i64>,
+        with_result: bool,
+    ) -> Result<Vec<CheckRun>, StoreError>;
     /// Every check run, oldest first, without their results.
-    fn check_runs(&mut self) -> Result<Vec<CheckRun>, StoreError>;
+    fn check_runs(&mut self) -> Result<Vec<CheckRun>, StoreError> {
+        self.read_check_runs(None, false)
+    }
     /// Check run `id` with its result; `None` when there is none.
-    fn check_run(&mut self, id: i64) -> Result<Option<CheckRun>, StoreError>;
+    fn check_run(&mut self, id: i64) -> Result<Option<CheckRun>, StoreError> {
+        Ok(self.read_check_runs(Some(id), true)?.into_iter().next())
+    }
     /// Every report identity whose current revision differs between the store
     /// at `from` and at `to` (added, revised or deleted), in the order of the
     /// rows that changed it; each state as known before its instant when one is

@@ -1,7 +1,7 @@
 //! The agreement versions in the PostgreSQL store.
 
 use super::PgStore;
-use crate::{AgreementStore, AgreementVersion, StoreError, sha256_hex};
+use crate::{AgreementStore, AgreementVersion, StoreError, canonical_agreement};
 
 impl AgreementStore for PgStore {
     fn record_agreement(
@@ -10,8 +10,7 @@ impl AgreementStore for PgStore {
         text: &str,
         at: &str,
     ) -> Result<AgreementVersion, StoreError> {
-        let canonical = text.replace("\r\n", "\n");
-        let sha256 = sha256_hex(canonical.as_bytes());
+        let (canonical, sha256) = canonical_agreement(text);
         let inserted = self
             .client()?
             .query_opt(
@@ -39,26 +38,20 @@ impl AgreementStore for PgStore {
         &mut self,
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                "SELECT sha256, text, recorded FROM agreements WHERE name = $1 ORDER BY id",
-                &[&name],
-            )
-            .map_err(self.err("read the agreements"))?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+        self.all_rows(
+            "read the agreements",
+            "SELECT sha256, text, recorded FROM agreements WHERE name = $1 ORDER BY id",
+            &[&name],
+            |r| (r.get(0), r.get(1), r.get(2)),
+        )
     }
     fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                "SELECT text FROM agreements WHERE sha256 = $1 ORDER BY id LIMIT 1",
-                &[&sha256],
-            )
-            .map_err(self.err("read an agreement version"))?;
-        Ok(rows.first().map(|r| r.get(0)))
+        let texts = self.all_rows(
+            "read an agreement version",
+            "SELECT text FROM agreements WHERE sha256 = $1 ORDER BY id LIMIT 1",
+            &[&sha256],
+            |r| r.get(0),
+        )?;
+        Ok(texts.into_iter().next())
     }
 }

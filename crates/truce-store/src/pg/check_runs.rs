@@ -64,46 +64,6 @@ impl PgStore {
         self.client = Some(client);
         result
     }
-
-    fn read_check_runs(
-        &mut self,
-        id: Option<i64>,
-        with_result: bool,
-    ) -> Result<Vec<CheckRun>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                &check_runs_sql(["$1::BIGINT", "$2::BOOLEAN"]),
-                &[&id, &with_result],
-            )
-            .map_err(self.err("read the check runs"))?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let (kept_apart, files) = decode_run_lists(row.get(8), row.get(9));
-                CheckRun {
-                    id: row.get(0),
-                    started: row.get(1),
-                    agreement_name: row.get(2),
-                    agreement_sha256: row.get(3),
-                    agreement_version: row.get(4),
-                    agreement_id: row.get(14),
-                    as_of: row.get(5),
-                    watermark: Watermark {
-                        last_report: row.get(6),
-                        last_deletion: row.get(7),
-                    },
-                    known_before: row.get(15),
-                    kept_apart,
-                    files,
-                    reports: row.get::<_, i64>(10) as u64,
-                    result_sha256: row.get(11),
-                    result: row.get(12),
-                    exit_code: row.get(13),
-                }
-            })
-            .collect())
-    }
 }
 
 impl StoreStates for PgStore {
@@ -113,20 +73,18 @@ impl StoreStates for PgStore {
         high: Watermark,
         cut: bool,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                &touched_sql(["$1", "$2", "$3", "$4", "$5::BOOLEAN"]),
-                &[
-                    &low.last_report,
-                    &high.last_report,
-                    &low.last_deletion,
-                    &high.last_deletion,
-                    &cut,
-                ],
-            )
-            .map_err(self.err("compare two states of the store"))?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        self.all_rows(
+            "compare two states of the store",
+            &touched_sql(["$1", "$2", "$3", "$4", "$5::BOOLEAN"]),
+            &[
+                &low.last_report,
+                &high.last_report,
+                &low.last_deletion,
+                &high.last_deletion,
+                &cut,
+            ],
+            |row| (row.get(0), row.get(1)),
+        )
     }
 
     fn state_at(
@@ -166,14 +124,13 @@ impl StoreStates for PgStore {
         source_id: &str,
         at: Watermark,
     ) -> Result<Option<String>, StoreError> {
-        let row = self
-            .client()?
-            .query_opt(
-                &deletion_note_sql(["$1", "$2", "$3"]),
-                &[&source, &source_id, &at.last_deletion],
-            )
-            .map_err(self.err("read a deletion"))?;
-        Ok(row.and_then(|row| row.get::<_, Option<String>>(0)))
+        let note = self.one_row(
+            "read a deletion",
+            &deletion_note_sql(["$1", "$2", "$3"]),
+            &[&source, &source_id, &at.last_deletion],
+            |row| row.get::<_, Option<String>>(0),
+        )?;
+        Ok(note.flatten())
     }
 }
 
@@ -226,12 +183,39 @@ impl CheckRunStore for PgStore {
         Ok(row.get(0))
     }
 
-    fn check_runs(&mut self) -> Result<Vec<CheckRun>, StoreError> {
-        self.read_check_runs(None, false)
-    }
-
-    fn check_run(&mut self, id: i64) -> Result<Option<CheckRun>, StoreError> {
-        Ok(self.read_check_runs(Some(id), true)?.into_iter().next())
+    fn read_check_runs(
+        &mut self,
+        id: Option<i64>,
+        with_result: bool,
+    ) -> Result<Vec<CheckRun>, StoreError> {
+        self.all_rows(
+            "read the check runs",
+            &check_runs_sql(["$1::BIGINT", "$2::BOOLEAN"]),
+            &[&id, &with_result],
+            |row| {
+                let (kept_apart, files) = decode_run_lists(row.get(8), row.get(9));
+                CheckRun {
+                    id: row.get(0),
+                    started: row.get(1),
+                    agreement_name: row.get(2),
+                    agreement_sha256: row.get(3),
+                    agreement_version: row.get(4),
+                    agreement_id: row.get(14),
+                    as_of: row.get(5),
+                    watermark: Watermark {
+                        last_report: row.get(6),
+                        last_deletion: row.get(7),
+                    },
+                    known_before: row.get(15),
+                    kept_apart,
+                    files,
+                    reports: row.get::<_, i64>(10) as u64,
+                    result_sha256: row.get(11),
+                    result: row.get(12),
+                    exit_code: row.get(13),
+                }
+            },
+        )
     }
 
     fn changes_between_known(

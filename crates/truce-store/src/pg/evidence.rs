@@ -4,7 +4,7 @@
 //! again while in force returns the one in force, a withdrawn decision stays on
 //! record; a deletion marks every stored revision of the report and keeps them.
 
-use super::{LEDGER_LOCK, PgStore, run_reasons, without_password};
+use super::{LEDGER_LOCK, PgStore, pg_error, run_reasons, without_password};
 use crate::{
     Counts, DecisionKind, Deletion, EvidenceStore, FileMeta, ImportWriter, KeptApartDecision,
     QuarantinedRow, RecordedDeletion, RunInfo, StoreError, Watermark,
@@ -28,15 +28,13 @@ impl PgStore {
         &mut self,
         decision: &str,
     ) -> Result<Vec<KeptApartDecision>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
-                 FROM kept_apart WHERE withdrawn IS NULL AND decision = $1 ORDER BY id",
-                &[&decision],
-            )
-            .map_err(self.err("read the analysts' decisions"))?;
-        Ok(rows.iter().map(decision_from).collect())
+        self.all_rows(
+            "read the analysts' decisions",
+            "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
+             FROM kept_apart WHERE withdrawn IS NULL AND decision = $1 ORDER BY id",
+            &[&decision],
+            decision_from,
+        )
     }
 }
 
@@ -70,19 +68,15 @@ impl EvidenceStore for PgStore {
         Ok(Box::new(self.begin_pg_import(file, at)?))
     }
     fn file_runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
-        let rows = self
-            .client()?
-            .query(
-                "SELECT id, file, file_sha256, file_size, format, started, finished, rows_done, \
-                 read, stored, duplicates, revised, quarantined, skipped FROM import_runs \
-                 WHERE format <> $1 ORDER BY id",
-                &[&crate::storage::MONITOR_RUN_FORMAT],
-            )
-            .map_err(self.err("read the import runs"))?;
+        let action = "read the import runs";
         let n = |row: &Row, i: usize| row.get::<_, i64>(i) as u64;
-        let mut runs: Vec<RunInfo> = rows
-            .iter()
-            .map(|row| RunInfo {
+        let mut runs = self.all_rows(
+            action,
+            "SELECT id, file, file_sha256, file_size, format, started, finished, rows_done, \
+             read, stored, duplicates, revised, quarantined, skipped FROM import_runs \
+             WHERE format <> $1 ORDER BY id",
+            &[&crate::storage::MONITOR_RUN_FORMAT],
+            |row| RunInfo {
                 id: row.get(0),
                 file: FileMeta {
                     name: row.get(1),
@@ -102,30 +96,22 @@ impl EvidenceStore for PgStore {
                     skipped: n(row, 13),
                 },
                 reasons: Vec::new(),
-            })
-            .collect();
+            },
+        )?;
         let database = without_password(&self.url);
         let client = self.client()?;
         for run in &mut runs {
-            run.reasons = run_reasons(client, run.id).map_err(|source| StoreError::Postgres {
-                database: database.clone(),
-                action: "read the import runs",
-                source,
-            })?;
+            run.reasons = run_reasons(client, run.id).map_err(pg_error(&database, action))?;
         }
         Ok(runs)
     }
     fn quarantined(&mut self, run: i64) -> Result<Vec<QuarantinedRow>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
-                 WHERE run = $1 ORDER BY file, line, id",
-                &[&run],
-            )
-            .map_err(self.err("read the quarantined rows"))?
-            .iter()
-            .map(|row| {
+        self.all_rows(
+            "read the quarantined rows",
+            "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
+             WHERE run = $1 ORDER BY file, line, id",
+            &[&run],
+            |row| {
                 let field: String = row.get(4);
                 QuarantinedRow {
                     id: row.get(0),
@@ -137,8 +123,8 @@ impl EvidenceStore for PgStore {
                     reason: row.get(6),
                     raw: row.get(7),
                 }
-            })
-            .collect())
+            },
+        )
     }
     fn kept_apart(&mut self) -> Result<Vec<KeptApartDecision>, StoreError> {
         self.decisions("apart")
@@ -147,18 +133,13 @@ impl EvidenceStore for PgStore {
         self.decisions("together")
     }
     fn has_report(&mut self, source: &str, source_id: &str) -> Result<bool, StoreError> {
-        let database = without_password(self.url());
         self.client()?
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM current_reports WHERE source = $1 AND source_id = $2)",
                 &[&source, &source_id],
             )
             .map(|row| row.get(0))
-            .map_err(|source| StoreError::Postgres {
-                database,
-                action: "look up a report",
-                source,
-            })
+            .map_err(self.err("look up a report"))
     }
     fn record_deletion(
         &mut self,
@@ -169,16 +150,10 @@ impl EvidenceStore for PgStore {
         note: Option<&str>,
     ) -> Result<Deletion, StoreError> {
         let database = without_password(self.url());
-        let err = |source| StoreError::Postgres {
-            database: database.clone(),
-            action: "record a deletion",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
+        let err = pg_error(&database, "record a deletion");
         // The lock every write of evidence takes: deletions become visible in
         // the order of their numbers, so a check run's watermark holds.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
+        let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO deletions (source, source_id, run, recorded, note) \
@@ -201,23 +176,13 @@ impl EvidenceStore for PgStore {
         })
     }
     fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError> {
-        let database = without_password(self.url());
-        let rows = self
-            .client()?
-            .query(
-                "SELECT d.id, d.source, d.source_id, d.recorded, d.note, d.run, \
-                 (SELECT COUNT(*) FROM reports r WHERE r.deleted_by = d.id) \
-                 FROM deletions d ORDER BY d.id",
-                &[],
-            )
-            .map_err(|source| StoreError::Postgres {
-                database,
-                action: "read the deletions",
-                source,
-            })?;
-        Ok(rows
-            .iter()
-            .map(|row| RecordedDeletion {
+        self.all_rows(
+            "read the deletions",
+            "SELECT d.id, d.source, d.source_id, d.recorded, d.note, d.run, \
+             (SELECT COUNT(*) FROM reports r WHERE r.deleted_by = d.id) \
+             FROM deletions d ORDER BY d.id",
+            &[],
+            |row| RecordedDeletion {
                 id: row.get(0),
                 source: row.get(1),
                 source_id: row.get(2),
@@ -225,8 +190,8 @@ impl EvidenceStore for PgStore {
                 note: row.get(4),
                 run: row.get(5),
                 revisions_marked: row.get::<_, i64>(6) as u64,
-            })
-            .collect())
+            },
+        )
     }
     fn record_decision(
         &mut self,
@@ -240,11 +205,7 @@ impl EvidenceStore for PgStore {
         let decision = kind.as_stored();
         let (first, second) = crate::decision_pair(first, second);
         let database = without_password(self.url());
-        let err = |source| StoreError::Postgres {
-            database: database.clone(),
-            action: "record an analyst's decision",
-            source,
-        };
+        let err = pg_error(&database, "record an analyst's decision");
         let mut tx = self.client()?.transaction().map_err(err)?;
         let existing = tx
             .query_opt(
@@ -285,19 +246,12 @@ impl EvidenceStore for PgStore {
             })
     }
     fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
-        let url = self.url().to_string();
-        let changed = self
-            .client()?
-            .execute(
-                "UPDATE kept_apart SET withdrawn = $2, withdrawn_by = $3 WHERE id = $1 \
-                 AND withdrawn IS NULL",
-                &[&id, &at, &by],
-            )
-            .map_err(|source| StoreError::Postgres {
-                database: without_password(&url),
-                action: "withdraw an analyst's decision",
-                source,
-            })?;
+        let changed = self.execute(
+            "withdraw an analyst's decision",
+            "UPDATE kept_apart SET withdrawn = $2, withdrawn_by = $3 WHERE id = $1 \
+             AND withdrawn IS NULL",
+            &[&id, &at, &by],
+        )?;
         Ok(changed > 0)
     }
 }

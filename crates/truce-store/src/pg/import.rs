@@ -3,7 +3,7 @@
 //! file, and a rerun imports it again (there is no half-done run to resume).
 
 use crate::import::{BatchProblems, EncodedBatch, ImportWriter, ReportEncoder};
-use crate::pg::{LEDGER_LOCK, PgStore, run_reasons, without_password};
+use crate::pg::{LEDGER_LOCK, PgStore, pg_error, run_reasons, without_password};
 use crate::{Counts, FileMeta, RowOutcome, RunInfo, StoreError, hex};
 use postgres::{Statement, Transaction};
 use truce_ingest::RowProblem;
@@ -30,15 +30,9 @@ impl PgStore {
         at: &str,
     ) -> Result<PgImport<'_>, StoreError> {
         let database = without_password(self.url());
-        let err = |source| StoreError::Postgres {
-            database: database.clone(),
-            action: "import",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
+        let err = pg_error(&database, "import");
         // One import at a time decides stored / duplicate / revised.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
+        let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
@@ -89,11 +83,7 @@ impl PgStore {
 
 impl PgImport<'_> {
     fn err(&self, action: &'static str) -> impl Fn(postgres::Error) -> StoreError + '_ {
-        move |source| StoreError::Postgres {
-            database: self.database.clone(),
-            action,
-            source,
-        }
+        pg_error(&self.database, action)
     }
 
     /// Records one row set aside or warned about, by its outcome.
@@ -106,11 +96,7 @@ impl PgImport<'_> {
                  ON CONFLICT (run, outcome, field, reason) DO UPDATE SET count = run_reasons.count + 1",
                 &[&self.id, &outcome.as_str(), &field, &problem.reason],
             )
-            .map_err(|source| StoreError::Postgres {
-                database: self.database.clone(),
-                action: "import",
-                source,
-            })?;
+            .map_err(self.err("import"))?;
         Ok(())
     }
 }
@@ -252,11 +238,9 @@ impl ImportWriter for PgImport<'_> {
 
     fn abandon(self: Box<Self>) -> Result<bool, StoreError> {
         let database = self.database.clone();
-        self.tx.rollback().map_err(|source| StoreError::Postgres {
-            database,
-            action: "give up the import run",
-            source,
-        })?;
+        self.tx
+            .rollback()
+            .map_err(pg_error(&database, "give up the import run"))?;
         Ok(true)
     }
 
@@ -288,11 +272,7 @@ impl ImportWriter for PgImport<'_> {
             started,
             ..
         } = *self;
-        tx.commit().map_err(|source| StoreError::Postgres {
-            database,
-            action: "import",
-            source,
-        })?;
+        tx.commit().map_err(pg_error(&database, "import"))?;
         Ok(RunInfo {
             id,
             file,

@@ -1,10 +1,21 @@
 //! The ledger, its checkpoints and the entitlements' payloads in the PostgreSQL store.
 
-use super::{LEDGER_LOCK, PgStore, append_in, without_password};
+use super::{LEDGER_LOCK, PgStore, append_in, pg_error, without_password};
 use crate::ledger::to_hash;
 use crate::{
     LedgerEntry, LedgerRecord, LedgerStore, Payload, StoreError, StoredCheckpoint, sha256_hex,
 };
+use postgres::Row;
+
+/// A `checkpoints` row (`id, size, note, recorded`) as a checkpoint.
+fn checkpoint_from(row: &Row) -> StoredCheckpoint {
+    StoredCheckpoint {
+        id: row.get(0),
+        size: row.get::<_, i64>(1) as u64,
+        note: row.get(2),
+        recorded: row.get(3),
+    }
+}
 
 impl LedgerStore for PgStore {
     fn append_ledger(
@@ -14,15 +25,9 @@ impl LedgerStore for PgStore {
         leaf_hash: &[u8; 32],
         at: &str,
     ) -> Result<u64, StoreError> {
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "append to the ledger",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
+        let database = without_password(&self.url);
+        let err = pg_error(&database, "append to the ledger");
+        let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
         let entry = LedgerRecord {
             kind: kind.to_string(),
             record: record.to_vec(),
@@ -89,39 +94,28 @@ impl LedgerStore for PgStore {
             .collect()
     }
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        Ok(self
-            .client()?
-            .query_opt(
-                "SELECT id, size, note, recorded FROM checkpoints ORDER BY id DESC LIMIT 1",
-                &[],
-            )
-            .map_err(self.err("read the latest checkpoint"))?
-            .map(|row| StoredCheckpoint {
-                id: row.get(0),
-                size: row.get::<_, i64>(1) as u64,
-                note: row.get(2),
-                recorded: row.get(3),
-            }))
+        self.one_row(
+            "read the latest checkpoint",
+            "SELECT id, size, note, recorded FROM checkpoints ORDER BY id DESC LIMIT 1",
+            &[],
+            checkpoint_from,
+        )
     }
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
-                 WHERE entitlement = $1 ORDER BY id",
-                &[&entitlement],
-            )
-            .map_err(self.err("read the payloads"))?
-            .iter()
-            .map(|row| Payload {
+        self.all_rows(
+            "read the payloads",
+            "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
+             WHERE entitlement = $1 ORDER BY id",
+            &[&entitlement],
+            |row| Payload {
                 id: row.get(0),
                 entitlement: row.get(1),
                 name: row.get(2),
                 plain_sha256: row.get(3),
                 cipher_sha256: row.get(4),
                 ciphertext: row.get(5),
-            })
-            .collect())
+            },
+        )
     }
     fn store_payload(
         &mut self,
@@ -143,21 +137,12 @@ impl LedgerStore for PgStore {
             .get(0))
     }
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                "SELECT id, size, note, recorded FROM checkpoints ORDER BY id",
-                &[],
-            )
-            .map_err(self.err("read the checkpoints"))?
-            .iter()
-            .map(|row| StoredCheckpoint {
-                id: row.get(0),
-                size: row.get::<_, i64>(1) as u64,
-                note: row.get(2),
-                recorded: row.get(3),
-            })
-            .collect())
+        self.all_rows(
+            "read the checkpoints",
+            "SELECT id, size, note, recorded FROM checkpoints ORDER BY id",
+            &[],
+            checkpoint_from,
+        )
     }
     fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError> {
         Ok(self

@@ -18,6 +18,7 @@ mod people;
 use crate::ledger::to_hash;
 use crate::storage::Storage;
 use crate::{LedgerEntry, LedgerRecord, ReasonCount, RowOutcome, StoreError};
+use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
 /// The advisory lock every ledger write takes (an arbitrary number of truce's own).
@@ -203,16 +204,69 @@ impl PgStore {
         }
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "migrate",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+    /// Runs the statement `sql` for `params`; returns how many rows it changed.
+    /// A failure is the error of `action`.
+    fn execute(
+        &mut self,
+        action: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        self.client()?
+            .execute(sql, params)
+            .map_err(self.err(action))
+    }
+
+    /// Every row `sql` gives for `params`, each made into a value by `map`; a
+    /// failure is the error of `action`.
+    fn all_rows<T>(
+        &mut self,
+        action: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        map: impl FnMut(&Row) -> T,
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self
+            .client()?
+            .query(sql, params)
+            .map_err(self.err(action))?;
+        Ok(rows.iter().map(map).collect())
+    }
+
+    /// The row `sql` gives for `params` (more than one is an error), made into
+    /// a value by `map`; `None` when there is none. A failure is the error of `action`.
+    fn one_row<T>(
+        &mut self,
+        action: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        map: impl FnOnce(&Row) -> T,
+    ) -> Result<Option<T>, StoreError> {
+        let row = self
+            .client()?
+            .query_opt(sql, params)
+            .map_err(self.err(action))?;
+        Ok(row.as_ref().map(map))
+    }
+
+    /// Begins a transaction that holds the advisory lock `lock` until it ends
+    /// ([`LEDGER_LOCK`] for every write of evidence or the ledger), each failure
+    /// made an error by `err`.
+    fn locked_transaction(
+        &mut self,
+        lock: i64,
+        err: impl Fn(postgres::Error) -> StoreError,
+    ) -> Result<Transaction<'_>, StoreError> {
+        let mut tx = self.client()?.transaction().map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])
             .map_err(err)?;
+        Ok(tx)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let database = without_password(&self.url);
+        let err = pg_error(&database, "migrate");
+        let mut tx = self.locked_transaction(MIGRATION_LOCK, err)?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS truce_schema (version INTEGER NOT NULL)")
             .map_err(err)?;
         let found: Option<i32> = tx
@@ -223,7 +277,7 @@ impl PgStore {
         let known = PG_MIGRATIONS.len() as i32;
         if found > known {
             return Err(StoreError::TooNew {
-                file: without_password(&url),
+                file: database,
                 found: found as u32,
                 known: known as u32,
             });
@@ -240,6 +294,20 @@ impl PgStore {
                 .map_err(err)?;
         }
         tx.commit().map_err(err)
+    }
+}
+
+/// The error of `action` failing in the PostgreSQL store `database` (named
+/// without its password), as a closure to pass to `map_err` at every step of a
+/// transaction (while the client is borrowed).
+pub(super) fn pg_error<'d>(
+    database: &'d str,
+    action: &'static str,
+) -> impl Fn(postgres::Error) -> StoreError + Copy + 'd {
+    move |source| StoreError::Postgres {
+        database: database.to_string(),
+        action,
+        source,
     }
 }
 
@@ -275,10 +343,7 @@ impl PgStore {
     }
 
     fn record_error(&self, message: String) -> StoreError {
-        StoreError::Record {
-            file: without_password(&self.url),
-            message,
-        }
+        record_error_in(&without_password(&self.url), message)
     }
 }
 
@@ -292,9 +357,11 @@ impl Storage for PgStore {
     }
 }
 
-pub(super) fn self_record_error(url: &str, message: String) -> StoreError {
+/// The ledger record of a write in the store `database` (named without its
+/// password) could not be made: `message` says why.
+pub(super) fn record_error_in(database: &str, message: String) -> StoreError {
     StoreError::Record {
-        file: without_password(url),
+        file: database.to_string(),
         message,
     }
 }

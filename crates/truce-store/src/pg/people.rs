@@ -1,10 +1,12 @@
 //! The server's people in the PostgreSQL store.
 
-use super::{LEDGER_LOCK, PgStore, append_in, self_record_error, without_password};
+use super::{LEDGER_LOCK, PgStore, append_in, pg_error, record_error_in, without_password};
+use crate::people::{
+    PRINCIPAL_COLUMNS, SUBMISSION_COLUMNS, TOKEN_COLUMNS, monitor_report_to_store,
+};
 use crate::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
-    StoreError, SubmissionFilter, Submitted, new_monitor_report_id,
-    people::monitor_report_to_store, sha256_hex, stored,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, sha256_hex, stored,
 };
 use postgres::Row;
 use std::collections::BTreeSet;
@@ -42,10 +44,6 @@ fn submission_from(row: &Row) -> MonitorSubmission {
         published: row.get(5),
     }
 }
-const PRINCIPAL_COLUMNS: &str = "id, name, role, party, password_hash, created, disabled";
-const TOKEN_COLUMNS: &str = "id, principal, lookup, hash, label, created, revoked";
-const SUBMISSION_COLUMNS: &str =
-    "m.id, m.principal, r.source_id, m.report, m.submitted, m.published";
 
 impl PeopleStore for PgStore {
     fn add_principal(
@@ -67,38 +65,28 @@ impl PeopleStore for PgStore {
             .map(|row| row.get(0)))
     }
     fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
-        Ok(self
-            .client()?
-            .query_opt(
-                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = $1"),
-                &[&id],
-            )
-            .map_err(self.err("read a user"))?
-            .as_ref()
-            .map(principal_from))
+        self.one_row(
+            "read a user",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = $1"),
+            &[&id],
+            principal_from,
+        )
     }
     fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
-        Ok(self
-            .client()?
-            .query_opt(
-                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = $1"),
-                &[&name],
-            )
-            .map_err(self.err("read a user"))?
-            .as_ref()
-            .map(principal_from))
+        self.one_row(
+            "read a user",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = $1"),
+            &[&name],
+            principal_from,
+        )
     }
     fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"),
-                &[],
-            )
-            .map_err(self.err("read the users"))?
-            .iter()
-            .map(principal_from)
-            .collect())
+        self.all_rows(
+            "read the users",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"),
+            &[],
+            principal_from,
+        )
     }
     fn add_token(
         &mut self,
@@ -119,45 +107,31 @@ impl PeopleStore for PgStore {
             .get(0))
     }
     fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
-        Ok(self
-            .client()?
-            .query_opt(
-                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = $1"),
-                &[&lookup],
-            )
-            .map_err(self.err("read a token"))?
-            .as_ref()
-            .map(token_from))
+        self.one_row(
+            "read a token",
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = $1"),
+            &[&lookup],
+            token_from,
+        )
     }
     fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
-                &[],
-            )
-            .map_err(self.err("read the tokens"))?
-            .iter()
-            .map(token_from)
-            .collect())
+        self.all_rows(
+            "read the tokens",
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
+            &[],
+            token_from,
+        )
     }
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .client()?
-            .execute(
-                "UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL",
-                &[&at, &id],
-            )
-            .map_err(self.err("revoke a token"))?
-            > 0)
+        Ok(self.execute(
+            "revoke a token",
+            "UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL",
+            &[&at, &id],
+        )? > 0)
     }
     fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "disable a user",
-            source,
-        };
+        let database = without_password(&self.url);
+        let err = pg_error(&database, "disable a user");
         let mut tx = self.client()?.transaction().map_err(err)?;
         let changed = tx
             .execute(
@@ -174,48 +148,42 @@ impl PeopleStore for PgStore {
         Ok(changed > 0)
     }
     fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
-        self.client()?
-            .execute(
-                "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &session.id_sha256,
-                    &session.principal,
-                    &session.csrf,
-                    &session.created,
-                    &session.expires,
-                ],
-            )
-            .map_err(self.err("start a session"))?;
+        self.execute(
+            "start a session",
+            "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &session.id_sha256,
+                &session.principal,
+                &session.csrf,
+                &session.created,
+                &session.expires,
+            ],
+        )?;
         Ok(())
     }
     fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
-        Ok(self
-            .client()?
-            .query_opt(
-                "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
-                 WHERE id_sha256 = $1",
-                &[&id_sha256],
-            )
-            .map_err(self.err("read a session"))?
-            .map(|row| Session {
+        self.one_row(
+            "read a session",
+            "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
+             WHERE id_sha256 = $1",
+            &[&id_sha256],
+            |row| Session {
                 id_sha256: row.get(0),
                 principal: row.get(1),
                 csrf: row.get(2),
                 created: row.get(3),
                 expires: row.get(4),
                 ended: row.get(5),
-            }))
+            },
+        )
     }
     fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .client()?
-            .execute(
-                "UPDATE sessions SET ended = $1 WHERE id_sha256 = $2 AND ended IS NULL",
-                &[&at, &id_sha256],
-            )
-            .map_err(self.err("end a session"))?
-            > 0)
+        Ok(self.execute(
+            "end a session",
+            "UPDATE sessions SET ended = $1 WHERE id_sha256 = $2 AND ended IS NULL",
+            &[&at, &id_sha256],
+        )? > 0)
     }
     fn submit_monitor_report(
         &mut self,
@@ -229,15 +197,9 @@ impl PeopleStore for PgStore {
         let source_id = new_monitor_report_id()?;
         let (report, json, hash) =
             monitor_report_to_store(report, &source_id).map_err(|e| self.corrupt(0, e))?;
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "store a monitor's report",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
+        let database = without_password(&self.url);
+        let err = pg_error(&database, "store a monitor's report");
+        let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
         let before = tx
             .query_opt(
                 &format!(
@@ -249,13 +211,12 @@ impl PeopleStore for PgStore {
             )
             .map_err(err)?;
         if let Some(row) = before {
-            let submission = submission_from(&row);
             let sha: String = row.get(6);
-            return Ok(if sha == request_sha256 {
-                Submitted::Repeated(submission)
-            } else {
-                Submitted::KeyReused(submission)
-            });
+            return Ok(Submitted::again(
+                submission_from(&row),
+                &sha,
+                request_sha256,
+            ));
         }
         let run: i64 = tx
             .query_one(
@@ -303,10 +264,8 @@ impl PeopleStore for PgStore {
             submitted: at.to_string(),
             published: None,
         };
-        let entry = ledger(&submission, &sha256_hex(&hash)).map_err(|m| StoreError::Record {
-            file: without_password(&url),
-            message: m,
-        })?;
+        let entry =
+            ledger(&submission, &sha256_hex(&hash)).map_err(|m| record_error_in(&database, m))?;
         append_in(&mut tx, &entry, at).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(Submitted::Stored(submission))
@@ -323,8 +282,8 @@ impl PeopleStore for PgStore {
                     "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
                      JOIN reports r ON r.id = m.report \
                      WHERE ($1::BIGINT IS NULL OR m.principal = $1) \
-                       AND ($2::BOOLEAN IS NULL OR (m.published IS NOT NULL) = $2) \
-                       AND m.id > $3 \
+                     AND ($2::BOOLEAN IS NULL OR (m.published IS NOT NULL) = $2) \
+                     AND m.id > $3 \
                      ORDER BY m.id LIMIT $4"
                 ),
                 &[
@@ -353,15 +312,9 @@ impl PeopleStore for PgStore {
         at: &str,
         ledger: &mut dyn FnMut(&str) -> Result<LedgerRecord, String>,
     ) -> Result<bool, StoreError> {
-        let url = self.url.clone();
-        let err = |source| StoreError::Postgres {
-            database: without_password(&url),
-            action: "publish a monitor's report",
-            source,
-        };
-        let mut tx = self.client()?.transaction().map_err(err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LEDGER_LOCK])
-            .map_err(err)?;
+        let database = without_password(&self.url);
+        let err = pg_error(&database, "publish a monitor's report");
+        let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
         let source_id: Option<String> = tx
             .query_opt(
                 "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
@@ -378,43 +331,41 @@ impl PeopleStore for PgStore {
             &[&at, &by, &id],
         )
         .map_err(err)?;
-        let entry = ledger(&source_id).map_err(|m| self_record_error(&url, m))?;
+        let entry = ledger(&source_id).map_err(|m| record_error_in(&database, m))?;
         append_in(&mut tx, &entry, at).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(true)
     }
     fn unpublished_monitor_reports(&mut self) -> Result<BTreeSet<String>, StoreError> {
-        Ok(self
-            .client()?
-            .query(
-                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
-                 WHERE m.published IS NULL",
-                &[],
-            )
-            .map_err(self.err("read the unpublished reports"))?
-            .iter()
-            .map(|row| row.get(0))
-            .collect())
+        let ids = self.all_rows(
+            "read the unpublished reports",
+            "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+             WHERE m.published IS NULL",
+            &[],
+            |row| row.get(0),
+        )?;
+        Ok(ids.into_iter().collect())
     }
     fn server_secret(
         &mut self,
         name: &str,
         make: &mut dyn FnMut() -> Vec<u8>,
     ) -> Result<Vec<u8>, StoreError> {
-        let found = self
-            .client()?
-            .query_opt("SELECT value FROM server_secrets WHERE name = $1", &[&name])
-            .map_err(self.err("read the server's secret"))?;
-        if let Some(row) = found {
-            return Ok(row.get(0));
+        let found = self.one_row(
+            "read the server's secret",
+            "SELECT value FROM server_secrets WHERE name = $1",
+            &[&name],
+            |row| row.get(0),
+        )?;
+        if let Some(value) = found {
+            return Ok(value);
         }
         let value = make();
-        self.client()?
-            .execute(
-                "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&name, &value],
-            )
-            .map_err(self.err("keep the server's secret"))?;
+        self.execute(
+            "keep the server's secret",
+            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&name, &value],
+        )?;
         // Another server may have kept its own first.
         Ok(self
             .client()?

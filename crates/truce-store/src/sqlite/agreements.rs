@@ -3,8 +3,8 @@
 //! canonical text.
 
 use super::Store;
-use crate::{AgreementStore, AgreementVersion, StoreError, sha256_hex};
-use rusqlite::{OptionalExtension, params};
+use crate::{AgreementStore, AgreementVersion, StoreError, canonical_agreement};
+use rusqlite::params;
 
 impl AgreementStore for Store {
     /// Records a version of an agreement (its text made canonical: CRLF → LF).
@@ -16,15 +16,9 @@ impl AgreementStore for Store {
         at: &str,
     ) -> Result<AgreementVersion, StoreError> {
         let action = "record the agreement";
-        let canonical = text.replace("\r\n", "\n");
-        let sha256 = sha256_hex(canonical.as_bytes());
-        let inserted = self
-            .conn
-            .execute(
-                "INSERT OR IGNORE INTO agreements (name, sha256, text, recorded) VALUES (?1, ?2, ?3, ?4)",
-                params![name, sha256, canonical, at],
-            )
-            .map_err(|e| self.sql(action, e))?;
+        let (canonical, sha256) = canonical_agreement(text);
+        let inserted = self.execute(action, "INSERT OR IGNORE INTO agreements (name, sha256, text, recorded) VALUES (?1, ?2, ?3, ?4)",
+                params![name, sha256, canonical, at])?;
         let id = self
             .conn
             .query_row(
@@ -45,29 +39,22 @@ impl AgreementStore for Store {
         &mut self,
         name: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let action = "read the agreements";
-        let mut stmt = self
-            .conn
-            .prepare("SELECT sha256, text, recorded FROM agreements WHERE name = ?1 ORDER BY id")
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map(params![name], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .map_err(|e| self.sql(action, e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "read the agreements",
+            "SELECT sha256, text, recorded FROM agreements WHERE name = ?1 ORDER BY id",
+            params![name],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
     }
 
     /// The text of the agreement version whose canonical text has this sha256
     /// (under whatever name it was recorded).
     fn agreement_text(&mut self, sha256: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT text FROM agreements WHERE sha256 = ?1 ORDER BY id LIMIT 1",
-                params![sha256],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql("read an agreement version", e))
+        self.one_row(
+            "read an agreement version",
+            "SELECT text FROM agreements WHERE sha256 = ?1 ORDER BY id LIMIT 1",
+            params![sha256],
+            |row| row.get(0),
+        )
     }
 }

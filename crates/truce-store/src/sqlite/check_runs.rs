@@ -8,7 +8,7 @@ use crate::checks::{
     latest_revision_sql, record_check_run_sql, reports_at_sql, touched_sql,
 };
 use crate::{CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark, stored};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use truce_model::report::Report;
 
 /// A report row: (row id, file, line, stored JSON).
@@ -57,46 +57,6 @@ impl Store {
         self.changes_between_known(from, None, to, None)
     }
 
-    fn read_check_runs(
-        &self,
-        id: Option<i64>,
-        with_result: bool,
-    ) -> Result<Vec<CheckRun>, StoreError> {
-        let action = "read the check runs";
-        let mut statement = self
-            .conn
-            .prepare(&check_runs_sql(["?1", "?2"]))
-            .map_err(|e| self.sql(action, e))?;
-        let rows = statement
-            .query_map(params![id, with_result], |row| {
-                let (kept_apart, files) =
-                    decode_run_lists(&row.get::<_, String>(8)?, &row.get::<_, String>(9)?);
-                Ok(CheckRun {
-                    id: row.get(0)?,
-                    started: row.get(1)?,
-                    agreement_name: row.get(2)?,
-                    agreement_sha256: row.get(3)?,
-                    agreement_version: row.get(4)?,
-                    agreement_id: row.get(14)?,
-                    as_of: row.get(5)?,
-                    watermark: Watermark {
-                        last_report: row.get(6)?,
-                        last_deletion: row.get(7)?,
-                    },
-                    known_before: row.get(15)?,
-                    kept_apart,
-                    files,
-                    reports: row.get::<_, i64>(10)? as u64,
-                    result_sha256: row.get(11)?,
-                    result: row.get(12)?,
-                    exit_code: row.get(13)?,
-                })
-            })
-            .map_err(|e| self.sql(action, e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
-    }
-
     /// [`CheckRunStore::reports_at`], inside whatever read transaction is open.
     pub(super) fn read_reports_at(
         &self,
@@ -105,26 +65,19 @@ impl Store {
     ) -> Result<Vec<Report>, StoreError> {
         let action = "read the reports as they stood at a check run";
         let rows = match known_before {
-            None => {
-                let mut statement = self
-                    .conn
-                    .prepare(&reports_at_sql(["?1", "?2"]))
-                    .map_err(|e| self.sql(action, e))?;
-                statement
-                    .query_map(params![at.last_report, at.last_deletion], read_row)
-                    .map_err(|e| self.sql(action, e))?
-                    .collect::<Result<Vec<_>, _>>()
-            }
-            Some(before) => {
-                let sql = known_reports_sql(&["?1", "?2", "?3"]);
-                let mut statement = self.conn.prepare(&sql).map_err(|e| self.sql(action, e))?;
-                statement
-                    .query_map(params![at.last_report, at.last_deletion, before], read_row)
-                    .map_err(|e| self.sql(action, e))?
-                    .collect::<Result<Vec<_>, _>>()
-            }
-        }
-        .map_err(|e| self.sql(action, e))?;
+            None => self.all_rows(
+                action,
+                &reports_at_sql(["?1", "?2"]),
+                params![at.last_report, at.last_deletion],
+                read_row,
+            )?,
+            Some(before) => self.all_rows(
+                action,
+                &known_reports_sql(&["?1", "?2", "?3"]),
+                params![at.last_report, at.last_deletion, before],
+                read_row,
+            )?,
+        };
         rows.into_iter()
             .map(|row| Ok(self.report_of(row)?.1))
             .collect()
@@ -149,11 +102,6 @@ impl StoreStates for Store {
         high: Watermark,
         cut: bool,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let action = "compare two states of the store";
-        let mut statement = self
-            .conn
-            .prepare(&touched_sql(["?1", "?2", "?3", "?4", "?5"]))
-            .map_err(|e| self.sql(action, e))?;
         let marks = params![
             low.last_report,
             high.last_report,
@@ -161,11 +109,12 @@ impl StoreStates for Store {
             high.last_deletion,
             cut
         ];
-        statement
-            .query_map(marks, |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "compare two states of the store",
+            &touched_sql(["?1", "?2", "?3", "?4", "?5"]),
+            marks,
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
     }
 
     fn state_at(
@@ -178,25 +127,20 @@ impl StoreStates for Store {
         let action = "read a report as it stood in a check run";
         let row = match known_before {
             None => self
-                .conn
-                .query_row(
+                .one_row(
+                    action,
                     &latest_revision_sql(["?1", "?2", "?3"]),
                     params![source, ident, at.last_report],
                     |row| Ok((read_row(row)?, row.get::<_, Option<i64>>(4)?)),
-                )
-                .optional()
-                .map_err(|e| self.sql(action, e))?
+                )?
                 .filter(|(_, deleted_by)| deleted_by.is_none_or(|d| d > at.last_deletion))
                 .map(|(row, _)| row),
-            Some(before) => self
-                .conn
-                .query_row(
-                    &known_revision_sql(["?1", "?2", "?3", "?4", "?5"]),
-                    params![at.last_report, at.last_deletion, before, source, ident],
-                    read_row,
-                )
-                .optional()
-                .map_err(|e| self.sql(action, e))?,
+            Some(before) => self.one_row(
+                action,
+                &known_revision_sql(["?1", "?2", "?3", "?4", "?5"]),
+                params![at.last_report, at.last_deletion, before, source, ident],
+                read_row,
+            )?,
         };
         row.map(|row| self.report_of(row)).transpose()
     }
@@ -207,15 +151,13 @@ impl StoreStates for Store {
         source_id: &str,
         at: Watermark,
     ) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                &deletion_note_sql(["?1", "?2", "?3"]),
-                params![source, source_id, at.last_deletion],
-                |row| row.get::<_, Option<String>>(0),
-            )
-            .optional()
-            .map(Option::flatten)
-            .map_err(|e| self.sql("read a deletion", e))
+        self.one_row(
+            "read a deletion",
+            &deletion_note_sql(["?1", "?2", "?3"]),
+            params![source, source_id, at.last_deletion],
+            |row| row.get::<_, Option<String>>(0),
+        )
+        .map(Option::flatten)
     }
 }
 
@@ -233,35 +175,62 @@ impl CheckRunStore for Store {
         let marks = [
             "?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8", "?9", "?10", "?11", "?12", "?13",
         ];
-        self.conn
-            .execute(
-                &record_check_run_sql(marks),
-                params![
-                    run.started,
-                    run.agreement,
-                    run.agreement_id,
-                    run.as_of,
-                    run.watermark.last_report,
-                    run.watermark.last_deletion,
-                    kept_apart,
-                    files,
-                    run.reports as i64,
-                    crate::sha256_hex(run.result.as_bytes()),
-                    run.result,
-                    run.exit_code,
-                    run.known_before,
-                ],
-            )
-            .map_err(|e| self.sql("record the check run", e))?;
+        self.execute(
+            "record the check run",
+            &record_check_run_sql(marks),
+            params![
+                run.started,
+                run.agreement,
+                run.agreement_id,
+                run.as_of,
+                run.watermark.last_report,
+                run.watermark.last_deletion,
+                kept_apart,
+                files,
+                run.reports as i64,
+                crate::sha256_hex(run.result.as_bytes()),
+                run.result,
+                run.exit_code,
+                run.known_before,
+            ],
+        )?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn check_runs(&mut self) -> Result<Vec<CheckRun>, StoreError> {
-        self.read_check_runs(None, false)
-    }
-
-    fn check_run(&mut self, id: i64) -> Result<Option<CheckRun>, StoreError> {
-        Ok(self.read_check_runs(Some(id), true)?.into_iter().next())
+    fn read_check_runs(
+        &mut self,
+        id: Option<i64>,
+        with_result: bool,
+    ) -> Result<Vec<CheckRun>, StoreError> {
+        self.all_rows(
+            "read the check runs",
+            &check_runs_sql(["?1", "?2"]),
+            params![id, with_result],
+            |row| {
+                let (kept_apart, files) =
+                    decode_run_lists(&row.get::<_, String>(8)?, &row.get::<_, String>(9)?);
+                Ok(CheckRun {
+                    id: row.get(0)?,
+                    started: row.get(1)?,
+                    agreement_name: row.get(2)?,
+                    agreement_sha256: row.get(3)?,
+                    agreement_version: row.get(4)?,
+                    agreement_id: row.get(14)?,
+                    as_of: row.get(5)?,
+                    watermark: Watermark {
+                        last_report: row.get(6)?,
+                        last_deletion: row.get(7)?,
+                    },
+                    known_before: row.get(15)?,
+                    kept_apart,
+                    files,
+                    reports: row.get::<_, i64>(10)? as u64,
+                    result_sha256: row.get(11)?,
+                    result: row.get(12)?,
+                    exit_code: row.get(13)?,
+                })
+            },
+        )
     }
 
     fn changes_between_known(

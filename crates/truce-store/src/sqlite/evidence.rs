@@ -43,33 +43,29 @@ impl Store {
                  WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
             )
             .map_err(|e| self.sql(action, e))?;
-        let mut runs = stmt
-            .query_map(params![id], |row| {
-                Ok(RunInfo {
-                    id: row.get(0)?,
-                    file: FileMeta {
-                        name: row.get(1)?,
-                        sha256: row.get(2)?,
-                        size: row.get::<_, i64>(3)? as u64,
-                        format: row.get(4)?,
-                    },
-                    started: row.get(5)?,
-                    finished: row.get(6)?,
-                    rows_done: row.get::<_, i64>(7)? as u64,
-                    counts: Counts {
-                        read: row.get::<_, i64>(8)? as u64,
-                        stored: row.get::<_, i64>(9)? as u64,
-                        duplicates: row.get::<_, i64>(10)? as u64,
-                        revised: row.get::<_, i64>(11)? as u64,
-                        quarantined: row.get::<_, i64>(12)? as u64,
-                        skipped: row.get::<_, i64>(13)? as u64,
-                    },
-                    reasons: Vec::new(),
-                })
+        let mut runs = self.rows_of(action, &mut stmt, params![id], |row| {
+            Ok(RunInfo {
+                id: row.get(0)?,
+                file: FileMeta {
+                    name: row.get(1)?,
+                    sha256: row.get(2)?,
+                    size: row.get::<_, i64>(3)? as u64,
+                    format: row.get(4)?,
+                },
+                started: row.get(5)?,
+                finished: row.get(6)?,
+                rows_done: row.get::<_, i64>(7)? as u64,
+                counts: Counts {
+                    read: row.get::<_, i64>(8)? as u64,
+                    stored: row.get::<_, i64>(9)? as u64,
+                    duplicates: row.get::<_, i64>(10)? as u64,
+                    revised: row.get::<_, i64>(11)? as u64,
+                    quarantined: row.get::<_, i64>(12)? as u64,
+                    skipped: row.get::<_, i64>(13)? as u64,
+                },
+                reasons: Vec::new(),
             })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))?;
+        })?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -78,19 +74,15 @@ impl Store {
             )
             .map_err(|e| self.sql(action, e))?;
         for run in &mut runs {
-            run.reasons = stmt
-                .query_map(params![run.id], |row| {
-                    let field: String = row.get(1)?;
-                    Ok(ReasonCount {
-                        outcome: RowOutcome::from_stored(&row.get::<_, String>(0)?),
-                        field: (!field.is_empty()).then_some(field),
-                        reason: row.get(2)?,
-                        count: row.get::<_, i64>(3)? as u64,
-                    })
+            run.reasons = self.rows_of(action, &mut stmt, params![run.id], |row| {
+                let field: String = row.get(1)?;
+                Ok(ReasonCount {
+                    outcome: RowOutcome::from_stored(&row.get::<_, String>(0)?),
+                    field: (!field.is_empty()).then_some(field),
+                    reason: row.get(2)?,
+                    count: row.get::<_, i64>(3)? as u64,
                 })
-                .map_err(|e| self.sql(action, e))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| self.sql(action, e))?;
+            })?;
         }
         Ok(runs)
     }
@@ -111,8 +103,7 @@ impl Store {
         let mut reports = Vec::new();
         let mut columns = RawColumns::default();
         while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
-            type Row = (i64, String, i64, String, Option<String>, i64);
-            let read = || -> rusqlite::Result<Row> {
+            let read = || -> rusqlite::Result<StoredRow> {
                 Ok((
                     row.get(0)?,
                     row.get(1)?,
@@ -122,20 +113,8 @@ impl Store {
                     row.get(5)?,
                 ))
             };
-            let (id, file, line, json, raw, run) = read().map_err(|e| self.sql(action, e))?;
-            let corrupt = |source| StoreError::Corrupt {
-                file: self.file.clone(),
-                row: id,
-                source,
-            };
-            let raw = match raw {
-                Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
-                    RawError::Sql(e) => self.sql(action, e),
-                    RawError::Json(e) => corrupt(e),
-                })?,
-                None => Vec::new(),
-            };
-            reports.push(stored::read_json(&json, file, line as u64, raw).map_err(corrupt)?);
+            let row = read().map_err(|e| self.sql(action, e))?;
+            reports.push(self.stored_report(action, &mut columns, row)?);
         }
         Ok(reports)
     }
@@ -146,15 +125,12 @@ impl Store {
         source_id: &str,
     ) -> Result<Vec<(Report, bool)>, StoreError> {
         let action = "read the revisions of a report";
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL, \
-                 first_run FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        let rows = stmt
-            .query_map(params![source, source_id], |row| {
+        let rows = self.all_rows(
+            action,
+            "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL, \
+             first_run FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
+            params![source, source_id],
+            |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
                     row.get::<_, String>(1)?,
@@ -164,70 +140,67 @@ impl Store {
                     row.get::<_, bool>(5)?,
                     row.get::<_, i64>(6)?,
                 ))
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))?;
+            },
+        )?;
         let mut columns = RawColumns::default();
         rows.into_iter()
             .map(|(id, file, line, json, raw, current, run)| {
-                let corrupt = |source| StoreError::Corrupt {
-                    file: self.file.clone(),
-                    row: id,
-                    source,
-                };
-                let raw = match raw {
-                    Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
-                        RawError::Sql(e) => self.sql(action, e),
-                        RawError::Json(e) => corrupt(e),
-                    })?,
-                    None => Vec::new(),
-                };
-                Ok((
-                    stored::read_json(&json, file, line as u64, raw).map_err(corrupt)?,
-                    current,
-                ))
+                let row = (id, file, line, json, raw, run);
+                Ok((self.stored_report(action, &mut columns, row)?, current))
             })
             .collect()
     }
+    /// A report read back from its row, its raw row (when read) expanded under
+    /// its run's columns; a failure to read them is the error of `action`.
+    fn stored_report(
+        &self,
+        action: &'static str,
+        columns: &mut RawColumns,
+        (id, file, line, json, raw, run): StoredRow,
+    ) -> Result<Report, StoreError> {
+        let corrupt = |source| StoreError::Corrupt {
+            file: self.file.clone(),
+            row: id,
+            source,
+        };
+        let raw = match raw {
+            Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
+                RawError::Sql(e) => self.sql(action, e),
+                RawError::Json(e) => corrupt(e),
+            })?,
+            None => Vec::new(),
+        };
+        stored::read_json(&json, file, line as u64, raw).map_err(corrupt)
+    }
     /// Quarantined rows, of one run (the run that first set them aside) or of all, in file order.
     pub fn quarantine(&self, run: Option<i64>) -> Result<Vec<QuarantinedRow>, StoreError> {
-        let action = "read the quarantined rows";
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
-                 WHERE ?1 IS NULL OR run = ?1 ORDER BY run, file, line, id",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map(params![run], |row| {
-            let field: String = row.get(4)?;
-            Ok(QuarantinedRow {
-                id: row.get(0)?,
-                run: row.get(1)?,
-                file: row.get(2)?,
-                line: row.get::<_, i64>(3)? as u64,
-                field: (!field.is_empty()).then_some(field),
-                value: row.get(5)?,
-                reason: row.get(6)?,
-                raw: row.get(7)?,
-            })
-        })
-        .map_err(|e| self.sql(action, e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "read the quarantined rows",
+            "SELECT id, run, file, line, field, value, reason, raw FROM quarantine \
+             WHERE ?1 IS NULL OR run = ?1 ORDER BY run, file, line, id",
+            params![run],
+            |row| {
+                let field: String = row.get(4)?;
+                Ok(QuarantinedRow {
+                    id: row.get(0)?,
+                    run: row.get(1)?,
+                    file: row.get(2)?,
+                    line: row.get::<_, i64>(3)? as u64,
+                    field: (!field.is_empty()).then_some(field),
+                    value: row.get(5)?,
+                    reason: row.get(6)?,
+                    raw: row.get(7)?,
+                })
+            },
+        )
     }
     fn decisions(&self, decision: &str) -> Result<Vec<KeptApartDecision>, StoreError> {
-        let err = |e| self.sql("read the analysts' decisions", e);
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
-                 FROM kept_apart WHERE withdrawn IS NULL AND decision = ?1 ORDER BY id",
-            )
-            .map_err(err)?;
-        let rows = statement
-            .query_map(params![decision], |row| {
+        self.all_rows(
+            "read the analysts' decisions",
+            "SELECT id, first_source, first_id, second_source, second_id, decided_by, decided, reason \
+             FROM kept_apart WHERE withdrawn IS NULL AND decision = ?1 ORDER BY id",
+            params![decision],
+            |row| {
                 Ok(KeptApartDecision {
                     id: row.get(0)?,
                     first: (row.get(1)?, row.get(2)?),
@@ -236,9 +209,8 @@ impl Store {
                     decided: row.get(6)?,
                     reason: row.get(7)?,
                 })
-            })
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+            },
+        )
     }
     /// What the store holds, in numbers.
     pub fn totals(&self) -> Result<Totals, StoreError> {
@@ -376,13 +348,8 @@ impl EvidenceStore for Store {
     /// Withdraws decision `id` (it stays on record, marked withdrawn by whom and when).
     /// Returns false when no decision `id` is in force.
     fn withdraw_decision(&mut self, id: i64, by: &str, at: &str) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE kept_apart SET withdrawn = ?2, withdrawn_by = ?3 WHERE id = ?1 AND withdrawn IS NULL",
-                params![id, at, by],
-            )
-            .map_err(|e| self.sql("withdraw a decision to keep reports apart", e))?;
+        let changed = self.execute("withdraw a decision to keep reports apart", "UPDATE kept_apart SET withdrawn = ?2, withdrawn_by = ?3 WHERE id = ?1 AND withdrawn IS NULL",
+                params![id, at, by])?;
         Ok(changed > 0)
     }
     /// The decisions to keep reports apart that are in force, oldest first.
@@ -396,17 +363,13 @@ impl EvidenceStore for Store {
     /// Every recorded deletion, oldest first: what a source withdrew, when, with its
     /// note, and how many stored revisions it marked deleted.
     fn deletions(&mut self) -> Result<Vec<RecordedDeletion>, StoreError> {
-        let action = "read the deletions";
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT d.id, d.source, d.source_id, d.recorded, d.note, d.run, \
-                 (SELECT COUNT(*) FROM reports r WHERE r.deleted_by = d.id) \
-                 FROM deletions d ORDER BY d.id",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        statement
-            .query_map([], |row| {
+        self.all_rows(
+            "read the deletions",
+            "SELECT d.id, d.source, d.source_id, d.recorded, d.note, d.run, \
+             (SELECT COUNT(*) FROM reports r WHERE r.deleted_by = d.id) \
+             FROM deletions d ORDER BY d.id",
+            [],
+            |row| {
                 Ok(RecordedDeletion {
                     id: row.get(0)?,
                     source: row.get(1)?,
@@ -416,10 +379,8 @@ impl EvidenceStore for Store {
                     run: row.get(5)?,
                     revisions_marked: row.get::<_, i64>(6)? as u64,
                 })
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+            },
+        )
     }
     /// The reports a check as of a day reads ([`Store::reports_at`] with
     /// `known_before`; every current report without it) and the watermark they
@@ -442,6 +403,10 @@ impl EvidenceStore for Store {
         Ok((reports, watermark))
     }
 }
+
+/// A report's row as [`Store::stored_report`] reads it: (row id, file, line,
+/// stored JSON, raw row, the run that stored it).
+type StoredRow = (i64, String, i64, String, Option<String>, i64);
 
 /// A stored raw row: values under the run's columns, or whole pairs.
 #[derive(serde::Deserialize)]

@@ -19,26 +19,22 @@ impl Store {
     /// killed import left behind: see [`ImportRun::rows_done`].
     pub fn begin_import(&mut self, file: &FileMeta, at: &str) -> Result<ImportRun<'_>, StoreError> {
         let action = "start an import run";
-        let open: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM import_runs WHERE file_sha256 = ?1 AND format = ?2 \
-                 AND finished IS NULL ORDER BY id DESC LIMIT 1",
-                params![file.sha256, file.format],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(action, e))?;
+        let open: Option<i64> = self.one_row(
+            action,
+            "SELECT id FROM import_runs WHERE file_sha256 = ?1 AND format = ?2 \
+             AND finished IS NULL ORDER BY id DESC LIMIT 1",
+            params![file.sha256, file.format],
+            |row| row.get(0),
+        )?;
         let (id, resumed) = match open {
             Some(id) => (id, true),
             None => {
-                self.conn
-                    .execute(
-                        "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![file.name, file.sha256, file.size as i64, file.format, at],
-                    )
-                    .map_err(|e| self.sql(action, e))?;
+                self.execute(
+                    action,
+                    "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![file.name, file.sha256, file.size as i64, file.format, at],
+                )?;
                 (self.conn.last_insert_rowid(), false)
             }
         };
@@ -272,11 +268,7 @@ impl ImportRun<'_> {
         let file = self.store.file.clone();
         let err = super::sql_error(&file, "write an import batch");
         let mut batch = Counts::default();
-        let tx = self
-            .store
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.store.immediate().map_err(err)?;
         {
             if let Some(columns) = &reports.raw_columns {
                 match &self.raw_columns {
@@ -502,13 +494,11 @@ impl ImportRun<'_> {
 
     /// Records the format the file turned out to be (when it was detected while reading).
     pub fn set_format(&mut self, format: &str) -> Result<(), StoreError> {
-        self.store
-            .conn
-            .execute(
-                "UPDATE import_runs SET format = ?2 WHERE id = ?1",
-                params![self.id, format],
-            )
-            .map_err(|e| self.store.sql("record the format", e))?;
+        self.store.execute(
+            "record the format",
+            "UPDATE import_runs SET format = ?2 WHERE id = ?1",
+            params![self.id, format],
+        )?;
         Ok(())
     }
 
@@ -517,30 +507,25 @@ impl ImportRun<'_> {
     /// waiting to be resumed. A run that stored rows stays open, to be resumed.
     /// Returns whether it was removed.
     pub fn abandon(self) -> Result<bool, StoreError> {
-        let removed = self
-            .store
-            .conn
-            .execute(
-                "DELETE FROM import_runs WHERE id = ?1 AND finished IS NULL AND rows_done = 0 \
-                 AND NOT EXISTS (SELECT 1 FROM reports WHERE first_run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM quarantine WHERE run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM run_reasons WHERE run = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM deletions WHERE run = ?1)",
-                params![self.id],
-            )
-            .map_err(|e| self.store.sql("give up the import run", e))?;
+        let removed = self.store.execute(
+            "give up the import run",
+            "DELETE FROM import_runs WHERE id = ?1 AND finished IS NULL AND rows_done = 0 \
+             AND NOT EXISTS (SELECT 1 FROM reports WHERE first_run = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM quarantine WHERE run = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM run_reasons WHERE run = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM deletions WHERE run = ?1)",
+            params![self.id],
+        )?;
         Ok(removed > 0)
     }
 
     /// Closes the run at time `at` and returns it as recorded.
     pub fn finish(self, at: &str) -> Result<RunInfo, StoreError> {
-        self.store
-            .conn
-            .execute(
-                "UPDATE import_runs SET finished = ?2 WHERE id = ?1",
-                params![self.id, at],
-            )
-            .map_err(|e| self.store.sql("finish the import run", e))?;
+        self.store.execute(
+            "finish the import run",
+            "UPDATE import_runs SET finished = ?2 WHERE id = ?1",
+            params![self.id, at],
+        )?;
         self.store.run(self.id)
     }
 }

@@ -2,8 +2,8 @@
 
 use super::Store;
 use crate::ledger::to_hash;
-use crate::{LedgerEntry, LedgerStore, Payload, StoreError, StoredCheckpoint};
-use rusqlite::{OptionalExtension, params};
+use crate::{LedgerEntry, LedgerRecord, LedgerStore, Payload, StoreError, StoredCheckpoint};
+use rusqlite::params;
 
 /// Appends one entry inside the caller's write transaction; returns its index.
 /// Positions run from 0 without a gap, so the next one is the highest plus one
@@ -25,6 +25,35 @@ pub(crate) fn append_in(
     Ok(index as u64)
 }
 
+/// Ends the write `tx` with the ledger entry that records it, `entry` as the
+/// caller made it: the two commit together, and an entry the caller could not
+/// make leaves nothing written. A failure is the error of `action` in the store `file`.
+pub(crate) fn commit_recorded(
+    tx: rusqlite::Transaction<'_>,
+    entry: Result<LedgerRecord, String>,
+    file: &str,
+    action: &'static str,
+    at: &str,
+) -> Result<(), StoreError> {
+    let err = super::sql_error(file, action);
+    let entry = entry.map_err(|message| StoreError::Record {
+        file: file.to_string(),
+        message,
+    })?;
+    append_in(&tx, &entry.kind, &entry.record, &entry.leaf_hash, at).map_err(err)?;
+    tx.commit().map_err(err)
+}
+
+/// A `checkpoints` row (`id, size, note, recorded`) as a checkpoint.
+fn checkpoint_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCheckpoint> {
+    Ok(StoredCheckpoint {
+        id: row.get(0)?,
+        size: row.get::<_, i64>(1)? as u64,
+        note: row.get(2)?,
+        recorded: row.get(3)?,
+    })
+}
+
 impl Store {
     fn select_entries(
         &self,
@@ -32,14 +61,11 @@ impl Store {
         values: impl rusqlite::Params,
     ) -> Result<Vec<LedgerEntry>, StoreError> {
         let action = "read the ledger";
-        let mut statement = self
-            .conn
-            .prepare(&format!(
-                "SELECT idx, kind, record, leaf_hash, recorded FROM ledger WHERE {filter}"
-            ))
-            .map_err(|e| self.sql(action, e))?;
-        let rows = statement
-            .query_map(values, |row| {
+        let rows = self.all_rows(
+            action,
+            &format!("SELECT idx, kind, record, leaf_hash, recorded FROM ledger WHERE {filter}"),
+            values,
+            |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
                     row.get::<_, String>(1)?,
@@ -47,10 +73,8 @@ impl Store {
                     row.get::<_, Vec<u8>>(3)?,
                     row.get::<_, String>(4)?,
                 ))
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))?;
+            },
+        )?;
         rows.into_iter()
             .map(|(index, kind, record, hash, recorded)| {
                 let leaf_hash = to_hash(hash).ok_or_else(|| StoreError::Sql {
@@ -89,10 +113,7 @@ impl LedgerStore for Store {
         let err = super::sql_error(&file, action);
         // Immediate: the index is read and used in one write transaction, so two
         // writers cannot take the same position.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.immediate().map_err(err)?;
         let index = append_in(&tx, kind, record, leaf_hash, at).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(index)
@@ -143,15 +164,12 @@ impl LedgerStore for Store {
     /// Every leaf hash, in order: what the tree is built from.
     fn ledger_leaf_hashes(&mut self) -> Result<Vec<[u8; 32]>, StoreError> {
         let action = "read the ledger's leaf hashes";
-        let mut statement = self
-            .conn
-            .prepare("SELECT leaf_hash FROM ledger ORDER BY idx")
-            .map_err(|e| self.sql(action, e))?;
-        let hashes = statement
-            .query_map([], |row| row.get::<_, Vec<u8>>(0))
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))?;
+        let hashes = self.all_rows(
+            action,
+            "SELECT leaf_hash FROM ledger ORDER BY idx",
+            [],
+            |row| row.get::<_, Vec<u8>>(0),
+        )?;
         hashes
             .into_iter()
             .map(|h| {
@@ -169,34 +187,21 @@ impl LedgerStore for Store {
     }
     /// The latest checkpoint, if any.
     fn latest_checkpoint(&mut self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT id, size, note, recorded FROM checkpoints ORDER BY id DESC LIMIT 1",
-                [],
-                |row| {
-                    Ok(StoredCheckpoint {
-                        id: row.get(0)?,
-                        size: row.get::<_, i64>(1)? as u64,
-                        note: row.get(2)?,
-                        recorded: row.get(3)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql("read the latest checkpoint", e))
+        self.one_row(
+            "read the latest checkpoint",
+            "SELECT id, size, note, recorded FROM checkpoints ORDER BY id DESC LIMIT 1",
+            [],
+            checkpoint_from,
+        )
     }
     /// The payload files of an entitlement, in the order kept.
     fn payloads(&mut self, entitlement: &str) -> Result<Vec<Payload>, StoreError> {
-        let action = "read the payloads";
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
-                 WHERE entitlement = ?1 ORDER BY id",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        statement
-            .query_map(params![entitlement], |row| {
+        self.all_rows(
+            "read the payloads",
+            "SELECT id, entitlement, name, plain_sha256, cipher_sha256, ciphertext FROM payloads \
+             WHERE entitlement = ?1 ORDER BY id",
+            params![entitlement],
+            |row| {
                 Ok(Payload {
                     id: row.get(0)?,
                     entitlement: row.get(1)?,
@@ -205,10 +210,8 @@ impl LedgerStore for Store {
                     cipher_sha256: row.get(4)?,
                     ciphertext: row.get(5)?,
                 })
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+            },
+        )
     }
     /// Keeps an entitlement's payload file, already encrypted.
     fn store_payload(
@@ -219,9 +222,7 @@ impl LedgerStore for Store {
         ciphertext: &[u8],
         at: &str,
     ) -> Result<i64, StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO payloads (entitlement, name, plain_sha256, cipher_sha256, ciphertext, recorded) \
+        self.execute("keep the payload", "INSERT INTO payloads (entitlement, name, plain_sha256, cipher_sha256, ciphertext, recorded) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     entitlement,
@@ -230,39 +231,25 @@ impl LedgerStore for Store {
                     crate::sha256_hex(ciphertext),
                     ciphertext,
                     at
-                ],
-            )
-            .map_err(|e| self.sql("keep the payload", e))?;
+                ])?;
         Ok(self.conn.last_insert_rowid())
     }
     /// Every checkpoint, oldest first.
     fn checkpoints(&mut self) -> Result<Vec<StoredCheckpoint>, StoreError> {
-        let action = "read the checkpoints";
-        let mut statement = self
-            .conn
-            .prepare("SELECT id, size, note, recorded FROM checkpoints ORDER BY id")
-            .map_err(|e| self.sql(action, e))?;
-        statement
-            .query_map([], |row| {
-                Ok(StoredCheckpoint {
-                    id: row.get(0)?,
-                    size: row.get::<_, i64>(1)? as u64,
-                    note: row.get(2)?,
-                    recorded: row.get(3)?,
-                })
-            })
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "read the checkpoints",
+            "SELECT id, size, note, recorded FROM checkpoints ORDER BY id",
+            [],
+            checkpoint_from,
+        )
     }
     /// Keeps a signed checkpoint.
     fn record_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<i64, StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO checkpoints (size, note, recorded) VALUES (?1, ?2, ?3)",
-                params![size as i64, note, at],
-            )
-            .map_err(|e| self.sql("keep the checkpoint", e))?;
+        self.execute(
+            "keep the checkpoint",
+            "INSERT INTO checkpoints (size, note, recorded) VALUES (?1, ?2, ?3)",
+            params![size as i64, note, at],
+        )?;
         Ok(self.conn.last_insert_rowid())
     }
 }

@@ -12,7 +12,7 @@ pub(crate) mod schema;
 pub use import::ImportRun;
 
 use crate::{Storage, StoreError};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use schema::SCHEMA_VERSION;
 use std::path::Path;
 
@@ -132,18 +132,71 @@ impl Store {
             source,
         }
     }
+    /// Runs the statement `sql` for `params`; returns how many rows it changed.
+    /// A failure is the error of `action`.
+    fn execute(
+        &self,
+        action: &'static str,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<usize, StoreError> {
+        self.conn
+            .execute(sql, params)
+            .map_err(|e| self.sql(action, e))
+    }
+    /// A write transaction that takes the write lock as it begins (`BEGIN
+    /// IMMEDIATE`), so what it reads before writing (the ledger's next index, a
+    /// key already used) cannot change before it writes.
+    fn immediate(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+    /// Every row `sql` gives for `params`, each made into a value by `map`; any
+    /// failure (preparing, running or reading a row) is the error of `action`.
+    fn all_rows<T>(
+        &self,
+        action: &'static str,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.sql(action, e))?;
+        self.rows_of(action, &mut statement, params, map)
+    }
+    /// [`Store::all_rows`] of a statement already prepared (a cached one, run
+    /// for many values).
+    fn rows_of<T>(
+        &self,
+        action: &'static str,
+        statement: &mut rusqlite::Statement<'_>,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        statement
+            .query_map(params, map)
+            .map_err(|e| self.sql(action, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(action, e))
+    }
+    /// The first row `sql` gives for `params`, made into a value by `map`;
+    /// `None` when there is none. A failure is the error of `action`.
+    fn one_row<T>(
+        &self,
+        action: &'static str,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
+        self.conn
+            .query_row(sql, params, map)
+            .optional()
+            .map_err(|e| self.sql(action, e))
+    }
     /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
-        let action = "check the integrity";
-        let mut stmt = self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .map_err(|e| self.sql(action, e))?;
-        let rows = stmt
-            .query_map([], |row| row.get::<_, String>(0))
-            .map_err(|e| self.sql(action, e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+        self.all_rows("check the integrity", "PRAGMA integrity_check", [], |row| {
+            row.get::<_, String>(0)
+        })
     }
 }
 

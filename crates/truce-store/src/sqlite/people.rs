@@ -1,18 +1,16 @@
 //! The server's people in the SQLite store.
 
 use super::Store;
+use super::ledger::commit_recorded;
+use crate::people::{
+    PRINCIPAL_COLUMNS, SUBMISSION_COLUMNS, TOKEN_COLUMNS, monitor_report_to_store,
+};
 use crate::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
-    StoreError, SubmissionFilter, Submitted, new_monitor_report_id,
-    people::monitor_report_to_store, stored,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, stored,
 };
 use rusqlite::{OptionalExtension, params};
 use truce_model::report::Report;
-
-const PRINCIPAL_COLUMNS: &str = "id, name, role, party, password_hash, created, disabled";
-const TOKEN_COLUMNS: &str = "id, principal, lookup, hash, label, created, revoked";
-const SUBMISSION_COLUMNS: &str =
-    "m.id, m.principal, r.source_id, m.report, m.submitted, m.published";
 
 fn principal_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Principal> {
     Ok(Principal {
@@ -52,25 +50,20 @@ fn submission_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<MonitorSubmissio
 impl Store {
     /// Sets a principal's password hash; false when there is no such principal.
     pub fn set_password_hash(&mut self, id: i64, hash: &str) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE principals SET password_hash = ?1 WHERE id = ?2",
-                params![hash, id],
-            )
-            .map_err(|e| self.sql("set a password", e))?;
+        let changed = self.execute(
+            "set a password",
+            "UPDATE principals SET password_hash = ?1 WHERE id = ?2",
+            params![hash, id],
+        )?;
         Ok(changed > 0)
     }
 }
 
 impl PeopleStore for Store {
     fn disable_principal(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
-        let action = "disable a user";
-        let tx = self.conn.transaction().map_err(|e| StoreError::Sql {
-            file: self.file.clone(),
-            action,
-            source: e,
-        })?;
+        let file = self.file.clone();
+        let err = super::sql_error(&file, "disable a user");
+        let tx = self.conn.transaction().map_err(err)?;
         let changed = tx
             .execute(
                 "UPDATE principals SET disabled = ?1 WHERE id = ?2 AND disabled IS NULL",
@@ -84,11 +77,7 @@ impl PeopleStore for Store {
                 tx.commit()?;
                 Ok(changed)
             })
-            .map_err(|e| StoreError::Sql {
-                file: self.file.clone(),
-                action,
-                source: e,
-            })?;
+            .map_err(err)?;
         Ok(changed > 0)
     }
     /// Adds a principal; `None` when the name is taken.
@@ -101,51 +90,40 @@ impl PeopleStore for Store {
         at: &str,
     ) -> Result<Option<i64>, StoreError> {
         let action = "add a user";
-        let inserted = self
-            .conn
-            .execute(
-                "INSERT OR IGNORE INTO principals (name, role, party, password_hash, created) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![name, role, party, password_hash, at],
-            )
-            .map_err(|e| self.sql(action, e))?;
+        let inserted = self.execute(
+            action,
+            "INSERT OR IGNORE INTO principals (name, role, party, password_hash, created) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![name, role, party, password_hash, at],
+        )?;
         Ok((inserted > 0).then(|| self.conn.last_insert_rowid()))
     }
     /// The principal with this number.
     fn principal(&mut self, id: i64) -> Result<Option<Principal>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = ?1"),
-                params![id],
-                principal_from,
-            )
-            .optional()
-            .map_err(|e| self.sql("read a user", e))
+        self.one_row(
+            "read a user",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = ?1"),
+            params![id],
+            principal_from,
+        )
     }
     /// The principal with this name.
     fn principal_by_name(&mut self, name: &str) -> Result<Option<Principal>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = ?1"),
-                params![name],
-                principal_from,
-            )
-            .optional()
-            .map_err(|e| self.sql("read a user", e))
+        self.one_row(
+            "read a user",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE name = ?1"),
+            params![name],
+            principal_from,
+        )
     }
     /// Every principal, in the order they were added.
     fn principals(&mut self) -> Result<Vec<Principal>, StoreError> {
-        let action = "read the users";
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"
-            ))
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map([], principal_from)
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "read the users",
+            &format!("SELECT {PRINCIPAL_COLUMNS} FROM principals ORDER BY id"),
+            [],
+            principal_from,
+        )
     }
     /// Adds an API token (its public part and the hash of its secret).
     fn add_token(
@@ -156,98 +134,83 @@ impl PeopleStore for Store {
         label: Option<&str>,
         at: &str,
     ) -> Result<i64, StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO api_tokens (principal, lookup, hash, label, created) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![principal, lookup, hash, label, at],
-            )
-            .map_err(|e| self.sql("add a token", e))?;
+        self.execute(
+            "add a token",
+            "INSERT INTO api_tokens (principal, lookup, hash, label, created) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![principal, lookup, hash, label, at],
+        )?;
         Ok(self.conn.last_insert_rowid())
     }
     /// The token whose public part is `lookup`, revoked or not.
     fn token_by_lookup(&mut self, lookup: &str) -> Result<Option<ApiToken>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = ?1"),
-                params![lookup],
-                token_from,
-            )
-            .optional()
-            .map_err(|e| self.sql("read a token", e))
+        self.one_row(
+            "read a token",
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE lookup = ?1"),
+            params![lookup],
+            token_from,
+        )
     }
     /// Every token (revoked ones too), in the order they were made.
     fn tokens(&mut self) -> Result<Vec<ApiToken>, StoreError> {
-        let action = "read the tokens";
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"
-            ))
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map([], token_from)
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.sql(action, e))
+        self.all_rows(
+            "read the tokens",
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
+            [],
+            token_from,
+        )
     }
     /// Revokes a token; false when there is no such token or it was revoked already.
     fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE api_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL",
-                params![at, id],
-            )
-            .map_err(|e| self.sql("revoke a token", e))?;
+        let changed = self.execute(
+            "revoke a token",
+            "UPDATE api_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL",
+            params![at, id],
+        )?;
         Ok(changed > 0)
     }
     /// Keeps a new session.
     fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    session.id_sha256,
-                    session.principal,
-                    session.csrf,
-                    session.created,
-                    session.expires
-                ],
-            )
-            .map_err(|e| self.sql("start a session", e))?;
+        self.execute(
+            "start a session",
+            "INSERT INTO sessions (id_sha256, principal, csrf, created, expires) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                session.id_sha256,
+                session.principal,
+                session.csrf,
+                session.created,
+                session.expires
+            ],
+        )?;
         Ok(())
     }
     /// The session whose cookie hashes to `id_sha256`, ended or not.
     fn session(&mut self, id_sha256: &str) -> Result<Option<Session>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
-                 WHERE id_sha256 = ?1",
-                params![id_sha256],
-                |row| {
-                    Ok(Session {
-                        id_sha256: row.get(0)?,
-                        principal: row.get(1)?,
-                        csrf: row.get(2)?,
-                        created: row.get(3)?,
-                        expires: row.get(4)?,
-                        ended: row.get(5)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql("read a session", e))
+        self.one_row(
+            "read a session",
+            "SELECT id_sha256, principal, csrf, created, expires, ended FROM sessions \
+             WHERE id_sha256 = ?1",
+            params![id_sha256],
+            |row| {
+                Ok(Session {
+                    id_sha256: row.get(0)?,
+                    principal: row.get(1)?,
+                    csrf: row.get(2)?,
+                    created: row.get(3)?,
+                    expires: row.get(4)?,
+                    ended: row.get(5)?,
+                })
+            },
+        )
     }
     /// Ends a session (logs out); false when it had ended already or never was.
     fn end_session(&mut self, id_sha256: &str, at: &str) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE sessions SET ended = ?1 WHERE id_sha256 = ?2 AND ended IS NULL",
-                params![at, id_sha256],
-            )
-            .map_err(|e| self.sql("end a session", e))?;
+        let changed = self.execute(
+            "end a session",
+            "UPDATE sessions SET ended = ?1 WHERE id_sha256 = ?2 AND ended IS NULL",
+            params![at, id_sha256],
+        )?;
         Ok(changed > 0)
     }
     /// Stores a monitor's report under an idempotency key, in one transaction: an
@@ -280,10 +243,7 @@ impl PeopleStore for Store {
                 source,
             })?;
 
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.immediate().map_err(err)?;
         let before = tx
             .query_row(
                 &format!(
@@ -297,11 +257,7 @@ impl PeopleStore for Store {
             .optional()
             .map_err(err)?;
         if let Some((submission, sha)) = before {
-            return Ok(if sha == request_sha256 {
-                Submitted::Repeated(submission)
-            } else {
-                Submitted::KeyReused(submission)
-            });
+            return Ok(Submitted::again(submission, &sha, request_sha256));
         }
         let run_file = format!("api/monitor-reports/{source_id}");
         tx.execute(
@@ -340,15 +296,8 @@ impl PeopleStore for Store {
             submitted: at.to_string(),
             published: None,
         };
-        let entry = ledger(&submission, &crate::sha256_hex(&hash)).map_err(|message| {
-            StoreError::Record {
-                file: file.clone(),
-                message,
-            }
-        })?;
-        super::ledger::append_in(&tx, &entry.kind, &entry.record, &entry.leaf_hash, at)
-            .map_err(err)?;
-        tx.commit().map_err(err)?;
+        let entry = ledger(&submission, &crate::sha256_hex(&hash));
+        commit_recorded(tx, entry, &file, action, at)?;
         Ok(Submitted::Stored(submission))
     }
     /// Submissions, oldest first, with their reports as stored.
@@ -363,8 +312,8 @@ impl PeopleStore for Store {
                 "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
                  JOIN reports r ON r.id = m.report \
                  WHERE (?1 IS NULL OR m.principal = ?1) \
-                   AND (?2 IS NULL OR (m.published IS NOT NULL) = ?2) \
-                   AND m.id > ?3 \
+                 AND (?2 IS NULL OR (m.published IS NOT NULL) = ?2) \
+                 AND m.id > ?3 \
                  ORDER BY m.id LIMIT ?4"
             ))
             .map_err(|e| self.sql(action, e))?;
@@ -407,10 +356,7 @@ impl PeopleStore for Store {
         let action = "publish a monitor's report";
         let file = self.file.clone();
         let err = super::sql_error(&file, action);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.immediate().map_err(err)?;
         let source_id: Option<String> = tx
             .query_row(
                 "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
@@ -428,13 +374,7 @@ impl PeopleStore for Store {
             params![at, by, id],
         )
         .map_err(err)?;
-        let entry = ledger(&source_id).map_err(|message| StoreError::Record {
-            file: file.clone(),
-            message,
-        })?;
-        super::ledger::append_in(&tx, &entry.kind, &entry.record, &entry.leaf_hash, at)
-            .map_err(err)?;
-        tx.commit().map_err(err)?;
+        commit_recorded(tx, ledger(&source_id), &file, action, at)?;
         Ok(true)
     }
     /// The ids (under source `monitor`) of the reports not published yet: what
@@ -442,18 +382,14 @@ impl PeopleStore for Store {
     fn unpublished_monitor_reports(
         &mut self,
     ) -> Result<std::collections::BTreeSet<String>, StoreError> {
-        let action = "read the unpublished reports";
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
-                 WHERE m.published IS NULL",
-            )
-            .map_err(|e| self.sql(action, e))?;
-        stmt.query_map([], |row| row.get(0))
-            .map_err(|e| self.sql(action, e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(action, e))
+        let ids = self.all_rows(
+            "read the unpublished reports",
+            "SELECT r.source_id FROM monitor_reports m JOIN reports r ON r.id = m.report \
+             WHERE m.published IS NULL",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(ids.into_iter().collect())
     }
     /// The server's secret named `name`, made by `make` and kept the first time it is
     /// asked for, so it stays the same across restarts.
@@ -463,25 +399,21 @@ impl PeopleStore for Store {
         make: &mut dyn FnMut() -> Vec<u8>,
     ) -> Result<Vec<u8>, StoreError> {
         let action = "read the server's secret";
-        let found: Option<Vec<u8>> = self
-            .conn
-            .query_row(
-                "SELECT value FROM server_secrets WHERE name = ?1",
-                params![name],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(action, e))?;
+        let found: Option<Vec<u8>> = self.one_row(
+            action,
+            "SELECT value FROM server_secrets WHERE name = ?1",
+            params![name],
+            |row| row.get(0),
+        )?;
         if let Some(value) = found {
             return Ok(value);
         }
         let value = make();
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)",
-                params![name, value],
-            )
-            .map_err(|e| self.sql(action, e))?;
+        self.execute(
+            action,
+            "INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)",
+            params![name, value],
+        )?;
         // Another process may have kept its own first.
         self.conn
             .query_row(
