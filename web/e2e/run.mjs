@@ -309,6 +309,24 @@ async function session(token, name) {
   const dir = await page.getAttribute("html", "dir");
   check(dir === "rtl", "Arabic lays the page out right to left");
   await page.click("#tab-map");
+  // The open incident's reason chain comes again, written by the server in
+  // Arabic: once the values it places (ids, names and places as the sources and
+  // the agreement write them, numbers, dates: each between isolation marks) are
+  // taken out, no English is left.
+  await waitUntil(page, () => [...document.querySelectorAll("#panel .reasons li")].some((li) => li.textContent.includes("\u2068")), null, { timeout: 15000 });
+  const arabicChain = await page.$$eval("#panel .reasons li", (items) => items.map((i) => i.textContent));
+  const ownWords = arabicChain.map((line) => {
+    let depth = 0;
+    let words = "";
+    for (const c of line) {
+      if (c === "\u2068") depth += 1;
+      else if (c === "\u2069") depth -= 1;
+      else if (depth === 0) words += c;
+    }
+    return words;
+  });
+  const english = ownWords.filter((w) => /[A-Za-z]{2,}/.test(w));
+  check(arabicChain.length >= 3 && english.length === 0, `switched mid-session, the server's reason chain is in Arabic (${arabicChain.length} links; English left: ${english.slice(0, 2).join(" | ") || "none"}): ${arabicChain[0].slice(0, 120)}`);
   const mirrored = await page.evaluate(() => {
     const ticks = [...document.querySelectorAll("#timeline-chart .x-tick")].map((t) => Number(t.getAttribute("x")));
     return { direction: document.body.dataset.timelineDirection, first: ticks[0], last: ticks[ticks.length - 1], url: location.search };

@@ -10,7 +10,16 @@ export function kindName(kind: string, sourceLabel: string): string {
 
 /** The incident's panel: its place and grade, each finding with its reason chain
  * quoting the clause, and the reports behind it where the caller may see them. */
+let redrawsOnLanguage = false;
+
 export async function showIncident(id: string): Promise<void> {
+  // The reasons come written in the page's language: a switch asks for them again.
+  if (!redrawsOnLanguage) {
+    redrawsOnLanguage = true;
+    state.onLanguage.push(() => {
+      if (state.selected) void showIncident(state.selected);
+    });
+  }
   state.selected = id;
   for (const selected of state.onSelected) selected(id);
   const panel = element("panel");

@@ -84,6 +84,8 @@ export function instant(value: string): string {
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (state.token) headers.set("authorization", `Bearer ${state.token}`);
+  // The server writes its sentences (reason chains) in the page's language.
+  headers.set("accept-language", state.language);
   const method = (init.method ?? "GET").toUpperCase();
   if (state.csrf && method !== "GET" && method !== "HEAD") headers.set("x-csrf-token", state.csrf);
   return fetch(path, { ...init, headers, credentials: "same-origin" });

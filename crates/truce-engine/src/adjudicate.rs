@@ -12,23 +12,33 @@ use crate::keys::{FindingKey, NO_PARTY, party_mask};
 use truce_model::agreement::{Agreement, Bound, Clause, Exception, PeriodMatch, Target};
 use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
 use truce_model::kind::KindIndex;
+use truce_model::message::{Arg, Joiner, Message};
 use truce_model::report::{Report, Role};
 use truce_model::time::DateSpan;
 
-/// Formats a reason only when findings are to be explained: on a million events
-/// the sentences cost more than the judging.
-macro_rules! text {
-    ($explain:expr, $($arg:tt)*) => {
-        if $explain { format!($($arg)*) } else { String::new() }
+/// Builds a reason's sentence only when findings are to be explained: on a
+/// million events the sentences cost more than the judging.
+macro_rules! say {
+    ($explain:expr, $message:expr) => {
+        if $explain {
+            $message
+        } else {
+            Message::default()
+        }
     };
 }
 
-fn reason(link: Link, hold: Hold, text: String) -> Reason {
+fn reason(link: Link, hold: Hold, message: Message) -> Reason {
     Reason {
         link,
         certainty: hold.certainty().unwrap_or(Certainty::Possible),
-        text,
+        message: std::sync::Arc::new(message),
     }
+}
+
+/// An id of the agreement or the taxonomy, shown as written in every language.
+fn id(text: &str) -> Arg {
+    Arg::verbatim(text)
 }
 
 /// Does a side stand for a target selector? Certain when every name on the side
@@ -92,9 +102,11 @@ fn target_hold(
     best
 }
 
-fn side_label(report: &Report, side: &SideFacts) -> String {
+fn side_label(report: &Report, side: &SideFacts) -> Message {
     let s = &report.sides[side.side];
-    format!("{} \"{}\"", s.field, s.names.join(", "))
+    Message::new("reason-side")
+        .with("field", &s.field)
+        .with("names", s.names.join(", "))
 }
 
 fn describe_target(
@@ -102,33 +114,43 @@ fn describe_target(
     report: &Report,
     side: &SideFacts,
     date: &DateSpan,
-) -> String {
+) -> Message {
     let mut parts = Vec::new();
     for (n, m) in &side.matched {
         let actor = &agreement.actors[m.actor];
         let name = &report.sides[side.side].names[*n];
         if actor.civilian {
-            parts.push(format!("\"{name}\" → `{}` (civilians)", actor.id));
+            parts.push(
+                Message::new("reason-target-civilian-actor")
+                    .with("name", name)
+                    .with("actor", id(&actor.id))
+                    .into(),
+            );
             continue;
         }
         let designation = actor
             .designation_on(date.first)
-            .map_or("no designation", |d| d.as_str());
-        parts.push(format!(
-            "\"{name}\" → `{}` ({designation} on {})",
-            actor.id, date.first
-        ));
+            .map_or_else(|| Message::new("designation-none"), |d| d.message());
+        parts.push(
+            Message::new("reason-target-actor")
+                .with("name", name)
+                .with("actor", id(&actor.id))
+                .with("designation", designation)
+                .with("day", date.first)
+                .into(),
+        );
     }
     for n in &side.unmatched {
-        parts.push(format!(
-            "\"{}\" (not an actor of the agreement)",
-            report.sides[side.side].names[*n]
-        ));
+        parts.push(
+            Message::new("reason-target-not-an-actor")
+                .with("name", &report.sides[side.side].names[*n])
+                .into(),
+        );
     }
     if side.civilians_by_source {
-        parts.push("civilians according to the source".into());
+        parts.push(Message::new("reason-target-civilians-by-source").into());
     }
-    parts.join("; ")
+    Message::new("reason-list").with("items", Arg::List(parts, Joiner::Semicolon))
 }
 
 fn bound_by(
@@ -271,7 +293,7 @@ pub(crate) fn adjudicate(
                     span,
                 )
             } else {
-                String::new()
+                Message::default()
             };
             let exceptions = exceptions(context, report, facts, clause, others, span, explain);
             // Had this side acted: the chain without the question of who acted.
@@ -421,7 +443,7 @@ fn who_acted(
     others: &[&SideFacts],
     assumed: bool,
     explain: bool,
-) -> (Hold, String) {
+) -> (Hold, Message) {
     let initiator = if attacker.role == Role::Initiator
         || others.is_empty()
         || assumed
@@ -432,12 +454,11 @@ fn who_acted(
         Hold::Possible(POSSIBLE)
     };
     let text = if !explain {
-        String::new()
+        Message::default()
     } else if assumed && !others.iter().all(|o| o.is_civilian(agreement)) {
-        format!(
-            "the source does not say who attacked whom; the agreement reads the first side named ({}) as the one who acted (`first_side_acted`)",
-            side_label(report, attacker)
-        )
+        Message::new("reason-initiator-first-side")
+            .with("side", side_label(report, attacker))
+            .with("setting", "first_side_acted")
     } else {
         initiator_text(report, attacker, others, initiator, agreement)
     };
@@ -500,15 +521,13 @@ fn against_whom(
     others: &[&SideFacts],
     span: &DateSpan,
     explain: bool,
-) -> Option<(Hold, String)> {
+) -> Option<(Hold, Message)> {
     if clause.against.contains(&Target::Anyone) {
         let text = match others.first() {
-            _ if !explain => String::new(),
-            Some(o) => format!(
-                "the clause protects anyone; other side: {}",
-                describe_target(agreement, report, o, span)
-            ),
-            None => "the clause protects anyone; the source names no other side".into(),
+            _ if !explain => Message::default(),
+            Some(o) => Message::new("reason-target-anyone")
+                .with("other", describe_target(agreement, report, o, span)),
+            None => Message::new("reason-target-anyone-no-other-side"),
         };
         return Some((Hold::Certain, text));
     }
@@ -523,12 +542,12 @@ fn against_whom(
         (Hold::No, _) | (_, None) => None,
         (hold, Some(side)) => Some((
             hold,
-            text!(
+            say!(
                 explain,
-                "against {}: {} ({})",
-                side_label(report, side),
-                describe_target(agreement, report, side, span),
-                target_requirement(agreement, clause)
+                Message::new("reason-target-against")
+                    .with("side", side_label(report, side))
+                    .with("names", describe_target(agreement, report, side, span))
+                    .with("requirement", target_requirement(agreement, clause))
             ),
         )),
     }
@@ -544,35 +563,39 @@ fn actor_chain_text(
     party: Option<usize>,
     bound: Hold,
     span: &DateSpan,
-) -> String {
+) -> Message {
     let actor = &agreement.actors[actor_match.actor];
     let party_text = match party {
-        Some(p) => format!("party `{}`", agreement.parties[p].id),
-        None => "no party".into(),
+        Some(p) => Message::new("reason-party").with("party", id(&agreement.parties[p].id)),
+        None => Message::new("reason-no-party"),
     };
     let alias = &actor.aliases[actor_match.alias];
-    let how = match actor_match.how {
-        crate::actors::MatchKind::Exact => "same name",
-        crate::actors::MatchKind::Transliteration => "same name up to transliteration",
-    };
-    let mut text = format!(
-        "{} names \"{}\" → alias \"{}\" ({how}) → actor `{}` → {party_text} on {}",
-        report.sides[attacker.side].field,
-        report.sides[attacker.side].names[*name_index],
-        alias.name,
-        actor.id,
-        span.first
-    );
+    let how = Message::new(match actor_match.how {
+        crate::actors::MatchKind::Exact => "reason-match-exact",
+        crate::actors::MatchKind::Transliteration => "reason-match-transliteration",
+    });
+    let mut parts: Vec<Arg> = vec![
+        Message::new("reason-actor-chain")
+            .with("field", &report.sides[attacker.side].field)
+            .with("name", &report.sides[attacker.side].names[*name_index])
+            .with("alias", &alias.name)
+            .with("how", how)
+            .with("actor", id(&actor.id))
+            .with("party", party_text)
+            .with("day", span.first)
+            .into(),
+    ];
     if actor_match.period != PeriodMatch::Whole {
-        text.push_str(&format!(
-            "; the alias holds {} only, not on every day of the event",
-            alias.period
-        ));
+        parts.push(
+            Message::new("reason-alias-part-of-event")
+                .with("period", alias.period.message())
+                .into(),
+        );
     }
     if bound != Hold::Certain {
-        text.push_str("; the actor's party changed during the event's dates");
+        parts.push(Message::new("reason-party-changed").into());
     }
-    text
+    Message::new("reason-list").with("items", Arg::List(parts, Joiner::Semicolon))
 }
 
 /// What a clause's exceptions make of an act.
@@ -676,13 +699,19 @@ fn attribute(
     let sole = (parties.len() == 1).then(|| parties[0]);
     // The candidates in words, once for the incident and clause.
     let list = if explain {
-        parties
-            .iter()
-            .map(|&p| format!("`{}`", context.party_ids[p]))
-            .collect::<Vec<_>>()
-            .join(" or ")
+        Arg::List(
+            parties
+                .iter()
+                .map(|&p| {
+                    Message::new("reason-code")
+                        .with("id", id(&context.party_ids[p]))
+                        .into()
+                })
+                .collect(),
+            Joiner::Or,
+        )
     } else {
-        String::new()
+        Arg::List(Vec::new(), Joiner::Or)
     };
     for (finding, key) in findings.iter_mut().zip(keys.iter_mut()) {
         if !key.violation {
@@ -709,46 +738,33 @@ fn attribute(
 }
 
 /// The sentence that separates whether the clause was broken from who broke it.
-fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: &str) -> Reason {
+fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: &Arg) -> Reason {
     let guarantors = if finding.guarantors.is_empty() {
-        String::new()
+        Message::new("reason-no-guarantors")
     } else {
-        format!(
-            "; guaranteed by {}",
-            finding
-                .guarantors
-                .iter()
-                .map(|g| format!("`{g}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        let names = finding
+            .guarantors
+            .iter()
+            .map(|g| Message::new("reason-code").with("id", id(g)).into())
+            .collect();
+        Message::new("reason-guarantors").with("guarantors", Arg::List(names, Joiner::Comma))
     };
-    let (certainty, text) = match (breaks, candidates) {
-        (true, 1) => (
-            Certainty::Certain,
-            format!("certain violation; responsible: {list}{guarantors}"),
-        ),
-        (true, _) => (
-            Certainty::Certain,
-            format!(
-                "certain violation: every side that may have acted is bound by the clause; responsible: {list} — the source does not say who acted{guarantors}"
-            ),
-        ),
-        (false, 1) if finding.certainty == Certainty::Certain => (
-            Certainty::Certain,
-            format!("certain violation; responsible: {list}{guarantors}"),
-        ),
-        (false, _) => (
-            Certainty::Possible,
-            format!(
-                "possible violation: a side that may have acted is not bound by the clause, or a link is uncertain; if it was one, responsible: {list}{guarantors}"
-            ),
-        ),
+    let (certainty, key) = match (breaks, candidates) {
+        (true, 1) => (Certainty::Certain, "reason-attribution-certain"),
+        (true, _) => (Certainty::Certain, "reason-attribution-certain-either"),
+        (false, 1) if finding.certainty == Certainty::Certain => {
+            (Certainty::Certain, "reason-attribution-certain")
+        }
+        (false, _) => (Certainty::Possible, "reason-attribution-possible"),
     };
     Reason {
         link: Link::Attribution,
         certainty,
-        text,
+        message: std::sync::Arc::new(
+            Message::new(key)
+                .with("responsible", list.clone())
+                .with("guarantors", guarantors),
+        ),
     }
 }
 
@@ -768,7 +784,7 @@ fn exception_outcome(
     others: &[&SideFacts],
     span: &DateSpan,
     explain: bool,
-) -> (ExceptionOutcome, String) {
+) -> (ExceptionOutcome, Message) {
     let agreement = context.agreement;
     let target = if exception.against.is_empty() {
         Hold::Certain
@@ -785,10 +801,11 @@ fn exception_outcome(
     if applies == Hold::No {
         return (
             ExceptionOutcome::DoesNotApply,
-            text!(
+            say!(
                 explain,
-                "exception \"{name}\" does not apply: {}",
-                exception_miss(target, kind, zone)
+                Message::new("reason-exception-does-not-apply")
+                    .with("exception", name)
+                    .with("why", exception_miss(target, kind, zone))
             ),
         );
     }
@@ -796,92 +813,84 @@ fn exception_outcome(
         Some(selector) => site_hold(agreement, facts, selector),
         None => (Hold::No, None),
     };
-    let site_name = |s: Option<usize>| {
-        s.map_or_else(String::new, |s| {
-            text!(
-                explain,
-                " `{}` ({})",
-                agreement.sites[s].id,
-                agreement.sites[s].name
-            )
-        })
+    let site_name = |s: Option<usize>| match s {
+        Some(s) => Message::new("reason-exception-site")
+            .with("site", id(&agreement.sites[s].id))
+            .with("name", &agreement.sites[s].name),
+        None => Message::new("reason-exception-no-site"),
     };
-    match (applies, void.0) {
+    let _ = report;
+    let (outcome, key) = match (applies, void.0) {
         (Hold::Certain, Hold::No) => (
             ExceptionOutcome::Allows(Hold::Certain),
-            text!(
-                explain,
-                "exception \"{name}\" applies: the target is one it covers"
-            ),
+            "reason-exception-applies",
         ),
         (_, Hold::Certain) => (
             ExceptionOutcome::DoesNotApply,
-            text!(
-                explain,
-                "exception \"{name}\" does not hold here: the event is at protected site{}",
-                site_name(void.1)
-            ),
+            "reason-exception-void-at-site",
         ),
         (Hold::Certain, Hold::Possible(_)) => (
             ExceptionOutcome::MayAllow,
-            text!(
-                explain,
-                "exception \"{name}\" would apply, but the event may be at protected site{}, where it does not hold",
-                site_name(void.1)
-            ),
+            "reason-exception-maybe-void-at-site",
         ),
-        _ => {
-            let _ = report;
-            (
-                ExceptionOutcome::MayAllow,
-                text!(
-                    explain,
-                    "exception \"{name}\" may apply: {}",
-                    exception_partial(target, kind, zone)
-                ),
-            )
-        }
-    }
+        _ => (ExceptionOutcome::MayAllow, "reason-exception-may-apply"),
+    };
+    // Each sentence places what it needs of these; the rest are not shown.
+    let message = say!(
+        explain,
+        Message::new(key)
+            .with("exception", name)
+            .with("site", site_name(void.1))
+            .with("why", exception_partial(target, kind, zone))
+    );
+    (outcome, message)
 }
 
-fn exception_miss(target: Hold, kind: Hold, zone: Hold) -> &'static str {
-    if target == Hold::No {
-        "the target is not one it names"
+fn exception_miss(target: Hold, kind: Hold, zone: Hold) -> Message {
+    Message::new(if target == Hold::No {
+        "reason-exception-miss-target"
     } else if kind == Hold::No {
-        "the event is not of a kind it names"
+        "reason-exception-miss-kind"
     } else if zone == Hold::No {
-        "the event is not in a zone it names"
+        "reason-exception-miss-zone"
     } else {
-        "its conditions are not met"
-    }
+        "reason-exception-miss-conditions"
+    })
 }
 
-fn exception_partial(target: Hold, kind: Hold, zone: Hold) -> &'static str {
-    if target != Hold::Certain {
-        "only some of the other side is a target it covers"
+fn exception_partial(target: Hold, kind: Hold, zone: Hold) -> Message {
+    Message::new(if target != Hold::Certain {
+        "reason-exception-partial-target"
     } else if kind != Hold::Certain {
-        "the event may not be of a kind it names"
+        "reason-exception-partial-kind"
     } else if zone != Hold::Certain {
-        "the event may not be in a zone it names"
+        "reason-exception-partial-zone"
     } else {
-        "it may hold"
-    }
+        "reason-exception-partial-other"
+    })
 }
 
-fn target_requirement(agreement: &Agreement, clause: &Clause) -> String {
-    let names: Vec<String> = clause
+fn target_requirement(agreement: &Agreement, clause: &Clause) -> Message {
+    let names = clause
         .against
         .iter()
-        .map(|t| match t {
-            Target::Covered => "covered actors".to_string(),
-            Target::Excluded => "excluded actors".to_string(),
-            Target::Civilians => "civilians".to_string(),
-            Target::Anyone => "anyone".to_string(),
-            Target::Party(p) => format!("party `{}`", agreement.parties[*p].id),
-            Target::Actor(a) => format!("actor `{}`", agreement.actors[*a].id),
+        .map(|t| {
+            match t {
+                Target::Covered => Message::new("reason-protects-covered"),
+                Target::Excluded => Message::new("reason-protects-excluded"),
+                Target::Civilians => Message::new("reason-protects-civilians"),
+                Target::Anyone => Message::new("reason-protects-anyone"),
+                Target::Party(p) => {
+                    Message::new("reason-party").with("party", id(&agreement.parties[*p].id))
+                }
+                Target::Actor(a) => {
+                    Message::new("reason-actor").with("actor", id(&agreement.actors[*a].id))
+                }
+            }
+            .into()
         })
         .collect();
-    format!("the clause protects {}", names.join(" or "))
+    Message::new("reason-protects").with("targets", Arg::List(names, Joiner::Or))
 }
 
 fn initiator_text(
@@ -890,23 +899,25 @@ fn initiator_text(
     others: &[&SideFacts],
     hold: Hold,
     agreement: &Agreement,
-) -> String {
+) -> Message {
     let me = side_label(report, attacker);
+    let _ = agreement;
     match hold {
         Hold::Certain if attacker.role == Role::Initiator => {
-            format!("the source says {me} carried out the act")
+            Message::new("reason-initiator-named").with("side", me)
         }
-        Hold::Certain if others.is_empty() => format!("the source names only {me}"),
-        Hold::Certain => format!("the other side is civilians, so {me} acted"),
+        Hold::Certain if others.is_empty() => {
+            Message::new("reason-initiator-only").with("side", me)
+        }
+        Hold::Certain => Message::new("reason-initiator-civilians").with("side", me),
         _ => {
             let other = others
                 .first()
-                .map_or_else(String::new, |o| side_label(report, o));
-            let _ = agreement;
-            format!(
-                "the source does not say who attacked whom ({me} and {other}): attributing the act to {} is possible, not certain",
-                report.sides[attacker.side].field
-            )
+                .map_or_else(Message::default, |o| side_label(report, o));
+            Message::new("reason-initiator-unknown")
+                .with("side", me)
+                .with("other", other)
+                .with("field", &report.sides[attacker.side].field)
         }
     }
 }
@@ -917,74 +928,74 @@ fn kind_text(
     facts: &Facts,
     hold: Hold,
     wanted: Option<KindIndex>,
-) -> String {
-    let event_kind = agreement.taxonomy.id(facts.kind);
+) -> Message {
     let source = if report.kind_label.is_empty() {
-        String::new()
+        Message::new("reason-kind-no-source-label")
     } else {
-        format!("{} → ", report.kind_label)
+        Message::new("reason-kind-source-label").with("label", &report.kind_label)
     };
     let unknown = if facts.kind_known {
-        String::new()
+        Message::new("reason-kind-known")
     } else {
-        format!(
-            " (kind `{}` is not in the taxonomy; read as any event)",
-            report.kind
-        )
+        Message::new("reason-kind-unknown").with("kind", &report.kind)
     };
-    match (hold, wanted) {
-        (Hold::Certain, Some(w)) => format!(
-            "{source}`{event_kind}`{unknown}, which is a kind of `{}` the clause forbids",
-            agreement.taxonomy.id(w)
-        ),
-        (Hold::Certain, None) => {
-            format!("{source}`{event_kind}`{unknown}; the clause concerns any kind")
-        }
-        (_, Some(w)) => format!(
-            "{source}`{event_kind}`{unknown}: the source only says this much, so it may or may not be `{}` the clause forbids",
-            agreement.taxonomy.id(w)
-        ),
-        _ => format!("{source}`{event_kind}`{unknown}"),
-    }
+    let key = match (hold, wanted) {
+        (Hold::Certain, Some(_)) => "reason-kind-forbidden",
+        (Hold::Certain, None) => "reason-kind-any",
+        (_, Some(_)) => "reason-kind-maybe-forbidden",
+        _ => "reason-kind-plain",
+    };
+    Message::new(key)
+        .with("source", source)
+        .with("kind", id(agreement.taxonomy.id(facts.kind)))
+        .with("unknown", unknown)
+        .with(
+            "forbidden",
+            id(wanted.map_or("", |w| agreement.taxonomy.id(w))),
+        )
 }
 
-fn date_text(clause: &Clause, span: &DateSpan, hold: Hold) -> String {
-    match hold {
-        Hold::Certain => format!("{span} is within the clause's window ({})", clause.window),
-        _ => format!(
-            "{span} is only partly within the clause's window ({}): the event may fall outside it",
-            clause.window
-        ),
-    }
+fn date_text(clause: &Clause, span: &DateSpan, hold: Hold) -> Message {
+    Message::new(match hold {
+        Hold::Certain => "reason-date-within",
+        _ => "reason-date-partly-within",
+    })
+    .with("span", span.message())
+    .with("window", clause.window.message())
 }
 
-fn location_text(report: &Report, facts: &Facts) -> String {
+fn location_text(report: &Report, facts: &Facts) -> Message {
     let loc = &report.location;
-    let place = loc
+    let place = match loc
         .place
         .as_deref()
         .or(loc.admin2.as_deref())
         .or(loc.admin1.as_deref())
-        .unwrap_or("unnamed place");
+    {
+        Some(name) => Arg::verbatim(name),
+        None => Message::new("reason-unnamed-place").into(),
+    };
     match loc.point {
-        Some(p) => format!(
-            "{place} ({p}, {}, ±{} km)",
-            loc.precision.label(),
-            km(facts.radius_km)
-        ),
-        None => format!("{place} (no coordinates, {})", loc.precision.label()),
+        Some(p) => Message::new("reason-location-point")
+            .with("place", place)
+            .with("point", p.to_string())
+            .with("precision", loc.precision.message())
+            .with("radius", km(facts.radius_km)),
+        None => Message::new("reason-location-no-point")
+            .with("place", place)
+            .with("precision", loc.precision.message()),
     }
 }
 
-fn km(value: f64) -> String {
+fn km(value: f64) -> Arg {
     if value.is_finite() {
         if value >= 10.0 {
-            format!("{value:.0}")
+            Arg::number(format!("{value:.0}"))
         } else {
-            format!("{value:.1}")
+            Arg::number(format!("{value:.1}"))
         }
     } else {
-        "∞".into()
+        Arg::verbatim("∞")
     }
 }
 
@@ -994,7 +1005,7 @@ fn place_text(
     facts: &Facts,
     zone: usize,
     hold: Hold,
-) -> String {
+) -> Message {
     let z = &agreement.zones[zone];
     let place = location_text(report, facts);
     let Some(p) = facts.zones.iter().find(|p| p.zone == zone) else {
@@ -1005,47 +1016,33 @@ fn place_text(
         .flatten()
         .find(|n| z.admin.as_ref().is_some_and(|u| u.named_by(n)));
     match (hold, named) {
-        (Hold::Certain, Some(name)) if p.named_by_source => format!(
-            "{place} → the source names the unit \"{name}\", which is zone `{}` ({}): in it whatever the location's uncertainty",
-            z.id, z.name
-        ),
-        _ => place_distance_text(&place, z, p, hold),
+        (Hold::Certain, Some(name)) if p.named_by_source => Message::new("reason-place-named-unit")
+            .with("place", place)
+            .with("unit", name)
+            .with("zone", id(&z.id))
+            .with("name", &z.name),
+        _ => place_distance_text(place, z, p, hold),
     }
 }
 
 fn place_distance_text(
-    place: &str,
+    place: Message,
     z: &truce_model::agreement::Zone,
     p: &crate::facts::ZonePlace,
     hold: Hold,
-) -> String {
-    match hold {
-        Hold::Certain if !p.distance_km.is_finite() => {
-            format!("{place} → inside zone `{}` ({})", z.id, z.name)
-        }
-        Hold::Certain => format!(
-            "{place} → inside zone `{}` ({}), {} km from its edge",
-            z.id,
-            z.name,
-            km(p.distance_km)
-        ),
-        _ if !p.distance_km.is_finite() => format!(
-            "{place} → may be in zone `{}` ({}): the location is too coarse to tell",
-            z.id, z.name
-        ),
-        _ if p.inside => format!(
-            "{place} → the point is in zone `{}` ({}) but only {} km from its edge, less than the location's uncertainty: possibly in the zone",
-            z.id,
-            z.name,
-            km(p.distance_km)
-        ),
-        _ => format!(
-            "{place} → the point is {} km outside zone `{}` ({}), within the location's uncertainty: possibly in the zone",
-            km(p.distance_km),
-            z.id,
-            z.name
-        ),
-    }
+) -> Message {
+    let key = match hold {
+        Hold::Certain if !p.distance_km.is_finite() => "reason-place-inside",
+        Hold::Certain => "reason-place-inside-by",
+        _ if !p.distance_km.is_finite() => "reason-place-too-coarse",
+        _ if p.inside => "reason-place-inside-near-edge",
+        _ => "reason-place-outside-near-edge",
+    };
+    Message::new(key)
+        .with("place", place)
+        .with("zone", id(&z.id))
+        .with("name", &z.name)
+        .with("distance", km(p.distance_km))
 }
 
 fn site_text(
@@ -1054,36 +1051,31 @@ fn site_text(
     facts: &Facts,
     site: usize,
     hold: Hold,
-) -> String {
+) -> Message {
     let s = &agreement.sites[site];
     let place = location_text(report, facts);
     let Some(p) = facts.sites.iter().find(|p| p.site == site) else {
         return place;
     };
     let precision = match s.precision {
-        truce_model::agreement::SitePrecision::Exact => "facility location".to_string(),
-        truce_model::agreement::SitePrecision::Settlement => format!(
-            "known only by its town, ±{} km",
-            km(s.location_uncertainty_km)
-        ),
+        truce_model::agreement::SitePrecision::Exact => Message::new("reason-site-exact"),
+        truce_model::agreement::SitePrecision::Settlement => {
+            Message::new("reason-site-by-town").with("radius", km(s.location_uncertainty_km))
+        }
     };
     let distance = if p.distance_km.is_finite() {
-        format!("{} km", km(p.distance_km))
+        Message::new("reason-distance-km").with("distance", km(p.distance_km))
     } else {
-        "an unknown distance".into()
+        Message::new("reason-distance-unknown")
     };
-    match hold {
-        Hold::Certain => format!(
-            "{place} → {distance} from protected site `{}` ({}, {precision}), within its {} km protection radius",
-            s.id,
-            s.name,
-            km(s.protection_radius_km)
-        ),
-        _ => format!(
-            "{place} → {distance} from protected site `{}` ({}, {precision}); given both uncertainties it may be within the {} km protection radius",
-            s.id,
-            s.name,
-            km(s.protection_radius_km)
-        ),
-    }
+    Message::new(match hold {
+        Hold::Certain => "reason-site-within",
+        _ => "reason-site-maybe-within",
+    })
+    .with("place", place)
+    .with("distance", distance)
+    .with("site", id(&s.id))
+    .with("name", &s.name)
+    .with("precision", precision)
+    .with("radius", km(s.protection_radius_km))
 }

@@ -11,6 +11,7 @@ use crate::corroborate::Clusters;
 use crate::keys::{FindingKey, NO_PARTY};
 use std::sync::Arc;
 use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
+use truce_model::message::{Arg, Message};
 use truce_model::report::{Grade, Report};
 
 /// Which reports make each incident.
@@ -239,11 +240,11 @@ pub fn pool(
                 finding.reasons.push(Reason {
                     link: Link::Evidence,
                     certainty: Certainty::Certain,
-                    text: format!(
-                        "one incident reported {} times ({}; sources: {}); this finding rests on the strongest of them",
-                        ids.len(),
-                        ids.join(", "),
-                        sources.join(", ")
+                    message: Arc::new(
+                        Message::new("reason-evidence-pooled")
+                            .with("times", Arg::number(ids.len()))
+                            .with("reports", ids.join(", "))
+                            .with("sources", sources.join(", ")),
                     ),
                 });
             }

@@ -250,7 +250,7 @@ fn two_bound_parties_fighting_is_a_certain_violation_by_one_of_them() {
                 .iter()
                 .any(|r| r.link == truce_model::finding::Link::Attribution
                     && r.certainty == Certainty::Certain
-                    && r.text.contains("responsible: `gov` or `opp`")),
+                    && text(r).contains("responsible: `gov` or `opp`")),
             "{:?}",
             finding.reasons
         );
@@ -437,7 +437,7 @@ fn strikes_on_excluded_groups_are_allowed_except_at_protected_sites() {
         clinic
             .reasons
             .iter()
-            .any(|r| r.text.contains("does not hold here") && r.text.contains("clinic"))
+            .any(|r| text(r).contains("does not hold here") && text(r).contains("clinic"))
     );
     // At the town-level hospital: 0 + 2 + 5 km > 1 km radius, but 0 − 7 ≤ 1: only possibly at the hospital.
     let town = one(&result, "test:town/no-attacks/army");
@@ -446,9 +446,10 @@ fn strikes_on_excluded_groups_are_allowed_except_at_protected_sites() {
         (Verdict::Violation, Certainty::Possible)
     );
     assert!(
-        town.reasons.iter().any(
-            |r| r.text.contains("may be at protected site") && r.text.contains("town-hospital")
-        )
+        town.reasons
+            .iter()
+            .any(|r| text(r).contains("may be at protected site")
+                && text(r).contains("town-hospital"))
     );
 }
 
@@ -469,7 +470,7 @@ fn a_coalition_mixing_covered_and_excluded_groups_is_a_possible_violation() {
         finding
             .reasons
             .iter()
-            .any(|r| r.text.contains("only some of the other side"))
+            .any(|r| text(r).contains("only some of the other side"))
     );
 }
 
@@ -538,7 +539,7 @@ fn kind_and_date_precision_are_honest() {
         month_finding
             .reasons
             .iter()
-            .any(|r| r.text.contains("only partly within"))
+            .any(|r| text(r).contains("only partly within"))
     );
     // Before the window: no finding at all.
     assert!(findings_of(&result, "test:before").is_empty());
@@ -1140,7 +1141,30 @@ fn scenario_report_snapshot() {
     let agreement = base();
     let result = run(&agreement, &scenario_a(), "2016-09-30");
     insta::assert_json_snapshot!("scenario_a_steps", result.steps);
-    insta::assert_json_snapshot!("scenario_a_findings", result.findings);
+    insta::assert_json_snapshot!("scenario_a_findings", findings_as_written(&result.findings));
+}
+
+/// The findings with each reason's sentence in English, as the check's JSON
+/// writes them.
+fn findings_as_written(findings: &[truce_model::finding::Finding]) -> serde_json::Value {
+    findings
+        .iter()
+        .map(|f| {
+            let mut value = serde_json::to_value(f).expect("serializes");
+            value["reasons"] = f
+                .reasons
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "link": r.link,
+                        "certainty": r.certainty,
+                        "text": text(r),
+                    })
+                })
+                .collect();
+            value
+        })
+        .collect()
 }
 
 #[test]
@@ -1175,7 +1199,7 @@ fn first_side_acted_is_an_explicit_assumption() {
     assert!(
         army.reasons
             .iter()
-            .any(|r| r.text.contains("first_side_acted"))
+            .any(|r| text(r).contains("first_side_acted"))
     );
     assert!(
         result.findings.iter().all(|f| &*f.actor != "rebels"),
@@ -1562,7 +1586,7 @@ fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
         no_attacks[0]
             .reasons
             .iter()
-            .any(|r| r.text.starts_with("one incident reported 2 times"))
+            .any(|r| text(r).starts_with("one incident reported 2 times"))
     );
     let gov = result
         .violations_by_party
@@ -2099,4 +2123,9 @@ fn a_clause_starts_the_day_after_its_step_is_met() {
         .find(|t| t.id == "after-calm")
         .expect("row");
     assert_eq!(tally.certain_or_possible, 0);
+}
+
+/// A reason's sentence in English, as the check's JSON writes it.
+fn text(reason: &truce_model::finding::Reason) -> String {
+    truce_words::english(&reason.message)
 }

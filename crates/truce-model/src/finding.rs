@@ -74,8 +74,10 @@ pub enum Link {
 pub struct Reason {
     pub link: Link,
     pub certainty: Certainty,
-    /// A sentence a mediator can read.
-    pub text: String,
+    /// A sentence a mediator can read, as a catalogue key and its values:
+    /// `truce-words` renders it in the reader's language. Shared: the links
+    /// common to an incident's findings under a clause are said once.
+    pub message: Arc<crate::message::Message>,
 }
 
 fn is_empty(list: &Arc<[Arc<str>]>) -> bool {

@@ -8,6 +8,7 @@ pub mod agreement;
 pub mod diagnostic;
 pub mod finding;
 pub mod kind;
+pub mod message;
 pub mod names;
 pub mod report;
 pub mod spreadsheet;

@@ -103,7 +103,12 @@ pub fn render(result: &CheckResult, id: &str) -> Option<String> {
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default();
-            let _ = writeln!(out, "    {}. {mark} {link}: {}", n + 1, reason.text);
+            let _ = writeln!(
+                out,
+                "    {}. {mark} {link}: {}",
+                n + 1,
+                truce_words::english(&reason.message)
+            );
         }
         let _ = writeln!(out);
     }

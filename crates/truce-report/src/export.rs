@@ -133,7 +133,13 @@ pub fn findings_csv(result: &CheckResult) -> String {
         let reasons: Vec<String> = f
             .reasons
             .iter()
-            .map(|r| format!("[{}] {}", r.certainty.as_str(), r.text))
+            .map(|r| {
+                format!(
+                    "[{}] {}",
+                    r.certainty.as_str(),
+                    truce_words::english(&r.message)
+                )
+            })
             .collect();
         let _ = w.write_record(
             [

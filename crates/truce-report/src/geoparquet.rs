@@ -376,7 +376,13 @@ pub fn findings_geoparquet<W: Write + Send>(
                 let reasons: Vec<String> = f
                     .reasons
                     .iter()
-                    .map(|r| format!("[{}] {}", r.certainty.as_str(), r.text))
+                    .map(|r| {
+                        format!(
+                            "[{}] {}",
+                            r.certainty.as_str(),
+                            truce_words::english(&r.message)
+                        )
+                    })
                     .collect();
                 text(reasons.join(" | "))
             }),

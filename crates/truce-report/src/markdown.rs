@@ -209,7 +209,12 @@ fn write_most_serious(out: &mut String, result: &CheckResult) {
                     escape(clause_text(result, &f.clause))
                 );
                 for r in &f.reasons {
-                    let _ = writeln!(out, "    - {}: {}", r.certainty.as_str(), escape(&r.text));
+                    let _ = writeln!(
+                        out,
+                        "    - {}: {}",
+                        r.certainty.as_str(),
+                        escape(&truce_words::english(&r.message))
+                    );
                 }
             }
         }

@@ -317,7 +317,11 @@ fn write_most_serious(out: &mut String, result: &CheckResult, options: &TextOpti
                     } else {
                         "?"
                     };
-                    let _ = writeln!(out, "      {mark} {}", reason.text);
+                    let _ = writeln!(
+                        out,
+                        "      {mark} {}",
+                        truce_words::english(&reason.message)
+                    );
                 }
                 let _ = writeln!(out, "      (truce explain … {})", finding.id);
             }

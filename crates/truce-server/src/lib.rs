@@ -14,6 +14,7 @@ pub mod basemap;
 pub mod csp;
 pub mod error;
 pub mod identity;
+pub mod language;
 pub mod ledger;
 pub mod limits;
 pub mod protect;

@@ -43,6 +43,10 @@ pub async fn headers(State(state): State<Arc<AppState>>, request: Request, next:
     );
     // What a signed-in caller was shown must not stay in a shared cache or on
     // a borrowed machine's disk.
+    // Reason chains are written in the caller's language.
+    if api {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    }
     if api && authenticated {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.append(

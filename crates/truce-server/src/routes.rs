@@ -6,6 +6,7 @@
 
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::language::Reader;
 use crate::state::{AppState, Snapshot};
 use crate::terms::StepStatusWire;
 use crate::wire::{
@@ -775,6 +776,7 @@ fn site_names(state: &AppState) -> Vec<String> {
 pub async fn findings(
     State(state): AppStateRef,
     caller: Caller,
+    Reader(language): Reader,
     Query(query): Query<EvidenceQuery>,
 ) -> ApiResult<Json<FindingPage>> {
     let filter = Filter::new(query, &state)?;
@@ -804,7 +806,7 @@ pub async fn findings(
             break;
         }
         let disclose = disclose_incident(&state, &view, &snapshot, &f.incident);
-        items.push(finding_wire(f, disclose, &withheld));
+        items.push(finding_wire(f, disclose, &withheld, language));
         last = Some(f.id.clone());
     }
     Ok(Json(FindingPage {
@@ -886,6 +888,7 @@ fn find_incident(state: &AppState, view: &View, snapshot: &Snapshot, id: &str) -
 pub async fn incident(
     State(state): AppStateRef,
     caller: Caller,
+    Reader(language): Reader,
     Path(id): Path<String>,
 ) -> ApiResult<Json<IncidentDetail>> {
     let view = caller.view();
@@ -901,7 +904,7 @@ pub async fn incident(
         .get(&incident.id)
         .map(|fs| {
             fs.iter()
-                .map(|&f| finding_wire(&snapshot.result.findings[f], disclose, &withheld))
+                .map(|&f| finding_wire(&snapshot.result.findings[f], disclose, &withheld, language))
                 .collect()
         })
         .unwrap_or_default();

@@ -19,9 +19,11 @@ use crate::terms::{
 };
 use serde::Serialize;
 use truce_engine::result::IncidentSummary;
-use truce_model::finding::{Certainty, Finding, Link};
+use truce_model::finding::{Certainty, Finding, Link, Reason};
+use truce_model::message::Message;
 use truce_model::report::{LocationPrecision, LonLat, Report};
 use truce_model::time::DateSpan;
+use truce_words::Language;
 use utoipa::ToSchema;
 
 pub use crate::public_id::{PublicIdKey, public_incident_id};
@@ -33,9 +35,6 @@ pub enum Disclose<'a> {
     /// Under the public policy; incident ids are made with the store's key.
     Public(&'a Disclosure, &'a PublicIdKey),
 }
-
-/// The words that replace a withheld text.
-pub const WITHHELD: &str = "withheld under the mission's disclosure policy";
 
 impl Disclose<'_> {
     pub fn incident_id(&self, id: &str) -> String {
@@ -245,11 +244,14 @@ pub struct Withheld<'a> {
 }
 
 impl Withheld<'_> {
-    fn scrub(&self, text: &str) -> String {
+    /// The text with every protected site's name said as "a protected site".
+    fn scrub(&self, text: &str, language: Language) -> String {
         let mut out = text.to_string();
         for name in self.site_names {
             if !name.is_empty() && out.contains(name.as_str()) {
-                out = out.replace(name.as_str(), "a protected site");
+                let instead =
+                    truce_words::render(&Message::new("disclosed-a-protected-site"), language);
+                out = out.replace(name.as_str(), &instead);
             }
         }
         out
@@ -345,76 +347,83 @@ fn strongest_finding(snapshot: &Snapshot, incident: &str) -> StrongestFindingWir
 
 /// A reason link said without the source's vocabulary: from the finding's own
 /// actor, party and certainty.
-fn public_reason(finding: &Finding, link: Link, certainty: Certainty) -> String {
+fn public_reason(finding: &Finding, link: Link, certainty: Certainty) -> Message {
     let sure = certainty == Certainty::Certain;
+    let pick = |certain: &'static str, possible: &'static str| {
+        Message::new(if sure { certain } else { possible })
+    };
     match link {
         Link::Actor => {
-            let party = finding
-                .party
-                .as_deref()
-                .map_or_else(String::new, |p| format!(" → party `{p}`"));
-            let doubt = if sure {
-                ""
-            } else {
-                "; the name, or the actor's party, may not hold on every day of the event"
-            };
-            format!("the reports name actor `{}`{party}{doubt}", finding.actor)
+            let party = finding.party.as_deref().map_or_else(
+                || Message::new("disclosed-actor-no-party"),
+                |p| Message::new("disclosed-actor-party").with("party", p),
+            );
+            Message::new("disclosed-actor")
+                .with("actor", &finding.actor)
+                .with("party", party)
+                .with(
+                    "doubt",
+                    pick("disclosed-actor-sure", "disclosed-actor-doubt"),
+                )
         }
-        Link::Initiator if sure => "the reports say this side carried out the act".into(),
-        Link::Initiator => {
-            "the reports do not say for certain which side carried out the act".into()
-        }
-        Link::Target if sure => "the act was against a target the clause protects".into(),
-        Link::Target => "the act may have been against a target the clause protects".into(),
-        Link::Kind if sure => "the event is of a kind the clause covers".into(),
-        Link::Kind => "the event may be of a kind the clause covers".into(),
-        _ => WITHHELD.to_string(),
+        Link::Initiator => pick(
+            "disclosed-initiator-certain",
+            "disclosed-initiator-possible",
+        ),
+        Link::Target => pick("disclosed-target-certain", "disclosed-target-possible"),
+        Link::Kind => pick("disclosed-kind-certain", "disclosed-kind-possible"),
+        _ => Message::new("disclosed-withheld"),
     }
+}
+
+/// What of a reason a caller under `disclose` is told, as a sentence.
+fn disclosed_reason(
+    finding: &Finding,
+    reason: &Reason,
+    disclose: Disclose<'_>,
+    withheld: &Withheld<'_>,
+    language: Language,
+) -> String {
+    let Disclose::Public(policy, _) = disclose else {
+        return truce_words::render(&reason.message, language);
+    };
+    let message = match reason.link {
+        // These name the exact point, the distance to a named facility or the
+        // sources: said again without them.
+        Link::Place if policy.coordinates != Coordinates::Exact => {
+            Message::new("disclosed-place-withheld")
+        }
+        Link::Site if !policy.facility_names || policy.coordinates != Coordinates::Exact => {
+            Message::new("disclosed-site-withheld")
+        }
+        Link::Evidence if !policy.sources => Message::new("disclosed-evidence-withheld"),
+        // These quote the source's fields and names (`side_a names "…"`, `UCDP
+        // type_of_violence 3`): said again in truce's own words.
+        Link::Actor | Link::Initiator | Link::Target | Link::Kind if !policy.sources => {
+            public_reason(finding, reason.link, reason.certainty)
+        }
+        _ if !policy.facility_names => {
+            return withheld.scrub(&truce_words::render(&reason.message, language), language);
+        }
+        _ => return truce_words::render(&reason.message, language),
+    };
+    truce_words::render(&message, language)
 }
 
 pub fn finding_wire(
     finding: &Finding,
     disclose: Disclose<'_>,
     withheld: &Withheld<'_>,
+    language: Language,
 ) -> FindingWire {
     let incident = disclose.incident_id(&finding.incident);
     let reasons = finding
         .reasons
         .iter()
-        .map(|reason| {
-            let text = match disclose {
-                Disclose::Full => reason.text.clone(),
-                Disclose::Public(policy, _) => match reason.link {
-                    // These name the exact point, the distance to a named facility
-                    // or the sources: said again without them.
-                    Link::Place if policy.coordinates != Coordinates::Exact => {
-                        format!("the place: {WITHHELD}")
-                    }
-                    Link::Site
-                        if !policy.facility_names || policy.coordinates != Coordinates::Exact =>
-                    {
-                        format!("near a protected site: its name and the distance are {WITHHELD}")
-                    }
-                    Link::Evidence if !policy.sources => {
-                        format!("the reports it rests on: {WITHHELD}")
-                    }
-                    // These quote the source's fields and names (`side_a names
-                    // "…"`, `UCDP type_of_violence 3`): said again in truce's
-                    // own words.
-                    Link::Actor | Link::Initiator | Link::Target | Link::Kind
-                        if !policy.sources =>
-                    {
-                        public_reason(finding, reason.link, reason.certainty)
-                    }
-                    _ if !policy.facility_names => withheld.scrub(&reason.text),
-                    _ => reason.text.clone(),
-                },
-            };
-            ReasonWire {
-                link: reason.link.into(),
-                certainty: reason.certainty.into(),
-                text,
-            }
+        .map(|reason| ReasonWire {
+            link: reason.link.into(),
+            certainty: reason.certainty.into(),
+            text: disclosed_reason(finding, reason, disclose, withheld, language),
         })
         .collect();
     FindingWire {

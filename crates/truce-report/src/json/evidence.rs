@@ -96,8 +96,20 @@ impl From<model::Link> for Link {
 pub struct Reason<'a> {
     pub link: Link,
     pub certainty: Certainty,
-    /// A sentence a mediator can read.
-    pub text: &'a str,
+    /// A sentence a mediator can read, in English (the stable format's language).
+    #[schemars(with = "String")]
+    pub text: Sentence<'a>,
+}
+
+/// A sentence written in English as it is serialized: a check's answer holds
+/// millions of them, and none needs to stay in memory once written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sentence<'a>(pub &'a truce_model::message::Message);
+
+impl Serialize for Sentence<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&truce_words::english(self.0))
+    }
 }
 
 impl<'a> From<&'a model::Reason> for Reason<'a> {
@@ -105,7 +117,7 @@ impl<'a> From<&'a model::Reason> for Reason<'a> {
         Reason {
             link: reason.link.into(),
             certainty: reason.certainty.into(),
-            text: &reason.text,
+            text: Sentence(&reason.message),
         }
     }
 }

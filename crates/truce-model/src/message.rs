@@ -1,0 +1,212 @@
+//! Sentences truce writes for people — the links of a reason chain — kept as a
+//! catalogue key and its arguments rather than as finished English.
+//!
+//! The core decides *what* is said; the edges decide in which language, by
+//! rendering a [`Message`] from the catalogue in `truce-words` (English for the
+//! stable JSON and the CLI, the reader's language in the dashboard). So the core
+//! stays free of any one language, and a translator edits a catalogue file, not
+//! the engine.
+
+use crate::agreement::{Designation, Period};
+use crate::report::LocationPrecision;
+use crate::time::{DatePrecision, DateSpan, Day, Minute, Window};
+use serde::Serialize;
+
+/// A sentence: the catalogue key that says it, and the values it names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Message {
+    /// The catalogue key (`reason-…`); empty for a sentence not written (a check
+    /// that does not explain its findings builds none).
+    pub key: &'static str,
+    /// The named values the sentence places, in the order written.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// One value a sentence places.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Arg {
+    /// Shown as written in every language: an id, a name from a source or the
+    /// agreement, a field's name.
+    Verbatim(String),
+    /// A number already written with ASCII digits and a `.` (as English shows
+    /// it); a language with its own digits shows them.
+    Number(String),
+    /// A calendar day.
+    Day(Day),
+    /// A day, and a time of day when it has one.
+    Minute(#[schemars(with = "String")] Minute),
+    /// Another sentence, rendered in the same language.
+    Message(Message),
+    /// Values joined by the language's word for `joiner`.
+    List(Vec<Arg>, Joiner),
+}
+
+/// How the items of a list are joined.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Joiner {
+    /// "a or b": one of them.
+    Or,
+    /// "a, b": all of them.
+    Comma,
+    /// "a; b": separate statements.
+    Semicolon,
+}
+
+impl Message {
+    /// A sentence with no values.
+    pub fn new(key: &'static str) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a named value.
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Message {
+        // Exactly as many as it places: a check keeps millions of these, and most
+        // place one or two values (a doubling vector would hold four).
+        self.args.reserve_exact(1);
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// Whether this is the empty sentence of a check that does not explain.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
+impl Arg {
+    /// A value shown as written.
+    pub fn verbatim(text: impl Into<String>) -> Arg {
+        Arg::Verbatim(text.into())
+    }
+
+    /// A number shown with the language's digits.
+    pub fn number(value: impl std::fmt::Display) -> Arg {
+        Arg::Number(value.to_string())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(message: Message) -> Arg {
+        Arg::Message(message)
+    }
+}
+
+impl From<Day> for Arg {
+    fn from(day: Day) -> Arg {
+        Arg::Day(day)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Arg {
+        Arg::Verbatim(text.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Arg {
+        Arg::Verbatim(text)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(text: &String) -> Arg {
+        Arg::Verbatim(text.clone())
+    }
+}
+
+impl From<&std::sync::Arc<str>> for Arg {
+    fn from(text: &std::sync::Arc<str>) -> Arg {
+        Arg::Verbatim(text.to_string())
+    }
+}
+
+impl From<Minute> for Arg {
+    fn from(minute: Minute) -> Arg {
+        Arg::Minute(minute)
+    }
+}
+
+// The model's own values in words: each a sentence of the catalogue, so a date
+// span or a window reads in the reader's language wherever it is placed.
+
+impl DatePrecision {
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            DatePrecision::Day => "date-precision-day",
+            DatePrecision::Days => "date-precision-days",
+            DatePrecision::Week => "date-precision-week",
+            DatePrecision::Month => "date-precision-month",
+            DatePrecision::Year => "date-precision-year",
+        })
+    }
+}
+
+impl DateSpan {
+    /// The span as its `Display` writes it in English: one day, or both ends and how precise.
+    pub fn message(&self) -> Message {
+        if self.first == self.last {
+            Message::new("date-span-one").with("first", self.first)
+        } else {
+            Message::new("date-span-range")
+                .with("first", self.first)
+                .with("last", self.last)
+                .with("precision", self.precision.message())
+        }
+    }
+}
+
+impl Window {
+    pub fn message(&self) -> Message {
+        match (self.start, self.end) {
+            (None, None) => Message::new("window-always"),
+            (Some(s), None) => Message::new("window-from").with("start", s),
+            (None, Some(e)) => Message::new("window-before").with("end", e),
+            (Some(s), Some(e)) => Message::new("window-between")
+                .with("start", s)
+                .with("end", e),
+        }
+    }
+}
+
+impl Period {
+    pub fn message(&self) -> Message {
+        match (self.from, self.until) {
+            (None, None) => Message::new("period-always"),
+            (Some(a), None) => Message::new("period-from").with("from", a),
+            (None, Some(b)) => Message::new("period-until").with("until", b),
+            (Some(a), Some(b)) => Message::new("period-between")
+                .with("from", a)
+                .with("until", b),
+        }
+    }
+}
+
+impl LocationPrecision {
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            LocationPrecision::Exact => "location-precision-exact",
+            LocationPrecision::Near => "location-precision-near",
+            LocationPrecision::District => "location-precision-district",
+            LocationPrecision::Province => "location-precision-province",
+            LocationPrecision::Linear => "location-precision-linear",
+            LocationPrecision::Country => "location-precision-country",
+            LocationPrecision::Unknown => "location-precision-unknown",
+        })
+    }
+}
+
+impl Designation {
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            Designation::Covered => "designation-covered",
+            Designation::Excluded => "designation-excluded",
+            Designation::Outside => "designation-outside",
+        })
+    }
+}
