@@ -5,6 +5,7 @@
 //! `scripts/test.sh` starts with `scripts/postgres.sh`).
 
 mod checkpoint;
+mod language;
 mod review;
 use checkpoint::an_admin_signs_a_checkpoint_with_the_missions_key;
 use review::an_analyst_rejects_a_monitors_report_for_a_reason_on_the_ledger;
