@@ -10,6 +10,19 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { waitUntil } from "./wait.mjs";
 
+/** A sentence's own words: what is left once the values it places (between
+ * Unicode isolation marks: ids, names, numbers, dates) are taken out. */
+function ownWords(line) {
+  let depth = 0;
+  let words = "";
+  for (const c of line) {
+    if (c === "\u2068") depth += 1;
+    else if (c === "\u2069") depth -= 1;
+    else if (depth === 0) words += c;
+  }
+  return words;
+}
+
 const [url, liaisonToken, analystToken, monitorToken, emptyUrl, emptyAdminToken] = process.argv.slice(2);
 if (!url || !liaisonToken || !analystToken || !monitorToken) {
   console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN MONITOR_TOKEN");
@@ -306,6 +319,12 @@ async function session(token, name) {
   await waitUntil(page, () => document.querySelector("#view-steps th")?.textContent === "الخطوة");
   const stepWords = await page.$$eval("#view-steps th, #view-steps td.status, #view-steps h2", (cells) => cells.map((c) => c.textContent));
   check(stepWords.every((w) => !/[A-Za-z]{3,}/.test(w.replace(/\d{4}|[^\p{L}\s]/gu, ""))), `switched mid-session, the steps board's own words are in Arabic: ${stepWords.slice(0, 8).join(" | ")}`);
+  // The steps' summaries come from the server, written in Arabic too: once the
+  // values they place (ids, numbers, dates) are taken out, no English is left.
+  await waitUntil(page, () => [...document.querySelectorAll("#view-steps td.summary")].some((td) => /[\u0600-\u06FF]/.test(td.textContent)), null, { timeout: 15000 });
+  const summaries = await page.$$eval("#view-steps td.summary", (cells) => cells.map((c) => c.textContent));
+  const summaryEnglish = summaries.map(ownWords).filter((w) => /[A-Za-z]{2,}/.test(w));
+  check(summaries.length > 0 && summaryEnglish.length === 0, `switched mid-session, the steps' summaries from the server are in Arabic (English left: ${summaryEnglish.slice(0, 2).join(" | ") || "none"}): ${summaries[0].slice(0, 100)}`);
   const dir = await page.getAttribute("html", "dir");
   check(dir === "rtl", "Arabic lays the page out right to left");
   await page.click("#tab-map");
@@ -315,17 +334,7 @@ async function session(token, name) {
   // taken out, no English is left.
   await waitUntil(page, () => [...document.querySelectorAll("#panel .reasons li")].some((li) => li.textContent.includes("\u2068")), null, { timeout: 15000 });
   const arabicChain = await page.$$eval("#panel .reasons li", (items) => items.map((i) => i.textContent));
-  const ownWords = arabicChain.map((line) => {
-    let depth = 0;
-    let words = "";
-    for (const c of line) {
-      if (c === "\u2068") depth += 1;
-      else if (c === "\u2069") depth -= 1;
-      else if (depth === 0) words += c;
-    }
-    return words;
-  });
-  const english = ownWords.filter((w) => /[A-Za-z]{2,}/.test(w));
+  const english = arabicChain.map(ownWords).filter((w) => /[A-Za-z]{2,}/.test(w));
   check(arabicChain.length >= 3 && english.length === 0, `switched mid-session, the server's reason chain is in Arabic (${arabicChain.length} links; English left: ${english.slice(0, 2).join(" | ") || "none"}): ${arabicChain[0].slice(0, 120)}`);
   const mirrored = await page.evaluate(() => {
     const ticks = [...document.querySelectorAll("#timeline-chart .x-tick")].map((t) => Number(t.getAttribute("x")));

@@ -40,7 +40,7 @@ export async function showSteps(): Promise<void> {
   table.append(head);
   for (const step of board.steps) {
     const row = document.createElement("tr");
-    const summary = text("td", step.summary);
+    const summary = text("td", step.summary, "summary");
     const risk = atRisk(step, board.as_of);
     if (risk) {
       row.classList.add("at-risk");

@@ -64,7 +64,7 @@ pub fn status(checked: &Checked, db: &Path) -> Result<String> {
                 } else {
                     "withheld"
                 },
-                e.reason,
+                truce_words::english(&e.reason),
                 match &standing {
                     Standing::NeverReleased => "not released".to_string(),
                     Standing::Released { at, by } => format!("released on {at} by {by}"),
@@ -170,7 +170,7 @@ pub fn release(
     Ok((
         format!(
             "released `{entitlement}` to {to}: {} (ledger entry {index}){}\n",
-            status.reason,
+            truce_words::english(&status.reason),
             if sealed.is_empty() {
                 String::new()
             } else {

@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use truce_model::agreement::{Agreement, Alternative};
 use truce_model::finding::Finding;
+use truce_model::message::{Arg, Message};
 use truce_model::report::{Grade, Report};
 use truce_model::time::Day;
 
@@ -809,28 +810,24 @@ fn entitlements(agreement: &Agreement, steps: &[StepResult]) -> Vec<EntitlementS
                 )
             };
             let reason = if releasable {
-                format!(
-                    "step `{}` met on {}{}",
-                    step.id,
-                    met_on.map_or_else(|| "?".into(), |d| d.to_string()),
+                Message::new(
                     if e.possible_violations_block || step.status == Status::Met {
-                        ""
+                        "entitlement-step-met"
                     } else {
-                        " on certain evidence (possible violations do not block this release)"
-                    }
+                        "entitlement-step-met-on-certain"
+                    },
                 )
+                .with("step", &step.id)
+                .with("day", met_on.map_or_else(|| Arg::verbatim("?"), Arg::Day))
             } else if e.possible_violations_block && step.on_certain.status == Status::Met {
-                format!(
-                    "withheld: step `{}` is met on certain evidence but not counting possible violations, which block this release ({})",
-                    step.id, step.with_possible.explanation
-                )
+                Message::new("entitlement-withheld-possible")
+                    .with("step", &step.id)
+                    .with("explanation", step.with_possible.explanation.clone())
             } else {
-                format!(
-                    "withheld: step `{}` is {} ({})",
-                    step.id,
-                    step.status.label(),
-                    step.summary
-                )
+                Message::new("entitlement-withheld")
+                    .with("step", &step.id)
+                    .with("status", step.status.message())
+                    .with("summary", step.summary.clone())
             };
             EntitlementStatus {
                 id: e.id.clone(),

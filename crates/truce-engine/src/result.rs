@@ -7,6 +7,7 @@
 use serde::Serialize;
 use truce_model::diagnostic::Diagnostic;
 use truce_model::finding::Finding;
+use truce_model::message::Message;
 use truce_model::report::Casualties;
 use truce_model::time::{DateSpan, Day};
 
@@ -32,6 +33,17 @@ impl Status {
             Status::Locked => "locked",
         }
     }
+
+    /// The status in words, in the reader's language.
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            Status::Met => "status-met",
+            Status::NotMet => "status-not-met",
+            Status::Pending => "status-pending",
+            Status::InsufficientEvidence => "status-insufficient-evidence",
+            Status::Locked => "status-locked",
+        })
+    }
 }
 
 /// A step's or condition's outcome on one bound of the evidence.
@@ -39,7 +51,7 @@ impl Status {
 pub struct Outcome {
     pub status: Status,
     pub met_on: Option<Day>,
-    pub explanation: String,
+    pub explanation: Message,
     /// Met on the certain bound only because no report in the window could be counted
     /// with certainty while some could possibly: the certain bound says nothing here.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -50,7 +62,7 @@ pub struct Outcome {
 pub struct ConditionOutcome {
     pub status: Status,
     pub met_on: Option<Day>,
-    pub detail: String,
+    pub detail: Message,
     /// The number the condition counted (violations or events in the observed window).
     pub count: u64,
     /// Incidents behind the outcome (the breaking days' violations, or the counted events), at most 50.
@@ -63,7 +75,7 @@ pub struct ConditionOutcome {
 }
 
 impl ConditionOutcome {
-    pub fn pending(detail: String) -> Self {
+    pub fn pending(detail: Message) -> Self {
         ConditionOutcome {
             status: Status::Pending,
             met_on: None,
@@ -78,7 +90,7 @@ impl ConditionOutcome {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionResult {
-    pub description: String,
+    pub description: Message,
     pub on_certain: ConditionOutcome,
     pub with_possible: ConditionOutcome,
 }
@@ -89,7 +101,7 @@ pub struct StepResult {
     pub name: String,
     pub status: Status,
     pub met_on: Option<Day>,
-    pub summary: String,
+    pub summary: Message,
     pub window_first: Option<Day>,
     pub window_last: Option<Day>,
     pub requires: Vec<String>,
@@ -221,7 +233,7 @@ pub struct StepBrief {
     pub id: String,
     pub status: Status,
     pub met_on: Option<Day>,
-    pub summary: String,
+    pub summary: Message,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -259,7 +271,7 @@ pub struct EntitlementStatus {
     pub step: String,
     /// True when the step it depends on is met: the entitlement may be released.
     pub releasable: bool,
-    pub reason: String,
+    pub reason: Message,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

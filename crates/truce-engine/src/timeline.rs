@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use truce_model::agreement::Agreement;
 use truce_model::finding::{Certainty, Verdict};
+use truce_model::message::{Arg, Message};
 use truce_model::time::{DateSpan, Day};
 
 /// One dated line of the chronology.
@@ -15,7 +16,7 @@ pub struct Entry {
     pub day: Day,
     /// `clause-in-force`, `clause-ends`, `step-window`, `step-met`, `step-ends`, `incident`.
     pub what: String,
-    pub text: String,
+    pub text: Message,
 }
 
 /// Violations on one day by one party (incidents), on both bounds, counted as steps
@@ -141,7 +142,11 @@ pub struct Trend {
 /// The chronology's order: by day, then by what happened and its words, so the
 /// same entries always read in the same order.
 fn sort_chronology(chronology: &mut [Entry]) {
-    chronology.sort_by(|a, b| (a.day, &a.what, &a.text).cmp(&(b.day, &b.what, &b.text)));
+    // Entries of one day and one kind are about different clauses or steps: in
+    // the order of their ids (the order their English sentences sort in).
+    chronology.sort_by(|a, b| {
+        (a.day, &a.what, subject(&a.text)).cmp(&(b.day, &b.what, subject(&b.text)))
+    });
 }
 
 impl Timeline {
@@ -205,14 +210,18 @@ fn agreement_chronology(
             chronology.push(Entry {
                 day: start.day(),
                 what: "clause-in-force".into(),
-                text: format!("clause `{}` in force from {start}", clause.id),
+                text: Message::new("chronology-clause-in-force")
+                    .with("clause", &clause.id)
+                    .with("start", start),
             });
         }
         if let Some(end) = clause.window.end {
             chronology.push(Entry {
                 day: end.day(),
                 what: "clause-ends".into(),
-                text: format!("clause `{}` ends before {end}", clause.id),
+                text: Message::new("chronology-clause-ends")
+                    .with("clause", &clause.id)
+                    .with("end", end),
             });
         }
     }
@@ -222,7 +231,9 @@ fn agreement_chronology(
             chronology.push(Entry {
                 day: first,
                 what: "step-window".into(),
-                text: format!("step `{}` ({}): window opens", step.id, step.name),
+                text: Message::new("chronology-step-window")
+                    .with("step", &step.id)
+                    .with("name", &step.name),
             });
             steps.push(StepWindow {
                 id: step.id.clone(),
@@ -236,17 +247,15 @@ fn agreement_chronology(
             (Status::Met, Some(day), _) => chronology.push(Entry {
                 day,
                 what: "step-met".into(),
-                text: format!("step `{}` met", step.id),
+                text: Message::new("chronology-step-met").with("step", &step.id),
             }),
             (status, _, Some(last)) if status != Status::Locked => chronology.push(Entry {
                 day: last,
                 what: "step-ends".into(),
-                text: format!(
-                    "step `{}` window ends: {} — {}",
-                    step.id,
-                    status.label(),
-                    step.summary
-                ),
+                text: Message::new("chronology-step-ends")
+                    .with("step", &step.id)
+                    .with("status", status.message())
+                    .with("summary", step.summary.clone()),
             }),
             _ => {}
         }
@@ -329,21 +338,24 @@ fn certain_incidents(result: &CheckResult, violations: &Violations<'_>) -> Vec<E
         if certain.is_empty() {
             continue;
         }
-        let killed = violations
-            .deaths
-            .get(incident.id.as_str())
-            .map_or_else(String::new, |d| {
-                format!(", {} killed ({}–{})", d[1], d[0], d[2])
-            });
+        let killed =
+            violations
+                .deaths
+                .get(incident.id.as_str())
+                .map_or_else(Message::default, |d| {
+                    Message::new("chronology-incident-killed")
+                        .with("best", Arg::number(d[1]))
+                        .with("low", Arg::number(d[0]))
+                        .with("high", Arg::number(d[2]))
+                });
         entries.push(Entry {
             day: incident.date.first,
             what: "incident".into(),
-            text: format!(
-                "{} at {}: certain violation by {}{killed}",
-                incident.id,
-                incident.place,
-                certain.join(", ")
-            ),
+            text: Message::new("chronology-incident")
+                .with("incident", &incident.id)
+                .with("place", &incident.place)
+                .with("parties", certain.join(", "))
+                .with("killed", killed),
         });
     }
     entries
@@ -549,4 +561,12 @@ fn every_week<'a>(
             (week, group, totals)
         })
     })
+}
+
+/// The clause or step a chronology entry is about: its sentence's first value.
+fn subject(text: &Message) -> &str {
+    match text.args.first() {
+        Some((_, Arg::Verbatim(id))) => id,
+        _ => "",
+    }
 }

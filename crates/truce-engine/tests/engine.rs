@@ -670,19 +670,20 @@ fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
     assert!(calm.on_certain.rests_on_nothing);
     assert!(calm.conditions[0].on_certain.rests_on_nothing);
     assert!(
-        calm.summary.contains(
+        calm.summary.en().contains(
             "met on the certain evidence only because no report in this window can be counted with certainty: the certain bound says nothing here"
         ),
         "{}",
-        calm.summary
+        calm.summary.en()
     );
     // The upper bound is named for what it counts, not only for possible violations:
     // for `max-deaths` it also counts the violations no report gives a toll for.
     assert!(
         calm.summary
+            .en()
             .starts_with("not met on the upper bound, which counts what is only possible too: "),
         "{}",
-        calm.summary
+        calm.summary.en()
     );
 }
 
@@ -860,16 +861,16 @@ fn falling_trend_needs_consecutive_weekly_falls() {
         (trend.status, trend.met_on),
         (Status::Met, Some(day("2016-09-21"))),
         "{}",
-        trend.summary
+        trend.summary.en()
     );
     // 8 then 6 is not a 50% fall; 6 then 2 is, but only once in a row.
     let result = run(&agreement, &weeks([8, 6, 2]), "2016-09-30");
     let trend = step(&result, "trend");
-    assert_eq!(trend.status, Status::NotMet, "{}", trend.summary);
+    assert_eq!(trend.status, Status::NotMet, "{}", trend.summary.en());
     assert!(
-        trend.summary.contains("weekly counts 8→6, 6→2"),
+        trend.summary.en().contains("weekly counts 8→6, 6→2"),
         "{}",
-        trend.summary
+        trend.summary.en()
     );
 }
 
@@ -975,24 +976,25 @@ fn max_deaths_is_met_when_the_upper_count_holds_every_week() {
         (deaths.status, deaths.met_on),
         (Status::Met, Some(day("2016-09-14"))),
         "{}",
-        deaths.summary
+        deaths.summary.en()
     );
     let condition = &deaths.conditions[0];
     assert_eq!(
-        condition.description,
+        condition.description.en(),
         "at most 5 people killed in violations a week, 2 weeks in a row"
     );
     assert_eq!(
-        condition.on_certain.detail,
+        condition.on_certain.detail.en(),
         "2 consecutive weeks with at most 5 people killed in violations a week, from 2016-09-01 to 2016-09-14 (at least 3 people killed in the worst of them)"
     );
     assert!(
         condition
             .with_possible
             .detail
+            .en()
             .ends_with("(up to 5 people killed in the worst of them)"),
         "{}",
-        condition.with_possible.detail
+        condition.with_possible.detail.en()
     );
     // `count` stays the violations counted, as for the other violation conditions.
     assert_eq!(
@@ -1010,13 +1012,13 @@ fn max_deaths_is_not_met_once_the_lower_count_breaks_every_run() {
         certain_killing("c4", "2016-09-17", Some((2, 3))),
     ];
     let deaths = deaths_day_by_day(&reports);
-    assert_eq!(deaths.status, Status::NotMet, "{}", deaths.summary);
+    assert_eq!(deaths.status, Status::NotMet, "{}", deaths.summary.en());
     assert!(
-        deaths.on_certain.explanation.ends_with(
+        deaths.on_certain.explanation.en().ends_with(
             "never 2 consecutive weeks with at most 5 people killed in violations a week: longest run 1 week(s) from 2016-09-08; worst week from 2016-09-01 with at least 6 people killed"
         ),
         "{}",
-        deaths.on_certain.explanation
+        deaths.on_certain.explanation.en()
     );
     // Final on the day the third week reaches 6 killed (17 Sep): the rest of the
     // window is one week, too short for a run of two.
@@ -1045,30 +1047,34 @@ fn an_unknown_death_count_leaves_the_step_undetermined() {
         deaths.status,
         Status::InsufficientEvidence,
         "{}",
-        deaths.summary
+        deaths.summary.en()
     );
     let condition = &deaths.conditions[0];
     assert!(
         condition
             .on_certain
             .detail
+            .en()
             .ends_with("; 1 violation(s) with no death count add nothing to this count"),
         "{}",
-        condition.on_certain.detail
+        condition.on_certain.detail.en()
     );
     assert!(
-        condition.with_possible.detail.starts_with(
+        condition.with_possible.detail.en().starts_with(
             "2 violation(s) with no death count in 2 week(s), the first from 2016-09-08: the upper count rests on nothing there, and those weeks cannot count towards a run; never 2 consecutive weeks"
         ),
         "{}",
-        condition.with_possible.detail
+        condition.with_possible.detail.en()
     );
     assert_eq!(condition.with_possible.incidents, ["test:u2", "test:u4"]);
     // The summary says so too.
     assert!(
-        deaths.summary.contains("the upper count rests on nothing"),
+        deaths
+            .summary
+            .en()
+            .contains("the upper count rests on nothing"),
         "{}",
-        deaths.summary
+        deaths.summary.en()
     );
     // Were the deaths known (none), the step would be met.
     let known = deaths_day_by_day(&[
@@ -1076,7 +1082,7 @@ fn an_unknown_death_count_leaves_the_step_undetermined() {
         certain_killing("u2", "2016-09-09", Some((0, 0))),
         certain_killing("u4", "2016-09-23", Some((0, 0))),
     ]);
-    assert_eq!(known.status, Status::Met, "{}", known.summary);
+    assert_eq!(known.status, Status::Met, "{}", known.summary.en());
 }
 
 #[test]
@@ -1111,9 +1117,10 @@ fn max_deaths_counts_an_incident_reported_twice_once_with_its_merged_range() {
         condition
             .on_certain
             .detail
+            .en()
             .ends_with("(at least 4 people killed in the worst of them)"),
         "{}",
-        condition.on_certain.detail
+        condition.on_certain.detail.en()
     );
     assert_eq!(
         (
@@ -1140,8 +1147,28 @@ fn the_same_inputs_give_byte_identical_json() {
 fn scenario_report_snapshot() {
     let agreement = base();
     let result = run(&agreement, &scenario_a(), "2016-09-30");
-    insta::assert_json_snapshot!("scenario_a_steps", result.steps);
+    insta::assert_json_snapshot!("scenario_a_steps", steps_as_written(&result.steps));
     insta::assert_json_snapshot!("scenario_a_findings", findings_as_written(&result.findings));
+}
+
+/// The steps with their sentences in English, as the check's JSON writes them.
+fn steps_as_written(steps: &[truce_engine::result::StepResult]) -> serde_json::Value {
+    steps
+        .iter()
+        .map(|step| {
+            let mut value = serde_json::to_value(step).expect("serializes");
+            value["summary"] = step.summary.en().into();
+            value["on_certain"]["explanation"] = step.on_certain.explanation.en().into();
+            value["with_possible"]["explanation"] = step.with_possible.explanation.en().into();
+            for (n, condition) in step.conditions.iter().enumerate() {
+                let c = &mut value["conditions"][n];
+                c["description"] = condition.description.en().into();
+                c["on_certain"]["detail"] = condition.on_certain.detail.en().into();
+                c["with_possible"]["detail"] = condition.with_possible.detail.en().into();
+            }
+            value
+        })
+        .collect()
 }
 
 /// The findings with each reason's sentence in English, as the check's JSON
@@ -1910,16 +1937,16 @@ fn whether_possible_violations_block_a_release_is_the_agreements_choice() {
     let blocked = status("aid");
     assert!(!blocked.releasable);
     assert!(
-        blocked.reason.starts_with(
+        blocked.reason.en().starts_with(
             "withheld: step `calm` is met on certain evidence but not counting possible violations, which block this release"
         ),
         "{}",
-        blocked.reason
+        blocked.reason.en()
     );
     let released = status("aid-on-certain");
     assert!(released.releasable);
     assert_eq!(
-        released.reason,
+        released.reason.en(),
         "step `calm` met on 2016-09-15 on certain evidence (possible violations do not block this release)"
     );
 }
@@ -2025,9 +2052,10 @@ fn a_maximum_per_week_is_tested_week_by_week() {
     assert!(
         weekly.conditions[0]
             .description
+            .en()
             .starts_with("at most 1 violation(s) a week for 2 consecutive weeks"),
         "{}",
-        weekly.conditions[0].description
+        weekly.conditions[0].description.en()
     );
     // As of the 24th, week 2 is under way with one violation: pending, not yet met.
     let early = run(&agreement, &reports, "2016-09-24");
@@ -2063,7 +2091,7 @@ fn a_trend_is_measured_against_a_baseline_before_the_agreement() {
         (below.status, below.met_on),
         (Status::Met, Some(day("2016-09-26")))
     );
-    let detail = &below.conditions[0].on_certain.detail;
+    let detail = &below.conditions[0].on_certain.detail.en();
     assert!(
         detail.contains("8 event(s), 2.0 a week; limit 1.0 a week"),
         "{detail}"
@@ -2128,4 +2156,15 @@ fn a_clause_starts_the_day_after_its_step_is_met() {
 /// A reason's sentence in English, as the check's JSON writes it.
 fn text(reason: &truce_model::finding::Reason) -> String {
     truce_words::english(&reason.message)
+}
+
+/// A sentence of the result in English, as the check's text and JSON write it.
+trait English {
+    fn en(&self) -> String;
+}
+
+impl English for truce_model::message::Message {
+    fn en(&self) -> String {
+        truce_words::english(self)
+    }
 }

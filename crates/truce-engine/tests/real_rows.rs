@@ -540,20 +540,20 @@ fn max_deaths_on_real_rows_is_the_missions_weekly_count() {
             .expect("step");
         let condition = &step.conditions[0];
         assert_eq!(
-            condition.description,
+            condition.description.en(),
             "at most 0 people killed in violations in `aleppo-governorate` a week, for 1 week"
         );
-        let certain = killed_after(&condition.on_certain.detail, "at least ");
-        let possible = killed_after(&condition.with_possible.detail, "up to ");
+        let certain = killed_after(&condition.on_certain.detail.en(), "at least ");
+        let possible = killed_after(&condition.with_possible.detail.en(), "up to ");
         assert_eq!(
             (certain, possible),
             (lower, upper),
             "{week}: {} / {}",
-            condition.on_certain.detail,
-            condition.with_possible.detail
+            condition.on_certain.detail.en(),
+            condition.with_possible.detail.en()
         );
         // Every week killed someone for certain: not met on both bounds.
-        assert_eq!(step.status, Status::NotMet, "{week}: {}", step.summary);
+        assert_eq!(step.status, Status::NotMet, "{week}: {}", step.summary.en());
     }
 }
 
@@ -575,9 +575,10 @@ fn a_certain_bound_that_rests_on_nothing_says_so() {
         hospitals
             .on_certain
             .detail
+            .en()
             .starts_with("no report in this window can be counted with certainty"),
         "{}",
-        hospitals.on_certain.detail
+        hospitals.on_certain.detail.en()
     );
 }
 
@@ -672,5 +673,16 @@ fn the_minsk_protocol_example_counts_days_as_a_mission_would() {
             "{}",
             step.id
         );
+    }
+}
+
+/// A sentence of the result in English, as the check's text and JSON write it.
+trait English {
+    fn en(&self) -> String;
+}
+
+impl English for truce_model::message::Message {
+    fn en(&self) -> String {
+        truce_words::english(self)
     }
 }

@@ -47,7 +47,7 @@ pub fn may_release(
     if !status.releasable {
         return Err(MissionError::NotReleasable {
             entitlement: status.id.clone(),
-            reason: status.reason.clone(),
+            reason: truce_words::english(&status.reason),
         });
     }
     Ok(())
@@ -87,7 +87,7 @@ pub fn release(
         entitlement: status.id.clone(),
         to: status.to.clone(),
         step: status.step.clone(),
-        reason: status.reason.clone(),
+        reason: truce_words::english(&status.reason),
         by,
         check,
         payload: files,
@@ -120,7 +120,7 @@ pub fn suspend(
         by,
         reason: reason.to_string(),
         step_still_holds: status.releasable,
-        step_reason: status.reason.clone(),
+        step_reason: truce_words::english(&status.reason),
         check: check_reference(basis.result, basis.reports)?,
     };
     append(storage, &Record::EntitlementSuspension(suspension), at)

@@ -142,6 +142,8 @@ pub fn life_entries(
             .or_else(|| local_day(&entry.recorded, agreement.utc_offset_minutes));
         let what = record.kind().to_string();
         if let Some(day) = day {
+            // Recorded text, as the ledger keeps it.
+            let text = truce_model::message::Message::new("chronology-ledger").with("text", text);
             out.push(Entry { day, what, text });
         }
     }

@@ -52,6 +52,8 @@ pub enum Joiner {
     Comma,
     /// "a; b": separate statements.
     Semicolon,
+    /// "a b": phrases that follow each other.
+    Space,
 }
 
 impl Message {

@@ -3,6 +3,7 @@
 use crate::{clause_text, deaths, most_serious};
 use std::fmt::Write;
 use truce_engine::{CheckResult, Tally};
+use truce_words::english;
 
 fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -77,8 +78,8 @@ fn write_steps(out: &mut String, result: &CheckResult) {
             s.id,
             escape(&s.name),
             s.status.label(),
-            escape(&s.on_certain.explanation),
-            escape(&s.with_possible.explanation)
+            escape(&english(&s.on_certain.explanation)),
+            escape(&english(&s.with_possible.explanation))
         );
     }
 }
@@ -143,7 +144,7 @@ fn write_brackets(out: &mut String, result: &CheckResult) {
                 let steps = a
                     .steps
                     .iter()
-                    .map(|s| format!("`{}`: {}", s.id, escape(&s.summary)))
+                    .map(|s| format!("`{}`: {}", s.id, escape(&english(&s.summary))))
                     .collect::<Vec<_>>()
                     .join("<br>");
                 let working = if a.working { " (working)" } else { "" };
@@ -177,7 +178,7 @@ fn write_entitlements(out: &mut String, result: &CheckResult) {
                 } else {
                     "withheld"
                 },
-                escape(&e.reason)
+                escape(&english(&e.reason))
             );
         }
     }

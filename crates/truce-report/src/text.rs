@@ -4,6 +4,7 @@ use crate::{clause_text, deaths, most_serious, status_mark};
 use std::fmt::Write;
 use truce_engine::{CheckResult, Status, Tally};
 use truce_model::finding::Certainty;
+use truce_words::english;
 
 /// Presentation options.
 #[derive(Clone, Debug, Default)]
@@ -113,10 +114,10 @@ fn write_steps(out: &mut String, result: &CheckResult, options: &TextOptions) {
         if !step.requires.is_empty() {
             let _ = writeln!(out, "  {:<24} after: {}", "", step.requires.join(", "));
         }
-        let _ = writeln!(out, "  {:<24} {}", "", step.summary);
+        let _ = writeln!(out, "  {:<24} {}", "", english(&step.summary));
         if step.status != Status::Locked {
             for condition in &step.conditions {
-                let _ = writeln!(out, "  {:<24} · {}", "", condition.description);
+                let _ = writeln!(out, "  {:<24} · {}", "", english(&condition.description));
                 let certain_status = if condition.on_certain.rests_on_nothing {
                     format!("{} (says nothing)", condition.on_certain.status.label())
                 } else {
@@ -125,14 +126,15 @@ fn write_steps(out: &mut String, result: &CheckResult, options: &TextOptions) {
                 let _ = writeln!(
                     out,
                     "  {:<24}     on certain evidence: {certain_status} — {}",
-                    "", condition.on_certain.detail
+                    "",
+                    english(&condition.on_certain.detail)
                 );
                 let _ = writeln!(
                     out,
                     "  {:<24}     counting possible:   {} — {}",
                     "",
                     condition.with_possible.status.label(),
-                    condition.with_possible.detail
+                    english(&condition.with_possible.detail)
                 );
             }
         }
@@ -216,7 +218,7 @@ fn write_brackets(out: &mut String, result: &CheckResult, options: &TextOptions)
                 let steps = alternative
                     .steps
                     .iter()
-                    .map(|s| format!("{}: {}", s.id, s.summary))
+                    .map(|s| format!("{}: {}", s.id, english(&s.summary)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 let _ = writeln!(
@@ -260,7 +262,7 @@ fn write_entitlements(out: &mut String, result: &CheckResult, options: &TextOpti
                 "withheld"
             };
             let _ = writeln!(out, "  {} → {}: {state} — {}", e.id, e.to, e.what);
-            let _ = writeln!(out, "    {}", e.reason);
+            let _ = writeln!(out, "    {}", english(&e.reason));
         }
     }
 }

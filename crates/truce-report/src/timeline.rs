@@ -11,7 +11,13 @@ pub fn render_text(t: &Timeline) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "truce timeline: {}\n\nCHRONOLOGY", t.agreement);
     for e in &t.chronology {
-        let _ = writeln!(out, "  {}  {:<16} {}", e.day, e.what, e.text);
+        let _ = writeln!(
+            out,
+            "  {}  {:<16} {}",
+            e.day,
+            e.what,
+            truce_words::english(&e.text)
+        );
     }
     let _ = writeln!(
         out,
@@ -161,8 +167,54 @@ fn weekly_csv<'a>(
         .unwrap_or_default()
 }
 
+/// The timeline as JSON: the engine's series as they are, the chronology's
+/// sentences in English.
+#[derive(serde::Serialize)]
+struct TimelineJson<'a> {
+    agreement: &'a str,
+    parties: &'a [String],
+    chronology: Vec<EntryJson<'a>>,
+    daily: &'a [truce_engine::timeline::Daily],
+    daily_all: &'a [truce_engine::timeline::DailyAll],
+    weekly: &'a [truce_engine::timeline::Weekly],
+    zones: &'a [String],
+    weekly_by_zone: &'a [truce_engine::timeline::ZoneWeekly],
+    steps: &'a [truce_engine::timeline::StepWindow],
+    figures: &'a [truce_engine::timeline::Figure],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    trends: &'a [truce_engine::timeline::Trend],
+}
+
+#[derive(serde::Serialize)]
+struct EntryJson<'a> {
+    day: Day,
+    what: &'a str,
+    text: crate::json::Sentence<'a>,
+}
+
 pub fn render_json(t: &Timeline) -> String {
-    serde_json::to_string_pretty(t)
+    let document = TimelineJson {
+        agreement: &t.agreement,
+        parties: &t.parties,
+        chronology: t
+            .chronology
+            .iter()
+            .map(|e| EntryJson {
+                day: e.day,
+                what: &e.what,
+                text: crate::json::Sentence(&e.text),
+            })
+            .collect(),
+        daily: &t.daily,
+        daily_all: &t.daily_all,
+        weekly: &t.weekly,
+        zones: &t.zones,
+        weekly_by_zone: &t.weekly_by_zone,
+        steps: &t.steps,
+        figures: &t.figures,
+        trends: &t.trends,
+    };
+    serde_json::to_string_pretty(&document)
         .map(|s| s + "\n")
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }

@@ -211,7 +211,40 @@ fn a_check_document_has_the_schemas_fields_and_the_results() {
         }
     }
     assert!(result.findings.iter().any(|f| !f.reasons.is_empty()));
+    // So are the steps' sentences (summaries, explanations, conditions): where the
+    // result holds a message, the document holds a string, checked against the
+    // English rendering by the CLI's byte-for-byte tests.
+    let sentences = take_sentences(&document, &mut expected);
+    assert!(sentences > 10, "{sentences} sentences");
     assert_eq!(document, expected);
+}
+
+/// Puts the document's string wherever the result has a serialized message;
+/// returns how many.
+fn take_sentences(document: &serde_json::Value, expected: &mut serde_json::Value) -> usize {
+    use serde_json::Value;
+    match expected {
+        Value::Object(map)
+            if map.len() == 2 && map.contains_key("key") && map.contains_key("args") =>
+        {
+            assert!(
+                document.is_string(),
+                "a sentence is written as a string: {document}"
+            );
+            *expected = document.clone();
+            1
+        }
+        Value::Object(map) => map
+            .iter_mut()
+            .map(|(k, v)| take_sentences(&document[k.as_str()], v))
+            .sum(),
+        Value::Array(items) => items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, v)| take_sentences(&document[i], v))
+            .sum(),
+        _ => 0,
+    }
 }
 
 #[test]

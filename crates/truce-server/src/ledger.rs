@@ -4,6 +4,7 @@
 
 use crate::auth::{Caller, Role, View};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::language::Reader;
 use crate::state::{AppState, now};
 use crate::terms::StandingWire;
 use axum::Json;
@@ -518,6 +519,7 @@ fn visible<'a>(
 pub async fn entitlements(
     State(state): State<Arc<AppState>>,
     caller: Caller,
+    Reader(language): Reader,
 ) -> ApiResult<Json<Vec<EntitlementWire>>> {
     caller.require(&[Role::MissionAdmin, Role::Analyst, Role::PartyLiaison])?;
     let view = caller.view();
@@ -563,7 +565,7 @@ pub async fn entitlements(
                         what: e.what,
                         step: e.step,
                         releasable: e.releasable,
-                        reason: e.reason,
+                        reason: truce_words::render(&e.reason, language),
                         standing,
                         since,
                     })
@@ -652,7 +654,10 @@ pub async fn release(
     if !status.releasable {
         return Err(ApiError::new(
             "not-releasable",
-            format!("`{id}` may not be released: {}", status.reason),
+            format!(
+                "`{id}` may not be released: {}",
+                truce_words::english(&status.reason)
+            ),
         ));
     }
     let by = By::Actor(state.ledger_actor(&admin));
@@ -664,7 +669,7 @@ pub async fn release(
         entitlement: status.id,
         to: status.to,
         ledger_index: index,
-        reason: status.reason,
+        reason: truce_words::english(&status.reason),
     }))
 }
 

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
+use truce_words::render;
 use utoipa::{IntoParams, ToSchema};
 
 type AppStateRef = State<Arc<AppState>>;
@@ -330,6 +331,7 @@ fn snapshot_for(state: &AppState, view: &View) -> Arc<Snapshot> {
 pub async fn brackets(
     State(state): AppStateRef,
     caller: Caller,
+    Reader(language): Reader,
 ) -> ApiResult<Json<Vec<BracketWire>>> {
     let snapshot = snapshot_for(&state, &caller.view());
     Ok(Json(
@@ -354,7 +356,7 @@ pub async fn brackets(
                                 id: s.id.clone(),
                                 status: StepStatusWire::from(s.status),
                                 met_on: s.met_on.map(|d| d.to_string()),
-                                summary: s.summary.clone(),
+                                summary: render(&s.summary, language),
                             })
                             .collect(),
                         violations_certain: a.violations.certain,
@@ -412,7 +414,11 @@ pub struct StepsBoard {
 #[utoipa::path(get, path = "/api/v1/steps", tag = "steps",
     security((), ("bearer" = [])),
     responses((status = 200, body = StepsBoard), (status = 401, body = ErrorBody)))]
-pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<StepsBoard>> {
+pub async fn steps(
+    State(state): AppStateRef,
+    caller: Caller,
+    Reader(language): Reader,
+) -> ApiResult<Json<StepsBoard>> {
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let disclose = disclose_for(&state, &view);
@@ -428,7 +434,7 @@ pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<
                 name: s.name.clone(),
                 status: StepStatusWire::from(s.status),
                 met_on: s.met_on.map(|d| d.to_string()),
-                summary: s.summary.clone(),
+                summary: render(&s.summary, language),
                 window_first: s.window_first.map(|d| d.to_string()),
                 window_last: s.window_last.map(|d| d.to_string()),
                 requires: s.requires.clone(),
@@ -438,11 +444,11 @@ pub async fn steps(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<
                     .conditions
                     .iter()
                     .map(|c| ConditionWire {
-                        description: c.description.clone(),
+                        description: render(&c.description, language),
                         status_on_certain: StepStatusWire::from(c.on_certain.status),
                         status_with_possible: StepStatusWire::from(c.with_possible.status),
-                        detail_on_certain: c.on_certain.detail.clone(),
-                        detail_with_possible: c.with_possible.detail.clone(),
+                        detail_on_certain: render(&c.on_certain.detail, language),
+                        detail_with_possible: render(&c.with_possible.detail, language),
                         count_on_certain: c.on_certain.count,
                         count_with_possible: c.with_possible.count,
                         incidents: c
@@ -1146,7 +1152,11 @@ pub struct TimelineWire {
 #[utoipa::path(get, path = "/api/v1/timeline", tag = "timeline",
     security((), ("bearer" = [])),
     responses((status = 200, body = TimelineWire), (status = 401, body = ErrorBody)))]
-pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Json<TimelineWire>> {
+pub async fn timeline(
+    State(state): AppStateRef,
+    caller: Caller,
+    Reader(language): Reader,
+) -> ApiResult<Json<TimelineWire>> {
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
     let mission = state.mission();
@@ -1174,7 +1184,7 @@ pub async fn timeline(State(state): AppStateRef, caller: Caller) -> ApiResult<Js
             .map(|e| ChronologyWire {
                 day: e.day.to_string(),
                 what: e.what,
-                text: e.text,
+                text: render(&e.text, language),
             })
             .collect(),
         daily: timeline

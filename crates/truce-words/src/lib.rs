@@ -72,6 +72,7 @@ const CATALOGUES: [(Language, &[&str]); 2] = [
             include_str!("../locales/en/common.ftl"),
             include_str!("../locales/en/reasons.ftl"),
             include_str!("../locales/en/server.ftl"),
+            include_str!("../locales/en/steps.ftl"),
         ],
     ),
     (
@@ -80,6 +81,7 @@ const CATALOGUES: [(Language, &[&str]); 2] = [
             include_str!("../locales/ar/common.ftl"),
             include_str!("../locales/ar/reasons.ftl"),
             include_str!("../locales/ar/server.ftl"),
+            include_str!("../locales/ar/steps.ftl"),
         ],
     ),
 ];
@@ -319,6 +321,7 @@ fn write_value(arg: &Arg, language: Language, out: &mut String) {
                 Joiner::Or => "join-or",
                 Joiner::Comma => "join-comma",
                 Joiner::Semicolon => "join-semicolon",
+                Joiner::Space => "join-space",
             };
             for (n, item) in items.iter().enumerate() {
                 if n > 0 {

@@ -77,6 +77,12 @@ fn keys_in_source() -> BTreeSet<String> {
         "location-precision-",
         "designation-",
         "join-",
+        "status-",
+        "step-",
+        "condition-",
+        "period-unit-",
+        "chronology-",
+        "entitlement-",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut keys = BTreeSet::new();

@@ -1,6 +1,7 @@
 //! Conditions and their numbers in words, for step results and reports.
 
 use truce_model::agreement::{Agreement, Bound, Condition, CountingFilter, Param, ViolationFilter};
+use truce_model::message::{Arg, Joiner, Message};
 
 pub(crate) fn fmt_num(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
@@ -10,136 +11,148 @@ pub(crate) fn fmt_num(value: f64) -> String {
     }
 }
 
-pub(crate) fn param_text(agreement: &Agreement, param: Param, choice: &[usize]) -> String {
-    let value = fmt_num(agreement.param(param, choice));
+/// A number of the agreement: as written, or the bracket's value in use and the
+/// bracket it comes from.
+pub(crate) fn param_text(agreement: &Agreement, param: Param, choice: &[usize]) -> Arg {
+    let value = Arg::number(fmt_num(agreement.param(param, choice)));
     match param {
         Param::Fixed(_) => value,
-        Param::Bracket(b) => format!("[{value}] (bracket `{}`)", agreement.brackets[b].id),
+        Param::Bracket(b) => Message::new("condition-bracket-param")
+            .with("value", value)
+            .with("bracket", &agreement.brackets[b].id)
+            .into(),
     }
 }
 
-fn filter_text(agreement: &Agreement, filter: &ViolationFilter) -> String {
-    let mut parts = Vec::new();
+/// Ids as a list, each as code.
+fn ids<'a>(names: impl Iterator<Item = &'a str>) -> Arg {
+    Arg::List(
+        names
+            .map(|id| Message::new("reason-code").with("id", id).into())
+            .collect(),
+        Joiner::Comma,
+    )
+}
+
+fn filter_text(agreement: &Agreement, filter: &ViolationFilter) -> Message {
+    let mut parts: Vec<Arg> = Vec::new();
+    let mut part = |key: &'static str, list: Arg| {
+        parts.push(Message::new(key).with("ids", list).into());
+    };
     if !filter.parties.is_empty() {
-        parts.push(format!(
-            "by {}",
-            filter
+        part(
+            "condition-filter-by",
+            ids(filter
                 .parties
                 .iter()
-                .map(|p| format!("`{}`", agreement.parties[*p].id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .map(|p| agreement.parties[*p].id.as_str())),
+        );
     }
     if !filter.zones.is_empty() {
-        parts.push(format!(
-            "in {}",
-            filter
-                .zones
-                .iter()
-                .map(|z| format!("`{}`", agreement.zones[*z].id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        part(
+            "condition-filter-in",
+            ids(filter.zones.iter().map(|z| agreement.zones[*z].id.as_str())),
+        );
     }
     if !filter.kinds.is_empty() {
-        parts.push(format!(
-            "of kind {}",
-            filter
-                .kinds
-                .iter()
-                .map(|k| format!("`{}`", agreement.taxonomy.id(*k)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        part(
+            "condition-filter-of-kind",
+            ids(filter.kinds.iter().map(|k| agreement.taxonomy.id(*k))),
+        );
     }
     if !filter.clauses.is_empty() {
-        parts.push(format!(
-            "under {}",
-            filter
+        part(
+            "condition-filter-under",
+            ids(filter
                 .clauses
                 .iter()
-                .map(|c| format!("`{}`", agreement.clauses[*c].id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .map(|c| agreement.clauses[*c].id.as_str())),
+        );
     }
     if parts.is_empty() {
-        String::new()
+        Message::default()
     } else {
-        format!(" {}", parts.join(" "))
+        Message::new("condition-filter").with("parts", Arg::List(parts, Joiner::Space))
     }
 }
 
 /// The unit a `max-violations-per-period` condition counts in, in words.
-pub(crate) fn period_name(period_days: i32) -> String {
+pub(crate) fn period_name(period_days: i32) -> Message {
     match period_days {
-        1 => "day".into(),
-        7 => "week".into(),
-        n => format!("{n}-day period"),
+        1 => Message::new("period-unit-day"),
+        7 => Message::new("period-unit-week"),
+        n => Message::new("period-unit-days").with("days", Arg::number(n)),
     }
 }
 
-fn list<T>(items: &[T], name: impl Fn(&T) -> String) -> String {
-    items.iter().map(name).collect::<Vec<_>>().join(", ")
-}
-
-fn bound_text(agreement: &Agreement, by: &[Bound]) -> String {
+fn bound_text(agreement: &Agreement, by: &[Bound]) -> Message {
     if by.is_empty() {
-        return String::new();
+        return Message::default();
     }
-    let names = list(by, |b| match b {
-        Bound::AnyParty => "any party".to_string(),
-        Bound::Party(p) => format!("`{}`", agreement.parties[*p].id),
-        Bound::Actor(a) => format!("`{}`", agreement.actors[*a].id),
-    });
-    format!(" by {names}")
+    let names = by
+        .iter()
+        .map(|b| match b {
+            Bound::AnyParty => Message::new("condition-any-party").into(),
+            Bound::Party(p) => Message::new("reason-code")
+                .with("id", &agreement.parties[*p].id)
+                .into(),
+            Bound::Actor(a) => Message::new("reason-code")
+                .with("id", &agreement.actors[*a].id)
+                .into(),
+        })
+        .collect();
+    Message::new("condition-bound-by").with("names", Arg::List(names, Joiner::Comma))
 }
 
 /// A condition's own counting filter, when it has one, in words.
-fn counting_text(counting: Option<&CountingFilter>) -> String {
+fn counting_text(counting: Option<&CountingFilter>) -> Message {
     let Some(c) = counting else {
-        return String::new();
+        return Message::default();
     };
-    let mut parts = vec![
-        format!("reports dated to at most {} day(s)", c.longest_span_days),
-        format!("located to the {} or better", c.coarsest_location.key()),
+    let mut parts: Vec<Arg> = vec![
+        Message::new("condition-counting-span")
+            .with("days", Arg::number(c.longest_span_days))
+            .into(),
+        Message::new("condition-counting-location")
+            .with("precision", c.coarsest_location.key())
+            .into(),
     ];
     if c.aggregates {
-        parts.push("aggregates included".into());
+        parts.push(Message::new("condition-counting-aggregates").into());
     }
     if !c.sources.is_empty() {
-        parts.push(format!("from {}", c.sources.join(", ")));
+        parts.push(
+            Message::new("condition-counting-sources")
+                .with("sources", c.sources.join(", "))
+                .into(),
+        );
     }
-    format!(" (counting {})", parts.join(", "))
+    Message::new("condition-counting").with("parts", Arg::List(parts, Joiner::Comma))
 }
 
+/// A condition in words, with the numbers in use (a bracket's chosen value).
 pub(crate) fn describe_condition(
     agreement: &Agreement,
     condition: &Condition,
     choice: &[usize],
-) -> String {
+) -> Message {
+    let param = |p: &Param| param_text(agreement, *p, choice);
     match condition {
         Condition::MaxViolationsPerDay {
             max,
             days,
             period_days,
             filter,
-        } => {
-            let unit = period_name(*period_days);
-            let (each, run) = if *period_days == 1 {
-                ("a day".to_string(), "consecutive days".to_string())
-            } else {
-                (format!("a {unit}"), format!("consecutive {unit}s"))
-            };
-            format!(
-                "at most {} violation(s){} {each} for {} {run}{}",
-                param_text(agreement, *max, choice),
-                filter_text(agreement, filter),
-                param_text(agreement, *days, choice),
-                counting_text(filter.counting.as_ref())
-            )
-        }
+        } => Message::new(if *period_days == 1 {
+            "condition-max-violations-daily"
+        } else {
+            "condition-max-violations-per-period"
+        })
+        .with("max", param(max))
+        .with("filter", filter_text(agreement, filter))
+        .with("unit", period_name(*period_days))
+        .with("periods", param(days))
+        .with("counting", counting_text(filter.counting.as_ref())),
         Condition::MaxDeaths {
             max,
             periods,
@@ -147,44 +160,46 @@ pub(crate) fn describe_condition(
             filter,
         } => {
             let unit = period_name(*period_days);
-            let people = if agreement.param(*max, choice) == 1.0 {
-                "person"
+            let people = Message::new(if agreement.param(*max, choice) == 1.0 {
+                "condition-person"
             } else {
-                "people"
-            };
-            let run = if agreement.param(*periods, choice) == 1.0 {
-                format!("for {} {unit}", param_text(agreement, *periods, choice))
+                "condition-people"
+            });
+            let run = Message::new(if agreement.param(*periods, choice) == 1.0 {
+                "condition-run-one"
             } else {
-                format!(
-                    "{} {unit}s in a row",
-                    param_text(agreement, *periods, choice)
-                )
-            };
-            format!(
-                "at most {} {people} killed in violations{} a {unit}, {run}{}",
-                param_text(agreement, *max, choice),
-                filter_text(agreement, filter),
-                counting_text(filter.counting.as_ref())
-            )
+                "condition-run-many"
+            })
+            .with("periods", param(periods))
+            .with("unit", unit.clone());
+            Message::new("condition-max-deaths")
+                .with("max", param(max))
+                .with("people", people)
+                .with("filter", filter_text(agreement, filter))
+                .with("unit", unit)
+                .with("run", run)
+                .with("counting", counting_text(filter.counting.as_ref()))
         }
         Condition::NoViolationAtSites { sites, filter } => {
-            let which = if sites.kinds.is_empty() && sites.sites.is_empty() {
-                "any protected site".to_string()
+            let which: Arg = if sites.kinds.is_empty() && sites.sites.is_empty() {
+                Message::new("condition-any-protected-site").into()
             } else {
-                let mut names: Vec<String> = sites.kinds.iter().map(|k| format!("{k}s")).collect();
-                names.extend(
-                    sites
-                        .sites
-                        .iter()
-                        .map(|s| format!("`{}`", agreement.sites[*s].id)),
-                );
-                names.join(", ")
+                let mut names: Vec<Arg> = sites
+                    .kinds
+                    .iter()
+                    .map(|k| Message::new("condition-site-kind").with("kind", k).into())
+                    .collect();
+                names.extend(sites.sites.iter().map(|s| {
+                    Message::new("reason-code")
+                        .with("id", &agreement.sites[*s].id)
+                        .into()
+                }));
+                Arg::List(names, Joiner::Comma)
             };
-            format!(
-                "no violation{} at {which}{}",
-                filter_text(agreement, filter),
-                counting_text(filter.counting.as_ref())
-            )
+            Message::new("condition-no-violation-at-sites")
+                .with("filter", filter_text(agreement, filter))
+                .with("sites", which)
+                .with("counting", counting_text(filter.counting.as_ref()))
         }
         Condition::MinEvents {
             min,
@@ -192,46 +207,42 @@ pub(crate) fn describe_condition(
             zones,
             by,
             counting,
-        } => format!(
-            "at least {} event(s) of kind {}{}{}{}",
-            param_text(agreement, *min, choice),
-            list(kinds, |k| format!("`{}`", agreement.taxonomy.id(*k))),
-            bound_text(agreement, by),
-            if zones.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " in {}",
-                    list(zones, |z| format!("`{}`", agreement.zones[*z].id))
-                )
-            },
-            counting_text(counting.as_ref())
-        ),
+        } => Message::new("condition-min-events")
+            .with("min", param(min))
+            .with(
+                "kinds",
+                ids(kinds.iter().map(|k| agreement.taxonomy.id(*k))),
+            )
+            .with("by", bound_text(agreement, by))
+            .with(
+                "zones",
+                if zones.is_empty() {
+                    Message::default()
+                } else {
+                    Message::new("condition-in-zones").with(
+                        "zones",
+                        ids(zones.iter().map(|z| agreement.zones[*z].id.as_str())),
+                    )
+                },
+            )
+            .with("counting", counting_text(counting.as_ref())),
         Condition::FallingTrend {
             percent,
             weeks,
-            baseline: None,
+            baseline,
             filter,
-        } => format!(
-            "violations{} down by at least {}% week over week, {} time(s) in a row{}",
-            filter_text(agreement, filter),
-            param_text(agreement, *percent, choice),
-            param_text(agreement, *weeks, choice),
-            counting_text(filter.counting.as_ref())
-        ),
-        Condition::FallingTrend {
-            percent,
-            weeks,
-            baseline: Some(baseline),
-            filter,
-        } => format!(
-            "violations{} at least {}% below the weekly average of {} to {} (before the terms), {} week(s) in a row{}",
-            filter_text(agreement, filter),
-            param_text(agreement, *percent, choice),
-            baseline.first,
-            baseline.last,
-            param_text(agreement, *weeks, choice),
-            counting_text(filter.counting.as_ref())
-        ),
+        } => {
+            let message = match baseline {
+                None => Message::new("condition-falling-trend"),
+                Some(baseline) => Message::new("condition-falling-trend-baseline")
+                    .with("first", baseline.first)
+                    .with("last", baseline.last),
+            };
+            message
+                .with("filter", filter_text(agreement, filter))
+                .with("percent", param(percent))
+                .with("weeks", param(weeks))
+                .with("counting", counting_text(filter.counting.as_ref()))
+        }
     }
 }

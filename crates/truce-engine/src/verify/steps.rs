@@ -6,11 +6,8 @@ use super::describe::describe_condition;
 use super::{Bound2, ClauseStarts, Evidence, Window};
 use crate::result::{ConditionOutcome, ConditionResult, Outcome, Status, StepResult};
 use truce_model::agreement::{Agreement, Step, StepEnd, StepStart};
+use truce_model::message::{Arg, Joiner, Message};
 use truce_model::time::{Day, Minute};
-
-/// What `rests_on_nothing` says in words, wherever the certain bound is shown.
-pub const RESTS_ON_NOTHING: &str =
-    "no report in this window can be counted with certainty: the certain bound says nothing here";
 
 fn first_full_day(minute: Minute) -> Day {
     if minute.0.rem_euclid(truce_model::time::MINUTES_PER_DAY) == 0 {
@@ -106,7 +103,7 @@ fn pick(result: &StepResult, bound: Bound2) -> &Outcome {
     }
 }
 
-fn locked(explanation: String) -> (Outcome, Vec<ConditionOutcome>, Option<Window>) {
+fn locked(explanation: Message) -> (Outcome, Vec<ConditionOutcome>, Option<Window>) {
     (
         Outcome {
             status: Status::Locked,
@@ -137,17 +134,24 @@ fn verify_bound(
         .filter(|r| pick(r, bound).status != Status::Met)
         .collect();
     if !unmet.is_empty() {
-        let names: Vec<String> = unmet
+        let names = unmet
             .iter()
-            .map(|r| format!("`{}` ({})", r.id, pick(r, bound).status.label()))
+            .map(|r| {
+                Message::new("step-waits-for-one")
+                    .with("step", &r.id)
+                    .with("status", pick(r, bound).status.message())
+                    .into()
+            })
             .collect();
-        return locked(format!("locked: waits for {}", names.join(", ")));
+        return locked(
+            Message::new("step-locked-waits").with("steps", Arg::List(names, Joiner::Comma)),
+        );
     }
     let first = match step.start {
         StepStart::At { minute } => first_full_day(minute),
         StepStart::AfterStep { step: dep } => match pick(&results[dep], bound).met_on {
             Some(d) => d.next(),
-            None => return locked("locked: its start depends on a step not met".into()),
+            None => return locked(Message::new("step-locked-start")),
         },
     };
     let last = match step.end {
@@ -197,15 +201,15 @@ fn mark_rests_on_nothing(
             continue;
         }
         certain.rests_on_nothing = true;
-        certain.detail = format!(
-            "{RESTS_ON_NOTHING} ({} possible); {}",
-            possible.count, certain.detail
-        );
+        certain.detail = Message::new("step-condition-rests-on-nothing")
+            .with("possible", Arg::number(possible.count))
+            .with("detail", std::mem::take(&mut certain.detail));
         any = true;
     }
     if any && lower.status == Status::Met {
         lower.rests_on_nothing = true;
-        lower.explanation = format!("{}; {RESTS_ON_NOTHING}", lower.explanation);
+        lower.explanation = Message::new("step-rests-on-nothing")
+            .with("explanation", std::mem::take(&mut lower.explanation));
     }
 }
 
@@ -214,7 +218,7 @@ fn empty_bound() -> (Outcome, Vec<ConditionOutcome>, Option<Window>) {
         Outcome {
             status: Status::Pending,
             met_on: None,
-            explanation: String::new(),
+            explanation: Message::default(),
             rests_on_nothing: false,
         },
         Vec::new(),
@@ -234,38 +238,35 @@ fn overall(lower: &Outcome, upper: &Outcome) -> Status {
     }
 }
 
-fn day_text(day: Option<Day>) -> String {
-    day.map_or_else(|| "?".into(), |d| d.to_string())
+fn day_text(day: Option<Day>) -> Arg {
+    day.map_or_else(|| Arg::verbatim("?"), Arg::Day)
 }
 
-fn summary_line(status: &Status, lower: &Outcome, upper: &Outcome) -> String {
+fn summary_line(status: &Status, lower: &Outcome, upper: &Outcome) -> Message {
     match status {
-        Status::Met => format!("met on {}", day_text(upper.met_on)),
+        Status::Met => Message::new("step-met-on").with("day", day_text(upper.met_on)),
         Status::NotMet => lower.explanation.clone(),
         Status::Locked if lower.status == Status::Locked => lower.explanation.clone(),
         Status::Locked => upper.explanation.clone(),
-        Status::Pending => format!(
-            "pending: {}",
+        Status::Pending => Message::new("step-pending").with(
+            "explanation",
             if upper.status == Status::Pending {
-                &upper.explanation
+                upper.explanation.clone()
             } else {
-                &lower.explanation
-            }
+                lower.explanation.clone()
+            },
         ),
         Status::InsufficientEvidence => match (lower.status, upper.status) {
-            (Status::Met, Status::NotMet) if lower.rests_on_nothing => format!(
-                "not met on the upper bound, which counts what is only possible too: {}; met on the certain evidence only because {RESTS_ON_NOTHING}",
-                upper.explanation
-            ),
-            (Status::Met, Status::NotMet) => format!(
-                "met on the certain evidence ({}); not met on the upper bound, which counts what is only possible too: {}",
-                day_text(lower.met_on),
-                upper.explanation
-            ),
-            (Status::NotMet, Status::Met) => format!(
-                "not met on the certain evidence ({}); met only if possible events are counted",
-                lower.explanation
-            ),
+            (Status::Met, Status::NotMet) if lower.rests_on_nothing => {
+                Message::new("step-upper-unmet-lower-rests-on-nothing")
+                    .with("upper", upper.explanation.clone())
+            }
+            (Status::Met, Status::NotMet) => Message::new("step-lower-met-upper-unmet")
+                .with("day", day_text(lower.met_on))
+                .with("upper", upper.explanation.clone()),
+            (Status::NotMet, Status::Met) => {
+                Message::new("step-lower-unmet-upper-met").with("lower", lower.explanation.clone())
+            }
             _ => {
                 if lower.status == Status::InsufficientEvidence {
                     lower.explanation.clone()
@@ -285,34 +286,51 @@ fn combine(conditions: &[ConditionOutcome], evidence: &Evidence<'_>, window: &Wi
         rests_on_nothing: false,
     };
     if conditions.is_empty() {
-        return outcome(Status::Pending, None, "no condition to test".into());
+        return outcome(Status::Pending, None, Message::new("step-no-condition"));
     }
     if let Some(failed) = conditions.iter().find(|c| c.status == Status::NotMet) {
-        return outcome(Status::NotMet, None, format!("not met: {}", failed.detail));
+        return outcome(
+            Status::NotMet,
+            None,
+            Message::new("step-not-met").with("detail", failed.detail.clone()),
+        );
     }
     if conditions.iter().all(|c| c.status == Status::Met) {
         let met_on = conditions.iter().filter_map(|c| c.met_on).max();
-        return outcome(Status::Met, met_on, format!("met on {}", day_text(met_on)));
+        return outcome(
+            Status::Met,
+            met_on,
+            Message::new("step-met-on").with("day", day_text(met_on)),
+        );
     }
-    let waiting: Vec<&str> = conditions
-        .iter()
-        .filter(|c| c.status != Status::Met)
-        .map(|c| c.detail.as_str())
-        .collect();
+    let waiting = Arg::List(
+        conditions
+            .iter()
+            .filter(|c| c.status != Status::Met)
+            .map(|c| c.detail.clone().into())
+            .collect(),
+        Joiner::Semicolon,
+    );
     let beyond_evidence = evidence
         .last_evidence_day
         .is_none_or(|d| d < evidence.as_of)
         && window.last.is_none_or(|l| l > evidence.horizon());
     if beyond_evidence && window.last.is_some_and(|l| l <= evidence.as_of) {
         let until = evidence.last_evidence_day.map_or_else(
-            || "no evidence at all".to_string(),
-            |d| format!("the evidence ends on {d}"),
+            || Message::new("step-no-evidence"),
+            |d| Message::new("step-evidence-ends").with("day", d),
         );
         return outcome(
             Status::InsufficientEvidence,
             None,
-            format!("insufficient evidence: {until}; {}", waiting.join("; ")),
+            Message::new("step-insufficient-evidence")
+                .with("until", until)
+                .with("waiting", waiting),
         );
     }
-    outcome(Status::Pending, None, waiting.join("; "))
+    outcome(
+        Status::Pending,
+        None,
+        Message::new("step-waiting").with("waiting", waiting),
+    )
 }

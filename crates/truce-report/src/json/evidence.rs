@@ -106,6 +106,12 @@ pub struct Reason<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sentence<'a>(pub &'a truce_model::message::Message);
 
+impl std::fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&truce_words::english(self.0))
+    }
+}
+
 impl Serialize for Sentence<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&truce_words::english(self.0))

@@ -1,6 +1,7 @@
 //! The check's steps, tallies, brackets and entitlements as `truce-check/2`
 //! writes them, each converted from the engine's by a plain copy of its fields.
 
+use super::evidence::Sentence;
 use serde::Serialize;
 use truce_engine as engine;
 use truce_model::time::Day;
@@ -33,7 +34,8 @@ impl From<engine::Status> for Status {
 pub struct Outcome<'a> {
     pub status: Status,
     pub met_on: Option<Day>,
-    pub explanation: &'a str,
+    #[schemars(with = "String")]
+    pub explanation: Sentence<'a>,
     /// Met on the certain bound only because no report in the window could be counted
     /// with certainty while some could possibly: the certain bound says nothing here.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -45,7 +47,7 @@ impl<'a> From<&'a engine::Outcome> for Outcome<'a> {
         Outcome {
             status: outcome.status.into(),
             met_on: outcome.met_on,
-            explanation: &outcome.explanation,
+            explanation: Sentence(&outcome.explanation),
             rests_on_nothing: outcome.rests_on_nothing,
         }
     }
@@ -55,7 +57,8 @@ impl<'a> From<&'a engine::Outcome> for Outcome<'a> {
 pub struct ConditionOutcome<'a> {
     pub status: Status,
     pub met_on: Option<Day>,
-    pub detail: &'a str,
+    #[schemars(with = "String")]
+    pub detail: Sentence<'a>,
     /// The number the condition counted (violations or events in the observed window).
     pub count: u64,
     /// Incidents behind the outcome (the breaking days' violations, or the counted events), at most 50.
@@ -72,7 +75,7 @@ impl<'a> From<&'a engine::ConditionOutcome> for ConditionOutcome<'a> {
         ConditionOutcome {
             status: outcome.status.into(),
             met_on: outcome.met_on,
-            detail: &outcome.detail,
+            detail: Sentence(&outcome.detail),
             count: outcome.count,
             incidents: &outcome.incidents,
             incidents_total: outcome.incidents_total,
@@ -83,7 +86,8 @@ impl<'a> From<&'a engine::ConditionOutcome> for ConditionOutcome<'a> {
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ConditionResult<'a> {
-    pub description: &'a str,
+    #[schemars(with = "String")]
+    pub description: Sentence<'a>,
     pub on_certain: ConditionOutcome<'a>,
     pub with_possible: ConditionOutcome<'a>,
 }
@@ -91,7 +95,7 @@ pub struct ConditionResult<'a> {
 impl<'a> From<&'a engine::ConditionResult> for ConditionResult<'a> {
     fn from(condition: &'a engine::ConditionResult) -> Self {
         ConditionResult {
-            description: &condition.description,
+            description: Sentence(&condition.description),
             on_certain: (&condition.on_certain).into(),
             with_possible: (&condition.with_possible).into(),
         }
@@ -104,7 +108,8 @@ pub struct StepResult<'a> {
     pub name: &'a str,
     pub status: Status,
     pub met_on: Option<Day>,
-    pub summary: &'a str,
+    #[schemars(with = "String")]
+    pub summary: Sentence<'a>,
     pub window_first: Option<Day>,
     pub window_last: Option<Day>,
     pub requires: &'a [String],
@@ -122,7 +127,7 @@ impl<'a> From<&'a engine::StepResult> for StepResult<'a> {
             name: &step.name,
             status: step.status.into(),
             met_on: step.met_on,
-            summary: &step.summary,
+            summary: Sentence(&step.summary),
             window_first: step.window_first,
             window_last: step.window_last,
             requires: &step.requires,
@@ -182,7 +187,8 @@ pub struct StepBrief<'a> {
     pub id: &'a str,
     pub status: Status,
     pub met_on: Option<Day>,
-    pub summary: &'a str,
+    #[schemars(with = "String")]
+    pub summary: Sentence<'a>,
 }
 
 impl<'a> From<&'a engine::StepBrief> for StepBrief<'a> {
@@ -191,7 +197,7 @@ impl<'a> From<&'a engine::StepBrief> for StepBrief<'a> {
             id: &step.id,
             status: step.status.into(),
             met_on: step.met_on,
-            summary: &step.summary,
+            summary: Sentence(&step.summary),
         }
     }
 }
@@ -266,7 +272,8 @@ pub struct EntitlementStatus<'a> {
     pub step: &'a str,
     /// True when the step it depends on is met: the entitlement may be released.
     pub releasable: bool,
-    pub reason: &'a str,
+    #[schemars(with = "String")]
+    pub reason: Sentence<'a>,
 }
 
 impl<'a> From<&'a engine::EntitlementStatus> for EntitlementStatus<'a> {
@@ -278,7 +285,7 @@ impl<'a> From<&'a engine::EntitlementStatus> for EntitlementStatus<'a> {
             what: &entitlement.what,
             step: &entitlement.step,
             releasable: entitlement.releasable,
-            reason: &entitlement.reason,
+            reason: Sentence(&entitlement.reason),
         }
     }
 }

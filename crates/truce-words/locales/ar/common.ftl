@@ -3,6 +3,7 @@
 
 join-or = {" أو "}
 join-comma = {"، "}
+join-space = {" "}
 join-semicolon = {"؛ "}
 
 date-precision-day = باليوم

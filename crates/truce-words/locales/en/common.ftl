@@ -4,6 +4,7 @@
 
 join-or = {" or "}
 join-comma = {", "}
+join-space = {" "}
 join-semicolon = {"; "}
 
 date-precision-day = day

@@ -30,11 +30,9 @@ pub(super) fn no_violation_at_sites(
         return ConditionOutcome {
             status: Status::NotMet,
             met_on: None,
-            detail: format!(
-                "{} violation(s) at protected sites, the first on {}",
-                in_window.len(),
-                first_hit.first.max(window.first)
-            ),
+            detail: Message::new("condition-sites-broken")
+                .with("count", Arg::number(in_window.len()))
+                .with("first", first_hit.first.max(window.first)),
             count: in_window.len() as u64,
             incidents,
             incidents_total,
@@ -45,16 +43,15 @@ pub(super) fn no_violation_at_sites(
         ConditionOutcome {
             status: Status::Met,
             met_on: window.last,
-            detail: "no violation at a protected site in the window".into(),
+            detail: Message::new("condition-sites-met"),
             count: 0,
             incidents: Vec::new(),
             incidents_total: 0,
             rests_on_nothing: false,
         }
     } else {
-        ConditionOutcome::pending(format!(
-            "no violation at a protected site so far (observed to {})",
-            scope.observed_last
-        ))
+        ConditionOutcome::pending(
+            Message::new("condition-sites-pending").with("observed", scope.observed_last),
+        )
     }
 }

@@ -92,8 +92,12 @@ fn period_deaths(
 }
 
 /// "person" or "people", for a number of people killed.
-fn people(n: f64) -> &'static str {
-    if n == 1.0 { "person" } else { "people" }
+fn people(n: f64) -> Message {
+    Message::new(if n == 1.0 {
+        "condition-person"
+    } else {
+        "condition-people"
+    })
 }
 
 /// What the walk over the periods found when no run was long enough.
@@ -110,13 +114,14 @@ struct Walk {
 
 /// The lower count is a floor, the upper a ceiling: "at least 3 people killed",
 /// "up to 7 people killed".
-fn killed(bound: Bound2, n: u64) -> String {
-    let at = match bound {
-        Bound2::Lower => "at least",
-        Bound2::Upper => "up to",
-    };
+fn killed(bound: Bound2, n: u64) -> Message {
     let n = n as f64;
-    format!("{at} {} {} killed", fmt_num(n), people(n))
+    Message::new(match bound {
+        Bound2::Lower => "condition-killed-at-least",
+        Bound2::Upper => "condition-killed-up-to",
+    })
+    .with("count", Arg::number(fmt_num(n)))
+    .with("people", people(n))
 }
 
 /// At most `max` people killed in violations in each of `needed` consecutive periods
@@ -190,14 +195,15 @@ pub(super) fn max_deaths(
             return ConditionOutcome {
                 status: Status::Met,
                 met_on: Some(met_on),
-                detail: format!(
-                    "{needed} consecutive {unit}s with at most {} {} killed in violations a {unit}, from {} to {met_on} ({} in the worst of them){}",
-                    fmt_num(max),
-                    people(max),
-                    period_start(i + 1 - needed as usize),
-                    killed(scope.bound, most),
-                    add_nothing(unknown)
-                ),
+                detail: Message::new("condition-deaths-met")
+                    .with("needed", Arg::number(needed))
+                    .with("unit", unit.clone())
+                    .with("max", Arg::number(fmt_num(max)))
+                    .with("people", people(max))
+                    .with("from", period_start(i + 1 - needed as usize))
+                    .with("to", met_on)
+                    .with("worst", killed(scope.bound, most))
+                    .with("unknown", add_nothing(unknown)),
                 count: periods
                     .iter()
                     .take(i + 1)
@@ -213,11 +219,11 @@ pub(super) fn max_deaths(
 }
 
 /// On the lower bound, what violations with no death count gave: nothing.
-fn add_nothing(unknown: u32) -> String {
+fn add_nothing(unknown: u32) -> Message {
     if unknown == 0 {
-        String::new()
+        Message::default()
     } else {
-        format!("; {unknown} violation(s) with no death count add nothing to this count")
+        Message::new("condition-deaths-unknown-add-nothing").with("count", Arg::number(unknown))
     }
 }
 
@@ -252,38 +258,47 @@ fn unmet(
     });
     let unknown_total: u32 = periods.iter().map(|p| p.unknown).sum();
     let nothing_text = match walk.unknown {
-        Some((first, n)) => format!(
-            "{unknown_total} violation(s) with no death count in {n} {unit}(s), the first from {first}: the upper count rests on nothing there, and those {unit}s cannot count towards a run; "
-        ),
-        None => String::new(),
+        Some((first, n)) => Message::new("condition-deaths-rest-on-nothing")
+            .with("count", Arg::number(unknown_total))
+            .with("periods", Arg::number(n))
+            .with("unit", unit.clone())
+            .with("first", first),
+        None => Message::default(),
     };
     let unknown_text = match scope.bound {
         Bound2::Lower => add_nothing(unknown_total),
-        Bound2::Upper => String::new(),
+        Bound2::Upper => Message::default(),
     };
-    let worst_text = walk.worst.map_or_else(String::new, |(d, n)| {
-        format!("; worst {unit} from {d} with {}", killed(scope.bound, n))
+    let worst_text = walk.worst.map_or_else(Message::default, |(d, n)| {
+        Message::new("condition-deaths-worst")
+            .with("unit", unit.clone())
+            .with("from", d)
+            .with("killed", killed(scope.bound, n))
     });
-    let best_text = if walk.best.0 > 0 {
-        format!("longest run {} {unit}(s) from {}", walk.best.0, walk.best.1)
-    } else {
-        format!("no whole {unit} within the limit")
-    };
+    let best_text = longest_run_text(walk.best, &unit);
     let (status, detail) = if !scope.window_over && walk.run.saturating_add(remaining) >= needed {
         (
             Status::Pending,
-            format!(
-                "{nothing_text}{best_text} of the {needed} needed (observed to {observed_last}){worst_text}{unknown_text}"
-            ),
+            Message::new("condition-run-pending")
+                .with("nothing", nothing_text)
+                .with("best", best_text)
+                .with("needed", Arg::number(needed))
+                .with("observed", observed_last)
+                .with("worst", worst_text)
+                .with("unknown", unknown_text),
         )
     } else {
         (
             Status::NotMet,
-            format!(
-                "{nothing_text}never {needed} consecutive {unit}s with at most {} {} killed in violations a {unit}: {best_text}{worst_text}{unknown_text}",
-                fmt_num(max),
-                people(max)
-            ),
+            Message::new("condition-deaths-never")
+                .with("nothing", nothing_text)
+                .with("needed", Arg::number(needed))
+                .with("unit", unit)
+                .with("max", Arg::number(fmt_num(max)))
+                .with("people", people(max))
+                .with("best", best_text)
+                .with("worst", worst_text)
+                .with("unknown", unknown_text),
         )
     };
     let (incidents, incidents_total) = scope.ids(&walk.breaking);

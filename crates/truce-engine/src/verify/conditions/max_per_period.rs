@@ -57,11 +57,12 @@ pub(super) fn max_per_period(
             return ConditionOutcome {
                 status: Status::Met,
                 met_on: Some(met_on),
-                detail: format!(
-                    "{needed} consecutive {unit}s with at most {} violation(s) a {unit}, from {} to {met_on}",
-                    fmt_num(max),
-                    period_start(i + 1 - needed as usize)
-                ),
+                detail: Message::new("condition-violations-met")
+                    .with("needed", Arg::number(needed))
+                    .with("unit", unit.clone())
+                    .with("max", Arg::number(fmt_num(max)))
+                    .with("from", period_start(i + 1 - needed as usize))
+                    .with("to", met_on),
                 count: counts.iter().take(i + 1).map(|c| u64::from(c.0)).sum(),
                 incidents,
                 incidents_total,
@@ -78,27 +79,34 @@ pub(super) fn max_per_period(
             - i64::from(under_way_broken)
     });
     let (incidents, incidents_total) = scope.ids(&breaking);
-    let worst_text = worst.map_or_else(String::new, |(d, c)| {
-        format!("; worst {unit} from {d} with {c} violation(s)")
+    let worst_text = worst.map_or_else(Message::default, |(d, c)| {
+        Message::new("condition-violations-worst")
+            .with("unit", unit.clone())
+            .with("from", d)
+            .with("count", Arg::number(c))
     });
-    let best_text = if best.0 > 0 {
-        format!("longest run {} {unit}(s) from {}", best.0, best.1)
-    } else {
-        format!("no whole {unit} within the limit")
-    };
+    let best_text = longest_run_text(best, &unit);
     let count = counts.iter().map(|c| u64::from(c.0)).sum();
     let (status, detail) = if !scope.window_over && run.saturating_add(remaining) >= needed {
         (
             Status::Pending,
-            format!("{best_text} of the {needed} needed (observed to {observed_last}){worst_text}"),
+            Message::new("condition-run-pending")
+                .with("nothing", Message::default())
+                .with("unknown", Message::default())
+                .with("best", best_text)
+                .with("needed", Arg::number(needed))
+                .with("observed", observed_last)
+                .with("worst", worst_text),
         )
     } else {
         (
             Status::NotMet,
-            format!(
-                "never {needed} consecutive {unit}s with at most {} violation(s) a {unit}: {best_text}{worst_text}",
-                fmt_num(max)
-            ),
+            Message::new("condition-violations-never")
+                .with("needed", Arg::number(needed))
+                .with("unit", unit)
+                .with("max", Arg::number(fmt_num(max)))
+                .with("best", best_text)
+                .with("worst", worst_text),
         )
     };
     ConditionOutcome {

@@ -29,29 +29,29 @@ pub(super) fn min_events(
         rests_on_nothing: false,
     };
     if needed <= 0.0 {
-        return outcome(Status::Met, Some(window.first), "no event needed".into());
+        return outcome(
+            Status::Met,
+            Some(window.first),
+            Message::new("condition-no-event-needed"),
+        );
     }
     let index = needed.ceil() as usize - 1;
     if let Some(hit) = hits.get(index) {
         return outcome(
             Status::Met,
             Some(hit.first),
-            format!(
-                "{} event(s) by {}; {} needed",
-                hits.len(),
-                hit.first,
-                fmt_num(needed)
-            ),
+            Message::new("condition-events-met")
+                .with("count", Arg::number(hits.len()))
+                .with("by", hit.first)
+                .with("needed", Arg::number(fmt_num(needed))),
         );
     }
     outcome(
         scope.open_or_failed(),
         None,
-        format!(
-            "{} event(s) of the {} needed (observed to {})",
-            hits.len(),
-            fmt_num(needed),
-            scope.observed_last
-        ),
+        Message::new("condition-events-pending")
+            .with("count", Arg::number(hits.len()))
+            .with("needed", Arg::number(fmt_num(needed)))
+            .with("observed", scope.observed_last),
     )
 }

@@ -27,6 +27,7 @@ use truce_model::agreement::{
 };
 use truce_model::finding::Certainty;
 use truce_model::kind::KindIndex;
+use truce_model::message::{Arg, Message};
 use truce_model::time::Day;
 
 /// What every condition reads: the evidence, the choice of alternatives, the clause
@@ -78,7 +79,7 @@ struct Periods<'w> {
     observed_last: Day,
     needed: i64,
     period_days: i32,
-    unit: String,
+    unit: Message,
 }
 
 impl<'w> Periods<'w> {
@@ -90,10 +91,9 @@ impl<'w> Periods<'w> {
         let window = scope.window;
         let observed_last = scope.observed_last;
         if observed_last < window.first {
-            return Err(ConditionOutcome::pending(format!(
-                "the window starts on {}; nothing observed yet",
-                window.first
-            )));
+            return Err(ConditionOutcome::pending(
+                Message::new("condition-window-not-started").with("first", window.first),
+            ));
         }
         let period_days = period_days.max(1);
         Ok(Periods {
@@ -192,5 +192,17 @@ pub(crate) fn verify_condition(
                 Some(baseline) => below_baseline(&scope, &hits, filter, baseline, percent, weeks),
             }
         }
+    }
+}
+
+/// The longest run of periods within the limit, in words.
+fn longest_run_text(best: (i64, Day), unit: &Message) -> Message {
+    if best.0 > 0 {
+        Message::new("condition-longest-run")
+            .with("periods", Arg::number(best.0))
+            .with("unit", unit.clone())
+            .with("from", best.1)
+    } else {
+        Message::new("condition-no-whole-period").with("unit", unit.clone())
     }
 }

@@ -35,7 +35,7 @@ pub(super) fn trend_status(
 pub(super) fn trend_outcome(
     status: Status,
     met_on: Option<Day>,
-    detail: String,
+    detail: Message,
     count: u64,
 ) -> ConditionOutcome {
     ConditionOutcome {
@@ -56,7 +56,9 @@ pub(super) fn week_over_week(
     needed: usize,
 ) -> ConditionOutcome {
     if scope.observed_last < scope.window.first {
-        return ConditionOutcome::pending(format!("the window starts on {}", scope.window.first));
+        return ConditionOutcome::pending(
+            Message::new("condition-window-starts").with("first", scope.window.first),
+        );
     }
     let weekly = weekly(scope, hits);
     let total = weekly.iter().sum();
@@ -76,28 +78,27 @@ pub(super) fn week_over_week(
             return trend_outcome(
                 Status::Met,
                 Some(met_on),
-                format!(
-                    "violations fell by at least {}% week over week {needed} time(s) in a row (weekly counts {})",
-                    fmt_num(percent),
-                    trail.join(", ")
-                ),
+                Message::new("condition-trend-met")
+                    .with("percent", Arg::number(fmt_num(percent)))
+                    .with("needed", Arg::number(needed))
+                    .with("counts", Arg::number(trail.join(", "))),
                 total,
             );
         }
     }
     let text = if trail.is_empty() {
-        "fewer than two whole weeks observed".to_string()
+        Message::new("condition-trend-too-few-weeks")
     } else {
-        format!("weekly counts {}", trail.join(", "))
+        Message::new("condition-trend-counts").with("counts", Arg::number(trail.join(", ")))
     };
     let status = trend_status(scope, streak, weekly.len(), needed);
     trend_outcome(
         status,
         None,
-        format!(
-            "no {needed} week(s) in a row with violations down by {}%: {text}",
-            fmt_num(percent)
-        ),
+        Message::new("condition-trend-unmet")
+            .with("needed", Arg::number(needed))
+            .with("percent", Arg::number(fmt_num(percent)))
+            .with("counts", text),
         total,
     )
 }
@@ -152,15 +153,18 @@ pub(super) fn below_baseline(
         .count() as u64;
     let average = in_baseline as f64 * 7.0 / f64::from(days);
     let limit = average * (1.0 - percent / 100.0);
-    let base_text = format!(
-        "baseline {} to {}: {in_baseline} event(s), {:.1} a week; limit {:.1} a week",
-        baseline.first, baseline.last, average, limit
-    );
+    let base_text = Message::new("condition-baseline")
+        .with("first", baseline.first)
+        .with("last", baseline.last)
+        .with("events", Arg::number(in_baseline))
+        .with("average", Arg::number(format!("{average:.1}")))
+        .with("limit", Arg::number(format!("{limit:.1}")));
     if scope.observed_last < scope.window.first {
-        return ConditionOutcome::pending(format!(
-            "the window starts on {}; {base_text}",
-            scope.window.first
-        ));
+        return ConditionOutcome::pending(
+            Message::new("condition-baseline-not-started")
+                .with("first", scope.window.first)
+                .with("baseline", base_text),
+        );
     }
     let weekly = weekly(scope, hits);
     let total = weekly.iter().sum();
@@ -172,11 +176,11 @@ pub(super) fn below_baseline(
             return trend_outcome(
                 Status::Met,
                 Some(met_on),
-                format!(
-                    "{needed} week(s) in a row at or below {:.1} violation(s) ({base_text}); weekly counts {}",
-                    limit,
-                    list_counts(&weekly[..=k])
-                ),
+                Message::new("condition-baseline-met")
+                    .with("needed", Arg::number(needed))
+                    .with("limit", Arg::number(format!("{limit:.1}")))
+                    .with("baseline", base_text)
+                    .with("counts", Arg::number(list_counts(&weekly[..=k]))),
                 total,
             );
         }
@@ -185,15 +189,18 @@ pub(super) fn below_baseline(
     trend_outcome(
         status,
         None,
-        format!(
-            "no {needed} week(s) in a row at or below {:.1} violation(s) ({base_text}); weekly counts {}",
-            limit,
-            if weekly.is_empty() {
-                "none whole yet".to_string()
-            } else {
-                list_counts(&weekly)
-            }
-        ),
+        Message::new("condition-baseline-unmet")
+            .with("needed", Arg::number(needed))
+            .with("limit", Arg::number(format!("{limit:.1}")))
+            .with("baseline", base_text)
+            .with(
+                "counts",
+                if weekly.is_empty() {
+                    Message::new("condition-no-whole-week").into()
+                } else {
+                    Arg::number(list_counts(&weekly))
+                },
+            ),
         total,
     )
 }
