@@ -9,6 +9,7 @@
 use crate::facts::{Context, Facts, SideFacts};
 use crate::hold::{Hold, POSSIBLE, date_hold, kind_hold, site_hold, zone_hold};
 use crate::keys::{FindingKey, NO_PARTY, party_mask};
+use std::sync::Arc;
 use truce_model::agreement::{Agreement, Bound, Clause, Exception, PeriodMatch, Target};
 use truce_model::finding::{Certainty, Finding, Link, Reason, Verdict};
 use truce_model::kind::KindIndex;
@@ -28,12 +29,24 @@ macro_rules! say {
     };
 }
 
-fn reason(link: Link, hold: Hold, message: Message) -> Reason {
+fn reason(link: Link, hold: Hold, message: impl Into<Arc<Message>>) -> Reason {
     Reason {
         link,
         certainty: hold.certainty().unwrap_or(Certainty::Possible),
-        message: std::sync::Arc::new(message),
+        message: message.into(),
     }
+}
+
+/// Statements said one after the other; one alone is said as it is (most
+/// actor links have one, and a check keeps one per finding).
+fn statements(mut parts: Vec<Arg>) -> Message {
+    if parts.len() == 1
+        && matches!(parts.first(), Some(Arg::Message(_)))
+        && let Some(Arg::Message(only)) = parts.pop()
+    {
+        return only;
+    }
+    Message::new("reason-list").with("items", Arg::list(parts, Joiner::Semicolon))
 }
 
 /// An id of the agreement or the taxonomy, shown as written in every language.
@@ -150,7 +163,7 @@ fn describe_target(
     if side.civilians_by_source {
         parts.push(Message::new("reason-target-civilians-by-source").into());
     }
-    Message::new("reason-list").with("items", Arg::List(parts, Joiner::Semicolon))
+    statements(parts)
 }
 
 fn bound_by(
@@ -268,6 +281,9 @@ pub(crate) fn adjudicate(
         let mut names_that_break = 0usize;
         let (initiator, initiator_text) =
             who_acted(agreement, report, attacker, others, assumed, explain);
+        // Said once for the side, shared by the findings of its names.
+        let initiator_text = Arc::new(initiator_text);
+        let mut against: Option<Option<(Hold, Arc<Message>)>> = None;
         for (name_index, actor_match) in &attacker.matched {
             let Some((bound, party)) = bound_by(agreement, clause, actor_match.actor, span) else {
                 continue;
@@ -276,8 +292,12 @@ pub(crate) fn adjudicate(
                 PeriodMatch::Whole => Hold::Certain,
                 PeriodMatch::Part | PeriodMatch::None => Hold::Possible(POSSIBLE),
             };
-            let Some((target, target_text)) =
-                against_whom(agreement, report, clause, others, span, explain)
+            let Some((target, target_text)) = against
+                .get_or_insert_with(|| {
+                    against_whom(agreement, report, clause, others, span, explain)
+                        .map(|(hold, text)| (hold, Arc::new(text)))
+                })
+                .clone()
             else {
                 continue;
             };
@@ -595,7 +615,7 @@ fn actor_chain_text(
     if bound != Hold::Certain {
         parts.push(Message::new("reason-party-changed").into());
     }
-    Message::new("reason-list").with("items", Arg::List(parts, Joiner::Semicolon))
+    statements(parts)
 }
 
 /// What a clause's exceptions make of an act.
@@ -697,21 +717,19 @@ fn attribute(
         many => many.iter().map(|&p| context.party_ids[p].clone()).collect(),
     };
     let sole = (parties.len() == 1).then(|| parties[0]);
-    // The candidates in words, once for the incident and clause.
-    let list = if explain {
-        Arg::List(
-            parties
-                .iter()
-                .map(|&p| {
-                    Message::new("reason-code")
-                        .with("id", id(&context.party_ids[p]))
-                        .into()
-                })
-                .collect(),
-            Joiner::Or,
-        )
+    // The candidates in words, once for the incident and clause, shared by its findings.
+    let list: Arg = if explain {
+        let names = parties
+            .iter()
+            .map(|&p| {
+                Message::new("reason-code")
+                    .with("id", &context.party_ids[p])
+                    .into()
+            })
+            .collect();
+        Arc::new(Message::new("reason-list").with("items", Arg::list(names, Joiner::Or))).into()
     } else {
-        Arg::List(Vec::new(), Joiner::Or)
+        Arg::list(Vec::new(), Joiner::Or)
     };
     for (finding, key) in findings.iter_mut().zip(keys.iter_mut()) {
         if !key.violation {
@@ -745,9 +763,9 @@ fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: 
         let names = finding
             .guarantors
             .iter()
-            .map(|g| Message::new("reason-code").with("id", id(g)).into())
+            .map(|g| Message::new("reason-code").with("id", g).into())
             .collect();
-        Message::new("reason-guarantors").with("guarantors", Arg::List(names, Joiner::Comma))
+        Message::new("reason-guarantors").with("guarantors", Arg::list(names, Joiner::Comma))
     };
     let (certainty, key) = match (breaks, candidates) {
         (true, 1) => (Certainty::Certain, "reason-attribution-certain"),
@@ -760,7 +778,7 @@ fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: 
     Reason {
         link: Link::Attribution,
         certainty,
-        message: std::sync::Arc::new(
+        message: Arc::new(
             Message::new(key)
                 .with("responsible", list.clone())
                 .with("guarantors", guarantors),
@@ -890,7 +908,7 @@ fn target_requirement(agreement: &Agreement, clause: &Clause) -> Message {
             .into()
         })
         .collect();
-    Message::new("reason-protects").with("targets", Arg::List(names, Joiner::Or))
+    Message::new("reason-protects").with("targets", Arg::list(names, Joiner::Or))
 }
 
 fn initiator_text(

@@ -11,6 +11,7 @@ use crate::agreement::{Designation, Period};
 use crate::report::LocationPrecision;
 use crate::time::{DatePrecision, DateSpan, Day, Minute, Window};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A sentence: the catalogue key that says it, and the values it names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
@@ -18,8 +19,9 @@ pub struct Message {
     /// The catalogue key (`reason-…`); empty for a sentence not written (a check
     /// that does not explain its findings builds none).
     pub key: &'static str,
-    /// The named values the sentence places, in the order written.
-    pub args: Vec<(&'static str, Arg)>,
+    /// The named values the sentence places, in the order written. A boxed
+    /// slice, exactly as long as it is: a check keeps millions of these.
+    pub args: Box<[(&'static str, Arg)]>,
 }
 
 /// One value a sentence places.
@@ -27,19 +29,22 @@ pub struct Message {
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Arg {
     /// Shown as written in every language: an id, a name from a source or the
-    /// agreement, a field's name.
-    Verbatim(String),
+    /// agreement, a field's name. Shared, not copied, where the id already is.
+    Verbatim(#[schemars(with = "String")] Arc<str>),
     /// A number already written with ASCII digits and a `.` (as English shows
     /// it); a language with its own digits shows them.
-    Number(String),
+    Number(#[schemars(with = "String")] Arc<str>),
     /// A calendar day.
     Day(Day),
     /// A day, and a time of day when it has one.
     Minute(#[schemars(with = "String")] Minute),
     /// Another sentence, rendered in the same language.
     Message(Message),
+    /// A sentence said in several places (the links an incident's findings
+    /// share): one copy, counted.
+    Shared(#[schemars(with = "Message")] Arc<Message>),
     /// Values joined by the language's word for `joiner`.
-    List(Vec<Arg>, Joiner),
+    List(Box<[Arg]>, Joiner),
 }
 
 /// How the items of a list are joined.
@@ -61,7 +66,7 @@ impl Message {
     pub fn new(key: &'static str) -> Message {
         Message {
             key,
-            args: Vec::new(),
+            args: Box::default(),
         }
     }
 
@@ -69,8 +74,10 @@ impl Message {
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Message {
         // Exactly as many as it places: a check keeps millions of these, and most
         // place one or two values (a doubling vector would hold four).
-        self.args.reserve_exact(1);
-        self.args.push((name, value.into()));
+        let mut args = std::mem::take(&mut self.args).into_vec();
+        args.reserve_exact(1);
+        args.push((name, value.into()));
+        self.args = args.into_boxed_slice();
         self
     }
 
@@ -82,13 +89,18 @@ impl Message {
 
 impl Arg {
     /// A value shown as written.
-    pub fn verbatim(text: impl Into<String>) -> Arg {
-        Arg::Verbatim(text.into())
+    pub fn verbatim(text: &str) -> Arg {
+        Arg::Verbatim(Arc::from(text))
     }
 
     /// A number shown with the language's digits.
     pub fn number(value: impl std::fmt::Display) -> Arg {
-        Arg::Number(value.to_string())
+        Arg::Number(Arc::from(value.to_string()))
+    }
+
+    /// Values joined by the language's word for `joiner`.
+    pub fn list(items: Vec<Arg>, joiner: Joiner) -> Arg {
+        Arg::List(items.into_boxed_slice(), joiner)
     }
 }
 
@@ -104,27 +116,33 @@ impl From<Day> for Arg {
     }
 }
 
+impl From<Arc<Message>> for Arg {
+    fn from(message: Arc<Message>) -> Arg {
+        Arg::Shared(message)
+    }
+}
+
 impl From<&str> for Arg {
     fn from(text: &str) -> Arg {
-        Arg::Verbatim(text.to_string())
+        Arg::Verbatim(Arc::from(text))
     }
 }
 
 impl From<String> for Arg {
     fn from(text: String) -> Arg {
-        Arg::Verbatim(text)
+        Arg::Verbatim(Arc::from(text))
     }
 }
 
 impl From<&String> for Arg {
     fn from(text: &String) -> Arg {
-        Arg::Verbatim(text.clone())
+        Arg::Verbatim(Arc::from(text.as_str()))
     }
 }
 
-impl From<&std::sync::Arc<str>> for Arg {
-    fn from(text: &std::sync::Arc<str>) -> Arg {
-        Arg::Verbatim(text.to_string())
+impl From<&Arc<str>> for Arg {
+    fn from(text: &Arc<str>) -> Arg {
+        Arg::Verbatim(text.clone())
     }
 }
 

@@ -306,7 +306,8 @@ fn format(message: &Message, language: Language) -> Option<String> {
 /// inside Arabic. A sentence placed in another is in the same language, so it
 /// is written inline.
 fn write_value(arg: &Arg, language: Language, out: &mut String) {
-    let isolate = language != Language::English && !matches!(arg, Arg::Message(_) | Arg::List(..));
+    let isolate = language != Language::English
+        && !matches!(arg, Arg::Message(_) | Arg::Shared(_) | Arg::List(..));
     if isolate {
         out.push('\u{2068}');
     }
@@ -316,6 +317,7 @@ fn write_value(arg: &Arg, language: Language, out: &mut String) {
         Arg::Day(day) => out.push_str(&day_text(*day, language)),
         Arg::Minute(minute) => out.push_str(&minute_text(*minute, language)),
         Arg::Message(message) => render_into(message, language, out),
+        Arg::Shared(message) => render_into(message, language, out),
         Arg::List(items, joiner) => {
             let key = match joiner {
                 Joiner::Or => "join-or",

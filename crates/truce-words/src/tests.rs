@@ -104,7 +104,10 @@ fn keys_in_source() -> BTreeSet<String> {
         }
         let text = std::fs::read_to_string(&path).expect("a source file");
         for piece in text.split('"').skip(1).step_by(2) {
-            let looks_like_a_key = prefixes.iter().any(|p| piece.starts_with(p))
+            // The chronology's kinds of entry (`what`) are codes of the output, not keys.
+            let code = ["step-ends", "step-met", "step-window"].contains(&piece);
+            let looks_like_a_key = !code
+                && prefixes.iter().any(|p| piece.starts_with(p))
                 && piece.chars().all(|c| c.is_ascii_lowercase() || c == '-');
             if looks_like_a_key {
                 keys.insert(piece.to_string());
@@ -131,7 +134,7 @@ fn english_renders_as_the_stable_format_writes_it() {
     let message = Message::new("reason-attribution-certain")
         .with(
             "responsible",
-            Arg::List(
+            Arg::list(
                 vec![
                     Message::new("reason-code").with("id", "gov").into(),
                     Message::new("reason-code").with("id", "opp").into(),

@@ -26,7 +26,7 @@ pub(crate) fn param_text(agreement: &Agreement, param: Param, choice: &[usize]) 
 
 /// Ids as a list, each as code.
 fn ids<'a>(names: impl Iterator<Item = &'a str>) -> Arg {
-    Arg::List(
+    Arg::list(
         names
             .map(|id| Message::new("reason-code").with("id", id).into())
             .collect(),
@@ -72,7 +72,7 @@ fn filter_text(agreement: &Agreement, filter: &ViolationFilter) -> Message {
     if parts.is_empty() {
         Message::default()
     } else {
-        Message::new("condition-filter").with("parts", Arg::List(parts, Joiner::Space))
+        Message::new("condition-filter").with("parts", Arg::list(parts, Joiner::Space))
     }
 }
 
@@ -101,7 +101,7 @@ fn bound_text(agreement: &Agreement, by: &[Bound]) -> Message {
                 .into(),
         })
         .collect();
-    Message::new("condition-bound-by").with("names", Arg::List(names, Joiner::Comma))
+    Message::new("condition-bound-by").with("names", Arg::list(names, Joiner::Comma))
 }
 
 /// A condition's own counting filter, when it has one, in words.
@@ -127,7 +127,7 @@ fn counting_text(counting: Option<&CountingFilter>) -> Message {
                 .into(),
         );
     }
-    Message::new("condition-counting").with("parts", Arg::List(parts, Joiner::Comma))
+    Message::new("condition-counting").with("parts", Arg::list(parts, Joiner::Comma))
 }
 
 /// A condition in words, with the numbers in use (a bracket's chosen value).
@@ -194,7 +194,7 @@ pub(crate) fn describe_condition(
                         .with("id", &agreement.sites[*s].id)
                         .into()
                 }));
-                Arg::List(names, Joiner::Comma)
+                Arg::list(names, Joiner::Comma)
             };
             Message::new("condition-no-violation-at-sites")
                 .with("filter", filter_text(agreement, filter))

@@ -144,7 +144,7 @@ fn verify_bound(
             })
             .collect();
         return locked(
-            Message::new("step-locked-waits").with("steps", Arg::List(names, Joiner::Comma)),
+            Message::new("step-locked-waits").with("steps", Arg::list(names, Joiner::Comma)),
         );
     }
     let first = match step.start {
@@ -303,7 +303,7 @@ fn combine(conditions: &[ConditionOutcome], evidence: &Evidence<'_>, window: &Wi
             Message::new("step-met-on").with("day", day_text(met_on)),
         );
     }
-    let waiting = Arg::List(
+    let waiting = Arg::list(
         conditions
             .iter()
             .filter(|c| c.status != Status::Met)
