@@ -193,24 +193,16 @@ fn a_missing_key_falls_back_to_english_then_shows_itself() {
 
 #[test]
 fn the_accept_language_header_picks_a_language_truce_speaks() {
-    assert_eq!(
-        Language::from_accept_language("ar-SY,ar;q=0.9"),
-        Language::Arabic
-    );
-    assert_eq!(
-        Language::from_accept_language("fr-FR, ar;q=0.5, en;q=0.8"),
-        Language::English
-    );
-    assert_eq!(
-        Language::from_accept_language("fr, ar;q=0.2"),
-        Language::Arabic
-    );
-    assert_eq!(
-        Language::from_accept_language("ar;q=0, en"),
-        Language::English
-    );
-    assert_eq!(Language::from_accept_language(""), Language::English);
-    assert_eq!(Language::from_accept_language("*"), Language::English);
+    for (header, expected) in [
+        ("ar-SY,ar;q=0.9", Language::Arabic),
+        ("fr-FR, ar;q=0.5, en;q=0.8", Language::English),
+        ("fr, ar;q=0.2", Language::Arabic),
+        ("ar;q=0, en", Language::English),
+        ("", Language::English),
+        ("*", Language::English),
+    ] {
+        assert_eq!(Language::from_accept_language(header), expected, "{header}");
+    }
 }
 
 #[test]
