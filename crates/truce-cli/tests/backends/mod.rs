@@ -119,6 +119,58 @@ fn import_gives_the_same_run_on_both_stores() {
     }
 }
 
+/// A file that repeats a report and revises it twice, beside another report
+/// repeated, is stored alike on both stores (PostgreSQL decides a whole batch at
+/// once, SQLite a row at a time): the same counts, and a check of the store reads
+/// the last revision.
+#[test]
+fn repeats_and_revisions_within_one_file_are_stored_alike_on_both_stores() {
+    let records = syria_records();
+    let row = records
+        .iter()
+        .find(|r| r.starts_with("318815,"))
+        .expect("GED 318815");
+    let other = &records[1];
+    let deaths = |best: u32| {
+        row.strip_suffix(",6,6,6")
+            .map(|start| format!("{start},6,{best},{best}"))
+            .expect("GED 318815 ends with its deaths: low, best and high 6")
+    };
+    let (second, third) = (deaths(13), deaths(20));
+    let lines = [row, other, &second, row, &third, other, &second];
+    let mut said = Vec::new();
+    for (backend, db) in stores("within") {
+        let dir = temp_dir(&format!("within-{backend}"));
+        let file = dir.join("repeats.csv");
+        let text: Vec<&str> = std::iter::once(records[0].as_str())
+            .chain(lines.iter().map(|l| l.as_str()))
+            .collect();
+        std::fs::write(&file, text.join("\n") + "\n").expect("write");
+        let import = truce(&["import", path_str(&file), "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        assert!(
+            stderr(&import).contains("7 row(s) read: 2 stored, 3 duplicate(s), 2 revised"),
+            "{backend}: {}",
+            stderr(&import)
+        );
+        let check = truce(&["check", SYRIA, "--db", &db, "--format", "json"]);
+        let document: serde_json::Value =
+            serde_json::from_str(&stdout(&check)).expect("the check's JSON");
+        let incident = document["incidents"]
+            .as_array()
+            .expect("incidents")
+            .iter()
+            .find(|i| i["id"] == "ucdp-ged:318815")
+            .expect("the revised event is an incident");
+        assert_eq!(incident["casualties"]["best"], 20, "{backend}: {incident}");
+        said.push(stdout(&truce(&["check", SYRIA, "--db", &db])));
+    }
+    assert!(
+        said.windows(2).all(|w| w[0] == w[1]),
+        "both stores check alike"
+    );
+}
+
 /// The commands that read a store for a check — `check`, `timeline`, `explain`
 /// and `export` with `--db` — say the same on both stores, and the same as on
 /// the file itself; `check --record` records the check on either store.

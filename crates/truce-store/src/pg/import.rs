@@ -73,6 +73,11 @@ impl PgStore {
         let err = pg_error(&database, "import");
         // One import at a time decides stored / duplicate / revised.
         let mut tx = self.locked_transaction(LEDGER_LOCK, err)?;
+        // The run is one transaction, so the table's statistics never see the rows it
+        // adds: without this the planner reads a growing table whole for every
+        // batch's look-up, where the (source, ident) index answers each key.
+        tx.batch_execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off")
+            .map_err(err)?;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO import_runs (file, file_sha256, file_size, format, started) \
