@@ -719,15 +719,8 @@ fn attribute(
     let sole = (parties.len() == 1).then(|| parties[0]);
     // The candidates in words, once for the incident and clause, shared by its findings.
     let list: Arg = if explain {
-        let names = parties
-            .iter()
-            .map(|&p| {
-                Message::new("reason-code")
-                    .with("id", &context.party_ids[p])
-                    .into()
-            })
-            .collect();
-        Arc::new(Message::new("reason-list").with("items", Arg::list(names, Joiner::Or))).into()
+        let names = Arg::codes(parties.iter().map(|&p| &context.party_ids[p]), Joiner::Or);
+        Arc::new(Message::new("reason-list").with("items", names)).into()
     } else {
         Arg::list(Vec::new(), Joiner::Or)
     };
@@ -760,12 +753,10 @@ fn attribution_reason(finding: &Finding, breaks: bool, candidates: usize, list: 
     let guarantors = if finding.guarantors.is_empty() {
         Message::new("reason-no-guarantors")
     } else {
-        let names = finding
-            .guarantors
-            .iter()
-            .map(|g| Message::new("reason-code").with("id", g).into())
-            .collect();
-        Message::new("reason-guarantors").with("guarantors", Arg::list(names, Joiner::Comma))
+        Message::new("reason-guarantors").with(
+            "guarantors",
+            Arg::codes(finding.guarantors.iter(), Joiner::Comma),
+        )
     };
     let (certainty, key) = match (breaks, candidates) {
         (true, 1) => (Certainty::Certain, "reason-attribution-certain"),

@@ -102,6 +102,16 @@ impl Arg {
     pub fn list(items: Vec<Arg>, joiner: Joiner) -> Arg {
         Arg::List(items.into_boxed_slice(), joiner)
     }
+
+    /// An id of the agreement, shown as code (`` `gov` ``) in every language.
+    pub fn code(id: impl Into<Arg>) -> Arg {
+        Message::new("reason-code").with("id", id).into()
+    }
+
+    /// Ids shown as code, joined by the language's word for `joiner`.
+    pub fn codes<T: Into<Arg>>(ids: impl IntoIterator<Item = T>, joiner: Joiner) -> Arg {
+        Arg::list(ids.into_iter().map(Arg::code).collect(), joiner)
+    }
 }
 
 impl From<Message> for Arg {

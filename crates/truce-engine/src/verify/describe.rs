@@ -3,6 +3,11 @@
 use truce_model::agreement::{Agreement, Bound, Condition, CountingFilter, Param, ViolationFilter};
 use truce_model::message::{Arg, Joiner, Message};
 
+/// Ids as a comma-separated list, each as code.
+fn codes<'a>(ids: impl Iterator<Item = &'a str>) -> Arg {
+    Arg::codes(ids, Joiner::Comma)
+}
+
 pub(crate) fn fmt_num(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
@@ -24,16 +29,6 @@ pub(crate) fn param_text(agreement: &Agreement, param: Param, choice: &[usize]) 
     }
 }
 
-/// Ids as a list, each as code.
-fn ids<'a>(names: impl Iterator<Item = &'a str>) -> Arg {
-    Arg::list(
-        names
-            .map(|id| Message::new("reason-code").with("id", id).into())
-            .collect(),
-        Joiner::Comma,
-    )
-}
-
 fn filter_text(agreement: &Agreement, filter: &ViolationFilter) -> Message {
     let mut parts: Vec<Arg> = Vec::new();
     let mut part = |key: &'static str, list: Arg| {
@@ -42,31 +37,35 @@ fn filter_text(agreement: &Agreement, filter: &ViolationFilter) -> Message {
     if !filter.parties.is_empty() {
         part(
             "condition-filter-by",
-            ids(filter
-                .parties
-                .iter()
-                .map(|p| agreement.parties[*p].id.as_str())),
+            codes(
+                filter
+                    .parties
+                    .iter()
+                    .map(|p| agreement.parties[*p].id.as_str()),
+            ),
         );
     }
     if !filter.zones.is_empty() {
         part(
             "condition-filter-in",
-            ids(filter.zones.iter().map(|z| agreement.zones[*z].id.as_str())),
+            codes(filter.zones.iter().map(|z| agreement.zones[*z].id.as_str())),
         );
     }
     if !filter.kinds.is_empty() {
         part(
             "condition-filter-of-kind",
-            ids(filter.kinds.iter().map(|k| agreement.taxonomy.id(*k))),
+            codes(filter.kinds.iter().map(|k| agreement.taxonomy.id(*k))),
         );
     }
     if !filter.clauses.is_empty() {
         part(
             "condition-filter-under",
-            ids(filter
-                .clauses
-                .iter()
-                .map(|c| agreement.clauses[*c].id.as_str())),
+            codes(
+                filter
+                    .clauses
+                    .iter()
+                    .map(|c| agreement.clauses[*c].id.as_str()),
+            ),
         );
     }
     if parts.is_empty() {
@@ -93,12 +92,8 @@ fn bound_text(agreement: &Agreement, by: &[Bound]) -> Message {
         .iter()
         .map(|b| match b {
             Bound::AnyParty => Message::new("condition-any-party").into(),
-            Bound::Party(p) => Message::new("reason-code")
-                .with("id", &agreement.parties[*p].id)
-                .into(),
-            Bound::Actor(a) => Message::new("reason-code")
-                .with("id", &agreement.actors[*a].id)
-                .into(),
+            Bound::Party(p) => Arg::code(&agreement.parties[*p].id),
+            Bound::Actor(a) => Arg::code(&agreement.actors[*a].id),
         })
         .collect();
     Message::new("condition-bound-by").with("names", Arg::list(names, Joiner::Comma))
@@ -189,11 +184,12 @@ pub(crate) fn describe_condition(
                     .iter()
                     .map(|k| Message::new("condition-site-kind").with("kind", k).into())
                     .collect();
-                names.extend(sites.sites.iter().map(|s| {
-                    Message::new("reason-code")
-                        .with("id", &agreement.sites[*s].id)
-                        .into()
-                }));
+                names.extend(
+                    sites
+                        .sites
+                        .iter()
+                        .map(|s| Arg::code(&agreement.sites[*s].id)),
+                );
                 Arg::list(names, Joiner::Comma)
             };
             Message::new("condition-no-violation-at-sites")
@@ -211,7 +207,7 @@ pub(crate) fn describe_condition(
             .with("min", param(min))
             .with(
                 "kinds",
-                ids(kinds.iter().map(|k| agreement.taxonomy.id(*k))),
+                codes(kinds.iter().map(|k| agreement.taxonomy.id(*k))),
             )
             .with("by", bound_text(agreement, by))
             .with(
@@ -221,7 +217,7 @@ pub(crate) fn describe_condition(
                 } else {
                     Message::new("condition-in-zones").with(
                         "zones",
-                        ids(zones.iter().map(|z| agreement.zones[*z].id.as_str())),
+                        codes(zones.iter().map(|z| agreement.zones[*z].id.as_str())),
                     )
                 },
             )
