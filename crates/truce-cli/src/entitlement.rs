@@ -154,12 +154,7 @@ pub fn release(
             ciphertext,
         });
     }
-    let basis = truce_mission::entitlement::ReleaseBasis {
-        agreement: &checked.agreement.id,
-        status,
-        result: &checked.result,
-        reports: &checked.reports,
-    };
+    let basis = basis(checked, status);
     let index = truce_mission::entitlement::release(
         store.as_mut(),
         basis,
@@ -192,12 +187,7 @@ pub fn suspend(
 ) -> Result<String> {
     let status = status_of(checked, entitlement)?;
     let mut store = crate::store::open(db)?;
-    let basis = truce_mission::entitlement::ReleaseBasis {
-        agreement: &checked.agreement.id,
-        status,
-        result: &checked.result,
-        reports: &checked.reports,
-    };
+    let basis = basis(checked, status);
     let index = truce_mission::entitlement::suspend(
         store.as_mut(),
         basis,
@@ -295,4 +285,18 @@ pub fn evidence_needs_db(evidence: &EvidenceArgs) -> Result<&Path> {
         .db
         .as_deref()
         .context("entitlements are kept in a store: give --db PATH")
+}
+
+/// What a release or a suspension rests on: the check just made, and where the
+/// entitlement stands in it.
+fn basis<'a>(
+    checked: &'a Checked,
+    status: &'a truce_engine::EntitlementStatus,
+) -> truce_mission::entitlement::ReleaseBasis<'a> {
+    truce_mission::entitlement::ReleaseBasis {
+        agreement: &checked.agreement.id,
+        status,
+        result: &checked.result,
+        reports: &checked.reports,
+    }
 }

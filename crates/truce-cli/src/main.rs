@@ -395,10 +395,7 @@ fn entitlement_command(command: EntitlementCommand, color: bool) -> Result<u8> {
             let db = entitlement::evidence_needs_db(&evidence)?.to_path_buf();
             let checked = checked(&agreement, &evidence, color)?;
             // The release rests on a check run the ledger holds.
-            if let Some(read) = &checked.store {
-                let code = truce_report::check_exit_code(&checked.result) as u8;
-                runs::record_check_run(&db, &evidence, read, &checked, code)?;
-            }
+            runs::record_run_behind(&db, &evidence, &checked)?;
             entitlement::release(&checked, &db, &id, &by, &payload)?
         }
         EntitlementCommand::Suspend {
@@ -410,10 +407,7 @@ fn entitlement_command(command: EntitlementCommand, color: bool) -> Result<u8> {
         } => {
             let db = entitlement::evidence_needs_db(&evidence)?.to_path_buf();
             let checked = checked(&agreement, &evidence, color)?;
-            if let Some(read) = &checked.store {
-                let code = truce_report::check_exit_code(&checked.result) as u8;
-                runs::record_check_run(&db, &evidence, read, &checked, code)?;
-            }
+            runs::record_run_behind(&db, &evidence, &checked)?;
             (entitlement::suspend(&checked, &db, &id, &by, &reason)?, 0)
         }
         EntitlementCommand::Handover {

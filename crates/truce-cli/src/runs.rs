@@ -10,6 +10,16 @@ use truce_mission::record::{
 use truce_report::diff::{self, Diff, RunRef};
 use truce_store::{CheckRun, NewCheckRun, Storage};
 
+/// Records the check a release or a suspension rests on, when it was read from
+/// the store (`db`), with the exit code the check itself would give.
+pub fn record_run_behind(db: &Path, evidence: &EvidenceArgs, checked: &Checked) -> Result<()> {
+    if let Some(read) = &checked.store {
+        let code = truce_report::check_exit_code(&checked.result) as u8;
+        record_check_run(db, evidence, read, checked, code)?;
+    }
+    Ok(())
+}
+
 /// Records the check just made and tells the user (on stderr) what changed since
 /// the last recorded check of the same agreement.
 pub fn record_check_run(

@@ -413,24 +413,7 @@ pub fn incidents(
         .map(|(r, &m)| if m { r.location.point } else { None })
         .collect();
     let days: Vec<i32> = reports.iter().map(|r| r.date.first.0).collect();
-    let names: Vec<Vec<String>> = reports
-        .iter()
-        .map(|r| {
-            let mut keys: Vec<String> = r
-                .sides
-                .iter()
-                .flat_map(|s| {
-                    s.names
-                        .iter()
-                        .map(|n| actor_key(n, &r.date).unwrap_or_else(|| exact_key(n)))
-                })
-                .filter(|k| !k.is_empty())
-                .collect();
-            keys.sort();
-            keys.dedup();
-            keys
-        })
-        .collect();
+    let names: Vec<Vec<String>> = reports.iter().map(|r| actor_keys(r, actor_key)).collect();
     let link_rule = LinkRule {
         max_days: rule.max_days,
         max_km: rule.max_km,
@@ -455,6 +438,28 @@ pub fn incidents(
         clusters.count = count;
     }
     clusters
+}
+
+/// The actors of a report as `actor_key` names them (the exact spelling where it
+/// knows none), sorted and without repeats: what two reports must share to be one
+/// incident.
+fn actor_keys(
+    report: &Report,
+    actor_key: &(dyn Fn(&str, &truce_model::time::DateSpan) -> Option<String> + Sync),
+) -> Vec<String> {
+    let mut keys: Vec<String> = report
+        .sides
+        .iter()
+        .flat_map(|s| {
+            s.names
+                .iter()
+                .map(|n| actor_key(n, &report.date).unwrap_or_else(|| exact_key(n)))
+        })
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// An article's address as compared: without the scheme (`http` and `https` give the
@@ -582,27 +587,12 @@ pub fn explain_neighbours(
     let Some(here) = me.location.point.filter(LonLat::is_valid) else {
         return Vec::new();
     };
-    let keys = |r: &Report| -> Vec<String> {
-        let mut k: Vec<String> = r
-            .sides
-            .iter()
-            .flat_map(|s| {
-                s.names
-                    .iter()
-                    .map(|n| actor_key(n, &r.date).unwrap_or_else(|| exact_key(n)))
-            })
-            .filter(|k| !k.is_empty())
-            .collect();
-        k.sort();
-        k.dedup();
-        k
-    };
     let branch = |r: &Report| {
         taxonomy
             .find(&r.kind)
             .and_then(|k| taxonomy.path(k).get(1).map(|b| b.to_string()))
     };
-    let my_keys = keys(me);
+    let my_keys = actor_keys(me, actor_key);
     let my_branch = branch(me);
     let mut out = Vec::new();
     for (i, other) in reports.iter().enumerate() {
@@ -617,7 +607,7 @@ pub fn explain_neighbours(
         if distance > 2.0 * rule.max_km.max(1.0) || days > rule.max_days + 1 {
             continue;
         }
-        let their_keys = keys(other);
+        let their_keys = actor_keys(other, actor_key);
         let mut tests = Vec::new();
         tests.push((
             days <= rule.max_days,

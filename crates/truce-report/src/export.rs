@@ -113,6 +113,23 @@ pub fn safe(cell: String) -> String {
     }
 }
 
+/// A finding's reason chain on one line, each link led by its certainty, as the
+/// CSV and GeoParquet exports carry it.
+pub(crate) fn reasons_line(finding: &truce_model::finding::Finding) -> String {
+    let links: Vec<String> = finding
+        .reasons
+        .iter()
+        .map(|r| {
+            format!(
+                "[{}] {}",
+                r.certainty.as_str(),
+                truce_words::english(&r.message)
+            )
+        })
+        .collect();
+    links.join(" | ")
+}
+
 /// One row per finding.
 pub fn findings_csv(result: &CheckResult) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -130,17 +147,6 @@ pub fn findings_csv(result: &CheckResult) -> String {
         "reasons",
     ]);
     for f in &result.findings {
-        let reasons: Vec<String> = f
-            .reasons
-            .iter()
-            .map(|r| {
-                format!(
-                    "[{}] {}",
-                    r.certainty.as_str(),
-                    truce_words::english(&r.message)
-                )
-            })
-            .collect();
         let _ = w.write_record(
             [
                 f.id.clone(),
@@ -153,7 +159,7 @@ pub fn findings_csv(result: &CheckResult) -> String {
                 format!("{:.3}", f.confidence),
                 f.date.first.to_string(),
                 f.date.last.to_string(),
-                reasons.join(" | "),
+                reasons_line(f),
             ]
             .map(safe),
         );

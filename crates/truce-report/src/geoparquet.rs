@@ -8,7 +8,7 @@
 //! `STRING`; an incident without a point has a null geometry rather than being
 //! left out. Columns are those of the CSV exports (`docs/check-output.md`).
 
-use crate::export::{enum_text, violations_by_incident};
+use crate::export::{enum_text, reasons_line, violations_by_incident};
 use parquet::basic::Compression;
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::metadata::KeyValue;
@@ -372,20 +372,7 @@ pub fn findings_geoparquet<W: Write + Send>(
         },
         Column {
             name: "reasons",
-            values: texts(&|f| {
-                let reasons: Vec<String> = f
-                    .reasons
-                    .iter()
-                    .map(|r| {
-                        format!(
-                            "[{}] {}",
-                            r.certainty.as_str(),
-                            truce_words::english(&r.message)
-                        )
-                    })
-                    .collect();
-                text(reasons.join(" | "))
-            }),
+            values: texts(&|f| text(reasons_line(f))),
         },
         Column {
             name: "geometry",

@@ -135,22 +135,16 @@ pub(super) fn max_deaths(
     needed: f64,
     period_days: i32,
 ) -> ConditionOutcome {
-    let Periods {
-        window,
-        observed_last,
-        needed,
-        period_days,
-        unit,
-    } = match Periods::of(scope, needed, period_days) {
-        Ok(periods) => periods,
+    let span = match Periods::of(scope, needed, period_days) {
+        Ok(span) => span,
         Err(pending) => return pending,
     };
-    let periods = period_deaths(scope, hits, observed_last, period_days);
-    let whole = ((observed_last.0 - window.first.0 + 1) / period_days) as usize;
-    let period_start = |i: usize| window.first.plus(i as i32 * period_days);
+    let (needed, unit) = (span.needed, &span.unit);
+    let periods = period_deaths(scope, hits, span.observed_last, span.period_days);
+    let whole = span.whole();
     let mut walk = Walk {
         run: 0,
-        best: (0, window.first),
+        best: (0, span.window.first),
         worst: None,
         unknown: None,
         breaking: Vec::new(),
@@ -159,10 +153,10 @@ pub(super) fn max_deaths(
         if broken(scope.bound, period, max) {
             walk.run = 0;
             if period.deaths as f64 > max && walk.worst.is_none_or(|(_, d)| period.deaths > d) {
-                walk.worst = Some((period_start(i), period.deaths));
+                walk.worst = Some((span.start(i), period.deaths));
             }
             if scope.bound == Bound2::Upper && period.unknown > 0 {
-                let (first, n) = walk.unknown.unwrap_or((period_start(i), 0));
+                let (first, n) = walk.unknown.unwrap_or((span.start(i), 0));
                 walk.unknown = Some((first, n + 1));
             }
             walk.breaking.extend(period.incidents.iter().copied());
@@ -173,10 +167,10 @@ pub(super) fn max_deaths(
         }
         walk.run += 1;
         if walk.run > walk.best.0 {
-            walk.best = (walk.run, period_start(i + 1 - walk.run as usize));
+            walk.best = (walk.run, span.start(i + 1 - walk.run as usize));
         }
         if walk.run >= needed {
-            let met_on = Day(period_start(i + 1).0 - 1);
+            let met_on = Day(span.start(i + 1).0 - 1);
             let most = periods[i + 1 - needed as usize..=i]
                 .iter()
                 .map(|p| p.deaths)
@@ -200,7 +194,7 @@ pub(super) fn max_deaths(
                     .with("unit", unit.clone())
                     .with("max", Arg::number(fmt_num(max)))
                     .with("people", people(max))
-                    .with("from", period_start(i + 1 - needed as usize))
+                    .with("from", span.start(i + 1 - needed as usize))
                     .with("to", met_on)
                     .with("worst", killed(scope.bound, most))
                     .with("unknown", add_nothing(unknown)),
@@ -215,7 +209,7 @@ pub(super) fn max_deaths(
             };
         }
     }
-    unmet(scope, &periods, walk, max, needed, period_days)
+    unmet(scope, &span, &periods, walk, max)
 }
 
 /// On the lower bound, what violations with no death count gave: nothing.
@@ -238,24 +232,15 @@ fn broken(bound: Bound2, period: &PeriodDeaths, max: f64) -> bool {
 /// the counts rest on.
 fn unmet(
     scope: &Scope<'_, '_>,
+    span: &Periods<'_>,
     periods: &[PeriodDeaths],
     walk: Walk,
     max: f64,
-    needed: i64,
-    period_days: i32,
 ) -> ConditionOutcome {
-    let window = scope.window;
-    let observed_last = scope.observed_last;
-    let unit = period_name(period_days);
-    let whole = ((observed_last.0 - window.first.0 + 1) / period_days) as usize;
-    // Whole periods still to come in the window: the one under way counts unless it
-    // is already broken.
+    let (needed, unit) = (span.needed, &span.unit);
+    let whole = span.whole();
     let under_way_broken = periods.len() > whole && broken(scope.bound, &periods[whole], max);
-    let remaining = window.last.map_or(i64::MAX, |l| {
-        i64::from((l.0 - window.first.0 + 1) / period_days)
-            - whole as i64
-            - i64::from(under_way_broken)
-    });
+    let remaining = span.remaining(under_way_broken);
     let unknown_total: u32 = periods.iter().map(|p| p.unknown).sum();
     let nothing_text = match walk.unknown {
         Some((first, n)) => Message::new("condition-deaths-rest-on-nothing")
@@ -275,7 +260,7 @@ fn unmet(
             .with("from", d)
             .with("killed", killed(scope.bound, n))
     });
-    let best_text = longest_run_text(walk.best, &unit);
+    let best_text = longest_run_text(walk.best, unit);
     let (status, detail) = if !scope.window_over && walk.run.saturating_add(remaining) >= needed {
         (
             Status::Pending,
@@ -283,7 +268,7 @@ fn unmet(
                 .with("nothing", nothing_text)
                 .with("best", best_text)
                 .with("needed", Arg::number(needed))
-                .with("observed", observed_last)
+                .with("observed", span.observed_last)
                 .with("worst", worst_text)
                 .with("unknown", unknown_text),
         )
@@ -293,7 +278,7 @@ fn unmet(
             Message::new("condition-deaths-never")
                 .with("nothing", nothing_text)
                 .with("needed", Arg::number(needed))
-                .with("unit", unit)
+                .with("unit", unit.clone())
                 .with("max", Arg::number(fmt_num(max)))
                 .with("people", people(max))
                 .with("best", best_text)

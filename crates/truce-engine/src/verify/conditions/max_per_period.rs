@@ -13,19 +13,18 @@ pub(super) fn max_per_period(
     needed: f64,
     period_days: i32,
 ) -> ConditionOutcome {
-    let Periods {
-        window,
-        observed_last,
-        needed,
-        period_days,
-        unit,
-    } = match Periods::of(scope, needed, period_days) {
+    let periods = match Periods::of(scope, needed, period_days) {
         Ok(periods) => periods,
         Err(pending) => return pending,
     };
-    let counts = period_counts(hits, window.first, observed_last, period_days);
-    let whole = ((observed_last.0 - window.first.0 + 1) / period_days) as usize;
-    let period_start = |i: usize| window.first.plus(i as i32 * period_days);
+    let (window, needed, unit) = (periods.window, periods.needed, &periods.unit);
+    let counts = period_counts(
+        hits,
+        window.first,
+        periods.observed_last,
+        periods.period_days,
+    );
+    let whole = periods.whole();
     let mut run = 0i64;
     let mut best = (0i64, window.first);
     let mut worst: Option<(Day, u32)> = None;
@@ -34,7 +33,7 @@ pub(super) fn max_per_period(
         if f64::from(*count) > max {
             run = 0;
             if worst.is_none_or(|(_, c)| *count > c) {
-                worst = Some((period_start(i), *count));
+                worst = Some((periods.start(i), *count));
             }
             breaking.extend(incidents.iter().copied());
             continue;
@@ -44,10 +43,10 @@ pub(super) fn max_per_period(
         }
         run += 1;
         if run > best.0 {
-            best = (run, period_start(i + 1 - run as usize));
+            best = (run, periods.start(i + 1 - run as usize));
         }
         if run >= needed {
-            let met_on = Day(period_start(i + 1).0 - 1);
+            let met_on = Day(periods.start(i + 1).0 - 1);
             let counted: Vec<usize> = counts
                 .iter()
                 .take(i + 1)
@@ -61,7 +60,7 @@ pub(super) fn max_per_period(
                     .with("needed", Arg::number(needed))
                     .with("unit", unit.clone())
                     .with("max", Arg::number(fmt_num(max)))
-                    .with("from", period_start(i + 1 - needed as usize))
+                    .with("from", periods.start(i + 1 - needed as usize))
                     .with("to", met_on),
                 count: counts.iter().take(i + 1).map(|c| u64::from(c.0)).sum(),
                 incidents,
@@ -70,14 +69,8 @@ pub(super) fn max_per_period(
             };
         }
     }
-    // Whole periods still to come in the window: the one under way counts unless it
-    // is already over the limit.
     let under_way_broken = counts.len() > whole && f64::from(counts[whole].0) > max;
-    let remaining = window.last.map_or(i64::MAX, |l| {
-        i64::from((l.0 - window.first.0 + 1) / period_days)
-            - whole as i64
-            - i64::from(under_way_broken)
-    });
+    let remaining = periods.remaining(under_way_broken);
     let (incidents, incidents_total) = scope.ids(&breaking);
     let worst_text = worst.map_or_else(Message::default, |(d, c)| {
         Message::new("condition-violations-worst")
@@ -85,7 +78,7 @@ pub(super) fn max_per_period(
             .with("from", d)
             .with("count", Arg::number(c))
     });
-    let best_text = longest_run_text(best, &unit);
+    let best_text = longest_run_text(best, unit);
     let count = counts.iter().map(|c| u64::from(c.0)).sum();
     let (status, detail) = if !scope.window_over && run.saturating_add(remaining) >= needed {
         (
@@ -95,7 +88,7 @@ pub(super) fn max_per_period(
                 .with("unknown", Message::default())
                 .with("best", best_text)
                 .with("needed", Arg::number(needed))
-                .with("observed", observed_last)
+                .with("observed", periods.observed_last)
                 .with("worst", worst_text),
         )
     } else {
@@ -103,7 +96,7 @@ pub(super) fn max_per_period(
             Status::NotMet,
             Message::new("condition-violations-never")
                 .with("needed", Arg::number(needed))
-                .with("unit", unit)
+                .with("unit", unit.clone())
                 .with("max", Arg::number(fmt_num(max)))
                 .with("best", best_text)
                 .with("worst", worst_text),

@@ -104,6 +104,27 @@ impl<'w> Periods<'w> {
             unit: period_name(period_days),
         })
     }
+
+    /// How many whole periods lie between the window's first day and the last day
+    /// observed; a period after them is still under way.
+    fn whole(&self) -> usize {
+        ((self.observed_last.0 - self.window.first.0 + 1) / self.period_days) as usize
+    }
+
+    /// The first day of period `i`.
+    fn start(&self, i: usize) -> Day {
+        self.window.first.plus(i as i32 * self.period_days)
+    }
+
+    /// Whole periods still to come in the window: the one under way counts unless
+    /// it is already broken. Unbounded for a window with no end.
+    fn remaining(&self, under_way_broken: bool) -> i64 {
+        self.window.last.map_or(i64::MAX, |last| {
+            i64::from((last.0 - self.window.first.0 + 1) / self.period_days)
+                - self.whole() as i64
+                - i64::from(under_way_broken)
+        })
+    }
 }
 
 pub(crate) fn verify_condition(
