@@ -102,7 +102,7 @@ pub(crate) fn prepare(
             store_read = read.store;
         }
     }
-    for file in &evidence.events {
+    for file in &truce_mission::import::evidence_files(&evidence.events)? {
         let name = file.display().to_string();
         let handle = std::fs::File::open(file)
             .with_context(|| format!("cannot open the events file `{name}`"))?;

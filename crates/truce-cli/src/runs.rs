@@ -30,7 +30,7 @@ pub fn record_check_run(
     exit_code: u8,
 ) -> Result<()> {
     let mut files = Vec::new();
-    for file in &evidence.events {
+    for file in &truce_mission::import::evidence_files(&evidence.events)? {
         let name = file.display().to_string();
         files.push((
             name.clone(),

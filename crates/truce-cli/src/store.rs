@@ -67,7 +67,7 @@ pub fn import(
     let mut storage = truce_store::open_storage(&database)?;
     let mut any_quarantined = false;
     let mut failed = None;
-    for path in files {
+    for path in &truce_mission::import::evidence_files(files)? {
         let name = path.display().to_string();
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let progress = Bar {

@@ -105,6 +105,59 @@ pub enum IngestError {
         /// The column names found on the first line (at most the first 50).
         found: Vec<String>,
     },
+    /// A Parquet or Arrow IPC file that cannot be read: damaged, cut short, or
+    /// compressed with a codec truce does not read.
+    #[error("`{file}` ({container}) cannot be read: {reason}")]
+    Columnar {
+        /// The file, as given.
+        file: String,
+        /// `Parquet` or `Arrow IPC`.
+        container: &'static str,
+        /// What the reader said.
+        reason: String,
+    },
+    /// A column of a Parquet or Arrow IPC file whose type truce cannot read as
+    /// the text, number or date a cell holds (a list, a struct, a map…).
+    #[error(
+        "`{file}`: column `{column}` is of type {found}; expected text, a number, a boolean, \
+         a date, a timestamp or binary (one value per row)"
+    )]
+    ColumnType {
+        /// The file, as given.
+        file: String,
+        /// The column's name.
+        column: String,
+        /// Its Arrow type, as Arrow names it.
+        found: String,
+    },
+    /// A Parquet or Arrow IPC file whose columns are not those of a layout
+    /// truce reads by name.
+    #[error(
+        "`{file}`: unknown columns {found}; expected a UCDP GED layout (with `id`, `side_a`, \
+         `where_prec`, …), an ACLED layout (with `event_id_cnty`, `actor1`, …) or GDELT 2.0's \
+         codebook names (`GLOBALEVENTID`, `SQLDATE`, …); or name the format",
+        found = list(.found)
+    )]
+    UnknownColumns {
+        /// The file, as given.
+        file: String,
+        /// The column names (at most the first 50).
+        found: Vec<String>,
+    },
+    /// A Parquet or Arrow IPC file asked to be read as a format that has no
+    /// columnar layout (JSON Lines, HXL, a mapped form).
+    #[error(
+        "`{file}` ({container}): a table cannot be read as {format}; expected `ucdp-ged`, \
+         `acled` or `gdelt` columns"
+    )]
+    NotColumnar {
+        /// The file, as given.
+        file: String,
+        /// `Parquet` or `Arrow IPC`.
+        container: &'static str,
+        /// The format asked for.
+        format: crate::Format,
+    },
     /// The header lacks a column the format needs.
     #[error("`{file}`: the {format} header has no column `{column}`, which is required")]
     MissingColumn {

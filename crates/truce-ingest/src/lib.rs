@@ -81,6 +81,7 @@
 
 mod acled;
 mod chunked;
+mod columnar;
 mod detect;
 mod encoding;
 mod error;
@@ -103,6 +104,7 @@ mod mapped;
 mod parse;
 mod table;
 
+pub use columnar::{Container, row_texts as columnar_row_texts};
 pub use detect::detect_format;
 pub use error::{IngestError, MissingMappedColumn, RowProblem, UnknownFormat};
 pub use format::Format;
@@ -316,6 +318,21 @@ fn import_any<R: Read>(
             });
         }
         return import_zip(file_name, prefix, reader, format, options, sink);
+    }
+    if let Some(container) = columnar::Container::of(&prefix) {
+        // Parquet keeps its schema at the end of the file, and Arrow's readers
+        // want the whole file at hand: it is read whole (compressed, it is
+        // a fraction of the CSV it replaces).
+        let mut bytes = prefix;
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|source| IngestError::Read {
+                file: file_name.to_string(),
+                source,
+            })?;
+        let (format, rows_read) =
+            columnar::import(file_name, container, bytes.into(), format, options, sink)?;
+        return Ok(Streamed { format, rows_read });
     }
     encoding::check(file_name, &prefix)?;
     let format = match format {

@@ -140,6 +140,19 @@ impl Header {
         }
     }
 
+    /// A header of the column names a table's schema gives (Parquet, Arrow).
+    pub(crate) fn named(names: &[String]) -> Header {
+        Header {
+            names: names.iter().map(|n| n.trim().to_string()).collect(),
+            lower: names
+                .iter()
+                .map(|n| n.trim().to_ascii_lowercase())
+                .collect(),
+            tags: None,
+            tag_texts: Vec::new(),
+        }
+    }
+
     /// A header of fixed column names, for files without a header row (GDELT).
     pub(crate) fn fixed(names: &[&str]) -> Header {
         Header {
@@ -482,6 +495,22 @@ pub(crate) enum Mapped {
     Skip(RowProblem),
 }
 
+impl Mapped {
+    /// Hands the row to `sink`: its report and then its warning, or its problem.
+    pub(crate) fn send(self, sink: &mut dyn crate::Sink) {
+        match self {
+            Mapped::Report(report, warning) => {
+                sink.report(report);
+                if let Some(warning) = warning {
+                    sink.warn(warning);
+                }
+            }
+            Mapped::Quarantine(problem) => sink.quarantine(problem),
+            Mapped::Skip(problem) => sink.skip(problem),
+        }
+    }
+}
+
 /// Maps one data row (at `line`) with `source`'s mapping.
 pub(crate) fn map_row<S: RowReader>(
     file: &str,
@@ -584,16 +613,7 @@ pub(crate) fn run<R: Read, S: RowReader>(
                 .collect()
         };
         for outcome in mapped {
-            match outcome {
-                Mapped::Report(report, warning) => {
-                    sink.report(report);
-                    if let Some(warning) = warning {
-                        sink.warn(warning);
-                    }
-                }
-                Mapped::Quarantine(problem) => sink.quarantine(problem),
-                Mapped::Skip(problem) => sink.skip(problem),
-            }
+            outcome.send(sink);
         }
         spare.extend(batch.drain(..).map(|(_, record)| record));
         if finished {

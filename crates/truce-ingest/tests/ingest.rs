@@ -4,6 +4,7 @@
 //! report form read through a mapping file (module `mapped`), plus property tests that no input
 //! panics.
 
+mod columnar;
 mod mapped;
 
 use proptest::prelude::*;

@@ -344,6 +344,63 @@ pub fn file_sha256(path: &Path, name: &str) -> Result<String, MissionError> {
     Ok(format!("{:x}", hasher.finalize()))
 }
 
+/// The files of a table written as a folder of Parquet or Arrow IPC parts
+/// (as DuckDB, polars, Spark or a Hive-partitioned dataset write one).
+const TABLE_PART_ENDINGS: [&str; 5] = ["parquet", "arrow", "arrows", "feather", "ipc"];
+
+/// The evidence files `paths` name: each file as given, and each folder as the
+/// Parquet and Arrow IPC files within it, at any depth, in the order of their
+/// paths. Names starting with `.` or `_` (`_SUCCESS`, `_metadata`, hidden
+/// files) and files with other endings are not parts of the table.
+pub fn evidence_files(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<std::path::PathBuf>, MissionError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut parts = Vec::new();
+        table_parts(path, &mut parts)?;
+        if parts.is_empty() {
+            return Err(MissionError::EmptyFolder {
+                name: path.display().to_string(),
+            });
+        }
+        parts.sort();
+        files.extend(parts);
+    }
+    Ok(files)
+}
+
+fn table_parts(folder: &Path, parts: &mut Vec<std::path::PathBuf>) -> Result<(), MissionError> {
+    let read_error = |source| MissionError::ReadFile {
+        name: folder.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(folder).map_err(read_error)? {
+        let path = entry.map_err(read_error)?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        if path.is_dir() {
+            table_parts(&path, parts)?;
+        } else if path.extension().is_some_and(|e| {
+            TABLE_PART_ENDINGS
+                .iter()
+                .any(|ending| e.eq_ignore_ascii_case(ending))
+        }) {
+            parts.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// The format a file will be read as, when it can be told from its first bytes.
 fn format_name(path: &Path, format: Option<Format>) -> String {
     if let Some(format) = format {
@@ -362,6 +419,16 @@ fn format_name(path: &Path, format: Option<Format>) -> String {
 /// `delimiter` is the CSV delimiter, `None` for a line-per-row format.
 fn row_texts(path: &Path, delimiter: Option<u8>, wanted: &BTreeSet<u64>) -> BTreeMap<u64, String> {
     let mut texts = BTreeMap::new();
+    let mut magic = [0u8; 8];
+    let first = std::fs::File::open(path).and_then(|mut file| file.read(&mut magic));
+    if let Ok(n) = first
+        && let Some(container) = truce_ingest::Container::of(&magic[..n])
+    {
+        // A table of columns: its rows are numbered, their cells written as CSV.
+        return std::fs::read(path).map_or(texts, |raw| {
+            truce_ingest::columnar_row_texts(container, raw.into(), wanted)
+        });
+    }
     // Read as the importer read it: a line too long to hold is its short marker.
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path)

@@ -88,6 +88,12 @@ pub enum MissionError {
     /// No current report to withdraw under that name.
     #[error("the store holds no current report `{report}`; nothing was recorded")]
     NoSuchReport { report: String },
+    /// A folder given as evidence holds no Parquet or Arrow file.
+    #[error(
+        "the folder `{name}` holds no Parquet or Arrow IPC file (.parquet, .arrow, .arrows, \
+         .feather, .ipc); expected the files of one table, or name the files themselves"
+    )]
+    EmptyFolder { name: String },
     /// A file the agreement names cannot be read.
     #[error("cannot read `{name}`")]
     ReadFile {

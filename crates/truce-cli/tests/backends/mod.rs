@@ -786,3 +786,72 @@ fn accounts_text_and_a_split_work_on_both_stores() {
         assert_eq!(kept_apart[0]["by"], "analyst A", "{backend}");
     }
 }
+
+/// The README's Syria events written as Parquet by pandas: `truce check` on the
+/// file prints the same report as on the CSV, and `truce import` of a folder
+/// holding it (as a partitioned table, beside a `_SUCCESS` marker and a note
+/// that is not a part) stores the same reports on both stores as the CSV does.
+#[test]
+fn a_parquet_file_and_a_folder_of_them_read_as_the_csv_on_both_stores() {
+    const PARQUET: &str = "examples/syria-2016/data/ged191_syria_2016.parquet";
+    let as_of = ["--as-of", "2016-12-31"];
+    for format in ["text", "json"] {
+        let from_csv = truce(
+            &[
+                &["check", SYRIA, "--events", SYRIA_EVENTS, "--format", format],
+                &as_of[..],
+            ]
+            .concat(),
+        );
+        let from_parquet = truce(
+            &[
+                &["check", SYRIA, "--events", PARQUET, "--format", format],
+                &as_of[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(
+            code(&from_parquet),
+            code(&from_csv),
+            "{}",
+            stderr(&from_parquet)
+        );
+        assert!(stdout(&from_csv).len() > 10_000, "{format}");
+        assert!(
+            stdout(&from_parquet) == stdout(&from_csv),
+            "{format}: the reports differ"
+        );
+    }
+
+    let dir = temp_dir("backends-parquet-folder");
+    let part = dir.join("events/year=2016");
+    std::fs::create_dir_all(&part).expect("folder");
+    std::fs::copy(super::root().join(PARQUET), part.join("part-0.parquet")).expect("copy");
+    std::fs::write(dir.join("events/_SUCCESS"), "").expect("marker");
+    std::fs::write(dir.join("events/notes.txt"), "not a part of the table").expect("note");
+    let folder = path_str(&dir.join("events")).to_string();
+    for (backend, db) in stores("parquet") {
+        let import = truce(&["import", &folder, "--db", &db]);
+        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        assert!(
+            stderr(&import).contains("6170 row(s) read: 6170 stored"),
+            "{backend}: {}",
+            stderr(&import)
+        );
+        let again = truce(&["import", SYRIA_EVENTS, "--db", &db]);
+        assert!(
+            stderr(&again).contains("6170 row(s) read: 0 stored, 6170 duplicate(s)"),
+            "{backend}: the CSV's rows are the Parquet's: {}",
+            stderr(&again)
+        );
+    }
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("folder");
+    let refused = truce(&["check", SYRIA, "--events", path_str(&empty)]);
+    assert_eq!(code(&refused), 2);
+    assert!(
+        stderr(&refused).contains("holds no Parquet or Arrow IPC file"),
+        "{}",
+        stderr(&refused)
+    );
+}
