@@ -34,7 +34,7 @@ pub(crate) enum ReportFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvidenceArgs {
-    /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines); the format is detected from the header.
+    /// Evidence files (UCDP GED, ACLED, GDELT, HXL, truce JSON Lines; GED, ACLED and GDELT also as Parquet or Arrow) or folders of Parquet/Arrow parts; the format is detected.
     #[arg(long = "events", value_name = "FILE", required_unless_present = "db", num_args = 1..)]
     pub(crate) events: Vec<PathBuf>,
     /// A store made by `truce import`: its current reports are evidence too (with any `--events` files).
@@ -357,7 +357,7 @@ pub(crate) enum ExportFormat {
 pub(crate) enum Command {
     /// Import evidence files into a store: nothing stored twice, revisions kept, bad rows quarantined.
     Import {
-        /// Evidence files (UCDP GED CSV, ACLED CSV or truce JSON Lines).
+        /// Evidence files (UCDP GED, ACLED, GDELT, HXL, truce JSON Lines; GED, ACLED and GDELT also as Parquet or Arrow) or folders of Parquet/Arrow parts.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// The store: a SQLite file (created when missing) or a PostgreSQL URL.
