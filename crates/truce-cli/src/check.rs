@@ -346,18 +346,19 @@ pub(crate) fn check(
 ) -> Result<u8> {
     let checked = checked_to_record(path, evidence, color, record)?;
     let result = &checked.result;
-    let text = match format {
-        ReportFormat::Json => truce_report::json::render(result),
-        ReportFormat::Markdown => truce_report::markdown::render(result),
-        ReportFormat::Text => {
-            truce_report::text::render(result, &truce_report::text::TextOptions { bold: color })
-        }
-    };
     let code = truce_report::check_exit_code(result) as u8;
     if let (Some(db), Some(read)) = (&evidence.db, &checked.store) {
         runs::record_check_run(db, evidence, read, &checked, code)?;
     }
-    print_stdout(&text)?;
+    match format {
+        // Written as it is made: the document of a million events is never held whole.
+        ReportFormat::Json => crate::to_stdout(|out| truce_report::json::write(result, out))?,
+        ReportFormat::Markdown => print_stdout(&truce_report::markdown::render(result))?,
+        ReportFormat::Text => print_stdout(&truce_report::text::render(
+            result,
+            &truce_report::text::TextOptions { bold: color },
+        ))?,
+    }
     Ok(code)
 }
 

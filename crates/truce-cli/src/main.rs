@@ -538,13 +538,16 @@ fn lint_mapping(path: &Path, format: LintFormat, color: bool) -> Result<u8> {
 }
 
 fn print_stdout(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    to_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output with `write` as it goes (a large answer is never
+/// held whole), then flushes. A closed pipe (`truce check … | head`) is not a
+/// failure of truce.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
-        // A closed pipe (`truce check … | head`) is not a failure of truce.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e).context("cannot write to standard output"),
     }

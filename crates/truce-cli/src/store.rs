@@ -2,9 +2,9 @@
 //! the rows it set aside back out so they can be fixed and imported again.
 
 use crate::args::DecisionArgs;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use truce_ingest::{Format, Mapping, RowProblem};
 use truce_mission::record::{Decision as DecisionRecord, DecisionWithdrawn, Record};
@@ -467,10 +467,5 @@ pub fn quarantine_export(db: &Path, run: Option<i64>, jsonl: bool) -> Result<Vec
 
 /// Writes bytes to stdout; a closed pipe is not a failure.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e).context("cannot write to standard output"),
-    }
+    crate::to_stdout(|out| out.write_all(bytes))
 }

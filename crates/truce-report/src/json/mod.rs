@@ -14,6 +14,7 @@ pub use evidence::*;
 pub use outcomes::*;
 
 use serde::Serialize;
+use std::io::Write as _;
 use truce_engine::CheckResult;
 use truce_model::diagnostic::Diagnostic;
 use truce_model::time::Day;
@@ -52,8 +53,8 @@ pub struct CheckJson<'a> {
     pub combinations: Vec<Combination<'a>>,
     pub entitlements: Vec<EntitlementStatus<'a>>,
     /// Incidents with at least one finding, in date order.
-    pub incidents: Vec<IncidentSummary<'a>>,
-    pub findings: Vec<Finding<'a>>,
+    pub incidents: Each<'a, truce_engine::IncidentSummary, IncidentSummary<'a>>,
+    pub findings: Each<'a, truce_model::finding::Finding, Finding<'a>>,
     pub diagnostics: &'a [Diagnostic],
 }
 
@@ -89,8 +90,8 @@ impl<'a> From<&'a CheckResult> for CheckJson<'a> {
             brackets: result.brackets.iter().map(Into::into).collect(),
             combinations: result.combinations.iter().map(Into::into).collect(),
             entitlements: result.entitlements.iter().map(Into::into).collect(),
-            incidents: result.incidents.iter().map(Into::into).collect(),
-            findings: result.findings.iter().map(Into::into).collect(),
+            incidents: Each::new(&result.incidents),
+            findings: Each::new(&result.findings),
             diagnostics: &result.diagnostics,
         }
     }
@@ -99,13 +100,99 @@ impl<'a> From<&'a CheckResult> for CheckJson<'a> {
 /// Pretty JSON with a trailing newline. Field order follows the types, so the
 /// same result always serializes to the same bytes.
 pub fn render(result: &CheckResult) -> String {
-    match serde_json::to_string_pretty(&CheckJson::from(result)) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // Serializing plain data cannot fail; say so rather than panic if it ever does.
+    let mut bytes = Vec::new();
+    match write(result, &mut bytes) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8_lossy(&bytes).into_owned(),
+        // Serializing plain data into memory cannot fail; say so rather than panic if it ever does.
         Err(e) => format!("{{\"error\": \"cannot serialize the result: {e}\"}}\n"),
+    }
+}
+
+/// Writes [`render`]'s bytes to `out` as they are made: the incidents and
+/// findings are converted one at a time, so a document of a million findings
+/// is never held in memory, as text or as wire types.
+pub fn write(result: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // The serializer makes many small writes: into a buffer it knows the type
+    // of, they are inlined; only whole buffers go through `out`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 20, out);
+    serde_json::to_writer_pretty(&mut buffered, &CheckJson::from(result))?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
+/// A list of the document written item by item, each converted from the
+/// engine's type (`S`) to the document's (`W`) only while it is serialized.
+/// Its schema is that of `Vec<W>`.
+pub struct Each<'a, S, W> {
+    items: &'a [S],
+    wire: std::marker::PhantomData<fn() -> W>,
+}
+
+impl<'a, S, W> Each<'a, S, W> {
+    pub fn new(items: &'a [S]) -> Self {
+        Each {
+            items,
+            wire: std::marker::PhantomData,
+        }
+    }
+
+    /// The items, as the document writes them.
+    pub fn iter(&self) -> impl Iterator<Item = W> + 'a
+    where
+        W: From<&'a S> + 'a,
+    {
+        self.items.iter().map(W::from)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<S, W> Clone for Each<'_, S, W> {
+    fn clone(&self) -> Self {
+        Each::new(self.items)
+    }
+}
+
+impl<S, W> std::fmt::Debug for Each<'_, S, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Each({} items)", self.items.len())
+    }
+}
+
+impl<'a, S, W: From<&'a S> + PartialEq + 'a> PartialEq for Each<'a, S, W> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<'a, S, W: From<&'a S> + Serialize + 'a> Serialize for Each<'a, S, W> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<S, W: schemars::JsonSchema> schemars::JsonSchema for Each<'_, S, W> {
+    fn inline_schema() -> bool {
+        Vec::<W>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Vec::<W>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        Vec::<W>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<W>::json_schema(generator)
     }
 }
 
