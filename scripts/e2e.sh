@@ -21,6 +21,22 @@ db=$work/mission.db
 # once the server has recorded the agreement (the public's bundle is verified).
 mission_public=$("$truce" keys generate --name e2e-mission -o "$work/mission.key" 2>/dev/null)
 printf '\n[ledger]\nmission_keys = ["%s"]\n' "$mission_public" >> "$agreement"
+# A step still open on the last day of the evidence, which the steps board
+# must mark at risk (the example's own steps ended in September 2016).
+cat >> "$agreement" <<'STEP'
+
+[[step]]
+id = "calm-to-mid-january"
+name = "A calm month from 20 December"
+text = "Added by the browser test: thirty days from 20 Dec 2016 with at most 40 violations a day, still open when the evidence ends."
+from = 2016-12-20
+days = 30
+
+  [[step.condition]]
+  type = "max-violations-per-day"
+  max = 40
+  days = 30
+STEP
 "$truce" import "$work/ex/data/ged191_syria_2016.csv" --db "$db" >/dev/null 2>&1
 "$truce" users add liaison --role party-liaison --party russia --agreement "$agreement" --db "$db" >/dev/null
 "$truce" users add analyst --role analyst --agreement "$agreement" --db "$db" >/dev/null

@@ -279,6 +279,13 @@ async function session(token, name) {
   check(await page.isHidden("#view-map"), "the map is hidden while the steps board is shown");
   const steps = await page.$$eval("#view-steps table tr", (rows) => rows.length - 1);
   check(steps >= 2, `the steps board lists the steps (${steps})`);
+  // The step still open when the evidence ends (added by scripts/e2e.sh) is marked at
+  // risk with its days left and what its condition counted; the steps that are over are not.
+  const risks = await page.$$eval("#view-steps tr.at-risk", (rows) => rows.map((r) => r.textContent));
+  check(
+    risks.length === 1 && risks[0].startsWith("A calm month from 20 December") && /At risk — 18 day\(s\) left in its window; .+: \d+ counted on certain evidence, [1-9]\d* counting possible/.test(risks[0]),
+    `the step still open is marked at risk with its days left and its counts (${risks.length} marked): ${risks[0]?.slice(0, 200)}`,
+  );
   const edges = await page.$$eval("#view-steps svg.step-graph line", (lines) => lines.length);
   check(edges >= 1, `the steps' dependencies are drawn as a graph (${edges} arrow(s))`);
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#save-steps")]);
