@@ -126,7 +126,11 @@ async function session(token, name) {
       worst: clusters.filter((c) => c.properties.certain > 0).length,
       labelled,
       countries: Number(document.body.dataset.countries),
-      places: [...document.querySelectorAll(".place-name")].map((n) => n.textContent),
+      places: [...document.querySelectorAll(".place-name:not(.crowded)")].map((n) => n.textContent),
+      overlapping: (() => {
+        const boxes = [...document.querySelectorAll(".place-name:not(.crowded)")].map((n) => n.getBoundingClientRect());
+        return boxes.filter((a, i) => boxes.some((b, j) => j !== i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
+      })(),
       attribution: document.querySelector(".maplibregl-ctrl-attrib")?.textContent ?? "",
       // Daraa (south) and Aleppo (north) are both in view: Syria is not cut off.
       daraa: bounds.contains([36.1, 32.62]),
@@ -151,6 +155,8 @@ async function session(token, name) {
   check(sight.labelled.length > 0 && sight.labelled.every((t) => /^\d[\d,]*$/.test(t)) && sight.offCluster === 0, `every cluster is labelled with its count, on the cluster (${sight.labelled.slice(0, 6).join(", ")}…; ${sight.offCluster} off)`);
   check(sight.countries >= 5 && sight.attribution.includes("Natural Earth") && sight.attribution.includes("GeoNames"), `the neighbouring countries are drawn beneath, with the credit (${sight.countries} countries)`);
   check(sight.places.includes("Aleppo") && sight.places.includes("Damascus"), `the larger places are named (${sight.places.slice(0, 5).join(", ")}…)`);
+  check(sight.overlapping === 0, `no place name covers another (${sight.overlapping} overlapping)`);
+  check(["Beirut", "Amman", "Gaziantep", "Mosul", "Al Mawşil al Jadīdah", "Tripoli"].some((city) => sight.places.includes(city)), `the neighbours' places across the border are named too (${sight.places.filter((p) => !["Aleppo", "Damascus"].includes(p)).slice(0, 6).join(", ")}…)`);
   check(sight.daraa && sight.aleppo, "the view is fitted to the agreement: Daraa in the south and Aleppo in the north are both in view");
   check(sight.xTicks >= 4 && sight.yTicks === 3 && sight.brush === 1, `the timeline has a date axis (${sight.xTicks} ticks), a scale (${sight.yTicks}) and the brushed range marked`);
   check(sight.key.length === 6 && sight.key.some((k) => k.includes("Russian Federation")), `the timeline has a key for the parties' colours: ${sight.key.join(" | ")}`);

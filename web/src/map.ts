@@ -254,7 +254,22 @@ function showPlaces(): void {
     node.lang = state.language === "ar" && place.name_ar ? "ar" : "en";
     placeMarkers.push(new maplibregl.Marker({ element: node, anchor: "left", offset: [4, 0] }).setLngLat([place.lon, place.lat]).addTo(m));
   }
+  declutterPlaces();
   document.body.dataset.places = String(shown.length);
+}
+
+/** Hides each place name that would cover a larger place's (GeoNames has a city
+ * and its districts, "Mosul" and "New Mosul", a few pixels apart): the places come
+ * largest first, so the larger keeps its name. */
+function declutterPlaces(): void {
+  const named: DOMRect[] = [];
+  for (const marker of placeMarkers) {
+    const node = marker.getElement();
+    const box = node.getBoundingClientRect();
+    const crowded = named.some((other) => box.left < other.right + 2 && other.left < box.right + 2 && box.top < other.bottom + 1 && other.top < box.bottom + 1);
+    node.classList.toggle("crowded", crowded);
+    if (!crowded) named.push(box);
+  }
 }
 
 /** The incidents shown and within the map's view. */
