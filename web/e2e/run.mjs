@@ -127,6 +127,11 @@ async function session(token, name) {
       labelled,
       countries: Number(document.body.dataset.countries),
       places: [...document.querySelectorAll(".place-name:not(.crowded)")].map((n) => n.textContent),
+      onCounts: (() => {
+        const names = [...document.querySelectorAll(".place-name:not(.crowded)")].map((n) => n.getBoundingClientRect());
+        const counts = [...document.querySelectorAll(".cluster-count")].map((n) => n.getBoundingClientRect());
+        return names.filter((a) => counts.some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
+      })(),
       overlapping: (() => {
         const boxes = [...document.querySelectorAll(".place-name:not(.crowded)")].map((n) => n.getBoundingClientRect());
         return boxes.filter((a, i) => boxes.some((b, j) => j !== i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
@@ -155,7 +160,7 @@ async function session(token, name) {
   check(sight.labelled.length > 0 && sight.labelled.every((t) => /^\d[\d,]*$/.test(t)) && sight.offCluster === 0, `every cluster is labelled with its count, on the cluster (${sight.labelled.slice(0, 6).join(", ")}…; ${sight.offCluster} off)`);
   check(sight.countries >= 5 && sight.attribution.includes("Natural Earth") && sight.attribution.includes("GeoNames"), `the neighbouring countries are drawn beneath, with the credit (${sight.countries} countries)`);
   check(sight.places.includes("Aleppo") && sight.places.includes("Damascus"), `the larger places are named (${sight.places.slice(0, 5).join(", ")}…)`);
-  check(sight.overlapping === 0, `no place name covers another (${sight.overlapping} overlapping)`);
+  check(sight.overlapping === 0 && sight.onCounts === 0, `no place name covers another or a cluster's count (${sight.overlapping} overlapping, ${sight.onCounts} on a count)`);
   check(["Beirut", "Amman", "Gaziantep", "Mosul", "Al Mawşil al Jadīdah", "Tripoli"].some((city) => sight.places.includes(city)), `the neighbours' places across the border are named too (${sight.places.filter((p) => !["Aleppo", "Damascus"].includes(p)).slice(0, 6).join(", ")}…)`);
   check(sight.daraa && sight.aleppo, "the view is fitted to the agreement: Daraa in the south and Aleppo in the north are both in view");
   check(sight.xTicks >= 4 && sight.yTicks === 3 && sight.brush === 1, `the timeline has a date axis (${sight.xTicks} ticks), a scale (${sight.yTicks}) and the brushed range marked`);

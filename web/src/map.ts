@@ -228,6 +228,9 @@ function labelClusters(): void {
     node.classList.toggle("on-dark", dark);
     node.classList.toggle("on-light", !dark);
     node.textContent = number(Number(p.point_count));
+    // The cluster's radius, as the "clusters" layer draws it: place names keep off it.
+    const count = Number(p.point_count);
+    node.dataset.radius = String(count >= 1000 ? 26 : count >= 200 ? 21 : count >= 20 ? 16 : 12);
     if (!node.isConnected) marker.addTo(m);
   }
   for (const [id, marker] of countMarkers) {
@@ -237,6 +240,7 @@ function labelClusters(): void {
     }
   }
   document.body.dataset.clusterLabels = String(seen.size);
+  declutterPlaces();
 }
 
 /** The larger places named, more of them as the map zooms in; in Arabic where GeoNames has it. */
@@ -258,15 +262,46 @@ function showPlaces(): void {
   document.body.dataset.places = String(shown.length);
 }
 
-/** Hides each place name that would cover a larger place's (GeoNames has a city
- * and its districts, "Mosul" and "New Mosul", a few pixels apart): the places come
- * largest first, so the larger keeps its name. */
+/** Keeps the place names off the clusters' counts and off each other. A name on a
+ * cluster is raised above it, centred (the cluster marks the place); a name that
+ * would still cover a count or a larger place's name is hidden. The places come
+ * largest first, so the larger keeps its name: GeoNames has a city and its
+ * districts ("Mosul" and "New Mosul") a few pixels apart. */
 function declutterPlaces(): void {
-  const named: DOMRect[] = [];
-  for (const marker of placeMarkers) {
+  const m = map;
+  if (!m) return;
+  const circles = [...countMarkers.values()].map((marker) => {
     const node = marker.getElement();
     const box = node.getBoundingClientRect();
-    const crowded = named.some((other) => box.left < other.right + 2 && other.left < box.right + 2 && box.top < other.bottom + 1 && other.top < box.bottom + 1);
+    return { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2, r: Number(node.dataset.radius ?? 12) + 2 };
+  });
+  const onCircle = (box: DOMRect) =>
+    circles.find((c) => box.left < c.x + c.r && c.x - c.r < box.right && box.top < c.y + c.r && c.y - c.r < box.bottom);
+  const named: DOMRect[] = [];
+  const overlaps = (box: DOMRect) =>
+    named.some((other) => box.left < other.right + 2 && other.left < box.right + 2 && box.top < other.bottom + 1 && other.top < box.bottom + 1);
+  const mapBox = m.getContainer().getBoundingClientRect();
+  for (const marker of placeMarkers) {
+    const node = marker.getElement();
+    node.classList.remove("raised", "leftward");
+    marker.setOffset([4, 0]);
+    let box = node.getBoundingClientRect();
+    const circle = onCircle(box);
+    if (circle) {
+      const at = m.project(marker.getLngLat());
+      const [x, y] = [circle.x - mapBox.left, circle.y - mapBox.top];
+      if (Math.hypot(at.x - x, at.y - y) <= circle.r) {
+        // The place is under the cluster: its name goes above it.
+        marker.setOffset([x - box.width / 2 - at.x, y - circle.r - box.height / 2 - 2 - at.y]);
+        node.classList.add("raised");
+      } else {
+        // The cluster is beside the place: its name goes to the other side.
+        marker.setOffset([-(box.width - 4), 0]);
+        node.classList.add("leftward");
+      }
+      box = node.getBoundingClientRect();
+    }
+    const crowded = overlaps(box) || onCircle(box) !== undefined;
     node.classList.toggle("crowded", crowded);
     if (!crowded) named.push(box);
   }
