@@ -154,7 +154,16 @@ pub(crate) struct Checked {
 /// Loads, reads the evidence and checks; keeps the agreement and the reports for
 /// the caller. Writes nothing to the store.
 pub(crate) fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Result<Checked> {
-    checked_to_record(path, evidence, color, false)
+    checked_to_record(path, evidence, color, false, Reasons::Every)
+}
+
+/// Which findings a check gives reasons to.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Reasons {
+    /// Every finding (the JSON document, a recorded run, `explain`, exports).
+    Every,
+    /// Those a text or Markdown report shows ([`truce_report::check_shown`]).
+    Shown,
 }
 
 /// [`checked`], with the agreement's version recorded in the store when `record`.
@@ -163,15 +172,20 @@ fn checked_to_record(
     evidence: &EvidenceArgs,
     color: bool,
     record: bool,
+    reasons: Reasons,
 ) -> Result<Checked> {
     let prepared = prepare(path, evidence, color, record)?;
-    let mut result = truce_engine::check(&CheckInput {
+    let input = CheckInput {
         agreement: &prepared.agreement,
         reports: &prepared.reports,
         as_of: evidence.as_of,
         kept_apart: &prepared.kept_apart,
         kept_together: &prepared.kept_together,
-    });
+    };
+    let mut result = match reasons {
+        Reasons::Every => truce_engine::check(&input),
+        Reasons::Shown => truce_report::check_shown(&input),
+    };
     result.diagnostics = prepared.diagnostics;
     Ok(Checked {
         agreement: prepared.agreement,
@@ -344,7 +358,13 @@ pub(crate) fn check(
     record: bool,
     color: bool,
 ) -> Result<u8> {
-    let checked = checked_to_record(path, evidence, color, record)?;
+    // A recorded run keeps the whole document; a text or Markdown report shows
+    // the reasons of a few incidents, and only those are built.
+    let reasons = match format {
+        ReportFormat::Text | ReportFormat::Markdown if !record => Reasons::Shown,
+        _ => Reasons::Every,
+    };
+    let checked = checked_to_record(path, evidence, color, record, reasons)?;
     let result = &checked.result;
     let code = truce_report::check_exit_code(result) as u8;
     if let (Some(db), Some(read)) = (&evidence.db, &checked.store) {

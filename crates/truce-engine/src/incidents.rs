@@ -187,7 +187,7 @@ pub fn pool(
     findings: Vec<Finding>,
     starts: &[usize],
     key_of: &dyn Fn(&Finding, usize) -> FindingKey,
-    explain: bool,
+    explain: &dyn Fn(&Report) -> bool,
 ) -> (Vec<Finding>, Vec<FindingKey>, Vec<usize>) {
     let mut per_report: Vec<Vec<Finding>> = Vec::with_capacity(reports.len());
     let mut rest = findings.into_iter();
@@ -234,6 +234,7 @@ pub fn pool(
             .collect();
         sources.sort_unstable();
         sources.dedup();
+        let explain = members.iter().any(|&m| explain(&reports[m]));
         for finding in &mut best {
             finding.id = format!("{incident_id}/{}/{}", finding.clause, finding.actor);
             if explain {

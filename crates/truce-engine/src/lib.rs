@@ -52,20 +52,17 @@ pub struct CheckInput<'a> {
 /// after it are not seen at all: the result is the one the same check gives on the
 /// evidence cut at that day (a report that began on or before it is seen whole).
 pub fn check(input: &CheckInput<'_>) -> CheckResult {
-    let cut: Vec<Report>;
-    let mut reports = input.reports;
-    let mut after_as_of = 0;
-    if let Some(day) = input.as_of {
-        after_as_of = reports.iter().filter(|r| r.date.first > day).count();
-        if after_as_of > 0 {
-            cut = cut_at(reports, day);
-            reports = &cut;
-        }
-    }
-    let mut result = adjudicate_with(
+    check_explaining(input, Explain::Everything)
+}
+
+/// [`check`], with reasons only for the findings `explain` names: the verdicts,
+/// counts and steps are the same whatever it names.
+pub fn check_explaining(input: &CheckInput<'_>, explain: Explain<'_>) -> CheckResult {
+    let (reports, after_as_of) = seen(input);
+    let mut result = adjudicate_explaining(
         input.agreement,
-        reports,
-        true,
+        &reports,
+        explain,
         &corroborate::Decisions {
             kept_apart: input.kept_apart,
             kept_together: input.kept_together,
@@ -74,6 +71,56 @@ pub fn check(input: &CheckInput<'_>) -> CheckResult {
     .result(input.as_of);
     result.evidence.after_as_of = after_as_of as u64;
     result
+}
+
+/// The findings [`check_explaining`] gives, without verifying the steps: for a
+/// report that shows the reasons of a few incidents after a check made without
+/// any (see [`Explain::Reports`]).
+pub fn findings_explaining(input: &CheckInput<'_>, explain: Explain<'_>) -> Vec<Finding> {
+    let (reports, _) = seen(input);
+    let decisions = corroborate::Decisions {
+        kept_apart: input.kept_apart,
+        kept_together: input.kept_together,
+    };
+    adjudicate_explaining(input.agreement, &reports, explain, &decisions).findings
+}
+
+/// The reports a check sees (those begun by `as_of`) and how many it leaves out.
+fn seen<'a>(input: &CheckInput<'a>) -> (std::borrow::Cow<'a, [Report]>, usize) {
+    if let Some(day) = input.as_of {
+        let after_as_of = input.reports.iter().filter(|r| r.date.first > day).count();
+        if after_as_of > 0 {
+            return (
+                std::borrow::Cow::Owned(cut_at(input.reports, day)),
+                after_as_of,
+            );
+        }
+    }
+    (std::borrow::Cow::Borrowed(input.reports), 0)
+}
+
+/// Which findings carry their reason chains. The verdicts are the same whatever
+/// it says: building every sentence of a million findings costs more than
+/// judging them, and a report shows the reasons of a few incidents.
+#[derive(Clone, Copy, Debug)]
+pub enum Explain<'s> {
+    /// No finding.
+    Nothing,
+    /// Every finding.
+    Everything,
+    /// The findings of the reports with these ids (`source:id`, as an
+    /// incident's `reports` lists them), and of the incidents they are pooled into.
+    Reports(&'s std::collections::HashSet<String>),
+}
+
+impl Explain<'_> {
+    fn report(&self, report: &Report) -> bool {
+        match self {
+            Explain::Nothing => false,
+            Explain::Everything => true,
+            Explain::Reports(ids) => ids.contains(&report.id()),
+        }
+    }
 }
 
 /// The reports that began on or before `day`, in their order: what existed then.
@@ -132,6 +179,21 @@ pub fn adjudicate_with<'a>(
     agreement: &'a Agreement,
     reports: &'a [Report],
     explain: bool,
+    decisions: &corroborate::Decisions<'_>,
+) -> Adjudication<'a> {
+    let explain = if explain {
+        Explain::Everything
+    } else {
+        Explain::Nothing
+    };
+    adjudicate_explaining(agreement, reports, explain, decisions)
+}
+
+/// [`adjudicate_with`], with reasons for the findings `explain` names.
+pub fn adjudicate_explaining<'a>(
+    agreement: &'a Agreement,
+    reports: &'a [Report],
+    explain: Explain<'_>,
     decisions: &corroborate::Decisions<'_>,
 ) -> Adjudication<'a> {
     let (kept_apart, kept_together) = (decisions.kept_apart, decisions.kept_together);
@@ -195,7 +257,7 @@ fn judge_each_report(
     context: &facts::Context<'_>,
     agreement: &Agreement,
     reports: &[Report],
-    explain: bool,
+    explain: Explain<'_>,
 ) -> Judged {
     // Incidents: one per report until corroboration merges them (issue 4).
     // Each thread takes a contiguous share of the reports and fills flat lists.
@@ -225,6 +287,7 @@ fn judge_each_report(
                 let incident = chunk * share + offset;
                 let before = findings.len();
                 let fact = context.facts(report);
+                let explain = explain.report(report);
                 // The incident's id is made once, and only if it has a finding.
                 let mut incident_id: Option<Arc<str>> = None;
                 for (c, clause) in agreement.clauses.iter().enumerate() {
@@ -365,7 +428,7 @@ fn pool_findings(
     incident_map: &incidents::IncidentMap,
     (findings, starts): (Vec<Finding>, &[usize]),
     facts: &[facts::Facts],
-    explain: bool,
+    explain: Explain<'_>,
 ) -> (Vec<Finding>, Vec<verify::FindingKey>, Vec<usize>) {
     let clause_index: rustc_hash::FxHashMap<&str, u16> = agreement
         .clauses
@@ -404,7 +467,14 @@ fn pool_findings(
                 .is_some_and(|fact: &facts::Facts| fact.set_aside.is_some()),
         }
     };
-    incidents::pool(reports, incident_map, findings, starts, &key_of, explain)
+    incidents::pool(
+        reports,
+        incident_map,
+        findings,
+        starts,
+        &key_of,
+        &|report| explain.report(report),
+    )
 }
 
 /// The longest run of calm days for one party in one zone (see [`Adjudication::longest_calm_runs`]).

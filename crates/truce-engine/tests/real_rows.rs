@@ -686,3 +686,84 @@ impl English for truce_model::message::Message {
         truce_words::english(self)
     }
 }
+
+/// Reasons built only for some reports change nothing else: a check without any
+/// gives the same verdicts, counts and steps as the full check, and the findings of
+/// the chosen reports (pooled incidents included) carry exactly the full check's
+/// reasons, every other finding none.
+#[test]
+fn reasons_for_some_reports_are_the_full_checks_and_change_no_verdict() {
+    use truce_engine::{Explain, check_explaining, findings_explaining};
+    // A mission's own account of twenty of the events, so that some incidents pool
+    // the reports of two sources.
+    let mut evidence: Vec<Report> = reports().to_vec();
+    for report in reports().iter().step_by(97).take(20) {
+        let mut ours = report.clone();
+        ours.provenance.source = "mission".to_string();
+        evidence.push(ours);
+    }
+    let input = CheckInput {
+        agreement: syria(),
+        reports: &evidence,
+        as_of: Some(day("2016-12-31")),
+        kept_apart: &[],
+        kept_together: &[],
+    };
+    let full = check(&input);
+    let mut bare = check_explaining(&input, Explain::Nothing);
+    assert!(bare.findings.iter().all(|f| f.reasons.is_empty()));
+    // The incidents of several reports, and some of one, are the ones explained.
+    let pooled: Vec<&truce_engine::IncidentSummary> = full
+        .incidents
+        .iter()
+        .filter(|i| i.reports.len() > 1)
+        .take(5)
+        .collect();
+    let single: Vec<&truce_engine::IncidentSummary> = full
+        .incidents
+        .iter()
+        .filter(|i| i.reports.len() == 1)
+        .take(5)
+        .collect();
+    assert!(pooled.len() == 5 && single.len() == 5);
+    let chosen: std::collections::HashSet<String> = pooled
+        .iter()
+        .chain(&single)
+        .flat_map(|i| i.reports.iter().cloned())
+        .collect();
+    let incidents: BTreeSet<&str> = pooled
+        .iter()
+        .chain(&single)
+        .map(|i| i.id.as_str())
+        .collect();
+    let explained: BTreeMap<String, Vec<truce_model::finding::Reason>> =
+        findings_explaining(&input, Explain::Reports(&chosen))
+            .into_iter()
+            .map(|f| (f.id, f.reasons))
+            .collect();
+    let mut compared = 0;
+    for all in &full.findings {
+        let some = explained.get(&all.id).expect("the same finding");
+        if incidents.contains(&*all.incident) {
+            assert!(!all.reasons.is_empty(), "{}", all.id);
+            assert_eq!(some, &all.reasons, "{}", all.id);
+            compared += 1;
+        } else {
+            assert!(some.is_empty(), "{}", all.id);
+        }
+    }
+    assert!(compared >= 10, "{compared}");
+    // Without reasons, the rest of the result is the full check's.
+    for finding in &mut bare.findings {
+        finding.reasons = full
+            .findings
+            .iter()
+            .find(|f| f.id == finding.id)
+            .map(|f| f.reasons.clone())
+            .unwrap_or_default();
+    }
+    assert_eq!(
+        serde_json::to_string(&bare).expect("json"),
+        serde_json::to_string(&full).expect("json")
+    );
+}

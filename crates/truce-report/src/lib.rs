@@ -76,6 +76,34 @@ pub fn most_serious(result: &CheckResult) -> Vec<(&IncidentSummary, Vec<&Finding
     list
 }
 
+/// The check a text or Markdown report shows: made without reasons, then with
+/// the reasons of the incidents it shows ([`most_serious`]) and of no other.
+/// The verdicts, counts and steps are those of [`truce_engine::check`], and so is
+/// each shown finding's reason chain; the sentences of the hundreds of thousands
+/// of findings a large check holds, which it would not show, are never built.
+pub fn check_shown(input: &truce_engine::CheckInput<'_>) -> CheckResult {
+    let mut result = truce_engine::check_explaining(input, truce_engine::Explain::Nothing);
+    let shown: std::collections::HashSet<String> = most_serious(&result)
+        .iter()
+        .flat_map(|(incident, _)| incident.reports.iter().cloned())
+        .collect();
+    if shown.is_empty() {
+        return result;
+    }
+    let mut reasons: std::collections::HashMap<String, Vec<truce_model::finding::Reason>> =
+        truce_engine::findings_explaining(input, truce_engine::Explain::Reports(&shown))
+            .into_iter()
+            .filter(|finding| !finding.reasons.is_empty())
+            .map(|finding| (finding.id, finding.reasons))
+            .collect();
+    for finding in &mut result.findings {
+        if let Some(chain) = reasons.remove(&finding.id) {
+            finding.reasons = chain;
+        }
+    }
+    result
+}
+
 /// How an incident's reports agree, in the words of the check's JSON (`grade`).
 pub fn grade_word(grade: Grade) -> &'static str {
     match grade {
