@@ -159,11 +159,13 @@ pub(crate) fn checked(path: &Path, evidence: &EvidenceArgs, color: bool) -> Resu
 
 /// Which findings a check gives reasons to.
 #[derive(Copy, Clone, PartialEq, Eq)]
-enum Reasons {
-    /// Every finding (the JSON document, a recorded run, `explain`, exports).
+enum Reasons<'a> {
+    /// Every finding (the JSON document, a recorded run, exports).
     Every,
     /// Those a text or Markdown report shows ([`truce_report::check_shown`]).
     Shown,
+    /// Those of the incident of a finding's, an incident's or a report's id (`explain`).
+    Of(&'a str),
 }
 
 /// [`checked`], with the agreement's version recorded in the store when `record`.
@@ -172,7 +174,7 @@ fn checked_to_record(
     evidence: &EvidenceArgs,
     color: bool,
     record: bool,
-    reasons: Reasons,
+    reasons: Reasons<'_>,
 ) -> Result<Checked> {
     let prepared = prepare(path, evidence, color, record)?;
     let input = CheckInput {
@@ -185,6 +187,7 @@ fn checked_to_record(
     let mut result = match reasons {
         Reasons::Every => truce_engine::check(&input),
         Reasons::Shown => truce_report::check_shown(&input),
+        Reasons::Of(id) => truce_report::check_explaining_id(&input, id),
     };
     result.diagnostics = prepared.diagnostics;
     Ok(Checked {
@@ -408,7 +411,7 @@ pub(crate) fn explain(path: &Path, evidence: &EvidenceArgs, id: &str, color: boo
         kept_apart,
         kept_together,
         ..
-    } = checked(path, evidence, color)?;
+    } = checked_to_record(path, evidence, color, false, Reasons::Of(id))?;
     // For a report's id: which close reports were merged with it, which were not, and why.
     let corroboration = reports
         .iter()

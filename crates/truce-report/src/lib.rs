@@ -82,16 +82,52 @@ pub fn most_serious(result: &CheckResult) -> Vec<(&IncidentSummary, Vec<&Finding
 /// each shown finding's reason chain; the sentences of the hundreds of thousands
 /// of findings a large check holds, which it would not show, are never built.
 pub fn check_shown(input: &truce_engine::CheckInput<'_>) -> CheckResult {
+    check_explaining_incidents(input, |result| {
+        most_serious(result)
+            .iter()
+            .map(|(incident, _)| incident.id.clone())
+            .collect()
+    })
+}
+
+/// The check that `truce explain ID` shows: reasons for the incident of `id` (a
+/// finding's, an incident's or a report's id) and no other.
+pub fn check_explaining_id(input: &truce_engine::CheckInput<'_>, id: &str) -> CheckResult {
+    check_explaining_incidents(input, |result| {
+        let of_finding = result
+            .findings
+            .iter()
+            .filter(|f| f.id == id)
+            .map(|f| f.incident.to_string());
+        let of_incident = result
+            .incidents
+            .iter()
+            .filter(|i| i.id == id || i.reports.iter().any(|r| r == id))
+            .map(|i| i.id.clone());
+        of_finding.chain(of_incident).collect()
+    })
+}
+
+/// A check without reasons, then with the reason chains of the incidents `choose`
+/// picks from it (by id): the verdicts do not depend on the reasons, so choosing
+/// after the check is sound.
+fn check_explaining_incidents(
+    input: &truce_engine::CheckInput<'_>,
+    choose: impl FnOnce(&CheckResult) -> Vec<String>,
+) -> CheckResult {
     let mut result = truce_engine::check_explaining(input, truce_engine::Explain::Nothing);
-    let shown: std::collections::HashSet<String> = most_serious(&result)
+    let chosen: std::collections::HashSet<String> = choose(&result).into_iter().collect();
+    let reports: std::collections::HashSet<String> = result
+        .incidents
         .iter()
-        .flat_map(|(incident, _)| incident.reports.iter().cloned())
+        .filter(|incident| chosen.contains(&incident.id))
+        .flat_map(|incident| incident.reports.iter().cloned())
         .collect();
-    if shown.is_empty() {
+    if reports.is_empty() {
         return result;
     }
     let mut reasons: std::collections::HashMap<String, Vec<truce_model::finding::Reason>> =
-        truce_engine::findings_explaining(input, truce_engine::Explain::Reports(&shown))
+        truce_engine::findings_explaining(input, truce_engine::Explain::Reports(&reports))
             .into_iter()
             .filter(|finding| !finding.reasons.is_empty())
             .map(|finding| (finding.id, finding.reasons))
