@@ -355,30 +355,12 @@ fn fill(record: &mut csv::StringRecord, buffer: &mut String, cells: &[Cell<'_>],
 fn cell<'a>(file: &str, name: &str, array: &'a dyn Array) -> Result<Cell<'a>, IngestError> {
     let text = match array.data_type() {
         DataType::Null => return Ok(Box::new(|_, _| {})),
-        DataType::Utf8 => {
-            let a = array.as_string::<i32>();
-            Box::new(move |row: usize, out: &mut String| out.push_str(a.value(row))) as Cell<'a>
-        }
-        DataType::LargeUtf8 => {
-            let a = array.as_string::<i64>();
-            Box::new(move |row: usize, out: &mut String| out.push_str(a.value(row)))
-        }
-        DataType::Utf8View => {
-            let a = array.as_string_view();
-            Box::new(move |row: usize, out: &mut String| out.push_str(a.value(row)))
-        }
-        DataType::Binary => {
-            let a = array.as_binary::<i32>();
-            Box::new(move |row: usize, out: &mut String| hex(a.value(row), out))
-        }
-        DataType::LargeBinary => {
-            let a = array.as_binary::<i64>();
-            Box::new(move |row: usize, out: &mut String| hex(a.value(row), out))
-        }
-        DataType::BinaryView => {
-            let a = array.as_binary_view();
-            Box::new(move |row: usize, out: &mut String| hex(a.value(row), out))
-        }
+        DataType::Utf8 => accessed(array.as_string::<i32>(), |v, out| out.push_str(v)),
+        DataType::LargeUtf8 => accessed(array.as_string::<i64>(), |v, out| out.push_str(v)),
+        DataType::Utf8View => accessed(array.as_string_view(), |v, out| out.push_str(v)),
+        DataType::Binary => accessed(array.as_binary::<i32>(), hex),
+        DataType::LargeBinary => accessed(array.as_binary::<i64>(), hex),
+        DataType::BinaryView => accessed(array.as_binary_view(), hex),
         DataType::Boolean => {
             let a = array.as_boolean();
             Box::new(move |row: usize, out: &mut String| {
@@ -432,6 +414,14 @@ fn cell<'a>(file: &str, name: &str, array: &'a dyn Array) -> Result<Cell<'a>, In
             text(row, out);
         }
     }))
+}
+
+/// A column whose values `write` writes as they are (text, or bytes as hex).
+fn accessed<'a, A>(array: A, write: fn(A::Item, &mut String)) -> Cell<'a>
+where
+    A: arrow_array::ArrayAccessor + Send + Sync + 'a,
+{
+    Box::new(move |row: usize, out: &mut String| write(array.value(row), out))
 }
 
 fn unreadable(file: &str, name: &str, array: &dyn Array) -> IngestError {
