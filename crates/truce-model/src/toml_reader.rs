@@ -121,6 +121,37 @@ impl<'s> Reader<'s> {
         root
     }
 
+    /// Checks the file's top-level `format = N`, which every truce TOML file starts
+    /// with so that a file written for a newer truce is refused, not misread.
+    /// `what` names the kind of file in the messages ("agreement", "mapping").
+    pub fn format_version(&mut self, root: Table<'_, '_>, version: i64, what: &str) {
+        let expected = format!("`format = {version}`");
+        let Some(value) = root.get("format") else {
+            self.error(
+                Code::UnsupportedFormat,
+                0..0,
+                format!("missing `format` at the top of the {what}"),
+            )
+            .expected(expected);
+            return;
+        };
+        let found = match value.get_ref() {
+            DeValue::Integer(i) if i.as_str() == version.to_string() => return,
+            DeValue::Integer(i) => i.as_str().to_string(),
+            other => type_name(other).to_string(),
+        };
+        self.error(
+            Code::UnsupportedFormat,
+            value.span(),
+            format!("unsupported {what} format"),
+        )
+        .found(found)
+        .expected(expected)
+        .hint(format!(
+            "this truce reads {what} format {version}; a newer file needs a newer truce"
+        ));
+    }
+
     /// The 1-based line of a byte offset of the file.
     pub fn line_of(&self, offset: usize) -> usize {
         line_column(self.source, offset).0

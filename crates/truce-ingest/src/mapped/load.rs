@@ -8,10 +8,10 @@ use truce_model::kind::BUILT_IN_KINDS;
 use truce_model::names::closest;
 use truce_model::report::LocationPrecision;
 use truce_model::toml_reader::Located;
-use truce_model::toml_reader::{Reader, Table, quoted_list, type_name};
+use truce_model::toml_reader::{Reader, Table, quoted_list};
 
 /// The mapping file format this truce reads.
-const FORMAT_VERSION: &str = "1";
+const FORMAT_VERSION: i64 = 1;
 
 const TOP_KEYS: &[&str] = &[
     "format",
@@ -214,37 +214,7 @@ impl Builder<'_> {
     // ------------------------------------------------------------ top level
 
     fn format(&mut self, root: Table<'_, '_>) {
-        match root.get("format") {
-            None => {
-                self.reader
-                    .error(
-                        Code::UnsupportedFormat,
-                        0..0,
-                        "missing `format` at the top of the mapping",
-                    )
-                    .expected(format!("`format = {FORMAT_VERSION}`"));
-            }
-            Some(value) => {
-                match value.get_ref() {
-                    DeValue::Integer(i) if i.as_str() == FORMAT_VERSION => {}
-                    other => {
-                        let found = match other {
-                            DeValue::Integer(i) => i.as_str().to_string(),
-                            other => type_name(other).to_string(),
-                        };
-                        self.reader
-                        .error(
-                            Code::UnsupportedFormat,
-                            value.span(),
-                            "unsupported mapping format",
-                        )
-                        .found(found)
-                        .expected(format!("`format = {FORMAT_VERSION}`"))
-                        .hint("this truce reads mapping format 1; a newer file needs a newer truce");
-                    }
-                }
-            }
-        }
+        self.reader.format_version(root, FORMAT_VERSION, "mapping");
     }
 
     fn source(&mut self, root: Table<'_, '_>) -> Option<String> {

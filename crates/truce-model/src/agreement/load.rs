@@ -12,7 +12,7 @@ use crate::kind::Taxonomy;
 use crate::names::{MIN_FOLD_LENGTH, exact_key, fold_key};
 use crate::report::{LocationPrecision, LonLat};
 use crate::time::{Day, MINUTES_PER_DAY, Minute, Window};
-use crate::toml_reader::{Located, Reader, Table, Value, type_name};
+use crate::toml_reader::{Located, Reader, Table, Value};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use std::collections::HashMap;
 use std::ops::Range;

@@ -4,36 +4,7 @@ use super::*;
 
 impl Builder<'_, '_> {
     pub(super) fn header(&mut self, root: Table<'_, '_>) {
-        match root.get("format") {
-            None => {
-                self.reader
-                    .error(
-                        Code::UnsupportedFormat,
-                        0..0,
-                        "missing `format` at the top of the agreement",
-                    )
-                    .expected(format!("`format = {FORMAT_VERSION}`"));
-            }
-            Some(value) => match value.get_ref() {
-                DeValue::Integer(i) if i.as_str() == FORMAT_VERSION.to_string() => {}
-                other => {
-                    let found = match other {
-                        DeValue::Integer(i) => i.as_str().to_string(),
-                        other => type_name(other).to_string(),
-                    };
-                    self.reader
-                        .error(
-                            Code::UnsupportedFormat,
-                            value.span(),
-                            "unsupported agreement format",
-                        )
-                        .found(found)
-                        .expected(format!("`format = {FORMAT_VERSION}`"))
-                        .hint =
-                        Some("this truce reads format 1; a newer file needs a newer truce".into());
-                }
-            },
-        }
+        self.reader.format_version(root, FORMAT_VERSION, "agreement");
         if let Some(id) = self.reader.req_string(root, "id") {
             self.check_id(&id, "agreement");
             self.agreement.id = id.value;
