@@ -43,7 +43,7 @@ pub fn known_before(day: Day, utc_offset_minutes: i32) -> String {
 pub(crate) fn known_reports_sql(marks: &[&str; 3]) -> String {
     let [report, deletion, before] = marks;
     format!(
-        "SELECT r.id, r.file, r.line, r.report, r.source, r.ident FROM reports r \
+        "SELECT r.id, r.file, r.line, r.body, r.first_run, r.source, r.ident FROM reports r \
          JOIN import_runs run ON run.id = r.first_run \
          WHERE r.id <= {report} \
            AND ((substr(run.started, 1, 19) < {before} AND NOT EXISTS ( \
@@ -69,7 +69,7 @@ pub(crate) fn known_reports_sql(marks: &[&str; 3]) -> String {
 pub(crate) fn reports_at_sql(marks: [&str; 2]) -> String {
     let [report, deletion] = marks;
     format!(
-        "SELECT r.id, r.file, r.line, r.report FROM reports r \
+        "SELECT r.id, r.file, r.line, r.body, r.first_run FROM reports r \
          WHERE r.id <= {report} \
            AND NOT EXISTS (SELECT 1 FROM reports later WHERE later.source = r.source \
                AND later.ident = r.ident AND later.id > r.id AND later.id <= {report}) \
@@ -225,7 +225,7 @@ pub(crate) fn touched_sql(marks: [&str; 5]) -> String {
 pub(crate) fn latest_revision_sql(marks: [&str; 3]) -> String {
     let [source, ident, report] = marks;
     format!(
-        "SELECT id, file, line, report, deleted_by FROM reports \
+        "SELECT id, file, line, body, first_run, deleted_by FROM reports \
          WHERE source = {source} AND ident = {ident} AND id <= {report} \
          ORDER BY id DESC LIMIT 1"
     )
@@ -237,7 +237,7 @@ pub(crate) fn known_revision_sql(marks: [&str; 5]) -> String {
     let [report, deletion, before, source, ident] = marks;
     let known = known_reports_sql(&[report, deletion, before]);
     format!(
-        "SELECT id, file, line, report FROM ({known}) k \
+        "SELECT id, file, line, body, first_run FROM ({known}) k \
          WHERE k.source = {source} AND k.ident = {ident}"
     )
 }

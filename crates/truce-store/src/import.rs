@@ -3,6 +3,7 @@
 //! one is written, the rows of a batch that are not reports ([`BatchProblems`]),
 //! and the face of a run in progress ([`ImportWriter`]).
 
+use crate::body::{self, Dictionary, Packer};
 use crate::{Counts, RunInfo, StoreError, stored};
 use sha2::{Digest, Sha256};
 use truce_ingest::RowProblem;
@@ -26,6 +27,12 @@ impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for RawValues<I> 
 pub struct ReportEncoder {
     /// The run's raw columns: given by the run, or those of the first raw row encoded.
     pub(crate) raw_columns: Option<Vec<String>>,
+    /// The run's dictionary for its bodies ([`crate::body`]), once decided.
+    pub(crate) dictionary: Option<Dictionary>,
+    /// Whether the run's dictionary is decided: the first batch with rows trains
+    /// one when it has rows enough (a body says whether it used it, so bodies
+    /// stored before a run had one read back all the same).
+    pub(crate) dictionary_decided: bool,
 }
 
 /// A batch of reports encoded by a [`ReportEncoder`], to be written with
@@ -37,6 +44,10 @@ pub struct EncodedBatch {
     pub(crate) text: String,
     /// The raw columns the rows' values-only raw rows are under, when there are such rows.
     pub(crate) raw_columns: Option<Vec<String>>,
+    /// Every row's body, back to back (`rows` hold ranges of it).
+    pub(crate) bodies: Vec<u8>,
+    /// The run's dictionary the bodies were compressed with, if any.
+    pub(crate) dictionary: Option<Dictionary>,
 }
 
 /// One encoded report, borrowed from its batch.
@@ -47,7 +58,8 @@ pub(crate) struct EncodedRow<'a> {
     pub file: &'a str,
     pub line: u64,
     pub hash: &'a [u8; 32],
-    pub json: &'a str,
+    /// Its stored JSON and raw row, compressed ([`crate::body`]).
+    pub body: &'a [u8],
 }
 
 impl EncodedBatch {
@@ -61,7 +73,7 @@ impl EncodedBatch {
             file: at(&row.file),
             line: row.line,
             hash: &row.hash,
-            json: at(&row.json),
+            body: self.bodies.get(row.body.clone()).unwrap_or_default(),
         })
     }
 
@@ -89,13 +101,54 @@ pub(crate) struct EncodedReport {
     pub(crate) hash: [u8; 32],
     pub(crate) json: Span,
     pub(crate) raw: Option<Span>,
+    /// Its range of the batch's bodies.
+    pub(crate) body: Span,
 }
 
 impl ReportEncoder {
     /// An encoder for a run whose raw rows are under `raw_columns` (`None`:
-    /// the columns of the first raw row encoded).
-    pub(crate) fn new(raw_columns: Option<Vec<String>>) -> ReportEncoder {
-        ReportEncoder { raw_columns }
+    /// the columns of the first raw row encoded) and whose bodies are compressed
+    /// with `dictionary` (`None`: the first batch with rows trains one).
+    pub(crate) fn new(
+        raw_columns: Option<Vec<String>>,
+        dictionary: Option<Dictionary>,
+    ) -> ReportEncoder {
+        ReportEncoder {
+            dictionary_decided: dictionary.is_some(),
+            raw_columns,
+            dictionary,
+        }
+    }
+
+    /// Compresses the batch's bodies, deciding the run's dictionary on its first batch.
+    fn pack(&mut self, batch: &mut EncodedBatch) -> std::io::Result<()> {
+        let parts = |row: &EncodedReport| {
+            let json = batch.text.get(row.json.clone()).unwrap_or_default();
+            let raw = row
+                .raw
+                .as_ref()
+                .map(|r| batch.text.get(r.clone()).unwrap_or_default());
+            (json.as_bytes(), raw.map(str::as_bytes))
+        };
+        if !self.dictionary_decided && !batch.rows.is_empty() {
+            self.dictionary = body::train_on(batch.rows.iter().map(parts));
+            self.dictionary_decided = true;
+        }
+        let mut packer = Packer::new(self.dictionary.as_deref().map(Vec::as_slice))?;
+        let mut bodies = Vec::with_capacity(batch.rows.len() * 256);
+        let mut spans = Vec::with_capacity(batch.rows.len());
+        for row in &batch.rows {
+            let (json, raw) = parts(row);
+            let start = bodies.len();
+            packer.pack(json, raw, &mut bodies)?;
+            spans.push(start..bodies.len());
+        }
+        for (row, span) in batch.rows.iter_mut().zip(spans) {
+            row.body = span;
+        }
+        batch.bodies = bodies;
+        batch.dictionary = self.dictionary.clone();
+        Ok(())
     }
 
     /// Encodes `reports`, in order.
@@ -104,6 +157,8 @@ impl ReportEncoder {
             rows: Vec::with_capacity(reports.len()),
             text: String::with_capacity(reports.len() * 1024),
             raw_columns: None,
+            bodies: Vec::new(),
+            dictionary: None,
         };
         let mut buffer = Vec::with_capacity(1024);
         let mut values_only = false;
@@ -151,11 +206,13 @@ impl ReportEncoder {
                 hash,
                 json,
                 raw,
+                body: 0..0,
             });
         }
         if values_only {
             batch.raw_columns = self.raw_columns.clone();
         }
+        self.pack(&mut batch).map_err(serde_json::Error::io)?;
         Ok(batch)
     }
 }

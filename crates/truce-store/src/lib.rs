@@ -28,6 +28,7 @@
 //! (same sha256 and format) resumes that run, and the caller skips the first
 //! [`ImportRun::rows_done`] rows.
 
+mod body;
 mod checks;
 mod import;
 mod ledger;
@@ -37,6 +38,7 @@ pub mod pg;
 mod sqlite;
 mod storage;
 mod stored;
+pub use body::BodyError;
 
 pub use checks::{CheckRun, NewCheckRun, RecordedDeletion, ReportChange, Watermark, known_before};
 pub use import::{BatchProblems, EncodedBatch, ImportWriter, ReportEncoder};
@@ -103,6 +105,14 @@ pub enum StoreError {
         row: i64,
         #[source]
         source: serde_json::Error,
+    },
+    /// A stored report's body cannot be decompressed.
+    #[error("the store `{file}`: report row {row} cannot be read back")]
+    CorruptBody {
+        file: String,
+        row: i64,
+        #[source]
+        source: BodyError,
     },
     /// A PostgreSQL store failed (the database is named without its password).
     #[cfg(feature = "postgres")]

@@ -7,12 +7,15 @@
 //! commits, so no row with a lower number can appear after a higher one.
 
 use super::PgStore;
+use super::without_password;
 use crate::checks::{
     StoreStates, WATERMARK_SQL, changes_between, check_runs_sql, decode_run_lists,
     deletion_note_sql, encode_run_lists, known_reports_sql, known_revision_sql,
     latest_revision_sql, record_check_run_sql, reports_at_sql, touched_sql,
 };
-use crate::{CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark, stored};
+use crate::{
+    CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark, body, stored,
+};
 use postgres::{GenericClient, IsolationLevel, Row};
 use truce_model::report::Report;
 
@@ -31,15 +34,33 @@ impl PgStore {
         })
     }
 
-    /// Reports from rows whose first four columns are (id, file, line, report).
-    pub(super) fn reports_of(&self, rows: &[Row]) -> Result<Vec<Report>, StoreError> {
-        rows.iter().map(|row| Ok(self.report_of(row)?.1)).collect()
+    /// Reports from rows whose first five columns are (id, file, line, body,
+    /// first run), with the dictionaries their runs compressed them with.
+    pub(super) fn reports_of(
+        &self,
+        dictionaries: &Dictionaries,
+        rows: &[Row],
+    ) -> Result<Vec<Report>, StoreError> {
+        rows.iter()
+            .map(|row| Ok(self.report_of(dictionaries, row)?.1))
+            .collect()
     }
 
-    fn report_of(&self, row: &Row) -> Result<(i64, Report), StoreError> {
+    pub(super) fn report_of(
+        &self,
+        dictionaries: &Dictionaries,
+        row: &Row,
+    ) -> Result<(i64, Report), StoreError> {
         let id: i64 = row.get(0);
         let line: i64 = row.get(2);
-        let report = stored::read_json(row.get(3), row.get(1), line as u64, Vec::new())
+        let run: i64 = row.get(4);
+        let (json, _raw) = body::unpack(row.get(3), dictionaries.get(&run).map(Vec::as_slice))
+            .map_err(|source| StoreError::CorruptBody {
+                file: without_password(&self.url),
+                row: id,
+                source,
+            })?;
+        let report = stored::read_json(&json, row.get(1), line as u64, Vec::new())
             .map_err(|e| self.corrupt(id, e))?;
         Ok((id, report))
     }
@@ -115,7 +136,10 @@ impl StoreStates for PgStore {
                 )
                 .map_err(self.err(action))?,
         };
-        row.map(|row| self.report_of(&row)).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let dictionaries = dictionaries_of(self.client()?, std::slice::from_ref(&row))
+            .map_err(self.err(action))?;
+        self.report_of(&dictionaries, &row).map(Some)
     }
 
     fn deletion_note(
@@ -151,7 +175,9 @@ impl CheckRunStore for PgStore {
             ),
         }
         .map_err(self.err("read the reports as they stood at a check run"))?;
-        self.reports_of(&rows)
+        let dictionaries = dictionaries_of(self.client()?, &rows)
+            .map_err(self.err("read the reports as they stood at a check run"))?;
+        self.reports_of(&dictionaries, &rows)
     }
 
     fn record_check_run(&mut self, run: &NewCheckRun<'_>) -> Result<i64, StoreError> {
@@ -227,4 +253,33 @@ impl CheckRunStore for PgStore {
     ) -> Result<Vec<ReportChange>, StoreError> {
         changes_between(self, (from, from_known_before), (to, to_known_before))
     }
+}
+
+/// The dictionaries of import runs, by run.
+pub(super) type Dictionaries = std::collections::HashMap<i64, Vec<u8>>;
+
+/// The dictionaries of the runs whose bodies among `rows` (body and first run in
+/// their fourth and fifth columns) were compressed with one: one query.
+pub(super) fn dictionaries_of(
+    client: &mut impl GenericClient,
+    rows: &[Row],
+) -> Result<Dictionaries, postgres::Error> {
+    let mut runs: Vec<i64> = rows
+        .iter()
+        .filter(|row| body::needs_dictionary(row.get(3)))
+        .map(|row| row.get(4))
+        .collect();
+    runs.sort_unstable();
+    runs.dedup();
+    if runs.is_empty() {
+        return Ok(Dictionaries::new());
+    }
+    Ok(client
+        .query(
+            "SELECT id, dictionary FROM import_runs WHERE id = ANY($1) AND dictionary IS NOT NULL",
+            &[&runs],
+        )?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect())
 }

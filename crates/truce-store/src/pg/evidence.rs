@@ -47,7 +47,7 @@ impl EvidenceStore for PgStore {
             let watermark = store.watermark_in(tx)?;
             let rows = match known_before {
                 None => tx.query(
-                    "SELECT id, file, line, report FROM current_reports ORDER BY id",
+                    "SELECT id, file, line, body, first_run FROM current_reports ORDER BY id",
                     &[],
                 ),
                 Some(before) => tx.query(
@@ -56,7 +56,9 @@ impl EvidenceStore for PgStore {
                 ),
             }
             .map_err(store.err("read the reports"))?;
-            Ok((store.reports_of(&rows)?, watermark))
+            let dictionaries = super::check_runs::dictionaries_of(tx, &rows)
+                .map_err(store.err("read the reports"))?;
+            Ok((store.reports_of(&dictionaries, &rows)?, watermark))
         })
     }
 

@@ -8,6 +8,7 @@
 //! rows go in with one binary `COPY`, their ids drawn from the sequence first so
 //! that one `UPDATE` marks what each revises.
 
+use crate::body::Dictionary;
 use crate::import::{BatchProblems, EncodedBatch, EncodedRow, ImportWriter, ReportEncoder};
 use crate::pg::{LEDGER_LOCK, PgStore, pg_error, run_reasons, without_password};
 use crate::{Counts, FileMeta, RowOutcome, RunInfo, StoreError, hex};
@@ -60,6 +61,11 @@ pub(crate) struct PgImport<'a> {
     file: FileMeta,
     started: String,
     counts: Counts,
+    /// The columns of raw rows stored as values only (set by the first raw row).
+    raw_columns: Option<Vec<String>>,
+    /// The dictionary the run's bodies are compressed with (set by the first batch
+    /// that trains one).
+    dictionary: Option<Dictionary>,
 }
 
 impl PgStore {
@@ -99,6 +105,8 @@ impl PgStore {
             file: file.clone(),
             started: at.to_string(),
             counts: Counts::default(),
+            raw_columns: None,
+            dictionary: None,
         })
     }
 }
@@ -181,7 +189,7 @@ impl PgImport<'_> {
             .tx
             .copy_in(
                 "COPY reports (id, source, source_id, ident, revision, source_revision, \
-                 content_hash, file, line, report, first_run) FROM STDIN (FORMAT binary)",
+                 content_hash, file, line, body, first_run) FROM STDIN (FORMAT binary)",
             )
             .map_err(err)?;
         let types = [
@@ -194,7 +202,7 @@ impl PgImport<'_> {
             Type::BYTEA,
             Type::TEXT,
             Type::INT8,
-            Type::TEXT,
+            Type::BYTEA,
             Type::INT8,
         ];
         let mut writer = BinaryCopyInWriter::new(sink, &types);
@@ -213,7 +221,7 @@ impl PgImport<'_> {
                     &hash,
                     &row.file,
                     &(row.line as i64),
-                    &row.json,
+                    &row.body,
                     &run,
                 ])
                 .map_err(err)?;
@@ -234,6 +242,39 @@ impl PgImport<'_> {
                     &[&superseded.0, &superseded.1],
                 )
                 .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Records on the run, at the first batch that brings them, the columns its raw
+    /// rows are stored under and the dictionary its bodies are compressed with.
+    fn record_run_parts(&mut self, batch: &EncodedBatch) -> Result<(), StoreError> {
+        if self.raw_columns.is_none()
+            && let Some(columns) = &batch.raw_columns
+        {
+            let json = serde_json::to_string(columns).map_err(|e| StoreError::Corrupt {
+                file: self.database.clone(),
+                row: 0,
+                source: e,
+            })?;
+            self.tx
+                .execute(
+                    "UPDATE import_runs SET raw_columns = $2 WHERE id = $1",
+                    &[&self.id, &json],
+                )
+                .map_err(self.err("import"))?;
+            self.raw_columns = Some(columns.clone());
+        }
+        if self.dictionary.is_none()
+            && let Some(dictionary) = &batch.dictionary
+        {
+            self.tx
+                .execute(
+                    "UPDATE import_runs SET dictionary = $2 WHERE id = $1",
+                    &[&self.id, &dictionary.as_slice()],
+                )
+                .map_err(self.err("import"))?;
+            self.dictionary = Some(dictionary.clone());
         }
         Ok(())
     }
@@ -267,7 +308,7 @@ impl ImportWriter for PgImport<'_> {
     }
 
     fn encoder(&self) -> ReportEncoder {
-        ReportEncoder::new(None)
+        ReportEncoder::new(self.raw_columns.clone(), self.dictionary.clone())
     }
 
     fn add_encoded(
@@ -276,6 +317,7 @@ impl ImportWriter for PgImport<'_> {
         rows: BatchProblems<'_>,
         raw_text: &dyn Fn(&RowProblem) -> Option<String>,
     ) -> Result<Counts, StoreError> {
+        self.record_run_parts(reports)?;
         let mut batch = Counts::default();
         let encoded: Vec<EncodedRow<'_>> = reports.encoded_rows().collect();
         batch.read += encoded.len() as u64;

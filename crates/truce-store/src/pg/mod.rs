@@ -126,8 +126,107 @@ CREATE TABLE check_runs (
 CREATE INDEX check_runs_agreement ON check_runs (agreement_id, id);
 "#;
 
+/// PostgreSQL migration 5, in SQL around [`pack_bodies`]: a report's JSON and raw
+/// row are kept as one compressed body ([`crate::body`]), each run's dictionary on the run.
+const PG_V5_BEFORE: &str = r#"
+ALTER TABLE import_runs ADD COLUMN dictionary BYTEA;
+ALTER TABLE reports ADD COLUMN body BYTEA;
+"#;
+const PG_V5_AFTER: &str = r#"
+DROP VIEW current_reports;
+ALTER TABLE reports DROP COLUMN report;
+ALTER TABLE reports DROP COLUMN raw;
+CREATE VIEW current_reports AS
+    SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
+"#;
+
+/// One step of the schema: SQL, or SQL around a rewrite of stored rows.
+#[derive(Clone, Copy)]
+enum PgMigration {
+    Sql(&'static str),
+    Rewrite {
+        before: &'static str,
+        rewrite: fn(&mut Transaction<'_>) -> Result<(), RewriteError>,
+        after: &'static str,
+    },
+}
+
 /// Every PostgreSQL migration, in order.
-const PG_MIGRATIONS: &[&str] = &[PG_V1, PG_V2, PG_V3, PG_V4];
+const PG_MIGRATIONS: &[PgMigration] = &[
+    PgMigration::Sql(PG_V1),
+    PgMigration::Sql(PG_V2),
+    PgMigration::Sql(PG_V3),
+    PgMigration::Sql(PG_V4),
+    PgMigration::Rewrite {
+        before: PG_V5_BEFORE,
+        rewrite: pack_bodies,
+        after: PG_V5_AFTER,
+    },
+];
+
+/// Why migration 5's rewrite failed.
+enum RewriteError {
+    Pg(postgres::Error),
+    Compress(std::io::Error),
+}
+
+impl From<postgres::Error> for RewriteError {
+    fn from(error: postgres::Error) -> RewriteError {
+        RewriteError::Pg(error)
+    }
+}
+
+/// Migration 5's rewrite: every stored report into its body ([`crate::body`]).
+fn pack_bodies(tx: &mut Transaction<'_>) -> Result<(), RewriteError> {
+    let runs: Vec<i64> = tx
+        .query("SELECT DISTINCT first_run FROM reports ORDER BY 1", &[])?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    crate::body::rewrite_runs(&mut PgRewrite(tx), &runs)
+}
+
+struct PgRewrite<'t, 'c>(&'t mut Transaction<'c>);
+
+impl crate::body::Rewrite for PgRewrite<'_, '_> {
+    type Error = RewriteError;
+
+    fn rows(
+        &mut self,
+        run: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, Option<String>)>, RewriteError> {
+        Ok(self
+            .0
+            .query(
+                "SELECT id, report, raw FROM reports WHERE first_run = $1 AND id > $2 \
+                 ORDER BY id LIMIT $3",
+                &[&run, &after, &limit],
+            )?
+            .iter()
+            .map(|row| (row.get(0), row.get(1), row.get(2)))
+            .collect())
+    }
+
+    fn set_dictionary(&mut self, run: i64, dictionary: &[u8]) -> Result<(), RewriteError> {
+        self.0.execute(
+            "UPDATE import_runs SET dictionary = $2 WHERE id = $1",
+            &[&run, &dictionary],
+        )?;
+        Ok(())
+    }
+
+    fn set_body(&mut self, row: i64, body: &[u8]) -> Result<(), RewriteError> {
+        self.0
+            .execute("UPDATE reports SET body = $2 WHERE id = $1", &[&row, &body])?;
+        Ok(())
+    }
+
+    fn failed(error: std::io::Error) -> RewriteError {
+        RewriteError::Compress(error)
+    }
+}
 
 /// A store in a PostgreSQL database.
 pub struct PgStore {
@@ -283,8 +382,25 @@ impl PgStore {
             });
         }
         for version in found + 1..=known {
-            tx.batch_execute(PG_MIGRATIONS[version as usize - 1])
-                .map_err(err)?;
+            match PG_MIGRATIONS[version as usize - 1] {
+                PgMigration::Sql(sql) => tx.batch_execute(sql).map_err(err)?,
+                PgMigration::Rewrite {
+                    before,
+                    rewrite,
+                    after,
+                } => {
+                    tx.batch_execute(before).map_err(err)?;
+                    rewrite(&mut tx).map_err(|e| match e {
+                        RewriteError::Pg(e) => err(e),
+                        RewriteError::Compress(source) => StoreError::CorruptBody {
+                            file: database.clone(),
+                            row: 0,
+                            source: crate::BodyError::Compress(source),
+                        },
+                    })?;
+                    tx.batch_execute(after).map_err(err)?;
+                }
+            }
         }
         if found == 0 {
             tx.execute("INSERT INTO truce_schema (version) VALUES ($1)", &[&known])
@@ -429,3 +545,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "migration_tests.rs"]
+mod migration_tests;

@@ -232,17 +232,22 @@ impl PeopleStore for PgStore {
             )
             .map_err(err)?
             .get(0);
+        let body = crate::body::alone(json.as_bytes()).map_err(|e| StoreError::Corrupt {
+            file: database.clone(),
+            row: 0,
+            source: serde_json::Error::io(e),
+        })?;
         let report_row: i64 = tx
             .query_one(
                 "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
-                 content_hash, file, line, report, raw, first_run) \
-                 VALUES ($1, $2, $2, 1, NULL, $3, $4, 1, $5, NULL, $6) RETURNING id",
+                 content_hash, file, line, body, first_run) \
+                 VALUES ($1, $2, $2, 1, NULL, $3, $4, 1, $5, $6) RETURNING id",
                 &[
                     &MONITOR_SOURCE,
                     &source_id,
                     &&hash[..],
                     &report.provenance.file,
-                    &json,
+                    &body,
                     &run,
                 ],
             )
@@ -279,7 +284,7 @@ impl PeopleStore for PgStore {
             .client()?
             .query(
                 &format!(
-                    "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
+                    "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.body FROM monitor_reports m \
                      JOIN reports r ON r.id = m.report \
                      WHERE ($1::BIGINT IS NULL OR m.principal = $1) \
                      AND ($2::BOOLEAN IS NULL OR (m.published IS NOT NULL) = $2) \
@@ -298,8 +303,15 @@ impl PeopleStore for PgStore {
         for row in &rows {
             let submission = submission_from(row);
             let line: i64 = row.get(7);
-            let json: &str = row.get(8);
-            let report = stored::read_json(json, row.get(6), line as u64, Vec::new())
+            // A monitor's report is stored alone: its body needs no dictionary.
+            let (json, _) = crate::body::unpack(row.get(8), None).map_err(|source| {
+                StoreError::CorruptBody {
+                    file: without_password(&self.url),
+                    row: submission.report_row,
+                    source,
+                }
+            })?;
+            let report = stored::read_json(&json, row.get(6), line as u64, Vec::new())
                 .map_err(|e| self.corrupt(submission.report_row, e))?;
             out.push((submission, report));
         }

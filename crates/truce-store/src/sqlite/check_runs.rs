@@ -2,20 +2,24 @@
 //! are shared with PostgreSQL (`crate::checks`); this file reads SQLite's rows.
 
 use super::Store;
+use super::evidence::{RunParts, StoredRow};
 use crate::checks::{
     StoreStates, WATERMARK_SQL, changes_between, check_runs_sql, decode_run_lists,
     deletion_note_sql, encode_run_lists, known_reports_sql, known_revision_sql,
     latest_revision_sql, record_check_run_sql, reports_at_sql, touched_sql,
 };
-use crate::{CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark, stored};
+use crate::{CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark};
 use rusqlite::params;
 use truce_model::report::Report;
 
-/// A report row: (row id, file, line, stored JSON).
-type ReportRow = (i64, String, i64, String);
-
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
 }
 
 impl Store {
@@ -78,20 +82,10 @@ impl Store {
                 read_row,
             )?,
         };
+        let mut runs = RunParts::default();
         rows.into_iter()
-            .map(|row| Ok(self.report_of(row)?.1))
+            .map(|row| self.stored_report(action, &mut runs, row, false))
             .collect()
-    }
-
-    fn report_of(&self, (id, file, line, json): ReportRow) -> Result<(i64, Report), StoreError> {
-        let report = stored::read_json(&json, file, line as u64, Vec::new()).map_err(|source| {
-            StoreError::Corrupt {
-                file: self.file.clone(),
-                row: id,
-                source,
-            }
-        })?;
-        Ok((id, report))
     }
 }
 
@@ -131,7 +125,7 @@ impl StoreStates for Store {
                     action,
                     &latest_revision_sql(["?1", "?2", "?3"]),
                     params![source, ident, at.last_report],
-                    |row| Ok((read_row(row)?, row.get::<_, Option<i64>>(4)?)),
+                    |row| Ok((read_row(row)?, row.get::<_, Option<i64>>(5)?)),
                 )?
                 .filter(|(_, deleted_by)| deleted_by.is_none_or(|d| d > at.last_deletion))
                 .map(|(row, _)| row),
@@ -142,7 +136,12 @@ impl StoreStates for Store {
                 read_row,
             )?,
         };
-        row.map(|row| self.report_of(row)).transpose()
+        let mut runs = RunParts::default();
+        row.map(|row| {
+            let id = row.0;
+            Ok((id, self.stored_report(action, &mut runs, row, false)?))
+        })
+        .transpose()
     }
 
     fn deletion_note(

@@ -5,7 +5,7 @@ use super::Store;
 use crate::{
     Counts, DecisionKind, Deletion, EvidenceStore, FileMeta, ImportWriter, KeptApartDecision,
     MONITOR_RUN_FORMAT, QuarantinedRow, ReasonCount, RecordedDeletion, ReportFilter, RowOutcome,
-    RunInfo, StoreError, Totals, Watermark, stored,
+    RunInfo, StoreError, Totals, Watermark, body, stored,
 };
 use rusqlite::{OptionalExtension, params};
 use truce_model::report::Report;
@@ -19,6 +19,17 @@ impl Store {
             |row| row.get(0),
         )?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+    /// The dictionary run `id` compressed its reports' bodies with, if any.
+    pub(super) fn dictionary(&self, id: i64) -> rusqlite::Result<Option<Vec<u8>>> {
+        self.conn
+            .query_row(
+                "SELECT dictionary FROM import_runs WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
     }
     /// One import run.
     pub fn run(&self, id: i64) -> Result<RunInfo, StoreError> {
@@ -93,15 +104,15 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, file, line, report, CASE WHEN ?2 THEN raw END, first_run \
+                "SELECT id, file, line, body, first_run \
                  FROM current_reports WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
             )
             .map_err(|e| self.sql(action, e))?;
         let mut rows = stmt
-            .query(params![filter.source, filter.with_raw])
+            .query(params![filter.source])
             .map_err(|e| self.sql(action, e))?;
         let mut reports = Vec::new();
-        let mut columns = RawColumns::default();
+        let mut runs = RunParts::default();
         while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
             let read = || -> rusqlite::Result<StoredRow> {
                 Ok((
@@ -110,11 +121,10 @@ impl Store {
                     row.get(2)?,
                     row.get(3)?,
                     row.get(4)?,
-                    row.get(5)?,
                 ))
             };
             let row = read().map_err(|e| self.sql(action, e))?;
-            reports.push(self.stored_report(action, &mut columns, row)?);
+            reports.push(self.stored_report(action, &mut runs, row, filter.with_raw)?);
         }
         Ok(reports)
     }
@@ -127,7 +137,7 @@ impl Store {
         let action = "read the revisions of a report";
         let rows = self.all_rows(
             action,
-            "SELECT id, file, line, report, raw, superseded_by IS NULL AND deleted_by IS NULL, \
+            "SELECT id, file, line, body, superseded_by IS NULL AND deleted_by IS NULL, \
              first_run FROM reports WHERE source = ?1 AND source_id = ?2 ORDER BY revision",
             params![source, source_id],
             |row| {
@@ -135,36 +145,49 @@ impl Store {
                     row.get::<_, i64>(0)?,
                     row.get::<_, String>(1)?,
                     row.get::<_, i64>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Option<String>>(4)?,
-                    row.get::<_, bool>(5)?,
-                    row.get::<_, i64>(6)?,
+                    row.get::<_, Vec<u8>>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, i64>(5)?,
                 ))
             },
         )?;
-        let mut columns = RawColumns::default();
+        let mut runs = RunParts::default();
         rows.into_iter()
-            .map(|(id, file, line, json, raw, current, run)| {
-                let row = (id, file, line, json, raw, run);
-                Ok((self.stored_report(action, &mut columns, row)?, current))
+            .map(|(id, file, line, body, current, run)| {
+                let row = (id, file, line, body, run);
+                Ok((self.stored_report(action, &mut runs, row, true)?, current))
             })
             .collect()
     }
-    /// A report read back from its row, its raw row (when read) expanded under
-    /// its run's columns; a failure to read them is the error of `action`.
-    fn stored_report(
+    /// A report read back from its row's body ([`crate::body`]), with its raw row
+    /// expanded under its run's columns when `with_raw`; a failure to read the
+    /// run's parts is the error of `action`.
+    pub(super) fn stored_report(
         &self,
         action: &'static str,
-        columns: &mut RawColumns,
-        (id, file, line, json, raw, run): StoredRow,
+        runs: &mut RunParts,
+        (id, file, line, body, run): StoredRow,
+        with_raw: bool,
     ) -> Result<Report, StoreError> {
         let corrupt = |source| StoreError::Corrupt {
             file: self.file.clone(),
             row: id,
             source,
         };
-        let raw = match raw {
-            Some(raw) => columns.expand(self, run, &raw).map_err(|e| match e {
+        let dictionary = if body::needs_dictionary(&body) {
+            runs.dictionary(self, run)
+                .map_err(|e| self.sql(action, e))?
+        } else {
+            None
+        };
+        let (json, raw) =
+            body::unpack(&body, dictionary).map_err(|source| StoreError::CorruptBody {
+                file: self.file.clone(),
+                row: id,
+                source,
+            })?;
+        let raw = match raw.filter(|_| with_raw) {
+            Some(raw) => runs.expand(self, run, &raw).map_err(|e| match e {
                 RawError::Sql(e) => self.sql(action, e),
                 RawError::Json(e) => corrupt(e),
             })?,
@@ -405,8 +428,8 @@ impl EvidenceStore for Store {
 }
 
 /// A report's row as [`Store::stored_report`] reads it: (row id, file, line,
-/// stored JSON, raw row, the run that stored it).
-type StoredRow = (i64, String, i64, String, Option<String>, i64);
+/// body, the run that stored it).
+pub(super) type StoredRow = (i64, String, i64, Vec<u8>, i64);
 
 /// A stored raw row: values under the run's columns, or whole pairs.
 #[derive(serde::Deserialize)]
@@ -421,11 +444,23 @@ enum RawError {
     Json(serde_json::Error),
 }
 
-/// The raw columns of each run, read once.
+/// What reading a run's reports needs of the run, read once a run: the columns
+/// of its raw rows and its bodies' dictionary.
 #[derive(Default)]
-struct RawColumns(std::collections::HashMap<i64, Option<Vec<String>>>);
+pub(super) struct RunParts {
+    columns: std::collections::HashMap<i64, Option<Vec<String>>>,
+    dictionaries: std::collections::HashMap<i64, Option<Vec<u8>>>,
+}
 
-impl RawColumns {
+impl RunParts {
+    fn dictionary(&mut self, store: &Store, run: i64) -> rusqlite::Result<Option<&[u8]>> {
+        let dictionary = match self.dictionaries.entry(run) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(store.dictionary(run)?),
+        };
+        Ok(dictionary.as_deref())
+    }
+
     fn expand(
         &mut self,
         store: &Store,
@@ -435,7 +470,7 @@ impl RawColumns {
         match serde_json::from_str(raw).map_err(RawError::Json)? {
             StoredRaw::Pairs(pairs) => Ok(pairs),
             StoredRaw::Values(values) => {
-                let columns = match self.0.entry(run) {
+                let columns = match self.columns.entry(run) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
                         e.insert(store.raw_columns(run).map_err(RawError::Sql)?)

@@ -3,6 +3,7 @@
 //! abandoned.
 
 use super::Store;
+use crate::body::Dictionary;
 use crate::import::Span;
 use crate::{
     BatchProblems, Counts, EncodedBatch, FileMeta, ImportWriter, ReportEncoder, RunInfo,
@@ -40,6 +41,10 @@ impl Store {
         };
         let info = self.run(id)?;
         let raw_columns = self.raw_columns(id).map_err(|e| self.sql(action, e))?;
+        let dictionary = self
+            .dictionary(id)
+            .map_err(|e| self.sql(action, e))?
+            .map(std::sync::Arc::new);
         // A store without any report: an identity this run has not stored yet is
         // new, with no need to look it up (see `Fresh`).
         let empty: bool = self
@@ -59,6 +64,7 @@ impl Store {
         Ok(ImportRun {
             checkpointer,
             raw_columns,
+            dictionary,
             store: self,
             id,
             sha256: file.sha256.clone(),
@@ -84,6 +90,9 @@ pub struct ImportRun<'s> {
     counts: Counts,
     /// The columns of raw rows stored as values only (set by the first raw row).
     raw_columns: Option<Vec<String>>,
+    /// The dictionary the run's bodies are compressed with (set by the first batch
+    /// that trains one).
+    dictionary: Option<Dictionary>,
     /// Set while every report of the store was stored by this run.
     fresh: Option<Fresh>,
     /// Checkpoints the WAL while the run writes (`None`: the writer does, as usual).
@@ -220,9 +229,7 @@ impl ImportRun<'_> {
     /// An encoder for this run's reports, to encode batches on another thread
     /// ([`ImportRun::add_encoded`]). Batches must be encoded in the order they are added.
     pub fn encoder(&self) -> ReportEncoder {
-        ReportEncoder {
-            raw_columns: self.raw_columns.clone(),
-        }
+        ReportEncoder::new(self.raw_columns.clone(), self.dictionary.clone())
     }
 
     /// Adds one batch of consecutive rows of the file in one transaction: the
@@ -290,6 +297,24 @@ impl ImportRun<'_> {
                     }
                 }
             }
+            if let Some(dictionary) = &reports.dictionary {
+                match &self.dictionary {
+                    None => {
+                        tx.execute(
+                            "UPDATE import_runs SET dictionary = ?2 WHERE id = ?1",
+                            params![self.id, dictionary.as_slice()],
+                        )
+                        .map_err(err)?;
+                    }
+                    Some(known) if known == dictionary => {}
+                    Some(_) => {
+                        return Err(err(rusqlite::Error::ToSqlConversionFailure(
+                            "the batch was compressed with another dictionary than the run's"
+                                .into(),
+                        )));
+                    }
+                }
+            }
             if let Some(fresh) = &self.fresh {
                 let last: i64 = tx
                     .query_row("SELECT COALESCE(MAX(id), 0) FROM reports", [], |row| {
@@ -316,8 +341,8 @@ impl ImportRun<'_> {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
-                     content_hash, file, line, report, raw, first_run) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     content_hash, file, line, body, first_run) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(err)?;
             let mut supersede = tx
@@ -365,8 +390,7 @@ impl ImportRun<'_> {
                         &row.hash[..],
                         at(&row.file),
                         row.line as i64,
-                        at(&row.json),
-                        row.raw.as_ref().map(at),
+                        reports.bodies.get(row.body.clone()).unwrap_or_default(),
                         self.id,
                     ])
                     .map_err(err)?;
@@ -455,6 +479,9 @@ impl ImportRun<'_> {
         }
         if self.raw_columns.is_none() {
             self.raw_columns.clone_from(&reports.raw_columns);
+        }
+        if self.dictionary.is_none() {
+            self.dictionary.clone_from(&reports.dictionary);
         }
         self.rows_done += batch.read;
         self.counts.plus(batch);

@@ -1,13 +1,14 @@
 //! The server's people in the SQLite store.
 
 use super::Store;
+use super::evidence::{RunParts, StoredRow};
 use super::ledger::commit_recorded;
 use crate::people::{
     PRINCIPAL_COLUMNS, SUBMISSION_COLUMNS, TOKEN_COLUMNS, monitor_report_to_store,
 };
 use crate::{
     ApiToken, LedgerRecord, MONITOR_SOURCE, MonitorSubmission, PeopleStore, Principal, Session,
-    StoreError, SubmissionFilter, Submitted, new_monitor_report_id, stored,
+    StoreError, SubmissionFilter, Submitted, new_monitor_report_id,
 };
 use rusqlite::{OptionalExtension, params};
 use truce_model::report::Report;
@@ -267,16 +268,18 @@ impl PeopleStore for Store {
         )
         .map_err(err)?;
         let run = tx.last_insert_rowid();
+        let body = crate::body::alone(json.as_bytes())
+            .map_err(|e| err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
         tx.execute(
             "INSERT INTO reports (source, source_id, ident, revision, source_revision, \
-             content_hash, file, line, report, raw, first_run) \
-             VALUES (?1, ?2, ?2, 1, NULL, ?3, ?4, 1, ?5, NULL, ?6)",
+             content_hash, file, line, body, first_run) \
+             VALUES (?1, ?2, ?2, 1, NULL, ?3, ?4, 1, ?5, ?6)",
             params![
                 MONITOR_SOURCE,
                 source_id,
                 &hash[..],
                 report.provenance.file,
-                json,
+                body,
                 run
             ],
         )
@@ -309,7 +312,7 @@ impl PeopleStore for Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.report FROM monitor_reports m \
+                "SELECT {SUBMISSION_COLUMNS}, r.file, r.line, r.body, r.first_run FROM monitor_reports m \
                  JOIN reports r ON r.id = m.report \
                  WHERE (?1 IS NULL OR m.principal = ?1) \
                  AND (?2 IS NULL OR (m.published IS NOT NULL) = ?2) \
@@ -327,19 +330,21 @@ impl PeopleStore for Store {
             ])
             .map_err(|e| self.sql(action, e))?;
         let mut out = Vec::new();
+        let mut runs = RunParts::default();
         while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
-            let read = || -> rusqlite::Result<(MonitorSubmission, String, i64, String)> {
-                Ok((submission_from(row)?, row.get(6)?, row.get(7)?, row.get(8)?))
+            let read = || -> rusqlite::Result<(MonitorSubmission, StoredRow)> {
+                let submission = submission_from(row)?;
+                let stored = (
+                    submission.report_row,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                    row.get(9)?,
+                );
+                Ok((submission, stored))
             };
-            let (submission, file, line, json) = read().map_err(|e| self.sql(action, e))?;
-            let report =
-                stored::read_json(&json, file, line as u64, Vec::new()).map_err(|source| {
-                    StoreError::Corrupt {
-                        file: self.file.clone(),
-                        row: submission.report_row,
-                        source,
-                    }
-                })?;
+            let (submission, stored) = read().map_err(|e| self.sql(action, e))?;
+            let report = self.stored_report(action, &mut runs, stored, false)?;
             out.push((submission, report));
         }
         Ok(out)

@@ -252,8 +252,53 @@ const V11: &str = r#"
 ALTER TABLE check_runs ADD COLUMN known_before TEXT;
 "#;
 
+/// Migration 12, in SQL around [`pack_bodies`]: a report's JSON and raw row are
+/// kept as one compressed body ([`crate::body`]), each run's dictionary on the run.
+const V12_BEFORE: &str = r#"
+ALTER TABLE import_runs ADD COLUMN dictionary BLOB;   -- zstd dictionary of the run's report bodies
+ALTER TABLE reports ADD COLUMN body BLOB;             -- the report's JSON and raw row, compressed
+"#;
+const V12_AFTER: &str = r#"
+DROP VIEW current_reports;
+ALTER TABLE reports DROP COLUMN report;
+ALTER TABLE reports DROP COLUMN raw;
+CREATE VIEW current_reports AS
+    SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
+"#;
+
+/// The version whose migration compresses reports into bodies.
+pub(crate) const BODIES_VERSION: u32 = 12;
+
+/// One step of the schema: SQL, or SQL around a rewrite of stored rows.
+#[derive(Clone, Copy)]
+pub(crate) enum Migration {
+    Sql(&'static str),
+    Rewrite {
+        before: &'static str,
+        rewrite: fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+        after: &'static str,
+    },
+}
+
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(V1),
+    Migration::Sql(V2),
+    Migration::Sql(V3),
+    Migration::Sql(V4),
+    Migration::Sql(V5),
+    Migration::Sql(V6),
+    Migration::Sql(V7),
+    Migration::Sql(V8),
+    Migration::Sql(V9),
+    Migration::Sql(V10),
+    Migration::Sql(V11),
+    Migration::Rewrite {
+        before: V12_BEFORE,
+        rewrite: pack_bodies,
+        after: V12_AFTER,
+    },
+];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -278,7 +323,18 @@ pub(crate) fn migrate(
             if self::version(&tx)? >= version {
                 return tx.commit();
             }
-            tx.execute_batch(step)?;
+            match step {
+                Migration::Sql(sql) => tx.execute_batch(sql)?,
+                Migration::Rewrite {
+                    before,
+                    rewrite,
+                    after,
+                } => {
+                    tx.execute_batch(before)?;
+                    rewrite(&tx)?;
+                    tx.execute_batch(after)?;
+                }
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()
         };
@@ -286,3 +342,58 @@ pub(crate) fn migrate(
     }
     Ok(to)
 }
+
+/// Migration 12's rewrite: every stored report into its body ([`crate::body`]).
+fn pack_bodies(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let runs: Vec<i64> = {
+        let mut stmt = tx.prepare("SELECT DISTINCT first_run FROM reports ORDER BY 1")?;
+        stmt.query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    crate::body::rewrite_runs(&mut SqliteRewrite(tx), &runs)
+}
+
+struct SqliteRewrite<'t, 'c>(&'t rusqlite::Transaction<'c>);
+
+impl crate::body::Rewrite for SqliteRewrite<'_, '_> {
+    type Error = rusqlite::Error;
+
+    fn rows(
+        &mut self,
+        run: i64,
+        after: i64,
+        limit: i64,
+    ) -> rusqlite::Result<Vec<(i64, String, Option<String>)>> {
+        self.0
+            .prepare_cached(
+                "SELECT id, report, raw FROM reports WHERE first_run = ?1 AND id > ?2 \
+                 ORDER BY id LIMIT ?3",
+            )?
+            .query_map(rusqlite::params![run, after, limit], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?
+            .collect()
+    }
+
+    fn set_dictionary(&mut self, run: i64, dictionary: &[u8]) -> rusqlite::Result<()> {
+        self.0
+            .prepare_cached("UPDATE import_runs SET dictionary = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![run, dictionary])
+            .map(drop)
+    }
+
+    fn set_body(&mut self, row: i64, body: &[u8]) -> rusqlite::Result<()> {
+        self.0
+            .prepare_cached("UPDATE reports SET body = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![row, body])
+            .map(drop)
+    }
+
+    fn failed(error: std::io::Error) -> rusqlite::Error {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(error))
+    }
+}
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;
