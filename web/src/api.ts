@@ -963,7 +963,10 @@ export interface components {
         ErrorBody: {
             /** @description A stable code from `docs/api-errors.md`. */
             code: string;
-            /** @description A sentence for people; may change between versions. */
+            /**
+             * @description A sentence for people, in the language the request's `Accept-Language`
+             *     prefers among those truce speaks (English otherwise); may change between versions.
+             */
             message: string;
             /** @description Every problem found, for `invalid-agreement`. */
             diagnostics?: components["schemas"]["DiagnosticWire"][];

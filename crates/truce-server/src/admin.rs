@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use truce_mission::record::{Actor, Record, TokenIssued, TokenRevoked, UserAdded};
+use truce_model::message::{Arg, Joiner, Message};
 use utoipa::ToSchema;
 
 /// A user as the admins see it (never a hash).
@@ -74,34 +75,36 @@ pub fn check_new_user(
 ) -> ApiResult<()> {
     if name.trim().is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
-            "the field `name`: expected 1 to 100 characters, none a control character",
+            Message::new("api-field-name-length").with("field", Arg::code("name")),
         ));
     }
     match (role, party) {
         (Role::PartyLiaison, None) => {
             return Err(ApiError::bad_request(
-                "the field `party`: a party's liaison must name the party (its id in the agreement)",
+                Message::new("api-liaison-needs-party").with("field", Arg::code("party")),
             ));
         }
         (Role::PartyLiaison, Some(party)) => {
             if !agreement.parties.iter().any(|p| p.id == party) {
-                let ids: Vec<&str> = agreement.parties.iter().map(|p| p.id.as_str()).collect();
-                return Err(ApiError::bad_request(format!(
-                    "the field `party`: `{party}` is not a party of the agreement (its parties: {})",
-                    ids.join(", ")
-                )));
+                let ids = agreement.parties.iter().map(|p| Arg::from(&p.id)).collect();
+                return Err(ApiError::bad_request(
+                    Message::new("api-not-a-party")
+                        .with("field", Arg::code("party"))
+                        .with("party", Arg::code(party))
+                        .with("parties", Arg::list(ids, Joiner::Comma)),
+                ));
             }
         }
         (_, Some(_)) => {
             return Err(ApiError::bad_request(
-                "the field `party`: only a party's liaison is bound to a party",
+                Message::new("api-party-only-for-liaison").with("field", Arg::code("party")),
             ));
         }
         (_, None) => {}
     }
     if password.is_some_and(|p| p.chars().count() < 12) {
         return Err(ApiError::bad_request(
-            "the field `password`: expected at least 12 characters",
+            Message::new("api-password-length").with("field", Arg::code("password")),
         ));
     }
     Ok(())
@@ -143,7 +146,10 @@ pub async fn add_user(
                     &at,
                 )?
                 .ok_or_else(|| {
-                    ApiError::new("conflict", format!("a user named `{}` exists", new.name))
+                    ApiError::new(
+                        "conflict",
+                        Message::new("api-user-exists").with("name", Arg::code(&new.name)),
+                    )
                 })?;
             // A monitor's name is never written in the ledger: the ledger reaches the parties.
             let user = Principal {
@@ -231,10 +237,9 @@ pub fn issue_token(
     user_in_ledger: Actor,
 ) -> ApiResult<IssuedToken> {
     if user.disabled.is_some() {
-        return Err(ApiError::bad_request(format!(
-            "the user `{}` is disabled",
-            user.name
-        )));
+        return Err(ApiError::bad_request(
+            Message::new("api-user-disabled").with("name", Arg::code(&user.name)),
+        ));
     }
     let token = new_token()?;
     let at = now();
@@ -273,9 +278,11 @@ pub async fn add_token(
         let state = state.clone();
         move || -> ApiResult<IssuedToken> {
             let mut store = state.store()?;
-            let user = store
-                .principal_by_name(&new.user)?
-                .ok_or_else(|| ApiError::not_found(format!("no user `{}`", new.user)))?;
+            let user = store.principal_by_name(&new.user)?.ok_or_else(|| {
+                ApiError::not_found(
+                    Message::new("api-no-such-user").with("name", Arg::code(&new.user)),
+                )
+            })?;
             let in_ledger = state.account_actor(&Principal::from_stored(&user)?);
             issue_token(
                 store.as_mut(),
@@ -308,9 +315,9 @@ pub async fn revoke_token(
             let at = now();
             let mut store = state.store()?;
             if !store.revoke_token(id, &at)? {
-                return Err(ApiError::not_found(format!(
-                    "no token {id} in force (it does not exist or is revoked already)"
-                )));
+                return Err(ApiError::not_found(
+                    Message::new("api-no-token-in-force").with("id", crate::error::verbatim(id)),
+                ));
             }
             truce_mission::append(
                 store.as_mut(),

@@ -6,11 +6,12 @@
 //! that checked out is remembered by its sha256 until any token is revoked or any
 //! user disabled, when every remembered token is forgotten.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use truce_model::message::{Arg, Message};
 
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -45,13 +46,13 @@ impl Caller {
         match &self.principal {
             None => Err(ApiError::new(
                 "unauthenticated",
-                "this route needs a token (`authorization: Bearer …`) or a session",
+                Message::new("api-needs-token")
+                    .with("header", Arg::code("authorization: Bearer …")),
             )),
             Some(p) if roles.contains(&p.role) => Ok(p),
-            Some(p) => Err(ApiError::forbidden(format!(
-                "the role {} may not use this route",
-                p.role.as_str()
-            ))),
+            Some(p) => Err(ApiError::forbidden(
+                Message::new("api-role-may-not").with("role", p.role.as_str()),
+            )),
         }
     }
 
@@ -142,7 +143,7 @@ pub fn authenticate(
     token: &str,
     verified: Option<&str>,
 ) -> ApiResult<(Principal, i64, String)> {
-    let invalid = || ApiError::new("invalid-token", "the token is not one this server issued");
+    let invalid = || ApiError::new("invalid-token", Message::new("api-token-not-issued"));
     let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
     let row = state
         .store()?
@@ -153,7 +154,10 @@ pub fn authenticate(
         return Err(invalid());
     }
     if row.revoked.is_some() {
-        return Err(ApiError::new("revoked-token", "the token was revoked"));
+        return Err(ApiError::new(
+            "revoked-token",
+            Message::new("api-token-revoked"),
+        ));
     }
     let stored = state
         .store()?
@@ -162,7 +166,7 @@ pub fn authenticate(
     if stored.disabled.is_some() {
         return Err(ApiError::new(
             "revoked-token",
-            "the token's user is disabled",
+            Message::new("api-token-user-disabled"),
         ));
     }
     Ok((Principal::from_stored(&stored)?, row.id, row.hash))
@@ -261,7 +265,7 @@ pub async fn caller_of(
         if !matches {
             return Err(ApiError::new(
                 "csrf",
-                "a request made with a session cookie that changes anything must send the session's `x-csrf-token`",
+                Message::new("api-csrf-missing").with("header", Arg::code("x-csrf-token")),
             ));
         }
     }
@@ -275,7 +279,7 @@ pub fn session_principal(
     store: &mut dyn truce_store::Storage,
     session: &str,
 ) -> ApiResult<crate::state::Remembered> {
-    let ended = || ApiError::new("unauthenticated", "the session has ended; log in again");
+    let ended = || ApiError::new("unauthenticated", Message::new("api-session-ended"));
     let row = store.session(&session_digest(session))?.ok_or_else(ended)?;
     let expired = row
         .expires
@@ -306,7 +310,7 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         .ok_or_else(|| {
             ApiError::new(
                 "invalid-token",
-                "the authorization header must be `Bearer <token>`",
+                Message::new("api-authorization-form").with("form", Arg::code("Bearer <token>")),
             )
         })?
         .to_string();
@@ -319,7 +323,7 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         && let Some(lookup) = &lookup
     {
         state.limits.token(lookup).map_err(|retry| {
-            ApiError::rate_limited("too many wrong secrets for this token; retry later", retry)
+            ApiError::rate_limited(Message::new("api-token-backing-off"), retry)
         })?;
     }
     let state_for_check = state.clone();
@@ -331,7 +335,7 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
     let (principal, _, hash) = match checked {
         Ok(found) => found,
         Err(error) => {
-            if error.code == "invalid-token"
+            if error.code == ErrorCode::InvalidToken
                 && let Some(lookup) = &lookup
             {
                 state.limits.token_failed(lookup);

@@ -3,7 +3,7 @@
 //! only grew (`docs/trust.md`); and the entitlements each party may see.
 
 use crate::auth::{Caller, Role, View};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, verbatim};
 use crate::language::Reader;
 use crate::state::{AppState, now};
 use crate::terms::StandingWire;
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use truce_audit::{Hash, Tree};
 use truce_mission::record::By;
+use truce_model::message::{Arg, Message};
 use utoipa::{IntoParams, ToSchema};
 
 /// The latest checkpoint the mission signed.
@@ -44,7 +45,9 @@ pub async fn checkpoint(
     })
     .await??;
     let latest = latest.ok_or_else(|| {
-        ApiError::not_found("no checkpoint signed yet (`truce ledger checkpoint` signs one)")
+        ApiError::not_found(
+            Message::new("api-no-checkpoint").with("command", Arg::code("truce ledger checkpoint")),
+        )
     })?;
     Ok(Json(CheckpointWire {
         size: latest.size,
@@ -69,7 +72,9 @@ pub async fn sign_checkpoint(
     let Some(key) = state.settings.mission_key.clone() else {
         return Err(ApiError::new(
             "no-mission-key",
-            "the server's settings name no mission key (`mission_key`): sign with `truce ledger checkpoint --key`",
+            Message::new("api-no-mission-key")
+                .with("setting", Arg::code("mission_key"))
+                .with("command", Arg::code("truce ledger checkpoint --key")),
         ));
     };
     let (latest, log_size) = tokio::task::spawn_blocking({
@@ -89,9 +94,12 @@ pub async fn sign_checkpoint(
             let mut store = state.store()?;
             truce_mission::checkpoint::sign_checkpoint(store.as_mut(), &agreement, &signer, &now())
                 .map_err(|error| match error {
-                    truce_mission::MissionError::NotAMissionKey { .. } => {
-                        ApiError::new("no-mission-key", error.to_string())
-                    }
+                    truce_mission::MissionError::NotAMissionKey { name } => ApiError::new(
+                        "no-mission-key",
+                        Message::new("api-not-a-mission-key")
+                            .with("name", Arg::code(name))
+                            .with("list", Arg::code("[ledger] mission_keys")),
+                    ),
                     other => ApiError::internal(other),
                 })?;
             Ok((store.latest_checkpoint()?, store.ledger_len()?))
@@ -157,11 +165,14 @@ pub async fn inclusion(
     .await??;
     let size = query.size.unwrap_or(tree.size());
     let out_of_range = || {
-        ApiError::bad_request(format!(
-            "expected `index` < `size` ≤ {} (the log's size); found index {} and size {size}",
-            tree.size(),
-            query.index
-        ))
+        ApiError::bad_request(
+            Message::new("api-inclusion-out-of-range")
+                .with("index", Arg::code("index"))
+                .with("size", Arg::code("size"))
+                .with("log", Arg::number(tree.size()))
+                .with("found_index", Arg::number(query.index))
+                .with("found_size", Arg::number(size)),
+        )
     };
     let path = tree
         .inclusion_proof(query.index, size)
@@ -214,11 +225,14 @@ pub async fn consistency(
     .await??;
     let to = query.to.unwrap_or(tree.size());
     let out_of_range = || {
-        ApiError::bad_request(format!(
-            "expected 0 < `from` ≤ `to` ≤ {} (the log's size); found from {} and to {to}",
-            tree.size(),
-            query.from
-        ))
+        ApiError::bad_request(
+            Message::new("api-consistency-out-of-range")
+                .with("from", Arg::code("from"))
+                .with("to", Arg::code("to"))
+                .with("log", Arg::number(tree.size()))
+                .with("found_from", Arg::number(query.from))
+                .with("found_to", Arg::number(to)),
+        )
     };
     if query.from == 0 {
         return Err(out_of_range());
@@ -298,9 +312,11 @@ pub async fn entries(
 ) -> ApiResult<Json<LedgerEntriesPage>> {
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "expected `limit` from 1 to 1000; found {limit}"
-        )));
+        return Err(ApiError::bad_request(
+            Message::new("api-entries-limit")
+                .with("parameter", Arg::code("limit"))
+                .with("limit", Arg::number(limit)),
+        ));
     }
     let from = query.from.unwrap_or(0);
     let kinds: Vec<String> = query
@@ -449,7 +465,9 @@ pub async fn bundle(
                 Err(truce_mission::MissionError::Bundle(message))
                     if message.contains("empty ledger") =>
                 {
-                    return Err(ApiError::not_found(message));
+                    return Err(ApiError::not_found(
+                        Message::new("api-bundle-empty").with("detail", message),
+                    ));
                 }
                 Err(e) => return Err(ApiError::internal(e)),
             }
@@ -509,7 +527,9 @@ fn visible<'a>(
             View::Party(party) => agreement.answers_for(party, &e.to),
             View::Public => false,
         })
-        .ok_or_else(|| ApiError::not_found(format!("no entitlement `{id}` you may see")))
+        .ok_or_else(|| {
+            ApiError::not_found(Message::new("api-no-entitlement").with("id", Arg::code(id)))
+        })
 }
 
 /// Entitlements: the mission's staff see all, a party's liaison only its party's.
@@ -602,19 +622,22 @@ async fn on_the_staffs_check(
             reports: &snapshot.reports,
         };
         act(store.as_mut(), basis).map_err(|error| match error {
-            truce_mission::MissionError::AlreadyReleased { entitlement } => {
-                ApiError::new("conflict", format!("`{entitlement}` is already released"))
-            }
+            truce_mission::MissionError::AlreadyReleased { entitlement } => ApiError::new(
+                "conflict",
+                Message::new("api-already-released").with("entitlement", Arg::code(entitlement)),
+            ),
             truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::new(
                 "conflict",
-                format!("`{entitlement}` is not released: there is nothing to suspend"),
+                Message::new("api-nothing-to-suspend").with("entitlement", Arg::code(entitlement)),
             ),
             truce_mission::MissionError::NotReleasable {
                 entitlement,
                 reason,
             } => ApiError::new(
                 "not-releasable",
-                format!("`{entitlement}` may not be released: {reason}"),
+                Message::new("api-refused-release")
+                    .with("entitlement", Arg::code(entitlement))
+                    .with("reason", reason),
             ),
             other => ApiError::internal(other),
         })
@@ -654,10 +677,9 @@ pub async fn release(
     if !status.releasable {
         return Err(ApiError::new(
             "not-releasable",
-            format!(
-                "`{id}` may not be released: {}",
-                truce_words::english(&status.reason)
-            ),
+            Message::new("api-may-not-be-released")
+                .with("entitlement", Arg::code(&id))
+                .with("reason", status.reason.clone()),
         ));
     }
     let by = By::Actor(state.ledger_actor(&admin));
@@ -709,7 +731,7 @@ pub async fn suspend(
     let reason = body.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 2000 {
         return Err(ApiError::bad_request(
-            "the field `reason` must say why, in 1 to 2000 characters",
+            Message::new("api-reason-length").with("field", Arg::code("reason")),
         ));
     }
     let snapshot = state.snapshots().staff.clone();
@@ -802,11 +824,20 @@ pub async fn payload(
                 Some(payload),
             )
             .map_err(|error| match error {
-                truce_mission::MissionError::NotHandedOver { .. } => {
-                    ApiError::new("not-releasable", error.to_string())
-                }
-                truce_mission::MissionError::NoPayload { .. } => {
-                    ApiError::not_found(error.to_string())
+                truce_mission::MissionError::NotHandedOver { entitlement, why } => ApiError::new(
+                    "not-releasable",
+                    Message::new("api-not-handed-over")
+                        .with("entitlement", Arg::code(entitlement))
+                        .with("why", why),
+                ),
+                truce_mission::MissionError::NoPayload { entitlement, file } => {
+                    ApiError::not_found(match file {
+                        None => Message::new("api-no-payload")
+                            .with("entitlement", Arg::code(entitlement)),
+                        Some(file) => Message::new("api-no-payload-file")
+                            .with("entitlement", Arg::code(entitlement))
+                            .with("file", verbatim(file)),
+                    })
                 }
                 other => ApiError::internal(other),
             })?

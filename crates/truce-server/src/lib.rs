@@ -33,7 +33,7 @@ pub mod wire;
 pub use settings::Settings;
 pub use state::{AppState, MissionAgreement};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{MatchedPath, Request, State};
@@ -44,6 +44,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use truce_model::message::{Arg, Message};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -182,7 +183,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::new("timeout", "the request took longer than the server's limit")
+                    ApiError::new("timeout", Message::new("api-timeout"))
                 }))
                 .layer(tower::timeout::TimeoutLayer::new(timeout)),
         )
@@ -190,6 +191,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             protect::headers,
+        ))
+        // Every error answer above (the routes', the limits', the timeout's,
+        // the fallbacks') in the caller's language; inside the compression, so
+        // it writes a body not yet compressed.
+        .layer(axum::middleware::from_fn(
+            language::errors_in_the_readers_language,
         ))
         // gzip or brotli, as the client accepts: the public map's incidents
         // shrink twentyfold, which a field link on a satellite phone feels.
@@ -218,20 +225,20 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         return response;
     }
     let code = match status.as_u16() {
-        404 => "not-found",
-        405 => "method-not-allowed",
-        408 | 504 => "timeout",
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        422 => "invalid-body",
-        400..=499 => "bad-request",
-        _ => "internal",
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        408 | 504 => ErrorCode::Timeout,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        422 => ErrorCode::InvalidBody,
+        400..=499 => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
     };
     let body = axum::body::to_bytes(response.into_body(), 64 << 10)
         .await
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&body).trim().to_string();
-    let message = if code == "internal" || text.is_empty() {
+    let detail = if code == ErrorCode::Internal || text.is_empty() {
         status
             .canonical_reason()
             .unwrap_or("the request failed")
@@ -239,9 +246,26 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
     } else {
         text
     };
-    let mut error = ApiError::new(code, message).into_response();
+    let mut error = ApiError::of(code, rejected(code, detail)).into_response();
     *error.status_mut() = status;
     error
+}
+
+/// The sentence for an answer axum or a layer wrote as plain text: `detail` is
+/// that text (a library's English) or the status's own name, placed as written
+/// in a sentence of the reader's language that says what kind of failure it is.
+fn rejected(code: ErrorCode, detail: String) -> Message {
+    let key = match code {
+        ErrorCode::NotFound => "api-rejected-not-found",
+        ErrorCode::MethodNotAllowed => "api-rejected-method-not-allowed",
+        ErrorCode::Timeout => "api-rejected-timeout",
+        ErrorCode::PayloadTooLarge => "api-rejected-payload-too-large",
+        ErrorCode::UnsupportedMediaType => "api-rejected-unsupported-media-type",
+        ErrorCode::InvalidBody => "api-rejected-invalid-body",
+        ErrorCode::BadRequest => "api-rejected-bad-request",
+        _ => "api-rejected-internal",
+    };
+    Message::new(key).with("detail", detail)
 }
 
 /// At most `rate_limit_per_minute` requests per client address (`limits.rs`);
@@ -251,7 +275,7 @@ async fn rate_limit(State(state): State<Arc<AppState>>, request: Request, next: 
     if let Err(retry) = state.limits.request(address.0) {
         let limit = state.settings.rate_limit_per_minute;
         return ApiError::rate_limited(
-            format!("more than {limit} requests a minute from this address; retry later"),
+            Message::new("api-too-many-requests").with("limit", Arg::number(limit)),
             retry,
         )
         .into_response();
@@ -336,7 +360,11 @@ async fn refresher(state: Arc<AppState>) {
         match tokio::task::spawn_blocking(move || worker.refresh()).await {
             Ok(Ok(generation)) => tracing::info!(generation, "evidence checked again"),
             Ok(Err(error)) => {
-                tracing::error!(code = error.code, message = %error.message, "check failed")
+                tracing::error!(
+                    code = error.code.as_str(),
+                    message = %truce_words::english(&error.message),
+                    "check failed"
+                )
             }
             Err(error) => tracing::error!(%error, "check panicked"),
         }

@@ -4,7 +4,7 @@
 //! until an analyst publishes them.
 
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, verbatim};
 use crate::reports_wire::{MonitorReportIn, RejectIn, Submission, SubmissionPage, SubmissionWire};
 use crate::state::{AppState, now};
 use crate::terms::SubmissionOutcomeWire;
@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use truce_mission::record::{MonitorReport, Record, ReportPublished};
 use truce_mission::withdraw::{Withdrawal, withdraw_report};
+use truce_model::message::{Arg, Message};
 use truce_store::{SubmissionFilter, Submitted};
 use utoipa::IntoParams;
 
@@ -27,13 +28,14 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
     let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(|| {
         ApiError::bad_request(
-            "the header `idempotency-key` is missing: expected a key unique to this report (a UUID, say), the same on every retry",
+            Message::new("api-idempotency-key-missing")
+                .with("header", Arg::code("idempotency-key")),
         )
     })?;
     let key = value.to_str().unwrap_or_default().trim();
     if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::bad_request(
-            "the header `idempotency-key` must be 1 to 200 visible ASCII characters",
+            Message::new("api-idempotency-key-form").with("header", Arg::code("idempotency-key")),
         ));
     }
     Ok(key.to_string())
@@ -70,7 +72,8 @@ pub async fn submit(
     if !is_json {
         return Err(ApiError::new(
             "unsupported-media-type",
-            "a report is sent as JSON: `content-type: application/json`",
+            Message::new("api-report-as-json")
+                .with("header", Arg::code("content-type: application/json")),
         ));
     }
     let input: MonitorReportIn = serde_json::from_slice(&body).map_err(|e| {
@@ -80,7 +83,7 @@ pub async fn submit(
             } else {
                 "bad-request"
             },
-            format!("the report is not valid: {e}"),
+            Message::new("api-report-not-json").with("detail", verbatim(e)),
         )
     })?;
     let report = input.to_report(&state.mission().agreement.taxonomy)?;
@@ -127,7 +130,7 @@ pub async fn submit(
         Submitted::KeyReused(_) => {
             return Err(ApiError::new(
                 "idempotency-key-reused",
-                "this idempotency key was used before for another report; use a new key for a new report",
+                Message::new("api-idempotency-key-reused"),
             ));
         }
     };
@@ -170,9 +173,11 @@ pub async fn list(
         .clone();
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "the parameter `limit` is {limit}: expected 1 to 1000"
-        )));
+        return Err(ApiError::bad_request(
+            Message::new("api-limit-thousand")
+                .with("parameter", Arg::code("limit"))
+                .with("limit", Arg::number(limit)),
+        ));
     }
     let filter = SubmissionFilter {
         principal: (principal.role == Role::Monitor).then_some(principal.id),
@@ -234,14 +239,14 @@ fn pending_submission(
         .map(|(s, _)| s)
         .find(|s| s.id == submission);
     let Some(found) = found else {
-        return Err(ApiError::not_found(format!(
-            "no unpublished submission {submission} (it does not exist or is published already)"
-        )));
+        return Err(ApiError::not_found(
+            Message::new("api-no-unpublished-submission").with("submission", verbatim(submission)),
+        ));
     };
     if !store.has_report(truce_store::MONITOR_SOURCE, &found.source_id)? {
-        return Err(ApiError::not_found(format!(
-            "submission {submission} was rejected: it is no longer evidence and cannot be published"
-        )));
+        return Err(ApiError::not_found(
+            Message::new("api-submission-rejected").with("submission", verbatim(submission)),
+        ));
     }
     Ok(found)
 }
@@ -288,9 +293,9 @@ pub async fn publish(
     })
     .await??;
     let source_id = published.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "no unpublished submission {submission} (it does not exist or is published already)"
-        ))
+        ApiError::not_found(
+            Message::new("api-no-unpublished-submission").with("submission", verbatim(submission)),
+        )
     })?;
     state.evidence_changed();
     Ok(Json(Submission {
@@ -322,7 +327,7 @@ pub async fn reject(
     let reason = body.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 2000 {
         return Err(ApiError::bad_request(
-            "the field `reason` must say why, in 1 to 2000 characters",
+            Message::new("api-reason-length").with("field", Arg::code("reason")),
         ));
     }
     let by = state.ledger_actor(&principal);
@@ -341,7 +346,7 @@ pub async fn reject(
             ) {
                 Ok(_) => Ok(found.source_id),
                 Err(truce_mission::MissionError::NoSuchReport { .. }) => Err(ApiError::not_found(
-                    format!("submission {submission} was rejected or withdrawn already"),
+                    Message::new("api-submission-gone").with("submission", verbatim(submission)),
                 )),
                 Err(error) => Err(ApiError::internal(error)),
             }

@@ -6,6 +6,7 @@ use crate::terms::SubmissionOutcomeWire;
 use crate::wire::ReportWire;
 use serde::{Deserialize, Serialize};
 use truce_model::kind::Taxonomy;
+use truce_model::message::{Arg, Joiner, Message};
 use truce_model::report::{
     Casualties, Location, LocationPrecision, LonLat, Provenance, Report, Role, Side,
 };
@@ -73,10 +74,13 @@ pub struct MonitorReportIn {
     pub urls: Vec<String>,
 }
 
-fn invalid(field: &str, expected: impl std::fmt::Display) -> ApiError {
+/// `the field `{field}`: expected …`, with what was expected (an `api-expected-…` sentence).
+fn invalid(field: &str, expected: Message) -> ApiError {
     ApiError::new(
         "invalid-report",
-        format!("the field `{field}`: expected {expected}"),
+        Message::new("api-report-field")
+            .with("field", Arg::code(field))
+            .with("expected", expected),
     )
 }
 
@@ -84,7 +88,9 @@ fn day(field: &str, text: &str) -> ApiResult<Day> {
     Day::parse_iso(text.trim()).ok_or_else(|| {
         invalid(
             field,
-            format!("a date that exists (YYYY-MM-DD), found `{text}`"),
+            Message::new("api-expected-date")
+                .with("form", "YYYY-MM-DD")
+                .with("found", Arg::code(text)),
         )
     })
 }
@@ -130,7 +136,10 @@ impl MonitorReportIn {
             None => first,
         };
         if last < first {
-            return Err(invalid("date_last", "a day on or after `date`"));
+            return Err(invalid(
+                "date_last",
+                Message::new("api-expected-after-date").with("date", Arg::code("date")),
+            ));
         }
         let span = DateSpan {
             first,
@@ -159,7 +168,7 @@ impl MonitorReportIn {
                 if !point.is_valid() {
                     return Err(invalid(
                         "lat/lon",
-                        "a latitude between -90 and 90 and a longitude between -180 and 180",
+                        Message::new("api-expected-lat-lon-range"),
                     ));
                 }
                 Some(point)
@@ -168,7 +177,7 @@ impl MonitorReportIn {
             _ => {
                 return Err(invalid(
                     "lat/lon",
-                    "both a latitude and a longitude, or neither",
+                    Message::new("api-expected-lat-lon-both"),
                 ));
             }
         };
@@ -176,9 +185,15 @@ impl MonitorReportIn {
             .into_iter()
             .find(|p| p.key() == self.location_precision)
             .ok_or_else(|| {
+                let words = [
+                    "exact", "near", "district", "province", "linear", "country", "unknown",
+                ];
                 invalid(
                     "location_precision",
-                    "one of exact, near, district, province, linear, country, unknown",
+                    Message::new("api-expected-one-of").with(
+                        "values",
+                        Arg::list(words.into_iter().map(Arg::from).collect(), Joiner::Comma),
+                    ),
                 )
             })?;
         if point.is_none()
@@ -187,7 +202,9 @@ impl MonitorReportIn {
         {
             return Err(invalid(
                 "lat/lon",
-                "a point or a place name (or `location_precision` = `unknown`)",
+                Message::new("api-expected-point-or-place")
+                    .with("field", Arg::code("location_precision"))
+                    .with("unknown", Arg::code("unknown")),
             ));
         }
         Ok(Location {
@@ -204,13 +221,13 @@ impl MonitorReportIn {
     fn check_kind(&self, taxonomy: &Taxonomy) -> ApiResult<()> {
         if taxonomy.find(&self.kind).is_none() {
             let known: Vec<&str> = taxonomy.iter().map(|(_, k)| k.id.as_str()).collect();
-            let hint = truce_model::names::closest(&self.kind, &known)
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            return Err(invalid(
-                "kind",
-                format!("a kind of truce's hierarchy{hint}"),
-            ));
+            let expected = match truce_model::names::closest(&self.kind, &known) {
+                Some(closest) => {
+                    Message::new("api-expected-kind-hint").with("closest", Arg::code(closest))
+                }
+                None => Message::new("api-expected-kind"),
+            };
+            return Err(invalid("kind", expected));
         }
         Ok(())
     }
@@ -221,7 +238,10 @@ impl MonitorReportIn {
         for (i, actor) in self.actors.iter().enumerate() {
             let field = format!("actors[{i}]");
             if actor.name.trim().is_empty() {
-                return Err(invalid(&format!("{field}.name"), "a name"));
+                return Err(invalid(
+                    &format!("{field}.name"),
+                    Message::new("api-expected-name"),
+                ));
             }
             let role = match actor.role.as_str() {
                 "initiator" => Role::Initiator,
@@ -230,7 +250,10 @@ impl MonitorReportIn {
                 _ => {
                     return Err(invalid(
                         &format!("{field}.role"),
-                        "initiator, target or unknown",
+                        Message::new("api-expected-role")
+                            .with("initiator", "initiator")
+                            .with("target", "target")
+                            .with("unknown", "unknown"),
                     ));
                 }
             };
@@ -249,10 +272,19 @@ impl MonitorReportIn {
         Ok(match &self.casualties {
             Some(c) => {
                 if !(c.low <= c.best && c.best <= c.high) {
-                    return Err(invalid("casualties", "low ≤ best ≤ high"));
+                    return Err(invalid(
+                        "casualties",
+                        Message::new("api-expected-casualties")
+                            .with("low", "low")
+                            .with("best", "best")
+                            .with("high", "high"),
+                    ));
                 }
                 if c.civilians.is_some_and(|n| n > c.high) {
-                    return Err(invalid("casualties.civilians", "at most `high`"));
+                    return Err(invalid(
+                        "casualties.civilians",
+                        Message::new("api-expected-at-most").with("high", Arg::code("high")),
+                    ));
                 }
                 Some(Casualties {
                     low: c.low,
@@ -271,13 +303,18 @@ impl MonitorReportIn {
             if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                 return Err(invalid(
                     &format!("attachments[{i}]"),
-                    "a sha256 in lowercase hex (64 characters)",
+                    Message::new("api-expected-sha256").with("hash", "sha256"),
                 ));
             }
         }
         for (i, url) in self.urls.iter().enumerate() {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(invalid(&format!("urls[{i}]"), "an http or https address"));
+                return Err(invalid(
+                    &format!("urls[{i}]"),
+                    Message::new("api-expected-url")
+                        .with("http", "http")
+                        .with("https", "https"),
+                ));
             }
         }
         Ok(())

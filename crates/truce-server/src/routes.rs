@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
+use truce_model::message::{Arg, Joiner, Message};
 use truce_words::render;
 use utoipa::{IntoParams, ToSchema};
 
@@ -535,19 +536,27 @@ fn one_of<'a>(
     if allowed.contains(&value) {
         return Ok(());
     }
-    Err(ApiError::bad_request(format!(
-        "the parameter `{name}` is `{value}`: expected one of {}",
-        allowed.join(", ")
-    )))
+    Err(ApiError::bad_request(
+        Message::new("api-parameter-one-of")
+            .with("parameter", Arg::code(name))
+            .with("value", Arg::code(value))
+            .with(
+                "allowed",
+                Arg::list(allowed.into_iter().map(Arg::from).collect(), Joiner::Comma),
+            ),
+    ))
 }
 
 fn parse_day(name: &str, text: &Option<String>) -> ApiResult<Option<truce_model::time::Day>> {
     text.as_deref()
         .map(|t| {
             truce_model::time::Day::parse_iso(t).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "the parameter `{name}` is `{t}`: expected a date (YYYY-MM-DD)"
-                ))
+                ApiError::bad_request(
+                    Message::new("api-parameter-date")
+                        .with("parameter", Arg::code(name))
+                        .with("value", Arg::code(t))
+                        .with("form", "YYYY-MM-DD"),
+                )
             })
         })
         .transpose()
@@ -562,9 +571,7 @@ fn decode_cursor(cursor: &Option<String>) -> ApiResult<Option<String>> {
                 .decode(c)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| {
-                    ApiError::new("bad-cursor", "the cursor is not one this server gave out")
-                })
+                .ok_or_else(|| ApiError::new("bad-cursor", Message::new("api-bad-cursor")))
         })
         .transpose()
 }
@@ -582,9 +589,11 @@ impl Filter {
         let to = parse_day("to", &query.to)?;
         let limit = query.limit.unwrap_or(100);
         if !(1..=1000).contains(&limit) {
-            return Err(ApiError::bad_request(format!(
-                "the parameter `limit` is {limit}: expected 1 to 1000"
-            )));
+            return Err(ApiError::bad_request(
+                Message::new("api-limit-thousand")
+                    .with("parameter", Arg::code("limit"))
+                    .with("limit", Arg::number(limit)),
+            ));
         }
         one_of(
             "grade",
@@ -899,8 +908,9 @@ pub async fn incident(
 ) -> ApiResult<Json<IncidentDetail>> {
     let view = caller.view();
     let snapshot = snapshot_for(&state, &view);
-    let i = find_incident(&state, &view, &snapshot, &id)
-        .ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))?;
+    let i = find_incident(&state, &view, &snapshot, &id).ok_or_else(|| {
+        ApiError::not_found(Message::new("api-no-incident").with("id", Arg::code(&id)))
+    })?;
     let incident = &snapshot.result.incidents[i];
     let disclose = disclose_incident(&state, &view, &snapshot, &incident.id);
     let names = site_names(&state);
@@ -966,9 +976,11 @@ pub async fn map_incidents(
 ) -> ApiResult<Response> {
     let limit = query.limit.take().unwrap_or(100_000);
     if !(1..=1_000_000).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "the parameter `limit` is {limit}: expected 1 to 1000000"
-        )));
+        return Err(ApiError::bad_request(
+            Message::new("api-limit-million")
+                .with("parameter", Arg::code("limit"))
+                .with("limit", Arg::number(limit)),
+        ));
     }
     let filter = Filter::new(query, &state)?;
     let view = caller.view();

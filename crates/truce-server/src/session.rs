@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
+use truce_model::message::{Arg, Message};
 use utoipa::ToSchema;
 
 /// A login.
@@ -71,16 +72,11 @@ pub async fn login(
     state
         .limits
         .login(address.0, &login.name)
-        .map_err(|retry| {
-            ApiError::rate_limited(
-                "too many logins from this address or for this name; retry later",
-                retry,
-            )
-        })?;
+        .map_err(|retry| ApiError::rate_limited(Message::new("api-too-many-logins"), retry))?;
     let opened = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<(LoggedIn, String)> {
-            let refused = || ApiError::new("invalid-login", "the name or the password is wrong");
+            let refused = || ApiError::new("invalid-login", Message::new("api-login-refused"));
             let stored = state.store()?.principal_by_name(&login.name)?;
             let hash = stored
                 .as_ref()
@@ -137,7 +133,7 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> A
     let Some(session) = cookie(&headers, SESSION_COOKIE).map(str::to_string) else {
         return Err(ApiError::new(
             "unauthenticated",
-            "logging out needs the session cookie",
+            Message::new("api-logout-needs-cookie"),
         ));
     };
     let sent = headers
@@ -152,7 +148,7 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> A
             if sent.as_deref() != remembered.csrf.as_deref() {
                 return Err(ApiError::new(
                     "csrf",
-                    "logging out needs the session's `x-csrf-token`",
+                    Message::new("api-logout-needs-csrf").with("header", Arg::code("x-csrf-token")),
                 ));
             }
             store.end_session(&session_digest(&session), &now())?;

@@ -4,7 +4,7 @@
 //! their quarantined rows for the analysts.
 
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, DiagnosticWire, ErrorBody};
+use crate::error::{ApiError, ApiResult, DiagnosticWire, ErrorBody, verbatim};
 use crate::state::{AppState, MissionAgreement, now};
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use truce_mission::record::{By, Record};
 use truce_model::diagnostic::{Diagnostic, Severity};
+use truce_model::message::{Arg, Message};
 use utoipa::{IntoParams, ToSchema};
 
 fn diagnostic_wire(d: &Diagnostic) -> DiagnosticWire {
@@ -60,16 +61,21 @@ pub async fn upload_agreement(
     let admin = caller.require(&[Role::MissionAdmin])?.clone();
     let actor = state.ledger_actor(&admin);
     let text = String::from_utf8(body.to_vec()).map_err(|e| {
-        ApiError::bad_request(format!(
-            "the agreement is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+        ApiError::bad_request(
+            Message::new("api-agreement-not-utf8")
+                .with("encoding", "UTF-8")
+                .with("offset", Arg::number(e.utf8_error().valid_up_to())),
+        )
     })?;
     let uploaded = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<AgreementUploaded> {
             let current = state.mission();
-            let base = current.path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            let base = current
+                .path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
             let loaded = truce_model::agreement::load(
                 &current.name,
                 &text,
@@ -78,27 +84,31 @@ pub async fn upload_agreement(
                     anywhere: state.settings.agreement_files_anywhere,
                 },
             );
-            let diagnostics: Vec<DiagnosticWire> = loaded.diagnostics.iter().map(diagnostic_wire).collect();
+            let diagnostics: Vec<DiagnosticWire> =
+                loaded.diagnostics.iter().map(diagnostic_wire).collect();
             let Some(agreement) = loaded.agreement else {
                 let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
                 let mut error = ApiError::new(
                     "invalid-agreement",
-                    format!("the agreement has {errors} error(s); nothing was changed"),
+                    Message::new("api-agreement-has-errors").with("errors", Arg::number(errors)),
                 );
                 error.diagnostics = diagnostics;
                 return Err(error);
             };
             if agreement.id != current.agreement.id {
-                return Err(ApiError::bad_request(format!(
-                    "the agreement's id is `{}`, but this server verifies `{}`: a new version keeps the id",
-                    agreement.id, current.agreement.id
-                )));
+                return Err(ApiError::bad_request(
+                    Message::new("api-agreement-other-id")
+                        .with("uploaded", Arg::code(&agreement.id))
+                        .with("current", Arg::code(&current.agreement.id)),
+                ));
             }
             // The file first, written whole then renamed, so a restart reads this version.
             let temporary = current.path.with_extension("toml.uploading");
             std::fs::write(&temporary, &text)
                 .and_then(|()| std::fs::rename(&temporary, &current.path))
-                .map_err(|e| ApiError::internal(format!("cannot write {}: {e}", current.path.display())))?;
+                .map_err(|e| {
+                    ApiError::internal(format!("cannot write {}: {e}", current.path.display()))
+                })?;
             let at = now();
             let mut store = state.store()?;
             let version = store.record_agreement(&current.name, &text, &at)?;
@@ -267,10 +277,9 @@ async fn spool(body: Body, limit: usize) -> ApiResult<tempfile::NamedTempFile> {
     let too_large = || {
         ApiError::new(
             "payload-too-large",
-            format!(
-                "the file is larger than the server's limit for uploads ({limit} bytes); \
-                 import it with `truce import`"
-            ),
+            Message::new("api-upload-too-large")
+                .with("limit", Arg::number(limit))
+                .with("command", Arg::code("truce import")),
         )
     };
     let file = tempfile::Builder::new()
@@ -302,7 +311,9 @@ async fn spool(body: Body, limit: usize) -> ApiResult<tempfile::NamedTempFile> {
                 failed = Some(if e.to_string().contains("length limit") {
                     too_large()
                 } else {
-                    ApiError::bad_request(format!("the upload was cut off: {e}"))
+                    ApiError::bad_request(
+                        Message::new("api-upload-cut-off").with("detail", verbatim(e)),
+                    )
                 });
                 break;
             }
@@ -349,15 +360,21 @@ pub async fn upload_evidence(
     let name = query.name.trim().to_string();
     if name.is_empty() || name.len() > 300 || name.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
-            "the parameter `name`: expected the file's name (1 to 300 characters)",
+            Message::new("api-upload-name").with("parameter", Arg::code("name")),
         ));
     }
     let format = query
         .format
         .as_deref()
         .map(|f| {
-            f.parse::<truce_ingest::Format>()
-                .map_err(|e| ApiError::bad_request(format!("the parameter `format` is `{f}`: {e}")))
+            f.parse::<truce_ingest::Format>().map_err(|e| {
+                ApiError::bad_request(
+                    Message::new("api-unknown-format")
+                        .with("parameter", Arg::code("format"))
+                        .with("value", Arg::code(f))
+                        .with("detail", verbatim(e)),
+                )
+            })
         })
         .transpose()?;
     let spooled = spool(body, state.settings.max_upload_bytes).await?;
@@ -380,9 +397,10 @@ pub async fn upload_evidence(
                 &truce_mission::import::Quietly,
             )
             .map_err(|error| match error {
-                truce_mission::MissionError::Import { .. } => {
-                    ApiError::new("invalid-evidence", error_chain(&error))
-                }
+                truce_mission::MissionError::Import { .. } => ApiError::new(
+                    "invalid-evidence",
+                    Message::new("api-evidence-unreadable").with("detail", error_chain(&error)),
+                ),
                 other => ApiError::internal(error_chain(&other)),
             })?;
             let run = imported.run;

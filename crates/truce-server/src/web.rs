@@ -25,7 +25,11 @@ fn content_type(path: &str) -> &'static str {
 pub async fn file(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") {
-        return crate::error::ApiError::not_found(format!("no route `/{path}`")).into_response();
+        return crate::error::ApiError::not_found(
+            truce_model::message::Message::new("api-no-route")
+                .with("path", truce_model::message::Arg::code(format!("/{path}"))),
+        )
+        .into_response();
     }
     let wanted = if path.is_empty() { "index.html" } else { path };
     let found = ASSETS

@@ -70,6 +70,7 @@ const CATALOGUES: [(Language, &[&str]); 2] = [
         Language::English,
         &[
             include_str!("../locales/en/common.ftl"),
+            include_str!("../locales/en/errors.ftl"),
             include_str!("../locales/en/reasons.ftl"),
             include_str!("../locales/en/server.ftl"),
             include_str!("../locales/en/steps.ftl"),
@@ -79,6 +80,7 @@ const CATALOGUES: [(Language, &[&str]); 2] = [
         Language::Arabic,
         &[
             include_str!("../locales/ar/common.ftl"),
+            include_str!("../locales/ar/errors.ftl"),
             include_str!("../locales/ar/reasons.ftl"),
             include_str!("../locales/ar/server.ftl"),
             include_str!("../locales/ar/steps.ftl"),

@@ -83,6 +83,7 @@ fn keys_in_source() -> BTreeSet<String> {
         "period-unit-",
         "chronology-",
         "entitlement-",
+        "api-",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut keys = BTreeSet::new();
