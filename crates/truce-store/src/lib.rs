@@ -32,6 +32,7 @@ mod body;
 mod checks;
 mod import;
 mod ledger;
+mod migration;
 mod people;
 #[cfg(feature = "postgres")]
 pub mod pg;

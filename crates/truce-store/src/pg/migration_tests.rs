@@ -1,7 +1,8 @@
 //! Migration 5 on a PostgreSQL store as truce before it wrote one (version 4:
 //! each report's JSON in a column of its own).
 
-use super::{PG_MIGRATIONS, PgMigration, PgStore};
+use super::{PG_MIGRATIONS, PgStore};
+use crate::migration::Migration;
 use crate::{EvidenceStore, stored};
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
@@ -52,7 +53,7 @@ fn a_version_4_store_is_migrated_to_compressed_bodies_and_reads_back_the_same() 
     // The store as version 4 wrote it: its four migrations, one run, its reports' JSON.
     let mut client = Client::connect(&url, NoTls).expect("the new database");
     for migration in &PG_MIGRATIONS[..4] {
-        let PgMigration::Sql(sql) = migration else {
+        let Migration::Sql(sql) = migration else {
             panic!("the first four migrations are SQL");
         };
         client.batch_execute(sql).expect("an old migration");

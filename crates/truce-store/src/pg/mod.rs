@@ -16,6 +16,7 @@ mod ledger;
 mod people;
 
 use crate::ledger::to_hash;
+use crate::migration::Migration;
 use crate::storage::Storage;
 use crate::{LedgerEntry, LedgerRecord, ReasonCount, RowOutcome, StoreError};
 use postgres::types::ToSql;
@@ -140,24 +141,16 @@ CREATE VIEW current_reports AS
     SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
 "#;
 
-/// One step of the schema: SQL, or SQL around a rewrite of stored rows.
-#[derive(Clone, Copy)]
-enum PgMigration {
-    Sql(&'static str),
-    Rewrite {
-        before: &'static str,
-        rewrite: fn(&mut Transaction<'_>) -> Result<(), RewriteError>,
-        after: &'static str,
-    },
-}
+/// A rewrite of stored rows within a migration.
+type Rewrite = fn(&mut Transaction<'_>) -> Result<(), RewriteError>;
 
 /// Every PostgreSQL migration, in order.
-const PG_MIGRATIONS: &[PgMigration] = &[
-    PgMigration::Sql(PG_V1),
-    PgMigration::Sql(PG_V2),
-    PgMigration::Sql(PG_V3),
-    PgMigration::Sql(PG_V4),
-    PgMigration::Rewrite {
+const PG_MIGRATIONS: &[Migration<Rewrite>] = &[
+    Migration::Sql(PG_V1),
+    Migration::Sql(PG_V2),
+    Migration::Sql(PG_V3),
+    Migration::Sql(PG_V4),
+    Migration::Rewrite {
         before: PG_V5_BEFORE,
         rewrite: pack_bodies,
         after: PG_V5_AFTER,
@@ -382,25 +375,20 @@ impl PgStore {
             });
         }
         for version in found + 1..=known {
-            match PG_MIGRATIONS[version as usize - 1] {
-                PgMigration::Sql(sql) => tx.batch_execute(sql).map_err(err)?,
-                PgMigration::Rewrite {
-                    before,
-                    rewrite,
-                    after,
-                } => {
-                    tx.batch_execute(before).map_err(err)?;
-                    rewrite(&mut tx).map_err(|e| match e {
-                        RewriteError::Pg(e) => err(e),
-                        RewriteError::Compress(source) => StoreError::CorruptBody {
-                            file: database.clone(),
-                            row: 0,
-                            source: crate::BodyError::Compress(source),
-                        },
-                    })?;
-                    tx.batch_execute(after).map_err(err)?;
-                }
-            }
+            PG_MIGRATIONS[version as usize - 1]
+                .apply(
+                    &mut tx,
+                    |tx, sql| tx.batch_execute(sql).map_err(RewriteError::Pg),
+                    |rewrite, tx| rewrite(tx),
+                )
+                .map_err(|e| match e {
+                    RewriteError::Pg(e) => err(e),
+                    RewriteError::Compress(source) => StoreError::CorruptBody {
+                        file: database.clone(),
+                        row: 0,
+                        source: crate::BodyError::Compress(source),
+                    },
+                })?;
         }
         if found == 0 {
             tx.execute("INSERT INTO truce_schema (version) VALUES ($1)", &[&known])

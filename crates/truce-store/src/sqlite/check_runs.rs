@@ -2,7 +2,7 @@
 //! are shared with PostgreSQL (`crate::checks`); this file reads SQLite's rows.
 
 use super::Store;
-use super::evidence::{RunParts, StoredRow};
+use super::evidence::{RunParts, stored_row};
 use crate::checks::{
     StoreStates, WATERMARK_SQL, changes_between, check_runs_sql, decode_run_lists,
     deletion_note_sql, encode_run_lists, known_reports_sql, known_revision_sql,
@@ -11,16 +11,6 @@ use crate::checks::{
 use crate::{CheckRun, CheckRunStore, NewCheckRun, ReportChange, StoreError, Watermark};
 use rusqlite::params;
 use truce_model::report::Report;
-
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-    ))
-}
 
 impl Store {
     /// The store's high-water marks now.
@@ -73,13 +63,13 @@ impl Store {
                 action,
                 &reports_at_sql(["?1", "?2"]),
                 params![at.last_report, at.last_deletion],
-                read_row,
+                stored_row,
             )?,
             Some(before) => self.all_rows(
                 action,
                 &known_reports_sql(&["?1", "?2", "?3"]),
                 params![at.last_report, at.last_deletion, before],
-                read_row,
+                stored_row,
             )?,
         };
         let mut runs = RunParts::default();
@@ -125,7 +115,7 @@ impl StoreStates for Store {
                     action,
                     &latest_revision_sql(["?1", "?2", "?3"]),
                     params![source, ident, at.last_report],
-                    |row| Ok((read_row(row)?, row.get::<_, Option<i64>>(5)?)),
+                    |row| Ok((stored_row(row)?, row.get::<_, Option<i64>>(5)?)),
                 )?
                 .filter(|(_, deleted_by)| deleted_by.is_none_or(|d| d > at.last_deletion))
                 .map(|(row, _)| row),
@@ -133,7 +123,7 @@ impl StoreStates for Store {
                 action,
                 &known_revision_sql(["?1", "?2", "?3", "?4", "?5"]),
                 params![at.last_report, at.last_deletion, before, source, ident],
-                read_row,
+                stored_row,
             )?,
         };
         let mut runs = RunParts::default();

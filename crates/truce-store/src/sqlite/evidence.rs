@@ -114,16 +114,7 @@ impl Store {
         let mut reports = Vec::new();
         let mut runs = RunParts::default();
         while let Some(row) = rows.next().map_err(|e| self.sql(action, e))? {
-            let read = || -> rusqlite::Result<StoredRow> {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            };
-            let row = read().map_err(|e| self.sql(action, e))?;
+            let row = stored_row(row).map_err(|e| self.sql(action, e))?;
             reports.push(self.stored_report(action, &mut runs, row, filter.with_raw)?);
         }
         Ok(reports)
@@ -430,6 +421,18 @@ impl EvidenceStore for Store {
 /// A report's row as [`Store::stored_report`] reads it: (row id, file, line,
 /// body, the run that stored it).
 pub(super) type StoredRow = (i64, String, i64, Vec<u8>, i64);
+
+/// A report's row from a query whose first five columns are (id, file, line,
+/// body, first_run).
+pub(super) fn stored_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
 
 /// A stored raw row: values under the run's columns, or whole pairs.
 #[derive(serde::Deserialize)]

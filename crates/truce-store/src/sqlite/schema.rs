@@ -7,6 +7,7 @@
 //! version. A later issue adds a table by appending a step here: steps that
 //! shipped are never edited.
 
+use crate::migration::Migration;
 use rusqlite::Connection;
 
 /// Migration 1: the first release's schema.
@@ -269,19 +270,11 @@ CREATE VIEW current_reports AS
 /// The version whose migration compresses reports into bodies.
 pub(crate) const BODIES_VERSION: u32 = 12;
 
-/// One step of the schema: SQL, or SQL around a rewrite of stored rows.
-#[derive(Clone, Copy)]
-pub(crate) enum Migration {
-    Sql(&'static str),
-    Rewrite {
-        before: &'static str,
-        rewrite: fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
-        after: &'static str,
-    },
-}
+/// A rewrite of stored rows within a migration.
+type Rewrite = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[Migration] = &[
+pub(crate) const MIGRATIONS: &[Migration<Rewrite>] = &[
     Migration::Sql(V1),
     Migration::Sql(V2),
     Migration::Sql(V3),
@@ -323,18 +316,11 @@ pub(crate) fn migrate(
             if self::version(&tx)? >= version {
                 return tx.commit();
             }
-            match step {
-                Migration::Sql(sql) => tx.execute_batch(sql)?,
-                Migration::Rewrite {
-                    before,
-                    rewrite,
-                    after,
-                } => {
-                    tx.execute_batch(before)?;
-                    rewrite(&tx)?;
-                    tx.execute_batch(after)?;
-                }
-            }
+            step.apply(
+                &mut &tx,
+                |tx, sql| tx.execute_batch(sql),
+                |rewrite, tx| rewrite(tx),
+            )?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()
         };
