@@ -83,37 +83,93 @@ fn count_by<K: Ord>(reports: &[Report], key: impl Fn(&Report) -> K) -> BTreeMap<
     counts
 }
 
+/// The row of `rows` (quarantined or skipped) on `line`.
+fn row_on_line(rows: &[RowProblem], line: u64) -> &RowProblem {
+    let found = rows.iter().find(|p| p.line == line);
+    found.unwrap_or_else(|| panic!("no row on line {line} among {rows:?}"))
+}
+
 fn problem(imported: &Imported, line: u64) -> &RowProblem {
+    row_on_line(&imported.quarantined, line)
+}
+
+/// `text` imported as the file `name`, its format detected.
+fn import_text(name: &str, text: &str) -> Imported {
+    import_reader(name, text.as_bytes(), None, &ImportOptions::default()).expect("imports")
+}
+
+/// The data file `name` read as `format`, whatever its header looks like.
+fn import_data_as(name: &str, format: Format) -> Result<Imported, IngestError> {
+    import_reader(
+        name,
+        &data(name)[..],
+        Some(format),
+        &ImportOptions::default(),
+    )
+}
+
+/// The data file `name`, which must be read as `format`: `rows` rows of it.
+#[track_caller]
+fn import_read_as(name: &str, format: Format, rows: u64) -> Imported {
+    let imported = import(name);
+    assert_eq!(imported.format, format);
+    assert_eq!(imported.rows_read, rows);
     imported
-        .quarantined
-        .iter()
-        .find(|p| p.line == line)
-        .unwrap_or_else(|| panic!("no problem on line {line}"))
+}
+
+/// `r` is dated from `first` to `last` with `precision`.
+#[track_caller]
+fn assert_dated(r: &Report, first: &str, last: &str, precision: DatePrecision) {
+    let found = (r.date.first, r.date.last, r.date.precision);
+    assert_eq!(found, (day(first), day(last), precision));
+}
+
+/// The low, best and high estimates of deaths of report `id`.
+fn deaths(imported: &Imported, id: &str) -> Option<(u32, u32, u32)> {
+    report(imported, id)
+        .casualties
+        .map(|c| (c.low, c.best, c.high))
+}
+
+#[track_caller]
+fn assert_nothing_quarantined(imported: &Imported) {
+    assert!(
+        imported.quarantined.is_empty(),
+        "{:?}",
+        imported.quarantined
+    );
+}
+
+/// `r` is at `point` with `precision`, in the place, first and second admin areas
+/// and country `names`.
+#[track_caller]
+fn assert_located(r: &Report, point: (f64, f64), precision: LocationPrecision, names: [&str; 4]) {
+    let at = r.location.point.expect("located");
+    assert_eq!((at.lat, at.lon), point);
+    assert_eq!(r.location.precision, precision);
+    let l = &r.location;
+    let found = [&l.place, &l.admin1, &l.admin2, &l.country].map(|n| n.as_deref());
+    assert_eq!(found, names.map(Some));
 }
 
 // ------------------------------------------------------------------ UCDP GED
 
 #[test]
 fn syria_ged191_subset_imports_every_row_with_its_precision() {
-    let imported = import(SYRIA);
-    assert_eq!(imported.format, Format::UcdpGed);
-    assert_eq!(imported.rows_read, 300);
-    assert!(
-        imported.quarantined.is_empty(),
-        "{:?}",
-        imported.quarantined
-    );
+    let imported = import_read_as(SYRIA, Format::UcdpGed, 300);
+    assert_nothing_quarantined(&imported);
 
     let kinds = count_by(&imported.reports, |r| r.kind.clone());
     assert_eq!(kinds.get("armed-conflict"), Some(&278));
     assert_eq!(kinds.get("violence-against-civilians"), Some(&22));
     let dates = count_by(&imported.reports, |r| r.date.precision);
+    use DatePrecision as D;
     let expected = [
-        (DatePrecision::Day, 251),
-        (DatePrecision::Days, 23),
-        (DatePrecision::Week, 9),
-        (DatePrecision::Month, 8),
-        (DatePrecision::Year, 9),
+        (D::Day, 251),
+        (D::Days, 23),
+        (D::Week, 9),
+        (D::Month, 8),
+        (D::Year, 9),
     ];
     assert_eq!(dates, expected.into_iter().collect());
     let places = count_by(&imported.reports, |r| r.location.precision);
@@ -234,17 +290,18 @@ fn syria_un_convoy_attack_field_by_field() {
     assert_eq!(r.provenance.revision, None, "GED 19.1 has no relid");
     assert_eq!(r.kind, "violence-against-civilians");
     assert_eq!(r.kind_label, "UCDP type_of_violence 3 (one-sided violence)");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2016-09-19"), day("2016-09-19"), DatePrecision::Day)
+    assert_dated(r, "2016-09-19", "2016-09-19", DatePrecision::Day);
+    assert_located(
+        r,
+        (36.1481, 36.94775),
+        LocationPrecision::Exact,
+        [
+            "Urum al Kubra town",
+            "Aleppo Governorate",
+            "Atarib district",
+            "Syria",
+        ],
     );
-    let point = r.location.point.expect("located");
-    assert_eq!((point.lat, point.lon), (36.1481, 36.94775));
-    assert_eq!(r.location.precision, LocationPrecision::Exact);
-    assert_eq!(r.location.place.as_deref(), Some("Urum al Kubra town"));
-    assert_eq!(r.location.admin1.as_deref(), Some("Aleppo Governorate"));
-    assert_eq!(r.location.admin2.as_deref(), Some("Atarib district"));
-    assert_eq!(r.location.country.as_deref(), Some("Syria"));
     assert_eq!(
         r.sides,
         vec![
@@ -335,10 +392,7 @@ fn syria_imprecise_dates_and_places_keep_their_span() {
     let imported = import(SYRIA);
     // A whole year, the whole country: a yearly death toll.
     let r = report(&imported, "233200");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2016-01-01"), day("2016-12-31"), DatePrecision::Year)
-    );
+    assert_dated(r, "2016-01-01", "2016-12-31", DatePrecision::Year);
     assert_eq!(r.date.days(), 366);
     assert_eq!(r.location.precision, LocationPrecision::Country);
     assert_eq!(
@@ -348,17 +402,11 @@ fn syria_imprecise_dates_and_places_keep_their_span() {
     assert_eq!(r.casualties.map(|c| c.best), Some(8179));
     // Two to six days.
     let r = report(&imported, "227922");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2016-09-12"), day("2016-09-16"), DatePrecision::Days)
-    );
+    assert_dated(r, "2016-09-12", "2016-09-16", DatePrecision::Days);
     // A district, over a quarter of a year (date_prec 5).
     let r = report(&imported, "219264");
     assert_eq!(r.location.precision, LocationPrecision::District);
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2016-01-01"), day("2016-04-01"), DatePrecision::Year)
-    );
+    assert_dated(r, "2016-01-01", "2016-04-01", DatePrecision::Year);
     // A month (date_prec 4) and along a line (where_prec 5).
     assert_eq!(
         report(&imported, "223796").date.precision,
@@ -402,46 +450,20 @@ fn ged_coalitions_are_split_and_multi_line_rows_keep_their_first_line() {
 fn ged_unordered_fatality_triples_become_a_range_around_best() {
     let syria = import(SYRIA);
     // low 177, best 142, high 177 in the file.
-    assert_eq!(
-        report(&syria, "219459")
-            .casualties
-            .map(|c| (c.low, c.best, c.high)),
-        Some((142, 142, 177))
-    );
+    assert_eq!(deaths(&syria, "219459"), Some((142, 142, 177)));
     // low 1, best 2, high 1.
-    assert_eq!(
-        report(&syria, "313676")
-            .casualties
-            .map(|c| (c.low, c.best, c.high)),
-        Some((1, 2, 2))
-    );
+    assert_eq!(deaths(&syria, "313676"), Some((1, 2, 2)));
     let ukraine = import(UKRAINE);
     // The newer layout orders the columns best, high, low: best 7, high 6, low 7.
-    assert_eq!(
-        report(&ukraine, "155425")
-            .casualties
-            .map(|c| (c.low, c.best, c.high)),
-        Some((6, 7, 7))
-    );
+    assert_eq!(deaths(&ukraine, "155425"), Some((6, 7, 7)));
     // An ordered triple stays as it is: low 0, best 0, high 12.
-    assert_eq!(
-        report(&ukraine, "154734")
-            .casualties
-            .map(|c| (c.low, c.best, c.high)),
-        Some((0, 0, 12))
-    );
+    assert_eq!(deaths(&ukraine, "154734"), Some((0, 0, 12)));
 }
 
 #[test]
 fn ukraine_newer_ged_layout_field_by_field() {
-    let imported = import(UKRAINE);
-    assert_eq!(imported.format, Format::UcdpGed);
-    assert_eq!(imported.rows_read, 50);
-    assert!(
-        imported.quarantined.is_empty(),
-        "{:?}",
-        imported.quarantined
-    );
+    let imported = import_read_as(UKRAINE, Format::UcdpGed, 50);
+    assert_nothing_quarantined(&imported);
     assert!(imported.reports.iter().all(|r| r.kind == "armed-conflict"));
 
     let r = report(&imported, "147997");
@@ -500,10 +522,7 @@ fn ukraine_newer_ged_layout_field_by_field() {
     assert!(r.location.point.is_some());
     // A week (date_prec 3).
     let r = report(&imported, "211716");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2015-08-15"), day("2015-08-21"), DatePrecision::Week)
-    );
+    assert_dated(r, "2015-08-15", "2015-08-21", DatePrecision::Week);
     // Lines after multi-line rows.
     assert_eq!(report(&imported, "154408").provenance.line, 5);
     assert_eq!(report(&imported, "154414").provenance.line, 7);
@@ -532,6 +551,11 @@ fn ged_bad_rows_are_quarantined_and_the_rest_imported() {
     let at = |name: &str| header.iter().position(|h| *h == name).expect("column");
     let from_end = |name: &str| fields.len() - (header.len() - at(name));
     assert_eq!(fields.len() - header.len(), 5);
+    // A copy with the column `name` (counted from the end) set to `value`, and the
+    // start of the reason it is quarantined for.
+    let at_end = |name: &'static str, value: &str, reason: &'static str| {
+        (with(from_end(name), value), name, reason)
+    };
     let bad = [
         (with(0, ""), "id", "expected the event's UCDP id"),
         (
@@ -539,49 +563,23 @@ fn ged_bad_rows_are_quarantined_and_the_rest_imported() {
             "type_of_violence",
             "expected 1 (state-based conflict)",
         ),
-        (
-            with(from_end("where_prec"), "8"),
-            "where_prec",
-            "expected a UCDP location precision code",
-        ),
-        (
-            with(from_end("latitude"), "123"),
-            "latitude",
-            "expected a latitude",
-        ),
-        (
-            with(from_end("date_prec"), "0"),
-            "date_prec",
-            "expected a UCDP date precision code",
-        ),
-        (
-            with(from_end("date_start"), "2016-02-30"),
-            "date_start",
-            "expected a date that exists",
-        ),
-        (
-            with(from_end("date_end"), "2015-12-31"),
+        at_end("where_prec", "8", "expected a UCDP location precision code"),
+        at_end("latitude", "123", "expected a latitude"),
+        at_end("date_prec", "0", "expected a UCDP date precision code"),
+        at_end("date_start", "2016-02-30", "expected a date that exists"),
+        at_end(
             "date_end",
+            "2015-12-31",
             "expected a date on or after date_start (2016-01-01)",
         ),
-        (
-            with(from_end("best"), "many"),
-            "best",
-            "expected the best estimate of deaths",
-        ),
+        at_end("best", "many", "expected the best estimate of deaths"),
     ];
     for (row, _, _) in &bad {
         lines.push(row.clone());
     }
     lines.push("1,2,3".to_string());
     let input = lines.join("\n");
-    let imported = import_reader(
-        "broken.csv",
-        input.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let imported = import_text("broken.csv", &input);
     assert_counts_add_up(&imported);
     assert_eq!(imported.reports.len(), 300);
     assert_eq!(imported.quarantined.len(), bad.len() + 1);
@@ -610,9 +608,7 @@ fn ged_bad_rows_are_quarantined_and_the_rest_imported() {
 
 #[test]
 fn acled_api_layout_with_numeric_codes() {
-    let imported = import(ACLED_API);
-    assert_eq!(imported.format, Format::Acled);
-    assert_eq!(imported.rows_read, 13);
+    let imported = import_read_as(ACLED_API, Format::Acled, 13);
     assert_eq!(imported.reports.len(), 7);
     let quarantined: Vec<(u64, Option<&str>, Option<&str>)> = imported
         .quarantined
@@ -653,17 +649,13 @@ fn acled_api_layout_with_numeric_codes() {
     assert_eq!(r.provenance.raw.len(), 33);
     assert_eq!(r.kind, "armed-clash");
     assert_eq!(r.kind_label, "Battles / Armed clash");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2015-02-15"), day("2015-02-15"), DatePrecision::Day)
+    assert_dated(r, "2015-02-15", "2015-02-15", DatePrecision::Day);
+    assert_located(
+        r,
+        (48.3333, 38.4),
+        LocationPrecision::Exact,
+        ["Alpha", "North Oblast", "River Raion", "Testland"],
     );
-    let point = r.location.point.expect("located");
-    assert_eq!((point.lat, point.lon), (48.3333, 38.4));
-    assert_eq!(r.location.precision, LocationPrecision::Exact);
-    assert_eq!(r.location.place.as_deref(), Some("Alpha"));
-    assert_eq!(r.location.admin1.as_deref(), Some("North Oblast"));
-    assert_eq!(r.location.admin2.as_deref(), Some("River Raion"));
-    assert_eq!(r.location.country.as_deref(), Some("Testland"));
     assert_eq!(
         r.sides,
         vec![
@@ -700,10 +692,7 @@ fn acled_api_layout_with_numeric_codes() {
     // time_precision 2: within a week either side; no actor 2 (inter2 0).
     let r = report(&imported, "TST2");
     assert_eq!(r.kind, "shelling");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2015-02-13"), day("2015-02-19"), DatePrecision::Week)
-    );
+    assert_dated(r, "2015-02-13", "2015-02-19", DatePrecision::Week);
     assert_eq!(
         r.sides,
         vec![side(
@@ -719,10 +708,7 @@ fn acled_api_layout_with_numeric_codes() {
     // Violence against civilians with civilians as actor 2: who did what to whom is known.
     let r = report(&imported, "TST3");
     assert_eq!(r.kind, "attack-on-civilians");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2015-02-01"), day("2015-02-28"), DatePrecision::Month)
-    );
+    assert_dated(r, "2015-02-01", "2015-02-28", DatePrecision::Month);
     assert_eq!(
         r.sides,
         vec![
@@ -769,9 +755,7 @@ fn acled_api_layout_with_numeric_codes() {
 
 #[test]
 fn acled_export_layout_with_text_labels() {
-    let imported = import(ACLED_EXPORT);
-    assert_eq!(imported.format, Format::Acled);
-    assert_eq!(imported.rows_read, 10);
+    let imported = import_read_as(ACLED_EXPORT, Format::Acled, 10);
     assert_eq!(imported.reports.len(), 5);
     let quarantined: Vec<(u64, Option<&str>)> = imported
         .quarantined
@@ -843,10 +827,7 @@ fn acled_export_layout_with_text_labels() {
 
     let r = report(&imported, "TST104");
     assert_eq!(r.kind, "looting");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2025-05-15"), day("2025-05-21"), DatePrecision::Week)
-    );
+    assert_dated(r, "2025-05-15", "2025-05-21", DatePrecision::Week);
     assert_eq!(r.sides[0].category, Some(ActorCategory::Militia));
     assert_eq!(r.casualties, None, "fatalities left empty");
     assert_eq!(
@@ -856,10 +837,7 @@ fn acled_export_layout_with_text_labels() {
 
     let r = report(&imported, "TST110");
     assert_eq!(r.kind, "territory-taken");
-    assert_eq!(
-        (r.date.first, r.date.last, r.date.precision),
-        (day("2025-05-01"), day("2025-05-31"), DatePrecision::Month)
-    );
+    assert_dated(r, "2025-05-01", "2025-05-31", DatePrecision::Month);
     assert_eq!(r.location.precision, LocationPrecision::Province);
     assert_eq!(
         r.sides[0].names,
@@ -922,18 +900,8 @@ fn acled_date_spellings_and_precisions_agree() {
     for row in rows {
         text.push_str(&format!("{row},Battles,X,35,36,1\n"));
     }
-    let imported = import_reader(
-        "dates.csv",
-        text.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
-    assert!(
-        imported.quarantined.is_empty(),
-        "{:?}",
-        imported.quarantined
-    );
+    let imported = import_text("dates.csv", &text);
+    assert_nothing_quarantined(&imported);
     assert!(
         imported
             .reports
@@ -1026,13 +994,7 @@ fn missing_required_column_is_named() {
         "`a.csv`: the acled header has no column `latitude`, which is required"
     );
     // A format named on the command line that does not fit the file.
-    let err = import_reader(
-        ACLED_API,
-        &data(ACLED_API)[..],
-        Some(Format::UcdpGed),
-        &ImportOptions::default(),
-    )
-    .expect_err("not GED");
+    let err = import_data_as(ACLED_API, Format::UcdpGed).expect_err("not GED");
     assert!(
         matches!(&err, IngestError::MissingColumn { column, .. } if column == "type_of_violence"),
         "{err}"
@@ -1129,13 +1091,7 @@ fn jsonl_round_trips_and_quarantines_bad_lines() {
     reversed.date.last = day("2015-01-01");
     text.push_str(&serde_json::to_string(&reversed).expect("serialises")); // line 9, no final newline
 
-    let imported = import_reader(
-        "reports.jsonl",
-        text.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let imported = import_text("reports.jsonl", &text);
     assert_eq!(imported.format, Format::TruceJsonl);
     assert_counts_add_up(&imported);
     assert_eq!(imported.rows_read, 8);
@@ -1194,24 +1150,14 @@ fn normalised_reports_snapshot() {
 // --------------------------------------------------------------------- GDELT
 
 fn skipped(imported: &Imported, line: u64) -> &RowProblem {
-    imported
-        .skipped
-        .iter()
-        .find(|p| p.line == line)
-        .unwrap_or_else(|| panic!("no skipped row on line {line}"))
+    row_on_line(&imported.skipped, line)
 }
 
 #[test]
 fn gdelt_sample_keeps_material_conflict_and_skips_the_rest() {
-    let imported = import(GDELT);
-    assert_eq!(imported.format, Format::Gdelt);
-    assert_eq!(imported.rows_read, 100);
+    let imported = import_read_as(GDELT, Format::Gdelt, 100);
     assert_eq!(imported.reports.len(), 10);
-    assert!(
-        imported.quarantined.is_empty(),
-        "{:?}",
-        imported.quarantined
-    );
+    assert_nothing_quarantined(&imported);
     assert_eq!(imported.skipped.len(), 90);
     assert_eq!(
         count_by(&imported.reports, |r| r.kind.clone()),
@@ -1490,13 +1436,7 @@ fn gdelt_short_row_and_truncated_file_are_quarantined() {
 
     // A first row whose date does not exist is that row's problem, not the file's.
     let bad_date = gdelt_row_with_code("190").replacen("\t20170601\t", "\t20170631\t", 1);
-    let imported = import_reader(
-        "d.tsv",
-        bad_date.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let imported = import_text("d.tsv", &bad_date);
     assert_eq!(
         imported.quarantined[0].to_string(),
         "d.tsv:1: field `SQLDATE`: found `20170631`, expected a date that exists as YYYYMMDD"
@@ -1554,9 +1494,7 @@ fn gdelt_wrong_files_are_named() {
 
 #[test]
 fn hxl_ged_bangladesh_is_read_with_ged_mapping() {
-    let imported = import(HXL_GED);
-    assert_eq!(imported.format, Format::Hxl);
-    assert_eq!(imported.rows_read, 601);
+    let imported = import_read_as(HXL_GED, Format::Hxl, 601);
     assert_eq!(
         imported.reports.len(),
         601,
@@ -1588,13 +1526,17 @@ fn hxl_ged_bangladesh_is_read_with_ged_mapping() {
             ),
         ]
     );
-    let point = r.location.point.expect("point");
-    assert_eq!((point.lat, point.lon), (22.643168, 92.191859));
-    assert_eq!(r.location.precision, LocationPrecision::Near);
-    assert_eq!(r.location.place.as_deref(), Some("Rangamati town"));
-    assert_eq!(r.location.admin1.as_deref(), Some("Chittagong Division"));
-    assert_eq!(r.location.admin2.as_deref(), Some("Rangamati District"));
-    assert_eq!(r.location.country.as_deref(), Some("Bangladesh"));
+    assert_located(
+        r,
+        (22.643168, 92.191859),
+        LocationPrecision::Near,
+        [
+            "Rangamati town",
+            "Chittagong Division",
+            "Rangamati District",
+            "Bangladesh",
+        ],
+    );
     assert_eq!(
         r.casualties,
         Some(Casualties {
@@ -1606,13 +1548,7 @@ fn hxl_ged_bangladesh_is_read_with_ged_mapping() {
     );
     assert_eq!(r.source_count, None, "GED's -1: not known");
     // The same file read as GED: the hashtag row is recognised and not a row.
-    let as_ged = import_reader(
-        HXL_GED,
-        &data(HXL_GED)[..],
-        Some(Format::UcdpGed),
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let as_ged = import_data_as(HXL_GED, Format::UcdpGed).expect("imports");
     assert_eq!(as_ged.rows_read, 601);
     assert_eq!(as_ged.reports, imported.reports);
 }
@@ -1781,13 +1717,7 @@ fn hxl_columns_are_found_by_tag_and_attribute_set_in_any_order() {
     );
     // A hashtag row alone, without a header row above it.
     let tags_only = text.split_once('\n').expect("two lines").1;
-    let imported = import_reader(
-        "t.csv",
-        tags_only.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let imported = import_text("t.csv", tags_only);
     assert_eq!(imported.format, Format::Hxl);
     assert_eq!(report(&imported, "e1").provenance.line, 2);
     assert_eq!(raw(report(&imported, "e1"), "#affected +max+killed"), "5");
@@ -2046,18 +1976,34 @@ fn check(bytes: &[u8], format: Option<Format>) -> Result<(), TestCaseError> {
             if r.provenance.file == "fuzz.csv" {
                 prop_assert!(r.provenance.line >= 1 && r.provenance.line <= lines);
             }
-            prop_assert!(r.date.first <= r.date.last);
-            prop_assert!(r.location.point.is_none_or(|p| p.is_valid()));
-            if let Some(c) = r.casualties {
-                prop_assert!(c.low <= c.best && c.best <= c.high);
-            }
+            check_report_holds_together(r)?;
         }
     }
     Ok(())
 }
 
+/// What every report read from any input holds: its dates in order, its point a
+/// real place, its casualty estimates in order.
+fn check_report_holds_together(r: &Report) -> Result<(), TestCaseError> {
+    prop_assert!(r.date.first <= r.date.last);
+    prop_assert!(r.location.point.is_none_or(|p| p.is_valid()));
+    if let Some(c) = r.casualties {
+        prop_assert!(c.low <= c.best && c.best <= c.high);
+    }
+    Ok(())
+}
+
+/// The no-panic properties' runs: 256 cases, no regression file written.
+fn no_panic_config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(no_panic_config())]
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
@@ -2257,13 +2203,7 @@ fn links_and_media_hashes_round_trip_through_hxl_and_a_bad_hash_is_quarantined()
     // A media hash that is not a sha256 sets the row aside, naming it.
     let text = String::from_utf8(out).expect("utf-8");
     let broken = text.replacen(photo, "not-a-hash", 1);
-    let back = import_reader(
-        "links.csv",
-        broken.as_bytes(),
-        None,
-        &ImportOptions::default(),
-    )
-    .expect("imports");
+    let back = import_text("links.csv", &broken);
     assert_eq!(back.reports.len(), 2);
     assert_eq!(back.quarantined.len(), 1);
     let problem = back.quarantined[0].to_string();
@@ -2352,11 +2292,7 @@ fn ged_rows_with_estimates_out_of_order_are_kept_with_a_warning_each() {
 
     let imported =
         import_reader("ged.csv", &bytes[..], None, &ImportOptions::default()).expect("imports");
-    assert!(
-        imported.quarantined.is_empty(),
-        "{:?}",
-        imported.quarantined
-    );
+    assert_nothing_quarantined(&imported);
     let warned: BTreeMap<u64, String> = imported
         .warnings
         .iter()

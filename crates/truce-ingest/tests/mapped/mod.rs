@@ -64,14 +64,6 @@ fn read(name: &str, bytes: &[u8], mapping: &Mapping) -> Imported {
     imported
 }
 
-fn by_id<'a>(imported: &'a Imported, id: &str) -> &'a Report {
-    imported
-        .reports
-        .iter()
-        .find(|r| r.provenance.source_id == id)
-        .unwrap_or_else(|| panic!("no report {id}"))
-}
-
 fn day(text: &str) -> Day {
     Day::parse_iso(text).unwrap_or_else(|| panic!("bad day {text}"))
 }
@@ -112,7 +104,7 @@ fn mission_form_csv_field_by_field() {
     assert_eq!(imported.rows_read, 9);
     assert_eq!(imported.reports.len(), 6);
 
-    let clash = by_id(&imported, "CMM-0912-01");
+    let clash = super::report(&imported, "CMM-0912-01");
     assert_eq!(clash.id(), "cmm-patrol:CMM-0912-01");
     assert_eq!(clash.provenance.file, "patrols.csv");
     assert_eq!(clash.provenance.line, 2);
@@ -166,7 +158,7 @@ fn mission_form_csv_field_by_field() {
     );
 
     // "Unknown" is what the patrol did not know, not an actor: no side.
-    let shelling = by_id(&imported, "CMM-0913-02");
+    let shelling = super::report(&imported, "CMM-0913-02");
     assert_eq!(shelling.kind, "shelling");
     assert!(shelling.sides.is_empty());
     assert_eq!(shelling.location.precision, LocationPrecision::Near);
@@ -182,18 +174,18 @@ fn mission_form_csv_field_by_field() {
     );
     assert_eq!(shelling.provenance.revision, None);
 
-    let obstruction = by_id(&imported, "CMM-0914-03");
+    let obstruction = super::report(&imported, "CMM-0914-03");
     assert_eq!(obstruction.kind, "access-obstructed");
     assert_eq!(obstruction.location.precision, LocationPrecision::District);
     assert_eq!(obstruction.casualties, None);
 
-    let convoy = by_id(&imported, "CMM-0916-05");
+    let convoy = super::report(&imported, "CMM-0916-05");
     assert_eq!(convoy.kind, "convoy-delivered");
     assert!(convoy.sides.is_empty());
 
     // An Arabic "not known" leaves the perpetrator out and keeps the target; a
     // quoted narrative over two lines keeps the row's first line.
-    let civilians = by_id(&imported, "CMM-0917-06");
+    let civilians = super::report(&imported, "CMM-0917-06");
     assert_eq!(civilians.provenance.line, 9);
     assert_eq!(civilians.sides.len(), 1);
     assert_eq!(civilians.sides[0].names, ["Civilians"]);
@@ -667,19 +659,15 @@ fn check_mapped(bytes: &[u8], mapping: &Mapping) -> Result<(), TestCaseError> {
             prop_assert!(!p.reason.is_empty());
         }
         for r in &imported.reports {
-            prop_assert!(r.date.first <= r.date.last);
-            prop_assert!(r.location.point.is_none_or(|p| p.is_valid()));
+            super::check_report_holds_together(r)?;
             prop_assert!(!r.provenance.source_id.is_empty());
-            if let Some(c) = r.casualties {
-                prop_assert!(c.low <= c.best && c.best <= c.high);
-            }
         }
     }
     Ok(())
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(super::no_panic_config())]
 
     #[test]
     fn random_bytes_never_panic_the_mapped_reader(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
