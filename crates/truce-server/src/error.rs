@@ -256,13 +256,23 @@ pub struct ErrorBody {
     pub diagnostics: Vec<DiagnosticWire>,
 }
 
+/// What went wrong, as a sentence of the catalogue (`api-…`): written in the
+/// reader's language when the answer leaves the server, and in English where
+/// no reader's language is known (`Display`: the log, the command line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorMessage(pub Message);
+
+impl std::fmt::Display for ErrorMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&truce_words::english(&self.0))
+    }
+}
+
 /// An error a route returns.
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub code: ErrorCode,
-    /// What happened, as a sentence of the catalogue (`api-…`), written in the
-    /// reader's language when the answer leaves the server.
-    pub message: Message,
+    pub message: ErrorMessage,
     pub diagnostics: Vec<DiagnosticWire>,
     /// For `rate-limited`: when to try again, in seconds.
     pub retry_after_seconds: Option<u64>,
@@ -284,7 +294,7 @@ impl ApiError {
     pub fn of(code: ErrorCode, message: Message) -> ApiError {
         ApiError {
             code,
-            message,
+            message: ErrorMessage(message),
             diagnostics: Vec::new(),
             retry_after_seconds: None,
         }
@@ -324,7 +334,7 @@ impl ApiError {
     pub fn body(&self, language: Language) -> ErrorBody {
         ErrorBody {
             code: self.code.as_str(),
-            message: truce_words::render(&self.message, language),
+            message: truce_words::render(&self.message.0, language),
             diagnostics: self.diagnostics.clone(),
         }
     }
@@ -456,7 +466,7 @@ mod tests {
         assert_eq!(error.code, ErrorCode::Internal);
         assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
-            truce_words::english(&error.message),
+            error.message.to_string(),
             "the server failed; its log has the cause"
         );
     }
@@ -472,6 +482,6 @@ mod tests {
         assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "7");
         let carried = response.extensions().get::<ApiError>().expect("the error");
         assert_eq!(carried.code, ErrorCode::RateLimited);
-        assert_eq!(carried.message.key, "api-store-busy");
+        assert_eq!(carried.message.0.key, "api-store-busy");
     }
 }

@@ -362,7 +362,7 @@ async fn refresher(state: Arc<AppState>) {
             Ok(Err(error)) => {
                 tracing::error!(
                     code = error.code.as_str(),
-                    message = %truce_words::english(&error.message),
+                    message = %error.message,
                     "check failed"
                 )
             }
