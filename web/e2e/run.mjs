@@ -491,11 +491,38 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error)));
   await page.goto(url);
+  // In Arabic: the refusal shown is the server's own message, which it writes in
+  // the page's language (not the page's fallback line, which ends with a full stop).
+  await page.waitForSelector("#login:not([hidden])");
+  await page.click("#language");
   await page.fill("#name", "opposition-liaison");
   await page.fill("#password", "not the passphrase");
   await page.click("#password-form button[type=submit]");
   await waitUntil(page, () => document.getElementById("login-error").textContent.length > 0);
-  check(true, "a wrong password is refused on the page");
+  const refusal = await page.textContent("#login-error");
+  check(
+    /[\u0600-\u06FF]/.test(refusal) && !/[A-Za-z]/.test(ownWords(refusal)) && !refusal.endsWith("."),
+    `a wrong password is refused on the page, in the server's Arabic: "${refusal}"`,
+  );
+  // Errors the server's own layers write (no route, a method a route lacks) come in
+  // the caller's language too; their codes stay as the API documents them.
+  const unrouted = await page.evaluate(async () => {
+    const asked = { headers: { "accept-language": "ar" } };
+    const none = await fetch("/api/v1/no-such-route", asked);
+    const method = await fetch("/api/v1/agreement", { ...asked, method: "DELETE" });
+    return [
+      { status: none.status, vary: none.headers.get("vary"), ...(await none.json()) },
+      { status: method.status, vary: method.headers.get("vary"), ...(await method.json()) },
+    ];
+  });
+  for (const answer of unrouted) {
+    check(
+      /[\u0600-\u06FF]/.test(answer.message) && /accept-language/i.test(answer.vary ?? ""),
+      `${answer.status} ${answer.code} is written in Arabic and varies by language: ${answer.message}`,
+    );
+  }
+  check(unrouted[0].code === "not-found" && unrouted[1].code === "method-not-allowed", "the codes are not translated");
+  await page.click("#language");
   await page.fill("#password", "opposition liaison passphrase");
   await page.click("#password-form button[type=submit]");
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });

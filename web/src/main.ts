@@ -8,7 +8,7 @@ import "@fontsource/noto-sans/latin-700.css";
 import "@fontsource/noto-sans-arabic/arabic-400.css";
 import "@fontsource/noto-sans-arabic/arabic-700.css";
 import "./style.css";
-import { type Api, type Json, api, day, element, instant, json, label, number, state, text } from "./page";
+import { type Api, type Json, api, day, element, failure, instant, json, label, number, state, text } from "./page";
 import { showSteps } from "./steps";
 import { showEntitlements, showReview } from "./work";
 
@@ -51,17 +51,17 @@ async function signIn(): Promise<void> {
       });
       element<HTMLFormElement>("password-form").addEventListener("submit", async (event) => {
         event.preventDefault();
-        const response = await fetch("/api/v1/login", {
+        // Through `api`, so the server answers a refusal in the page's language.
+        const response = await api("/api/v1/login", {
           method: "POST",
           headers: { "content-type": "application/json" },
-          credentials: "same-origin",
           body: JSON.stringify({
             name: element<HTMLInputElement>("name").value.trim(),
             password: element<HTMLInputElement>("password").value,
           }),
         });
         if (!response.ok) {
-          element("login-error").textContent = label("login-refused");
+          element("login-error").textContent = await failure(response, label("login-refused"));
           return;
         }
         const opened = await response.json();
@@ -221,8 +221,7 @@ async function showLedger(): Promise<void> {
         await showLedger();
         return;
       }
-      const error = await signed.json().catch(() => ({}));
-      status.textContent = `${signed.status}: ${error.message ?? error.code ?? ""}`;
+      status.textContent = await failure(signed);
     });
     const wrap = document.createElement("p");
     wrap.append(sign, status);
@@ -237,7 +236,7 @@ async function showLedger(): Promise<void> {
   button.addEventListener("click", async () => {
     const bundle = await api("/api/v1/ledger/bundle");
     if (!bundle.ok) {
-      view.append(text("p", `${label("download-bundle")}: ${bundle.status}`, "error"));
+      view.append(text("p", `${label("download-bundle")}: ${await failure(bundle)}`, "error"));
       return;
     }
     const url = URL.createObjectURL(await bundle.blob());
@@ -362,5 +361,5 @@ async function start(): Promise<void> {
 
 start().catch((error) => {
   console.error(error);
-  element("views").prepend(text("p", String(error), "error"));
+  element("views").prepend(text("p", error instanceof Error ? error.message : String(error), "error"));
 });

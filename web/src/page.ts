@@ -91,12 +91,18 @@ export async function api(path: string, init: RequestInit = {}): Promise<Respons
   return fetch(path, { ...init, headers, credentials: "same-origin" });
 }
 
+/** What went wrong with a request, for the reader: the server's `message`,
+ * which it writes in the language the request asked for (`accept-language`),
+ * or, when the answer carries none, a line of the page's own with the status. */
+export async function failure(response: Response, fallback?: string): Promise<string> {
+  const body = await response.json().catch(() => ({}));
+  const message = typeof body?.message === "string" ? body.message.trim() : "";
+  return message || fallback || `${label("request-failed")} (${number(response.status)})`;
+}
+
 export async function json<T = Json>(path: string): Promise<T> {
   const response = await api(path);
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(`${path}: ${response.status} ${body.code ?? ""} ${body.message ?? ""}`.trim());
-  }
+  if (!response.ok) throw new Error(await failure(response));
   return response.json();
 }
 

@@ -12,13 +12,18 @@ import { labels, type Language } from "./labels";
 
 let language: Language = (localStorage.getItem("truce-language") as Language) || "en";
 
+/** One of the form's words in the chosen language. */
+function words(key: string): string {
+  return labels[language][key] ?? labels.en[key] ?? key;
+}
+
 /** The form's words in the chosen language, and the page's direction. */
 function applyLanguage(): void {
   document.documentElement.lang = language;
   document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
   for (const node of document.querySelectorAll<HTMLElement>("[data-label]")) {
     const key = node.dataset.label ?? "";
-    node.textContent = labels[language][key] ?? labels.en[key] ?? key;
+    node.textContent = words(key);
   }
   const toggle = document.getElementById("language");
   if (toggle) {
@@ -65,7 +70,7 @@ function render(): void {
   for (const item of queue) {
     const line = document.createElement("li");
     const what = `${item.body.date} · ${item.body.kind} · ${item.body.place ?? ""} — ${item.body.text ?? ""}`;
-    line.textContent = item.state === "refused" ? `${what} (refused: ${item.answer})` : what;
+    line.textContent = item.state === "refused" ? `${what} (${words("r-refused")}: ${item.answer})` : what;
     line.dataset.key = item.key;
     (item.state === "sent" ? sent : queued).append(line);
   }
@@ -84,7 +89,7 @@ let sending = false;
 function connection(key: string): void {
   const node = element("connection");
   node.dataset.label = key;
-  node.textContent = labels[language][key] ?? labels.en[key] ?? key;
+  node.textContent = words(key);
 }
 
 /** Sends what is queued, oldest first; stops at the first network failure. */
@@ -108,6 +113,8 @@ async function send(): Promise<void> {
             authorization: `Bearer ${token}`,
             "content-type": "application/json",
             "idempotency-key": item.key,
+            // The server writes a refusal in the form's language.
+            "accept-language": language,
           },
           body: JSON.stringify(item.body),
         });
@@ -123,7 +130,8 @@ async function send(): Promise<void> {
       } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         const body = await response.json().catch(() => ({}));
         stored.state = "refused";
-        stored.answer = `${response.status} ${body.message ?? ""}`;
+        const message = typeof body?.message === "string" ? body.message.trim() : "";
+        stored.answer = message || `${words("request-failed")} (${response.status})`;
       } else {
         // Busy or failing on its side: the report stays queued and is sent again.
         connection("r-retry");

@@ -2,7 +2,7 @@
 // monitors file, and the entitlements (a liaison sees its own party's, the staff
 // all), released or suspended by a mission admin. The server decides who may do
 // what; the page only offers what the caller's role allows.
-import { type Api, api, day, element, instant, json, label, number, state, text } from "./page";
+import { type Api, api, day, element, failure, instant, json, label, number, state, text } from "./page";
 import { kindName } from "./incident";
 
 /** A button with words and an action. */
@@ -21,8 +21,7 @@ async function change(path: string, body?: unknown): Promise<string | null> {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.ok) return null;
-  const error = await response.json().catch(() => ({}));
-  return `${response.status}: ${error.message ?? error.code ?? ""}`;
+  return failure(response);
 }
 
 // ------------------------------------------------------------- review queue
