@@ -9,7 +9,7 @@ api-liaison-needs-party = الحقل { $field }: على ضابط ارتباط ا
 api-not-a-party = الحقل { $field }: { $party } ليس طرفًا في الاتفاق (أطرافه: { $parties })
 api-party-only-for-liaison = الحقل { $field }: لا يرتبط بطرف إلا ضابط ارتباط الطرف
 api-password-length = الحقل { $field }: المتوقع ١٢ حرفًا على الأقل
-api-user-exists = يوجد مستخدم باسم { $name }
+api-user-exists = يوجد من قبل مستخدم باسم { $name }
 api-user-disabled = المستخدم { $name } معطَّل
 api-no-such-user = لا يوجد مستخدم باسم { $name }
 api-no-token-in-force = لا رمز نافذًا رقمه { $id } (فهو غير موجود أو أُلغي من قبل)
@@ -88,7 +88,7 @@ api-expected-kind-hint = نوع من تصنيف الأنواع في البرنا
 api-expected-name = اسم
 api-expected-role = { $initiator } أو { $target } أو { $unknown }
 api-expected-casualties = { $low } ≤ { $best } ≤ { $high }
-api-expected-at-most = { $high } على الأكثر
+api-expected-at-most = ما لا يزيد على { $high }
 api-expected-sha256 = بصمة { $hash } بالنظام الست عشري بأحرف صغيرة (٦٤ محرفًا)
 api-expected-url = عنوان { $http } أو { $https }
 
