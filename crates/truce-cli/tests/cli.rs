@@ -13,13 +13,19 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn truce(args: &[&str]) -> Output {
+/// Runs `truce` in `dir`.
+fn truce_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .expect("the truce binary runs")
+}
+
+/// Runs `truce` in the workspace, where the examples' paths start.
+fn truce(args: &[&str]) -> Output {
+    truce_in(&root(), args)
 }
 
 fn code(output: &Output) -> i32 {
@@ -34,6 +40,61 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts that `output` exited 0, showing what it said on stderr when not.
+#[track_caller]
+fn assert_exit_0(output: &Output) {
+    assert_eq!(code(output), 0, "{}", stderr(output));
+}
+
+/// Asserts that `output` exited with `expected` and said `phrase` on stderr.
+#[track_caller]
+fn assert_exit_with_error(output: &Output, expected: i32, phrase: &str) {
+    assert_eq!(code(output), expected, "{}", stderr(output));
+    assert!(stderr(output).contains(phrase), "{}", stderr(output));
+}
+
+/// `truce COMMAND <Syria agreement> --events <Syria events> ARGS…`: most tests
+/// run a command on the Syria example and its real events.
+fn on_syria_events(command: &str, args: &[&str]) -> Output {
+    truce(&[&[command, SYRIA, "--events", SYRIA_EVENTS][..], args].concat())
+}
+
+/// `truce import FILE --db DB`, which must exit 0.
+#[track_caller]
+fn import_ok(file: &str, db: &str) -> Output {
+    let output = truce(&["import", file, "--db", db]);
+    assert_exit_0(&output);
+    output
+}
+
+/// Every entry of the ledger in the store `db` (a file or a URL), oldest first.
+fn ledger_entries(db: &str) -> Vec<truce_store::LedgerEntry> {
+    let mut store = truce_store::open_storage(db).expect("store");
+    let len = store.ledger_len().expect("len");
+    store.ledger_entries(0, len).expect("entries")
+}
+
+/// The kinds of the ledger's entries in the store `db`, oldest first.
+fn ledger_kinds(db: &str) -> Vec<String> {
+    ledger_entries(db).into_iter().map(|e| e.kind).collect()
+}
+
+/// `truce` with the words of `line`, split at spaces: the test's paths have none.
+fn truce_words(line: &str) -> Output {
+    truce(&line.split_whitespace().collect::<Vec<_>>())
+}
+
+/// `truce` with the words of `line`, then `more` as they are (a reason with spaces).
+fn truce_words_then(line: &str, more: &[&str]) -> Output {
+    truce(&[line.split_whitespace().collect(), more.to_vec()].concat())
+}
+
+/// Asserts that `text` holds `phrase`, showing the whole text when not.
+#[track_caller]
+fn assert_contains(text: &str, phrase: &str) {
+    assert!(text.contains(phrase), "no {phrase:?} in:\n{text}");
+}
+
 const SYRIA: &str = "examples/syria-2016/agreement.toml";
 const SYRIA_EVENTS: &str = "examples/syria-2016/data/ged191_syria_2016.csv";
 const UKRAINE: &str = "examples/ukraine-minsk-2015/agreement.toml";
@@ -41,16 +102,7 @@ const UKRAINE_EVENTS: &str = "examples/ukraine-minsk-2015/data/ged_ukraine_2015.
 const BROKEN: &str = "crates/truce-cli/tests/fixtures/broken.toml";
 
 fn syria_json(as_of: &str) -> serde_json::Value {
-    let output = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ]);
+    let output = on_syria_events("check", &["--as-of", as_of, "--format", "json"]);
     assert_eq!(code(&output), 1, "stderr: {}", stderr(&output));
     serde_json::from_slice(&output.stdout).expect("valid JSON on stdout")
 }
@@ -205,30 +257,17 @@ fn as_of_before_the_window_leaves_the_step_pending_and_a_broken_run_fails_at_onc
 #[test]
 fn check_output_is_deterministic() {
     let run = || {
-        stdout(&truce(&[
+        stdout(&on_syria_events(
             "check",
-            SYRIA,
-            "--events",
-            SYRIA_EVENTS,
-            "--as-of",
-            "2016-12-31",
-            "--format",
-            "json",
-        ]))
+            &["--as-of", "2016-12-31", "--format", "json"],
+        ))
     };
     assert_eq!(run(), run());
 }
 
 #[test]
 fn the_text_and_markdown_reports_show_steps_brackets_and_reasons() {
-    let text = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-    ]);
+    let text = on_syria_events("check", &["--as-of", "2016-12-31"]);
     assert_eq!(code(&text), 1);
     let text = stdout(&text);
     for heading in [
@@ -245,58 +284,35 @@ fn the_text_and_markdown_reports_show_steps_brackets_and_reasons() {
         text.contains("with [7] (working)") && text.contains("with [10]"),
         "bracket alternatives side by side"
     );
-    let markdown = stdout(&truce(&[
+    let markdown = stdout(&on_syria_events(
         "check",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-        "--format",
-        "markdown",
-    ]));
+        &["--as-of", "2016-12-31", "--format", "markdown"],
+    ));
     assert!(markdown.starts_with("# ") && markdown.contains("| step | status |"));
 }
 
 #[test]
 fn explain_prints_the_whole_reason_chain() {
-    let output = truce(&[
-        "explain",
-        SYRIA,
-        "ucdp-ged:301214",
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = truce_words(&format!(
+        "explain {SYRIA} ucdp-ged:301214 --events {SYRIA_EVENTS} --as-of 2016-12-31"
+    ));
+    assert_exit_0(&output);
     let text = stdout(&output);
     assert!(text.contains("finding ucdp-ged:301214/"));
     for link in ["actor:", "initiator:", "target:", "kind:", "date:"] {
         assert!(text.contains(link), "{link} missing in {text}");
     }
     let unknown = truce(&["explain", SYRIA, "ucdp-ged:0", "--events", SYRIA_EVENTS]);
-    assert_eq!(code(&unknown), 2);
-    assert!(stderr(&unknown).contains("no finding, incident or report `ucdp-ged:0`"));
+    assert_exit_with_error(&unknown, 2, "no finding, incident or report `ucdp-ged:0`");
     // A report's close neighbours, and why each was kept apart (one curated source: ids are events).
-    assert!(
-        text.contains("corroboration of report ucdp-ged:301214"),
-        "{text}"
-    );
+    assert_contains(&text, "corroboration of report ucdp-ged:301214");
 }
 
 #[test]
 fn minsk_ii_is_checked_with_the_same_code() {
-    let output = truce(&[
-        "check",
-        UKRAINE,
-        "--events",
-        UKRAINE_EVENTS,
-        "--as-of",
-        "2015-12-31",
-        "--format",
-        "json",
-    ]);
+    let output = truce_words(&format!(
+        "check {UKRAINE} --events {UKRAINE_EVENTS} --as-of 2015-12-31 --format json"
+    ));
     assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(json["schema"], "truce-check/2");
@@ -312,11 +328,10 @@ fn minsk_ii_is_checked_with_the_same_code() {
 #[test]
 fn a_missing_events_file_is_a_clear_error() {
     let output = truce(&["check", SYRIA, "--events", "nowhere.csv"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("error: cannot open the events file `nowhere.csv`"),
-        "{}",
-        stderr(&output)
+    assert_exit_with_error(
+        &output,
+        2,
+        "error: cannot open the events file `nowhere.csv`",
     );
 }
 
@@ -326,18 +341,14 @@ fn an_unknown_header_names_what_it_found() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("unknown.csv");
     std::fs::write(&file, "when,who,what\n2016-09-12,someone,something\n").expect("write");
-    let output = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        file.to_str().expect("utf-8 path"),
-    ]);
+    let output = truce_words(&format!(
+        "check {SYRIA} --events {}",
+        file.to_str().expect("utf-8 path")
+    ));
     assert_eq!(code(&output), 2);
     let err = stderr(&output);
-    assert!(
-        err.contains("cannot import") && err.contains("`when`"),
-        "{err}"
-    );
+    assert_contains(&err, "cannot import");
+    assert_contains(&err, "`when`");
 }
 
 #[test]
@@ -357,14 +368,10 @@ fn bad_rows_are_set_aside_and_reported_the_rest_is_checked() {
     );
     let file = dir.join("ged_with_a_bad_row.csv");
     std::fs::write(&file, lines.join("\n") + "\n").expect("write");
-    let output = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        file.to_str().expect("utf-8 path"),
-        "--format",
-        "json",
-    ]);
+    let output = truce_words(&format!(
+        "check {SYRIA} --events {} --format json",
+        file.to_str().expect("utf-8 path")
+    ));
     assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(json["evidence"]["reports"], 198);
@@ -387,6 +394,41 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// A fresh folder for one test and a store in it that holds the Syria example's
+/// real events (the first import run).
+fn store_with_syria_events(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let db = dir.join("store.sqlite");
+    import_ok(SYRIA_EVENTS, path_str(&db));
+    (dir, db)
+}
+
+/// A new PostgreSQL database holding the Syria example's real events, when the
+/// tests were given a server.
+fn postgres_with_syria_events(name: &str) -> Option<String> {
+    let url = backends::postgres_database(name)?;
+    import_ok(SYRIA_EVENTS, &url);
+    Some(url)
+}
+
+/// The folder `signed_example` made: the keys are there, the agreement one below.
+fn example_dir(agreement: &Path) -> PathBuf {
+    let copy = agreement.parent().expect("the copy of the example");
+    copy.parent().expect("dir").to_path_buf()
+}
+
+/// `dir/name` as a string (a file a command is told to read or write).
+fn file_in(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+/// Writes `contents` to `dir/name` and gives its path.
+fn write_in(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, contents).expect("write");
+    file
 }
 
 fn path_str(path: &Path) -> &str {
@@ -417,24 +459,16 @@ fn syria_records() -> Vec<String> {
 fn importing_the_same_real_file_twice_stores_nothing_twice() {
     let dir = temp_dir("twice");
     let db = dir.join("store.sqlite");
-    let first = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let first = import_ok(SYRIA_EVENTS, path_str(&db));
     assert!(stdout(&first).is_empty(), "the summary goes to stderr");
-    assert!(
-        stderr(&first).contains(
-            "6170 row(s) read: 6170 stored, 0 duplicate(s), 0 revised, 0 quarantined (import run 1)"
-        ),
-        "{}",
-        stderr(&first)
+    assert_contains(
+        &stderr(&first),
+        "6170 row(s) read: 6170 stored, 0 duplicate(s), 0 revised, 0 quarantined (import run 1)",
     );
-    let second = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&second), 0, "{}", stderr(&second));
-    assert!(
-        stderr(&second).contains(
-            "6170 row(s) read: 0 stored, 6170 duplicate(s), 0 revised, 0 quarantined (import run 2)"
-        ),
-        "{}",
-        stderr(&second)
+    let second = import_ok(SYRIA_EVENTS, path_str(&db));
+    assert_contains(
+        &stderr(&second),
+        "6170 row(s) read: 0 stored, 6170 duplicate(s), 0 revised, 0 quarantined (import run 2)",
     );
 
     // A later, overlapping export in which one row changed: one revision.
@@ -446,8 +480,7 @@ fn importing_the_same_real_file_twice_stores_nothing_twice() {
     later.push(extra);
     let file = dir.join("later.csv");
     std::fs::write(&file, format!("{}\n{}\n", records[0], later.join("\n"))).expect("write");
-    let third = truce(&["import", path_str(&file), "--db", path_str(&db)]);
-    assert_eq!(code(&third), 0, "{}", stderr(&third));
+    let third = import_ok(path_str(&file), path_str(&db));
     let n = later.len();
     assert!(
         stderr(&third).contains(&format!(
@@ -468,10 +501,7 @@ fn importing_the_same_real_file_twice_stores_nothing_twice() {
 
 #[test]
 fn check_on_the_store_gives_the_same_result_as_check_on_the_files() {
-    let dir = temp_dir("check");
-    let db = dir.join("store.sqlite");
-    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let (_, db) = store_with_syria_events("check");
     let args = ["--as-of", "2016-12-31", "--format", "json"];
     let from_store = truce(&[&["check", SYRIA, "--db", path_str(&db)][..], &args].concat());
     let from_files = truce(&[&["check", SYRIA, "--events", SYRIA_EVENTS][..], &args].concat());
@@ -508,7 +538,7 @@ fn check_on_the_store_gives_the_same_result_as_check_on_the_files() {
     }
     assert_eq!(written(), (1, 4), "one version and two check runs recorded");
     // --record needs a store.
-    let nowhere = truce(&["check", SYRIA, "--events", SYRIA_EVENTS, "--record"]);
+    let nowhere = on_syria_events("check", &["--record"]);
     assert_eq!(code(&nowhere), 2, "{}", stderr(&nowhere));
 }
 
@@ -533,44 +563,33 @@ fn quarantined_rows_can_be_listed_and_exported_to_fix() {
         stderr(&import)
     );
     let err = stderr(&import);
-    assert!(
-        err.contains("50 row(s) read: 48 stored, 0 duplicate(s), 0 revised, 2 quarantined"),
-        "{err}"
+    assert_contains(
+        &err,
+        "50 row(s) read: 48 stored, 0 duplicate(s), 0 revised, 2 quarantined",
     );
     assert!(err.contains("quarantined 1 × field `date_start`"), "{err}");
 
     let list = truce(&["quarantine", "list", "--db", path_str(&db)]);
-    assert_eq!(code(&list), 0, "{}", stderr(&list));
+    assert_exit_0(&list);
     let text = stdout(&list);
     assert_eq!(text.lines().count(), 2, "{text}");
-    assert!(
-        text.contains("run 1: ") && text.contains("field `date_start`: found `2016-13-01`"),
-        "{text}"
-    );
+    assert_contains(&text, "run 1: ");
+    assert_contains(&text, "field `date_start`: found `2016-13-01`");
     let none = truce(&["quarantine", "list", "--db", path_str(&db), "--run", "7"]);
-    assert_eq!(code(&none), 2);
-    assert!(
-        stderr(&none).contains("has no import run 7"),
-        "{}",
-        stderr(&none)
-    );
+    assert_exit_with_error(&none, 2, "has no import run 7");
 
     let csv = truce(&["quarantine", "export", "--db", path_str(&db)]);
-    assert_eq!(code(&csv), 0, "{}", stderr(&csv));
+    assert_exit_0(&csv);
     let csv = stdout(&csv);
     assert!(
         csv.starts_with("run,file,line,field,value,reason,raw\n"),
         "{csv}"
     );
     assert!(csv.contains("1,2,3"), "the raw row is exported: {csv}");
-    let jsonl = truce(&[
-        "quarantine",
-        "export",
-        "--db",
-        path_str(&db),
-        "--format",
-        "jsonl",
-    ]);
+    let jsonl = truce_words(&format!(
+        "quarantine export --db {} --format jsonl",
+        path_str(&db)
+    ));
     let rows: Vec<serde_json::Value> = stdout(&jsonl)
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
@@ -660,20 +679,17 @@ fn an_import_killed_with_sigkill_loses_nothing_committed_and_resumes() {
     assert!(committed > 0 && committed < rows, "{committed} of {rows}");
     drop(store);
 
-    let rerun = truce(&["import", path_str(&file), "--db", path_str(&db)]);
-    assert_eq!(code(&rerun), 0, "{}", stderr(&rerun));
+    let rerun = import_ok(path_str(&file), path_str(&db));
     let err = stderr(&rerun);
-    assert!(
-        err.contains(&format!(
-            "resuming import run 1 after {committed} committed row(s)"
-        )),
-        "{err}"
+    assert_contains(
+        &err,
+        &format!("resuming import run 1 after {committed} committed row(s)"),
     );
-    assert!(
-        err.contains(&format!(
+    assert_contains(
+        &err,
+        &format!(
             "{rows} row(s) read: {rows} stored, 0 duplicate(s), 0 revised, 0 quarantined (import run 1)"
-        )),
-        "{err}"
+        ),
     );
     let store = truce_store::Store::open(&db).expect("the store opens");
     assert_eq!(store.totals().expect("totals").current_reports, rows);
@@ -692,8 +708,7 @@ fn rows_out_of_scope_are_skipped_and_counted() {
     let dir = temp_dir("gdelt");
     let db = dir.join("store.sqlite");
     let gdelt = "crates/truce-ingest/tests/data/gdelt2_events_20170701234500_sample.tsv";
-    let output = truce(&["import", gdelt, "--db", path_str(&db)]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = import_ok(gdelt, path_str(&db));
     let err = stderr(&output);
     assert!(
         err.contains("100 row(s) read: 10 stored, 0 duplicate(s), 0 revised, 0 quarantined")
@@ -718,50 +733,28 @@ fn the_timeline_shows_the_seventh_day_and_draws_a_chart() {
     let dir = std::env::temp_dir().join(format!("truce-cli-timeline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let chart = dir.join("syria.svg");
-    let output = truce(&[
+    let output = on_syria_events(
         "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-        "--chart",
-        chart.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+        &[
+            "--as-of",
+            "2016-12-31",
+            "--chart",
+            chart.to_str().expect("utf-8"),
+        ],
+    );
+    assert_exit_0(&output);
     let text = stdout(&output);
-    assert!(
-        text.contains("2016-09-19  incident         ucdp-ged:301214"),
-        "{text}"
-    );
-    assert!(
-        text.contains("step `seven-days-calm` window ends: not met"),
-        "{text}"
-    );
+    assert_contains(&text, "2016-09-19  incident         ucdp-ged:301214");
+    assert_contains(&text, "step `seven-days-calm` window ends: not met");
     let svg = std::fs::read_to_string(&chart).expect("the chart is written");
     assert!(svg.starts_with("<svg") && svg.contains("step seven-days-calm (not met)"));
-    let csv = stdout(&truce(&[
-        "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--format",
-        "csv",
-    ]));
+    let csv = stdout(&on_syria_events("timeline", &["--format", "csv"]));
     assert!(csv.starts_with("week,party,incidents_certain,"));
     // The same weeks per zone: Aleppo governorate, the zone of the seventh day.
-    let by_zone = stdout(&truce(&[
+    let by_zone = stdout(&on_syria_events(
         "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-        "--format",
-        "csv",
-        "--by",
-        "zone",
-    ]));
+        &["--as-of", "2016-12-31", "--format", "csv", "--by", "zone"],
+    ));
     assert!(
         by_zone.starts_with("week,zone,incidents_certain,"),
         "{by_zone}"
@@ -780,14 +773,10 @@ fn the_timeline_shows_the_seventh_day_and_draws_a_chart() {
 
 #[test]
 fn incidents_and_findings_export_and_reports_round_trip_through_hxl() {
-    let geojson = truce(&[
-        "export",
-        SYRIA,
-        "incidents-geojson",
-        "--events",
-        SYRIA_EVENTS,
-    ]);
-    assert_eq!(code(&geojson), 0, "{}", stderr(&geojson));
+    let geojson = truce_words(&format!(
+        "export {SYRIA} incidents-geojson --events {SYRIA_EVENTS}"
+    ));
+    assert_exit_0(&geojson);
     let parsed: serde_json::Value =
         serde_json::from_slice(&geojson.stdout).expect("GeoJSON is JSON");
     assert_eq!(parsed["type"], "FeatureCollection");
@@ -803,31 +792,21 @@ fn incidents_and_findings_export_and_reports_round_trip_through_hxl() {
         convoy["geometry"]["coordinates"],
         serde_json::json!([36.94775, 36.1481])
     );
-    let findings = stdout(&truce(&[
-        "export",
-        SYRIA,
-        "findings-csv",
-        "--events",
-        SYRIA_EVENTS,
-    ]));
+    let findings = stdout(&truce_words(&format!(
+        "export {SYRIA} findings-csv --events {SYRIA_EVENTS}"
+    )));
     assert!(findings.starts_with("finding,incident,clause,party,actor,verdict,certainty,"));
     // Reports out as HXL, and back in: the same check.
     let hxl = truce(&["export", SYRIA, "reports-hxl", "--events", SYRIA_EVENTS]);
-    assert_eq!(code(&hxl), 0, "{}", stderr(&hxl));
+    assert_exit_0(&hxl);
     let dir = std::env::temp_dir().join(format!("truce-cli-hxl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("syria.hxl.csv");
     std::fs::write(&file, &hxl.stdout).expect("write");
-    let again = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        file.to_str().expect("utf-8"),
-        "--as-of",
-        "2016-12-31",
-        "--format",
-        "json",
-    ]);
+    let again = truce_words(&format!(
+        "check {SYRIA} --events {} --as-of 2016-12-31 --format json",
+        file.to_str().expect("utf-8")
+    ));
     let original = syria_json("2016-12-31");
     let reread: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON");
     assert_eq!(reread["evidence"]["reports"], 6170, "{}", stderr(&again));
@@ -842,19 +821,11 @@ fn incidents_and_findings_export_and_reports_round_trip_through_hxl() {
 fn displacement_figures_stand_beside_the_incidents_in_the_timeline() {
     // IDMC's figures (CC BY-IGO), as HDX publishes them with HXL hashtags.
     let figures = "crates/truce-ingest/tests/data/idmc_idps_displacement_data_hxl.csv";
-    let output = truce(&[
+    let output = on_syria_events(
         "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--figures",
-        figures,
-        "--country",
-        "SYR",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+        &["--figures", figures, "--country", "SYR", "--format", "json"],
+    );
+    assert_exit_0(&output);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let figures = json["figures"].as_array().expect("figures");
     let stock = figures
@@ -874,10 +845,7 @@ fn displacement_figures_stand_beside_the_incidents_in_the_timeline() {
 
 #[test]
 fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
-    let dir = temp_dir("split");
-    let db = dir.join("store.sqlite");
-    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let (dir, db) = store_with_syria_events("split");
     // A monitor's report of the attack on the UN aid convoy (GED 301214, real values),
     // written as truce JSON Lines under another source: corroboration merges the two.
     let store = truce_store::Store::open(&db).expect("the store opens");
@@ -896,20 +864,13 @@ fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
         format!("{}\n", serde_json::to_string(&convoy).expect("json")),
     )
     .expect("write");
-    let import = truce(&["import", path_str(&monitors), "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    import_ok(path_str(&monitors), path_str(&db));
 
     let incidents = || {
-        let output = truce(&[
-            "check",
-            SYRIA,
-            "--db",
-            path_str(&db),
-            "--as-of",
-            "2016-12-31",
-            "--format",
-            "json",
-        ]);
+        let output = truce_words(&format!(
+            "check {SYRIA} --db {} --as-of 2016-12-31 --format json",
+            path_str(&db)
+        ));
         assert_eq!(code(&output), 1, "{}", stderr(&output));
         let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
         (
@@ -922,48 +883,28 @@ fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
     assert_eq!(merged, 6170, "the monitor's report joins GED 301214");
 
     // Unknown reports and malformed ids are refused, and nothing is recorded.
-    let unknown = truce(&[
-        "incidents",
-        "split",
-        "--db",
-        path_str(&db),
-        "ucdp-ged:301214",
-        "monitors:M-99",
-        "--by",
-        "analyst-3",
-    ]);
-    assert_eq!(code(&unknown), 2);
-    assert!(
-        stderr(&unknown).contains("no current report `monitors:M-99`"),
-        "{}",
-        stderr(&unknown)
-    );
-    let malformed = truce(&[
-        "incidents",
-        "split",
-        "--db",
-        path_str(&db),
-        "301214",
-        "monitors:M-17",
-        "--by",
-        "a",
-    ]);
-    assert_eq!(code(&malformed), 2);
-    assert!(stderr(&malformed).contains("expected SOURCE:ID"));
+    let unknown = truce_words(&format!(
+        "incidents split --db {} ucdp-ged:301214 monitors:M-99 --by analyst-3",
+        path_str(&db)
+    ));
+    assert_exit_with_error(&unknown, 2, "no current report `monitors:M-99`");
+    let malformed = truce_words(&format!(
+        "incidents split --db {} 301214 monitors:M-17 --by a",
+        path_str(&db)
+    ));
+    assert_exit_with_error(&malformed, 2, "expected SOURCE:ID");
 
-    let split = truce(&[
-        "incidents",
-        "split",
-        "--db",
-        path_str(&db),
-        "ucdp-ged:301214",
-        "monitors:M-17",
-        "--by",
-        "analyst-3",
-        "--reason",
-        "the monitor saw a second strike on the warehouse",
-    ]);
-    assert_eq!(code(&split), 0, "{}", stderr(&split));
+    let split = truce_words_then(
+        &format!(
+            "incidents split --db {} ucdp-ged:301214 monitors:M-17 --by analyst-3",
+            path_str(&db)
+        ),
+        &[
+            "--reason",
+            "the monitor saw a second strike on the warehouse",
+        ],
+    );
+    assert_exit_0(&split);
     assert!(
         stdout(&split).starts_with(
             "decision 1: monitors:M-17 and ucdp-ged:301214 are kept apart (by analyst-3"
@@ -971,77 +912,45 @@ fn an_analyst_splits_a_merged_incident_and_can_withdraw_the_decision() {
     );
     assert_eq!(incidents(), (6171, 6171));
     let listed = truce(&["incidents", "decisions", "--db", path_str(&db)]);
-    assert!(
-        stdout(&listed).contains("the monitor saw a second strike"),
-        "{}",
-        stdout(&listed)
-    );
+    assert_contains(&stdout(&listed), "the monitor saw a second strike");
     let explained = truce(&["explain", SYRIA, "monitors:M-17", "--db", path_str(&db)]);
-    assert_eq!(code(&explained), 0, "{}", stderr(&explained));
+    assert_exit_0(&explained);
     let text = stdout(&explained);
     assert!(text.contains("kept apart from ucdp-ged:301214"), "{text}");
-    assert!(
-        text.contains("an analyst decided they are different incidents"),
-        "{text}"
-    );
+    assert_contains(&text, "an analyst decided they are different incidents");
 
-    let withdrawn = truce(&[
-        "incidents",
-        "withdraw",
-        "--db",
-        path_str(&db),
-        "1",
-        "--by",
-        "analyst-1",
-    ]);
-    assert_eq!(code(&withdrawn), 0, "{}", stderr(&withdrawn));
+    let withdrawn = truce_words(&format!(
+        "incidents withdraw --db {} 1 --by analyst-1",
+        path_str(&db)
+    ));
+    assert_exit_0(&withdrawn);
     assert_eq!(incidents(), (6171, 6170));
     assert_eq!(
         stdout(&truce(&["incidents", "decisions", "--db", path_str(&db)])),
         ""
     );
-    let twice = truce(&[
-        "incidents",
-        "withdraw",
-        "--db",
-        path_str(&db),
-        "1",
-        "--by",
-        "analyst-1",
-    ]);
+    let twice = truce_words(&format!(
+        "incidents withdraw --db {} 1 --by analyst-1",
+        path_str(&db)
+    ));
     assert_eq!(code(&twice), 2);
 }
 
 #[test]
 fn geoparquet_exports_are_written_to_a_file_and_refused_on_stdout() {
     let dir = temp_dir("geoparquet");
-    let refused = truce(&[
-        "export",
-        SYRIA,
-        "incidents-geoparquet",
-        "--events",
-        SYRIA_EVENTS,
-    ]);
-    assert_eq!(code(&refused), 2);
-    assert!(
-        stderr(&refused).contains("give `--output FILE.parquet`"),
-        "{}",
-        stderr(&refused)
-    );
+    let refused = truce_words(&format!(
+        "export {SYRIA} incidents-geoparquet --events {SYRIA_EVENTS}"
+    ));
+    assert_exit_with_error(&refused, 2, "give `--output FILE.parquet`");
     assert!(stdout(&refused).is_empty());
     let file = dir.join("incidents.parquet");
-    let written = truce(&[
-        "export",
-        SYRIA,
-        "incidents-geoparquet",
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-        "--output",
-        path_str(&file),
-    ]);
-    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    let written = truce_words(&format!(
+        "export {SYRIA} incidents-geoparquet --events {SYRIA_EVENTS} --as-of 2016-12-31 \
+         --output {}",
+        path_str(&file)
+    ));
+    assert_exit_0(&written);
     let bytes = std::fs::read(&file).expect("written");
     // A Parquet file starts and ends with its magic; the GeoParquet metadata is in the footer.
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
@@ -1057,7 +966,7 @@ fn geoparquet_exports_are_written_to_a_file_and_refused_on_stdout() {
 fn a_missions_own_report_form_is_read_through_its_mapping() {
     let mapping = "examples/mission-form/mapping.toml";
     let lint = truce(&["lint", "--mapping", mapping]);
-    assert_eq!(code(&lint), 0, "{}", stderr(&lint));
+    assert_exit_0(&lint);
     assert!(stderr(&lint).contains("reads csv as source `cmm-patrol`"));
 
     // A mapping with mistakes: every one located, nothing read.
@@ -1084,20 +993,12 @@ fn a_missions_own_report_form_is_read_through_its_mapping() {
         .collect();
     assert!(codes.contains(&("unknown-field", 7)), "{codes:?}");
     assert!(codes.contains(&("invalid-value", 11)), "{codes:?}");
-    let import = truce(&[
-        "import",
-        "--db",
+    let import = truce_words(&format!(
+        "import --db {} --mapping {} examples/mission-form/reports.csv",
         path_str(&dir.join("never.sqlite")),
-        "--mapping",
-        path_str(&bad),
-        "examples/mission-form/reports.csv",
-    ]);
-    assert_eq!(code(&import), 2);
-    assert!(
-        stderr(&import).contains("error(s); nothing was read"),
-        "{}",
-        stderr(&import)
-    );
+        path_str(&bad)
+    ));
+    assert_exit_with_error(&import, 2, "error(s); nothing was read");
 
     // The form with three bad rows into a store: six stored, three quarantined with
     // their text (in the form's own `;`-separated layout), counts adding up.
@@ -1105,50 +1006,26 @@ fn a_missions_own_report_form_is_read_through_its_mapping() {
     let form = "crates/truce-ingest/tests/data/mission_form_patrols.csv";
     let import = truce(&["import", "--db", path_str(&db), "--mapping", mapping, form]);
     assert_eq!(code(&import), 1, "{}", stderr(&import));
-    assert!(
-        stderr(&import).contains(
-            "9 row(s) read: 6 stored, 0 duplicate(s), 0 revised, 3 quarantined (import run 1)"
-        ),
-        "{}",
-        stderr(&import)
+    assert_contains(
+        &stderr(&import),
+        "9 row(s) read: 6 stored, 0 duplicate(s), 0 revised, 3 quarantined (import run 1)",
     );
     let again = truce(&["import", "--db", path_str(&db), "--mapping", mapping, form]);
-    assert!(
-        stderr(&again).contains("0 stored, 6 duplicate(s)"),
-        "{}",
-        stderr(&again)
-    );
+    assert_contains(&stderr(&again), "0 stored, 6 duplicate(s)");
     let exported = truce(&["quarantine", "export", "--db", path_str(&db)]);
     let exported = stdout(&exported);
-    assert!(
-        exported.contains("CMM-0919-08;19/09/2016;;حلب;الأتارب;الأتارب;"),
-        "{exported}"
-    );
+    assert_contains(&exported, "CMM-0919-08;19/09/2016;;حلب;الأتارب;الأتارب;");
 
     // Checked against the Syria agreement from the store and from the JSON Lines
     // export through its own mapping: the same six reports.
-    let from_store = truce(&[
-        "check",
-        SYRIA,
-        "--db",
-        path_str(&db),
-        "--as-of",
-        "2016-09-30",
-        "--format",
-        "json",
-    ]);
-    let from_jsonl = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        "examples/mission-form/reports.jsonl",
-        "--mapping",
-        "examples/mission-form/mapping-jsonl.toml",
-        "--as-of",
-        "2016-09-30",
-        "--format",
-        "json",
-    ]);
+    let from_store = truce_words(&format!(
+        "check {SYRIA} --db {} --as-of 2016-09-30 --format json",
+        path_str(&db)
+    ));
+    let from_jsonl = truce_words(&format!(
+        "check {SYRIA} --events examples/mission-form/reports.jsonl \
+         --mapping examples/mission-form/mapping-jsonl.toml --as-of 2016-09-30 --format json"
+    ));
     let json =
         |o: &Output| -> serde_json::Value { serde_json::from_str(&stdout(o)).expect("json") };
     let (a, b) = (json(&from_store), json(&from_jsonl));
@@ -1182,28 +1059,41 @@ fn gdelt_rows_coded_from_one_article_are_one_piece_of_evidence() {
 
 // ---------------------------------------------------------------- brackets and entitlements (issue 5)
 
+/// `dir/syria`, holding a copy of the Syria example's `data` folder (an edited
+/// agreement written there reads the same files as the example's).
+fn copy_of_syria_data(dir: &Path) -> PathBuf {
+    let copy = dir.join("syria");
+    copy_folder(&root().join("examples/syria-2016/data"), &copy.join("data"));
+    copy
+}
+
+/// Copies a folder and everything in it.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
 /// A copy of the Syria example with keys for the mission, the United States and
 /// Russia, an age recipient for Russia, `max-per-day` resolved by both, and an
 /// entitlement on the seven days that certain evidence alone releases.
 fn signed_example(name: &str) -> (PathBuf, PathBuf) {
     let dir = temp_dir(name);
     let example = root().join("examples/syria-2016");
-    let copy = dir.join("syria");
-    std::fs::create_dir_all(copy.join("data")).expect("dir");
-    for file in std::fs::read_dir(example.join("data")).expect("data") {
-        let file = file.expect("entry").path();
-        std::fs::copy(
-            &file,
-            copy.join("data").join(file.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
+    let copy = copy_of_syria_data(&dir);
     let key = |args: &[&str]| {
         let output = truce(args);
-        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert_exit_0(&output);
         stdout(&output).trim().to_string()
     };
-    let at = |file: &str| dir.join(file).display().to_string();
+    let at = |file: &str| file_in(&dir, file);
     let mission = key(&[
         "keys",
         "generate",
@@ -1249,8 +1139,7 @@ fn signed_example(name: &str) -> (PathBuf, PathBuf) {
     let agreement = copy.join("agreement.toml");
     std::fs::write(&agreement, text).expect("write");
     let db = dir.join("store.sqlite");
-    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    import_ok(SYRIA_EVENTS, path_str(&db));
     (agreement, db)
 }
 
@@ -1259,10 +1148,8 @@ fn a_bracket_resolution_needs_every_named_signature_and_makes_a_new_version() {
     let (agreement, db) = signed_example("bracket");
     bracket_flow(&agreement, path_str(&db));
     // The same on PostgreSQL, from an example of its own (resolving rewrites the file).
-    if let Some(url) = backends::postgres_database("bracket") {
+    if let Some(url) = postgres_with_syria_events("bracket") {
         let (agreement, _) = signed_example("bracket-postgres");
-        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
-        assert_eq!(code(&import), 0, "{}", stderr(&import));
         bracket_flow(&agreement, &url);
     }
 }
@@ -1272,25 +1159,19 @@ fn bracket_flow(agreement: &Path, db: &str) {
     let dir = agreement.parent().and_then(Path::parent).expect("dir");
     let key = |k: &str| dir.join(k).display().to_string();
     let resolve = |choice: &str, k: &str| {
-        truce(&[
-            "bracket",
-            "resolve",
+        truce_words(&format!(
+            "bracket resolve {} {choice} --key {} --db {db}",
             path_str(agreement),
-            choice,
-            "--key",
-            &key(k),
-            "--db",
-            db,
-        ])
+            &key(k)
+        ))
     };
     let before = std::fs::read_to_string(agreement).expect("agreement");
     // One of two required signatures: no effect, the file untouched.
     let usa = resolve("max-per-day=2", "usa.key");
-    assert_eq!(code(&usa), 0, "{}", stderr(&usa));
-    assert!(
-        stdout(&usa).contains("not in effect yet: waiting for the signature of russia"),
-        "{}",
-        stdout(&usa)
+    assert_exit_0(&usa);
+    assert_contains(
+        &stdout(&usa),
+        "not in effect yet: waiting for the signature of russia",
     );
     assert_eq!(
         std::fs::read_to_string(agreement).expect("agreement"),
@@ -1317,63 +1198,38 @@ fn bracket_flow(agreement: &Path, db: &str) {
     }
     // The second signature: in effect, a new version written, the old one kept in the store.
     let russia = resolve("max-per-day=2", "russia.key");
-    assert_eq!(code(&russia), 0, "{}", stderr(&russia));
-    assert!(
-        stdout(&russia).contains("in effect: `max-per-day` = 2, signed by usa and russia"),
-        "{}",
-        stdout(&russia)
+    assert_exit_0(&russia);
+    assert_contains(
+        &stdout(&russia),
+        "in effect: `max-per-day` = 2, signed by usa and russia",
     );
     let after = std::fs::read_to_string(agreement).expect("agreement");
-    assert!(
-        after.contains("id = \"max-per-day\"\nresolved = 2\n"),
-        "{after}"
-    );
+    assert_contains(&after, "id = \"max-per-day\"\nresolved = 2\n");
     let mut store = truce_store::open_storage(db).expect("store");
-    assert_eq!(
-        store
-            .agreement_versions(path_str(agreement))
-            .expect("versions")
-            .len(),
-        2
-    );
-    let len = store.ledger_len().expect("len");
-    let kinds: Vec<String> = store
-        .ledger_entries(0, len)
-        .expect("entries")
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let versions = store.agreement_versions(path_str(agreement));
+    assert_eq!(versions.expect("versions").len(), 2);
+    drop(store);
+    let kinds = ledger_kinds(db);
     assert_eq!(
         kinds.iter().filter(|k| *k == "bracket-signature").count(),
         2,
         "{kinds:?}"
     );
     assert_eq!(kinds.last().map(String::as_str), Some("bracket-resolution"));
-    drop(store);
     // The check shows the resolved value and still what the other would have meant.
-    let check = truce(&[
-        "check",
-        path_str(agreement),
-        "--db",
-        db,
-        "--as-of",
-        "2016-12-31",
-    ]);
+    let check = truce_words(&format!(
+        "check {} --db {db} --as-of 2016-12-31",
+        path_str(agreement)
+    ));
     let text = stdout(&check);
-    assert!(
-        text.contains("(resolved: 2)") && text.contains("with [0]:"),
-        "{text}"
-    );
+    assert_contains(&text, "(resolved: 2)");
+    assert_contains(&text, "with [0]:");
 }
 
 #[test]
 fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_its_party() {
     let (agreement, db) = signed_example("entitlement");
-    let dir = agreement
-        .parent()
-        .and_then(Path::parent)
-        .expect("dir")
-        .to_path_buf();
+    let dir = example_dir(&agreement);
     // "Reduced violence" read as at most 4 a day: the seven days are then met on
     // certain evidence on 19 September 2016 (13–19 September have 1, 0, 2, 1, 1, 3
     // and 4 certain violations in Aleppo Governorate), not counting possible ones.
@@ -1391,9 +1247,7 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
     .expect("write");
     entitlement_flow(&agreement, &dir, path_str(&db), "sqlite");
     // The same on PostgreSQL, with the same evidence imported there.
-    if let Some(url) = backends::postgres_database("entitlement") {
-        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
-        assert_eq!(code(&import), 0, "{}", stderr(&import));
+    if let Some(url) = postgres_with_syria_events("entitlement") {
         entitlement_flow(&agreement, &dir, &url, "postgres");
     }
 }
@@ -1401,28 +1255,15 @@ fn an_entitlement_is_released_only_on_its_verified_step_and_its_payload_only_to_
 /// Release, hand-over, opening, suspension and the bundle of one entitlement,
 /// on the store `d`; files go under `dir` with the store's name in front.
 fn entitlement_flow(agreement: &Path, dir: &Path, d: &str, label: &str) {
-    let at = |f: &str| dir.join(format!("{label}-{f}")).display().to_string();
-    let key = |f: &str| dir.join(f).display().to_string();
-    let entitlement = |args: &[&str]| {
-        let mut all = vec!["entitlement"];
-        all.extend_from_slice(args);
-        truce(&all)
-    };
+    let at = |f: &str| file_in(dir, &format!("{label}-{f}"));
+    let key = |f: &str| file_in(dir, f);
+    let entitlement = |words: &str| truce_words(&format!("entitlement {words}"));
     let a = path_str(agreement);
     // Before the seven days are met (as of 15 Sep): refused, nothing recorded.
-    let early = entitlement(&[
-        "release",
-        a,
-        "aid-corridor",
-        "--db",
-        d,
-        "--as-of",
-        "2016-09-15",
-        "--by",
-        "usa-liaison",
-        "--payload",
-        &key("targets.txt"),
-    ]);
+    let early = entitlement(&format!(
+        "release {a} aid-corridor --db {d} --as-of 2016-09-15 --by usa-liaison --payload {}",
+        key("targets.txt")
+    ));
     assert_eq!(code(&early), 1, "{}", stderr(&early));
     assert!(
         stdout(&early).starts_with("refused: entitlement `aid-corridor` may not be released"),
@@ -1430,133 +1271,73 @@ fn entitlement_flow(agreement: &Path, dir: &Path, d: &str, label: &str) {
         stdout(&early)
     );
     // The JIC step stays locked: its entitlement is refused whatever the day.
-    let locked = entitlement(&[
-        "release",
-        a,
-        "us-intelligence-to-russia",
-        "--db",
-        d,
-        "--as-of",
-        "2016-12-31",
-        "--by",
-        "usa-liaison",
-    ]);
+    let locked = entitlement(&format!(
+        "release {a} us-intelligence-to-russia --db {d} --as-of 2016-12-31 --by usa-liaison"
+    ));
     assert_eq!(code(&locked), 1);
     assert!(stdout(&locked).contains("is locked"), "{}", stdout(&locked));
-    let handover_early =
-        entitlement(&["handover", a, "aid-corridor", "--db", d, "-o", &at("early")]);
-    assert_eq!(code(&handover_early), 2);
-    assert!(stderr(&handover_early).contains("is not released"));
+    let handover_early = entitlement(&format!(
+        "handover {a} aid-corridor --db {d} -o {}",
+        at("early")
+    ));
+    assert_exit_with_error(&handover_early, 2, "is not released");
     // After: released, the payload kept encrypted to Russia, handed over, readable by
     // Russia's identity only.
-    let released = entitlement(&[
-        "release",
-        a,
-        "aid-corridor",
-        "--db",
-        d,
-        "--as-of",
-        "2016-12-31",
-        "--by",
-        "usa-liaison",
-        "--payload",
-        &key("targets.txt"),
-    ]);
-    assert_eq!(code(&released), 0, "{}", stderr(&released));
-    assert!(
-        stdout(&released).contains(
-            "released `aid-corridor` to russia: step `seven-days-calm` met on 2016-09-19"
-        ),
-        "{}",
-        stdout(&released)
+    let released = entitlement(&format!(
+        "release {a} aid-corridor --db {d} --as-of 2016-12-31 --by usa-liaison --payload {}",
+        key("targets.txt")
+    ));
+    assert_exit_0(&released);
+    assert_contains(
+        &stdout(&released),
+        "released `aid-corridor` to russia: step `seven-days-calm` met on 2016-09-19",
     );
-    let again = entitlement(&[
-        "release",
-        a,
-        "aid-corridor",
-        "--db",
-        d,
-        "--as-of",
-        "2016-12-31",
-        "--by",
-        "usa-liaison",
-    ]);
-    assert_eq!(code(&again), 2);
-    assert!(stderr(&again).contains("already released"));
-    let handed = entitlement(&[
-        "handover",
-        a,
-        "aid-corridor",
-        "--db",
-        d,
-        "-o",
-        &at("handed"),
-    ]);
-    assert_eq!(code(&handed), 0, "{}", stderr(&handed));
+    let again = entitlement(&format!(
+        "release {a} aid-corridor --db {d} --as-of 2016-12-31 --by usa-liaison"
+    ));
+    assert_exit_with_error(&again, 2, "already released");
+    let handed = entitlement(&format!(
+        "handover {a} aid-corridor --db {d} -o {}",
+        at("handed")
+    ));
+    assert_exit_0(&handed);
     let sealed = std::path::PathBuf::from(at("handed")).join("targets.txt.age");
     let ciphertext = std::fs::read(&sealed).expect("handed over");
     assert!(!String::from_utf8_lossy(&ciphertext).contains("grid references"));
-    let wrong = entitlement(&[
-        "open",
+    let wrong = entitlement(&format!(
+        "open {} --identity {} -o {}",
         path_str(&sealed),
-        "--identity",
-        &key("other.agekey"),
-        "-o",
-        &at("wrong.txt"),
-    ]);
-    assert_eq!(code(&wrong), 2);
-    assert!(
-        stderr(&wrong).contains("encrypted to another party"),
-        "{}",
-        stderr(&wrong)
-    );
+        key("other.agekey"),
+        at("wrong.txt")
+    ));
+    assert_exit_with_error(&wrong, 2, "encrypted to another party");
     assert!(!Path::new(&at("wrong.txt")).exists());
-    let opened = entitlement(&[
-        "open",
+    let opened = entitlement(&format!(
+        "open {} --identity {} -o {}",
         path_str(&sealed),
-        "--identity",
-        &key("russia.agekey"),
-        "-o",
-        &at("opened.txt"),
-    ]);
-    assert_eq!(code(&opened), 0, "{}", stderr(&opened));
+        key("russia.agekey"),
+        at("opened.txt")
+    ));
+    assert_exit_0(&opened);
     assert_eq!(
         std::fs::read_to_string(at("opened.txt")).expect("opened"),
         "grid references of excluded groups' positions\n"
     );
     // Suspended: no more hand-overs; the status says so.
-    let suspended = entitlement(&[
-        "suspend",
-        a,
-        "aid-corridor",
-        "--db",
-        d,
-        "--as-of",
-        "2016-12-31",
-        "--by",
-        "mission",
-        "--reason",
-        "violations resumed",
-    ]);
-    assert_eq!(code(&suspended), 0, "{}", stderr(&suspended));
-    let after = entitlement(&["handover", a, "aid-corridor", "--db", d, "-o", &at("after")]);
-    assert_eq!(code(&after), 2);
-    assert!(stderr(&after).contains("is suspended (violations resumed)"));
-    let status = entitlement(&["status", a, "--db", d, "--as-of", "2016-12-31"]);
-    assert!(
-        stdout(&status).contains("suspended on"),
-        "{}",
-        stdout(&status)
+    let suspended = truce_words_then(
+        &format!("entitlement suspend {a} aid-corridor --db {d} --as-of 2016-12-31 --by mission"),
+        &["--reason", "violations resumed"],
     );
+    assert_exit_0(&suspended);
+    let after = entitlement(&format!(
+        "handover {a} aid-corridor --db {d} -o {}",
+        at("after")
+    ));
+    assert_exit_with_error(&after, 2, "is suspended (violations resumed)");
+    let status = entitlement(&format!("status {a} --db {d} --as-of 2016-12-31"));
+    assert_contains(&stdout(&status), "suspended on");
     // Every step is in the ledger, and the bundle verifies.
-    let mut store = truce_store::open_storage(d).expect("store");
-    let len = store.ledger_len().expect("len");
-    let kinds: Vec<String> = store
-        .ledger_entries(0, len)
-        .expect("entries")
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds = ledger_kinds(d);
     for kind in [
         "entitlement-release",
         "entitlement-handover",
@@ -1568,19 +1349,13 @@ fn entitlement_flow(agreement: &Path, dir: &Path, d: &str, label: &str) {
             "{kind} in {kinds:?}"
         );
     }
-    drop(store);
-    let checkpoint = truce(&[
-        "ledger",
-        "checkpoint",
-        a,
-        "--db",
-        d,
-        "--key",
-        &key("mission.key"),
-    ]);
-    assert_eq!(code(&checkpoint), 0, "{}", stderr(&checkpoint));
+    let checkpoint = truce_words(&format!(
+        "ledger checkpoint {a} --db {d} --key {}",
+        &key("mission.key")
+    ));
+    assert_exit_0(&checkpoint);
     let export = truce(&["ledger", "export", a, "--db", d, "-o", &at("bundle")]);
-    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    assert_exit_0(&export);
     let verify = truce(&["ledger", "verify", &at("bundle")]);
     assert_eq!(code(&verify), 0, "{}", stdout(&verify));
 }
@@ -1588,33 +1363,19 @@ fn entitlement_flow(agreement: &Path, dir: &Path, d: &str, label: &str) {
 #[test]
 fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
     let (agreement, db) = signed_example("rotation");
-    let dir = agreement
-        .parent()
-        .and_then(Path::parent)
-        .expect("dir")
-        .to_path_buf();
+    let dir = example_dir(&agreement);
     let check = || {
-        truce(&[
-            "check",
+        truce_words(&format!(
+            "check {} --record --db {} --as-of 2016-12-31",
             path_str(&agreement),
-            "--record",
-            "--db",
-            path_str(&db),
-            "--as-of",
-            "2016-12-31",
-        ])
+            path_str(&db)
+        ))
     };
     assert_eq!(code(&check()), 1);
-    let new_key = truce(&[
-        "keys",
-        "generate",
-        "--party",
-        "usa",
-        "--name",
-        "usa-2",
-        "-o",
-        path_str(&dir.join("usa-2.key")),
-    ]);
+    let new_key = truce_words(&format!(
+        "keys generate --party usa --name usa-2 -o {}",
+        path_str(&dir.join("usa-2.key"))
+    ));
     let new_key = stdout(&new_key).trim().to_string();
     let text = std::fs::read_to_string(&agreement).expect("agreement");
     let start =
@@ -1623,11 +1384,7 @@ fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
     let rotated = format!("{}\"{new_key}\"{}", &text[..start], &text[end..]);
     std::fs::write(&agreement, rotated).expect("write");
     assert_eq!(code(&check()), 1);
-    let mut store = truce_store::Store::open(&db).expect("store");
-    let ledger_len = store.ledger_len().expect("len");
-    let rotation = store
-        .ledger_entries(0, ledger_len)
-        .expect("entries")
+    let rotation = ledger_entries(path_str(&db))
         .into_iter()
         .find(|e| e.kind == "key-rotation")
         .expect("a key-rotation record");
@@ -1643,15 +1400,9 @@ fn a_new_key_in_a_new_agreement_version_is_recorded_as_a_key_rotation() {
 #[test]
 fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
     let (agreement, db) = signed_example("cosigned");
-    let dir = agreement
-        .parent()
-        .and_then(Path::parent)
-        .expect("dir")
-        .to_path_buf();
+    let dir = example_dir(&agreement);
     cosigned_flow(&agreement, path_str(&db), &dir, "sqlite");
-    if let Some(url) = backends::postgres_database("cosigned") {
-        let import = truce(&["import", SYRIA_EVENTS, "--db", &url]);
-        assert_eq!(code(&import), 0, "{}", stderr(&import));
+    if let Some(url) = postgres_with_syria_events("cosigned") {
         cosigned_flow(&agreement, &url, &dir, "postgres");
     }
 }
@@ -1660,8 +1411,8 @@ fn a_partys_cosignature_is_filed_by_the_mission_and_travels_in_later_bundles() {
 /// cosignature in store `d` (the keys are in `dir`; what the flow writes is
 /// named after `label`).
 fn cosigned_flow(agreement: &Path, d: &str, dir: &Path, label: &str) {
-    let at = |f: &str| dir.join(format!("{label}-{f}")).display().to_string();
-    let key = |f: &str| dir.join(f).display().to_string();
+    let at = |f: &str| file_in(dir, &format!("{label}-{f}"));
+    let key = |f: &str| file_in(dir, f);
     let a = path_str(agreement);
     let ok = |args: &[&str]| {
         let output = truce(args);
@@ -1697,20 +1448,11 @@ fn cosigned_flow(agreement: &Path, d: &str, dir: &Path, label: &str) {
         &at("cosigned.note"),
     ]);
     // The mission's plain checkpoint is not a cosignature; the party's note is.
-    let plain = truce(&[
-        "ledger",
-        "add-cosigned",
-        a,
-        "--db",
-        d,
-        &at("first/checkpoints/000001.note"),
-    ]);
-    assert_eq!(code(&plain), 2);
-    assert!(
-        stderr(&plain).contains("carries no cosignature by a party's key"),
-        "{}",
-        stderr(&plain)
-    );
+    let plain = truce_words(&format!(
+        "ledger add-cosigned {a} --db {d} {}",
+        &at("first/checkpoints/000001.note")
+    ));
+    assert_exit_with_error(&plain, 2, "carries no cosignature by a party's key");
     let filed = ok(&["ledger", "add-cosigned", a, "--db", d, &at("cosigned.note")]);
     assert!(filed.contains("co-signed by usa (usa)"), "{filed}");
     ok(&["ledger", "export", a, "--db", d, "-o", &at("second")]);
@@ -1720,10 +1462,7 @@ fn cosigned_flow(agreement: &Path, d: &str, dir: &Path, label: &str) {
 
 #[test]
 fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
-    let dir = temp_dir("ledger-decisions");
-    let db = dir.join("store.sqlite");
-    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let (_, db) = store_with_syria_events("ledger-decisions");
     let d = path_str(&db);
     for args in [
         &[
@@ -1751,11 +1490,7 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
         let output = truce(args);
         assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
     }
-    let mut store = truce_store::Store::open(&db).expect("store");
-    let ledger_len = store.ledger_len().expect("len");
-    let records: Vec<serde_json::Value> = store
-        .ledger_entries(0, ledger_len)
-        .expect("entries")
+    let records: Vec<serde_json::Value> = ledger_entries(d)
         .iter()
         .map(|e| serde_json::from_slice(&e.record).expect("json"))
         .collect();
@@ -1771,9 +1506,8 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
     assert_eq!(records[1]["note"], "withdrawn in GED 20.1");
     assert_eq!(records[2]["by"], "analyst-3");
     assert_eq!(records[3]["decision"], 1);
-    drop(store);
     let listed = truce(&["deletions", "--db", d]);
-    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    assert_exit_0(&listed);
     let listed = stdout(&listed);
     assert!(
         listed.starts_with("deletion 1: ucdp-ged:218211 on "),
@@ -1787,22 +1521,12 @@ fn deletions_and_analysts_decisions_are_recorded_in_the_ledger() {
 
 #[test]
 fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
-    let dir = temp_dir("join");
-    let db = dir.join("store.sqlite");
-    let import = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    let (_, db) = store_with_syria_events("join");
     let d = path_str(&db);
     let incidents = || {
-        let output = truce(&[
-            "check",
-            SYRIA,
-            "--db",
-            d,
-            "--as-of",
-            "2016-12-31",
-            "--format",
-            "json",
-        ]);
+        let output = truce_words(&format!(
+            "check {SYRIA} --db {d} --as-of 2016-12-31 --format json"
+        ));
         let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
         json["evidence"]["incidents"].as_u64().expect("incidents")
     };
@@ -1813,59 +1537,28 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
     );
     // GED codes the convoy attack of 19 Sep 2016 (301214); an analyst knows 318815,
     // coded elsewhere, is the same event.
-    let join = truce(&[
-        "incidents",
-        "join",
-        "--db",
-        d,
-        "ucdp-ged:301214",
-        "ucdp-ged:318815",
-        "--by",
-        "analyst-2",
-        "--reason",
-        "one strike coded twice",
-    ]);
-    assert_eq!(code(&join), 0, "{}", stderr(&join));
-    assert!(
-        stdout(&join).contains("are one incident (by analyst-2"),
-        "{}",
-        stdout(&join)
+    let join = truce_words_then(
+        &format!("incidents join --db {d} ucdp-ged:301214 ucdp-ged:318815 --by analyst-2"),
+        &["--reason", "one strike coded twice"],
     );
+    assert_exit_0(&join);
+    assert_contains(&stdout(&join), "are one incident (by analyst-2");
     assert_eq!(incidents(), 6169);
-    let explain = truce(&[
-        "explain",
-        SYRIA,
-        "ucdp-ged:318815",
-        "--db",
-        d,
-        "--as-of",
-        "2016-12-31",
-    ]);
-    assert!(
-        stdout(&explain).contains(
-            "merged with ucdp-ged:301214\n    ✓ an analyst decided they are one incident"
-        ),
-        "{}",
-        stdout(&explain)
+    let explain = truce_words(&format!(
+        "explain {SYRIA} ucdp-ged:318815 --db {d} --as-of 2016-12-31"
+    ));
+    assert_contains(
+        &stdout(&explain),
+        "merged with ucdp-ged:301214\n    ✓ an analyst decided they are one incident",
     );
     // The opposite decision on the same pair is refused while this one is in force.
-    let split = truce(&[
-        "incidents",
-        "split",
-        "--db",
-        d,
-        "ucdp-ged:318815",
-        "ucdp-ged:301214",
-        "--by",
-        "analyst-3",
-    ]);
+    let split = truce_words(&format!(
+        "incidents split --db {d} ucdp-ged:318815 ucdp-ged:301214 --by analyst-3"
+    ));
     assert_eq!(code(&split), 2);
-    assert!(
-        stderr(&split).contains(
-            "on `ucdp-ged:318815` and `ucdp-ged:301214` makes them one incident; withdraw it first"
-        ),
-        "{}",
-        stderr(&split)
+    assert_contains(
+        &stderr(&split),
+        "on `ucdp-ged:318815` and `ucdp-ged:301214` makes them one incident; withdraw it first",
     );
     let decisions = truce(&["incidents", "decisions", "--db", d]);
     assert!(
@@ -1875,16 +1568,9 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
         stdout(&decisions)
     );
     let withdraw = truce(&["incidents", "withdraw", "--db", d, "1", "--by", "analyst-1"]);
-    assert_eq!(code(&withdraw), 0, "{}", stderr(&withdraw));
+    assert_exit_0(&withdraw);
     assert_eq!(incidents(), 6170);
-    let mut store = truce_store::Store::open(&db).expect("store");
-    let ledger_len = store.ledger_len().expect("len");
-    let kinds: Vec<String> = store
-        .ledger_entries(0, ledger_len)
-        .expect("entries")
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds = ledger_kinds(d);
     assert!(
         kinds.contains(&"kept-together".to_string())
             && kinds.contains(&"decision-withdrawn".to_string()),
@@ -1899,24 +1585,22 @@ fn an_analyst_joins_two_reports_into_one_incident_and_can_withdraw_it() {
 #[test]
 fn extract_reads_articles_and_posts_into_reports_and_the_store() {
     let dir = temp_dir("extract");
-    let article = dir.join("convoy.html");
     // The text is Wikipedia's summary of 19 September 2016 (CC BY-SA 3.0), in a page.
-    std::fs::write(
-        &article,
+    let article = write_in(
+        &dir,
+        "convoy.html",
         "<html><head><title>Aid convoy struck</title><meta property=\"article:published_time\" content=\"2016-09-19T22:00:00Z\"></head>\
          <body><nav>Home | World | Middle East and North Africa news</nav><article><p>Hours after the Syrian military declares the end of the ceasefire, \
          an airstrike hits a convoy of United Nations OCHA aid trucks near the town of Urum al-Kubra, in the Aleppo Governorate, with the Syrian \
          Observatory for Human Rights reporting that at least 12 people have been killed.</p></article></body></html>",
-    )
-    .expect("write the article");
-    let posts = dir.join("posts.jsonl");
-    std::fs::write(
-        &posts,
+    );
+    let posts = write_in(
+        &dir,
+        "posts.jsonl",
         "{\"id\":\"1\",\"text\":\"Barrel bombs on Daraya this morning, 4 killed #Daraya\",\"created_at\":\"2016-08-01T09:00:00Z\"}\n\
          {\"id\":\"2\",\"text\":\"thinking of everyone tonight\",\"created_at\":\"2016-08-01T21:00:00Z\"}\n\
          {not json\n",
-    )
-    .expect("write the posts");
+    );
     let output = truce(&["extract", path_str(&article), path_str(&posts)]);
     assert_eq!(
         code(&output),
@@ -1924,11 +1608,7 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
         "a post was set aside: {}",
         stderr(&output)
     );
-    assert!(
-        stderr(&output).contains("line 3: set aside: not a JSON object"),
-        "{}",
-        stderr(&output)
-    );
+    assert_contains(&stderr(&output), "line 3: set aside: not a JSON object");
     let reports: Vec<serde_json::Value> = stdout(&output)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a report per line"))
@@ -1956,22 +1636,15 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
         convoy["provenance"]["source_id"].as_str().expect("an id")
     );
     let explained = truce(&["explain", SYRIA, &id, "--events", path_str(&jsonl)]);
-    assert_eq!(code(&explained), 0, "{}", stderr(&explained));
+    assert_exit_0(&explained);
     let words = stdout(&explained);
     assert!(words.contains("the words behind each field:"), "{words}");
     assert!(words.contains("kind      \"airstrike\""), "{words}");
-    assert!(
-        words.contains("[at least 12 people have been killed]"),
-        "{words}"
-    );
-    let checked = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        path_str(&jsonl),
-        "--format",
-        "json",
-    ]);
+    assert_contains(&words, "[at least 12 people have been killed]");
+    let checked = truce_words(&format!(
+        "check {SYRIA} --events {} --format json",
+        path_str(&jsonl)
+    ));
     let json: serde_json::Value = serde_json::from_slice(&checked.stdout).expect("check JSON");
     let incidents = json["incidents"].as_array().expect("incidents");
     assert!(!incidents.is_empty());
@@ -1982,28 +1655,15 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
     // Stored as import runs; extracted again, nothing is stored twice.
     let db = dir.join("store.db");
     let first = truce(&["extract", path_str(&article), "--db", path_str(&db)]);
-    assert_eq!(code(&first), 0, "{}", stderr(&first));
-    assert!(
-        stderr(&first).contains("1 new, 0 duplicate(s)"),
-        "{}",
-        stderr(&first)
-    );
+    assert_exit_0(&first);
+    assert_contains(&stderr(&first), "1 new, 0 duplicate(s)");
     let again = truce(&["extract", path_str(&article), "--db", path_str(&db)]);
-    assert!(
-        stderr(&again).contains("0 new, 1 duplicate(s)"),
-        "{}",
-        stderr(&again)
-    );
+    assert_contains(&stderr(&again), "0 new, 1 duplicate(s)");
     // A binary file is refused, naming what was found.
     let binary = dir.join("photo.jpg");
     std::fs::write(&binary, b"\xff\xd8\xff\xe0\x00\x10JFIF").expect("write");
     let refused = truce(&["extract", path_str(&binary)]);
-    assert_eq!(code(&refused), 2);
-    assert!(
-        stderr(&refused).contains("is not text: a NUL byte at offset 4"),
-        "{}",
-        stderr(&refused)
-    );
+    assert_exit_with_error(&refused, 2, "is not text: a NUL byte at offset 4");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -2012,7 +1672,7 @@ fn extract_reads_articles_and_posts_into_reports_and_the_store() {
 #[test]
 fn eval_extraction_prints_precision_and_recall_per_field() {
     let output = truce(&["eval", "extraction", "--split", "dev"]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_exit_0(&output);
     let text = stdout(&output);
     assert!(
         text.starts_with("extraction, dev split: 265 text(s), 358 expected event(s)"),
@@ -2043,29 +1703,22 @@ fn eval_extraction_prints_precision_and_recall_per_field() {
     assert!((0.0..=1.0).contains(&precision), "{whole}");
 }
 
+/// Four posts, two on one day with one hashtag written two ways, one without a day.
+const TRENDING_POSTS: &str = "\
+{\"id\":\"1\",\"text\":\"#AleppoIsBurning barrel bombs on Aleppo again #Aleppo\",\"created_at\":\"2016-09-23T08:00:00Z\"}
+{\"id\":\"2\",\"text\":\"#aleppoisburning airstrikes hit Aleppo hospitals\",\"created_at\":\"2016-09-23T09:00:00Z\"}
+{\"id\":\"3\",\"text\":\"Clashes in Daraa #Daraa #AleppoIsBurning\",\"created_at\":\"2016-09-24T09:00:00Z\"}
+{\"id\":\"4\",\"text\":\"no date here #Idlib\"}
+";
+
 /// `truce timeline --posts`: hashtags and the kinds of event read from posts, per
 /// day, beside the curated events (a post counts once per hashtag, without case).
 #[test]
 fn the_timeline_shows_what_posts_talked_of_each_day() {
     let dir = temp_dir("trends");
-    let posts = dir.join("posts.jsonl");
-    std::fs::write(
-        &posts,
-        "{\"id\":\"1\",\"text\":\"#AleppoIsBurning barrel bombs on Aleppo again #Aleppo\",\"created_at\":\"2016-09-23T08:00:00Z\"}\n\
-         {\"id\":\"2\",\"text\":\"#aleppoisburning airstrikes hit Aleppo hospitals\",\"created_at\":\"2016-09-23T09:00:00Z\"}\n\
-         {\"id\":\"3\",\"text\":\"Clashes in Daraa #Daraa #AleppoIsBurning\",\"created_at\":\"2016-09-24T09:00:00Z\"}\n\
-         {\"id\":\"4\",\"text\":\"no date here #Idlib\"}\n",
-    )
-    .expect("write the posts");
-    let output = truce(&[
-        "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--posts",
-        path_str(&posts),
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let posts = write_in(&dir, "posts.jsonl", TRENDING_POSTS);
+    let output = on_syria_events("timeline", &["--posts", path_str(&posts)]);
+    assert_exit_0(&output);
     let text = stdout(&output);
     assert!(text.contains("IN POSTS AND NEWS"), "{text}");
     let line = |day: &str, key: &str| {
@@ -2088,21 +1741,11 @@ fn the_timeline_shows_what_posts_talked_of_each_day() {
         Some("1"),
         "{text}"
     );
-    assert!(
-        stderr(&output).contains("1 post(s) without a publication day"),
-        "{}",
-        stderr(&output)
-    );
-    let json = truce(&[
+    assert_contains(&stderr(&output), "1 post(s) without a publication day");
+    let json = on_syria_events(
         "timeline",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--posts",
-        path_str(&posts),
-        "--format",
-        "json",
-    ]);
+        &["--posts", path_str(&posts), "--format", "json"],
+    );
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     let trends = value["trends"].as_array().expect("trends");
     assert!(trends.iter().any(|t| t["what"] == "hashtag"
@@ -2116,71 +1759,40 @@ fn the_timeline_shows_what_posts_talked_of_each_day() {
 
 #[test]
 fn explain_takes_the_id_after_the_events_as_the_readme_writes_it() {
-    let output = truce(&[
-        "explain",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "ucdp-ged:301214",
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = on_syria_events("explain", &["ucdp-ged:301214"]);
+    assert_exit_0(&output);
     let text = stdout(&output);
-    assert!(
-        text.contains("finding ucdp-ged:301214/coh-civilians/syrian-government"),
-        "{text}"
+    assert_contains(
+        &text,
+        "finding ucdp-ged:301214/coh-civilians/syrian-government",
     );
     // A clash: the clause was certainly broken; who broke it is one of two parties.
-    let clash = truce(&[
-        "explain",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "ucdp-ged:227959",
-    ]);
-    assert_eq!(code(&clash), 0, "{}", stderr(&clash));
+    let clash = on_syria_events("explain", &["ucdp-ged:227959"]);
+    assert_exit_0(&clash);
     let text = stdout(&clash);
     assert!(text.contains("verdict:     certain violation"), "{text}");
-    assert!(
-        text.contains(
-            "responsible: one of government-side, opposition — the source does not say who acted"
-        ),
-        "{text}"
+    assert_contains(
+        &text,
+        "responsible: one of government-side, opposition — the source does not say who acted",
     );
     // No id at all: a clear error, exit 2.
-    let none = truce(&["explain", SYRIA, "--events", SYRIA_EVENTS]);
-    assert_eq!(code(&none), 2);
-    assert!(
-        stderr(&none).contains("which finding, incident or report?"),
-        "{}",
-        stderr(&none)
-    );
+    let none = on_syria_events("explain", &[]);
+    assert_exit_with_error(&none, 2, "which finding, incident or report?");
 }
 
 #[test]
 fn the_report_separates_whether_from_who_and_sets_aggregates_apart() {
-    let output = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-12-31",
-    ]);
+    let output = on_syria_events("check", &["--as-of", "2016-12-31"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(
-        text.contains("certain (the agreement was certainly broken, whoever did it)"),
-        "{text}"
+    assert_contains(
+        &text,
+        "certain (the agreement was certainly broken, whoever did it)",
     );
-    assert!(
-        text.contains("aggregate reports (the source sums up many events)"),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "met (says nothing) — no report in this window can be counted with certainty"
-        ),
-        "{text}"
+    assert_contains(&text, "aggregate reports (the source sums up many events)");
+    assert_contains(
+        &text,
+        "met (says nothing) — no report in this window can be counted with certainty",
     );
     // The year's summary row (8,179 deaths) is not ranked among single events.
     let serious = text
@@ -2189,18 +1801,11 @@ fn the_report_separates_whether_from_who_and_sets_aggregates_apart() {
         .expect("a most serious section");
     assert!(!serious.contains("ucdp-ged:233200"), "{serious}");
     // As of a day, nothing later is seen, and the report says how much was left out.
-    let early = truce(&[
-        "check",
-        SYRIA,
-        "--events",
-        SYRIA_EVENTS,
-        "--as-of",
-        "2016-09-30",
-    ]);
+    let early = on_syria_events("check", &["--as-of", "2016-09-30"]);
     let text = stdout(&early);
-    assert!(
-        text.contains("later report(s) not seen: the check sees only what existed on 2016-09-30"),
-        "{text}"
+    assert_contains(
+        &text,
+        "later report(s) not seen: the check sees only what existed on 2016-09-30",
     );
     assert!(!text.contains("2016-10-"), "{text}");
 }
@@ -2211,16 +1816,7 @@ fn lint_names_each_target_once() {
     let text = std::fs::read_to_string(root().join(SYRIA))
         .expect("agreement")
         .replacen("against = [\"civilians\"]", "against = [\"civilianz\"]", 1);
-    let copy = dir.join("syria");
-    std::fs::create_dir_all(copy.join("data")).expect("dir");
-    for file in std::fs::read_dir(root().join("examples/syria-2016/data")).expect("data") {
-        let file = file.expect("entry").path();
-        std::fs::copy(
-            &file,
-            copy.join("data").join(file.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
+    let copy = copy_of_syria_data(&dir);
     let agreement = copy.join("agreement.toml");
     std::fs::write(&agreement, text).expect("write");
     let output = truce(&["lint", "--format", "json", path_str(&agreement)]);
@@ -2320,13 +1916,10 @@ fn no_csv_truce_writes_holds_a_formula_a_spreadsheet_would_run() {
     // The HXL export reads back as it was made: the quote comes off again.
     let hxl_file = dir.join("reports.hxl.csv");
     std::fs::write(&hxl_file, &hxl).expect("write");
-    let again = truce(&[
-        "export",
-        SYRIA,
-        "incidents-csv",
-        "--events",
-        path_str(&hxl_file),
-    ]);
+    let again = truce_words(&format!(
+        "export {SYRIA} incidents-csv --events {}",
+        path_str(&hxl_file)
+    ));
     let places = |rows: &[Vec<String>]| -> Vec<String> {
         rows[1..]
             .iter()
@@ -2339,9 +1932,9 @@ fn no_csv_truce_writes_holds_a_formula_a_spreadsheet_would_run() {
         panic!("the HXL export reads back `{a}` for `{b}`");
     }
     for by in ["party", "zone"] {
-        let weekly = truce(&[
-            "timeline", SYRIA, "--events", events, "--format", "csv", "--by", by,
-        ]);
+        let weekly = truce_words(&format!(
+            "timeline {SYRIA} --events {events} --format csv --by {by}"
+        ));
         no_formula(&format!("timeline --by {by}"), &stdout(&weekly));
     }
 
@@ -2379,8 +1972,7 @@ fn a_file_that_fails_whole_exits_2_and_leaves_no_open_run() {
         assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
     }
     let runs = truce(&["runs", "--db", path_str(&db)]);
-    let imports = truce(&["import", SYRIA_EVENTS, "--db", path_str(&db)]);
-    assert_eq!(code(&imports), 0, "{}", stderr(&imports));
+    let imports = import_ok(SYRIA_EVENTS, path_str(&db));
     // The next import is run 1: no failed run was kept, open or closed.
     assert!(
         stderr(&imports).contains("(import run 1)"),

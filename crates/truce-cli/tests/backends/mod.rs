@@ -2,7 +2,11 @@
 //! (when the tests were given a server; `scripts/test.sh` starts one and
 //! `TRUCE_REQUIRE_POSTGRES=1` makes its absence a failure).
 
-use super::{SYRIA, SYRIA_EVENTS, code, path_str, stderr, stdout, syria_records, temp_dir, truce};
+use super::{
+    SYRIA, SYRIA_EVENTS, code, path_str, stderr, stdout, syria_records, temp_dir, truce,
+    truce_words_then,
+};
+use std::process::Output;
 
 /// A new, empty PostgreSQL database named after `name`, when the tests were
 /// given a server; `None` (and the test runs on SQLite alone) otherwise, which
@@ -44,6 +48,21 @@ pub(crate) fn stores(name: &str) -> Vec<(&'static str, String)> {
     stores
 }
 
+/// The command exited 0 on `backend`; what it said on stderr is shown when not.
+#[track_caller]
+fn assert_ok_on(backend: &str, output: &Output) {
+    assert_eq!(code(output), 0, "{backend}: {}", stderr(output));
+}
+
+/// `text`, what a command said on `backend`, holds `phrase`.
+#[track_caller]
+fn assert_said_on(backend: &str, text: &str, phrase: &str) {
+    assert!(
+        text.contains(phrase),
+        "{backend}: no {phrase:?} in:\n{text}"
+    );
+}
+
 /// The ledger's records of one type, read from the store.
 fn ledger_records(db: &str, kind: &str) -> Vec<serde_json::Value> {
     let mut store = truce_store::open_storage(db).expect("store");
@@ -80,7 +99,7 @@ fn import_gives_the_same_run_on_both_stores() {
 
     for (backend, db) in stores("import") {
         let first = truce(&["import", SYRIA_EVENTS, "--db", &db]);
-        assert_eq!(code(&first), 0, "{backend}: {}", stderr(&first));
+        assert_ok_on(backend, &first);
         let said = stderr(&first);
         assert!(
             said.contains(&format!(
@@ -97,7 +116,7 @@ fn import_gives_the_same_run_on_both_stores() {
         assert!(said.contains("warning: line "), "{backend}: {said}");
 
         let second = truce(&["import", SYRIA_EVENTS, "--db", &db]);
-        assert_eq!(code(&second), 0, "{backend}: {}", stderr(&second));
+        assert_ok_on(backend, &second);
         assert!(
             stderr(&second).contains(&format!(
                 "{rows} row(s) read: 0 stored, {rows} duplicate(s)"
@@ -147,11 +166,11 @@ fn repeats_and_revisions_within_one_file_are_stored_alike_on_both_stores() {
             .collect();
         std::fs::write(&file, text.join("\n") + "\n").expect("write");
         let import = truce(&["import", path_str(&file), "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
-        assert!(
-            stderr(&import).contains("7 row(s) read: 2 stored, 3 duplicate(s), 2 revised"),
-            "{backend}: {}",
-            stderr(&import)
+        assert_ok_on(backend, &import);
+        assert_said_on(
+            backend,
+            &stderr(&import),
+            "7 row(s) read: 2 stored, 3 duplicate(s), 2 revised",
         );
         let check = truce(&["check", SYRIA, "--db", &db, "--format", "json"]);
         let document: serde_json::Value =
@@ -194,7 +213,7 @@ fn reading_commands_say_the_same_on_both_stores() {
     }
     for (backend, db) in stores("reading") {
         let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        assert_ok_on(backend, &import);
         for (command, (want_code, want)) in commands.iter().zip(&expected) {
             let output = truce(&[command, &["--db", db.as_str()][..], &as_of[..]].concat());
             assert_eq!(
@@ -251,12 +270,8 @@ fn quarantine_list_and_export_say_the_same_on_both_stores() {
             stderr(&import)
         );
         let list = truce(&["quarantine", "list", "--db", &db]);
-        assert_eq!(code(&list), 0, "{backend}: {}", stderr(&list));
-        assert!(
-            stdout(&list).contains("latitude"),
-            "{backend}: {}",
-            stdout(&list)
-        );
+        assert_ok_on(backend, &list);
+        assert_said_on(backend, &stdout(&list), "latitude");
         let export = truce(&[
             "quarantine",
             "export",
@@ -267,7 +282,7 @@ fn quarantine_list_and_export_say_the_same_on_both_stores() {
             "--run",
             "1",
         ]);
-        assert_eq!(code(&export), 0, "{backend}: {}", stderr(&export));
+        assert_ok_on(backend, &export);
         let rows: Vec<serde_json::Value> = stdout(&export)
             .lines()
             .map(|l| serde_json::from_str(l).expect("JSON"))
@@ -277,11 +292,7 @@ fn quarantine_list_and_export_say_the_same_on_both_stores() {
         assert_eq!(rows[0]["value"], "north", "{backend}");
         let missing = truce(&["quarantine", "list", "--db", &db, "--run", "99"]);
         assert_eq!(code(&missing), 2, "{backend}");
-        assert!(
-            stderr(&missing).contains("no import run 99"),
-            "{backend}: {}",
-            stderr(&missing)
-        );
+        assert_said_on(backend, &stderr(&missing), "no import run 99");
         said.push((backend.to_string(), stdout(&list), stdout(&export)));
     }
     for pair in said.windows(2) {
@@ -302,7 +313,7 @@ fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
     use super::stdout;
     let dir = temp_dir("ledger-example");
     let example = dir.join("ex");
-    copy_folder(&super::root().join("examples/syria-2016"), &example);
+    super::copy_folder(&super::root().join("examples/syria-2016"), &example);
     let key = dir.join("mission.key");
     let generated = truce(&[
         "keys",
@@ -327,7 +338,7 @@ fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
     let mut entries = Vec::new();
     for (backend, db) in stores("ledger") {
         let import = truce(&["import", &events, "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        assert_ok_on(backend, &import);
         let signed = truce(&[
             "ledger",
             "checkpoint",
@@ -337,7 +348,7 @@ fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
             "--key",
             path_str(&key),
         ]);
-        assert_eq!(code(&signed), 0, "{backend}: {}", stderr(&signed));
+        assert_ok_on(backend, &signed);
         let bundle = dir.join(format!("bundle-{backend}"));
         let exported = truce(&[
             "ledger",
@@ -348,14 +359,10 @@ fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
             "-o",
             path_str(&bundle),
         ]);
-        assert_eq!(code(&exported), 0, "{backend}: {}", stderr(&exported));
+        assert_ok_on(backend, &exported);
         let verified = truce(&["ledger", "verify", path_str(&bundle), "--key", &public]);
         assert_eq!(code(&verified), 0, "{backend}: {}", stdout(&verified));
-        assert!(
-            stdout(&verified).contains("verified: every hash"),
-            "{backend}: {}",
-            stdout(&verified)
-        );
+        assert_said_on(backend, &stdout(&verified), "verified: every hash");
         let log = std::fs::read_to_string(bundle.join("log.jsonl")).expect("log");
         entries.push((backend, log.lines().count()));
     }
@@ -363,20 +370,6 @@ fn the_ledger_is_signed_exported_and_verifies_on_both_stores() {
         entries.iter().all(|(_, n)| *n == entries[0].1),
         "{entries:?}"
     );
-}
-
-/// Copies a folder and everything in it.
-fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("a folder");
-    for entry in std::fs::read_dir(from).expect("the folder") {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("its type").is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// An analyst's work on the evidence from the command line on both stores:
@@ -404,7 +397,7 @@ fn analysts_decisions_and_deletions_work_the_same_on_both_stores() {
     let mut said = Vec::new();
     for (backend, db) in stores("decisions") {
         let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
+        assert_ok_on(backend, &import);
         let before = incidents(&db);
         let join = [
             "incidents",
@@ -419,38 +412,29 @@ fn analysts_decisions_and_deletions_work_the_same_on_both_stores() {
             "one strike, two reports",
         ];
         let joined = truce(&join);
-        assert_eq!(code(&joined), 0, "{backend}: {}", stderr(&joined));
+        assert_ok_on(backend, &joined);
         assert_eq!(
             incidents(&db),
             before - 1,
             "{backend}: joined into one incident"
         );
         let decisions = truce(&["incidents", "decisions", "--db", &db]);
-        assert!(
-            stdout(&decisions).contains("one incident with"),
-            "{backend}: {}",
-            stdout(&decisions)
-        );
-        let withdrawn = truce(&[
-            "incidents",
-            "withdraw",
-            "--db",
-            &db,
-            "1",
-            "--by",
-            "analyst B",
-        ]);
-        assert_eq!(code(&withdrawn), 0, "{backend}: {}", stderr(&withdrawn));
+        assert_said_on(backend, &stdout(&decisions), "one incident with");
+        let withdraw = || {
+            truce(&[
+                "incidents",
+                "withdraw",
+                "--db",
+                &db,
+                "1",
+                "--by",
+                "analyst B",
+            ])
+        };
+        let withdrawn = withdraw();
+        assert_ok_on(backend, &withdrawn);
         assert_eq!(incidents(&db), before, "{backend}: the join withdrawn");
-        let again = truce(&[
-            "incidents",
-            "withdraw",
-            "--db",
-            &db,
-            "1",
-            "--by",
-            "analyst B",
-        ]);
+        let again = withdraw();
         assert_eq!(code(&again), 2, "{backend}: nothing left to withdraw");
         let deleted = truce(&[
             "delete",
@@ -460,13 +444,9 @@ fn analysts_decisions_and_deletions_work_the_same_on_both_stores() {
             "--note",
             "withdrawn by the source",
         ]);
-        assert_eq!(code(&deleted), 0, "{backend}: {}", stderr(&deleted));
+        assert_ok_on(backend, &deleted);
         let listed = truce(&["deletions", "--db", &db]);
-        assert!(
-            stdout(&listed).contains("ucdp-ged:301214"),
-            "{backend}: {}",
-            stdout(&listed)
-        );
+        assert_said_on(backend, &stdout(&listed), "ucdp-ged:301214");
         let kinds: Vec<String> = ["kept-together", "decision-withdrawn", "deletion"]
             .iter()
             .map(|kind| format!("{kind}: {}", ledger_records(&db, kind).len()))
@@ -683,34 +663,26 @@ fn accounts_text_and_a_split_work_on_both_stores() {
             "--db",
             &db,
         ]);
-        assert_eq!(code(&added), 0, "{backend}: {}", stderr(&added));
+        assert_ok_on(backend, &added);
         let listed = truce(&["users", "list", "--db", &db]);
-        assert!(
-            stdout(&listed).contains("analyst-1"),
-            "{backend}: {}",
-            stdout(&listed)
-        );
+        assert_said_on(backend, &stdout(&listed), "analyst-1");
         let made = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
-        assert_eq!(code(&made), 0, "{backend}: {}", stderr(&made));
+        assert_ok_on(backend, &made);
         assert!(
             !stdout(&made).trim().is_empty(),
             "{backend}: the token is shown"
         );
         let revoked = truce(&["tokens", "revoke", "1", "--db", &db]);
-        assert_eq!(code(&revoked), 0, "{backend}: {}", stderr(&revoked));
+        assert_ok_on(backend, &revoked);
         let tokens = truce(&["tokens", "list", "--db", &db]);
-        assert!(
-            stdout(&tokens).contains("revoked"),
-            "{backend}: {}",
-            stdout(&tokens)
-        );
+        assert_said_on(backend, &stdout(&tokens), "revoked");
         let again = truce(&["tokens", "revoke", "1", "--db", &db]);
         assert_eq!(code(&again), 2, "{backend}: a token is revoked once");
         // Disabling the user revokes the tokens it still has, and no new one is made.
         let second = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
-        assert_eq!(code(&second), 0, "{backend}: {}", stderr(&second));
+        assert_ok_on(backend, &second);
         let disabled = truce(&["users", "disable", "analyst-1", "--db", &db]);
-        assert_eq!(code(&disabled), 0, "{backend}: {}", stderr(&disabled));
+        assert_ok_on(backend, &disabled);
         let tokens = truce(&["tokens", "list", "--db", &db]);
         assert_eq!(
             stdout(&tokens).matches("revoked").count(),
@@ -719,11 +691,7 @@ fn accounts_text_and_a_split_work_on_both_stores() {
             stdout(&tokens)
         );
         let listed = truce(&["users", "list", "--db", &db]);
-        assert!(
-            stdout(&listed).contains("disabled"),
-            "{backend}: {}",
-            stdout(&listed)
-        );
+        assert_said_on(backend, &stdout(&listed), "disabled");
         let refused = truce(&["tokens", "create", "--user", "analyst-1", "--db", &db]);
         assert_eq!(
             code(&refused),
@@ -757,30 +725,20 @@ fn accounts_text_and_a_split_work_on_both_stores() {
                 "--db",
                 &db,
             ]);
-            assert_eq!(code(&output), 0, "{backend}: {}", stderr(&output));
-            assert!(
-                stderr(&output).contains(expected),
-                "{backend}: {}",
-                stderr(&output)
-            );
+            assert_ok_on(backend, &output);
+            assert_said_on(backend, &stderr(&output), expected);
         };
         extract("1 new, 0 duplicate(s)");
         extract("0 new, 1 duplicate(s)");
         assert_eq!(ledger_records(&db, "import-run").len(), 2, "{backend}");
 
         let import = truce(&["import", SYRIA_EVENTS, "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
-        let split = truce(&[
-            "incidents",
-            "split",
-            "--db",
-            &db,
-            "ucdp-ged:301214",
-            "ucdp-ged:318815",
-            "--by",
-            "analyst A",
-        ]);
-        assert_eq!(code(&split), 0, "{backend}: {}", stderr(&split));
+        assert_ok_on(backend, &import);
+        let split = truce_words_then(
+            &format!("incidents split --db {db} ucdp-ged:301214 ucdp-ged:318815"),
+            &["--by", "analyst A"],
+        );
+        assert_ok_on(backend, &split);
         let kept_apart = ledger_records(&db, "kept-apart");
         assert_eq!(kept_apart.len(), 1, "{backend}");
         assert_eq!(kept_apart[0]["by"], "analyst A", "{backend}");
@@ -832,12 +790,8 @@ fn a_parquet_file_and_a_folder_of_them_read_as_the_csv_on_both_stores() {
     let folder = path_str(&dir.join("events")).to_string();
     for (backend, db) in stores("parquet") {
         let import = truce(&["import", &folder, "--db", &db]);
-        assert_eq!(code(&import), 0, "{backend}: {}", stderr(&import));
-        assert!(
-            stderr(&import).contains("6170 row(s) read: 6170 stored"),
-            "{backend}: {}",
-            stderr(&import)
-        );
+        assert_ok_on(backend, &import);
+        assert_said_on(backend, &stderr(&import), "6170 row(s) read: 6170 stored");
         let again = truce(&["import", SYRIA_EVENTS, "--db", &db]);
         assert!(
             stderr(&again).contains("6170 row(s) read: 0 stored, 6170 duplicate(s)"),

@@ -9,28 +9,11 @@
     reason = "the tampering cases read the bundle they damage: a failed unwrap is a failed test, with its line"
 )]
 
+use super::{assert_contains, code, copy_folder, path_str, root, truce_in};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs `truce` in `dir`.
-fn truce_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the truce binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
 
 /// What truce said, stdout then stderr.
 fn said(output: &Output) -> String {
@@ -39,10 +22,6 @@ fn said(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// Runs `truce` in `dir` and insists it exits with `expected`.
@@ -56,6 +35,27 @@ fn run_ok(dir: &Path, args: &[&str], expected: i32) -> String {
         said(&output)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `run_ok` with the words of `line`, split at spaces (the fixture's paths have none).
+fn run_words(dir: &Path, line: &str, expected: i32) -> String {
+    run_ok(dir, &line.split_whitespace().collect::<Vec<_>>(), expected)
+}
+
+/// A check of `agreement` recorded in `db` as of `as_of` (it finds violations: exit 1),
+/// then a checkpoint signed with `key`.
+fn record_check_and_checkpoint(dir: &Path, agreement: &str, db: &str, as_of: &str, key: &str) {
+    let a = agreement;
+    run_words(
+        dir,
+        &format!("check {a} --record --db {db} --as-of {as_of}"),
+        1,
+    );
+    run_words(
+        dir,
+        &format!("ledger checkpoint {a} --db {db} --key {key}"),
+        0,
+    );
 }
 
 // ------------------------------------------------------------------ fixture
@@ -107,7 +107,7 @@ impl Fixture {
 /// Builds the fixture in `dir`: what a mission and a party would do by hand.
 fn build_fixture(dir: &Path) {
     let example = root().join("examples/syria-2016");
-    copy_dir(&example, &dir.join("ex"));
+    copy_folder(&example, &dir.join("ex"));
     let mut keys = Vec::new();
     for (args, public) in [
         (
@@ -142,83 +142,15 @@ fn build_fixture(dir: &Path) {
     );
     std::fs::write(&agreement, text).expect("write the agreement");
     let a = "ex/agreement.toml";
-    run_ok(
-        dir,
-        &["import", "ex/data/ged191_syria_2016.csv", "--db", "s.db"],
-        0,
-    );
-    run_ok(
-        dir,
-        &[
-            "check",
-            a,
-            "--record",
-            "--db",
-            "s.db",
-            "--as-of",
-            "2016-12-31",
-        ],
-        1,
-    );
-    run_ok(
-        dir,
-        &[
-            "ledger",
-            "checkpoint",
-            a,
-            "--db",
-            "s.db",
-            "--key",
-            "mission.key",
-        ],
-        0,
-    );
+    run_words(dir, "import ex/data/ged191_syria_2016.csv --db s.db", 0);
+    record_check_and_checkpoint(dir, a, "s.db", "2016-12-31", "mission.key");
     // The second check is made as of another day: two check runs with different
     // findings, and no other record between them (a deletion would be one).
-    run_ok(
+    record_check_and_checkpoint(dir, a, "s.db", "2016-10-31", "mission.key");
+    run_words(dir, &format!("ledger export {a} --db s.db -o bundle"), 0);
+    run_words(
         dir,
-        &[
-            "check",
-            a,
-            "--record",
-            "--db",
-            "s.db",
-            "--as-of",
-            "2016-10-31",
-        ],
-        1,
-    );
-    run_ok(
-        dir,
-        &[
-            "ledger",
-            "checkpoint",
-            a,
-            "--db",
-            "s.db",
-            "--key",
-            "mission.key",
-        ],
-        0,
-    );
-    run_ok(
-        dir,
-        &["ledger", "export", a, "--db", "s.db", "-o", "bundle"],
-        0,
-    );
-    run_ok(
-        dir,
-        &[
-            "ledger",
-            "witness",
-            "bundle",
-            "--key",
-            "usa.key",
-            "--state",
-            "usa.state",
-            "-o",
-            "cosigned.note",
-        ],
+        "ledger witness bundle --key usa.key --state usa.state -o cosigned.note",
         0,
     );
     // The party hands its cosignature back; the bundle carries it.
@@ -232,11 +164,9 @@ fn build_fixture(dir: &Path) {
         ("public", "bundle-public"),
         ("party:russia", "bundle-russia"),
     ] {
-        let said = run_ok(
+        let said = run_words(
             dir,
-            &[
-                "ledger", "export", a, "--db", "s.db", "-o", out, "--for", reader,
-            ],
+            &format!("ledger export {a} --db s.db -o {out} --for {reader}"),
             0,
         );
         assert!(said.contains("bundle written to"), "{said}");
@@ -331,25 +261,12 @@ fn remove_old_fixtures(tmp: &Path, current: &str) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create a folder");
-    for entry in std::fs::read_dir(from).expect("read a folder") {
-        let entry = entry.expect("a folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}
-
 /// A fresh copy of one of the fixture's bundles made for a reader (`bundle-public`,
 /// `bundle-russia`).
 impl Scratch {
     fn bundle_for(&self, name: &str) -> PathBuf {
         let bundle = self.0.join(name);
-        copy_dir(&fixture().dir.join(name), &bundle);
+        copy_folder(&fixture().dir.join(name), &bundle);
         bundle
     }
 }
@@ -368,7 +285,7 @@ impl Scratch {
     /// A fresh copy of the fixture's bundle.
     fn bundle(&self) -> PathBuf {
         let bundle = self.0.join("bundle");
-        copy_dir(&fixture().bundle, &bundle);
+        copy_folder(&fixture().bundle, &bundle);
         bundle
     }
 }
@@ -377,6 +294,27 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A scratch folder named after `name` and a fresh copy of the fixture's bundle in
+/// it; keep the folder while the bundle is used (it is removed when dropped).
+fn fresh_bundle(name: &str) -> (Scratch, PathBuf) {
+    let scratch = Scratch::new(name);
+    let bundle = scratch.bundle();
+    (scratch, bundle)
+}
+
+/// Rewrites the log of `bundle` after `change` has changed its lines.
+fn rewrite_log(bundle: &Path, change: impl FnOnce(&mut Vec<String>)) {
+    let mut lines = log_lines(bundle);
+    change(&mut lines);
+    write_log(bundle, &lines);
+}
+
+/// The command exited 0; what it said is shown when not.
+#[track_caller]
+fn assert_succeeded(output: &Output) {
+    assert_eq!(code(output), 0, "{}", said(output));
 }
 
 fn verify(bundle: &Path, key: Option<&str>) -> Output {
@@ -489,11 +427,10 @@ fn flip(path: &Path, offset: usize, mask: u8) {
 
 #[test]
 fn an_untouched_bundle_verifies_and_replays() {
-    let scratch = Scratch::new("untouched");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("untouched");
     let f = fixture();
     let output = verify(&bundle, Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let text = said(&output);
     for phrase in [
         "4 entries, 2 checkpoint(s)",
@@ -506,10 +443,10 @@ fn an_untouched_bundle_verifies_and_replays() {
     }
     // Without --key it still verifies, and says where the key came from.
     let output = verify(&bundle, None);
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     assert!(said(&output).contains("the mission's key was taken from the bundle's keys.txt"));
     let output = replay(&bundle);
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let text = said(&output);
     assert!(text.contains("replayed 2 check run(s)"), "{text}");
     assert!(
@@ -552,16 +489,15 @@ fn an_untouched_bundle_verifies_and_replays() {
 
 #[test]
 fn a_changed_byte_of_the_log_is_seen_and_placed() {
-    let scratch = Scratch::new("log-byte");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("log-byte");
     // Change one hex digit of the last check run's findings hash: the line is still
     // canonical JSON, only the signed root tells.
-    let mut lines = log_lines(&bundle);
-    let at = lines[3].find("\"findings_sha256\":\"").unwrap() + 20;
-    let mut bytes = lines[3].clone().into_bytes();
-    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
-    lines[3] = String::from_utf8(bytes).unwrap();
-    write_log(&bundle, &lines);
+    rewrite_log(&bundle, |lines| {
+        let at = lines[3].find("\"findings_sha256\":\"").unwrap() + 20;
+        let mut bytes = lines[3].clone().into_bytes();
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+        lines[3] = String::from_utf8(bytes).unwrap();
+    });
     assert_not_verified(
         &bundle,
         &[
@@ -571,8 +507,7 @@ fn a_changed_byte_of_the_log_is_seen_and_placed() {
         ],
     );
     // A byte that breaks the JSON is named by its line.
-    let scratch = Scratch::new("log-byte-json");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("log-byte-json");
     let log = bundle.join("log.jsonl");
     let first_line_end = std::fs::read(&log)
         .unwrap()
@@ -591,11 +526,10 @@ fn a_changed_byte_of_the_log_is_seen_and_placed() {
 
 #[test]
 fn a_dropped_record_is_seen() {
-    let scratch = Scratch::new("drop");
-    let bundle = scratch.bundle();
-    let mut lines = log_lines(&bundle);
-    lines.remove(1);
-    write_log(&bundle, &lines);
+    let (_scratch, bundle) = fresh_bundle("drop");
+    rewrite_log(&bundle, |lines| {
+        lines.remove(1);
+    });
     assert_not_verified(
         &bundle,
         &[
@@ -614,44 +548,42 @@ fn a_dropped_record_is_seen() {
 
 #[test]
 fn reordered_records_are_seen() {
-    let scratch = Scratch::new("reorder");
-    let bundle = scratch.bundle();
-    let mut lines = log_lines(&bundle);
-    lines.swap(2, 3);
-    write_log(&bundle, &lines);
-    assert_not_verified(
-        &bundle,
-        &[
-            "checkpoints/000001.note: the signed root of the first 3 entries",
-            "checkpoints/000002.note: the signed root of the first 4 entries",
-            "an entry was changed, removed, added or moved",
-        ],
-    );
-    // A check run moved before the agreement version it checked is seen for what it is.
-    let scratch = Scratch::new("reorder-version");
-    let bundle = scratch.bundle();
-    let mut lines = log_lines(&bundle);
-    lines.swap(1, 2);
-    write_log(&bundle, &lines);
-    assert_not_verified(
-        &bundle,
-        &[
-            "log.jsonl line 2 (entry 1): check run 1 names the agreement version",
-            "but no earlier agreement-version entry records it",
-            "an entry was changed, removed, added or moved",
-        ],
-    );
+    // The two check runs swapped; then a check run moved before the agreement version
+    // it checked, which is seen for what it is.
+    let cases = [
+        (
+            "reorder",
+            (2, 3),
+            [
+                "checkpoints/000001.note: the signed root of the first 3 entries",
+                "checkpoints/000002.note: the signed root of the first 4 entries",
+            ],
+        ),
+        (
+            "reorder-version",
+            (1, 2),
+            [
+                "log.jsonl line 2 (entry 1): check run 1 names the agreement version",
+                "but no earlier agreement-version entry records it",
+            ],
+        ),
+    ];
+    for (name, (a, b), phrases) in cases {
+        let (_scratch, bundle) = fresh_bundle(name);
+        rewrite_log(&bundle, |lines| lines.swap(a, b));
+        let changed = "an entry was changed, removed, added or moved";
+        assert_not_verified(&bundle, &[&phrases[..], &[changed]].concat());
+    }
 }
 
 #[test]
 fn an_inserted_record_is_seen() {
-    let scratch = Scratch::new("insert");
-    let bundle = scratch.bundle();
-    let mut lines = log_lines(&bundle);
+    let (_scratch, bundle) = fresh_bundle("insert");
     // A plausible record: check run 1 again, between the two runs.
-    let copy = lines[2].replace("\"check_run\":1", "\"check_run\":7");
-    lines.insert(3, copy);
-    write_log(&bundle, &lines);
+    rewrite_log(&bundle, |lines| {
+        let copy = lines[2].replace("\"check_run\":1", "\"check_run\":7");
+        lines.insert(3, copy);
+    });
     assert_not_verified(
         &bundle,
         &[
@@ -663,11 +595,10 @@ fn an_inserted_record_is_seen() {
     );
     // Appended after the last checkpoint, a record has no signature to break, and
     // that is what verify says.
-    let scratch = Scratch::new("append");
-    let bundle = scratch.bundle();
-    let mut lines = log_lines(&bundle);
-    lines.push(lines[3].replace("\"check_run\":2", "\"check_run\":3"));
-    write_log(&bundle, &lines);
+    let (_scratch, bundle) = fresh_bundle("append");
+    rewrite_log(&bundle, |lines| {
+        lines.push(lines[3].replace("\"check_run\":2", "\"check_run\":3"))
+    });
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(bundle.join("bundle.json")).unwrap()).unwrap();
     manifest["entries"] = 5.into();
@@ -682,8 +613,7 @@ fn an_inserted_record_is_seen() {
 
 #[test]
 fn a_truncated_log_is_seen() {
-    let scratch = Scratch::new("truncate");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("truncate");
     let log = bundle.join("log.jsonl");
     let bytes = std::fs::read(&log).unwrap();
     std::fs::write(&log, &bytes[..bytes.len() - 200]).unwrap();
@@ -696,8 +626,7 @@ fn a_truncated_log_is_seen() {
         ],
     );
     // Cut at a line end: whole entries are missing.
-    let scratch = Scratch::new("truncate-lines");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("truncate-lines");
     let lines = log_lines(&bundle);
     write_log(&bundle, &lines[..2]);
     assert_not_verified(
@@ -713,8 +642,7 @@ fn a_truncated_log_is_seen() {
 
 #[test]
 fn a_checkpoint_signed_with_another_key_is_refused() {
-    let scratch = Scratch::new("impostor-checkpoint");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("impostor-checkpoint");
     let f = fixture();
     // Same key name `task-force`, another key: signed over the very same log.
     let text = std::fs::read_to_string(bundle.join("checkpoints/000002.note")).unwrap();
@@ -734,8 +662,7 @@ fn a_checkpoint_signed_with_another_key_is_refused() {
         ],
     );
     // Replaced by a copy of the first checkpoint: the last entry is signed by none.
-    let scratch = Scratch::new("older-checkpoint");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("older-checkpoint");
     std::fs::copy(
         bundle.join("checkpoints/000001.note"),
         bundle.join("checkpoints/000002.note"),
@@ -760,8 +687,7 @@ fn a_swapped_mission_key_is_refused_with_and_without_pinning() {
         .unwrap();
     };
     // The key alone: the checkpoints no longer verify.
-    let scratch = Scratch::new("swap-key");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("swap-key");
     swap(&bundle);
     assert_refused(
         &verify(&bundle, None),
@@ -777,8 +703,7 @@ fn a_swapped_mission_key_is_refused_with_and_without_pinning() {
         &["which is not the key you gave (--key): the bundle's keys were swapped"],
     );
     // The key and checkpoints signed again with it: the log still names the real key.
-    let scratch = Scratch::new("swap-key-resign");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("swap-key-resign");
     swap(&bundle);
     resign(&bundle, &f.impostor_key);
     assert_refused(
@@ -800,8 +725,7 @@ fn a_wholly_forged_bundle_is_caught_by_the_pinned_key() {
     // keys.txt and every checkpoint makes a bundle consistent in itself: only the
     // mission key the liaison got from the mission directly tells (docs/trust.md).
     let f = fixture();
-    let scratch = Scratch::new("forged");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("forged");
     let lines: Vec<String> = log_lines(&bundle)
         .into_iter()
         .map(|l| l.replace(&f.mission_public, &f.impostor_public))
@@ -815,7 +739,7 @@ fn a_wholly_forged_bundle_is_caught_by_the_pinned_key() {
     .unwrap();
     resign(&bundle, &f.impostor_key);
     let unpinned = verify(&bundle, None);
-    assert_eq!(code(&unpinned), 0, "{}", said(&unpinned));
+    assert_succeeded(&unpinned);
     assert!(said(&unpinned).contains("give --key with the key you know from the mission"));
     assert_refused(
         &verify(&bundle, Some(&f.mission_public)),
@@ -828,8 +752,7 @@ fn a_wholly_forged_bundle_is_caught_by_the_pinned_key() {
 
 #[test]
 fn a_forged_signature_is_refused() {
-    let scratch = Scratch::new("forge");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("forge");
     let path = bundle.join("checkpoints/000001.note");
     let text = std::fs::read_to_string(&path).unwrap();
     // A character in the middle of the mission's signature (not the last one, whose
@@ -851,8 +774,7 @@ fn a_forged_signature_is_refused() {
 
 #[test]
 fn a_forged_or_renamed_cosignature_is_refused() {
-    let scratch = Scratch::new("cosignature");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("cosignature");
     let path = bundle.join("checkpoints/000002.note");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\n— usa "), "{text}");
@@ -882,8 +804,7 @@ fn a_forged_or_renamed_cosignature_is_refused() {
 #[test]
 fn changed_party_keys_are_refused() {
     let f = fixture();
-    let scratch = Scratch::new("party-keys");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("party-keys");
     let keys = std::fs::read_to_string(bundle.join("keys.txt")).unwrap();
     // The usa key given to another party.
     std::fs::write(
@@ -918,8 +839,7 @@ fn changed_party_keys_are_refused() {
 
 #[test]
 fn an_edited_evidence_file_is_refused() {
-    let scratch = Scratch::new("evidence");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("evidence");
     let sha = evidence_sha(&bundle, 3);
     let path = bundle.join("files").join(&sha);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -955,8 +875,7 @@ fn an_edited_evidence_file_is_refused() {
 
 #[test]
 fn an_edited_agreement_text_is_refused() {
-    let scratch = Scratch::new("agreement");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("agreement");
     let version = agreement_record(&bundle);
     let sha = version["canonical_sha256"].as_str().unwrap();
     let path = bundle.join("files").join(sha);
@@ -973,8 +892,7 @@ fn an_edited_agreement_text_is_refused() {
         &[&format!("files/{sha}: the agreement's text was edited")],
     );
     // A file the agreement reads (its zones) is named by its path.
-    let scratch = Scratch::new("agreement-zones");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("agreement-zones");
     let zones = version["files"]
         .as_array()
         .unwrap()
@@ -999,8 +917,7 @@ fn findings_the_mission_signed_but_did_not_make_fail_replay() {
     // The mission (holding its key) records findings its check did not give: every
     // signature holds, and only replay shows it.
     let f = fixture();
-    let scratch = Scratch::new("lying-mission");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("lying-mission");
     let mut lines = log_lines(&bundle);
     let recorded = record(&bundle, 3)["findings_sha256"]
         .as_str()
@@ -1011,7 +928,7 @@ fn findings_the_mission_signed_but_did_not_make_fail_replay() {
     write_log(&bundle, &lines);
     resign(&bundle, &f.mission_key);
     let output = verify(&bundle, Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     assert_refused(
         &replay(&bundle),
         &[
@@ -1026,8 +943,7 @@ fn findings_the_mission_signed_but_did_not_make_fail_replay() {
 #[test]
 fn records_that_do_not_hold_together_are_refused_even_when_signed() {
     let f = fixture();
-    let scratch = Scratch::new("records");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("records");
     let mut lines = log_lines(&bundle);
     lines[0] = lines[0].replace("\"type\":\"import-run\"", "\"type\":\"import-rum\"");
     let version = agreement_record(&bundle)["canonical_sha256"]
@@ -1089,8 +1005,7 @@ fn every_random_single_byte_corruption_is_detected() {
                 .map_or(1, |d| d.as_nanos() as u64)
         });
     let mut random = SplitMix(seed);
-    let scratch = Scratch::new("random");
-    let bundle = scratch.bundle();
+    let (_scratch, bundle) = fresh_bundle("random");
     let mut targets = vec![bundle.join("log.jsonl"), bundle.join("keys.txt")];
     targets.extend(checkpoint_paths(&bundle));
     let mut files: Vec<PathBuf> = std::fs::read_dir(bundle.join("files"))
@@ -1131,7 +1046,7 @@ fn every_random_single_byte_corruption_is_detected() {
     }
     // And the bundle, restored, verifies again.
     let output = verify(&bundle, Some(&key));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
 }
 
 // ------------------------------------------------------------- proofs
@@ -1139,8 +1054,7 @@ fn every_random_single_byte_corruption_is_detected() {
 #[test]
 fn check_proof_accepts_the_real_proof_and_refuses_a_tampered_one() {
     let f = fixture();
-    let scratch = Scratch::new("proof");
-    let bundle = scratch.bundle();
+    let (scratch, bundle) = fresh_bundle("proof");
     let proof = run_ok(&root(), &["ledger", "prove", path_str(&bundle), "2"], 0);
     let document: serde_json::Value = serde_json::from_str(&proof).expect("a JSON proof");
     assert_eq!(document["index"], 2);
@@ -1160,7 +1074,7 @@ fn check_proof_accepts_the_real_proof_and_refuses_a_tampered_one() {
         )
     };
     let output = check(&document, "real.json");
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     assert!(
         said(&output).contains(
             "✓ the record is entry 2 of the log `task-force.example/syria-2016` of 4 entries signed by task-force"
@@ -1171,12 +1085,17 @@ fn check_proof_accepts_the_real_proof_and_refuses_a_tampered_one() {
     let mut moved = document.clone();
     moved["index"] = 1.into();
     assert_refused(&check(&moved, "index.json"), &["✗"]);
-    let mut edited = document.clone();
-    edited["record"] = document["record"]
-        .as_str()
-        .unwrap()
-        .replacen("\"check_run\":1", "\"check_run\":9", 1)
-        .into();
+    // The proof with the text of one of its fields changed.
+    let with_field_edited = |field: &str, from: &str, to: &str| {
+        let mut edited = document.clone();
+        edited[field] = document[field]
+            .as_str()
+            .unwrap()
+            .replacen(from, to, 1)
+            .into();
+        edited
+    };
+    let edited = with_field_edited("record", "\"check_run\":1", "\"check_run\":9");
     assert_ne!(edited["record"], document["record"]);
     assert_refused(&check(&edited, "record.json"), &["✗"]);
     let mut hashed = document.clone();
@@ -1187,12 +1106,7 @@ fn check_proof_accepts_the_real_proof_and_refuses_a_tampered_one() {
     };
     hashed["proof"][0] = changed.into();
     assert_refused(&check(&hashed, "hash.json"), &["✗"]);
-    let mut resized = document.clone();
-    resized["checkpoint"] = document["checkpoint"]
-        .as_str()
-        .unwrap()
-        .replacen("\n4\n", "\n5\n", 1)
-        .into();
+    let resized = with_field_edited("checkpoint", "\n4\n", "\n5\n");
     assert_refused(
         &check(&resized, "checkpoint.json"),
         &["✗ the checkpoint is not signed by `task-force`"],
@@ -1240,7 +1154,7 @@ fn the_witness_refuses_a_rewritten_history() {
     };
     // The same bundle again: the same checkpoint, co-signed again.
     let output = witness(&f.bundle, "again.note");
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     assert!(said(&output).contains("co-signed the checkpoint of 4 entries"));
     // A second store, same agreement and keys, whose history differs from entry 2 on
     // (check run 1 was made as of another day) and has the same size, 4 entries.
@@ -1248,89 +1162,38 @@ fn the_witness_refuses_a_rewritten_history() {
     let mission_key = path_str(&f.mission_key).to_string();
     let events = path_str(&f.dir.join("ex/data/ged191_syria_2016.csv")).to_string();
     let a = agreement.as_str();
-    run_ok(dir, &["import", &events, "--db", "other.db"], 0);
+    run_words(dir, &format!("import {events} --db other.db"), 0);
     for as_of in ["2016-10-31", "2016-11-30"] {
-        run_ok(
-            dir,
-            &["check", a, "--record", "--db", "other.db", "--as-of", as_of],
-            1,
-        );
-        run_ok(
-            dir,
-            &[
-                "ledger",
-                "checkpoint",
-                a,
-                "--db",
-                "other.db",
-                "--key",
-                &mission_key,
-            ],
-            0,
-        );
+        record_check_and_checkpoint(dir, a, "other.db", as_of, &mission_key);
     }
-    run_ok(
-        dir,
-        &["ledger", "export", a, "--db", "other.db", "-o", "other"],
-        0,
-    );
+    run_words(dir, &format!("ledger export {a} --db other.db -o other"), 0);
     let before = std::fs::read(&state).unwrap();
     let output = witness(&dir.join("other"), "other.note");
-    assert_eq!(code(&output), 1, "{}", said(&output));
-    assert!(
-        said(&output)
-            .contains("refused to co-sign: two different trees of size 4: history was rewritten"),
-        "{}",
-        said(&output)
+    assert_refused(
+        &output,
+        &["refused to co-sign: two different trees of size 4: history was rewritten"],
     );
     assert!(!dir.join("other.note").exists());
     assert_eq!(std::fs::read(&state).unwrap(), before, "the state is kept");
     // The other history grown larger: still not an extension of what usa co-signed.
-    run_ok(
+    record_check_and_checkpoint(dir, a, "other.db", "2016-12-31", &mission_key);
+    run_words(
         dir,
-        &[
-            "check",
-            a,
-            "--record",
-            "--db",
-            "other.db",
-            "--as-of",
-            "2016-12-31",
-        ],
-        1,
-    );
-    run_ok(
-        dir,
-        &[
-            "ledger",
-            "checkpoint",
-            a,
-            "--db",
-            "other.db",
-            "--key",
-            &mission_key,
-        ],
-        0,
-    );
-    run_ok(
-        dir,
-        &["ledger", "export", a, "--db", "other.db", "-o", "other5"],
+        &format!("ledger export {a} --db other.db -o other5"),
         0,
     );
     let output = witness(&dir.join("other5"), "other5.note");
-    assert_eq!(code(&output), 1, "{}", said(&output));
-    assert!(
-        said(&output).contains(
-            "refused to co-sign: the log at size 5 is not shown to extend the log this witness cosigned at size 4, so history may have been rewritten"
-        ),
-        "{}",
-        said(&output)
+    assert_refused(
+        &output,
+        &[
+            "refused to co-sign: the log at size 5 is not shown to extend the log this witness cosigned at size 4, so history may have been rewritten",
+            "does not",
+        ],
     );
-    assert!(said(&output).contains("does not"), "{}", said(&output));
     // The other bundle verifies in itself: only a witness that kept its state sees the
     // split view.
     let output = verify(&dir.join("other5"), Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
 }
 
 // ---------------------------------------------------------------- keys
@@ -1343,7 +1206,7 @@ fn a_key_file_is_private_and_never_overwritten() {
         dir,
         &["keys", "generate", "--party", "usa", "-o", "usa.key"],
     );
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let public = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(public.starts_with("usa+"), "{public}");
     assert!(
@@ -1366,11 +1229,9 @@ fn a_key_file_is_private_and_never_overwritten() {
         &["keys", "generate", "--party", "usa", "-o", "usa.key"],
     );
     assert_eq!(code(&output), 2, "{}", said(&output));
-    assert!(
-        said(&output)
-            .contains("cannot create the private key file `usa.key` (it must not exist yet)"),
-        "{}",
-        said(&output)
+    assert_contains(
+        &said(&output),
+        "cannot create the private key file `usa.key` (it must not exist yet)",
     );
     assert_eq!(
         std::fs::read_to_string(dir.join("usa.key")).unwrap(),
@@ -1423,7 +1284,7 @@ fn a_bundle_for_the_public_verifies_from_hashes_but_cannot_replay() {
         "the public's bundle holds no file"
     );
     let output = verify(&bundle, Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let text = said(&output);
     assert!(
         text.contains(&format!(
@@ -1452,18 +1313,14 @@ fn a_bundle_for_a_party_verifies_and_replays() {
     let bundle = scratch.bundle_for("bundle-russia");
     let f = fixture();
     let output = verify(&bundle, Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(bundle.join("bundle.json")).expect("bundle.json"))
             .expect("JSON");
     assert_eq!(manifest["for"], "party `russia`");
     let output = replay(&bundle);
-    assert_eq!(code(&output), 0, "{}", said(&output));
-    assert!(
-        said(&output).contains("replayed 2 check run(s)"),
-        "{}",
-        said(&output)
-    );
+    assert_succeeded(&output);
+    assert_contains(&said(&output), "replayed 2 check run(s)");
 }
 
 #[test]
@@ -1541,22 +1398,21 @@ fn a_bundle_zip_from_the_server_verifies_and_replays_as_its_folder() {
     zip_folder(&folder, &zip_path);
     let f = fixture();
     let output = verify(&zip_path, Some(&f.mission_public));
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     let text = said(&output);
     assert!(
         text.contains(&format!("bundle {}:", zip_path.display())),
         "{text}"
     );
     let output = replay(&zip_path);
-    assert_eq!(code(&output), 0, "{}", said(&output));
+    assert_succeeded(&output);
     // A file that is no zip and no folder is named as such.
     let not_a_bundle = scratch.0.join("notes.txt");
     std::fs::write(&not_a_bundle, "hello").expect("write");
     let output = verify(&not_a_bundle, None);
     assert_eq!(code(&output), 2, "{}", said(&output));
-    assert!(
-        said(&output).contains("is neither a bundle's folder nor a bundle zip"),
-        "{}",
-        said(&output)
+    assert_contains(
+        &said(&output),
+        "is neither a bundle's folder nor a bundle zip",
     );
 }

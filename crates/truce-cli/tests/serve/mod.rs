@@ -266,17 +266,13 @@ fn a_token_revoked_on_the_command_line_stops_at_once_on_every_running_server() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
     let servers = [start(db), start(db)];
+    // Report `n` filed to `server` with the idempotency key `key`.
+    let file = |server: &Server, key: &str, n: usize| {
+        let (address, body) = (&server.address, report(n));
+        http(address, "POST", "/api/v1/reports", &token, Some(key), &body).expect("answer")
+    };
     for (n, server) in servers.iter().enumerate() {
-        let key = format!("before-{n}");
-        let (status, body) = http(
-            &server.address,
-            "POST",
-            "/api/v1/reports",
-            &token,
-            Some(&key),
-            &report(n),
-        )
-        .expect("answer");
+        let (status, body) = file(server, &format!("before-{n}"), n);
         assert_eq!(status, 201, "{body}");
     }
     let listed = truce(&["tokens", "list", "--db", db]);
@@ -288,16 +284,7 @@ fn a_token_revoked_on_the_command_line_stops_at_once_on_every_running_server() {
     let revoked = truce(&["tokens", "revoke", "1", "--db", db]);
     assert_eq!(code(&revoked), 0, "{}", stderr(&revoked));
     for (n, server) in servers.iter().enumerate() {
-        let key = format!("after-{n}");
-        let (status, body) = http(
-            &server.address,
-            "POST",
-            "/api/v1/reports",
-            &token,
-            Some(&key),
-            &report(n + 10),
-        )
-        .expect("answer");
+        let (status, body) = file(server, &format!("after-{n}"), n + 10);
         assert_eq!(status, 401, "server {n} after the revocation: {body}");
         assert!(body.contains("revoked"), "{body}");
     }
