@@ -4,7 +4,8 @@ use super::*;
 
 impl Builder<'_, '_> {
     pub(super) fn header(&mut self, root: Table<'_, '_>) {
-        self.reader.format_version(root, FORMAT_VERSION, "agreement");
+        self.reader
+            .format_version(root, FORMAT_VERSION, "agreement");
         if let Some(id) = self.reader.req_string(root, "id") {
             self.check_id(&id, "agreement");
             self.agreement.id = id.value;
