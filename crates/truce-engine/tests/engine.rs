@@ -6,7 +6,10 @@
 //! does not hold at hospitals), a bracketed air-strike clause, a "calm" step
 //! whose length is bracketed (3 or 5 days) and a dependent "jic" step.
 
-use truce_engine::{CheckInput, CheckResult, Status, check};
+mod common;
+
+use common::{English, day, run, run_with_decisions, step};
+use truce_engine::{CheckResult, Status};
 use truce_model::agreement::{Agreement, Files, load};
 use truce_model::finding::{Certainty, Finding, Verdict};
 use truce_model::report::{
@@ -34,10 +37,6 @@ fn agreement_from(source: &str) -> Agreement {
 
 fn base() -> Agreement {
     agreement_from(include_str!("fixtures/base.toml"))
-}
-
-fn day(text: &str) -> Day {
-    Day::parse_iso(text).expect("valid date in test")
 }
 
 /// A report builder: id, date, kind, sides as (field, names, role, category).
@@ -123,9 +122,35 @@ impl R {
         };
         self
     }
+    /// The army (`Government of Syria`) attacks civilians, named in the source's
+    /// fields `army_field` and `civilians_field`.
+    fn army_on_civilians(self, army_field: &str, civilians_field: &str) -> R {
+        self.side(army_field, "Government of Syria", Role::Initiator)
+            .side(civilians_field, "Civilians", Role::Target)
+    }
+    /// The dataset the report comes from (`test` unless said).
+    fn source(mut self, source: &str) -> R {
+        self.report.provenance.source = source.into();
+        self
+    }
+    fn casualties(mut self, low: u32, best: u32, high: u32) -> R {
+        self.report.casualties = Some(truce_model::report::Casualties {
+            low,
+            best,
+            high,
+            civilians: None,
+        });
+        self
+    }
     fn done(self) -> Report {
         self.report
     }
+}
+
+/// A report made by one of the helpers below, as the dataset `source` gave it.
+fn from_source(source: &str, mut report: Report) -> Report {
+    report.provenance.source = source.into();
+    report
 }
 
 /// Government attacks the other side, the source not saying who attacked whom.
@@ -148,9 +173,22 @@ fn clash_with_stranger(id: &str, date: &str) -> Report {
 /// The army strikes civilians from the air: the act and its author are certain.
 fn strike_on_civilians(id: &str, date: &str) -> Report {
     R::new(id, date, "air-strike")
-        .side("actor1", "Government of Syria", Role::Initiator)
-        .side("actor2", "Civilians", Role::Target)
+        .army_on_civilians("actor1", "actor2")
         .done()
+}
+
+/// One attack by the army on civilians as two datasets code it: `ucdp-ged:ged-1` at
+/// the box's centre, where the other reports of these tests stand, and
+/// `acled:acled-1` near a point about 100 m from it, close enough to be merged.
+fn in_ged_and_acled(date: &str, kind: &str, army_field: &str, civilians_field: &str) -> (R, R) {
+    let ged = R::new("ged-1", date, kind)
+        .army_on_civilians(army_field, civilians_field)
+        .source("ucdp-ged");
+    let acled = R::new("acled-1", date, kind)
+        .at(37.201, 36.2005, LocationPrecision::Near)
+        .army_on_civilians(army_field, civilians_field)
+        .source("acled");
+    (ged, acled)
 }
 
 /// An event far from the box that involves no actor of the agreement: it only extends the evidence.
@@ -160,16 +198,6 @@ fn elsewhere(id: &str, date: &str) -> Report {
         .side("side_a", "IS", Role::Unknown)
         .side("side_b", "SDF", Role::Unknown)
         .done()
-}
-
-fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
-    check(&CheckInput {
-        agreement,
-        reports,
-        as_of: Some(day(as_of)),
-        kept_apart: &[],
-        kept_together: &[],
-    })
 }
 
 fn findings_of<'a>(result: &'a CheckResult, incident: &str) -> Vec<&'a Finding> {
@@ -193,12 +221,47 @@ fn one<'a>(result: &'a CheckResult, id: &str) -> &'a Finding {
         })
 }
 
-fn step<'a>(result: &'a CheckResult, id: &str) -> &'a truce_engine::StepResult {
-    result
-        .steps
+fn assert_certainty(result: &CheckResult, finding: &str, expected: Certainty) {
+    assert_eq!(one(result, finding).certainty, expected, "{finding}");
+}
+
+/// The finding `id`, once its verdict and certainty are the ones expected.
+fn judged<'a>(
+    result: &'a CheckResult,
+    id: &str,
+    verdict: Verdict,
+    certainty: Certainty,
+) -> &'a Finding {
+    let finding = one(result, id);
+    assert_eq!(
+        (finding.verdict, finding.certainty),
+        (verdict, certainty),
+        "{id}"
+    );
+    finding
+}
+
+/// Whether one of the finding's reasons says `words`.
+fn says(finding: &Finding, words: &str) -> bool {
+    finding.reasons.iter().any(|r| text(r).contains(words))
+}
+
+/// A step met on `date` overall.
+fn assert_met_on(step: &truce_engine::StepResult, date: &str) {
+    assert_eq!(
+        (step.status, step.met_on),
+        (Status::Met, Some(day(date))),
+        "{}",
+        step.summary.en()
+    );
+}
+
+/// The row `id` of a table of violations (per party or per clause).
+fn tally<'a>(tallies: &'a [truce_engine::Tally], id: &str) -> &'a truce_engine::Tally {
+    tallies
         .iter()
-        .find(|s| s.id == id)
-        .expect("step exists")
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("no row `{id}`"))
 }
 
 // ---------------------------------------------------------------- attribution
@@ -261,11 +324,7 @@ fn two_bound_parties_fighting_is_a_certain_violation_by_one_of_them() {
         Certainty::Possible
     );
     // Per clause (and in all) the incident is a certain violation; per party only possible.
-    let clause = result
-        .violations_by_clause
-        .iter()
-        .find(|t| t.id == "no-attacks")
-        .expect("tally");
+    let clause = tally(&result.violations_by_clause, "no-attacks");
     assert_eq!((clause.certain, clause.certain_or_possible), (1, 1));
     assert_eq!(
         (
@@ -287,11 +346,8 @@ fn two_bound_parties_fighting_is_a_certain_violation_by_one_of_them() {
 #[test]
 fn a_rebel_fight_with_an_unknown_group_is_only_a_possible_violation() {
     let agreement = base();
-    let result = run(
-        &agreement,
-        &[clash_with_stranger("c1", "2016-09-14")],
-        "2016-09-30",
-    );
+    let fight = clash_with_stranger("c1", "2016-09-14");
+    let result = run(&agreement, &[fight], "2016-09-30");
     let rebels = one(&result, "test:c1/no-attacks/rebels");
     assert_eq!(
         (rebels.breach, rebels.certainty),
@@ -365,15 +421,9 @@ fn a_known_initiator_or_a_civilian_target_makes_attribution_certain() {
         (strike.certainty, strike.confidence),
         (Certainty::Certain, 1.0)
     );
-    assert_eq!(
-        one(&result, "test:s1/no-air-strikes/army").certainty,
-        Certainty::Certain
-    );
+    assert_certainty(&result, "test:s1/no-air-strikes/army", Certainty::Certain);
     // Civilians do not attack: the other side acted.
-    assert_eq!(
-        one(&result, "test:o1/no-attacks/army").certainty,
-        Certainty::Certain
-    );
+    assert_certainty(&result, "test:o1/no-attacks/army", Certainty::Certain);
     assert!(
         findings_of(&result, "test:o1")
             .iter()
@@ -384,14 +434,14 @@ fn a_known_initiator_or_a_civilian_target_makes_attribution_certain() {
 #[test]
 fn the_party_of_an_actor_is_the_one_it_answered_to_on_the_day() {
     let agreement = base();
-    let before = R::new("d1", "2016-09-14", "armed-clash")
-        .side("a", "Defector Brigade", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
-        .done();
-    let after = R::new("d2", "2016-09-16", "armed-clash")
-        .side("a", "Defector Brigade", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
-        .done();
+    let defector_attacks_civilians = |id: &str, date: &str| {
+        R::new(id, date, "armed-clash")
+            .side("a", "Defector Brigade", Role::Initiator)
+            .side("b", "Civilians", Role::Target)
+            .done()
+    };
+    let before = defector_attacks_civilians("d1", "2016-09-14");
+    let after = defector_attacks_civilians("d2", "2016-09-16");
     let result = run(&agreement, &[before, after], "2016-09-30");
     assert_eq!(
         one(&result, "test:d1/no-attacks/defector").party.as_deref(),
@@ -422,17 +472,11 @@ fn strikes_on_excluded_groups_are_allowed_except_at_protected_sites() {
     ];
     let result = run(&agreement, &reports, "2016-09-30");
     // Away from any site: allowed, certainly.
-    let open = one(&result, "test:open/no-attacks/army");
-    assert_eq!(
-        (open.verdict, open.certainty),
-        (Verdict::Allowed, Certainty::Certain)
-    );
+    let open = "test:open/no-attacks/army";
+    judged(&result, open, Verdict::Allowed, Certainty::Certain);
     // At the exactly-located clinic: 0 km + 2 km (exact place) + 0.1 km (clinic) ≤ 3 km radius: the exception does not hold.
-    let clinic = one(&result, "test:clinic/no-attacks/army");
-    assert_eq!(
-        (clinic.verdict, clinic.certainty),
-        (Verdict::Violation, Certainty::Certain)
-    );
+    let clinic = "test:clinic/no-attacks/army";
+    let clinic = judged(&result, clinic, Verdict::Violation, Certainty::Certain);
     assert!(
         clinic
             .reasons
@@ -440,11 +484,8 @@ fn strikes_on_excluded_groups_are_allowed_except_at_protected_sites() {
             .any(|r| text(r).contains("does not hold here") && text(r).contains("clinic"))
     );
     // At the town-level hospital: 0 + 2 + 5 km > 1 km radius, but 0 − 7 ≤ 1: only possibly at the hospital.
-    let town = one(&result, "test:town/no-attacks/army");
-    assert_eq!(
-        (town.verdict, town.certainty),
-        (Verdict::Violation, Certainty::Possible)
-    );
+    let town = "test:town/no-attacks/army";
+    let town = judged(&result, town, Verdict::Violation, Certainty::Possible);
     assert!(
         town.reasons
             .iter()
@@ -461,17 +502,9 @@ fn a_coalition_mixing_covered_and_excluded_groups_is_a_possible_violation() {
         .coalition("side_b", &["FSA", "Jabhat Fateh al-Sham"])
         .done();
     let result = run(&agreement, &[report], "2016-09-30");
-    let finding = one(&result, "test:mix/no-attacks/army");
-    assert_eq!(
-        (finding.verdict, finding.certainty),
-        (Verdict::Violation, Certainty::Possible)
-    );
-    assert!(
-        finding
-            .reasons
-            .iter()
-            .any(|r| text(r).contains("only some of the other side"))
-    );
+    let mix = "test:mix/no-attacks/army";
+    let finding = judged(&result, mix, Verdict::Violation, Certainty::Possible);
+    assert!(says(finding, "only some of the other side"));
 }
 
 // ---------------------------------------------------------------- precision
@@ -482,8 +515,7 @@ fn location_precision_is_honest() {
     let at = |id: &str, lon: f64, lat: f64, precision: LocationPrecision| {
         R::new(id, "2016-09-14", "air-strike")
             .at(lon, lat, precision)
-            .side("a", "Government of Syria", Role::Initiator)
-            .side("b", "Civilians", Role::Target)
+            .army_on_civilians("a", "b")
             .done()
     };
     let reports = [
@@ -496,8 +528,7 @@ fn location_precision_is_honest() {
         at("outside", 37.46, 36.2, LocationPrecision::Exact),
         R::new("country", "2016-09-14", "air-strike")
             .nowhere()
-            .side("a", "Government of Syria", Role::Initiator)
-            .side("b", "Civilians", Role::Target)
+            .army_on_civilians("a", "b")
             .done(),
     ];
     let result = run(&agreement, &reports, "2016-09-30");
@@ -513,34 +544,22 @@ fn location_precision_is_honest() {
 fn kind_and_date_precision_are_honest() {
     let agreement = base();
     let general = R::new("general", "2016-09-14", "political-violence")
-        .side("a", "Government of Syria", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
+        .army_on_civilians("a", "b")
         .done();
     let month = R::new("month", "2016-09-01", "air-strike")
         .span("2016-09-01", "2016-09-30", DatePrecision::Month)
-        .side("a", "Government of Syria", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
+        .army_on_civilians("a", "b")
         .done();
     let before = strike_on_civilians("before", "2016-09-10");
     let result = run(&agreement, &[general, month, before], "2016-09-30");
     // "political violence" may or may not be an air strike.
-    assert_eq!(
-        one(&result, "test:general/no-air-strikes/army").certainty,
-        Certainty::Possible
-    );
-    assert_eq!(
-        one(&result, "test:general/no-attacks/army").certainty,
-        Certainty::Certain
-    );
+    let general_air = "test:general/no-air-strikes/army";
+    assert_certainty(&result, general_air, Certainty::Possible);
+    assert_certainty(&result, "test:general/no-attacks/army", Certainty::Certain);
     // A month-precise date straddles the window's start (12 September, 19:00).
     let month_finding = one(&result, "test:month/no-attacks/army");
     assert_eq!(month_finding.certainty, Certainty::Possible);
-    assert!(
-        month_finding
-            .reasons
-            .iter()
-            .any(|r| text(r).contains("only partly within"))
-    );
+    assert!(says(month_finding, "only partly within"));
     // Before the window: no finding at all.
     assert!(findings_of(&result, "test:before").is_empty());
 }
@@ -548,15 +567,9 @@ fn kind_and_date_precision_are_honest() {
 #[test]
 fn an_event_on_the_day_the_window_opens_at_sundown_is_only_possible() {
     let agreement = base();
-    let result = run(
-        &agreement,
-        &[strike_on_civilians("eve", "2016-09-12")],
-        "2016-09-30",
-    );
-    assert_eq!(
-        one(&result, "test:eve/no-attacks/army").certainty,
-        Certainty::Possible
-    );
+    let eve = strike_on_civilians("eve", "2016-09-12");
+    let result = run(&agreement, &[eve], "2016-09-30");
+    assert_certainty(&result, "test:eve/no-attacks/army", Certainty::Possible);
 }
 
 #[test]
@@ -626,10 +639,7 @@ fn steps_are_tested_on_both_bounds_and_dependencies_lock() {
         (calm.with_possible.status, calm.with_possible.met_on),
         (Status::Met, Some(day("2016-09-19")))
     );
-    assert_eq!(
-        (calm.status, calm.met_on),
-        (Status::Met, Some(day("2016-09-19")))
-    );
+    assert_met_on(calm, "2016-09-19");
     // The joint centre starts the day after calm was met and fails on the strike at the clinic.
     let jic = step(&result, "jic");
     assert_eq!(jic.window_first, Some(day("2016-09-20")));
@@ -690,11 +700,8 @@ fn met_on_certain_evidence_but_not_with_possible_is_insufficient_evidence() {
 #[test]
 fn evidence_that_ends_before_the_window_is_insufficient() {
     let agreement = base();
-    let result = run(
-        &agreement,
-        &[strike_on_civilians("early", "2016-09-01")],
-        "2016-12-31",
-    );
+    let early = strike_on_civilians("early", "2016-09-01");
+    let result = run(&agreement, &[early], "2016-12-31");
     assert_eq!(step(&result, "calm").status, Status::InsufficientEvidence);
 }
 
@@ -822,11 +829,7 @@ fn min_events_is_met_on_the_day_the_count_is_reached() {
         convoy("v4", "2016-09-30"),
     ];
     let result = run(&agreement, &reports, "2016-09-30");
-    let convoys = step(&result, "convoys");
-    assert_eq!(
-        (convoys.status, convoys.met_on),
-        (Status::Met, Some(day("2016-09-12")))
-    );
+    assert_met_on(step(&result, "convoys"), "2016-09-12");
     let two_only = run(&agreement, &reports[..2], "2016-10-31");
     // The evidence ends on the 10th: the rest of September was not observed.
     assert_eq!(
@@ -840,8 +843,7 @@ fn falling_trend_needs_consecutive_weekly_falls() {
     let agreement = agreement_from(CONDITIONS);
     let attack = |id: String, date: String| {
         R::new(&id, &date, "armed-clash")
-            .side("a", "Government of Syria", Role::Initiator)
-            .side("b", "Civilians", Role::Target)
+            .army_on_civilians("a", "b")
             .done()
     };
     let weeks = |counts: [u32; 3]| {
@@ -856,13 +858,7 @@ fn falling_trend_needs_consecutive_weekly_falls() {
     };
     // Weeks from 1 September: 8, 4, 2 violations → falls of 50% twice → met on 21 September.
     let result = run(&agreement, &weeks([8, 4, 2]), "2016-09-30");
-    let trend = step(&result, "trend");
-    assert_eq!(
-        (trend.status, trend.met_on),
-        (Status::Met, Some(day("2016-09-21"))),
-        "{}",
-        trend.summary.en()
-    );
+    assert_met_on(step(&result, "trend"), "2016-09-21");
     // 8 then 6 is not a 50% fall; 6 then 2 is, but only once in a row.
     let result = run(&agreement, &weeks([8, 6, 2]), "2016-09-30");
     let trend = step(&result, "trend");
@@ -905,33 +901,21 @@ periods = 2
 
 /// The army attacks civilians: a certain violation, with `deaths` (low, high) or unknown.
 fn certain_killing(id: &str, date: &str, deaths: Option<(u32, u32)>) -> Report {
-    let mut report = R::new(id, date, "armed-clash")
-        .side("a", "Government of Syria", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
-        .done();
-    report.casualties = deaths.map(|(low, high)| truce_model::report::Casualties {
-        low,
-        best: low,
-        high,
-        civilians: None,
-    });
-    report
+    let killing = R::new(id, date, "armed-clash").army_on_civilians("a", "b");
+    match deaths {
+        Some((low, high)) => killing.casualties(low, low, high).done(),
+        None => killing.done(),
+    }
 }
 
 /// The army and a group the agreement does not know fight, the source not saying who
 /// fired: only a possible violation (had the group fired, no clause bound it).
 fn possible_killing(id: &str, date: &str, low: u32, high: u32) -> Report {
-    let mut report = R::new(id, date, "armed-clash")
+    R::new(id, date, "armed-clash")
         .side("a", "Government of Syria", Role::Unknown)
         .side("b", "Unnamed armed group", Role::Unknown)
-        .done();
-    report.casualties = Some(truce_model::report::Casualties {
-        low,
-        best: low,
-        high,
-        civilians: None,
-    });
-    report
+        .casualties(low, low, high)
+        .done()
 }
 
 /// The check as of every day of September 2016: a final status (met, not met), on
@@ -972,12 +956,7 @@ fn max_deaths_is_met_when_the_upper_count_holds_every_week() {
         possible_killing("p1", "2016-09-05", 1, 2),
         certain_killing("c2", "2016-09-10", Some((3, 4))),
     ]);
-    assert_eq!(
-        (deaths.status, deaths.met_on),
-        (Status::Met, Some(day("2016-09-14"))),
-        "{}",
-        deaths.summary.en()
-    );
+    assert_met_on(&deaths, "2016-09-14");
     let condition = &deaths.conditions[0];
     assert_eq!(
         condition.description.en(),
@@ -1089,20 +1068,11 @@ fn an_unknown_death_count_leaves_the_step_undetermined() {
 fn max_deaths_counts_an_incident_reported_twice_once_with_its_merged_range() {
     // Two sources on one strike: 2–3 and 4–6 killed. The incident's range is 4–6
     // (the highest low, the highest high), counted once: not 6–9.
-    let mut ged = certain_killing("ged-1", "2016-09-03", Some((2, 3)));
-    ged.provenance.source = "ucdp-ged".into();
-    let mut acled = R::new("acled-1", "2016-09-03", "armed-clash")
-        .at(37.201, 36.2005, LocationPrecision::Near)
-        .side("a", "Government of Syria", Role::Initiator)
-        .side("b", "Civilians", Role::Target)
-        .done();
-    acled.provenance.source = "acled".into();
-    acled.casualties = Some(truce_model::report::Casualties {
-        low: 4,
-        best: 5,
-        high: 6,
-        civilians: None,
-    });
+    let (ged, acled) = in_ged_and_acled("2016-09-03", "armed-clash", "a", "b");
+    let (ged, acled) = (
+        ged.casualties(2, 2, 3).done(),
+        acled.casualties(4, 5, 6).done(),
+    );
     let agreement = agreement_from(&DEATHS.replace("max = 5", "max = 4"));
     let result = run(
         &agreement,
@@ -1509,26 +1479,13 @@ proptest::proptest! {
 #[test]
 fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
     let agreement = base();
-    let mut first = strike_on_civilians("ged-1", "2016-09-14");
-    first.provenance.source = "ucdp-ged".into();
-    let mut second = R::new("acled-1", "2016-09-14", "air-strike")
-        .at(37.201, 36.2005, LocationPrecision::Near)
-        .side("actor1", "Government of Syria", Role::Initiator)
-        .side("actor2", "Civilians", Role::Target)
-        .done();
-    second.provenance.source = "acled".into();
-    let reports = [first, second, elsewhere("end", "2016-09-30")];
+    let (first, second) = in_ged_and_acled("2016-09-14", "air-strike", "actor1", "actor2");
+    let reports = [first.done(), second.done(), elsewhere("end", "2016-09-30")];
     let decisions = [
         kept(("acled", "acled-1"), ("ucdp-ged", "ged-1")),
         kept(("acled", "gone"), ("ucdp-ged", "ged-1")),
     ];
-    let result = check(&CheckInput {
-        agreement: &agreement,
-        reports: &reports,
-        as_of: Some(day("2016-09-30")),
-        kept_apart: &decisions,
-        kept_together: &[],
-    });
+    let result = run_with_decisions(&agreement, &reports, "2016-09-30", &decisions, &[]);
     assert_eq!(result.evidence.incidents, 3);
     let no_attacks = result
         .findings
@@ -1541,13 +1498,7 @@ fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
         vec!["acled:gone / ucdp-ged:ged-1".to_string()]
     );
     // One source only (nothing can merge): decisions on unknown reports are still named.
-    let single = check(&CheckInput {
-        agreement: &agreement,
-        reports: &reports[..1],
-        as_of: Some(day("2016-09-30")),
-        kept_apart: &decisions,
-        kept_together: &[],
-    });
+    let single = run_with_decisions(&agreement, &reports[..1], "2016-09-30", &decisions, &[]);
     assert_eq!(
         single.evidence.kept_apart_unknown,
         vec![
@@ -1560,26 +1511,9 @@ fn a_check_with_a_decision_to_keep_apart_counts_two_violations() {
 #[test]
 fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
     let agreement = base();
-    let mut first = strike_on_civilians("ged-1", "2016-09-14");
-    first.provenance.source = "ucdp-ged".into();
-    first.casualties = Some(truce_model::report::Casualties {
-        low: 10,
-        best: 12,
-        high: 15,
-        civilians: None,
-    });
-    let mut second = R::new("acled-1", "2016-09-14", "air-strike")
-        .at(37.201, 36.2005, LocationPrecision::Near)
-        .side("actor1", "Government of Syria", Role::Initiator)
-        .side("actor2", "Civilians", Role::Target)
-        .done();
-    second.provenance.source = "acled".into();
-    second.casualties = Some(truce_model::report::Casualties {
-        low: 14,
-        best: 14,
-        high: 14,
-        civilians: None,
-    });
+    let (first, second) = in_ged_and_acled("2016-09-14", "air-strike", "actor1", "actor2");
+    let first = first.casualties(10, 12, 15).done();
+    let second = second.casualties(14, 14, 14).done();
     let result = run(
         &agreement,
         &[first, second, elsewhere("end", "2016-09-30")],
@@ -1615,11 +1549,7 @@ fn findings_are_made_on_incidents_one_strike_reported_twice_is_one_violation() {
             .iter()
             .any(|r| text(r).starts_with("one incident reported 2 times"))
     );
-    let gov = result
-        .violations_by_party
-        .iter()
-        .find(|t| t.id == "gov")
-        .expect("gov");
+    let gov = tally(&result.violations_by_party, "gov");
     assert_eq!((gov.certain, gov.certain_or_possible), (1, 1));
 }
 
@@ -1655,18 +1585,20 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
         vec![("2016-09-14".into(), 1, 1), ("2016-09-22".into(), 1, 1)]
     );
     assert_eq!(by("opp"), vec![("2016-09-16".into(), 0, 1)]);
+    // A week's incidents with a violation: (its Monday, certain, certain or possible).
+    let incidents = |week: Day, totals: &truce_engine::timeline::WeekTotals| {
+        (
+            week.to_string(),
+            totals.incidents_certain,
+            totals.incidents_certain_or_possible,
+        )
+    };
     // Weeks start on Monday 12 and 19 September.
     let weeks: Vec<(String, u64, u64)> = t
         .weekly
         .iter()
         .filter(|w| w.party == "gov")
-        .map(|w| {
-            (
-                w.week.to_string(),
-                w.totals.incidents_certain,
-                w.totals.incidents_certain_or_possible,
-            )
-        })
+        .map(|w| incidents(w.week, &w.totals))
         .collect();
     assert_eq!(
         weeks,
@@ -1678,13 +1610,7 @@ fn the_timeline_interleaves_the_agreement_and_the_incidents() {
     let in_box: Vec<(String, u64, u64)> = t
         .weekly_by_zone
         .iter()
-        .map(|w| {
-            (
-                w.week.to_string(),
-                w.totals.incidents_certain,
-                w.totals.incidents_certain_or_possible,
-            )
-        })
+        .map(|w| incidents(w.week, &w.totals))
         .collect();
     assert_eq!(
         in_box,
@@ -1875,27 +1801,27 @@ fn outlets_repeating_one_wire_story_are_not_independent() {
         ),
         elsewhere("end", "2016-09-30"),
     ];
-    let result = run(&agreement, &reports, "2016-09-30");
-    let incident = result
-        .incidents
-        .iter()
-        .find(|i| i.reports.len() == 3)
-        .expect("the three stories are one incident");
-    assert_eq!(incident.independent_sources, 2);
-    assert_eq!(incident.grade, truce_model::report::Grade::Corroborated);
-    // Without the third outlet, the wire story alone is one source.
-    let result = run(
-        &agreement,
-        &[reports[0].clone(), reports[1].clone(), reports[3].clone()],
-        "2016-09-30",
+    // The independent sources and the grade of the incident the stories make.
+    let sources_and_grade = |reports: &[Report]| {
+        let result = run(&agreement, reports, "2016-09-30");
+        let stories = reports.len() - 1;
+        let incident = result
+            .incidents
+            .iter()
+            .find(|i| i.reports.len() == stories)
+            .expect("the stories are one incident");
+        (incident.independent_sources, incident.grade)
+    };
+    assert_eq!(
+        sources_and_grade(&reports),
+        (2, truce_model::report::Grade::Corroborated)
     );
-    let incident = result
-        .incidents
-        .iter()
-        .find(|i| i.reports.len() == 2)
-        .expect("merged");
-    assert_eq!(incident.independent_sources, 1);
-    assert_eq!(incident.grade, truce_model::report::Grade::SingleSource);
+    // Without the third outlet, the wire story alone is one source.
+    let without_the_third = [reports[0].clone(), reports[1].clone(), reports[3].clone()];
+    assert_eq!(
+        sources_and_grade(&without_the_third),
+        (1, truce_model::report::Grade::SingleSource)
+    );
 }
 
 #[test]
@@ -1956,24 +1882,16 @@ fn an_analyst_joins_two_reports_the_rule_keeps_apart_and_keeping_apart_wins_a_co
     let agreement = base();
     // The same strike in two datasets, placed 40 km and three days apart (a source's
     // coding error the analyst knows of): the rule cannot merge them.
-    let mut first = strike_on_civilians("ged-1", "2016-09-14");
-    first.provenance.source = "ucdp-ged".into();
-    let mut second = R::new("acled-1", "2016-09-17", "air-strike")
+    let first = from_source("ucdp-ged", strike_on_civilians("ged-1", "2016-09-14"));
+    let second = R::new("acled-1", "2016-09-17", "air-strike")
         .at(37.3, 35.85, LocationPrecision::Exact)
-        .side("actor1", "Government of Syria", Role::Initiator)
-        .side("actor2", "Civilians", Role::Target)
+        .army_on_civilians("actor1", "actor2")
+        .source("acled")
         .done();
-    second.provenance.source = "acled".into();
     let reports = [first, second, elsewhere("end", "2016-09-30")];
     let run_with = |apart: &[truce_engine::corroborate::KeptApart],
                     together: &[truce_engine::corroborate::KeptApart]| {
-        check(&CheckInput {
-            agreement: &agreement,
-            reports: &reports,
-            as_of: Some(day("2016-09-30")),
-            kept_apart: apart,
-            kept_together: together,
-        })
+        run_with_decisions(&agreement, &reports, "2016-09-30", apart, together)
     };
     assert_eq!(run_with(&[], &[]).evidence.incidents, 3);
     let join = [
@@ -1994,8 +1912,7 @@ fn an_analyst_joins_two_reports_the_rule_keeps_apart_and_keeping_apart_wins_a_co
     );
     // A decision to keep the same two apart wins over a chain of joins through a
     // third report.
-    let mut third = strike_on_civilians("m-1", "2016-09-15");
-    third.provenance.source = "monitors".into();
+    let third = from_source("monitors", strike_on_civilians("m-1", "2016-09-15"));
     let three = [
         reports[0].clone(),
         reports[1].clone(),
@@ -2007,13 +1924,7 @@ fn an_analyst_joins_two_reports_the_rule_keeps_apart_and_keeping_apart_wins_a_co
         kept(("acled", "acled-1"), ("monitors", "m-1")),
     ];
     let apart = [kept(("acled", "acled-1"), ("ucdp-ged", "ged-1"))];
-    let result = check(&CheckInput {
-        agreement: &agreement,
-        reports: &three,
-        as_of: Some(day("2016-09-30")),
-        kept_apart: &apart,
-        kept_together: &chain,
-    });
+    let result = run_with_decisions(&agreement, &three, "2016-09-30", &apart, &chain);
     let with = |id: &str| {
         result
             .incidents
@@ -2045,10 +1956,7 @@ fn a_maximum_per_week_is_tested_week_by_week() {
     ];
     let result = run(&agreement, &reports, "2016-10-10");
     let weekly = step(&result, "weekly");
-    assert_eq!(
-        (weekly.status, weekly.met_on),
-        (Status::Met, Some(day("2016-10-03")))
-    );
+    assert_met_on(weekly, "2016-10-03");
     assert!(
         weekly.conditions[0]
             .description
@@ -2087,10 +1995,7 @@ fn a_trend_is_measured_against_a_baseline_before_the_agreement() {
     reports.push(elsewhere("end", "2016-09-30"));
     let result = run(&agreement, &reports, "2016-09-30");
     let below = step(&result, "below");
-    assert_eq!(
-        (below.status, below.met_on),
-        (Status::Met, Some(day("2016-09-26")))
-    );
+    assert_met_on(below, "2016-09-26");
     let detail = &below.conditions[0].on_certain.detail.en();
     assert!(
         detail.contains("8 event(s), 2.0 a week; limit 1.0 a week"),
@@ -2156,15 +2061,4 @@ fn a_clause_starts_the_day_after_its_step_is_met() {
 /// A reason's sentence in English, as the check's JSON writes it.
 fn text(reason: &truce_model::finding::Reason) -> String {
     truce_words::english(&reason.message)
-}
-
-/// A sentence of the result in English, as the check's text and JSON write it.
-trait English {
-    fn en(&self) -> String;
-}
-
-impl English for truce_model::message::Message {
-    fn en(&self) -> String {
-        truce_words::english(self)
-    }
 }

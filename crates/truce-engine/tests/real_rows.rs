@@ -8,7 +8,10 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use truce_engine::{CheckInput, CheckResult, Status, check};
+mod common;
+
+use common::{English, day, input, run, step};
+use truce_engine::{CheckResult, Status, check};
 use truce_model::agreement::{Agreement, Files, SetAside, load};
 use truce_model::finding::Certainty;
 use truce_model::report::Report;
@@ -74,20 +77,6 @@ fn rows() -> &'static [BTreeMap<String, String>] {
                     .collect()
             })
             .collect()
-    })
-}
-
-fn day(text: &str) -> Day {
-    Day::parse_iso(text).expect("date")
-}
-
-fn run(agreement: &Agreement, reports: &[Report], as_of: &str) -> CheckResult {
-    check(&CheckInput {
-        agreement,
-        reports,
-        as_of: Some(day(as_of)),
-        kept_apart: &[],
-        kept_together: &[],
     })
 }
 
@@ -172,11 +161,7 @@ fn the_certain_daily_count_in_aleppo_is_the_missions_count() {
     assert_eq!(truce, hand);
     // The step tests the same days: 13 September has a certain violation, so the
     // seven calm days fail on both bounds, under both readings of "reduced violence".
-    let calm = result
-        .steps
-        .iter()
-        .find(|s| s.id == "seven-days-calm")
-        .expect("step");
+    let calm = step(&result, "seven-days-calm");
     assert_eq!(
         (calm.on_certain.status, calm.with_possible.status),
         (Status::NotMet, Status::NotMet)
@@ -371,14 +356,8 @@ proptest! {
         let as_of = Day(day("2016-09-01").0 + offset);
         let all = autumn();
         let cut: Vec<Report> = all.iter().filter(|r| r.date.first <= as_of).cloned().collect();
-        let input = |reports: &[Report]| check(&CheckInput {
-            agreement: syria(),
-            reports,
-            as_of: Some(as_of),
-            kept_apart: &[],
-            kept_together: &[],
-        });
-        prop_assert_eq!(without_cut_count(&input(&all)), without_cut_count(&input(&cut)));
+        let check_as_of = |reports: &[Report]| check(&input(syria(), reports, as_of));
+        prop_assert_eq!(without_cut_count(&check_as_of(&all)), without_cut_count(&check_as_of(&cut)));
     }
 }
 
@@ -442,27 +421,15 @@ from = 2016-09-13
     let mut seen_final = BTreeSet::new();
     for offset in 0..61 {
         let as_of = Day(day("2016-09-01").0 + offset);
-        let result = check(&CheckInput {
-            agreement: &agreement,
-            reports: &all,
-            as_of: Some(as_of),
-            kept_apart: &[],
-            kept_together: &[],
-        });
+        let result = check(&input(&agreement, &all, as_of));
         let mut outcomes: Vec<(String, &str, Status, Option<Day>)> = Vec::new();
         for step in &result.steps {
-            outcomes.push((
-                step.id.clone(),
-                "certain",
-                step.on_certain.status,
-                step.on_certain.met_on,
-            ));
-            outcomes.push((
-                step.id.clone(),
-                "possible",
-                step.with_possible.status,
-                step.with_possible.met_on,
-            ));
+            for (bound, outcome) in [
+                ("certain", &step.on_certain),
+                ("possible", &step.with_possible),
+            ] {
+                outcomes.push((step.id.clone(), bound, outcome.status, outcome.met_on));
+            }
         }
         for bracket in &result.brackets {
             for alternative in &bracket.alternatives {
@@ -533,11 +500,7 @@ fn max_deaths_on_real_rows_is_the_missions_weekly_count() {
     let agreement = agreement_from(&source);
     let result = run(&agreement, reports(), "2016-12-31");
     for (week, lower, upper) in SCRIPT {
-        let step = result
-            .steps
-            .iter()
-            .find(|s| s.id == format!("deaths-{week}"))
-            .expect("step");
+        let step = step(&result, &format!("deaths-{week}"));
         let condition = &step.conditions[0];
         assert_eq!(
             condition.description.en(),
@@ -562,11 +525,7 @@ fn max_deaths_on_real_rows_is_the_missions_weekly_count() {
 #[test]
 fn a_certain_bound_that_rests_on_nothing_says_so() {
     let result = run(syria(), reports(), "2016-12-31");
-    let calm = result
-        .steps
-        .iter()
-        .find(|s| s.id == "seven-days-calm")
-        .expect("step");
+    let calm = step(&result, "seven-days-calm");
     let hospitals = &calm.conditions[1];
     assert_eq!(hospitals.on_certain.status, Status::Met);
     assert!(hospitals.on_certain.rests_on_nothing);
@@ -676,17 +635,6 @@ fn the_minsk_protocol_example_counts_days_as_a_mission_would() {
     }
 }
 
-/// A sentence of the result in English, as the check's text and JSON write it.
-trait English {
-    fn en(&self) -> String;
-}
-
-impl English for truce_model::message::Message {
-    fn en(&self) -> String {
-        truce_words::english(self)
-    }
-}
-
 /// Reasons built only for some reports change nothing else: a check without any
 /// gives the same verdicts, counts and steps as the full check, and the findings of
 /// the chosen reports (pooled incidents included) carry exactly the full check's
@@ -702,13 +650,7 @@ fn reasons_for_some_reports_are_the_full_checks_and_change_no_verdict() {
         ours.provenance.source = "mission".to_string();
         evidence.push(ours);
     }
-    let input = CheckInput {
-        agreement: syria(),
-        reports: &evidence,
-        as_of: Some(day("2016-12-31")),
-        kept_apart: &[],
-        kept_together: &[],
-    };
+    let input = input(syria(), &evidence, day("2016-12-31"));
     let full = check(&input);
     let mut bare = check_explaining(&input, Explain::Nothing);
     assert!(bare.findings.iter().all(|f| f.reasons.is_empty()));
