@@ -2,7 +2,7 @@
 //! explanation of one finding, as `insta` snapshots (review changes with `cargo insta review`).
 
 use truce_engine::{CheckInput, CheckResult, check};
-use truce_model::agreement::{Files, load};
+use truce_model::agreement::{Agreement, Files, load};
 use truce_model::report::{Location, LocationPrecision, LonLat, Provenance, Report, Role, Side};
 use truce_model::time::{DateSpan, Day};
 
@@ -67,14 +67,19 @@ fn report(
     }
 }
 
-fn scenario() -> CheckResult {
+/// The engine's hand-worked agreement (`truce-engine/tests/fixtures/base.toml`).
+fn base() -> Agreement {
     let source = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../truce-engine/tests/fixtures/base.toml"
     ))
     .expect("fixture");
     let loaded = load("base.toml", &source, &NoFiles);
-    let agreement = loaded.agreement.expect("the fixture loads");
+    loaded.agreement.expect("the fixture loads")
+}
+
+fn scenario() -> CheckResult {
+    let agreement = base();
     let reports = vec![
         report(
             "s14",
@@ -264,14 +269,7 @@ fn exit_code_reflects_violations_and_steps() {
 
 #[test]
 fn timeline_as_text_csv_and_chart() {
-    let source = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../truce-engine/tests/fixtures/base.toml"
-    ))
-    .expect("fixture");
-    let agreement = load("base.toml", &source, &NoFiles)
-        .agreement
-        .expect("loads");
+    let agreement = base();
     let t = truce_engine::timeline::timeline(&agreement, &scenario(), &[]);
     insta::assert_snapshot!("timeline_text", truce_report::timeline::render_text(&t));
     insta::assert_snapshot!("timeline_csv", truce_report::timeline::render_csv(&t));
