@@ -1,7 +1,7 @@
 //! Users and API tokens (mission admins), every change recorded in the ledger.
 
 use crate::auth::{Caller, Principal, Role, hash_secret, new_token};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::state::{AppState, now};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -146,8 +146,8 @@ pub async fn add_user(
                     &at,
                 )?
                 .ok_or_else(|| {
-                    ApiError::new(
-                        "conflict",
+                    ApiError::of(
+                        ErrorCode::Conflict,
                         Message::new("api-user-exists").with("name", Arg::code(&new.name)),
                     )
                 })?;

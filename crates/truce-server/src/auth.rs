@@ -44,8 +44,8 @@ impl Caller {
     /// principal and 403 with one.
     pub fn require(&self, roles: &[Role]) -> ApiResult<&Principal> {
         match &self.principal {
-            None => Err(ApiError::new(
-                "unauthenticated",
+            None => Err(ApiError::of(
+                ErrorCode::Unauthenticated,
                 Message::new("api-needs-token")
                     .with("header", Arg::code("authorization: Bearer …")),
             )),
@@ -143,7 +143,12 @@ pub fn authenticate(
     token: &str,
     verified: Option<&str>,
 ) -> ApiResult<(Principal, i64, String)> {
-    let invalid = || ApiError::new("invalid-token", Message::new("api-token-not-issued"));
+    let invalid = || {
+        ApiError::of(
+            ErrorCode::InvalidToken,
+            Message::new("api-token-not-issued"),
+        )
+    };
     let (lookup, secret) = token_parts(token).ok_or_else(invalid)?;
     let row = state
         .store()?
@@ -154,8 +159,8 @@ pub fn authenticate(
         return Err(invalid());
     }
     if row.revoked.is_some() {
-        return Err(ApiError::new(
-            "revoked-token",
+        return Err(ApiError::of(
+            ErrorCode::RevokedToken,
             Message::new("api-token-revoked"),
         ));
     }
@@ -164,8 +169,8 @@ pub fn authenticate(
         .principal(row.principal)?
         .ok_or_else(|| ApiError::internal(format!("token {} has no user", row.id)))?;
     if stored.disabled.is_some() {
-        return Err(ApiError::new(
-            "revoked-token",
+        return Err(ApiError::of(
+            ErrorCode::RevokedToken,
             Message::new("api-token-user-disabled"),
         ));
     }
@@ -263,8 +268,8 @@ pub async fn caller_of(
             _ => false,
         };
         if !matches {
-            return Err(ApiError::new(
-                "csrf",
+            return Err(ApiError::of(
+                ErrorCode::Csrf,
                 Message::new("api-csrf-missing").with("header", Arg::code("x-csrf-token")),
             ));
         }
@@ -279,7 +284,12 @@ pub fn session_principal(
     store: &mut dyn truce_store::Storage,
     session: &str,
 ) -> ApiResult<crate::state::Remembered> {
-    let ended = || ApiError::new("unauthenticated", Message::new("api-session-ended"));
+    let ended = || {
+        ApiError::of(
+            ErrorCode::Unauthenticated,
+            Message::new("api-session-ended"),
+        )
+    };
     let row = store.session(&session_digest(session))?.ok_or_else(ended)?;
     let expired = row
         .expires
@@ -308,8 +318,8 @@ async fn token_caller(headers: &axum::http::HeaderMap, state: &Arc<AppState>) ->
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or_else(|| {
-            ApiError::new(
-                "invalid-token",
+            ApiError::of(
+                ErrorCode::InvalidToken,
                 Message::new("api-authorization-form").with("form", Arg::code("Bearer <token>")),
             )
         })?

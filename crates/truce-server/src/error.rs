@@ -206,11 +206,6 @@ impl ErrorCode {
             ErrorCode::Timeout => "the request took longer than the server's limit",
         }
     }
-
-    /// The code the API writes as `name`; `None` for a name it has not.
-    pub fn named(name: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
-    }
 }
 
 /// [`ERROR_CODES`]' rows, made from [`ErrorCode`] at compile time.
@@ -279,17 +274,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error whose code is named as the API writes it (`"conflict"`), the
-    /// form a test reads from the source to find every code in the table. A
-    /// name the table lacks is the server's own mistake: it is logged and
-    /// answered as `internal`.
-    pub fn new(code: &str, message: Message) -> ApiError {
-        match ErrorCode::named(code) {
-            Some(code) => ApiError::of(code, message),
-            None => ApiError::internal(format!("the error code `{code}` is not in ERROR_CODES")),
-        }
-    }
-
     /// An error of a code.
     pub fn of(code: ErrorCode, message: Message) -> ApiError {
         ApiError {
@@ -356,7 +340,7 @@ impl From<truce_store::StoreError> for ApiError {
         }
         if text.contains("database is locked") || text.contains("busy") {
             tracing::warn!(error = %text, "store busy");
-            return ApiError::new("unavailable", Message::new("api-store-busy"));
+            return ApiError::of(ErrorCode::Unavailable, Message::new("api-store-busy"));
         }
         ApiError::internal(text)
     }
@@ -426,7 +410,6 @@ mod tests {
             assert_eq!(code.as_str(), name);
             assert_eq!(code.status_code(), status, "{name}");
             assert_eq!(code.status().as_u16(), status, "{name}");
-            assert_eq!(ErrorCode::named(name), Some(code));
             let meaning = code.meaning();
             assert!(
                 !meaning.is_empty()
@@ -435,7 +418,6 @@ mod tests {
                 "{name}: {meaning}"
             );
         }
-        assert_eq!(ErrorCode::named("no-such-code"), None);
         let names: std::collections::BTreeSet<&str> =
             ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), ErrorCode::ALL.len(), "every name once");
@@ -455,20 +437,6 @@ mod tests {
             .map(|(code, status, meaning)| format!("| `{code}` | {status} | {meaning} |"))
             .collect();
         assert_eq!(rows, expected);
-    }
-
-    #[test]
-    fn a_name_not_in_the_table_is_answered_as_internal() {
-        // Made at run time: the test of the documented table reads the literal
-        // names `ApiError::new` is given in the source.
-        let name = ["no", "such", "code"].join("-");
-        let error = ApiError::new(&name, Message::new("api-store-busy"));
-        assert_eq!(error.code, ErrorCode::Internal);
-        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(
-            error.message.to_string(),
-            "the server failed; its log has the cause"
-        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! only grew (`docs/trust.md`); and the entitlements each party may see.
 
 use crate::auth::{Caller, Role, View};
-use crate::error::{ApiError, ApiResult, ErrorBody, verbatim};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode, verbatim};
 use crate::language::Reader;
 use crate::state::{AppState, now};
 use crate::terms::StandingWire;
@@ -70,8 +70,8 @@ pub async fn sign_checkpoint(
 ) -> ApiResult<Json<CheckpointWire>> {
     caller.require(&[Role::MissionAdmin])?;
     let Some(key) = state.settings.mission_key.clone() else {
-        return Err(ApiError::new(
-            "no-mission-key",
+        return Err(ApiError::of(
+            ErrorCode::NoMissionKey,
             Message::new("api-no-mission-key")
                 .with("setting", Arg::code("mission_key"))
                 .with("command", Arg::code("truce ledger checkpoint --key")),
@@ -94,8 +94,8 @@ pub async fn sign_checkpoint(
             let mut store = state.store()?;
             truce_mission::checkpoint::sign_checkpoint(store.as_mut(), &agreement, &signer, &now())
                 .map_err(|error| match error {
-                    truce_mission::MissionError::NotAMissionKey { name } => ApiError::new(
-                        "no-mission-key",
+                    truce_mission::MissionError::NotAMissionKey { name } => ApiError::of(
+                        ErrorCode::NoMissionKey,
                         Message::new("api-not-a-mission-key")
                             .with("name", Arg::code(name))
                             .with("list", Arg::code("[ledger] mission_keys")),
@@ -622,19 +622,19 @@ async fn on_the_staffs_check(
             reports: &snapshot.reports,
         };
         act(store.as_mut(), basis).map_err(|error| match error {
-            truce_mission::MissionError::AlreadyReleased { entitlement } => ApiError::new(
-                "conflict",
+            truce_mission::MissionError::AlreadyReleased { entitlement } => ApiError::of(
+                ErrorCode::Conflict,
                 Message::new("api-already-released").with("entitlement", Arg::code(entitlement)),
             ),
-            truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::new(
-                "conflict",
+            truce_mission::MissionError::NotReleasedNow { entitlement } => ApiError::of(
+                ErrorCode::Conflict,
                 Message::new("api-nothing-to-suspend").with("entitlement", Arg::code(entitlement)),
             ),
             truce_mission::MissionError::NotReleasable {
                 entitlement,
                 reason,
-            } => ApiError::new(
-                "not-releasable",
+            } => ApiError::of(
+                ErrorCode::NotReleasable,
                 Message::new("api-refused-release")
                     .with("entitlement", Arg::code(entitlement))
                     .with("reason", reason),
@@ -675,8 +675,8 @@ pub async fn release(
     let snapshot = state.snapshots().staff.clone();
     let status = visible(&state, &snapshot.result, &View::Staff, &id)?.clone();
     if !status.releasable {
-        return Err(ApiError::new(
-            "not-releasable",
+        return Err(ApiError::of(
+            ErrorCode::NotReleasable,
             Message::new("api-may-not-be-released")
                 .with("entitlement", Arg::code(&id))
                 .with("reason", status.reason.clone()),
@@ -824,8 +824,8 @@ pub async fn payload(
                 Some(payload),
             )
             .map_err(|error| match error {
-                truce_mission::MissionError::NotHandedOver { entitlement, why } => ApiError::new(
-                    "not-releasable",
+                truce_mission::MissionError::NotHandedOver { entitlement, why } => ApiError::of(
+                    ErrorCode::NotReleasable,
                     Message::new("api-not-handed-over")
                         .with("entitlement", Arg::code(entitlement))
                         .with("why", why),

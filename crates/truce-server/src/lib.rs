@@ -183,7 +183,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::new("timeout", Message::new("api-timeout"))
+                    ApiError::of(ErrorCode::Timeout, Message::new("api-timeout"))
                 }))
                 .layer(tower::timeout::TimeoutLayer::new(timeout)),
         )

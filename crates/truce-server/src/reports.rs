@@ -4,7 +4,7 @@
 //! until an analyst publishes them.
 
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, ErrorBody, verbatim};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode, verbatim};
 use crate::reports_wire::{MonitorReportIn, RejectIn, Submission, SubmissionPage, SubmissionWire};
 use crate::state::{AppState, now};
 use crate::terms::SubmissionOutcomeWire;
@@ -70,18 +70,18 @@ pub async fn submit(
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
-        return Err(ApiError::new(
-            "unsupported-media-type",
+        return Err(ApiError::of(
+            ErrorCode::UnsupportedMediaType,
             Message::new("api-report-as-json")
                 .with("header", Arg::code("content-type: application/json")),
         ));
     }
     let input: MonitorReportIn = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
+        ApiError::of(
             if e.is_data() {
-                "invalid-report"
+                ErrorCode::InvalidReport
             } else {
-                "bad-request"
+                ErrorCode::BadRequest
             },
             Message::new("api-report-not-json").with("detail", verbatim(e)),
         )
@@ -128,8 +128,8 @@ pub async fn submit(
             (StatusCode::OK, s, SubmissionOutcomeWire::Repeated)
         }
         Submitted::KeyReused(_) => {
-            return Err(ApiError::new(
-                "idempotency-key-reused",
+            return Err(ApiError::of(
+                ErrorCode::IdempotencyKeyReused,
                 Message::new("api-idempotency-key-reused"),
             ));
         }

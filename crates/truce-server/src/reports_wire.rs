@@ -1,7 +1,7 @@
 //! The shape of a monitor's report on the wire, and its checks: every field is
 //! validated and a problem names the field and what was expected.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::terms::SubmissionOutcomeWire;
 use crate::wire::ReportWire;
 use serde::{Deserialize, Serialize};
@@ -76,8 +76,8 @@ pub struct MonitorReportIn {
 
 /// `the field `{field}`: expected …`, with what was expected (an `api-expected-…` sentence).
 fn invalid(field: &str, expected: Message) -> ApiError {
-    ApiError::new(
-        "invalid-report",
+    ApiError::of(
+        ErrorCode::InvalidReport,
         Message::new("api-report-field")
             .with("field", Arg::code(field))
             .with("expected", expected),

@@ -5,7 +5,7 @@
 //! there fails the tests.
 
 use crate::auth::{Caller, Role, View};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::language::Reader;
 use crate::state::{AppState, Snapshot};
 use crate::terms::StepStatusWire;
@@ -571,7 +571,7 @@ fn decode_cursor(cursor: &Option<String>) -> ApiResult<Option<String>> {
                 .decode(c)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| ApiError::new("bad-cursor", Message::new("api-bad-cursor")))
+                .ok_or_else(|| ApiError::of(ErrorCode::BadCursor, Message::new("api-bad-cursor")))
         })
         .transpose()
 }

@@ -5,7 +5,7 @@
 use crate::auth::{
     CSRF_HEADER, Role, SESSION_COOKIE, cookie, new_session_secrets, session_digest, verify_secret,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::state::{AppState, now};
 use axum::Json;
 use axum::extract::State;
@@ -76,7 +76,8 @@ pub async fn login(
     let opened = tokio::task::spawn_blocking({
         let state = state.clone();
         move || -> ApiResult<(LoggedIn, String)> {
-            let refused = || ApiError::new("invalid-login", Message::new("api-login-refused"));
+            let refused =
+                || ApiError::of(ErrorCode::InvalidLogin, Message::new("api-login-refused"));
             let stored = state.store()?.principal_by_name(&login.name)?;
             let hash = stored
                 .as_ref()
@@ -131,8 +132,8 @@ pub async fn login(
     responses((status = 204, description = "logged out"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Response> {
     let Some(session) = cookie(&headers, SESSION_COOKIE).map(str::to_string) else {
-        return Err(ApiError::new(
-            "unauthenticated",
+        return Err(ApiError::of(
+            ErrorCode::Unauthenticated,
             Message::new("api-logout-needs-cookie"),
         ));
     };
@@ -146,8 +147,8 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> A
             let mut store = state.store()?;
             let remembered = crate::auth::session_principal(store.as_mut(), &session)?;
             if sent.as_deref() != remembered.csrf.as_deref() {
-                return Err(ApiError::new(
-                    "csrf",
+                return Err(ApiError::of(
+                    ErrorCode::Csrf,
                     Message::new("api-logout-needs-csrf").with("header", Arg::code("x-csrf-token")),
                 ));
             }

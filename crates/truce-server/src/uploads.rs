@@ -4,7 +4,7 @@
 //! their quarantined rows for the analysts.
 
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, DiagnosticWire, ErrorBody, verbatim};
+use crate::error::{ApiError, ApiResult, DiagnosticWire, ErrorBody, ErrorCode, verbatim};
 use crate::state::{AppState, MissionAgreement, now};
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -88,8 +88,8 @@ pub async fn upload_agreement(
                 loaded.diagnostics.iter().map(diagnostic_wire).collect();
             let Some(agreement) = loaded.agreement else {
                 let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-                let mut error = ApiError::new(
-                    "invalid-agreement",
+                let mut error = ApiError::of(
+                    ErrorCode::InvalidAgreement,
                     Message::new("api-agreement-has-errors").with("errors", Arg::number(errors)),
                 );
                 error.diagnostics = diagnostics;
@@ -275,8 +275,8 @@ async fn spool(body: Body, limit: usize) -> ApiResult<tempfile::NamedTempFile> {
     use http_body_util::BodyExt;
     use std::io::Write;
     let too_large = || {
-        ApiError::new(
-            "payload-too-large",
+        ApiError::of(
+            ErrorCode::PayloadTooLarge,
             Message::new("api-upload-too-large")
                 .with("limit", Arg::number(limit))
                 .with("command", Arg::code("truce import")),
@@ -397,8 +397,8 @@ pub async fn upload_evidence(
                 &truce_mission::import::Quietly,
             )
             .map_err(|error| match error {
-                truce_mission::MissionError::Import { .. } => ApiError::new(
-                    "invalid-evidence",
+                truce_mission::MissionError::Import { .. } => ApiError::of(
+                    ErrorCode::InvalidEvidence,
                     Message::new("api-evidence-unreadable").with("detail", error_chain(&error)),
                 ),
                 other => ApiError::internal(error_chain(&other)),
