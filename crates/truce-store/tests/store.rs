@@ -23,6 +23,11 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh store in a fresh folder for one test.
+fn new_store(name: &str) -> Store {
+    Store::open(temp(name).join("s.sqlite")).expect("opens")
+}
+
 fn import_text(name: &str, text: &str) -> (FileMeta, Imported) {
     let imported = import_reader(
         name,
@@ -58,6 +63,14 @@ fn records(text: &str) -> Vec<String> {
         }
     }
     records
+}
+
+/// Row `n` of the Syria file with its country renamed `place`, alone under the
+/// header: a later export that revises that row.
+fn with_country_renamed(rows: &[String], n: usize, place: &str) -> String {
+    let changed = rows[n].replacen(",Syria,652,", &format!(",{place},652,"), 1);
+    assert_ne!(changed, rows[n]);
+    format!("{}\n{changed}\n", rows[0])
 }
 
 /// Stores a whole file in batches of `batch` rows: reports, then problems.
@@ -106,8 +119,7 @@ fn a_check_as_of_a_day_reads_what_the_store_knew_when_that_day_ended() {
         "a zone west of UTC ends the day later"
     );
 
-    let dir = temp("known-before");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("known-before");
     let text = syria_text();
     let rows = records(&text);
     let first = format!("{}\n{}\n", rows[0], rows[1..=6].join("\n"));
@@ -116,10 +128,8 @@ fn a_check_as_of_a_day_reads_what_the_store_knew_when_that_day_ended() {
     let id = |n: usize| imported.reports[n - 1].provenance.source_id.clone();
     // Row n with its country renamed, recorded at `at`.
     let revise = |store: &mut Store, n: usize, place: &str, at: &str| {
-        let changed = rows[n].replacen(",Syria,652,", &format!(",{place},652,"), 1);
-        assert_ne!(changed, rows[n]);
         let name = format!("{place}.csv");
-        let (meta, imported) = import_text(&name, &format!("{}\n{changed}\n", rows[0]));
+        let (meta, imported) = import_text(&name, &with_country_renamed(&rows, n, place));
         let run = store_file_at(store, &meta, &imported, 10, at);
         assert_eq!(
             run.counts.revised + run.counts.stored,
@@ -249,8 +259,7 @@ fn a_check_as_of_a_day_reads_what_the_store_knew_when_that_day_ended() {
 
 #[test]
 fn reimporting_the_same_real_file_stores_nothing_twice() {
-    let dir = temp("reimport");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("reimport");
     let text = syria_text();
     let (meta, imported) = import_text(SYRIA_EVENTS, &text);
     let first = store_file(&mut store, &meta, &imported, 1000);
@@ -302,8 +311,7 @@ fn reimporting_the_same_real_file_stores_nothing_twice() {
 
 #[test]
 fn an_overlapping_later_export_with_one_changed_row_gives_one_revision() {
-    let dir = temp("overlap");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("overlap");
     let text = syria_text();
     let lines = records(&text);
     // The first export: rows 1..=3000; the later one: rows 2001..=5000, with
@@ -374,8 +382,7 @@ fn an_overlapping_later_export_with_one_changed_row_gives_one_revision() {
 
 #[test]
 fn quarantined_rows_are_counted_per_reason_and_kept_once() {
-    let dir = temp("quarantine");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("quarantine");
     let text = syria_text();
     let mut lines: Vec<String> = records(&text).into_iter().take(101).collect();
     // Three rows get a month 13 in `date_start` (the ninth column from the end).
@@ -451,8 +458,7 @@ fn a_run_left_open_is_resumed_and_completes_with_exact_totals() {
 
 #[test]
 fn a_deletion_is_recorded_and_hides_the_report_without_losing_it() {
-    let dir = temp("delete");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("delete");
     let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
     store_file(&mut store, &meta, &imported, 10_000);
     let id = imported.reports[0].provenance.source_id.clone();
@@ -470,8 +476,7 @@ fn a_deletion_is_recorded_and_hides_the_report_without_losing_it() {
 
 #[test]
 fn every_agreement_version_is_kept_once() {
-    let dir = temp("agreements");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("agreements");
     let a = store
         .record_agreement("a.toml", "format = 1\r\n", AT)
         .expect("v1");
@@ -614,8 +619,7 @@ fn set_user_version(path: &Path, version: u32) -> bool {
 
 #[test]
 fn rows_skipped_as_out_of_scope_are_counted_with_their_reasons() {
-    let dir = temp("skipped");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("skipped");
     let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
     let out_of_scope = |line| truce_ingest::RowProblem {
         file: "gdelt.csv".to_string(),
@@ -649,8 +653,7 @@ fn rows_skipped_as_out_of_scope_are_counted_with_their_reasons() {
 
 #[test]
 fn raw_rows_with_other_columns_than_the_run_are_kept_whole() {
-    let dir = temp("raw-columns");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("raw-columns");
     let (meta, imported) = import_text(SYRIA_EVENTS, &syria_text());
     let mut reports = imported.reports[..3].to_vec();
     reports[1].provenance.raw.truncate(5);
@@ -669,8 +672,7 @@ fn raw_rows_with_other_columns_than_the_run_are_kept_whole() {
 
 #[test]
 fn check_runs_fix_the_evidence_they_read_and_the_changes_between_them_are_exact() {
-    let dir = temp("check-runs");
-    let mut store = Store::open(dir.join("s.sqlite")).expect("opens");
+    let mut store = new_store("check-runs");
     let text = syria_text();
     let rows = records(&text);
     let (meta, imported) = import_text(SYRIA_EVENTS, &text);
@@ -711,10 +713,8 @@ fn check_runs_fix_the_evidence_they_read_and_the_changes_between_them_are_exact(
         .iter()
         .enumerate()
     {
-        let changed = rows[2].replacen(",Syria,652,", &format!(",{place},652,"), 1);
-        assert_ne!(changed, rows[2]);
         let name = format!("later-{n}.csv");
-        let (meta, imported) = import_text(&name, &format!("{}\n{changed}\n", rows[0]));
+        let (meta, imported) = import_text(&name, &with_country_renamed(&rows, 2, place));
         assert_eq!(
             store_file(&mut store, &meta, &imported, 10).counts.revised,
             1
