@@ -60,6 +60,51 @@ fn only(loaded: &Loaded, code: Code) -> &Diagnostic {
     matching[0]
 }
 
+/// The diagnostics' codes are `expected`, in order.
+fn assert_codes(loaded: &Loaded, expected: &[Code]) {
+    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, expected, "{:#?}", loaded.diagnostics);
+}
+
+/// The messages of the diagnostics, in order.
+fn messages(loaded: &Loaded) -> Vec<&str> {
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
+/// The messages of the diagnostics with `code`, in order.
+fn messages_of(loaded: &Loaded, code: Code) -> Vec<&str> {
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
+/// The diagnostic whose message is `message`.
+fn the_one_saying<'a>(loaded: &'a Loaded, message: &str) -> &'a Diagnostic {
+    let found = loaded.diagnostics.iter().find(|d| d.message == message);
+    found.unwrap_or_else(|| panic!("no {message:?} in {:#?}", loaded.diagnostics))
+}
+
+/// Whether a diagnostic's `found`, `expected` or `hint` is there and holds `words`.
+fn holds(part: &Option<String>, words: &str) -> bool {
+    part.as_deref().is_some_and(|p| p.contains(words))
+}
+
+/// An agreement whose only table is a `site_list` read from `sites.csv`, holding `csv`.
+fn lint_sites(site_list_keys: &str, csv: &str) -> Loaded {
+    let files = MemoryFiles::default().with("sites.csv", csv);
+    lint_with(
+        &format!("[[site_list]]\nfile = \"sites.csv\"\n{site_list_keys}"),
+        files,
+    )
+}
+
 const PARTIES: &str = "[[party]]\nid = \"gov\"\n[[party]]\nid = \"opp\"\n";
 
 #[test]
@@ -98,14 +143,8 @@ fn wrong_types_name_what_was_found_and_expected() {
 #[test]
 fn missing_fields_are_reported() {
     let loaded = lint("[[clause]]\nid = \"c\"\n");
-    let missing: Vec<&str> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::MissingField)
-        .map(|d| d.message.as_str())
-        .collect();
     assert_eq!(
-        missing,
+        messages_of(&loaded, Code::MissingField),
         vec![
             "missing field `text` in clause #1",
             "missing field `kinds` in clause #1",
@@ -156,11 +195,7 @@ fn unknown_references_of_every_kind_are_reported_at_once() {
          [[step]]\nid = \"s\"\nfrom = 2016-01-01\nrequires = [\"nothing\"]\n[[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = \"[calm]\"\nclauses = [\"cc\"]\n"
     );
     let loaded = lint(&body);
-    let messages: Vec<&str> = loaded
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages = messages(&loaded);
     for expected in [
         "unknown party `govt`",
         "unknown kind `airstrike`",
@@ -176,18 +211,10 @@ fn unknown_references_of_every_kind_are_reported_at_once() {
             "missing {expected:?} in {messages:#?}"
         );
     }
-    let party = loaded
-        .diagnostics
-        .iter()
-        .find(|d| d.message == "unknown party `govt`")
-        .expect("reported");
+    let party = the_one_saying(&loaded, "unknown party `govt`");
     assert_eq!(party.hint.as_deref(), Some("did you mean `gov`?"));
     assert_eq!((party.line, party.column), (Some(10), Some(9)));
-    let kind = loaded
-        .diagnostics
-        .iter()
-        .find(|d| d.message == "unknown kind `airstrike`")
-        .expect("reported");
+    let kind = the_one_saying(&loaded, "unknown kind `airstrike`");
     assert_eq!(kind.hint.as_deref(), Some("did you mean `air-strike`?"));
 }
 
@@ -195,7 +222,7 @@ fn unknown_references_of_every_kind_are_reported_at_once() {
 fn invalid_values_are_explained() {
     let loaded = lint("timezone = \"Damascus\"\n");
     let d = only(&loaded, Code::InvalidValue);
-    assert!(d.expected.as_deref().is_some_and(|e| e.contains("+03:00")));
+    assert!(holds(&d.expected, "+03:00"));
     let loaded = lint("[[party]]\nid = \"has space\"\n");
     only(&loaded, Code::InvalidValue);
 }
@@ -223,12 +250,7 @@ fn missing_zone_files_and_missing_features_are_reported() {
         .filter(|d| d.code == Code::FeatureNotFound)
         .collect();
     assert_eq!(not_found.len(), 2, "{:#?}", loaded.diagnostics);
-    assert!(
-        not_found[0]
-            .expected
-            .as_deref()
-            .is_some_and(|e| e.contains("Aleppo"))
-    );
+    assert!(holds(&not_found[0].expected, "Aleppo"));
     only(&loaded, Code::BadReferencedFile);
 }
 
@@ -257,22 +279,13 @@ fn invalid_polygons_are_reported() {
         "[[zone]]\nid = \"bowtie\"\npolygon = [[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]\n",
     );
     let d = only(&loaded, Code::InvalidPolygon);
-    assert!(
-        d.found
-            .as_deref()
-            .is_some_and(|f| f.contains("self-intersection")),
-        "{d}"
-    );
+    assert!(holds(&d.found, "self-intersection"), "{d}");
     // Latitude first by mistake.
     let loaded = lint(
         "[[zone]]\nid = \"swapped\"\npolygon = [[36.0, 137.0], [36.1, 137.0], [36.1, 137.1], [36.0, 137.0]]\n",
     );
     let d = only(&loaded, Code::InvalidPolygon);
-    assert!(
-        d.hint
-            .as_deref()
-            .is_some_and(|h| h.contains("longitude first"))
-    );
+    assert!(holds(&d.hint, "longitude first"), "{d}");
 }
 
 #[test]
@@ -282,14 +295,8 @@ fn steps_may_depend_only_on_earlier_steps() {
     let loaded = lint(&format!(
         "[[step]]\nid = \"a\"\nfrom = 2016-01-01\nrequires = [\"b\"]\n{condition}[[step]]\nid = \"b\"\nfrom = 2016-01-01\nrequires = [\"b\"]\n{condition}"
     ));
-    let messages: Vec<&str> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::BadDependency)
-        .map(|d| d.message.as_str())
-        .collect();
     assert_eq!(
-        messages,
+        messages_of(&loaded, Code::BadDependency),
         vec![
             "step `a` depends on `b`, which comes later in the file",
             "step `b` depends on itself"
@@ -355,26 +362,24 @@ fn every_problem_is_reported_in_one_pass() {
     let loaded = lint(
         "colour = 1\n[[party]]\nid = 3\n[[actor]]\nid = \"x\"\nparty = \"nobody\"\n[[zone]]\nid = \"z\"\n[[bracket]]\nid = \"b\"\nalternatives = [1]\n",
     );
-    let codes: Vec<Code> = located(&loaded).into_iter().map(|(c, _, _)| c).collect();
-    assert_eq!(
-        codes,
-        vec![
+    assert_codes(
+        &loaded,
+        &[
             Code::UnknownField,
             Code::WrongType,
             Code::UnknownReference,
             Code::InvalidValue,
-            Code::BadBracket
-        ]
+            Code::BadBracket,
+        ],
     );
 }
 
 #[test]
 fn protected_sites_load_from_csv_with_their_precision() {
     let csv = "site_id,name,facility_type,latitude,longitude,coord_precision\nH1,Al-Quds,hospital,36.20124,37.16117,settlement\nH2,Bad,hospital,x,37.0,settlement\n";
-    let files = MemoryFiles::default().with("sites.csv", csv);
-    let loaded = lint_with(
-        "[[site_list]]\nfile = \"sites.csv\"\nprotection_radius_km = 1\ncolumns = { id = \"site_id\", kind = \"facility_type\", precision = \"coord_precision\" }\n",
-        files,
+    let loaded = lint_sites(
+        "protection_radius_km = 1\ncolumns = { id = \"site_id\", kind = \"facility_type\", precision = \"coord_precision\" }\n",
+        csv,
     );
     let d = only(&loaded, Code::InvalidValue);
     assert_eq!((d.file.as_str(), d.line), ("sites.csv", Some(3)));
@@ -422,11 +427,7 @@ fn empty_lists_and_reserved_words_are_errors() {
     let loaded = lint(&format!(
         "{PARTIES}[[actor]]\nid = \"covered\"\n[[clause]]\nid = \"c\"\ntext = \"t\"\nkinds = [\"event\"]\nby = []\nagainst = []\n"
     ));
-    let messages: Vec<&str> = loaded
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages = messages(&loaded);
     assert!(
         messages.contains(&"`covered` is a reserved word and cannot be an actor id"),
         "{messages:#?}"
@@ -441,18 +442,11 @@ fn empty_lists_and_reserved_words_are_errors() {
 #[test]
 fn a_mapped_site_column_must_exist_and_a_missing_precision_is_flagged() {
     let csv = "site_id,latitude,longitude,kind\nH1,36.2,37.1,hospital\n";
-    let files = MemoryFiles::default().with("sites.csv", csv);
-    let loaded = lint_with(
-        "[[site_list]]\nfile = \"sites.csv\"\ncolumns = { id = \"site_id\", precision = \"coord_precison\" }\n",
-        files,
-    );
+    let misspelt = "columns = { id = \"site_id\", precision = \"coord_precison\" }\n";
+    let loaded = lint_sites(misspelt, csv);
     let d = only(&loaded, Code::BadReferencedFile);
     assert!(d.message.contains("`coord_precison`"), "{d}");
-    let files = MemoryFiles::default().with("sites.csv", csv);
-    let loaded = lint_with(
-        "[[site_list]]\nfile = \"sites.csv\"\ncolumns = { id = \"site_id\" }\n",
-        files,
-    );
+    let loaded = lint_sites("columns = { id = \"site_id\" }\n", csv);
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
     let warning = only(&loaded, Code::MissingField);
     assert_eq!(warning.severity, truce_model::diagnostic::Severity::Warning);
@@ -484,14 +478,8 @@ fn a_number_cannot_take_its_value_from_a_bracket_around_clauses() {
          [[bracket]]\nid = \"neg\"\nalternatives = [-1, 2]\n\
          [[step]]\nid = \"s\"\nfrom = 2016-01-01\n[[step.condition]]\ntype = \"max-violations-per-day\"\nmax = 0\ndays = \"[opt]\"\n"
     ));
-    let messages: Vec<&str> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::BadBracket)
-        .map(|d| d.message.as_str())
-        .collect();
     assert_eq!(
-        messages,
+        messages_of(&loaded, Code::BadBracket),
         vec![
             "bracket `neg` has a negative alternative",
             "bracket `opt` is around clauses, not a number"
@@ -529,8 +517,7 @@ fn corroboration_thresholds_are_read_and_checked() {
         (0, 5.0, truce_model::report::LocationPrecision::Exact, true)
     );
     let loaded = lint("[evidence.corroboration]\nmax_days = 1.5\ncoarsest = \"town\"\n");
-    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, vec![Code::InvalidValue, Code::InvalidValue]);
+    assert_codes(&loaded, &[Code::InvalidValue, Code::InvalidValue]);
 }
 
 #[test]
@@ -573,52 +560,38 @@ fn keys_recipients_signers_and_the_ledger_are_read_and_checked() {
          [[bracket]]\nid = \"days\"\nalternatives = [7, 10]\nresolved_by = [\"gov\", \"nobody\"]\n"
     ));
     let found = located(&loaded);
-    assert!(
-        found.contains(&(Code::InvalidValue, Some(5), Some(10))),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&(Code::InvalidValue, Some(8), Some(9))),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&(Code::DuplicateId, Some(8), Some(92))),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&(Code::InvalidValue, Some(9), Some(15))),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&(Code::UnknownReference, Some(13), Some(23))),
-        "{found:?}"
-    );
+    // (code, line, column)
+    for expected in [
+        (Code::InvalidValue, 5, 10),
+        (Code::InvalidValue, 8, 9),
+        (Code::DuplicateId, 8, 92),
+        (Code::InvalidValue, 9, 15),
+        (Code::UnknownReference, 13, 23),
+    ] {
+        let (code, line, column) = expected;
+        assert!(
+            found.contains(&(code, Some(line), Some(column))),
+            "{expected:?} in {found:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------- the terms of issue 14
 
-const TWO_PARTIES: &str = "[[party]]\nid = \"gov\"\n[[party]]\nid = \"opp\"\n";
-
 #[test]
 fn a_party_may_guarantee_others_but_not_itself() {
     let loaded = lint(&format!(
-        "{TWO_PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\"]\n\
+        "{PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\"]\n\
          [[party]]\nid = \"turkey\"\nguarantees = [\"turkey\", \"nobody\"]\n"
     ));
-    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(
-        codes,
-        [Code::InvalidValue, Code::UnknownReference],
-        "{:#?}",
-        loaded.diagnostics
-    );
+    assert_codes(&loaded, &[Code::InvalidValue, Code::UnknownReference]);
     assert!(
         loaded.diagnostics[0]
             .message
             .contains("cannot guarantee itself")
     );
     let ok = lint(&format!(
-        "{TWO_PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\", \"later\"]\n[[party]]\nid = \"later\"\n"
+        "{PARTIES}[[party]]\nid = \"russia\"\nguarantees = [\"gov\", \"later\"]\n[[party]]\nid = \"later\"\n"
     ));
     assert!(!ok.has_errors(), "{:#?}", ok.diagnostics);
     let agreement = ok.agreement.expect("loads");
@@ -706,18 +679,15 @@ fn counting_filters_periods_and_baselines_are_read_and_checked() {
          [[step.condition]]\ntype = \"falling-trend\"\npercent = 150\nbaseline = { from = 2016-08-10, until = 2016-08-01 }\n\
          [[step.condition]]\ntype = \"falling-trend\"\npercent = 50\nbaseline = { from = 2016-08-01, until = 2016-08-03 }\n",
     );
-    let codes: Vec<Code> = bad.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(
-        codes,
-        [
+    assert_codes(
+        &bad,
+        &[
             Code::InvalidValue,
             Code::MissingField,
             Code::InvalidValue,
             Code::DatesOutOfOrder,
-            Code::InvalidValue
+            Code::InvalidValue,
         ],
-        "{:#?}",
-        bad.diagnostics
     );
 }
 
@@ -807,9 +777,7 @@ fn max_deaths_diagnostics_name_the_key_and_what_was_expected() {
     let d = only(&loaded, Code::UnknownField);
     assert_eq!(d.hint.as_deref(), Some("did you mean `period_days`?"));
     assert!(
-        d.expected
-            .as_deref()
-            .is_some_and(|e| e.contains("`zones`") && e.contains("`sources`")),
+        holds(&d.expected, "`zones`") && holds(&d.expected, "`sources`"),
         "the filter and counting keys are allowed: {d}"
     );
     // `period_days` is then missing.
@@ -821,13 +789,7 @@ fn max_deaths_diagnostics_name_the_key_and_what_was_expected() {
     let loaded = lint(&max_deaths_step(
         "max = \"five\"\nperiod_days = \"7\"\nperiods = 4\n",
     ));
-    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(
-        codes,
-        [Code::InvalidValue, Code::WrongType],
-        "{:#?}",
-        loaded.diagnostics
-    );
+    assert_codes(&loaded, &[Code::InvalidValue, Code::WrongType]);
     assert_eq!(
         loaded.diagnostics[0].message,
         "`max` is neither a number nor a bracket reference"
@@ -885,10 +847,5 @@ fn max_deaths_diagnostics_name_the_key_and_what_was_expected() {
     // The unknown type names it among the others.
     let loaded = lint(&max_deaths_step("max = 5\ndays = 3\n").replace("max-deaths", "max-death"));
     let d = only(&loaded, Code::InvalidValue);
-    assert!(
-        d.expected
-            .as_deref()
-            .is_some_and(|e| e.contains("`max-deaths`")),
-        "{d}"
-    );
+    assert!(holds(&d.expected, "`max-deaths`"), "{d}");
 }
