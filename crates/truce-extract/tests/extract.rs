@@ -381,59 +381,65 @@ fn a_headline_with_two_acts_gives_two_reports() {
 
 #[test]
 fn rebels_are_named_by_the_war_they_fight_in() {
-    // UCDP GED source_headlines (CC BY 4.0).
-    let text = "Two civilians said killed as rebels continue to breach ceasefire in east Ukraine";
-    let r = &reports(text, "2015-03-01")[0];
-    assert!(
-        r.sides
-            .iter()
-            .any(|s| s.role == Role::Initiator && s.names[0] == "DPR"),
-        "{:?}",
-        r.sides
-    );
-    let text = "Blast at Syria-Turkey border kills 20 rebels: monitor";
-    let r = &reports(text, "2016-10-06")[0];
-    assert!(
-        r.sides
-            .iter()
-            .any(|s| s.role == Role::Target && s.names[0] == "Syrian insurgents"),
-        "{:?}",
-        r.sides
-    );
+    // UCDP GED source_headlines (CC BY 4.0): the headline, its date, and the side
+    // its rebels must be found on.
+    for (text, date, role, rebels) in [
+        (
+            "Two civilians said killed as rebels continue to breach ceasefire in east Ukraine",
+            "2015-03-01",
+            Role::Initiator,
+            "DPR",
+        ),
+        (
+            "Blast at Syria-Turkey border kills 20 rebels: monitor",
+            "2016-10-06",
+            Role::Target,
+            "Syrian insurgents",
+        ),
+    ] {
+        let r = &reports(text, date)[0];
+        assert!(
+            r.sides
+                .iter()
+                .any(|s| s.role == role && s.names[0] == rebels),
+            "{text}: {:?}",
+            r.sides
+        );
+    }
 }
 
 #[test]
 fn names_that_are_no_place_here() {
-    // UCDP GED source_headlines (CC BY 4.0).
-    // "Syria regime": the country qualifies the actor, the raids are not placed by it.
-    let found = reports(
-        "Syria regime kills dozens in raids, agrees aid convoys",
-        "2016-02-01",
-    );
-    assert!(
-        found
-            .iter()
-            .all(|r| r.location.place.as_deref() != Some("Syria")),
-        "{found:#?}"
-    );
-    // "Al-Sham Corps" is a group, not Damascus (al-Sham).
-    let text = "Hayyaat Tahrir Al-Sham carries out a violent attack on sites of Al-Sham Corps and the Division 13 in Maarrat Al-Nu’man";
-    let found = reports(text, "2017-03-10");
-    assert!(
-        found
-            .iter()
-            .all(|r| r.location.place.as_deref() != Some("Damascus")),
-        "{found:#?}"
-    );
-    // "Tal al-Sawwan" is not a place called "Tal".
-    let text = "Violent continuous clashes in the vicinity of Tal al-Sawwan and Tal Kurdi in the Eastern Ghouta";
-    let found = reports(text, "2016-11-01");
-    assert!(
-        found
-            .iter()
-            .all(|r| r.location.place.as_deref() != Some("At Tall")),
-        "{found:#?}"
-    );
+    // UCDP GED source_headlines (CC BY 4.0): the headline, its date, and a place
+    // none of its reports may be put at.
+    for (text, date, not_here) in [
+        // "Syria regime": the country qualifies the actor, the raids are not placed by it.
+        (
+            "Syria regime kills dozens in raids, agrees aid convoys",
+            "2016-02-01",
+            "Syria",
+        ),
+        // "Al-Sham Corps" is a group, not Damascus (al-Sham).
+        (
+            "Hayyaat Tahrir Al-Sham carries out a violent attack on sites of Al-Sham Corps and the Division 13 in Maarrat Al-Nu’man",
+            "2017-03-10",
+            "Damascus",
+        ),
+        // "Tal al-Sawwan" is not a place called "Tal".
+        (
+            "Violent continuous clashes in the vicinity of Tal al-Sawwan and Tal Kurdi in the Eastern Ghouta",
+            "2016-11-01",
+            "At Tall",
+        ),
+    ] {
+        let found = reports(text, date);
+        assert!(
+            found
+                .iter()
+                .all(|r| r.location.place.as_deref() != Some(not_here)),
+            "{not_here}: {found:#?}"
+        );
+    }
     // "Aleppo southern countryside" is the governorate.
     let text = "5 killed in Idlib and continued clashes in Aleppo southern countryside";
     let found = reports(text, "2016-03-01");
