@@ -15,6 +15,8 @@
 //! holds no newline (one inside a string is written `\n`), so the first newline
 //! ends the report. The content hash is still the sha256 of the JSON alone.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 /// The frame was compressed without a dictionary.
@@ -215,20 +217,69 @@ pub(crate) fn needs_dictionary(body: &[u8]) -> bool {
     body.first() == Some(&WITH_RUN_DICTIONARY)
 }
 
-/// The stored JSON of a body and its raw row's JSON, if it keeps one.
-pub(crate) fn unpack(
-    body: &[u8],
-    dictionary: Option<&[u8]>,
-) -> Result<(String, Option<String>), BodyError> {
-    let (&layout, frame) = body.split_first().ok_or(BodyError::Empty)?;
-    let mut decompressor = match layout {
-        PLAIN => zstd::bulk::Decompressor::new(),
-        WITH_RUN_DICTIONARY => zstd::bulk::Decompressor::with_dictionary(
-            dictionary.ok_or(BodyError::MissingDictionary)?,
-        ),
-        other => return Err(BodyError::UnknownLayout(other)),
+/// Reads bodies back. Loading a dictionary costs far more than decompressing one
+/// small body, so each run's dictionary is loaded once, into a decompressor kept
+/// for the run's other bodies.
+#[derive(Default)]
+pub(crate) struct Unpacker {
+    alone: Option<zstd::bulk::Decompressor<'static>>,
+    /// By run; `None` for a run that has no dictionary.
+    by_run: HashMap<i64, Option<zstd::bulk::Decompressor<'static>>>,
+}
+
+impl Unpacker {
+    /// The stored JSON of a body of run `run` and its raw row's JSON, if it keeps
+    /// one. `dictionary` gives a run's dictionary; it is asked once a run, the first
+    /// time one of the run's bodies needs it, and its error is returned as is.
+    pub(crate) fn unpack<E>(
+        &mut self,
+        body: &[u8],
+        run: i64,
+        dictionary: impl FnOnce(i64) -> Result<Option<Vec<u8>>, E>,
+    ) -> Result<Result<(String, Option<String>), BodyError>, E> {
+        let Some((&layout, frame)) = body.split_first() else {
+            return Ok(Err(BodyError::Empty));
+        };
+        let decompressor = match layout {
+            PLAIN => match &mut self.alone {
+                Some(decompressor) => decompressor,
+                empty => match zstd::bulk::Decompressor::new() {
+                    Ok(decompressor) => empty.insert(decompressor),
+                    Err(e) => return Ok(Err(BodyError::Frame(e))),
+                },
+            },
+            WITH_RUN_DICTIONARY => {
+                let loaded = match self.by_run.entry(run) {
+                    Entry::Occupied(entry) => entry.into_mut(),
+                    Entry::Vacant(entry) => {
+                        let loaded = match dictionary(run)? {
+                            Some(dictionary) => {
+                                match zstd::bulk::Decompressor::with_dictionary(&dictionary) {
+                                    Ok(decompressor) => Some(decompressor),
+                                    Err(e) => return Ok(Err(BodyError::Frame(e))),
+                                }
+                            }
+                            None => None,
+                        };
+                        entry.insert(loaded)
+                    }
+                };
+                match loaded {
+                    Some(decompressor) => decompressor,
+                    None => return Ok(Err(BodyError::MissingDictionary)),
+                }
+            }
+            other => return Ok(Err(BodyError::UnknownLayout(other))),
+        };
+        Ok(decompressed(decompressor, frame))
     }
-    .map_err(BodyError::Frame)?;
+}
+
+/// The JSON and raw row of a body's frame.
+fn decompressed(
+    decompressor: &mut zstd::bulk::Decompressor<'_>,
+    frame: &[u8],
+) -> Result<(String, Option<String>), BodyError> {
     let size = zstd::bulk::Decompressor::upper_bound(frame)
         .unwrap_or(LARGEST_BODY)
         .min(LARGEST_BODY);
@@ -240,6 +291,19 @@ pub(crate) fn unpack(
         Some((json, raw)) => (json.to_string(), Some(raw.to_string())),
         None => (text, None),
     })
+}
+
+/// [`Unpacker::unpack`] of one body, with its run's dictionary given.
+#[cfg(test)]
+fn unpack(
+    body: &[u8],
+    dictionary: Option<&[u8]>,
+) -> Result<(String, Option<String>), BodyError> {
+    Unpacker::default()
+        .unpack(body, 0, |_| {
+            Ok::<_, std::convert::Infallible>(dictionary.map(<[u8]>::to_vec))
+        })
+        .unwrap_or_else(|never| match never {})
 }
 
 #[cfg(test)]

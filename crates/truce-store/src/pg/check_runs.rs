@@ -41,20 +41,26 @@ impl PgStore {
         dictionaries: &Dictionaries,
         rows: &[Row],
     ) -> Result<Vec<Report>, StoreError> {
+        let mut bodies = body::Unpacker::default();
         rows.iter()
-            .map(|row| Ok(self.report_of(dictionaries, row)?.1))
+            .map(|row| Ok(self.report_of(dictionaries, &mut bodies, row)?.1))
             .collect()
     }
 
     pub(super) fn report_of(
         &self,
         dictionaries: &Dictionaries,
+        bodies: &mut body::Unpacker,
         row: &Row,
     ) -> Result<(i64, Report), StoreError> {
         let id: i64 = row.get(0);
         let line: i64 = row.get(2);
         let run: i64 = row.get(4);
-        let (json, _raw) = body::unpack(row.get(3), dictionaries.get(&run).map(Vec::as_slice))
+        let (json, _raw) = bodies
+            .unpack(row.get(3), run, |run| {
+                Ok::<_, std::convert::Infallible>(dictionaries.get(&run).cloned())
+            })
+            .unwrap_or_else(|never| match never {})
             .map_err(|source| StoreError::CorruptBody {
                 file: without_password(&self.url),
                 row: id,
@@ -139,7 +145,8 @@ impl StoreStates for PgStore {
         let Some(row) = row else { return Ok(None) };
         let dictionaries = dictionaries_of(self.client()?, std::slice::from_ref(&row))
             .map_err(self.err(action))?;
-        self.report_of(&dictionaries, &row).map(Some)
+        self.report_of(&dictionaries, &mut body::Unpacker::default(), &row)
+            .map(Some)
     }
 
     fn deletion_note(

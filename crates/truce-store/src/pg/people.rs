@@ -300,17 +300,19 @@ impl PeopleStore for PgStore {
             )
             .map_err(self.err("read the monitors' reports"))?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut bodies = crate::body::Unpacker::default();
         for row in &rows {
             let submission = submission_from(row);
             let line: i64 = row.get(7);
             // A monitor's report is stored alone: its body needs no dictionary.
-            let (json, _) = crate::body::unpack(row.get(8), None).map_err(|source| {
-                StoreError::CorruptBody {
+            let (json, _) = bodies
+                .unpack(row.get(8), 0, |_| Ok::<_, std::convert::Infallible>(None))
+                .unwrap_or_else(|never| match never {})
+                .map_err(|source| StoreError::CorruptBody {
                     file: without_password(&self.url),
                     row: submission.report_row,
                     source,
-                }
-            })?;
+                })?;
             let report = stored::read_json(&json, row.get(6), line as u64, Vec::new())
                 .map_err(|e| self.corrupt(submission.report_row, e))?;
             out.push((submission, report));

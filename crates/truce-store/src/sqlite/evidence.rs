@@ -165,14 +165,11 @@ impl Store {
             row: id,
             source,
         };
-        let dictionary = if body::needs_dictionary(&body) {
-            runs.dictionary(self, run)
-                .map_err(|e| self.sql(action, e))?
-        } else {
-            None
-        };
-        let (json, raw) =
-            body::unpack(&body, dictionary).map_err(|source| StoreError::CorruptBody {
+        let (json, raw) = runs
+            .bodies
+            .unpack(&body, run, |run| self.dictionary(run))
+            .map_err(|e| self.sql(action, e))?
+            .map_err(|source| StoreError::CorruptBody {
                 file: self.file.clone(),
                 row: id,
                 source,
@@ -452,18 +449,10 @@ enum RawError {
 #[derive(Default)]
 pub(super) struct RunParts {
     columns: std::collections::HashMap<i64, Option<Vec<String>>>,
-    dictionaries: std::collections::HashMap<i64, Option<Vec<u8>>>,
+    bodies: body::Unpacker,
 }
 
 impl RunParts {
-    fn dictionary(&mut self, store: &Store, run: i64) -> rusqlite::Result<Option<&[u8]>> {
-        let dictionary = match self.dictionaries.entry(run) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(store.dictionary(run)?),
-        };
-        Ok(dictionary.as_deref())
-    }
-
     fn expand(
         &mut self,
         store: &Store,
