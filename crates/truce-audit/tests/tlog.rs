@@ -1160,6 +1160,20 @@ fn log_of(records: &[serde_json::Value]) -> Tree {
     tree
 }
 
+/// The checkpoint of `tree` in the log `origin`, signed with `key`: the note's bytes.
+fn signed_checkpoint(origin: &str, tree: &Tree, key: &SignerKey) -> Vec<u8> {
+    Checkpoint::new(origin, tree.size(), tree.root())
+        .sign(key)
+        .expect("checkpoint signs")
+        .to_bytes()
+}
+
+/// `note`, signed with the log's key, cosigned at `time` by a witness that has
+/// cosigned nothing of this log before.
+fn first_cosigned(note: &[u8], witness: &SignerKey, time: u64) -> Cosigned {
+    cosign(None, note, &log_key().verifier_key(), &[], witness, time).expect("witness cosigns")
+}
+
 fn records(count: u64) -> Vec<serde_json::Value> {
     (0..count)
         .map(|i| json!({"kind": "check-run", "run": i, "findings": leaf_hash(&i.to_be_bytes()).to_hex()}))
@@ -1221,24 +1235,8 @@ fn signed_checkpoint_round_trip_with_cosignatures() {
     // cosignature verified and the other kept unverified.
     let first = witness_key("party-a.example/witness", 2);
     let second = witness_key("party-b.example/witness", 3);
-    let cosigned = cosign(
-        None,
-        &bytes,
-        &log_key().verifier_key(),
-        &[],
-        &first,
-        1_474_300_800,
-    )
-    .expect("witness cosigns");
-    let cosigned = cosign(
-        None,
-        &cosigned.note.to_bytes(),
-        &log_key().verifier_key(),
-        &[],
-        &second,
-        1_474_300_900,
-    )
-    .expect("witness cosigns");
+    let cosigned = first_cosigned(&bytes, &first, 1_474_300_800);
+    let cosigned = first_cosigned(&cosigned.note.to_bytes(), &second, 1_474_300_900);
     let opened = open_checkpoint(
         &cosigned.note.to_bytes(),
         &log_key().verifier_key(),
@@ -1308,9 +1306,8 @@ proptest! {
     fn any_changed_byte_of_a_cosigned_checkpoint_is_detected(position in any::<usize>(), change in 1u8..=255) {
         let tree = log_of(&records(5));
         let witness = witness_key("party-a.example/witness", 2);
-        let note = Checkpoint::new(LOG_ORIGIN, tree.size(), tree.root()).sign(&log_key()).expect("checkpoint signs");
-        let cosigned = cosign(None, &note.to_bytes(), &log_key().verifier_key(), &[], &witness, 1_700_000_000)
-            .expect("witness cosigns");
+        let note = signed_checkpoint(LOG_ORIGIN, &tree, &log_key());
+        let cosigned = first_cosigned(&note, &witness, 1_700_000_000);
         let bytes = cosigned.note.to_bytes();
         let opened = open_checkpoint(&bytes, &log_key().verifier_key(), &[witness.verifier_key()])
             .expect("the untouched note opens");
@@ -1334,10 +1331,7 @@ proptest! {
 #[test]
 fn a_changed_byte_in_the_body_or_the_log_signature_is_detected() {
     let tree = log_of(&records(5));
-    let bytes = Checkpoint::new(LOG_ORIGIN, tree.size(), tree.root())
-        .sign(&log_key())
-        .expect("checkpoint signs")
-        .to_bytes();
+    let bytes = signed_checkpoint(LOG_ORIGIN, &tree, &log_key());
     for position in 0..bytes.len() {
         for change in [0x01, 0x20, 0x80] {
             let mut tampered = bytes.clone();
@@ -1362,53 +1356,34 @@ fn witness_cosigns_a_growing_log_and_refuses_rewritten_history() {
     let all = records(9);
 
     let small = log_of(&all[..5]);
-    let note_5 = Checkpoint::new(LOG_ORIGIN, 5, small.root())
-        .sign(&log)
-        .expect("signs")
-        .to_bytes();
-    let cosigned_5 = cosign(None, &note_5, &log_verifier, &[], &witness, 100)
-        .expect("first checkpoint is cosigned");
+    let note_5 = signed_checkpoint(LOG_ORIGIN, &small, &log);
+    let cosigned_5 = first_cosigned(&note_5, &witness, 100);
+    // The witness asked to cosign `note` after the checkpoint `last`, which it cosigned.
+    let cosign_after = |last: &Checkpoint, note: &[u8], proof: &[Hash], time: u64| {
+        cosign(Some(last), note, &log_verifier, proof, &witness, time)
+    };
     assert_eq!(cosigned_5.checkpoint.size, 5);
 
     let big = log_of(&all);
-    let note_9 = Checkpoint::new(LOG_ORIGIN, 9, big.root())
-        .sign(&log)
-        .expect("signs")
-        .to_bytes();
+    let note_9 = signed_checkpoint(LOG_ORIGIN, &big, &log);
     let proof = big.consistency_proof(5, 9).expect("sizes are in the tree");
-    let cosigned_9 = cosign(
-        Some(&cosigned_5.checkpoint),
-        &note_9,
-        &log_verifier,
-        &proof,
-        &witness,
-        200,
-    )
-    .expect("a log that grew is cosigned");
+    let cosigned_9 = cosign_after(&cosigned_5.checkpoint, &note_9, &proof, 200)
+        .expect("a log that grew is cosigned");
     assert_eq!(cosigned_9.checkpoint.size, 9);
     // The same checkpoint again (same size, same root, empty proof) is cosigned again,
     // replacing the witness's earlier cosignature rather than adding a second.
-    let again = cosign(
-        Some(&cosigned_9.checkpoint),
+    let again = cosign_after(
+        &cosigned_9.checkpoint,
         &cosigned_9.note.to_bytes(),
-        &log_verifier,
         &[],
-        &witness,
         300,
     )
     .expect("the same head is cosigned again");
     assert_eq!(again.note.signatures.len(), 2);
 
     // The log shrank.
-    let refusal = cosign(
-        Some(&cosigned_9.checkpoint),
-        &note_5,
-        &log_verifier,
-        &[],
-        &witness,
-        400,
-    )
-    .expect_err("a shrunk log is refused");
+    let refusal = cosign_after(&cosigned_9.checkpoint, &note_5, &[], 400)
+        .expect_err("a shrunk log is refused");
     assert_eq!(
         refusal.to_string(),
         "the log shrank from 9 to 5 entries: a log only grows, so entries were removed"
@@ -1418,19 +1393,9 @@ fn witness_cosigns_a_growing_log_and_refuses_rewritten_history() {
     let mut rewritten_records = all.clone();
     rewritten_records[3] = json!({"kind": "check-run", "run": 3, "findings": "none"});
     let rewritten = log_of(&rewritten_records);
-    let rewritten_9 = Checkpoint::new(LOG_ORIGIN, 9, rewritten.root())
-        .sign(&log)
-        .expect("signs")
-        .to_bytes();
-    let refusal = cosign(
-        Some(&cosigned_9.checkpoint),
-        &rewritten_9,
-        &log_verifier,
-        &[],
-        &witness,
-        500,
-    )
-    .expect_err("a rewritten tree of the same size is refused");
+    let rewritten_9 = signed_checkpoint(LOG_ORIGIN, &rewritten, &log);
+    let refusal = cosign_after(&cosigned_9.checkpoint, &rewritten_9, &[], 500)
+        .expect_err("a rewritten tree of the same size is refused");
     assert!(
         refusal
             .to_string()
@@ -1443,22 +1408,12 @@ fn witness_cosigns_a_growing_log_and_refuses_rewritten_history() {
     let mut grown_records = rewritten_records.clone();
     grown_records.push(json!({"kind": "check-run", "run": 9}));
     let grown = log_of(&grown_records);
-    let grown_10 = Checkpoint::new(LOG_ORIGIN, 10, grown.root())
-        .sign(&log)
-        .expect("signs")
-        .to_bytes();
+    let grown_10 = signed_checkpoint(LOG_ORIGIN, &grown, &log);
     let proof = grown
         .consistency_proof(5, 10)
         .expect("sizes are in the tree");
-    let refusal = cosign(
-        Some(&cosigned_5.checkpoint),
-        &grown_10,
-        &log_verifier,
-        &proof,
-        &witness,
-        600,
-    )
-    .expect_err("a rewritten history is refused");
+    let refusal = cosign_after(&cosigned_5.checkpoint, &grown_10, &proof, 600)
+        .expect_err("a rewritten history is refused");
     assert!(matches!(
         refusal,
         WitnessRefusal::Inconsistent {
@@ -1496,38 +1451,18 @@ fn witness_cosigns_a_growing_log_and_refuses_rewritten_history() {
     // refused even when it is consistent.
     let impostor =
         SignerKey::from_seed(LOG_ORIGIN, KeyType::Ed25519, &[5; 32]).expect("name is valid");
-    let forged = Checkpoint::new(LOG_ORIGIN, 9, big.root())
-        .sign(&impostor)
-        .expect("signs")
-        .to_bytes();
-    let refusal = cosign(
-        Some(&cosigned_5.checkpoint),
-        &forged,
-        &log_verifier,
-        &honest_proof,
-        &witness,
-        700,
-    )
-    .expect_err("an unsigned checkpoint is refused");
+    let forged = signed_checkpoint(LOG_ORIGIN, &big, &impostor);
+    let refusal = cosign_after(&cosigned_5.checkpoint, &forged, &honest_proof, 700)
+        .expect_err("an unsigned checkpoint is refused");
     assert!(
         matches!(refusal, WitnessRefusal::LogSignature(_)),
         "{refusal}"
     );
 
     // Another log's checkpoint.
-    let other_origin = Checkpoint::new("truce.example/other", 9, big.root())
-        .sign(&log)
-        .expect("signs")
-        .to_bytes();
+    let other_origin = signed_checkpoint("truce.example/other", &big, &log);
     assert!(matches!(
-        cosign(
-            Some(&cosigned_5.checkpoint),
-            &other_origin,
-            &log_verifier,
-            &honest_proof,
-            &witness,
-            800
-        ),
+        cosign_after(&cosigned_5.checkpoint, &other_origin, &honest_proof, 800),
         Err(WitnessRefusal::OriginChanged { .. })
     ));
 }
@@ -1623,18 +1558,8 @@ fn python_cryptography_verifies_checkpoint_signatures_and_cosignatures() {
     };
     let tree = log_of(&records(7));
     let witness = witness_key("party-a.example/witness", 2);
-    let note = Checkpoint::new(LOG_ORIGIN, tree.size(), tree.root())
-        .sign(&log_key())
-        .expect("signs");
-    let cosigned = cosign(
-        None,
-        &note.to_bytes(),
-        &log_key().verifier_key(),
-        &[],
-        &witness,
-        1_474_300_800,
-    )
-    .expect("witness cosigns");
+    let note = signed_checkpoint(LOG_ORIGIN, &tree, &log_key());
+    let cosigned = first_cosigned(&note, &witness, 1_474_300_800);
     let keys = [
         log_key().verifier_key().to_string(),
         witness.verifier_key().to_string(),
