@@ -295,10 +295,7 @@ fn decompressed(
 
 /// [`Unpacker::unpack`] of one body, with its run's dictionary given.
 #[cfg(test)]
-fn unpack(
-    body: &[u8],
-    dictionary: Option<&[u8]>,
-) -> Result<(String, Option<String>), BodyError> {
+fn unpack(body: &[u8], dictionary: Option<&[u8]>) -> Result<(String, Option<String>), BodyError> {
     Unpacker::default()
         .unpack(body, 0, |_| {
             Ok::<_, std::convert::Infallible>(dictionary.map(<[u8]>::to_vec))

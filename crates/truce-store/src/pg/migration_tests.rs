@@ -111,4 +111,16 @@ fn a_version_4_store_is_migrated_to_compressed_bodies_and_reads_back_the_same() 
         .expect("the columns")
         .get(0);
     assert_eq!(old_columns, 0, "the report and raw columns are gone");
+    let unique_indexes: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'reports' \
+             AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
+            &[],
+        )
+        .expect("the indexes")
+        .get(0);
+    assert_eq!(
+        unique_indexes, 2,
+        "the primary key and (source, ident, revision) stay; (source, ident, content_hash) goes"
+    );
 }

@@ -128,7 +128,9 @@ CREATE INDEX check_runs_agreement ON check_runs (agreement_id, id);
 "#;
 
 /// PostgreSQL migration 5, in SQL around [`pack_bodies`]: a report's JSON and raw
-/// row are kept as one compressed body ([`crate::body`]), each run's dictionary on the run.
+/// row are kept as one compressed body ([`crate::body`]), each run's dictionary on the
+/// run; the unique `(source, ident, content_hash)` index goes, as on SQLite
+/// (migration 12): it held every row's hash and identity a second time.
 const PG_V5_BEFORE: &str = r#"
 ALTER TABLE import_runs ADD COLUMN dictionary BYTEA;
 ALTER TABLE reports ADD COLUMN body BYTEA;
@@ -137,6 +139,8 @@ const PG_V5_AFTER: &str = r#"
 DROP VIEW current_reports;
 ALTER TABLE reports DROP COLUMN report;
 ALTER TABLE reports DROP COLUMN raw;
+ALTER TABLE reports ALTER COLUMN body SET NOT NULL;
+ALTER TABLE reports DROP CONSTRAINT IF EXISTS reports_source_ident_content_hash_key;
 CREATE VIEW current_reports AS
     SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
 "#;

@@ -325,8 +325,8 @@ impl ImportRun<'_> {
                     self.fresh = None;
                 }
             }
-            // Both answered from an index alone: (source, ident, content_hash), then
-            // (source, ident, revision).
+            // Both answered through the (source, ident, revision) index: an identity
+            // has few revisions, so its hashes are read from its rows.
             let mut same_content = tx
                 .prepare_cached(
                     "SELECT 1 FROM reports WHERE source = ?1 AND ident = ?2 AND content_hash = ?3",

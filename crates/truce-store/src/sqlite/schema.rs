@@ -8,7 +8,7 @@
 //! shipped are never edited.
 
 use crate::migration::Migration;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Migration 1: the first release's schema.
 const V1: &str = r#"
@@ -259,10 +259,34 @@ const V12_BEFORE: &str = r#"
 ALTER TABLE import_runs ADD COLUMN dictionary BLOB;   -- zstd dictionary of the run's report bodies
 ALTER TABLE reports ADD COLUMN body BLOB;             -- the report's JSON and raw row, compressed
 "#;
+/// The table is rebuilt without the report and raw columns and without the unique
+/// `(source, ident, content_hash)` index: that index held every row's hash, source
+/// and identity a second time (60 of the ~350 bytes a row cost); a duplicate is
+/// found among an identity's few revisions through `(source, ident, revision)`.
 const V12_AFTER: &str = r#"
 DROP VIEW current_reports;
-ALTER TABLE reports DROP COLUMN report;
-ALTER TABLE reports DROP COLUMN raw;
+CREATE TABLE reports_v12 (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT    NOT NULL,
+    source_id       TEXT    NOT NULL,
+    ident           TEXT    NOT NULL,          -- source_id, or 'sha256:<content hash>' when there is none
+    revision        INTEGER NOT NULL,          -- 1, 2, … per (source, ident)
+    source_revision TEXT,                      -- the source's own marker (GED relid, ACLED timestamp)
+    content_hash    BLOB    NOT NULL,          -- sha256 of the report's JSON
+    file            TEXT    NOT NULL,          -- where this revision was read
+    line            INTEGER NOT NULL,
+    body            BLOB    NOT NULL,          -- the report's JSON and raw row, compressed (crate::body)
+    first_run       INTEGER NOT NULL REFERENCES import_runs (id),
+    superseded_by   INTEGER REFERENCES reports (id),
+    deleted_by      INTEGER REFERENCES deletions (id),
+    UNIQUE (source, ident, revision)
+);
+INSERT INTO reports_v12
+    SELECT id, source, source_id, ident, revision, source_revision, content_hash, file, line,
+           body, first_run, superseded_by, deleted_by
+    FROM reports;
+DROP TABLE reports;
+ALTER TABLE reports_v12 RENAME TO reports;
 CREATE VIEW current_reports AS
     SELECT * FROM reports WHERE superseded_by IS NULL AND deleted_by IS NULL;
 "#;
@@ -308,6 +332,13 @@ pub(crate) fn migrate(
     from: u32,
     to: u32,
 ) -> Result<u32, (u32, rusqlite::Error)> {
+    // Rebuilding a table that others refer to needs foreign keys off for the
+    // step (SQLite's own procedure for altering a table); they are checked after.
+    let rebuilds = (from + 1..=to).contains(&BODIES_VERSION);
+    if rebuilds {
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .map_err(|e| (BODIES_VERSION, e))?;
+    }
     for version in from + 1..=to {
         let step = MIGRATIONS[version as usize - 1];
         let apply = |conn: &mut Connection| -> rusqlite::Result<()> {
@@ -321,10 +352,24 @@ pub(crate) fn migrate(
                 |tx, sql| tx.execute_batch(sql),
                 |rewrite, tx| rewrite(tx),
             )?;
+            if rebuilds {
+                let broken: Option<String> = tx
+                    .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+                    .optional()?;
+                if let Some(table) = broken {
+                    return Err(rusqlite::Error::ToSqlConversionFailure(
+                        format!("a row of `{table}` refers to a row that is missing").into(),
+                    ));
+                }
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()
         };
         apply(conn).map_err(|e| (version, e))?;
+    }
+    if rebuilds {
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| (BODIES_VERSION, e))?;
     }
     Ok(to)
 }

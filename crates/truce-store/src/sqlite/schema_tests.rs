@@ -112,6 +112,15 @@ fn a_version_11_store_is_migrated_to_compressed_bodies_and_reads_back_the_same()
         )
         .expect("sizes");
     assert_eq!(dictionaries, 1);
+    let indexes: i64 = migrated
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the indexes");
+    assert_eq!(indexes, 1, "only (source, ident, revision) is left");
     std::fs::copy(data("store-v11.sqlite"), dir.join("plain.sqlite")).expect("copy");
     let plain: f64 = rusqlite::Connection::open(dir.join("plain.sqlite"))
         .expect("the old store, unmigrated")
