@@ -23,6 +23,18 @@ function ownWords(line) {
   return words;
 }
 
+/** The page's own words in an element: its text without what it shows as
+ * recorded or as code — values set apart in <bdi> or between isolation marks,
+ * <pre> and <code>, and `commands` quoted in backticks. */
+async function ownWordsOf(page, selector) {
+  const whole = await page.$eval(selector, (root) => {
+    const copy = root.cloneNode(true);
+    for (const node of copy.querySelectorAll("bdi, pre, code, [hidden]")) node.remove();
+    return copy.textContent;
+  });
+  return ownWords(whole).replace(/`[^`]*`/g, "");
+}
+
 const [url, liaisonToken, analystToken, monitorToken, emptyUrl, emptyAdminToken] = process.argv.slice(2);
 if (!url || !liaisonToken || !analystToken || !monitorToken) {
   console.error("usage: node e2e/run.mjs URL LIAISON_TOKEN ANALYST_TOKEN MONITOR_TOKEN");
@@ -412,6 +424,40 @@ async function session(token, name) {
   } else {
     check(false, "TRUCE_BIN and TRUCE_MISSION_KEY are set by scripts/e2e.sh to verify the downloaded bundle");
   }
+  // In Arabic, the ledger page says everything in Arabic: its record types, the
+  // fields of each record, why an entry is withheld (the server's sentence) and
+  // the times; only ids, names, hashes, the signed note and code stay as recorded.
+  await page.click("#language");
+  await waitUntil(page, () => /[\u0600-\u06FF]/.test(document.querySelector("#ledger-entries caption")?.textContent ?? ""), null, { timeout: 15000 });
+  const ledgerLeft = (await ownWordsOf(page, "#view-ledger")).match(/[A-Za-z]{2,}/g) ?? [];
+  const arabicRows = await page.$$eval("#ledger-entries tr", (trs) => trs.slice(1).map((tr) => tr.textContent));
+  check(
+    ledgerLeft.length === 0 && arabicRows.some((r) => r.includes("تحجبه سياسة الإفصاح")) && arabicRows.some((r) => r.includes("نسخة من الاتفاق")),
+    `in Arabic the ledger page has no English left but what is recorded (English left: ${ledgerLeft.slice(0, 6).join(", ") || "none"}): ${arabicRows[0]?.slice(0, 120)}`,
+  );
+  await shot(page, "ledger-arabic");
+  await accessible(page, "the ledger in Arabic");
+  // The chronology's lines from the ledger come again from the server in Arabic:
+  // once the values they place are taken out, their words are Arabic, not English.
+  await page.click("#tab-map");
+  const fromLedgerWords = () => [...document.querySelectorAll("#chronology li.from-ledger")].map((li) => {
+    let depth = 0;
+    let words = "";
+    for (const c of li.textContent.replace(/ \([^()]*\)$/, "")) {
+      if (c === "\u2068") depth += 1;
+      else if (c === "\u2069") depth -= 1;
+      else if (depth === 0) words += c;
+    }
+    return words;
+  });
+  await waitUntil(page, `(${fromLedgerWords})().some((w) => /[\u0600-\u06FF]/.test(w))`, null, { timeout: 15000 });
+  const arabicLife = await page.$$eval("#chronology li", (items) => items.map((i) => i.textContent));
+  const lifeLeft = arabicLife.map(ownWords).filter((w) => /[A-Za-z]{2,}/.test(w));
+  const ledgerLines = await page.evaluate(`(${fromLedgerWords})()`);
+  check(
+    ledgerLines.length > 0 && ledgerLines.every((w) => /[\u0600-\u06FF]/.test(w)) && lifeLeft.length === 0,
+    `switched to Arabic, the agreement's life (${ledgerLines.length} line(s) from the ledger) has no English left (English left: ${lifeLeft.slice(0, 2).join(" | ") || "none"}): ${arabicLife.find((l) => l.includes("\u2068"))?.slice(0, 120)}`,
+  );
   check(errors.length === 0, `no console errors for the public: ${errors.join(" | ")}`);
   check(offsite.length === 0, `no request left the machine for the public: ${offsite.join(", ")}`);
   await context.close();

@@ -9,6 +9,7 @@ import "@fontsource/noto-sans-arabic/arabic-400.css";
 import "@fontsource/noto-sans-arabic/arabic-700.css";
 import "./style.css";
 import { type Api, type Json, api, day, element, failure, instant, json, label, number, state, text } from "./page";
+import { labels } from "./labels";
 import { showSteps } from "./steps";
 import { showEntitlements, showReview } from "./work";
 
@@ -204,7 +205,10 @@ async function showLedger(): Promise<void> {
   const response = await api("/api/v1/ledger/checkpoint");
   if (response.ok) {
     const checkpoint = await response.json();
-    view.append(text("p", `${label("checkpoint")}: ${checkpoint.size} / ${checkpoint.log_size}`), text("pre", checkpoint.note));
+    // The signed note is read as signed, left to right, in either language.
+    const note = text("pre", checkpoint.note);
+    note.dir = "ltr";
+    view.append(text("p", `${label("checkpoint")}: ${checkpoint.size} / ${checkpoint.log_size}`), note);
   } else {
     view.append(text("p", label("no-checkpoint")));
   }
@@ -267,28 +271,48 @@ async function showLedger(): Promise<void> {
   for (const entry of page.entries.slice().reverse()) {
     const row = document.createElement("tr");
     if (entry.withheld) row.className = "withheld";
-    const what = entry.record
-      ? summarizeRecord(entry.record)
-      : `${label("withheld")}: ${entry.withheld} (sha256 ${String(entry.leaf_hash).slice(0, 16)}…)`;
-    row.append(text("td", String(entry.index)), text("td", entry.type), text("td", entry.recorded ? instant(entry.recorded) : "—"), text("td", what));
+    const what = document.createElement("td");
+    if (entry.record) what.append(...summarizeRecord(entry.record));
+    // Why it is withheld: a sentence the server writes in the page's language.
+    else what.append(`${label("withheld")}: ${entry.withheld} (`, value(`sha256 ${String(entry.leaf_hash).slice(0, 16)}…`), ")");
+    row.append(text("td", String(entry.index)), text("td", recordType(entry.type)), text("td", entry.recorded ? instant(entry.recorded) : "—"), what);
     table.append(row);
   }
   view.append(table);
 }
 
-/** A record in a line: the fields a reader looks for first. */
-function summarizeRecord(record: Json): string {
-  const parts: string[] = [];
+/** A record's type in the page's words: as the API names it, in English. */
+function recordType(type: string): string {
+  return labels[state.language][`record-${type}`] ?? type;
+}
+
+/** A field's name in the page's words: as the record names it, in English. */
+function fieldName(key: string): string {
+  return labels[state.language][`field-${key}`] ?? key;
+}
+
+/** A value as the record holds it (an id, a name, a reason written by someone):
+ * set apart, so it keeps its own direction in either language. */
+function value(content: string): HTMLElement {
+  return text("bdi", content);
+}
+
+/** A record in a line: the fields a reader looks for first, named in the page's
+ * words, their values as recorded. */
+function summarizeRecord(record: Json): (Node | string)[] {
+  const parts: (Node | string)[][] = [];
   for (const key of ["name", "bracket", "alternative", "entitlement", "to", "step", "file", "check_run", "as_of", "report", "reason"]) {
-    if (record[key] !== undefined && record[key] !== null) parts.push(`${key}: ${typeof record[key] === "object" ? JSON.stringify(record[key]) : record[key]}`);
+    if (record[key] !== undefined && record[key] !== null) {
+      parts.push([`${fieldName(key)}: `, value(typeof record[key] === "object" ? JSON.stringify(record[key]) : String(record[key]))]);
+    }
   }
   // A key rotation: whose keys changed, and how many were added and removed.
   for (const change of (record.changes as Json[] | undefined) ?? []) {
-    parts.push(`${change.holder}: +${(change.added as string[]).length} / −${(change.removed as string[]).length} ${label("keys")}`);
+    parts.push([value(String(change.holder)), `: +${(change.added as string[]).length} / −${(change.removed as string[]).length} ${label("keys")}`]);
   }
   const by = record.by;
-  if (by) parts.push(`by: ${typeof by === "string" ? by : by.name ?? by.pseudonym ?? by.role}`);
-  return parts.join(" · ");
+  if (by) parts.push([`${fieldName("by")}: `, value(String(typeof by === "string" ? by : by.name ?? by.pseudonym ?? by.role))]);
+  return parts.flatMap((part, i) => (i === 0 ? part : [" · ", ...part]));
 }
 
 // -------------------------------------------------------------------- views

@@ -5,7 +5,7 @@ import { type Api, type Json, download, element, json, label, state, text } from
 import { buildFilters, applyBrush, downloadCsv, downloadGeoJson, filterParams, fromUrl, loadIncidents, setUpBrush } from "./filters";
 import { showIncident } from "./incident";
 import { loadLayers, resize, saveMapPng, showMap } from "./map";
-import { draw, setTimeline, showKey } from "./timeline";
+import { draw, setChronology, setTimeline, showKey } from "./timeline";
 
 export async function showMapView(): Promise<void> {
   // Read before the page writes its own state to the URL.
@@ -36,6 +36,8 @@ export async function showMapView(): Promise<void> {
     // The brush writes the page's state, the language with it, to the URL.
     applyBrush();
     if (state.selected) void showIncident(state.selected);
+    // The chronology's lines are the server's sentences: asked for again in the new language.
+    void json<Api["TimelineWire"]>("/api/v1/timeline").then((t) => setChronology(t.chronology));
   });
   let redraw = 0;
   new ResizeObserver(() => {

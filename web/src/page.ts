@@ -78,7 +78,7 @@ export function instant(value: string): string {
   if (Number.isNaN(date.getTime())) return value;
   return `${new Intl.DateTimeFormat(state.language === "ar" ? "ar-EG" : "en-GB", {
     year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC",
-  }).format(date)} UTC`;
+  }).format(date)} ${label("utc")}`;
 }
 
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {

@@ -45,6 +45,13 @@ export function setTimeline(t: Api["TimelineWire"], b: Api["StepsBoard"], firstD
   showKey();
 }
 
+/** The chronology again, as the server wrote it in the page's language now. */
+export function setChronology(chronology: Api["TimelineWire"]["chronology"]): void {
+  if (!timeline) return;
+  timeline = { ...timeline, chronology };
+  showChronology();
+}
+
 /** Marks the brushed range (indices into `days`) and redraws. */
 export function setBrushed(range: [number, number]): void {
   brushed = range;

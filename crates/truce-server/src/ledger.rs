@@ -309,6 +309,7 @@ pub async fn entries(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Query(query): Query<EntriesQuery>,
+    Reader(language): Reader,
 ) -> ApiResult<Json<LedgerEntriesPage>> {
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
@@ -383,7 +384,7 @@ pub async fn entries(
                     leaf_hash,
                     recorded: None,
                     record: None,
-                    withheld: Some(why.to_string()),
+                    withheld: Some(truce_words::render(&withheld_message(why), language)),
                 },
             }
         })
@@ -393,6 +394,23 @@ pub async fn entries(
         next,
         log_size,
     }))
+}
+
+/// Why an entry is withheld from its reader, as a sentence of the catalogue
+/// whose English is the disclosure policy's own (`disclosed-record-…`); a
+/// reason this server has no sentence for is given as written.
+fn withheld_message(why: &str) -> Message {
+    let key = match why {
+        "the mission's accounts are for its staff" => "disclosed-record-accounts",
+        "a monitor's report: withheld to protect the monitor" => "disclosed-record-monitor",
+        "an entitlement of another party" => "disclosed-record-other-party",
+        "the disclosure policy withholds it from the public" => "disclosed-record-not-public",
+        "a record type this truce does not know is for the staff only" => {
+            "disclosed-record-unknown"
+        }
+        _ => return Message::new("disclosed-record-as-written").with("why", verbatim(why)),
+    };
+    Message::new(key)
 }
 
 /// Writes a bundle's files into a zip archive in memory.
@@ -870,4 +888,47 @@ pub async fn payload(
         file.ciphertext,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_mission::disclosure::{Audience, Readable, readable};
+    use truce_mission::record::RecordKind;
+
+    /// Every reason the disclosure policy gives for withholding an entry has its
+    /// sentence, in English as the policy words it and in Arabic with no English.
+    #[test]
+    fn every_reason_an_entry_is_withheld_is_a_sentence_of_the_catalogue() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mission =
+            crate::load_agreement(&root.join("examples/syria-2016/agreement.toml"), false)
+                .expect("the agreement");
+        // An entitlement of the opposition, read by Russia's liaison and the public.
+        let record =
+            serde_json::json!({"entitlement": "syrian-air-force-grounded", "to": "opposition"});
+        let bytes = serde_json::to_vec(&record).expect("bytes");
+        let kinds = RecordKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .chain(["no-such-type"]);
+        let mut reasons = std::collections::BTreeSet::new();
+        for kind in kinds {
+            for audience in [Audience::Public, Audience::Party("russia".into())] {
+                if let Readable::Withheld(why) =
+                    readable(kind, &bytes, &mission.agreement, &audience)
+                {
+                    reasons.insert(why);
+                }
+            }
+        }
+        assert_eq!(reasons.len(), 5, "{reasons:?}");
+        for why in reasons {
+            let message = withheld_message(why);
+            assert_ne!(message.key, "disclosed-record-as-written", "{why}");
+            assert_eq!(truce_words::english(&message), why);
+            let arabic = truce_words::render(&message, truce_words::Language::Arabic);
+            assert!(!arabic.chars().any(|c| c.is_ascii_alphabetic()), "{arabic}");
+        }
+    }
 }

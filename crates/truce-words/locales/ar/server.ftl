@@ -18,3 +18,11 @@ disclosed-target-certain = وقع الفعل على هدف يحميه البند
 disclosed-target-possible = ربما وقع الفعل على هدف يحميه البند
 disclosed-kind-certain = الحادثة من نوع يشمله البند
 disclosed-kind-possible = ربما كانت الحادثة من نوع يشمله البند
+
+# Why a ledger entry is withheld from its reader (the disclosure policy's words)
+disclosed-record-accounts = حسابات البعثة لموظفيها وحدهم
+disclosed-record-monitor = تقرير مراقب: محجوب حمايةً للمراقب
+disclosed-record-other-party = استحقاق لطرف آخر
+disclosed-record-not-public = تحجبه سياسة الإفصاح عن عامة الناس
+disclosed-record-unknown = نوع سجل لا يعرفه هذا البرنامج، فهو لموظفي البعثة وحدهم
+disclosed-record-as-written = { $why }

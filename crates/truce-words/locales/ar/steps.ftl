@@ -108,3 +108,15 @@ entitlement-withheld = محجوب: الخطوة `{ $step }` { $status } ({ $summ
 
 ## A record of the ledger, as recorded
 chronology-ledger = { $text }
+
+## The agreement's life, from the ledger's records
+chronology-agreement-version = سُجّلت نسخة الاتفاق { $sha256 } (`{ $name }`)
+chronology-bracket-resolution = حُسمت الصيغة المعلّقة `{ $bracket }`: { $alternative }، بتوقيع { $signers }
+chronology-entitlement-release = مُنح الاستحقاق `{ $entitlement }` إلى { $to }{ $by }: { $reason }
+chronology-entitlement-suspension = عُلّق الاستحقاق `{ $entitlement }`{ $by }: { $reason }
+chronology-entitlement-handover = الاستحقاق `{ $entitlement }`: سُلّم { $files } من ملفات الحمولة إلى { $to }{ $by }
+chronology-by = {" من قِبل "}{ $who }
+chronology-by-no-one = {""}
+chronology-by-pseudonym = { $role } { $pseudonym }
+chronology-and = { $left } و{ $right }
+chronology-no-one = لا أحد

@@ -19,3 +19,11 @@ disclosed-target-certain = the act was against a target the clause protects
 disclosed-target-possible = the act may have been against a target the clause protects
 disclosed-kind-certain = the event is of a kind the clause covers
 disclosed-kind-possible = the event may be of a kind the clause covers
+
+# Why a ledger entry is withheld from its reader (the disclosure policy's words)
+disclosed-record-accounts = the mission's accounts are for its staff
+disclosed-record-monitor = a monitor's report: withheld to protect the monitor
+disclosed-record-other-party = an entitlement of another party
+disclosed-record-not-public = the disclosure policy withholds it from the public
+disclosed-record-unknown = a record type this truce does not know is for the staff only
+disclosed-record-as-written = { $why }

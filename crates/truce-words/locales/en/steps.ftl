@@ -109,3 +109,15 @@ entitlement-withheld = withheld: step `{ $step }` is { $status } ({ $summary })
 
 ## A record of the ledger, as recorded
 chronology-ledger = { $text }
+
+## The agreement's life, from the ledger's records
+chronology-agreement-version = agreement version { $sha256 } recorded (`{ $name }`)
+chronology-bracket-resolution = bracket `{ $bracket }` resolved: { $alternative }, signed by { $signers }
+chronology-entitlement-release = entitlement `{ $entitlement }` released to { $to }{ $by }: { $reason }
+chronology-entitlement-suspension = entitlement `{ $entitlement }` suspended{ $by }: { $reason }
+chronology-entitlement-handover = entitlement `{ $entitlement }`: { $files } payload file(s) handed over to { $to }{ $by }
+chronology-by = {" by "}{ $who }
+chronology-by-no-one = {""}
+chronology-by-pseudonym = { $role } { $pseudonym }
+chronology-and = { $left } and { $right }
+chronology-no-one = no one
