@@ -294,6 +294,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger's size and its latest signed checkpoint, if any. */
+        get: operations["ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ledger/bundle": {
         parameters: {
             query?: never;
@@ -326,7 +343,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint. */
+        /**
+         * The latest signed checkpoint; `404 not-found` before the first is signed
+         *     (`GET /api/v1/ledger` answers `200` either way).
+         */
         get: operations["checkpoint"];
         put?: never;
         /**
@@ -1171,6 +1191,19 @@ export interface components {
             record?: Record<string, never> | null;
             /** @description Why the record is withheld from the caller, when it is. */
             withheld?: string | null;
+        };
+        /**
+         * @description The ledger at a glance: how many entries it holds, and its latest signed
+         *     checkpoint, `null` before the first is signed (a fresh store): a page asks this
+         *     without meeting a `404`.
+         */
+        LedgerWire: {
+            /**
+             * Format: int64
+             * @description Entries in the log now.
+             */
+            log_size: number;
+            checkpoint?: null | components["schemas"]["CheckpointWire"];
         };
         /**
          * @description Which link of the chain a reason explains.
@@ -2292,6 +2325,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ledger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerWire"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

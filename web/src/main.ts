@@ -202,9 +202,11 @@ async function showBrackets(): Promise<void> {
 async function showLedger(): Promise<void> {
   const view = element("view-ledger");
   view.replaceChildren(text("h2", label("ledger")));
-  const response = await api("/api/v1/ledger/checkpoint");
-  if (response.ok) {
-    const checkpoint = await response.json();
+  // The ledger at a glance: its size and the latest checkpoint, null before the
+  // first is signed (asked here rather than the checkpoint, which is a 404 then).
+  const ledger = await json<Api["LedgerWire"]>("/api/v1/ledger");
+  const checkpoint = ledger.checkpoint;
+  if (checkpoint) {
     // The signed note is read as signed, left to right, in either language.
     const note = text("pre", checkpoint.note);
     note.dir = "ltr";
@@ -253,8 +255,7 @@ async function showLedger(): Promise<void> {
   const staff = state.me && ["mission-admin", "analyst"].includes(state.me.role);
   view.append(button, text("p", label(staff ? "bundle-full" : "bundle-for-you")), text("p", label("verify-how")));
   // The latest entries, as this reader may read them.
-  const first = await json<Api["LedgerEntriesPage"]>("/api/v1/ledger/entries?limit=1");
-  const size = Number(first.log_size ?? 0);
+  const size = Number(ledger.log_size ?? 0);
   const page = await json<Api["LedgerEntriesPage"]>(
     `/api/v1/ledger/entries?limit=20&from=${Math.max(0, size - 20)}`,
   );

@@ -28,7 +28,53 @@ pub struct CheckpointWire {
     pub log_size: u64,
 }
 
-/// The latest signed checkpoint.
+/// The ledger at a glance: how many entries it holds, and its latest signed
+/// checkpoint, `null` before the first is signed (a fresh store): a page asks this
+/// without meeting a `404`.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerWire {
+    /// Entries in the log now.
+    pub log_size: u64,
+    /// The latest signed checkpoint; `null` when none is signed yet.
+    pub checkpoint: Option<CheckpointWire>,
+}
+
+/// The ledger's size and its latest signed checkpoint, if any.
+#[utoipa::path(get, path = "/api/v1/ledger", tag = "ledger",
+    security((), ("bearer" = [])),
+    responses((status = 200, body = LedgerWire), (status = 401, body = ErrorBody)))]
+pub async fn ledger(
+    State(state): State<Arc<AppState>>,
+    _caller: Caller,
+) -> ApiResult<Json<LedgerWire>> {
+    let (latest, log_size) = latest_checkpoint(&state).await?;
+    Ok(Json(LedgerWire {
+        log_size,
+        checkpoint: latest.map(|latest| CheckpointWire {
+            size: latest.size,
+            note: latest.note,
+            recorded: latest.recorded,
+            log_size,
+        }),
+    }))
+}
+
+/// The store's latest signed checkpoint, if any, and the ledger's size now.
+async fn latest_checkpoint(
+    state: &Arc<AppState>,
+) -> ApiResult<(Option<truce_store::StoredCheckpoint>, u64)> {
+    tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> ApiResult<_> {
+            let mut store = state.store()?;
+            Ok((store.latest_checkpoint()?, store.ledger_len()?))
+        }
+    })
+    .await?
+}
+
+/// The latest signed checkpoint; `404 not-found` before the first is signed
+/// (`GET /api/v1/ledger` answers `200` either way).
 #[utoipa::path(get, path = "/api/v1/ledger/checkpoint", tag = "ledger",
     security((), ("bearer" = [])),
     responses((status = 200, body = CheckpointWire), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -36,14 +82,7 @@ pub async fn checkpoint(
     State(state): State<Arc<AppState>>,
     _caller: Caller,
 ) -> ApiResult<Json<CheckpointWire>> {
-    let (latest, log_size) = tokio::task::spawn_blocking({
-        let state = state.clone();
-        move || -> ApiResult<_> {
-            let mut store = state.store()?;
-            Ok((store.latest_checkpoint()?, store.ledger_len()?))
-        }
-    })
-    .await??;
+    let (latest, log_size) = latest_checkpoint(&state).await?;
     let latest = latest.ok_or_else(|| {
         ApiError::not_found(
             Message::new("api-no-checkpoint").with("command", Arg::code("truce ledger checkpoint")),

@@ -144,6 +144,7 @@ fn api() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(uploads::upload_evidence))
         .routes(routes!(uploads::imports))
         .routes(routes!(uploads::quarantine))
+        .routes(routes!(ledger::ledger))
         .routes(routes!(ledger::checkpoint, ledger::sign_checkpoint))
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))

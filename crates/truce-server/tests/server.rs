@@ -467,6 +467,8 @@ fn expected_matrix() -> BTreeMap<(&'static str, &'static str), [u16; 8]> {
         (("POST", "/api/v1/reports/{submission}/publish"), STAFF),
         (("POST", "/api/v1/reports/{submission}/reject"), STAFF),
         (("POST", "/api/v1/check"), STAFF),
+        // The ledger at a glance: everyone reads it, a checkpoint signed or not.
+        (("GET", "/api/v1/ledger"), PUBLIC),
         // No checkpoint is signed in this store: found by no one, refused to a revoked token.
         (
             ("GET", "/api/v1/ledger/checkpoint"),

@@ -8,6 +8,14 @@ use super::*;
 /// signed; other roles are refused.
 pub async fn an_admin_signs_a_checkpoint_with_the_missions_key(backend: Backend) {
     let mut f = fixture("checkpoint", backend);
+    // Before the first checkpoint: the ledger says so in a 200, as does no 404.
+    let fresh = f.get("/api/v1/ledger", "anonymous").await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text);
+    let fresh = fresh.json();
+    assert!(fresh["checkpoint"].is_null(), "{fresh}");
+    assert!(fresh["log_size"].as_u64().is_some_and(|n| n > 0), "{fresh}");
+    let none = f.get("/api/v1/ledger/checkpoint", "anonymous").await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "{}", none.text);
     let refused = f
         .call(
             Method::POST,
@@ -76,4 +84,11 @@ pub async fn an_admin_signs_a_checkpoint_with_the_missions_key(backend: Backend)
     assert_eq!(opened.checkpoint.size, size);
     let latest = f.get("/api/v1/ledger/checkpoint", "anonymous").await;
     assert_eq!(latest.json()["note"], note);
+    let ledger = f.get("/api/v1/ledger", "anonymous").await.json();
+    assert_eq!(ledger["checkpoint"]["note"], note);
+    assert_eq!(ledger["checkpoint"]["size"].as_u64(), Some(size));
+    assert!(
+        ledger["log_size"].as_u64().is_some_and(|n| n >= size),
+        "{ledger}"
+    );
 }
