@@ -11,7 +11,6 @@
 pub mod admin;
 pub mod auth;
 pub mod basemap;
-pub mod chronology;
 pub mod csp;
 pub mod error;
 pub mod identity;

@@ -1180,7 +1180,7 @@ pub async fn timeline(
         let audience = crate::ledger::audience(&view);
         move || -> ApiResult<_> {
             let mut store = state.store()?;
-            crate::chronology::life_entries(store.as_mut(), &mission.agreement, &audience)
+            truce_mission::life::life_entries(store.as_mut(), &mission.agreement, &audience)
                 .map_err(ApiError::internal)
         }
     })

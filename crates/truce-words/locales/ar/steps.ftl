@@ -107,7 +107,6 @@ entitlement-withheld-possible = محجوب: الخطوة `{ $step }` مستوف�
 entitlement-withheld = محجوب: الخطوة `{ $step }` { $status } ({ $summary })
 
 ## A record of the ledger, as recorded
-chronology-ledger = { $text }
 
 ## The agreement's life, from the ledger's records
 chronology-agreement-version = سُجّلت نسخة الاتفاق { $sha256 } (`{ $name }`)

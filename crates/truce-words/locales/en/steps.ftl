@@ -108,7 +108,6 @@ entitlement-withheld-possible = withheld: step `{ $step }` is met on certain evi
 entitlement-withheld = withheld: step `{ $step }` is { $status } ({ $summary })
 
 ## A record of the ledger, as recorded
-chronology-ledger = { $text }
 
 ## The agreement's life, from the ledger's records
 chronology-agreement-version = agreement version { $sha256 } recorded (`{ $name }`)
