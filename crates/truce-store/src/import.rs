@@ -5,6 +5,7 @@
 
 use crate::body::{self, Dictionary, Packer};
 use crate::{Counts, RunInfo, StoreError, stored};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use truce_ingest::RowProblem;
 use truce_model::report::Report;
@@ -90,6 +91,10 @@ impl EncodedBatch {
 
 pub(crate) type Span = std::ops::Range<usize>;
 
+/// How many rows one compressor takes in turn while a batch is compressed in pieces:
+/// enough that loading the run's dictionary into it is a small part of its work.
+const COMPRESSED_TOGETHER: usize = 1_000;
+
 /// One encoded report: ranges of its batch's text.
 #[derive(Debug)]
 pub(crate) struct EncodedReport {
@@ -134,14 +139,31 @@ impl ReportEncoder {
             self.dictionary = body::train_on(batch.rows.iter().map(parts));
             self.dictionary_decided = true;
         }
-        let mut packer = Packer::new(self.dictionary.as_deref().map(Vec::as_slice))?;
-        let mut bodies = Vec::with_capacity(batch.rows.len() * 256);
+        // Compression is most of an import's added work, so the batch's rows are
+        // compressed in pieces on the pool's threads, then laid end to end in order.
+        let dictionary = self.dictionary.as_deref().map(Vec::as_slice);
+        let pieces: Vec<(Vec<u8>, Vec<Span>)> = batch
+            .rows
+            .par_chunks(COMPRESSED_TOGETHER)
+            .map(|rows| -> std::io::Result<(Vec<u8>, Vec<Span>)> {
+                let mut packer = Packer::new(dictionary)?;
+                let mut bodies = Vec::with_capacity(rows.len() * 256);
+                let mut spans = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let (json, raw) = parts(row);
+                    let start = bodies.len();
+                    packer.pack(json, raw, &mut bodies)?;
+                    spans.push(start..bodies.len());
+                }
+                Ok((bodies, spans))
+            })
+            .collect::<std::io::Result<_>>()?;
+        let mut bodies = Vec::with_capacity(pieces.iter().map(|(b, _)| b.len()).sum());
         let mut spans = Vec::with_capacity(batch.rows.len());
-        for row in &batch.rows {
-            let (json, raw) = parts(row);
-            let start = bodies.len();
-            packer.pack(json, raw, &mut bodies)?;
-            spans.push(start..bodies.len());
+        for (piece, piece_spans) in pieces {
+            let offset = bodies.len();
+            bodies.extend_from_slice(&piece);
+            spans.extend(piece_spans.into_iter().map(|s| s.start + offset..s.end + offset));
         }
         for (row, span) in batch.rows.iter_mut().zip(spans) {
             row.body = span;
