@@ -163,7 +163,11 @@ impl ReportEncoder {
         for (piece, piece_spans) in pieces {
             let offset = bodies.len();
             bodies.extend_from_slice(&piece);
-            spans.extend(piece_spans.into_iter().map(|s| s.start + offset..s.end + offset));
+            spans.extend(
+                piece_spans
+                    .into_iter()
+                    .map(|s| s.start + offset..s.end + offset),
+            );
         }
         for (row, span) in batch.rows.iter_mut().zip(spans) {
             row.body = span;
