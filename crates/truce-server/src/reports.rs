@@ -171,14 +171,7 @@ pub async fn list(
     let principal = caller
         .require(&[Role::Monitor, Role::Analyst, Role::MissionAdmin])?
         .clone();
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            Message::new("api-limit-thousand")
-                .with("parameter", Arg::code("limit"))
-                .with("limit", Arg::number(limit)),
-        ));
-    }
+    let limit = crate::routes::page_limit(query.limit)?;
     let filter = SubmissionFilter {
         principal: (principal.role == Role::Monitor).then_some(principal.id),
         published: query.published,

@@ -581,20 +581,26 @@ fn encode_cursor(id: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
+/// The `limit` of a page of a list: 1 to 1,000 items, 100 when not given.
+pub(crate) fn page_limit(limit: Option<u32>) -> ApiResult<u32> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            Message::new("api-limit-thousand")
+                .with("parameter", Arg::code("limit"))
+                .with("limit", Arg::number(limit)),
+        ));
+    }
+    Ok(limit)
+}
+
 impl Filter {
     /// Reads and checks the query against the agreement the mission verifies:
     /// every named party, clause, zone and kind must be one of its own.
     fn new(query: EvidenceQuery, state: &AppState) -> ApiResult<Filter> {
         let from = parse_day("from", &query.from)?;
         let to = parse_day("to", &query.to)?;
-        let limit = query.limit.unwrap_or(100);
-        if !(1..=1000).contains(&limit) {
-            return Err(ApiError::bad_request(
-                Message::new("api-limit-thousand")
-                    .with("parameter", Arg::code("limit"))
-                    .with("limit", Arg::number(limit)),
-            ));
-        }
+        let limit = page_limit(query.limit)?;
         one_of(
             "grade",
             query.grade.as_deref(),
