@@ -347,6 +347,8 @@ async function session(token, name) {
   await page.click("#tab-steps");
   await page.click("#language");
   await waitUntil(page, () => document.querySelector("#view-steps th")?.textContent === "الخطوة");
+  const whoInArabic = await page.textContent("#who");
+  check(/[\u0600-\u06FF]/.test(whoInArabic), `switched mid-session, the header says who reads the page in Arabic: ${whoInArabic}`);
   const stepWords = await page.$$eval("#view-steps th, #view-steps td.status, #view-steps h2", (cells) => cells.map((c) => c.textContent));
   check(stepWords.every((w) => !/[A-Za-z]{3,}/.test(w.replace(/\d{4}|[^\p{L}\s]/gu, ""))), `switched mid-session, the steps board's own words are in Arabic: ${stepWords.slice(0, 8).join(" | ")}`);
   // The steps' summaries come from the server, written in Arabic too: once the

@@ -79,8 +79,12 @@ async function signIn(): Promise<void> {
     element("views").hidden = false;
     if (state.token || state.csrf) state.me = await json<Api["Me"]>("/api/v1/me");
   }
-  const who = element("who");
-  who.textContent = state.me
+  showWho();
+}
+
+/** The header's line saying who reads the page, in the page's language. */
+function showWho(): void {
+  element("who").textContent = state.me
     ? `${state.me.name} · ${label(`role-${state.me.role}`)}${state.me.party ? ` (${state.me.party})` : ""}`
     : label("public");
 }
@@ -358,6 +362,7 @@ async function start(): Promise<void> {
     state.language = state.language === "en" ? "ar" : "en";
     localStorage.setItem("truce-language", state.language);
     applyLanguage();
+    showWho();
     for (const redraw of state.onLanguage) redraw();
     // Views drawn in the other language are drawn again: the one shown now at once,
     // the others when next shown.
