@@ -261,18 +261,7 @@ mod tests {
         assert_eq!(Some(entries[1].day), Day::from_ymd(2016, 9, 14));
         for entry in &entries {
             let arabic = truce_words::render(&entry.text, Language::Arabic);
-            let mut depth = 0;
-            let own: String = arabic
-                .chars()
-                .filter(|c| {
-                    match c {
-                        '\u{2068}' => depth += 1,
-                        '\u{2069}' => depth -= 1,
-                        _ => return depth == 0,
-                    }
-                    false
-                })
-                .collect();
+            let own = truce_words::own_words(&arabic);
             assert!(
                 !own.chars().any(|c| c.is_ascii_alphabetic()),
                 "English left in `{arabic}`"

@@ -124,22 +124,6 @@ mod tests {
         (parts.status, parts.headers, bytes)
     }
 
-    /// The words the catalogue wrote: the text once the values placed between
-    /// isolation marks are taken out.
-    fn own_words(text: &str) -> String {
-        let mut depth = 0usize;
-        let mut words = String::new();
-        for c in text.chars() {
-            match c {
-                '\u{2068}' => depth += 1,
-                '\u{2069}' => depth = depth.saturating_sub(1),
-                _ if depth == 0 => words.push(c),
-                _ => {}
-            }
-        }
-        words
-    }
-
     #[tokio::test]
     async fn an_error_is_written_again_in_arabic_with_its_status_code_and_headers() {
         let (status, headers, body) = ask("/limited", Some("ar-SY,ar;q=0.9,en;q=0.5")).await;
@@ -152,7 +136,7 @@ mod tests {
         assert_eq!(json["code"], "rate-limited");
         let message = json["message"].as_str().expect("a message");
         assert!(message.contains("١٢٠"), "Arabic digits: {message}");
-        let words = own_words(message);
+        let words = truce_words::own_words(message);
         assert!(
             words
                 .chars()
@@ -170,7 +154,11 @@ mod tests {
             message.contains("`\u{2068}idempotency-key\u{2069}`"),
             "{message}"
         );
-        assert!(!own_words(message).chars().any(|c| c.is_ascii_alphabetic()));
+        assert!(
+            !truce_words::own_words(message)
+                .chars()
+                .any(|c| c.is_ascii_alphabetic())
+        );
     }
 
     #[tokio::test]

@@ -302,6 +302,24 @@ fn format(message: &Message, language: Language) -> Option<String> {
     errors.is_empty().then(|| text.into_owned())
 }
 
+/// The words a catalogue wrote in `text`, a sentence rendered outside English:
+/// the text without the values it places, which [`render`] sets between
+/// isolation marks (ids, names, numbers, dates). What checks a translation
+/// reads: no English word may be left in it.
+pub fn own_words(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut words = String::new();
+    for c in text.chars() {
+        match c {
+            '\u{2068}' => depth += 1,
+            '\u{2069}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => words.push(c),
+            _ => {}
+        }
+    }
+    words
+}
+
 /// One value as `language` writes it. A value that is not a sentence of the
 /// catalogue (an id, a name, a number, a date) is set between Unicode isolation
 /// marks outside English, as Fluent does: a Latin id or a number keeps its place

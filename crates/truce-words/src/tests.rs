@@ -220,16 +220,7 @@ fn in_arabic_the_values_are_isolated_and_the_words_are_not() {
         "يذكر المصدر أن \u{2068}side_a\u{2069} «\u{2068}Government of Syria\u{2069}» قام بالفعل"
     );
     // What is left once the values are taken out is the catalogue's Arabic.
-    let mut words = String::new();
-    let mut depth = 0;
-    for c in text.chars() {
-        match c {
-            '\u{2068}' => depth += 1,
-            '\u{2069}' => depth -= 1,
-            _ if depth == 0 => words.push(c),
-            _ => {}
-        }
-    }
+    let words = own_words(&text);
     assert!(!words.chars().any(|c| c.is_ascii_alphabetic()), "{words}");
     assert_eq!(
         english(&side),

@@ -2,22 +2,6 @@
 
 use super::*;
 
-/// The words of a sentence once the values it places (between isolation marks)
-/// are taken out: what the catalogue wrote.
-fn own_words(text: &str) -> String {
-    let mut depth = 0usize;
-    let mut words = String::new();
-    for c in text.chars() {
-        match c {
-            '\u{2068}' => depth += 1,
-            '\u{2069}' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => words.push(c),
-            _ => {}
-        }
-    }
-    words
-}
-
 fn reason_texts(detail: &Value) -> Vec<String> {
     detail["findings"]
         .as_array()
@@ -69,7 +53,7 @@ async fn reason_chains_are_written_in_the_callers_language() {
     assert_eq!(arabic.len(), english.len());
     for (ar, en) in arabic.iter().zip(&english) {
         assert_ne!(ar, en);
-        let words = own_words(ar);
+        let words = truce_words::own_words(ar);
         assert!(
             !words.chars().any(|c| c.is_ascii_alphabetic()),
             "English left in Arabic: {words} (from {en})"
@@ -119,7 +103,9 @@ async fn reason_chains_are_written_in_the_callers_language() {
     for (ar, en) in public_arabic.iter().zip(&public_english) {
         assert_ne!(ar, en);
         assert!(
-            !own_words(ar).chars().any(|c| c.is_ascii_alphabetic()),
+            !truce_words::own_words(ar)
+                .chars()
+                .any(|c| c.is_ascii_alphabetic()),
             "{ar} (from {en})"
         );
     }
